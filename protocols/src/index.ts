@@ -1,1 +1,5 @@
-export {};
+export * from './access-codes/index.js';
+export * from './errors.js';
+export * from './ks-serial/index.js';
+export * from './mqtt/index.js';
+export * from './pendant/index.js';

@@ -26,7 +26,9 @@ export function findProgram(name: string): string | undefined {
 export function needProgram(name: string): boolean {
   if (findProgram(name)) return true;
   if (process.env['CI'] === 'true') {
-    throw new Error(`BAKEN_ERR_TEST_PROGRAM_MISSING: '${name}' is required under CI=true; .ci/run installs it`);
+    throw new Error(
+      `BAKEN_ERR_TEST_PROGRAM_MISSING: '${name}' is required under CI=true; .ci/run installs it`,
+    );
   }
   return false;
 }

@@ -1,0 +1,52 @@
+/**
+ * Errors of the protocols layer (ARCHITECTURE.md, house rule 5).
+ *
+ * Decoders never throw: they return `Result<T>` whose error is a `ProtocolError` with a code from
+ * this union. Add a code here when a new decoder needs one; keep the prefix `BAKEN_ERR_`.
+ */
+export type ProtocolErrorCode =
+  // KS-SERIAL framing and messages
+  | 'BAKEN_ERR_FRAME_TOO_SHORT'
+  | 'BAKEN_ERR_FRAME_TOO_LONG'
+  | 'BAKEN_ERR_FRAME_START'
+  | 'BAKEN_ERR_FRAME_LENGTH'
+  | 'BAKEN_ERR_FRAME_CRC'
+  | 'BAKEN_ERR_MESSAGE_TYPE'
+  | 'BAKEN_ERR_MESSAGE_PAYLOAD'
+  | 'BAKEN_ERR_COMMAND_AUTH'
+  // pendant adverts
+  | 'BAKEN_ERR_ADVERT_FORMAT'
+  | 'BAKEN_ERR_ADVERT_VERSION'
+  | 'BAKEN_ERR_ADVERT_DECRYPT'
+  | 'BAKEN_ERR_ADVERT_MAC'
+  | 'BAKEN_ERR_ADVERT_REPLAY'
+  // access codes
+  | 'BAKEN_ERR_CODE_FORMAT'
+  | 'BAKEN_ERR_CODE_PARAMS'
+  // MQTT topic map
+  | 'BAKEN_ERR_TOPIC_UNKNOWN'
+  | 'BAKEN_ERR_PAYLOAD_JSON'
+  | 'BAKEN_ERR_PAYLOAD_SCHEMA'
+  | 'BAKEN_ERR_PAYLOAD_VERSION';
+
+export class ProtocolError extends Error {
+  readonly code: ProtocolErrorCode;
+  /** Extra machine-readable detail (offending field, offset); never contains secrets. */
+  readonly detail: Readonly<Record<string, unknown>>;
+  constructor(code: ProtocolErrorCode, message: string, detail: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'ProtocolError';
+    this.code = code;
+    this.detail = detail;
+  }
+}
+
+/** The return type of every decoder: a value or a typed error, never a throw. */
+export type Result<T, E = ProtocolError> = { ok: true; value: T } | { ok: false; error: E };
+
+export const ok = <T>(value: T): { ok: true; value: T } => ({ ok: true, value });
+export const fail = (
+  code: ProtocolErrorCode,
+  message: string,
+  detail: Record<string, unknown> = {},
+): { ok: false; error: ProtocolError } => ({ ok: false, error: new ProtocolError(code, message, detail) });

@@ -1,0 +1,2 @@
+// Public surface of this protocol; filled in by its implementation.
+export {};
