@@ -1,0 +1,123 @@
+import { EventEmitter } from 'node:events';
+
+/** A device kind the gateway bridges. */
+export type DeviceKind = 'pendant' | 'keysafe';
+
+/** `'alarm'` entries are never dropped or coalesced by the outbox (issue 5 §2). */
+export type EventPriority = 'alarm' | 'normal';
+
+/**
+ * A decoded device event, emitted by a bridge. The outbox writer persists it BEFORE anything else
+ * happens with it; the envelope (`v`, `gatewayId`) is added there.
+ */
+export interface DeviceEvent {
+  /** Event id the server deduplicates by; a bridge may set a deterministic one (e.g. audit entry). */
+  id?: string;
+  deviceId: string;
+  deviceKind: DeviceKind;
+  /** `'alarm'`, `'cancel'`, `'fall'`, `'battery'`, `'test'`, `'door-open'`, … (protocols' vocabulary). */
+  kind: string;
+  priority: EventPriority;
+  /** Device's own timestamp (ms since epoch) when it has one, else `null`. */
+  deviceTime: number | null;
+  /** Gateway clock when the bytes arrived (ms since epoch). */
+  receivedAt: number;
+  /** Device sequence / counter when the protocol carries one. */
+  seq?: number;
+  data: Record<string, unknown>;
+  /**
+   * Status-like events (battery level, link state) set this to be coalesced in the outbox: only the
+   * newest entry with the same key is kept. Ignored for alarms.
+   */
+  coalesceKey?: string;
+}
+
+/** A command from the server, relayed unchanged to the key-safe bridge. [issue 5 §3] */
+export interface CommandRequest {
+  transaction: string;
+  deviceId: string;
+  kind: string;
+  /** ms since epoch; after it the command is refused. */
+  expiresAt: number;
+  /** The server-authenticated frame; the gateway never holds key-safe keys and cannot alter it. */
+  frameHex?: string;
+}
+
+export type CommandStatus = 'ok' | 'refused' | 'failed' | 'timeout';
+
+export interface CommandResult {
+  transaction: string;
+  status: CommandStatus;
+  reason?: string;
+  responseHex?: string;
+}
+
+export type LinkState = 'unknown' | 'connecting' | 'up' | 'down' | 'stale';
+
+export interface LinkStateChange {
+  deviceId: string;
+  deviceKind: DeviceKind;
+  state: LinkState;
+  reason?: string;
+}
+
+export type UplinkPath = 'primary' | 'secondary';
+
+export interface UplinkStateChange {
+  connected: boolean;
+  path: UplinkPath;
+}
+
+/** Settings the server pushes on the retained `config` topic (only the ones the gateway uses). */
+export interface ServerConfig {
+  heartbeatIntervalMs?: number;
+  /** Server's clock at publication (ms since epoch); used for the clock offset in heartbeats. */
+  serverTime?: number;
+}
+
+/** Every event on the bus and its argument tuple. Adding an event here types it everywhere. */
+export interface GatewayEvents {
+  'device-event': [event: DeviceEvent];
+  command: [request: CommandRequest];
+  'command-result': [result: CommandResult];
+  'link-state': [change: LinkStateChange];
+  'uplink-state': [change: UplinkStateChange];
+  'server-config': [config: ServerConfig];
+}
+
+/**
+ * The typed event bus where extensions meet (zigbee2mqtt's pattern). Listeners run synchronously in
+ * registration order; a listener that throws is isolated and reported through `onListenerError` so
+ * one broken bridge cannot stop the outbox writer from seeing an alarm.
+ */
+export class GatewayBus {
+  readonly #emitter = new EventEmitter();
+  readonly #onListenerError: (event: string, err: unknown) => void;
+
+  constructor(onListenerError: (event: string, err: unknown) => void = () => {}) {
+    this.#onListenerError = onListenerError;
+    this.#emitter.setMaxListeners(50);
+  }
+
+  on<K extends keyof GatewayEvents>(event: K, listener: (...args: GatewayEvents[K]) => void): () => void {
+    const wrapped = (...args: unknown[]): void => {
+      try {
+        listener(...(args as GatewayEvents[K]));
+      } catch (err) {
+        this.#onListenerError(event, err);
+      }
+    };
+    this.#emitter.on(event, wrapped);
+    return () => {
+      this.#emitter.off(event, wrapped);
+    };
+  }
+
+  emit<K extends keyof GatewayEvents>(event: K, ...args: GatewayEvents[K]): void {
+    this.#emitter.emit(event, ...args);
+  }
+
+  listenerCount(event: keyof GatewayEvents): number {
+    return this.#emitter.listenerCount(event);
+  }
+}
