@@ -1,0 +1,191 @@
+import { readFileSync } from 'node:fs';
+import { type Static, Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { BakenError, type ErrorDetail } from './errors.js';
+
+/** Server configuration. Sources, lowest first: defaults, an optional JSON file, the environment. */
+export const ServerConfigSchema = Type.Object(
+  {
+    http: Type.Object(
+      {
+        host: Type.String({ minLength: 1 }),
+        port: Type.Integer({ minimum: 0, maximum: 65535 }),
+        /** Public base URL used in links and printed at start-up; derived when absent. */
+        publicUrl: Type.Optional(Type.String({ minLength: 1 })),
+        /** Set when served behind TLS (directly or via a proxy): session cookies get `Secure`. */
+        secureCookies: Type.Boolean(),
+        trustProxy: Type.Boolean(),
+        bodyLimitBytes: Type.Integer({ minimum: 1024 }),
+      },
+      { additionalProperties: false },
+    ),
+    mqtt: Type.Object(
+      {
+        host: Type.String({ minLength: 1 }),
+        /** Port of the embedded broker (0 = ephemeral). Ignored when `url` is set. */
+        port: Type.Integer({ minimum: 0, maximum: 65535 }),
+        /** External broker URL (e.g. Mosquitto). When set, no embedded broker is started. */
+        url: Type.Optional(Type.String({ pattern: '^mqtts?://' })),
+        /** Credentials of the server's own client on an external broker. */
+        username: Type.Optional(Type.String()),
+        password: Type.Optional(Type.String()),
+        /** Broker URLs handed to gateways at provisioning; derived from the broker when absent. */
+        publicUrls: Type.Optional(Type.Array(Type.String({ pattern: '^mqtts?://' }), { minItems: 1 })),
+      },
+      { additionalProperties: false },
+    ),
+    dataDir: Type.String({ minLength: 1 }),
+    heartbeatIntervalS: Type.Integer({ minimum: 5, maximum: 3600 }),
+    auth: Type.Object(
+      {
+        sessionTtlS: Type.Integer({ minimum: 60 }),
+        enrolmentTokenTtlS: Type.Integer({ minimum: 60 }),
+        loginMaxFailuresPerUser: Type.Integer({ minimum: 1 }),
+        loginMaxFailuresPerIp: Type.Integer({ minimum: 1 }),
+        loginWindowS: Type.Integer({ minimum: 1 }),
+      },
+      { additionalProperties: false },
+    ),
+    logLevel: Type.Union([
+      Type.Literal('fatal'),
+      Type.Literal('error'),
+      Type.Literal('warn'),
+      Type.Literal('info'),
+      Type.Literal('debug'),
+      Type.Literal('trace'),
+      Type.Literal('silent'),
+    ]),
+  },
+  { additionalProperties: false },
+);
+export type ServerConfig = Static<typeof ServerConfigSchema>;
+
+export function defaultConfig(): ServerConfig {
+  return {
+    http: {
+      host: '127.0.0.1',
+      port: 8080,
+      secureCookies: false,
+      trustProxy: false,
+      bodyLimitBytes: 5 * 1024 * 1024,
+    },
+    mqtt: { host: '127.0.0.1', port: 1883 },
+    dataDir: './data',
+    heartbeatIntervalS: 60,
+    auth: {
+      sessionTtlS: 12 * 3600,
+      enrolmentTokenTtlS: 2 * 3600,
+      loginMaxFailuresPerUser: 5,
+      loginMaxFailuresPerIp: 30,
+      loginWindowS: 15 * 60,
+    },
+    logLevel: 'info',
+  };
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Environment variables and the config path they set. */
+const ENV_MAP: Array<[string, string[], 'int' | 'bool' | 'string' | 'list']> = [
+  ['BAKEN_HTTP_HOST', ['http', 'host'], 'string'],
+  ['BAKEN_HTTP_PORT', ['http', 'port'], 'int'],
+  ['BAKEN_PUBLIC_URL', ['http', 'publicUrl'], 'string'],
+  ['BAKEN_SECURE_COOKIES', ['http', 'secureCookies'], 'bool'],
+  ['BAKEN_TRUST_PROXY', ['http', 'trustProxy'], 'bool'],
+  ['BAKEN_MQTT_HOST', ['mqtt', 'host'], 'string'],
+  ['BAKEN_MQTT_PORT', ['mqtt', 'port'], 'int'],
+  ['BAKEN_MQTT_URL', ['mqtt', 'url'], 'string'],
+  ['BAKEN_MQTT_USERNAME', ['mqtt', 'username'], 'string'],
+  ['BAKEN_MQTT_PASSWORD', ['mqtt', 'password'], 'string'],
+  ['BAKEN_MQTT_PUBLIC_URLS', ['mqtt', 'publicUrls'], 'list'],
+  ['BAKEN_DATA_DIR', ['dataDir'], 'string'],
+  ['BAKEN_HEARTBEAT_INTERVAL_S', ['heartbeatIntervalS'], 'int'],
+  ['BAKEN_LOG_LEVEL', ['logLevel'], 'string'],
+];
+
+function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    if (typeof next !== 'object' || next === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path[path.length - 1]!] = value;
+}
+
+function parseEnvValue(name: string, raw: string, kind: 'int' | 'bool' | 'string' | 'list'): unknown {
+  if (kind === 'string') return raw;
+  if (kind === 'list')
+    return raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  if (kind === 'bool') {
+    if (/^(1|true|yes|on)$/i.test(raw)) return true;
+    if (/^(0|false|no|off)$/i.test(raw)) return false;
+    throw configError([{ field: name, message: `must be true or false, got "${raw}"` }]);
+  }
+  if (!/^-?\d+$/.test(raw.trim()))
+    throw configError([{ field: name, message: `must be an integer, got "${raw}"` }]);
+  return Number(raw);
+}
+
+function configError(details: ErrorDetail[]): BakenError {
+  const list = details.map((d) => `${d.field}: ${d.message}`).join('; ');
+  return new BakenError('BAKEN_ERR_CONFIG', 500, `Invalid configuration — ${list}`, { details });
+}
+
+function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b)
+        ? deepMerge(b as Record<string, unknown>, v as Record<string, unknown>)
+        : v;
+  }
+  return out;
+}
+
+/**
+ * Builds and validates the configuration. `BAKEN_CONFIG` (or `opts.file`) names an optional JSON
+ * file. Errors are `BAKEN_ERR_CONFIG` and name each offending field (file path or env variable).
+ */
+export function loadConfig(
+  opts: { env?: Env; file?: string; overrides?: Record<string, unknown> } = {},
+): ServerConfig {
+  const env = opts.env ?? process.env;
+  let merged = defaultConfig() as unknown as Record<string, unknown>;
+  const file = opts.file ?? env['BAKEN_CONFIG'];
+  if (file) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw configError([
+        { field: 'BAKEN_CONFIG', message: `cannot read JSON file ${file}: ${(e as Error).message}` },
+      ]);
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw configError([{ field: 'BAKEN_CONFIG', message: 'the file must hold a JSON object' }]);
+    merged = deepMerge(merged, parsed as Record<string, unknown>);
+  }
+  const fromEnv: Record<string, unknown> = {};
+  for (const [name, path, kind] of ENV_MAP) {
+    const raw = env[name];
+    if (raw !== undefined && raw !== '') setPath(fromEnv, path, parseEnvValue(name, raw, kind));
+  }
+  merged = deepMerge(merged, fromEnv);
+  if (opts.overrides) merged = deepMerge(merged, opts.overrides);
+  return validateConfig(merged);
+}
+
+export function validateConfig(candidate: unknown): ServerConfig {
+  if (Value.Check(ServerConfigSchema, candidate)) return candidate;
+  const envByPath = new Map(ENV_MAP.map(([name, path]) => [`/${path.join('/')}`, name]));
+  const details: ErrorDetail[] = [...Value.Errors(ServerConfigSchema, candidate)].map((e) => {
+    const env = envByPath.get(e.path);
+    return { field: env ? `${e.path} (${env})` : e.path || '/', message: e.message };
+  });
+  throw configError(details);
+}

@@ -1,0 +1,65 @@
+/**
+ * The server's error base. Every error that reaches an HTTP caller carries a `BAKEN_ERR_…` code,
+ * an HTTP status and a message a person can act on. Later modules add their codes to
+ * {@link BakenErrorCode} here (one union for the whole server part).
+ */
+export type BakenErrorCode =
+  | 'BAKEN_ERR_VALIDATION'
+  | 'BAKEN_ERR_BAD_REQUEST'
+  | 'BAKEN_ERR_NOT_FOUND'
+  | 'BAKEN_ERR_UNAUTHENTICATED'
+  | 'BAKEN_ERR_FORBIDDEN'
+  | 'BAKEN_ERR_CSRF'
+  | 'BAKEN_ERR_RATE_LIMITED'
+  | 'BAKEN_ERR_CONFLICT'
+  | 'BAKEN_ERR_PAYLOAD_TOO_LARGE'
+  | 'BAKEN_ERR_UNSUPPORTED_MEDIA_TYPE'
+  | 'BAKEN_ERR_ENROLMENT_TOKEN'
+  | 'BAKEN_ERR_CONFIG'
+  | 'BAKEN_ERR_STORE'
+  | 'BAKEN_ERR_BROKER'
+  | 'BAKEN_ERR_INTERNAL';
+
+export interface ErrorDetail {
+  /** JSON pointer or field name the detail is about, e.g. `/body/username` or `BAKEN_HTTP_PORT`. */
+  field?: string;
+  message: string;
+}
+
+export class BakenError extends Error {
+  readonly code: BakenErrorCode;
+  readonly statusCode: number;
+  readonly details: ErrorDetail[] | undefined;
+  /** Extra headers for the HTTP answer (e.g. `retry-after`). */
+  readonly headers: Record<string, string> | undefined;
+
+  constructor(
+    code: BakenErrorCode,
+    statusCode: number,
+    message: string,
+    opts: { details?: ErrorDetail[]; headers?: Record<string, string>; cause?: unknown } = {},
+  ) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'BakenError';
+    this.code = code;
+    this.statusCode = statusCode;
+    this.details = opts.details;
+    this.headers = opts.headers;
+  }
+}
+
+export const notFound = (what: string): BakenError =>
+  new BakenError('BAKEN_ERR_NOT_FOUND', 404, `${what} was not found; check the id.`);
+
+export const forbidden = (message = 'Your role does not allow this action.'): BakenError =>
+  new BakenError('BAKEN_ERR_FORBIDDEN', 403, message);
+
+export const unauthenticated = (message = 'Log in or send a valid API token.'): BakenError =>
+  new BakenError('BAKEN_ERR_UNAUTHENTICATED', 401, message);
+
+export const conflict = (message: string): BakenError => new BakenError('BAKEN_ERR_CONFLICT', 409, message);
+
+/** The uniform error body of every non-2xx HTTP answer. */
+export interface ErrorBody {
+  error: { code: BakenErrorCode; message: string; details?: ErrorDetail[] };
+}

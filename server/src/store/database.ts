@@ -1,0 +1,27 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { runMigrations } from './migrate.js';
+import { migrations as defaultMigrations, type Migration } from './migrations/index.js';
+
+export type Db = Database.Database;
+
+/**
+ * Opens the SQLite store: WAL journal, `synchronous=NORMAL` (durable across process crashes, may
+ * lose the last commits on power loss — acceptable with gateway outboxes re-sending), a busy
+ * timeout for concurrent readers, foreign keys on; then runs pending migrations. `:memory:` is
+ * accepted for tests.
+ */
+export function openDatabase(
+  file: string,
+  opts: { migrations?: readonly Migration[]; now?: number } = {},
+): Db {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  if (file !== ':memory:') db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  runMigrations(db, opts.migrations ?? defaultMigrations, opts.now ?? 0);
+  return db;
+}

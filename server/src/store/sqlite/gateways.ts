@@ -1,0 +1,56 @@
+import type { Db } from '../database.js';
+import type { Gateway, GatewaysRepository } from '../repositories/gateways.js';
+
+interface Row {
+  id: string;
+  home_id: string | null;
+  serial: string | null;
+  created_at: number;
+  revoked_at: number | null;
+}
+const toGateway = (r: Row): Gateway => ({
+  id: r.id,
+  homeId: r.home_id,
+  serial: r.serial,
+  createdAt: r.created_at,
+  revokedAt: r.revoked_at,
+});
+
+export class SqliteGatewaysRepository implements GatewaysRepository {
+  constructor(private readonly db: Db) {}
+
+  async create(g: Gateway & { mqttPasswordHash: string }): Promise<void> {
+    this.db
+      .prepare(
+        'INSERT INTO gateways (id, home_id, mqtt_password_hash, serial, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run(g.id, g.homeId, g.mqttPasswordHash, g.serial, g.createdAt, g.revokedAt);
+  }
+
+  async get(id: string): Promise<Gateway | null> {
+    const r = this.db.prepare('SELECT * FROM gateways WHERE id = ?').get(id) as Row | undefined;
+    return r ? toGateway(r) : null;
+  }
+
+  async mqttPasswordHash(id: string): Promise<string | null> {
+    const r = this.db
+      .prepare('SELECT mqtt_password_hash AS h FROM gateways WHERE id = ? AND revoked_at IS NULL')
+      .get(id) as { h: string } | undefined;
+    return r?.h ?? null;
+  }
+
+  async list(homeId?: string): Promise<Gateway[]> {
+    const rows =
+      homeId === undefined
+        ? this.db.prepare('SELECT * FROM gateways ORDER BY created_at, id').all()
+        : this.db.prepare('SELECT * FROM gateways WHERE home_id = ? ORDER BY created_at, id').all(homeId);
+    return (rows as Row[]).map(toGateway);
+  }
+
+  async revoke(id: string, now: number): Promise<boolean> {
+    return (
+      this.db.prepare('UPDATE gateways SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, id)
+        .changes > 0
+    );
+  }
+}
