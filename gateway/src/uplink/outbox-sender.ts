@@ -1,0 +1,164 @@
+import type { Clock, TimerHandle } from '@baken/hardware';
+import type { Logger } from 'pino';
+import type { Outbox, OutboxEntry } from '../outbox/outbox.js';
+import { AckPayload, parseInbound } from './inbound.js';
+import type { Uplink } from './uplink.js';
+
+export interface OutboxSenderOptions {
+  /** Most entries published and not yet acknowledged at once (alarms may exceed it). */
+  windowSize: number;
+  /** When nothing in flight is acknowledged for this long, resend the window from the start. */
+  ackTimeoutMs: number;
+}
+
+export interface OutboxSenderStats {
+  published: number;
+  acked: number;
+  resendRounds: number;
+  rejectedAcks: number;
+  inFlight: number;
+}
+
+/**
+ * Moves outbox entries to the uplink (issue 5 §2). Contract:
+ * - on every `connected` the whole unacknowledged outbox is resent from its first entry, in
+ *   insertion order, at most `windowSize` entries in flight;
+ * - an entry leaves the outbox on the server's `ack` message naming its id (`release: 'app-ack'`),
+ *   or on PUBACK for `release: 'puback'`;
+ * - an alarm inserted while connected is published at once, even when the window is full (the
+ *   server orders by device time and deduplicates by id);
+ * - duplicates are possible (resend after reconnect or ack timeout); loss is not.
+ */
+export class OutboxSender {
+  readonly #outbox: Outbox;
+  readonly #uplink: Uplink;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #opts: OutboxSenderOptions;
+  readonly #inFlight = new Map<string, OutboxEntry>();
+  #cursor = 0;
+  #ackTimer: TimerHandle | undefined;
+  #unsubscribe: (() => void)[] = [];
+  readonly #stats: Omit<OutboxSenderStats, 'inFlight'> = {
+    published: 0,
+    acked: 0,
+    resendRounds: 0,
+    rejectedAcks: 0,
+  };
+
+  constructor(outbox: Outbox, uplink: Uplink, clock: Clock, logger: Logger, opts: OutboxSenderOptions) {
+    this.#outbox = outbox;
+    this.#uplink = uplink;
+    this.#clock = clock;
+    this.#log = logger;
+    this.#opts = opts;
+  }
+
+  stats(): OutboxSenderStats {
+    return { ...this.#stats, inFlight: this.#inFlight.size };
+  }
+
+  start(): void {
+    const onInsert = (entry: OutboxEntry): void => this.#onInsert(entry);
+    const onConnected = (): void => this.#restart();
+    const onDisconnected = (): void => this.#reset();
+    const onMessage = (suffix: string, payload: Buffer): void => {
+      if (suffix === 'ack') this.#onAck(payload);
+    };
+    this.#outbox.on('insert', onInsert);
+    this.#uplink.on('connected', onConnected);
+    this.#uplink.on('disconnected', onDisconnected);
+    this.#uplink.on('message', onMessage);
+    this.#unsubscribe = [
+      () => this.#outbox.off('insert', onInsert),
+      () => this.#uplink.off('connected', onConnected),
+      () => this.#uplink.off('disconnected', onDisconnected),
+      () => this.#uplink.off('message', onMessage),
+    ];
+    if (this.#uplink.connected) this.#restart();
+  }
+
+  stop(): void {
+    for (const off of this.#unsubscribe.splice(0)) off();
+    this.#reset();
+  }
+
+  #reset(): void {
+    this.#inFlight.clear();
+    this.#cursor = 0;
+    this.#clock.clearTimeout(this.#ackTimer);
+    this.#ackTimer = undefined;
+  }
+
+  #restart(): void {
+    this.#reset();
+    this.#pump();
+  }
+
+  #onInsert(entry: OutboxEntry): void {
+    this.#pump();
+    if (entry.alarm && this.#uplink.connected && !this.#inFlight.has(entry.id)) this.#send(entry);
+  }
+
+  /** Fills the window from the cursor, in insertion order. */
+  #pump(): void {
+    if (this.#outbox.closed) return;
+    while (this.#uplink.connected && this.#inFlight.size < this.#opts.windowSize) {
+      const batch = this.#outbox.pendingAfter(this.#cursor, this.#opts.windowSize - this.#inFlight.size);
+      if (batch.length === 0) return;
+      for (const entry of batch) {
+        this.#cursor = entry.seq;
+        if (!this.#inFlight.has(entry.id)) this.#send(entry);
+      }
+    }
+  }
+
+  #send(entry: OutboxEntry): void {
+    this.#inFlight.set(entry.id, entry);
+    this.#armAckTimer();
+    this.#stats.published += 1;
+    this.#uplink.publish(entry.topic, entry.payload, { qos: 1 }).then(
+      () => {
+        if (entry.release !== 'puback' || this.#outbox.closed) return;
+        this.#outbox.ack([entry.id]);
+        this.#inFlight.delete(entry.id);
+        this.#pump();
+      },
+      (err: unknown) => {
+        // the connection went away; `disconnected` → `connected` resends from the outbox
+        this.#log.debug({ id: entry.id, err: String(err) }, 'publish not confirmed');
+      },
+    );
+  }
+
+  #onAck(payload: Buffer): void {
+    const parsed = parseInbound<AckPayload>(AckPayload, payload);
+    if (!parsed.ok) {
+      this.#stats.rejectedAcks += 1;
+      this.#log.warn({ reason: parsed.reason }, 'rejected ack payload');
+      return;
+    }
+    if (this.#outbox.closed) return;
+    const removed = this.#outbox.ack(parsed.value.ids);
+    this.#stats.acked += removed.length;
+    for (const id of parsed.value.ids) this.#inFlight.delete(id);
+    this.#clock.clearTimeout(this.#ackTimer);
+    this.#ackTimer = undefined;
+    this.#armAckTimer();
+    this.#pump();
+  }
+
+  #armAckTimer(): void {
+    if (this.#ackTimer || this.#inFlight.size === 0) return;
+    this.#ackTimer = this.#clock.setTimeout(() => {
+      this.#ackTimer = undefined;
+      if (this.#inFlight.size === 0 || !this.#uplink.connected) return;
+      this.#stats.resendRounds += 1;
+      this.#log.warn(
+        { inFlight: this.#inFlight.size },
+        'no ack within timeout: resending from the oldest entry',
+      );
+      this.#restart();
+    }, this.#opts.ackTimeoutMs);
+  }
+}

@@ -1,0 +1,291 @@
+import { EventEmitter } from 'node:events';
+import type { Clock, TimerHandle } from '@baken/hardware';
+import type { MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import { GatewayError } from '../errors.js';
+import type { UplinkPath } from '../event-bus.js';
+import { Backoff } from './backoff.js';
+import { openSession, type SessionOptions } from './mqtt-session.js';
+import { gatewayTopic, INBOUND_TOPICS, topicSuffix } from './topics.js';
+
+export interface UplinkOptions {
+  gatewayId: string;
+  /** Default `baken-gw-{gatewayId}`. The fail-back probe uses `{clientId}-probe`. */
+  clientId?: string;
+  primaryUrl: string;
+  secondaryUrl?: string;
+  username?: string;
+  password?: string;
+  ca?: string | Buffer;
+  /** Fail over to the secondary after the primary has been unreachable this long. */
+  failoverAfterMs: number;
+  /** While on the secondary, probe the primary this often and fail back when it answers. */
+  probeIntervalMs: number;
+  backoff: { initialMs: number; maxMs: number };
+  keepaliveS: number;
+  connectTimeoutMs: number;
+  random?: () => number;
+}
+
+export interface UplinkEvents {
+  /** Subscribed and availability `online` published; the sender resends the outbox now. */
+  connected: [path: UplinkPath];
+  disconnected: [path: UplinkPath, reason: string];
+  /** Every connection attempt ends with exactly one `connected` or `attempt-failed`. */
+  'attempt-failed': [path: UplinkPath, reason: string];
+  failover: [];
+  failback: [];
+  /** A message on one of this gateway's inbound topics; `suffix` is the part after the prefix. */
+  message: [suffix: string, payload: Buffer];
+}
+
+/**
+ * The MQTT uplink with two paths (issue 5 §3; EN 50136 dual path). Contract:
+ * - connects to the primary; after a failed attempt or a lost connection it retries with
+ *   exponential back-off and jitter on the injected clock;
+ * - when the primary has been unreachable for `failoverAfterMs` and a secondary is configured, it
+ *   connects to the secondary instead, and from then probes the primary every `probeIntervalMs`;
+ *   when a probe succeeds it leaves the secondary and connects to the primary (fail back);
+ * - on every connect: subscribes to the inbound topics, publishes the retained availability
+ *   `online` (the broker holds a retained last will `offline`), then emits `connected`.
+ * - `stop()` publishes the retained `offline` itself (a clean DISCONNECT suppresses the will).
+ */
+export class Uplink extends EventEmitter<UplinkEvents> {
+  readonly #opts: UplinkOptions;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #backoff: Backoff;
+  #client: MqttClient | undefined;
+  #path: UplinkPath = 'primary';
+  #failedOver = false;
+  #primaryDownSince: number | undefined;
+  #retryTimer: TimerHandle | undefined;
+  #probeTimer: TimerHandle | undefined;
+  #probing = false;
+  #attempting = false;
+  #running = false;
+
+  constructor(opts: UplinkOptions, clock: Clock, logger: Logger) {
+    super();
+    this.#opts = opts;
+    this.#clock = clock;
+    this.#log = logger;
+    const backoff: ConstructorParameters<typeof Backoff>[0] = { ...opts.backoff };
+    if (opts.random) backoff.random = opts.random;
+    this.#backoff = new Backoff(backoff);
+  }
+
+  get connected(): boolean {
+    return this.#client?.connected === true;
+  }
+
+  /** The path in use (or being tried). */
+  get path(): UplinkPath {
+    return this.#path;
+  }
+
+  get failedOver(): boolean {
+    return this.#failedOver;
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    void this.#attempt();
+  }
+
+  /**
+   * Publishes `payload` under this gateway's prefix. Resolves on PUBACK for QoS 1; rejects with
+   * `BAKEN_ERR_UPLINK_NOT_CONNECTED` when there is no connection (callers keep the data in the outbox).
+   */
+  async publish(suffix: string, payload: string, opts: { qos: 0 | 1; retain?: boolean }): Promise<void> {
+    const client = this.#client;
+    if (!client?.connected) {
+      throw new GatewayError('BAKEN_ERR_UPLINK_NOT_CONNECTED', 'uplink is not connected');
+    }
+    await client.publishAsync(gatewayTopic(this.#opts.gatewayId, suffix), payload, {
+      qos: opts.qos,
+      retain: opts.retain ?? false,
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#clock.clearTimeout(this.#retryTimer);
+    this.#clock.clearTimeout(this.#probeTimer);
+    this.#retryTimer = undefined;
+    this.#probeTimer = undefined;
+    const client = this.#client;
+    this.#client = undefined;
+    if (!client) return;
+    client.removeAllListeners('close');
+    if (client.connected) {
+      const offline = this.#publishOn(client, 'availability', this.#availability('offline'), true);
+      await Promise.race([offline.catch(() => undefined), this.#clock.sleep(2_000)]);
+    }
+    await Promise.race([client.endAsync().catch(() => undefined), this.#clock.sleep(2_000)]);
+    client.end(true);
+  }
+
+  #publishOn(client: MqttClient, suffix: string, payload: string, retain: boolean): Promise<unknown> {
+    return client.publishAsync(gatewayTopic(this.#opts.gatewayId, suffix), payload, { qos: 1, retain });
+  }
+
+  #availability(state: 'online' | 'offline'): string {
+    return JSON.stringify({ v: 1, state, at: this.#clock.now() });
+  }
+
+  #session(url: string, clientId: string, will: boolean): SessionOptions {
+    const s: SessionOptions = {
+      url,
+      clientId,
+      keepaliveS: this.#opts.keepaliveS,
+      connectTimeoutMs: this.#opts.connectTimeoutMs,
+    };
+    if (this.#opts.username !== undefined) s.username = this.#opts.username;
+    if (this.#opts.password !== undefined) s.password = this.#opts.password;
+    if (this.#opts.ca !== undefined) s.ca = this.#opts.ca;
+    if (will) {
+      const topic = gatewayTopic(this.#opts.gatewayId, 'availability');
+      s.will = { topic, payload: this.#availability('offline'), qos: 1, retain: true };
+    }
+    return s;
+  }
+
+  get #clientId(): string {
+    return this.#opts.clientId ?? `baken-gw-${this.#opts.gatewayId}`;
+  }
+
+  #choosePath(): UplinkPath {
+    if (this.#failedOver) return 'secondary';
+    const down = this.#primaryDownSince;
+    if (
+      this.#opts.secondaryUrl &&
+      down !== undefined &&
+      this.#clock.monotonic() - down >= this.#opts.failoverAfterMs
+    ) {
+      this.#failedOver = true;
+      this.#log.warn(
+        { afterMs: this.#opts.failoverAfterMs },
+        'primary unreachable: failing over to secondary',
+      );
+      this.emit('failover');
+      this.#scheduleProbe();
+      return 'secondary';
+    }
+    return 'primary';
+  }
+
+  async #attempt(): Promise<void> {
+    if (!this.#running || this.#attempting || this.#client) return;
+    this.#attempting = true;
+    const path = this.#choosePath();
+    this.#path = path;
+    const url = path === 'primary' ? this.#opts.primaryUrl : this.#opts.secondaryUrl!;
+    let client: MqttClient;
+    try {
+      client = await openSession(this.#session(url, this.#clientId, true));
+    } catch (err) {
+      this.#attempting = false;
+      this.#onAttemptFailed(path, errorText(err));
+      return;
+    }
+    this.#attempting = false;
+    if (!this.#running || (path === 'secondary' && !this.#failedOver)) {
+      // stopped, or failed back while this secondary attempt was in flight
+      client.end(true);
+      if (this.#running) void this.#attempt();
+      return;
+    }
+    this.#client = client;
+    client.on('error', (err) => this.#log.warn({ err: errorText(err), path }, 'uplink error'));
+    client.on('message', (topic, payload) => {
+      const suffix = topicSuffix(this.#opts.gatewayId, topic);
+      if (suffix !== undefined) this.emit('message', suffix, payload);
+    });
+    client.on('close', () => this.#onClosed(client, path, 'connection closed'));
+    try {
+      const topics = INBOUND_TOPICS.map((t) => gatewayTopic(this.#opts.gatewayId, t));
+      await client.subscribeAsync(topics, { qos: 1 });
+      await this.#publishOn(client, 'availability', this.#availability('online'), true);
+    } catch (err) {
+      this.#log.warn({ err: errorText(err), path }, 'subscribe/availability failed after connect');
+      client.end(true);
+      return;
+    }
+    if (this.#client !== client) return;
+    if (path === 'primary') this.#primaryDownSince = undefined;
+    this.#backoff.reset();
+    this.#log.info({ path }, 'uplink connected');
+    this.emit('connected', path);
+  }
+
+  #onAttemptFailed(path: UplinkPath, reason: string): void {
+    if (path === 'primary') this.#primaryDownSince ??= this.#clock.monotonic();
+    this.#log.warn({ path, reason }, 'uplink connection attempt failed');
+    this.emit('attempt-failed', path, reason);
+    this.#scheduleRetry();
+  }
+
+  #onClosed(client: MqttClient, path: UplinkPath, reason: string): void {
+    if (this.#client !== client) return;
+    this.#client = undefined;
+    client.removeAllListeners('message');
+    if (path === 'primary') this.#primaryDownSince ??= this.#clock.monotonic();
+    this.#log.warn({ path, reason }, 'uplink disconnected');
+    this.emit('disconnected', path, reason);
+    this.#scheduleRetry();
+  }
+
+  #scheduleRetry(): void {
+    if (!this.#running || this.#retryTimer) return;
+    const delay = this.#backoff.next();
+    this.#retryTimer = this.#clock.setTimeout(() => {
+      this.#retryTimer = undefined;
+      void this.#attempt();
+    }, delay);
+  }
+
+  #scheduleProbe(): void {
+    if (!this.#running || this.#probeTimer) return;
+    this.#probeTimer = this.#clock.setTimeout(() => {
+      this.#probeTimer = undefined;
+      void this.#probe();
+    }, this.#opts.probeIntervalMs);
+  }
+
+  /** Tries the primary without a will; on success fails back to it. */
+  async #probe(): Promise<void> {
+    if (!this.#running || !this.#failedOver || this.#probing) return;
+    this.#probing = true;
+    try {
+      const probe = await openSession(this.#session(this.#opts.primaryUrl, `${this.#clientId}-probe`, false));
+      await probe.endAsync().catch(() => undefined);
+    } catch {
+      this.#probing = false;
+      this.#scheduleProbe();
+      return;
+    }
+    this.#probing = false;
+    if (!this.#running) return;
+    this.#log.info('primary reachable again: failing back');
+    this.#failedOver = false;
+    this.#primaryDownSince = undefined;
+    this.emit('failback');
+    const current = this.#client;
+    if (current) {
+      current.removeAllListeners('close');
+      this.#client = undefined;
+      this.emit('disconnected', 'secondary', 'failing back to primary');
+      await current.endAsync().catch(() => undefined);
+    }
+    this.#clock.clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
+    this.#backoff.reset();
+    void this.#attempt();
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
