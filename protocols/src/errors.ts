@@ -20,6 +20,7 @@ export type ProtocolErrorCode =
   | 'BAKEN_ERR_ADVERT_DECRYPT'
   | 'BAKEN_ERR_ADVERT_MAC'
   | 'BAKEN_ERR_ADVERT_REPLAY'
+  | 'BAKEN_ERR_ADVERT_KEY'
   // access codes
   | 'BAKEN_ERR_CODE_FORMAT'
   | 'BAKEN_ERR_CODE_PARAMS'

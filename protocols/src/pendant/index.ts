@@ -1,2 +1,50 @@
-// Public surface of this protocol; filled in by its implementation.
-export {};
+// Public surface of the pendant advert protocols (BTHome v2 and Baken v1, SPEC.md).
+export type { BakenAdvert, BakenAdvertEvent, BakenKeyLookup, BakenReplayState } from './baken-advert.js';
+export {
+  BAKEN_ADVERT_BYTES,
+  BAKEN_ADVERT_VERSION,
+  BAKEN_EVENT_CODES,
+  BAKEN_PENDANT_UUID,
+  decodeBakenAdvert,
+  emptyBakenReplayState,
+  encodeBakenAdvert,
+} from './baken-advert.js';
+export { formatBleAddress, parseBleAddress } from './ble-address.js';
+export {
+  BTHOME_INFO_ADDRESS,
+  BTHOME_INFO_ENCRYPTED,
+  BTHOME_INFO_TRIGGER,
+  BTHOME_UUID,
+  decodeBthome,
+  parseBthomeObjects,
+} from './bthome-decode.js';
+export { encodeBthome } from './bthome-encode.js';
+export type { BthomeButtonEvent, BthomeDimmerEvent, BthomeObjectDef } from './bthome-objects.js';
+export {
+  BTHOME_BUTTON_EVENTS,
+  BTHOME_DIMMER_EVENTS,
+  BTHOME_OBJECT_IDS,
+  bthomeObjectDef,
+} from './bthome-objects.js';
+export type {
+  BthomeAdvert,
+  BthomeDecodeOptions,
+  BthomeEncodeInput,
+  BthomeObject,
+  BthomeStop,
+} from './bthome-types.js';
+export type { PendantDedupeEntry, PendantDedupeOptions, PendantDedupeState } from './pendant-dedupe.js';
+export {
+  emptyPendantDedupeState,
+  PENDANT_DEDUPE_MAX_DEVICES,
+  PENDANT_DEDUPE_WINDOW_MS,
+  pendantDedupe,
+} from './pendant-dedupe.js';
+export type { PendantEvent, PendantEventKind } from './pendant-event.js';
+export { PENDANT_EVENT_KINDS } from './pendant-event.js';
+export type { AdvertMeta, BthomeMappingOptions } from './pendant-mapping.js';
+export {
+  DEFAULT_BTHOME_BUTTON_MAPPING,
+  pendantEventFromBaken,
+  pendantEventsFromBthome,
+} from './pendant-mapping.js';

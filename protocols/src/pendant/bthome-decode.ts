@@ -1,0 +1,156 @@
+import type { Result } from '../errors.js';
+import { fail, ok } from '../errors.js';
+import { formatBleAddress, parseBleAddress } from './ble-address.js';
+import { BTHOME_MIC_BYTES, bthomeNonce, bthomeOpen } from './bthome-crypto.js';
+import { bthomeObjectDef, buttonEventName, dimmerEventName } from './bthome-objects.js';
+import type { BthomeAdvert, BthomeDecodeOptions, BthomeObject, BthomeStop } from './bthome-types.js';
+
+/** BTHome service data UUID [PENDANT SPEC §2]. */
+export const BTHOME_UUID = 0xfcd2;
+/** Device-info bits [PENDANT SPEC §2.1]. */
+export const BTHOME_INFO_ENCRYPTED = 0x01;
+export const BTHOME_INFO_ADDRESS = 0x02;
+export const BTHOME_INFO_TRIGGER = 0x04;
+export const BTHOME_VERSION = 2;
+
+function readInt(buf: Buffer, offset: number, size: number, signed: boolean): number {
+  return signed ? buf.readIntLE(offset, size) : buf.readUIntLE(offset, size);
+}
+
+/** Parses the object list; stops at the first unknown id, short value or bad event code. */
+export function parseBthomeObjects(bytes: Uint8Array): {
+  objects: BthomeObject[];
+  stopped: BthomeStop | null;
+} {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const objects: BthomeObject[] = [];
+  let pos = 0;
+  while (pos < buf.length) {
+    const id = buf[pos] as number;
+    const def = bthomeObjectDef(id);
+    if (def === undefined)
+      return { objects, stopped: { reason: 'unknown_object', objectId: id, offset: pos } };
+    const variable = def.kind === 'text' || def.kind === 'raw';
+    const size = variable ? (buf[pos + 1] ?? 0) + 1 : def.size;
+    if (pos + 1 + size > buf.length) {
+      return { objects, stopped: { reason: 'truncated', objectId: id, offset: pos } };
+    }
+    const at = pos + 1;
+    let object: BthomeObject | null = null;
+    switch (def.kind) {
+      case 'number': {
+        const raw = readInt(buf, at, def.size, def.signed);
+        const value = def.multiplier === undefined ? raw / def.divisor : raw * def.multiplier;
+        object = {
+          kind: 'number',
+          id,
+          name: def.name,
+          value,
+          ...(def.unit === undefined ? {} : { unit: def.unit }),
+        };
+        break;
+      }
+      case 'binary': {
+        const raw = buf[at] as number;
+        if (raw <= 1) object = { kind: 'binary', id, name: def.name, value: raw === 1 };
+        break;
+      }
+      case 'button': {
+        const event = buttonEventName(buf[at] as number);
+        if (event !== undefined) object = { kind: 'button', id: 0x3a, name: 'button', event };
+        break;
+      }
+      case 'dimmer': {
+        const event = dimmerEventName(buf[at] as number);
+        if (event !== undefined)
+          object = { kind: 'dimmer', id: 0x3c, name: 'dimmer', event, steps: buf[at + 1] as number };
+        break;
+      }
+      case 'text':
+        object = {
+          kind: 'text',
+          id: 0x53,
+          name: 'text',
+          value: buf.subarray(at + 1, at + size).toString('utf8'),
+        };
+        break;
+      case 'raw':
+        object = {
+          kind: 'raw',
+          id: 0x54,
+          name: 'raw',
+          value: Uint8Array.from(buf.subarray(at + 1, at + size)),
+        };
+        break;
+    }
+    if (object === null) return { objects, stopped: { reason: 'bad_value', objectId: id, offset: pos } };
+    objects.push(object);
+    pos = at + size;
+  }
+  return { objects, stopped: null };
+}
+
+/**
+ * Decodes BTHome v2 service data (the bytes after UUID 0xFCD2) [PENDANT SPEC §2]. Total: returns a
+ * typed error for a wrong version, a short frame, or an encrypted advert that cannot be opened.
+ */
+export function decodeBthome(
+  serviceData: Uint8Array,
+  options: BthomeDecodeOptions = {},
+): Result<BthomeAdvert> {
+  const data = Buffer.from(serviceData.buffer, serviceData.byteOffset, serviceData.byteLength);
+  if (data.length < 1) return fail('BAKEN_ERR_ADVERT_FORMAT', 'BTHome: empty service data');
+  const info = data[0] as number;
+  const version = info >> 5;
+  if (version !== BTHOME_VERSION)
+    return fail('BAKEN_ERR_ADVERT_VERSION', 'BTHome: not version 2', { version });
+  const encrypted = (info & BTHOME_INFO_ENCRYPTED) !== 0;
+  let pos = 1;
+  let addressInPayload: string | null = null;
+  if ((info & BTHOME_INFO_ADDRESS) !== 0) {
+    if (data.length < 7) return fail('BAKEN_ERR_ADVERT_FORMAT', 'BTHome: address flag set but too short');
+    // [PENDANT SPEC §2.1] the address is sent least significant byte first.
+    addressInPayload = formatBleAddress(Uint8Array.from(data.subarray(1, 7)).reverse());
+    pos = 7;
+  }
+  let body: Uint8Array = data.subarray(pos);
+  let counter: number | null = null;
+  if (encrypted) {
+    if (body.length < 4 + BTHOME_MIC_BYTES)
+      return fail('BAKEN_ERR_ADVERT_FORMAT', 'BTHome: encrypted advert too short');
+    const key = options.key;
+    if (key === undefined || key.length !== 16)
+      return fail('BAKEN_ERR_ADVERT_DECRYPT', 'BTHome: no 16-byte bind key');
+    const address = options.address ?? addressInPayload;
+    const addressBytes = address === null ? null : parseBleAddress(address);
+    if (addressBytes === null)
+      return fail('BAKEN_ERR_ADVERT_DECRYPT', 'BTHome: no valid device address for the nonce');
+    const end = data.length;
+    counter = data.readUInt32LE(end - 8);
+    const plain = bthomeOpen(
+      key,
+      bthomeNonce(addressBytes, info, counter),
+      data.subarray(pos, end - 8),
+      data.subarray(end - BTHOME_MIC_BYTES),
+    );
+    if (plain === null) return fail('BAKEN_ERR_ADVERT_DECRYPT', 'BTHome: MIC does not verify', { counter });
+    body = plain;
+  }
+  const { objects, stopped } = parseBthomeObjects(body);
+  const first = (id: number): number | null => {
+    const o = objects.find((x) => x.id === id);
+    return o !== undefined && o.kind === 'number' ? o.value : null;
+  };
+  return ok({
+    version: 2,
+    encrypted,
+    triggerBased: (info & BTHOME_INFO_TRIGGER) !== 0,
+    addressInPayload,
+    counter,
+    objects,
+    packetId: first(0x00),
+    battery: first(0x01),
+    buttons: objects.flatMap((o) => (o.kind === 'button' ? [o.event] : [])),
+    stopped,
+  });
+}
