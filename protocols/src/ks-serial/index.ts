@@ -59,6 +59,14 @@ export {
   KS_GATT_TX_CHAR_UUID,
   ksChunkForGatt,
 } from './gatt-chunking.js';
+export {
+  KS_GOLDEN_KEY,
+  KS_GOLDEN_SEALED_PIN,
+  KS_GOLDEN_SERIAL,
+  KS_GOLDEN_T0,
+  KS_GOLDEN_VECTORS,
+  type KsGoldenVector,
+} from './golden-vectors.js';
 export { KS_MESSAGE_TYPES, ksDecodeMessage, ksEncodeMessage, ksNakReasonFor } from './message-codec.js';
 export {
   KS_AUTH_COMMAND_TYPES,
