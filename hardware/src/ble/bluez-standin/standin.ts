@@ -160,7 +160,7 @@ export async function startBluezStandin(opts: {
     });
   };
 
-  const exportGattService = (d: SimDevice, s: SimDevice['gatt'][number]): void => {
+  const exportGattService = (s: SimDevice['gatt'][number]): void => {
     exportObject(s.path, [s.iface]);
     for (const c of s.chars.values()) exportObject(c.path, [c.iface]);
   };
@@ -183,7 +183,7 @@ export async function startBluezStandin(opts: {
     );
     d.exported = true;
     exportObject(d.path, [d.iface]);
-    for (const s of d.gatt) exportGattService(d, s);
+    for (const s of d.gatt) exportGattService(s);
   };
 
   const removeDevice = (d: SimDevice): void => {
@@ -332,7 +332,7 @@ export async function startBluezStandin(opts: {
       });
       const s = { path: sPath, iface: new GattServiceIface(toUuid128(serviceUuid), d.path), chars };
       d.gatt.push(s);
-      if (d.exported) exportGattService(d, s);
+      if (d.exported) exportGattService(s);
       return {
         notify(characteristic, value) {
           const c = chars.get(toUuid128(characteristic));
@@ -345,6 +345,8 @@ export async function startBluezStandin(opts: {
     },
     async stop() {
       for (const d of devices.values()) linkDown(d);
+      // Release first so a stand-in started right after can own org.bluez at once.
+      await bus.releaseName('org.bluez').catch(() => undefined);
       bus.disconnect();
     },
   };

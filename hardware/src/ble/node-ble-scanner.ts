@@ -1,0 +1,221 @@
+import { EventEmitter } from 'node:events';
+import dbus from 'dbus-next';
+import type nodeBle from 'node-ble';
+import type { BleAdvert, BleScanner, BleScannerEvents } from '../ble-scanner.js';
+import type { Clock } from '../clock.js';
+import { HardwareError } from '../errors.js';
+import { errorText, helperOf, type NodeBleSession, sessionBus } from './node-ble-session.js';
+import { addressFromDevicePath, toServiceDataKey } from './uuid.js';
+
+type Props = Record<string, dbus.Variant | undefined>;
+
+interface DeviceState {
+  address: string;
+  name?: string;
+  rssi: number | null;
+  serviceData: Map<string, Uint8Array>;
+  manufacturerData: Map<number, Uint8Array>;
+}
+
+/** Advert-carrying Device1 properties (BlueZ doc/device-api.txt). */
+const ADVERT_PROPS = ['RSSI', 'ServiceData', 'ManufacturerData'];
+
+function bytes(v: unknown): Uint8Array {
+  const inner = v instanceof dbus.Variant ? v.value : v;
+  return Uint8Array.from(inner as ArrayLike<number>);
+}
+
+/**
+ * `BleScanner` over node-ble (BlueZ via D-Bus). Discovery and adapter checks go through node-ble;
+ * adverts come from BlueZ's `InterfacesAdded` (new device) and Device1 `PropertiesChanged`
+ * (RSSI/ServiceData/ManufacturerData) signals read on node-ble's own bus connection, because
+ * node-ble has no event for them. Contract: see `BleScanner`.
+ */
+export class NodeBleScanner extends EventEmitter<BleScannerEvents> implements BleScanner {
+  readonly #session: NodeBleSession;
+  readonly #clock: Clock;
+  readonly #adapterName: string;
+  readonly #adapterPath: string;
+  readonly #devices = new Map<string, DeviceState>();
+  #adapter: nodeBle.Adapter | undefined;
+  #scanning = false;
+  #busy: Promise<void> = Promise.resolve();
+  readonly #rules: string[];
+  readonly #onMessage = (msg: dbus.Message): void => this.#handle(msg);
+  readonly #onBusError = (err: unknown): void => this.#fail(`D-Bus connection failed: ${errorText(err)}`);
+
+  constructor(opts: { session: NodeBleSession; clock: Clock; adapter?: string }) {
+    super();
+    this.#session = opts.session;
+    this.#clock = opts.clock;
+    this.#adapterName = opts.adapter ?? 'hci0';
+    this.#adapterPath = `/org/bluez/${this.#adapterName}`;
+    this.#rules = [
+      "type='signal',sender='org.bluez',path='/',interface='org.freedesktop.DBus.ObjectManager',member='InterfacesAdded'",
+      `type='signal',sender='org.bluez',interface='org.freedesktop.DBus.Properties',member='PropertiesChanged',path_namespace='${this.#adapterPath}'`,
+    ];
+  }
+
+  get scanning(): boolean {
+    return this.#scanning;
+  }
+
+  start(): Promise<void> {
+    return this.#serial(() => this.#start());
+  }
+
+  stop(): Promise<void> {
+    return this.#serial(() => this.#stop());
+  }
+
+  restart(): Promise<void> {
+    return this.#serial(async () => {
+      await this.#stop();
+      await this.#start();
+    });
+  }
+
+  #serial(fn: () => Promise<void>): Promise<void> {
+    const next = this.#busy.then(fn);
+    this.#busy = next.catch(() => undefined);
+    return next;
+  }
+
+  async #start(): Promise<void> {
+    if (this.#scanning) return;
+    let adapter: nodeBle.Adapter;
+    try {
+      adapter = await this.#session.bluetooth.getAdapter(this.#adapterName);
+      if (!(await adapter.isPowered())) throw new Error('adapter is powered off');
+    } catch (err) {
+      throw new HardwareError('BAKEN_ERR_BLE_ADAPTER', `adapter ${this.#adapterName}: ${errorText(err)}`, {
+        cause: err,
+      });
+    }
+    this.#adapter = adapter;
+    const bus = sessionBus(this.#session);
+    await Promise.all(this.#rules.map((r) => this.#match('AddMatch', r)));
+    await this.#prime(bus);
+    bus.on('message', this.#onMessage);
+    bus.on('error', this.#onBusError);
+    this.#scanning = true;
+    try {
+      if (await adapter.isDiscovering()) {
+        // Another client runs discovery; register ours too so its stop does not end our scan.
+        await helperOf(adapter)
+          .callMethod('StartDiscovery')
+          .catch(() => undefined);
+      } else {
+        await adapter.startDiscovery();
+      }
+    } catch (err) {
+      await this.#stop();
+      throw new HardwareError('BAKEN_ERR_BLE_SCAN', `start discovery: ${errorText(err)}`, { cause: err });
+    }
+  }
+
+  async #stop(): Promise<void> {
+    const wasScanning = this.#scanning;
+    this.#scanning = false;
+    const bus = sessionBus(this.#session);
+    bus.off('message', this.#onMessage);
+    bus.off('error', this.#onBusError);
+    if (!wasScanning) return;
+    await Promise.all(this.#rules.map((r) => this.#match('RemoveMatch', r).catch(() => undefined)));
+    // BlueZ's discovery is per client; "No discovery started" just means it already ended.
+    await this.#adapter?.stopDiscovery().catch(() => undefined);
+  }
+
+  async #match(member: 'AddMatch' | 'RemoveMatch', rule: string): Promise<void> {
+    await sessionBus(this.#session).call(
+      new dbus.Message({
+        destination: 'org.freedesktop.DBus',
+        path: '/org/freedesktop/DBus',
+        interface: 'org.freedesktop.DBus',
+        member,
+        signature: 's',
+        body: [rule],
+      }),
+    );
+  }
+
+  /** Seeds the per-device state (name, last data) from BlueZ's cache so later changes merge. */
+  async #prime(bus: dbus.MessageBus): Promise<void> {
+    const reply = await bus.call(
+      new dbus.Message({
+        destination: 'org.bluez',
+        path: '/',
+        interface: 'org.freedesktop.DBus.ObjectManager',
+        member: 'GetManagedObjects',
+      }),
+    );
+    const objects = (reply?.body[0] ?? {}) as Record<string, Record<string, Props>>;
+    for (const [path, ifaces] of Object.entries(objects)) {
+      const props = ifaces['org.bluez.Device1'];
+      if (props) this.#merge(path, props);
+    }
+  }
+
+  #handle(msg: dbus.Message): void {
+    if (!this.#scanning || msg.type !== dbus.MessageType.SIGNAL) return;
+    if (msg.interface === 'org.freedesktop.DBus.ObjectManager' && msg.member === 'InterfacesAdded') {
+      const [path, ifaces] = msg.body as [string, Record<string, Props>];
+      const props = ifaces['org.bluez.Device1'];
+      if (!props) return;
+      const state = this.#merge(path, props);
+      if (state) this.#emitAdvert(state);
+    } else if (msg.interface === 'org.freedesktop.DBus.Properties' && msg.member === 'PropertiesChanged') {
+      const [iface, changed] = msg.body as [string, Props];
+      if (iface === 'org.bluez.Adapter1' && msg.path === this.#adapterPath) {
+        if (changed['Discovering']?.value === false || changed['Powered']?.value === false) {
+          this.#fail('discovery ended unexpectedly (adapter reset or powered off)');
+        }
+        return;
+      }
+      if (iface !== 'org.bluez.Device1') return;
+      const state = this.#merge(msg.path, changed);
+      if (state && ADVERT_PROPS.some((p) => p in changed)) this.#emitAdvert(state);
+    }
+  }
+
+  #merge(path: string, props: Props): DeviceState | undefined {
+    const address = addressFromDevicePath(this.#adapterName, path);
+    if (!address) return undefined;
+    let s = this.#devices.get(path);
+    if (!s) {
+      s = { address, rssi: null, serviceData: new Map(), manufacturerData: new Map() };
+      this.#devices.set(path, s);
+    }
+    const name = props['Name']?.value ?? props['Alias']?.value;
+    if (typeof name === 'string' && name !== '') s.name = name;
+    const rssi = props['RSSI']?.value;
+    if (typeof rssi === 'number') s.rssi = rssi;
+    const sd = props['ServiceData']?.value as Record<string, unknown> | undefined;
+    if (sd) s.serviceData = new Map(Object.entries(sd).map(([k, v]) => [toServiceDataKey(k), bytes(v)]));
+    const md = props['ManufacturerData']?.value as Record<string, unknown> | undefined;
+    if (md) s.manufacturerData = new Map(Object.entries(md).map(([k, v]) => [Number(k), bytes(v)]));
+    return s;
+  }
+
+  #emitAdvert(s: DeviceState): void {
+    const advert: BleAdvert = {
+      address: s.address,
+      rssi: s.rssi,
+      serviceData: new Map([...s.serviceData].map(([k, v]) => [k, Uint8Array.from(v)])),
+      manufacturerData: new Map([...s.manufacturerData].map(([k, v]) => [k, Uint8Array.from(v)])),
+      receivedAt: this.#clock.now(),
+    };
+    if (s.name !== undefined) advert.name = s.name;
+    this.emit('advert', advert);
+  }
+
+  /** Discovery died under us: stop listening and let the owner's watchdog `restart()`. */
+  #fail(message: string): void {
+    if (!this.#scanning) return;
+    this.#scanning = false;
+    const bus = sessionBus(this.#session);
+    bus.off('message', this.#onMessage);
+    bus.off('error', this.#onBusError);
+    this.emit('error', new HardwareError('BAKEN_ERR_BLE_SCAN', message));
+  }
+}
