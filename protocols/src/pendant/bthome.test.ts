@@ -178,6 +178,27 @@ const arbObject: fc.Arbitrary<BthomeObject> = fc.constantFrom(...BTHOME_OBJECT_I
   }
 });
 
+describe('BTHome address in the payload', () => {
+  it('round-trips plain and encrypted, the payload address feeding the nonce', () => {
+    const objects: BthomeObject[] = [{ kind: 'button', id: 0x3a, name: 'button', event: 'press' }];
+    const address = '3C:2E:F5:AB:CD:EF';
+    const plainAdvert = encodeBthome({ objects, addressInPayload: address });
+    expect(plainAdvert.ok && Buffer.from(plainAdvert.value).toString('hex')).toBe('42efcdabf52e3c3a01');
+    const sealed = encodeBthome({
+      objects,
+      addressInPayload: address,
+      encryption: { key: bindKey, address, counter: 3 },
+    });
+    if (!sealed.ok) throw sealed.error;
+    const r = decodeBthome(sealed.value, { key: bindKey });
+    expect(r.ok && [r.value.addressInPayload, r.value.buttons, r.value.counter]).toEqual([
+      address,
+      ['press'],
+      3,
+    ]);
+  });
+});
+
 describe('BTHome properties', () => {
   it('decode(encode(x)) = x, plain and encrypted', () => {
     fc.assert(
