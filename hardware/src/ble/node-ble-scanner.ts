@@ -39,6 +39,7 @@ export class NodeBleScanner extends EventEmitter<BleScannerEvents> implements Bl
   readonly #devices = new Map<string, DeviceState>();
   #adapter: nodeBle.Adapter | undefined;
   #scanning = false;
+  #rulesAdded = false;
   #busy: Promise<void> = Promise.resolve();
   readonly #rules: string[];
   readonly #onMessage = (msg: dbus.Message): void => this.#handle(msg);
@@ -94,7 +95,10 @@ export class NodeBleScanner extends EventEmitter<BleScannerEvents> implements Bl
     }
     this.#adapter = adapter;
     const bus = sessionBus(this.#session);
-    await Promise.all(this.#rules.map((r) => this.#match('AddMatch', r)));
+    if (!this.#rulesAdded) {
+      await Promise.all(this.#rules.map((r) => this.#match('AddMatch', r)));
+      this.#rulesAdded = true;
+    }
     await this.#prime(bus);
     bus.on('message', this.#onMessage);
     bus.on('error', this.#onBusError);
@@ -120,8 +124,11 @@ export class NodeBleScanner extends EventEmitter<BleScannerEvents> implements Bl
     const bus = sessionBus(this.#session);
     bus.off('message', this.#onMessage);
     bus.off('error', this.#onBusError);
+    if (this.#rulesAdded) {
+      this.#rulesAdded = false;
+      await Promise.all(this.#rules.map((r) => this.#match('RemoveMatch', r).catch(() => undefined)));
+    }
     if (!wasScanning) return;
-    await Promise.all(this.#rules.map((r) => this.#match('RemoveMatch', r).catch(() => undefined)));
     // BlueZ's discovery is per client; "No discovery started" just means it already ended.
     await this.#adapter?.stopDiscovery().catch(() => undefined);
   }
