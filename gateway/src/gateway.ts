@@ -1,0 +1,232 @@
+import { join } from 'node:path';
+import type { BleScanner, Clock, GattLink, SerialLink, SerialLinkOptions } from '@baken/hardware';
+import type { Logger } from 'pino';
+import { CommandRelay } from './commands/command-relay.js';
+import type { Credentials, GatewayConfig } from './config/schema.js';
+import { DeviceRegistry, type DeviceState } from './devices/device-registry.js';
+import { GatewayError } from './errors.js';
+import { GatewayBus } from './event-bus.js';
+import type { Extension } from './extension.js';
+import { Heartbeat, type UnitPower } from './health/heartbeat.js';
+import { EventWriter } from './outbox/event-writer.js';
+import { Outbox, type OutboxStats } from './outbox/outbox.js';
+import { parseInbound, ServerConfigPayload } from './uplink/inbound.js';
+import { OutboxSender, type OutboxSenderStats } from './uplink/outbox-sender.js';
+import { Uplink } from './uplink/uplink.js';
+
+/** Transports the bridges use; only `main.ts` chooses real bindings. All optional: no bridge, no transport. */
+export interface GatewayTransports {
+  bleScanner?: BleScanner;
+  openSerial?: (opts: SerialLinkOptions) => SerialLink;
+  openGatt?: (address: string) => GattLink;
+}
+
+/** What a bridge factory receives. Bridges talk to the rest only through `bus` and `devices`. */
+export interface GatewayContext {
+  gatewayId: string;
+  config: GatewayConfig;
+  bus: GatewayBus;
+  devices: DeviceRegistry;
+  clock: Clock;
+  logger: Logger;
+  transports: GatewayTransports;
+}
+
+export interface CreateGatewayOptions {
+  config: GatewayConfig;
+  credentials: Credentials;
+  clock: Clock;
+  logger: Logger;
+  softwareVersion: string;
+  /** Default `{config.dataDir}/outbox.db`. */
+  outboxPath?: string;
+  /** PEM CA for mqtts:// (read by the caller from `config.mqtt.caFile`). */
+  ca?: string | Buffer;
+  transports?: GatewayTransports;
+  /** Bridge factories; started after the core, stopped before it. */
+  extensions?: ((ctx: GatewayContext) => Extension)[];
+  power?: () => UnitPower;
+  /** Jitter source for the back-off (tests). */
+  random?: () => number;
+}
+
+export interface GatewayStatus {
+  gatewayId: string;
+  running: boolean;
+  uplink: { connected: boolean; path: string; failedOver: boolean };
+  outbox: OutboxStats & { oldestAgeMs: number };
+  sender: OutboxSenderStats;
+  devices: DeviceState[];
+  extensions: string[];
+}
+
+export interface Gateway {
+  readonly gatewayId: string;
+  readonly bus: GatewayBus;
+  readonly outbox: Outbox;
+  readonly uplink: Uplink;
+  readonly devices: DeviceRegistry;
+  readonly heartbeat: Heartbeat;
+  start(): Promise<void>;
+  /** Clean shutdown: extensions stop, retained `offline` is published, the outbox is closed. */
+  stop(): Promise<void>;
+  status(): GatewayStatus;
+}
+
+/**
+ * The composition root used by `main.ts`, the demo and tests. Opens the outbox (synchronously: an
+ * unusable disk must fail before anything is started) and wires the core; nothing runs before
+ * `start()`.
+ */
+export function createGateway(opts: CreateGatewayOptions): Gateway {
+  const { config, credentials, clock } = opts;
+  const gatewayId = credentials.gatewayId;
+  const logger = opts.logger.child({ gatewayId });
+  const primaryUrl = config.mqtt.primaryUrl ?? credentials.mqtt.url;
+  if (primaryUrl === undefined) {
+    throw new GatewayError(
+      'BAKEN_ERR_CONFIG',
+      'mqtt.primaryUrl: missing (not in the config file and not received at provisioning)',
+      { fields: ['mqtt.primaryUrl'] },
+    );
+  }
+  const secondaryUrl = config.mqtt.secondaryUrl ?? credentials.mqtt.secondaryUrl;
+
+  const bus = new GatewayBus((event, err) =>
+    logger.error({ event, err: String(err) }, 'bus listener failed'),
+  );
+  const devices = new DeviceRegistry();
+  for (const d of config.devices) devices.register(d.id, d.kind);
+  const outbox = Outbox.open(opts.outboxPath ?? join(config.dataDir, 'outbox.db'), clock, {
+    maxEntries: config.outbox.maxEntries,
+    maxBytes: config.outbox.maxBytes,
+  });
+  const uplink = new Uplink(
+    {
+      gatewayId,
+      primaryUrl,
+      ...(secondaryUrl === undefined ? {} : { secondaryUrl }),
+      username: credentials.mqtt.username,
+      password: credentials.mqtt.password,
+      ...(opts.ca === undefined ? {} : { ca: opts.ca }),
+      failoverAfterMs: config.mqtt.failoverAfterMs,
+      probeIntervalMs: config.mqtt.probeIntervalMs,
+      backoff: { initialMs: config.mqtt.backoffInitialMs, maxMs: config.mqtt.backoffMaxMs },
+      keepaliveS: config.mqtt.keepaliveS,
+      connectTimeoutMs: config.mqtt.connectTimeoutMs,
+      ...(opts.random === undefined ? {} : { random: opts.random }),
+    },
+    clock,
+    logger.child({ part: 'uplink' }),
+  );
+  const sender = new OutboxSender(outbox, uplink, clock, logger.child({ part: 'sender' }), {
+    windowSize: config.outbox.windowSize,
+    ackTimeoutMs: config.outbox.ackTimeoutMs,
+  });
+  const heartbeat = new Heartbeat(bus, outbox, devices, clock, logger.child({ part: 'heartbeat' }), {
+    gatewayId,
+    softwareVersion: opts.softwareVersion,
+    intervalMs: config.heartbeat.intervalMs,
+    ...(opts.power === undefined ? {} : { power: opts.power }),
+  });
+  const core: Extension[] = [
+    new EventWriter(bus, outbox, gatewayId, logger.child({ part: 'event-writer' })),
+    new CommandRelay(bus, uplink, outbox, devices, clock, logger.child({ part: 'commands' })),
+    heartbeat,
+  ];
+  const ctx: GatewayContext = {
+    gatewayId,
+    config,
+    bus,
+    devices,
+    clock,
+    logger,
+    transports: opts.transports ?? {},
+  };
+  const bridges = (opts.extensions ?? []).map((make) => make(ctx));
+  const onMessage = (suffix: string, payload: Buffer): void => {
+    if (suffix !== 'config') return;
+    const parsed = parseInbound<ServerConfigPayload>(ServerConfigPayload, payload);
+    if (!parsed.ok) {
+      logger.warn({ reason: parsed.reason }, 'rejected config payload');
+      return;
+    }
+    const { v: _v, ...serverConfig } = parsed.value;
+    bus.emit('server-config', serverConfig);
+  };
+  const onConnected = (path: 'primary' | 'secondary'): void =>
+    bus.emit('uplink-state', { connected: true, path });
+  const onDisconnected = (path: 'primary' | 'secondary'): void =>
+    bus.emit('uplink-state', { connected: false, path });
+  let running = false;
+  const started: Extension[] = [];
+
+  return {
+    gatewayId,
+    bus,
+    outbox,
+    uplink,
+    devices,
+    heartbeat,
+    async start() {
+      if (running) return;
+      running = true;
+      // the event writer first: nothing may see an event before it is in the outbox
+      for (const ext of [...core, ...bridges]) {
+        await ext.start();
+        started.push(ext);
+      }
+      sender.start();
+      uplink.on('message', onMessage);
+      uplink.on('connected', onConnected);
+      uplink.on('disconnected', onDisconnected);
+      uplink.start();
+      logger.info(
+        { primaryUrl: redactUrl(primaryUrl), secondary: secondaryUrl !== undefined },
+        'gateway started',
+      );
+    },
+    async stop() {
+      if (!running && outbox.closed) return;
+      running = false;
+      for (const ext of started.splice(0).reverse()) {
+        await ext
+          .stop()
+          .catch((err: unknown) => logger.error({ ext: ext.name, err: String(err) }, 'stop failed'));
+      }
+      uplink.off('message', onMessage);
+      uplink.off('connected', onConnected);
+      uplink.off('disconnected', onDisconnected);
+      await uplink.stop();
+      sender.stop();
+      outbox.close();
+      logger.info('gateway stopped');
+    },
+    status() {
+      const closed = outbox.closed;
+      return {
+        gatewayId,
+        running,
+        uplink: { connected: uplink.connected, path: uplink.path, failedOver: uplink.failedOver },
+        outbox: closed
+          ? { depth: 0, bytes: 0, alarms: 0, dropped: 0, coalesced: 0, overBound: false, oldestAgeMs: 0 }
+          : { ...outbox.stats(), oldestAgeMs: outbox.oldestAgeMs() },
+        sender: sender.stats(),
+        devices: devices.list(),
+        extensions: [...core, ...bridges].map((e) => e.name),
+      };
+    },
+  };
+}
+
+/** A broker URL without userinfo, for logs. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return '[invalid url]';
+  }
+}
