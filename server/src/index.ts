@@ -1,1 +1,16 @@
-export {};
+export { type BuildAppOptions, buildApp } from './app.js';
+export type { AppContext, BakenApp, BakenModule } from './app-context.js';
+export { requireRole } from './auth/auth-plugin.js';
+export type { Principal } from './auth/auth-service.js';
+export type { EmbeddedBroker } from './broker/embedded-broker.js';
+export { ServerMqttClient, topicMatches } from './broker/server-client.js';
+export * from './broker/topic-acl.js';
+export { type Clock, ManualClock, SystemClock, type TimerHandle } from './clock.js';
+export { defaultConfig, loadConfig, type ServerConfig } from './config.js';
+export * from './errors.js';
+export { errorResponses } from './http/error-schema.js';
+export { createLogger } from './logger.js';
+export type { Metrics } from './metrics.js';
+export { type RunningServer, type StartServerOptions, startServer } from './server.js';
+export { type Db, openDatabase } from './store/database.js';
+export type * from './store/repositories/index.js';

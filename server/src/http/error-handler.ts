@@ -1,4 +1,5 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { BakenApp } from '../app-context.js';
 import { BakenError, type BakenErrorCode, type ErrorBody, type ErrorDetail } from '../errors.js';
 
 interface ValidationItem {
@@ -73,7 +74,7 @@ export function errorBody(e: BakenError): ErrorBody {
  * is logged and answered 500 `BAKEN_ERR_INTERNAL` without internals; malformed input is always a
  * 4xx because Fastify and Ajv flag it with a 4xx status or a `validation` list.
  */
-export function installErrorHandling(app: FastifyInstance): void {
+export function installErrorHandling(app: BakenApp): void {
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const known = toBakenError(err);
     if (known) {

@@ -1,0 +1,51 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
+import type { AuthService } from './auth/auth-service.js';
+import type { ServerMqttClient } from './broker/server-client.js';
+import type { Clock } from './clock.js';
+import type { ServerConfig } from './config.js';
+import type { Metrics } from './metrics.js';
+import type { Db } from './store/database.js';
+import type { Repositories } from './store/repositories/index.js';
+
+/** Everything a module needs, injected once by `buildApp` and reachable as `app.baken`. */
+export interface AppContext {
+  config: ServerConfig;
+  clock: Clock;
+  db: Db;
+  repos: Repositories;
+  metrics: Metrics;
+  auth: AuthService;
+  /** The server's MQTT client; null when the app runs without a broker (HTTP-only tests). */
+  mqtt: ServerMqttClient | null;
+  /** Broker URLs handed to gateways at provisioning. */
+  mqttPublicUrls: string[];
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    baken: AppContext;
+  }
+}
+
+/** The Fastify instance type every module receives (TypeBox type provider). */
+export type BakenApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+/**
+ * A server module: a function that registers its routes, hooks and metrics on the app. Add a
+ * folder `server/src/modules/<name>/` exporting one and list it in `modules/index.ts`. Start
+ * background work in an `onReady` hook and stop it in `onClose`, using `app.baken.clock`.
+ */
+export type BakenModule = (app: BakenApp) => Promise<void>;

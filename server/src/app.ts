@@ -1,0 +1,91 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import type { Logger } from 'pino';
+import type { AppContext, BakenApp } from './app-context.js';
+import { authPlugin } from './auth/auth-plugin.js';
+import { AuthService } from './auth/auth-service.js';
+import type { ServerMqttClient } from './broker/server-client.js';
+import type { Clock } from './clock.js';
+import type { ServerConfig } from './config.js';
+import { installErrorHandling } from './http/error-handler.js';
+import { ErrorResponse } from './http/error-schema.js';
+import { healthRoutes } from './http/health-routes.js';
+import { createLogger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { modules } from './modules/index.js';
+import type { Db } from './store/database.js';
+import { createSqliteRepositories } from './store/sqlite/index.js';
+
+export interface BuildAppOptions {
+  config: ServerConfig;
+  clock: Clock;
+  db: Db;
+  logger?: Logger;
+  metrics?: Metrics;
+  mqtt?: ServerMqttClient | null;
+  /** Broker URLs given to gateways; defaults to `config.mqtt.publicUrls` or the configured broker. */
+  mqttPublicUrls?: string[];
+}
+
+/**
+ * Builds the Fastify app: error handling, auth, OpenAPI at `/docs`, health and metrics, and every
+ * module in `modules/index.ts`. Does not listen; `startServer` does.
+ */
+export async function buildApp(opts: BuildAppOptions): Promise<BakenApp> {
+  const { config, clock, db } = opts;
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    trustProxy: config.http.trustProxy,
+    bodyLimit: config.http.bodyLimitBytes,
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const repos = createSqliteRepositories(db);
+  const metrics = opts.metrics ?? createMetrics();
+  const auth = new AuthService(repos, clock, config.auth);
+  const ctx: AppContext = {
+    config,
+    clock,
+    db,
+    repos,
+    metrics,
+    auth,
+    mqtt: opts.mqtt ?? null,
+    mqttPublicUrls: opts.mqttPublicUrls ??
+      config.mqtt.publicUrls ?? [config.mqtt.url ?? `mqtt://${config.mqtt.host}:${config.mqtt.port}`],
+  };
+  app.decorate('baken', ctx);
+  installErrorHandling(app);
+  app.addSchema(ErrorResponse);
+  app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  app.addHook('onResponse', async (req, reply) => {
+    metrics.httpRequests.inc({
+      method: req.method,
+      route: req.routeOptions.url ?? 'unmatched',
+      status: String(reply.statusCode),
+    });
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Baken server API', version: '1' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'baken_session' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(authPlugin, { auth, secureCookies: config.http.secureCookies });
+  await app.register(healthRoutes);
+  for (const m of modules) await app.register(m);
+  return app;
+}

@@ -1,0 +1,73 @@
+import cookie from '@fastify/cookie';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import fp from 'fastify-plugin';
+import { BakenError, forbidden, unauthenticated } from '../errors.js';
+import type { Role } from '../store/repositories/index.js';
+import type { AuthService, Principal } from './auth-service.js';
+
+export const SESSION_COOKIE = 'baken_session';
+/** Header a cookie-authenticated caller must send on POST/PUT/PATCH/DELETE (synchronizer token). */
+export const CSRF_HEADER = 'x-baken-csrf';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+    /** The raw session secret from the cookie, when the caller is cookie-authenticated. */
+    sessionSecret: string | null;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Authenticates every request: `Authorization: Bearer <api token>` (scripts) or the session
+ * cookie (web pages). A bad bearer token is refused at once (no fallback to the cookie). For
+ * cookie-authenticated state changes, the `x-baken-csrf` header must equal the session's CSRF
+ * token; together with `SameSite=Strict` this stops cross-site requests.
+ */
+export const authPlugin = fp(
+  async (app: FastifyInstance, opts: { auth: AuthService; secureCookies: boolean }) => {
+    await app.register(cookie);
+    app.decorateRequest('principal', null);
+    app.decorateRequest('sessionSecret', null);
+    app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+      const header = req.headers.authorization;
+      if (header !== undefined) {
+        const m = /^Bearer\s+(\S+)$/i.exec(header);
+        const p = m ? await opts.auth.fromBearer(m[1]!) : null;
+        if (!p) throw unauthenticated('The API token is invalid, expired or revoked.');
+        req.principal = p;
+        return;
+      }
+      const secret = req.cookies[SESSION_COOKIE];
+      if (!secret) return;
+      const p = await opts.auth.fromSession(secret);
+      if (!p) {
+        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        return;
+      }
+      if (!SAFE_METHODS.has(req.method) && req.headers[CSRF_HEADER] !== p.csrfToken)
+        throw new BakenError(
+          'BAKEN_ERR_CSRF',
+          403,
+          `State-changing requests with a session cookie need the ${CSRF_HEADER} header from /api/v1/auth/me.`,
+        );
+      req.principal = p;
+      req.sessionSecret = secret;
+    });
+  },
+  { name: 'baken-auth' },
+);
+
+export function sessionCookieOptions(secure: boolean, expiresAt: number) {
+  return { path: '/', httpOnly: true, sameSite: 'strict' as const, secure, expires: new Date(expiresAt) };
+}
+
+/** preHandler: the caller must be logged in and hold one of `roles` (any role when empty). */
+export function requireRole(...roles: Role[]): preHandlerAsyncHookHandler {
+  return async (req: FastifyRequest) => {
+    if (!req.principal) throw unauthenticated();
+    if (roles.length > 0 && !roles.includes(req.principal.user.role))
+      throw forbidden(`This needs one of the roles: ${roles.join(', ')}.`);
+  };
+}

@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import { BakenError, unauthenticated } from '../errors.js';
+import type { ApiToken, Repositories, User } from '../store/repositories/index.js';
+import { hashPassword, verifyDummy, verifyPassword } from './password.js';
+import { RateLimiter } from './rate-limiter.js';
+import { csrfTokenFor, hashSecret, newHumanPassword, newSecret } from './secrets.js';
+
+/** Who is calling, and how they proved it. */
+export interface Principal {
+  user: User;
+  via: 'session' | 'token';
+  /** The CSRF token a cookie-authenticated caller must echo on state changes. */
+  csrfToken: string | null;
+}
+
+export interface AuthOptions {
+  sessionTtlS: number;
+  loginMaxFailuresPerUser: number;
+  loginMaxFailuresPerIp: number;
+  loginWindowS: number;
+}
+
+const BAD_LOGIN = 'Wrong username or password.';
+
+/**
+ * Login, sessions and API tokens. Unknown user, wrong password, disabled or expired account all
+ * give the same `BAKEN_ERR_UNAUTHENTICATED` after the same scrypt work. Failures are limited per
+ * username and per IP on the injected clock.
+ */
+export class AuthService {
+  private readonly perUser: RateLimiter;
+  private readonly perIp: RateLimiter;
+
+  constructor(
+    private readonly repos: Repositories,
+    private readonly clock: Clock,
+    private readonly opts: AuthOptions,
+  ) {
+    const windowMs = opts.loginWindowS * 1000;
+    this.perUser = new RateLimiter(clock, opts.loginMaxFailuresPerUser, windowMs);
+    this.perIp = new RateLimiter(clock, opts.loginMaxFailuresPerIp, windowMs);
+  }
+
+  isActive(user: User): boolean {
+    return !user.disabled && (user.validUntil === null || user.validUntil > this.clock.now());
+  }
+
+  async login(
+    username: string,
+    password: string,
+    ip: string,
+  ): Promise<{ user: User; sessionSecret: string; csrfToken: string; expiresAt: number }> {
+    const userKey = username.toLowerCase();
+    const wait = Math.max(this.perUser.retryAfterMs(userKey), this.perIp.retryAfterMs(ip));
+    if (wait > 0) {
+      const s = Math.ceil(wait / 1000);
+      throw new BakenError('BAKEN_ERR_RATE_LIMITED', 429, `Too many failed logins; try again in ${s} s.`, {
+        headers: { 'retry-after': String(s) },
+      });
+    }
+    const found = await this.repos.users.findForLogin(username);
+    const ok = found ? await verifyPassword(password, found.passwordHash) : await verifyDummy(password);
+    if (!found || !ok || !this.isActive(found)) {
+      this.perUser.hit(userKey);
+      this.perIp.hit(ip);
+      throw unauthenticated(BAD_LOGIN);
+    }
+    this.perUser.reset(userKey);
+    const { passwordHash: _drop, ...user } = found;
+    const sessionSecret = newSecret('');
+    const now = this.clock.now();
+    const expiresAt = now + this.opts.sessionTtlS * 1000;
+    await this.repos.sessions.create({
+      idHash: hashSecret(sessionSecret),
+      userId: user.id,
+      createdAt: now,
+      expiresAt,
+    });
+    return { user, sessionSecret, csrfToken: csrfTokenFor(sessionSecret), expiresAt };
+  }
+
+  async fromSession(sessionSecret: string): Promise<Principal | null> {
+    const s = await this.repos.sessions.findValid(hashSecret(sessionSecret), this.clock.now());
+    if (!s) return null;
+    const user = await this.repos.users.get(s.userId);
+    if (!user || !this.isActive(user)) return null;
+    return { user, via: 'session', csrfToken: csrfTokenFor(sessionSecret) };
+  }
+
+  async fromBearer(token: string): Promise<Principal | null> {
+    const t = await this.repos.apiTokens.useValid(hashSecret(token), this.clock.now());
+    if (!t) return null;
+    const user = await this.repos.users.get(t.userId);
+    if (!user || !this.isActive(user)) return null;
+    return { user, via: 'token', csrfToken: null };
+  }
+
+  async logout(sessionSecret: string): Promise<void> {
+    await this.repos.sessions.delete(hashSecret(sessionSecret));
+  }
+
+  async createApiToken(
+    userId: string,
+    name: string,
+    expiresInS: number | null,
+  ): Promise<{ token: string; meta: ApiToken }> {
+    const token = newSecret('bkn_');
+    const now = this.clock.now();
+    const meta: ApiToken = {
+      id: randomUUID(),
+      userId,
+      name,
+      createdAt: now,
+      expiresAt: expiresInS === null ? null : now + expiresInS * 1000,
+      lastUsedAt: null,
+      revokedAt: null,
+    };
+    await this.repos.apiTokens.create({ ...meta, tokenHash: hashSecret(token) });
+    return { token, meta };
+  }
+
+  /**
+   * On an empty user table, creates `admin` with a random password and returns it — the only
+   * time it exists in clear. The caller shows it once; it is never logged.
+   */
+  async ensureFirstAdmin(): Promise<{ username: string; password: string } | undefined> {
+    if ((await this.repos.users.count()) > 0) return undefined;
+    const password = newHumanPassword();
+    const passwordHash = await hashPassword(password);
+    await this.repos.users.create(
+      { username: 'admin', displayName: 'Administrator', role: 'admin', passwordHash },
+      this.clock.now(),
+    );
+    return { username: 'admin', password };
+  }
+}

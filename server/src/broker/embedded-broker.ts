@@ -1,0 +1,173 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type Server } from 'node:net';
+import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import type { Logger } from 'pino';
+import { verifyDummy, verifyPassword } from '../auth/password.js';
+import type { Metrics } from '../metrics.js';
+import type { GatewaysRepository } from '../store/repositories/index.js';
+import {
+  type AclDecision,
+  GATEWAY_ID_PATTERN,
+  gatewayMayPublish,
+  gatewayMaySubscribe,
+  serverMayUse,
+} from './topic-acl.js';
+
+type Identity = { kind: 'gateway'; gatewayId: string } | { kind: 'server' };
+
+/** Credential of the server's own MQTT client on the embedded broker (random per process). */
+export interface InternalCredential {
+  username: string;
+  password: string;
+}
+
+export interface EmbeddedBroker {
+  /** `mqtt://host:port` the broker listens on. */
+  url: string;
+  port: number;
+  internal: InternalCredential;
+  connectedClients(): number;
+  close(): Promise<void>;
+}
+
+// [MQTT-3.2.2-3] CONNACK return codes 4 (bad username or password) and 5 (not authorised).
+const BAD_CREDENTIALS = 4;
+const NOT_AUTHORIZED = 5;
+
+function refuse(code: number, message: string): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode: code }) as AuthenticateError;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * Starts aedes (MQTT 3.1.1) on a TCP port with per-gateway authentication and topic ACLs.
+ * Hooks are callback style (aedes #483). Contract:
+ * - anonymous clients are refused; a gateway authenticates as username = gatewayId with its
+ *   provisioned password (scrypt hash in the store) and must use clientId = gatewayId, so no
+ *   one can take over another gateway's session by its client id;
+ * - the server's internal client uses a random credential created here and clientId
+ *   `baken-server-…`;
+ * - every refusal is logged with a reason (never the password) and counted in
+ *   `baken_mqtt_rejected_total{reason}`.
+ */
+export async function startEmbeddedBroker(opts: {
+  host: string;
+  port: number;
+  gateways: GatewaysRepository;
+  metrics: Metrics;
+  logger: Logger;
+}): Promise<EmbeddedBroker> {
+  const log = opts.logger.child({ component: 'mqtt-broker' });
+  const internal: InternalCredential = {
+    username: 'baken-server',
+    password: randomBytes(32).toString('base64url'),
+  };
+  const identities = new WeakMap<Client, Identity>();
+  const reject = (reason: string, ctx: Record<string, unknown>) => {
+    opts.metrics.mqttRejected.inc({ reason });
+    log.warn({ reason, ...ctx }, 'mqtt refused');
+  };
+
+  const broker = await Aedes.createBroker({
+    authenticate(client, username, password, done) {
+      const pw = password?.toString('utf8') ?? '';
+      const ctx = { clientId: client.id, username };
+      if (username === undefined || username === '') {
+        reject('connect_anonymous', ctx);
+        return done(refuse(NOT_AUTHORIZED, 'anonymous clients are not allowed'), false);
+      }
+      if (username === internal.username) {
+        if (sameSecret(pw, internal.password) && client.id.startsWith('baken-server-')) {
+          identities.set(client, { kind: 'server' });
+          return done(null, true);
+        }
+        reject('connect_bad_credentials', ctx);
+        return done(refuse(BAD_CREDENTIALS, 'bad username or password'), false);
+      }
+      const check = async (): Promise<string | null> => {
+        const hash = GATEWAY_ID_PATTERN.test(username)
+          ? await opts.gateways.mqttPasswordHash(username)
+          : null;
+        const ok = hash ? await verifyPassword(pw, hash) : await verifyDummy(pw);
+        if (!ok) return 'connect_bad_credentials';
+        if (client.id !== username) return 'connect_client_id_mismatch';
+        return null;
+      };
+      check().then(
+        (reason) => {
+          if (reason) {
+            reject(reason, ctx);
+            return done(
+              refuse(reason === 'connect_bad_credentials' ? BAD_CREDENTIALS : NOT_AUTHORIZED, reason),
+              false,
+            );
+          }
+          identities.set(client, { kind: 'gateway', gatewayId: username });
+          done(null, true);
+        },
+        (err: unknown) => {
+          log.error({ err }, 'mqtt authenticate failed');
+          reject('connect_error', ctx);
+          done(refuse(3, 'server unavailable'), false);
+        },
+      );
+    },
+
+    authorizePublish(client, packet, callback) {
+      // client === null: published by the broker itself (e.g. will messages are attributed to a client).
+      if (!client) return callback(null);
+      const id = identities.get(client);
+      const d: AclDecision = !id
+        ? { ok: false, reason: 'publish_unauthenticated' }
+        : id.kind === 'server'
+          ? serverMayUse(packet.topic)
+          : gatewayMayPublish(id.gatewayId, packet.topic);
+      if (d.ok) return callback(null);
+      reject(d.reason, { clientId: client.id, topic: packet.topic });
+      callback(new Error(d.reason));
+    },
+
+    authorizeSubscribe(client, sub, callback) {
+      const id = identities.get(client);
+      const d: AclDecision = !id
+        ? { ok: false, reason: 'subscribe_unauthenticated' }
+        : id.kind === 'server'
+          ? serverMayUse(sub.topic)
+          : gatewayMaySubscribe(id.gatewayId, sub.topic);
+      if (d.ok) return callback(null, sub);
+      reject(d.reason, { clientId: client.id, topic: sub.topic });
+      // A null subscription answers SUBACK 0x80 without dropping the connection. [MQTT-3.9.3-2]
+      callback(null, null);
+    },
+  });
+
+  const server: Server = createServer(broker.handle);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : opts.port;
+  const urlHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  log.info({ port }, 'mqtt broker listening');
+
+  return {
+    url: `mqtt://${urlHost}:${port}`,
+    port,
+    internal,
+    connectedClients: () => broker.connectedClients,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        broker.close();
+      }),
+  };
+}

@@ -1,0 +1,47 @@
+import { Type } from '@sinclair/typebox';
+import type { BakenApp } from '../app-context.js';
+
+const Check = Type.Object({ ok: Type.Boolean(), detail: Type.Optional(Type.String()) });
+const Ready = Type.Object({
+  status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]),
+  db: Check,
+  broker: Check,
+});
+
+/** `/healthz` (the process answers), `/readyz` (store and broker usable), `/metrics` (Prometheus). */
+export async function healthRoutes(app: BakenApp): Promise<void> {
+  app.get(
+    '/healthz',
+    { schema: { tags: ['ops'], response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/readyz',
+    { schema: { tags: ['ops'], response: { 200: Ready, 503: Ready } } },
+    async (_req, reply) => {
+      let db: { ok: boolean; detail?: string };
+      try {
+        app.baken.db.prepare('SELECT 1').get();
+        db = { ok: true };
+      } catch (e) {
+        db = { ok: false, detail: (e as Error).message };
+      }
+      const mqtt = app.baken.mqtt;
+      const broker = mqtt?.connected
+        ? { ok: true }
+        : { ok: false, detail: mqtt ? 'disconnected' : 'no broker configured' };
+      const ready = db.ok && broker.ok;
+      return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', db, broker });
+    },
+  );
+
+  app.get(
+    '/metrics',
+    { schema: { tags: ['ops'], produces: ['text/plain'], response: { 200: Type.String() } } },
+    async (_req, reply) => {
+      const body = await app.baken.metrics.registry.metrics();
+      return reply.type(app.baken.metrics.registry.contentType).send(body);
+    },
+  );
+}

@@ -1,0 +1,11 @@
+import type { BakenModule } from '../app-context.js';
+import { enrolmentModule } from './enrolment/index.js';
+import { registryModule } from './registry/index.js';
+import { usersModule } from './users/index.js';
+
+/**
+ * Every server module, registered in this order by `buildApp`. To add one: create
+ * `modules/<name>/index.ts` exporting a {@link BakenModule}, add it here, put its tables in a new
+ * `store/migrations/NNN-<name>.ts`, its error codes in `errors.ts`.
+ */
+export const modules: BakenModule[] = [usersModule, registryModule, enrolmentModule];

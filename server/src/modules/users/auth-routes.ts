@@ -1,0 +1,139 @@
+import { Type } from '@sinclair/typebox';
+import type { BakenApp } from '../../app-context.js';
+import { requireRole, SESSION_COOKIE, sessionCookieOptions } from '../../auth/auth-plugin.js';
+import { notFound } from '../../errors.js';
+import { errorResponses } from '../../http/error-schema.js';
+import { UserSchema } from './schemas.js';
+
+const TokenMeta = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  createdAt: Type.Integer(),
+  expiresAt: Type.Union([Type.Integer(), Type.Null()]),
+  lastUsedAt: Type.Union([Type.Integer(), Type.Null()]),
+  revokedAt: Type.Union([Type.Integer(), Type.Null()]),
+});
+
+/** Login/logout/me for web pages (session cookie + CSRF token) and API tokens for scripts. */
+export async function authRoutes(app: BakenApp): Promise<void> {
+  const { auth, config } = app.baken;
+
+  app.post(
+    '/api/v1/auth/login',
+    {
+      schema: {
+        tags: ['auth'],
+        body: Type.Object(
+          {
+            username: Type.String({ minLength: 1, maxLength: 128 }),
+            password: Type.String({ minLength: 1, maxLength: 1024 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ user: UserSchema, csrfToken: Type.String(), expiresAt: Type.Integer() }),
+          ...errorResponses(400, 401, 429),
+        },
+      },
+    },
+    async (req, reply) => {
+      const r = await auth.login(req.body.username, req.body.password, req.ip);
+      reply.setCookie(
+        SESSION_COOKIE,
+        r.sessionSecret,
+        sessionCookieOptions(config.http.secureCookies, r.expiresAt),
+      );
+      return { user: r.user, csrfToken: r.csrfToken, expiresAt: r.expiresAt };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/logout',
+    { schema: { tags: ['auth'], response: { 204: Type.Null(), ...errorResponses(403) } } },
+    async (req, reply) => {
+      if (req.sessionSecret) await auth.logout(req.sessionSecret);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/auth/me',
+    {
+      preHandler: requireRole(),
+      schema: {
+        tags: ['auth'],
+        response: {
+          200: Type.Object({
+            user: UserSchema,
+            via: Type.Union([Type.Literal('session'), Type.Literal('token')]),
+            csrfToken: Type.Union([Type.String(), Type.Null()]),
+          }),
+          ...errorResponses(401),
+        },
+      },
+    },
+    async (req) => {
+      const p = req.principal!;
+      return { user: p.user, via: p.via, csrfToken: p.csrfToken };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/tokens',
+    {
+      preHandler: requireRole(),
+      schema: {
+        tags: ['auth'],
+        body: Type.Object(
+          {
+            name: Type.String({ minLength: 1, maxLength: 100 }),
+            expiresInS: Type.Optional(Type.Integer({ minimum: 60, maximum: 5 * 365 * 86400 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({
+            token: Type.String({ description: 'Shown once; store it safely.' }),
+            meta: TokenMeta,
+          }),
+          ...errorResponses(400, 401, 403),
+        },
+      },
+    },
+    async (req, reply) => {
+      const r = await auth.createApiToken(req.principal!.user.id, req.body.name, req.body.expiresInS ?? null);
+      return reply.status(201).send(r);
+    },
+  );
+
+  app.get(
+    '/api/v1/auth/tokens',
+    {
+      preHandler: requireRole(),
+      schema: { tags: ['auth'], response: { 200: Type.Array(TokenMeta), ...errorResponses(401) } },
+    },
+    async (req) => app.baken.repos.apiTokens.listForUser(req.principal!.user.id),
+  );
+
+  app.delete(
+    '/api/v1/auth/tokens/:id',
+    {
+      preHandler: requireRole(),
+      schema: {
+        tags: ['auth'],
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),
+        response: { 204: Type.Null(), ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (req, reply) => {
+      const ok = await app.baken.repos.apiTokens.revoke(
+        req.params.id,
+        req.principal!.user.id,
+        app.baken.clock.now(),
+      );
+      if (!ok) throw notFound('API token');
+      return reply.status(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,119 @@
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { buildApp } from './app.js';
+import type { BakenApp } from './app-context.js';
+import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
+import { ServerMqttClient } from './broker/server-client.js';
+import { type Clock, SystemClock } from './clock.js';
+import type { ServerConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import { type Db, openDatabase } from './store/database.js';
+import { createSqliteRepositories } from './store/sqlite/index.js';
+
+export interface StartServerOptions {
+  config: ServerConfig;
+  clock?: Clock;
+  /** An open database; by default `<dataDir>/baken.sqlite` (`:memory:` when dataDir is `:memory:`). */
+  db?: Db;
+  logger?: Logger;
+}
+
+export interface RunningServer {
+  /** Base HTTP URL, e.g. `http://127.0.0.1:8080`. */
+  url: string;
+  /** URL of the MQTT broker the server uses (embedded or external). */
+  mqttUrl: string;
+  app: BakenApp;
+  db: Db;
+  mqtt: ServerMqttClient;
+  broker: EmbeddedBroker | null;
+  /** Set only when this start created the first admin; show it once, never log it. */
+  firstAdmin?: { username: string; password: string };
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the whole server: store (migrated), broker (embedded aedes unless `mqtt.url` names an
+ * external one), the server's MQTT client, and the HTTP app. Ports 0 pick ephemeral ports.
+ */
+export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
+  const { config } = opts;
+  const clock = opts.clock ?? new SystemClock();
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const db =
+    opts.db ??
+    openDatabase(config.dataDir === ':memory:' ? ':memory:' : join(config.dataDir, 'baken.sqlite'), {
+      now: clock.now(),
+    });
+  const metrics = createMetrics();
+  const repos = createSqliteRepositories(db);
+
+  let broker: EmbeddedBroker | null = null;
+  let mqtt: ServerMqttClient;
+  const cleanup: Array<() => Promise<void>> = [];
+  try {
+    if (config.mqtt.url) {
+      mqtt = await ServerMqttClient.connect({
+        url: config.mqtt.url,
+        ...(config.mqtt.username !== undefined ? { username: config.mqtt.username } : {}),
+        ...(config.mqtt.password !== undefined ? { password: config.mqtt.password } : {}),
+        metrics,
+        logger,
+      });
+    } else {
+      broker = await startEmbeddedBroker({
+        host: config.mqtt.host,
+        port: config.mqtt.port,
+        gateways: repos.gateways,
+        metrics,
+        logger,
+      });
+      const b = broker;
+      cleanup.push(() => b.close());
+      mqtt = await ServerMqttClient.connect({
+        url: broker.url,
+        username: broker.internal.username,
+        password: broker.internal.password,
+        metrics,
+        logger,
+      });
+    }
+    const client = mqtt;
+    cleanup.unshift(() => client.close());
+    const mqttUrl = config.mqtt.url ?? broker!.url;
+    const app = await buildApp({
+      config,
+      clock,
+      db,
+      logger,
+      metrics,
+      mqtt,
+      mqttPublicUrls: config.mqtt.publicUrls ?? [mqttUrl],
+    });
+    cleanup.unshift(() => app.close());
+    const firstAdmin = await app.baken.auth.ensureFirstAdmin();
+    const address = await app.listen({ host: config.http.host, port: config.http.port });
+    const url = config.http.publicUrl ?? address;
+    let closed = false;
+    return {
+      url,
+      mqttUrl,
+      app,
+      db,
+      mqtt,
+      broker,
+      ...(firstAdmin ? { firstAdmin } : {}),
+      async close() {
+        if (closed) return;
+        closed = true;
+        for (const c of cleanup) await c().catch((err: unknown) => logger.warn({ err }, 'close step failed'));
+        if (!opts.db) db.close();
+      },
+    };
+  } catch (err) {
+    for (const c of cleanup) await c().catch(() => undefined);
+    if (!opts.db) db.close();
+    throw err;
+  }
+}
