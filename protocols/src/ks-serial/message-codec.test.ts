@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KsDeframer } from './deframer.js';
@@ -98,6 +99,11 @@ describe('golden vectors [KS-SERIAL §12]', () => {
   it('cover every message type', () => {
     const covered = new Set(KS_GOLDEN_VECTORS.map((v) => v.message.kind));
     expect([...covered].sort()).toEqual(Object.keys(KS_MESSAGE_TYPES).sort());
+  });
+
+  it('are the ones listed in SPEC.md §12', () => {
+    const spec = readFileSync(new URL('./SPEC.md', import.meta.url), 'utf8').replace(/\s/g, '');
+    for (const v of KS_GOLDEN_VECTORS) expect(spec, v.name).toContain(v.hex);
   });
 
   for (const v of KS_GOLDEN_VECTORS) {
