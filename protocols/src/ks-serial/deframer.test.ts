@@ -63,16 +63,14 @@ describe('KsDeframer [KS-SERIAL §3.5]', () => {
     fc.assert(
       fc.property(frameArb, frameArb, fc.nat(), fc.integer({ min: 1, max: 255 }), (bad, good, at, mask) => {
         const corrupted = encode(bad);
-        const i = 1 + (at % (corrupted.length - 1)); // keep SOF so it is a candidate
+        // Corrupt TYPE, SEQ, payload or CRC (LEN corruption is covered by the oversize/hostage cases);
+        // CRC-16 detects every single-byte error, so this is deterministic.
+        const i = 3 + (at % (corrupted.length - 3));
         corrupted[i] = corrupted[i]! ^ mask;
         const d = new KsDeframer();
-        const got = d.push(concat([corrupted, encode(good)]));
-        expect(got.at(-1)).toEqual(good);
-        // Only the good frame may come out, unless the corruption hit LEN and exposed an inner frame.
-        for (const f of got.slice(0, -1)) expect(f).not.toEqual(bad);
-        const { badCrc, oversize } = d.stats;
-        if (i >= 3) expect(badCrc).toBeGreaterThanOrEqual(1);
-        else expect(badCrc + oversize + d.stats.garbageBytes).toBeGreaterThanOrEqual(1);
+        expect(d.push(concat([corrupted, encode(good)]))).toEqual([good]);
+        expect(d.stats.badCrc).toBeGreaterThanOrEqual(1); // a SOF byte inside may add a false candidate
+        expect(d.stats.framesOk).toBe(1);
       }),
     );
   });
