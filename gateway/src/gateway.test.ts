@@ -23,7 +23,7 @@ describe('createGateway (core wired to a real aedes broker)', () => {
 
   const serverPublish = async (suffix: string, payload: unknown, retain = false): Promise<void> => {
     const c = connect(broker.url, { reconnectPeriod: 0 });
-    await once(c, 'connect');
+    await new Promise<void>((resolve) => c.once('connect', () => resolve()));
     await c.publishAsync(`${PREFIX}/${suffix}`, JSON.stringify(payload), { qos: 1, retain });
     await c.endAsync();
   };

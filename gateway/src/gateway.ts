@@ -14,9 +14,12 @@ import { parseInbound, ServerConfigPayload } from './uplink/inbound.js';
 import { OutboxSender, type OutboxSenderStats } from './uplink/outbox-sender.js';
 import { Uplink } from './uplink/uplink.js';
 
-/** Transports the bridges use; only `main.ts` chooses real bindings. All optional: no bridge, no transport. */
+/**
+ * Transport factories the bridges use; only `main.ts` chooses real bindings. Factories, so a unit
+ * without pendants never opens BlueZ. `openBleScanner` returns the same shared scanner every call.
+ */
 export interface GatewayTransports {
-  bleScanner?: BleScanner;
+  openBleScanner?: () => BleScanner;
   openSerial?: (opts: SerialLinkOptions) => SerialLink;
   openGatt?: (address: string) => GattLink;
 }

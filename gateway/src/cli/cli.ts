@@ -1,0 +1,160 @@
+import { existsSync } from 'node:fs';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { SystemClock } from '@baken/hardware/clock/system-clock';
+import { loadConfig, parseConfig } from '../config/load-config.js';
+import type { GatewayConfig } from '../config/schema.js';
+import { GatewayError, isGatewayError } from '../errors.js';
+import { softwareVersion } from '../version.js';
+import { detectHardwareId } from './hardware-id.js';
+import { type CliIo, DEFAULT_CONFIG_PATH, EXIT } from './io.js';
+import { provision } from './provision.js';
+import { formatStatus, readStatus } from './status.js';
+import { CHECK_HELP, MAIN_HELP, PAIR_HELP, PROVISION_HELP, RUN_HELP, STATUS_HELP } from './usage.js';
+
+export interface CliDeps {
+  io: CliIo;
+  /** Starts the daemon (`run`); injected so tests and the CLI module do not load real bindings. */
+  run?: (configPath: string) => Promise<void>;
+}
+
+/** Runs one CLI invocation and returns the exit code; never calls `process.exit`. */
+export async function runCli(argv: readonly string[], deps: CliDeps): Promise<number> {
+  const { io } = deps;
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        io.out(MAIN_HELP);
+        return command === undefined ? EXIT.usage : EXIT.ok;
+      case '--version':
+      case '-v':
+        io.out(`${softwareVersion()}\n`);
+        return EXIT.ok;
+      case 'run':
+        return await runCommand(rest, deps);
+      case 'provision':
+        return await provisionCommand(rest, io);
+      case 'status':
+        return statusCommand(rest, io);
+      case 'pair':
+      case 'check':
+        return notYet(command, rest, io);
+      default:
+        io.err(`baken-gateway: unknown command '${command}'\n\n${MAIN_HELP}`);
+        return EXIT.usage;
+    }
+  } catch (err) {
+    return report(err, io);
+  }
+}
+
+function parse(
+  args: readonly string[],
+  options: NonNullable<ParseArgsConfig['options']>,
+): Record<string, string | boolean | (string | boolean)[] | undefined> {
+  try {
+    return parseArgs({
+      args: [...args],
+      options: { help: { type: 'boolean', short: 'h' }, ...options },
+      strict: true,
+    }).values;
+  } catch (err) {
+    throw new GatewayError('BAKEN_ERR_USAGE', (err as Error).message);
+  }
+}
+
+const configOption = { config: { type: 'string', short: 'c' } } as const;
+
+async function runCommand(args: readonly string[], deps: CliDeps): Promise<number> {
+  const v = parse(args, configOption);
+  if (v['help']) return help(RUN_HELP, deps.io);
+  const configPath = (v['config'] as string | undefined) ?? DEFAULT_CONFIG_PATH;
+  const run =
+    deps.run ?? (async (path: string) => (await import('../main.js')).runGateway({ configPath: path }));
+  await run(configPath);
+  return EXIT.ok;
+}
+
+/** The config for commands that work before a config file exists (the default path only). */
+function configFor(path: string | undefined): GatewayConfig {
+  if (path === undefined && !existsSync(DEFAULT_CONFIG_PATH)) return parseConfig({}, 'built-in defaults');
+  return loadConfig(path ?? DEFAULT_CONFIG_PATH);
+}
+
+async function provisionCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const v = parse(args, {
+    ...configOption,
+    server: { type: 'string', short: 's' },
+    token: { type: 'string', short: 't' },
+    credentials: { type: 'string' },
+    'hardware-id': { type: 'string' },
+    force: { type: 'boolean' },
+  });
+  if (v['help']) return help(PROVISION_HELP, io);
+  const server = v['server'] as string | undefined;
+  const token = v['token'] as string | undefined;
+  if (!server || !token) {
+    io.err(`baken-gateway provision: --server and --token are both required\n\n${PROVISION_HELP}`);
+    return EXIT.usage;
+  }
+  const config = configFor(v['config'] as string | undefined);
+  const credentialsPath = (v['credentials'] as string | undefined) ?? config.credentialsFile;
+  const creds = await provision(
+    {
+      server,
+      token,
+      hardwareId: (v['hardware-id'] as string | undefined) ?? detectHardwareId(),
+      software: softwareVersion(),
+      credentialsPath,
+      force: v['force'] === true,
+      now: new SystemClock().now(),
+    },
+    io,
+  );
+  io.out(
+    `provisioned as gateway ${creds.gatewayId}; credentials written to ${credentialsPath} (mode 0600)\n`,
+  );
+  return EXIT.ok;
+}
+
+function statusCommand(args: readonly string[], io: CliIo): number {
+  const v = parse(args, { ...configOption, json: { type: 'boolean' } });
+  if (v['help']) return help(STATUS_HELP, io);
+  const status = readStatus(configFor(v['config'] as string | undefined), new SystemClock());
+  io.out(v['json'] ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
+  return status.provisioned ? EXIT.ok : EXIT.config;
+}
+
+function notYet(command: 'pair' | 'check', args: readonly string[], io: CliIo): number {
+  const text = command === 'pair' ? PAIR_HELP : CHECK_HELP;
+  if (args.includes('--help') || args.includes('-h')) return help(text, io);
+  io.err(`baken-gateway ${command}: not available yet (it comes with the pendant and key-safe bridges)\n`);
+  return EXIT.unavailable;
+}
+
+function help(text: string, io: CliIo): number {
+  io.out(text);
+  return EXIT.ok;
+}
+
+function report(err: unknown, io: CliIo): number {
+  if (isGatewayError(err)) {
+    io.err(`baken-gateway: ${err.code}: ${err.message}\n`);
+    switch (err.code) {
+      case 'BAKEN_ERR_USAGE':
+        return EXIT.usage;
+      case 'BAKEN_ERR_CONFIG':
+      case 'BAKEN_ERR_CREDENTIALS':
+        return EXIT.config;
+      case 'BAKEN_ERR_PROVISION':
+        return EXIT.provision;
+      default:
+        return EXIT.failure;
+    }
+  }
+  io.err(`baken-gateway: unexpected error: ${err instanceof Error ? err.message : String(err)}\n`);
+  return EXIT.failure;
+}

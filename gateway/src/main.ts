@@ -1,0 +1,93 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { GattLink } from '@baken/hardware';
+import { NodeBleGattLink } from '@baken/hardware/ble/node-ble-gatt-link';
+import { NodeBleScanner } from '@baken/hardware/ble/node-ble-scanner';
+import { type NodeBleSession, openNodeBle } from '@baken/hardware/ble/node-ble-session';
+import { SystemClock } from '@baken/hardware/clock/system-clock';
+import { SerialPortLink } from '@baken/hardware/serial/serial-port-link';
+import type { Logger } from 'pino';
+import { loadConfig, loadCredentials } from './config/load-config.js';
+import { GatewayError } from './errors.js';
+import { createGateway, type Gateway, type GatewayTransports } from './gateway.js';
+import { createLogger } from './logger.js';
+import { softwareVersion } from './version.js';
+
+export interface RunOptions {
+  configPath: string;
+}
+
+/**
+ * The only place that chooses real bindings (ARCHITECTURE.md): SystemClock, serialport, node-ble on
+ * the system D-Bus. The BLE session is opened lazily, on the first use by a bridge. Resolves when the
+ * gateway has shut down cleanly after SIGTERM/SIGINT.
+ */
+export async function runGateway(opts: RunOptions): Promise<void> {
+  const config = loadConfig(opts.configPath);
+  const credentials = loadCredentials(config.credentialsFile);
+  const logger = createLogger(config.log.level);
+  const clock = new SystemClock();
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  let ca: string | undefined;
+  if (config.mqtt.caFile !== undefined) {
+    try {
+      ca = readFileSync(config.mqtt.caFile, 'utf8');
+    } catch (err) {
+      throw new GatewayError(
+        'BAKEN_ERR_CONFIG',
+        `mqtt.caFile: cannot read ${config.mqtt.caFile}: ${String(err)}`,
+        {
+          fields: ['mqtt.caFile'],
+        },
+      );
+    }
+  }
+  let session: NodeBleSession | undefined;
+  const ble = (): NodeBleSession => {
+    session ??= openNodeBle();
+    return session;
+  };
+  let scanner: NodeBleScanner | undefined;
+  const transports: GatewayTransports = {
+    openSerial: (o) => new SerialPortLink(o),
+    openGatt: (address): GattLink => new NodeBleGattLink({ session: ble(), clock, address }),
+    openBleScanner: () => {
+      scanner ??= new NodeBleScanner({ session: ble(), clock });
+      return scanner;
+    },
+  };
+  const gateway = createGateway({
+    config,
+    credentials,
+    clock,
+    logger,
+    softwareVersion: softwareVersion(),
+    outboxPath: join(config.dataDir, 'outbox.db'),
+    transports,
+    ...(ca === undefined ? {} : { ca }),
+  });
+  await gateway.start();
+  await waitForSignal(gateway, logger);
+  session?.destroy();
+}
+
+function waitForSignal(gateway: Gateway, logger: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, 'shutting down');
+      gateway
+        .stop()
+        .catch((err: unknown) => logger.error({ err: String(err) }, 'shutdown error'))
+        .finally(() => {
+          process.off('SIGTERM', onSignal);
+          process.off('SIGINT', onSignal);
+          resolve();
+        });
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+}
