@@ -1,7 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { AppContext, BakenApp } from './app-context.js';
 import { authPlugin } from './auth/auth-plugin.js';
@@ -9,7 +9,8 @@ import { AuthService } from './auth/auth-service.js';
 import type { ServerMqttClient } from './broker/server-client.js';
 import type { Clock } from './clock.js';
 import type { ServerConfig } from './config.js';
-import { installErrorHandling } from './http/error-handler.js';
+import { BakenError } from './errors.js';
+import { errorBody, installErrorHandling, toBakenError } from './http/error-handler.js';
 import { ErrorResponse } from './http/error-schema.js';
 import { healthRoutes } from './http/health-routes.js';
 import { createLogger } from './logger.js';
@@ -40,6 +41,13 @@ export async function buildApp(opts: BuildAppOptions): Promise<BakenApp> {
     loggerInstance: logger as FastifyBaseLogger,
     trustProxy: config.http.trustProxy,
     bodyLimit: config.http.bodyLimitBytes,
+    // Errors Fastify raises before routing (bad URL encoding, bad content-type header) get the
+    // uniform body too.
+    frameworkErrors: (err, _req, reply) => {
+      const e =
+        toBakenError(err) ?? new BakenError('BAKEN_ERR_BAD_REQUEST', 400, 'The request could not be read.');
+      (reply as unknown as FastifyReply).code(e.statusCode).send(errorBody(e));
+    },
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
     },

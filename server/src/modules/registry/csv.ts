@@ -3,7 +3,7 @@
  * that a spreadsheet would run as a formula (leading = + - @ tab CR) are written with a leading
  * `'` and read back without it, so export → import round-trips (OWASP CSV injection).
  */
-const FORMULA = /^[=+\-@\t\r]/;
+const FORMULA = /^'*[=+\-@\t\r]/;
 
 export function csvCell(value: string): string {
   const v = FORMULA.test(value) ? `'${value}` : value;
@@ -32,7 +32,7 @@ export function parseCsv(text: string): string[][] {
   let line = 1;
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const endCell = () => {
-    row.push(/^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
+    row.push(/^'+[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
     cell = '';
   };
   for (; i < text.length; i++) {
