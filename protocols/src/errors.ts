@@ -28,7 +28,11 @@ export type ProtocolErrorCode =
   | 'BAKEN_ERR_TOPIC_UNKNOWN'
   | 'BAKEN_ERR_PAYLOAD_JSON'
   | 'BAKEN_ERR_PAYLOAD_SCHEMA'
-  | 'BAKEN_ERR_PAYLOAD_VERSION';
+  | 'BAKEN_ERR_PAYLOAD_VERSION'
+  | 'BAKEN_ERR_PAYLOAD_TOO_LARGE'
+  | 'BAKEN_ERR_PAYLOAD_EMPTY'
+  | 'BAKEN_ERR_PAYLOAD_GATEWAY_MISMATCH'
+  | 'BAKEN_ERR_GATEWAY_ID';
 
 export class ProtocolError extends Error {
   readonly code: ProtocolErrorCode;
