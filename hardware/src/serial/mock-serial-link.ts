@@ -60,7 +60,7 @@ export class MockSerialLink extends EventEmitter<SerialLinkEvents> implements Se
   }
 
   write(bytes: Uint8Array): Promise<void> {
-    if (!this.#open) return Promise.reject(closedError(this.path, this.#lastCloseDisconnected));
+    if (!this.#open) return Promise.reject(serialClosedError(this.path, this.#lastCloseDisconnected));
     return new Promise<void>((resolve, reject) => {
       const entry: PendingWrite = { bytes: bytes.slice(), resolve, reject };
       this.#pending.add(entry);
@@ -161,7 +161,7 @@ export class MockSerialWire {
   }
 }
 
-export function closedError(path: string, disconnected: boolean): HardwareError {
+export function serialClosedError(path: string, disconnected: boolean): HardwareError {
   return new HardwareError(
     'BAKEN_ERR_SERIAL_CLOSED',
     disconnected ? `${path} is disconnected` : `${path} is not open`,

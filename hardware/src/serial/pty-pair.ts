@@ -54,7 +54,10 @@ export async function openPtyPair(opts: PtyPairOptions = {}): Promise<PtyPair> {
   );
   const exited = new Promise<void>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once('exit', () => resolve());
+    else {
+      child.once('exit', () => resolve());
+      child.once('error', () => resolve()); // spawn failed: there is no process to wait for
+    }
   });
   const cleanup = async (): Promise<void> => {
     await killChild(child, exited);

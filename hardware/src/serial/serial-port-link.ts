@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
+import { SerialPortStream } from '@serialport/stream';
 import { SerialPort } from 'serialport';
 import { HardwareError } from '../errors.js';
 import type { SerialLink, SerialLinkEvents, SerialLinkOptions } from '../serial-link.js';
-import { closedError } from './mock-serial-link.js';
+import { serialClosedError } from './mock-serial-link.js';
 
 interface PendingWrite {
   readonly resolve: () => void;
@@ -10,6 +11,17 @@ interface PendingWrite {
 }
 
 type State = 'closed' | 'opening' | 'open' | 'closing';
+
+/** node-serialport's binding interface (`@serialport/bindings-interface`), as the stream takes it. */
+export type SerialPortBinding = ConstructorParameters<typeof SerialPortStream>[0]['binding'];
+
+export interface SerialPortLinkOptions extends SerialLinkOptions {
+  /**
+   * A node-serialport binding to use instead of the platform one (bindings-cpp). For tests at
+   * the library boundary, e.g. `@serialport/binding-mock`; production code leaves it unset.
+   */
+  binding?: SerialPortBinding;
+}
 
 /**
  * The real `SerialLink` over node-serialport 13 (bindings-cpp). Each `open()` creates a fresh
@@ -23,16 +35,18 @@ export class SerialPortLink extends EventEmitter<SerialLinkEvents> implements Se
   readonly path: string;
   readonly baudRate: number;
   #state: State = 'closed';
-  #port: SerialPort | undefined;
+  readonly #binding: SerialPortBinding | undefined;
+  #port: SerialPortStream | undefined;
   #opening: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
   #lastCloseDisconnected = false;
   readonly #pending = new Set<PendingWrite>();
 
-  constructor(opts: SerialLinkOptions) {
+  constructor(opts: SerialPortLinkOptions) {
     super();
     this.path = opts.path;
     this.baudRate = opts.baudRate ?? 9600;
+    this.#binding = opts.binding;
   }
 
   get isOpen(): boolean {
@@ -51,7 +65,10 @@ export class SerialPortLink extends EventEmitter<SerialLinkEvents> implements Se
   }
 
   async #doOpen(): Promise<void> {
-    const port = new SerialPort({ path: this.path, baudRate: this.baudRate, autoOpen: false });
+    const settings = { path: this.path, baudRate: this.baudRate, autoOpen: false };
+    const port: SerialPortStream = this.#binding
+      ? new SerialPortStream({ ...settings, binding: this.#binding })
+      : new SerialPort(settings);
     // A stray late error from a port we already gave up on must never crash the process.
     port.on('error', (err) => this.#onPortError(port, err));
     try {
@@ -67,7 +84,7 @@ export class SerialPortLink extends EventEmitter<SerialLinkEvents> implements Se
     if (this.#state !== 'opening') {
       // close() was called while opening: honour it.
       await closeQuietly(port);
-      throw closedError(this.path, false);
+      throw serialClosedError(this.path, false);
     }
     this.#port = port;
     this.#state = 'open';
@@ -85,7 +102,7 @@ export class SerialPortLink extends EventEmitter<SerialLinkEvents> implements Se
   write(bytes: Uint8Array): Promise<void> {
     const port = this.#port;
     if (this.#state !== 'open' || !port) {
-      return Promise.reject(closedError(this.path, this.#lastCloseDisconnected));
+      return Promise.reject(serialClosedError(this.path, this.#lastCloseDisconnected));
     }
     return new Promise<void>((resolve, reject) => {
       const entry: PendingWrite = { resolve, reject };
@@ -128,7 +145,7 @@ export class SerialPortLink extends EventEmitter<SerialLinkEvents> implements Se
     return this.#closing;
   }
 
-  #onPortError(port: SerialPort, err: Error): void {
+  #onPortError(port: SerialPortStream, err: Error): void {
     if (this.#port !== port || this.#state !== 'open') return;
     if (this.listenerCount('error') > 0) this.emit('error', err);
     this.#lost(err);
@@ -173,7 +190,7 @@ export class SerialPortLink extends EventEmitter<SerialLinkEvents> implements Se
   }
 }
 
-function closeQuietly(port: SerialPort): Promise<void> {
+function closeQuietly(port: SerialPortStream): Promise<void> {
   if (!port.isOpen) return Promise.resolve();
   return new Promise((resolve) => port.close(() => resolve()));
 }
