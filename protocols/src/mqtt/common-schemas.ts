@@ -57,8 +57,5 @@ export const NullablePercentSchema = Type.Union([PercentSchema, Type.Null()]);
 export const RssiSchema = Type.Integer({ minimum: -127, maximum: 20 });
 
 /** A closed object: unknown properties are rejected when encoding (see [MQTT-MAP §2.5]). */
-export const closed = <P extends Record<string, TSchema>>(properties: P, description?: string) =>
-  Type.Object(properties, {
-    additionalProperties: false,
-    ...(description === undefined ? {} : { description }),
-  });
+export const closed = <P extends Record<string, TSchema>>(properties: P) =>
+  Type.Object(properties, { additionalProperties: false });
