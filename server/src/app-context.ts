@@ -7,6 +7,7 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { AuthService } from './auth/auth-service.js';
+import type { GatewayCredentialSink } from './broker/mosquitto-credentials.js';
 import type { ServerMqttClient } from './broker/server-client.js';
 import type { Clock } from './clock.js';
 import type { ServerConfig } from './config.js';
@@ -26,6 +27,8 @@ export interface AppContext {
   mqtt: ServerMqttClient | null;
   /** Broker URLs handed to gateways at provisioning. */
   mqttPublicUrls: string[];
+  /** Where issued gateway credentials must also go (an external Mosquitto); null for aedes. */
+  brokerCredentials: GatewayCredentialSink | null;
 }
 
 declare module 'fastify' {

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { AppContext, BakenApp } from './app-context.js';
 import { authPlugin } from './auth/auth-plugin.js';
 import { AuthService } from './auth/auth-service.js';
+import type { GatewayCredentialSink } from './broker/mosquitto-credentials.js';
 import type { ServerMqttClient } from './broker/server-client.js';
 import type { Clock } from './clock.js';
 import type { ServerConfig } from './config.js';
@@ -28,6 +29,7 @@ export interface BuildAppOptions {
   mqtt?: ServerMqttClient | null;
   /** Broker URLs given to gateways; defaults to `config.mqtt.publicUrls` or the configured broker. */
   mqttPublicUrls?: string[];
+  brokerCredentials?: GatewayCredentialSink | null;
 }
 
 /**
@@ -64,6 +66,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<BakenApp> {
     metrics,
     auth,
     mqtt: opts.mqtt ?? null,
+    brokerCredentials: opts.brokerCredentials ?? null,
     mqttPublicUrls: opts.mqttPublicUrls ??
       config.mqtt.publicUrls ?? [config.mqtt.url ?? `mqtt://${config.mqtt.host}:${config.mqtt.port}`],
   };

@@ -31,6 +31,12 @@ export const ServerConfigSchema = Type.Object(
         password: Type.Optional(Type.String()),
         /** Broker URLs handed to gateways at provisioning; derived from the broker when absent. */
         publicUrls: Type.Optional(Type.Array(Type.String({ pattern: '^mqtts?://' }), { minItems: 1 })),
+        /**
+         * External Mosquitto only: its `password_file`, which provisioning appends gateway credentials
+         * to, and its `pid_file`, to make it reload (see broker/mosquitto-credentials.ts).
+         */
+        mosquittoPasswordFile: Type.Optional(Type.String({ minLength: 1 })),
+        mosquittoPidFile: Type.Optional(Type.String({ minLength: 1 })),
       },
       { additionalProperties: false },
     ),
@@ -98,6 +104,8 @@ const ENV_MAP: Array<[string, string[], 'int' | 'bool' | 'string' | 'list']> = [
   ['BAKEN_MQTT_USERNAME', ['mqtt', 'username'], 'string'],
   ['BAKEN_MQTT_PASSWORD', ['mqtt', 'password'], 'string'],
   ['BAKEN_MQTT_PUBLIC_URLS', ['mqtt', 'publicUrls'], 'list'],
+  ['BAKEN_MOSQUITTO_PASSWORD_FILE', ['mqtt', 'mosquittoPasswordFile'], 'string'],
+  ['BAKEN_MOSQUITTO_PID_FILE', ['mqtt', 'mosquittoPidFile'], 'string'],
   ['BAKEN_DATA_DIR', ['dataDir'], 'string'],
   ['BAKEN_HEARTBEAT_INTERVAL_S', ['heartbeatIntervalS'], 'int'],
   ['BAKEN_LOG_LEVEL', ['logLevel'], 'string'],

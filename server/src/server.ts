@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import type { BakenApp } from './app-context.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
+import { MosquittoPasswordFile } from './broker/mosquitto-credentials.js';
 import { ServerMqttClient } from './broker/server-client.js';
 import { type Clock, SystemClock } from './clock.js';
 import type { ServerConfig } from './config.js';
@@ -90,6 +91,12 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       metrics,
       mqtt,
       mqttPublicUrls: config.mqtt.publicUrls ?? [mqttUrl],
+      brokerCredentials: config.mqtt.mosquittoPasswordFile
+        ? new MosquittoPasswordFile({
+            passwordFile: config.mqtt.mosquittoPasswordFile,
+            ...(config.mqtt.mosquittoPidFile ? { pidFile: config.mqtt.mosquittoPidFile } : {}),
+          })
+        : null,
     });
     cleanup.unshift(() => app.close());
     const firstAdmin = await app.baken.auth.ensureFirstAdmin();

@@ -65,6 +65,7 @@ export class EnrolmentService {
       mqttPasswordHash: await hashPassword(password),
     });
     await repos.enrolmentTokens.attachGateway(t.id, gatewayId);
+    this.ctx.brokerCredentials?.issue(gatewayId, password);
     if (device.serial) {
       await repos.devices.upsertMany(
         [
