@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { needProgram } from '../testing/external-program.js';
 import { seededRandom } from '../testing/seeded-random.js';
-import { receiveBytes, serialLinkContract } from '../testing/serial-link-contract.js';
+import { nextClose, receiveBytes, serialLinkContract } from '../testing/serial-link-contract.js';
 import { FaultySerialLink } from './faulty-serial-link.js';
 import { concatBytes, MockSerialWire } from './mock-serial-link.js';
+import { openPtyPair } from './pty-pair.js';
+import { SerialPortLink } from './serial-port-link.js';
 
 // With zero rates the wrapper is an ordinary SerialLink, and its unplug() is a real unplug.
 serialLinkContract('FaultySerialLink (no faults) over MockSerialWire', async () => {
@@ -104,5 +107,37 @@ describe('FaultySerialLink', () => {
     faulty.replug();
     await faulty.open();
     expect(faulty.isOpen).toBe(true);
+  });
+});
+
+describe.skipIf(!needProgram('socat'))('FaultySerialLink over a real pty pair', () => {
+  it('corrupts written bytes at the configured rate end to end, and its unplug ends only its side', async () => {
+    const pty = await openPtyPair();
+    const a = new FaultySerialLink(new SerialPortLink({ path: pty.a, baudRate: 115200 }), {
+      random: seededRandom(11),
+      corruptRate: 0.01,
+      direction: 'tx',
+    });
+    const b = new SerialPortLink({ path: pty.b, baudRate: 115200 });
+    try {
+      await a.open();
+      await b.open();
+      const data = Uint8Array.from({ length: 20_000 }, (_, i) => i % 256);
+      const atB = receiveBytes(b, data.length);
+      await a.write(data);
+      const got = await atB;
+      let changed = 0;
+      for (let i = 0; i < data.length; i++) if (got[i] !== data[i]) changed++;
+      expect(changed).toBe(a.stats.corrupted);
+      expect(changed).toBeGreaterThan(100);
+      const closed = nextClose(a);
+      a.unplug();
+      expect(await closed).toEqual({ disconnected: true });
+      expect(b.isOpen).toBe(true);
+    } finally {
+      await a.close();
+      await b.close();
+      await pty.close();
+    }
   });
 });
