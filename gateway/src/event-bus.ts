@@ -1,10 +1,17 @@
 import { EventEmitter } from 'node:events';
+import type {
+  GatewayConfigPayload,
+  MqttCommandKind,
+  MqttCommandStatus,
+  MqttDeviceKind,
+  EventPriority as MqttEventPriority,
+} from '@baken/protocols';
 
-/** A device kind the gateway bridges. */
+/** A device kind the gateway bridges (the registry's kinds). */
 export type DeviceKind = 'pendant' | 'keysafe';
 
-/** `'alarm'` entries are never dropped or coalesced by the outbox (issue 5 §2). */
-export type EventPriority = 'alarm' | 'normal';
+/** `'alarm'` entries are never dropped or coalesced by the outbox (issue 5 §2) [MQTT-MAP §4.1.1]. */
+export type EventPriority = MqttEventPriority;
 
 /**
  * A decoded device event, emitted by a bridge. The outbox writer persists it BEFORE anything else
@@ -13,10 +20,15 @@ export type EventPriority = 'alarm' | 'normal';
 export interface DeviceEvent {
   /** Event id the server deduplicates by; a bridge may set a deterministic one (e.g. audit entry). */
   id?: string;
+  /** For `deviceKind: 'gateway'` the gateway id itself. */
   deviceId: string;
-  deviceKind: DeviceKind;
-  /** `'alarm'`, `'cancel'`, `'fall'`, `'battery'`, `'test'`, `'door-open'`, … (protocols' vocabulary). */
+  deviceKind: MqttDeviceKind;
+  /**
+   * The topic map's vocabulary [MQTT-MAP §4.1.2–4.1.4]: `alarm`, `cancel`, `fall`, `battery`,
+   * `door_opened`, `audit_records`, …; `data` must match that kind's schema.
+   */
   kind: string;
+  /** Use `defaultEventPriority(deviceKind, kind)` from `@baken/protocols` unless you know better. */
   priority: EventPriority;
   /** Device's own timestamp (ms since epoch) when it has one, else `null`. */
   deviceTime: number | null;
@@ -32,18 +44,19 @@ export interface DeviceEvent {
   coalesceKey?: string;
 }
 
-/** A command from the server, relayed unchanged to the key-safe bridge. [issue 5 §3] */
+/** A command from the server, relayed unchanged to the key-safe bridge [issue 5 §3, MQTT-MAP §4.5]. */
 export interface CommandRequest {
   transaction: string;
   deviceId: string;
-  kind: string;
-  /** ms since epoch; after it the command is refused. */
+  kind: MqttCommandKind;
+  /** ms since epoch (server time); after it the device must not act and the answer is `timeout`. */
   expiresAt: number;
   /** The server-authenticated frame; the gateway never holds key-safe keys and cannot alter it. */
   frameHex?: string;
+  params?: Record<string, string | number | boolean>;
 }
 
-export type CommandStatus = 'ok' | 'refused' | 'failed' | 'timeout';
+export type CommandStatus = MqttCommandStatus;
 
 export interface CommandResult {
   transaction: string;
@@ -68,12 +81,12 @@ export interface UplinkStateChange {
   path: UplinkPath;
 }
 
-/** Settings the server pushes on the retained `config` topic (only the ones the gateway uses). */
-export interface ServerConfig {
-  heartbeatIntervalMs?: number;
-  /** Server's clock at publication (ms since epoch); used for the clock offset in heartbeats. */
-  serverTime?: number;
-}
+/**
+ * The server's retained `config` [MQTT-MAP §4.7] (heartbeat interval, pendants and key safes with
+ * their transport). Emitted only for a revision newer than the one running. Holds pendant advert
+ * keys: never log it whole.
+ */
+export type ServerConfig = Omit<GatewayConfigPayload, 'v'>;
 
 /** Every event on the bus and its argument tuple. Adding an event here types it everywhere. */
 export interface GatewayEvents {

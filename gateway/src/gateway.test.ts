@@ -49,7 +49,7 @@ describe('createGateway (core wired to a real aedes broker)', () => {
         provisionedAt: 0,
       },
       clock,
-      logger: pino({ level: 'silent' }),
+      logger: pino({ level: process.env['T7_LOG'] ?? 'silent' }),
       softwareVersion: '0.1.0-test',
     });
     const connected = once(gw.uplink, 'connected');
@@ -72,7 +72,7 @@ describe('createGateway (core wired to a real aedes broker)', () => {
       deviceTime: null,
       receivedAt: clock.now(),
       seq: 7,
-      data: { button: 1 },
+      data: { format: 'baken', rssi: -60, counter: 7 },
     });
     expect(gw.outbox.depth()).toBeGreaterThanOrEqual(1); // stored synchronously, before publish
     await until(() => sub.received('events').length === 1, 'event');
@@ -83,7 +83,7 @@ describe('createGateway (core wired to a real aedes broker)', () => {
       kind: 'alarm',
       priority: 'alarm',
       seq: 7,
-      data: { button: 1 },
+      data: { format: 'baken', rssi: -60, counter: 7 },
     });
     await until(() => gw.outbox.depth() === 0, 'acked and heartbeat released');
   });
@@ -94,19 +94,51 @@ describe('createGateway (core wired to a real aedes broker)', () => {
       v: 1,
       gatewayId: GW,
       software: '0.1.0-test',
-      intervalMs: 60_000,
-      devices: [{ deviceId: 'ks-1', kind: 'keysafe', link: 'unknown' }],
+      intervalS: 60,
+      mains: 'unknown',
+      devices: [{ deviceId: 'ks-1', kind: 'keysafe', link: 'unknown', lastSeen: null }],
       outbox: { depth: expect.any(Number) },
+      scan: { running: false, restarts: 0 },
     });
     clock.advance(60_000);
     await until(() => sub.received('heartbeat').length === 2, 'second heartbeat');
-    const serverTime = clock.now() + 1_500;
-    await serverPublish('config', { v: 1, heartbeatIntervalMs: 10_000, serverTime }, true);
+    const config = {
+      v: 1,
+      revision: 3,
+      issuedAt: clock.now(),
+      heartbeatIntervalS: 10,
+      pendants: [],
+      keysafes: [],
+    };
+    await serverPublish('config', config, true);
     await until(() => gw.heartbeat.intervalMs === 10_000, 'interval applied');
     clock.advance(10_000);
     await until(() => sub.received('heartbeat').length === 3, 'third heartbeat');
-    expect(sub.received('heartbeat')[2]?.payload).toMatchObject({ intervalMs: 10_000, clockOffsetMs: 1_500 });
+    expect(sub.received('heartbeat')[2]?.payload).toMatchObject({ intervalS: 10 });
     await until(() => gw.outbox.depth() === 0, 'heartbeats released on PUBACK');
+    // an older revision (re-delivered retained or out of order) changes nothing
+    await serverPublish('config', { ...config, revision: 2, heartbeatIntervalS: 30 });
+    await serverPublish('config', { ...config, revision: 4, heartbeatIntervalS: 20 });
+    await until(() => gw.heartbeat.intervalMs === 20_000, 'newer revision applied');
+  });
+
+  it('registers devices listed in the server config', async () => {
+    await serverPublish('config', {
+      v: 1,
+      revision: 1,
+      issuedAt: clock.now(),
+      heartbeatIntervalS: 60,
+      pendants: [{ deviceId: 'pendant-9', address: 'AA:BB:CC:DD:EE:FF', format: 'baken' }],
+      keysafes: [],
+    });
+    await until(() => gw.devices.has('pendant-9'), 'pendant registered');
+    expect(gw.devices.get('pendant-9')).toMatchObject({ kind: 'pendant', link: 'unknown' });
+  });
+
+  it('rejects and counts an invalid inbound message', async () => {
+    await serverPublish('ack', { v: 1, ids: ['short'] });
+    await serverPublish('cmd/req', { v: 2, transaction: 't' });
+    await until(() => gw.uplink.rejectedInbound === 2, 'two rejected');
   });
 
   it('relays a command for a known device and answers with the same transaction', async () => {
@@ -119,14 +151,20 @@ describe('createGateway (core wired to a real aedes broker)', () => {
       v: 1,
       transaction: 't-1',
       deviceId: 'ks-1',
-      kind: 'open',
+      kind: 'keysafe_frame',
       expiresAt: clock.now() + 30_000,
       frameHex: 'a1b2',
     };
     await serverPublish('cmd/req', req);
     await until(() => sub.received('cmd/res').length === 1, 'cmd/res');
     expect(seen).toEqual([
-      { transaction: 't-1', deviceId: 'ks-1', kind: 'open', expiresAt: req.expiresAt, frameHex: 'a1b2' },
+      {
+        transaction: 't-1',
+        deviceId: 'ks-1',
+        kind: 'keysafe_frame',
+        expiresAt: req.expiresAt,
+        frameHex: 'a1b2',
+      },
     ]);
     expect(sub.received('cmd/res')[0]?.payload).toMatchObject({
       v: 1,
@@ -136,43 +174,36 @@ describe('createGateway (core wired to a real aedes broker)', () => {
     });
   });
 
-  it('refuses unknown devices and expired commands, and times out unanswered ones', async () => {
+  it('refuses unknown devices and unsupported kinds, times out expired and unanswered commands', async () => {
     const relayed: string[] = [];
     gw.bus.on('command', (req) => relayed.push(req.transaction));
-    await serverPublish('cmd/req', {
-      v: 1,
-      transaction: 'u',
-      deviceId: 'nope',
-      kind: 'open',
-      expiresAt: clock.now() + 1e4,
-    });
-    await serverPublish('cmd/req', {
-      v: 1,
-      transaction: 'x',
-      deviceId: 'ks-1',
-      kind: 'open',
-      expiresAt: clock.now() - 1,
-    });
-    await serverPublish('cmd/req', {
-      v: 1,
-      transaction: 's',
-      deviceId: 'ks-1',
-      kind: 'open',
-      expiresAt: clock.now() + 5_000,
-    });
+    const cmd = (transaction: string, deviceId: string, expiresIn: number, kind = 'keysafe_frame') =>
+      serverPublish('cmd/req', {
+        v: 1,
+        transaction,
+        deviceId,
+        kind,
+        expiresAt: clock.now() + expiresIn,
+        frameHex: '00ff',
+      });
+    await cmd('u', 'nope', 10_000);
+    await cmd('x', 'ks-1', -1);
+    await cmd('k', GW, 10_000, 'status');
+    await cmd('s', 'ks-1', 5_000);
     await until(
-      () => sub.received('cmd/res').length === 2 && relayed.length === 1,
-      'two refusals, one relayed',
+      () => sub.received('cmd/res').length === 3 && relayed.length === 1,
+      'three answers, one relayed',
     );
     const byTx = Object.fromEntries(
       sub.received('cmd/res').map((m) => [m.payload['transaction'], m.payload]),
     );
-    expect(byTx['u']).toMatchObject({ status: 'refused', reason: 'unknown-device' });
-    expect(byTx['x']).toMatchObject({ status: 'refused', reason: 'expired' });
+    expect(byTx['u']).toMatchObject({ status: 'refused', reason: 'unknown_device' });
+    expect(byTx['x']).toMatchObject({ status: 'timeout', reason: 'expired' });
+    expect(byTx['k']).toMatchObject({ status: 'refused', reason: 'not_supported' });
     expect(relayed).toEqual(['s']);
     clock.advance(5_000);
-    await until(() => sub.received('cmd/res').length === 3, 'timeout response');
-    expect(sub.received('cmd/res')[2]?.payload).toMatchObject({ transaction: 's', status: 'timeout' });
+    await until(() => sub.received('cmd/res').length === 4, 'timeout response');
+    expect(sub.received('cmd/res')[3]?.payload).toMatchObject({ transaction: 's', status: 'timeout' });
   });
 
   it('publishes retained offline on a clean stop', async () => {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { BleScanner, Clock, GattLink, SerialLink, SerialLinkOptions } from '@baken/hardware';
+import type { DecodedMqttMessage } from '@baken/protocols';
 import type { Logger } from 'pino';
 import { CommandRelay } from './commands/command-relay.js';
 import type { Credentials, GatewayConfig } from './config/schema.js';
@@ -7,10 +8,9 @@ import { DeviceRegistry, type DeviceState } from './devices/device-registry.js';
 import { GatewayError } from './errors.js';
 import { GatewayBus } from './event-bus.js';
 import type { Extension } from './extension.js';
-import { Heartbeat, type UnitPower } from './health/heartbeat.js';
+import { Heartbeat, type UnitHealth } from './health/heartbeat.js';
 import { EventWriter } from './outbox/event-writer.js';
 import { Outbox, type OutboxStats } from './outbox/outbox.js';
-import { parseInbound, ServerConfigPayload } from './uplink/inbound.js';
 import { OutboxSender, type OutboxSenderStats } from './uplink/outbox-sender.js';
 import { Uplink } from './uplink/uplink.js';
 
@@ -48,7 +48,8 @@ export interface CreateGatewayOptions {
   transports?: GatewayTransports;
   /** Bridge factories; started after the core, stopped before it. */
   extensions?: ((ctx: GatewayContext) => Extension)[];
-  power?: () => UnitPower;
+  /** Mains, unit battery, clock offset, scan state: whatever the unit can tell (heartbeat). */
+  unit?: () => UnitHealth;
   /** Jitter source for the back-off (tests). */
   random?: () => number;
 }
@@ -130,7 +131,7 @@ export function createGateway(opts: CreateGatewayOptions): Gateway {
     gatewayId,
     softwareVersion: opts.softwareVersion,
     intervalMs: config.heartbeat.intervalMs,
-    ...(opts.power === undefined ? {} : { power: opts.power }),
+    ...(opts.unit === undefined ? {} : { unit: opts.unit }),
   });
   const core: Extension[] = [
     new EventWriter(bus, outbox, gatewayId, logger.child({ part: 'event-writer' })),
@@ -147,14 +148,24 @@ export function createGateway(opts: CreateGatewayOptions): Gateway {
     transports: opts.transports ?? {},
   };
   const bridges = (opts.extensions ?? []).map((make) => make(ctx));
-  const onMessage = (suffix: string, payload: Buffer): void => {
-    if (suffix !== 'config') return;
-    const parsed = parseInbound<ServerConfigPayload>(ServerConfigPayload, payload);
-    if (!parsed.ok) {
-      logger.warn({ reason: parsed.reason }, 'rejected config payload');
-      return;
-    }
-    const { v: _v, ...serverConfig } = parsed.value;
+  // [MQTT-MAP §4.7] retained, re-delivered on every reconnect: act only on a newer revision. The
+  // devices it lists become known to the registry (commands for them are relayed).
+  let configRevision = -1;
+  const onMessage = (message: DecodedMqttMessage): void => {
+    if (message.name !== 'config') return;
+    const { v: _v, ...serverConfig } = message.payload;
+    if (serverConfig.revision <= configRevision) return;
+    configRevision = serverConfig.revision;
+    for (const p of serverConfig.pendants) devices.register(p.deviceId, 'pendant');
+    for (const k of serverConfig.keysafes) devices.register(k.deviceId, 'keysafe');
+    logger.info(
+      {
+        revision: serverConfig.revision,
+        pendants: serverConfig.pendants.length,
+        keysafes: serverConfig.keysafes.length,
+      },
+      'server config applied',
+    );
     bus.emit('server-config', serverConfig);
   };
   const onConnected = (path: 'primary' | 'secondary'): void =>

@@ -93,7 +93,15 @@ describe('baken-gateway CLI', () => {
     const url = await startServer();
     reply = {
       status: 200,
-      body: { gatewayId: 'gw-42', mqtt: { username: 'gw-42', password: 's3cret', url: 'mqtts://b:8883' } },
+      body: {
+        gatewayId: 'gw-42',
+        mqtt: {
+          urls: ['mqtts://a:8883', 'mqtts://b:8883'],
+          username: 'gw-42',
+          password: 's3cret-s3cret-s3cret',
+        },
+        heartbeatIntervalS: 60,
+      },
     };
     const config = writeConfig();
     const r = await run([
@@ -101,7 +109,7 @@ describe('baken-gateway CLI', () => {
       '--server',
       url,
       '--token',
-      'tok-1',
+      'tok-1-abcdefghijklmnop',
       '--hardware-id',
       'hw-1',
       '-c',
@@ -114,14 +122,25 @@ describe('baken-gateway CLI', () => {
     expect(requests).toEqual([
       {
         url: '/api/v1/provision',
-        body: { token: 'tok-1', hardwareId: 'hw-1', software: expect.any(String) },
+        body: { token: 'tok-1-abcdefghijklmnop', hardwareId: 'hw-1', software: expect.any(String) },
       },
     ]);
     const credPath = join(dir, 'credentials.json');
     expect(statSync(credPath).mode & 0o777).toBe(0o600);
-    expect(loadCredentials(credPath)).toMatchObject({ gatewayId: 'gw-42', mqtt: { password: 's3cret' } });
+    expect(loadCredentials(credPath)).toMatchObject({
+      gatewayId: 'gw-42',
+      mqtt: { password: 's3cret-s3cret-s3cret', url: 'mqtts://a:8883', secondaryUrl: 'mqtts://b:8883' },
+    });
     // a second enrolment needs --force
-    const again = await run(['provision', '--server', url, '--token', 'tok-2', '-c', config]);
+    const again = await run([
+      'provision',
+      '--server',
+      url,
+      '--token',
+      'tok-2-abcdefghijklmnop',
+      '-c',
+      config,
+    ]);
     expect(again.code).toBe(EXIT.config);
     expect(again.err).toMatch(/--force/);
   });
@@ -129,7 +148,15 @@ describe('baken-gateway CLI', () => {
   it('reports a refused enrolment with the server reason and exit 4', async () => {
     const url = await startServer();
     reply = { status: 401, body: { code: 'BAKEN_ERR_TOKEN', message: 'token expired' } };
-    const r = await run(['provision', '--server', url, '--token', 'old', '-c', writeConfig()]);
+    const r = await run([
+      'provision',
+      '--server',
+      url,
+      '--token',
+      'old-abcdefghijklmnop',
+      '-c',
+      writeConfig(),
+    ]);
     expect(r.code).toBe(EXIT.provision);
     expect(r.err).toMatch(/HTTP 401 \(BAKEN_ERR_TOKEN\): token expired/);
   });

@@ -1,27 +1,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { type Static, Type } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
+import { validateProvisionRequest, validateProvisionResponse } from '@baken/protocols';
 import { saveCredentials } from '../config/load-config.js';
 import type { Credentials } from '../config/schema.js';
 import { GatewayError } from '../errors.js';
 import type { CliIo } from './io.js';
-
-/**
- * The server's answer to `POST /api/v1/provision` (contract shared with the server part):
- * `{ gatewayId, mqtt: { username, password, url?, secondaryUrl? } }`. Errors come back as a
- * non-2xx status with `{ code, message }`.
- */
-export const ProvisionResponse = Type.Object({
-  gatewayId: Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' }),
-  mqtt: Type.Object({
-    username: Type.String({ minLength: 1 }),
-    password: Type.String({ minLength: 1 }),
-    url: Type.Optional(Type.String({ pattern: '^(mqtt|mqtts|ws|wss)://' })),
-    secondaryUrl: Type.Optional(Type.String({ pattern: '^(mqtt|mqtts|ws|wss)://' })),
-  }),
-});
-export type ProvisionResponse = Static<typeof ProvisionResponse>;
 
 export interface ProvisionArgs {
   server: string;
@@ -34,7 +17,9 @@ export interface ProvisionArgs {
 }
 
 /**
- * Enrols the unit. The token travels only in the request body (never in a URL or a log line) and
+ * Enrols the unit: `POST {server}/api/v1/provision` with `{ token, hardwareId, software }`, answered
+ * by `{ gatewayId, mqtt: { urls: [primary, secondary?], username, password }, heartbeatIntervalS }`
+ * [MQTT-MAP §5]; errors come back as a non-2xx status with `{ code, message }`. The token travels only in the request body (never in a URL or a log line) and
  * the password only into the 0600 credentials file.
  */
 export async function provision(args: ProvisionArgs, io: CliIo): Promise<Credentials> {
@@ -51,13 +36,19 @@ export async function provision(args: ProvisionArgs, io: CliIo): Promise<Credent
       `${args.credentialsPath} already exists: this unit is provisioned (use --force to enrol again)`,
     );
   }
+  const request = { token: args.token, hardwareId: args.hardwareId, software: args.software };
+  const checked = validateProvisionRequest(request, { unknownProperties: 'reject' });
+  if (!checked.ok) {
+    // the message names the field, never the token's value
+    throw new GatewayError('BAKEN_ERR_USAGE', `cannot enrol with these arguments: ${checked.error.message}`);
+  }
   const url = new URL('api/v1/provision', base.href.endsWith('/') ? base.href : `${base.href}/`);
   let res: Response;
   try {
     res = await io.fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ token: args.token, hardwareId: args.hardwareId, software: args.software }),
+      body: JSON.stringify(request),
     });
   } catch (err) {
     throw new GatewayError('BAKEN_ERR_PROVISION', `cannot reach ${url.origin}: ${(err as Error).message}`);
@@ -75,17 +66,24 @@ export async function provision(args: ProvisionArgs, io: CliIo): Promise<Credent
       },
     );
   }
-  if (!Value.Check(ProvisionResponse, body)) {
-    const first = Value.Errors(ProvisionResponse, body).First();
+  const answer = validateProvisionResponse(body);
+  if (!answer.ok) {
     throw new GatewayError(
       'BAKEN_ERR_PROVISION',
-      `server answer is not a provisioning response (${first?.path ?? '/'}: ${first?.message ?? 'invalid'})`,
+      `server answer is not a provisioning response (${answer.error.message})`,
     );
   }
+  const { gatewayId, mqtt } = answer.value;
+  const [primary, secondary] = mqtt.urls;
   const credentials: Credentials = {
-    gatewayId: body.gatewayId,
+    gatewayId,
     server: base.origin,
-    mqtt: { ...body.mqtt },
+    mqtt: {
+      username: mqtt.username,
+      password: mqtt.password,
+      ...(primary === undefined ? {} : { url: primary }),
+      ...(secondary === undefined ? {} : { secondaryUrl: secondary }),
+    },
     provisionedAt: args.now,
   };
   mkdirSync(dirname(args.credentialsPath), { recursive: true, mode: 0o700 });

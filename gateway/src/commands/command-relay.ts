@@ -1,18 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock, TimerHandle } from '@baken/hardware';
+import { type DecodedMqttMessage, encodeMqttPayload, type MqttCommandRequest } from '@baken/protocols';
 import type { Logger } from 'pino';
 import type { DeviceRegistry } from '../devices/device-registry.js';
 import type { CommandResult, GatewayBus } from '../event-bus.js';
 import type { Extension } from '../extension.js';
 import type { Outbox } from '../outbox/outbox.js';
-import { CommandRequestPayload, parseInbound } from '../uplink/inbound.js';
 import type { Uplink } from '../uplink/uplink.js';
 
 /**
  * Relays server commands to the key-safe bridge (issue 5 §3). Contract:
  * - every valid `cmd/req` gets exactly one `cmd/res` with the same `transaction`;
- * - expired (`expiresAt` ≤ now) or for a device not in the registry → `refused` at once, nothing on
- *   the bus; a transaction already in progress is ignored (the server retried);
+ * - for a device not in the registry → `refused` (`unknown_device`); already expired
+ *   (`expiresAt` ≤ now) → `timeout` as the topic map prescribes [MQTT-MAP §4.5]; gateway-level kinds
+ *   (`status`, `check`, `pair`, `unpair`) → `refused` (`not_supported`) until the bridges handle them;
+ *   in all these cases nothing reaches the bus. A transaction already in progress is ignored;
  * - otherwise the request is emitted unchanged as `command` on the bus; the bridge answers with
  *   `command-result`; without an answer by `expiresAt` the response is `timeout`;
  * - the frame is passed through as received: the gateway holds no key-safe keys and cannot mint,
@@ -29,7 +31,6 @@ export class CommandRelay implements Extension {
   readonly #log: Logger;
   readonly #pending = new Map<string, TimerHandle>();
   #offs: (() => void)[] = [];
-  rejected = 0;
 
   constructor(
     bus: GatewayBus,
@@ -49,8 +50,8 @@ export class CommandRelay implements Extension {
 
   async start(): Promise<void> {
     if (this.#offs.length > 0) return;
-    const onMessage = (suffix: string, payload: Buffer): void => {
-      if (suffix === 'cmd/req') this.#onRequest(payload);
+    const onMessage = (message: DecodedMqttMessage): void => {
+      if (message.name === 'cmd/req') this.#onRequest(message.payload);
     };
     this.#uplink.on('message', onMessage);
     this.#offs = [
@@ -65,22 +66,20 @@ export class CommandRelay implements Extension {
     this.#pending.clear();
   }
 
-  #onRequest(payload: Buffer): void {
-    const parsed = parseInbound<CommandRequestPayload>(CommandRequestPayload, payload);
-    if (!parsed.ok) {
-      this.rejected += 1;
-      this.#log.warn({ reason: parsed.reason }, 'rejected cmd/req payload');
-      return;
-    }
-    const { v: _v, ...req } = parsed.value;
+  #onRequest(payload: MqttCommandRequest): void {
+    const { v: _v, ...req } = payload;
     if (this.#pending.has(req.transaction)) return;
     const now = this.#clock.now();
     if (req.expiresAt <= now) {
-      this.#respond({ transaction: req.transaction, status: 'refused', reason: 'expired' });
+      this.#respond({ transaction: req.transaction, status: 'timeout', reason: 'expired' });
+      return;
+    }
+    if (req.kind !== 'keysafe_frame') {
+      this.#respond({ transaction: req.transaction, status: 'refused', reason: 'not_supported' });
       return;
     }
     if (!this.#devices.has(req.deviceId)) {
-      this.#respond({ transaction: req.transaction, status: 'refused', reason: 'unknown-device' });
+      this.#respond({ transaction: req.transaction, status: 'refused', reason: 'unknown_device' });
       return;
     }
     const timer = this.#clock.setTimeout(() => {
@@ -104,16 +103,38 @@ export class CommandRelay implements Extension {
   }
 
   #respond(result: CommandResult): void {
-    const res: Record<string, unknown> = { v: 1, transaction: result.transaction, status: result.status };
-    if (result.reason !== undefined) res['reason'] = result.reason;
-    if (result.responseHex !== undefined) res['responseHex'] = result.responseHex;
-    res['at'] = this.#clock.now();
+    let payload: string;
+    try {
+      payload = this.#encode(result);
+    } catch (err) {
+      // a bridge answered with something the topic map refuses (bad hex, long reason)
+      this.#log.error(
+        { transaction: result.transaction, err: String(err) },
+        'invalid command result from bridge',
+      );
+      payload = this.#encode({
+        transaction: result.transaction,
+        status: 'error',
+        reason: 'BAKEN_ERR_BRIDGE_RESULT',
+      });
+    }
     this.#outbox.insert({
       id: randomUUID(),
       topic: 'cmd/res',
-      payload: JSON.stringify(res),
+      payload,
       alarm: false,
       release: 'puback',
+    });
+  }
+
+  #encode(result: CommandResult): string {
+    return encodeMqttPayload('cmd/res', {
+      v: 1,
+      transaction: result.transaction,
+      status: result.status,
+      ...(result.reason === undefined ? {} : { reason: result.reason }),
+      ...(result.responseHex === undefined ? {} : { responseHex: result.responseHex }),
+      at: this.#clock.now(),
     });
   }
 }

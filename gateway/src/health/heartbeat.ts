@@ -1,29 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock, TimerHandle } from '@baken/hardware';
+import { encodeMqttPayload, type HeartbeatPayload } from '@baken/protocols';
 import type { Logger } from 'pino';
-import type { DeviceRegistry, DeviceState } from '../devices/device-registry.js';
+import type { DeviceRegistry } from '../devices/device-registry.js';
 import type { GatewayBus } from '../event-bus.js';
 import type { Extension } from '../extension.js';
 import type { Outbox } from '../outbox/outbox.js';
 
-export type UnitPower = 'mains' | 'battery' | 'unknown';
+/** Mains state of the home unit when it can tell [MQTT-MAP §4.3]. */
+export type UnitPower = 'on' | 'off' | 'unknown';
 
-/** The `heartbeat` payload (gw → server). [issue 5 §3] */
-export interface HeartbeatPayload {
-  v: 1;
-  id: string;
-  gatewayId: string;
-  at: number;
-  uptimeS: number;
-  software: string;
-  intervalMs: number;
-  power: UnitPower;
-  devices: DeviceState[];
-  outbox: { depth: number; oldestAgeMs: number; dropped: number };
-  /** Server time minus gateway time (ms) as of the last `config` carrying `serverTime`; null if unknown. */
-  clockOffsetMs: number | null;
-  scanRestarts: number;
-  unknownDevicesIgnored: number;
+/** What the unit can report about itself beyond the registry; all optional. */
+export interface UnitHealth {
+  mains?: UnitPower;
+  unitBattery?: number | null;
+  /** Home unit clock minus server time (ms), when measured (e.g. from a relayed time sync). */
+  clockOffsetMs?: number;
+  scanRunning?: boolean;
 }
 
 export interface HeartbeatOptions {
@@ -31,12 +24,13 @@ export interface HeartbeatOptions {
   softwareVersion: string;
   /** Default 60 s; the server's retained `config` may change it. */
   intervalMs: number;
-  power?: () => UnitPower;
+  unit?: () => UnitHealth;
 }
 
 /**
  * Publishes the unit's health every interval through the outbox, coalesced (only the newest
- * heartbeat waits while offline) and released on PUBACK. One heartbeat is written at start.
+ * heartbeat waits while offline) and released on PUBACK (so it goes out at QoS 1, where the topic
+ * map allows QoS 0). One heartbeat is written at start. The outbox id is not in the payload.
  */
 export class Heartbeat implements Extension {
   readonly name = 'heartbeat';
@@ -50,7 +44,6 @@ export class Heartbeat implements Extension {
   #timer: TimerHandle | undefined;
   #off: (() => void) | undefined;
   #startedAt = 0;
-  #clockOffsetMs: number | null = null;
 
   constructor(
     bus: GatewayBus,
@@ -77,9 +70,9 @@ export class Heartbeat implements Extension {
     if (this.#timer) return;
     this.#startedAt = this.#clock.monotonic();
     this.#off = this.#bus.on('server-config', (config) => {
-      if (config.serverTime !== undefined) this.#clockOffsetMs = config.serverTime - this.#clock.now();
-      if (config.heartbeatIntervalMs !== undefined && config.heartbeatIntervalMs !== this.#intervalMs) {
-        this.#intervalMs = config.heartbeatIntervalMs;
+      const intervalMs = config.heartbeatIntervalS * 1000;
+      if (intervalMs !== this.#intervalMs) {
+        this.#intervalMs = intervalMs;
         this.#log.info({ intervalMs: this.#intervalMs }, 'heartbeat interval changed by server config');
         this.#schedule();
       }
@@ -100,34 +93,42 @@ export class Heartbeat implements Extension {
     this.#timer = this.#clock.setInterval(() => this.beat(), this.#intervalMs, { unref: true });
   }
 
+  /** The heartbeat as of now [MQTT-MAP §4.3]. */
   build(): HeartbeatPayload {
-    const stats = this.#outbox.stats();
-    return {
+    const unit = this.#opts.unit?.() ?? {};
+    const depth = this.#outbox.depth();
+    const hb: HeartbeatPayload = {
       v: 1,
-      id: randomUUID(),
       gatewayId: this.#opts.gatewayId,
-      at: this.#clock.now(),
+      sentAt: this.#clock.now(),
       uptimeS: Math.floor((this.#clock.monotonic() - this.#startedAt) / 1000),
       software: this.#opts.softwareVersion,
-      intervalMs: this.#intervalMs,
-      power: this.#opts.power?.() ?? 'unknown',
-      devices: this.#devices.list(),
-      outbox: { depth: stats.depth, oldestAgeMs: this.#outbox.oldestAgeMs(), dropped: stats.dropped },
-      clockOffsetMs: this.#clockOffsetMs,
-      scanRestarts: this.#devices.counters.scanRestarts,
-      unknownDevicesIgnored: this.#devices.counters.unknownDevicesIgnored,
+      intervalS: Math.max(1, Math.round(this.#intervalMs / 1000)),
+      mains: unit.mains ?? 'unknown',
+      outbox: { depth, oldestAgeS: depth === 0 ? null : Math.round(this.#outbox.oldestAgeMs() / 1000) },
+      scan: { running: unit.scanRunning ?? false, restarts: this.#devices.counters.scanRestarts },
+      devices: this.#devices.list().map((d) => ({
+        deviceId: d.deviceId,
+        kind: d.kind,
+        link: d.link === 'up' ? 'up' : d.link === 'down' || d.link === 'stale' ? 'down' : 'unknown',
+        lastSeen: d.lastSeen,
+        rssi: d.rssi,
+        battery: d.battery,
+      })),
     };
+    if (unit.unitBattery !== undefined) hb.unitBattery = unit.unitBattery;
+    if (unit.clockOffsetMs !== undefined) hb.clockOffsetMs = Math.round(unit.clockOffsetMs);
+    return hb;
   }
 
   /** Writes one heartbeat into the outbox now. */
   beat(): void {
     if (this.#outbox.closed) return;
-    const hb = this.build();
     try {
       this.#outbox.insert({
-        id: hb.id,
+        id: randomUUID(),
         topic: 'heartbeat',
-        payload: JSON.stringify(hb),
+        payload: encodeMqttPayload('heartbeat', this.build()),
         alarm: false,
         release: 'puback',
         coalesceKey: 'heartbeat',

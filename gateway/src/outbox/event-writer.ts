@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { validatePayload } from '@baken/protocols';
 import type { Logger } from 'pino';
+import { GatewayError } from '../errors.js';
 import type { DeviceEvent, GatewayBus } from '../event-bus.js';
 import type { Extension } from '../extension.js';
 import type { Outbox } from './outbox.js';
 
-/** The `events` payload (gw → server, QoS 1), as in the protocols topic map. */
-export interface EventEnvelope {
+/** The `events` payload (gw → server, QoS 1) before validation against the topic map [MQTT-MAP §4.1]. */
+export interface OutgoingEvent {
   v: 1;
   id: string;
   gatewayId: string;
@@ -19,8 +21,8 @@ export interface EventEnvelope {
   data: Record<string, unknown>;
 }
 
-export function toEnvelope(gatewayId: string, event: DeviceEvent, id: string): EventEnvelope {
-  const env: EventEnvelope = {
+export function toEnvelope(gatewayId: string, event: DeviceEvent, id: string): OutgoingEvent {
+  const env: OutgoingEvent = {
     v: 1,
     id,
     gatewayId,
@@ -40,6 +42,11 @@ export function toEnvelope(gatewayId: string, event: DeviceEvent, id: string): E
  * Persists every `device-event` from the bus into the outbox, synchronously, before any other
  * listener can act on it (it is started first). A bridge-supplied id that is already in the outbox is
  * not inserted twice (a key-safe audit entry re-read after a restart).
+ *
+ * Each envelope is checked against the topic map. An invalid one is a bridge bug: it is logged and
+ * counted (`invalid`); an invalid ALARM is still stored and sent (an alarm must never be lost to a
+ * schema mistake; the server counts it), any other invalid event is refused with
+ * `BAKEN_ERR_EVENT_INVALID`.
  */
 export class EventWriter implements Extension {
   readonly name = 'event-writer';
@@ -49,6 +56,7 @@ export class EventWriter implements Extension {
   readonly #log: Logger;
   #off: (() => void) | undefined;
   written = 0;
+  invalid = 0;
 
   constructor(bus: GatewayBus, outbox: Outbox, gatewayId: string, logger: Logger) {
     this.#bus = bus;
@@ -71,11 +79,20 @@ export class EventWriter implements Extension {
     const id = event.id ?? randomUUID();
     if (event.id !== undefined && this.#outbox.has(id)) return id;
     const alarm = event.priority === 'alarm';
+    const envelope = toEnvelope(this.#gatewayId, event, id);
+    const valid = validatePayload('events', envelope, { unknownProperties: 'reject' });
+    if (!valid.ok) {
+      this.invalid += 1;
+      const where = { id, deviceId: event.deviceId, kind: event.kind, reason: valid.error.message };
+      this.#log.error(where, 'event does not match the topic map');
+      if (!alarm)
+        throw new GatewayError('BAKEN_ERR_EVENT_INVALID', `invalid event: ${valid.error.message}`, where);
+    }
     try {
       const input = {
         id,
         topic: 'events',
-        payload: JSON.stringify(toEnvelope(this.#gatewayId, event, id)),
+        payload: JSON.stringify(envelope),
         alarm,
         release: 'app-ack' as const,
         ...(alarm || event.coalesceKey === undefined ? {} : { coalesceKey: event.coalesceKey }),

@@ -1,7 +1,7 @@
 import type { Clock, TimerHandle } from '@baken/hardware';
+import type { DecodedMqttMessage, TopicName } from '@baken/protocols';
 import type { Logger } from 'pino';
 import type { Outbox, OutboxEntry } from '../outbox/outbox.js';
-import { AckPayload, parseInbound } from './inbound.js';
 import type { Uplink } from './uplink.js';
 
 export interface OutboxSenderOptions {
@@ -15,7 +15,6 @@ export interface OutboxSenderStats {
   published: number;
   acked: number;
   resendRounds: number;
-  rejectedAcks: number;
   inFlight: number;
 }
 
@@ -43,7 +42,6 @@ export class OutboxSender {
     published: 0,
     acked: 0,
     resendRounds: 0,
-    rejectedAcks: 0,
   };
 
   constructor(outbox: Outbox, uplink: Uplink, clock: Clock, logger: Logger, opts: OutboxSenderOptions) {
@@ -62,8 +60,8 @@ export class OutboxSender {
     const onInsert = (entry: OutboxEntry): void => this.#onInsert(entry);
     const onConnected = (): void => this.#restart();
     const onDisconnected = (): void => this.#reset();
-    const onMessage = (suffix: string, payload: Buffer): void => {
-      if (suffix === 'ack') this.#onAck(payload);
+    const onMessage = (message: DecodedMqttMessage): void => {
+      if (message.name === 'ack') this.#onAck(message.payload.ids);
     };
     this.#outbox.on('insert', onInsert);
     this.#uplink.on('connected', onConnected);
@@ -117,7 +115,7 @@ export class OutboxSender {
     this.#inFlight.set(entry.id, entry);
     this.#armAckTimer();
     this.#stats.published += 1;
-    this.#uplink.publish(entry.topic, entry.payload, { qos: 1 }).then(
+    this.#uplink.publish(entry.topic as TopicName, entry.payload, { qos: 1 }).then(
       () => {
         if (entry.release !== 'puback' || this.#outbox.closed) return;
         this.#outbox.ack([entry.id]);
@@ -131,17 +129,12 @@ export class OutboxSender {
     );
   }
 
-  #onAck(payload: Buffer): void {
-    const parsed = parseInbound<AckPayload>(AckPayload, payload);
-    if (!parsed.ok) {
-      this.#stats.rejectedAcks += 1;
-      this.#log.warn({ reason: parsed.reason }, 'rejected ack payload');
-      return;
-    }
+  /** [MQTT-MAP §4.2] the server stored these events; ids not in the outbox are ignored. */
+  #onAck(ids: readonly string[]): void {
     if (this.#outbox.closed) return;
-    const removed = this.#outbox.ack(parsed.value.ids);
+    const removed = this.#outbox.ack(ids);
     this.#stats.acked += removed.length;
-    for (const id of parsed.value.ids) this.#inFlight.delete(id);
+    for (const id of ids) this.#inFlight.delete(id);
     this.#clock.clearTimeout(this.#ackTimer);
     this.#ackTimer = undefined;
     this.#armAckTimer();

@@ -11,6 +11,8 @@ import { OutboxSender } from './outbox-sender.js';
 import { Uplink, type UplinkOptions } from './uplink.js';
 
 const GW = 'gw-test-1';
+/** Event ids in the topic map's format (8–64 characters). */
+const eid = (name: string): string => `evt-${name}-000000`;
 const log = pino({ level: 'silent' });
 
 describe('Uplink + OutboxSender against a real aedes broker', () => {
@@ -93,13 +95,15 @@ describe('Uplink + OutboxSender against a real aedes broker', () => {
     const sub = await subscriber(b.url, false);
     const u = startGateway({ primaryUrl: b.url });
     await once(u, 'connected');
-    for (let i = 0; i < 5; i++) insert(`e${i}`);
+    for (let i = 0; i < 5; i++) insert(eid(`e${i}`));
     await until(() => sub.received('events').length === 5, '5 events');
-    expect(sub.received('events').map((m) => m.payload['id'])).toEqual(['e0', 'e1', 'e2', 'e3', 'e4']);
+    expect(sub.received('events').map((m) => m.payload['id'])).toEqual(
+      ['e0', 'e1', 'e2', 'e3', 'e4'].map(eid),
+    );
     expect(outbox.depth()).toBe(5); // PUBACK alone removes nothing
-    await sub.ack(sub.received('events')[0]!.topic, ['e1', 'e3']);
+    await sub.ack(sub.received('events')[0]!.topic, [eid('e1'), eid('e3')]);
     await until(() => outbox.depth() === 3, 'ack applied');
-    expect(outbox.pendingAfter(0, 10).map((e) => e.id)).toEqual(['e0', 'e2', 'e4']);
+    expect(outbox.pendingAfter(0, 10).map((e) => e.id)).toEqual(['e0', 'e2', 'e4'].map(eid));
   });
 
   it('publishes retained availability online, and the last will offline when the socket dies', async () => {
@@ -114,7 +118,7 @@ describe('Uplink + OutboxSender against a real aedes broker', () => {
     });
     await b.dropClient(`baken-gw-${GW}`);
     await until(() => sub.received('availability').length === 2, 'last will');
-    expect(sub.received('availability')[1]?.payload).toMatchObject({ v: 1, state: 'offline' });
+    expect(sub.received('availability')[1]?.payload).toEqual({ v: 1, state: 'offline', at: null });
   });
 
   it('queues while the broker is away and drains in order after it returns', async () => {
@@ -124,14 +128,14 @@ describe('Uplink + OutboxSender against a real aedes broker', () => {
     const down = once(u, 'disconnected');
     await b.stop();
     await down;
-    for (let i = 0; i < 20; i++) insert(`q${i}`, i % 5 === 0);
+    for (let i = 0; i < 20; i++) insert(eid(`q${i}`), i % 5 === 0);
     expect(outbox.depth()).toBe(20);
     await b.start(b.port);
     const sub = await subscriber(b.url);
     await driveUntilConnected(u);
     await until(() => outbox.depth() === 0, 'outbox drained');
     const ids = sub.received('events').map((m) => m.payload['id']);
-    expect(ids).toEqual(Array.from({ length: 20 }, (_, i) => `q${i}`));
+    expect(ids).toEqual(Array.from({ length: 20 }, (_, i) => eid(`q${i}`)));
     // availability was re-published on reconnect to the fresh broker
     expect(sub.received('availability').at(-1)?.payload).toMatchObject({ state: 'online' });
   });
@@ -141,19 +145,19 @@ describe('Uplink + OutboxSender against a real aedes broker', () => {
     const sub = await subscriber(b.url, false);
     const u = startGateway({ primaryUrl: b.url }, 3);
     await once(u, 'connected');
-    for (let i = 0; i < 6; i++) insert(`n${i}`);
+    for (let i = 0; i < 6; i++) insert(eid(`n${i}`));
     await until(() => sub.received('events').length === 3, 'window of 3');
     const t0 = performance.now();
-    insert('alarm-1', true);
-    await until(() => sub.received('events').some((m) => m.payload['id'] === 'alarm-1'), 'alarm');
+    insert(eid('alarm1'), true);
+    await until(() => sub.received('events').some((m) => m.payload['id'] === eid('alarm1')), 'alarm');
     expect(performance.now() - t0).toBeLessThan(100);
-    expect(sub.received('events').map((m) => m.payload['id'])).toEqual(['n0', 'n1', 'n2', 'alarm-1']);
+    expect(sub.received('events').map((m) => m.payload['id'])).toEqual(['n0', 'n1', 'n2', 'alarm1'].map(eid));
     await b.dropClient(`baken-gw-${GW}`);
     await once(u, 'disconnected');
     sub.messages.length = 0;
     await driveUntilConnected(u);
     await until(() => sub.received('events').length >= 3, 'resent window');
-    expect(sub.received('events').map((m) => m.payload['id'])).toEqual(['n0', 'n1', 'n2']);
+    expect(sub.received('events').map((m) => m.payload['id'])).toEqual(['n0', 'n1', 'n2'].map(eid));
   });
 
   it('fails over to the secondary after the configured time and fails back when the primary returns', async () => {
@@ -169,9 +173,9 @@ describe('Uplink + OutboxSender against a real aedes broker', () => {
     expect(u.path).toBe('secondary');
     expect(clock.monotonic() - firstFailure).toBeGreaterThanOrEqual(10_000);
     expect(attempts.every((a) => a.path === 'primary')).toBe(true);
-    insert('via-secondary', true);
+    insert(eid('secondary'), true);
     await until(() => outbox.depth() === 0, 'acked via secondary');
-    expect(subB.received('events').map((m) => m.payload['id'])).toEqual(['via-secondary']);
+    expect(subB.received('events').map((m) => m.payload['id'])).toEqual([eid('secondary')]);
 
     const primary = await broker(primaryPort);
     const subA = await subscriber(primary.url);
@@ -180,8 +184,8 @@ describe('Uplink + OutboxSender against a real aedes broker', () => {
     const [path] = await back;
     expect(path).toBe('primary');
     expect(u.failedOver).toBe(false);
-    insert('via-primary');
+    insert(eid('primary'));
     await until(() => outbox.depth() === 0, 'acked via primary');
-    expect(subA.received('events').map((m) => m.payload['id'])).toEqual(['via-primary']);
+    expect(subA.received('events').map((m) => m.payload['id'])).toEqual([eid('primary')]);
   });
 });

@@ -1,12 +1,18 @@
 import { EventEmitter } from 'node:events';
 import type { Clock, TimerHandle } from '@baken/hardware';
+import {
+  availabilityWill,
+  type DecodedMqttMessage,
+  decodeMqttMessage,
+  type TopicName,
+} from '@baken/protocols';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { GatewayError } from '../errors.js';
 import type { UplinkPath } from '../event-bus.js';
 import { Backoff } from './backoff.js';
 import { openSession, type SessionOptions } from './mqtt-session.js';
-import { gatewayTopic, INBOUND_TOPICS, topicSuffix } from './topics.js';
+import { gatewayTopic, INBOUND_TOPICS } from './topics.js';
 
 export interface UplinkOptions {
   gatewayId: string;
@@ -35,8 +41,11 @@ export interface UplinkEvents {
   'attempt-failed': [path: UplinkPath, reason: string];
   failover: [];
   failback: [];
-  /** A message on one of this gateway's inbound topics; `suffix` is the part after the prefix. */
-  message: [suffix: string, payload: Buffer];
+  /**
+   * A validated message on one of this gateway's inbound topics (decoded with the protocols topic
+   * map; anything that fails validation is counted in `rejectedInbound` and logged instead).
+   */
+  message: [message: DecodedMqttMessage];
 }
 
 /**
@@ -64,6 +73,8 @@ export class Uplink extends EventEmitter<UplinkEvents> {
   #probing = false;
   #attempting = false;
   #running = false;
+  /** Inbound messages refused by the topic map (bad JSON, schema, version, another gateway's). */
+  rejectedInbound = 0;
 
   constructor(opts: UplinkOptions, clock: Clock, logger: Logger) {
     super();
@@ -98,12 +109,12 @@ export class Uplink extends EventEmitter<UplinkEvents> {
    * Publishes `payload` under this gateway's prefix. Resolves on PUBACK for QoS 1; rejects with
    * `BAKEN_ERR_UPLINK_NOT_CONNECTED` when there is no connection (callers keep the data in the outbox).
    */
-  async publish(suffix: string, payload: string, opts: { qos: 0 | 1; retain?: boolean }): Promise<void> {
+  async publish(name: TopicName, payload: string, opts: { qos: 0 | 1; retain?: boolean }): Promise<void> {
     const client = this.#client;
     if (!client?.connected) {
       throw new GatewayError('BAKEN_ERR_UPLINK_NOT_CONNECTED', 'uplink is not connected');
     }
-    await client.publishAsync(gatewayTopic(this.#opts.gatewayId, suffix), payload, {
+    await client.publishAsync(gatewayTopic(this.#opts.gatewayId, name), payload, {
       qos: opts.qos,
       retain: opts.retain ?? false,
     });
@@ -127,10 +138,11 @@ export class Uplink extends EventEmitter<UplinkEvents> {
     client.end(true);
   }
 
-  #publishOn(client: MqttClient, suffix: string, payload: string, retain: boolean): Promise<unknown> {
-    return client.publishAsync(gatewayTopic(this.#opts.gatewayId, suffix), payload, { qos: 1, retain });
+  #publishOn(client: MqttClient, name: TopicName, payload: string, retain: boolean): Promise<unknown> {
+    return client.publishAsync(gatewayTopic(this.#opts.gatewayId, name), payload, { qos: 1, retain });
   }
 
+  /** [MQTT-MAP §4.4]; the will itself is `availabilityWill` (`at: null`, fixed at connect). */
   #availability(state: 'online' | 'offline'): string {
     return JSON.stringify({ v: 1, state, at: this.#clock.now() });
   }
@@ -145,10 +157,7 @@ export class Uplink extends EventEmitter<UplinkEvents> {
     if (this.#opts.username !== undefined) s.username = this.#opts.username;
     if (this.#opts.password !== undefined) s.password = this.#opts.password;
     if (this.#opts.ca !== undefined) s.ca = this.#opts.ca;
-    if (will) {
-      const topic = gatewayTopic(this.#opts.gatewayId, 'availability');
-      s.will = { topic, payload: this.#availability('offline'), qos: 1, retain: true };
-    }
+    if (will) s.will = { ...availabilityWill(this.#opts.gatewayId) };
     return s;
   }
 
@@ -199,10 +208,7 @@ export class Uplink extends EventEmitter<UplinkEvents> {
     }
     this.#client = client;
     client.on('error', (err) => this.#log.warn({ err: errorText(err), path }, 'uplink error'));
-    client.on('message', (topic, payload) => {
-      const suffix = topicSuffix(this.#opts.gatewayId, topic);
-      if (suffix !== undefined) this.emit('message', suffix, payload);
-    });
+    client.on('message', (topic, payload) => this.#onMessage(topic, payload));
     client.on('close', () => this.#onClosed(client, path, 'connection closed'));
     try {
       const topics = INBOUND_TOPICS.map((t) => gatewayTopic(this.#opts.gatewayId, t));
@@ -218,6 +224,26 @@ export class Uplink extends EventEmitter<UplinkEvents> {
     this.#backoff.reset();
     this.#log.info({ path }, 'uplink connected');
     this.emit('connected', path);
+  }
+
+  #onMessage(topic: string, payload: Buffer): void {
+    const decoded = decodeMqttMessage(topic, payload);
+    if (!decoded.ok) {
+      // an empty retained payload is the server clearing `config`: nothing to act on, not an error
+      if (decoded.error.code === 'BAKEN_ERR_PAYLOAD_EMPTY') return;
+      this.rejectedInbound += 1;
+      this.#log.warn(
+        { topic, code: decoded.error.code, reason: decoded.error.message },
+        'rejected inbound message',
+      );
+      return;
+    }
+    if (decoded.value.gatewayId !== this.#opts.gatewayId) {
+      this.rejectedInbound += 1;
+      this.#log.warn({ topic }, 'message for another gateway ignored');
+      return;
+    }
+    this.emit('message', decoded.value);
   }
 
   #onAttemptFailed(path: UplinkPath, reason: string): void {
