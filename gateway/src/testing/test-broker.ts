@@ -137,10 +137,9 @@ export class TestSubscriber extends EventEmitter<{ message: [ReceivedMessage] }>
  * Resolves once `cond()` holds, re-checking after every turn of the event loop. A wait on events,
  * never on wall time: the vitest timeout bounds it.
  */
-export async function until(cond: () => boolean, what = 'condition'): Promise<void> {
-  for (let i = 0; ; i++) {
-    if (cond()) return;
+export async function until(cond: () => boolean, what = 'condition', signal?: AbortSignal): Promise<void> {
+  while (!cond()) {
+    if (signal?.aborted) throw new Error(`gave up waiting for ${what}`);
     await new Promise((resolve) => setImmediate(resolve));
-    if (i > 5_000_000) throw new Error(`gave up waiting for ${what}`);
   }
 }
