@@ -26,13 +26,13 @@ async function enrol(): Promise<{ gatewayId: string; password: string; urls: str
   const p = await s.app.inject({
     method: 'POST',
     url: '/api/v1/provision',
-    payload: { token: tok.body.token, serial: `GW-${h.body.id.slice(0, 8)}` },
+    payload: { token: tok.body.token, hardwareId: `GW-${h.body.id.slice(0, 8)}`, software: '0.1.0' },
   });
   expect(p.statusCode).toBe(200);
   const again = await s.app.inject({
     method: 'POST',
     url: '/api/v1/provision',
-    payload: { token: tok.body.token },
+    payload: { token: tok.body.token, hardwareId: 'GW-again', software: '0.1.0' },
   });
   expect(again.statusCode).toBe(401);
   expect(again.json().error.code).toBe('BAKEN_ERR_ENROLMENT_TOKEN');

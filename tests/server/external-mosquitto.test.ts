@@ -92,7 +92,11 @@ describe.skipIf(!hasMosquitto)('server on an external Mosquitto broker', () => {
     const prov = await server.app.inject({
       method: 'POST',
       url: '/api/v1/provision',
-      payload: { token: tok.json().token },
+      payload: {
+        token: tok.json().token,
+        hardwareId: `machine-id:${randomBytes(16).toString('hex')}`,
+        software: '0.1.0',
+      },
     });
     expect(prov.statusCode).toBe(200);
     const body = prov.json();

@@ -1,11 +1,14 @@
+import { ProvisionRequestSchema, ProvisionResponseSchema } from '@baken/protocols';
 import { Type } from '@sinclair/typebox';
 import type { BakenApp } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
 import { RateLimiter } from '../../auth/rate-limiter.js';
 import { BakenError, notFound } from '../../errors.js';
 import { errorResponses } from '../../http/error-schema.js';
-import { IdParams, Serial } from '../registry/schemas.js';
+import { IdParams } from '../registry/schemas.js';
 import { EnrolmentService } from './enrolment-service.js';
+
+const SERIAL_PATTERN = /^[A-Za-z0-9._:-]+$/;
 
 /** Enrolment tokens for a home and the gateway's provision call. */
 export async function enrolmentModule(app: BakenApp): Promise<void> {
@@ -41,25 +44,10 @@ export async function enrolmentModule(app: BakenApp): Promise<void> {
     {
       schema: {
         tags: ['enrolment'],
-        body: Type.Object(
-          {
-            token: Type.String({ minLength: 8, maxLength: 200 }),
-            serial: Type.Optional(Serial),
-            model: Type.Optional(Type.String({ maxLength: 100 })),
-            firmware: Type.Optional(Type.String({ maxLength: 64 })),
-          },
-          { additionalProperties: false },
-        ),
+        // [MQTT-MAP §5] the provisioning contract lives in protocols, shared with the gateway's CLI.
+        body: ProvisionRequestSchema,
         response: {
-          200: Type.Object({
-            gatewayId: Type.String(),
-            mqtt: Type.Object({
-              urls: Type.Array(Type.String()),
-              username: Type.String(),
-              password: Type.String(),
-            }),
-            heartbeatIntervalS: Type.Integer(),
-          }),
+          200: ProvisionResponseSchema,
           ...errorResponses(400, 401, 429),
         },
       },
@@ -71,8 +59,10 @@ export async function enrolmentModule(app: BakenApp): Promise<void> {
           headers: { 'retry-after': String(Math.ceil(wait / 1000)) },
         });
       limiter.hit(req.ip);
-      const { token, ...device } = req.body;
-      return service.provision(token, device);
+      const { token, hardwareId, software } = req.body;
+      // The unit's hardware id is its serial number in the registry (seed 003 §11.4) when it fits.
+      const serial = SERIAL_PATTERN.test(hardwareId) && hardwareId.length <= 64 ? hardwareId : undefined;
+      return service.provision(token, { ...(serial ? { serial } : {}), firmware: software });
     },
   );
 }
