@@ -1,4 +1,6 @@
 import { m001Core } from './001-core.js';
+import { m050Audit } from './050-audit.js';
+import { m051Access } from './051-access.js';
 
 /**
  * A versioned schema change. Add a file `NNN-name.ts` exporting one `Migration` and list it here;
@@ -10,4 +12,4 @@ export interface Migration {
   up: string;
 }
 
-export const migrations: readonly Migration[] = [m001Core];
+export const migrations: readonly Migration[] = [m001Core, m050Audit, m051Access];
