@@ -131,11 +131,26 @@ export class Uplink extends EventEmitter<UplinkEvents> {
     if (!client) return;
     client.removeAllListeners('close');
     if (client.connected) {
-      const offline = this.#publishOn(client, 'availability', this.#availability('offline'), true);
-      await Promise.race([offline.catch(() => undefined), this.#clock.sleep(2_000)]);
+      await this.#bounded(this.#publishOn(client, 'availability', this.#availability('offline'), true));
     }
-    await Promise.race([client.endAsync().catch(() => undefined), this.#clock.sleep(2_000)]);
+    await this.#bounded(client.endAsync());
     client.end(true);
+  }
+
+  /** Waits for `p` at most `ms` on the clock (a dead socket must not hold up shutdown). */
+  async #bounded(p: Promise<unknown>, ms = 2_000): Promise<void> {
+    let timer: TimerHandle | undefined;
+    const limit = new Promise<void>((resolve) => {
+      timer = this.#clock.setTimeout(resolve, ms, { unref: true });
+    });
+    await Promise.race([
+      p.then(
+        () => undefined,
+        () => undefined,
+      ),
+      limit,
+    ]);
+    this.#clock.clearTimeout(timer);
   }
 
   #publishOn(client: MqttClient, name: TopicName, payload: string, retain: boolean): Promise<unknown> {
