@@ -116,7 +116,7 @@ describe('Uplink + OutboxSender against a real aedes broker', () => {
       retain: true,
       payload: { v: 1, state: 'online' },
     });
-    await b.dropClient(`baken-gw-${GW}`);
+    await b.dropClient(GW);
     await until(() => sub.received('availability').length === 2, 'last will');
     expect(sub.received('availability')[1]?.payload).toEqual({ v: 1, state: 'offline', at: null });
   });
@@ -152,7 +152,7 @@ describe('Uplink + OutboxSender against a real aedes broker', () => {
     await until(() => sub.received('events').some((m) => m.payload['id'] === eid('alarm1')), 'alarm');
     expect(performance.now() - t0).toBeLessThan(100);
     expect(sub.received('events').map((m) => m.payload['id'])).toEqual(['n0', 'n1', 'n2', 'alarm1'].map(eid));
-    await b.dropClient(`baken-gw-${GW}`);
+    await b.dropClient(GW);
     await once(u, 'disconnected');
     sub.messages.length = 0;
     await driveUntilConnected(u);

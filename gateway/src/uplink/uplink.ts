@@ -16,7 +16,7 @@ import { gatewayTopic, INBOUND_TOPICS } from './topics.js';
 
 export interface UplinkOptions {
   gatewayId: string;
-  /** Default `baken-gw-{gatewayId}`. The fail-back probe uses `{clientId}-probe`. */
+  /** Default `{gatewayId}` (the server requires it). The fail-back probe uses `{clientId}-probe`. */
   clientId?: string;
   primaryUrl: string;
   secondaryUrl?: string;
@@ -177,7 +177,7 @@ export class Uplink extends EventEmitter<UplinkEvents> {
   }
 
   get #clientId(): string {
-    return this.#opts.clientId ?? `baken-gw-${this.#opts.gatewayId}`;
+    return this.#opts.clientId ?? this.#opts.gatewayId;
   }
 
   #choosePath(): UplinkPath {

@@ -48,7 +48,8 @@ function sameSecret(a: string, b: string): boolean {
  * Starts aedes (MQTT 3.1.1) on a TCP port with per-gateway authentication and topic ACLs.
  * Hooks are callback style (aedes #483). Contract:
  * - anonymous clients are refused; a gateway authenticates as username = gatewayId with its
- *   provisioned password (scrypt hash in the store) and must use clientId = gatewayId, so no
+ *   provisioned password (scrypt hash in the store) and must use clientId = gatewayId (or
+ *   `{gatewayId}-probe` for its fail-back probe), so no
  *   one can take over another gateway's session by its client id;
  * - the server's internal client uses a random credential created here and clientId
  *   `baken-server-…`;
@@ -95,7 +96,8 @@ export async function startEmbeddedBroker(opts: {
           : null;
         const ok = hash ? await verifyPassword(pw, hash) : await verifyDummy(pw);
         if (!ok) return 'connect_bad_credentials';
-        if (client.id !== username) return 'connect_client_id_mismatch';
+        // The gateway's fail-back probe connects beside its session as `{id}-probe` [issue 5 §3].
+        if (client.id !== username && client.id !== `${username}-probe`) return 'connect_client_id_mismatch';
         return null;
       };
       check().then(
