@@ -1,4 +1,5 @@
 import type { BakenModule } from '../app-context.js';
+import { webModule } from '../web/index.js';
 import { enrolmentModule } from './enrolment/index.js';
 import { registryModule } from './registry/index.js';
 import { usersModule } from './users/index.js';
@@ -8,4 +9,4 @@ import { usersModule } from './users/index.js';
  * `modules/<name>/index.ts` exporting a {@link BakenModule}, add it here, put its tables in a new
  * `store/migrations/NNN-<name>.ts`, its error codes in `errors.ts`.
  */
-export const modules: BakenModule[] = [usersModule, registryModule, enrolmentModule];
+export const modules: BakenModule[] = [usersModule, registryModule, enrolmentModule, webModule];

@@ -1,0 +1,46 @@
+/**
+ * The alarm inbox's states and the step each button takes (issue 6 §5):
+ * new → acknowledged → assigned → on_site → closed. The API is the authority; when it lists
+ * `allowedActions` on an alarm, the page shows exactly those.
+ */
+export const ALARM_STATES = ['new', 'acknowledged', 'assigned', 'on_site', 'closed'] as const;
+export type AlarmState = (typeof ALARM_STATES)[number];
+export type AlarmAction = 'ack' | 'assign' | 'on-site' | 'close';
+
+export const ALARM_STATE_LABEL: Record<AlarmState, string> = {
+  new: 'New',
+  acknowledged: 'Acknowledged',
+  assigned: 'Assigned',
+  on_site: 'On site',
+  closed: 'Closed',
+};
+
+export const ACTION_LABEL: Record<AlarmAction, string> = {
+  ack: 'Acknowledge',
+  assign: 'Assign to me',
+  'on-site': 'Mark on site',
+  close: 'Close',
+};
+
+const NEXT: Record<AlarmState, AlarmAction[]> = {
+  new: ['ack'],
+  acknowledged: ['assign', 'close'],
+  assigned: ['on-site', 'close'],
+  on_site: ['close'],
+  closed: [],
+};
+
+/** Response target for acknowledge and on-site, from seed 000: 30 minutes. */
+export const RESPONSE_TARGET_MS = 30 * 60_000;
+
+export function asAlarmState(v: unknown): AlarmState | undefined {
+  const s = typeof v === 'string' ? v.replace('-', '_') : '';
+  return ALARM_STATES.find((x) => x === s);
+}
+
+export function allowedActions(state: AlarmState | undefined, fromApi: unknown): AlarmAction[] {
+  const all: AlarmAction[] = ['ack', 'assign', 'on-site', 'close'];
+  if (Array.isArray(fromApi))
+    return all.filter((a) => fromApi.some((x) => typeof x === 'string' && x.replace('_', '-') === a));
+  return state ? NEXT[state] : [];
+}

@@ -1,0 +1,181 @@
+// Shared page script: live updates over SSE, the live/reconnecting indicator, local times,
+// ticking alarm timers and logout. No data is turned into markup here: refreshed content is
+// server-rendered (and escaped) HTML for the live region.
+
+const STREAM_URL = '/api/v1/stream';
+/** Domain events the health/alarms API streams; any of them refreshes the live region. */
+const EVENT_NAMES = [
+  'alarm.created',
+  'alarm.updated',
+  'alarm.closed',
+  'incident.opened',
+  'incident.closed',
+  'device.updated',
+  'gateway.updated',
+  'health.updated',
+  'budget.alert',
+  'warning.opened',
+  'warning.closed',
+  'state.changed',
+];
+const POLL_MS_WHEN_DOWN = 15_000;
+const TARGET_MS = 30 * 60_000;
+
+const live = document.getElementById('live');
+const region = () => document.getElementById('live-region');
+const csrf = document.querySelector('meta[name="baken-csrf"]')?.getAttribute('content') ?? '';
+/** Server time minus browser time, from the last render, so timers follow the server's clock. */
+let skewMs = 0;
+let lastUpdate = 0;
+let state = 'connecting';
+
+const two = (n) => String(n).padStart(2, '0');
+const clock = (ms) => {
+  const d = new Date(ms);
+  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+};
+const duration = (ms) => {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  return h < 48 ? `${h} h ${two(m % 60)} min` : `${Math.floor(h / 24)} d ${h % 24} h`;
+};
+
+function localiseTimes(root) {
+  for (const t of root.querySelectorAll('time[data-local]')) {
+    const d = new Date(t.getAttribute('datetime') ?? '');
+    if (!Number.isNaN(d.getTime())) {
+      t.textContent = d.toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
+      t.title = d.toISOString();
+    }
+  }
+}
+
+function setState(next) {
+  state = next;
+  if (!live) return;
+  live.dataset.state = next;
+  const text = live.querySelector('.live-text');
+  const ago = lastUpdate ? ` — data from ${duration(Date.now() + skewMs - lastUpdate)} ago` : '';
+  if (text)
+    text.textContent =
+      next === 'live'
+        ? 'Live'
+        : next === 'reconnecting'
+          ? `Reconnecting…${ago}`
+          : next === 'offline'
+            ? `Not live${ago}`
+            : 'Connecting…';
+  document.body.classList.toggle('is-stale', next !== 'live');
+}
+
+function markUpdated(serverNow) {
+  lastUpdate = serverNow;
+  skewMs = serverNow - Date.now();
+  const t = document.getElementById('updated-at');
+  if (t) {
+    t.setAttribute('datetime', new Date(serverNow).toISOString());
+    t.textContent = clock(serverNow);
+  }
+}
+
+function tickTimers() {
+  const now = Date.now() + skewMs;
+  for (const el of document.querySelectorAll('[data-elapsed-since]')) {
+    const since = Number(el.getAttribute('data-elapsed-since'));
+    const elapsed = now - since;
+    const over = elapsed > TARGET_MS;
+    const label = el.getAttribute('data-label') ?? 'Open';
+    const text = el.querySelector('.target-text');
+    if (text)
+      text.textContent = `${over ? '⚠ ' : ''}${label}: ${duration(elapsed)}${over ? ' — OVER the 30 min target' : ' of 30 min target'}`;
+    el.classList.toggle('target-over', over);
+    const bar = el.querySelector('progress');
+    if (bar) bar.value = Math.min(30, Math.floor(elapsed / 60_000));
+  }
+  if (state !== 'live') setState(state);
+}
+
+let refreshing = false;
+let again = false;
+/** Re-fetches the server-rendered live region of this page and swaps it in. */
+export async function refresh() {
+  if (refreshing) {
+    again = true;
+    return;
+  }
+  refreshing = true;
+  try {
+    const url = new URL(location.href);
+    url.searchParams.set('partial', '1');
+    const r = await fetch(url, { credentials: 'same-origin', headers: { accept: 'text/html' } });
+    if (r.status === 401) {
+      location.assign(`/login?next=${encodeURIComponent(location.pathname)}`);
+      return;
+    }
+    if (!r.ok) throw new Error(`HTTP ${r.status}`);
+    const doc = new DOMParser().parseFromString(await r.text(), 'text/html');
+    const fresh = doc.getElementById('live-region');
+    const cur = region();
+    if (fresh && cur) {
+      cur.replaceChildren(...fresh.childNodes);
+      markUpdated(Number(fresh.dataset.updatedAt));
+      localiseTimes(cur);
+      tickTimers();
+      document.dispatchEvent(new CustomEvent('baken:refreshed'));
+    }
+  } catch {
+    setState('offline');
+  } finally {
+    refreshing = false;
+    if (again) {
+      again = false;
+      void refresh();
+    }
+  }
+}
+
+let pending = 0;
+const scheduleRefresh = () => {
+  clearTimeout(pending);
+  pending = setTimeout(() => void refresh(), 250);
+};
+
+let pollTimer = 0;
+function connect() {
+  const es = new EventSource(STREAM_URL);
+  es.onopen = () => {
+    clearInterval(pollTimer);
+    pollTimer = 0;
+    // Anything may have changed while we were away.
+    if (state !== 'connecting') scheduleRefresh();
+    setState('live');
+  };
+  es.onmessage = scheduleRefresh;
+  for (const name of EVENT_NAMES) es.addEventListener(name, scheduleRefresh);
+  es.onerror = () => {
+    setState('reconnecting');
+    // While the stream is down the page still refreshes, and says it is not live.
+    if (!pollTimer) pollTimer = setInterval(() => void refresh(), POLL_MS_WHEN_DOWN);
+    if (es.readyState === EventSource.CLOSED) setTimeout(connect, 5_000);
+  };
+}
+
+document.getElementById('logout')?.addEventListener('click', async () => {
+  await fetch('/api/v1/auth/logout', { method: 'POST', headers: { 'x-baken-csrf': csrf } }).catch(
+    () => undefined,
+  );
+  location.assign('/login');
+});
+
+if (region()) {
+  markUpdated(Number(region()?.dataset.updatedAt) || Date.now());
+  localiseTimes(document);
+  tickTimers();
+  setInterval(tickTimers, 5_000);
+  if (live) connect();
+}
+
+export { csrf };

@@ -1,0 +1,33 @@
+// Login: posts the form as JSON to the auth API (which sets the session cookie), then goes to
+// the page the user came from — only ever a local /app/ path.
+const form = document.getElementById('login-form');
+const error = document.getElementById('login-error');
+
+form?.addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const data = new FormData(form);
+  const button = form.querySelector('button[type="submit"]');
+  if (button) button.disabled = true;
+  if (error) error.hidden = true;
+  try {
+    const r = await fetch('/api/v1/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: data.get('username'), password: data.get('password') }),
+    });
+    if (r.ok) {
+      const next = new URLSearchParams(location.search).get('next') ?? '';
+      location.assign(/^\/app\/[A-Za-z0-9/_%-]*$/.test(next) ? next : '/');
+      return;
+    }
+    const body = await r.json().catch(() => ({}));
+    throw new Error(body?.error?.message ?? `Login failed (HTTP ${r.status}).`);
+  } catch (e) {
+    if (error) {
+      error.textContent = e instanceof Error ? e.message : 'Login failed.';
+      error.hidden = false;
+    }
+  } finally {
+    if (button) button.disabled = false;
+  }
+});

@@ -1,0 +1,77 @@
+import type { Principal } from '../auth/auth-service.js';
+import { html, type SafeHtml } from './html.js';
+
+export interface PageResult {
+  title: string;
+  /** Controls that must survive a live refresh (filter forms); rendered above the live region. */
+  controls?: SafeHtml;
+  /** The part re-fetched with `?partial=1` on every live update. */
+  body: SafeHtml;
+  /** Extra per-page module scripts under /assets/. */
+  scripts?: string[];
+  /** Page-level status code (e.g. 404 for an unknown home). */
+  status?: number;
+}
+
+const STAFF_NAV = [
+  ['/app/fleet', 'Fleet'],
+  ['/app/alarms', 'Alarms'],
+  ['/app/reports', 'Reports'],
+] as const;
+
+/** The live region alone: what `?partial=1` answers. `data-updated-at` is the server's render time. */
+export function liveRegion(body: SafeHtml, now: number): SafeHtml {
+  return html`<div id="live-region" data-live-region data-updated-at="${now}">${body}</div>`;
+}
+
+/**
+ * The page shell. No inline script or style (CSP `script-src 'self'`); the CSRF token travels
+ * in a meta tag for the page scripts' state-changing calls [auth-plugin: x-baken-csrf].
+ */
+export function layout(page: PageResult, principal: Principal | null, path: string, now: number): SafeHtml {
+  const user = principal?.user;
+  const nav =
+    user === undefined ? [] : user.role === 'client' ? [['/app/my-home', 'My home'] as const] : STAFF_NAV;
+  const scripts = ['app.js', ...(page.scripts ?? [])];
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light">
+<title>${page.title} · Baken</title>
+<link rel="stylesheet" href="/assets/style.css">
+${principal?.csrfToken ? html`<meta name="baken-csrf" content="${principal.csrfToken}">` : ''}
+${scripts.map((s) => html`<script type="module" src="/assets/${s}"></script>`)}
+</head>
+<body>
+<a class="skip" href="#main">Skip to content</a>
+<header class="top">
+  <a class="brand" href="/">Baken</a>
+  ${
+    nav.length > 0
+      ? html`<nav aria-label="Main"><ul>${nav.map(
+          ([href, label]) =>
+            html`<li><a href="${href}"${path.startsWith(href) ? html` aria-current="page"` : ''}>${label}</a></li>`,
+        )}</ul></nav>`
+      : ''
+  }
+  ${
+    user
+      ? html`<div class="live" id="live" role="status" aria-live="polite" data-state="connecting">
+    <span class="live-dot" aria-hidden="true"></span><span class="live-text">Connecting…</span>
+    <span class="live-updated">Updated <time id="updated-at" datetime="${new Date(now).toISOString()}">${new Date(now).toISOString().slice(11, 19)} UTC</time></span>
+  </div>
+  <div class="who"><span class="muted">${user.displayName} (${user.role})</span>
+    <button type="button" id="logout" class="btn btn-quiet">Log out</button></div>`
+      : ''
+  }
+</header>
+<main id="main">
+<h1>${page.title}</h1>
+${page.controls ?? ''}
+${liveRegion(page.body, now)}
+</main>
+</body>
+</html>`;
+}

@@ -1,0 +1,71 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { BakenApp } from '../app-context.js';
+import type { Principal } from '../auth/auth-service.js';
+import type { Role } from '../store/repositories/index.js';
+import { ApiClient } from './api-client.js';
+import { html } from './html.js';
+import { layout, liveRegion, type PageResult } from './layout.js';
+
+export interface PageContext {
+  app: BakenApp;
+  req: FastifyRequest;
+  api: ApiClient;
+  principal: Principal;
+  now: number;
+  query: Record<string, string | undefined>;
+  params: Record<string, string | undefined>;
+}
+
+export type PageRenderer = (c: PageContext) => Promise<PageResult>;
+
+/** Who may open the staff pages (issue 6 §2). */
+export const STAFF: Role[] = ['admin', 'monitor', 'technician'];
+
+function flat(v: unknown): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  if (v && typeof v === 'object')
+    for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x.slice(0, 200);
+  return out;
+}
+
+/**
+ * Registers a login-protected page. Not logged in → redirect to the login page (and back after);
+ * wrong role → a client goes to their own home, anyone else gets a 403 page. `?partial=1`
+ * answers only the live region, which the page script swaps in on live updates.
+ */
+export function registerPage(app: BakenApp, path: string, roles: Role[], render: PageRenderer): void {
+  app.get(path, { schema: { hide: true } }, async (req: FastifyRequest, reply: FastifyReply) => {
+    const principal = req.principal;
+    const now = app.baken.clock.now();
+    const query = flat(req.query);
+    if (!principal) {
+      if (query['partial'] === '1') return reply.code(401).type('text/plain').send('Logged out.');
+      return reply.redirect(`/login?next=${encodeURIComponent(req.url.split('?')[0] ?? '/')}`);
+    }
+    if (!roles.includes(principal.user.role)) {
+      if (principal.user.role === 'client') return reply.redirect('/app/my-home');
+      const page: PageResult = {
+        title: 'Not allowed',
+        status: 403,
+        body: html`<p class="notice notice-error" role="alert">Your role (${principal.user.role}) cannot open this page.</p>`,
+      };
+      return reply
+        .code(403)
+        .type('text/html; charset=utf-8')
+        .send(layout(page, principal, path, now).value);
+    }
+    const ctx: PageContext = {
+      app,
+      req,
+      api: new ApiClient(app, req),
+      principal,
+      now,
+      query,
+      params: flat(req.params),
+    };
+    const page = await render(ctx);
+    reply.code(page.status ?? 200).type('text/html; charset=utf-8');
+    if (query['partial'] === '1') return reply.send(liveRegion(page.body, now).value);
+    return reply.send(layout(page, principal, req.url.split('?')[0] ?? path, now).value);
+  });
+}

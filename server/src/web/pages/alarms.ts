@@ -1,0 +1,86 @@
+import {
+  ACTION_LABEL,
+  ALARM_STATE_LABEL,
+  type AlarmState,
+  allowedActions,
+  asAlarmState,
+  RESPONSE_TARGET_MS,
+} from '../alarm-states.js';
+import { notAvailable } from '../components.js';
+import { duration, timeTag, toMs } from '../format.js';
+import { html, type SafeHtml, seg } from '../html.js';
+import type { PageResult } from '../layout.js';
+import type { PageContext } from '../page-route.js';
+import { type Json, list, pick, str } from '../read.js';
+
+/** Elapsed time against the 30-minute target; `app.js` keeps it ticking between refreshes. */
+function targetMeter(label: string, start: number, end: number | undefined, now: number): SafeHtml {
+  const elapsed = (end ?? now) - start;
+  const over = elapsed > RESPONSE_TARGET_MS;
+  const mins = Math.min(30, Math.floor(elapsed / 60_000));
+  const text = over
+    ? `${label}: ${duration(elapsed)} — OVER the 30 min target`
+    : `${label}: ${duration(elapsed)} of 30 min target`;
+  return html`<div class="target ${over ? 'target-over' : ''}"${end === undefined ? html` data-elapsed-since="${start}" data-label="${label}"` : ''}>
+    <span class="target-text">${over ? html`<span aria-hidden="true">⚠ </span>` : ''}${text}</span>
+    <progress max="30" value="${mins}" aria-hidden="true"></progress>
+  </div>`;
+}
+
+export function alarmCard(a: Json, now: number): SafeHtml {
+  const id = str(a, 'id') ?? '';
+  const state = asAlarmState(pick(a, 'state', 'status'));
+  const created = toMs(pick(a, 'createdAt', 'raisedAt', 'receivedAt'));
+  const acked = toMs(pick(a, 'acknowledgedAt', 'ackedAt', 'times.acknowledgedAt'));
+  const onSite = toMs(pick(a, 'onSiteAt', 'times.onSiteAt'));
+  const closed = toMs(pick(a, 'closedAt', 'times.closedAt'));
+  const homeId = str(a, 'homeId', 'home.id');
+  const where = str(a, 'address', 'home.address', 'homeName') ?? homeId ?? 'Unknown home';
+  const kind = str(a, 'kind', 'type') ?? 'alarm';
+  const actions = allowedActions(state, pick(a, 'allowedActions', 'actions'));
+  const stateCls: AlarmState | 'unknown' = state ?? 'unknown';
+  return html`<article class="alarm alarm-${stateCls}" data-alarm-id="${id}" data-state="${stateCls}" aria-labelledby="al-${id}">
+  <header>
+    <h3 id="al-${id}"><span class="kind">${kind === 'fall' ? 'Fall' : kind === 'alarm' ? 'Alarm' : kind}</span> — ${homeId ? html`<a href="/app/homes/${seg(homeId)}">${where}</a>` : where}</h3>
+    <span class="badge alarm-state alarm-state-${stateCls}">${state ? ALARM_STATE_LABEL[state] : 'Unknown state'}</span>
+  </header>
+  <p class="meta">Raised ${timeTag(created, 'at an unknown time')}${str(a, 'deviceId') ? html` by device <span class="mono">${str(a, 'deviceId')}</span>` : ''}${str(a, 'assignedTeamId', 'assignedTeam.name') ? html` · team ${str(a, 'assignedTeam.name', 'assignedTeamId')}` : ''}${str(a, 'assignedUserName', 'assignedUser.displayName', 'assignedUserId') ? html` · assigned to ${str(a, 'assignedUserName', 'assignedUser.displayName', 'assignedUserId')}` : ''}</p>
+  ${created !== undefined && state !== 'closed' ? targetMeter(acked === undefined ? 'Waiting for acknowledgement' : 'Waiting for on-site', created, acked === undefined ? undefined : onSite, now) : ''}
+  ${created !== undefined && acked !== undefined ? html`<p class="meta">Acknowledged after ${duration(acked - created)}${onSite !== undefined ? html` · on site after ${duration(onSite - created)}` : ''}${closed !== undefined ? html` · closed ${timeTag(closed)}` : ''}</p>` : ''}
+  ${
+    actions.length > 0
+      ? html`<div class="actions">${actions.map(
+          (act, i) =>
+            html`<button type="button" class="btn ${i === 0 ? 'btn-primary' : ''}" data-action="${act}" data-alarm-id="${id}">${ACTION_LABEL[act]}</button>`,
+        )}</div>`
+      : ''
+  }
+</article>`;
+}
+
+/** Alarm inbox (issue 6 §5): open alarms first, oldest first, with the allowed next steps. */
+export async function alarmsPage(c: PageContext): Promise<PageResult> {
+  const r = await c.api.get('/api/v1/alarms');
+  let body: SafeHtml;
+  if (!r.ok) body = notAvailable('alarm inbox', r);
+  else {
+    const all = list(r.data);
+    const open = all.filter((a) => asAlarmState(pick(a, 'state', 'status')) !== 'closed');
+    const closed = all.filter((a) => asAlarmState(pick(a, 'state', 'status')) === 'closed');
+    const byAge = (x: Json, y: Json) =>
+      (toMs(pick(x, 'createdAt', 'raisedAt')) ?? 0) - (toMs(pick(y, 'createdAt', 'raisedAt')) ?? 0);
+    open.sort(byAge);
+    body = html`<section aria-labelledby="h-open"><h2 id="h-open">Open alarms (${open.length})</h2>
+  ${open.length > 0 ? html`<div class="alarm-list">${open.map((a) => alarmCard(a, c.now))}</div>` : html`<p class="notice notice-ok" role="status"><span aria-hidden="true">✓ </span>No open alarms.</p>`}
+</section>
+<section aria-labelledby="h-closed"><h2 id="h-closed">Recently closed (${closed.length})</h2>
+  ${closed.length > 0 ? html`<div class="alarm-list">${closed.slice(0, 20).map((a) => alarmCard(a, c.now))}</div>` : html`<p class="muted">None.</p>`}
+</section>`;
+  }
+  return {
+    title: 'Alarm inbox',
+    scripts: ['alarms.js'],
+    controls: html`<p id="action-status" class="notice" role="status" hidden></p>`,
+    body,
+  };
+}

@@ -1,0 +1,130 @@
+import type { ApiResult } from '../api-client.js';
+import { emptyRow, notAvailable, stateBadge } from '../components.js';
+import { duration, timeTag, toMs } from '../format.js';
+import { html, type SafeHtml, seg } from '../html.js';
+import type { PageResult } from '../layout.js';
+import type { PageContext } from '../page-route.js';
+import { type Json, list, num, pick, str } from '../read.js';
+
+const YEAR_BUDGET_MS = 5 * 3_600_000; // seed 003 §8.8: 5 h per rolling year
+const INCIDENT_BUDGET_MS = 90 * 60_000; // seed 003 §8.8: 90 min per incident
+
+/** A duration the API may give in ms, s or min (field suffix decides). */
+function msField(v: Json, base: string): number | undefined {
+  const ms = num(v, `${base}Ms`);
+  if (ms !== undefined) return ms;
+  const s = num(v, `${base}S`, `${base}Seconds`);
+  if (s !== undefined) return s * 1000;
+  const m = num(v, `${base}Min`, `${base}Minutes`);
+  return m === undefined ? undefined : m * 60_000;
+}
+
+function budgetBlock(b: Json): SafeHtml {
+  const consumed = msField(b, 'consumed') ?? msField(b, 'used') ?? msField(b, 'downtime');
+  const limit = msField(b, 'limit') ?? msField(b, 'budget') ?? YEAR_BUDGET_MS;
+  if (consumed === undefined)
+    return html`<p class="muted">The server reported no budget figures for this home.</p>`;
+  const remaining = msField(b, 'remaining') ?? Math.max(0, limit - consumed);
+  const pct = Math.min(100, Math.round((consumed / limit) * 100));
+  const exhaustion = toMs(pick(b, 'predictedExhaustionAt', 'exhaustionAt', 'prediction.exhaustionAt'));
+  const burning = pick(b, 'burning', 'alerting') === true || list(b, 'alerts').length > 0;
+  return html`<div class="budget ${pct >= 100 ? 'budget-breached' : burning ? 'budget-burning' : ''}">
+    <p><strong>${duration(consumed)}</strong> of ${duration(limit)} used this rolling year (${pct} %) — ${duration(remaining)} left.</p>
+    <meter min="0" max="100" low="50" high="80" optimum="0" value="${pct}" aria-label="Yearly downtime budget used">${pct} %</meter>
+    <p>Per incident at most ${duration(INCIDENT_BUDGET_MS)}.
+      ${exhaustion !== undefined ? html`At the current rate the budget runs out ${timeTag(exhaustion)}.` : html`No exhaustion predicted at the current rate.`}</p>
+    ${burning ? html`<p class="notice notice-warn" role="note"><span aria-hidden="true">⚠ </span><strong>Burning:</strong> downtime is using the budget faster than it can last.</p>` : ''}
+  </div>`;
+}
+
+function incidentRow(i: Json, now: number): SafeHtml {
+  const start = toMs(pick(i, 'startedAt', 'since', 'lastSeenAt', 'openedAt'));
+  const end = toMs(pick(i, 'endedAt', 'closedAt'));
+  return html`<tr><td>${str(i, 'subject', 'deviceId', 'gatewayId', 'targetId') ?? ''}</td><td>${str(i, 'reason', 'kind') ?? ''}</td>
+    <td>${timeTag(start)}</td><td>${start !== undefined ? duration((end ?? now) - start) : '—'}${end === undefined ? ' (open)' : ''}</td></tr>`;
+}
+
+function timelineItem(t: Json): SafeHtml {
+  const at = toMs(pick(t, 'at', 'time', 'ts'));
+  return html`<li>${timeTag(at)} — ${str(t, 'text', 'summary', 'message', 'kind', 'type') ?? 'event'}</li>`;
+}
+
+function deviceRow(d: Json): SafeHtml {
+  const id = str(d, 'id', 'deviceId') ?? '';
+  return html`<tr><td><a href="/app/devices/${seg(id)}">${str(d, 'serial', 'name') ?? id}</a></td><td>${str(d, 'type', 'kind') ?? ''}</td>
+    <td>${stateBadge(pick(d, 'state', 'health.state'))}</td><td>${timeTag(toMs(pick(d, 'lastSeenAt', 'lastSeen')))}</td></tr>`;
+}
+
+function healthSections(h: ApiResult, devicesFallback: ApiResult, now: number): SafeHtml {
+  const devicesFromHealth = h.ok ? list(h.data, 'devices') : [];
+  const devices =
+    devicesFromHealth.length > 0 || !devicesFallback.ok ? devicesFromHealth : list(devicesFallback.data);
+  const gw = h.ok ? pick(h.data, 'gateway', 'gateways.0') : undefined;
+  return html`
+<section aria-labelledby="h-gw"><h2 id="h-gw">Gateway</h2>
+  ${h.ok && gw !== undefined ? html`<p>${stateBadge(pick(gw, 'state', 'status'))} <span class="mono">${str(gw, 'id', 'gatewayId') ?? ''}</span> · last seen ${timeTag(toMs(pick(gw, 'lastSeenAt', 'lastSeen')))}</p>` : notAvailable('gateway state', h.ok ? { ok: false, status: 404, missing: true, message: '', code: undefined } : h)}
+</section>
+<section aria-labelledby="h-dev"><h2 id="h-dev">Devices</h2>
+  <div class="table-wrap"><table class="list"><thead><tr><th scope="col">Device</th><th scope="col">Type</th><th scope="col">State</th><th scope="col">Last seen</th></tr></thead>
+  <tbody>${devices.length > 0 ? devices.map(deviceRow) : emptyRow(4, 'No devices reported.')}</tbody></table></div>
+</section>
+<section aria-labelledby="h-inc"><h2 id="h-inc">Open incidents</h2>
+  ${
+    h.ok
+      ? html`<div class="table-wrap"><table class="list"><thead><tr><th scope="col">What</th><th scope="col">Reason</th><th scope="col">Down since</th><th scope="col">Downtime</th></tr></thead>
+  <tbody>${list(h.data, 'incidents').length > 0 ? list(h.data, 'incidents').map((i) => incidentRow(i, now)) : emptyRow(4, 'No incidents.')}</tbody></table></div>`
+      : notAvailable('incidents', h)
+  }
+</section>
+<section aria-labelledby="h-bud"><h2 id="h-bud">Downtime budget</h2>
+  ${h.ok ? budgetBlock(pick(h.data, 'budget')) : notAvailable('downtime budget', h)}
+</section>
+<section aria-labelledby="h-warn"><h2 id="h-warn">Warnings</h2>
+  ${h.ok ? (list(h.data, 'warnings').length > 0 ? html`<ul class="warnings">${list(h.data, 'warnings').map((w) => html`<li><span aria-hidden="true">⚠ </span>${str(w, 'kind', 'type') ?? 'warning'}${str(w, 'deviceId') ? html` — <span class="mono">${str(w, 'deviceId')}</span>` : ''} since ${timeTag(toMs(pick(w, 'firstSeenAt', 'since', 'openedAt')))}</li>`)}</ul>` : html`<p class="muted">No warnings.</p>`) : notAvailable('warnings', h)}
+</section>
+<section aria-labelledby="h-tl"><h2 id="h-tl">Timeline</h2>
+  ${h.ok ? (list(h.data, 'timeline').length > 0 ? html`<ol class="timeline">${list(h.data, 'timeline').map(timelineItem)}</ol>` : html`<p class="muted">Nothing recorded yet.</p>`) : notAvailable('timeline', h)}
+</section>`;
+}
+
+/** A home: registry data plus its health (gateway, devices, incidents, budget, warnings, timeline). */
+export async function homePage(c: PageContext): Promise<PageResult> {
+  const id = c.params['id'] ?? '';
+  const home = await c.api.get(`/api/v1/homes/${seg(id)}`);
+  if (!home.ok)
+    return {
+      title: 'Home not found',
+      status: home.status === 404 ? 404 : home.status,
+      body: notAvailable('this home', home),
+    };
+  const staff = c.principal.user.role !== 'client';
+  const [health, devices] = await Promise.all([
+    c.api.get(`/api/v1/homes/${seg(id)}/health`),
+    staff ? c.api.get('/api/v1/devices', { homeId: id }) : Promise.resolve<ApiResult>({ ok: true, data: [] }),
+  ]);
+  const h = home.data;
+  const place = [str(h, 'postalCode'), str(h, 'city')].filter(Boolean).join(' ');
+  return {
+    title: str(h, 'address') ?? 'Home',
+    body: html`<p class="lead">${place}${str(h, 'region') ? html` · region ${str(h, 'region')}` : ''}</p>
+${staff && str(h, 'accessProcedure') ? html`<details><summary>Access procedure</summary><p>${str(h, 'accessProcedure')}</p></details>` : ''}
+${healthSections(health, devices, c.now)}`,
+  };
+}
+
+/** A client's entry page: their home, or a choice when they have several. */
+export async function myHomePage(c: PageContext): Promise<PageResult> {
+  const r = await c.api.get('/api/v1/homes', { limit: 20 });
+  const homes = r.ok ? list(r.data) : [];
+  const first = homes[0];
+  if (homes.length === 1 && first !== undefined)
+    return homePage({ ...c, params: { id: str(first, 'id') ?? '' } });
+  return {
+    title: 'My home',
+    body: r.ok
+      ? homes.length > 0
+        ? html`<ul>${homes.map((h) => html`<li><a href="/app/homes/${seg(str(h, 'id') ?? '')}">${str(h, 'address') ?? ''}</a></li>`)}</ul>`
+        : html`<p>No home is linked to your account yet. Contact your care organisation.</p>`
+      : notAvailable('your homes', r),
+  };
+}
