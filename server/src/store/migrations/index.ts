@@ -1,4 +1,7 @@
 import { m001Core } from './001-core.js';
+import { m010Ingest } from './010-ingest.js';
+import { m011Health } from './011-health.js';
+import { m012Alarms } from './012-alarms.js';
 import { m050Audit } from './050-audit.js';
 import { m051Access } from './051-access.js';
 
@@ -12,4 +15,11 @@ export interface Migration {
   up: string;
 }
 
-export const migrations: readonly Migration[] = [m001Core, m050Audit, m051Access];
+export const migrations: readonly Migration[] = [
+  m001Core,
+  m010Ingest,
+  m011Health,
+  m012Alarms,
+  m050Audit,
+  m051Access,
+];

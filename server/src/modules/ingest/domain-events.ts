@@ -1,0 +1,136 @@
+import type {
+  AvailabilityPayload,
+  CheckReportPayload,
+  EventEnvelope,
+  HeartbeatPayload,
+  MqttCommandResponse,
+} from '@baken/protocols';
+import type { AppContext } from '../../app-context.js';
+
+/** Connectivity of a gateway or device: explicit, never "available" by default. */
+export type LinkState = 'online' | 'stale' | 'offline' | 'unknown';
+
+/** Minimal views carried on the bus; subscribers re-read details over the HTTP API when needed. */
+export interface AlarmEventBody {
+  alarmId: string;
+  homeId: string | null;
+  gatewayId: string;
+  deviceId: string;
+  kind: 'alarm' | 'fall';
+  state: string;
+  at: number;
+}
+export interface IncidentEventBody {
+  incidentId: number;
+  subjectKind: 'gateway' | 'device' | 'platform';
+  subjectId: string;
+  gatewayId: string | null;
+  homeId: string | null;
+  cause: string;
+  startedAt: number;
+  endedAt: number | null;
+  downtimeMs: number | null;
+}
+
+/**
+ * Every message on the in-process domain bus. `ingest.*` and `command.result` carry validated
+ * gateway input (after the SQLite commit for events); the others are state changes for the live
+ * dashboard. Payloads never contain secrets.
+ */
+export interface DomainEventMap {
+  'ingest.event': { event: EventEnvelope; homeId: string | null; storedAt: number };
+  'ingest.heartbeat': { heartbeat: HeartbeatPayload; gatewayId: string; homeId: string | null; at: number };
+  'ingest.availability': {
+    availability: AvailabilityPayload;
+    gatewayId: string;
+    homeId: string | null;
+    at: number;
+  };
+  'ingest.check': { report: CheckReportPayload; gatewayId: string; homeId: string | null; at: number };
+  'command.result': { result: MqttCommandResponse; gatewayId: string; at: number };
+  'alarm.created': AlarmEventBody;
+  'alarm.updated': AlarmEventBody & { action: string; byUserId: string | null };
+  'incident.opened': IncidentEventBody;
+  'incident.closed': IncidentEventBody;
+  'device.updated': {
+    subjectKind: 'gateway' | 'device';
+    gatewayId: string;
+    deviceId: string;
+    homeId: string | null;
+    state: LinkState;
+    at: number;
+  };
+  'warning.opened': { warningId: number; gatewayId: string; deviceId: string; kind: string; at: number };
+  'warning.closed': { warningId: number; gatewayId: string; deviceId: string; kind: string; at: number };
+  'budget.alert': {
+    alertId: number;
+    scope: string;
+    kind: string;
+    at: number;
+    detail: Record<string, unknown>;
+  };
+}
+export type DomainEventName = keyof DomainEventMap;
+export type DomainEvent = { [K in DomainEventName]: { type: K; body: DomainEventMap[K] } }[DomainEventName];
+
+type Listener<K extends DomainEventName> = (body: DomainEventMap[K]) => void;
+
+/**
+ * A typed, synchronous in-process publish/subscribe bus. A listener that throws is reported to
+ * `onError` and never stops the other listeners or the publisher.
+ */
+export class DomainEventBus {
+  private readonly listeners = new Map<DomainEventName, Set<(body: never) => void>>();
+  private readonly any = new Set<(e: DomainEvent) => void>();
+
+  constructor(private readonly onError: (err: unknown, type: DomainEventName) => void = () => {}) {}
+
+  on<K extends DomainEventName>(type: K, fn: Listener<K>): () => void {
+    let set = this.listeners.get(type);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(type, set);
+    }
+    const f = fn as (body: never) => void;
+    set.add(f);
+    return () => set.delete(f);
+  }
+
+  /** Every event, e.g. for the server-sent event stream. */
+  onAny(fn: (e: DomainEvent) => void): () => void {
+    this.any.add(fn);
+    return () => this.any.delete(fn);
+  }
+
+  emit<K extends DomainEventName>(type: K, body: DomainEventMap[K]): void {
+    for (const fn of this.listeners.get(type) ?? []) {
+      try {
+        (fn as Listener<K>)(body);
+      } catch (err) {
+        this.onError(err, type);
+      }
+    }
+    for (const fn of this.any) {
+      try {
+        fn({ type, body } as DomainEvent);
+      } catch (err) {
+        this.onError(err, type);
+      }
+    }
+  }
+}
+
+const buses = new WeakMap<AppContext, DomainEventBus>();
+
+/**
+ * The app's domain bus, shared by every module of one app (keyed by `app.baken`, so encapsulated
+ * Fastify plugins reach the same bus).
+ */
+export function domainEvents(ctx: AppContext): DomainEventBus {
+  let bus = buses.get(ctx);
+  if (!bus) {
+    bus = new DomainEventBus();
+    buses.set(ctx, bus);
+  }
+  return bus;
+}

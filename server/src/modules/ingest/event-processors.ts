@@ -1,0 +1,25 @@
+import type { EventEnvelope } from '@baken/protocols';
+import type { AppContext } from '../../app-context.js';
+
+/**
+ * Work done for a newly stored event INSIDE the ingest transaction (e.g. creating an alarm), so the
+ * event, its consequences and the gateway's ack are all-or-nothing. A processor must be
+ * synchronous, may throw (the batch is then rolled back and not acked: the gateway re-sends) and
+ * returns an optional callback run after the commit (to emit domain events).
+ */
+export type EventProcessor = (
+  event: EventEnvelope,
+  ctx: { homeId: string | null; storedAt: number },
+) => (() => void) | undefined;
+
+const registries = new WeakMap<AppContext, EventProcessor[]>();
+
+/** The processors of one app, in registration order (shared across encapsulated plugins). */
+export function eventProcessors(ctx: AppContext): EventProcessor[] {
+  let list = registries.get(ctx);
+  if (!list) {
+    list = [];
+    registries.set(ctx, list);
+  }
+  return list;
+}

@@ -1,0 +1,39 @@
+import type { BakenApp } from '../../app-context.js';
+import { domainEvents } from './domain-events.js';
+import { eventProcessors } from './event-processors.js';
+import { EventStore } from './event-store.js';
+import { createIngestMetrics } from './ingest-metrics.js';
+import { MqttIngest } from './mqtt-ingest.js';
+
+export * from './domain-events.js';
+export { type EventProcessor, eventProcessors } from './event-processors.js';
+export { EventStore, type StoredEventRow } from './event-store.js';
+
+/**
+ * Ingest (issue 6 §2, §5): subscribes to every gateway's uplink topics once the app is ready, and
+ * feeds the domain bus. Without a broker (HTTP-only tests) nothing is subscribed.
+ */
+export async function ingestModule(app: BakenApp): Promise<void> {
+  const ctx = app.baken;
+  const bus = domainEvents(ctx);
+  const log = app.log.child({ component: 'ingest' });
+  const ingestMetrics = createIngestMetrics(ctx.metrics);
+  let ingest: MqttIngest | null = null;
+  app.addHook('onReady', async () => {
+    if (!ctx.mqtt) return;
+    ingest = new MqttIngest({
+      mqtt: ctx.mqtt,
+      clock: ctx.clock,
+      store: new EventStore(ctx.db),
+      bus,
+      processors: eventProcessors(ctx),
+      metrics: ctx.metrics,
+      ingestMetrics,
+      log,
+    });
+    await ingest.start();
+  });
+  app.addHook('onClose', async () => {
+    ingest?.flush();
+  });
+}

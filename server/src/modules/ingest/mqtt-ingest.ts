@@ -1,0 +1,191 @@
+import {
+  allGatewaysFilter,
+  type DecodedMqttMessage,
+  decodeMqttMessage,
+  type EventEnvelope,
+  encodeMqttPayload,
+  MAX_ACK_IDS,
+  type TopicName,
+  topicFor,
+} from '@baken/protocols';
+import type { FastifyBaseLogger } from 'fastify';
+import type { ServerMqttClient } from '../../broker/server-client.js';
+import type { Clock } from '../../clock.js';
+import type { Metrics } from '../../metrics.js';
+import type { DomainEventBus } from './domain-events.js';
+import type { EventProcessor } from './event-processors.js';
+import type { EventStore } from './event-store.js';
+import type { IngestMetrics } from './ingest-metrics.js';
+import { rejectReason } from './reject-reason.js';
+import { TurnBatcher } from './turn-batcher.js';
+
+/** The gateway → server topics the server ingests [MQTT-MAP §3]. */
+export const INGEST_TOPICS: readonly TopicName[] = [
+  'events',
+  'heartbeat',
+  'availability',
+  'cmd/res',
+  'check',
+];
+
+export interface MqttIngestDeps {
+  mqtt: ServerMqttClient;
+  clock: Clock;
+  store: EventStore;
+  bus: DomainEventBus;
+  processors: readonly EventProcessor[];
+  metrics: Metrics;
+  ingestMetrics: IngestMetrics;
+  log: FastifyBaseLogger;
+  defer?: (fn: () => void) => void;
+}
+
+interface PendingEvent {
+  event: EventEnvelope;
+  homeId: string | null;
+}
+
+/**
+ * Validates every inbound gateway message with `decodeMqttMessage` [MQTT-MAP §2] (the topic's
+ * gateway id must equal the payload's and the gateway must be enrolled and not revoked), counts and
+ * logs rejects by reason (never the payload), stores events idempotently by id and acks them on
+ * `…/ack` only after the SQLite commit [MQTT-MAP §4.2]; a duplicate is acked again, not stored again.
+ */
+export class MqttIngest {
+  private readonly batcher: TurnBatcher<PendingEvent>;
+
+  constructor(private readonly d: MqttIngestDeps) {
+    this.batcher = new TurnBatcher((items) => this.storeBatch(items), d.defer);
+  }
+
+  async start(): Promise<void> {
+    for (const name of INGEST_TOPICS) {
+      await this.d.mqtt.subscribe(
+        allGatewaysFilter(name),
+        (topic, payload) => this.handle(topic, payload),
+        name === 'heartbeat' ? 0 : 1,
+      );
+    }
+  }
+
+  /** Stores and acks whatever is pending (shutdown). */
+  flush(): void {
+    this.batcher.drain();
+  }
+
+  handle(topic: string, payload: Buffer): void {
+    const decoded = decodeMqttMessage(topic, payload);
+    if (!decoded.ok) {
+      // A zero-length retained availability is a cleared retained value, not an error [MQTT-MAP §2.1].
+      if (decoded.error.code === 'BAKEN_ERR_PAYLOAD_EMPTY') return;
+      const detail = decoded.error.detail as { path?: unknown };
+      this.reject(
+        topic,
+        rejectReason(decoded.error.code),
+        typeof detail.path === 'string' ? detail.path : undefined,
+      );
+      return;
+    }
+    const gw = this.d.store.gateway(decoded.value.gatewayId);
+    if (!gw) {
+      this.reject(topic, 'unknown_gateway');
+      return;
+    }
+    this.dispatch(decoded.value, gw.homeId);
+  }
+
+  private dispatch(m: DecodedMqttMessage, homeId: string | null): void {
+    const at = this.d.clock.now();
+    switch (m.name) {
+      case 'events':
+        this.batcher.add({ event: m.payload, homeId });
+        return;
+      case 'heartbeat':
+        this.d.bus.emit('ingest.heartbeat', { heartbeat: m.payload, gatewayId: m.gatewayId, homeId, at });
+        return;
+      case 'availability':
+        this.d.bus.emit('ingest.availability', {
+          availability: m.payload,
+          gatewayId: m.gatewayId,
+          homeId,
+          at,
+        });
+        return;
+      case 'check':
+        this.d.store.insertCheckReport(m.payload, m.gatewayId, homeId, at);
+        this.d.bus.emit('ingest.check', { report: m.payload, gatewayId: m.gatewayId, homeId, at });
+        return;
+      case 'cmd/res':
+        this.d.bus.emit('command.result', { result: m.payload, gatewayId: m.gatewayId, at });
+        return;
+      default:
+        // A server → gateway topic echoed back to us (our own publish): not ingest's business.
+        return;
+    }
+  }
+
+  private reject(topic: string, reason: string, path?: string): void {
+    this.d.metrics.mqttRejected.inc({ reason });
+    this.d.log.warn({ topic, reason, ...(path !== undefined ? { path } : {}) }, 'mqtt payload rejected');
+  }
+
+  private storeBatch(items: PendingEvent[]): void {
+    const storedAt = this.d.clock.now();
+    const fresh: PendingEvent[] = [];
+    const after: Array<() => void> = [];
+    try {
+      this.d.store.transaction(() => {
+        for (const it of items) {
+          if (!this.d.store.insert(it.event, it.homeId, storedAt)) continue;
+          fresh.push(it);
+          for (const p of this.d.processors) {
+            const cb = p(it.event, { homeId: it.homeId, storedAt });
+            if (cb) after.push(cb);
+          }
+        }
+      });
+    } catch (err) {
+      // Nothing is acked: the gateway keeps the events in its outbox and sends them again.
+      this.d.metrics.mqttRejected.inc({ reason: 'store_error' }, items.length);
+      this.d.log.error({ err }, 'storing events failed; not acked');
+      return;
+    }
+    const freshIds = new Set(fresh.map((f) => f.event.id));
+    for (const it of items) {
+      const outcome = freshIds.has(it.event.id) ? 'stored' : 'duplicate';
+      this.d.ingestMetrics.eventsIngested.inc({ device_kind: it.event.deviceKind, outcome });
+    }
+    for (const it of fresh) {
+      this.d.ingestMetrics.ingestLatency.observe(
+        { priority: it.event.priority },
+        Math.max(0, storedAt - it.event.receivedAt) / 1000,
+      );
+    }
+    this.sendAcks(items);
+    for (const it of fresh) this.d.bus.emit('ingest.event', { event: it.event, homeId: it.homeId, storedAt });
+    for (const cb of after) {
+      try {
+        cb();
+      } catch (err) {
+        this.d.log.error({ err }, 'post-commit event handler failed');
+      }
+    }
+  }
+
+  private sendAcks(items: PendingEvent[]): void {
+    const byGateway = new Map<string, string[]>();
+    for (const it of items) {
+      const ids = byGateway.get(it.event.gatewayId) ?? [];
+      if (!ids.includes(it.event.id)) ids.push(it.event.id);
+      byGateway.set(it.event.gatewayId, ids);
+    }
+    for (const [gatewayId, ids] of byGateway) {
+      for (let i = 0; i < ids.length; i += MAX_ACK_IDS) {
+        const payload = encodeMqttPayload('ack', { v: 1, ids: ids.slice(i, i + MAX_ACK_IDS) });
+        this.d.mqtt.publish(topicFor('ack', gatewayId), payload, { qos: 1 }).catch((err: unknown) => {
+          this.d.log.warn({ err, gatewayId }, 'ack publish failed; the gateway will re-send');
+        });
+      }
+    }
+  }
+}
