@@ -1,0 +1,375 @@
+import { EventEmitter } from 'node:events';
+import type { TimerHandle } from '@baken/hardware';
+import {
+  KS_AUTH_COMMAND_TYPES,
+  KS_MESSAGE_TYPES,
+  KS_PROTOCOL_MAJOR,
+  KS_PROTOCOL_MINOR,
+  KsAuditKind,
+  type KsAuthCommand,
+  type KsEvent,
+  type KsMessage,
+  KsReason,
+  KsStatusFlag,
+  ksVerifyCommand,
+} from '@baken/protocols';
+import { SimError } from '../errors.js';
+import { applyCommand, commandSubject } from './apply-command.js';
+import { appendAudit, auditHeadSeq, readAudit } from './audit-log.js';
+import { checkCode } from './code-check.js';
+import { DeviceClock } from './device-clock.js';
+import { KEY_SAFE_CAPABILITIES, type KeySafeOptions, resolvedPolicy } from './key-safe-config.js';
+import { type KsHandleResult, KsLinkEndpoint, type KsOutcome } from './ks-link-endpoint.js';
+import type { NvState } from './nv-state.js';
+
+type EventBody = KsEvent extends infer E
+  ? E extends KsEvent
+    ? Omit<E, 'eventSeq' | 'deviceTime'>
+    : never
+  : never;
+
+export interface KeySafeEvents {
+  /** An event the firmware raised (also queued to the link and written to the audit). */
+  event: [event: KsEvent];
+  /** An authenticated command was executed (exactly once per accepted counter). */
+  executed: [cmd: KsAuthCommand, result: number];
+  /** An authenticated command was refused with a `KsReason`. */
+  refused: [cmd: KsAuthCommand, reason: number];
+  outcome: [outcome: KsOutcome];
+  power: [on: boolean];
+}
+
+export type CodeEntryResult = 'accepted' | 'rejected' | 'locked_out' | 'powered_off';
+
+/**
+ * The key-safe firmware model: one instance is reachable over KS-SERIAL on a serial link and over
+ * the GATT mapping (attach a transport with `setWriter`/`receive`). NV state lives in the injected
+ * store; power loss drops everything else.
+ */
+export class KeySafe extends EventEmitter<KeySafeEvents> {
+  readonly serial: string;
+  readonly rtc: DeviceClock;
+  readonly #o: KeySafeOptions;
+  readonly #capacity: number;
+  #nv: NvState | null = null;
+  #endpoint: KsLinkEndpoint | null = null;
+  #writer: (bytes: Uint8Array) => void | Promise<void> = () => undefined;
+  #unlockTimer: TimerHandle | undefined;
+  #lockoutTimer: TimerHandle | undefined;
+  #unlockedFor: number | null = null;
+  /** Physical state, kept across power loss. */
+  readonly physical = { doorOpen: false, keysPresent: new Set<number>([1]), tamper: false };
+  battery: number;
+  mains: boolean;
+  selfTestFaults = 0;
+
+  constructor(opts: KeySafeOptions) {
+    super();
+    this.#o = opts;
+    this.serial = opts.serial;
+    this.rtc = new DeviceClock(opts.clock, opts.drift);
+    this.#capacity = opts.auditCapacity ?? 1000;
+    this.battery = opts.batteryPercent ?? 100;
+    this.mains = opts.mains ?? true;
+  }
+
+  get powered(): boolean {
+    return this.#nv !== null;
+  }
+
+  get endpoint(): KsLinkEndpoint | null {
+    return this.#endpoint;
+  }
+
+  /** Snapshot of NV state (tests and status); throws while powered off. */
+  get nv(): NvState {
+    if (this.#nv === null) throw new SimError('BAKEN_ERR_SIM_POWERED_OFF', `${this.serial} is powered off`);
+    return structuredClone(this.#nv);
+  }
+
+  get unlocked(): boolean {
+    return this.#unlockedFor !== null;
+  }
+
+  /** Where the link layer writes bytes (serial write, GATT notify). */
+  setWriter(write: (bytes: Uint8Array) => void | Promise<void>): void {
+    this.#writer = write;
+  }
+
+  /** Bytes from the transport. */
+  receive(bytes: Uint8Array): void {
+    this.#endpoint?.receive(bytes);
+  }
+
+  /** Boot: load NV, log POWER_ON, send HELLO — [KS-SERIAL §6]. */
+  powerOn(): void {
+    if (this.#nv !== null) return;
+    this.#nv = this.#o.nv.load();
+    this.#endpoint = new KsLinkEndpoint({
+      clock: this.#o.clock,
+      write: (b) => this.#writer(b),
+      onMessage: (m) => this.#onMessage(m),
+      onOutcome: (o) => this.emit('outcome', o),
+      ...(this.#o.sender === undefined ? {} : { sender: this.#o.sender }),
+    });
+    this.#audit({
+      deviceTime: this.rtc.nowSeconds(),
+      kind: KsAuditKind.PowerOn,
+      slot: 0,
+      holderId: 0,
+      value: 0,
+    });
+    this.#save();
+    this.#endpoint.send({
+      kind: 'hello',
+      protocolMajor: KS_PROTOCOL_MAJOR,
+      protocolMinor: KS_PROTOCOL_MINOR,
+      serial: this.serial,
+      firmware: this.#o.firmware ?? { major: 1, minor: 0, patch: 0 },
+      capabilities: KEY_SAFE_CAPABILITIES,
+    });
+    this.#armLockoutEnd();
+    this.emit('power', true);
+  }
+
+  /** Power cut: RAM state (link, queued events, unlock) is gone; NV stays as last saved. */
+  powerOff(opts: { rtcLost?: boolean } = {}): void {
+    if (this.#nv === null) return;
+    this.#endpoint?.stop();
+    this.#endpoint = null;
+    this.#o.clock.clearTimeout(this.#unlockTimer);
+    this.#o.clock.clearTimeout(this.#lockoutTimer);
+    this.#unlockedFor = null;
+    this.#nv = null;
+    if (opts.rtcLost === true) {
+      const nv = this.#o.nv.load();
+      nv.clockValid = false;
+      this.#o.nv.save(nv);
+    }
+    this.emit('power', false);
+  }
+
+  /** A person types a code on the keypad — [OTC SPEC §4, §6]. */
+  enterCode(code: string): CodeEntryResult {
+    const nv = this.#nv;
+    if (nv === null) return 'powered_off';
+    const now = this.rtc.nowSeconds();
+    if (nv.lockout.until > now) return 'locked_out';
+    for (const [k, until] of Object.entries(nv.used)) if (until <= now) delete nv.used[k];
+    const v = checkCode(nv, this.serial, code, now);
+    if (v.ok) {
+      nv.lockout = { failed: 0, level: 0, until: 0 };
+      if (v.usedKey !== null) nv.used[v.usedKey] = v.usedUntil;
+      if (v.oneTime && v.usedKey === null) nv.slots = nv.slots.filter((s) => s.slot !== v.slot);
+      this.#raise({ kind: 'code_accepted', slot: v.slot, holderId: v.holderId });
+      this.#unlock(v.holderId, this.#o.unlockSeconds ?? 10);
+      return 'accepted';
+    }
+    nv.lockout.failed += 1;
+    this.#raise({ kind: 'code_rejected', failedAttempts: nv.lockout.failed });
+    if (nv.lockout.failed >= (this.#o.maxAttempts ?? 5)) {
+      const until = now + (this.#o.lockoutSeconds ?? 900) * 2 ** nv.lockout.level;
+      const failed = nv.lockout.failed;
+      nv.lockout = { failed: 0, level: nv.lockout.level + 1, until };
+      this.#raise({ kind: 'lockout_started', until, failedAttempts: failed });
+      this.#armLockoutEnd();
+    }
+    return 'rejected';
+  }
+
+  openDoor(): void {
+    if (this.physical.doorOpen) return;
+    this.physical.doorOpen = true;
+    this.#raise(this.unlocked ? { kind: 'door_opened' } : { kind: 'door_forced' });
+  }
+
+  closeDoor(): void {
+    if (!this.physical.doorOpen) return;
+    this.physical.doorOpen = false;
+    this.#raise({ kind: 'door_closed' });
+    this.#lock();
+  }
+
+  takeKey(hook = 1): void {
+    if (!this.physical.keysPresent.delete(hook)) return;
+    this.#raise({ kind: 'key_taken', hook });
+  }
+
+  returnKey(hook = 1): void {
+    if (this.physical.keysPresent.has(hook)) return;
+    this.physical.keysPresent.add(hook);
+    this.#raise({ kind: 'key_returned', hook });
+  }
+
+  setTamper(source: number): void {
+    this.physical.tamper = source !== 0;
+    if (source !== 0) this.#raise({ kind: 'tamper', source });
+  }
+
+  setBattery(percent: number): void {
+    this.battery = Math.max(0, Math.min(100, Math.round(percent)));
+    this.#raise({ kind: 'battery_level', percent: this.battery, millivolts: 4800 + this.battery * 12 });
+  }
+
+  setMains(present: boolean): void {
+    if (present === this.mains) return;
+    this.mains = present;
+    this.#raise(present ? { kind: 'mains_restored' } : { kind: 'mains_lost' });
+  }
+
+  statusFlags(): number {
+    const nv = this.#nv;
+    let f = 0;
+    if (this.physical.doorOpen) f |= KsStatusFlag.DoorOpen;
+    if (this.physical.keysPresent.size > 0) f |= KsStatusFlag.KeyPresent;
+    if (nv?.blocks.safe === true) f |= KsStatusFlag.Blocked;
+    if (nv !== null && nv.lockout.until > this.rtc.nowSeconds()) f |= KsStatusFlag.LockedOut;
+    if (this.mains) f |= KsStatusFlag.MainsPresent;
+    if (this.physical.tamper) f |= KsStatusFlag.Tamper;
+    if (nv?.clockValid === true) f |= KsStatusFlag.ClockValid;
+    return f;
+  }
+
+  #onMessage(msg: KsMessage): KsHandleResult {
+    const nv = this.#nv;
+    if (nv === null) return { nak: KsReason.Busy };
+    if (KS_AUTH_COMMAND_TYPES.has(KS_MESSAGE_TYPES[msg.kind]))
+      return this.#onAuthCommand(nv, msg as KsAuthCommand);
+    const now = this.rtc.nowSeconds();
+    switch (msg.kind) {
+      case 'read_audit':
+        this.#endpoint?.send({
+          kind: 'audit_records',
+          headSeq: auditHeadSeq(nv),
+          records: readAudit(nv, msg.fromSeq, Math.min(msg.maxRecords, 7)),
+        });
+        return { ack: true };
+      case 'self_test':
+        this.#endpoint?.send({ kind: 'self_test_result', faults: this.selfTestFaults });
+        return { ack: true };
+      case 'status_poll':
+        this.#endpoint?.send({
+          kind: 'status',
+          deviceTime: now,
+          flags: this.statusFlags(),
+          batteryPercent: this.battery,
+          lastCounter: BigInt(nv.lastCounter),
+          auditHeadSeq: auditHeadSeq(nv),
+        });
+        return { ack: true };
+      default:
+        return { nak: KsReason.UnknownType };
+    }
+  }
+
+  /** [KS-SERIAL §8.7]: verify, persist the counter BEFORE acting, ACK, act, COMMAND_RESULT. */
+  #onAuthCommand(nv: NvState, cmd: KsAuthCommand): KsHandleResult {
+    const now = this.rtc.nowSeconds();
+    const type = KS_MESSAGE_TYPES[cmd.kind];
+    const state = { serial: this.serial, lastCounter: BigInt(nv.lastCounter), clockValid: nv.clockValid };
+    const verdict = ksVerifyCommand(state, cmd, now, this.#o.key, resolvedPolicy(this.#o));
+    const subject = commandSubject(cmd);
+    if (!verdict.accept) {
+      this.#audit({
+        deviceTime: now,
+        kind: KsAuditKind.CommandRefused,
+        ...subject,
+        value: (type << 8) | verdict.refuse,
+      });
+      this.#save();
+      this.emit('refused', cmd, verdict.refuse);
+      return { nak: verdict.refuse };
+    }
+    nv.lastCounter = verdict.newState.lastCounter.toString();
+    nv.clockValid = verdict.newState.clockValid;
+    this.#audit({ deviceTime: now, kind: KsAuditKind.CommandAccepted, ...subject, value: type });
+    const effect = applyCommand(nv, cmd, this.#o.key, this.serial);
+    this.#save();
+    queueMicrotask(() => this.#afterAccept(cmd, effect));
+    return { ack: true };
+  }
+
+  #afterAccept(cmd: KsAuthCommand, effect: ReturnType<typeof applyCommand>): void {
+    const nv = this.#nv;
+    if (nv === null) return;
+    if ('unlock' in effect) this.#unlock(effect.unlock.holderId, effect.unlock.seconds);
+    if ('setTime' in effect) {
+      this.rtc.set(effect.setTime);
+      nv.lastSyncAt = effect.setTime;
+      this.#save();
+    }
+    this.#endpoint?.send({
+      kind: 'command_result',
+      commandType: KS_MESSAGE_TYPES[cmd.kind],
+      counter: cmd.auth.counter,
+      result: effect.result,
+      deviceTime: this.rtc.nowSeconds(),
+    });
+    if ('setTime' in effect)
+      this.#raise({ kind: 'clock_report', clockValid: true, lastSyncAt: nv.lastSyncAt });
+    this.emit('executed', cmd, effect.result);
+  }
+
+  #unlock(holderId: number, seconds: number): void {
+    this.#unlockedFor = holderId;
+    this.#o.clock.clearTimeout(this.#unlockTimer);
+    this.#unlockTimer = this.#o.clock.setTimeout(() => this.#lock(), seconds * 1000, { unref: true });
+  }
+
+  #lock(): void {
+    this.#o.clock.clearTimeout(this.#unlockTimer);
+    this.#unlockTimer = undefined;
+    this.#unlockedFor = null;
+  }
+
+  #armLockoutEnd(): void {
+    const nv = this.#nv;
+    this.#o.clock.clearTimeout(this.#lockoutTimer);
+    if (nv === null || nv.lockout.until === 0) return;
+    const ms = Math.max(0, nv.lockout.until * 1000 - this.rtc.nowMs());
+    this.#lockoutTimer = this.#o.clock.setTimeout(
+      () => {
+        const cur = this.#nv;
+        if (cur === null || cur.lockout.until === 0) return;
+        cur.lockout.until = 0;
+        this.#raise({ kind: 'lockout_ended' });
+      },
+      ms,
+      { unref: true },
+    );
+  }
+
+  /** An event: audit record (shared SEQ), persisted, then queued reliably to the link — [KS-SERIAL §7]. */
+  #raise(body: EventBody): void {
+    if (this.#nv === null) return;
+    const deviceTime = this.rtc.nowSeconds();
+    const type = KS_MESSAGE_TYPES[body.kind];
+    const b = body as Partial<{
+      slot: number;
+      holderId: number;
+      hook: number;
+      source: number;
+      percent: number;
+    }>;
+    const rec = this.#audit({
+      deviceTime,
+      kind: type,
+      slot: b.slot ?? b.hook ?? 0,
+      holderId: b.holderId ?? (body.kind === 'door_opened' ? (this.#unlockedFor ?? 0) : 0),
+      value: b.source ?? b.percent ?? 0,
+    });
+    this.#save();
+    const event = { ...body, eventSeq: rec.seq, deviceTime } as KsEvent;
+    this.#endpoint?.send(event);
+    this.emit('event', event);
+  }
+
+  #audit(body: Parameters<typeof appendAudit>[3]) {
+    if (this.#nv === null) throw new SimError('BAKEN_ERR_SIM_POWERED_OFF', `${this.serial} is powered off`);
+    return appendAudit(this.#nv, this.#o.key, this.#capacity, body);
+  }
+
+  #save(): void {
+    if (this.#nv !== null) this.#o.nv.save(this.#nv);
+  }
+}
