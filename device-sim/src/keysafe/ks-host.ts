@@ -24,6 +24,7 @@ export class KsTestHost implements ByteSink {
   #writer: (bytes: Uint8Array) => void | Promise<void> = () => undefined;
   #counter = 0n;
   #listeners: ((m: KsMessage) => void)[] = [];
+  #waiters: ((o: KsOutcome) => void)[] = [];
 
   constructor(opts: {
     clock: Clock;
@@ -44,7 +45,10 @@ export class KsTestHost implements ByteSink {
         for (const l of this.#listeners) l(m);
         return { ack: true };
       },
-      onOutcome: (o) => this.outcomes.push(o),
+      onOutcome: (o) => {
+        this.outcomes.push(o);
+        for (const w of this.#waiters.splice(0)) w(o);
+      },
       ...(opts.sender === undefined ? {} : { sender: opts.sender }),
     });
   }
@@ -99,5 +103,19 @@ export class KsTestHost implements ByteSink {
 
   send(msg: KsMessage, tag?: string): string {
     return this.endpoint.send(msg, tag);
+  }
+
+  /** Sends and resolves with the sender's outcome (delivered, refused with a reason, exhausted). */
+  deliver(msg: KsMessage): Promise<KsOutcome> {
+    const tag = this.endpoint.send(msg);
+    const done = this.outcomes.find((o) => o.tag === tag);
+    if (done !== undefined) return Promise.resolve(done);
+    return new Promise((resolve) => {
+      const wait = (o: KsOutcome): void => {
+        if (o.tag === tag) resolve(o);
+        else this.#waiters.push(wait);
+      };
+      this.#waiters.push(wait);
+    });
   }
 }
