@@ -1,0 +1,115 @@
+import { type BleAdvert, MockBleAir, MockBleScanner, MockClock } from '@baken/hardware';
+import {
+  decodeBakenAdvert,
+  decodeBthome,
+  emptyBakenReplayState,
+  emptyPendantDedupeState,
+  type PendantEvent,
+  pendantDedupe,
+  pendantEventFromBaken,
+  pendantEventsFromBthome,
+} from '@baken/protocols';
+import { describe, expect, it } from 'vitest';
+import { MockAirAdvertiser } from './advertiser.js';
+import { Pendant } from './pendant.js';
+import type { PendantFormat } from './pendant-packet.js';
+
+const ADDRESS = 'C0:FF:EE:00:00:01';
+const BIND_KEY = new Uint8Array(16).fill(0x11);
+const BAKEN_KEY = new Uint8Array(16).fill(0x22);
+
+async function setup(format: PendantFormat, extra: { heartbeatMs?: number; drainPerPress?: number } = {}) {
+  const clock = new MockClock();
+  const air = new MockBleAir();
+  const scanner = new MockBleScanner({ clock, air });
+  await scanner.start();
+  const adverts: BleAdvert[] = [];
+  scanner.on('advert', (a) => adverts.push(a));
+  const pendant = new Pendant({
+    address: ADDRESS,
+    clock,
+    advertiser: new MockAirAdvertiser(air),
+    format,
+    ...extra,
+  });
+  return { clock, adverts, pendant };
+}
+
+/** What the gateway does: decode, map, dedupe — using only the protocols layer. */
+function gatewayEvents(adverts: BleAdvert[]): PendantEvent[] {
+  let dedupe = emptyPendantDedupeState();
+  let replay = emptyBakenReplayState();
+  const out: PendantEvent[] = [];
+  for (const a of adverts) {
+    const candidates: PendantEvent[] = [];
+    const bthome = a.serviceData.get('fcd2');
+    if (bthome !== undefined) {
+      const d = decodeBthome(bthome, { address: a.address, key: BIND_KEY });
+      if (d.ok) candidates.push(...pendantEventsFromBthome(d.value, { address: a.address }));
+    }
+    const baken = a.serviceData.get('fcb1');
+    if (baken !== undefined) {
+      const d = decodeBakenAdvert(replay, baken, () => BAKEN_KEY);
+      if (d.ok) {
+        replay = d.value.state;
+        candidates.push(pendantEventFromBaken(d.value.advert));
+      }
+    }
+    for (const e of candidates) {
+      const r = pendantDedupe(dedupe, e, a.receivedAt);
+      dedupe = r.state;
+      if (r.event !== null) out.push(r.event);
+    }
+  }
+  return out;
+}
+
+describe('pendant', () => {
+  it.each([
+    ['bthome encrypted', { kind: 'bthome', bindKey: BIND_KEY } as PendantFormat],
+    ['bthome plain', { kind: 'bthome' } as PendantFormat],
+    ['baken', { kind: 'baken', key: BAKEN_KEY } as PendantFormat],
+  ])('%s: a press is 5 identical adverts over ~1 s that dedupe to one alarm', async (_n, format) => {
+    const { clock, adverts, pendant } = await setup(format);
+    pendant.press();
+    expect(adverts).toHaveLength(1);
+    clock.advance(1000);
+    expect(adverts).toHaveLength(5);
+    expect(adverts.at(-1)!.receivedAt - adverts[0]!.receivedAt).toBe(1000);
+    const events = gatewayEvents(adverts);
+    expect(events.map((e) => e.kind)).toEqual(['alarm']);
+  });
+
+  it('cancel, test and (baken) fall are distinct events; out of range is not heard', async () => {
+    const { clock, adverts, pendant } = await setup({ kind: 'baken', key: BAKEN_KEY });
+    pendant.press();
+    clock.advance(2000);
+    pendant.cancel();
+    clock.advance(2000);
+    pendant.setInRange(false);
+    pendant.fall();
+    clock.advance(2000);
+    pendant.setInRange(true);
+    pendant.testPress();
+    clock.advance(2000);
+    expect(gatewayEvents(adverts).map((e) => e.kind)).toEqual(['alarm', 'cancel', 'test']);
+  });
+
+  it('heartbeat reports battery, and draining below 20 % reports low battery', async () => {
+    const { clock, adverts, pendant } = await setup(
+      { kind: 'bthome', bindKey: BIND_KEY },
+      { heartbeatMs: 60_000, drainPerPress: 30 },
+    );
+    pendant.start();
+    clock.advance(60_000);
+    pendant.press();
+    pendant.press();
+    pendant.press();
+    clock.advance(60_000);
+    const kinds = gatewayEvents(adverts).map((e) => e.kind);
+    expect(kinds[0]).toBe('battery');
+    expect(kinds).toContain('low_battery');
+    expect(pendant.battery).toBe(10);
+    pendant.stop();
+  });
+});

@@ -1,0 +1,136 @@
+import { EventEmitter } from 'node:events';
+import type { Clock, TimerHandle } from '@baken/hardware';
+import type { Advertiser } from './advertiser.js';
+import { type PendantAction, type PendantFormat, pendantServiceData } from './pendant-packet.js';
+
+export interface PendantOptions {
+  /** BLE address `AA:BB:CC:DD:EE:FF`. */
+  address: string;
+  name?: string;
+  clock: Clock;
+  advertiser: Advertiser;
+  format: PendantFormat;
+  /** Transmissions of one press (a real button repeats it so one is heard). Default 5. */
+  repeats?: number;
+  /** Gap between repeats, ms. Default 250 (5 repeats ≈ 1 s). */
+  repeatIntervalMs?: number;
+  /** Battery/heartbeat advert period, ms. Default 1 h; 0 disables. */
+  heartbeatMs?: number;
+  battery?: number;
+  /** At or below this percentage every report is a low-battery report. Default 20. */
+  lowBatteryPercent?: number;
+  /** Battery percent used per transmission burst (drain model). Default 0. */
+  drainPerPress?: number;
+  rssi?: number;
+}
+
+export interface PendantEvents {
+  /** One transmission on the air (each repeat counts). */
+  transmit: [action: PendantAction, counter: number];
+}
+
+/** A care-alarm pendant in software: presses, falls, battery, heartbeat, range — on the injected clock. */
+export class Pendant extends EventEmitter<PendantEvents> {
+  readonly address: string;
+  readonly #o: PendantOptions;
+  #counter = 0;
+  #battery: number;
+  #inRange = true;
+  #heartbeat: TimerHandle | undefined;
+  readonly #pending = new Set<TimerHandle>();
+
+  constructor(opts: PendantOptions) {
+    super();
+    this.#o = opts;
+    this.address = opts.address.toUpperCase();
+    this.#battery = opts.battery ?? 100;
+    opts.advertiser.register(this.address, opts.name ?? 'Baken Pendant');
+  }
+
+  get battery(): number {
+    return this.#battery;
+  }
+
+  get inRange(): boolean {
+    return this.#inRange;
+  }
+
+  get counter(): number {
+    return this.#counter;
+  }
+
+  /** Starts periodic battery/heartbeat adverts. */
+  start(): void {
+    const every = this.#o.heartbeatMs ?? 3_600_000;
+    if (every > 0 && this.#heartbeat === undefined) {
+      this.#heartbeat = this.#o.clock.setInterval(() => this.reportBattery(), every, { unref: true });
+    }
+  }
+
+  stop(): void {
+    this.#o.clock.clearInterval(this.#heartbeat);
+    this.#heartbeat = undefined;
+    for (const t of this.#pending) this.#o.clock.clearTimeout(t);
+    this.#pending.clear();
+  }
+
+  press(): void {
+    this.#burst('alarm');
+  }
+  cancel(): void {
+    this.#burst('cancel');
+  }
+  fall(): void {
+    this.#burst('fall');
+  }
+  testPress(): void {
+    this.#burst('test');
+  }
+
+  reportBattery(): void {
+    this.#burst(this.#battery <= (this.#o.lowBatteryPercent ?? 20) ? 'low_battery' : 'battery', 1);
+  }
+
+  /** Sets the battery level; crossing the low threshold sends a low-battery report at once. */
+  setBattery(percent: number): void {
+    const low = this.#o.lowBatteryPercent ?? 20;
+    const wasLow = this.#battery <= low;
+    this.#battery = Math.max(0, Math.min(100, Math.round(percent)));
+    if (!wasLow && this.#battery <= low) this.reportBattery();
+  }
+
+  /** Out of range: transmissions happen but nobody hears them. */
+  setInRange(inRange: boolean): void {
+    this.#inRange = inRange;
+  }
+
+  /**
+   * One press: the same packet (same counter / packet id) `repeats` times, `repeatIntervalMs` apart,
+   * so the receiver's dedupe collapses them to one event [PENDANT SPEC §5].
+   */
+  #burst(action: PendantAction, repeats = this.#o.repeats ?? 5): void {
+    if (this.#battery <= 0) return;
+    this.#counter += 1;
+    const counter = this.#counter;
+    const data = pendantServiceData(this.#o.format, this.address, action, this.#battery, counter);
+    const gap = this.#o.repeatIntervalMs ?? 250;
+    const send = (): void => {
+      this.emit('transmit', action, counter);
+      if (this.#inRange) this.#o.advertiser.advertise(this.address, data, this.#o.rssi ?? -60);
+    };
+    send();
+    for (let i = 1; i < repeats; i++) {
+      const t = this.#o.clock.setTimeout(
+        () => {
+          this.#pending.delete(t);
+          send();
+        },
+        gap * i,
+        { unref: true },
+      );
+      this.#pending.add(t);
+    }
+    const drain = this.#o.drainPerPress ?? 0;
+    if (drain > 0 && action !== 'battery' && action !== 'low_battery') this.setBattery(this.#battery - drain);
+  }
+}
