@@ -1,0 +1,195 @@
+import { Type } from '@sinclair/typebox';
+import type { BakenApp } from '../../app-context.js';
+import { requireRole } from '../../auth/auth-plugin.js';
+import { errorResponses } from '../../http/error-schema.js';
+import { STAFF_READ } from '../registry/access.js';
+import type { HealthService } from './health-service.js';
+import {
+  BudgetAlertSchema,
+  BudgetSchema,
+  GatewayHealthSchema,
+  Id,
+  IncidentSchema,
+  LinkStateSchema,
+  Paging,
+  StateCountsSchema,
+  WarningSchema,
+} from './schemas.js';
+import { deviceView, emptyCounts, gatewayView } from './views.js';
+
+/** Fleet-wide health for staff (admin, monitor, technician): summary, gateways, incidents, budgets, warnings. */
+export async function fleetRoutes(app: BakenApp, health: HealthService): Promise<void> {
+  const { clock, db } = app.baken;
+  const staff = { preHandler: requireRole(...STAFF_READ) };
+
+  app.get(
+    '/api/v1/fleet/summary',
+    {
+      ...staff,
+      schema: {
+        tags: ['health'],
+        response: {
+          200: Type.Object({
+            at: Type.Integer(),
+            gateways: StateCountsSchema,
+            devices: StateCountsSchema,
+            openIncidents: Type.Integer(),
+            budgetsBurning: Type.Integer(),
+            devicesNeedingAttention: Type.Integer(),
+            openAlarms: Type.Integer(),
+          }),
+          ...errorResponses(401, 403),
+        },
+      },
+    },
+    async () => {
+      const now = clock.now();
+      const gateways = emptyCounts();
+      const devices = emptyCounts();
+      const attention = new Set<string>();
+      for (const g of health.states.gateways()) {
+        const gs = health.gatewayState(g, now);
+        gateways[gs]++;
+        for (const d of health.states.devices(g.gatewayId)) {
+          const v = deviceView(health, g, d, now);
+          devices[v.state]++;
+          if (v.state === 'offline') attention.add(`${g.gatewayId}/${d.deviceId}`);
+        }
+      }
+      for (const w of health.warnings.list({ open: true, limit: 100_000 }))
+        attention.add(`${w.gatewayId}/${w.deviceId}`);
+      const openAlarms = (
+        db.prepare("SELECT COUNT(*) AS n FROM alarms WHERE state != 'closed'").get() as { n: number }
+      ).n;
+      return {
+        at: now,
+        gateways,
+        devices,
+        openIncidents: health.incidents.countOpen(),
+        budgetsBurning: health.alerts.burningScopes().length,
+        devicesNeedingAttention: attention.size,
+        openAlarms,
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/gateways',
+    {
+      ...staff,
+      schema: {
+        tags: ['health'],
+        querystring: Type.Object(
+          {
+            ...Paging,
+            state: Type.Optional(LinkStateSchema),
+            region: Type.Optional(Type.String({ maxLength: 100 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ items: Type.Array(GatewayHealthSchema), total: Type.Integer() }),
+          ...errorResponses(400, 401, 403),
+        },
+      },
+    },
+    async (req) => {
+      const now = clock.now();
+      const { limit = 100, offset = 0, state, region } = req.query;
+      const all = health.states
+        .gateways()
+        .map((g) => gatewayView(health, g, now))
+        .filter(
+          (g) => (state === undefined || g.state === state) && (region === undefined || g.region === region),
+        );
+      return { items: all.slice(offset, offset + limit), total: all.length };
+    },
+  );
+
+  app.get(
+    '/api/v1/incidents',
+    {
+      ...staff,
+      schema: {
+        tags: ['health'],
+        querystring: Type.Object(
+          { ...Paging, open: Type.Optional(Type.Boolean()), homeId: Type.Optional(Id) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ items: Type.Array(IncidentSchema) }),
+          ...errorResponses(400, 401, 403),
+        },
+      },
+    },
+    async (req) => {
+      const { limit = 100, offset = 0, open, homeId } = req.query;
+      return {
+        items: health.incidents.list({
+          limit,
+          offset,
+          ...(open !== undefined ? { open } : {}),
+          ...(homeId !== undefined ? { homeId } : {}),
+        }),
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/budgets',
+    {
+      ...staff,
+      schema: {
+        tags: ['health'],
+        querystring: Type.Object({ burning: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            platform: BudgetSchema,
+            homes: Type.Array(Type.Intersect([BudgetSchema, Type.Object({ homeId: Type.String() })])),
+            alerts: Type.Array(BudgetAlertSchema),
+          }),
+          ...errorResponses(400, 401, 403),
+        },
+      },
+    },
+    async (req) => {
+      const now = clock.now();
+      const burning = new Set(health.alerts.burningScopes());
+      const homeIds = (db.prepare('SELECT id FROM homes ORDER BY id').all() as Array<{ id: string }>).map(
+        (r) => r.id,
+      );
+      const homes = homeIds
+        .filter((id) => !req.query.burning || burning.has(id))
+        .map((homeId) => ({ homeId, scope: homeId, ...health.budget(homeId, now) }));
+      return {
+        platform: { scope: 'platform', ...health.budget('platform', now) },
+        homes,
+        alerts: health.alerts.list({ open: true, limit: 500 }),
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/warnings',
+    {
+      ...staff,
+      schema: {
+        tags: ['health'],
+        querystring: Type.Object(
+          { open: Type.Optional(Type.Boolean()), limit: Paging.limit },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ items: Type.Array(WarningSchema) }),
+          ...errorResponses(400, 401, 403),
+        },
+      },
+    },
+    async (req) => ({
+      items: health.warnings.list({
+        limit: req.query.limit ?? 100,
+        ...(req.query.open !== undefined ? { open: req.query.open } : {}),
+      }),
+    }),
+  );
+}

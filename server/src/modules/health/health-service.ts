@@ -1,0 +1,223 @@
+import type { Db } from '../../store/database.js';
+import type { DomainEventBus, DomainEventMap, LinkState } from '../ingest/domain-events.js';
+import { type BudgetStatus, budgetStatus } from './budget.js';
+import { type BudgetAlertKind, BudgetAlertStore } from './budget-alert-store.js';
+import type { HealthPolicy } from './health-policy.js';
+import { type Incident, IncidentStore } from './incident-store.js';
+import { linkState } from './link-state.js';
+import { PlatformUptime } from './platform-uptime.js';
+import { type DeviceRow, type GatewayRow, StateStore } from './state-store.js';
+import { WarningRules } from './warning-rules.js';
+import { WarningStore } from './warning-store.js';
+
+/** `device_state` subjects are named `{gatewayId}/{deviceId}` in incidents. */
+export const deviceSubject = (gatewayId: string, deviceId: string): string => `${gatewayId}/${deviceId}`;
+
+/**
+ * Keeps current state, opens and closes incidents, raises warnings and budget alerts (issue 6 §4).
+ * Driven by the ingest bus and by {@link sweep} on the injected clock; every state change is
+ * emitted on the domain bus.
+ */
+export class HealthService {
+  readonly states: StateStore;
+  readonly incidents: IncidentStore;
+  readonly warnings: WarningStore;
+  readonly alerts: BudgetAlertStore;
+  readonly platform: PlatformUptime;
+  private readonly rules: WarningRules;
+  private readonly lastState = new Map<string, LinkState>();
+
+  constructor(
+    db: Db,
+    private readonly bus: DomainEventBus,
+    readonly policy: HealthPolicy,
+  ) {
+    this.states = new StateStore(db, policy.bucketMs, policy.defaultIntervalS);
+    this.incidents = new IncidentStore(db);
+    this.warnings = new WarningStore(db);
+    this.alerts = new BudgetAlertStore(db);
+    this.platform = new PlatformUptime(db, this.incidents);
+    this.rules = new WarningRules(this.warnings, bus, policy.warnings);
+  }
+
+  onHeartbeat({ heartbeat: hb, gatewayId, at }: DomainEventMap['ingest.heartbeat']): void {
+    this.states.recordHeartbeat(gatewayId, hb, at);
+    const devices: DeviceRow[] = [];
+    for (const d of hb.devices) {
+      // `up` means heard now; otherwise trust the reported last-seen but never a future one.
+      const lastSeenAt = d.link === 'up' ? at : d.lastSeen === null ? null : Math.min(d.lastSeen, at);
+      const { after } = this.states.recordDevice(
+        gatewayId,
+        {
+          deviceId: d.deviceId,
+          kind: d.kind,
+          link: d.link,
+          lastSeenAt,
+          rssi: d.rssi,
+          battery: d.battery,
+          firmware: d.firmware ?? null,
+        },
+        at,
+        this.policy.warnings.flapWindowMs,
+      );
+      devices.push(after);
+    }
+    this.rules.onHeartbeat(gatewayId, hb, devices, at);
+    this.evaluateGateway(gatewayId, at);
+  }
+
+  onAvailability({ availability, gatewayId, at }: DomainEventMap['ingest.availability']): void {
+    // The server's receive time: the will carries `at: null` [MQTT-MAP §4.4].
+    this.states.recordAvailability(gatewayId, availability.state, at);
+    this.evaluateGateway(gatewayId, at);
+  }
+
+  onEvent({ event, storedAt }: DomainEventMap['ingest.event']): void {
+    if (event.deviceKind === 'gateway') this.states.touchGateway(event.gatewayId, storedAt);
+    else this.states.touchDevice(event.gatewayId, event.deviceId, event.deviceKind, storedAt);
+    this.rules.onEvent(event, storedAt);
+    this.evaluateGateway(event.gatewayId, storedAt);
+  }
+
+  /** The periodic pass: silence → incidents, budgets → alerts, platform liveness, quiet warnings. */
+  sweep(now: number): void {
+    for (const g of this.states.gateways()) this.evaluateGateway(g.gatewayId, now, g);
+    this.evaluateBudgets(now);
+    this.rules.sweep(now);
+    this.platform.alive(now);
+  }
+
+  gatewayState(g: GatewayRow, now: number): LinkState {
+    return linkState(
+      {
+        lastSeenAt: g.lastSeenAt,
+        intervalS: g.intervalS ?? this.policy.defaultIntervalS,
+        declaredOffline: g.availability === 'offline',
+      },
+      now,
+      this.policy,
+    );
+  }
+
+  deviceState(g: GatewayRow, d: DeviceRow, now: number): LinkState {
+    return linkState(
+      {
+        lastSeenAt: d.lastSeenAt,
+        intervalS: g.intervalS ?? this.policy.defaultIntervalS,
+        declaredOffline: d.link === 'down',
+      },
+      now,
+      this.policy,
+    );
+  }
+
+  budget(scope: string, now: number): BudgetStatus {
+    const spans = this.incidents.spansByScope(now - this.policy.budget.yearMs, now).get(scope) ?? [];
+    return budgetStatus(spans, now, this.policy.budget);
+  }
+
+  evaluateGateway(gatewayId: string, now: number, row?: GatewayRow): void {
+    const g = row ?? this.states.gateway(gatewayId);
+    if (!g) return;
+    const state = this.gatewayState(g, now);
+    this.transition('gateway', gatewayId, g, state, g.lastSeenAt, now, g.availability === 'offline');
+    if (state === 'offline') this.states.markOffline(gatewayId, now);
+    for (const d of this.states.devices(gatewayId)) {
+      const ds = this.deviceState(g, d, now);
+      // While the gateway is down its devices cannot be observed: the gateway incident covers them.
+      if (ds === 'offline' && state !== 'online' && state !== 'stale') continue;
+      this.transition(
+        'device',
+        deviceSubject(gatewayId, d.deviceId),
+        g,
+        ds,
+        d.lastSeenAt,
+        now,
+        d.link === 'down',
+        d,
+      );
+    }
+  }
+
+  private transition(
+    kind: 'gateway' | 'device',
+    subjectId: string,
+    g: GatewayRow,
+    state: LinkState,
+    lastSeenAt: number | null,
+    now: number,
+    declared: boolean,
+    device?: DeviceRow,
+  ): void {
+    const open = this.incidents.openFor(kind, subjectId);
+    if (state === 'offline' && !open) {
+      const inc = this.incidents.open(
+        {
+          subjectKind: kind,
+          subjectId,
+          gatewayId: g.gatewayId,
+          homeId: g.homeId,
+          cause: declared ? 'offline' : 'silence',
+          // Downtime counts from the last time it was seen, not from detection.
+          startedAt: lastSeenAt ?? g.availabilityAt ?? now,
+        },
+        now,
+      );
+      this.bus.emit('incident.opened', inc);
+    } else if ((state === 'online' || state === 'stale') && open) {
+      const closed = this.incidents.close(open.incidentId, lastSeenAt ?? now);
+      this.alerts.clearIncident(open.incidentId, now);
+      this.bus.emit('incident.closed', closed);
+    }
+    const key = `${kind}:${subjectId}`;
+    if (this.lastState.get(key) !== state) {
+      this.lastState.set(key, state);
+      this.bus.emit('device.updated', {
+        subjectKind: kind,
+        gatewayId: g.gatewayId,
+        deviceId: device?.deviceId ?? g.gatewayId,
+        homeId: g.homeId,
+        state,
+        at: now,
+      });
+    }
+  }
+
+  private evaluateBudgets(now: number): void {
+    const p = this.policy.budget;
+    const spans = this.incidents.spansByScope(now - p.yearMs, now);
+    const scopes = new Set([...spans.keys(), ...this.alerts.burningScopes()]);
+    for (const scope of scopes) {
+      const s = budgetStatus(spans.get(scope) ?? [], now, p);
+      for (const w of s.windows) {
+        const kind: BudgetAlertKind = w.name === 'fast' ? 'burn_fast' : 'burn_slow';
+        if (w.alerting)
+          this.raise(scope, kind, null, now, { ...w, consumedMs: s.consumedMs, remainingMs: s.remainingMs });
+        else this.alerts.clear(scope, kind, null, now);
+      }
+      if (s.exhausted) this.raise(scope, 'yearly_exhausted', null, now, { consumedMs: s.consumedMs });
+      else this.alerts.clear(scope, 'yearly_exhausted', null, now);
+    }
+    for (const inc of this.incidents.list({ open: true, limit: 10_000, offset: 0 })) {
+      const scope = inc.subjectKind === 'platform' ? 'platform' : inc.homeId;
+      if (scope === null) continue;
+      const dur = now - inc.startedAt;
+      const detail = { durationMs: dur, subjectKind: inc.subjectKind, subjectId: inc.subjectId };
+      if (dur >= p.incidentWarnAtMs) this.raise(scope, 'incident_long', inc.incidentId, now, detail);
+      if (dur >= p.perIncidentMs) this.raise(scope, 'incident_over_budget', inc.incidentId, now, detail);
+    }
+  }
+
+  private raise(
+    scope: string,
+    kind: BudgetAlertKind,
+    incidentId: number | null,
+    now: number,
+    detail: Record<string, unknown>,
+  ): void {
+    const a = this.alerts.raise(scope, kind, incidentId, now, detail);
+    if (a) this.bus.emit('budget.alert', { alertId: a.id, scope, kind, at: now, detail });
+  }
+}
+
+export type { Incident };

@@ -1,0 +1,85 @@
+import { Type } from '@sinclair/typebox';
+import type { BakenApp } from '../../app-context.js';
+import { requireRole } from '../../auth/auth-plugin.js';
+import { errorResponses } from '../../http/error-schema.js';
+import { EventStore } from '../ingest/event-store.js';
+import { visibleHome } from '../registry/access.js';
+import type { HealthService } from './health-service.js';
+import {
+  BudgetSchema,
+  DeviceHealthSchema,
+  GatewayHealthSchema,
+  Id,
+  IncidentSchema,
+  WarningSchema,
+} from './schemas.js';
+import { deviceView, gatewayView } from './views.js';
+
+const DAY = 24 * 3600_000;
+
+/** One home's health page data: staff see any home, a client only their own (others answer 404). */
+export async function homeRoutes(app: BakenApp, health: HealthService): Promise<void> {
+  const ctx = app.baken;
+  const events = new EventStore(ctx.db);
+  app.get(
+    '/api/v1/homes/:id/health',
+    {
+      preHandler: requireRole('admin', 'monitor', 'technician', 'client'),
+      schema: {
+        tags: ['health'],
+        params: Type.Object({ id: Id }),
+        response: {
+          200: Type.Object({
+            homeId: Type.String(),
+            gateway: Type.Union([GatewayHealthSchema, Type.Null()]),
+            devices: Type.Array(DeviceHealthSchema),
+            incidents: Type.Array(IncidentSchema),
+            budget: BudgetSchema,
+            warnings: Type.Array(WarningSchema),
+            history: Type.Array(
+              Type.Object({
+                bucketStart: Type.Integer(),
+                heartbeats: Type.Integer(),
+                offline: Type.Integer(),
+              }),
+            ),
+            timeline: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                at: Type.Integer(),
+                deviceId: Type.String(),
+                deviceKind: Type.String(),
+                kind: Type.String(),
+              }),
+            ),
+          }),
+          ...errorResponses(401, 403, 404),
+        },
+      },
+    },
+    async (req) => {
+      const home = await visibleHome(ctx, req, req.params.id);
+      const now = ctx.clock.now();
+      const gws = health.states.gatewaysOfHome(home.id);
+      const gw = gws[0] ?? null;
+      return {
+        homeId: home.id,
+        gateway: gw ? gatewayView(health, gw, now) : null,
+        devices: gws.flatMap((g) =>
+          health.states.devices(g.gatewayId).map((d) => deviceView(health, g, d, now)),
+        ),
+        incidents: health.incidents.list({ homeId: home.id, limit: 50, offset: 0 }),
+        budget: { scope: home.id, ...health.budget(home.id, now) },
+        warnings: gws.flatMap((g) => health.warnings.list({ gatewayId: g.gatewayId, limit: 100 })),
+        history: gw ? health.states.buckets(gw.gatewayId, now - DAY) : [],
+        timeline: events.recentForHome(home.id, now - 7 * DAY, 100).map((e) => ({
+          id: e.id,
+          at: e.receivedAt,
+          deviceId: e.deviceId,
+          deviceKind: e.deviceKind,
+          kind: e.kind,
+        })),
+      };
+    },
+  );
+}

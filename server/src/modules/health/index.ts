@@ -1,0 +1,68 @@
+import { Gauge } from 'prom-client';
+import type { BakenApp } from '../../app-context.js';
+import type { TimerHandle } from '../../clock.js';
+import { domainEvents } from '../ingest/domain-events.js';
+import { fleetRoutes } from './fleet-routes.js';
+import { DEFAULT_HEALTH_POLICY, type HealthPolicy } from './health-policy.js';
+import { HealthService } from './health-service.js';
+import { homeRoutes } from './home-routes.js';
+import { reportRoutes } from './report-routes.js';
+import { streamRoutes } from './stream-routes.js';
+
+export { type BudgetStatus, budgetStatus } from './budget.js';
+export { DEFAULT_HEALTH_POLICY, type HealthPolicy } from './health-policy.js';
+export { HealthService } from './health-service.js';
+
+const services = new WeakMap<object, HealthService>();
+
+/** The health service of an app (for tests and other modules); set once the module is registered. */
+export const healthServiceOf = (app: BakenApp): HealthService | undefined => services.get(app.baken);
+
+/**
+ * Health (issue 6 §4): current state from heartbeats/availability/events, the sweep on the
+ * injected clock (silence → incidents, budgets → alerts, platform liveness), and the HTTP API.
+ */
+export function createHealthModule(policy: HealthPolicy = DEFAULT_HEALTH_POLICY) {
+  return async function healthModule(app: BakenApp): Promise<void> {
+    const ctx = app.baken;
+    const bus = domainEvents(ctx);
+    const health = new HealthService(ctx.db, bus, policy);
+    services.set(ctx, health);
+    bus.on('ingest.heartbeat', (m) => health.onHeartbeat(m));
+    bus.on('ingest.availability', (m) => health.onAvailability(m));
+    bus.on('ingest.event', (m) => health.onEvent(m));
+
+    new Gauge({
+      name: 'baken_incidents_open',
+      help: 'Open incidents (gateways, devices, platform)',
+      registers: [ctx.metrics.registry],
+      collect() {
+        this.set(health.incidents.countOpen());
+      },
+    });
+
+    let timer: TimerHandle | null = null;
+    const log = app.log.child({ component: 'health' });
+    app.addHook('onReady', async () => {
+      health.platform.start(ctx.clock.now());
+      timer = ctx.clock.setInterval(() => {
+        try {
+          health.sweep(ctx.clock.now());
+        } catch (err) {
+          log.error({ err }, 'health sweep failed');
+        }
+      }, policy.sweepIntervalMs);
+    });
+    app.addHook('onClose', async () => {
+      if (timer) ctx.clock.clearInterval(timer);
+      health.platform.stop(ctx.clock.now());
+    });
+
+    await fleetRoutes(app, health);
+    await homeRoutes(app, health);
+    await reportRoutes(app);
+    await streamRoutes(app);
+  };
+}
+
+export const healthModule = createHealthModule();

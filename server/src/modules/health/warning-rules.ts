@@ -1,0 +1,105 @@
+import type { EventEnvelope, HeartbeatPayload } from '@baken/protocols';
+import type { DomainEventBus } from '../ingest/domain-events.js';
+import type { WarningPolicy } from './health-policy.js';
+import type { DeviceRow } from './state-store.js';
+import type { WarningKind, WarningStore } from './warning-store.js';
+
+/**
+ * Turns heartbeats and events into device warnings (issue 6 §4): low battery (with hysteresis),
+ * mains lost/restored, tamper (closes after a quiet period), clock drift from key-safe
+ * `clock_report` [MQTT-MAP §4.1.3], outbox backing up, link flapping. A gateway-level warning uses
+ * the gateway id as device id.
+ */
+export class WarningRules {
+  constructor(
+    private readonly store: WarningStore,
+    private readonly bus: DomainEventBus,
+    private readonly p: WarningPolicy,
+  ) {}
+
+  onHeartbeat(gatewayId: string, hb: HeartbeatPayload, devices: DeviceRow[], at: number): void {
+    if (hb.mains === 'off') this.raise(gatewayId, gatewayId, 'mains_lost', at, { source: 'heartbeat' });
+    if (hb.mains === 'on') this.clear(gatewayId, gatewayId, 'mains_lost', at);
+    const oldest = hb.outbox.oldestAgeS ?? 0;
+    if (hb.outbox.depth >= this.p.outboxDepth || oldest >= this.p.outboxOldestAgeS)
+      this.raise(gatewayId, gatewayId, 'outbox_backlog', at, { depth: hb.outbox.depth, oldestAgeS: oldest });
+    else this.clear(gatewayId, gatewayId, 'outbox_backlog', at);
+    if (hb.unitBattery !== undefined && hb.unitBattery !== null)
+      this.battery(gatewayId, gatewayId, hb.unitBattery, at);
+    for (const d of devices) {
+      if (d.battery !== null) this.battery(gatewayId, d.deviceId, d.battery, at);
+      const recent = d.linkChanges.filter((t) => t > at - this.p.flapWindowMs).length;
+      if (recent >= this.p.flapChanges)
+        this.raise(gatewayId, d.deviceId, 'link_flapping', at, {
+          changes: recent,
+          windowMs: this.p.flapWindowMs,
+        });
+      else this.clear(gatewayId, d.deviceId, 'link_flapping', at);
+    }
+  }
+
+  onEvent(e: EventEnvelope, at: number): void {
+    const { gatewayId, deviceId } = e;
+    const data = e.data as Record<string, unknown>;
+    switch (e.kind) {
+      case 'low_battery':
+        this.raise(gatewayId, deviceId, 'low_battery', at, {
+          percent: data.percent ?? null,
+          source: 'event',
+        });
+        return;
+      case 'battery':
+        if (typeof data.percent === 'number') this.battery(gatewayId, deviceId, data.percent, at);
+        return;
+      case 'mains_lost':
+        this.raise(gatewayId, deviceId, 'mains_lost', at, { source: 'event' });
+        return;
+      case 'mains_restored':
+        this.clear(gatewayId, deviceId, 'mains_lost', at);
+        return;
+      case 'tamper':
+      case 'door_forced':
+        this.raise(gatewayId, deviceId, 'tamper', at, { event: e.kind });
+        return;
+      case 'clock_report': {
+        const offset = typeof data.offsetMs === 'number' ? data.offsetMs : 0;
+        if (Math.abs(offset) > this.p.clockDriftMs)
+          this.raise(gatewayId, deviceId, 'clock_drift', at, {
+            offsetMs: offset,
+            thresholdMs: this.p.clockDriftMs,
+          });
+        else this.clear(gatewayId, deviceId, 'clock_drift', at);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** Closes warnings that have no clearing signal once quiet long enough. */
+  sweep(now: number): void {
+    for (const w of this.store.quiet('tamper', now - this.p.quietCloseMs))
+      this.clear(w.gatewayId, w.deviceId, 'tamper', now);
+  }
+
+  private battery(gatewayId: string, deviceId: string, percent: number, at: number): void {
+    if (percent <= this.p.lowBatteryPercent) this.raise(gatewayId, deviceId, 'low_battery', at, { percent });
+    else if (percent >= this.p.batteryRecoveredPercent) this.clear(gatewayId, deviceId, 'low_battery', at);
+  }
+
+  private raise(
+    gatewayId: string,
+    deviceId: string,
+    kind: WarningKind,
+    at: number,
+    detail: Record<string, unknown>,
+  ) {
+    const { warning, opened } = this.store.raise(gatewayId, deviceId, kind, at, detail);
+    if (opened) this.bus.emit('warning.opened', { warningId: warning.id, gatewayId, deviceId, kind, at });
+  }
+
+  private clear(gatewayId: string, deviceId: string, kind: WarningKind, at: number) {
+    const w = this.store.clear(gatewayId, deviceId, kind, at);
+    if (w) this.bus.emit('warning.closed', { warningId: w.id, gatewayId, deviceId, kind, at });
+  }
+}
