@@ -28,7 +28,13 @@ export function liveRegion(body: SafeHtml, now: number): SafeHtml {
  * The page shell. No inline script or style (CSP `script-src 'self'`); the CSRF token travels
  * in a meta tag for the page scripts' state-changing calls [auth-plugin: x-baken-csrf].
  */
-export function layout(page: PageResult, principal: Principal | null, path: string, now: number): SafeHtml {
+export function layout(
+  page: PageResult,
+  principal: Principal | null,
+  path: string,
+  now: number,
+  opts: { stream?: boolean } = {},
+): SafeHtml {
   const user = principal?.user;
   const nav =
     user === undefined ? [] : user.role === 'client' ? [['/app/my-home', 'My home'] as const] : STAFF_NAV;
@@ -58,7 +64,7 @@ ${scripts.map((s) => html`<script type="module" src="/assets/${s}"></script>`)}
   }
   ${
     user
-      ? html`<div class="live" id="live" role="status" aria-live="polite" data-state="connecting">
+      ? html`<div class="live" id="live" role="status" aria-live="polite" data-state="connecting" data-stream="${opts.stream ? 'yes' : 'missing'}">
     <span class="live-dot" aria-hidden="true"></span><span class="live-text">Connecting…</span>
     <span class="live-updated">Updated <time id="updated-at" datetime="${new Date(now).toISOString()}">${new Date(now).toISOString().slice(11, 19)} UTC</time></span>
   </div>

@@ -66,6 +66,8 @@ export function registerPage(app: BakenApp, path: string, roles: Role[], render:
     const page = await render(ctx);
     reply.code(page.status ?? 200).type('text/html; charset=utf-8');
     if (query['partial'] === '1') return reply.send(liveRegion(page.body, now).value);
-    return reply.send(layout(page, principal, req.url.split('?')[0] ?? path, now).value);
+    // Without the SSE route the page says "not live" and polls instead of pretending [issue 6 §6].
+    const stream = app.hasRoute({ method: 'GET', url: '/api/v1/stream' });
+    return reply.send(layout(page, principal, req.url.split('?')[0] ?? path, now, { stream }).value);
   });
 }

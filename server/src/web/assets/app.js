@@ -22,6 +22,8 @@ const POLL_MS_WHEN_DOWN = 15_000;
 const TARGET_MS = 30 * 60_000;
 
 const live = document.getElementById('live');
+const streamMissing = live?.dataset.stream === 'missing';
+let streamOpen = false;
 const region = () => document.getElementById('live-region');
 const csrf = document.querySelector('meta[name="baken-csrf"]')?.getAttribute('content') ?? '';
 /** Server time minus browser time, from the last render, so timers follow the server's clock. */
@@ -53,21 +55,25 @@ function localiseTimes(root) {
   }
 }
 
+/**
+ * Indicator states: live (stream open), reconnecting (stream lost, polling meanwhile), polling
+ * (this server has no stream), offline (the last refresh failed). Only "live" claims currency;
+ * every other state says how old the data is.
+ */
 function setState(next) {
   state = next;
   if (!live) return;
   live.dataset.state = next;
   const text = live.querySelector('.live-text');
-  const ago = lastUpdate ? ` — data from ${duration(Date.now() + skewMs - lastUpdate)} ago` : '';
-  if (text)
-    text.textContent =
-      next === 'live'
-        ? 'Live'
-        : next === 'reconnecting'
-          ? `Reconnecting…${ago}`
-          : next === 'offline'
-            ? `Not live${ago}`
-            : 'Connecting…';
+  const age = lastUpdate ? duration(Date.now() + skewMs - lastUpdate) : '';
+  const labels = {
+    live: 'Live',
+    connecting: 'Connecting…',
+    reconnecting: `Reconnecting… data is ${age} old`,
+    polling: `Not live: refreshing every ${POLL_MS_WHEN_DOWN / 1000} s, data is ${age} old`,
+    offline: `Offline: data is ${age} old`,
+  };
+  if (text) text.textContent = labels[next] ?? next;
   document.body.classList.toggle('is-stale', next !== 'live');
 }
 
@@ -125,6 +131,7 @@ export async function refresh() {
       localiseTimes(cur);
       tickTimers();
       document.dispatchEvent(new CustomEvent('baken:refreshed'));
+      setState(streamMissing ? 'polling' : streamOpen ? 'live' : 'reconnecting');
     }
   } catch {
     setState('offline');
@@ -147,6 +154,7 @@ let pollTimer = 0;
 function connect() {
   const es = new EventSource(STREAM_URL);
   es.onopen = () => {
+    streamOpen = true;
     clearInterval(pollTimer);
     pollTimer = 0;
     // Anything may have changed while we were away.
@@ -156,6 +164,7 @@ function connect() {
   es.onmessage = scheduleRefresh;
   for (const name of EVENT_NAMES) es.addEventListener(name, scheduleRefresh);
   es.onerror = () => {
+    streamOpen = false;
     setState('reconnecting');
     // While the stream is down the page still refreshes, and says it is not live.
     if (!pollTimer) pollTimer = setInterval(() => void refresh(), POLL_MS_WHEN_DOWN);
@@ -175,7 +184,10 @@ if (region()) {
   localiseTimes(document);
   tickTimers();
   setInterval(tickTimers, 5_000);
-  if (live) connect();
+  if (live && streamMissing) {
+    setState('polling');
+    pollTimer = setInterval(() => void refresh(), POLL_MS_WHEN_DOWN);
+  } else if (live) connect();
 }
 
 export { csrf };

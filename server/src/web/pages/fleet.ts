@@ -45,10 +45,10 @@ function gatewayRow(g: Json): SafeHtml {
   const lastSeen = toMs(pick(g, 'lastSeenAt', 'lastSeen', 'seenAt'));
   return html`<tr data-gateway-id="${str(g, 'id', 'gatewayId') ?? ''}">
     <td>${homeId ? html`<a href="/app/homes/${seg(homeId)}">${label}</a>` : label}</td>
-    <td>${str(g, 'region', 'home.region') ?? html`<span class="muted">—</span>`}</td>
-    <td>${stateBadge(pick(g, 'state', 'status', 'health.state'))}</td>
-    <td>${timeTag(lastSeen)}</td>
-    <td class="mono">${str(g, 'id', 'gatewayId') ?? ''}</td>
+    <td data-label="Region">${str(g, 'region', 'home.region') ?? html`<span class="muted">—</span>`}</td>
+    <td data-label="State">${stateBadge(pick(g, 'state', 'status', 'health.state'))}</td>
+    <td data-label="Last seen">${timeTag(lastSeen)}</td>
+    <td data-label="Gateway" class="mono">${str(g, 'id', 'gatewayId') ?? ''}</td>
   </tr>`;
 }
 
@@ -56,8 +56,8 @@ function homeRow(h: Json): SafeHtml {
   const id = str(h, 'id') ?? '';
   return html`<tr data-home-id="${id}">
     <td><a href="/app/homes/${seg(id)}">${str(h, 'address') ?? id}</a></td>
-    <td>${str(h, 'region') ?? html`<span class="muted">—</span>`}</td>
-    <td>${stateBadge('unknown')}</td><td><span class="muted">not reported</span></td><td></td>
+    <td data-label="Region">${str(h, 'region') ?? html`<span class="muted">—</span>`}</td>
+    <td data-label="State">${stateBadge('unknown')}</td><td data-label="Last seen"><span class="muted">not reported</span></td><td data-label="Gateway"><span class="muted">—</span></td>
   </tr>`;
 }
 

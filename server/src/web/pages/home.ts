@@ -40,8 +40,8 @@ function budgetBlock(b: Json): SafeHtml {
 function incidentRow(i: Json, now: number): SafeHtml {
   const start = toMs(pick(i, 'startedAt', 'since', 'lastSeenAt', 'openedAt'));
   const end = toMs(pick(i, 'endedAt', 'closedAt'));
-  return html`<tr><td>${str(i, 'subject', 'deviceId', 'gatewayId', 'targetId') ?? ''}</td><td>${str(i, 'reason', 'kind') ?? ''}</td>
-    <td>${timeTag(start)}</td><td>${start !== undefined ? duration((end ?? now) - start) : '—'}${end === undefined ? ' (open)' : ''}</td></tr>`;
+  return html`<tr><td>${str(i, 'subject', 'deviceId', 'gatewayId', 'targetId') ?? ''}</td><td data-label="Reason">${str(i, 'reason', 'kind') ?? ''}</td>
+    <td data-label="Down since">${timeTag(start)}</td><td data-label="Downtime">${start !== undefined ? duration((end ?? now) - start) : '—'}${end === undefined ? ' (open)' : ''}</td></tr>`;
 }
 
 function timelineItem(t: Json): SafeHtml {
@@ -51,8 +51,8 @@ function timelineItem(t: Json): SafeHtml {
 
 function deviceRow(d: Json): SafeHtml {
   const id = str(d, 'id', 'deviceId') ?? '';
-  return html`<tr><td><a href="/app/devices/${seg(id)}">${str(d, 'serial', 'name') ?? id}</a></td><td>${str(d, 'type', 'kind') ?? ''}</td>
-    <td>${stateBadge(pick(d, 'state', 'health.state'))}</td><td>${timeTag(toMs(pick(d, 'lastSeenAt', 'lastSeen')))}</td></tr>`;
+  return html`<tr><td><a href="/app/devices/${seg(id)}">${str(d, 'serial', 'name') ?? id}</a></td><td data-label="Type">${str(d, 'type', 'kind') ?? ''}</td>
+    <td data-label="State">${stateBadge(pick(d, 'state', 'health.state'))}</td><td data-label="Last seen">${timeTag(toMs(pick(d, 'lastSeenAt', 'lastSeen')))}</td></tr>`;
 }
 
 function healthSections(h: ApiResult, devicesFallback: ApiResult, now: number): SafeHtml {
