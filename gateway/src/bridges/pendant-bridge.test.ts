@@ -1,8 +1,11 @@
-import { type DeviceEvent, DeviceRegistry, GatewayBus, type GatewayConfig } from '@baken/gateway';
 import { MockBleScanner, MockClock } from '@baken/hardware';
-import { encodeBakenAdvert, encodeBthome } from '@baken/protocols';
+import { encodeBakenAdvert, encodeBthome, validatePayload } from '@baken/protocols';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import type { GatewayConfig } from '../config/schema.js';
+import { DeviceRegistry } from '../devices/device-registry.js';
+import { type DeviceEvent, GatewayBus } from '../event-bus.js';
+import { toEnvelope } from '../outbox/event-writer.js';
 import { PendantBridge } from './pendant-bridge.js';
 
 const A1 = 'D8:3A:DD:12:34:56';
@@ -60,6 +63,10 @@ describe('PendantBridge', () => {
     const e = t.events[0] as DeviceEvent;
     expect(e).toMatchObject({ deviceId: 'pendant-a', kind: 'alarm', priority: 'alarm', seq: 7 });
     expect(e.data).toEqual({ format: 'bthome', rssi: -60, counter: 7 });
+    const env = validatePayload('events', toEnvelope('home-0042', e, 'generated-id'), {
+      unknownProperties: 'reject',
+    });
+    expect(env.ok).toBe(true);
     expect(t.registry.get('pendant-a')).toMatchObject({ link: 'up', rssi: -60, battery: 90 });
     // a new press (new packet id) is a new alarm
     t.scanner.emitAdvert({ address: A1, rssi: -60, serviceData: { fcd2: bthomePress(8) } });

@@ -1,0 +1,482 @@
+import type { Clock, TimerHandle } from '@baken/hardware';
+import {
+  KS_PROTOCOL_MAJOR,
+  KS_RECEIVER_INITIAL,
+  KsDeframer,
+  type KsFrame,
+  type KsHello,
+  type KsMessage,
+  KsReason,
+  type KsReceiverState,
+  type KsSenderAction,
+  type KsSenderState,
+  KsStatusFlag,
+  KsType,
+  ksDecodeMessage,
+  ksEncodeFrame,
+  ksEncodeMessage,
+  ksNakReasonFor,
+  ksReceiverAccept,
+  ksReceiverRecordReply,
+  ksSenderInit,
+  ksSenderNextDeadline,
+  ksSenderStep,
+} from '@baken/protocols';
+import type { Logger } from 'pino';
+import type { DeviceRegistry } from '../devices/device-registry.js';
+import type { GatewayBus, LinkState } from '../event-bus.js';
+import type { Extension } from '../extension.js';
+import { Backoff } from '../uplink/backoff.js';
+import type { FrameTransport } from './frame-transport.js';
+import { CommandTracker } from './keysafe-commands.js';
+import { auditRecordsEvent, keysafeDeviceEvent } from './keysafe-events.js';
+
+export interface KeysafeBridgeOptions {
+  /** Device id as registered on the server. */
+  deviceId: string;
+  /** Serial number the key safe's HELLO must report; other serials are not bridged. */
+  serial?: string;
+  /** STATUS_POLL period [KS-SERIAL §9.4]. Default 60 s. */
+  statusPollIntervalMs?: number;
+  /** Audit buffer read period besides the reads STATUS triggers [KS-SERIAL §9.1]. Default 15 min. */
+  auditPollIntervalMs?: number;
+  /** Reconnect back-off after an unplug or a failed open. Default 1 s … 60 s. */
+  reconnect?: { initialMs: number; maxMs: number };
+  random?: () => number;
+  /** Last audit SEQ forwarded, persisted so a restart does not re-read the whole buffer. */
+  auditCursor?: { load(): number; save(seq: number): void };
+}
+
+export type KeysafeLinkPhase = 'down' | 'connecting' | 'hello_wait' | 'up' | 'stale' | 'refused';
+
+export interface KeysafeBridgeStatus {
+  deviceId: string;
+  phase: KeysafeLinkPhase;
+  reason: string | null;
+  serial: string | null;
+  firmware: string | null;
+  protocol: string | null;
+  battery: number | null;
+  mains: boolean | null;
+  doorOpen: boolean | null;
+  /** Device clock minus gateway clock at the last STATUS (ms). */
+  clockOffsetMs: number | null;
+  auditCursor: number;
+  reconnects: number;
+  exhausted: number;
+}
+
+const MAX_AUDIT_PER_READ = 7;
+
+/**
+ * One key safe on one frame transport (issue 5 §1) [KS-SERIAL §4–§10]. Link state machine:
+ * `connecting` → (open) `hello_wait` → (HELLO with major 1 and the expected serial, or a STATUS) `up`;
+ * `stale` when a frame exhausted its retransmissions; `down` on unplug/link loss, then reopened with
+ * back-off on the injected clock; `refused` after a HELLO with another major version or serial.
+ * Every reliable frame from the device is ACKed (or NAKed) and acted on once [KS-SERIAL §4.5];
+ * events go to the bus with deterministic ids; STATUS is polled; the audit buffer is read from the
+ * last forwarded SEQ and forwarded as `audit_records`. Server commands (`keysafe_frame`) are sent with
+ * their TYPE and PAYLOAD byte for byte as received (the MAC covers those; only the link header SEQ and
+ * CRC of this hop are ours [KS-SERIAL §4.1, §8.1]); the device's answer frame goes back unchanged.
+ * The bridge never builds an authenticated command: time sync, opening, codes only come relayed.
+ */
+export class KeysafeBridge implements Extension {
+  readonly name: string;
+  readonly #bus: GatewayBus;
+  readonly #devices: DeviceRegistry;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #transport: FrameTransport;
+  readonly #opts: KeysafeBridgeOptions;
+  readonly #backoff: Backoff;
+  readonly #commands: CommandTracker;
+  #deframer = new KsDeframer();
+  #sender: KsSenderState;
+  #rx: KsReceiverState = KS_RECEIVER_INITIAL;
+  #running = false;
+  #tickTimer: TimerHandle | undefined;
+  #reconnectTimer: TimerHandle | undefined;
+  #timers: TimerHandle[] = [];
+  #offs: (() => void)[] = [];
+  #hello: KsHello | null = null;
+  #auditReading = false;
+  #lastNak: Uint8Array | undefined;
+  readonly #status: KeysafeBridgeStatus;
+
+  constructor(
+    deps: {
+      bus: GatewayBus;
+      devices: DeviceRegistry;
+      clock: Clock;
+      logger: Logger;
+      transport: FrameTransport;
+    },
+    opts: KeysafeBridgeOptions,
+  ) {
+    this.name = `keysafe-bridge:${opts.deviceId}`;
+    this.#bus = deps.bus;
+    this.#devices = deps.devices;
+    this.#clock = deps.clock;
+    this.#log = deps.logger.child({ deviceId: opts.deviceId });
+    this.#transport = deps.transport;
+    this.#opts = opts;
+    this.#backoff = new Backoff({
+      ...(opts.reconnect ?? { initialMs: 1_000, maxMs: 60_000 }),
+      ...(opts.random === undefined ? {} : { random: opts.random }),
+    });
+    this.#sender = ksSenderInit(deps.transport.senderConfig);
+    this.#commands = new CommandTracker(deps.bus, opts.deviceId);
+    this.#status = {
+      deviceId: opts.deviceId,
+      phase: 'down',
+      reason: null,
+      serial: null,
+      firmware: null,
+      protocol: null,
+      battery: null,
+      mains: null,
+      doorOpen: null,
+      clockOffsetMs: null,
+      auditCursor: 0,
+      reconnects: 0,
+      exhausted: 0,
+    };
+  }
+
+  get deviceId(): string {
+    return this.#opts.deviceId;
+  }
+
+  status(): KeysafeBridgeStatus {
+    return { ...this.#status };
+  }
+
+  async start(): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    this.#status.auditCursor = this.#opts.auditCursor?.load() ?? 0;
+    this.#devices.register(this.#opts.deviceId, 'keysafe');
+    const onData = (chunk: Uint8Array): void => {
+      for (const frame of this.#deframer.push(chunk)) this.#onFrame(frame);
+    };
+    const onDown = (info: { remote: boolean }): void => this.#onDown(info.remote ? 'link lost' : 'closed');
+    this.#transport.on('data', onData);
+    this.#transport.on('down', onDown);
+    this.#offs = [
+      () => this.#transport.off('data', onData),
+      () => this.#transport.off('down', onDown),
+      this.#bus.on('command', (req) => {
+        if (req.deviceId !== this.#opts.deviceId || req.kind !== 'keysafe_frame') return;
+        const linkUp = this.#status.phase === 'up' || this.#status.phase === 'stale';
+        const item = this.#commands.accept(req, linkUp);
+        if (item) this.#step({ kind: 'send', item });
+      }),
+    ];
+    this.#timers = [
+      this.#clock.setInterval(() => this.pollStatus(), this.#opts.statusPollIntervalMs ?? 60_000, {
+        unref: true,
+      }),
+      this.#clock.setInterval(() => this.readAudit(), this.#opts.auditPollIntervalMs ?? 15 * 60_000, {
+        unref: true,
+      }),
+    ];
+    await this.#connect();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    for (const t of this.#timers.splice(0)) this.#clock.clearInterval(t);
+    this.#clock.clearTimeout(this.#tickTimer);
+    this.#clock.clearTimeout(this.#reconnectTimer);
+    for (const off of this.#offs.splice(0)) off();
+    this.#commands.failAll('BAKEN_ERR_KEYSAFE_STOPPED');
+    await this.#transport.close().catch(() => {});
+    this.#setPhase('down', 'stopped');
+  }
+
+  /** Sends STATUS_POLL now [KS-SERIAL §9.4]. */
+  pollStatus(): void {
+    if (this.#status.phase === 'up' || this.#status.phase === 'stale' || this.#status.phase === 'hello_wait')
+      this.#sendPlain({ kind: 'status_poll' }, 'internal:status');
+  }
+
+  /** Reads the audit buffer from the last forwarded SEQ (periodically and on request) [KS-SERIAL §9.1]. */
+  readAudit(): void {
+    if (this.#auditReading || (this.#status.phase !== 'up' && this.#status.phase !== 'stale')) return;
+    this.#auditReading = true;
+    const fromSeq = this.#status.auditCursor + 1;
+    this.#sendPlain({ kind: 'read_audit', fromSeq, maxRecords: MAX_AUDIT_PER_READ }, 'internal:audit');
+  }
+
+  async #connect(): Promise<void> {
+    if (!this.#running) return;
+    this.#setPhase('connecting', null);
+    try {
+      await this.#transport.open();
+    } catch (err) {
+      this.#log.warn(
+        { err: String(err), transport: this.#transport.description },
+        'key safe link open failed',
+      );
+      this.#setPhase('down', 'open failed');
+      this.#scheduleReconnect();
+      return;
+    }
+    if (!this.#running) {
+      await this.#transport.close();
+      return;
+    }
+    this.#deframer = new KsDeframer();
+    this.#rx = KS_RECEIVER_INITIAL;
+    // [KS-SERIAL §4.1, §4.5] the device's duplicate filter outlives our restarts: start at a random
+    // SEQ so our first frame is not mistaken for a retransmission of the last one it accepted
+    const random = this.#opts.random ?? Math.random;
+    this.#sender = ksSenderInit(this.#transport.senderConfig, Math.floor(random() * 256));
+    this.#setPhase('hello_wait', null);
+    // a device that was already running sends no HELLO: a STATUS answer also proves the link
+    this.pollStatus();
+  }
+
+  #scheduleReconnect(): void {
+    if (!this.#running) return;
+    this.#clock.clearTimeout(this.#reconnectTimer);
+    const delay = this.#backoff.next();
+    this.#status.reconnects += 1;
+    this.#reconnectTimer = this.#clock.setTimeout(() => void this.#connect(), delay, { unref: true });
+  }
+
+  #onDown(reason: string): void {
+    this.#clock.clearTimeout(this.#tickTimer);
+    this.#commands.failAll('BAKEN_ERR_KEYSAFE_LINK_DOWN');
+    this.#sender = ksSenderInit(this.#transport.senderConfig);
+    this.#auditReading = false;
+    this.#hello = null;
+    if (!this.#running) return;
+    this.#log.warn({ reason }, 'key safe link down');
+    this.#setPhase('down', reason);
+    this.#scheduleReconnect();
+  }
+
+  #setPhase(phase: KeysafeLinkPhase, reason: string | null): void {
+    const changed = this.#status.phase !== phase;
+    this.#status.phase = phase;
+    this.#status.reason = reason;
+    if (!changed) return;
+    const state: LinkState =
+      phase === 'up'
+        ? 'up'
+        : phase === 'stale'
+          ? 'stale'
+          : phase === 'connecting' || phase === 'hello_wait'
+            ? 'connecting'
+            : 'down';
+    this.#devices.update(this.#opts.deviceId, { link: state });
+    this.#bus.emit('link-state', {
+      deviceId: this.#opts.deviceId,
+      deviceKind: 'keysafe',
+      state,
+      ...(reason === null ? {} : { reason }),
+    });
+  }
+
+  #markAlive(): void {
+    if (this.#status.phase === 'hello_wait' || this.#status.phase === 'stale') {
+      this.#backoff.reset();
+      this.#setPhase('up', null);
+    }
+  }
+
+  // ---- receive ----------------------------------------------------------------------------------
+
+  #onFrame(frame: KsFrame): void {
+    this.#devices.update(this.#opts.deviceId, { lastSeen: this.#clock.now() });
+    if (frame.type === KsType.Ack) {
+      this.#step({ kind: 'ack', seq: frame.seq });
+      return;
+    }
+    if (frame.type === KsType.Nak) {
+      const reason = frame.payload[0] ?? KsReason.BadPayload;
+      this.#lastNak = encode(frame);
+      this.#step({ kind: 'nak', seq: frame.seq, reason });
+      return;
+    }
+    const isHello = frame.type === KsType.Hello;
+    const decision = ksReceiverAccept(this.#rx, frame, isHello);
+    this.#rx = decision.state;
+    if (decision.duplicate) {
+      // [KS-SERIAL §4.5] our ACK got lost: answer again, do not act twice
+      for (const reply of decision.replay) this.#write(reply);
+      return;
+    }
+    const decoded = ksDecodeMessage(frame);
+    if (!decoded.ok) {
+      this.#reply(frame.seq, { kind: 'nak', reason: ksNakReasonFor(decoded.error) });
+      return;
+    }
+    const msg = decoded.value;
+    if (msg.kind === 'hello') {
+      this.#onHello(frame.seq, msg);
+      return;
+    }
+    if (this.#status.phase === 'refused') {
+      this.#reply(frame.seq, { kind: 'ack' });
+      return;
+    }
+    if (isCommand(frame.type)) {
+      this.#reply(frame.seq, { kind: 'nak', reason: KsReason.UnknownType });
+      return;
+    }
+    this.#reply(frame.seq, { kind: 'ack' });
+    this.#onMessage(frame, msg);
+  }
+
+  #onHello(seq: number, hello: KsHello): void {
+    if (hello.protocolMajor !== KS_PROTOCOL_MAJOR) {
+      this.#reply(seq, { kind: 'nak', reason: KsReason.UnsupportedVersion });
+      this.#log.error({ major: hello.protocolMajor }, 'key safe speaks another KS-SERIAL major version');
+      this.#setPhase('refused', 'unsupported_version');
+      return;
+    }
+    this.#reply(seq, { kind: 'ack' });
+    const fw = hello.firmware;
+    this.#status.serial = hello.serial;
+    this.#status.firmware = `${fw.major}.${fw.minor}.${fw.patch}`;
+    this.#status.protocol = `${hello.protocolMajor}.${hello.protocolMinor}`;
+    if (this.#opts.serial !== undefined && hello.serial !== this.#opts.serial) {
+      this.#log.error(
+        { serial: hello.serial, expected: this.#opts.serial },
+        'key safe reports another serial',
+      );
+      this.#setPhase('refused', 'wrong_serial');
+      return;
+    }
+    this.#hello = hello;
+    this.#backoff.reset();
+    this.#setPhase('up', null);
+    this.pollStatus();
+    this.readAudit();
+  }
+
+  #onMessage(frame: KsFrame, msg: KsMessage): void {
+    const now = this.#clock.now();
+    const serial = this.#hello?.serial ?? this.#opts.serial ?? this.#opts.deviceId;
+    switch (msg.kind) {
+      case 'status': {
+        this.#markAlive();
+        this.#status.battery = msg.batteryPercent;
+        this.#status.mains = (msg.flags & KsStatusFlag.MainsPresent) !== 0;
+        this.#status.doorOpen = (msg.flags & KsStatusFlag.DoorOpen) !== 0;
+        this.#status.clockOffsetMs = msg.deviceTime * 1000 - now;
+        this.#devices.update(this.#opts.deviceId, { battery: msg.batteryPercent });
+        // a replaced or reset key safe starts its audit SEQ again
+        if (msg.auditHeadSeq < this.#status.auditCursor) this.#setCursor(0);
+        this.#commands.answered(frame, encode(frame));
+        if (msg.auditHeadSeq > this.#status.auditCursor) this.readAudit();
+        return;
+      }
+      case 'audit_records': {
+        this.#markAlive();
+        this.#commands.answered(frame, encode(frame));
+        const fresh = msg.records.filter((r) => r.seq > this.#status.auditCursor);
+        const event = auditRecordsEvent(this.#opts.deviceId, serial, fresh, now);
+        if (event) this.#bus.emit('device-event', event);
+        const last = fresh[fresh.length - 1];
+        if (last) this.#setCursor(last.seq);
+        this.#auditReading = false;
+        if (last && msg.headSeq > last.seq) this.readAudit();
+        return;
+      }
+      case 'command_result':
+      case 'self_test_result':
+        this.#commands.answered(frame, encode(frame));
+        return;
+      default:
+        if ('eventSeq' in msg) {
+          this.#markAlive();
+          if (msg.kind === 'battery_level')
+            this.#devices.update(this.#opts.deviceId, { battery: msg.percent });
+          if (msg.kind === 'battery_level') this.#status.battery = msg.percent;
+          if (msg.kind === 'mains_lost' || msg.kind === 'mains_restored')
+            this.#status.mains = msg.kind === 'mains_restored';
+          this.#bus.emit('device-event', keysafeDeviceEvent(this.#opts.deviceId, serial, msg, now));
+        }
+    }
+  }
+
+  #setCursor(seq: number): void {
+    this.#status.auditCursor = seq;
+    this.#opts.auditCursor?.save(seq);
+  }
+
+  // ---- send -------------------------------------------------------------------------------------
+
+  #reply(seq: number, msg: KsMessage): void {
+    const frame = ksEncodeMessage(msg, seq);
+    if (!frame.ok) return;
+    this.#rx = ksReceiverRecordReply(this.#rx, frame.value);
+    this.#write(frame.value);
+  }
+
+  #sendPlain(msg: KsMessage, tag: string): void {
+    const frame = ksEncodeMessage(msg, 0);
+    if (!frame.ok) return;
+    this.#commands.expectInternal(tag, frame.value.type);
+    this.#step({ kind: 'send', item: { type: frame.value.type, payload: frame.value.payload, tag } });
+  }
+
+  #write(frame: KsFrame): void {
+    const bytes = encode(frame);
+    this.#transport.write(bytes).catch((err: unknown) => {
+      this.#log.debug({ err: String(err) }, 'key safe write failed');
+    });
+  }
+
+  #step(input: Parameters<typeof ksSenderStep>[1]): void {
+    const now = this.#clock.monotonic();
+    const { state, actions } = ksSenderStep(this.#sender, input, now);
+    this.#sender = state;
+    for (const a of actions) this.#onAction(a);
+    this.#clock.clearTimeout(this.#tickTimer);
+    const deadline = ksSenderNextDeadline(this.#sender);
+    if (deadline !== null) {
+      this.#tickTimer = this.#clock.setTimeout(
+        () => this.#step({ kind: 'tick' }),
+        Math.max(0, deadline - now),
+      );
+    }
+  }
+
+  #onAction(a: KsSenderAction): void {
+    switch (a.kind) {
+      case 'transmit':
+        this.#write(a.frame);
+        return;
+      case 'delivered':
+        this.#commands.delivered(a.tag);
+        return;
+      case 'refused':
+        if (a.tag === 'internal:audit') this.#auditReading = false;
+        this.#commands.refused(a.tag, a.reason, this.#lastNak);
+        return;
+      case 'exhausted':
+        // [KS-SERIAL §4.4] unreachable: report undelivered, keep polling
+        this.#status.exhausted += 1;
+        if (a.tag === 'internal:audit') this.#auditReading = false;
+        this.#commands.exhausted(a.tag);
+        if (this.#status.phase === 'up') this.#setPhase('stale', 'no ACK');
+        return;
+      case 'overflow':
+        this.#commands.busy(a.tag);
+        return;
+    }
+  }
+}
+
+function encode(frame: KsFrame): Uint8Array {
+  const r = ksEncodeFrame(frame);
+  if (!r.ok) throw r.error;
+  return r.value;
+}
+
+const isCommand = (type: number): boolean => type >= 0x40 && type <= 0x5f;
