@@ -62,6 +62,8 @@ export class KeySafe extends EventEmitter<KeySafeEvents> {
   battery: number;
   mains: boolean;
   selfTestFaults = 0;
+  /** Fault switch: the device hears nothing and answers nothing (firmware hung, radio dead). */
+  muted = false;
 
   constructor(opts: KeySafeOptions) {
     super();
@@ -98,6 +100,7 @@ export class KeySafe extends EventEmitter<KeySafeEvents> {
 
   /** Bytes from the transport. */
   receive(bytes: Uint8Array): void {
+    if (this.muted) return;
     this.#endpoint?.receive(bytes);
   }
 
@@ -107,7 +110,7 @@ export class KeySafe extends EventEmitter<KeySafeEvents> {
     this.#nv = this.#o.nv.load();
     this.#endpoint = new KsLinkEndpoint({
       clock: this.#o.clock,
-      write: (b) => this.#writer(b),
+      write: (b) => (this.muted ? undefined : this.#writer(b)),
       onMessage: (m) => this.#onMessage(m),
       onOutcome: (o) => this.emit('outcome', o),
       ...(this.#o.sender === undefined ? {} : { sender: this.#o.sender }),
