@@ -1,6 +1,9 @@
 import type { BakenModule } from '../app-context.js';
 import { webModule } from '../web/index.js';
+import { alarmsModule } from './alarms/index.js';
 import { enrolmentModule } from './enrolment/index.js';
+import { healthModule } from './health/index.js';
+import { ingestModule } from './ingest/index.js';
 import { registryModule } from './registry/index.js';
 import { usersModule } from './users/index.js';
 
@@ -9,4 +12,12 @@ import { usersModule } from './users/index.js';
  * `modules/<name>/index.ts` exporting a {@link BakenModule}, add it here, put its tables in a new
  * `store/migrations/NNN-<name>.ts`, its error codes in `errors.ts`.
  */
-export const modules: BakenModule[] = [usersModule, registryModule, enrolmentModule, webModule];
+export const modules: BakenModule[] = [
+  usersModule,
+  registryModule,
+  enrolmentModule,
+  ingestModule,
+  healthModule,
+  alarmsModule,
+  webModule,
+];

@@ -74,7 +74,7 @@ export async function fleetRoutes(app: BakenApp, health: HealthService): Promise
   );
 
   app.get(
-    '/api/v1/gateways',
+    '/api/v1/fleet/gateways',
     {
       ...staff,
       schema: {

@@ -1,0 +1,174 @@
+import type { EventEnvelope } from '@baken/protocols';
+import type { Clock } from '../../clock.js';
+import { BakenError, conflict, notFound } from '../../errors.js';
+import type { Db } from '../../store/database.js';
+import type { AlarmEventBody, DomainEventBus } from '../ingest/domain-events.js';
+import type { EventProcessor } from '../ingest/event-processors.js';
+import { type AlarmRow, type AlarmState, AlarmStore } from './alarm-store.js';
+
+export type AlarmAction = 'ack' | 'assign' | 'on-site' | 'close';
+
+/** States each action may start from (issue 6 §5: new → acknowledged → assigned → on_site → closed). */
+const ALLOWED_FROM: Record<AlarmAction, readonly AlarmState[]> = {
+  ack: ['new'],
+  assign: ['new', 'acknowledged', 'assigned'],
+  'on-site': ['acknowledged', 'assigned'],
+  close: ['new', 'acknowledged', 'assigned', 'on_site'],
+};
+
+const body = (a: AlarmRow): AlarmEventBody => ({
+  alarmId: a.id,
+  homeId: a.homeId,
+  gatewayId: a.gatewayId,
+  deviceId: a.deviceId,
+  kind: a.kind,
+  state: a.state,
+  at: a.closedAt ?? a.onSiteAt ?? a.assignedAt ?? a.acknowledgedAt ?? a.createdAt,
+});
+
+/**
+ * The alarm inbox: pendant `alarm`/`fall` events become alarms inside the ingest transaction
+ * (deduplicated by event id), a pendant `cancel` is recorded on the open alarm, and a key-safe
+ * `door_opened`/`code_accepted` at the home of an assigned alarm marks it on site.
+ */
+export class AlarmService {
+  readonly store: AlarmStore;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly bus: DomainEventBus,
+  ) {
+    this.store = new AlarmStore(db);
+  }
+
+  /** The ingest processor (runs inside the ingest transaction; emits after commit). */
+  readonly processor: EventProcessor = (e, { homeId, storedAt }) => {
+    const emits: Array<() => void> = [];
+    if (e.deviceKind === 'pendant' && (e.kind === 'alarm' || e.kind === 'fall')) {
+      const a = this.store.create({
+        eventId: e.id,
+        gatewayId: e.gatewayId,
+        homeId,
+        deviceId: e.deviceId,
+        kind: e.kind,
+        // The home unit's receive time, never later than our own.
+        raisedAt: Math.min(e.receivedAt, storedAt),
+        createdAt: storedAt,
+      });
+      if (a) emits.push(() => this.bus.emit('alarm.created', body(a)));
+    } else if (e.deviceKind === 'pendant' && e.kind === 'cancel') {
+      const open = this.store.latestOpenOfDevice(e.gatewayId, e.deviceId);
+      if (open && open.cancelledAt === null) {
+        const a = this.store.update(
+          open.id,
+          { cancelledAt: storedAt, cancelEventId: e.id },
+          {
+            fromState: open.state,
+            toState: open.state,
+            action: 'cancel',
+            at: storedAt,
+            byUserId: null,
+            source: 'pendant',
+            note: null,
+          },
+        );
+        emits.push(() => this.bus.emit('alarm.updated', { ...body(a), action: 'cancel', byUserId: null }));
+      }
+    } else if (isKeysafeOpening(e) && homeId !== null) {
+      for (const open of this.store.assignedOfHome(homeId)) {
+        const a = this.store.update(
+          open.id,
+          { state: 'on_site', onSiteAt: storedAt, onSiteSource: 'keysafe' },
+          {
+            fromState: open.state,
+            toState: 'on_site',
+            action: 'on-site',
+            at: storedAt,
+            byUserId: null,
+            source: 'keysafe',
+            note: e.kind,
+          },
+        );
+        emits.push(() => this.bus.emit('alarm.updated', { ...body(a), action: 'on-site', byUserId: null }));
+      }
+    }
+    if (emits.length === 0) return undefined;
+    return () => {
+      for (const f of emits) f();
+    };
+  };
+
+  /** Applies a staff action; 404 for an unknown alarm, 409 when the state does not allow it. */
+  act(
+    id: string,
+    action: AlarmAction,
+    userId: string,
+    opts: { note?: string; teamId?: string; userId?: string } = {},
+  ): AlarmRow {
+    const now = this.clock.now();
+    const a = this.db.transaction(() => {
+      const cur = this.store.get(id);
+      if (!cur) throw notFound('Alarm');
+      if (!ALLOWED_FROM[action].includes(cur.state))
+        throw conflict(`The alarm is ${cur.state.replace('_', ' ')}; "${action}" is not possible now.`);
+      const t = {
+        fromState: cur.state,
+        at: now,
+        byUserId: userId,
+        source: 'user' as const,
+        note: opts.note ?? null,
+        action,
+      };
+      switch (action) {
+        case 'ack':
+          return this.store.update(
+            id,
+            { state: 'acknowledged', acknowledgedAt: now, acknowledgedBy: userId },
+            { ...t, toState: 'acknowledged' },
+          );
+        case 'assign': {
+          if (opts.teamId === undefined && opts.userId === undefined)
+            throw new BakenError(
+              'BAKEN_ERR_VALIDATION',
+              400,
+              'Assign to a team (teamId) and/or a care worker (userId).',
+            );
+          if (
+            opts.userId !== undefined &&
+            !this.db.prepare('SELECT 1 FROM users WHERE id = ?').get(opts.userId)
+          )
+            throw notFound('User');
+          return this.store.update(
+            id,
+            {
+              state: 'assigned',
+              assignedAt: now,
+              assignedTeamId: opts.teamId ?? null,
+              assignedUserId: opts.userId ?? null,
+              ...(cur.acknowledgedAt === null ? { acknowledgedAt: now, acknowledgedBy: userId } : {}),
+            },
+            { ...t, toState: 'assigned' },
+          );
+        }
+        case 'on-site':
+          return this.store.update(
+            id,
+            { state: 'on_site', onSiteAt: now, onSiteSource: 'manual' },
+            { ...t, toState: 'on_site' },
+          );
+        case 'close':
+          return this.store.update(
+            id,
+            { state: 'closed', closedAt: now, closedBy: userId, closeNote: opts.note ?? null },
+            { ...t, toState: 'closed' },
+          );
+      }
+    })();
+    this.bus.emit('alarm.updated', { ...body(a), action, byUserId: userId });
+    return a;
+  }
+}
+
+const isKeysafeOpening = (e: EventEnvelope): boolean =>
+  e.deviceKind === 'keysafe' && (e.kind === 'door_opened' || e.kind === 'code_accepted');

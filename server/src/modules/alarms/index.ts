@@ -1,0 +1,28 @@
+import { Gauge } from 'prom-client';
+import type { BakenApp } from '../../app-context.js';
+import { domainEvents } from '../ingest/domain-events.js';
+import { eventProcessors } from '../ingest/event-processors.js';
+import { alarmReportRoutes } from './alarm-report.js';
+import { alarmRoutes } from './alarm-routes.js';
+import { AlarmService } from './alarm-service.js';
+
+export { type AlarmAction, AlarmService } from './alarm-service.js';
+export { ALARM_STATES, type AlarmRow, type AlarmState } from './alarm-store.js';
+export { ALARM_TARGET_MS, type AlarmView, alarmView } from './alarm-view.js';
+
+/** The alarm inbox (issue 6 §5): created inside the ingest transaction, worked through the API. */
+export async function alarmsModule(app: BakenApp): Promise<void> {
+  const ctx = app.baken;
+  const alarms = new AlarmService(ctx.db, ctx.clock, domainEvents(ctx));
+  eventProcessors(ctx).push(alarms.processor);
+  new Gauge({
+    name: 'baken_alarms_open',
+    help: 'Alarms not yet closed',
+    registers: [ctx.metrics.registry],
+    collect() {
+      this.set(alarms.store.countOpen());
+    },
+  });
+  await alarmRoutes(app, alarms);
+  await alarmReportRoutes(app);
+}
