@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { BleScanner, Clock, GattLink, SerialLink, SerialLinkOptions } from '@baken/hardware';
 import type { DecodedMqttMessage } from '@baken/protocols';
 import type { Logger } from 'pino';
+import { defaultBridges } from './bridges/index.js';
 import { CommandRelay } from './commands/command-relay.js';
 import type { Credentials, GatewayConfig } from './config/schema.js';
 import { DeviceRegistry, type DeviceState } from './devices/device-registry.js';
@@ -46,7 +47,7 @@ export interface CreateGatewayOptions {
   /** PEM CA for mqtts:// (read by the caller from `config.mqtt.caFile`). */
   ca?: string | Buffer;
   transports?: GatewayTransports;
-  /** Bridge factories; started after the core, stopped before it. */
+  /** Bridge factories; started after the core, stopped before it. Default `defaultBridges()` (bridges/). */
   extensions?: ((ctx: GatewayContext) => Extension)[];
   /** Mains, unit battery, clock offset, scan state: whatever the unit can tell (heartbeat). */
   unit?: () => UnitHealth;
@@ -147,7 +148,7 @@ export function createGateway(opts: CreateGatewayOptions): Gateway {
     logger,
     transports: opts.transports ?? {},
   };
-  const bridges = (opts.extensions ?? []).map((make) => make(ctx));
+  const bridges = (opts.extensions ?? defaultBridges()).map((make) => make(ctx));
   // [MQTT-MAP §4.7] retained, re-delivered on every reconnect: act only on a newer revision. The
   // devices it lists become known to the registry (commands for them are relayed).
   let configRevision = -1;

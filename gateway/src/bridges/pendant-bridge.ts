@@ -80,6 +80,7 @@ export class PendantBridge implements Extension {
   #lastAdvertMono = 0;
   #watchdog: TimerHandle | undefined;
   #restarting = false;
+  #started = false;
   #offs: (() => void)[] = [];
   #unpairedListeners = new Set<(s: UnpairedSighting) => void>();
   readonly stats: PendantBridgeStats = {
@@ -120,9 +121,25 @@ export class PendantBridge implements Extension {
   }
 
   async start(): Promise<void> {
-    if (this.#scanner) return;
+    if (this.#started) return;
+    this.#started = true;
     if (this.#opts.replayStore) this.#replay = this.#opts.replayStore.load();
+    this.#offs.push(
+      this.#bus.on('server-config', (config) => {
+        this.registry.setServer(config);
+        void this.#ensureScanning();
+      }),
+    );
+    await this.#ensureScanning();
+  }
+
+  /**
+   * Opens the scanner once the home has a pendant (a unit with only a wired key safe never touches
+   * BlueZ), then keeps it: the watchdog looks after it from then on.
+   */
+  async #ensureScanning(): Promise<void> {
     for (const r of this.registry.list()) this.#devices.register(r.deviceId, 'pendant');
+    if (!this.#started || this.#scanner || this.registry.list().length === 0) return;
     const scanner = this.#openScanner();
     this.#scanner = scanner;
     const onAdvert = (a: BleAdvert): void => this.handleAdvert(a);
@@ -132,14 +149,10 @@ export class PendantBridge implements Extension {
     };
     scanner.on('advert', onAdvert);
     scanner.on('error', onError);
-    this.#offs = [
+    this.#offs.push(
       () => scanner.off('advert', onAdvert),
       () => scanner.off('error', onError),
-      this.#bus.on('server-config', (config) => {
-        this.registry.setServer(config);
-        for (const r of this.registry.list()) this.#devices.register(r.deviceId, 'pendant');
-      }),
-    ];
+    );
     this.#lastAdvertMono = this.#clock.monotonic();
     try {
       await scanner.start();
@@ -154,6 +167,7 @@ export class PendantBridge implements Extension {
   }
 
   async stop(): Promise<void> {
+    this.#started = false;
     this.#clock.clearInterval(this.#watchdog);
     this.#watchdog = undefined;
     for (const off of this.#offs.splice(0)) off();
