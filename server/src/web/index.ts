@@ -44,7 +44,7 @@ export async function webModule(app: BakenApp): Promise<void> {
   });
 
   registerPage(app, '/app/fleet', STAFF, fleetPage);
-  registerPage(app, '/app/alarms', ['admin', 'monitor'], alarmsPage);
+  registerPage(app, '/app/alarms', ['admin', 'monitor', 'care_worker'], alarmsPage);
   registerPage(app, '/app/reports', ['admin', 'monitor'], reportsPage);
   registerPage(app, '/app/homes/:id', [...STAFF, 'client'], homePage);
   registerPage(app, '/app/devices/:id', STAFF, devicePage);

@@ -1,4 +1,5 @@
 import type { Principal } from '../auth/auth-service.js';
+import type { Role } from '../store/repositories/index.js';
 import { html, type SafeHtml } from './html.js';
 
 export interface PageResult {
@@ -19,6 +20,13 @@ const STAFF_NAV = [
   ['/app/reports', 'Reports'],
 ] as const;
 
+function navFor(role: Role): ReadonlyArray<readonly [string, string]> {
+  if (role === 'client') return [['/app/my-home', 'My home']];
+  if (role === 'care_worker') return [['/app/alarms', 'My alarms']];
+  if (role === 'technician') return [['/app/fleet', 'Fleet']];
+  return STAFF_NAV;
+}
+
 /** The live region alone: what `?partial=1` answers. `data-updated-at` is the server's render time. */
 export function liveRegion(body: SafeHtml, now: number): SafeHtml {
   return html`<div id="live-region" data-live-region data-updated-at="${now}">${body}</div>`;
@@ -36,8 +44,7 @@ export function layout(
   opts: { stream?: boolean } = {},
 ): SafeHtml {
   const user = principal?.user;
-  const nav =
-    user === undefined ? [] : user.role === 'client' ? [['/app/my-home', 'My home'] as const] : STAFF_NAV;
+  const nav = user === undefined ? [] : navFor(user.role);
   const scripts = ['app.js', ...(page.scripts ?? [])];
   return html`<!doctype html>
 <html lang="en">

@@ -31,6 +31,7 @@ export function num(v: Json, ...keys: string[]): number | undefined {
 
 /** A list: a bare array, or `{ items | data | results: [...] }`. */
 export function list(v: Json, ...keys: string[]): Json[] {
+  if (Array.isArray(v)) return v;
   const x = keys.length ? pick(v, ...keys) : v;
   if (Array.isArray(x)) return x;
   const inner = pick(x, 'items', 'data', 'results');

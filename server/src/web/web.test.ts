@@ -113,12 +113,14 @@ describe('dashboard pages', () => {
 
   it('refuses staff pages to roles without access', async () => {
     const care = (await t.userWithToken('care_worker')).auth;
-    const r = await page('/app/alarms', care);
+    const r = await page('/app/reports', care);
     expect(r.statusCode).toBe(403);
     expect(r.body).toContain('Your role (care_worker) cannot open this page.');
     const tech = (await t.userWithToken('technician')).auth;
     expect((await page('/app/fleet', tech)).statusCode).toBe(200);
     expect((await page('/app/alarms', tech)).statusCode).toBe(403);
+    // Care workers get the inbox (the API shows them only alarms assigned to them).
+    expect((await page('/app/alarms', care)).statusCode).toBe(200);
   });
 
   it('serves its assets from memory and nothing else', async () => {

@@ -1,3 +1,4 @@
+import type { Role } from '../../store/repositories/index.js';
 import {
   ACTION_LABEL,
   ALARM_STATE_LABEL,
@@ -8,6 +9,7 @@ import {
 } from '../alarm-states.js';
 import { notAvailable } from '../components.js';
 import { duration, timeTag, toMs } from '../format.js';
+import { type HomeLabel, homeLabels } from '../home-labels.js';
 import { html, type SafeHtml, seg } from '../html.js';
 import type { PageResult } from '../layout.js';
 import type { PageContext } from '../page-route.js';
@@ -27,17 +29,20 @@ function targetMeter(label: string, start: number, end: number | undefined, now:
   </div>`;
 }
 
-export function alarmCard(a: Json, now: number): SafeHtml {
+export function alarmCard(a: Json, now: number, labels: Map<string, HomeLabel>, role: Role): SafeHtml {
   const id = str(a, 'id') ?? '';
   const state = asAlarmState(pick(a, 'state', 'status'));
-  const created = toMs(pick(a, 'createdAt', 'raisedAt', 'receivedAt'));
+  const created = toMs(pick(a, 'raisedAt', 'createdAt', 'receivedAt'));
   const acked = toMs(pick(a, 'acknowledgedAt', 'ackedAt', 'times.acknowledgedAt'));
   const onSite = toMs(pick(a, 'onSiteAt', 'times.onSiteAt'));
   const closed = toMs(pick(a, 'closedAt', 'times.closedAt'));
   const homeId = str(a, 'homeId', 'home.id');
-  const where = str(a, 'address', 'home.address', 'homeName') ?? homeId ?? 'Unknown home';
+  const where = (homeId ? labels.get(homeId)?.address : undefined) ?? homeId ?? 'Unknown home';
   const kind = str(a, 'kind', 'type') ?? 'alarm';
-  const actions = allowedActions(state, pick(a, 'allowedActions', 'actions'));
+  // [health/API.md] care workers may only report on-site and close; acknowledging is for the centre.
+  const actions = allowedActions(state, pick(a, 'allowedActions', 'actions')).filter(
+    (act) => role !== 'care_worker' || act === 'on-site' || act === 'close',
+  );
   const stateCls: AlarmState | 'unknown' = state ?? 'unknown';
   return html`<article class="alarm alarm-${stateCls}" data-alarm-id="${id}" data-state="${stateCls}" aria-labelledby="al-${id}">
   <header>
@@ -60,21 +65,31 @@ export function alarmCard(a: Json, now: number): SafeHtml {
 
 /** Alarm inbox (issue 6 §5): open alarms first, oldest first, with the allowed next steps. */
 export async function alarmsPage(c: PageContext): Promise<PageResult> {
-  const r = await c.api.get('/api/v1/alarms');
+  const [r, rc] = await Promise.all([
+    c.api.get('/api/v1/alarms', { open: 'true', limit: 200 }),
+    c.api.get('/api/v1/alarms', { state: 'closed', limit: 20 }),
+  ]);
+  const role = c.principal.user.role;
   let body: SafeHtml;
   if (!r.ok) body = notAvailable('alarm inbox', r);
   else {
-    const all = list(r.data);
-    const open = all.filter((a) => asAlarmState(pick(a, 'state', 'status')) !== 'closed');
-    const closed = all.filter((a) => asAlarmState(pick(a, 'state', 'status')) === 'closed');
+    const open = list(r.data).filter((a) => asAlarmState(pick(a, 'state', 'status')) !== 'closed');
+    const closed = rc.ok
+      ? list(rc.data).filter((a) => asAlarmState(pick(a, 'state', 'status')) === 'closed')
+      : [];
+    const labels = await homeLabels(
+      c.api,
+      [...open, ...closed].map((a) => str(a, 'homeId')),
+    );
     const byAge = (x: Json, y: Json) =>
-      (toMs(pick(x, 'createdAt', 'raisedAt')) ?? 0) - (toMs(pick(y, 'createdAt', 'raisedAt')) ?? 0);
+      (toMs(pick(x, 'raisedAt', 'createdAt')) ?? 0) - (toMs(pick(y, 'raisedAt', 'createdAt')) ?? 0);
     open.sort(byAge);
+    closed.sort((x, y) => byAge(y, x));
     body = html`<section aria-labelledby="h-open"><h2 id="h-open">Open alarms (${open.length})</h2>
-  ${open.length > 0 ? html`<div class="alarm-list">${open.map((a) => alarmCard(a, c.now))}</div>` : html`<p class="notice notice-ok" role="status"><span aria-hidden="true">✓ </span>No open alarms.</p>`}
+  ${open.length > 0 ? html`<div class="alarm-list">${open.map((a) => alarmCard(a, c.now, labels, role))}</div>` : html`<p class="notice notice-ok" role="status"><span aria-hidden="true">✓ </span>No open alarms.</p>`}
 </section>
 <section aria-labelledby="h-closed"><h2 id="h-closed">Recently closed (${closed.length})</h2>
-  ${closed.length > 0 ? html`<div class="alarm-list">${closed.slice(0, 20).map((a) => alarmCard(a, c.now))}</div>` : html`<p class="muted">None.</p>`}
+  ${closed.length > 0 ? html`<div class="alarm-list">${closed.slice(0, 20).map((a) => alarmCard(a, c.now, labels, role))}</div>` : html`<p class="muted">None.</p>`}
 </section>`;
   }
   return {

@@ -1,6 +1,7 @@
 import type { ApiResult } from '../api-client.js';
 import { emptyRow, notAvailable, pager, STATES, stateBadge } from '../components.js';
 import { timeTag, toMs } from '../format.js';
+import { type HomeLabel, homeLabels } from '../home-labels.js';
 import { html, type SafeHtml, seg } from '../html.js';
 import type { PageResult } from '../layout.js';
 import type { PageContext } from '../page-route.js';
@@ -39,16 +40,20 @@ function summaryTiles(r: ApiResult): SafeHtml {
   </div></section>`;
 }
 
-function gatewayRow(g: Json): SafeHtml {
+function gatewayRow(g: Json, labels: Map<string, HomeLabel>): SafeHtml {
   const homeId = str(g, 'homeId', 'home.id');
-  const label = str(g, 'address', 'home.address', 'homeName', 'home.name') ?? homeId ?? 'No home';
+  const label =
+    (homeId ? labels.get(homeId)?.address : undefined) ??
+    str(g, 'address', 'home.address') ??
+    homeId ??
+    'No home';
   const lastSeen = toMs(pick(g, 'lastSeenAt', 'lastSeen', 'seenAt'));
-  return html`<tr data-gateway-id="${str(g, 'id', 'gatewayId') ?? ''}">
+  return html`<tr data-gateway-id="${str(g, 'gatewayId', 'id') ?? ''}">
     <td>${homeId ? html`<a href="/app/homes/${seg(homeId)}">${label}</a>` : label}</td>
     <td data-label="Region">${str(g, 'region', 'home.region') ?? html`<span class="muted">—</span>`}</td>
     <td data-label="State">${stateBadge(pick(g, 'state', 'status', 'health.state'))}</td>
     <td data-label="Last seen">${timeTag(lastSeen)}</td>
-    <td data-label="Gateway" class="mono">${str(g, 'id', 'gatewayId') ?? ''}</td>
+    <td data-label="Gateway" class="mono">${str(g, 'gatewayId', 'id') ?? ''}</td>
   </tr>`;
 }
 
@@ -79,12 +84,17 @@ export async function fleetPage(c: PageContext): Promise<PageResult> {
   let note: SafeHtml = html``;
   let shown: number;
   let count: number | undefined;
-  if (
+  const healthList =
     gateways.ok &&
-    list(gateways.data).some((g) => pick(g, 'state', 'status', 'health.state') !== undefined)
-  ) {
+    (total(gateways.data) !== undefined ||
+      list(gateways.data).some((g) => pick(g, 'state', 'status', 'health.state') !== undefined));
+  if (healthList) {
     const items = list(gateways.data);
-    rows = items.map(gatewayRow);
+    const labels = await homeLabels(
+      c.api,
+      items.map((g) => str(g, 'homeId')),
+    );
+    rows = items.map((g) => gatewayRow(g, labels));
     shown = items.length;
     count = total(gateways.data);
   } else {

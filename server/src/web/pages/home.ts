@@ -21,54 +21,106 @@ function msField(v: Json, base: string): number | undefined {
 
 function budgetBlock(b: Json): SafeHtml {
   const consumed = msField(b, 'consumed') ?? msField(b, 'used') ?? msField(b, 'downtime');
-  const limit = msField(b, 'limit') ?? msField(b, 'budget') ?? YEAR_BUDGET_MS;
+  const limit = msField(b, 'yearly') ?? msField(b, 'limit') ?? YEAR_BUDGET_MS;
   if (consumed === undefined)
     return html`<p class="muted">The server reported no budget figures for this home.</p>`;
   const remaining = msField(b, 'remaining') ?? Math.max(0, limit - consumed);
   const pct = Math.min(100, Math.round((consumed / limit) * 100));
   const exhaustion = toMs(pick(b, 'predictedExhaustionAt', 'exhaustionAt', 'prediction.exhaustionAt'));
-  const burning = pick(b, 'burning', 'alerting') === true || list(b, 'alerts').length > 0;
+  const windows = list(b, 'windows');
+  const burning =
+    pick(b, 'burning', 'alerting') === true || windows.some((w) => pick(w, 'alerting') === true);
+  const longest = msField(b, 'longestIncident');
   return html`<div class="budget ${pct >= 100 ? 'budget-breached' : burning ? 'budget-burning' : ''}">
     <p><strong>${duration(consumed)}</strong> of ${duration(limit)} used this rolling year (${pct} %) — ${duration(remaining)} left.</p>
     <meter min="0" max="100" low="50" high="80" optimum="0" value="${pct}" aria-label="Yearly downtime budget used">${pct} %</meter>
-    <p>Per incident at most ${duration(INCIDENT_BUDGET_MS)}.
+    <p>Per incident at most ${duration(INCIDENT_BUDGET_MS)}${longest !== undefined ? html`; longest so far ${duration(longest)}${longest > INCIDENT_BUDGET_MS ? html` <strong class="text-bad">(over)</strong>` : ''}` : ''}.
       ${exhaustion !== undefined ? html`At the current rate the budget runs out ${timeTag(exhaustion)}.` : html`No exhaustion predicted at the current rate.`}</p>
+    ${windows.length > 0 ? html`<ul class="windows">${windows.map((w) => html`<li>${str(w, 'name') ?? 'window'}: burn rate ${(num(w, 'burnRate') ?? 0).toFixed(1)}×${pick(w, 'alerting') === true ? html` <strong class="text-bad">— alerting</strong>` : ''}</li>`)}</ul>` : ''}
     ${burning ? html`<p class="notice notice-warn" role="note"><span aria-hidden="true">⚠ </span><strong>Burning:</strong> downtime is using the budget faster than it can last.</p>` : ''}
   </div>`;
 }
 
 function incidentRow(i: Json, now: number): SafeHtml {
-  const start = toMs(pick(i, 'startedAt', 'since', 'lastSeenAt', 'openedAt'));
+  const start = toMs(pick(i, 'startedAt', 'since', 'openedAt'));
   const end = toMs(pick(i, 'endedAt', 'closedAt'));
-  return html`<tr><td>${str(i, 'subject', 'deviceId', 'gatewayId', 'targetId') ?? ''}</td><td data-label="Reason">${str(i, 'reason', 'kind') ?? ''}</td>
-    <td data-label="Down since">${timeTag(start)}</td><td data-label="Downtime">${start !== undefined ? duration((end ?? now) - start) : '—'}${end === undefined ? ' (open)' : ''}</td></tr>`;
+  const down = num(i, 'downtimeMs') ?? (start !== undefined ? (end ?? now) - start : undefined);
+  return html`<tr><td>${str(i, 'subjectKind') ?? ''} <span class="mono">${str(i, 'subjectId', 'deviceId', 'gatewayId') ?? ''}</span></td><td data-label="Reason">${str(i, 'cause', 'reason') ?? ''}</td>
+    <td data-label="Down since">${timeTag(start)}</td><td data-label="Downtime">${down !== undefined ? duration(down) : '—'}${end === undefined ? html` <strong class="text-bad">(open)</strong>` : ''}</td></tr>`;
 }
 
 function timelineItem(t: Json): SafeHtml {
   const at = toMs(pick(t, 'at', 'time', 'ts'));
-  return html`<li>${timeTag(at)} — ${str(t, 'text', 'summary', 'message', 'kind', 'type') ?? 'event'}</li>`;
+  const what = (str(t, 'text', 'summary', 'kind', 'type') ?? 'event').replace(/_/g, ' ');
+  return html`<li>${timeTag(at)} — ${what}${str(t, 'deviceId') ? html` <span class="muted">(${str(t, 'deviceKind') ?? 'device'} <span class="mono">${str(t, 'deviceId')}</span>)</span>` : ''}</li>`;
 }
 
-function deviceRow(d: Json): SafeHtml {
-  const id = str(d, 'id', 'deviceId') ?? '';
-  return html`<tr><td><a href="/app/devices/${seg(id)}">${str(d, 'serial', 'name') ?? id}</a></td><td data-label="Type">${str(d, 'type', 'kind') ?? ''}</td>
-    <td data-label="State">${stateBadge(pick(d, 'state', 'health.state'))}</td><td data-label="Last seen">${timeTag(toMs(pick(d, 'lastSeenAt', 'lastSeen')))}</td></tr>`;
+interface DeviceLine {
+  href: string;
+  label: string;
+  kind: string;
+  live: Json;
+  lifecycle: string | undefined;
 }
 
-function healthSections(h: ApiResult, devicesFallback: ApiResult, now: number): SafeHtml {
-  const devicesFromHealth = h.ok ? list(h.data, 'devices') : [];
-  const devices =
-    devicesFromHealth.length > 0 || !devicesFallback.ok ? devicesFromHealth : list(devicesFallback.data);
+/**
+ * One row per device: what the gateway reports (health, keyed by the gateway's device id) joined
+ * with the registry (keyed by serial). A registered device the gateway does not report is shown
+ * as unknown, never as fine.
+ */
+function deviceLines(homeId: string, health: Json[], registry: Json[]): DeviceLine[] {
+  const bySerial = new Map(registry.map((r) => [str(r, 'serial') ?? '', r] as const));
+  const lines: DeviceLine[] = health.map((d) => {
+    const devId = str(d, 'deviceId', 'id') ?? '';
+    const reg = bySerial.get(devId);
+    bySerial.delete(devId);
+    return {
+      href: reg
+        ? `/app/devices/${seg(str(reg, 'id') ?? '')}`
+        : `/app/devices/${seg(devId)}?home=${encodeURIComponent(homeId)}`,
+      label: devId,
+      kind: str(d, 'kind') ?? str(reg, 'type') ?? '',
+      live: d,
+      lifecycle: str(reg, 'status'),
+    };
+  });
+  for (const reg of bySerial.values())
+    if (str(reg, 'type') !== 'gateway')
+      lines.push({
+        href: `/app/devices/${seg(str(reg, 'id') ?? '')}`,
+        label: str(reg, 'serial') ?? '',
+        kind: str(reg, 'type') ?? '',
+        live: undefined,
+        lifecycle: str(reg, 'status'),
+      });
+  return lines;
+}
+
+function deviceRow(d: DeviceLine): SafeHtml {
+  const battery = num(d.live, 'battery');
+  return html`<tr><td><a href="${d.href}">${d.label}</a></td><td data-label="Type">${d.kind}${d.lifecycle ? html` <span class="muted">(${d.lifecycle.replace('_', ' ')})</span>` : ''}</td>
+    <td data-label="State">${stateBadge(pick(d.live, 'state'))}${d.live === undefined ? html` <span class="muted">not reported by the gateway</span>` : ''}</td>
+    <td data-label="Last seen">${timeTag(toMs(pick(d.live, 'lastSeenAt', 'lastSeen')))}</td>
+    <td data-label="Battery">${battery !== undefined ? `${battery} %` : '—'}${battery !== undefined && battery <= 20 ? html` <strong class="text-bad">low</strong>` : ''}</td></tr>`;
+}
+
+function healthSections(homeId: string, h: ApiResult, registry: ApiResult, now: number): SafeHtml {
+  const devices = deviceLines(
+    homeId,
+    h.ok ? list(h.data, 'devices') : [],
+    registry.ok ? list(registry.data) : [],
+  );
+  const warnings = h.ok ? list(h.data, 'warnings').filter((w) => pick(w, 'closedAt') === undefined) : [];
   const gw = h.ok ? pick(h.data, 'gateway', 'gateways.0') : undefined;
   return html`
 <section aria-labelledby="h-gw"><h2 id="h-gw">Gateway</h2>
   ${h.ok && gw !== undefined ? html`<p>${stateBadge(pick(gw, 'state', 'status'))} <span class="mono">${str(gw, 'id', 'gatewayId') ?? ''}</span> · last seen ${timeTag(toMs(pick(gw, 'lastSeenAt', 'lastSeen')))}</p>` : notAvailable('gateway state', h.ok ? { ok: false, status: 404, missing: true, message: '', code: undefined } : h)}
 </section>
 <section aria-labelledby="h-dev"><h2 id="h-dev">Devices</h2>
-  <div class="table-wrap"><table class="list"><thead><tr><th scope="col">Device</th><th scope="col">Type</th><th scope="col">State</th><th scope="col">Last seen</th></tr></thead>
-  <tbody>${devices.length > 0 ? devices.map(deviceRow) : emptyRow(4, 'No devices reported.')}</tbody></table></div>
+  <div class="table-wrap"><table class="list"><thead><tr><th scope="col">Device</th><th scope="col">Type</th><th scope="col">State</th><th scope="col">Last seen</th><th scope="col">Battery</th></tr></thead>
+  <tbody>${devices.length > 0 ? devices.map(deviceRow) : emptyRow(5, 'No devices known.')}</tbody></table></div>
 </section>
-<section aria-labelledby="h-inc"><h2 id="h-inc">Open incidents</h2>
+<section aria-labelledby="h-inc"><h2 id="h-inc">Incidents</h2>
   ${
     h.ok
       ? html`<div class="table-wrap"><table class="list"><thead><tr><th scope="col">What</th><th scope="col">Reason</th><th scope="col">Down since</th><th scope="col">Downtime</th></tr></thead>
@@ -80,7 +132,7 @@ function healthSections(h: ApiResult, devicesFallback: ApiResult, now: number): 
   ${h.ok ? budgetBlock(pick(h.data, 'budget')) : notAvailable('downtime budget', h)}
 </section>
 <section aria-labelledby="h-warn"><h2 id="h-warn">Warnings</h2>
-  ${h.ok ? (list(h.data, 'warnings').length > 0 ? html`<ul class="warnings">${list(h.data, 'warnings').map((w) => html`<li><span aria-hidden="true">⚠ </span>${str(w, 'kind', 'type') ?? 'warning'}${str(w, 'deviceId') ? html` — <span class="mono">${str(w, 'deviceId')}</span>` : ''} since ${timeTag(toMs(pick(w, 'firstSeenAt', 'since', 'openedAt')))}</li>`)}</ul>` : html`<p class="muted">No warnings.</p>`) : notAvailable('warnings', h)}
+  ${h.ok ? (warnings.length > 0 ? html`<ul class="warnings">${warnings.map((w) => html`<li><span aria-hidden="true">⚠ </span>${str(w, 'kind', 'type') ?? 'warning'}${str(w, 'deviceId') ? html` — <span class="mono">${str(w, 'deviceId')}</span>` : ''} since ${timeTag(toMs(pick(w, 'firstSeenAt', 'since', 'openedAt')))}</li>`)}</ul>` : html`<p class="muted">No warnings.</p>`) : notAvailable('warnings', h)}
 </section>
 <section aria-labelledby="h-tl"><h2 id="h-tl">Timeline</h2>
   ${h.ok ? (list(h.data, 'timeline').length > 0 ? html`<ol class="timeline">${list(h.data, 'timeline').map(timelineItem)}</ol>` : html`<p class="muted">Nothing recorded yet.</p>`) : notAvailable('timeline', h)}
@@ -108,7 +160,7 @@ export async function homePage(c: PageContext): Promise<PageResult> {
     title: str(h, 'address') ?? 'Home',
     body: html`<p class="lead">${place}${str(h, 'region') ? html` · region ${str(h, 'region')}` : ''}</p>
 ${staff && str(h, 'accessProcedure') ? html`<details><summary>Access procedure</summary><p>${str(h, 'accessProcedure')}</p></details>` : ''}
-${healthSections(health, devices, c.now)}`,
+${healthSections(id, health, devices, c.now)}`,
   };
 }
 
