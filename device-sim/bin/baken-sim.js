@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// Launcher for `baken-sim`: runs the built CLI from dist/ when present, else the TypeScript
+// sources through tsx registered in this process.
+import { existsSync } from 'node:fs';
+
+const built = new URL('../dist/cli/entry.js', import.meta.url);
+if (existsSync(built)) {
+  await import(built.href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(new URL('../src/cli/entry.ts', import.meta.url).href);
+}
