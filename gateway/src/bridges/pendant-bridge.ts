@@ -288,10 +288,20 @@ export class PendantBridge implements Extension {
       this.#log.warn({ deviceId: target.deviceId, code: decoded.error.code }, 'Baken advert refused');
       return;
     }
+    this.#seen(target, advert, decoded.value.advert.battery);
+    const a = decoded.value.advert;
+    // the event is in the outbox (synchronously) BEFORE the counter is persisted: a crash in between
+    // re-accepts the advert after restart under the same id (a duplicate the outbox and the server
+    // drop), never the other way round, which would refuse the pendant's re-broadcasts as replays
+    // and lose the alarm [issue 5 §2, PENDANT SPEC §3.4]
+    this.#dedupeAndEmit(
+      target,
+      pendantEventFromBaken(a, { rssi: advert.rssi }),
+      advert,
+      `pdt-${a.deviceId}-${a.counter}`,
+    );
     this.#replay = decoded.value.state;
     this.#opts.replayStore?.save(this.#replay);
-    this.#seen(target, advert, decoded.value.advert.battery);
-    this.#dedupeAndEmit(target, pendantEventFromBaken(decoded.value.advert, { rssi: advert.rssi }), advert);
   }
 
   #seen(reg: PendantRegistration, advert: BleAdvert, battery: number | null): void {
@@ -304,7 +314,7 @@ export class PendantBridge implements Extension {
     });
   }
 
-  #dedupeAndEmit(reg: PendantRegistration, event: PendantEvent, advert: BleAdvert): void {
+  #dedupeAndEmit(reg: PendantRegistration, event: PendantEvent, advert: BleAdvert, id?: string): void {
     const step = pendantDedupe(this.#dedupe, event, this.#clock.monotonic(), {
       windowMs: this.#opts.dedupeWindowMs,
     });
@@ -316,6 +326,7 @@ export class PendantBridge implements Extension {
     const e = step.event;
     const out = toDeviceEvent(reg, e, advert.receivedAt);
     if (out === null) return;
+    if (id !== undefined) out.id = id;
     this.stats.events += 1;
     this.#emit(out);
   }
