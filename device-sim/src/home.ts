@@ -4,7 +4,7 @@ import {
   type Clock,
   FaultySerialLink,
   MockBleAir,
-  MockGattPeripheral,
+  type MockGattPeripheral,
   MockSerialWire,
   openPtyPair,
   type PrivateDbus,
@@ -15,17 +15,13 @@ import {
   startBluezStandin,
   startPrivateDbus,
 } from '@baken/hardware';
-import { KS_GATT_SERVICE_UUID } from '@baken/protocols';
+import { KS_GATT_SENDER_CONFIG } from '@baken/protocols';
 import { FaultBoard } from './faults/fault-board.js';
 import type { HomeConfig, PendantConfig } from './home-config.js';
 import { KeySafe } from './keysafe/key-safe.js';
+import { KsMockPeripheral } from './keysafe/ks-mock-peripheral.js';
 import { FileNvStore, MemoryNvStore } from './keysafe/nv-store.js';
-import {
-  attachBluezGatt,
-  attachGattNotifier,
-  attachSerial,
-  ksGattServiceSpec,
-} from './keysafe/transports.js';
+import { attachBluezGatt, attachSerial } from './keysafe/transports.js';
 import { type Advertiser, BluezAdvertiser, MockAirAdvertiser } from './pendant/advertiser.js';
 import { Pendant } from './pendant/pendant.js';
 import type { PendantFormat } from './pendant/pendant-packet.js';
@@ -134,6 +130,7 @@ export async function startHome(config: HomeConfig, transports: HomeTransports, 
       clock,
       nv: ks.nvPath === undefined ? new MemoryNvStore() : new FileNvStore(ks.nvPath),
       drift: { ppm: ks.driftPpm ?? 0, offsetSeconds: ks.clockOffsetSeconds ?? 0 },
+      ...(ks.link === 'gatt' ? { sender: KS_GATT_SENDER_CONFIG } : {}),
     });
     keys.keySafe = {
       serial: ks.serial,
@@ -166,10 +163,8 @@ export async function startHome(config: HomeConfig, transports: HomeTransports, 
         ble.standin.addDevice(address, { name: `Baken Key Safe ${ks.serial}` });
         attachBluezGatt(safe, ble.standin, address);
       } else if (ble.air !== undefined) {
-        gatt = new MockGattPeripheral(address, [ksGattServiceSpec(safe)]);
+        gatt = new KsMockPeripheral(address, safe);
         ble.air.addPeripheral(gatt);
-        const peripheral = gatt;
-        attachGattNotifier(safe, (c, v) => peripheral.notify(KS_GATT_SERVICE_UUID, c, v));
       }
     }
     safe.powerOn();

@@ -123,7 +123,23 @@ export class KeySafe extends EventEmitter<KeySafeEvents> {
       value: 0,
     });
     this.#save();
-    this.#endpoint.send({
+    this.#sendHello();
+    this.#armLockoutEnd();
+    this.emit('power', true);
+  }
+
+  /**
+   * A central connected over BLE: the link starts afresh with HELLO — [KS-SERIAL §6]. (It is
+   * retransmitted until the central, once subscribed, ACKs it.)
+   */
+  bleConnected(): void {
+    if (this.#endpoint === null) return;
+    this.#endpoint.reset();
+    this.#sendHello();
+  }
+
+  #sendHello(): void {
+    this.#endpoint?.send({
       kind: 'hello',
       protocolMajor: KS_PROTOCOL_MAJOR,
       protocolMinor: KS_PROTOCOL_MINOR,
@@ -131,8 +147,6 @@ export class KeySafe extends EventEmitter<KeySafeEvents> {
       firmware: this.#o.firmware ?? { major: 1, minor: 0, patch: 0 },
       capabilities: KEY_SAFE_CAPABILITIES,
     });
-    this.#armLockoutEnd();
-    this.emit('power', true);
   }
 
   /** Power cut: RAM state (link, queued events, unlock) is gone; NV stays as last saved. */

@@ -1,4 +1,10 @@
-import type { BluezStandin, GattCharacteristicSpec, GattServiceSpec, SerialLink } from '@baken/hardware';
+import type {
+  BluezStandin,
+  GattCharacteristicSpec,
+  GattLink,
+  GattServiceSpec,
+  SerialLink,
+} from '@baken/hardware';
 import {
   KS_GATT_RX_CHAR_UUID,
   KS_GATT_SERVICE_UUID,
@@ -56,4 +62,24 @@ export function attachGattNotifier(
 export function attachBluezGatt(device: ByteSink, standin: BluezStandin, address: string): void {
   const service = standin.addGattService(address, KS_GATT_SERVICE_UUID, gattCharacteristics(device));
   attachGattNotifier(device, (c, v) => service.notify(c, v));
+}
+
+/**
+ * Central side of the GATT mapping (a test host or an in-process home unit): frames go to RX in
+ * chunks, written one after the other; TX notifications feed the sink. Call after `connect()`;
+ * it subscribes to TX itself.
+ */
+export async function attachGattCentral(sink: ByteSink, link: GattLink): Promise<void> {
+  let chain: Promise<void> = Promise.resolve();
+  link.on('notify', (characteristic, value) => {
+    if (characteristic === KS_GATT_TX_CHAR_UUID) sink.receive(value);
+  });
+  sink.setWriter((bytes) => {
+    for (const chunk of ksChunkForGatt(bytes)) {
+      chain = chain
+        .then(() => link.write(KS_GATT_SERVICE_UUID, KS_GATT_RX_CHAR_UUID, chunk))
+        .catch(() => undefined);
+    }
+  });
+  await link.subscribe(KS_GATT_SERVICE_UUID, KS_GATT_TX_CHAR_UUID);
 }
