@@ -172,6 +172,10 @@ function connect() {
   };
 }
 
+// The browser knows first when the network is gone; say so at once, refresh when it is back.
+window.addEventListener('offline', () => setState('offline'));
+window.addEventListener('online', () => scheduleRefresh());
+
 document.getElementById('logout')?.addEventListener('click', async () => {
   await fetch('/api/v1/auth/logout', { method: 'POST', headers: { 'x-baken-csrf': csrf } }).catch(
     () => undefined,

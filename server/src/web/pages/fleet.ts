@@ -66,6 +66,12 @@ function homeRow(h: Json): SafeHtml {
   </tr>`;
 }
 
+/** Per-gateway health, paginated: `/api/v1/fleet/gateways` (health/API.md), older name as fallback. */
+async function gatewayHealthList(c: PageContext, q: Record<string, string | number | undefined>) {
+  const r = await c.api.get('/api/v1/fleet/gateways', q);
+  return r.ok || !r.missing ? r : c.api.get('/api/v1/gateways', q);
+}
+
 /**
  * Fleet overview (issue 6 §6): server-side counts and a server-side paginated, filterable list,
  * so the page costs the same with 10 or 10,000 homes (FIELD-NOTES: frontends freezing past ~120
@@ -77,7 +83,7 @@ export async function fleetPage(c: PageContext): Promise<PageResult> {
   const offset = Math.max(0, Number.parseInt(c.query['offset'] ?? '0', 10) || 0);
   const [summary, gateways] = await Promise.all([
     c.api.get('/api/v1/fleet/summary'),
-    c.api.get('/api/v1/gateways', { limit: PAGE_SIZE, offset, state: stateQ, region }),
+    gatewayHealthList(c, { limit: PAGE_SIZE, offset, state: stateQ, region }),
   ]);
 
   let rows: SafeHtml[];
