@@ -116,6 +116,22 @@ describe('key safe over KS-SERIAL (mock cable, mock clock)', () => {
   });
 });
 
+describe('bounded audit buffer', () => {
+  it('keeps the newest records only; the server sees the overwritten ones as a gap', async () => {
+    const rig = await createKsRig({ auditCapacity: 5 });
+    for (let i = 0; i < 6; i++) rig.safe.enterCode('00000000');
+    const records = auditRecords(rig.safe.nv);
+    expect(records.map((r) => r.seq)).toEqual([3, 4, 5, 6, 7]);
+    expect(ksVerifyAuditChain(records, RIG_KEY)).toMatchObject({ ok: false, fault: 'gap', index: 0 });
+    const all = auditRecords(rig.safe.nv);
+    const anchorFree = ksVerifyAuditChain(all.slice(1), RIG_KEY, {
+      seq: 3,
+      mac: all[0]?.mac ?? new Uint8Array(16),
+    });
+    expect(anchorFree.ok).toBe(true);
+  });
+});
+
 describe('window codes and lockout on the key safe', () => {
   it('opens inside its window, refused after it, second use refused, used set survives power loss', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'baken-ks-'));

@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import type { RunningServer } from '@baken/server';
+
+/** What the demo remembers between starts (`<data>/demo/home.json`, mode 0600: it holds secrets). */
+export interface DemoHomeState {
+  homeId: string;
+  gatewayId: string;
+  mqttUsername: string;
+  mqttPassword: string;
+  pendant: { id: string; address: string };
+  keySafe: { id: string; serial: string; keyHex: string };
+}
+
+const PENDANT_SERIAL = 'PEN-DEMO-0001';
+const PENDANT_ADDRESS = 'C0:FF:EE:00:00:01';
+const KEYSAFE_SERIAL = 'KS-SIM-0001';
+
+/**
+ * First start only: registers a client, their home, a pendant and a key safe through the server's own
+ * HTTP API (as a technician's script would), then enrols the simulated home unit with a one-time
+ * token, exactly as `baken-gateway provision` does.
+ */
+export async function seedDemo(server: RunningServer): Promise<DemoHomeState> {
+  const { app } = server;
+  const admin = (await app.baken.repos.users.list()).find((u) => u.role === 'admin');
+  if (!admin) throw new Error('BAKEN_ERR_DEMO_SEED: no admin user to seed the demo with');
+  const { token } = await app.baken.auth.createApiToken(admin.id, 'demo-setup', 600);
+  const headers = { authorization: `Bearer ${token}` };
+  const call = async (method: 'POST' | 'GET', url: string, payload?: unknown): Promise<Record<string, unknown>> => {
+    const r = await app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) });
+    if (r.statusCode >= 300) throw new Error(`BAKEN_ERR_DEMO_SEED: ${method} ${url} → ${r.statusCode} ${r.body}`);
+    return r.json();
+  };
+
+  const client = await call('POST', '/api/v1/clients', {
+    name: 'Mevrouw A. de Vries',
+    contacts: [{ name: 'Peter de Vries', relation: 'son', phone: '+31 6 0000 0000' }],
+  });
+  const home = await call('POST', '/api/v1/homes', {
+    clientId: client['id'],
+    address: 'Lindelaan 12',
+    city: 'Utrecht',
+    region: 'Utrecht',
+  });
+  const homeId = String(home['id']);
+  const pendant = await call('POST', '/api/v1/devices', {
+    serial: PENDANT_SERIAL,
+    type: 'pendant',
+    model: 'Simulated BTHome button',
+    homeId,
+    status: 'installed',
+  });
+  const keySafe = await call('POST', '/api/v1/devices', {
+    serial: KEYSAFE_SERIAL,
+    type: 'keysafe',
+    model: 'Simulated KS-SERIAL key safe',
+    homeId,
+    status: 'installed',
+  });
+  const enrol = await call('POST', `/api/v1/homes/${homeId}/enrolment-tokens`);
+  const prov = await app.inject({
+    method: 'POST',
+    url: '/api/v1/provision',
+    payload: { token: enrol['token'], hardwareId: 'demo-home-unit-1', software: '0.1.0' },
+  });
+  if (prov.statusCode !== 200) throw new Error(`BAKEN_ERR_DEMO_SEED: provision → ${prov.statusCode} ${prov.body}`);
+  const p = prov.json() as { gatewayId: string; mqtt: { username: string; password: string } };
+  return {
+    homeId,
+    gatewayId: p.gatewayId,
+    mqttUsername: p.mqtt.username,
+    mqttPassword: p.mqtt.password,
+    pendant: { id: String(pendant['id'] ?? PENDANT_SERIAL), address: PENDANT_ADDRESS },
+    keySafe: { id: String(keySafe['id'] ?? KEYSAFE_SERIAL), serial: KEYSAFE_SERIAL, keyHex: randomBytes(32).toString('hex') },
+  };
+}
