@@ -1,6 +1,9 @@
+import type { FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../auth/password.js';
 import { type TestApp, testApp } from '../testing/test-app.js';
+import { ApiClient } from './api-client.js';
+import { notAvailable } from './components.js';
 
 let t: TestApp;
 let admin: { authorization: string };
@@ -29,6 +32,20 @@ beforeAll(async () => {
   const c2 = await post('/api/v1/clients', { name: 'B' });
   clientHomeId = (await post('/api/v1/homes', { clientId: c2.id, address: 'Dorpsstraat 9' })).id;
   clientAuth = (await t.userWithToken('client', { clientId: c2.id })).auth;
+  // A gateway per home, provisioned over the real API but never heard from.
+  for (const [i, h] of [homeId, clientHomeId].entries()) {
+    const tok = await post(`/api/v1/homes/${h}/enrolment-tokens`, {});
+    const p = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/provision',
+      payload: {
+        token: (tok as unknown as { token: string }).token,
+        hardwareId: `hw-${i}`,
+        software: '0.1.0',
+      },
+    });
+    expect(p.statusCode).toBe(200);
+  }
 });
 afterAll(() => t?.close());
 
@@ -65,19 +82,28 @@ describe('dashboard pages', () => {
     expect(r.body).toContain('&lt;img src=x onerror=alert(1)&gt; Laan 1');
   });
 
-  it('shows an honest "not available" state for API parts the server lacks, never made-up numbers', async () => {
+  it('tells a missing API route from a missing record, and renders an honest notice for each', async () => {
+    const api = new ApiClient(t.app, { headers: admin } as unknown as FastifyRequest);
+    const route = await api.get('/api/v1/not-built-yet');
+    expect(route).toMatchObject({ ok: false, status: 404, missing: true });
+    expect(notAvailable('fleet summary', route).value).toContain(
+      '<strong>Not available:</strong> fleet summary — this server does not provide it yet.',
+    );
+    const record = await api.get('/api/v1/homes/no-such-home');
+    expect(record).toMatchObject({ ok: false, status: 404, missing: false });
+    expect(notAvailable('this home', record).value).toContain('Could not load this home:');
+    const ok = await api.get('/api/v1/homes', { limit: 1 });
+    expect(ok.ok && Array.isArray(ok.data) && ok.data.length).toBe(1);
+  });
+
+  it('lists every home with a gateway on the fleet overview, never claiming a state it was not told', async () => {
     const fleet = await page('/app/fleet');
-    const summaryMissing =
-      (await t.app.inject({ url: '/api/v1/fleet/summary', headers: admin })).statusCode === 404;
-    if (summaryMissing) {
-      expect(fleet.body).toContain('fleet summary — this server does not provide it yet');
-      expect(fleet.body).not.toContain('data-tile="Online"');
-    } else {
-      expect(fleet.body).toContain('data-tile="Online"');
-    }
-    // The registry's homes are listed either way, paginated.
     expect(fleet.body).toContain(`/app/homes/${homeId}`);
+    expect(fleet.body).toContain(`/app/homes/${clientHomeId}`);
     expect(fleet.body).toContain('Showing 1–2');
+    // No heartbeat was ever received: nothing may show as online.
+    expect(fleet.body).not.toContain('state-online');
+    expect(fleet.body).toContain('state-unknown');
   });
 
   it('paginates and filters the fleet list server-side', async () => {
