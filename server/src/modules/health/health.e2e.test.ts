@@ -124,9 +124,7 @@ const publishEvent = (gw: Gw, e: EventEnvelope | string) =>
   });
 
 const gatewayState = async (gatewayId: string) =>
-  (await api('GET', '/api/v1/fleet/gateways')).body.items.find(
-    (g: { gatewayId: string }) => g.gatewayId === gatewayId,
-  )?.state;
+  (await api('GET', '/api/v1/fleet/gateways')).body.items.find((g) => g.gatewayId === gatewayId)?.state;
 const incidentsOf = async (homeId: string) =>
   (await api('GET', `/api/v1/incidents?homeId=${homeId}`)).body.items;
 const metric = async (name: string) => s.app.baken.metrics.registry.getSingleMetricAsString(name);
@@ -189,8 +187,8 @@ describe('health over real MQTT', () => {
       await heartbeat(gw);
       await expect.poll(async () => (await incidentsOf(homeId))[0]?.endedAt).not.toBeNull();
       const closed = (await incidentsOf(homeId))[0];
-      expect(closed.downtimeMs).toBe(5 * MIN);
-      expect(closed.endedAt).toBe(lastSeen + 5 * MIN);
+      expect(closed?.downtimeMs).toBe(5 * MIN);
+      expect(closed?.endedAt).toBe(lastSeen + 5 * MIN);
       expect(await gatewayState(gatewayId)).toBe('online');
       expect(await metric('baken_incidents_open')).toMatch(/baken_incidents_open \d+/);
     } finally {
@@ -241,9 +239,9 @@ describe('health over real MQTT', () => {
       advance(30 * MIN);
       expect(await alertsOf()).toEqual(expect.arrayContaining(['incident_over_budget', 'burn_slow']));
       const home = (await api('GET', '/api/v1/budgets')).body.homes.find((h: Row) => h.homeId === homeId);
-      expect(home.consumedMs).toBe(90 * MIN);
-      expect(home.remainingMs).toBe(210 * MIN);
-      expect(home.predictedExhaustionAt).toBeGreaterThan(clock.now());
+      expect(home?.consumedMs).toBe(90 * MIN);
+      expect(home?.remainingMs).toBe(210 * MIN);
+      expect(home?.predictedExhaustionAt).toBeGreaterThan(clock.now());
       const health = await api('GET', `/api/v1/homes/${homeId}/health`);
       expect(health.status).toBe(200);
       expect(health.body.gateway.state).toBe('offline');
@@ -264,7 +262,7 @@ describe('ingest and the alarm inbox over real MQTT', () => {
       await publishEvent(gw, alarm);
       await expect.poll(() => gw.acks.flat()).toContain(alarm.id);
       const inbox = (await api('GET', '/api/v1/alarms?open=true')).body.items;
-      const a = inbox.find((x: Row) => x.eventId === alarm.id);
+      const a: Row = inbox.find((x: Row) => x.eventId === alarm.id) ?? {};
       expect(a).toMatchObject({ state: 'new', homeId, kind: 'alarm', raisedAt });
 
       clock.advance(2 * MIN);

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../store/database.js';
+import { type TestApp, testApp } from '../../testing/test-app.js';
+import { domainEvents } from '../ingest/domain-events.js';
+import { IncidentStore } from './incident-store.js';
+import { PlatformUptime } from './platform-uptime.js';
+import { STREAM_KEEPALIVE_MS } from './stream-routes.js';
+
+describe('GET /api/v1/stream (server-sent events)', () => {
+  let t: TestApp;
+  let base: string;
+  beforeAll(async () => {
+    t = await testApp();
+    base = await t.app.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(() => t?.close());
+
+  /** Reads the stream until `until` matches the text received so far. */
+  async function readUntil(
+    reader: ReadableStreamDefaultReader<Uint8Array>,
+    until: RegExp,
+    seen = { text: '' },
+  ) {
+    const dec = new TextDecoder();
+    while (!until.test(seen.text)) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`stream ended before ${until}`);
+      seen.text += dec.decode(value);
+    }
+    return seen.text;
+  }
+
+  it('streams domain events (not ingest internals), alarm events only to alarm roles, and keep-alives on the clock', async () => {
+    const tech = (await t.userWithToken('technician')).auth;
+    const monitor = (await t.userWithToken('monitor')).auth;
+    const open = async (auth: { authorization: string }) => {
+      const ac = new AbortController();
+      const r = await fetch(`${base}/api/v1/stream`, { headers: auth, signal: ac.signal });
+      expect(r.status).toBe(200);
+      expect(r.headers.get('content-type')).toContain('text/event-stream');
+      const reader = r.body!.getReader();
+      await readUntil(reader, /: connected/);
+      return { reader, ac, seen: { text: '' } };
+    };
+    const m = await open(monitor);
+    const te = await open(tech);
+    const bus = domainEvents(t.app.baken);
+    const alarm = {
+      alarmId: 'a1',
+      homeId: null,
+      gatewayId: 'gw-x',
+      deviceId: 'p',
+      kind: 'alarm' as const,
+      state: 'new',
+      at: 1,
+    };
+    bus.emit('alarm.created', alarm);
+    bus.emit('warning.opened', { warningId: 7, gatewayId: 'gw-x', deviceId: 'p', kind: 'tamper', at: 2 });
+    await readUntil(m.reader, /event: warning\.opened/, m.seen);
+    expect(m.seen.text).toContain(`event: alarm.created\ndata: ${JSON.stringify(alarm)}\n\n`);
+    await readUntil(te.reader, /event: warning\.opened/, te.seen);
+    expect(te.seen.text).not.toContain('alarm.created');
+
+    t.clock.advance(STREAM_KEEPALIVE_MS);
+    await readUntil(m.reader, /: keep-alive/, m.seen);
+    const timers = t.clock.pending;
+    m.ac.abort();
+    te.ac.abort();
+    // The stream's keep-alive timers are released when the clients go away.
+    await expect.poll(() => t.clock.pending).toBeLessThan(timers);
+  });
+});
+
+describe('PlatformUptime', () => {
+  it('records the gap between runs as platform downtime', () => {
+    const db = openDatabase(':memory:');
+    const incidents = new IncidentStore(db);
+    const p = new PlatformUptime(db, incidents);
+    expect(p.start(1_000)).toBeUndefined();
+    p.alive(5_000);
+    // A crash: no clean stop. The next start finds the gap since the last sign of life.
+    const p2 = new PlatformUptime(db, incidents);
+    const gap = p2.start(65_000);
+    expect(gap).toMatchObject({
+      subjectKind: 'platform',
+      startedAt: 5_000,
+      endedAt: 65_000,
+      downtimeMs: 60_000,
+    });
+    p2.stop(70_000);
+    const p3 = new PlatformUptime(db, incidents);
+    expect(p3.start(70_500)?.downtimeMs).toBe(500);
+    db.close();
+  });
+});
