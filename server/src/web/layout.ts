@@ -54,6 +54,7 @@ export function layout(
 <meta name="color-scheme" content="light">
 <title>${page.title} · Baken</title>
 <link rel="stylesheet" href="/assets/style.css">
+<link rel="stylesheet" href="/assets/components.css">
 ${principal?.csrfToken ? html`<meta name="baken-csrf" content="${principal.csrfToken}">` : ''}
 ${scripts.map((s) => html`<script type="module" src="/assets/${s}"></script>`)}
 </head>

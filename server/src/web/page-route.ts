@@ -67,7 +67,8 @@ export function registerPage(app: BakenApp, path: string, roles: Role[], render:
     reply.code(page.status ?? 200).type('text/html; charset=utf-8');
     if (query['partial'] === '1') return reply.send(liveRegion(page.body, now).value);
     // Without the SSE route the page says "not live" and polls instead of pretending [issue 6 §6].
-    const stream = app.hasRoute({ method: 'GET', url: '/api/v1/stream' });
+    // Clients are not given the stream (health/API.md): their pages poll and say so.
+    const stream = principal.user.role !== 'client' && app.hasRoute({ method: 'GET', url: '/api/v1/stream' });
     return reply.send(layout(page, principal, req.url.split('?')[0] ?? path, now, { stream }).value);
   });
 }

@@ -19,6 +19,8 @@ const EVENT_NAMES = [
   'state.changed',
 ];
 const POLL_MS_WHEN_DOWN = 15_000;
+/** Even with the stream open: states that change by the passing of time (late, budget burn). */
+const REFRESH_MS_WHEN_LIVE = 60_000;
 const TARGET_MS = 30 * 60_000;
 
 const live = document.getElementById('live');
@@ -104,6 +106,13 @@ function tickTimers() {
   if (state !== 'live') setState(state);
 }
 
+const baseTitle = document.title;
+/** `(2) Alarm inbox · Baken`: open alarms visible from another tab. */
+function updateTitle() {
+  const n = document.querySelector('[data-open-alarms]')?.getAttribute('data-open-alarms');
+  document.title = n && n !== '0' ? `(${n}) ${baseTitle}` : baseTitle;
+}
+
 let refreshing = false;
 let again = false;
 /** Re-fetches the server-rendered live region of this page and swaps it in. */
@@ -131,6 +140,7 @@ export async function refresh() {
       localiseTimes(cur);
       tickTimers();
       document.dispatchEvent(new CustomEvent('baken:refreshed'));
+      updateTitle();
       setState(streamMissing ? 'polling' : streamOpen ? 'live' : 'reconnecting');
     }
   } catch {
@@ -187,11 +197,17 @@ if (region()) {
   markUpdated(Number(region()?.dataset.updatedAt) || Date.now());
   localiseTimes(document);
   tickTimers();
+  updateTitle();
   setInterval(tickTimers, 5_000);
   if (live && streamMissing) {
     setState('polling');
     pollTimer = setInterval(() => void refresh(), POLL_MS_WHEN_DOWN);
-  } else if (live) connect();
+  } else if (live) {
+    connect();
+    setInterval(() => {
+      if (state === 'live') void refresh();
+    }, REFRESH_MS_WHEN_LIVE);
+  }
 }
 
 export { csrf };

@@ -85,7 +85,7 @@ export async function alarmsPage(c: PageContext): Promise<PageResult> {
       (toMs(pick(x, 'raisedAt', 'createdAt')) ?? 0) - (toMs(pick(y, 'raisedAt', 'createdAt')) ?? 0);
     open.sort(byAge);
     closed.sort((x, y) => byAge(y, x));
-    body = html`<section aria-labelledby="h-open"><h2 id="h-open">Open alarms (${open.length})</h2>
+    body = html`<section aria-labelledby="h-open" data-open-alarms="${open.length}"><h2 id="h-open">Open alarms (${open.length})</h2>
   ${open.length > 0 ? html`<div class="alarm-list">${open.map((a) => alarmCard(a, c.now, labels, role))}</div>` : html`<p class="notice notice-ok" role="status"><span aria-hidden="true">✓ </span>No open alarms.</p>`}
 </section>
 <section aria-labelledby="h-closed"><h2 id="h-closed">Recently closed (${closed.length})</h2>

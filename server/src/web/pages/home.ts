@@ -5,6 +5,7 @@ import { html, type SafeHtml, seg } from '../html.js';
 import type { PageResult } from '../layout.js';
 import type { PageContext } from '../page-route.js';
 import { type Json, list, num, pick, str } from '../read.js';
+import { alarmCard } from './alarms.js';
 
 const YEAR_BUDGET_MS = 5 * 3_600_000; // seed 003 §8.8: 5 h per rolling year
 const INCIDENT_BUDGET_MS = 90 * 60_000; // seed 003 §8.8: 90 min per incident
@@ -150,16 +151,33 @@ export async function homePage(c: PageContext): Promise<PageResult> {
       body: notAvailable('this home', home),
     };
   const staff = c.principal.user.role !== 'client';
-  const [health, devices] = await Promise.all([
+  const role = c.principal.user.role;
+  const handlesAlarms = role === 'admin' || role === 'monitor';
+  const none = Promise.resolve<ApiResult>({ ok: true, data: [] });
+  const [health, devices, alarms] = await Promise.all([
     c.api.get(`/api/v1/homes/${seg(id)}/health`),
-    staff ? c.api.get('/api/v1/devices', { homeId: id }) : Promise.resolve<ApiResult>({ ok: true, data: [] }),
+    staff ? c.api.get('/api/v1/devices', { homeId: id }) : none,
+    handlesAlarms ? c.api.get('/api/v1/alarms', { homeId: id, open: 'true', limit: 20 }) : none,
   ]);
+  const openAlarms = alarms.ok ? list(alarms.data) : [];
   const h = home.data;
   const place = [str(h, 'postalCode'), str(h, 'city')].filter(Boolean).join(' ');
+  const labels = new Map([[id, { address: str(h, 'address') ?? id, region: str(h, 'region') }]]);
   return {
     title: str(h, 'address') ?? 'Home',
+    scripts: handlesAlarms ? ['alarms.js'] : [],
+    controls: handlesAlarms
+      ? html`<p id="action-status" class="notice" role="status" hidden></p>`
+      : undefined,
     body: html`<p class="lead">${place}${str(h, 'region') ? html` · region ${str(h, 'region')}` : ''}</p>
 ${staff && str(h, 'accessProcedure') ? html`<details><summary>Access procedure</summary><p>${str(h, 'accessProcedure')}</p></details>` : ''}
+${
+  handlesAlarms
+    ? html`<section aria-labelledby="h-al" data-open-alarms="${openAlarms.length}"><h2 id="h-al">Open alarms</h2>
+  ${alarms.ok ? (openAlarms.length > 0 ? html`<div class="alarm-list">${openAlarms.map((a) => alarmCard(a, c.now, labels, role))}</div>` : html`<p class="muted">None.</p>`) : notAvailable('alarms', alarms)}
+</section>`
+    : ''
+}
 ${healthSections(id, health, devices, c.now)}`,
   };
 }
