@@ -18,6 +18,9 @@ export type BakenErrorCode =
   | 'BAKEN_ERR_CONFIG'
   | 'BAKEN_ERR_STORE'
   | 'BAKEN_ERR_BROKER'
+  // key-safe access and audit (modules/access, modules/audit)
+  | 'BAKEN_ERR_ACCESS_DENIED'
+  | 'BAKEN_ERR_KEYSAFE_UNAVAILABLE'
   | 'BAKEN_ERR_INTERNAL';
 
 export interface ErrorDetail {

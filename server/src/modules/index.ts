@@ -1,6 +1,8 @@
 import type { BakenModule } from '../app-context.js';
 import { webModule } from '../web/index.js';
+import { accessModule } from './access/index.js';
 import { alarmsModule } from './alarms/index.js';
+import { auditModule } from './audit/index.js';
 import { enrolmentModule } from './enrolment/index.js';
 import { healthModule } from './health/index.js';
 import { ingestModule } from './ingest/index.js';
@@ -19,5 +21,7 @@ export const modules: BakenModule[] = [
   ingestModule,
   healthModule,
   alarmsModule,
+  auditModule,
+  accessModule,
   webModule,
 ];

@@ -4,6 +4,7 @@ import { m011Health } from './011-health.js';
 import { m012Alarms } from './012-alarms.js';
 import { m050Audit } from './050-audit.js';
 import { m051Access } from './051-access.js';
+import { m052AccessGateways } from './052-access-gateways.js';
 
 /**
  * A versioned schema change. Add a file `NNN-name.ts` exporting one `Migration` and list it here;
@@ -22,4 +23,5 @@ export const migrations: readonly Migration[] = [
   m012Alarms,
   m050Audit,
   m051Access,
+  m052AccessGateways,
 ];

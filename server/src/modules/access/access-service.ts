@@ -1,0 +1,358 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { issueWindowCode, KsCodeKind } from '@baken/protocols';
+import type { Clock } from '../../clock.js';
+import { BakenError, notFound } from '../../errors.js';
+import type { Db } from '../../store/database.js';
+import type { Device, Home, Repositories, User } from '../../store/repositories/index.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { AlarmSource } from './alarm-source.js';
+import type { AccessAlerts } from './alerts.js';
+import { type AccessFacts, decideAccess, type Situation } from './decide-access.js';
+import { type KeysafeKeys, offlineCodeKey } from './keysafe-keys.js';
+import type { KeysafeLink } from './keysafe-link.js';
+import type { MatrixStore } from './matrix-store.js';
+import { chooseOfflineWindow } from './offline-window.js';
+import type { Release, ReleaseStore } from './releases.js';
+import type { AccessSettings } from './settings.js';
+
+/** The key-safe slot that holds the offline-code key (KS-SERIAL §8.3 CODE_KIND 2). */
+export const OFFLINE_KEY_SLOT = 250;
+/** PIN slots handed out for online releases. */
+export const PIN_SLOTS = { first: 1, last: 200 } as const;
+
+export interface AccessDeps {
+  db: Db;
+  clock: Clock;
+  repos: Repositories;
+  audit: AuditLog;
+  keys: KeysafeKeys;
+  matrix: MatrixStore;
+  releases: ReleaseStore;
+  link: KeysafeLink;
+  alarms: AlarmSource;
+  alerts: AccessAlerts;
+  settings: () => AccessSettings;
+}
+
+export interface GrantedAccess {
+  decision: 'allow';
+  releaseId: string;
+  mode: 'online_pin' | 'offline_window';
+  /** The code to type; shown once to whoever asked (the worker, or the monitor reading it out). */
+  code: string;
+  validFrom: number;
+  validUntil: number;
+  /** `sent`: pushed to the key safe; `offline`: a code the key safe checks by itself. */
+  delivery: 'sent' | 'offline';
+  situation: Situation;
+  alarmId: string | null;
+  keysafeDeviceId: string;
+}
+
+const denied = (reason: string) =>
+  new BakenError('BAKEN_ERR_ACCESS_DENIED', 403, `Access refused: ${reason}.`, {
+    details: [{ field: 'reason', message: reason }],
+  });
+
+/**
+ * Releasing access to a home's key safe (issue 7 §2): checks the matrix with {@link decideAccess},
+ * then pushes a one-time PIN through the home unit when it is online, else issues an offline window
+ * code the key safe verifies itself. Every request, refusal and release is audited.
+ */
+export class AccessService {
+  private readonly recent = new Map<string, number[]>();
+
+  constructor(readonly d: AccessDeps) {}
+
+  async keysafeForHome(homeId: string): Promise<Device | null> {
+    const list = await this.d.repos.devices.list({ homeId, type: 'keysafe', limit: 20, offset: 0 });
+    return list.find((x) => x.status === 'installed') ?? list[0] ?? null;
+  }
+
+  deviceNowS(deviceId: string): number {
+    const r = this.d.db
+      .prepare('SELECT clock_offset_ms FROM keysafe_state WHERE device_id = ?')
+      .get(deviceId) as { clock_offset_ms: number | null } | undefined;
+    return Math.floor((this.d.clock.now() + (r?.clock_offset_ms ?? 0)) / 1000);
+  }
+
+  isBlocked(scope: 'keysafe' | 'person' | 'team', target: string): boolean {
+    return (
+      this.d.db
+        .prepare('SELECT 1 FROM access_blocks WHERE scope = ? AND target = ? AND lifted_at IS NULL')
+        .get(scope, target) !== undefined
+    );
+  }
+
+  facts(user: User, home: Home, device: Device): AccessFacts {
+    const { matrix } = this.d;
+    const teamIds = matrix.employeeTeamIds(user.id);
+    return {
+      person: {
+        userId: user.id,
+        role: user.role,
+        disabled: user.disabled,
+        validUntil: user.validUntil,
+        declarationSignedAt: matrix.declarationSignedAt(user.id),
+        blocked: this.isBlocked('person', user.id),
+      },
+      functions: matrix.listFunctions(matrix.employeeFunctionIds(user.id)),
+      teamIds,
+      servingTeamIds: matrix.servingTeamIds(home.clientId, home.region),
+      home: { id: home.id, keysafeBlocked: this.isBlocked('keysafe', device.id) },
+      blockedTeamIds: teamIds.filter((t) => this.isBlocked('team', t)),
+      openAlarms: this.d.alarms.openAtHome(home.id),
+      timeZone: this.d.settings().timeZone,
+    };
+  }
+
+  /**
+   * A person asks for access (or a monitor asks on their behalf, `issuedBy`, to read the code out by
+   * phone — seed 003 §9.5). Throws BAKEN_ERR_RATE_LIMITED, BAKEN_ERR_ACCESS_DENIED (reason in details),
+   * BAKEN_ERR_KEYSAFE_UNAVAILABLE.
+   */
+  async request(
+    user: User,
+    req: { homeId: string; situation: Situation; alarmId?: string | undefined },
+    issuedBy: User = user,
+  ): Promise<GrantedAccess> {
+    const { audit, clock } = this.d;
+    const now = clock.now();
+    const s = this.d.settings();
+    const actor = `user:${issuedBy.id}`;
+    const subject = `home:${req.homeId}`;
+    const base = { forUserId: user.id, situation: req.situation, alarmId: req.alarmId ?? null };
+    if (!this.withinRate(issuedBy.id, now, s)) {
+      audit.append({ at: now, actor, action: 'access.rate_limited', subject, details: base });
+      throw new BakenError('BAKEN_ERR_RATE_LIMITED', 429, 'Too many access requests; wait a few minutes.', {
+        headers: { 'retry-after': String(s.rateWindowMinutes * 60) },
+      });
+    }
+    audit.append({ at: now, actor, action: 'access.request', subject, details: base });
+    const home = await this.d.repos.clients.getHome(req.homeId);
+    const device = home ? await this.keysafeForHome(home.id) : null;
+    if (!home || !device) {
+      audit.append({
+        at: now,
+        actor,
+        action: 'access.refused',
+        subject,
+        details: { ...base, reason: 'no_keysafe' },
+      });
+      throw notFound('Key safe of this home');
+    }
+    const decision = decideAccess(this.facts(user, home, device), req, now);
+    if (!decision.allow) {
+      audit.append({
+        at: now,
+        actor,
+        action: 'access.refused',
+        subject,
+        details: { ...base, reason: decision.reason },
+      });
+      this.checkRefusals(issuedBy.id, now, s);
+      throw denied(decision.reason);
+    }
+    const ttl = s.codeValidityMinutes * 60_000;
+    const validUntil = Math.min(now + ttl, decision.window.to);
+    const holderId = this.d.matrix.holderId(user.id);
+    const release: Release = {
+      id: randomUUID(),
+      homeId: home.id,
+      deviceId: device.id,
+      userId: user.id,
+      teamId: decision.teamId,
+      functionId: decision.functionId,
+      situation: decision.situation,
+      alarmId: decision.alarmId,
+      mode: 'online_pin',
+      holderId,
+      slot: 0,
+      validFrom: now,
+      validUntil,
+      issuedAt: now,
+      issuedBy: issuedBy.id,
+      alarmRaisedAt: decision.alarmId ? this.d.alarms.raisedAt(decision.alarmId) : null,
+      openedAt: null,
+      revokedAt: null,
+    };
+    let granted: GrantedAccess | null = null;
+    if (this.d.link.isOnline(device)) granted = await this.releaseOnline(device, release);
+    granted ??= this.releaseOffline(device, release, ttl);
+    audit.append({
+      at: now,
+      actor,
+      action: issuedBy.id === user.id ? 'access.released' : 'access.phone_code',
+      subject,
+      details: {
+        ...base,
+        releaseId: release.id,
+        mode: granted.mode,
+        delivery: granted.delivery,
+        teamId: release.teamId,
+        functionId: release.functionId,
+        keysafe: device.id,
+        validFrom: granted.validFrom,
+        validUntil: granted.validUntil,
+      },
+    });
+    return granted;
+  }
+
+  /** The offline code of a release whose PIN could not be pushed (same person, recomputed, never stored). */
+  offlineCodeOf(release: Release): string | null {
+    if (release.mode !== 'offline_window') return null;
+    const k = this.d.keys.key(release.deviceId);
+    const gen = this.deliveredOfflineGeneration(release.deviceId);
+    if (!k || gen === null) return null;
+    const code = issueWindowCode(
+      { key: offlineCodeKey(k.key, gen), serial: k.serial },
+      {
+        windowStart: release.validFrom / 1000,
+        durationSeconds: (release.validUntil - release.validFrom) / 1000,
+        slot: release.slot,
+      },
+    );
+    return code.ok ? code.value : null;
+  }
+
+  deliveredOfflineGeneration(deviceId: string): number | null {
+    const r = this.d.db
+      .prepare('SELECT offline_delivered_generation AS g FROM keysafe_state WHERE device_id = ?')
+      .get(deviceId) as { g: number | null } | undefined;
+    return r?.g ?? null;
+  }
+
+  /** Falls back to an offline code when the pushed PIN was refused or timed out. */
+  fallBackToOffline(release: Release): boolean {
+    const device = { id: release.deviceId };
+    const ttl = release.validUntil - release.issuedAt;
+    const chosen = this.pickWindow(device.id, this.deviceNowS(device.id), Math.max(ttl / 1000, 300));
+    if (!chosen) return false;
+    this.d.releases.switchToOffline(
+      release.id,
+      chosen.slot,
+      chosen.windowStart * 1000,
+      (chosen.windowStart + chosen.durationSeconds) * 1000,
+    );
+    return true;
+  }
+
+  private async releaseOnline(device: Device, release: Release): Promise<GrantedAccess | null> {
+    const now = release.issuedAt;
+    const used = this.d.releases.usedPinSlots(device.id, now);
+    let slot: number = PIN_SLOTS.first;
+    while (used.has(slot) && slot < PIN_SLOTS.last) slot++;
+    if (used.has(slot)) return null;
+    const pin = String(randomInt(0, 100_000_000)).padStart(8, '0');
+    const devNow = this.deviceNowS(device.id);
+    const r = { ...release, slot };
+    this.d.releases.insert(r);
+    const sent = await this.d.link.sendNow(
+      device,
+      {
+        kind: 'set_code',
+        slot,
+        holderId: release.holderId,
+        validFrom: devNow - 60,
+        validUntil: devNow + Math.ceil((release.validUntil - now) / 1000),
+        codeKind: KsCodeKind.Pin,
+        oneTime: true,
+        material: new TextEncoder().encode(pin),
+      },
+      'release',
+      r.id,
+    );
+    if (!sent) {
+      this.d.db.prepare('DELETE FROM access_releases WHERE id = ?').run(r.id);
+      return null;
+    }
+    return this.granted(r, 'online_pin', pin, 'sent', device.id);
+  }
+
+  private releaseOffline(device: Device, release: Release, ttlMs: number): GrantedAccess {
+    const gen = this.deliveredOfflineGeneration(device.id);
+    const k = this.d.keys.key(device.id);
+    if (gen === null || !k) {
+      throw new BakenError(
+        'BAKEN_ERR_KEYSAFE_UNAVAILABLE',
+        503,
+        'The key safe is offline and has no offline-code key yet; ask the alarm centre to open it.',
+      );
+    }
+    const chosen = this.pickWindow(device.id, Math.floor(release.issuedAt / 1000), ttlMs / 1000);
+    if (!chosen) {
+      throw new BakenError(
+        'BAKEN_ERR_KEYSAFE_UNAVAILABLE',
+        503,
+        'Every offline code of this window is in use.',
+      );
+    }
+    const r: Release = {
+      ...release,
+      mode: 'offline_window',
+      slot: chosen.slot,
+      validFrom: chosen.windowStart * 1000,
+      validUntil: (chosen.windowStart + chosen.durationSeconds) * 1000,
+    };
+    this.d.releases.insert(r);
+    const code = this.offlineCodeOf(r);
+    if (code === null) throw new BakenError('BAKEN_ERR_INTERNAL', 500, 'Could not derive the offline code.');
+    return this.granted(r, 'offline_window', code, 'offline', device.id);
+  }
+
+  private pickWindow(deviceId: string, nowS: number, ttlS: number) {
+    return chooseOfflineWindow(nowS, ttlS, (start, dur) =>
+      this.d.releases.usedWindowSlots(deviceId, start * 1000, (start + dur) * 1000),
+    );
+  }
+
+  private granted(
+    r: Release,
+    mode: GrantedAccess['mode'],
+    code: string,
+    delivery: GrantedAccess['delivery'],
+    deviceId: string,
+  ): GrantedAccess {
+    return {
+      decision: 'allow',
+      releaseId: r.id,
+      mode,
+      code,
+      validFrom: r.validFrom,
+      validUntil: r.validUntil,
+      delivery,
+      situation: r.situation,
+      alarmId: r.alarmId,
+      keysafeDeviceId: deviceId,
+    };
+  }
+
+  private withinRate(userId: string, now: number, s: AccessSettings): boolean {
+    const since = now - s.rateWindowMinutes * 60_000;
+    const list = (this.recent.get(userId) ?? []).filter((t) => t > since);
+    const ok = list.length < s.maxRequestsPerWindow;
+    if (ok) list.push(now);
+    this.recent.set(userId, list);
+    return ok;
+  }
+
+  private checkRefusals(userId: string, now: number, s: AccessSettings): void {
+    const since = now - s.alertWindowMinutes * 60_000;
+    const n = (
+      this.d.db
+        .prepare(
+          "SELECT COUNT(*) AS n FROM audit_log WHERE actor = ? AND action = 'access.refused' AND at > ?",
+        )
+        .get(`user:${userId}`, since) as { n: number }
+    ).n;
+    if (n === s.refusalAlertThreshold) {
+      this.d.alerts.raise(
+        'repeated_refusals',
+        `user:${userId}`,
+        `${n} refused access requests within ${s.alertWindowMinutes} minutes`,
+        now,
+      );
+    }
+  }
+}

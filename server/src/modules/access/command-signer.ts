@@ -1,0 +1,64 @@
+import {
+  type KsAuthCommand,
+  type KsUnsignedAuthCommand,
+  ksEncodeFrame,
+  ksEncodeMessage,
+  ksSealCodeMaterial,
+  ksSignCommand,
+} from '@baken/protocols';
+import type { KeysafeKeys } from './keysafe-keys.js';
+
+type Body<C> = C extends { auth: unknown } ? Omit<C, 'auth'> : never;
+/** An authenticated command before counter, times and MAC are added. */
+export type KeysafeCommandBody = Body<KsAuthCommand>;
+/** SET_CODE with the code material in clear; it is sealed for the device (KS-SERIAL §8.3) and then forgotten. */
+export type SetMaterialBody = Omit<Extract<KeysafeCommandBody, { kind: 'set_code' }>, 'sealed'> & {
+  material: Uint8Array;
+};
+
+/** Validity of a signed command, seconds: OPEN_NOW recommended 120 s (KS-SERIAL §8.2); others alike. */
+export const COMMAND_VALIDITY_S = 120;
+
+export interface SignedFrame {
+  counter: bigint;
+  frameHex: string;
+  command: KsAuthCommand;
+}
+
+/**
+ * Builds and signs one authenticated KS-SERIAL command for one key safe: reserves the next counter,
+ * sets ISSUED_AT from the server's estimate of the device clock and EXPIRES_AT = ISSUED_AT + validity,
+ * seals PIN material, MACs it and encodes the complete frame (link SEQ 0; the home unit relays the
+ * bytes unchanged, KS-SERIAL §8.1). Only this function sees K.
+ */
+export function signKeysafeCommand(
+  keys: KeysafeKeys,
+  deviceId: string,
+  body: KeysafeCommandBody | SetMaterialBody,
+  deviceNowS: number,
+  validityS = COMMAND_VALIDITY_S,
+): SignedFrame {
+  const k = keys.key(deviceId);
+  if (!k) throw new Error('BAKEN_ERR_NOT_FOUND: the key safe has no key on the server');
+  const counter = keys.nextCounter(deviceId);
+  let full: KeysafeCommandBody;
+  if (body.kind === 'set_code' && 'material' in body) {
+    const { material, ...rest } = body;
+    const sealed = ksSealCodeMaterial(k.key, k.serial, counter, material);
+    if (!sealed.ok) throw new Error(`BAKEN_ERR_INTERNAL: ${sealed.error.message}`);
+    full = { ...rest, sealed: sealed.value };
+  } else {
+    full = body as KeysafeCommandBody;
+  }
+  const unsigned = {
+    ...full,
+    auth: { targetSerial: k.serial, counter, issuedAt: deviceNowS, expiresAt: deviceNowS + validityS },
+  } as KsUnsignedAuthCommand;
+  const signed = ksSignCommand(unsigned, k.key);
+  if (!signed.ok) throw new Error(`BAKEN_ERR_INTERNAL: ${signed.error.message}`);
+  const frame = ksEncodeMessage(signed.value, 0);
+  if (!frame.ok) throw new Error(`BAKEN_ERR_INTERNAL: ${frame.error.message}`);
+  const bytes = ksEncodeFrame(frame.value);
+  if (!bytes.ok) throw new Error(`BAKEN_ERR_INTERNAL: ${bytes.error.message}`);
+  return { counter, frameHex: Buffer.from(bytes.value).toString('hex'), command: signed.value };
+}

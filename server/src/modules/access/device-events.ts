@@ -1,0 +1,239 @@
+import {
+  type EventEnvelope,
+  type KsAuditAnchor,
+  KsAuditKind,
+  type KsAuditRecord,
+  KsType,
+  ksVerifyAuditChain,
+} from '@baken/protocols';
+import type { Device } from '../../store/repositories/index.js';
+import { type AccessService, OFFLINE_KEY_SLOT } from './access-service.js';
+import { fromMqttAuditRecord, type MqttAuditRecord } from './device-audit.js';
+import type { Release } from './releases.js';
+
+/** A door opening counts as authorised when a code or remote open preceded it by at most this. */
+const OPEN_AFTER_AUTH_S = 120;
+
+/**
+ * Key-safe events from the home unit (MQTT-MAP §4.1.3): every one goes into the audit log; code use
+ * is matched to releases; wrong codes, lockouts, forced doors and tamper alert monitoring staff;
+ * clock reports drive drift watch and bounded TIME_SYNC; `audit_records` are reconciled with the
+ * device's chained MACs (KS-SERIAL §10.4) and with releases.
+ */
+export class DeviceEvents {
+  /** Device second of the last authorised opening trigger (code accepted / remote open) per key safe. */
+  private readonly lastAuth = new Map<string, number>();
+
+  constructor(private readonly svc: AccessService) {}
+
+  async handle(e: EventEnvelope): Promise<void> {
+    if (e.deviceKind !== 'keysafe') return;
+    const { db, audit } = this.svc.d;
+    if (
+      db
+        .prepare('INSERT OR IGNORE INTO access_seen_events (event_id, at) VALUES (?, ?)')
+        .run(e.id, e.receivedAt).changes === 0
+    )
+      return;
+    const device = await this.svc.d.repos.devices.getBySerial(e.deviceId);
+    if (device?.type !== 'keysafe') return;
+    db.prepare('INSERT OR IGNORE INTO keysafe_state (device_id) VALUES (?)').run(device.id);
+    const at = this.svc.d.clock.now();
+    const data = e.data as Record<string, unknown>;
+    const subject = `keysafe:${device.id}`;
+    const actor = `device:${device.id}`;
+    if (e.kind === 'audit_records') {
+      this.reconcile(device, (data['records'] as MqttAuditRecord[]).map(fromMqttAuditRecord), at);
+      return;
+    }
+    if (e.kind === 'clock_report') {
+      await this.clockReport(device, Number(data['offsetMs']), at);
+      return;
+    }
+    const details: Record<string, unknown> = {
+      eventId: e.id,
+      seq: e.seq ?? null,
+      deviceTime: e.deviceTime,
+      ...data,
+    };
+    if (e.kind === 'code_accepted') {
+      const rel = this.matchCode(
+        device,
+        Number(data['slot']),
+        Number(data['holderId'] ?? 0),
+        e.deviceTime ?? e.receivedAt,
+      );
+      if (rel) {
+        this.svc.d.releases.markOpened(rel.id, e.receivedAt);
+        details['releaseId'] = rel.id;
+        details['userId'] = rel.userId;
+        details['situation'] = rel.situation;
+      }
+      this.lastAuth.set(device.id, Math.floor((e.deviceTime ?? e.receivedAt) / 1000));
+    }
+    audit.append({ at, actor, action: `keysafe.${e.kind}`, subject, details });
+    const s = this.svc.d.settings();
+    const alerts = this.svc.d.alerts;
+    const key = `${device.id}:${e.seq ?? e.id}`;
+    if (e.kind === 'code_rejected') {
+      const since = at - s.alertWindowMinutes * 60_000;
+      const n = (
+        db
+          .prepare(
+            "SELECT COUNT(*) AS n FROM audit_log WHERE subject = ? AND action = 'keysafe.code_rejected' AND at > ?",
+          )
+          .get(subject, since) as { n: number }
+      ).n;
+      if (n >= s.wrongCodeAlertThreshold)
+        alerts.raise(
+          'repeated_wrong_codes',
+          subject,
+          `${n} wrong codes within ${s.alertWindowMinutes} minutes`,
+          at,
+          key,
+        );
+    } else if (e.kind === 'lockout_started') {
+      alerts.raise('lockout', subject, 'The keypad is locked out after repeated wrong codes', at, key);
+    } else if (e.kind === 'door_forced') {
+      alerts.raise('door_forced', subject, 'The key safe door was forced', at, key);
+    } else if (e.kind === 'tamper') {
+      alerts.raise('tamper', subject, 'The key safe reports tampering', at, key);
+    }
+  }
+
+  /** Drift = device − home unit clock (the home unit keeps NTP time). Large drift: queue a TIME_SYNC. */
+  async clockReport(device: Device, offsetMs: number, at: number): Promise<void> {
+    const { db, audit } = this.svc.d;
+    db.prepare('UPDATE keysafe_state SET clock_offset_ms = ?, clock_reported_at = ? WHERE device_id = ?').run(
+      offsetMs,
+      at,
+      device.id,
+    );
+    const s = this.svc.d.settings();
+    if (Math.abs(offsetMs) < s.driftWarnSeconds * 1000) return;
+    audit.append({
+      at,
+      actor: `device:${device.id}`,
+      action: 'keysafe.clock_drift',
+      subject: `keysafe:${device.id}`,
+      details: { offsetMs },
+    });
+    this.svc.d.alerts.raise(
+      'clock_drift',
+      `keysafe:${device.id}`,
+      `Key safe clock is off by ${Math.round(offsetMs / 1000)} s; a server-signed time sync is queued`,
+      at,
+      `${device.id}:${Math.floor(at / 3_600_000)}`,
+    );
+    const pending = db
+      .prepare(
+        "SELECT 1 FROM keysafe_commands WHERE device_id = ? AND kind = 'time_sync' AND status IN ('pending','sent')",
+      )
+      .get(device.id);
+    if (!pending) await this.svc.d.link.enqueue(device, { kind: 'time_sync', newTime: 0 }, 'time_sync', null);
+  }
+
+  /**
+   * Verifies records from the stored anchor; each fault raises an alert naming the device SEQ, and
+   * verification re-anchors after it so one fault does not hide later records. Verified openings
+   * without a matching release alert too.
+   */
+  reconcile(device: Device, records: KsAuditRecord[], at: number): void {
+    const { db, audit, alerts, keys } = this.svc.d;
+    const k = keys.key(device.id);
+    if (!k) return;
+    const st = db
+      .prepare(
+        'SELECT audit_anchor_seq AS seq, audit_anchor_mac AS mac FROM keysafe_state WHERE device_id = ?',
+      )
+      .get(device.id) as {
+      seq: number;
+      mac: string;
+    };
+    let anchor: KsAuditAnchor = { seq: st.seq, mac: new Uint8Array(Buffer.from(st.mac, 'hex')) };
+    let rest = records.filter((r) => r.seq > anchor.seq || r.seq === 0);
+    const subject = `keysafe:${device.id}`;
+    while (rest.length > 0) {
+      const res = ksVerifyAuditChain(rest, k.key, anchor);
+      const good = res.ok ? rest : rest.slice(0, res.index);
+      for (const r of good) this.checkRecord(device, r, at);
+      if (res.ok) {
+        anchor = res.anchor;
+        break;
+      }
+      const bad = rest[res.index]!;
+      if (good.length > 0) anchor = { seq: good[good.length - 1]!.seq, mac: good[good.length - 1]!.mac };
+      const kind =
+        res.fault === 'gap'
+          ? 'device_audit_gap'
+          : res.fault === 'bad_mac'
+            ? 'device_audit_bad_mac'
+            : 'device_audit_reordered';
+      const msg =
+        res.fault === 'gap'
+          ? `Key safe audit records ${res.expectedSeq}..${bad.seq - 1} are missing (deleted or suppressed)`
+          : res.fault === 'bad_mac'
+            ? `Key safe audit record ${bad.seq} does not verify (altered or forged)`
+            : `Key safe audit record ${bad.seq} is out of order`;
+      alerts.raise(kind, subject, msg, at, `${device.id}:${bad.seq}`);
+      audit.append({
+        at,
+        actor: 'system',
+        action: 'keysafe.audit_fault',
+        subject,
+        details: { fault: res.fault, seq: bad.seq, expectedSeq: res.expectedSeq },
+      });
+      if (res.fault !== 'reordered') anchor = { seq: bad.seq, mac: bad.mac };
+      rest = rest.slice(res.index + 1);
+    }
+    db.prepare('UPDATE keysafe_state SET audit_anchor_seq = ?, audit_anchor_mac = ? WHERE device_id = ?').run(
+      anchor.seq,
+      Buffer.from(anchor.mac).toString('hex'),
+      device.id,
+    );
+    audit.append({
+      at,
+      actor: 'system',
+      action: 'keysafe.audit_reconciled',
+      subject,
+      details: { anchorSeq: anchor.seq, received: records.length },
+    });
+  }
+
+  private checkRecord(device: Device, r: KsAuditRecord, at: number): void {
+    if (r.kind === KsType.CodeAccepted) {
+      const rel = this.matchCode(device, r.slot, r.holderId, r.deviceTime * 1000);
+      if (rel) this.svc.d.releases.markOpened(rel.id, rel.openedAt ?? r.deviceTime * 1000);
+      else this.unmatched(device, r, at, 'a code was accepted that no release covers');
+      this.lastAuth.set(device.id, r.deviceTime);
+    } else if (r.kind === KsAuditKind.CommandAccepted && r.value === KsType.OpenNow) {
+      this.lastAuth.set(device.id, r.deviceTime);
+    } else if (r.kind === KsType.DoorOpened) {
+      const last = this.lastAuth.get(device.id);
+      if (last === undefined || r.deviceTime - last > OPEN_AFTER_AUTH_S || r.deviceTime < last)
+        this.unmatched(device, r, at, 'the door opened without a code or remote open before it');
+    }
+  }
+
+  private unmatched(device: Device, r: KsAuditRecord, at: number, why: string): void {
+    this.svc.d.alerts.raise(
+      'opening_without_release',
+      `keysafe:${device.id}`,
+      `Opening without a matching release (device record ${r.seq}): ${why}`,
+      at,
+      `${device.id}:${r.seq}`,
+    );
+  }
+
+  /** The release a used code belongs to: PIN slot and holder, or an offline window containing the time. */
+  private matchCode(device: Device, slot: number, holderId: number, atMs: number): Release | null {
+    const cands = this.svc.d.releases.activeAt(device.id, atMs, 120_000);
+    if (slot === OFFLINE_KEY_SLOT)
+      return (
+        cands.find((c) => c.mode === 'offline_window' && c.openedAt === null) ??
+        cands.find((c) => c.mode === 'offline_window') ??
+        null
+      );
+    return cands.find((c) => c.mode === 'online_pin' && c.slot === slot && c.holderId === holderId) ?? null;
+  }
+}

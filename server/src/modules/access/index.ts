@@ -1,0 +1,145 @@
+import type { AppContext, BakenApp } from '../../app-context.js';
+import type { TimerHandle } from '../../clock.js';
+import { AuditLog } from '../audit/audit-log.js';
+import { domainEvents } from '../ingest/domain-events.js';
+import { AccessService } from './access-service.js';
+import { AlarmSource } from './alarm-source.js';
+import { AccessAlerts } from './alerts.js';
+import { DeviceEvents } from './device-events.js';
+import { KeysafeKeys, loadMasterKey } from './keysafe-keys.js';
+import { KeysafeLink } from './keysafe-link.js';
+import { keysafeRoutes } from './keysafe-routes.js';
+import { matrixRoutes } from './matrix-routes.js';
+import { MatrixStore } from './matrix-store.js';
+import { ReleaseStore } from './releases.js';
+import { reportRoutes } from './report-routes.js';
+import { requestRoutes } from './request-routes.js';
+import { purgeRetention } from './retention.js';
+import { Revocation } from './revocation.js';
+import { loadAccessSettings } from './settings.js';
+
+export interface AccessModuleHandle {
+  service: AccessService;
+  revocation: Revocation;
+  deviceEvents: DeviceEvents;
+}
+
+const handles = new WeakMap<AppContext, AccessModuleHandle>();
+
+/** The access module's services of one app (for other modules, the CLI and tests). */
+export function accessOf(ctx: AppContext): AccessModuleHandle {
+  const h = handles.get(ctx);
+  if (!h) throw new Error('BAKEN_ERR_INTERNAL: the access module is not registered');
+  return h;
+}
+
+const SWEEP_MS = 60_000;
+const RETENTION_MS = 24 * 3_600_000;
+
+/**
+ * Key-safe code release (issue 7): function access matrix, one-time codes online and offline,
+ * blocking, time sync, reconciliation of the key safes' own audit, client view and response report.
+ */
+export async function accessModule(app: BakenApp): Promise<void> {
+  const ctx = app.baken;
+  const { db, clock, repos } = ctx;
+  const audit = new AuditLog(db);
+  const keys = new KeysafeKeys(db, loadMasterKey(ctx.config.dataDir, process.env));
+  const releases = new ReleaseStore(db);
+  let service: AccessService | null = null;
+  const link = new KeysafeLink(
+    db,
+    clock,
+    keys,
+    audit,
+    () => ctx.mqtt,
+    (id) => service!.deviceNowS(id),
+  );
+  service = new AccessService({
+    db,
+    clock,
+    repos,
+    audit,
+    keys,
+    matrix: new MatrixStore(db),
+    releases,
+    link,
+    alarms: new AlarmSource(db),
+    alerts: new AccessAlerts(db, audit),
+    settings: () => loadAccessSettings(db),
+  });
+  const svc = service;
+  const revocation = new Revocation(svc);
+  const deviceEvents = new DeviceEvents(svc);
+  handles.set(ctx, { service: svc, revocation, deviceEvents });
+
+  link.onResult = (cmd) => {
+    if (cmd.status === 'ok' && (cmd.purpose === 'offline_key' || cmd.purpose === 'rotate_offline_key')) {
+      const p = db.prepare('SELECT params FROM keysafe_commands WHERE id = ?').get(cmd.id) as {
+        params: string;
+      };
+      const gen = (JSON.parse(p.params) as { offlineGeneration: number }).offlineGeneration;
+      db.prepare(
+        'UPDATE keysafe_state SET offline_delivered_generation = MAX(COALESCE(offline_delivered_generation, 0), ?) WHERE device_id = ?',
+      ).run(gen, cmd.deviceId);
+    }
+    if (
+      cmd.purpose === 'release' &&
+      cmd.kind === 'set_code' &&
+      (cmd.status === 'failed' || cmd.status === 'refused')
+    ) {
+      const r = cmd.releaseId ? releases.get(cmd.releaseId) : null;
+      if (r && r.openedAt === null && r.revokedAt === null && svc.fallBackToOffline(r)) {
+        audit.append({
+          at: clock.now(),
+          actor: 'system',
+          action: 'access.fallback_offline',
+          subject: `home:${r.homeId}`,
+          details: { releaseId: r.id, reason: cmd.resultReason },
+        });
+      }
+    }
+  };
+
+  const bus = domainEvents(ctx);
+  const log = app.log.child({ module: 'access' });
+  const offs = [
+    bus.on('ingest.event', ({ event }) => {
+      deviceEvents.handle(event).catch((err) => log.error({ err }, 'key-safe event handling failed'));
+    }),
+    bus.on('ingest.availability', ({ availability, gatewayId, at }) => {
+      link.setGatewayOnline(gatewayId, availability.state === 'online', at);
+      if (availability.state !== 'online') return;
+      repos.devices
+        .list({ type: 'keysafe', limit: 500, offset: 0 })
+        .then((ds) => link.flushGateway(gatewayId, ds))
+        .catch((err) => log.error({ err }, 'delivering queued key-safe commands failed'));
+    }),
+    bus.on('command.result', ({ result, gatewayId }) => link.handleResult(gatewayId, result)),
+  ];
+
+  await requestRoutes(app, svc);
+  await matrixRoutes(app, svc);
+  await keysafeRoutes(app, svc, revocation);
+  await reportRoutes(app, svc);
+
+  const timers: TimerHandle[] = [];
+  app.addHook('onReady', async () => {
+    timers.push(
+      clock.setInterval(() => {
+        revocation.sweepExpired().catch((err) => log.error({ err }, 'expiry sweep failed'));
+      }, SWEEP_MS),
+      clock.setInterval(() => {
+        try {
+          purgeRetention(svc, clock.now());
+        } catch (err) {
+          log.error({ err }, 'retention purge failed');
+        }
+      }, RETENTION_MS),
+    );
+  });
+  app.addHook('onClose', async () => {
+    for (const t of timers) clock.clearInterval(t);
+    for (const off of offs) off();
+  });
+}

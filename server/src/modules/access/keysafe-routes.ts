@@ -1,0 +1,163 @@
+import { Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import type { BakenApp } from '../../app-context.js';
+import { requireRole } from '../../auth/auth-plugin.js';
+import { notFound } from '../../errors.js';
+import type { AccessService } from './access-service.js';
+import { ALERT_KINDS } from './alerts.js';
+import type { Revocation } from './revocation.js';
+import { AccessSettingsSchema, saveAccessSettings } from './settings.js';
+
+const Id = Type.String({ minLength: 1, maxLength: 64 });
+
+/** Key safes, blocks, pending revocations, alerts and settings (issue 7 §2–3). */
+export async function keysafeRoutes(app: BakenApp, svc: AccessService, rev: Revocation): Promise<void> {
+  const { db, clock, audit, repos, link, alerts } = svc.d;
+  const staff = requireRole('admin', 'monitor');
+
+  app.post(
+    '/api/v1/access/keysafes/:deviceId/provision',
+    {
+      preHandler: requireRole('admin', 'technician'),
+      schema: {
+        tags: ['access-keysafes'],
+        summary: 'Create the key safe key on the server (never returned) and queue its offline-code key',
+        params: Type.Object({ deviceId: Id }),
+      },
+    },
+    async (req, reply) => {
+      const d = await repos.devices.get(req.params.deviceId);
+      if (d?.type !== 'keysafe') throw notFound('Key safe');
+      const generation = await rev.provisionOfflineKey(d, `user:${req.principal!.user.id}`);
+      return reply
+        .status(202)
+        .send({ deviceId: d.id, offlineKeyGeneration: generation, pending: link.pending(d.id).length });
+    },
+  );
+
+  app.get(
+    '/api/v1/access/keysafes',
+    { preHandler: staff, schema: { tags: ['access-keysafes'] } },
+    async () => {
+      const list = await repos.devices.list({ type: 'keysafe', limit: 500, offset: 0 });
+      const s = svc.d.settings();
+      return list.map((d) => {
+        const st = db.prepare('SELECT * FROM keysafe_state WHERE device_id = ?').get(d.id) as
+          | Record<string, number | null>
+          | undefined;
+        const offset = (st?.['clock_offset_ms'] as number | null | undefined) ?? null;
+        return {
+          deviceId: d.id,
+          serial: d.serial,
+          homeId: d.homeId,
+          hasKey: svc.d.keys.has(d.id),
+          online: link.isOnline(d),
+          blocked: svc.isBlocked('keysafe', d.id),
+          clockOffsetMs: offset,
+          clockReportedAt: st?.['clock_reported_at'] ?? null,
+          clockDrifting: offset !== null && Math.abs(offset) >= s.driftWarnSeconds * 1000,
+          offlineKeyDelivered: svc.deliveredOfflineGeneration(d.id) !== null,
+          auditAnchorSeq: st?.['audit_anchor_seq'] ?? 0,
+          notYetReceived: link.pending(d.id).length,
+        };
+      });
+    },
+  );
+
+  app.get(
+    '/api/v1/access/revocations/pending',
+    {
+      preHandler: staff,
+      schema: { tags: ['access-keysafes'], summary: 'Blocks, revocations and time syncs not yet received' },
+    },
+    async () => link.pending(),
+  );
+
+  app.post(
+    '/api/v1/access/blocks',
+    {
+      preHandler: staff,
+      schema: {
+        tags: ['access-keysafes'],
+        body: Type.Object(
+          {
+            scope: Type.Union([Type.Literal('keysafe'), Type.Literal('person'), Type.Literal('team')]),
+            target: Id,
+            reason: Type.String({ minLength: 1, maxLength: 500 }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req, reply) => {
+      const { scope, target } = req.body;
+      if (scope === 'person' && !(await repos.users.get(target))) throw notFound('User');
+      if (scope === 'team' && !svc.d.matrix.getTeam(target)) throw notFound('Team');
+      if (scope === 'keysafe' && (await repos.devices.get(target))?.type !== 'keysafe')
+        throw notFound('Key safe');
+      return reply.status(201).send(await rev.block(scope, target, req.body.reason, req.principal!.user.id));
+    },
+  );
+  app.get('/api/v1/access/blocks', { preHandler: staff }, async () => rev.listBlocks(false));
+  app.delete(
+    '/api/v1/access/blocks/:id',
+    { preHandler: requireRole('admin'), schema: { params: Type.Object({ id: Id }) } },
+    async (req) => {
+      const b = await rev.lift(req.params.id, req.principal!.user.id);
+      if (!b) throw notFound('Block');
+      return b;
+    },
+  );
+
+  app.get(
+    '/api/v1/access/alerts',
+    {
+      preHandler: staff,
+      schema: {
+        tags: ['access'],
+        querystring: Type.Object(
+          {
+            open: Type.Optional(Type.Boolean()),
+            limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req) => ({
+      kinds: ALERT_KINDS,
+      alerts: alerts.list({ open: req.query.open ?? false, limit: req.query.limit }),
+    }),
+  );
+  app.post(
+    '/api/v1/access/alerts/:id/ack',
+    {
+      preHandler: staff,
+      schema: { params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) }) },
+    },
+    async (req) => {
+      if (!alerts.acknowledge(req.params.id, req.principal!.user.id, clock.now()))
+        throw notFound('Open alert');
+      return { acknowledged: true };
+    },
+  );
+
+  app.get('/api/v1/access/settings', { preHandler: staff }, async () => svc.d.settings());
+  app.put(
+    '/api/v1/access/settings',
+    { preHandler: requireRole('admin'), schema: { tags: ['access'], body: AccessSettingsSchema } },
+    async (req) => {
+      const before = svc.d.settings();
+      const next = Value.Clean(AccessSettingsSchema, structuredClone(req.body)) as typeof req.body;
+      saveAccessSettings(db, next);
+      audit.append({
+        at: clock.now(),
+        actor: `user:${req.principal!.user.id}`,
+        action: 'access.settings_changed',
+        subject: 'settings',
+        details: { before, after: next },
+      });
+      return next;
+    },
+  );
+}

@@ -1,0 +1,242 @@
+import { Type } from '@sinclair/typebox';
+import type { BakenApp } from '../../app-context.js';
+import { requireRole } from '../../auth/auth-plugin.js';
+import { conflict, forbidden, notFound } from '../../errors.js';
+import { visibleHome } from '../registry/access.js';
+import type { AccessService } from './access-service.js';
+import { homesForPerson, whoMayEnter } from './overviews.js';
+
+const Id = Type.String({ minLength: 1, maxLength: 64 });
+const WindowSchema = Type.Object(
+  {
+    weekday: Type.Integer({ minimum: 1, maximum: 7, description: 'ISO weekday, 1 = Monday' }),
+    fromMinute: Type.Integer({ minimum: 0, maximum: 1439 }),
+    toMinute: Type.Integer({ minimum: 1, maximum: 1440, description: 'exclusive' }),
+  },
+  { additionalProperties: false },
+);
+const Windows = Type.Object(
+  {
+    planned_care: Type.Optional(Type.Array(WindowSchema, { maxItems: 100 })),
+    alarm: Type.Optional(Type.Array(WindowSchema, { maxItems: 100 })),
+  },
+  { additionalProperties: false },
+);
+const checkWindows = (w: Record<string, Array<{ fromMinute: number; toMinute: number }> | undefined>) => {
+  for (const list of Object.values(w))
+    for (const x of list ?? [])
+      if (x.fromMinute >= x.toMinute) throw conflict('Each window must end after it starts.');
+};
+
+/** The function access matrix (seed 003 §9.3): admin maintains it; overviews for admins and clients. */
+export async function matrixRoutes(app: BakenApp, svc: AccessService): Promise<void> {
+  const { matrix, audit, clock, repos } = svc.d;
+  const admin = requireRole('admin');
+  const log = (by: string, action: string, subject: string, details: Record<string, unknown>) =>
+    audit.append({ at: clock.now(), actor: `user:${by}`, action, subject, details });
+
+  app.post(
+    '/api/v1/access/functions',
+    {
+      preHandler: admin,
+      schema: {
+        tags: ['access-matrix'],
+        body: Type.Object(
+          {
+            name: Type.String({ minLength: 1, maxLength: 100 }),
+            description: Type.Optional(Type.String({ maxLength: 500 })),
+            windows: Windows,
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req, reply) => {
+      checkWindows(req.body.windows);
+      const f = matrix.createFunction(req.body, clock.now());
+      log(req.principal!.user.id, 'matrix.function_created', `function:${f.id}`, {
+        name: f.name,
+        windows: f.windows,
+      });
+      return reply.status(201).send(f);
+    },
+  );
+  app.get('/api/v1/access/functions', { preHandler: requireRole('admin', 'monitor') }, async () =>
+    matrix.listFunctions(),
+  );
+  app.put(
+    '/api/v1/access/functions/:id/windows',
+    {
+      preHandler: admin,
+      schema: { tags: ['access-matrix'], params: Type.Object({ id: Id }), body: Windows },
+    },
+    async (req) => {
+      checkWindows(req.body);
+      const f = matrix.setFunctionWindows(req.params.id, req.body);
+      if (!f) throw notFound('Function');
+      log(req.principal!.user.id, 'matrix.windows_changed', `function:${f.id}`, { windows: f.windows });
+      return f;
+    },
+  );
+
+  app.post(
+    '/api/v1/access/teams',
+    {
+      preHandler: admin,
+      schema: {
+        tags: ['access-matrix'],
+        body: Type.Object(
+          {
+            name: Type.String({ minLength: 1, maxLength: 100 }),
+            id: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,63}$' })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req, reply) => {
+      const t = matrix.createTeam(req.body, clock.now());
+      log(req.principal!.user.id, 'matrix.team_created', `team:${t.id}`, { name: t.name });
+      return reply.status(201).send(t);
+    },
+  );
+  app.get('/api/v1/access/teams', { preHandler: requireRole('admin', 'monitor') }, async () =>
+    matrix.listTeams(),
+  );
+  app.patch(
+    '/api/v1/access/teams/:id',
+    {
+      preHandler: admin,
+      schema: {
+        tags: ['access-matrix'],
+        params: Type.Object({ id: Id }),
+        body: Type.Object(
+          {
+            clientIds: Type.Optional(Type.Array(Id, { maxItems: 10_000 })),
+            regions: Type.Optional(
+              Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 100 }),
+            ),
+            memberIds: Type.Optional(Type.Array(Id, { maxItems: 1000 })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req) => {
+      for (const u of req.body.memberIds ?? []) if (!(await repos.users.get(u))) throw notFound(`User ${u}`);
+      for (const c of req.body.clientIds ?? [])
+        if (!(await repos.clients.getClient(c))) throw notFound(`Client ${c}`);
+      const t = matrix.updateTeam(req.params.id, req.body);
+      if (!t) throw notFound('Team');
+      log(req.principal!.user.id, 'matrix.team_changed', `team:${t.id}`, { ...req.body });
+      return t;
+    },
+  );
+
+  app.put(
+    '/api/v1/access/employees/:userId/functions',
+    {
+      preHandler: admin,
+      schema: {
+        tags: ['access-matrix'],
+        params: Type.Object({ userId: Id }),
+        body: Type.Object({ functionIds: Type.Array(Id, { maxItems: 50 }) }, { additionalProperties: false }),
+      },
+    },
+    async (req) => {
+      if (!(await repos.users.get(req.params.userId))) throw notFound('User');
+      for (const f of req.body.functionIds) if (!matrix.getFunction(f)) throw notFound(`Function ${f}`);
+      matrix.setEmployeeFunctions(req.params.userId, req.body.functionIds);
+      log(req.principal!.user.id, 'matrix.employee_functions', `user:${req.params.userId}`, {
+        functionIds: req.body.functionIds,
+      });
+      return { userId: req.params.userId, functionIds: req.body.functionIds };
+    },
+  );
+
+  app.post(
+    '/api/v1/access/employees/:userId/declarations',
+    {
+      preHandler: admin,
+      schema: {
+        tags: ['access-matrix'],
+        summary: 'Record the signed declaration of an employee (required before any access)',
+        params: Type.Object({ userId: Id }),
+        body: Type.Object(
+          {
+            signedAt: Type.Integer({ minimum: 0 }),
+            documentRef: Type.String({ minLength: 1, maxLength: 200 }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req, reply) => {
+      if (!(await repos.users.get(req.params.userId))) throw notFound('User');
+      const d = matrix.recordDeclaration(
+        { userId: req.params.userId, ...req.body },
+        req.principal!.user.id,
+        clock.now(),
+      );
+      log(req.principal!.user.id, 'matrix.declaration_recorded', `user:${req.params.userId}`, {
+        declarationId: d.id,
+        signedAt: d.signedAt,
+        documentRef: d.documentRef,
+      });
+      return reply.status(201).send(d);
+    },
+  );
+
+  app.post(
+    '/api/v1/access/matrix/reviews',
+    {
+      preHandler: admin,
+      schema: {
+        tags: ['access-matrix'],
+        body: Type.Object({ note: Type.String({ maxLength: 2000 }) }, { additionalProperties: false }),
+      },
+    },
+    async (req, reply) => {
+      matrix.recordReview(req.principal!.user.id, req.body.note, clock.now());
+      log(req.principal!.user.id, 'matrix.reviewed', 'matrix', { note: req.body.note });
+      return reply.status(201).send(reviewStatus(svc));
+    },
+  );
+  app.get('/api/v1/access/matrix/review-status', { preHandler: requireRole('admin', 'monitor') }, async () =>
+    reviewStatus(svc),
+  );
+
+  app.get(
+    '/api/v1/homes/:id/access-overview',
+    {
+      preHandler: requireRole('admin', 'monitor', 'client'),
+      schema: { tags: ['access'], params: Type.Object({ id: Id }) },
+    },
+    async (req) => {
+      const home = await visibleHome(app.baken, req, req.params.id);
+      return { homeId: home.id, people: await whoMayEnter(svc, home) };
+    },
+  );
+  app.get(
+    '/api/v1/access/people/:userId/homes',
+    {
+      preHandler: requireRole('admin', 'monitor', 'care_worker'),
+      schema: { tags: ['access'], params: Type.Object({ userId: Id }) },
+    },
+    async (req) => {
+      const me = req.principal!.user;
+      if (me.role === 'care_worker' && me.id !== req.params.userId)
+        throw forbidden('You may see only your own access.');
+      const u = await repos.users.get(req.params.userId);
+      if (!u) throw notFound('User');
+      return homesForPerson(svc, u);
+    },
+  );
+}
+
+/** The yearly review reminder (seed 003 §9.3): overdue when the last review is older than the interval. */
+export function reviewStatus(svc: AccessService) {
+  const last = svc.d.matrix.lastReview();
+  const dueAt = last ? last.reviewedAt + svc.d.settings().reviewIntervalDays * 86_400_000 : null;
+  return { lastReview: last, dueAt, overdue: dueAt === null || svc.d.clock.now() >= dueAt };
+}

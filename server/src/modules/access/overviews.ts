@@ -1,0 +1,101 @@
+import type { Home, User } from '../../store/repositories/index.js';
+import type { AccessService } from './access-service.js';
+import type { Situation, WeeklyWindow } from './decide-access.js';
+
+export interface PersonAccess {
+  userId: string;
+  displayName: string;
+  teams: Array<{ id: string; name: string }>;
+  functions: Array<{ id: string; name: string; windows: Partial<Record<Situation, WeeklyWindow[]>> }>;
+  validUntil: number | null;
+  declarationSignedAt: number | null;
+  blocked: boolean;
+  /** False when the person is in the matrix but cannot currently get a code (and why). */
+  active: boolean;
+  inactiveReason: 'disabled' | 'expired' | 'no_declaration' | 'blocked' | null;
+}
+
+function personAccess(
+  svc: AccessService,
+  u: User,
+  teamIds: string[],
+  teamNames: Map<string, string>,
+  now: number,
+): PersonAccess {
+  const m = svc.d.matrix;
+  const declarationSignedAt = m.declarationSignedAt(u.id);
+  const blocked = svc.isBlocked('person', u.id) || teamIds.every((t) => svc.isBlocked('team', t));
+  const inactiveReason = u.disabled
+    ? 'disabled'
+    : u.validUntil !== null && u.validUntil <= now
+      ? 'expired'
+      : declarationSignedAt === null
+        ? 'no_declaration'
+        : blocked
+          ? 'blocked'
+          : null;
+  return {
+    userId: u.id,
+    displayName: u.displayName,
+    teams: teamIds.map((id) => ({ id, name: teamNames.get(id) ?? id })),
+    functions: m
+      .listFunctions(m.employeeFunctionIds(u.id))
+      .map((f) => ({ id: f.id, name: f.name, windows: f.windows })),
+    validUntil: u.validUntil,
+    declarationSignedAt,
+    blocked,
+    active: inactiveReason === null,
+    inactiveReason,
+  };
+}
+
+/**
+ * "Who may enter this home, when and why" (seed 003 §9.4): every member of a team that serves the
+ * client (planned care, with the windows of their functions) and of teams that respond to alarms
+ * there, with the state that decides whether they can get a code now.
+ */
+export async function whoMayEnter(svc: AccessService, home: Home): Promise<PersonAccess[]> {
+  const m = svc.d.matrix;
+  const now = svc.d.clock.now();
+  const teams = m.listTeams();
+  const names = new Map(teams.map((t) => [t.id, t.name]));
+  const serving = new Set(m.servingTeamIds(home.clientId, home.region));
+  const members = new Map<string, string[]>();
+  for (const t of teams.filter((t) => serving.has(t.id)))
+    for (const u of t.memberIds) members.set(u, [...(members.get(u) ?? []), t.id]);
+  const out: PersonAccess[] = [];
+  for (const [userId, teamIds] of members) {
+    const u = await svc.d.repos.users.get(userId);
+    if (u) out.push(personAccess(svc, u, teamIds, names, now));
+  }
+  return out.sort((a, b) => a.displayName.localeCompare(b.displayName));
+}
+
+/** "Which homes may this person enter": the homes of the clients and regions their teams serve. */
+export async function homesForPerson(
+  svc: AccessService,
+  user: User,
+): Promise<{ person: PersonAccess; homes: Array<{ homeId: string; address: string; teamIds: string[] }> }> {
+  const m = svc.d.matrix;
+  const teams = m.listTeams();
+  const mine = teams.filter((t) => t.memberIds.includes(user.id));
+  const names = new Map(teams.map((t) => [t.id, t.name]));
+  const homes = new Map<string, { homeId: string; address: string; teamIds: string[] }>();
+  const all = await svc.d.repos.clients.listHomes({ limit: 100_000, offset: 0 });
+  for (const h of all) {
+    const by = mine.filter(
+      (t) => t.clientIds.includes(h.clientId) || (h.region !== null && t.regions.includes(h.region)),
+    );
+    if (by.length > 0) homes.set(h.id, { homeId: h.id, address: h.address, teamIds: by.map((t) => t.id) });
+  }
+  return {
+    person: personAccess(
+      svc,
+      user,
+      mine.map((t) => t.id),
+      names,
+      svc.d.clock.now(),
+    ),
+    homes: [...homes.values()],
+  };
+}

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { BakenError, notFound } from '../../errors.js';
+import type { User } from '../../store/repositories/index.js';
+import type { AccessService } from './access-service.js';
+
+/**
+ * Monitoring staff open a key safe remotely in an alarm (seed 003 §9.5): only with an open alarm at
+ * that home, only when the key safe is reachable (otherwise read a code by phone), recorded with who
+ * opened it and for whom. The door opens for `remoteUnlockSeconds` via a server-signed OPEN_NOW.
+ */
+export async function remoteOpen(
+  svc: AccessService,
+  monitor: User,
+  req: { homeId: string; alarmId: string; forUserId?: string | undefined },
+): Promise<{ releaseId: string; commandId: string }> {
+  const { audit, clock, alarms, releases, link, matrix } = svc.d;
+  const now = clock.now();
+  const subject = `home:${req.homeId}`;
+  const actor = `user:${monitor.id}`;
+  const refuse = (reason: string, status = 409) => {
+    audit.append({
+      at: now,
+      actor,
+      action: 'access.remote_open_refused',
+      subject,
+      details: { ...req, reason },
+    });
+    return new BakenError(
+      status === 403 ? 'BAKEN_ERR_ACCESS_DENIED' : 'BAKEN_ERR_KEYSAFE_UNAVAILABLE',
+      status,
+      `Remote open refused: ${reason}.`,
+      {
+        details: [{ field: 'reason', message: reason }],
+      },
+    );
+  };
+  const device = await svc.keysafeForHome(req.homeId);
+  if (!device) throw notFound('Key safe of this home');
+  const alarm = alarms.openAtHome(req.homeId).find((a) => a.id === req.alarmId);
+  if (!alarm) throw refuse('no_open_alarm', 403);
+  if (!link.isOnline(device)) throw refuse('keysafe_offline', 503);
+  const forUserId = req.forUserId ?? monitor.id;
+  const holderId = matrix.holderId(forUserId);
+  const id = randomUUID();
+  releases.insert({
+    id,
+    homeId: req.homeId,
+    deviceId: device.id,
+    userId: forUserId,
+    teamId: alarm.assignedTeamId,
+    functionId: null,
+    situation: 'alarm',
+    alarmId: alarm.id,
+    mode: 'remote_open',
+    holderId,
+    slot: 0,
+    validFrom: now,
+    validUntil: now + 120_000,
+    issuedAt: now,
+    issuedBy: monitor.id,
+    alarmRaisedAt: alarm.raisedAt,
+    openedAt: null,
+    revokedAt: null,
+  });
+  const commandId = await link.sendNow(
+    device,
+    { kind: 'open_now', holderId, unlockSeconds: svc.d.settings().remoteUnlockSeconds },
+    'release',
+    id,
+  );
+  if (!commandId) {
+    svc.d.db.prepare('DELETE FROM access_releases WHERE id = ?').run(id);
+    throw refuse('keysafe_offline', 503);
+  }
+  audit.append({
+    at: now,
+    actor,
+    action: 'access.remote_open',
+    subject,
+    details: { releaseId: id, alarmId: alarm.id, forUserId, keysafe: device.id, commandId },
+  });
+  return { releaseId: id, commandId };
+}

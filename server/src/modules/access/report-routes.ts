@@ -1,0 +1,98 @@
+import { Type } from '@sinclair/typebox';
+import type { BakenApp } from '../../app-context.js';
+import { requireRole } from '../../auth/auth-plugin.js';
+import { visibleHome } from '../registry/access.js';
+import type { AccessService } from './access-service.js';
+import { responseCsv, responseReport } from './response-report.js';
+
+const Id = Type.String({ minLength: 1, maxLength: 64 });
+
+/** The client view of who entered (seed 003 §9.6) and the response-time report (issue 7 §5). */
+export async function reportRoutes(app: BakenApp, svc: AccessService): Promise<void> {
+  app.get(
+    '/api/v1/homes/:id/access-log',
+    {
+      preHandler: requireRole('admin', 'monitor', 'client'),
+      schema: {
+        tags: ['access'],
+        summary: 'Who entered this home, when, and under which situation (a client sees only their own home)',
+        params: Type.Object({ id: Id }),
+        querystring: Type.Object(
+          { limit: Type.Integer({ minimum: 1, maximum: 1000, default: 200 }) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req) => {
+      const home = await visibleHome(app.baken, req, req.params.id);
+      const rows = svc.d.releases.list({ homeId: home.id, limit: req.query.limit });
+      const names = new Map<string, string>();
+      const nameOf = async (id: string) => {
+        if (!names.has(id))
+          names.set(id, (await svc.d.repos.users.get(id))?.displayName ?? 'former employee');
+        return names.get(id)!;
+      };
+      const entries = [];
+      for (const r of rows) {
+        entries.push({
+          releasedAt: r.issuedAt,
+          enteredAt: r.openedAt,
+          who: await nameOf(r.userId),
+          situation: r.situation,
+          how:
+            r.mode === 'remote_open'
+              ? 'opened remotely by the alarm centre'
+              : r.issuedBy !== r.userId
+                ? 'code given by phone by the alarm centre'
+                : 'one-time code',
+          releasedBy: await nameOf(r.issuedBy),
+          revoked: r.revokedAt !== null,
+        });
+      }
+      const unmatched = svc.d.db
+        .prepare(
+          `SELECT at, message FROM access_alerts WHERE kind = 'opening_without_release' AND subject IN
+           (SELECT 'keysafe:' || id FROM devices WHERE home_id = ?) ORDER BY at DESC LIMIT 100`,
+        )
+        .all(home.id) as Array<{ at: number; message: string }>;
+      return { homeId: home.id, entries, openingsWithoutRelease: unmatched };
+    },
+  );
+
+  app.get(
+    '/api/v1/reports/response',
+    {
+      preHandler: requireRole('admin', 'monitor'),
+      schema: {
+        tags: ['reports'],
+        summary: 'Alarm → release → door opening per team and period, against the 30-minute on-site target',
+        querystring: Type.Object(
+          {
+            format: Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' }),
+            period: Type.Union([Type.Literal('day'), Type.Literal('week'), Type.Literal('month')], {
+              default: 'week',
+            }),
+            since: Type.Optional(Type.Integer({ minimum: 0 })),
+            until: Type.Optional(Type.Integer({ minimum: 0 })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req, reply) => {
+      const now = svc.d.clock.now();
+      const rows = responseReport(svc.d.db, {
+        since: req.query.since ?? now - 90 * 86_400_000,
+        until: req.query.until ?? now + 1,
+        period: req.query.period,
+      });
+      if (req.query.format === 'csv') {
+        return reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="response-times.csv"')
+          .send(responseCsv(rows));
+      }
+      return { targetMs: 30 * 60_000, rows };
+    },
+  );
+}

@@ -1,0 +1,124 @@
+import { Type } from '@sinclair/typebox';
+import type { BakenApp } from '../../app-context.js';
+import { requireRole } from '../../auth/auth-plugin.js';
+import { BakenError, notFound } from '../../errors.js';
+import { errorResponses } from '../../http/error-schema.js';
+import type { AccessService } from './access-service.js';
+import { SITUATIONS } from './decide-access.js';
+import { remoteOpen } from './remote-open.js';
+
+const Id = Type.String({ minLength: 1, maxLength: 64 });
+const SituationSchema = Type.Union(SITUATIONS.map((s) => Type.Literal(s)));
+const Granted = Type.Object({
+  decision: Type.Literal('allow'),
+  releaseId: Type.String(),
+  mode: Type.Union([Type.Literal('online_pin'), Type.Literal('offline_window')]),
+  code: Type.String(),
+  validFrom: Type.Integer(),
+  validUntil: Type.Integer(),
+  delivery: Type.Union([Type.Literal('sent'), Type.Literal('offline')]),
+  situation: SituationSchema,
+  alarmId: Type.Union([Type.String(), Type.Null()]),
+  keysafeDeviceId: Type.String(),
+});
+
+/** Code release (issue 7 §2): a worker asks; monitoring staff read a code out or open remotely. */
+export async function requestRoutes(app: BakenApp, svc: AccessService): Promise<void> {
+  app.post(
+    '/api/v1/access/requests',
+    {
+      preHandler: requireRole('care_worker', 'monitor', 'admin'),
+      schema: {
+        tags: ['access'],
+        summary: 'Ask for access to a home: a one-time code for its key safe, or a refusal with the reason',
+        body: Type.Object(
+          { homeId: Id, situation: SituationSchema, alarmId: Type.Optional(Id) },
+          { additionalProperties: false },
+        ),
+        response: { 201: Granted, ...errorResponses(400, 401, 403, 404, 429, 503) },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await svc.request(req.principal!.user, req.body)),
+  );
+
+  app.get(
+    '/api/v1/access/releases/:id',
+    {
+      preHandler: requireRole('care_worker', 'monitor', 'admin'),
+      schema: { tags: ['access'], params: Type.Object({ id: Id }) },
+    },
+    async (req) => {
+      const r = svc.d.releases.get(req.params.id);
+      const user = req.principal!.user;
+      if (!r || (user.role === 'care_worker' && r.userId !== user.id)) throw notFound('Release');
+      const cmd = svc.d.db
+        .prepare(
+          'SELECT status, result_reason FROM keysafe_commands WHERE release_id = ? ORDER BY created_at DESC LIMIT 1',
+        )
+        .get(r.id) as { status: string; result_reason: string | null } | undefined;
+      // The offline code is recomputed for its owner only (after a failed push); PINs are never stored.
+      const code = r.userId === user.id ? svc.offlineCodeOf(r) : null;
+      return { ...r, delivery: cmd?.status ?? (r.mode === 'offline_window' ? 'offline' : 'unknown'), code };
+    },
+  );
+
+  app.post(
+    '/api/v1/access/phone-code',
+    {
+      preHandler: requireRole('monitor', 'admin'),
+      schema: {
+        tags: ['access'],
+        summary:
+          'Monitoring staff release a code for the responding worker, to read out by phone (alarm only)',
+        body: Type.Object({ homeId: Id, alarmId: Id, forUserId: Id }, { additionalProperties: false }),
+        response: { 201: Granted, ...errorResponses(400, 401, 403, 404, 429, 503) },
+      },
+    },
+    async (req, reply) => {
+      const worker = await svc.d.repos.users.get(req.body.forUserId);
+      if (!worker) throw notFound('User');
+      const g = await svc.request(
+        worker,
+        { homeId: req.body.homeId, situation: 'alarm', alarmId: req.body.alarmId },
+        req.principal!.user,
+      );
+      return reply.status(201).send(g);
+    },
+  );
+
+  app.post(
+    '/api/v1/access/remote-open',
+    {
+      preHandler: requireRole('monitor', 'admin'),
+      schema: {
+        tags: ['access'],
+        summary: 'Open the key safe remotely in an alarm (server-signed OPEN_NOW)',
+        body: Type.Object(
+          { homeId: Id, alarmId: Id, forUserId: Type.Optional(Id) },
+          { additionalProperties: false },
+        ),
+        response: {
+          202: Type.Object({ releaseId: Type.String(), commandId: Type.String() }),
+          ...errorResponses(400, 401, 403, 404, 503),
+        },
+      },
+    },
+    async (req, reply) => {
+      if (req.body.forUserId && !(await svc.d.repos.users.get(req.body.forUserId))) throw notFound('User');
+      return reply.status(202).send(await remoteOpen(svc, req.principal!.user, req.body));
+    },
+  );
+
+  app.get(
+    '/api/v1/access/commands/:id',
+    {
+      preHandler: requireRole('monitor', 'admin'),
+      schema: { tags: ['access'], params: Type.Object({ id: Id }) },
+    },
+    async (req) => {
+      const c = svc.d.link.get(req.params.id);
+      if (!c) throw new BakenError('BAKEN_ERR_NOT_FOUND', 404, 'Command was not found; check the id.');
+      return c;
+    },
+  );
+}

@@ -1,0 +1,106 @@
+import type { Db } from '../../store/database.js';
+
+/** The on-site target from alarm to the door opening (seed 000): 30 minutes. */
+export const ON_SITE_TARGET_MS = 30 * 60_000;
+
+export type Period = 'day' | 'week' | 'month';
+
+export interface ResponseRow {
+  teamId: string;
+  period: string;
+  alarms: number;
+  /** Median milliseconds per step; null when no alarm of the group reached that step. */
+  medianAlarmToReleaseMs: number | null;
+  medianReleaseToOpenMs: number | null;
+  medianAlarmToOpenMs: number | null;
+  /** Alarms whose door opened within the 30-minute target. */
+  withinTarget: number;
+  /** Alarms with no opening recorded (yet). */
+  notOpened: number;
+}
+
+const median = (xs: number[]): number | null => {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : Math.round((s[m - 1]! + s[m]!) / 2);
+};
+
+function periodKey(at: number, p: Period): string {
+  const d = new Date(at);
+  const iso = d.toISOString().slice(0, 10);
+  if (p === 'day') return iso;
+  if (p === 'month') return iso.slice(0, 7);
+  // ISO week: Thursday of this week decides the year.
+  const t = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+  const day = t.getUTCDay() || 7;
+  t.setUTCDate(t.getUTCDate() + 4 - day);
+  const jan1 = Date.UTC(t.getUTCFullYear(), 0, 1);
+  const week = Math.ceil(((t.getTime() - jan1) / 86_400_000 + 1) / 7);
+  return `${t.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+}
+
+/**
+ * Response time per team and period (issue 7 §5): for every alarm with a release, the first release
+ * and the first opening; steps alarm → release → door opening, against the 30-minute target.
+ */
+export function responseReport(
+  db: Db,
+  opts: { since: number; until: number; period: Period },
+): ResponseRow[] {
+  const rows = db
+    .prepare(
+      `SELECT alarm_id, COALESCE(team_id, '') AS team_id, MIN(alarm_raised_at) AS raised, MIN(issued_at) AS released,
+              MIN(opened_at) AS opened
+       FROM access_releases WHERE situation = 'alarm' AND alarm_id IS NOT NULL AND alarm_raised_at IS NOT NULL
+         AND alarm_raised_at >= ? AND alarm_raised_at < ?
+       GROUP BY alarm_id, team_id`,
+    )
+    .all(opts.since, opts.until) as Array<{
+    alarm_id: string;
+    team_id: string;
+    raised: number;
+    released: number;
+    opened: number | null;
+  }>;
+  const groups = new Map<string, typeof rows>();
+  for (const r of rows) {
+    const k = `${r.team_id}\u0000${periodKey(r.raised, opts.period)}`;
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  return [...groups.entries()]
+    .map(([k, rs]) => {
+      const [teamId, period] = k.split('\u0000') as [string, string];
+      const opened = rs.filter((r) => r.opened !== null);
+      return {
+        teamId,
+        period,
+        alarms: rs.length,
+        medianAlarmToReleaseMs: median(rs.map((r) => r.released - r.raised)),
+        medianReleaseToOpenMs: median(opened.map((r) => r.opened! - r.released)),
+        medianAlarmToOpenMs: median(opened.map((r) => r.opened! - r.raised)),
+        withinTarget: opened.filter((r) => r.opened! - r.raised <= ON_SITE_TARGET_MS).length,
+        notOpened: rs.length - opened.length,
+      };
+    })
+    .sort((a, b) => a.period.localeCompare(b.period) || a.teamId.localeCompare(b.teamId));
+}
+
+const CSV_COLUMNS: Array<keyof ResponseRow> = [
+  'teamId',
+  'period',
+  'alarms',
+  'medianAlarmToReleaseMs',
+  'medianReleaseToOpenMs',
+  'medianAlarmToOpenMs',
+  'withinTarget',
+  'notOpened',
+];
+
+export function responseCsv(rows: ResponseRow[]): string {
+  const cell = (v: unknown) => {
+    const s = v === null || v === undefined ? '' : String(v);
+    return /[",\n]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return `${[CSV_COLUMNS.join(','), ...rows.map((r) => CSV_COLUMNS.map((c) => cell(r[c])).join(','))].join('\n')}\n`;
+}

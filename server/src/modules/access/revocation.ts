@@ -1,0 +1,219 @@
+import { randomUUID } from 'node:crypto';
+import { KsBlockScope, KsCodeKind } from '@baken/protocols';
+import { notFound } from '../../errors.js';
+import type { Device } from '../../store/repositories/index.js';
+import { type AccessService, OFFLINE_KEY_SLOT } from './access-service.js';
+import type { Release } from './releases.js';
+
+export type BlockScope = 'keysafe' | 'person' | 'team';
+
+export interface AccessBlock {
+  id: string;
+  scope: BlockScope;
+  target: string;
+  reason: string;
+  createdBy: string;
+  createdAt: number;
+  liftedAt: number | null;
+  liftedBy: string | null;
+}
+
+/** Offline-code keys are valid on the device for this long; re-provisioned before they end. */
+const OFFLINE_KEY_VALIDITY_S = 5 * 365 * 86_400;
+
+/**
+ * Blocking and revocation (issue 7 §3). A block stops new releases at once (the matrix checks it)
+ * and makes outstanding codes stop working on the key safe: PINs by REVOKE of the holder's slots,
+ * offline codes by rotating the key safe's offline-code key (a new generation voids every outstanding
+ * window code of that safe; other holders simply ask again). Commands are queued and reach an offline
+ * key safe at the next contact; until then they are listed as not yet received.
+ */
+export class Revocation {
+  constructor(private readonly svc: AccessService) {}
+
+  /** Provision (or rotate) the offline-code key of a key safe: a queued SET_CODE kind 2. */
+  async provisionOfflineKey(device: Device, by: string, purpose = 'offline_key'): Promise<number> {
+    const { db, clock, audit, keys } = this.svc.d;
+    keys.ensure(device.id, device.serial, clock.now());
+    db.prepare('INSERT OR IGNORE INTO keysafe_state (device_id) VALUES (?)').run(device.id);
+    db.prepare(
+      'UPDATE keysafe_state SET offline_generation = offline_generation + 1 WHERE device_id = ?',
+    ).run(device.id);
+    const gen = (
+      db.prepare('SELECT offline_generation AS g FROM keysafe_state WHERE device_id = ?').get(device.id) as {
+        g: number;
+      }
+    ).g;
+    // Earlier undelivered rotations are superseded by this one.
+    db.prepare(
+      "UPDATE keysafe_commands SET status = 'dropped' WHERE device_id = ? AND purpose IN ('offline_key','rotate_offline_key') AND status = 'pending'",
+    ).run(device.id);
+    const nowS = this.svc.deviceNowS(device.id);
+    await this.svc.d.link.enqueue(
+      device,
+      {
+        kind: 'set_code',
+        slot: OFFLINE_KEY_SLOT,
+        holderId: 0,
+        validFrom: nowS - 3600,
+        validUntil: nowS + OFFLINE_KEY_VALIDITY_S,
+        codeKind: KsCodeKind.OfflineCodeKey,
+        oneTime: false,
+        offlineGeneration: gen,
+      },
+      purpose,
+      null,
+    );
+    audit.append({
+      at: clock.now(),
+      actor: by,
+      action: purpose === 'offline_key' ? 'keysafe.offline_key_provisioned' : 'keysafe.offline_key_rotated',
+      subject: `keysafe:${device.id}`,
+      details: { generation: gen },
+    });
+    return gen;
+  }
+
+  async block(scope: BlockScope, target: string, reason: string, by: string): Promise<AccessBlock> {
+    const { db, clock, audit } = this.svc.d;
+    const now = clock.now();
+    const id = randomUUID();
+    db.prepare(
+      'INSERT INTO access_blocks (id, scope, target, reason, created_by, created_at) VALUES (?,?,?,?,?,?)',
+    ).run(id, scope, target, reason, by, now);
+    audit.append({
+      at: now,
+      actor: `user:${by}`,
+      action: 'access.blocked',
+      subject: `${scope}:${target}`,
+      details: { blockId: id, reason },
+    });
+    if (scope === 'keysafe') {
+      const device = await this.svc.d.repos.devices.get(target);
+      if (!device) throw notFound('Key safe');
+      await this.svc.d.link.enqueue(
+        device,
+        { kind: 'block', scope: KsBlockScope.Safe, target: 0 },
+        'block',
+        null,
+      );
+      this.markRevoked(
+        this.svc.d.releases.outstanding({ deviceId: target }, now),
+        now,
+        `keysafe block ${id}`,
+      );
+    } else {
+      const filter = scope === 'person' ? { userId: target } : { teamId: target };
+      await this.revokeReleases(this.svc.d.releases.outstanding(filter, now), `${scope} block ${id}`);
+    }
+    return this.getBlock(id)!;
+  }
+
+  async lift(id: string, by: string): Promise<AccessBlock | null> {
+    const { db, clock, audit } = this.svc.d;
+    const b = this.getBlock(id);
+    if (!b || b.liftedAt !== null) return b;
+    const now = clock.now();
+    db.prepare('UPDATE access_blocks SET lifted_at = ?, lifted_by = ? WHERE id = ?').run(now, by, id);
+    audit.append({
+      at: now,
+      actor: `user:${by}`,
+      action: 'access.unblocked',
+      subject: `${b.scope}:${b.target}`,
+      details: { blockId: id },
+    });
+    if (b.scope === 'keysafe' && !this.svc.isBlocked('keysafe', b.target)) {
+      const device = await this.svc.d.repos.devices.get(b.target);
+      if (device)
+        await this.svc.d.link.enqueue(
+          device,
+          { kind: 'unblock', scope: KsBlockScope.Safe, target: 0 },
+          'unblock',
+          null,
+        );
+    }
+    return this.getBlock(id);
+  }
+
+  listBlocks(activeOnly: boolean): AccessBlock[] {
+    const rows = this.svc.d.db
+      .prepare(
+        `SELECT * FROM access_blocks ${activeOnly ? 'WHERE lifted_at IS NULL' : ''} ORDER BY created_at DESC`,
+      )
+      .all() as Array<Record<string, unknown>>;
+    return rows.map(toBlock);
+  }
+
+  getBlock(id: string): AccessBlock | null {
+    const r = this.svc.d.db.prepare('SELECT * FROM access_blocks WHERE id = ?').get(id) as
+      | Record<string, unknown>
+      | undefined;
+    return r ? toBlock(r) : null;
+  }
+
+  /**
+   * Makes outstanding releases stop working: REVOKE the holder's PIN slots on each key safe, rotate
+   * the offline-code key of each key safe where an offline code is outstanding.
+   */
+  async revokeReleases(list: Release[], why: string): Promise<void> {
+    const now = this.svc.d.clock.now();
+    const byDevice = new Map<string, Release[]>();
+    for (const r of list) byDevice.set(r.deviceId, [...(byDevice.get(r.deviceId) ?? []), r]);
+    for (const [deviceId, rs] of byDevice) {
+      const device = await this.svc.d.repos.devices.get(deviceId);
+      if (!device) continue;
+      for (const holderId of new Set(rs.filter((r) => r.mode === 'online_pin').map((r) => r.holderId))) {
+        await this.svc.d.link.enqueue(device, { kind: 'revoke', slot: 0xff, holderId }, 'revoke', null);
+      }
+      if (rs.some((r) => r.mode === 'offline_window'))
+        await this.provisionOfflineKey(device, 'system', 'rotate_offline_key');
+    }
+    this.markRevoked(list, now, why);
+  }
+
+  /**
+   * Temporary staff past their end date and disabled accounts lose their outstanding codes by
+   * themselves (run every minute on the injected clock).
+   */
+  async sweepExpired(): Promise<number> {
+    const now = this.svc.d.clock.now();
+    const users = await this.svc.d.repos.users.list();
+    const gone = users.filter((u) => u.disabled || (u.validUntil !== null && u.validUntil <= now));
+    let n = 0;
+    for (const u of gone) {
+      const out = this.svc.d.releases.outstanding({ userId: u.id }, now);
+      if (out.length === 0) continue;
+      await this.revokeReleases(out, u.disabled ? 'account disabled' : 'temporary access ended');
+      n += out.length;
+    }
+    return n;
+  }
+
+  private markRevoked(list: Release[], now: number, why: string): void {
+    if (list.length === 0) return;
+    this.svc.d.releases.markRevoked(
+      list.map((r) => r.id),
+      now,
+    );
+    for (const r of list) {
+      this.svc.d.audit.append({
+        at: now,
+        actor: 'system',
+        action: 'access.release_revoked',
+        subject: `home:${r.homeId}`,
+        details: { releaseId: r.id, userId: r.userId, why },
+      });
+    }
+  }
+}
+
+const toBlock = (r: Record<string, unknown>): AccessBlock => ({
+  id: r['id'] as string,
+  scope: r['scope'] as BlockScope,
+  target: r['target'] as string,
+  reason: r['reason'] as string,
+  createdBy: r['created_by'] as string,
+  createdAt: r['created_at'] as number,
+  liftedAt: (r['lifted_at'] as number | null) ?? null,
+  liftedBy: (r['lifted_by'] as string | null) ?? null,
+});
