@@ -9,7 +9,9 @@ export type GatewayErrorCode =
   | 'BAKEN_ERR_UPLINK_NOT_CONNECTED'
   | 'BAKEN_ERR_PROVISION'
   | 'BAKEN_ERR_USAGE'
-  | 'BAKEN_ERR_NOT_AVAILABLE';
+  | 'BAKEN_ERR_NOT_AVAILABLE'
+  | 'BAKEN_ERR_PAIRING'
+  | 'BAKEN_ERR_CHECK';
 
 /**
  * Base error of the gateway. `detail` is machine-readable (offending field, HTTP status) and never
