@@ -162,6 +162,20 @@ export async function startHome(config: HomeConfig, transports: HomeTransports, 
       if (ble.standin !== undefined) {
         ble.standin.addDevice(address, { name: `Baken Key Safe ${ks.serial}` });
         attachBluezGatt(safe, ble.standin, address);
+        // The stand-in has no connect callback: watch Device1.Connected so a new central gets HELLO.
+        const standin = ble.standin;
+        const device = safe;
+        let wasConnected = false;
+        const watch = clock.setInterval(
+          () => {
+            const connected = standin.isConnected(address);
+            if (connected && !wasConnected) device.bleConnected();
+            wasConnected = connected;
+          },
+          100,
+          { unref: true },
+        );
+        cleanups.push(() => clock.clearInterval(watch));
       } else if (ble.air !== undefined) {
         gatt = new KsMockPeripheral(address, safe);
         ble.air.addPeripheral(gatt);

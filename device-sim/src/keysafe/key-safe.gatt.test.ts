@@ -82,7 +82,10 @@ describe.skipIf(!needProgram('dbus-daemon'))('home on the BlueZ stand-in (node-b
       const link = new NodeBleGattLink({ session, clock, address: 'C0:FF:EE:00:10:01', discoveryPollMs: 10 });
       await link.connect();
       const h = host(clock);
+      // The home unit waits for the device's HELLO (sent on connection, retransmitted until ACKed).
+      const hello = new Promise((resolve) => h.onMessage((m) => m.kind === 'hello' && resolve(m)));
       await attachGattCentral(h, link);
+      await expect(hello).resolves.toMatchObject({ serial: 'KS-GATT-1' });
       const status = new Promise((resolve) => h.onMessage((m) => m.kind === 'status' && resolve(m)));
       h.send({ kind: 'status_poll' });
       await expect(status).resolves.toMatchObject({ kind: 'status', lastCounter: 0n });

@@ -16,17 +16,13 @@ import {
 import { SimError } from '../errors.js';
 import { applyCommand, commandSubject } from './apply-command.js';
 import { appendAudit, auditHeadSeq, readAudit } from './audit-log.js';
-import { checkCode } from './code-check.js';
 import { DeviceClock } from './device-clock.js';
 import { KEY_SAFE_CAPABILITIES, type KeySafeOptions, resolvedPolicy } from './key-safe-config.js';
+import { type CodeEntryResult, type KsEventBody, keypadEntry } from './keypad.js';
 import { type KsHandleResult, KsLinkEndpoint, type KsOutcome } from './ks-link-endpoint.js';
 import type { NvState } from './nv-state.js';
 
-type EventBody = KsEvent extends infer E
-  ? E extends KsEvent
-    ? Omit<E, 'eventSeq' | 'deviceTime'>
-    : never
-  : never;
+export type { CodeEntryResult } from './keypad.js';
 
 export interface KeySafeEvents {
   /** An event the firmware raised (also queued to the link and written to the audit). */
@@ -38,8 +34,6 @@ export interface KeySafeEvents {
   outcome: [outcome: KsOutcome];
   power: [on: boolean];
 }
-
-export type CodeEntryResult = 'accepted' | 'rejected' | 'locked_out' | 'powered_off';
 
 /**
  * The key-safe firmware model: one instance is reachable over KS-SERIAL on a serial link and over
@@ -170,28 +164,12 @@ export class KeySafe extends EventEmitter<KeySafeEvents> {
   enterCode(code: string): CodeEntryResult {
     const nv = this.#nv;
     if (nv === null) return 'powered_off';
-    const now = this.rtc.nowSeconds();
-    if (nv.lockout.until > now) return 'locked_out';
-    for (const [k, until] of Object.entries(nv.used)) if (until <= now) delete nv.used[k];
-    const v = checkCode(nv, this.serial, code, now);
-    if (v.ok) {
-      nv.lockout = { failed: 0, level: 0, until: 0 };
-      if (v.usedKey !== null) nv.used[v.usedKey] = v.usedUntil;
-      if (v.oneTime && v.usedKey === null) nv.slots = nv.slots.filter((s) => s.slot !== v.slot);
-      this.#raise({ kind: 'code_accepted', slot: v.slot, holderId: v.holderId });
-      this.#unlock(v.holderId, this.#o.unlockSeconds ?? 10);
-      return 'accepted';
-    }
-    nv.lockout.failed += 1;
-    this.#raise({ kind: 'code_rejected', failedAttempts: nv.lockout.failed });
-    if (nv.lockout.failed >= (this.#o.maxAttempts ?? 5)) {
-      const until = now + (this.#o.lockoutSeconds ?? 900) * 2 ** nv.lockout.level;
-      const failed = nv.lockout.failed;
-      nv.lockout = { failed: 0, level: nv.lockout.level + 1, until };
-      this.#raise({ kind: 'lockout_started', until, failedAttempts: failed });
-      this.#armLockoutEnd();
-    }
-    return 'rejected';
+    const policy = { maxAttempts: this.#o.maxAttempts ?? 5, lockoutSeconds: this.#o.lockoutSeconds ?? 900 };
+    const outcome = keypadEntry(nv, this.serial, code, this.rtc.nowSeconds(), policy);
+    for (const e of outcome.events) this.#raise(e);
+    if (outcome.unlockHolder !== null) this.#unlock(outcome.unlockHolder, this.#o.unlockSeconds ?? 10);
+    if (outcome.events.some((e) => e.kind === 'lockout_started')) this.#armLockoutEnd();
+    return outcome.result;
   }
 
   openDoor(): void {
@@ -357,7 +335,7 @@ export class KeySafe extends EventEmitter<KeySafeEvents> {
   }
 
   /** An event: audit record (shared SEQ), persisted, then queued reliably to the link — [KS-SERIAL §7]. */
-  #raise(body: EventBody): void {
+  #raise(body: KsEventBody): void {
     if (this.#nv === null) return;
     const deviceTime = this.rtc.nowSeconds();
     const type = KS_MESSAGE_TYPES[body.kind];
