@@ -120,6 +120,13 @@ describe.skipIf(!needProgram('chromium'))('dashboard in chromium', () => {
     await screenshot(page, 'home-desktop');
     await page.goto(`${s.url}/app/reports`);
     expect(await page.locator('h1').textContent()).toBe('Reports');
+    if (healthApi) {
+      // The CSV link downloads with the session cookie.
+      const href = await page.locator('a[download]').first().getAttribute('href');
+      const csv = await page.request.get(`${s.url}${href}`);
+      expect(csv.status()).toBe(200);
+      expect(csv.headers()['content-type']).toContain('text/csv');
+    }
     await screenshot(page, 'reports-desktop');
   });
 
