@@ -15,6 +15,7 @@ import {
   StateCountsSchema,
   WarningSchema,
 } from './schemas.js';
+import type { DeviceRow } from './state-store.js';
 import { deviceView, emptyCounts, gatewayView } from './views.js';
 
 /** Fleet-wide health for staff (admin, monitor, technician): summary, gateways, incidents, budgets, warnings. */
@@ -47,10 +48,13 @@ export async function fleetRoutes(app: BakenApp, health: HealthService): Promise
       const gateways = emptyCounts();
       const devices = emptyCounts();
       const attention = new Set<string>();
+      const byGateway = new Map<string, DeviceRow[]>();
+      for (const d of health.states.devices())
+        byGateway.set(d.gatewayId, [...(byGateway.get(d.gatewayId) ?? []), d]);
       for (const g of health.states.gateways()) {
         const gs = health.gatewayState(g, now);
         gateways[gs]++;
-        for (const d of health.states.devices(g.gatewayId)) {
+        for (const d of byGateway.get(g.gatewayId) ?? []) {
           const v = deviceView(health, g, d, now);
           devices[v.state]++;
           if (v.state === 'offline') attention.add(`${g.gatewayId}/${d.deviceId}`);

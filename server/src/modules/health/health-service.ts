@@ -67,8 +67,12 @@ export class HealthService {
   }
 
   onAvailability({ availability, gatewayId, at }: DomainEventMap['ingest.availability']): void {
-    // The server's receive time: the will carries `at: null` [MQTT-MAP §4.4].
-    this.states.recordAvailability(gatewayId, availability.state, at);
+    // `offline` takes the server's receive time: the will carries `at: null` [MQTT-MAP §4.4].
+    // `online` is seen at its connect time (never later than now), so a retained `online`
+    // re-delivered when the server subscribes again is not mistaken for a fresh sign of life.
+    const seenAt =
+      availability.state === 'online' && availability.at !== null ? Math.min(availability.at, at) : at;
+    this.states.recordAvailability(gatewayId, availability.state, seenAt);
     this.evaluateGateway(gatewayId, at);
   }
 
@@ -81,7 +85,15 @@ export class HealthService {
 
   /** The periodic pass: silence → incidents, budgets → alerts, platform liveness, quiet warnings. */
   sweep(now: number): void {
-    for (const g of this.states.gateways()) this.evaluateGateway(g.gatewayId, now, g);
+    // Two queries for the whole fleet rather than one per gateway (pages with thousands of homes).
+    const devices = new Map<string, DeviceRow[]>();
+    for (const d of this.states.devices()) {
+      const list = devices.get(d.gatewayId) ?? [];
+      list.push(d);
+      devices.set(d.gatewayId, list);
+    }
+    for (const g of this.states.gateways())
+      this.evaluateGateway(g.gatewayId, now, g, devices.get(g.gatewayId) ?? []);
     this.evaluateBudgets(now);
     this.rules.sweep(now);
     this.platform.alive(now);
@@ -116,13 +128,13 @@ export class HealthService {
     return budgetStatus(spans, now, this.policy.budget);
   }
 
-  evaluateGateway(gatewayId: string, now: number, row?: GatewayRow): void {
+  evaluateGateway(gatewayId: string, now: number, row?: GatewayRow, devices?: DeviceRow[]): void {
     const g = row ?? this.states.gateway(gatewayId);
     if (!g) return;
     const state = this.gatewayState(g, now);
     this.transition('gateway', gatewayId, g, state, g.lastSeenAt, now, g.availability === 'offline');
     if (state === 'offline') this.states.markOffline(gatewayId, now);
-    for (const d of this.states.devices(gatewayId)) {
+    for (const d of devices ?? this.states.devices(gatewayId)) {
       const ds = this.deviceState(g, d, now);
       // While the gateway is down its devices cannot be observed: the gateway incident covers them.
       if (ds === 'offline' && state !== 'online' && state !== 'stale') continue;

@@ -83,7 +83,12 @@ export class DomainEventBus {
   private readonly listeners = new Map<DomainEventName, Set<(body: never) => void>>();
   private readonly any = new Set<(e: DomainEvent) => void>();
 
-  constructor(private readonly onError: (err: unknown, type: DomainEventName) => void = () => {}) {}
+  constructor(private onError: (err: unknown, type: DomainEventName) => void = () => {}) {}
+
+  /** Where listener failures go (the ingest module points this at the app log). */
+  setErrorHandler(fn: (err: unknown, type: DomainEventName) => void): void {
+    this.onError = fn;
+  }
 
   on<K extends DomainEventName>(type: K, fn: Listener<K>): () => void {
     let set = this.listeners.get(type);

@@ -17,6 +17,9 @@ export async function ingestModule(app: BakenApp): Promise<void> {
   const ctx = app.baken;
   const bus = domainEvents(ctx);
   const log = app.log.child({ component: 'ingest' });
+  bus.setErrorHandler((err, type) => {
+    log.error({ err, type }, 'domain event listener failed');
+  });
   const ingestMetrics = createIngestMetrics(ctx.metrics);
   let ingest: MqttIngest | null = null;
   app.addHook('onReady', async () => {

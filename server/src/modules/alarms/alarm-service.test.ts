@@ -1,0 +1,120 @@
+import type { EventEnvelope } from '@baken/protocols';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../clock.js';
+import type { BakenError } from '../../errors.js';
+import { type Db, openDatabase } from '../../store/database.js';
+import { type DomainEvent, DomainEventBus } from '../ingest/domain-events.js';
+import { AlarmService } from './alarm-service.js';
+
+const MIN = 60_000;
+let db: Db;
+let clock: ManualClock;
+let bus: DomainEventBus;
+let svc: AlarmService;
+let seen: DomainEvent[];
+let n = 0;
+
+const ev = (deviceKind: EventEnvelope['deviceKind'], kind: string, over: Partial<EventEnvelope> = {}) =>
+  ({
+    v: 1,
+    id: `evt-${String(++n).padStart(8, '0')}`,
+    gatewayId: 'gw-0001',
+    deviceId: deviceKind === 'pendant' ? 'pendant-1' : 'KS-1',
+    deviceKind,
+    kind,
+    priority: 'normal',
+    deviceTime: null,
+    receivedAt: clock.now(),
+    data: {},
+    ...over,
+  }) as EventEnvelope;
+
+/** As ingest does: processors inside a transaction, their callbacks after the commit. */
+const feed = (e: EventEnvelope, homeId: string | null = 'home-1') => {
+  const after = db.transaction(() => svc.processor(e, { homeId, storedAt: clock.now() }))();
+  after?.();
+};
+
+beforeEach(() => {
+  db = openDatabase(':memory:');
+  db.prepare(
+    "INSERT INTO users (id, username, display_name, role, password_hash, created_at, updated_at) VALUES ('u1', 'mon', 'Mon', 'monitor', 'x', 0, 0)",
+  ).run();
+  clock = new ManualClock();
+  bus = new DomainEventBus();
+  seen = [];
+  bus.onAny((e) => seen.push(e));
+  svc = new AlarmService(db, clock, bus);
+});
+afterEach(() => db.close());
+
+describe('AlarmService', () => {
+  it('creates one alarm per pendant alarm/fall event id and ignores other kinds', () => {
+    const e = ev('pendant', 'alarm');
+    feed(e);
+    feed(e);
+    feed(ev('pendant', 'fall'));
+    feed(ev('pendant', 'test'));
+    feed(ev('keysafe', 'tamper'));
+    expect(
+      svc.store
+        .list({ limit: 10, offset: 0 })
+        .map((a) => a.kind)
+        .sort(),
+    ).toEqual(['alarm', 'fall']);
+    expect(seen.filter((s) => s.type === 'alarm.created')).toHaveLength(2);
+  });
+
+  it('records a pendant cancel on the open alarm without closing it', () => {
+    feed(ev('pendant', 'alarm'));
+    clock.advance(MIN);
+    const cancel = ev('pendant', 'cancel');
+    feed(cancel);
+    const [a] = svc.store.list({ limit: 1, offset: 0 });
+    expect(a).toMatchObject({ state: 'new', cancelledAt: clock.now(), cancelEventId: cancel.id });
+    expect(svc.store.transitions(a!.id).map((t) => t.action)).toEqual(['raise', 'cancel']);
+  });
+
+  it('a key-safe opening at the home counts as on site only while the alarm is assigned', () => {
+    feed(ev('pendant', 'alarm'));
+    const [a] = svc.store.list({ limit: 1, offset: 0 });
+    feed(ev('keysafe', 'door_opened'));
+    expect(svc.store.get(a!.id)?.state).toBe('new');
+    svc.act(a!.id, 'assign', 'u1', { teamId: 'team-1' });
+    feed(ev('keysafe', 'code_accepted', { data: { slot: 1, codeKind: 'one_time' } }), 'home-2');
+    expect(svc.store.get(a!.id)?.state).toBe('assigned');
+    clock.advance(31 * MIN);
+    feed(ev('keysafe', 'code_accepted', { data: { slot: 1, codeKind: 'one_time' } }));
+    expect(svc.store.get(a!.id)).toMatchObject({
+      state: 'on_site',
+      onSiteSource: 'keysafe',
+      onSiteAt: clock.now(),
+    });
+  });
+
+  it('enforces the state machine: 409 for a wrong step, 404 for unknown alarm or user, 400 for an empty assign', () => {
+    feed(ev('pendant', 'alarm'));
+    const [a] = svc.store.list({ limit: 1, offset: 0 });
+    const code = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return (e as BakenError).statusCode;
+      }
+      return 200;
+    };
+    expect(code(() => svc.act(a!.id, 'on-site', 'u1'))).toBe(409);
+    expect(code(() => svc.act('nope', 'ack', 'u1'))).toBe(404);
+    expect(code(() => svc.act(a!.id, 'assign', 'u1', {}))).toBe(400);
+    expect(code(() => svc.act(a!.id, 'assign', 'u1', { userId: 'ghost' }))).toBe(404);
+    // Assigning straight from `new` also acknowledges it.
+    clock.advance(MIN);
+    const assigned = svc.act(a!.id, 'assign', 'u1', { teamId: 'team-1' });
+    expect(assigned).toMatchObject({ state: 'assigned', acknowledgedAt: clock.now(), acknowledgedBy: 'u1' });
+    svc.act(a!.id, 'close', 'u1', { note: 'false alarm' });
+    expect(code(() => svc.act(a!.id, 'close', 'u1'))).toBe(409);
+    expect(
+      seen.filter((s) => s.type === 'alarm.updated').map((s) => (s.body as { action: string }).action),
+    ).toEqual(['assign', 'close']);
+  });
+});

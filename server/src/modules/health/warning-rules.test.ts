@@ -1,0 +1,118 @@
+import type { EventEnvelope, HeartbeatPayload } from '@baken/protocols';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Db, openDatabase } from '../../store/database.js';
+import { DomainEventBus } from '../ingest/domain-events.js';
+import { DEFAULT_HEALTH_POLICY } from './health-policy.js';
+import type { DeviceRow } from './state-store.js';
+import { WarningRules } from './warning-rules.js';
+import { WarningStore } from './warning-store.js';
+
+const p = DEFAULT_HEALTH_POLICY.warnings;
+let db: Db;
+let store: WarningStore;
+let rules: WarningRules;
+let events: string[];
+
+const hb = (over: Partial<HeartbeatPayload> = {}): HeartbeatPayload => ({
+  v: 1,
+  gatewayId: 'gw-0001',
+  sentAt: 0,
+  uptimeS: 1,
+  software: '0.1.0',
+  intervalS: 60,
+  outbox: { depth: 0, oldestAgeS: null },
+  scan: { running: true, restarts: 0 },
+  devices: [],
+  ...over,
+});
+const dev = (over: Partial<DeviceRow> = {}): DeviceRow => ({
+  gatewayId: 'gw-0001',
+  deviceId: 'pendant-1',
+  kind: 'pendant',
+  link: 'up',
+  lastSeenAt: 0,
+  rssi: null,
+  battery: null,
+  firmware: null,
+  linkChanges: [],
+  ...over,
+});
+const ev = (kind: string, data: object, deviceKind: EventEnvelope['deviceKind'] = 'keysafe') =>
+  ({
+    v: 1,
+    id: 'evt-00000001',
+    gatewayId: 'gw-0001',
+    deviceId: 'KS-1',
+    deviceKind,
+    kind,
+    priority: 'normal',
+    deviceTime: null,
+    receivedAt: 0,
+    data,
+  }) as EventEnvelope;
+const open = () =>
+  store
+    .list({ open: true, limit: 100 })
+    .map((w) => `${w.deviceId}:${w.kind}`)
+    .sort();
+
+beforeEach(() => {
+  db = openDatabase(':memory:');
+  store = new WarningStore(db);
+  const bus = new DomainEventBus();
+  events = [];
+  bus.on('warning.opened', (w) => events.push(`+${w.kind}`));
+  bus.on('warning.closed', (w) => events.push(`-${w.kind}`));
+  rules = new WarningRules(store, bus, p);
+});
+afterEach(() => db.close());
+
+describe('WarningRules', () => {
+  it('low battery opens at the threshold and closes only above the recovery level (hysteresis)', () => {
+    rules.onHeartbeat('gw-0001', hb(), [dev({ battery: p.lowBatteryPercent })], 1);
+    rules.onHeartbeat('gw-0001', hb(), [dev({ battery: 10 })], 2);
+    rules.onHeartbeat('gw-0001', hb(), [dev({ battery: p.batteryRecoveredPercent - 1 })], 3);
+    expect(open()).toEqual(['pendant-1:low_battery']);
+    rules.onHeartbeat('gw-0001', hb(), [dev({ battery: p.batteryRecoveredPercent })], 4);
+    expect(open()).toEqual([]);
+    expect(events).toEqual(['+low_battery', '-low_battery']);
+    const [w] = store.list({ limit: 1 });
+    expect(w).toMatchObject({ firstSeenAt: 1, lastSeenAt: 2, closedAt: 4, detail: { percent: 10 } });
+  });
+
+  it('link flapping: N link changes inside the window', () => {
+    const changes = Array.from({ length: p.flapChanges }, (_, i) => 1000 + i);
+    rules.onHeartbeat('gw-0001', hb(), [dev({ linkChanges: changes.slice(1) })], 2000);
+    expect(open()).toEqual([]);
+    rules.onHeartbeat('gw-0001', hb(), [dev({ linkChanges: changes })], 2000);
+    expect(open()).toEqual(['pendant-1:link_flapping']);
+    rules.onHeartbeat('gw-0001', hb(), [dev({ linkChanges: changes })], 1000 + p.flapWindowMs + 10);
+    expect(open()).toEqual([]);
+  });
+
+  it('mains, outbox backlog, clock drift and tamper from heartbeats and key-safe events', () => {
+    rules.onHeartbeat(
+      'gw-0001',
+      hb({ mains: 'off', outbox: { depth: 1, oldestAgeS: p.outboxOldestAgeS } }),
+      [],
+      1,
+    );
+    rules.onEvent(ev('clock_report', { deviceTime: 0, offsetMs: -(p.clockDriftMs + 1) }), 1);
+    rules.onEvent(ev('tamper', {}), 1);
+    rules.onEvent(ev('mains_lost', {}), 1);
+    expect(open()).toEqual([
+      'KS-1:clock_drift',
+      'KS-1:mains_lost',
+      'KS-1:tamper',
+      'gw-0001:mains_lost',
+      'gw-0001:outbox_backlog',
+    ]);
+    rules.onHeartbeat('gw-0001', hb({ mains: 'on' }), [], 2);
+    rules.onEvent(ev('clock_report', { deviceTime: 0, offsetMs: 10 }), 2);
+    rules.onEvent(ev('mains_restored', {}), 2);
+    rules.sweep(1 + p.quietCloseMs - 1);
+    expect(open()).toEqual(['KS-1:tamper']);
+    rules.sweep(2 + p.quietCloseMs);
+    expect(open()).toEqual([]);
+  });
+});
