@@ -72,8 +72,8 @@ ${scripts.map((s) => html`<script type="module" src="/assets/${s}"></script>`)}
   }
   ${
     user
-      ? html`<div class="live" id="live" role="status" aria-live="polite" data-state="connecting" data-stream="${opts.stream ? 'yes' : 'missing'}">
-    <span class="live-dot" aria-hidden="true"></span><span class="live-text">Connecting…</span>
+      ? html`<div class="live" id="live" data-state="connecting" data-stream="${opts.stream ? 'yes' : 'missing'}">
+    <span class="visually-hidden" id="live-announce" role="status" aria-live="polite"></span><span class="live-dot" aria-hidden="true"></span><span class="live-text">Connecting…</span>
     <span class="live-updated">Updated <time id="updated-at" datetime="${new Date(now).toISOString()}">${new Date(now).toISOString().slice(11, 19)} UTC</time></span>
   </div>
   <div class="who"><span class="muted">${user.displayName} (${user.role})</span>

@@ -63,6 +63,10 @@ function localiseTimes(root) {
  * every other state says how old the data is.
  */
 function setState(next) {
+  // Screen readers hear state changes only, not the ageing counter.
+  const announce = document.getElementById('live-announce');
+  if (announce && next !== state)
+    announce.textContent = next === 'live' ? 'Live updates on' : `Updates: ${next}`;
   state = next;
   if (!live) return;
   live.dataset.state = next;
