@@ -15,12 +15,13 @@ import {
 } from '@baken/protocols';
 import { SimError } from '../errors.js';
 import { applyCommand, commandSubject } from './apply-command.js';
-import { appendAudit, auditHeadSeq, readAudit } from './audit-log.js';
+import { appendAudit } from './audit-log.js';
 import { DeviceClock } from './device-clock.js';
 import { KEY_SAFE_CAPABILITIES, type KeySafeOptions, resolvedPolicy } from './key-safe-config.js';
 import { type CodeEntryResult, type KsEventBody, keypadEntry } from './keypad.js';
 import { type KsHandleResult, KsLinkEndpoint, type KsOutcome } from './ks-link-endpoint.js';
 import type { NvState } from './nv-state.js';
+import { plainResponse } from './plain-commands.js';
 
 export type { CodeEntryResult } from './keypad.js';
 
@@ -230,31 +231,16 @@ export class KeySafe extends EventEmitter<KeySafeEvents> {
     if (nv === null) return { nak: KsReason.Busy };
     if (KS_AUTH_COMMAND_TYPES.has(KS_MESSAGE_TYPES[msg.kind]))
       return this.#onAuthCommand(nv, msg as KsAuthCommand);
-    const now = this.rtc.nowSeconds();
-    switch (msg.kind) {
-      case 'read_audit':
-        this.#endpoint?.send({
-          kind: 'audit_records',
-          headSeq: auditHeadSeq(nv),
-          records: readAudit(nv, msg.fromSeq, Math.min(msg.maxRecords, 7)),
-        });
-        return { ack: true };
-      case 'self_test':
-        this.#endpoint?.send({ kind: 'self_test_result', faults: this.selfTestFaults });
-        return { ack: true };
-      case 'status_poll':
-        this.#endpoint?.send({
-          kind: 'status',
-          deviceTime: now,
-          flags: this.statusFlags(),
-          batteryPercent: this.battery,
-          lastCounter: BigInt(nv.lastCounter),
-          auditHeadSeq: auditHeadSeq(nv),
-        });
-        return { ack: true };
-      default:
-        return { nak: KsReason.UnknownType };
-    }
+    const reply = plainResponse(msg, {
+      nv,
+      deviceTime: this.rtc.nowSeconds(),
+      flags: this.statusFlags(),
+      batteryPercent: this.battery,
+      selfTestFaults: this.selfTestFaults,
+    });
+    if (reply === null) return { nak: KsReason.UnknownType };
+    this.#endpoint?.send(reply);
+    return { ack: true };
   }
 
   /** [KS-SERIAL §8.7]: verify, persist the counter BEFORE acting, ACK, act, COMMAND_RESULT. */
