@@ -1,12 +1,6 @@
 import { join } from 'node:path';
 import { createGateway, createLogger, type Gateway, parseConfig } from '@baken/gateway';
-import {
-  type Clock,
-  MockBleScanner,
-  NodeBleScanner,
-  openNodeBle,
-  SerialPortLink,
-} from '@baken/hardware';
+import { type Clock, MockBleScanner, NodeBleScanner, openNodeBle, SerialPortLink } from '@baken/hardware';
 import { findProgram } from '@baken/hardware/testing/external-program';
 import { type Home, startHome } from '../home.js';
 import type { DemoHomeState } from './seed-demo.js';
@@ -27,7 +21,10 @@ export function chooseTransports(wanted: 'mock' | 'real' | 'auto'): { mode: 'moc
     if (missing.length > 0) {
       throw new Error(`BAKEN_ERR_DEMO_TRANSPORT: --transports real needs ${missing.join(' and ')} installed`);
     }
-    return { mode: 'real', note: 'socat pty pair (key safe) + BlueZ stand-in on a private dbus-daemon (pendant)' };
+    return {
+      mode: 'real',
+      note: 'socat pty pair (key safe) + BlueZ stand-in on a private dbus-daemon (pendant)',
+    };
   }
   return missing.length > 0
     ? { mode: 'mock', note: `in-memory radio and cable (${missing.join(' and ')} not installed)` }
@@ -50,7 +47,9 @@ export async function startDemoHome(opts: {
   const { state, clock } = opts;
   const home = await startHome(
     {
-      pendants: [{ id: state.pendant.id, address: state.pendant.address, format: 'bthome', heartbeatMs: 60_000 }],
+      pendants: [
+        { id: state.pendant.id, address: state.pendant.address, format: 'bthome', heartbeatMs: 60_000 },
+      ],
       keySafe: {
         serial: state.keySafe.serial,
         key: state.keySafe.keyHex,

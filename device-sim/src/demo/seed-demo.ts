@@ -26,9 +26,16 @@ export async function seedDemo(server: RunningServer): Promise<DemoHomeState> {
   if (!admin) throw new Error('BAKEN_ERR_DEMO_SEED: no admin user to seed the demo with');
   const { token } = await app.baken.auth.createApiToken(admin.id, 'demo-setup', 600);
   const headers = { authorization: `Bearer ${token}` };
-  const call = async (method: 'POST' | 'GET', url: string, payload?: unknown): Promise<Record<string, unknown>> => {
-    const r = await app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) });
-    if (r.statusCode >= 300) throw new Error(`BAKEN_ERR_DEMO_SEED: ${method} ${url} → ${r.statusCode} ${r.body}`);
+  const call = async (
+    method: 'POST' | 'GET',
+    url: string,
+    payload?: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> => {
+    const r = await app.inject(
+      payload === undefined ? { method, url, headers } : { method, url, headers, payload },
+    );
+    if (r.statusCode >= 300)
+      throw new Error(`BAKEN_ERR_DEMO_SEED: ${method} ${url} → ${r.statusCode} ${r.body}`);
     return r.json();
   };
 
@@ -63,14 +70,20 @@ export async function seedDemo(server: RunningServer): Promise<DemoHomeState> {
     url: '/api/v1/provision',
     payload: { token: enrol['token'], hardwareId: 'demo-home-unit-1', software: '0.1.0' },
   });
-  if (prov.statusCode !== 200) throw new Error(`BAKEN_ERR_DEMO_SEED: provision → ${prov.statusCode} ${prov.body}`);
+  if (prov.statusCode !== 200)
+    throw new Error(`BAKEN_ERR_DEMO_SEED: provision → ${prov.statusCode} ${prov.body}`);
   const p = prov.json() as { gatewayId: string; mqtt: { username: string; password: string } };
   return {
     homeId,
     gatewayId: p.gatewayId,
     mqttUsername: p.mqtt.username,
     mqttPassword: p.mqtt.password,
-    pendant: { id: String(pendant['id'] ?? PENDANT_SERIAL), address: PENDANT_ADDRESS },
-    keySafe: { id: String(keySafe['id'] ?? KEYSAFE_SERIAL), serial: KEYSAFE_SERIAL, keyHex: randomBytes(32).toString('hex') },
+    // On MQTT a device is named by its registry serial (server access module contract).
+    pendant: { id: String(pendant['serial'] ?? PENDANT_SERIAL), address: PENDANT_ADDRESS },
+    keySafe: {
+      id: String(keySafe['serial'] ?? KEYSAFE_SERIAL),
+      serial: KEYSAFE_SERIAL,
+      keyHex: randomBytes(32).toString('hex'),
+    },
   };
 }

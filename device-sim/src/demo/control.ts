@@ -1,0 +1,57 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { Home } from '../home.js';
+
+/** Actions a second terminal may ask of the running demo (`npm run demo:press`, …). */
+export const DEMO_ACTIONS = ['press', 'cancel', 'fall', 'test', 'door'] as const;
+export type DemoAction = (typeof DEMO_ACTIONS)[number];
+
+export interface DemoControlInfo {
+  url: string;
+  /** A per-run secret, so only someone who can read the data folder drives the demo. */
+  token: string;
+}
+
+function perform(home: Home, action: DemoAction): string {
+  const pendant = [...home.pendants.values()][0];
+  switch (action) {
+    case 'press':
+      pendant?.press();
+      return 'pendant pressed: the alarm should appear in the dashboard inbox';
+    case 'cancel':
+      pendant?.cancel();
+      return 'pendant cancel sent';
+    case 'fall':
+      pendant?.fall();
+      return 'fall reported by the pendant';
+    case 'test':
+      pendant?.testPress();
+      return 'test press sent';
+    case 'door':
+      home.safe?.openDoor();
+      home.safe?.closeDoor();
+      return 'key-safe door opened and closed';
+  }
+}
+
+/** A loopback-only HTTP endpoint: `POST /<action>` with `authorization: Bearer <token>`. */
+export async function startDemoControl(home: Home): Promise<{ info: DemoControlInfo; server: Server }> {
+  const token = randomBytes(16).toString('hex');
+  const expected = Buffer.from(`Bearer ${token}`);
+  const server = createServer((req, res) => {
+    const given = Buffer.from(req.headers.authorization ?? '');
+    const authorised = given.length === expected.length && timingSafeEqual(given, expected);
+    const action = (req.url ?? '').replace(/^\//, '') as DemoAction;
+    if (!authorised) {
+      res.writeHead(401).end('BAKEN_ERR_DEMO_CONTROL: bad token\n');
+    } else if (req.method !== 'POST' || !DEMO_ACTIONS.includes(action)) {
+      res.writeHead(404).end(`BAKEN_ERR_DEMO_CONTROL: use POST /${DEMO_ACTIONS.join('|/')}\n`);
+    } else {
+      res.writeHead(200).end(`${perform(home, action)}\n`);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  return { info: { url: `http://127.0.0.1:${port}`, token }, server };
+}

@@ -1,0 +1,101 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { SystemClock } from '@baken/hardware';
+import { loadConfig, startServer } from '@baken/server';
+import { startDemoControl } from './control.js';
+import { startDemoHome } from './demo-home.js';
+import { DEMO_USAGE, DemoUsageError, parseDemoArgs } from './demo-options.js';
+import { type DemoHomeState, seedDemo } from './seed-demo.js';
+
+/**
+ * `npm start`: Baken's main job on embedded defaults — the server with its embedded MQTT broker and
+ * a SQLite file in the data folder, plus one simulated home behind the real gateway code. Prints the
+ * dashboard URL and, on the first start, the admin login (shown once, never logged).
+ */
+async function main(): Promise<void> {
+  let opts: ReturnType<typeof parseDemoArgs>;
+  try {
+    opts = parseDemoArgs(process.argv.slice(2), process.env);
+  } catch (err) {
+    if (err instanceof DemoUsageError) {
+      process.stderr.write(`${err.code}: ${err.message}\n\n${DEMO_USAGE}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  if (opts.help) {
+    process.stdout.write(DEMO_USAGE);
+    return;
+  }
+  const dataDir = resolve(opts.dataDir);
+  const demoDir = join(dataDir, 'demo');
+  mkdirSync(demoDir, { recursive: true, mode: 0o700 });
+  const logLevel = process.env['BAKEN_LOG_LEVEL'] ?? 'warn';
+  const clock = new SystemClock();
+  const config = loadConfig({
+    env: process.env,
+    overrides: { dataDir, logLevel, http: { port: opts.httpPort }, mqtt: { port: opts.mqttPort } },
+  });
+  // The server keeps its own clock type (it may not import hardware); both read the system time.
+  const server = await startServer({ config });
+
+  const stateFile = join(demoDir, 'home.json');
+  let state: DemoHomeState;
+  if (existsSync(stateFile)) {
+    state = JSON.parse(readFileSync(stateFile, 'utf8')) as DemoHomeState;
+  } else {
+    state = await seedDemo(server);
+    writeFileSync(stateFile, JSON.stringify(state, null, 2), { mode: 0o600 });
+  }
+  const home = await startDemoHome({
+    state,
+    mqttUrl: server.mqttUrl,
+    dataDir: join(demoDir, 'gateway'),
+    clock,
+    transports: opts.transports,
+    logLevel,
+  });
+  const control = await startDemoControl(home.home);
+  const controlFile = join(demoDir, 'control.json');
+  writeFileSync(controlFile, JSON.stringify(control.info), { mode: 0o600 });
+  chmodSync(controlFile, 0o600);
+
+  const lines = [
+    '',
+    'Baken demo is running.',
+    `  Dashboard:   ${server.url}/`,
+    server.firstAdmin
+      ? `  Admin login: ${server.firstAdmin.username} / ${server.firstAdmin.password}   (shown once; note it now)`
+      : `  Admin login: the password shown at the first start (delete ${dataDir} to start afresh)`,
+    `  MQTT broker: ${server.mqttUrl}`,
+    `  Data folder: ${dataDir}`,
+    `  Simulated home: gateway ${state.gatewayId}, pendant ${state.pendant.address}, key safe ${state.keySafe.serial}`,
+    `  Transports:  ${home.transports.note}`,
+    '',
+    '  Press the pendant from another terminal:  npm run demo:press',
+    '  API documentation:                        ' + `${server.url}/docs`,
+    '  Stop with Ctrl-C.',
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping the demo…\n`);
+    control.server.close();
+    rmSync(controlFile, { force: true });
+    await home.stop().catch(() => undefined);
+    await server.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  const e = err as { code?: string; message?: string };
+  process.stderr.write(`${e.code ?? 'BAKEN_ERR_DEMO'}: ${e.message ?? String(err)}\n`);
+  process.exit(1);
+});
