@@ -1,0 +1,100 @@
+import type { BleAdvert, BleScanner, Clock } from '@baken/hardware';
+import { BAKEN_EVENT_CODES } from '@baken/protocols';
+import type { Logger } from 'pino';
+import { BAKEN_SERVICE_KEY, PendantBridge, type UnpairedSighting } from '../bridges/pendant-bridge.js';
+import type { DeviceConfig, GatewayConfig } from '../config/schema.js';
+import { DeviceRegistry } from '../devices/device-registry.js';
+import { GatewayBus } from '../event-bus.js';
+
+export interface PairPendantOptions {
+  config: GatewayConfig;
+  scanner: BleScanner;
+  clock: Clock;
+  logger: Logger;
+  /** How long to listen for a press. Default 60 s. */
+  windowMs?: number;
+}
+
+export interface PairedPendant {
+  device: DeviceConfig;
+  format: 'baken' | 'bthome';
+  rssi: number | null;
+}
+
+/** Baken event codes that mean a button was pressed (not a battery report) [PENDANT SPEC §3.2]. */
+const PRESS_CODES = new Set([
+  BAKEN_EVENT_CODES.alarm,
+  BAKEN_EVENT_CODES.cancel,
+  BAKEN_EVENT_CODES.fall,
+  BAKEN_EVENT_CODES.test,
+]);
+
+const PRESS_KINDS = new Set(['alarm', 'cancel', 'fall', 'test']);
+
+/**
+ * `pair pendant` (issue 5 §4): listens for `windowMs`; the first UNPAIRED pendant whose button is
+ * pressed (a BTHome button event, or a Baken press advert) is the one. Resolves with its config
+ * entry (id `pendant-<address hex>`), or null when nobody pressed in time. Adverts of paired
+ * pendants and non-pendant BLE traffic are ignored. A Baken pendant still needs its key from the
+ * server (enrolment) before its presses are accepted.
+ */
+export async function pairPendant(opts: PairPendantOptions): Promise<PairedPendant | null> {
+  const bus = new GatewayBus();
+  const bridge = new PendantBridge(
+    {
+      gatewayId: 'pairing',
+      config: opts.config,
+      bus,
+      devices: new DeviceRegistry(),
+      clock: opts.clock,
+      logger: opts.logger,
+      openScanner: () => opts.scanner,
+    },
+    { noAdvertRestartMs: 24 * 3_600_000 },
+  );
+  const windowMs = opts.windowMs ?? 60_000;
+  return new Promise<PairedPendant | null>((resolve, reject) => {
+    let settled = false;
+    const finish = (result: PairedPendant | null): void => {
+      if (settled) return;
+      settled = true;
+      off();
+      opts.clock.clearTimeout(timer);
+      opts.scanner.off('advert', onRaw);
+      void opts.scanner.stop().finally(() => resolve(result));
+    };
+    const off = bridge.onUnpaired((s: UnpairedSighting) => {
+      if (s.format === 'bthome' && s.kinds.some((k) => PRESS_KINDS.has(k))) finish(entry(s));
+    });
+    // the bridge opens the scanner only once it has a pendant: pairing feeds it directly. Baken
+    // adverts are opaque without the key; their event code byte is enough to see a press
+    const onRaw = (a: BleAdvert): void => {
+      if (settled) return;
+      bridge.handleAdvert(a);
+      const data = a.serviceData.get(BAKEN_SERVICE_KEY);
+      if (settled || data === undefined || data.length < 8 || bridge.registry.byAddress(a.address)) return;
+      if (PRESS_CODES.has(data[7] as number))
+        finish(entry({ address: a.address.toUpperCase(), format: 'baken', kinds: [], rssi: a.rssi }));
+    };
+    const timer = opts.clock.setTimeout(() => finish(null), windowMs);
+    opts.scanner.on('advert', onRaw);
+    opts.scanner.start().catch((err: unknown) => {
+      settled = true;
+      off();
+      opts.clock.clearTimeout(timer);
+      reject(err);
+    });
+  });
+}
+
+function entry(s: UnpairedSighting): PairedPendant {
+  return {
+    device: {
+      id: `pendant-${s.address.replaceAll(':', '').toLowerCase()}`,
+      kind: 'pendant',
+      address: s.address,
+    },
+    format: s.format,
+    rssi: s.rssi,
+  };
+}
