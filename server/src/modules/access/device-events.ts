@@ -183,7 +183,12 @@ export class DeviceEvents {
         subject,
         details: { fault: res.fault, seq: bad.seq, expectedSeq: res.expectedSeq },
       });
-      if (res.fault !== 'reordered') anchor = { seq: bad.seq, mac: bad.mac };
+      if (res.fault !== 'reordered') {
+        // Re-anchor on the record after the fault so later records still verify; its own content
+        // cannot be verified, but it is still checked for openings (it can only add alerts).
+        anchor = { seq: bad.seq, mac: bad.mac };
+        this.checkRecord(device, bad, at);
+      }
       rest = rest.slice(res.index + 1);
     }
     db.prepare('UPDATE keysafe_state SET audit_anchor_seq = ?, audit_anchor_mac = ? WHERE device_id = ?').run(
