@@ -5,6 +5,7 @@ import { ManualClock } from '../../clock.js';
 import { createLogger } from '../../logger.js';
 import { type RunningServer, startServer } from '../../server.js';
 import { testConfig } from '../../testing/test-app.js';
+import { domainEvents } from '../ingest/domain-events.js';
 
 // Issue 6 §8 over real MQTT (embedded aedes) with a ManualClock: the sweep and all "time" move
 // only when the test advances the clock; no test sleeps on wall time.
@@ -333,6 +334,42 @@ describe('ingest and the alarm inbox over real MQTT', () => {
       expect(alarms).toHaveLength(1);
       expect(await metric('baken_events_ingested_total')).toMatch(/outcome="duplicate"/);
     } finally {
+      await gw.client.endAsync(true);
+    }
+  });
+
+  it('stores check reports, relays command results on the bus and measures ingest latency', async () => {
+    const { gatewayId, password } = await enrol();
+    const gw = await connect(gatewayId, password);
+    const results: string[] = [];
+    const off = domainEvents(s.app.baken).on('command.result', (r) => results.push(r.result.transaction));
+    try {
+      const report = {
+        v: 1 as const,
+        id: `chk-${gatewayId}`,
+        at: clock.now(),
+        technician: 'j.de.vries',
+        steps: [{ name: 'trial_alarm_acknowledged', passed: true, detail: 'ack after 412 ms' }],
+        passed: true,
+      };
+      await gw.client.publishAsync(topicFor('check', gatewayId), encodeMqttPayload('check', report), {
+        qos: 1,
+      });
+      await gw.client.publishAsync(
+        topicFor('cmd/res', gatewayId),
+        encodeMqttPayload('cmd/res', { v: 1, transaction: 'tx-1', status: 'ok', at: clock.now() }),
+        { qos: 1 },
+      );
+      await expect.poll(() => results).toEqual(['tx-1']);
+      const row = s.db
+        .prepare('SELECT gateway_id AS g, passed FROM check_reports WHERE id = ?')
+        .get(report.id);
+      expect(row).toEqual({ g: gatewayId, passed: 1 });
+      expect(await metric('baken_ingest_latency_seconds')).toMatch(
+        /baken_ingest_latency_seconds_count\{priority="alarm"\} [1-9]/,
+      );
+    } finally {
+      off();
       await gw.client.endAsync(true);
     }
   });
