@@ -25,7 +25,7 @@ describe('key safe over KS-SERIAL (mock cable, mock clock)', () => {
     expect(rig.host.received[0]).toMatchObject({ kind: 'hello', serial: RIG_SERIAL, protocolMajor: 1 });
     rig.host.send({ kind: 'status_poll' });
     await rig.settle();
-    expect(rig.host.received.at(-1)).toMatchObject({ kind: 'status', lastCounter: 0n, auditHeadSeq: 1 });
+    expect(rig.host.received.at(-1)).toMatchObject({ kind: 'status', lastCounter: 0n, auditHeadSeq: 2 });
   });
 
   it('executes an authenticated open once and refuses the recorded frame when replayed', async () => {
@@ -121,11 +121,13 @@ describe('bounded audit buffer', () => {
     const rig = await createKsRig({ auditCapacity: 5 });
     for (let i = 0; i < 6; i++) rig.safe.enterCode('00000000');
     const records = auditRecords(rig.safe.nv);
-    expect(records.map((r) => r.seq)).toEqual([3, 4, 5, 6, 7]);
+    // POWER_ON 1, CLOCK_REPORT 2, five CODE_REJECTED 3..7, LOCKOUT_STARTED 8 (the 6th entry is
+    // ignored while locked out); the ring keeps the newest 5.
+    expect(records.map((r) => r.seq)).toEqual([4, 5, 6, 7, 8]);
     expect(ksVerifyAuditChain(records, RIG_KEY)).toMatchObject({ ok: false, fault: 'gap', index: 0 });
     const all = auditRecords(rig.safe.nv);
     const anchorFree = ksVerifyAuditChain(all.slice(1), RIG_KEY, {
-      seq: 3,
+      seq: 4,
       mac: all[0]?.mac ?? new Uint8Array(16),
     });
     expect(anchorFree.ok).toBe(true);

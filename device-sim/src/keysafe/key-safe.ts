@@ -51,6 +51,7 @@ export class KeySafe extends EventEmitter<KeySafeEvents> {
   #writer: (bytes: Uint8Array) => void | Promise<void> = () => undefined;
   #unlockTimer: TimerHandle | undefined;
   #lockoutTimer: TimerHandle | undefined;
+  #clockReportTimer: TimerHandle | undefined;
   #unlockedFor: number | null = null;
   /** Physical state, kept across power loss. */
   readonly physical = { doorOpen: false, keysPresent: new Set<number>([1]), tamper: false };
@@ -120,6 +121,14 @@ export class KeySafe extends EventEmitter<KeySafeEvents> {
     this.#save();
     this.#sendHello();
     this.#armLockoutEnd();
+    // [KS-SERIAL §7] CLOCK_REPORT at boot and at least hourly, so the server can measure drift.
+    const report = (): void => {
+      const nv = this.#nv;
+      if (nv !== null)
+        this.#raise({ kind: 'clock_report', clockValid: nv.clockValid, lastSyncAt: nv.lastSyncAt });
+    };
+    report();
+    this.#clockReportTimer = this.#o.clock.setInterval(report, 3_600_000, { unref: true });
     this.emit('power', true);
   }
 
@@ -151,12 +160,15 @@ export class KeySafe extends EventEmitter<KeySafeEvents> {
     this.#endpoint = null;
     this.#o.clock.clearTimeout(this.#unlockTimer);
     this.#o.clock.clearTimeout(this.#lockoutTimer);
+    this.#o.clock.clearInterval(this.#clockReportTimer);
     this.#unlockedFor = null;
     this.#nv = null;
     if (opts.rtcLost === true) {
       const nv = this.#o.nv.load();
       nv.clockValid = false;
       this.#o.nv.save(nv);
+      // The RTC restarts from zero: no code window matches until an authenticated TIME_SYNC.
+      this.rtc.set(0);
     }
     this.emit('power', false);
   }

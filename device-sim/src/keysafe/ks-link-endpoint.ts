@@ -54,15 +54,13 @@ export class KsLinkEndpoint {
   #timer: TimerHandle | undefined;
   #tagSeq = 0;
   #stopped = false;
-  /** While true, every incoming byte is ignored (a device that stopped answering). */
-  deaf = false;
 
   constructor(opts: KsLinkEndpointOptions) {
     this.#opts = opts;
     this.#sender = ksSenderInit(opts.sender ?? KS_SERIAL_SENDER_CONFIG, 0);
     this.#deframer = new KsDeframer({
       onBadCrc: (seq) => {
-        if (opts.nakBadCrc !== false && !this.deaf)
+        if (opts.nakBadCrc !== false)
           this.#writeFrame({ type: KsType.Nak, seq, payload: Uint8Array.of(KsReason.BadCrc) });
       },
     });
@@ -87,7 +85,7 @@ export class KsLinkEndpoint {
 
   /** Bytes from the transport, in any chunking. */
   receive(bytes: Uint8Array): void {
-    if (this.#stopped || this.deaf) return;
+    if (this.#stopped) return;
     for (const frame of this.#deframer.push(bytes)) this.#onFrame(frame);
   }
 
