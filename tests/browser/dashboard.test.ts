@@ -118,6 +118,14 @@ describe.skipIf(!needProgram('chromium'))('dashboard in chromium', () => {
     if (healthApi) await page.locator('#h-gw + p .state-online').waitFor({ timeout: 10_000 });
     else expect(await page.locator('#h-gw + p').textContent()).toContain('Not available');
     await screenshot(page, 'home-desktop');
+    if (healthApi) {
+      // The device the gateway reports links to its device page.
+      await page.locator('#h-dev ~ .table-wrap a', { hasText: 'pendant-browser' }).click();
+      await page.waitForURL(/\/app\/devices\//);
+      expect(await page.locator('h1').textContent()).toContain('pendant-browser');
+      await page.locator('.facts .state-online').waitFor();
+      await screenshot(page, 'device-desktop');
+    }
     await page.goto(`${s.url}/app/reports`);
     expect(await page.locator('h1').textContent()).toBe('Reports');
     if (healthApi) {

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { allowedActions } from './alarm-states.js';
+import { alarmCard } from './pages/alarms.js';
+
+const T = 1_767_225_600_000;
+const labels = new Map([['h1', { address: '<i>Laan</i> 1', region: undefined }]]);
+const alarm = (over: Record<string, unknown>) => ({
+  id: 'a1',
+  homeId: 'h1',
+  deviceId: 'pendant-7f3a',
+  kind: 'alarm',
+  state: 'new',
+  raisedAt: T,
+  acknowledgedAt: null,
+  onSiteAt: null,
+  closedAt: null,
+  ...over,
+});
+const buttons = (markup: string) => [...markup.matchAll(/data-action="([a-z-]+)"/g)].map((m) => m[1]);
+
+describe('alarm card', () => {
+  it('offers only the next steps of new → acknowledged → assigned → on site → closed', () => {
+    expect(allowedActions('new', undefined)).toEqual(['ack']);
+    expect(allowedActions('acknowledged', undefined)).toEqual(['assign', 'close']);
+    expect(allowedActions('assigned', undefined)).toEqual(['on-site', 'close']);
+    expect(allowedActions('on_site', undefined)).toEqual(['close']);
+    expect(allowedActions('closed', undefined)).toEqual([]);
+    expect(allowedActions(undefined, undefined)).toEqual([]);
+    // When the API lists the allowed actions, those win.
+    expect(allowedActions('new', ['ack', 'close'])).toEqual(['ack', 'close']);
+  });
+
+  it('shows elapsed time against the 30-minute target, and says when it is over', () => {
+    const fresh = alarmCard(alarm({}), T + 12 * 60_000, labels, 'monitor').value;
+    expect(fresh).toContain('Waiting for acknowledgement: 12 min of 30 min target');
+    expect(fresh).toContain(`data-elapsed-since="${T}"`);
+    const late = alarmCard(alarm({}), T + 41 * 60_000, labels, 'monitor').value;
+    expect(late).toContain('41 min — OVER the 30 min target');
+    expect(late).toContain('target-over');
+    const acked = alarmCard(
+      alarm({ state: 'acknowledged', acknowledgedAt: T + 90_000 }),
+      T + 5 * 60_000,
+      labels,
+      'monitor',
+    );
+    expect(acked.value).toContain('Acknowledged after 1 min');
+    expect(acked.value).toContain('Waiting for on-site: 5 min of 30 min target');
+  });
+
+  it('escapes the address and gives care workers only on-site and close', () => {
+    const html = alarmCard(alarm({ state: 'assigned' }), T, labels, 'care_worker').value;
+    expect(html).toContain('&lt;i&gt;Laan&lt;/i&gt; 1');
+    expect(html).not.toContain('<i>');
+    expect(buttons(html)).toEqual(['on-site', 'close']);
+    expect(buttons(alarmCard(alarm({}), T, labels, 'care_worker').value)).toEqual([]);
+    expect(buttons(alarmCard(alarm({}), T, labels, 'monitor').value)).toEqual(['ack']);
+  });
+
+  it('shows closed alarms without buttons or a running timer', () => {
+    const html = alarmCard(
+      alarm({
+        state: 'closed',
+        acknowledgedAt: T + 60_000,
+        onSiteAt: T + 20 * 60_000,
+        closedAt: T + 30 * 60_000,
+      }),
+      T + 60 * 60_000,
+      labels,
+      'admin',
+    ).value;
+    expect(buttons(html)).toEqual([]);
+    expect(html).not.toContain('data-elapsed-since');
+    expect(html).toContain('on site after 20 min');
+  });
+});
