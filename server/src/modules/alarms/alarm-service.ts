@@ -23,6 +23,7 @@ const body = (a: AlarmRow): AlarmEventBody => ({
   deviceId: a.deviceId,
   kind: a.kind,
   state: a.state,
+  assignedUserId: a.assignedUserId,
   at: a.closedAt ?? a.onSiteAt ?? a.assignedAt ?? a.acknowledgedAt ?? a.createdAt,
 });
 

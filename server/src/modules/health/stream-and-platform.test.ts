@@ -42,8 +42,10 @@ describe('GET /api/v1/stream (server-sent events)', () => {
       await readUntil(reader, /: connected/);
       return { reader, ac, seen: { text: '' } };
     };
+    const carer = await t.userWithToken('care_worker');
     const m = await open(monitor);
     const te = await open(tech);
+    const cw = await open(carer.auth);
     const bus = domainEvents(t.app.baken);
     const alarm = {
       alarmId: 'a1',
@@ -52,20 +54,34 @@ describe('GET /api/v1/stream (server-sent events)', () => {
       deviceId: 'p',
       kind: 'alarm' as const,
       state: 'new',
+      assignedUserId: null,
       at: 1,
     };
     bus.emit('alarm.created', alarm);
+    const upd = (alarmId: string, assignedUserId: string) =>
+      bus.emit('alarm.updated', {
+        ...alarm,
+        alarmId,
+        assignedUserId,
+        state: 'assigned',
+        action: 'assign',
+        byUserId: null,
+      });
+    upd('theirs', 'someone-else');
+    upd('mine', carer.id);
     bus.emit('warning.opened', { warningId: 7, gatewayId: 'gw-x', deviceId: 'p', kind: 'tamper', at: 2 });
     await readUntil(m.reader, /event: warning\.opened/, m.seen);
     expect(m.seen.text).toContain(`event: alarm.created\ndata: ${JSON.stringify(alarm)}\n\n`);
     await readUntil(te.reader, /event: warning\.opened/, te.seen);
-    expect(te.seen.text).not.toContain('alarm.created');
+    expect(te.seen.text).not.toContain('alarm.');
+    await readUntil(cw.reader, /event: warning\.opened/, cw.seen);
+    expect(cw.seen.text).toContain('"alarmId":"mine"');
+    expect(cw.seen.text).not.toMatch(/alarm\.created|"alarmId":"theirs"/);
 
     t.clock.advance(STREAM_KEEPALIVE_MS);
     await readUntil(m.reader, /: keep-alive/, m.seen);
     const timers = t.clock.pending;
-    m.ac.abort();
-    te.ac.abort();
+    for (const c of [m, te, cw]) c.ac.abort();
     // The stream's keep-alive timers are released when the clients go away.
     await expect.poll(() => t.clock.pending).toBeLessThan(timers);
   });

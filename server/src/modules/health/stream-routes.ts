@@ -7,11 +7,11 @@ import { type DomainEvent, domainEvents } from '../ingest/domain-events.js';
 export const STREAM_KEEPALIVE_MS = 15_000;
 
 const INTERNAL = /^(ingest\.|command\.)/;
-const ALARM_ROLES = new Set(['admin', 'monitor', 'care_worker']);
 
 /**
  * `GET /api/v1/stream`: the domain bus as server-sent events for the live dashboard. Internal
- * `ingest.*` traffic is never streamed; alarm events only to roles that handle alarms. A `:`
+ * `ingest.*` traffic is never streamed; alarm events go to admin and monitor, and to a care worker
+ * only for alarms assigned to them. A `:`
  * comment every 15 s on the injected clock keeps the connection open.
  */
 export async function streamRoutes(app: BakenApp): Promise<void> {
@@ -24,7 +24,7 @@ export async function streamRoutes(app: BakenApp): Promise<void> {
       schema: { tags: ['health'], response: errorResponses(401, 403) },
     },
     async (req, reply) => {
-      const role = req.principal!.user.role;
+      const { role, id: userId } = req.principal!.user;
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
@@ -36,7 +36,10 @@ export async function streamRoutes(app: BakenApp): Promise<void> {
       res.write(': connected\n\n');
       const send = (e: DomainEvent) => {
         if (INTERNAL.test(e.type)) return;
-        if (e.type.startsWith('alarm.') && !ALARM_ROLES.has(role)) return;
+        if (e.type === 'alarm.created' || e.type === 'alarm.updated') {
+          const mine = role === 'care_worker' && e.body.assignedUserId === userId;
+          if (role !== 'admin' && role !== 'monitor' && !mine) return;
+        }
         res.write(`event: ${e.type}\ndata: ${JSON.stringify(e.body)}\n\n`);
       };
       const off = bus.onAny(send);

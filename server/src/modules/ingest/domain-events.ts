@@ -18,6 +18,8 @@ export interface AlarmEventBody {
   deviceId: string;
   kind: 'alarm' | 'fall';
   state: string;
+  /** The care worker it is assigned to, if any (the stream shows a care worker only their own). */
+  assignedUserId: string | null;
   at: number;
 }
 export interface IncidentEventBody {
