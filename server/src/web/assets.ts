@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,8 +14,14 @@ export interface Asset {
   type: string;
 }
 
-/** Default folder: `server/src/web/assets/` next to this file. */
-export const ASSET_DIR = fileURLToPath(new URL('./assets/', import.meta.url));
+/**
+ * Default folder: `assets/` next to this file; from a `tsc -b` build (`server/dist/web/`, which
+ * copies no static files) the source folder `server/src/web/assets/`.
+ */
+export const ASSET_DIR =
+  [new URL('./assets/', import.meta.url), new URL('../../src/web/assets/', import.meta.url)]
+    .map((u) => fileURLToPath(u))
+    .find((dir) => existsSync(dir)) ?? fileURLToPath(new URL('./assets/', import.meta.url));
 
 /**
  * Loads the dashboard's static files once into memory. Requests are answered by exact name from
