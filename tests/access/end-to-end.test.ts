@@ -1,0 +1,247 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KeySafe } from '@baken/device-sim/keysafe/key-safe';
+import { MemoryNvStore } from '@baken/device-sim/keysafe/nv-store';
+import { attachSerial } from '@baken/device-sim/keysafe/transports';
+import { createGateway, type Gateway, parseConfig } from '@baken/gateway';
+import { until } from '@baken/gateway/testing/test-broker';
+import { MockClock, MockSerialWire, SystemClock } from '@baken/hardware';
+import { type RunningServer, startServer } from '@baken/server';
+import { createLogger } from '@baken/server/logger';
+import { accessOf } from '@baken/server/modules/access/index';
+import { testConfig } from '@baken/server/testing/test-app';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const SERIAL = 'KS-E2E-ACCESS-1';
+const KEY = new Uint8Array(32).map((_, i) => (i * 11 + 5) & 0xff);
+const allWeek = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, fromMinute: 0, toMinute: 1440 }));
+const wait = (cond: () => boolean, what: string) => until(cond, what, AbortSignal.timeout(15_000));
+const waitAsync = async (cond: () => Promise<boolean>, what: string) => {
+  const signal = AbortSignal.timeout(15_000);
+  while (!(await cond())) {
+    if (signal.aborted) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+};
+
+/**
+ * Issue 7 §6, the real path: server (embedded aedes) → MQTT → the real gateway with its key-safe
+ * bridge → a mock serial cable → the device-sim key safe, and back (cmd/res, events, acks). The key
+ * safe runs on its own mock clock (its RTC), so the offline window can be stepped past.
+ */
+describe('access end to end: server → MQTT → gateway → serial → simulated key safe', () => {
+  let s: RunningServer;
+  let gw: Gateway | undefined;
+  let dir: string;
+  const hw = new MockClock({ epochMs: Date.now() });
+  let safe: KeySafe;
+  let admin: { authorization: string };
+  let worker: { id: string; auth: { authorization: string } };
+  let homeId: string;
+  let clientId: string;
+  let deviceId: string;
+  let gatewayId: string;
+
+  const api = async (
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT',
+    url: string,
+    payload?: unknown,
+    auth = admin,
+  ) => {
+    const r = await s.app.inject({
+      method,
+      url,
+      headers: auth,
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    });
+    return { status: r.statusCode, body: r.json() };
+  };
+  const keysafe = async () => (await api('GET', '/api/v1/access/keysafes')).body[0];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'baken-access-e2e-'));
+    s = await startServer({ config: testConfig(), logger: createLogger('silent') });
+    const ctx = s.app.baken;
+    const mkUser = async (role: 'admin' | 'care_worker' | 'client', extra: { clientId?: string } = {}) => {
+      const u = await ctx.repos.users.create(
+        {
+          username: `${role}-${Math.random().toString(36).slice(2, 8)}`,
+          displayName: `${role} person`,
+          role,
+          passwordHash: 'x',
+          clientId: extra.clientId ?? null,
+        },
+        Date.now(),
+      );
+      const { token } = await ctx.auth.createApiToken(u.id, 'e2e', null);
+      return { id: u.id, auth: { authorization: `Bearer ${token}` } };
+    };
+    admin = (await mkUser('admin')).auth;
+    const c = await api('POST', '/api/v1/clients', { name: 'Mrs. Bakker' });
+    clientId = c.body.id;
+    homeId = (await api('POST', '/api/v1/homes', { clientId, address: 'Kerkstraat 3' })).body.id;
+    const tok = await api('POST', `/api/v1/homes/${homeId}/enrolment-tokens`);
+    const prov = await s.app.inject({
+      method: 'POST',
+      url: '/api/v1/provision',
+      payload: { token: tok.body.token, hardwareId: 'GW-E2E-ACCESS', software: '0.1.0' },
+    });
+    const creds = prov.json();
+    gatewayId = creds.gatewayId;
+    const dev = await api('POST', '/api/v1/devices', {
+      serial: SERIAL,
+      type: 'keysafe',
+      status: 'installed',
+      homeId,
+    });
+    expect(dev.status).toBe(201);
+    deviceId = dev.body.id;
+    ctx.db.prepare('UPDATE devices SET gateway_id = ? WHERE id = ?').run(creds.gatewayId, deviceId);
+    // factory provisioning: the key safe's K is imported on the server, never returned by any API
+    accessOf(ctx).service.d.keys.importKey(deviceId, SERIAL, KEY, Date.now());
+
+    const fn = await api('POST', '/api/v1/access/functions', {
+      name: 'alarm responder',
+      windows: { alarm: allWeek, planned_care: allWeek },
+    });
+    const team = await api('POST', '/api/v1/access/teams', { name: 'Team Oost', id: 'team-oost' });
+    worker = await mkUser('care_worker');
+    await api('PATCH', `/api/v1/access/teams/${team.body.id}`, {
+      clientIds: [clientId],
+      memberIds: [worker.id],
+    });
+    await api('PUT', `/api/v1/access/employees/${worker.id}/functions`, { functionIds: [fn.body.id] });
+    await api('POST', `/api/v1/access/employees/${worker.id}/declarations`, {
+      signedAt: Date.now() - 1000,
+      documentRef: 'VOG+decl-2026.pdf',
+    });
+
+    const wire = new MockSerialWire({ pathA: '/dev/mock-ks', pathB: '/dev/mock-gw' });
+    await wire.a.open();
+    safe = new KeySafe({ serial: SERIAL, key: KEY, clock: hw, nv: new MemoryNvStore() });
+    attachSerial(safe, wire.a);
+    gw = createGateway({
+      config: parseConfig({
+        dataDir: dir,
+        mqtt: { primaryUrl: s.mqttUrl },
+        devices: [{ id: SERIAL, kind: 'keysafe', serialPath: '/dev/mock-gw' }],
+      }),
+      credentials: {
+        gatewayId: creds.gatewayId,
+        server: s.url,
+        mqtt: { username: creds.gatewayId, password: creds.mqtt.password },
+        provisionedAt: 0,
+      },
+      clock: new SystemClock(),
+      logger: pino({ level: 'silent' }),
+      softwareVersion: '0.1.0-e2e',
+      transports: {
+        openBleScanner: () => {
+          throw new Error('no BLE in this test');
+        },
+        openSerial: () => wire.b,
+      },
+    });
+    await gw.start();
+    safe.powerOn();
+    await waitAsync(async () => (await keysafe())?.online === true, 'home unit online at the server');
+    await wait(() => gw?.devices.get(SERIAL)?.link === 'up', 'key safe link up');
+    const p = await api('POST', `/api/v1/access/keysafes/${deviceId}/provision`);
+    expect(p.status).toBe(202);
+    await waitAsync(async () => (await keysafe())?.offlineKeyDelivered === true, 'offline key delivered');
+  });
+
+  afterAll(async () => {
+    await gw?.stop();
+    safe?.powerOff();
+    await s?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('an alarm, a release pushed to the key safe, the door opens with the code, the client view shows who and when', async () => {
+    const alarmId = 'alarm-e2e-1';
+    const now = Date.now();
+    s.app.baken.db
+      .prepare(
+        `INSERT INTO alarms (id, event_id, gateway_id, home_id, device_id, kind, state, raised_at, created_at, assigned_team_id, assigned_at)
+         VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+      )
+      .run(
+        alarmId,
+        'ev-e2e-1',
+        gatewayId,
+        homeId,
+        'pendant-x',
+        'alarm',
+        'assigned',
+        now,
+        now,
+        'team-oost',
+        now,
+      );
+    const rel = await api(
+      'POST',
+      '/api/v1/access/requests',
+      { homeId, situation: 'alarm', alarmId },
+      worker.auth,
+    );
+    expect(rel.status).toBe(201);
+    expect(rel.body).toMatchObject({ mode: 'online_pin', delivery: 'sent' });
+    await waitAsync(
+      async () =>
+        (await api('GET', `/api/v1/access/releases/${rel.body.releaseId}`, undefined, worker.auth)).body
+          .delivery === 'ok',
+      'SET_CODE executed by the key safe',
+    );
+    expect(safe.enterCode(rel.body.code)).toBe('accepted');
+    safe.openDoor();
+    const client = (
+      await s.app.baken.repos.users.create(
+        { username: 'client-e2e', displayName: 'Mrs. Bakker', role: 'client', passwordHash: 'x', clientId },
+        Date.now(),
+      )
+    ).id;
+    const { token } = await s.app.baken.auth.createApiToken(client, 'e2e', null);
+    const clientAuth = { authorization: `Bearer ${token}` };
+    await waitAsync(
+      async () =>
+        (await api('GET', `/api/v1/homes/${homeId}/access-log`, undefined, clientAuth)).body.entries?.[0]
+          ?.enteredAt != null,
+      'opening reported back through the gateway',
+    );
+    const log = await api('GET', `/api/v1/homes/${homeId}/access-log`, undefined, clientAuth);
+    expect(log.body.entries[0]).toMatchObject({
+      who: 'care_worker person',
+      situation: 'alarm',
+      how: 'one-time code',
+    });
+    safe.closeDoor();
+  });
+
+  it('home unit offline: the offline code opens inside its window, a second use is refused, and not after it', async () => {
+    await gw?.stop();
+    gw = undefined;
+    await waitAsync(async () => (await keysafe())?.online === false, 'home unit offline at the server');
+    hw.advance(Math.max(0, Date.now() - hw.now()));
+    const a = await api(
+      'POST',
+      '/api/v1/access/requests',
+      { homeId, situation: 'planned_care' },
+      worker.auth,
+    );
+    expect(a.status).toBe(201);
+    expect(a.body).toMatchObject({ mode: 'offline_window', delivery: 'offline' });
+    const b = await api(
+      'POST',
+      '/api/v1/access/requests',
+      { homeId, situation: 'planned_care' },
+      worker.auth,
+    );
+    expect(safe.enterCode(a.body.code)).toBe('accepted');
+    expect(safe.enterCode(a.body.code)).toBe('rejected');
+    hw.advance(b.body.validUntil - hw.now() + 1000);
+    expect(safe.enterCode(b.body.code)).toBe('rejected');
+  });
+});
