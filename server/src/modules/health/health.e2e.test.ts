@@ -7,6 +7,9 @@ import { type RunningServer, startServer } from '../../server.js';
 import { testConfig } from '../../testing/test-app.js';
 import { domainEvents } from '../ingest/domain-events.js';
 
+/** MQTT and HTTP round trips are real: allow for a loaded CI machine. */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 10_000, interval: 20 });
+
 // Issue 6 §8 over real MQTT (embedded aedes) with a ManualClock: the sweep and all "time" move
 // only when the test advances the clock; no test sleeps on wall time.
 
@@ -160,7 +163,7 @@ describe('health over real MQTT', () => {
     const gw = await connect(gatewayId, password);
     try {
       await heartbeat(gw, 15);
-      await expect.poll(() => gatewayState(gatewayId)).toBe('online');
+      await poll(() => gatewayState(gatewayId)).toBe('online');
       const lastSeen = clock.now();
       // Low battery reported in the heartbeat → an open warning on the pendant.
       const w = (await api('GET', '/api/v1/warnings?open=true')).body.items;
@@ -186,7 +189,7 @@ describe('health over real MQTT', () => {
 
       advance(2 * MIN);
       await heartbeat(gw);
-      await expect.poll(async () => (await incidentsOf(homeId))[0]?.endedAt).not.toBeNull();
+      await poll(async () => (await incidentsOf(homeId))[0]?.endedAt).not.toBeNull();
       const closed = (await incidentsOf(homeId))[0];
       expect(closed?.downtimeMs).toBe(5 * MIN);
       expect(closed?.endedAt).toBe(lastSeen + 5 * MIN);
@@ -201,11 +204,11 @@ describe('health over real MQTT', () => {
     const { homeId, gatewayId, password } = await enrol();
     const gw = await connect(gatewayId, password);
     await heartbeat(gw);
-    await expect.poll(() => gatewayState(gatewayId)).toBe('online');
+    await poll(() => gatewayState(gatewayId)).toBe('online');
     const lastSeen = clock.now();
     clock.advance(10_000);
     gw.client.stream.destroy();
-    await expect.poll(() => incidentsOf(homeId)).toHaveLength(1);
+    await poll(() => incidentsOf(homeId)).toHaveLength(1);
     const [inc] = await incidentsOf(homeId);
     expect(inc).toMatchObject({ cause: 'offline', startedAt: lastSeen, endedAt: null });
     expect(await gatewayState(gatewayId)).toBe('offline');
@@ -214,7 +217,7 @@ describe('health over real MQTT', () => {
     clock.advance(50_000);
     const again = await connect(gatewayId, password);
     try {
-      await expect.poll(async () => (await incidentsOf(homeId))[0]?.downtimeMs).toBe(60_000);
+      await poll(async () => (await incidentsOf(homeId))[0]?.downtimeMs).toBe(60_000);
     } finally {
       await again.client.endAsync(true);
     }
@@ -225,7 +228,7 @@ describe('health over real MQTT', () => {
     const gw = await connect(gatewayId, password);
     try {
       await heartbeat(gw);
-      await expect.poll(() => gatewayState(gatewayId)).toBe('online');
+      await poll(() => gatewayState(gatewayId)).toBe('online');
       const alertsOf = async () =>
         (await api('GET', '/api/v1/budgets')).body.alerts
           .filter((a: Row) => a.scope === homeId)
@@ -261,7 +264,7 @@ describe('ingest and the alarm inbox over real MQTT', () => {
       const alarm = event(gw, 'pendant', 'alarm', { format: 'baken', rssi: -70, counter: 1 });
       const raisedAt = alarm.receivedAt;
       await publishEvent(gw, alarm);
-      await expect.poll(() => gw.acks.flat()).toContain(alarm.id);
+      await poll(() => gw.acks.flat()).toContain(alarm.id);
       const inbox = (await api('GET', '/api/v1/alarms?open=true')).body.items;
       const a: Row = inbox.find((x: Row) => x.eventId === alarm.id) ?? {};
       expect(a).toMatchObject({ state: 'new', homeId, kind: 'alarm', raisedAt });
@@ -288,7 +291,7 @@ describe('ingest and the alarm inbox over real MQTT', () => {
 
       clock.advance(20 * MIN);
       await publishEvent(gw, event(gw, 'keysafe', 'door_opened', { cause: 'code', slot: 3 }));
-      await expect.poll(async () => (await api('GET', `/api/v1/alarms/${a.id}`)).body.state).toBe('on_site');
+      await poll(async () => (await api('GET', `/api/v1/alarms/${a.id}`)).body.state).toBe('on_site');
       const onSite = (await api('GET', `/api/v1/alarms/${a.id}`)).body;
       expect(onSite).toMatchObject({
         onSiteSource: 'keysafe',
@@ -325,9 +328,9 @@ describe('ingest and the alarm inbox over real MQTT', () => {
     try {
       const e = event(gw, 'pendant', 'fall', {});
       await publishEvent(gw, e);
-      await expect.poll(() => gw.acks.flat().filter((id) => id === e.id).length).toBe(1);
+      await poll(() => gw.acks.flat().filter((id) => id === e.id).length).toBe(1);
       await publishEvent(gw, e);
-      await expect.poll(() => gw.acks.flat().filter((id) => id === e.id).length).toBe(2);
+      await poll(() => gw.acks.flat().filter((id) => id === e.id).length).toBe(2);
       const n = s.db.prepare('SELECT COUNT(*) AS n FROM events WHERE id = ?').get(e.id) as { n: number };
       expect(n.n).toBe(1);
       const alarms = (await api('GET', '/api/v1/alarms')).body.items.filter((a: Row) => a.eventId === e.id);
@@ -360,7 +363,7 @@ describe('ingest and the alarm inbox over real MQTT', () => {
         encodeMqttPayload('cmd/res', { v: 1, transaction: 'tx-1', status: 'ok', at: clock.now() }),
         { qos: 1 },
       );
-      await expect.poll(() => results).toEqual(['tx-1']);
+      await poll(() => results).toEqual(['tx-1']);
       const row = s.db
         .prepare('SELECT gateway_id AS g, passed FROM check_reports WHERE id = ?')
         .get(report.id);
@@ -384,9 +387,7 @@ describe('ingest and the alarm inbox over real MQTT', () => {
       await publishEvent(gw, '{not json');
       await publishEvent(gw, JSON.stringify(bad));
       await publishEvent(gw, JSON.stringify(foreign));
-      await expect
-        .poll(() => metric('baken_mqtt_rejected_total'))
-        .toMatch(/reason="payload_gateway_mismatch"\} 1/);
+      await poll(() => metric('baken_mqtt_rejected_total')).toMatch(/reason="payload_gateway_mismatch"\} 1/);
       const m = await metric('baken_mqtt_rejected_total');
       expect(m).toMatch(/reason="payload_json"\} 1/);
       expect(m).toMatch(/reason="payload_schema"\} 1/);

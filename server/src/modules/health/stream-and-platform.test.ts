@@ -6,6 +6,9 @@ import { IncidentStore } from './incident-store.js';
 import { PlatformUptime } from './platform-uptime.js';
 import { STREAM_KEEPALIVE_MS } from './stream-routes.js';
 
+/** MQTT and HTTP round trips are real: allow for a loaded CI machine. */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 10_000, interval: 20 });
+
 describe('GET /api/v1/stream (server-sent events)', () => {
   let t: TestApp;
   let base: string;
@@ -83,7 +86,7 @@ describe('GET /api/v1/stream (server-sent events)', () => {
     const timers = t.clock.pending;
     for (const c of [m, te, cw]) c.ac.abort();
     // The stream's keep-alive timers are released when the clients go away.
-    await expect.poll(() => t.clock.pending).toBeLessThan(timers);
+    await poll(() => t.clock.pending).toBeLessThan(timers);
   });
 });
 
