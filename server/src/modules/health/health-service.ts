@@ -10,6 +10,8 @@ import { type DeviceRow, type GatewayRow, StateStore } from './state-store.js';
 import { WarningRules } from './warning-rules.js';
 import { WarningStore } from './warning-store.js';
 
+const HISTORY_PRUNE_EVERY_MS = 3600_000;
+
 /** `device_state` subjects are named `{gatewayId}/{deviceId}` in incidents. */
 export const deviceSubject = (gatewayId: string, deviceId: string): string => `${gatewayId}/${deviceId}`;
 
@@ -26,6 +28,7 @@ export class HealthService {
   readonly platform: PlatformUptime;
   private readonly rules: WarningRules;
   private readonly lastState = new Map<string, LinkState>();
+  private prunedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     db: Db,
@@ -97,6 +100,10 @@ export class HealthService {
     this.evaluateBudgets(now);
     this.rules.sweep(now);
     this.platform.alive(now);
+    if (now - this.prunedAt >= HISTORY_PRUNE_EVERY_MS) {
+      this.prunedAt = now;
+      this.states.pruneBuckets(now - this.policy.budget.yearMs - HISTORY_PRUNE_EVERY_MS);
+    }
   }
 
   gatewayState(g: GatewayRow, now: number): LinkState {

@@ -178,6 +178,11 @@ export class StateStore {
       .all(gatewayId, from) as Array<{ bucketStart: number; heartbeats: number; offline: number }>;
   }
 
+  /** Drops history buckets older than `before` (the graphs keep a rolling year). */
+  pruneBuckets(before: number): number {
+    return this.db.prepare('DELETE FROM gateway_buckets WHERE bucket_start < ?').run(before).changes;
+  }
+
   /** Marks an offline bucket for a gateway seen offline by the sweep. */
   markOffline(gatewayId: string, at: number): void {
     this.bump(gatewayId, at, 'offline');
