@@ -4,7 +4,12 @@
 import { existsSync } from 'node:fs';
 
 const built = new URL('../dist/cli/entry.js', import.meta.url);
-if (existsSync(built)) {
+// The build's cross-package imports resolve to dist/ only under the `baken-dist` export condition
+// (`node --conditions=baken-dist …`, as the systemd unit runs it); without it the sources run.
+const distCondition = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) =>
+  a.includes('baken-dist'),
+);
+if (distCondition && existsSync(built)) {
   await import(built.href);
 } else {
   const { register } = await import('tsx/esm/api');
