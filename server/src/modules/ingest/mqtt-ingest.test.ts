@@ -1,0 +1,103 @@
+import { type EventEnvelope, topicFor } from '@baken/protocols';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ServerMqttClient } from '../../broker/server-client.js';
+import { ManualClock } from '../../clock.js';
+import { createLogger } from '../../logger.js';
+import { createMetrics, type Metrics } from '../../metrics.js';
+import { type Db, openDatabase } from '../../store/database.js';
+import { DomainEventBus } from './domain-events.js';
+import type { EventProcessor } from './event-processors.js';
+import { EventStore } from './event-store.js';
+import { createIngestMetrics } from './ingest-metrics.js';
+import { MqttIngest } from './mqtt-ingest.js';
+
+// The MQTT client is the library boundary: a stand-in records publishes; the store is real SQLite.
+
+let db: Db;
+let metrics: Metrics;
+let published: Array<{ topic: string; ids: string[] }>;
+let turns: Array<() => void>;
+let processors: EventProcessor[];
+let ingest: MqttIngest;
+const clock = new ManualClock();
+
+const GW = 'gw-0001';
+const ev = (id: string, gatewayId = GW): EventEnvelope =>
+  ({
+    v: 1,
+    id,
+    gatewayId,
+    deviceId: 'pendant-1',
+    deviceKind: 'pendant',
+    kind: 'test',
+    priority: 'normal',
+    deviceTime: null,
+    receivedAt: clock.now(),
+    data: {},
+  }) as EventEnvelope;
+const send = (e: EventEnvelope) =>
+  ingest.handle(topicFor('events', e.gatewayId), Buffer.from(JSON.stringify(e)));
+const rejected = async () =>
+  (await metrics.registry.getSingleMetricAsString('baken_mqtt_rejected_total')) ?? '';
+
+beforeEach(() => {
+  db = openDatabase(':memory:');
+  db.prepare("INSERT INTO gateways (id, mqtt_password_hash, created_at) VALUES (?, 'x', 0)").run(GW);
+  db.prepare(
+    "INSERT INTO gateways (id, mqtt_password_hash, created_at, revoked_at) VALUES ('gw-revoked', 'x', 0, 1)",
+  ).run();
+  metrics = createMetrics();
+  published = [];
+  turns = [];
+  processors = [];
+  const mqtt = {
+    publish: async (topic: string, payload: string) => {
+      published.push({ topic, ids: (JSON.parse(payload) as { ids: string[] }).ids });
+    },
+  } as unknown as ServerMqttClient;
+  ingest = new MqttIngest({
+    mqtt,
+    clock,
+    store: new EventStore(db),
+    bus: new DomainEventBus(),
+    processors,
+    metrics,
+    ingestMetrics: createIngestMetrics(metrics),
+    log: createLogger('silent'),
+    defer: (fn) => turns.push(fn),
+  });
+});
+afterEach(() => db.close());
+
+describe('MqttIngest', () => {
+  it('stores a burst of one turn in one transaction and acks it with one message', () => {
+    send(ev('evt-00000001'));
+    send(ev('evt-00000002'));
+    send(ev('evt-00000001'));
+    expect(published).toEqual([]);
+    expect(turns).toHaveLength(1);
+    turns.shift()!();
+    expect(published).toEqual([{ topic: topicFor('ack', GW), ids: ['evt-00000001', 'evt-00000002'] }]);
+    expect((db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n).toBe(2);
+  });
+
+  it('does not ack when the transaction fails, so the gateway sends again', async () => {
+    processors.push(() => {
+      throw new Error('disk full');
+    });
+    send(ev('evt-00000003'));
+    turns.shift()!();
+    expect(published).toEqual([]);
+    expect(db.prepare('SELECT 1 FROM events').get()).toBeUndefined();
+    expect(await rejected()).toMatch(/reason="store_error"\} 1/);
+  });
+
+  it('refuses unknown and revoked gateways and ignores a cleared retained availability', async () => {
+    send(ev('evt-00000004', 'gw-stranger'));
+    send(ev('evt-00000005', 'gw-revoked'));
+    ingest.handle(topicFor('availability', GW), Buffer.alloc(0));
+    expect(turns).toEqual([]);
+    expect(await rejected()).toMatch(/reason="unknown_gateway"\} 2/);
+    expect(await rejected()).not.toMatch(/payload_empty/);
+  });
+});
