@@ -74,12 +74,14 @@ describe('baken-gateway CLI', () => {
     expect((await run(['--help'])).out).toMatch(/Commands:/);
   });
 
-  it('says pair and check are not available yet, with a non-zero exit', async () => {
-    for (const cmd of ['pair', 'check']) {
-      const r = await run([cmd, 'pendant']);
-      expect(r.code).toBe(EXIT.unavailable);
-      expect(r.err).toMatch(/not available yet/);
-    }
+  it('validates pair and check arguments as usage errors', async () => {
+    expect((await run(['pair', 'phone'])).code).toBe(EXIT.usage);
+    const path = writeConfig();
+    const r = await run(['pair', 'keysafe', '--config', path, '--serial', 'KS-1']);
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.err).toMatch(/--port PATH or --ble ADDR/);
+    expect((await run(['check', '--window', '0'])).code).toBe(EXIT.usage);
+    expect((await run(['check', '--config', path])).code).toBe(EXIT.config);
   });
 
   it('rejects unknown commands and options as usage errors', async () => {

@@ -40,8 +40,9 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
       case 'status':
         return statusCommand(rest, io);
       case 'pair':
+        return await pairCli(rest, io);
       case 'check':
-        return notYet(command, rest, io);
+        return await checkCli(rest, io);
       default:
         io.err(`baken-gateway: unknown command '${command}'\n\n${MAIN_HELP}`);
         return EXIT.usage;
@@ -128,11 +129,65 @@ function statusCommand(args: readonly string[], io: CliIo): number {
   return status.provisioned ? EXIT.ok : EXIT.config;
 }
 
-function notYet(command: 'pair' | 'check', args: readonly string[], io: CliIo): number {
-  const text = command === 'pair' ? PAIR_HELP : CHECK_HELP;
-  if (args.includes('--help') || args.includes('-h')) return help(text, io);
-  io.err(`baken-gateway ${command}: not available yet (it comes with the pendant and key-safe bridges)\n`);
-  return EXIT.unavailable;
+async function pairCli(args: readonly string[], io: CliIo): Promise<number> {
+  const [what, ...more] = args;
+  if (what === undefined || what === '-h' || what === '--help') return help(PAIR_HELP, io);
+  if (what !== 'pendant' && what !== 'keysafe') {
+    io.err(`baken-gateway pair: pendant or keysafe, not '${what}'\n\n${PAIR_HELP}`);
+    return EXIT.usage;
+  }
+  const v = parse(more, {
+    ...configOption,
+    window: { type: 'string' },
+    serial: { type: 'string' },
+    port: { type: 'string' },
+    ble: { type: 'string' },
+  });
+  if (v['help']) return help(PAIR_HELP, io);
+  const { pairCommand } = await import('../pairing/pair-command.js');
+  const optional = (k: string): Record<string, string> =>
+    typeof v[k] === 'string' ? { [k]: v[k] as string } : {};
+  const paired = await pairCommand(
+    {
+      what,
+      configPath: (v['config'] as string | undefined) ?? DEFAULT_CONFIG_PATH,
+      windowS: seconds(v['window'], 60),
+      ...optional('serial'),
+      ...optional('port'),
+      ...optional('ble'),
+    },
+    io,
+  );
+  return paired ? EXIT.ok : EXIT.failure;
+}
+
+async function checkCli(args: readonly string[], io: CliIo): Promise<number> {
+  const v = parse(args, {
+    ...configOption,
+    technician: { type: 'string' },
+    window: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (v['help']) return help(CHECK_HELP, io);
+  const { checkCommand } = await import('../check/check-command.js');
+  const passed = await checkCommand(
+    {
+      configPath: (v['config'] as string | undefined) ?? DEFAULT_CONFIG_PATH,
+      windowS: seconds(v['window'], 120),
+      json: v['json'] === true,
+      ...(typeof v['technician'] === 'string' ? { technician: v['technician'] } : {}),
+    },
+    io,
+  );
+  return passed ? EXIT.ok : EXIT.failure;
+}
+
+function seconds(raw: unknown, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 3600)
+    throw new GatewayError('BAKEN_ERR_USAGE', '--window: whole seconds between 1 and 3600');
+  return n;
 }
 
 function help(text: string, io: CliIo): number {

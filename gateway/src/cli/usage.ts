@@ -6,8 +6,8 @@ Commands:
   run         start the gateway (systemd runs this)
   provision   enrol this unit with the server using a one-time token
   status      show what this unit knows right now (provisioning, outbox, devices)
-  pair        pair a pendant or key safe            (not available yet)
-  check       run the installation test (§8.5)      (not available yet)
+  pair        pair a pendant or key safe
+  check       run the installation test (seed 003 §8.5)
 
 Options:
   -h, --help  help for any command: baken-gateway <command> --help
@@ -53,12 +53,37 @@ Options:
   -h, --help          this help
 `;
 
-export const PAIR_HELP = `Usage: baken-gateway pair pendant|keysafe
+export const PAIR_HELP = `Usage: baken-gateway pair pendant [options]
+       baken-gateway pair keysafe --serial SN (--port PATH | --ble ADDR) [options]
 
-Pairing comes with the pendant and key-safe bridges; not available in this version.
+Pairs a device and adds it to the configuration file (run with the gateway service stopped,
+then restart it).
+  pendant   listens for a short window; the first UNPAIRED pendant whose button is pressed is
+            added (BTHome v2 buttons, or Baken pendants whose key the server then sends).
+  keysafe   opens the serial port or BLE link and waits for the key safe's HELLO, which must
+            report the serial number given (power-cycle the key safe during the window).
+
+Options:
+  -c, --config PATH   configuration file (default /etc/baken-gateway/gateway.json)
+      --window S      seconds to wait (default 60)
+      --serial SN     key safe serial number (keysafe)
+      --port PATH     serial device of a wired key safe, e.g. /dev/ttyUSB0 (keysafe)
+      --ble ADDR      BLE address of a battery key safe (keysafe)
+  -h, --help          this help
 `;
 
-export const CHECK_HELP = `Usage: baken-gateway check
+export const CHECK_HELP = `Usage: baken-gateway check [--config PATH] [--technician NAME] [--window S] [--json]
 
-The installation test (seed 003 §8.5) comes with the bridges; not available in this version.
+Runs the installation test (seed 003 §8.5) with the gateway service stopped: a trial alarm
+(press the pendant) must be acknowledged by the server, a trial opening of the key safe (open it
+with a code), battery and mains state, heartbeat signalling, and the server's identity (TLS
+certificate and hostname, or the server's config for this unit). Prints a pass/fail report and
+sends it to the server on the check topic. Exit 0 when every step passed, 1 otherwise.
+
+Options:
+  -c, --config PATH     configuration file (default /etc/baken-gateway/gateway.json)
+      --technician NAME recorded in the report
+      --window S        seconds for each hands-on step (default 120)
+      --json            print the report as JSON
+  -h, --help            this help
 `;

@@ -1,0 +1,98 @@
+import { SystemClock } from '@baken/hardware/clock/system-clock';
+import { type FrameTransport, GattFrameTransport, SerialFrameTransport } from '../bridges/frame-transport.js';
+import { openRealTransports } from '../bridges/real-transports.js';
+import { loadConfig } from '../config/load-config.js';
+import { GatewayError } from '../errors.js';
+import type { GatewayTransports } from '../gateway.js';
+import { createLogger } from '../logger.js';
+import { addDeviceToConfigFile } from './config-file.js';
+import { pairKeysafe } from './pair-keysafe.js';
+import { pairPendant } from './pair-pendant.js';
+
+export interface PairCommandArgs {
+  what: 'pendant' | 'keysafe';
+  configPath: string;
+  windowS: number;
+  serial?: string;
+  port?: string;
+  ble?: string;
+}
+
+export interface PairCommandIo {
+  out(text: string): void;
+  err(text: string): void;
+  /** Injected in tests; default the real bindings. */
+  transports?: GatewayTransports;
+}
+
+/**
+ * `baken-gateway pair pendant|keysafe` (issue 5 §4). Adds the paired device to the config file and
+ * returns true, or false when nothing was paired in the window. Run it with the daemon stopped (it
+ * needs the BLE adapter / serial port to itself), then restart the daemon.
+ */
+export async function pairCommand(args: PairCommandArgs, io: PairCommandIo): Promise<boolean> {
+  const config = loadConfig(args.configPath);
+  const clock = new SystemClock();
+  const logger = createLogger('warn');
+  const real = io.transports === undefined ? openRealTransports(clock) : undefined;
+  const transports = io.transports ?? (real as NonNullable<typeof real>).transports;
+  const windowMs = args.windowS * 1000;
+  try {
+    if (args.what === 'pendant') {
+      if (!transports.openBleScanner) throw new GatewayError('BAKEN_ERR_NOT_AVAILABLE', 'no BLE scanner');
+      io.out(`Listening for ${args.windowS} s: press the button of the NEW pendant now.\n`);
+      const paired = await pairPendant({
+        config,
+        scanner: transports.openBleScanner(),
+        clock,
+        logger,
+        windowMs,
+      });
+      if (paired === null) {
+        io.err(`no unpaired pendant was pressed within ${args.windowS} s\n`);
+        return false;
+      }
+      addDeviceToConfigFile(args.configPath, paired.device);
+      io.out(
+        `paired ${paired.format} pendant ${paired.device.address} as ${paired.device.id}` +
+          `${paired.format === 'baken' ? ' (its key comes with the server config after enrolment)' : ''}; ` +
+          `restart the gateway to use it\n`,
+      );
+      return true;
+    }
+    const serial = args.serial;
+    if (serial === undefined || (args.port === undefined) === (args.ble === undefined)) {
+      throw new GatewayError(
+        'BAKEN_ERR_USAGE',
+        'pair keysafe needs --serial SN and exactly one of --port PATH or --ble ADDR',
+      );
+    }
+    let transport: FrameTransport;
+    if (args.port !== undefined) {
+      if (!transports.openSerial) throw new GatewayError('BAKEN_ERR_NOT_AVAILABLE', 'no serial transport');
+      transport = new SerialFrameTransport(transports.openSerial({ path: args.port, baudRate: 115_200 }));
+    } else {
+      if (!transports.openGatt) throw new GatewayError('BAKEN_ERR_NOT_AVAILABLE', 'no BLE GATT transport');
+      transport = new GattFrameTransport(transports.openGatt(args.ble as string));
+    }
+    io.out(
+      `Waiting up to ${args.windowS} s for key safe ${serial} on ${transport.description} (power-cycle it now).\n`,
+    );
+    const paired = await pairKeysafe({
+      serial,
+      link:
+        args.port !== undefined ? { serialPath: args.port } : { address: (args.ble as string).toUpperCase() },
+      transport,
+      clock,
+      logger,
+      windowMs,
+    });
+    addDeviceToConfigFile(args.configPath, paired.device);
+    io.out(
+      `paired key safe ${serial} (firmware ${paired.firmware ?? 'unknown'}); restart the gateway to use it\n`,
+    );
+    return true;
+  } finally {
+    real?.close();
+  }
+}
