@@ -1,0 +1,37 @@
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+/**
+ * Bundles a TypeScript bench entry into one ESM file run by plain `node`, as a production unit runs
+ * compiled JavaScript: measuring under the tsx loader would add its ~60 MB transform cache to the
+ * footprint. Packages with native parts or their own loaders stay external (resolved from
+ * node_modules at run time). Returns the bundle's path.
+ */
+export async function bundleEntry(entry: string, name: string): Promise<string> {
+  // inside node_modules/.cache so the external packages resolve from the repository's node_modules
+  const outfile = fileURLToPath(new URL(`../../../node_modules/.cache/baken-bench/${name}`, import.meta.url));
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'error',
+    external: [
+      'better-sqlite3',
+      'serialport',
+      '@serialport/*',
+      'node-ble',
+      'dbus-next',
+      'usocket',
+      'mqtt',
+      'pino',
+      'aedes',
+    ],
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
+  });
+  return outfile;
+}

@@ -1,0 +1,37 @@
+// Bench entry: the real gateway at idle with one pendant (in-memory scanner, no adverts) and one
+// key safe on a serial pty (BENCH_KS_PATH, simulated by the parent), connected to BENCH_BROKER_URL.
+// Prints `ready` once started; runs until SIGTERM.
+import { createGateway, parseConfig } from '@baken/gateway';
+import { MockBleScanner, SerialPortLink, SystemClock } from '@baken/hardware';
+import { pino } from 'pino';
+
+const clock = new SystemClock();
+const scanner = new MockBleScanner({ clock });
+const ksPath = process.env['BENCH_KS_PATH'];
+const gw = createGateway({
+  config: parseConfig({
+    dataDir: process.env['BENCH_DATA_DIR'] ?? '/tmp',
+    mqtt: { primaryUrl: process.env['BENCH_BROKER_URL'] ?? 'mqtt://127.0.0.1:1883' },
+    devices: [
+      { id: 'pendant-bench', kind: 'pendant', address: 'D8:3A:DD:00:00:99' },
+      ...(ksPath === undefined
+        ? []
+        : [{ id: 'KS-BENCH-0001', kind: 'keysafe' as const, serialPath: ksPath }]),
+    ],
+  }),
+  credentials: {
+    gatewayId: 'home-bench-1',
+    server: 'http://x',
+    mqtt: { username: 'home-bench-1', password: 'pw' },
+    provisionedAt: 0,
+  },
+  clock,
+  logger: pino({ level: 'silent' }),
+  softwareVersion: '0.1.0-bench',
+  transports: { openBleScanner: () => scanner, openSerial: (o) => new SerialPortLink(o) },
+});
+await gw.start();
+process.stdout.write('ready\n');
+process.on('SIGTERM', () => {
+  void gw.stop().then(() => process.exit(0));
+});

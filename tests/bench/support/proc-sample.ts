@@ -1,0 +1,76 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { Clock } from '@baken/hardware';
+
+/** Clock ticks per second of /proc/<pid>/stat utime/stime (USER_HZ, 100 on Linux). */
+const USER_HZ = 100;
+
+export interface IdleSample {
+  /** Resident memory at the end of the window (MB). */
+  rssMb: number;
+  /** Peak RSS seen during the window (MB). */
+  peakRssMb: number;
+  /** CPU used during the window, percent of one core. */
+  cpuPercent: number;
+}
+
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // fields after the ")" of comm: state is field 3; utime 14, stime 15
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+/** Starts `node entry [arg]` (a bundled .mjs, or `-e` and a script), waits for its `ready` line. */
+export async function startEntry(
+  entry: string,
+  env: Record<string, string>,
+  arg?: string,
+): Promise<ChildProcess> {
+  const proc = spawn(process.execPath, arg === undefined ? [entry] : [entry, arg], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    proc.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('ready')) resolve();
+    });
+    proc.once('exit', (code) => reject(new Error(`${entry} exited with ${code} before ready`)));
+  });
+  return proc;
+}
+
+/** Samples a running process's RSS and CPU over `seconds` after `warmupS` (idle measurement). */
+export async function sampleIdle(
+  pid: number,
+  clock: Clock,
+  seconds: number,
+  warmupS: number,
+): Promise<IdleSample> {
+  await clock.sleep(warmupS * 1000);
+  const t0 = clock.monotonic();
+  const c0 = cpuTicks(pid);
+  let peak = rssMb(pid);
+  for (let i = 0; i < seconds; i++) {
+    await clock.sleep(1000);
+    peak = Math.max(peak, rssMb(pid));
+  }
+  const elapsedS = (clock.monotonic() - t0) / 1000;
+  const cpuS = (cpuTicks(pid) - c0) / USER_HZ;
+  return { rssMb: rssMb(pid), peakRssMb: peak, cpuPercent: (100 * cpuS) / elapsedS };
+}
+
+export async function stopEntry(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  proc.kill('SIGTERM');
+  await exited;
+}
