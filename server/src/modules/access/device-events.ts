@@ -47,6 +47,13 @@ export class DeviceEvents {
       return;
     }
     if (e.kind === 'clock_report') {
+      audit.append({
+        at,
+        actor,
+        action: 'keysafe.clock_report',
+        subject,
+        details: { eventId: e.id, seq: e.seq ?? null, ...data },
+      });
       await this.clockReport(device, Number(data['offsetMs']), at);
       return;
     }
