@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { needProgram } from '@baken/hardware/testing/external-program';
+import { MQTT_EXAMPLE_EVENTS } from '@baken/protocols';
 import { startServer } from '@baken/server';
 import { mosquittoAclText, mosquittoPasswordLine } from '@baken/server/broker/mosquitto-credentials';
 import { testConfig } from '@baken/server/testing/test-app';
@@ -155,5 +156,27 @@ describe.skipIf(!hasMosquitto)('server on an external Mosquitto broker', () => {
     expect(stolen).toEqual([]);
     await ca.endAsync();
     await cb.endAsync();
+  });
+
+  it('the same flow as on the embedded broker: an alarm is ingested, acknowledged at application level, and in the inbox', async () => {
+    const g = await provisionGateway();
+    const c = await connectGateway(g);
+    const acks: string[][] = [];
+    c.on('message', (topic, payload) => {
+      if (topic.endsWith('/ack')) acks.push(JSON.parse(payload.toString()).ids);
+    });
+    await c.subscribeAsync(`baken/v1/gw/${g.gatewayId}/ack`, { qos: 1 });
+    const alarm = {
+      ...MQTT_EXAMPLE_EVENTS[0]!,
+      id: `evt-${randomBytes(6).toString('hex')}`,
+      gatewayId: g.gatewayId,
+      receivedAt: Date.now(),
+    };
+    await c.publishAsync(`baken/v1/gw/${g.gatewayId}/events`, JSON.stringify(alarm), { qos: 1 });
+    for (let i = 0; i < 300 && acks.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(acks).toEqual([[alarm.id]]);
+    const inbox = await server.app.inject({ url: '/api/v1/alarms', headers: adminAuth });
+    expect(inbox.json().items.map((a: { eventId: string }) => a.eventId)).toContain(alarm.id);
+    await c.endAsync();
   });
 });
