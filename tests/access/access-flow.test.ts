@@ -78,4 +78,33 @@ describe('code release, end to end with signed frames fed to the simulated key s
     await r.advance((late.body['validUntil'] as number) - r.t.clock.now());
     expect(r.ks.safe.enterCode(late.body['code'] as string)).toBe('rejected');
   });
+
+  it('the alarm centre reads a code out by phone: recorded with who released it and for whom', async () => {
+    const w = await r.worker({ team: 'a' });
+    const alarmId = r.raiseAlarm('a');
+    const res = await r.t.app.inject({
+      method: 'POST',
+      url: '/api/v1/access/phone-code',
+      headers: r.monitor.auth,
+      payload: { homeId: r.homeId, alarmId, forUserId: w.id },
+    });
+    expect(res.statusCode).toBe(201);
+    await r.relayAll();
+    expect(r.ks.safe.enterCode(res.json().code)).toBe('accepted');
+    await r.flushEvents();
+    const e = r.t.app.baken.db
+      .prepare("SELECT actor, details FROM audit_log WHERE action = 'access.phone_code'")
+      .get() as {
+      actor: string;
+      details: string;
+    };
+    expect(e.actor).toBe(`user:${r.monitor.id}`);
+    expect(JSON.parse(e.details)).toMatchObject({ forUserId: w.id, alarmId });
+    const log = await r.t.app.inject({ url: `/api/v1/homes/${r.homeId}/access-log`, headers: r.admin.auth });
+    expect(log.json().entries[0]).toMatchObject({
+      how: 'code given by phone by the alarm centre',
+      releasedBy: 'monitor',
+    });
+    expect(log.json().entries[0].enteredAt).not.toBeNull();
+  });
 });

@@ -13,6 +13,7 @@ import { matrixRoutes } from './matrix-routes.js';
 import { MatrixStore } from './matrix-store.js';
 import { ReleaseStore } from './releases.js';
 import { reportRoutes } from './report-routes.js';
+import { requestPage } from './request-page.js';
 import { requestRoutes } from './request-routes.js';
 import { purgeRetention } from './retention.js';
 import { Revocation } from './revocation.js';
@@ -122,6 +123,7 @@ export async function accessModule(app: BakenApp): Promise<void> {
   await matrixRoutes(app, svc);
   await keysafeRoutes(app, svc, revocation);
   await reportRoutes(app, svc);
+  await requestPage(app, svc);
 
   const timers: TimerHandle[] = [];
   app.addHook('onReady', async () => {
