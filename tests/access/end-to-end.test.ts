@@ -151,6 +151,10 @@ describe('access end to end: server → MQTT → gateway → serial → simulate
     const p = await api('POST', `/api/v1/access/keysafes/${deviceId}/provision`);
     expect(p.status).toBe(202);
     await waitAsync(async () => (await keysafe())?.offlineKeyDelivered === true, 'offline key delivered');
+    // the bridge reads the key safe's audit at link-up; the server verified it with K
+    await waitAsync(async () => ((await keysafe())?.auditAnchorSeq ?? 0) >= 1, 'device audit reconciled');
+    const alerts = (await api('GET', '/api/v1/access/alerts')).body.alerts as Array<{ kind: string }>;
+    expect(alerts.filter((a) => a.kind.startsWith('device_audit'))).toEqual([]);
   });
 
   afterAll(async () => {
