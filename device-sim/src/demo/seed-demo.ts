@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { RunningServer } from '@baken/server';
+import { accessOf } from '@baken/server/modules/access/index';
 
 /** What the demo remembers between starts (`<data>/demo/home.json`, mode 0600: it holds secrets). */
 export interface DemoHomeState {
@@ -73,6 +74,15 @@ export async function seedDemo(server: RunningServer): Promise<DemoHomeState> {
   if (prov.statusCode !== 200)
     throw new Error(`BAKEN_ERR_DEMO_SEED: provision → ${prov.statusCode} ${prov.body}`);
   const p = prov.json() as { gatewayId: string; mqtt: { username: string; password: string } };
+  // Factory provisioning: the simulated key safe's key K goes to the server (which signs commands and
+  // issues codes with it); the home unit never holds it.
+  const keyHex = randomBytes(32).toString('hex');
+  accessOf(app.baken).service.d.keys.importKey(
+    String(keySafe['id']),
+    KEYSAFE_SERIAL,
+    new Uint8Array(Buffer.from(keyHex, 'hex')),
+    Date.now(),
+  );
   return {
     homeId,
     gatewayId: p.gatewayId,
@@ -83,7 +93,7 @@ export async function seedDemo(server: RunningServer): Promise<DemoHomeState> {
     keySafe: {
       id: String(keySafe['serial'] ?? KEYSAFE_SERIAL),
       serial: KEYSAFE_SERIAL,
-      keyHex: randomBytes(32).toString('hex'),
+      keyHex,
     },
   };
 }

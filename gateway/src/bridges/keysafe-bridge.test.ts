@@ -97,7 +97,7 @@ describe('KeysafeBridge over a simulated key safe', () => {
     const audit = t.events.filter((e) => e.kind === 'audit_records');
     expect(audit).toHaveLength(1);
     expect(audit[0]?.data).toMatchObject({ firstSeq: 1 });
-    expect((audit[0]?.data['records'] as unknown[])[0]).toMatchObject({ seq: 1, kind: 'power_on' });
+    expect((audit[0]!.data['records'] as unknown[])[0]).toMatchObject({ seq: 1, kind: 'power_on' });
 
     t.safe.setBattery(42);
     t.safe.openDoor();
