@@ -1,6 +1,16 @@
+import { TOPIC_META, TOPIC_NAMES } from '@baken/protocols';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { gatewayMayPublish, gatewayMaySubscribe, gatewayTopic, serverMayUse } from './topic-acl.js';
+import {
+  GATEWAY_DOWNLINK,
+  GATEWAY_ID_PATTERN,
+  GATEWAY_UPLINK,
+  gatewayMayPublish,
+  gatewayMaySubscribe,
+  gatewayTopic,
+  parseGatewayTopic,
+  serverMayUse,
+} from './topic-acl.js';
 
 describe('topic ACL', () => {
   it('lets a gateway publish uplink and subscribe downlink in its own subtree only', () => {
@@ -31,5 +41,24 @@ describe('topic ACL', () => {
         if (!own) expect(pub.ok || sub.ok).toBe(false);
       }),
     );
+  });
+
+  it('takes its suffix lists and topic parsing from the protocols topic map', () => {
+    expect(GATEWAY_UPLINK).toEqual(['events', 'heartbeat', 'availability', 'cmd/res', 'check']);
+    expect(GATEWAY_DOWNLINK).toEqual(['ack', 'cmd/req', 'config']);
+    for (const name of TOPIC_NAMES) {
+      const up = TOPIC_META[name].direction === 'gw_to_server';
+      expect(gatewayMayPublish('gw-0123456789abcdef', gatewayTopic('gw-0123456789abcdef', name)).ok).toBe(up);
+      expect(gatewayMaySubscribe('gw-0123456789abcdef', gatewayTopic('gw-0123456789abcdef', name)).ok).toBe(
+        !up,
+      );
+    }
+    expect(parseGatewayTopic('baken/v1/gw/gw-0123456789abcdef/cmd/res')).toEqual({
+      gatewayId: 'gw-0123456789abcdef',
+      suffix: 'cmd/res',
+    });
+    expect(parseGatewayTopic('baken/v1/gw/gw-a1/nonsense')).toBeNull();
+    expect(parseGatewayTopic('baken/v1/gw/GW_A1/events')).toBeNull();
+    expect(GATEWAY_ID_PATTERN.test('gw-0123456789abcdef')).toBe(true);
   });
 });
