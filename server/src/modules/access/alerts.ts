@@ -34,6 +34,12 @@ export class AccessAlerts {
   constructor(
     private readonly db: Db,
     private readonly audit: AuditLog,
+    /** Told of every new or acknowledged alert (the module puts it on the domain bus). */
+    private readonly onChange: (
+      alert: Pick<AccessAlert, 'id' | 'kind'>,
+      state: 'open' | 'acknowledged',
+      at: number,
+    ) => void = () => {},
   ) {}
 
   raise(
@@ -55,6 +61,7 @@ export class AccessAlerts {
       subject,
       details: { alertId: id, kind, message },
     });
+    this.onChange({ id, kind }, 'open', at);
     return { id, at, kind, subject, message, acknowledgedAt: null, acknowledgedBy: null };
   }
 
@@ -89,13 +96,17 @@ export class AccessAlerts {
         'UPDATE access_alerts SET acknowledged_at = ?, acknowledged_by = ? WHERE id = ? AND acknowledged_at IS NULL',
       )
       .run(at, by, id);
-    if (r.changes > 0)
-      this.audit.append({
-        at,
-        actor: `user:${by}`,
-        action: 'access.alert_acknowledged',
-        subject: `alert:${id}`,
-      });
-    return r.changes > 0;
+    if (r.changes === 0) return false;
+    this.audit.append({
+      at,
+      actor: `user:${by}`,
+      action: 'access.alert_acknowledged',
+      subject: `alert:${id}`,
+    });
+    const row = this.db.prepare('SELECT kind FROM access_alerts WHERE id = ?').get(id) as
+      | { kind: AlertKind }
+      | undefined;
+    if (row) this.onChange({ id, kind: row.kind }, 'acknowledged', at);
+    return true;
   }
 }

@@ -66,7 +66,10 @@ export async function accessModule(app: BakenApp): Promise<void> {
     releases,
     link,
     alarms: new AlarmSource(db),
-    alerts: new AccessAlerts(db, audit),
+    // [issue 7 §2] alerts reach monitoring staff live: the SSE stream carries `access.alert`.
+    alerts: new AccessAlerts(db, audit, (a, state, at) =>
+      domainEvents(ctx).emit('access.alert', { alertId: a.id, kind: a.kind, state, at }),
+    ),
     settings: () => loadAccessSettings(db),
   });
   const svc = service;

@@ -35,6 +35,17 @@ export interface IncidentEventBody {
 }
 
 /**
+ * An access alert raised or acknowledged (issue 7 §2, §4). Deliberately minimal: it reaches every
+ * stream subscriber, so it names no person or message; the Access page re-reads the alert API.
+ */
+export interface AccessAlertEventBody {
+  alertId: string;
+  kind: string;
+  state: 'open' | 'acknowledged';
+  at: number;
+}
+
+/**
  * Every message on the in-process domain bus. `ingest.*` and `command.result` carry validated
  * gateway input (after the SQLite commit for events); the others are state changes for the live
  * dashboard. Payloads never contain secrets.
@@ -64,6 +75,7 @@ export interface DomainEventMap {
   };
   'warning.opened': { warningId: number; gatewayId: string; deviceId: string; kind: string; at: number };
   'warning.closed': { warningId: number; gatewayId: string; deviceId: string; kind: string; at: number };
+  'access.alert': AccessAlertEventBody;
   'budget.alert': {
     alertId: number;
     scope: string;
