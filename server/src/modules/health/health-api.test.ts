@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, testApp } from '../../testing/test-app.js';
 import { domainEvents } from '../ingest/domain-events.js';
 import { eventProcessors } from '../ingest/event-processors.js';
-import { EventStore } from '../ingest/event-store.js';
+import { SqliteEventStore } from '../ingest/sqlite-event-store.js';
 
 // The HTTP side without a broker: state arrives through the same domain bus ingest feeds.
 
@@ -48,7 +48,7 @@ const hb = (gatewayId: string, over: Partial<HeartbeatPayload> = {}): HeartbeatP
 
 /** Runs an event through the store and the in-transaction processors, as ingest does. */
 function ingest(e: EventEnvelope, homeId: string) {
-  const store = new EventStore(t.app.baken.db);
+  const store = new SqliteEventStore(t.app.baken.db);
   const storedAt = t.clock.now();
   const after = store.transaction(() => {
     store.insert(e, homeId, storedAt);

@@ -1,6 +1,4 @@
 import type { CheckReportPayload, EventEnvelope } from '@baken/protocols';
-import type { Db } from '../../store/database.js';
-
 export interface StoredEventRow {
   id: string;
   gatewayId: string;
@@ -16,84 +14,22 @@ export interface StoredEventRow {
   data: unknown;
 }
 
-/** SQLite access for ingested events and check reports (issue 6 §3, §5). Synchronous by design. */
-export class EventStore {
-  private readonly insertEvent;
-  private readonly insertCheck;
-  private readonly gatewayRow;
-  private readonly byHome;
-
-  constructor(private readonly db: Db) {
-    this.insertEvent = db.prepare(
-      `INSERT OR IGNORE INTO events (id, gateway_id, home_id, device_id, device_kind, kind, priority,
-         device_time, received_at, stored_at, seq, data)
-       VALUES (@id, @gatewayId, @homeId, @deviceId, @deviceKind, @kind, @priority, @deviceTime,
-         @receivedAt, @storedAt, @seq, @data)`,
-    );
-    this.insertCheck = db.prepare(
-      `INSERT OR IGNORE INTO check_reports (id, gateway_id, home_id, at, technician, passed, steps, stored_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.gatewayRow = db.prepare(
-      'SELECT home_id AS homeId, revoked_at AS revokedAt FROM gateways WHERE id = ?',
-    );
-    this.byHome = db.prepare(
-      `SELECT id, gateway_id AS gatewayId, home_id AS homeId, device_id AS deviceId, device_kind AS deviceKind,
-         kind, priority, device_time AS deviceTime, received_at AS receivedAt, stored_at AS storedAt, seq, data
-       FROM events WHERE home_id = ? AND received_at >= ? ORDER BY received_at DESC LIMIT ?`,
-    );
-  }
-
+/**
+ * Ingested events and check reports (issue 6 §3, §5). Synchronous by design: ingest writes a
+ * whole burst in one {@link EventStore.transaction} and acks only after it commits [MQTT-MAP §4.2].
+ */
+export interface EventStore {
   /** The gateway's home, or `undefined` when the gateway is unknown or revoked. */
-  gateway(id: string): { homeId: string | null } | undefined {
-    const row = this.gatewayRow.get(id) as { homeId: string | null; revokedAt: number | null } | undefined;
-    if (!row || row.revokedAt !== null) return undefined;
-    return { homeId: row.homeId };
-  }
-
+  gateway(id: string): { homeId: string | null } | undefined;
   /** Stores the event unless its id is already stored; true when it is new. */
-  insert(e: EventEnvelope, homeId: string | null, storedAt: number): boolean {
-    const r = this.insertEvent.run({
-      id: e.id,
-      gatewayId: e.gatewayId,
-      homeId,
-      deviceId: e.deviceId,
-      deviceKind: e.deviceKind,
-      kind: e.kind,
-      priority: e.priority,
-      deviceTime: e.deviceTime,
-      receivedAt: e.receivedAt,
-      storedAt,
-      seq: e.seq ?? null,
-      data: JSON.stringify(e.data),
-    });
-    return r.changes === 1;
-  }
-
-  insertCheckReport(r: CheckReportPayload, gatewayId: string, homeId: string | null, now: number): boolean {
-    return (
-      this.insertCheck.run(
-        r.id,
-        gatewayId,
-        homeId,
-        r.at,
-        r.technician ?? null,
-        r.passed ? 1 : 0,
-        JSON.stringify(r.steps),
-        now,
-      ).changes === 1
-    );
-  }
-
+  insert(e: EventEnvelope, homeId: string | null, storedAt: number): boolean;
+  /** Stores a check report unless its id is already stored; true when it is new. */
+  insertCheckReport(r: CheckReportPayload, gatewayId: string, homeId: string | null, now: number): boolean;
   /** The latest events of a home since `from`, newest first (the home timeline). */
-  recentForHome(homeId: string, from: number, limit: number): StoredEventRow[] {
-    return (this.byHome.all(homeId, from, limit) as Array<StoredEventRow & { data: string }>).map((r) => ({
-      ...r,
-      data: JSON.parse(r.data) as unknown,
-    }));
-  }
-
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
-  }
+  recentForHome(homeId: string, from: number, limit: number): StoredEventRow[];
+  /**
+   * Runs `fn` in one transaction of the storage binding; every store of the same binding written
+   * inside `fn` (the in-transaction event processors) commits or rolls back with it.
+   */
+  transaction<T>(fn: () => T): T;
 }

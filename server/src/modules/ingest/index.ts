@@ -1,13 +1,14 @@
 import type { BakenApp } from '../../app-context.js';
 import { domainEvents } from './domain-events.js';
 import { eventProcessors } from './event-processors.js';
-import { EventStore } from './event-store.js';
 import { createIngestMetrics } from './ingest-metrics.js';
 import { MqttIngest } from './mqtt-ingest.js';
+import { SqliteEventStore } from './sqlite-event-store.js';
 
 export * from './domain-events.js';
 export { type EventProcessor, eventProcessors } from './event-processors.js';
-export { EventStore, type StoredEventRow } from './event-store.js';
+export type { EventStore, StoredEventRow } from './event-store.js';
+export { SqliteEventStore } from './sqlite-event-store.js';
 
 /**
  * Ingest (issue 6 §2, §5): subscribes to every gateway's uplink topics once the app is ready, and
@@ -27,7 +28,7 @@ export async function ingestModule(app: BakenApp): Promise<void> {
     ingest = new MqttIngest({
       mqtt: ctx.mqtt,
       clock: ctx.clock,
-      store: new EventStore(ctx.db),
+      store: new SqliteEventStore(ctx.db),
       bus,
       processors: eventProcessors(ctx),
       metrics: ctx.metrics,

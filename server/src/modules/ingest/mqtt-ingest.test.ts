@@ -7,9 +7,9 @@ import { createMetrics, type Metrics } from '../../metrics.js';
 import { type Db, openDatabase } from '../../store/database.js';
 import { DomainEventBus } from './domain-events.js';
 import type { EventProcessor } from './event-processors.js';
-import { EventStore } from './event-store.js';
 import { createIngestMetrics } from './ingest-metrics.js';
 import { MqttIngest } from './mqtt-ingest.js';
+import { SqliteEventStore } from './sqlite-event-store.js';
 
 // The MQTT client is the library boundary: a stand-in records publishes; the store is real SQLite.
 
@@ -58,7 +58,7 @@ beforeEach(() => {
   ingest = new MqttIngest({
     mqtt,
     clock,
-    store: new EventStore(db),
+    store: new SqliteEventStore(db),
     bus: new DomainEventBus(),
     processors,
     metrics,
