@@ -2,10 +2,12 @@ import type { BakenApp } from '../app-context.js';
 import { loadAssets } from './assets.js';
 import { layout } from './layout.js';
 import { registerPage, STAFF } from './page-route.js';
+import { accessPage } from './pages/access.js';
 import { alarmsPage } from './pages/alarms.js';
 import { devicePage } from './pages/device.js';
 import { fleetPage } from './pages/fleet.js';
 import { homePage, myHomePage } from './pages/home.js';
+import { keyCodePage } from './pages/key-code.js';
 import { loginPage } from './pages/login.js';
 import { reportsPage } from './pages/reports.js';
 import { SECURITY_HEADERS } from './security-headers.js';
@@ -45,6 +47,8 @@ export async function webModule(app: BakenApp): Promise<void> {
 
   registerPage(app, '/app/fleet', STAFF, fleetPage);
   registerPage(app, '/app/alarms', ['admin', 'monitor', 'care_worker'], alarmsPage);
+  registerPage(app, '/app/access', ['admin', 'monitor'], accessPage);
+  registerPage(app, '/app/key-code', ['care_worker', 'monitor', 'admin'], keyCodePage);
   registerPage(app, '/app/reports', ['admin', 'monitor'], reportsPage);
   registerPage(app, '/app/homes/:id', [...STAFF, 'client'], homePage);
   registerPage(app, '/app/devices/:id', STAFF, devicePage);

@@ -17,12 +17,17 @@ export interface PageResult {
 const STAFF_NAV = [
   ['/app/fleet', 'Fleet'],
   ['/app/alarms', 'Alarms'],
+  ['/app/access', 'Access'],
   ['/app/reports', 'Reports'],
 ] as const;
 
 function navFor(role: Role): ReadonlyArray<readonly [string, string]> {
   if (role === 'client') return [['/app/my-home', 'My home']];
-  if (role === 'care_worker') return [['/app/alarms', 'My alarms']];
+  if (role === 'care_worker')
+    return [
+      ['/app/alarms', 'My alarms'],
+      ['/app/key-code', 'Key safe code'],
+    ];
   if (role === 'technician') return [['/app/fleet', 'Fleet']];
   return STAFF_NAV;
 }

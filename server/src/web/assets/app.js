@@ -14,6 +14,7 @@ const EVENT_NAMES = [
   'gateway.updated',
   'health.updated',
   'budget.alert',
+  'access.alert',
   'warning.opened',
   'warning.closed',
   'state.changed',

@@ -23,8 +23,16 @@ function tile(
     : html`<div class="tile tone-${cls}" data-tile="${label}">${inner}</div>`;
 }
 
-function summaryTiles(r: ApiResult): SafeHtml {
-  if (!r.ok) return notAvailable('fleet summary', r);
+/** Open access alerts for the alarm centre (issue 7 §2); `undefined` when not theirs to see. */
+function accessTile(r: ApiResult | null): SafeHtml {
+  if (r === null) return html``;
+  const n = r.ok ? list(r.data, 'alerts').length : undefined;
+  return tile('Open access alerts', n, 'bad', '/app/access');
+}
+
+function summaryTiles(r: ApiResult, access: ApiResult | null): SafeHtml {
+  if (!r.ok)
+    return html`${notAvailable('fleet summary', r)}${access ? html`<div class="tiles">${accessTile(access)}</div>` : ''}`;
   const s = r.data;
   const count = (k: string) => num(s, `gateways.${k}`, `counts.${k}`, k);
   return html`<section aria-labelledby="h-summary"><h2 id="h-summary" class="visually-hidden">Fleet summary</h2>
@@ -36,6 +44,7 @@ function summaryTiles(r: ApiResult): SafeHtml {
     ${tile('Open alarms', num(s, 'openAlarms', 'alarms.open', 'alarms'), 'bad', '/app/alarms')}
     ${tile('Open incidents', num(s, 'openIncidents', 'incidents.open', 'incidents'), 'bad')}
     ${tile('Budgets burning', num(s, 'budgetsBurning', 'budgets.burning', 'budgets.alerting'), 'warn')}
+    ${accessTile(access)}
     ${tile('Devices needing attention', num(s, 'devicesNeedingAttention', 'devices.needingAttention', 'devices.attention', 'attention'), 'warn')}
   </div></section>`;
 }
@@ -81,9 +90,13 @@ export async function fleetPage(c: PageContext): Promise<PageResult> {
   const stateQ = STATES.find((s) => s === c.query['state']);
   const region = c.query['region']?.trim() || undefined;
   const offset = Math.max(0, Number.parseInt(c.query['offset'] ?? '0', 10) || 0);
-  const [summary, gateways] = await Promise.all([
+  const role = c.principal.user.role;
+  const [summary, gateways, access] = await Promise.all([
     c.api.get('/api/v1/fleet/summary'),
     gatewayHealthList(c, { limit: PAGE_SIZE, offset, state: stateQ, region }),
+    role === 'admin' || role === 'monitor'
+      ? c.api.get('/api/v1/access/alerts', { open: 'true', limit: 500 })
+      : Promise.resolve(null),
   ]);
 
   let rows: SafeHtml[];
@@ -132,7 +145,7 @@ export async function fleetPage(c: PageContext): Promise<PageResult> {
   return {
     title: 'Fleet overview',
     controls,
-    body: html`${summaryTiles(summary)}
+    body: html`${summaryTiles(summary, access)}
 <section aria-labelledby="h-homes"><h2 id="h-homes">Homes and gateways</h2>
 ${note}
 <div class="table-wrap"><table class="list">

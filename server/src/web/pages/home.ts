@@ -5,6 +5,7 @@ import { html, type SafeHtml, seg } from '../html.js';
 import type { PageResult } from '../layout.js';
 import type { PageContext } from '../page-route.js';
 import { type Json, list, num, pick, str } from '../read.js';
+import { accessLogSection, whoMayEnterSection } from './access-sections.js';
 import { alarmCard } from './alarms.js';
 
 const YEAR_BUDGET_MS = 5 * 3_600_000; // seed 003 §8.8: 5 h per rolling year
@@ -154,10 +155,14 @@ export async function homePage(c: PageContext): Promise<PageResult> {
   const role = c.principal.user.role;
   const handlesAlarms = role === 'admin' || role === 'monitor';
   const none = Promise.resolve<ApiResult>({ ok: true, data: [] });
-  const [health, devices, alarms] = await Promise.all([
+  // [issue 7 §1, §4] who may enter and who entered: alarm centre, admins and the client themselves.
+  const seesAccess = handlesAlarms || role === 'client';
+  const [health, devices, alarms, overview, accessLog] = await Promise.all([
     c.api.get(`/api/v1/homes/${seg(id)}/health`),
     staff ? c.api.get('/api/v1/devices', { homeId: id }) : none,
     handlesAlarms ? c.api.get('/api/v1/alarms', { homeId: id, open: 'true', limit: 20 }) : none,
+    seesAccess ? c.api.get(`/api/v1/homes/${seg(id)}/access-overview`) : none,
+    seesAccess ? c.api.get(`/api/v1/homes/${seg(id)}/access-log`, { limit: 100 }) : none,
   ]);
   const openAlarms = alarms.ok ? list(alarms.data) : [];
   const h = home.data;
@@ -178,6 +183,7 @@ ${
 </section>`
     : ''
 }
+${seesAccess ? html`${accessLogSection(accessLog)}${whoMayEnterSection(overview)}` : ''}
 ${healthSections(id, health, devices, c.now)}`,
   };
 }

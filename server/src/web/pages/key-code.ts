@@ -1,0 +1,75 @@
+import type { ApiResult } from '../api-client.js';
+import { notAvailable } from '../components.js';
+import { timeTag, toMs } from '../format.js';
+import { homeLabels } from '../home-labels.js';
+import { html, type SafeHtml, seg } from '../html.js';
+import type { PageResult } from '../layout.js';
+import type { PageContext } from '../page-route.js';
+import { type Json, list, pick, str } from '../read.js';
+
+function alarmItem(a: Json, address: string | undefined): SafeHtml {
+  const homeId = str(a, 'homeId') ?? '';
+  const kind = str(a, 'kind') === 'fall' ? 'Fall' : 'Alarm';
+  return html`<li class="alarm alarm-${str(a, 'state') ?? 'new'}" data-alarm-id="${str(a, 'id') ?? ''}">
+    <header><strong>${kind}</strong> <span class="muted">since ${timeTag(toMs(pick(a, 'raisedAt', 'createdAt', 'at')))}</span></header>
+    <p>${address ?? homeId}</p>
+    <button type="button" class="btn btn-primary btn-block" data-request-code data-home-id="${homeId}" data-alarm-id="${str(a, 'id') ?? ''}" data-situation="alarm">Get a code for this alarm</button>
+  </li>`;
+}
+
+function alarmsBlock(r: ApiResult, addresses: Map<string, string>): SafeHtml {
+  if (!r.ok) return notAvailable('your alarms', r);
+  const open = list(r.data);
+  return open.length > 0
+    ? html`<ul class="alarm-list plain">${open.map((a) => alarmItem(a, addresses.get(str(a, 'homeId') ?? '')))}</ul>`
+    : html`<p class="muted">No open alarm is assigned to you.</p>`;
+}
+
+/**
+ * The care worker's phone page (issue 7 §2): a code for an alarm assigned to them, or for planned
+ * care at a home their team serves. The server decides (the matrix); the page shows the one-time
+ * code with its window, or the refusal in plain words. The code lives only in this page's memory.
+ */
+export async function keyCodePage(c: PageContext): Promise<PageResult> {
+  const me = c.principal.user;
+  const [alarms, mine] = await Promise.all([
+    c.api.get('/api/v1/alarms', { open: 'true', limit: 20 }),
+    c.api.get(`/api/v1/access/people/${seg(me.id)}/homes`),
+  ]);
+  const homes = mine.ok ? list(mine.data, 'homes') : [];
+  const addresses = new Map(homes.map((h) => [str(h, 'homeId') ?? '', str(h, 'address') ?? ''] as const));
+  const openAlarms = alarms.ok ? list(alarms.data) : [];
+  const missing = openAlarms.map((a) => str(a, 'homeId')).filter((id) => id && !addresses.has(id));
+  for (const [id, l] of await homeLabels(c.api, missing)) addresses.set(id, l.address);
+  const canRequest = mine.ok && pick(mine.data, 'person.active') !== false;
+
+  const controls = html`<div class="narrow key-code">
+  <div id="code-result" role="status" aria-live="polite" hidden></div>
+  ${
+    mine.ok && !canRequest
+      ? html`<p class="notice notice-warn" role="note">You cannot get codes at the moment; call the alarm centre.</p>`
+      : ''
+  }
+  <form id="planned" class="card">
+    <h2>Planned care</h2>
+    ${
+      homes.length > 0
+        ? html`<label for="planned-home">Home</label>
+    <select id="planned-home" name="homeId" required>${homes.map((h) => html`<option value="${str(h, 'homeId') ?? ''}">${str(h, 'address') ?? ''}</option>`)}</select>
+    <button type="submit" class="btn btn-primary btn-block">Get a code for planned care</button>`
+        : mine.ok
+          ? html`<p class="muted">Your team serves no homes.</p>`
+          : notAvailable('your homes', mine)
+    }
+  </form>
+</div>`;
+
+  return {
+    title: 'Key safe code',
+    scripts: ['key-code.js'],
+    controls,
+    body: html`<section aria-labelledby="h-my-alarms" class="narrow" data-open-alarms="${openAlarms.length}"><h2 id="h-my-alarms">Your open alarms</h2>
+  ${alarmsBlock(alarms, addresses)}
+</section>`,
+  };
+}
