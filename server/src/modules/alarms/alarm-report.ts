@@ -4,6 +4,7 @@ import { requireRole } from '../../auth/auth-plugin.js';
 import { errorResponses } from '../../http/error-schema.js';
 import { toCsv } from '../health/csv.js';
 import { checkRange, ReportQuery } from '../health/report-routes.js';
+import type { AlarmStore } from './alarm-store.js';
 import { ALARM_TARGET_MS } from './alarm-view.js';
 
 const COLUMNS = [
@@ -24,8 +25,7 @@ const median = (xs: number[]): number | null => {
 };
 
 /** Alarm response per home or region over `[from, to)` against the 30-minute target (seed 003 §9.4). */
-export async function alarmReportRoutes(app: BakenApp): Promise<void> {
-  const { db } = app.baken;
+export async function alarmReportRoutes(app: BakenApp, store: AlarmStore): Promise<void> {
   const Row = Type.Object({
     key: Type.String(),
     alarms: Type.Integer(),
@@ -60,19 +60,7 @@ export async function alarmReportRoutes(app: BakenApp): Promise<void> {
     async (req, reply) => {
       const { from, to, groupBy = 'home', format = 'json' } = req.query;
       checkRange(from, to);
-      const rows = db
-        .prepare(
-          `SELECT IFNULL(a.home_id, '') AS homeId, IFNULL(h.region, '') AS region, a.raised_at AS raisedAt,
-             a.acknowledged_at AS ackAt, a.on_site_at AS onSiteAt
-           FROM alarms a LEFT JOIN homes h ON h.id = a.home_id WHERE a.raised_at >= ? AND a.raised_at < ?`,
-        )
-        .all(from, to) as Array<{
-        homeId: string;
-        region: string;
-        raisedAt: number;
-        ackAt: number | null;
-        onSiteAt: number | null;
-      }>;
+      const rows = store.responseRows(from, to);
       const groups = new Map<string, { ack: number[]; onSite: number[]; n: number }>();
       for (const r of rows) {
         const key = (groupBy === 'region' ? r.region : r.homeId) || '(none)';

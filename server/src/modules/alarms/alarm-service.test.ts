@@ -5,6 +5,7 @@ import type { BakenError } from '../../errors.js';
 import { type Db, openDatabase } from '../../store/database.js';
 import { type DomainEvent, DomainEventBus } from '../ingest/domain-events.js';
 import { AlarmService } from './alarm-service.js';
+import { SqliteAlarmStore } from './sqlite-alarm-store.js';
 
 const MIN = 60_000;
 let db: Db;
@@ -44,7 +45,7 @@ beforeEach(() => {
   bus = new DomainEventBus();
   seen = [];
   bus.onAny((e) => seen.push(e));
-  svc = new AlarmService(db, clock, bus);
+  svc = new AlarmService(new SqliteAlarmStore(db), clock, bus);
 });
 afterEach(() => db.close());
 

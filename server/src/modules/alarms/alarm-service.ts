@@ -1,10 +1,9 @@
 import type { EventEnvelope } from '@baken/protocols';
 import type { Clock } from '../../clock.js';
 import { BakenError, conflict, notFound } from '../../errors.js';
-import type { Db } from '../../store/database.js';
 import type { AlarmEventBody, DomainEventBus } from '../ingest/domain-events.js';
 import type { EventProcessor } from '../ingest/event-processors.js';
-import { type AlarmRow, type AlarmState, AlarmStore } from './alarm-store.js';
+import type { AlarmRow, AlarmState, AlarmStore } from './alarm-store.js';
 
 export type AlarmAction = 'ack' | 'assign' | 'on-site' | 'close';
 
@@ -33,15 +32,11 @@ const body = (a: AlarmRow): AlarmEventBody => ({
  * `door_opened`/`code_accepted` at the home of an assigned alarm marks it on site.
  */
 export class AlarmService {
-  readonly store: AlarmStore;
-
   constructor(
-    private readonly db: Db,
+    readonly store: AlarmStore,
     private readonly clock: Clock,
     private readonly bus: DomainEventBus,
-  ) {
-    this.store = new AlarmStore(db);
-  }
+  ) {}
 
   /** The ingest processor (runs inside the ingest transaction; emits after commit). */
   readonly processor: EventProcessor = (e, { homeId, storedAt }) => {
@@ -108,7 +103,7 @@ export class AlarmService {
     opts: { note?: string; teamId?: string; userId?: string } = {},
   ): AlarmRow {
     const now = this.clock.now();
-    const a = this.db.transaction(() => {
+    const a = this.store.transaction(() => {
       const cur = this.store.get(id);
       if (!cur) throw notFound('Alarm');
       if (!ALLOWED_FROM[action].includes(cur.state))
@@ -135,11 +130,7 @@ export class AlarmService {
               400,
               'Assign to a team (teamId) and/or a care worker (userId).',
             );
-          if (
-            opts.userId !== undefined &&
-            !this.db.prepare('SELECT 1 FROM users WHERE id = ?').get(opts.userId)
-          )
-            throw notFound('User');
+          if (opts.userId !== undefined && !this.store.userExists(opts.userId)) throw notFound('User');
           return this.store.update(
             id,
             {
@@ -165,7 +156,7 @@ export class AlarmService {
             { ...t, toState: 'closed' },
           );
       }
-    })();
+    });
     this.bus.emit('alarm.updated', { ...body(a), action, byUserId: userId });
     return a;
   }

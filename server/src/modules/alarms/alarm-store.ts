@@ -1,6 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import type { Db } from '../../store/database.js';
-
 export const ALARM_STATES = ['new', 'acknowledged', 'assigned', 'on_site', 'closed'] as const;
 export type AlarmState = (typeof ALARM_STATES)[number];
 export type TransitionSource = 'user' | 'pendant' | 'keysafe' | 'system';
@@ -39,15 +36,8 @@ export interface Transition {
   note: string | null;
 }
 
-const SELECT = `SELECT id, event_id AS eventId, gateway_id AS gatewayId, home_id AS homeId, device_id AS deviceId,
-  kind, state, raised_at AS raisedAt, created_at AS createdAt, acknowledged_at AS acknowledgedAt,
-  acknowledged_by AS acknowledgedBy, assigned_at AS assignedAt, assigned_team_id AS assignedTeamId,
-  assigned_user_id AS assignedUserId, on_site_at AS onSiteAt, on_site_source AS onSiteSource, closed_at AS closedAt,
-  closed_by AS closedBy, close_note AS closeNote, cancelled_at AS cancelledAt, cancel_event_id AS cancelEventId
-  FROM alarms`;
-
-/** Column names an update may set (a fixed list: never built from input). */
-type Patch = Partial<
+/** The fields an update may set. */
+export type AlarmPatch = Partial<
   Pick<
     AlarmRow,
     | 'state'
@@ -65,21 +55,6 @@ type Patch = Partial<
     | 'cancelEventId'
   >
 >;
-const COLUMN: Record<keyof Patch, string> = {
-  state: 'state',
-  acknowledgedAt: 'acknowledged_at',
-  acknowledgedBy: 'acknowledged_by',
-  assignedAt: 'assigned_at',
-  assignedTeamId: 'assigned_team_id',
-  assignedUserId: 'assigned_user_id',
-  onSiteAt: 'on_site_at',
-  onSiteSource: 'on_site_source',
-  closedAt: 'closed_at',
-  closedBy: 'closed_by',
-  closeNote: 'close_note',
-  cancelledAt: 'cancelled_at',
-  cancelEventId: 'cancel_event_id',
-};
 
 export interface AlarmFilter {
   state?: AlarmState;
@@ -92,101 +67,41 @@ export interface AlarmFilter {
   offset: number;
 }
 
-/** The alarm inbox and its transitions table (issue 6 §5). Synchronous; callers own transactions. */
-export class AlarmStore {
-  constructor(private readonly db: Db) {}
+/** One alarm's timing for the response report (seed 003 §9.4). */
+export interface AlarmResponseRow {
+  homeId: string;
+  region: string;
+  raisedAt: number;
+  ackAt: number | null;
+  onSiteAt: number | null;
+}
 
-  /** Creates the alarm of a pendant event unless one exists for that event id. */
-  create(
-    a: Pick<AlarmRow, 'eventId' | 'gatewayId' | 'homeId' | 'deviceId' | 'kind' | 'raisedAt' | 'createdAt'>,
-  ) {
-    const id = randomUUID();
-    const r = this.db
-      .prepare(
-        `INSERT OR IGNORE INTO alarms (id, event_id, gateway_id, home_id, device_id, kind, state, raised_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?)`,
-      )
-      .run(id, a.eventId, a.gatewayId, a.homeId, a.deviceId, a.kind, a.raisedAt, a.createdAt);
-    if (r.changes === 0) return undefined;
-    this.addTransition(id, {
-      fromState: null,
-      toState: 'new',
-      action: 'raise',
-      at: a.createdAt,
-      byUserId: null,
-      source: 'pendant',
-      note: null,
-    });
-    return this.get(id)!;
-  }
+export type NewAlarm = Pick<
+  AlarmRow,
+  'eventId' | 'gatewayId' | 'homeId' | 'deviceId' | 'kind' | 'raisedAt' | 'createdAt'
+>;
 
-  get(id: string): AlarmRow | undefined {
-    return this.db.prepare(`${SELECT} WHERE id = ?`).get(id) as AlarmRow | undefined;
-  }
-
-  update(id: string, patch: Patch, t: Transition): AlarmRow {
-    const keys = Object.keys(patch) as Array<keyof Patch>;
-    if (keys.length > 0) {
-      const set = keys.map((k) => `${COLUMN[k]} = @${k}`).join(', ');
-      this.db.prepare(`UPDATE alarms SET ${set} WHERE id = @id`).run({ ...patch, id });
-    }
-    this.addTransition(id, t);
-    return this.get(id)!;
-  }
-
-  transitions(id: string): Transition[] {
-    return this.db
-      .prepare(
-        `SELECT from_state AS fromState, to_state AS toState, action, at, by_user_id AS byUserId, source, note
-         FROM alarm_transitions WHERE alarm_id = ? ORDER BY at, id`,
-      )
-      .all(id) as Transition[];
-  }
-
+/**
+ * The alarm inbox and its transitions table (issue 6 §5). Synchronous: the ingest processor runs
+ * inside the ingest transaction; user transitions run in {@link AlarmStore.transaction}.
+ */
+export interface AlarmStore {
+  /** Creates the alarm of a pendant event (with its `raise` transition) unless one exists for that event id. */
+  create(a: NewAlarm): AlarmRow | undefined;
+  get(id: string): AlarmRow | undefined;
+  /** Applies `patch` and records the transition `t`. */
+  update(id: string, patch: AlarmPatch, t: Transition): AlarmRow;
+  transitions(id: string): Transition[];
   /** The latest open alarm of a pendant (for its `cancel`). */
-  latestOpenOfDevice(gatewayId: string, deviceId: string): AlarmRow | undefined {
-    return this.db
-      .prepare(
-        `${SELECT} WHERE gateway_id = ? AND device_id = ? AND state != 'closed' ORDER BY raised_at DESC LIMIT 1`,
-      )
-      .get(gatewayId, deviceId) as AlarmRow | undefined;
-  }
-
+  latestOpenOfDevice(gatewayId: string, deviceId: string): AlarmRow | undefined;
   /** Alarms of a home in state `assigned` (a key-safe opening there means someone is on site). */
-  assignedOfHome(homeId: string): AlarmRow[] {
-    return this.db.prepare(`${SELECT} WHERE home_id = ? AND state = 'assigned'`).all(homeId) as AlarmRow[];
-  }
-
-  list(f: AlarmFilter): AlarmRow[] {
-    const where: string[] = [];
-    const args: Array<string | number> = [];
-    const add = (sql: string, v?: string | number) => {
-      where.push(sql);
-      if (v !== undefined) args.push(v);
-    };
-    if (f.state !== undefined) add('state = ?', f.state);
-    if (f.open === true) add("state != 'closed'");
-    if (f.open === false) add("state = 'closed'");
-    if (f.homeId !== undefined) add('home_id = ?', f.homeId);
-    if (f.assignedUserId !== undefined) add('assigned_user_id = ?', f.assignedUserId);
-    if (f.from !== undefined) add('raised_at >= ?', f.from);
-    if (f.to !== undefined) add('raised_at < ?', f.to);
-    const sql = `${SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY raised_at DESC LIMIT ? OFFSET ?`;
-    return this.db.prepare(sql).all(...args, f.limit, f.offset) as AlarmRow[];
-  }
-
-  countOpen(): number {
-    return (
-      this.db.prepare("SELECT COUNT(*) AS n FROM alarms WHERE state != 'closed'").get() as { n: number }
-    ).n;
-  }
-
-  private addTransition(id: string, t: Transition): void {
-    this.db
-      .prepare(
-        `INSERT INTO alarm_transitions (alarm_id, from_state, to_state, action, at, by_user_id, source, note)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(id, t.fromState, t.toState, t.action, t.at, t.byUserId, t.source, t.note);
-  }
+  assignedOfHome(homeId: string): AlarmRow[];
+  /** Newest first by raise time. */
+  list(f: AlarmFilter): AlarmRow[];
+  countOpen(): number;
+  /** Whether a user with this id exists (an assignee must). */
+  userExists(id: string): boolean;
+  /** Alarms raised in `[from, to)` with their home's region, for the response report. */
+  responseRows(from: number, to: number): AlarmResponseRow[];
+  transaction<T>(fn: () => T): T;
 }

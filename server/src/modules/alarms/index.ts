@@ -5,15 +5,17 @@ import { eventProcessors } from '../ingest/event-processors.js';
 import { alarmReportRoutes } from './alarm-report.js';
 import { alarmRoutes } from './alarm-routes.js';
 import { AlarmService } from './alarm-service.js';
+import { SqliteAlarmStore } from './sqlite-alarm-store.js';
 
 export { type AlarmAction, AlarmService } from './alarm-service.js';
-export { ALARM_STATES, type AlarmRow, type AlarmState } from './alarm-store.js';
+export { ALARM_STATES, type AlarmRow, type AlarmState, type AlarmStore } from './alarm-store.js';
 export { ALARM_TARGET_MS, type AlarmView, alarmView } from './alarm-view.js';
+export { SqliteAlarmStore } from './sqlite-alarm-store.js';
 
 /** The alarm inbox (issue 6 §5): created inside the ingest transaction, worked through the API. */
 export async function alarmsModule(app: BakenApp): Promise<void> {
   const ctx = app.baken;
-  const alarms = new AlarmService(ctx.db, ctx.clock, domainEvents(ctx));
+  const alarms = new AlarmService(new SqliteAlarmStore(ctx.db), ctx.clock, domainEvents(ctx));
   eventProcessors(ctx).push(alarms.processor);
   new Gauge({
     name: 'baken_alarms_open',
@@ -24,5 +26,5 @@ export async function alarmsModule(app: BakenApp): Promise<void> {
     },
   });
   await alarmRoutes(app, alarms);
-  await alarmReportRoutes(app);
+  await alarmReportRoutes(app, alarms.store);
 }
