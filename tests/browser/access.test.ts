@@ -1,0 +1,138 @@
+import type { AddressInfo } from 'node:net';
+import { needProgram } from '@baken/hardware/testing/external-program';
+import { accessOf } from '@baken/server/modules/access/index';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AccessRig, accessRig } from '../access/support/access-rig.js';
+import { hasHorizontalOverflow, launchChromium, screenshot } from './harness.js';
+
+// Issue 7 in a real browser (Debian's chromium via playwright-core): the care worker's code on a
+// phone, the client's access log, and an access alert arriving live on the Access page. The server
+// is the access rig (test app + simulated key safe behind a stand-in home unit), listening on an
+// ephemeral port; each person browses with their own bearer token.
+describe.skipIf(!needProgram('chromium'))('access in chromium', () => {
+  let r: AccessRig;
+  let url: string;
+  let browser: Browser;
+  let worker: { id: string; auth: { authorization: string } };
+  let otherHomeId: string;
+  const contexts: BrowserContext[] = [];
+
+  async function pageAs(auth: { authorization: string }, viewport = { width: 1280, height: 900 }) {
+    const ctx = await browser.newContext({ viewport, extraHTTPHeaders: auth });
+    contexts.push(ctx);
+    return ctx.newPage();
+  }
+
+  beforeAll(async () => {
+    r = await accessRig();
+    await r.setOnline(true);
+    const p = await r.t.app.inject({
+      method: 'POST',
+      url: `/api/v1/access/keysafes/${r.deviceId}/provision`,
+      headers: r.admin.auth,
+    });
+    expect(p.statusCode).toBe(202);
+    expect(await r.relayAll()).toEqual([0]);
+    const ctx = r.t.app.baken;
+    worker = await r.worker({ team: 'a' });
+    await ctx.repos.users.update(worker.id, { displayName: 'Anna de Vries' }, r.t.clock.now());
+    const other = await ctx.repos.clients.createClient({ name: 'Mr. Bakker' }, r.t.clock.now());
+    otherHomeId = (
+      await ctx.repos.clients.createHome({ clientId: other.id, address: 'Geheimlaan 7' }, r.t.clock.now())
+    ).id;
+    await r.t.app.listen({ port: 0, host: '127.0.0.1' });
+    url = `http://127.0.0.1:${(r.t.app.server.address() as AddressInfo).port}`;
+    browser = await launchChromium();
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await r?.close();
+  });
+
+  it('a care worker gets a one-time code for their assigned alarm on a phone, and it opens the key safe', async () => {
+    const alarmId = r.raiseAlarm('a');
+    r.t.app.baken.db.prepare('UPDATE alarms SET assigned_user_id = ? WHERE id = ?').run(worker.id, alarmId);
+    const page = await pageAs(worker.auth, { width: 390, height: 844 });
+    await page.goto(`${url}/app/key-code`);
+    expect(await page.locator('h1').textContent()).toBe('Key safe code');
+    expect(await page.locator('nav a[aria-current="page"]').textContent()).toBe('Key safe code');
+    const card = page.locator(`li[data-alarm-id="${alarmId}"]`);
+    expect(await card.textContent()).toContain('Dorpsstraat 1');
+    await card.locator('button[data-request-code]').click();
+    const code = page.locator('#code-result .code');
+    await code.waitFor();
+    const digits = ((await code.textContent()) ?? '').replace(/\s/g, '');
+    expect(digits).toMatch(/^\d{8}$/);
+    expect(await page.locator('#code-result .code-window').textContent()).toMatch(
+      /Valid .+–.+ \(15 min\)\. Works once\./,
+    );
+    expect(await hasHorizontalOverflow(page)).toBe(false);
+    await screenshot(page, 'key-code-phone');
+
+    // The code reaches the key safe and opens it once.
+    expect(await r.relayAll()).toEqual([0]);
+    await r.advance(60_000);
+    expect(r.ks.safe.enterCode(digits)).toBe('accepted');
+    await r.flushEvents();
+  });
+
+  it('a care worker without a signed declaration reads the refusal in plain words', async () => {
+    const w = await r.worker({ team: 'a', declaration: false });
+    const page = await pageAs(w.auth, { width: 390, height: 844 });
+    await page.goto(`${url}/app/key-code`);
+    await page.selectOption('#planned-home', r.homeId);
+    await page.click('#planned button[type="submit"]');
+    const refusal = page.locator('#code-result .refusal');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toBe('No code: no signed declaration is recorded for you yet.');
+    expect(await page.locator('#code-result .code').count()).toBe(0);
+    await screenshot(page, 'key-code-refused-phone');
+  });
+
+  it("the client sees who entered their home, when and why, and cannot open another home's page", async () => {
+    const client = await r.t.userWithToken('client', { clientId: r.clientId });
+    const page = await pageAs(client.auth, { width: 390, height: 844 });
+    await page.goto(`${url}/app/my-home`);
+    const row = page.locator('[data-section="access-log"] tr[data-entry]').first();
+    await row.waitFor();
+    const text = (await row.textContent()) ?? '';
+    expect(text).toContain('Anna de Vries');
+    expect(text).toContain('Alarm follow-up');
+    expect(text).toContain('one-time code');
+    expect(await row.locator('td').first().locator('time').count()).toBe(1);
+    expect(await page.locator('[data-section="who-may-enter"]').textContent()).toContain('Anna de Vries');
+    expect(await hasHorizontalOverflow(page)).toBe(false);
+    await screenshot(page, 'client-access-log-phone');
+
+    const res = await page.goto(`${url}/app/homes/${otherHomeId}`);
+    expect(res?.status()).toBe(404);
+    expect(await page.locator('h1').textContent()).toBe('Home not found');
+    expect(await page.content()).not.toContain('Geheimlaan');
+  });
+
+  it('an access alert appears live on the Access page and can be acknowledged', async () => {
+    const page = await pageAs(r.monitor.auth);
+    await page.goto(`${url}/app/access`);
+    await page.locator('#live[data-state="live"]').waitFor({ timeout: 10_000 });
+    expect(await page.locator('[data-open-access-alerts]').getAttribute('data-open-access-alerts')).toBe('0');
+    const a = accessOf(r.t.app.baken).service.d.alerts.raise(
+      'door_forced',
+      `keysafe:${r.deviceId}`,
+      'The key safe door was forced',
+      r.t.clock.now(),
+      'browser-1',
+    );
+    const item = page.locator(`li[data-alert-id="${a!.id}"]`);
+    await item.waitFor({ timeout: 10_000 });
+    expect(await item.textContent()).toContain('Door forced');
+    expect(await page.locator('[data-open-access-alerts]').getAttribute('data-open-access-alerts')).toBe('1');
+    await screenshot(page, 'access-alert-live');
+    await item.locator('button[data-ack-alert]').click();
+    await page.locator('#action-status', { hasText: 'Alert acknowledged.' }).waitFor();
+    await item.waitFor({ state: 'detached' });
+    expect(await page.locator('#live-region').textContent()).toContain('No open access alerts.');
+  });
+});
