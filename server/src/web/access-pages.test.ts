@@ -97,7 +97,7 @@ describe('who may enter and the access log', () => {
     expect(r.body).toContain('Who may enter this home');
     expect(r.body).toContain('Anna de Vries');
     expect(r.body).toContain('Team Noord');
-    expect(r.body).toContain('Mon 07:00–22:00');
+    expect(r.body).toContain('Every day 07:00–22:00');
     // No signed declaration recorded yet: shown, not hidden.
     expect(r.body).toContain('No signed declaration yet');
     expect(r.body).toContain('Access log');

@@ -14,12 +14,42 @@ const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const hhmm = (min: number) =>
   `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}`;
 
-/** `Mon 07:00–22:00` for one weekly window (ISO weekday 1–7, `[fromMinute, toMinute)`, local time). */
-export function windowText(w: Json): string {
-  const day = WEEKDAYS[(num(w, 'weekday') ?? 0) - 1] ?? '?';
-  const from = num(w, 'fromMinute') ?? 0;
-  const to = num(w, 'toMinute') ?? 0;
-  return from === 0 && to >= 1440 ? `${day} all day` : `${day} ${hhmm(from)}–${hhmm(Math.min(to, 1440))}`;
+function hours(from: number, to: number): string {
+  return from === 0 && to >= 1440 ? 'all day' : `${hhmm(from)}–${hhmm(Math.min(to, 1440))}`;
+}
+
+/**
+ * Weekly windows (ISO weekday 1–7, `[fromMinute, toMinute)`, local time) in words, days with the
+ * same hours grouped: `Every day all day`, `Mon–Fri 07:00–22:00; Sat 09:00–17:00`.
+ */
+export function windowsText(ws: Json[]): string {
+  const byHours = new Map<string, { from: number; to: number; days: Set<number> }>();
+  for (const w of ws) {
+    const from = num(w, 'fromMinute') ?? 0;
+    const to = num(w, 'toMinute') ?? 0;
+    const k = `${from}-${to}`;
+    const g = byHours.get(k) ?? { from, to, days: new Set<number>() };
+    g.days.add(num(w, 'weekday') ?? 0);
+    byHours.set(k, g);
+  }
+  return [...byHours.values()]
+    .map((g) => `${dayRanges([...g.days].sort((a, b) => a - b))} ${hours(g.from, g.to)}`)
+    .join('; ');
+}
+
+function dayRanges(days: number[]): string {
+  if (days.length === 7) return 'Every day';
+  const parts: string[] = [];
+  let i = 0;
+  while (i < days.length) {
+    let j = i;
+    while (j + 1 < days.length && days[j + 1] === (days[j] ?? 0) + 1) j++;
+    const a = WEEKDAYS[(days[i] ?? 0) - 1] ?? '?';
+    const b = WEEKDAYS[(days[j] ?? 0) - 1] ?? '?';
+    parts.push(j === i ? a : j === i + 1 ? `${a}, ${b}` : `${a}–${b}`);
+    i = j + 1;
+  }
+  return parts.join(', ');
 }
 
 /** Why someone in the matrix cannot get a code now (overviews.ts `inactiveReason`). */
@@ -38,7 +68,7 @@ function whenText(functions: Json[]): SafeHtml {
       const items = Array.isArray(ws) ? ws : [];
       if (items.length === 0) continue;
       lines.push(
-        html`<li><strong>${SITUATION_LABEL[situation] ?? situation}</strong> (${str(f, 'name') ?? 'function'}): ${items.map(windowText).join(', ')}</li>`,
+        html`<li><strong>${SITUATION_LABEL[situation] ?? situation}</strong> (${str(f, 'name') ?? 'function'}): ${windowsText(items)}</li>`,
       );
     }
   }
@@ -56,7 +86,7 @@ function personRow(p: Json): SafeHtml {
     .join(', ');
   return html`<tr data-person="${str(p, 'userId') ?? ''}">
     <td>${str(p, 'displayName') ?? 'Unknown'}${until !== undefined ? html`<br><span class="muted">temporary, until ${timeTag(until)}</span>` : ''}</td>
-    <td data-label="Why">${teams ? html`Team ${teams}` : html`<span class="muted">no team</span>`}</td>
+    <td data-label="Why">${teams ? html`Member of ${teams}` : html`<span class="muted">no team</span>`}</td>
     <td data-label="When">${whenText(list(p, 'functions'))}</td>
     <td data-label="Now">${
       active

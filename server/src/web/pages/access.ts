@@ -34,24 +34,33 @@ const PURPOSE_LABEL: Record<string, string> = {
 export const alertLabel = (kind: string | undefined) =>
   ALERT_LABEL[kind ?? ''] ?? (kind ?? 'alert').replace(/_/g, ' ');
 
-function alertItem(a: Json): SafeHtml {
+/** `keysafe:<device id>` → the key safe's serial and home; other subjects as they are. */
+type Subjects = Map<string, { serial: string; homeId: string | undefined; address: string | undefined }>;
+function subjectText(subject: string, safes: Subjects): SafeHtml {
+  const k = subject.startsWith('keysafe:') ? safes.get(subject.slice(8)) : undefined;
+  if (!k) return html`<span class="mono">${subject}</span>`;
+  return html`key safe <span class="mono">${k.serial}</span>${k.homeId ? html` at <a href="/app/homes/${seg(k.homeId)}">${k.address ?? k.homeId}</a>` : ''}`;
+}
+
+function alertItem(a: Json, safes: Subjects): SafeHtml {
   const id = str(a, 'id') ?? '';
   return html`<li class="access-alert" data-alert-id="${id}">
     <div><strong class="text-bad"><span aria-hidden="true">⚠ </span>${alertLabel(str(a, 'kind'))}</strong>
-      <span class="muted">· ${timeTag(toMs(pick(a, 'at')))} · <span class="mono">${str(a, 'subject') ?? ''}</span></span></div>
+      <span class="muted">· ${timeTag(toMs(pick(a, 'at')))}</span></div>
+    <div>${subjectText(str(a, 'subject') ?? '', safes)}</div>
     <p>${str(a, 'message') ?? ''}</p>
     <button type="button" class="btn" data-ack-alert="${id}">Acknowledge</button>
   </li>`;
 }
 
-function alertsSection(r: ApiResult): SafeHtml {
+function alertsSection(r: ApiResult, safes: Subjects): SafeHtml {
   const open = r.ok ? list(r.data, 'alerts') : [];
   return html`<section aria-labelledby="h-alerts" data-open-access-alerts="${open.length}"><h2 id="h-alerts">Open access alerts</h2>
   ${
     !r.ok
       ? notAvailable('access alerts', r)
       : open.length > 0
-        ? html`<ul class="access-alerts">${open.map(alertItem)}</ul>`
+        ? html`<ul class="access-alerts">${open.map((a) => alertItem(a, safes))}</ul>`
         : html`<p class="notice notice-ok" role="status"><span aria-hidden="true">✓ </span>No open access alerts.</p>`
   }
 </section>`;
@@ -128,10 +137,21 @@ export async function accessPage(c: PageContext): Promise<PageResult> {
     safes.map((k) => str(k, 'homeId')),
   );
   const addresses = new Map([...labels].map(([id, l]) => [id, l.address] as const));
+  const subjects: Subjects = new Map(
+    safes.map((k) => {
+      const homeId = str(k, 'homeId');
+      const info = {
+        serial: str(k, 'serial') ?? '',
+        homeId,
+        address: homeId ? addresses.get(homeId) : undefined,
+      };
+      return [str(k, 'deviceId') ?? '', info] as const;
+    }),
+  );
   return {
     title: 'Access',
     scripts: ['access.js'],
     controls: html`<p id="action-status" class="notice" role="status" hidden></p>`,
-    body: html`${alertsSection(alerts)}${pendingSection(pending, serials, c.now)}${clockSection(keysafes, addresses)}`,
+    body: html`${alertsSection(alerts, subjects)}${pendingSection(pending, serials, c.now)}${clockSection(keysafes, addresses)}`,
   };
 }
