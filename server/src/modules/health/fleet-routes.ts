@@ -20,7 +20,7 @@ import { deviceView, emptyCounts, gatewayView } from './views.js';
 
 /** Fleet-wide health for staff (admin, monitor, technician): summary, gateways, incidents, budgets, warnings. */
 export async function fleetRoutes(app: BakenApp, health: HealthService): Promise<void> {
-  const { clock, db } = app.baken;
+  const { clock } = app.baken;
   const staff = { preHandler: requireRole(...STAFF_READ) };
 
   app.get(
@@ -62,9 +62,7 @@ export async function fleetRoutes(app: BakenApp, health: HealthService): Promise
       }
       for (const w of health.warnings.list({ open: true, limit: 100_000 }))
         attention.add(`${w.gatewayId}/${w.deviceId}`);
-      const openAlarms = (
-        db.prepare("SELECT COUNT(*) AS n FROM alarms WHERE state != 'closed'").get() as { n: number }
-      ).n;
+      const openAlarms = health.stores.readModel.openAlarmCount();
       return {
         at: now,
         gateways,
@@ -159,9 +157,7 @@ export async function fleetRoutes(app: BakenApp, health: HealthService): Promise
     async (req) => {
       const now = clock.now();
       const burning = new Set(health.alerts.burningScopes());
-      const homeIds = (db.prepare('SELECT id FROM homes ORDER BY id').all() as Array<{ id: string }>).map(
-        (r) => r.id,
-      );
+      const homeIds = health.stores.readModel.homeIds();
       const homes = homeIds
         .filter((id) => !req.query.burning || burning.has(id))
         .map((homeId) => ({ homeId, scope: homeId, ...health.budget(homeId, now) }));

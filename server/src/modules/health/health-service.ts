@@ -1,14 +1,14 @@
-import type { Db } from '../../store/database.js';
 import type { DomainEventBus, DomainEventMap, LinkState } from '../ingest/domain-events.js';
 import { type BudgetStatus, budgetStatus } from './budget.js';
-import { type BudgetAlertKind, BudgetAlertStore } from './budget-alert-store.js';
+import type { BudgetAlertKind, BudgetAlertStore } from './budget-alert-store.js';
 import type { HealthPolicy } from './health-policy.js';
-import { type Incident, IncidentStore } from './incident-store.js';
+import type { HealthStores } from './health-stores.js';
+import type { Incident, IncidentStore } from './incident-store.js';
 import { linkState } from './link-state.js';
 import { PlatformUptime } from './platform-uptime.js';
-import { type DeviceRow, type GatewayRow, StateStore } from './state-store.js';
+import type { DeviceRow, GatewayRow, StateStore } from './state-store.js';
 import { WarningRules } from './warning-rules.js';
-import { WarningStore } from './warning-store.js';
+import type { WarningStore } from './warning-store.js';
 
 const HISTORY_PRUNE_EVERY_MS = 3600_000;
 
@@ -31,15 +31,15 @@ export class HealthService {
   private prunedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
-    db: Db,
+    readonly stores: HealthStores,
     private readonly bus: DomainEventBus,
     readonly policy: HealthPolicy,
   ) {
-    this.states = new StateStore(db, policy.bucketMs, policy.defaultIntervalS);
-    this.incidents = new IncidentStore(db);
-    this.warnings = new WarningStore(db);
-    this.alerts = new BudgetAlertStore(db);
-    this.platform = new PlatformUptime(db, this.incidents);
+    this.states = stores.states;
+    this.incidents = stores.incidents;
+    this.warnings = stores.warnings;
+    this.alerts = stores.alerts;
+    this.platform = new PlatformUptime(stores.platformRuns, this.incidents);
     this.rules = new WarningRules(this.warnings, bus, policy.warnings);
   }
 

@@ -2,7 +2,6 @@ import { Type } from '@sinclair/typebox';
 import type { BakenApp } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
 import { errorResponses } from '../../http/error-schema.js';
-import { SqliteEventStore } from '../ingest/sqlite-event-store.js';
 import { visibleHome } from '../registry/access.js';
 import type { HealthService } from './health-service.js';
 import {
@@ -20,7 +19,7 @@ const DAY = 24 * 3600_000;
 /** One home's health page data: staff see any home, a client only their own (others answer 404). */
 export async function homeRoutes(app: BakenApp, health: HealthService): Promise<void> {
   const ctx = app.baken;
-  const events = new SqliteEventStore(ctx.db);
+  const events = health.stores.events;
   app.get(
     '/api/v1/homes/:id/health',
     {

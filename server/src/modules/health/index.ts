@@ -7,6 +7,7 @@ import { DEFAULT_HEALTH_POLICY, type HealthPolicy } from './health-policy.js';
 import { HealthService } from './health-service.js';
 import { homeRoutes } from './home-routes.js';
 import { reportRoutes } from './report-routes.js';
+import { sqliteHealthStores } from './sqlite-health-stores.js';
 import { streamRoutes } from './stream-routes.js';
 
 export { type BudgetStatus, budgetStatus } from './budget.js';
@@ -26,7 +27,7 @@ export function createHealthModule(policy: HealthPolicy = DEFAULT_HEALTH_POLICY)
   return async function healthModule(app: BakenApp): Promise<void> {
     const ctx = app.baken;
     const bus = domainEvents(ctx);
-    const health = new HealthService(ctx.db, bus, policy);
+    const health = new HealthService(sqliteHealthStores(ctx.db, policy), bus, policy);
     services.set(ctx, health);
     bus.on('ingest.heartbeat', (m) => health.onHeartbeat(m));
     bus.on('ingest.availability', (m) => health.onAvailability(m));
@@ -60,7 +61,7 @@ export function createHealthModule(policy: HealthPolicy = DEFAULT_HEALTH_POLICY)
 
     await fleetRoutes(app, health);
     await homeRoutes(app, health);
-    await reportRoutes(app);
+    await reportRoutes(app, health);
     await streamRoutes(app);
   };
 }

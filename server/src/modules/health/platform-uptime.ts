@@ -1,4 +1,4 @@
-import type { Db } from '../../store/database.js';
+import type { PlatformRunStore } from './health-stores.js';
 import type { Incident, IncidentStore } from './incident-store.js';
 
 /**
@@ -10,20 +10,13 @@ export class PlatformUptime {
   private runId: number | null = null;
 
   constructor(
-    private readonly db: Db,
+    private readonly runs: PlatformRunStore,
     private readonly incidents: IncidentStore,
   ) {}
 
   start(now: number): Incident | undefined {
-    const prev = this.db
-      .prepare(
-        'SELECT last_alive_at AS lastAliveAt, stopped_at AS stoppedAt FROM platform_runs ORDER BY id DESC LIMIT 1',
-      )
-      .get() as { lastAliveAt: number; stoppedAt: number | null } | undefined;
-    this.runId = Number(
-      this.db.prepare('INSERT INTO platform_runs (started_at, last_alive_at) VALUES (?, ?)').run(now, now)
-        .lastInsertRowid,
-    );
+    const prev = this.runs.last();
+    this.runId = this.runs.start(now);
     if (!prev) return undefined;
     const downSince = prev.stoppedAt ?? prev.lastAliveAt;
     if (now <= downSince) return undefined;
@@ -40,15 +33,12 @@ export class PlatformUptime {
   }
 
   alive(now: number): void {
-    if (this.runId !== null)
-      this.db.prepare('UPDATE platform_runs SET last_alive_at = ? WHERE id = ?').run(now, this.runId);
+    if (this.runId !== null) this.runs.alive(this.runId, now);
   }
 
   stop(now: number): void {
     if (this.runId === null) return;
-    this.db
-      .prepare('UPDATE platform_runs SET last_alive_at = ?, stopped_at = ? WHERE id = ?')
-      .run(now, now, this.runId);
+    this.runs.stop(this.runId, now);
     this.runId = null;
   }
 }

@@ -4,6 +4,7 @@ import { requireRole } from '../../auth/auth-plugin.js';
 import { BakenError } from '../../errors.js';
 import { errorResponses } from '../../http/error-schema.js';
 import { toCsv } from './csv.js';
+import type { HealthService } from './health-service.js';
 import { coveredMs } from './intervals.js';
 
 export const ReportQuery = Type.Object(
@@ -34,8 +35,8 @@ const COLUMNS = ['key', 'incidents', 'downtimeMs', 'longestMs'] as const;
  * Downtime per home or region over `[from, to)` (seed 003 §9.4 reporting): overlapping incidents of
  * one home count once; open incidents run to `min(to, now)`.
  */
-export async function reportRoutes(app: BakenApp): Promise<void> {
-  const { db, clock } = app.baken;
+export async function reportRoutes(app: BakenApp, health: HealthService): Promise<void> {
+  const { clock } = app.baken;
   app.get(
     '/api/v1/reports/downtime',
     {
@@ -68,13 +69,7 @@ export async function reportRoutes(app: BakenApp): Promise<void> {
       const { from, to, groupBy = 'home', format = 'json' } = req.query;
       checkRange(from, to);
       const end = Math.min(to, clock.now());
-      const rows = db
-        .prepare(
-          `SELECT i.home_id AS homeId, IFNULL(h.region, '') AS region, i.started_at AS start,
-             IFNULL(i.ended_at, ?) AS end FROM incidents i LEFT JOIN homes h ON h.id = i.home_id
-           WHERE i.home_id IS NOT NULL AND i.started_at < ? AND IFNULL(i.ended_at, ?) > ?`,
-        )
-        .all(end, to, end, from) as Array<{ homeId: string; region: string; start: number; end: number }>;
+      const rows = health.stores.readModel.homeIncidentSpans(from, to, end);
       const homes = new Map<string, { region: string; spans: Array<{ start: number; end: number }> }>();
       for (const r of rows) {
         const h = homes.get(r.homeId) ?? { region: r.region, spans: [] };

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../store/database.js';
 import { type TestApp, testApp } from '../../testing/test-app.js';
 import { domainEvents } from '../ingest/domain-events.js';
-import { IncidentStore } from './incident-store.js';
 import { PlatformUptime } from './platform-uptime.js';
+import { SqlitePlatformRunStore } from './sqlite-health-stores.js';
+import { SqliteIncidentStore } from './sqlite-incident-store.js';
 import { STREAM_KEEPALIVE_MS } from './stream-routes.js';
 
 /** MQTT and HTTP round trips are real: allow for a loaded CI machine. */
@@ -93,12 +94,12 @@ describe('GET /api/v1/stream (server-sent events)', () => {
 describe('PlatformUptime', () => {
   it('records the gap between runs as platform downtime', () => {
     const db = openDatabase(':memory:');
-    const incidents = new IncidentStore(db);
-    const p = new PlatformUptime(db, incidents);
+    const incidents = new SqliteIncidentStore(db);
+    const p = new PlatformUptime(new SqlitePlatformRunStore(db), incidents);
     expect(p.start(1_000)).toBeUndefined();
     p.alive(5_000);
     // A crash: no clean stop. The next start finds the gap since the last sign of life.
-    const p2 = new PlatformUptime(db, incidents);
+    const p2 = new PlatformUptime(new SqlitePlatformRunStore(db), incidents);
     const gap = p2.start(65_000);
     expect(gap).toMatchObject({
       subjectKind: 'platform',
@@ -107,7 +108,7 @@ describe('PlatformUptime', () => {
       downtimeMs: 60_000,
     });
     p2.stop(70_000);
-    const p3 = new PlatformUptime(db, incidents);
+    const p3 = new PlatformUptime(new SqlitePlatformRunStore(db), incidents);
     expect(p3.start(70_500)?.downtimeMs).toBe(500);
     db.close();
   });

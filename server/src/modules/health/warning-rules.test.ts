@@ -3,9 +3,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Db, openDatabase } from '../../store/database.js';
 import { DomainEventBus } from '../ingest/domain-events.js';
 import { DEFAULT_HEALTH_POLICY } from './health-policy.js';
+import { SqliteWarningStore } from './sqlite-warning-store.js';
 import type { DeviceRow } from './state-store.js';
 import { WarningRules } from './warning-rules.js';
-import { WarningStore } from './warning-store.js';
+import type { WarningStore } from './warning-store.js';
 
 const p = DEFAULT_HEALTH_POLICY.warnings;
 let db: Db;
@@ -58,7 +59,7 @@ const open = () =>
 
 beforeEach(() => {
   db = openDatabase(':memory:');
-  store = new WarningStore(db);
+  store = new SqliteWarningStore(db);
   const bus = new DomainEventBus();
   events = [];
   bus.on('warning.opened', (w) => events.push(`+${w.kind}`));
