@@ -1,15 +1,22 @@
 import { join } from 'node:path';
 import type { BleScanner, Clock, GattLink, SerialLink, SerialLinkOptions } from '@baken/hardware';
-import type { DecodedMqttMessage } from '@baken/protocols';
+import type { DecodedMqttMessage, HeartbeatPayload } from '@baken/protocols';
 import type { Logger } from 'pino';
 import { defaultBridges } from './bridges/index.js';
+import { JsonStateFile } from './bridges/state-file.js';
 import { CommandRelay } from './commands/command-relay.js';
 import type { Credentials, GatewayConfig } from './config/schema.js';
-import { DeviceRegistry, type DeviceState } from './devices/device-registry.js';
+import {
+  type DeviceCounters,
+  DeviceRegistry,
+  type DeviceState,
+  type ScanState,
+} from './devices/device-registry.js';
 import { GatewayError } from './errors.js';
 import { GatewayBus } from './event-bus.js';
 import type { Extension } from './extension.js';
 import { Heartbeat, type UnitHealth } from './health/heartbeat.js';
+import type { StatusSnapshot } from './health/status-snapshot.js';
 import { EventWriter } from './outbox/event-writer.js';
 import { Outbox, type OutboxStats } from './outbox/outbox.js';
 import { OutboxSender, type OutboxSenderStats } from './uplink/outbox-sender.js';
@@ -17,12 +24,15 @@ import { Uplink } from './uplink/uplink.js';
 
 /**
  * Transport factories the bridges use; only `main.ts` chooses real bindings. Factories, so a unit
- * without pendants never opens BlueZ. `openBleScanner` returns the same shared scanner every call.
+ * without pendants never opens BlueZ; they may be async so the real bindings (node-ble, serialport)
+ * are loaded on first use only. `openBleScanner` returns the same shared scanner every call. A
+ * factory that cannot open (no system D-Bus) rejects, with `BAKEN_ERR_BLE_ADAPTER` for BLE; the
+ * bridge reports it and the rest of the gateway keeps running.
  */
 export interface GatewayTransports {
-  openBleScanner?: () => BleScanner;
-  openSerial?: (opts: SerialLinkOptions) => SerialLink;
-  openGatt?: (address: string) => GattLink;
+  openBleScanner?: () => BleScanner | Promise<BleScanner>;
+  openSerial?: (opts: SerialLinkOptions) => SerialLink | Promise<SerialLink>;
+  openGatt?: (address: string) => GattLink | Promise<GattLink>;
 }
 
 /** What a bridge factory receives. Bridges talk to the rest only through `bus` and `devices`. */
@@ -44,6 +54,11 @@ export interface CreateGatewayOptions {
   softwareVersion: string;
   /** Default `{config.dataDir}/outbox.db`. */
   outboxPath?: string;
+  /**
+   * Where each heartbeat's status snapshot is written for `baken-gateway status` (atomically, mode
+   * 0600). Default `{config.dataDir}/status.json`; `null` writes none.
+   */
+  statusPath?: string | null;
   /** PEM CA for mqtts:// (read by the caller from `config.mqtt.caFile`). */
   ca?: string | Buffer;
   transports?: GatewayTransports;
@@ -62,6 +77,9 @@ export interface GatewayStatus {
   outbox: OutboxStats & { oldestAgeMs: number };
   sender: OutboxSenderStats;
   devices: DeviceState[];
+  /** Unit-level counters (scan restarts, unknown devices ignored) and the BLE scan state. */
+  counters: DeviceCounters;
+  scan: ScanState;
   extensions: string[];
 }
 
@@ -128,11 +146,25 @@ export function createGateway(opts: CreateGatewayOptions): Gateway {
     windowSize: config.outbox.windowSize,
     ackTimeoutMs: config.outbox.ackTimeoutMs,
   });
+  const statusPath = opts.statusPath === undefined ? join(config.dataDir, 'status.json') : opts.statusPath;
+  const snapshot =
+    statusPath === null ? undefined : new JsonStateFile<StatusSnapshot | null>(statusPath, () => null);
   const heartbeat = new Heartbeat(bus, outbox, devices, clock, logger.child({ part: 'heartbeat' }), {
     gatewayId,
     softwareVersion: opts.softwareVersion,
     intervalMs: config.heartbeat.intervalMs,
     ...(opts.unit === undefined ? {} : { unit: opts.unit }),
+    ...(snapshot === undefined
+      ? {}
+      : {
+          onBeat: (hb: HeartbeatPayload) => {
+            try {
+              snapshot.save({ heartbeat: hb, counters: { ...devices.counters }, scan: { ...devices.scan } });
+            } catch (err) {
+              logger.warn({ err: String(err) }, 'status snapshot not written');
+            }
+          },
+        }),
   });
   const core: Extension[] = [
     new EventWriter(bus, outbox, gatewayId, logger.child({ part: 'event-writer' })),
@@ -228,6 +260,8 @@ export function createGateway(opts: CreateGatewayOptions): Gateway {
           : { ...outbox.stats(), oldestAgeMs: outbox.oldestAgeMs() },
         sender: sender.stats(),
         devices: devices.list(),
+        counters: { ...devices.counters },
+        scan: { ...devices.scan },
         extensions: [...core, ...bridges].map((e) => e.name),
       };
     },

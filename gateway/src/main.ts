@@ -1,15 +1,11 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GattLink } from '@baken/hardware';
-import { NodeBleGattLink } from '@baken/hardware/ble/node-ble-gatt-link';
-import { NodeBleScanner } from '@baken/hardware/ble/node-ble-scanner';
-import { type NodeBleSession, openNodeBle } from '@baken/hardware/ble/node-ble-session';
 import { SystemClock } from '@baken/hardware/clock/system-clock';
-import { SerialPortLink } from '@baken/hardware/serial/serial-port-link';
 import type { Logger } from 'pino';
+import { openRealTransports } from './bridges/real-transports.js';
 import { loadConfig, loadCredentials } from './config/load-config.js';
 import { GatewayError } from './errors.js';
-import { createGateway, type Gateway, type GatewayTransports } from './gateway.js';
+import { createGateway, type Gateway } from './gateway.js';
 import { createLogger } from './logger.js';
 import { softwareVersion } from './version.js';
 
@@ -19,7 +15,7 @@ export interface RunOptions {
 
 /**
  * The only place that chooses real bindings (ARCHITECTURE.md): SystemClock, serialport, node-ble on
- * the system D-Bus. The BLE session is opened lazily, on the first use by a bridge. Resolves when the
+ * the system D-Bus (`openRealTransports`: loaded and opened lazily, on the first use by a bridge). Resolves when the
  * gateway has shut down cleanly after SIGTERM/SIGINT.
  */
 export async function runGateway(opts: RunOptions): Promise<void> {
@@ -42,20 +38,8 @@ export async function runGateway(opts: RunOptions): Promise<void> {
       );
     }
   }
-  let session: NodeBleSession | undefined;
-  const ble = (): NodeBleSession => {
-    session ??= openNodeBle();
-    return session;
-  };
-  let scanner: NodeBleScanner | undefined;
-  const transports: GatewayTransports = {
-    openSerial: (o) => new SerialPortLink(o),
-    openGatt: (address): GattLink => new NodeBleGattLink({ session: ble(), clock, address }),
-    openBleScanner: () => {
-      scanner ??= new NodeBleScanner({ session: ble(), clock });
-      return scanner;
-    },
-  };
+  // node-ble and serialport are loaded on first use; no system D-Bus is reported, not fatal
+  const real = openRealTransports(clock);
   const gateway = createGateway({
     config,
     credentials,
@@ -63,12 +47,12 @@ export async function runGateway(opts: RunOptions): Promise<void> {
     logger,
     softwareVersion: softwareVersion(),
     outboxPath: join(config.dataDir, 'outbox.db'),
-    transports,
+    transports: real.transports,
     ...(ca === undefined ? {} : { ca }),
   });
   await gateway.start();
   await waitForSignal(gateway, logger);
-  session?.destroy();
+  real.close();
 }
 
 function waitForSignal(gateway: Gateway, logger: Logger): Promise<void> {

@@ -352,6 +352,7 @@ export class KeysafeBridge implements Extension {
       return;
     }
     this.#hello = hello;
+    this.#devices.update(this.#opts.deviceId, { firmware: this.#status.firmware });
     this.#backoff.reset();
     this.#setPhase('up', null);
     this.pollStatus();

@@ -83,7 +83,7 @@ export class KeysafeBridges implements Extension {
     }
     for (const spec of wanted.values()) {
       if (this.#bridges.has(spec.deviceId)) continue;
-      const transport = this.#transport(spec);
+      const transport = await this.#transport(spec);
       if (!transport) continue;
       const cursor = new JsonStateFile<{ seq: number }>(
         join(this.#ctx.config.dataDir, `audit-cursor-${serialToken(spec.deviceId)}.json`),
@@ -111,20 +111,28 @@ export class KeysafeBridges implements Extension {
     }
   }
 
-  #transport(spec: KeysafeSpec): FrameTransport | undefined {
+  /** The link for one key safe; undefined (logged) when the unit cannot open it, e.g. no D-Bus. */
+  async #transport(spec: KeysafeSpec): Promise<FrameTransport | undefined> {
     const t = this.#ctx.transports;
-    if (spec.transport.kind === 'serial') {
-      if (!t.openSerial) {
-        this.#log.error({ deviceId: spec.deviceId }, 'no serial transport available');
+    try {
+      if (spec.transport.kind === 'serial') {
+        if (!t.openSerial) {
+          this.#log.error({ deviceId: spec.deviceId }, 'no serial transport available');
+          return undefined;
+        }
+        const link = await t.openSerial({ path: spec.transport.path, baudRate: 115_200 });
+        return new SerialFrameTransport(link);
+      }
+      if (!t.openGatt) {
+        this.#log.error({ deviceId: spec.deviceId }, 'no BLE GATT transport available');
         return undefined;
       }
-      return new SerialFrameTransport(t.openSerial({ path: spec.transport.path, baudRate: 115_200 }));
-    }
-    if (!t.openGatt) {
-      this.#log.error({ deviceId: spec.deviceId }, 'no BLE GATT transport available');
+      return new GattFrameTransport(await t.openGatt(spec.transport.address));
+    } catch (err) {
+      const code = (err as { code?: unknown } | null)?.code;
+      this.#log.error({ deviceId: spec.deviceId, err: String(err), code }, 'key safe link not available');
       return undefined;
     }
-    return new GattFrameTransport(t.openGatt(spec.transport.address));
   }
 }
 

@@ -70,7 +70,7 @@ export class PendantBridge implements Extension {
   readonly #devices: DeviceRegistry;
   readonly #clock: Clock;
   readonly #log: Logger;
-  readonly #openScanner: () => BleScanner;
+  readonly #openScanner: () => BleScanner | Promise<BleScanner>;
   readonly #gatewayId: string;
   readonly #opts: Required<Omit<PendantBridgeOptions, 'replayStore'>> &
     Pick<PendantBridgeOptions, 'replayStore'>;
@@ -80,6 +80,7 @@ export class PendantBridge implements Extension {
   #lastAdvertMono = 0;
   #watchdog: TimerHandle | undefined;
   #restarting = false;
+  #opening = false;
   #started = false;
   #offs: (() => void)[] = [];
   #unpairedListeners = new Set<(s: UnpairedSighting) => void>();
@@ -101,7 +102,7 @@ export class PendantBridge implements Extension {
       devices: DeviceRegistry;
       clock: Clock;
       logger: Logger;
-      openScanner: () => BleScanner;
+      openScanner: () => BleScanner | Promise<BleScanner>;
     },
     opts: PendantBridgeOptions = {},
   ) {
@@ -139,8 +140,26 @@ export class PendantBridge implements Extension {
    */
   async #ensureScanning(): Promise<void> {
     for (const r of this.registry.list()) this.#devices.register(r.deviceId, 'pendant');
-    if (!this.#started || this.#scanner || this.registry.list().length === 0) return;
-    const scanner = this.#openScanner();
+    if (!this.#started || this.#scanner || this.#opening || this.registry.list().length === 0) return;
+    this.#watchdog ??= this.#clock.setInterval(() => this.#checkWatchdog(), this.#opts.watchdogIntervalMs, {
+      unref: true,
+    });
+    this.#opening = true;
+    let scanner: BleScanner;
+    try {
+      // a synchronous factory attaches the listeners before this returns (no advert is missed)
+      const opened = this.#openScanner();
+      scanner = opened instanceof Promise ? await opened : opened;
+    } catch (err) {
+      // no system D-Bus / BlueZ: report it, keep the key safe and the uplink running; the watchdog
+      // tries again [issue 5 §3]
+      this.#setScanning(false, err);
+      this.#log.error({ err: String(err), code: errorCode(err) }, 'BLE adapter not available');
+      return;
+    } finally {
+      this.#opening = false;
+    }
+    if (!this.#started) return;
     this.#scanner = scanner;
     const onAdvert = (a: BleAdvert): void => this.handleAdvert(a);
     const onError = (err: Error): void => {
@@ -156,14 +175,20 @@ export class PendantBridge implements Extension {
     this.#lastAdvertMono = this.#clock.monotonic();
     try {
       await scanner.start();
-      this.stats.scanning = true;
+      this.#setScanning(true, null);
     } catch (err) {
       // the adapter may come later (USB dongle, bluetoothd restart): the watchdog retries
-      this.#log.error({ err: String(err) }, 'BLE scan did not start');
+      this.#setScanning(false, err);
+      this.#log.error({ err: String(err), code: errorCode(err) }, 'BLE scan did not start');
     }
-    this.#watchdog = this.#clock.setInterval(() => this.#checkWatchdog(), this.#opts.watchdogIntervalMs, {
-      unref: true,
-    });
+  }
+
+  /** Keeps `stats.scanning` and the registry's scan state (heartbeat `scan.running`) in step. */
+  #setScanning(running: boolean, err: unknown): void {
+    this.stats.scanning = running;
+    this.#devices.scan.running = running;
+    this.#devices.scan.error =
+      err === null ? null : `${errorCode(err) ?? 'BAKEN_ERR_BLE_ADAPTER'}: ${errorMessage(err)}`;
   }
 
   async stop(): Promise<void> {
@@ -173,7 +198,7 @@ export class PendantBridge implements Extension {
     for (const off of this.#offs.splice(0)) off();
     const scanner = this.#scanner;
     this.#scanner = undefined;
-    this.stats.scanning = false;
+    this.#setScanning(false, null);
     await scanner?.stop().catch(() => {});
   }
 
@@ -188,6 +213,10 @@ export class PendantBridge implements Extension {
   }
 
   #checkWatchdog(): void {
+    if (!this.#scanner) {
+      void this.#ensureScanning();
+      return;
+    }
     if (!this.stats.scanning) {
       void this.#restart('scan not running');
       return;
@@ -217,10 +246,10 @@ export class PendantBridge implements Extension {
     });
     try {
       await scanner.restart();
-      this.stats.scanning = true;
+      this.#setScanning(true, null);
     } catch (err) {
-      this.stats.scanning = false;
-      this.#log.error({ err: String(err) }, 'BLE scan restart failed');
+      this.#setScanning(false, err);
+      this.#log.error({ err: String(err), code: errorCode(err) }, 'BLE scan restart failed');
     } finally {
       this.#restarting = false;
     }
@@ -335,6 +364,12 @@ export class PendantBridge implements Extension {
     this.#bus.emit('device-event', event);
   }
 }
+
+const errorCode = (err: unknown): string | undefined => {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('BAKEN_ERR_') ? code : undefined;
+};
+const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /** A pendant event as the topic map's `events` entry [MQTT-MAP §4.1.2]; null when it has no valid form. */
 export function toDeviceEvent(

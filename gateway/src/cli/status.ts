@@ -1,10 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '@baken/hardware';
 import { loadCredentials } from '../config/load-config.js';
 import type { GatewayConfig } from '../config/schema.js';
 import { isGatewayError } from '../errors.js';
 import { redactUrl } from '../gateway.js';
+import { asStatusSnapshot, type StatusSnapshot } from '../health/status-snapshot.js';
 import { Outbox } from '../outbox/outbox.js';
 
 export interface UnitStatus {
@@ -16,6 +17,22 @@ export interface UnitStatus {
   outbox: { path: string; depth: number; alarms: number; oldestAgeMs: number; dropped: number } | null;
   devices: { id: string; kind: string }[];
   heartbeatIntervalMs: number;
+  /**
+   * What the running gateway reported at its last heartbeat (`{dataDir}/status.json`): device links
+   * and firmware, BLE scan state, counters; `ageMs` since it was written. Null when it never ran.
+   */
+  live: (StatusSnapshot & { ageMs: number }) | null;
+}
+
+function readSnapshot(path: string, clock: Clock): UnitStatus['live'] {
+  let snapshot: StatusSnapshot | null;
+  try {
+    snapshot = asStatusSnapshot(JSON.parse(readFileSync(path, 'utf8')));
+  } catch {
+    return null;
+  }
+  if (snapshot === null) return null;
+  return { ...snapshot, ageMs: Math.max(0, clock.now() - snapshot.heartbeat.sentAt) };
 }
 
 /** What the unit knows without talking to the running daemon (reads files; the outbox in WAL mode). */
@@ -58,7 +75,26 @@ export function readStatus(config: GatewayConfig, clock: Clock): UnitStatus {
     outbox,
     devices: config.devices.map((d) => ({ id: d.id, kind: d.kind })),
     heartbeatIntervalMs: config.heartbeat.intervalMs,
+    live: readSnapshot(join(config.dataDir, 'status.json'), clock),
   };
+}
+
+function formatLive(live: NonNullable<UnitStatus['live']>): string[] {
+  const scan = live.scan.running
+    ? 'running'
+    : `not running${live.scan.error === null ? '' : ` (${live.scan.error})`}`;
+  return [
+    `last report:   ${Math.round(live.ageMs / 1000)} s ago (uptime ${live.heartbeat.uptimeS} s, ${live.heartbeat.software})`,
+    `BLE scan:      ${scan}, ${live.counters.scanRestarts} restarts`,
+    `unknown:       ${live.counters.unknownDevicesIgnored} adverts from unpaired devices ignored`,
+    ...live.heartbeat.devices.map(
+      (d) =>
+        `  ${d.kind} ${d.deviceId}: link ${d.link}` +
+        `${d.battery === null ? '' : `, battery ${d.battery}%`}` +
+        `${d.rssi === null ? '' : `, rssi ${d.rssi}`}` +
+        `${d.firmware === undefined ? '' : `, firmware ${d.firmware}`}`,
+    ),
+  ];
 }
 
 export function formatStatus(s: UnitStatus): string {
@@ -72,6 +108,7 @@ export function formatStatus(s: UnitStatus): string {
       : 'outbox:        (not created yet)',
     `heartbeat:     every ${s.heartbeatIntervalMs / 1000} s`,
     `devices:       ${s.devices.length === 0 ? '(none paired)' : s.devices.map((d) => `${d.kind} ${d.id}`).join(', ')}`,
+    ...(s.live === null ? ['last report:   (the gateway has not run yet)'] : formatLive(s.live)),
   ];
   return `${lines.join('\n')}\n`;
 }

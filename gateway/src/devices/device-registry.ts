@@ -9,24 +9,48 @@ export interface DeviceState {
   rssi: number | null;
   /** Battery in percent, or `null` when the device has not reported it. */
   battery: number | null;
+  /** Firmware version the device reported (key safe HELLO), or `null` when not known yet. */
+  firmware: string | null;
 }
 
 export type DeviceStatePatch = Partial<Omit<DeviceState, 'deviceId' | 'kind'>>;
+
+/** Unit-level counters the bridges bump [MQTT-MAP §4.3 `scan`]. */
+export interface DeviceCounters {
+  scanRestarts: number;
+  unknownDevicesIgnored: number;
+}
+
+/** The BLE scan as the pendant bridge last saw it; `error` names why it is not running. */
+export interface ScanState {
+  running: boolean;
+  error: string | null;
+}
 
 /**
  * What the gateway knows about its paired devices right now: bridges register their devices and
  * update link state, last-seen, RSSI and battery; the heartbeat and `status` read it; the command
  * relay refuses commands for devices not registered here. Also holds the unit-level counters that
- * bridges bump (scan restarts, unknown devices ignored).
+ * bridges bump (scan restarts, unknown devices ignored) and the BLE scan state the pendant bridge
+ * keeps current (heartbeat `scan.running`).
  */
 export class DeviceRegistry {
   readonly #devices = new Map<string, DeviceState>();
-  readonly counters = { scanRestarts: 0, unknownDevicesIgnored: 0 };
+  readonly counters: DeviceCounters = { scanRestarts: 0, unknownDevicesIgnored: 0 };
+  readonly scan: ScanState = { running: false, error: null };
 
   register(deviceId: string, kind: DeviceKind): DeviceState {
     const existing = this.#devices.get(deviceId);
     if (existing) return existing;
-    const state: DeviceState = { deviceId, kind, link: 'unknown', lastSeen: null, rssi: null, battery: null };
+    const state: DeviceState = {
+      deviceId,
+      kind,
+      link: 'unknown',
+      lastSeen: null,
+      rssi: null,
+      battery: null,
+      firmware: null,
+    };
     this.#devices.set(deviceId, state);
     return state;
   }

@@ -16,6 +16,7 @@ export interface UnitHealth {
   unitBattery?: number | null;
   /** Home unit clock minus server time (ms), when measured (e.g. from a relayed time sync). */
   clockOffsetMs?: number;
+  /** Overrides the pendant bridge's scan state (`devices.scan.running`) when given. */
   scanRunning?: boolean;
 }
 
@@ -25,6 +26,8 @@ export interface HeartbeatOptions {
   /** Default 60 s; the server's retained `config` may change it. */
   intervalMs: number;
   unit?: () => UnitHealth;
+  /** Called with every heartbeat written (the gateway keeps a status snapshot for the CLI). */
+  onBeat?: (hb: HeartbeatPayload) => void;
 }
 
 /**
@@ -106,7 +109,10 @@ export class Heartbeat implements Extension {
       intervalS: Math.max(1, Math.round(this.#intervalMs / 1000)),
       mains: unit.mains ?? 'unknown',
       outbox: { depth, oldestAgeS: depth === 0 ? null : Math.round(this.#outbox.oldestAgeMs() / 1000) },
-      scan: { running: unit.scanRunning ?? false, restarts: this.#devices.counters.scanRestarts },
+      scan: {
+        running: unit.scanRunning ?? this.#devices.scan.running,
+        restarts: this.#devices.counters.scanRestarts,
+      },
       devices: this.#devices.list().map((d) => ({
         deviceId: d.deviceId,
         kind: d.kind,
@@ -114,6 +120,7 @@ export class Heartbeat implements Extension {
         lastSeen: d.lastSeen,
         rssi: d.rssi,
         battery: d.battery,
+        ...(d.firmware === null ? {} : { firmware: d.firmware }),
       })),
     };
     if (unit.unitBattery !== undefined) hb.unitBattery = unit.unitBattery;
@@ -125,14 +132,16 @@ export class Heartbeat implements Extension {
   beat(): void {
     if (this.#outbox.closed) return;
     try {
+      const hb = this.build();
       this.#outbox.insert({
         id: randomUUID(),
         topic: 'heartbeat',
-        payload: encodeMqttPayload('heartbeat', this.build()),
+        payload: encodeMqttPayload('heartbeat', hb),
         alarm: false,
         release: 'puback',
         coalesceKey: 'heartbeat',
       });
+      this.#opts.onBeat?.(hb);
     } catch (err) {
       this.#log.error({ err: String(err) }, 'heartbeat not written');
     }

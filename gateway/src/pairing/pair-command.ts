@@ -43,7 +43,7 @@ export async function pairCommand(args: PairCommandArgs, io: PairCommandIo): Pro
       io.out(`Listening for ${args.windowS} s: press the button of the NEW pendant now.\n`);
       const paired = await pairPendant({
         config,
-        scanner: transports.openBleScanner(),
+        scanner: await transports.openBleScanner(),
         clock,
         logger,
         windowMs,
@@ -70,10 +70,12 @@ export async function pairCommand(args: PairCommandArgs, io: PairCommandIo): Pro
     let transport: FrameTransport;
     if (args.port !== undefined) {
       if (!transports.openSerial) throw new GatewayError('BAKEN_ERR_NOT_AVAILABLE', 'no serial transport');
-      transport = new SerialFrameTransport(transports.openSerial({ path: args.port, baudRate: 115_200 }));
+      transport = new SerialFrameTransport(
+        await transports.openSerial({ path: args.port, baudRate: 115_200 }),
+      );
     } else {
       if (!transports.openGatt) throw new GatewayError('BAKEN_ERR_NOT_AVAILABLE', 'no BLE GATT transport');
-      transport = new GattFrameTransport(transports.openGatt(args.ble as string));
+      transport = new GattFrameTransport(await transports.openGatt(args.ble as string));
     }
     io.out(
       `Waiting up to ${args.windowS} s for key safe ${serial} on ${transport.description} (power-cycle it now).\n`,

@@ -1,8 +1,11 @@
 // Bench entry: the real gateway at idle with one pendant (in-memory scanner, no adverts) and one
 // key safe on a serial pty (BENCH_KS_PATH, simulated by the parent), connected to BENCH_BROKER_URL.
 // Prints `ready` once started; runs until SIGTERM.
+// Imports mirror `main.ts` (hardware subpaths, not the `@baken/hardware` barrel, which would load
+// node-ble, dbus-next and the BlueZ stand-in that the daemon never loads without BLE).
 import { createGateway, parseConfig } from '@baken/gateway';
-import { MockBleScanner, SerialPortLink, SystemClock } from '@baken/hardware';
+import { MockBleScanner } from '@baken/hardware/ble/mock-ble-scanner';
+import { SystemClock } from '@baken/hardware/clock/system-clock';
 import { pino } from 'pino';
 
 const clock = new SystemClock();
@@ -28,7 +31,13 @@ const gw = createGateway({
   clock,
   logger: pino({ level: 'silent' }),
   softwareVersion: '0.1.0-bench',
-  transports: { openBleScanner: () => scanner, openSerial: (o) => new SerialPortLink(o) },
+  transports: {
+    openBleScanner: () => scanner,
+    openSerial: async (o) => {
+      const { SerialPortLink } = await import('@baken/hardware/serial/serial-port-link');
+      return new SerialPortLink(o);
+    },
+  },
 });
 await gw.start();
 process.stdout.write('ready\n');
