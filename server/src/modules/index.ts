@@ -4,6 +4,7 @@ import { accessModule } from './access/index.js';
 import { alarmsModule } from './alarms/index.js';
 import { auditModule } from './audit/index.js';
 import { enrolmentModule } from './enrolment/index.js';
+import { gatewayConfigModule } from './gateway-config/index.js';
 import { healthModule } from './health/index.js';
 import { ingestModule } from './ingest/index.js';
 import { registryModule } from './registry/index.js';
@@ -23,5 +24,6 @@ export const modules: BakenModule[] = [
   alarmsModule,
   auditModule,
   accessModule,
+  gatewayConfigModule,
   webModule,
 ];

@@ -5,6 +5,7 @@ import { m012Alarms } from './012-alarms.js';
 import { m050Audit } from './050-audit.js';
 import { m051Access } from './051-access.js';
 import { m052AccessGateways } from './052-access-gateways.js';
+import { m090PendantPairings } from './090-pendant-pairings.js';
 
 /**
  * A versioned schema change. Add a file `NNN-name.ts` exporting one `Migration` and list it here;
@@ -24,4 +25,5 @@ export const migrations: readonly Migration[] = [
   m050Audit,
   m051Access,
   m052AccessGateways,
+  m090PendantPairings,
 ];
