@@ -1,5 +1,3 @@
-import type { Db } from '../../store/database.js';
-
 export interface OpenAlarm {
   id: string;
   assignedTeamId: string | null;
@@ -10,33 +8,7 @@ export interface OpenAlarm {
  * Reads open alarms of a home from the alarms module's `alarms` table (migration 012): open = not
  * closed and not cancelled. `assigned_team_id` holds a team id of this module (plain TEXT).
  */
-export class AlarmSource {
-  constructor(private readonly db: Db) {}
-
-  openAtHome(homeId: string): OpenAlarm[] {
-    if (!this.hasTable()) return [];
-    return (
-      this.db
-        .prepare(
-          `SELECT id, assigned_team_id, raised_at FROM alarms
-           WHERE home_id = ? AND state <> 'closed' AND cancelled_at IS NULL ORDER BY raised_at`,
-        )
-        .all(homeId) as Array<{ id: string; assigned_team_id: string | null; raised_at: number }>
-    ).map((r) => ({ id: r.id, assignedTeamId: r.assigned_team_id, raisedAt: r.raised_at }));
-  }
-
-  raisedAt(alarmId: string): number | null {
-    if (!this.hasTable()) return null;
-    const r = this.db.prepare('SELECT raised_at FROM alarms WHERE id = ?').get(alarmId) as
-      | { raised_at: number }
-      | undefined;
-    return r?.raised_at ?? null;
-  }
-
-  private hasTable(): boolean {
-    return (
-      this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alarms'").get() !==
-      undefined
-    );
-  }
+export interface AlarmSource {
+  openAtHome(homeId: string): OpenAlarm[];
+  raisedAt(alarmId: string): number | null;
 }

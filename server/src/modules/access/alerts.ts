@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../../store/database.js';
 import type { AuditLog } from '../audit/audit-log.js';
+import type { AccessAlertStore } from './alert-store.js';
 
 export const ALERT_KINDS = [
   'repeated_refusals',
@@ -32,7 +32,7 @@ export interface AccessAlert {
  */
 export class AccessAlerts {
   constructor(
-    private readonly db: Db,
+    private readonly store: AccessAlertStore,
     private readonly audit: AuditLog,
     /** Told of every new or acknowledged alert (the module puts it on the domain bus). */
     private readonly onChange: (
@@ -50,10 +50,7 @@ export class AccessAlerts {
     dedupeKey?: string,
   ): AccessAlert | null {
     const id = dedupeKey ? `${kind}:${dedupeKey}` : randomUUID();
-    const res = this.db
-      .prepare('INSERT OR IGNORE INTO access_alerts (id, at, kind, subject, message) VALUES (?,?,?,?,?)')
-      .run(id, at, kind, subject, message);
-    if (res.changes === 0) return null;
+    if (!this.store.insert({ id, at, kind, subject, message })) return null;
     this.audit.append({
       at,
       actor: 'system',
@@ -66,47 +63,19 @@ export class AccessAlerts {
   }
 
   list(opts: { open?: boolean; limit: number }): AccessAlert[] {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM access_alerts ${opts.open ? 'WHERE acknowledged_at IS NULL' : ''} ORDER BY at DESC LIMIT ?`,
-      )
-      .all(opts.limit) as Array<{
-      id: string;
-      at: number;
-      kind: AlertKind;
-      subject: string;
-      message: string;
-      acknowledged_at: number | null;
-      acknowledged_by: string | null;
-    }>;
-    return rows.map((r) => ({
-      id: r.id,
-      at: r.at,
-      kind: r.kind,
-      subject: r.subject,
-      message: r.message,
-      acknowledgedAt: r.acknowledged_at,
-      acknowledgedBy: r.acknowledged_by,
-    }));
+    return this.store.list(opts);
   }
 
   acknowledge(id: string, by: string, at: number): boolean {
-    const r = this.db
-      .prepare(
-        'UPDATE access_alerts SET acknowledged_at = ?, acknowledged_by = ? WHERE id = ? AND acknowledged_at IS NULL',
-      )
-      .run(at, by, id);
-    if (r.changes === 0) return false;
+    if (!this.store.acknowledge(id, by, at)) return false;
     this.audit.append({
       at,
       actor: `user:${by}`,
       action: 'access.alert_acknowledged',
       subject: `alert:${id}`,
     });
-    const row = this.db.prepare('SELECT kind FROM access_alerts WHERE id = ?').get(id) as
-      | { kind: AlertKind }
-      | undefined;
-    if (row) this.onChange({ id, kind: row.kind }, 'acknowledged', at);
+    const kind = this.store.kindOf(id);
+    if (kind) this.onChange({ id, kind }, 'acknowledged', at);
     return true;
   }
 }

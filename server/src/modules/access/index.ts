@@ -3,21 +3,23 @@ import type { TimerHandle } from '../../clock.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { domainEvents } from '../ingest/domain-events.js';
 import { AccessService } from './access-service.js';
-import { AlarmSource } from './alarm-source.js';
 import { AccessAlerts } from './alerts.js';
 import { DeviceEvents } from './device-events.js';
-import { KeysafeKeys, loadMasterKey } from './keysafe-keys.js';
+import { loadMasterKey } from './keysafe-keys.js';
 import { KeysafeLink } from './keysafe-link.js';
 import { keysafeRoutes } from './keysafe-routes.js';
 import { matrixRoutes } from './matrix-routes.js';
-import { MatrixStore } from './matrix-store.js';
-import { ReleaseStore } from './releases.js';
 import { reportRoutes } from './report-routes.js';
 import { requestPage } from './request-page.js';
 import { requestRoutes } from './request-routes.js';
 import { purgeRetention } from './retention.js';
 import { Revocation } from './revocation.js';
 import { loadAccessSettings } from './settings.js';
+import { SqliteAccessAlertStore } from './sqlite-access-alerts.js';
+import { SqliteAlarmSource } from './sqlite-alarm-source.js';
+import { SqliteKeysafeKeys } from './sqlite-keysafe-keys.js';
+import { SqliteMatrixStore } from './sqlite-matrix-store.js';
+import { SqliteReleaseStore } from './sqlite-release-store.js';
 
 export interface AccessModuleHandle {
   service: AccessService;
@@ -45,8 +47,8 @@ export async function accessModule(app: BakenApp): Promise<void> {
   const ctx = app.baken;
   const { db, clock, repos } = ctx;
   const audit = new AuditLog(db);
-  const keys = new KeysafeKeys(db, loadMasterKey(ctx.config.dataDir, process.env));
-  const releases = new ReleaseStore(db);
+  const keys = new SqliteKeysafeKeys(db, loadMasterKey(ctx.config.dataDir, process.env));
+  const releases = new SqliteReleaseStore(db);
   let service: AccessService | null = null;
   const link = new KeysafeLink(
     db,
@@ -62,12 +64,12 @@ export async function accessModule(app: BakenApp): Promise<void> {
     repos,
     audit,
     keys,
-    matrix: new MatrixStore(db),
+    matrix: new SqliteMatrixStore(db),
     releases,
     link,
-    alarms: new AlarmSource(db),
+    alarms: new SqliteAlarmSource(db),
     // [issue 7 §2] alerts reach monitoring staff live: the SSE stream carries `access.alert`.
-    alerts: new AccessAlerts(db, audit, (a, state, at) =>
+    alerts: new AccessAlerts(new SqliteAccessAlertStore(db), audit, (a, state, at) =>
       domainEvents(ctx).emit('access.alert', { alertId: a.id, kind: a.kind, state, at }),
     ),
     settings: () => loadAccessSettings(db),

@@ -1,0 +1,14 @@
+import type { AccessAlert, AlertKind } from './alerts.js';
+
+/** Storage of access alerts (issue 7 §2, §4); ids are unique, so a repeated insert is a no-op. */
+export interface AccessAlertStore {
+  /** Stores a new open alert; false when one with this id already exists. */
+  insert(a: Pick<AccessAlert, 'id' | 'at' | 'kind' | 'subject' | 'message'>): boolean;
+  /** Newest first; `open` keeps unacknowledged ones only. */
+  list(opts: { open?: boolean; limit: number }): AccessAlert[];
+  /** Marks an open alert acknowledged; false when unknown or already acknowledged. */
+  acknowledge(id: string, by: string, at: number): boolean;
+  kindOf(id: string): AlertKind | undefined;
+  /** Deletes acknowledged alerts older than `cutoff` (retention); the count. */
+  purgeAcknowledgedBefore(cutoff: number): number;
+}

@@ -1,0 +1,66 @@
+import type { Db } from '../../store/database.js';
+import type { AccessAlertStore } from './alert-store.js';
+import type { AccessAlert, AlertKind } from './alerts.js';
+
+interface Row {
+  id: string;
+  at: number;
+  kind: AlertKind;
+  subject: string;
+  message: string;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+}
+
+/** The SQLite binding of {@link AccessAlertStore} (`access_alerts`). */
+export class SqliteAccessAlertStore implements AccessAlertStore {
+  constructor(private readonly db: Db) {}
+
+  insert(a: Pick<AccessAlert, 'id' | 'at' | 'kind' | 'subject' | 'message'>): boolean {
+    return (
+      this.db
+        .prepare('INSERT OR IGNORE INTO access_alerts (id, at, kind, subject, message) VALUES (?,?,?,?,?)')
+        .run(a.id, a.at, a.kind, a.subject, a.message).changes > 0
+    );
+  }
+
+  list(opts: { open?: boolean; limit: number }): AccessAlert[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM access_alerts ${opts.open ? 'WHERE acknowledged_at IS NULL' : ''} ORDER BY at DESC LIMIT ?`,
+      )
+      .all(opts.limit) as Row[];
+    return rows.map((r) => ({
+      id: r.id,
+      at: r.at,
+      kind: r.kind,
+      subject: r.subject,
+      message: r.message,
+      acknowledgedAt: r.acknowledged_at,
+      acknowledgedBy: r.acknowledged_by,
+    }));
+  }
+
+  acknowledge(id: string, by: string, at: number): boolean {
+    return (
+      this.db
+        .prepare(
+          'UPDATE access_alerts SET acknowledged_at = ?, acknowledged_by = ? WHERE id = ? AND acknowledged_at IS NULL',
+        )
+        .run(at, by, id).changes > 0
+    );
+  }
+
+  kindOf(id: string): AlertKind | undefined {
+    const row = this.db.prepare('SELECT kind FROM access_alerts WHERE id = ?').get(id) as
+      | { kind: AlertKind }
+      | undefined;
+    return row?.kind;
+  }
+
+  purgeAcknowledgedBefore(cutoff: number): number {
+    return this.db
+      .prepare('DELETE FROM access_alerts WHERE at < ? AND acknowledged_at IS NOT NULL')
+      .run(cutoff).changes;
+  }
+}
