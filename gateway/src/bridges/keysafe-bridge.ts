@@ -1,70 +1,35 @@
 import type { Clock, TimerHandle } from '@baken/hardware';
 import {
   KS_PROTOCOL_MAJOR,
-  KS_RECEIVER_INITIAL,
-  KsDeframer,
   type KsFrame,
   type KsHello,
   type KsMessage,
   KsReason,
-  type KsReceiverState,
   type KsSenderAction,
-  type KsSenderState,
   KsStatusFlag,
   KsType,
   ksDecodeMessage,
-  ksEncodeFrame,
   ksEncodeMessage,
   ksNakReasonFor,
-  ksReceiverAccept,
-  ksReceiverRecordReply,
-  ksSenderInit,
-  ksSenderNextDeadline,
-  ksSenderStep,
 } from '@baken/protocols';
 import type { Logger } from 'pino';
 import type { DeviceRegistry } from '../devices/device-registry.js';
-import type { GatewayBus, LinkState } from '../event-bus.js';
+import type { GatewayBus } from '../event-bus.js';
 import type { Extension } from '../extension.js';
 import { Backoff } from '../uplink/backoff.js';
 import type { FrameTransport } from './frame-transport.js';
 import { CommandTracker } from './keysafe-commands.js';
 import { auditRecordsEvent, keysafeDeviceEvent } from './keysafe-events.js';
+import { encodeKsFrame, KsLinkHop } from './keysafe-link-hop.js';
+import {
+  initialKeysafeStatus,
+  type KeysafeBridgeOptions,
+  type KeysafeBridgeStatus,
+  type KeysafeLinkPhase,
+  linkStateOf,
+} from './keysafe-link-status.js';
 
-export interface KeysafeBridgeOptions {
-  /** Device id as registered on the server. */
-  deviceId: string;
-  /** Serial number the key safe's HELLO must report; other serials are not bridged. */
-  serial?: string;
-  /** STATUS_POLL period [KS-SERIAL §9.4]. Default 60 s. */
-  statusPollIntervalMs?: number;
-  /** Audit buffer read period besides the reads STATUS triggers [KS-SERIAL §9.1]. Default 15 min. */
-  auditPollIntervalMs?: number;
-  /** Reconnect back-off after an unplug or a failed open. Default 1 s … 60 s. */
-  reconnect?: { initialMs: number; maxMs: number };
-  random?: () => number;
-  /** Last audit SEQ forwarded, persisted so a restart does not re-read the whole buffer. */
-  auditCursor?: { load(): number; save(seq: number): void };
-}
-
-export type KeysafeLinkPhase = 'down' | 'connecting' | 'hello_wait' | 'up' | 'stale' | 'refused';
-
-export interface KeysafeBridgeStatus {
-  deviceId: string;
-  phase: KeysafeLinkPhase;
-  reason: string | null;
-  serial: string | null;
-  firmware: string | null;
-  protocol: string | null;
-  battery: number | null;
-  mains: boolean | null;
-  doorOpen: boolean | null;
-  /** Device clock minus gateway clock at the last STATUS (ms). */
-  clockOffsetMs: number | null;
-  auditCursor: number;
-  reconnects: number;
-  exhausted: number;
-}
+export type { KeysafeBridgeOptions, KeysafeBridgeStatus, KeysafeLinkPhase } from './keysafe-link-status.js';
 
 const MAX_AUDIT_PER_READ = 7;
 
@@ -90,11 +55,8 @@ export class KeysafeBridge implements Extension {
   readonly #opts: KeysafeBridgeOptions;
   readonly #backoff: Backoff;
   readonly #commands: CommandTracker;
-  #deframer = new KsDeframer();
-  #sender: KsSenderState;
-  #rx: KsReceiverState = KS_RECEIVER_INITIAL;
+  readonly #hop: KsLinkHop;
   #running = false;
-  #tickTimer: TimerHandle | undefined;
   #reconnectTimer: TimerHandle | undefined;
   #timers: TimerHandle[] = [];
   #offs: (() => void)[] = [];
@@ -124,23 +86,9 @@ export class KeysafeBridge implements Extension {
       ...(opts.reconnect ?? { initialMs: 1_000, maxMs: 60_000 }),
       ...(opts.random === undefined ? {} : { random: opts.random }),
     });
-    this.#sender = ksSenderInit(deps.transport.senderConfig);
+    this.#hop = new KsLinkHop(deps.clock, deps.transport, this.#log, (a) => this.#onAction(a));
     this.#commands = new CommandTracker(deps.bus, opts.deviceId);
-    this.#status = {
-      deviceId: opts.deviceId,
-      phase: 'down',
-      reason: null,
-      serial: null,
-      firmware: null,
-      protocol: null,
-      battery: null,
-      mains: null,
-      doorOpen: null,
-      clockOffsetMs: null,
-      auditCursor: 0,
-      reconnects: 0,
-      exhausted: 0,
-    };
+    this.#status = initialKeysafeStatus(opts.deviceId);
   }
 
   get deviceId(): string {
@@ -157,7 +105,7 @@ export class KeysafeBridge implements Extension {
     this.#status.auditCursor = this.#opts.auditCursor?.load() ?? 0;
     this.#devices.register(this.#opts.deviceId, 'keysafe');
     const onData = (chunk: Uint8Array): void => {
-      for (const frame of this.#deframer.push(chunk)) this.#onFrame(frame);
+      for (const frame of this.#hop.frames(chunk)) this.#onFrame(frame);
     };
     const onDown = (info: { remote: boolean }): void => this.#onDown(info.remote ? 'link lost' : 'closed');
     this.#transport.on('data', onData);
@@ -169,7 +117,7 @@ export class KeysafeBridge implements Extension {
         if (req.deviceId !== this.#opts.deviceId || req.kind !== 'keysafe_frame') return;
         const linkUp = this.#status.phase === 'up' || this.#status.phase === 'stale';
         const item = this.#commands.accept(req, linkUp);
-        if (item) this.#step({ kind: 'send', item });
+        if (item) this.#hop.step({ kind: 'send', item });
       }),
     ];
     this.#timers = [
@@ -187,7 +135,7 @@ export class KeysafeBridge implements Extension {
     if (!this.#running) return;
     this.#running = false;
     for (const t of this.#timers.splice(0)) this.#clock.clearInterval(t);
-    this.#clock.clearTimeout(this.#tickTimer);
+    this.#hop.stop();
     this.#clock.clearTimeout(this.#reconnectTimer);
     for (const off of this.#offs.splice(0)) off();
     this.#commands.failAll('BAKEN_ERR_KEYSAFE_STOPPED');
@@ -227,12 +175,10 @@ export class KeysafeBridge implements Extension {
       await this.#transport.close();
       return;
     }
-    this.#deframer = new KsDeframer();
-    this.#rx = KS_RECEIVER_INITIAL;
     // [KS-SERIAL §4.1, §4.5] the device's duplicate filter outlives our restarts: start at a random
     // SEQ so our first frame is not mistaken for a retransmission of the last one it accepted
     const random = this.#opts.random ?? Math.random;
-    this.#sender = ksSenderInit(this.#transport.senderConfig, Math.floor(random() * 256));
+    this.#hop.reset(Math.floor(random() * 256));
     this.#setPhase('hello_wait', null);
     // a device that was already running sends no HELLO: a STATUS answer also proves the link
     this.pollStatus();
@@ -247,9 +193,8 @@ export class KeysafeBridge implements Extension {
   }
 
   #onDown(reason: string): void {
-    this.#clock.clearTimeout(this.#tickTimer);
+    this.#hop.abort();
     this.#commands.failAll('BAKEN_ERR_KEYSAFE_LINK_DOWN');
-    this.#sender = ksSenderInit(this.#transport.senderConfig);
     this.#auditReading = false;
     this.#hello = null;
     if (!this.#running) return;
@@ -263,14 +208,7 @@ export class KeysafeBridge implements Extension {
     this.#status.phase = phase;
     this.#status.reason = reason;
     if (!changed) return;
-    const state: LinkState =
-      phase === 'up'
-        ? 'up'
-        : phase === 'stale'
-          ? 'stale'
-          : phase === 'connecting' || phase === 'hello_wait'
-            ? 'connecting'
-            : 'down';
+    const state = linkStateOf(phase);
     this.#devices.update(this.#opts.deviceId, { link: state });
     this.#bus.emit('link-state', {
       deviceId: this.#opts.deviceId,
@@ -292,26 +230,21 @@ export class KeysafeBridge implements Extension {
   #onFrame(frame: KsFrame): void {
     this.#devices.update(this.#opts.deviceId, { lastSeen: this.#clock.now() });
     if (frame.type === KsType.Ack) {
-      this.#step({ kind: 'ack', seq: frame.seq });
+      this.#hop.step({ kind: 'ack', seq: frame.seq });
       return;
     }
     if (frame.type === KsType.Nak) {
       const reason = frame.payload[0] ?? KsReason.BadPayload;
-      this.#lastNak = encode(frame);
-      this.#step({ kind: 'nak', seq: frame.seq, reason });
+      this.#lastNak = encodeKsFrame(frame);
+      this.#hop.step({ kind: 'nak', seq: frame.seq, reason });
       return;
     }
     const isHello = frame.type === KsType.Hello;
-    const decision = ksReceiverAccept(this.#rx, frame, isHello);
-    this.#rx = decision.state;
-    if (decision.duplicate) {
-      // [KS-SERIAL §4.5] our ACK got lost: answer again, do not act twice
-      for (const reply of decision.replay) this.#write(reply);
-      return;
-    }
+    // [KS-SERIAL §4.5] a retransmission (our ACK got lost) is answered again, not acted on twice
+    if (!this.#hop.accept(frame, isHello)) return;
     const decoded = ksDecodeMessage(frame);
     if (!decoded.ok) {
-      this.#reply(frame.seq, { kind: 'nak', reason: ksNakReasonFor(decoded.error) });
+      this.#hop.reply(frame.seq, { kind: 'nak', reason: ksNakReasonFor(decoded.error) });
       return;
     }
     const msg = decoded.value;
@@ -320,25 +253,25 @@ export class KeysafeBridge implements Extension {
       return;
     }
     if (this.#status.phase === 'refused') {
-      this.#reply(frame.seq, { kind: 'ack' });
+      this.#hop.reply(frame.seq, { kind: 'ack' });
       return;
     }
     if (isCommand(frame.type)) {
-      this.#reply(frame.seq, { kind: 'nak', reason: KsReason.UnknownType });
+      this.#hop.reply(frame.seq, { kind: 'nak', reason: KsReason.UnknownType });
       return;
     }
-    this.#reply(frame.seq, { kind: 'ack' });
+    this.#hop.reply(frame.seq, { kind: 'ack' });
     this.#onMessage(frame, msg);
   }
 
   #onHello(seq: number, hello: KsHello): void {
     if (hello.protocolMajor !== KS_PROTOCOL_MAJOR) {
-      this.#reply(seq, { kind: 'nak', reason: KsReason.UnsupportedVersion });
+      this.#hop.reply(seq, { kind: 'nak', reason: KsReason.UnsupportedVersion });
       this.#log.error({ major: hello.protocolMajor }, 'key safe speaks another KS-SERIAL major version');
       this.#setPhase('refused', 'unsupported_version');
       return;
     }
-    this.#reply(seq, { kind: 'ack' });
+    this.#hop.reply(seq, { kind: 'ack' });
     const fw = hello.firmware;
     this.#status.serial = hello.serial;
     this.#status.firmware = `${fw.major}.${fw.minor}.${fw.patch}`;
@@ -372,13 +305,13 @@ export class KeysafeBridge implements Extension {
         this.#devices.update(this.#opts.deviceId, { battery: msg.batteryPercent });
         // a replaced or reset key safe starts its audit SEQ again
         if (msg.auditHeadSeq < this.#status.auditCursor) this.#setCursor(0);
-        this.#commands.answered(frame, encode(frame));
+        this.#commands.answered(frame, encodeKsFrame(frame));
         if (msg.auditHeadSeq > this.#status.auditCursor) this.readAudit();
         return;
       }
       case 'audit_records': {
         this.#markAlive();
-        this.#commands.answered(frame, encode(frame));
+        this.#commands.answered(frame, encodeKsFrame(frame));
         const fresh = msg.records.filter((r) => r.seq > this.#status.auditCursor);
         const event = auditRecordsEvent(this.#opts.deviceId, serial, fresh, now);
         if (event) this.#bus.emit('device-event', event);
@@ -390,7 +323,7 @@ export class KeysafeBridge implements Extension {
       }
       case 'command_result':
       case 'self_test_result':
-        this.#commands.answered(frame, encode(frame));
+        this.#commands.answered(frame, encodeKsFrame(frame));
         return;
       default:
         if ('eventSeq' in msg) {
@@ -412,47 +345,15 @@ export class KeysafeBridge implements Extension {
 
   // ---- send -------------------------------------------------------------------------------------
 
-  #reply(seq: number, msg: KsMessage): void {
-    const frame = ksEncodeMessage(msg, seq);
-    if (!frame.ok) return;
-    this.#rx = ksReceiverRecordReply(this.#rx, frame.value);
-    this.#write(frame.value);
-  }
-
   #sendPlain(msg: KsMessage, tag: string): void {
     const frame = ksEncodeMessage(msg, 0);
     if (!frame.ok) return;
     this.#commands.expectInternal(tag, frame.value.type);
-    this.#step({ kind: 'send', item: { type: frame.value.type, payload: frame.value.payload, tag } });
-  }
-
-  #write(frame: KsFrame): void {
-    const bytes = encode(frame);
-    this.#transport.write(bytes).catch((err: unknown) => {
-      this.#log.debug({ err: String(err) }, 'key safe write failed');
-    });
-  }
-
-  #step(input: Parameters<typeof ksSenderStep>[1]): void {
-    const now = this.#clock.monotonic();
-    const { state, actions } = ksSenderStep(this.#sender, input, now);
-    this.#sender = state;
-    for (const a of actions) this.#onAction(a);
-    this.#clock.clearTimeout(this.#tickTimer);
-    const deadline = ksSenderNextDeadline(this.#sender);
-    if (deadline !== null) {
-      this.#tickTimer = this.#clock.setTimeout(
-        () => this.#step({ kind: 'tick' }),
-        Math.max(0, deadline - now),
-      );
-    }
+    this.#hop.step({ kind: 'send', item: { type: frame.value.type, payload: frame.value.payload, tag } });
   }
 
   #onAction(a: KsSenderAction): void {
     switch (a.kind) {
-      case 'transmit':
-        this.#write(a.frame);
-        return;
       case 'delivered':
         this.#commands.delivered(a.tag);
         return;
@@ -472,12 +373,6 @@ export class KeysafeBridge implements Extension {
         return;
     }
   }
-}
-
-function encode(frame: KsFrame): Uint8Array {
-  const r = ksEncodeFrame(frame);
-  if (!r.ok) throw r.error;
-  return r.value;
 }
 
 const isCommand = (type: number): boolean => type >= 0x40 && type <= 0x5f;
