@@ -31,7 +31,7 @@ describe('demo home', () => {
     cleanups.length = 0;
   });
 
-  it('comes online on the dashboard API, and a pendant press becomes an alarm in the inbox', async () => {
+  it('comes online on the dashboard API, gets the pendant key from the server, and a press becomes an alarm in the inbox', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'baken-demo-'));
     cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
     const server = await startServer({ config: testConfig() });
@@ -58,6 +58,8 @@ describe('demo home', () => {
       throw new Error(`timed out waiting for ${what}`);
     };
     await until('gateway online', async () => (await get('/api/v1/fleet/summary')).gateways?.online === 1);
+    // the encrypted pendant's bind key reaches the gateway only through the server's config topic
+    await home.serverConfig;
     [...home.home.pendants.values()][0]!.press();
     await until('alarm in inbox', async () => (await get('/api/v1/alarms')).items?.length === 1);
     const alarm = (await get('/api/v1/alarms')).items[0];

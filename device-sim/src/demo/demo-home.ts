@@ -8,6 +8,8 @@ import type { DemoHomeState } from './seed-demo.js';
 export interface RunningDemoHome {
   home: Home;
   gateway: Gateway;
+  /** Resolves when the server's config (with the pendant's key) has reached the gateway. */
+  serverConfig: Promise<void>;
   /** `mock` or `real`, and why, for the banner. */
   transports: { mode: 'mock' | 'real'; note: string };
   stop(): Promise<void>;
@@ -48,7 +50,13 @@ export async function startDemoHome(opts: {
   const home = await startHome(
     {
       pendants: [
-        { id: state.pendant.id, address: state.pendant.address, format: 'bthome', heartbeatMs: 60_000 },
+        {
+          id: state.pendant.id,
+          address: state.pendant.address,
+          format: 'bthome-encrypted',
+          key: state.pendant.keyHex,
+          heartbeatMs: 60_000,
+        },
       ],
       keySafe: {
         serial: state.keySafe.serial,
@@ -92,10 +100,18 @@ export async function startDemoHome(opts: {
       openSerial: (o) => (hostLink && o.path === hostLink.path ? hostLink : new SerialPortLink(o)),
     },
   });
+  // The pendant's bind key arrives in the server's retained config once the unit is online.
+  const serverConfig = new Promise<void>((resolve) => {
+    const off = gateway.bus.on('server-config', () => {
+      off();
+      resolve();
+    });
+  });
   await gateway.start();
   return {
     home,
     gateway,
+    serverConfig,
     transports: choice,
     async stop() {
       await gateway.stop();

@@ -8,7 +8,7 @@ export interface DemoHomeState {
   gatewayId: string;
   mqttUsername: string;
   mqttPassword: string;
-  pendant: { id: string; address: string };
+  pendant: { id: string; address: string; keyHex: string };
   keySafe: { id: string; serial: string; keyHex: string };
 }
 
@@ -28,7 +28,7 @@ export async function seedDemo(server: RunningServer): Promise<DemoHomeState> {
   const { token } = await app.baken.auth.createApiToken(admin.id, 'demo-setup', 600);
   const headers = { authorization: `Bearer ${token}` };
   const call = async (
-    method: 'POST' | 'GET',
+    method: 'POST' | 'GET' | 'PUT',
     url: string,
     payload?: Record<string, unknown>,
   ): Promise<Record<string, unknown>> => {
@@ -54,7 +54,7 @@ export async function seedDemo(server: RunningServer): Promise<DemoHomeState> {
   const pendant = await call('POST', '/api/v1/devices', {
     serial: PENDANT_SERIAL,
     type: 'pendant',
-    model: 'Simulated BTHome button',
+    model: 'Simulated BTHome button (encrypted)',
     homeId,
     status: 'installed',
   });
@@ -64,6 +64,14 @@ export async function seedDemo(server: RunningServer): Promise<DemoHomeState> {
     model: 'Simulated KS-SERIAL key safe',
     homeId,
     status: 'installed',
+  });
+  // The pendant is an encrypted BTHome button; its bind key reaches the home unit only through the
+  // server's config topic (paired here, as a technician would).
+  const pendantKeyHex = randomBytes(16).toString('hex');
+  await call('PUT', `/api/v1/devices/${String(pendant['id'])}/pairing`, {
+    address: PENDANT_ADDRESS,
+    format: 'bthome',
+    keyHex: pendantKeyHex,
   });
   const enrol = await call('POST', `/api/v1/homes/${homeId}/enrolment-tokens`);
   const prov = await app.inject({
@@ -89,7 +97,11 @@ export async function seedDemo(server: RunningServer): Promise<DemoHomeState> {
     mqttUsername: p.mqtt.username,
     mqttPassword: p.mqtt.password,
     // On MQTT a device is named by its registry serial (server access module contract).
-    pendant: { id: String(pendant['serial'] ?? PENDANT_SERIAL), address: PENDANT_ADDRESS },
+    pendant: {
+      id: String(pendant['serial'] ?? PENDANT_SERIAL),
+      address: PENDANT_ADDRESS,
+      keyHex: pendantKeyHex,
+    },
     keySafe: {
       id: String(keySafe['serial'] ?? KEYSAFE_SERIAL),
       serial: KEYSAFE_SERIAL,
