@@ -2,9 +2,9 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { issueWindowCode, KsCodeKind } from '@baken/protocols';
 import type { Clock } from '../../clock.js';
 import { BakenError, notFound } from '../../errors.js';
-import type { Db } from '../../store/database.js';
 import type { Device, Home, Repositories, User } from '../../store/repositories/index.js';
 import type { AuditLog } from '../audit/audit-log.js';
+import type { AccessStores } from './access-stores.js';
 import type { AlarmSource } from './alarm-source.js';
 import type { AccessAlerts } from './alerts.js';
 import { type AccessFacts, decideAccess, type Situation } from './decide-access.js';
@@ -21,7 +21,7 @@ export const OFFLINE_KEY_SLOT = 250;
 export const PIN_SLOTS = { first: 1, last: 200 } as const;
 
 export interface AccessDeps {
-  db: Db;
+  stores: AccessStores;
   clock: Clock;
   repos: Repositories;
   audit: AuditLog;
@@ -70,18 +70,13 @@ export class AccessService {
   }
 
   deviceNowS(deviceId: string): number {
-    const r = this.d.db
-      .prepare('SELECT clock_offset_ms FROM keysafe_state WHERE device_id = ?')
-      .get(deviceId) as { clock_offset_ms: number | null } | undefined;
-    return Math.floor((this.d.clock.now() + (r?.clock_offset_ms ?? 0)) / 1000);
+    return Math.floor(
+      (this.d.clock.now() + (this.d.stores.keysafeState.clockOffsetMs(deviceId) ?? 0)) / 1000,
+    );
   }
 
   isBlocked(scope: 'keysafe' | 'person' | 'team', target: string): boolean {
-    return (
-      this.d.db
-        .prepare('SELECT 1 FROM access_blocks WHERE scope = ? AND target = ? AND lifted_at IS NULL')
-        .get(scope, target) !== undefined
-    );
+    return this.d.stores.blocks.isActive(scope, target);
   }
 
   facts(user: User, home: Home, device: Device): AccessFacts {
@@ -217,10 +212,7 @@ export class AccessService {
   }
 
   deliveredOfflineGeneration(deviceId: string): number | null {
-    const r = this.d.db
-      .prepare('SELECT offline_delivered_generation AS g FROM keysafe_state WHERE device_id = ?')
-      .get(deviceId) as { g: number | null } | undefined;
-    return r?.g ?? null;
+    return this.d.stores.keysafeState.offlineDeliveredGeneration(deviceId);
   }
 
   /** Falls back to an offline code when the pushed PIN was refused or timed out. */
@@ -264,7 +256,7 @@ export class AccessService {
       r.id,
     );
     if (!sent) {
-      this.d.db.prepare('DELETE FROM access_releases WHERE id = ?').run(r.id);
+      this.d.releases.delete(r.id);
       return null;
     }
     return this.granted(r, 'online_pin', pin, 'sent', device.id);
@@ -339,13 +331,7 @@ export class AccessService {
 
   private checkRefusals(userId: string, now: number, s: AccessSettings): void {
     const since = now - s.alertWindowMinutes * 60_000;
-    const n = (
-      this.d.db
-        .prepare(
-          "SELECT COUNT(*) AS n FROM audit_log WHERE actor = ? AND action = 'access.refused' AND at > ?",
-        )
-        .get(`user:${userId}`, since) as { n: number }
-    ).n;
+    const n = this.d.audit.count({ actor: `user:${userId}`, action: 'access.refused', since });
     if (n === s.refusalAlertThreshold) {
       this.d.alerts.raise(
         'repeated_refusals',

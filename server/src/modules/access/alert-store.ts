@@ -11,4 +11,6 @@ export interface AccessAlertStore {
   kindOf(id: string): AlertKind | undefined;
   /** Deletes acknowledged alerts older than `cutoff` (retention); the count. */
   purgeAcknowledgedBefore(cutoff: number): number;
+  /** `opening_without_release` alerts of the key safes of a home, newest first (at most 100). */
+  openingsWithoutReleaseAtHome(homeId: string): Array<{ at: number; message: string }>;
 }

@@ -28,16 +28,11 @@ export class DeviceEvents {
 
   async handle(e: EventEnvelope): Promise<void> {
     if (e.deviceKind !== 'keysafe') return;
-    const { db, audit } = this.svc.d;
-    if (
-      db
-        .prepare('INSERT OR IGNORE INTO access_seen_events (event_id, at) VALUES (?, ?)')
-        .run(e.id, e.receivedAt).changes === 0
-    )
-      return;
+    const { stores, audit } = this.svc.d;
+    if (!stores.seenEvents.markSeen(e.id, e.receivedAt)) return;
     const device = await this.svc.d.repos.devices.getBySerial(e.deviceId);
     if (device?.type !== 'keysafe') return;
-    db.prepare('INSERT OR IGNORE INTO keysafe_state (device_id) VALUES (?)').run(device.id);
+    stores.keysafeState.ensure(device.id);
     const at = this.svc.d.clock.now();
     const data = e.data as Record<string, unknown>;
     const subject = `keysafe:${device.id}`;
@@ -84,13 +79,7 @@ export class DeviceEvents {
     const key = `${device.id}:${e.seq ?? e.id}`;
     if (e.kind === 'code_rejected') {
       const since = at - s.alertWindowMinutes * 60_000;
-      const n = (
-        db
-          .prepare(
-            "SELECT COUNT(*) AS n FROM audit_log WHERE subject = ? AND action = 'keysafe.code_rejected' AND at > ?",
-          )
-          .get(subject, since) as { n: number }
-      ).n;
+      const n = audit.count({ subject, action: 'keysafe.code_rejected', since });
       if (n >= s.wrongCodeAlertThreshold)
         alerts.raise(
           'repeated_wrong_codes',
@@ -110,12 +99,8 @@ export class DeviceEvents {
 
   /** Drift = device − home unit clock (the home unit keeps NTP time). Large drift: queue a TIME_SYNC. */
   async clockReport(device: Device, offsetMs: number, at: number): Promise<void> {
-    const { db, audit } = this.svc.d;
-    db.prepare('UPDATE keysafe_state SET clock_offset_ms = ?, clock_reported_at = ? WHERE device_id = ?').run(
-      offsetMs,
-      at,
-      device.id,
-    );
+    const { stores, audit } = this.svc.d;
+    stores.keysafeState.setClock(device.id, offsetMs, at);
     const s = this.svc.d.settings();
     if (Math.abs(offsetMs) < s.driftWarnSeconds * 1000) return;
     audit.append({
@@ -132,11 +117,7 @@ export class DeviceEvents {
       at,
       `${device.id}:${Math.floor(at / 3_600_000)}`,
     );
-    const pending = db
-      .prepare(
-        "SELECT 1 FROM keysafe_commands WHERE device_id = ? AND kind = 'time_sync' AND status IN ('pending','sent')",
-      )
-      .get(device.id);
+    const pending = stores.commands.hasUnfinishedTimeSync(device.id);
     if (!pending) await this.svc.d.link.enqueue(device, { kind: 'time_sync', newTime: 0 }, 'time_sync', null);
   }
 
@@ -146,18 +127,11 @@ export class DeviceEvents {
    * without a matching release alert too.
    */
   reconcile(device: Device, records: KsAuditRecord[], at: number): void {
-    const { db, audit, alerts, keys } = this.svc.d;
+    const { stores, audit, alerts, keys } = this.svc.d;
     const k = keys.key(device.id);
     if (!k) return;
-    const st = db
-      .prepare(
-        'SELECT audit_anchor_seq AS seq, audit_anchor_mac AS mac FROM keysafe_state WHERE device_id = ?',
-      )
-      .get(device.id) as {
-      seq: number;
-      mac: string;
-    };
-    let anchor: KsAuditAnchor = { seq: st.seq, mac: new Uint8Array(Buffer.from(st.mac, 'hex')) };
+    const st = stores.keysafeState.auditAnchor(device.id) ?? { seq: 0, macHex: '' };
+    let anchor: KsAuditAnchor = { seq: st.seq, mac: new Uint8Array(Buffer.from(st.macHex, 'hex')) };
     let rest = records.filter((r) => r.seq > anchor.seq || r.seq === 0);
     const subject = `keysafe:${device.id}`;
     while (rest.length > 0) {
@@ -198,11 +172,10 @@ export class DeviceEvents {
       }
       rest = rest.slice(res.index + 1);
     }
-    db.prepare('UPDATE keysafe_state SET audit_anchor_seq = ?, audit_anchor_mac = ? WHERE device_id = ?').run(
-      anchor.seq,
-      Buffer.from(anchor.mac).toString('hex'),
-      device.id,
-    );
+    stores.keysafeState.setAuditAnchor(device.id, {
+      seq: anchor.seq,
+      macHex: Buffer.from(anchor.mac).toString('hex'),
+    });
     audit.append({
       at,
       actor: 'system',

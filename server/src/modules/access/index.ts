@@ -14,8 +14,7 @@ import { requestPage } from './request-page.js';
 import { requestRoutes } from './request-routes.js';
 import { purgeRetention } from './retention.js';
 import { Revocation } from './revocation.js';
-import { loadAccessSettings } from './settings.js';
-import { SqliteAccessAlertStore } from './sqlite-access-alerts.js';
+import { sqliteAccessStores } from './sqlite-access-stores.js';
 import { SqliteAlarmSource } from './sqlite-alarm-source.js';
 import { SqliteKeysafeKeys } from './sqlite-keysafe-keys.js';
 import { SqliteMatrixStore } from './sqlite-matrix-store.js';
@@ -49,9 +48,10 @@ export async function accessModule(app: BakenApp): Promise<void> {
   const audit = new AuditLog(db);
   const keys = new SqliteKeysafeKeys(db, loadMasterKey(ctx.config.dataDir, process.env));
   const releases = new SqliteReleaseStore(db);
+  const stores = sqliteAccessStores(db);
   let service: AccessService | null = null;
   const link = new KeysafeLink(
-    db,
+    stores,
     clock,
     keys,
     audit,
@@ -59,7 +59,7 @@ export async function accessModule(app: BakenApp): Promise<void> {
     (id) => service!.deviceNowS(id),
   );
   service = new AccessService({
-    db,
+    stores,
     clock,
     repos,
     audit,
@@ -69,10 +69,10 @@ export async function accessModule(app: BakenApp): Promise<void> {
     link,
     alarms: new SqliteAlarmSource(db),
     // [issue 7 §2] alerts reach monitoring staff live: the SSE stream carries `access.alert`.
-    alerts: new AccessAlerts(new SqliteAccessAlertStore(db), audit, (a, state, at) =>
+    alerts: new AccessAlerts(stores.alerts, audit, (a, state, at) =>
       domainEvents(ctx).emit('access.alert', { alertId: a.id, kind: a.kind, state, at }),
     ),
-    settings: () => loadAccessSettings(db),
+    settings: () => stores.settings.load(),
   });
   const svc = service;
   const revocation = new Revocation(svc);
@@ -81,13 +81,8 @@ export async function accessModule(app: BakenApp): Promise<void> {
 
   link.onResult = (cmd) => {
     if (cmd.status === 'ok' && (cmd.purpose === 'offline_key' || cmd.purpose === 'rotate_offline_key')) {
-      const p = db.prepare('SELECT params FROM keysafe_commands WHERE id = ?').get(cmd.id) as {
-        params: string;
-      };
-      const gen = (JSON.parse(p.params) as { offlineGeneration: number }).offlineGeneration;
-      db.prepare(
-        'UPDATE keysafe_state SET offline_delivered_generation = MAX(COALESCE(offline_delivered_generation, 0), ?) WHERE device_id = ?',
-      ).run(gen, cmd.deviceId);
+      const p = stores.commands.get(cmd.id)?.params as { offlineGeneration: number } | undefined;
+      if (p) stores.keysafeState.markOfflineDelivered(cmd.deviceId, p.offlineGeneration);
     }
     if (
       cmd.purpose === 'release' &&

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { encodeMqttPayload, type MqttCommandResponse, topicFor } from '@baken/protocols';
 import type { Clock } from '../../clock.js';
-import type { Db } from '../../store/database.js';
 import type { Device } from '../../store/repositories/index.js';
 import type { AuditLog } from '../audit/audit-log.js';
+import type { AccessStores, StoredCommand } from './access-stores.js';
 import { type KeysafeCommandBody, type SetMaterialBody, signKeysafeCommand } from './command-signer.js';
 import { type KeysafeKeys, offlineCodeKey } from './keysafe-keys.js';
 
@@ -38,31 +38,7 @@ export interface QueuedCommand {
   resultReason: string | null;
 }
 
-interface CmdRow {
-  id: string;
-  device_id: string;
-  kind: string;
-  params: string;
-  purpose: string;
-  release_id: string | null;
-  created_at: number;
-  status: CommandStatus;
-  sent_at: number | null;
-  result_at: number | null;
-  result_reason: string | null;
-}
-const toCmd = (r: CmdRow): QueuedCommand => ({
-  id: r.id,
-  deviceId: r.device_id,
-  kind: r.kind,
-  purpose: r.purpose,
-  releaseId: r.release_id,
-  createdAt: r.created_at,
-  status: r.status,
-  sentAt: r.sent_at,
-  resultAt: r.result_at,
-  resultReason: r.result_reason,
-});
+const withoutParams = ({ params: _params, ...c }: StoredCommand): QueuedCommand => c;
 
 /**
  * The server's path to a key safe: KS-SERIAL command frames signed here, relayed unchanged by the
@@ -76,7 +52,7 @@ export class KeysafeLink {
   onResult: (cmd: QueuedCommand, res: MqttCommandResponse) => void = () => {};
 
   constructor(
-    private readonly db: Db,
+    private readonly stores: Pick<AccessStores, 'commands' | 'gateways'>,
     private readonly clock: Clock,
     private readonly keys: KeysafeKeys,
     private readonly audit: AuditLog,
@@ -99,31 +75,18 @@ export class KeysafeLink {
   gatewayOf(device: Device): string | null {
     if (device.gatewayId) return device.gatewayId;
     if (!device.homeId) return null;
-    const r = this.db
-      .prepare(
-        'SELECT id FROM gateways WHERE home_id = ? AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1',
-      )
-      .get(device.homeId) as { id: string } | undefined;
-    return r?.id ?? null;
+    return this.stores.gateways.latestOfHome(device.homeId);
   }
 
   setGatewayOnline(gatewayId: string, online: boolean, at: number): void {
-    this.db
-      .prepare(
-        `INSERT INTO access_gateway_state (gateway_id, online, at) VALUES (?,?,?)
-         ON CONFLICT(gateway_id) DO UPDATE SET online = excluded.online, at = excluded.at`,
-      )
-      .run(gatewayId, online ? 1 : 0, at);
+    this.stores.gateways.setOnline(gatewayId, online, at);
   }
 
   /** Online = a broker connection and the home unit's last availability was `online`. */
   isOnline(device: Device): boolean {
     const gw = this.gatewayOf(device);
     if (!gw || !this.mqtt()) return false;
-    const r = this.db.prepare('SELECT online FROM access_gateway_state WHERE gateway_id = ?').get(gw) as
-      | { online: number }
-      | undefined;
-    return r?.online === 1;
+    return this.stores.gateways.isOnline(gw);
   }
 
   /**
@@ -155,11 +118,7 @@ export class KeysafeLink {
     let n = 0;
     for (const d of devices) {
       if (this.gatewayOf(d) !== gatewayId) continue;
-      const rows = this.db
-        .prepare(
-          "SELECT * FROM keysafe_commands WHERE device_id = ? AND status = 'pending' ORDER BY created_at",
-        )
-        .all(d.id) as CmdRow[];
+      const rows = this.stores.commands.pending(d.id);
       for (const r of rows) {
         if (await this.transmit(d, r.id, this.paramsFor(r))) n++;
       }
@@ -168,23 +127,13 @@ export class KeysafeLink {
   }
 
   pending(deviceId?: string): QueuedCommand[] {
-    const rows = (
-      deviceId
-        ? this.db
-            .prepare(
-              "SELECT * FROM keysafe_commands WHERE status IN ('pending','sent') AND device_id = ? ORDER BY created_at",
-            )
-            .all(deviceId)
-        : this.db
-            .prepare("SELECT * FROM keysafe_commands WHERE status IN ('pending','sent') ORDER BY created_at")
-            .all()
-    ) as CmdRow[];
-    return rows.filter((r) => r.purpose !== 'release').map(toCmd);
+    const rows = this.stores.commands.unfinished(deviceId);
+    return rows.filter((r) => r.purpose !== 'release').map(withoutParams);
   }
 
   get(id: string): QueuedCommand | null {
-    const r = this.db.prepare('SELECT * FROM keysafe_commands WHERE id = ?').get(id) as CmdRow | undefined;
-    return r ? toCmd(r) : null;
+    const r = this.stores.commands.get(id);
+    return r ? withoutParams(r) : null;
   }
 
   /**
@@ -192,9 +141,7 @@ export class KeysafeLink {
    * command that timed out or met a busy device goes back to `pending` for the next contact.
    */
   handleResult(gatewayId: string, res: MqttCommandResponse): void {
-    const r = this.db.prepare('SELECT * FROM keysafe_commands WHERE id = ?').get(res.transaction) as
-      | CmdRow
-      | undefined;
+    const r = this.stores.commands.get(res.transaction);
     if (r?.status !== 'sent') return;
     const now = this.clock.now();
     const retry =
@@ -202,17 +149,18 @@ export class KeysafeLink {
       (res.status === 'timeout' || res.status === 'busy' || res.status === 'error');
     const status: CommandStatus =
       res.status === 'ok' ? 'ok' : res.status === 'refused' ? 'refused' : retry ? 'pending' : 'failed';
-    this.db
-      .prepare('UPDATE keysafe_commands SET status = ?, result_at = ?, result_reason = ? WHERE id = ?')
-      .run(status, now, res.reason ?? res.status, r.id);
+    this.stores.commands.setResult(r.id, status, now, res.reason ?? res.status);
     this.audit.append({
       at: now,
       actor: `gateway:${gatewayId}`,
       action: `keysafe.command_${status === 'pending' ? 'retry' : status}`,
-      subject: `keysafe:${r.device_id}`,
+      subject: `keysafe:${r.deviceId}`,
       details: { commandId: r.id, kind: r.kind, purpose: r.purpose, reason: res.reason ?? res.status },
     });
-    this.onResult(toCmd({ ...r, status, result_at: now, result_reason: res.reason ?? res.status }), res);
+    this.onResult(
+      withoutParams({ ...r, status, resultAt: now, resultReason: res.reason ?? res.status }),
+      res,
+    );
   }
 
   private insert(
@@ -223,17 +171,20 @@ export class KeysafeLink {
     releaseId: string | null,
   ): string {
     const id = `ks-${randomUUID()}`;
-    this.db
-      .prepare(
-        `INSERT INTO keysafe_commands (id, device_id, kind, params, purpose, release_id, created_at, status)
-         VALUES (?,?,?,?,?,?,?, 'pending')`,
-      )
-      .run(id, deviceId, kind, JSON.stringify(params), purpose, releaseId, this.clock.now());
+    this.stores.commands.insert({
+      id,
+      deviceId,
+      kind,
+      params,
+      purpose,
+      releaseId,
+      createdAt: this.clock.now(),
+    });
     return id;
   }
 
-  private paramsFor(r: CmdRow): QueueBody {
-    return JSON.parse(r.params) as QueueBody;
+  private paramsFor(r: StoredCommand): QueueBody {
+    return r.params as QueueBody;
   }
 
   /** Fills in what is decided only at signing: offline-key material, the bounded time step. */
@@ -275,14 +226,12 @@ export class KeysafeLink {
       expiresAt: now + RELAY_EXPIRY_MS,
       frameHex: signed.frameHex,
     });
-    this.db
-      .prepare("UPDATE keysafe_commands SET status = 'sent', counter = ?, sent_at = ? WHERE id = ?")
-      .run(Number(signed.counter), now, id);
+    this.stores.commands.markSent(id, Number(signed.counter), now);
     try {
       await mqtt.publish(topicFor('cmd/req', gw), payload, { qos: 1 });
       return true;
     } catch {
-      this.db.prepare("UPDATE keysafe_commands SET status = 'pending' WHERE id = ?").run(id);
+      this.stores.commands.markPending(id);
       return false;
     }
   }

@@ -6,13 +6,13 @@ import { notFound } from '../../errors.js';
 import type { AccessService } from './access-service.js';
 import { ALERT_KINDS } from './alerts.js';
 import type { Revocation } from './revocation.js';
-import { AccessSettingsSchema, saveAccessSettings } from './settings.js';
+import { AccessSettingsSchema } from './settings.js';
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 
 /** Key safes, blocks, pending revocations, alerts and settings (issue 7 §2–3). */
 export async function keysafeRoutes(app: BakenApp, svc: AccessService, rev: Revocation): Promise<void> {
-  const { db, clock, audit, repos, link, alerts } = svc.d;
+  const { stores, clock, audit, repos, link, alerts } = svc.d;
   const staff = requireRole('admin', 'monitor');
 
   app.post(
@@ -42,10 +42,8 @@ export async function keysafeRoutes(app: BakenApp, svc: AccessService, rev: Revo
       const list = await repos.devices.list({ type: 'keysafe', limit: 500, offset: 0 });
       const s = svc.d.settings();
       return list.map((d) => {
-        const st = db.prepare('SELECT * FROM keysafe_state WHERE device_id = ?').get(d.id) as
-          | Record<string, number | null>
-          | undefined;
-        const offset = (st?.['clock_offset_ms'] as number | null | undefined) ?? null;
+        const st = stores.keysafeState.get(d.id);
+        const offset = st?.clockOffsetMs ?? null;
         return {
           deviceId: d.id,
           serial: d.serial,
@@ -54,10 +52,10 @@ export async function keysafeRoutes(app: BakenApp, svc: AccessService, rev: Revo
           online: link.isOnline(d),
           blocked: svc.isBlocked('keysafe', d.id),
           clockOffsetMs: offset,
-          clockReportedAt: st?.['clock_reported_at'] ?? null,
+          clockReportedAt: st?.clockReportedAt ?? null,
           clockDrifting: offset !== null && Math.abs(offset) >= s.driftWarnSeconds * 1000,
           offlineKeyDelivered: svc.deliveredOfflineGeneration(d.id) !== null,
-          auditAnchorSeq: st?.['audit_anchor_seq'] ?? 0,
+          auditAnchorSeq: st?.auditAnchorSeq ?? 0,
           notYetReceived: link.pending(d.id).length,
         };
       });
@@ -149,7 +147,7 @@ export async function keysafeRoutes(app: BakenApp, svc: AccessService, rev: Revo
     async (req) => {
       const before = svc.d.settings();
       const next = Value.Clean(AccessSettingsSchema, structuredClone(req.body)) as typeof req.body;
-      saveAccessSettings(db, next);
+      stores.settings.save(next);
       audit.append({
         at: clock.now(),
         actor: `user:${req.principal!.user.id}`,

@@ -48,4 +48,19 @@ export interface ReleaseStore {
   usedPinSlots(deviceId: string, now: number): Set<number>;
   /** Window-code slots taken for one window of a key safe. */
   usedWindowSlots(deviceId: string, validFrom: number, validUntil: number): Set<number>;
+  /** Deletes a release that never reached the key safe (nothing was handed out). */
+  delete(id: string): void;
+  /** Deletes releases issued and ended before `cutoff` (retention); the count. */
+  purgeEndedBefore(cutoff: number): number;
+  /** Per alarm and team: the alarm's raise, the first release and the first opening (issue 7 §5). */
+  alarmResponseRows(since: number, until: number): AlarmReleaseRow[];
+}
+
+/** One alarm's release timing for one team (team `''` when released without a team). */
+export interface AlarmReleaseRow {
+  alarmId: string;
+  teamId: string;
+  raised: number;
+  released: number;
+  opened: number | null;
 }

@@ -69,7 +69,7 @@ export async function remoteOpen(
     id,
   );
   if (!commandId) {
-    svc.d.db.prepare('DELETE FROM access_releases WHERE id = ?').run(id);
+    svc.d.releases.delete(id);
     throw refuse('keysafe_offline', 503);
   }
   audit.append({

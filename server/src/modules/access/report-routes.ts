@@ -49,12 +49,7 @@ export async function reportRoutes(app: BakenApp, svc: AccessService): Promise<v
           revoked: r.revokedAt !== null,
         });
       }
-      const unmatched = svc.d.db
-        .prepare(
-          `SELECT at, message FROM access_alerts WHERE kind = 'opening_without_release' AND subject IN
-           (SELECT 'keysafe:' || id FROM devices WHERE home_id = ?) ORDER BY at DESC LIMIT 100`,
-        )
-        .all(home.id) as Array<{ at: number; message: string }>;
+      const unmatched = svc.d.stores.alerts.openingsWithoutReleaseAtHome(home.id);
       return { homeId: home.id, entries, openingsWithoutRelease: unmatched };
     },
   );
@@ -81,7 +76,7 @@ export async function reportRoutes(app: BakenApp, svc: AccessService): Promise<v
     },
     async (req, reply) => {
       const now = svc.d.clock.now();
-      const rows = responseReport(svc.d.db, {
+      const rows = responseReport(svc.d.releases, {
         since: req.query.since ?? now - 90 * 86_400_000,
         until: req.query.until ?? now + 1,
         period: req.query.period,

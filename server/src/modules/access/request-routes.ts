@@ -51,11 +51,7 @@ export async function requestRoutes(app: BakenApp, svc: AccessService): Promise<
       const r = svc.d.releases.get(req.params.id);
       const user = req.principal!.user;
       if (!r || (user.role === 'care_worker' && r.userId !== user.id)) throw notFound('Release');
-      const cmd = svc.d.db
-        .prepare(
-          'SELECT status, result_reason FROM keysafe_commands WHERE release_id = ? ORDER BY created_at DESC LIMIT 1',
-        )
-        .get(r.id) as { status: string; result_reason: string | null } | undefined;
+      const cmd = svc.d.stores.commands.latestForRelease(r.id);
       // The offline code is recomputed for its owner only (after a failed push); PINs are never stored.
       const code = r.userId === user.id ? svc.offlineCodeOf(r) : null;
       return { ...r, delivery: cmd?.status ?? (r.mode === 'offline_window' ? 'offline' : 'unknown'), code };

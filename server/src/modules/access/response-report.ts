@@ -1,4 +1,4 @@
-import type { Db } from '../../store/database.js';
+import type { ReleaseStore } from './releases.js';
 
 /** The on-site target from alarm to the door opening (seed 000): 30 minutes. */
 export const ON_SITE_TARGET_MS = 30 * 60_000;
@@ -45,27 +45,13 @@ function periodKey(at: number, p: Period): string {
  * and the first opening; steps alarm → release → door opening, against the 30-minute target.
  */
 export function responseReport(
-  db: Db,
+  releases: Pick<ReleaseStore, 'alarmResponseRows'>,
   opts: { since: number; until: number; period: Period },
 ): ResponseRow[] {
-  const rows = db
-    .prepare(
-      `SELECT alarm_id, COALESCE(team_id, '') AS team_id, MIN(alarm_raised_at) AS raised, MIN(issued_at) AS released,
-              MIN(opened_at) AS opened
-       FROM access_releases WHERE situation = 'alarm' AND alarm_id IS NOT NULL AND alarm_raised_at IS NOT NULL
-         AND alarm_raised_at >= ? AND alarm_raised_at < ?
-       GROUP BY alarm_id, team_id`,
-    )
-    .all(opts.since, opts.until) as Array<{
-    alarm_id: string;
-    team_id: string;
-    raised: number;
-    released: number;
-    opened: number | null;
-  }>;
+  const rows = releases.alarmResponseRows(opts.since, opts.until);
   const groups = new Map<string, typeof rows>();
   for (const r of rows) {
-    const k = `${r.team_id}\u0000${periodKey(r.raised, opts.period)}`;
+    const k = `${r.teamId}\u0000${periodKey(r.raised, opts.period)}`;
     groups.set(k, [...(groups.get(k) ?? []), r]);
   }
   return [...groups.entries()]

@@ -7,17 +7,13 @@ import type { AccessService } from './access-service.js';
  * event de-duplication list — are deleted. Runs daily on the injected clock; README.md documents it.
  */
 export function purgeRetention(svc: AccessService, now: number): { audit: number; releases: number } {
-  const { db, audit } = svc.d;
+  const { stores, releases, audit } = svc.d;
   const cutoff = now - svc.d.settings().retentionDays * 86_400_000;
   const a = audit.purgeBefore(cutoff, now);
-  const r = db
-    .prepare('DELETE FROM access_releases WHERE issued_at < ? AND valid_until < ?')
-    .run(cutoff, cutoff).changes;
-  db.prepare("DELETE FROM keysafe_commands WHERE created_at < ? AND status NOT IN ('pending','sent')").run(
-    cutoff,
-  );
-  db.prepare('DELETE FROM access_alerts WHERE at < ? AND acknowledged_at IS NOT NULL').run(cutoff);
-  db.prepare('DELETE FROM access_seen_events WHERE at < ?').run(cutoff);
+  const r = releases.purgeEndedBefore(cutoff);
+  stores.commands.purgeFinishedBefore(cutoff);
+  stores.alerts.purgeAcknowledgedBefore(cutoff);
+  stores.seenEvents.purgeBefore(cutoff);
   audit.append({
     at: now,
     actor: 'system',

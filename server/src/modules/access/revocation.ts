@@ -33,21 +33,11 @@ export class Revocation {
 
   /** Provision (or rotate) the offline-code key of a key safe: a queued SET_CODE kind 2. */
   async provisionOfflineKey(device: Device, by: string, purpose = 'offline_key'): Promise<number> {
-    const { db, clock, audit, keys } = this.svc.d;
+    const { stores, clock, audit, keys } = this.svc.d;
     keys.ensure(device.id, device.serial, clock.now());
-    db.prepare('INSERT OR IGNORE INTO keysafe_state (device_id) VALUES (?)').run(device.id);
-    db.prepare(
-      'UPDATE keysafe_state SET offline_generation = offline_generation + 1 WHERE device_id = ?',
-    ).run(device.id);
-    const gen = (
-      db.prepare('SELECT offline_generation AS g FROM keysafe_state WHERE device_id = ?').get(device.id) as {
-        g: number;
-      }
-    ).g;
+    const gen = stores.keysafeState.nextOfflineGeneration(device.id);
     // Earlier undelivered rotations are superseded by this one.
-    db.prepare(
-      "UPDATE keysafe_commands SET status = 'dropped' WHERE device_id = ? AND purpose IN ('offline_key','rotate_offline_key') AND status = 'pending'",
-    ).run(device.id);
+    stores.commands.dropPendingOfflineKeys(device.id);
     const nowS = this.svc.deviceNowS(device.id);
     await this.svc.d.link.enqueue(
       device,
@@ -75,12 +65,10 @@ export class Revocation {
   }
 
   async block(scope: BlockScope, target: string, reason: string, by: string): Promise<AccessBlock> {
-    const { db, clock, audit } = this.svc.d;
+    const { stores, clock, audit } = this.svc.d;
     const now = clock.now();
     const id = randomUUID();
-    db.prepare(
-      'INSERT INTO access_blocks (id, scope, target, reason, created_by, created_at) VALUES (?,?,?,?,?,?)',
-    ).run(id, scope, target, reason, by, now);
+    stores.blocks.insert({ id, scope, target, reason, createdBy: by, createdAt: now });
     audit.append({
       at: now,
       actor: `user:${by}`,
@@ -110,11 +98,11 @@ export class Revocation {
   }
 
   async lift(id: string, by: string): Promise<AccessBlock | null> {
-    const { db, clock, audit } = this.svc.d;
+    const { stores, clock, audit } = this.svc.d;
     const b = this.getBlock(id);
     if (!b || b.liftedAt !== null) return b;
     const now = clock.now();
-    db.prepare('UPDATE access_blocks SET lifted_at = ?, lifted_by = ? WHERE id = ?').run(now, by, id);
+    stores.blocks.lift(id, now, by);
     audit.append({
       at: now,
       actor: `user:${by}`,
@@ -136,19 +124,11 @@ export class Revocation {
   }
 
   listBlocks(activeOnly: boolean): AccessBlock[] {
-    const rows = this.svc.d.db
-      .prepare(
-        `SELECT * FROM access_blocks ${activeOnly ? 'WHERE lifted_at IS NULL' : ''} ORDER BY created_at DESC`,
-      )
-      .all() as Array<Record<string, unknown>>;
-    return rows.map(toBlock);
+    return this.svc.d.stores.blocks.list(activeOnly);
   }
 
   getBlock(id: string): AccessBlock | null {
-    const r = this.svc.d.db.prepare('SELECT * FROM access_blocks WHERE id = ?').get(id) as
-      | Record<string, unknown>
-      | undefined;
-    return r ? toBlock(r) : null;
+    return this.svc.d.stores.blocks.get(id);
   }
 
   /**
@@ -206,14 +186,3 @@ export class Revocation {
     }
   }
 }
-
-const toBlock = (r: Record<string, unknown>): AccessBlock => ({
-  id: r['id'] as string,
-  scope: r['scope'] as BlockScope,
-  target: r['target'] as string,
-  reason: r['reason'] as string,
-  createdBy: r['created_by'] as string,
-  createdAt: r['created_at'] as number,
-  liftedAt: (r['lifted_at'] as number | null) ?? null,
-  liftedBy: (r['lifted_by'] as string | null) ?? null,
-});

@@ -1,6 +1,4 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
-import type { Db } from '../../store/database.js';
 
 /**
  * Access settings, stored in the database and changed by an admin (`PUT /api/v1/access/settings`),
@@ -46,18 +44,3 @@ export const DEFAULT_ACCESS_SETTINGS: AccessSettings = {
   timeZone: 'Europe/Amsterdam',
   reviewIntervalDays: 365,
 };
-
-export function loadAccessSettings(db: Db): AccessSettings {
-  const r = db.prepare('SELECT settings FROM access_settings WHERE id = 1').get() as
-    | { settings: string }
-    | undefined;
-  if (!r) return { ...DEFAULT_ACCESS_SETTINGS };
-  const merged = { ...DEFAULT_ACCESS_SETTINGS, ...(JSON.parse(r.settings) as object) };
-  return Value.Check(AccessSettingsSchema, merged) ? merged : { ...DEFAULT_ACCESS_SETTINGS };
-}
-
-export function saveAccessSettings(db: Db, s: AccessSettings): void {
-  db.prepare(
-    'INSERT INTO access_settings (id, settings) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET settings = excluded.settings',
-  ).run(JSON.stringify(s));
-}

@@ -63,4 +63,13 @@ export class SqliteAccessAlertStore implements AccessAlertStore {
       .prepare('DELETE FROM access_alerts WHERE at < ? AND acknowledged_at IS NOT NULL')
       .run(cutoff).changes;
   }
+
+  openingsWithoutReleaseAtHome(homeId: string): Array<{ at: number; message: string }> {
+    return this.db
+      .prepare(
+        `SELECT at, message FROM access_alerts WHERE kind = 'opening_without_release' AND subject IN
+         (SELECT 'keysafe:' || id FROM devices WHERE home_id = ?) ORDER BY at DESC LIMIT 100`,
+      )
+      .all(homeId) as Array<{ at: number; message: string }>;
+  }
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../../store/database.js';
 import type { Situation } from './decide-access.js';
-import type { Release, ReleaseMode, ReleaseStore } from './releases.js';
+import type { AlarmReleaseRow, Release, ReleaseMode, ReleaseStore } from './releases.js';
 
 type Row = Record<string, unknown>;
 const toRelease = (r: Row): Release => ({
@@ -164,5 +164,27 @@ export class SqliteReleaseStore implements ReleaseStore {
       )
       .all(deviceId, validFrom, validUntil) as Array<{ slot: number }>;
     return new Set(rows.map((r) => r.slot));
+  }
+
+  delete(id: string): void {
+    this.db.prepare('DELETE FROM access_releases WHERE id = ?').run(id);
+  }
+
+  purgeEndedBefore(cutoff: number): number {
+    return this.db
+      .prepare('DELETE FROM access_releases WHERE issued_at < ? AND valid_until < ?')
+      .run(cutoff, cutoff).changes;
+  }
+
+  alarmResponseRows(since: number, until: number): AlarmReleaseRow[] {
+    return this.db
+      .prepare(
+        `SELECT alarm_id AS alarmId, COALESCE(team_id, '') AS teamId, MIN(alarm_raised_at) AS raised,
+                MIN(issued_at) AS released, MIN(opened_at) AS opened
+         FROM access_releases WHERE situation = 'alarm' AND alarm_id IS NOT NULL AND alarm_raised_at IS NOT NULL
+           AND alarm_raised_at >= ? AND alarm_raised_at < ?
+         GROUP BY alarm_id, team_id`,
+      )
+      .all(since, until) as AlarmReleaseRow[];
   }
 }

@@ -1,5 +1,6 @@
 import type {
   AuditBreakProblem,
+  AuditCountFilter,
   AuditEntry,
   AuditLink,
   AuditListFilter,
@@ -37,6 +38,11 @@ export class AuditChain {
       this.store.insert(entry);
       return entry;
     });
+  }
+
+  /** Counts recent entries (alert thresholds: refusals, wrong codes). */
+  count(filter: AuditCountFilter): number {
+    return this.store.count(filter);
   }
 
   list(filter: AuditListFilter): AuditEntry[] {

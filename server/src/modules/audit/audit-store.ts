@@ -29,6 +29,13 @@ export interface AuditListFilter {
   limit: number;
 }
 
+export interface AuditCountFilter {
+  action: string;
+  actor?: string;
+  subject?: string;
+  since: number;
+}
+
 /** A chain position: the seq and hash of an entry or checkpoint. */
 export interface AuditLink {
   seq: number;
@@ -55,5 +62,7 @@ export interface AuditStore {
   /** Deletes entries with `seq <= throughSeq` (lifting the storage's append-only guard); the count. */
   deleteThrough(throughSeq: number): number;
   addCheckpoint(at: number, throughSeq: number, hash: string): void;
+  /** Entries with this action (and actor / subject when given) and `at > since`. */
+  count(filter: AuditCountFilter): number;
   transaction<T>(fn: () => T): T;
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../../store/database.js';
-import type { AuditEntry, AuditLink, AuditListFilter, AuditStore } from './audit-store.js';
+import type { AuditCountFilter, AuditEntry, AuditLink, AuditListFilter, AuditStore } from './audit-store.js';
 
 interface Row {
   seq: number;
@@ -94,6 +94,24 @@ export class SqliteAuditStore implements AuditStore {
     this.db
       .prepare('INSERT INTO audit_checkpoints (at, through_seq, hash) VALUES (?, ?, ?)')
       .run(at, throughSeq, hash);
+  }
+
+  count(f: AuditCountFilter): number {
+    const where = ['action = ?', 'at > ?'];
+    const args: unknown[] = [f.action, f.since];
+    if (f.actor !== undefined) {
+      where.push('actor = ?');
+      args.push(f.actor);
+    }
+    if (f.subject !== undefined) {
+      where.push('subject = ?');
+      args.push(f.subject);
+    }
+    return (
+      this.db.prepare(`SELECT COUNT(*) AS n FROM audit_log WHERE ${where.join(' AND ')}`).get(...args) as {
+        n: number;
+      }
+    ).n;
   }
 
   transaction<T>(fn: () => T): T {
