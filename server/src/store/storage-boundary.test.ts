@@ -1,0 +1,23 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+// Issue 6 §1: domain code reaches storage through repository interfaces only. SQL (`prepare(`)
+// belongs in SQLite bindings — `store/sqlite/*.ts` and module `sqlite-*.ts` files — and tests.
+const MODULES = join(dirname(fileURLToPath(import.meta.url)), '..', 'modules');
+const GUARDED = ['ingest', 'health', 'alarms', 'access', 'audit'];
+
+const offenders = (): string[] =>
+  GUARDED.flatMap((m) =>
+    readdirSync(join(MODULES, m))
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.startsWith('sqlite-'))
+      .filter((f) => /\bprepare\(/.test(readFileSync(join(MODULES, m, f), 'utf8')))
+      .map((f) => `${m}/${f}`),
+  );
+
+describe('storage boundary', () => {
+  it('keeps SQL out of module services and route files', () => {
+    expect(offenders()).toEqual([]);
+  });
+});
