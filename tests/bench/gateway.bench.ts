@@ -21,6 +21,8 @@ import { bundleEntry } from './support/bundle.js';
 import { sampleIdle, startEntry, stopEntry } from './support/proc-sample.js';
 
 const clock = new SystemClock();
+/** The V8 flags the systemd unit runs the gateway with (gateway/systemd/baken-gateway.service). */
+const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=1'];
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const fmt = (n: number, digits = 1): string => n.toFixed(digits);
 const ratio = (a: number, b: number): string => (b === 0 ? 'n/a' : `${fmt(a / b, 2)}×`);
@@ -39,7 +41,7 @@ function line(name: string, value: string, baselineName: string, baseline: strin
 async function idle(broker: BenchBroker, dir: string): Promise<void> {
   const seconds = Number(process.env['BENCH_IDLE_S'] ?? 30);
   process.stdout.write(
-    `\nidle footprint over ${seconds} s (one pendant, one key safe${findProgram('socat') ? ' on a pty' : ': none, socat missing'})\n`,
+    `\nidle footprint over ${seconds} s (one pendant, one key safe${findProgram('socat') ? ' on a pty' : ': none, socat missing'}; gateway: node ${GATEWAY_NODE_FLAGS.join(' ')}, as the systemd unit)\n`,
   );
   const pair = findProgram('socat') ? await openPtyPair() : undefined;
   let safeLink: SerialPortLink | undefined;
@@ -57,11 +59,12 @@ async function idle(broker: BenchBroker, dir: string): Promise<void> {
   }
   // both run as plain node on a bundle, as a production unit runs compiled JavaScript
   const gwJs = await bundleEntry(here('./support/idle-gateway.ts'), 'idle-gateway.mjs');
-  const gw = await startEntry(gwJs, {
-    BENCH_BROKER_URL: broker.url,
-    BENCH_DATA_DIR: dir,
-    ...(pair ? { BENCH_KS_PATH: pair.b } : {}),
-  });
+  const gw = await startEntry(
+    gwJs,
+    { BENCH_BROKER_URL: broker.url, BENCH_DATA_DIR: dir, ...(pair ? { BENCH_KS_PATH: pair.b } : {}) },
+    undefined,
+    GATEWAY_NODE_FLAGS,
+  );
   const bare = await startEntry(
     '-e',
     {},

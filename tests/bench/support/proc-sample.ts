@@ -27,13 +27,17 @@ function rssMb(pid: number): number {
   return kb / 1024;
 }
 
-/** Starts `node entry [arg]` (a bundled .mjs, or `-e` and a script), waits for its `ready` line. */
+/**
+ * Starts `node [nodeArgs] entry [arg]` (a bundled .mjs, or `-e` and a script), waits for its
+ * `ready` line.
+ */
 export async function startEntry(
   entry: string,
   env: Record<string, string>,
   arg?: string,
+  nodeArgs: readonly string[] = [],
 ): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, arg === undefined ? [entry] : [entry, arg], {
+  const proc = spawn(process.execPath, [...nodeArgs, ...(arg === undefined ? [entry] : [entry, arg])], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
