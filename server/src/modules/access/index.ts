@@ -5,7 +5,7 @@ import { domainEvents } from '../ingest/domain-events.js';
 import { AccessService } from './access-service.js';
 import { AccessAlerts } from './alerts.js';
 import { DeviceEvents } from './device-events.js';
-import { loadMasterKey } from './keysafe-keys.js';
+import { KeysafeKeys, loadMasterKey } from './keysafe-keys.js';
 import { KeysafeLink } from './keysafe-link.js';
 import { keysafeRoutes } from './keysafe-routes.js';
 import { matrixRoutes } from './matrix-routes.js';
@@ -16,7 +16,7 @@ import { purgeRetention } from './retention.js';
 import { Revocation } from './revocation.js';
 import { sqliteAccessStores } from './sqlite-access-stores.js';
 import { SqliteAlarmSource } from './sqlite-alarm-source.js';
-import { SqliteKeysafeKeys } from './sqlite-keysafe-keys.js';
+import { SqliteKeysafeKeyStore } from './sqlite-keysafe-keys.js';
 import { SqliteMatrixStore } from './sqlite-matrix-store.js';
 import { SqliteReleaseStore } from './sqlite-release-store.js';
 
@@ -46,7 +46,7 @@ export async function accessModule(app: BakenApp): Promise<void> {
   const ctx = app.baken;
   const { db, clock, repos } = ctx;
   const audit = new AuditLog(db);
-  const keys = new SqliteKeysafeKeys(db, loadMasterKey(ctx.config.dataDir, process.env));
+  const keys = new KeysafeKeys(new SqliteKeysafeKeyStore(db), loadMasterKey(ctx.config.dataDir, process.env));
   const releases = new SqliteReleaseStore(db);
   const stores = sqliteAccessStores(db);
   let service: AccessService | null = null;

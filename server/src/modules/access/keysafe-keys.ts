@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -33,16 +33,79 @@ export function offlineCodeKey(key: Uint8Array, generation = 0): Uint8Array {
   return new Uint8Array(createHmac('sha256', key).update(`${OTC_KEY_LABEL}/${generation}`).digest());
 }
 
-export interface KeysafeKeys {
-  /** Generates K for a key safe if it has none yet; returns true when a key was created. */
-  ensure(deviceId: string, serial: string, now: number): boolean;
-  /** Factory provisioning: import a key safe's K (e.g. from the production line). */
-  importKey(deviceId: string, serial: string, key: Uint8Array, now: number): void;
+/** A key safe's stored key: K sealed as `iv.tag.ciphertext` (base64 parts), never K in clear. */
+export interface SealedKeysafeKey {
+  serial: string;
+  sealed: string;
+}
+
+/** Storage of sealed key-safe keys and their command counters [KS-SERIAL §8.1]. */
+export interface KeysafeKeyStore {
   has(deviceId: string): boolean;
+  get(deviceId: string): SealedKeysafeKey | null;
+  /** Stores a sealed key with the command counter at 1, replacing any previous key of the device. */
+  put(deviceId: string, key: SealedKeysafeKey, now: number): void;
+  /** Atomically returns the next counter and advances it; null when the device has no key. */
+  takeCounter(deviceId: string): bigint | null;
+  /** Raises the next counter to at least `next` (never lowers it). */
+  raiseCounter(deviceId: string, next: bigint): void;
+}
+
+/**
+ * Key-safe keys over a {@link KeysafeKeyStore}: K is sealed with AES-256-GCM under the master key
+ * (the device id as associated data) before it reaches storage, and unsealed only for signing.
+ */
+export class KeysafeKeys {
+  constructor(
+    private readonly store: KeysafeKeyStore,
+    private readonly master: Buffer,
+  ) {}
+
+  /** Generates K for a key safe if it has none yet; returns true when a key was created. */
+  ensure(deviceId: string, serial: string, now: number): boolean {
+    if (this.has(deviceId)) return false;
+    this.store.put(deviceId, { serial, sealed: this.seal(deviceId, randomBytes(KEYSAFE_KEY_BYTES)) }, now);
+    return true;
+  }
+
+  /** Factory provisioning: import a key safe's K (e.g. from the production line). */
+  importKey(deviceId: string, serial: string, key: Uint8Array, now: number): void {
+    if (key.length !== KEYSAFE_KEY_BYTES) throw new Error('BAKEN_ERR_VALIDATION: key must be 32 bytes');
+    this.store.put(deviceId, { serial, sealed: this.seal(deviceId, Buffer.from(key)) }, now);
+  }
+
+  has(deviceId: string): boolean {
+    return this.store.has(deviceId);
+  }
+
   /** K in clear, for signing and verifying only. */
-  key(deviceId: string): { key: Uint8Array; serial: string } | null;
+  key(deviceId: string): { key: Uint8Array; serial: string } | null {
+    const r = this.store.get(deviceId);
+    if (!r) return null;
+    const [iv, tag, ct] = r.sealed.split('.').map((p) => Buffer.from(p, 'base64'));
+    const d = createDecipheriv('aes-256-gcm', this.master, iv!);
+    d.setAAD(Buffer.from(deviceId));
+    d.setAuthTag(tag!);
+    return { key: new Uint8Array(Buffer.concat([d.update(ct!), d.final()])), serial: r.serial };
+  }
+
   /** Reserves the next command counter (strictly increasing per key safe, KS-SERIAL §8.1). */
-  nextCounter(deviceId: string): bigint;
+  nextCounter(deviceId: string): bigint {
+    const c = this.store.takeCounter(deviceId);
+    if (c === null) throw new Error('BAKEN_ERR_NOT_FOUND: no key for this key safe');
+    return c;
+  }
+
   /** After a STATUS shows the device's last counter ahead of ours (KS-SERIAL §9.4), jump past it. */
-  resyncCounter(deviceId: string, deviceLastCounter: bigint): void;
+  resyncCounter(deviceId: string, deviceLastCounter: bigint): void {
+    this.store.raiseCounter(deviceId, deviceLastCounter + 1n);
+  }
+
+  private seal(deviceId: string, key: Buffer): string {
+    const iv = randomBytes(12);
+    const c = createCipheriv('aes-256-gcm', this.master, iv);
+    c.setAAD(Buffer.from(deviceId));
+    const ct = Buffer.concat([c.update(key), c.final()]);
+    return [iv, c.getAuthTag(), ct].map((b) => b.toString('base64')).join('.');
+  }
 }
