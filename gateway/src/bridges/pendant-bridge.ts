@@ -3,7 +3,6 @@ import {
   type BakenReplayState,
   decodeBakenAdvert,
   decodeBthome,
-  defaultEventPriority,
   emptyBakenReplayState,
   emptyPendantDedupeState,
   type PendantDedupeState,
@@ -17,41 +16,26 @@ import type { GatewayConfig } from '../config/schema.js';
 import type { DeviceRegistry } from '../devices/device-registry.js';
 import type { DeviceEvent, GatewayBus } from '../event-bus.js';
 import type { Extension } from '../extension.js';
+import {
+  BAKEN_SERVICE_KEY,
+  BTHOME_SERVICE_KEY,
+  errorCode,
+  errorMessage,
+  type PendantBridgeOptions,
+  type PendantBridgeStats,
+  toDeviceEvent,
+  type UnpairedSighting,
+} from './pendant-events.js';
 import { type PendantRegistration, PendantRegistry } from './pendant-registry.js';
 
-/** Service-data keys as the scanner reports them [PENDANT SPEC §1]. */
-export const BTHOME_SERVICE_KEY = 'fcd2';
-export const BAKEN_SERVICE_KEY = 'fcb1';
-
-export interface PendantBridgeOptions {
-  /** No advert at all for this long → restart discovery (scan watchdog). Default 5 min. */
-  noAdvertRestartMs?: number;
-  /** How often the watchdog looks. Default 30 s. */
-  watchdogIntervalMs?: number;
-  /** Dedupe window [PENDANT SPEC §5]. Default 30 s. */
-  dedupeWindowMs?: number;
-  /** Persisted Baken replay state (a restart must not re-accept a recorded advert) [PENDANT SPEC §3.4]. */
-  replayStore?: { load(): BakenReplayState; save(state: BakenReplayState): void };
-}
-
-export interface PendantBridgeStats {
-  adverts: number;
-  events: number;
-  repeats: number;
-  unknownIgnored: number;
-  refused: number;
-  scanRestarts: number;
-  scanning: boolean;
-}
-
-/** A pendant-format advert from a device that is not paired (pairing listens for these). */
-export interface UnpairedSighting {
-  address: string;
-  format: 'baken' | 'bthome';
-  /** The press kinds it carried (BTHome, unencrypted only; Baken adverts are opaque without a key). */
-  kinds: PendantEvent['kind'][];
-  rssi: number | null;
-}
+export {
+  BAKEN_SERVICE_KEY,
+  BTHOME_SERVICE_KEY,
+  type PendantBridgeOptions,
+  type PendantBridgeStats,
+  toDeviceEvent,
+  type UnpairedSighting,
+} from './pendant-events.js';
 
 /**
  * The pendant bridge (issue 5 §1): BLE scanner → BTHome v2 / Baken advert decoder → dedupe →
@@ -363,45 +347,4 @@ export class PendantBridge implements Extension {
   #emit(event: DeviceEvent): void {
     this.#bus.emit('device-event', event);
   }
-}
-
-const errorCode = (err: unknown): string | undefined => {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('BAKEN_ERR_') ? code : undefined;
-};
-const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
-
-/** A pendant event as the topic map's `events` entry [MQTT-MAP §4.1.2]; null when it has no valid form. */
-export function toDeviceEvent(
-  reg: PendantRegistration,
-  e: PendantEvent,
-  receivedAt: number,
-): DeviceEvent | null {
-  let data: Record<string, unknown>;
-  switch (e.kind) {
-    case 'alarm':
-    case 'cancel':
-    case 'fall':
-    case 'test':
-      data = { format: e.format, rssi: e.rssi, ...(e.sequence === null ? {} : { counter: e.sequence }) };
-      break;
-    case 'low_battery':
-      data = { percent: e.battery };
-      break;
-    case 'battery':
-      if (e.battery === null) return null;
-      data = { percent: e.battery };
-      break;
-  }
-  return {
-    deviceId: reg.deviceId,
-    deviceKind: 'pendant',
-    kind: e.kind,
-    priority: defaultEventPriority('pendant', e.kind),
-    deviceTime: null,
-    receivedAt,
-    ...(e.sequence === null ? {} : { seq: e.sequence }),
-    data,
-    ...(e.kind === 'battery' ? { coalesceKey: `battery:${reg.deviceId}` } : {}),
-  };
 }
