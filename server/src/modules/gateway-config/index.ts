@@ -6,7 +6,7 @@ import { errorResponses } from '../../http/error-schema.js';
 import { loadMasterKey } from '../access/keysafe-keys.js';
 import { domainEvents } from '../ingest/index.js';
 import { GatewayConfigPublisher } from './config-publisher.js';
-import { SqlitePendantPairings } from './pendant-pairings.js';
+import { SqlitePendantPairings } from './sqlite-pendant-pairings.js';
 
 const PairingBody = Type.Object(
   {
