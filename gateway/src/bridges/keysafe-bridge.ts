@@ -18,6 +18,7 @@ import type { GatewayBus } from '../event-bus.js';
 import type { Extension } from '../extension.js';
 import { Backoff } from '../uplink/backoff.js';
 import type { FrameTransport } from './frame-transport.js';
+import { KeysafeAuditReader } from './keysafe-audit-reader.js';
 import { CommandTracker } from './keysafe-commands.js';
 import { auditRecordsEvent, keysafeDeviceEvent } from './keysafe-events.js';
 import { encodeKsFrame, KsLinkHop } from './keysafe-link-hop.js';
@@ -30,8 +31,6 @@ import {
 } from './keysafe-link-status.js';
 
 export type { KeysafeBridgeOptions, KeysafeBridgeStatus, KeysafeLinkPhase } from './keysafe-link-status.js';
-
-const MAX_AUDIT_PER_READ = 7;
 
 /**
  * One key safe on one frame transport (issue 5 §1) [KS-SERIAL §4–§10]. Link state machine:
@@ -61,7 +60,7 @@ export class KeysafeBridge implements Extension {
   #timers: TimerHandle[] = [];
   #offs: (() => void)[] = [];
   #hello: KsHello | null = null;
-  #auditReading = false;
+  readonly #audit: KeysafeAuditReader;
   #lastNak: Uint8Array | undefined;
   readonly #status: KeysafeBridgeStatus;
 
@@ -88,6 +87,7 @@ export class KeysafeBridge implements Extension {
     });
     this.#hop = new KsLinkHop(deps.clock, deps.transport, this.#log, (a) => this.#onAction(a));
     this.#commands = new CommandTracker(deps.bus, opts.deviceId);
+    this.#audit = new KeysafeAuditReader(opts.auditCursor);
     this.#status = initialKeysafeStatus(opts.deviceId);
   }
 
@@ -96,13 +96,13 @@ export class KeysafeBridge implements Extension {
   }
 
   status(): KeysafeBridgeStatus {
-    return { ...this.#status };
+    return { ...this.#status, auditCursor: this.#audit.cursor };
   }
 
   async start(): Promise<void> {
     if (this.#running) return;
     this.#running = true;
-    this.#status.auditCursor = this.#opts.auditCursor?.load() ?? 0;
+    this.#audit.load();
     this.#devices.register(this.#opts.deviceId, 'keysafe');
     const onData = (chunk: Uint8Array): void => {
       for (const frame of this.#hop.frames(chunk)) this.#onFrame(frame);
@@ -151,10 +151,9 @@ export class KeysafeBridge implements Extension {
 
   /** Reads the audit buffer from the last forwarded SEQ (periodically and on request) [KS-SERIAL §9.1]. */
   readAudit(): void {
-    if (this.#auditReading || (this.#status.phase !== 'up' && this.#status.phase !== 'stale')) return;
-    this.#auditReading = true;
-    const fromSeq = this.#status.auditCursor + 1;
-    this.#sendPlain({ kind: 'read_audit', fromSeq, maxRecords: MAX_AUDIT_PER_READ }, 'internal:audit');
+    if (this.#status.phase !== 'up' && this.#status.phase !== 'stale') return;
+    const request = this.#audit.next();
+    if (request) this.#sendPlain(request, 'internal:audit');
   }
 
   async #connect(): Promise<void> {
@@ -195,7 +194,7 @@ export class KeysafeBridge implements Extension {
   #onDown(reason: string): void {
     this.#hop.abort();
     this.#commands.failAll('BAKEN_ERR_KEYSAFE_LINK_DOWN');
-    this.#auditReading = false;
+    this.#audit.abandon();
     this.#hello = null;
     if (!this.#running) return;
     this.#log.warn({ reason }, 'key safe link down');
@@ -303,22 +302,18 @@ export class KeysafeBridge implements Extension {
         this.#status.doorOpen = (msg.flags & KsStatusFlag.DoorOpen) !== 0;
         this.#status.clockOffsetMs = msg.deviceTime * 1000 - now;
         this.#devices.update(this.#opts.deviceId, { battery: msg.batteryPercent });
-        // a replaced or reset key safe starts its audit SEQ again
-        if (msg.auditHeadSeq < this.#status.auditCursor) this.#setCursor(0);
+        const newRecords = this.#audit.onHead(msg.auditHeadSeq);
         this.#commands.answered(frame, encodeKsFrame(frame));
-        if (msg.auditHeadSeq > this.#status.auditCursor) this.readAudit();
+        if (newRecords) this.readAudit();
         return;
       }
       case 'audit_records': {
         this.#markAlive();
         this.#commands.answered(frame, encodeKsFrame(frame));
-        const fresh = msg.records.filter((r) => r.seq > this.#status.auditCursor);
+        const { fresh, more } = this.#audit.onRecords(msg);
         const event = auditRecordsEvent(this.#opts.deviceId, serial, fresh, now);
         if (event) this.#bus.emit('device-event', event);
-        const last = fresh[fresh.length - 1];
-        if (last) this.#setCursor(last.seq);
-        this.#auditReading = false;
-        if (last && msg.headSeq > last.seq) this.readAudit();
+        if (more) this.readAudit();
         return;
       }
       case 'command_result':
@@ -338,11 +333,6 @@ export class KeysafeBridge implements Extension {
     }
   }
 
-  #setCursor(seq: number): void {
-    this.#status.auditCursor = seq;
-    this.#opts.auditCursor?.save(seq);
-  }
-
   // ---- send -------------------------------------------------------------------------------------
 
   #sendPlain(msg: KsMessage, tag: string): void {
@@ -358,13 +348,13 @@ export class KeysafeBridge implements Extension {
         this.#commands.delivered(a.tag);
         return;
       case 'refused':
-        if (a.tag === 'internal:audit') this.#auditReading = false;
+        if (a.tag === 'internal:audit') this.#audit.abandon();
         this.#commands.refused(a.tag, a.reason, this.#lastNak);
         return;
       case 'exhausted':
         // [KS-SERIAL §4.4] unreachable: report undelivered, keep polling
         this.#status.exhausted += 1;
-        if (a.tag === 'internal:audit') this.#auditReading = false;
+        if (a.tag === 'internal:audit') this.#audit.abandon();
         this.#commands.exhausted(a.tag);
         if (this.#status.phase === 'up') this.#setPhase('stale', 'no ACK');
         return;
