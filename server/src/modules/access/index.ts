@@ -10,7 +10,6 @@ import { KeysafeLink } from './keysafe-link.js';
 import { keysafeRoutes } from './keysafe-routes.js';
 import { matrixRoutes } from './matrix-routes.js';
 import { reportRoutes } from './report-routes.js';
-import { requestPage } from './request-page.js';
 import { requestRoutes } from './request-routes.js';
 import { purgeRetention } from './retention.js';
 import { Revocation } from './revocation.js';
@@ -123,7 +122,9 @@ export async function accessModule(app: BakenApp): Promise<void> {
   await matrixRoutes(app, svc);
   await keysafeRoutes(app, svc, revocation);
   await reportRoutes(app, svc);
-  await requestPage(app, svc);
+  // The care worker's page lives in the dashboard (`/app/key-code`); the short `/access` link a
+  // worker may have saved keeps working.
+  app.get('/access', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/app/key-code'));
 
   const timers: TimerHandle[] = [];
   app.addHook('onReady', async () => {

@@ -34,7 +34,7 @@ describe('GET /api/v1/stream (server-sent events)', () => {
     return seen.text;
   }
 
-  it('streams domain events (not ingest internals), alarm events only to alarm roles, and keep-alives on the clock', async () => {
+  it('streams domain events (not ingest internals), alarm and access-alert events only to their roles, and keep-alives on the clock', async () => {
     const tech = (await t.userWithToken('technician')).auth;
     const monitor = (await t.userWithToken('monitor')).auth;
     const open = async (auth: { authorization: string }) => {
@@ -73,14 +73,17 @@ describe('GET /api/v1/stream (server-sent events)', () => {
       });
     upd('theirs', 'someone-else');
     upd('mine', carer.id);
+    bus.emit('access.alert', { alertId: 'al-1', kind: 'door_forced', state: 'open', at: 2 });
     bus.emit('warning.opened', { warningId: 7, gatewayId: 'gw-x', deviceId: 'p', kind: 'tamper', at: 2 });
     await readUntil(m.reader, /event: warning\.opened/, m.seen);
     expect(m.seen.text).toContain(`event: alarm.created\ndata: ${JSON.stringify(alarm)}\n\n`);
+    expect(m.seen.text).toContain('event: access.alert');
     await readUntil(te.reader, /event: warning\.opened/, te.seen);
     expect(te.seen.text).not.toContain('alarm.');
+    expect(te.seen.text).not.toContain('access.alert');
     await readUntil(cw.reader, /event: warning\.opened/, cw.seen);
     expect(cw.seen.text).toContain('"alarmId":"mine"');
-    expect(cw.seen.text).not.toMatch(/alarm\.created|"alarmId":"theirs"/);
+    expect(cw.seen.text).not.toMatch(/alarm\.created|"alarmId":"theirs"|access\.alert/);
 
     t.clock.advance(STREAM_KEEPALIVE_MS);
     await readUntil(m.reader, /: keep-alive/, m.seen);

@@ -40,6 +40,8 @@ export async function streamRoutes(app: BakenApp): Promise<void> {
           const mine = role === 'care_worker' && e.body.assignedUserId === userId;
           if (role !== 'admin' && role !== 'monitor' && !mine) return;
         }
+        // Access alerts are for the monitoring staff who act on them.
+        if (e.type === 'access.alert' && role !== 'admin' && role !== 'monitor') return;
         res.write(`event: ${e.type}\ndata: ${JSON.stringify(e.body)}\n\n`);
       };
       const off = bus.onAny(send);
