@@ -1,19 +1,39 @@
 import { EventEmitter } from 'node:events';
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { Aedes } from 'aedes';
-import { connect, type MqttClient } from 'mqtt';
+import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+
+/** Server key + certificate (PEM) for a TestBroker that speaks mqtts://. */
+export interface TestBrokerTls {
+  key: string;
+  cert: string;
+  /** Host name put in `url` (default `localhost`); the broker still listens on 127.0.0.1 only. */
+  host?: string;
+}
 
 /**
- * A real embedded MQTT broker (aedes over node:net) for tests: it can be stopped and restarted on
- * the same port (a broker outage) and can cut one client's socket (a crash, so the last will fires).
+ * A real embedded MQTT broker (aedes over node:net, or node:tls when given `tls`) for tests: it can
+ * be stopped and restarted on the same port (a broker outage) and can cut one client's socket (a
+ * crash, so the last will fires).
  */
 export class TestBroker {
   #broker: Aedes | undefined;
   #server: Server | undefined;
   readonly #sockets = new Set<Socket>();
+  readonly #tls: TestBrokerTls | undefined;
   port = 0;
+  /** TLS only: every handshake the server refused or lost (e.g. the client rejected its certificate). */
+  readonly tlsErrors: Error[] = [];
+  /** TLS only: the SNI name of each completed handshake (`false` when the client sent none). */
+  readonly servernames: (string | false)[] = [];
+
+  constructor(tls?: TestBrokerTls) {
+    this.#tls = tls;
+  }
 
   get url(): string {
+    if (this.#tls) return `mqtts://${this.#tls.host ?? 'localhost'}:${this.port}`;
     return `mqtt://127.0.0.1:${this.port}`;
   }
 
@@ -24,11 +44,22 @@ export class TestBroker {
   /** Starts on `port` (0: any free port; the chosen one is kept for restarts). */
   async start(port = this.port): Promise<void> {
     const broker = await Aedes.createBroker();
-    const server = createServer((socket) => {
+    const accept = (socket: Socket): void => {
       this.#sockets.add(socket);
       socket.on('close', () => this.#sockets.delete(socket));
       broker.handle(socket);
-    });
+    };
+    let server: Server;
+    if (this.#tls) {
+      const tlsServer = createTlsServer({ key: this.#tls.key, cert: this.#tls.cert }, (socket: TLSSocket) => {
+        this.servernames.push(socket.servername ?? false);
+        accept(socket);
+      });
+      tlsServer.on('tlsClientError', (err) => this.tlsErrors.push(err));
+      server = tlsServer;
+    } else {
+      server = createServer(accept);
+    }
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => resolve());
@@ -97,10 +128,16 @@ export class TestSubscriber extends EventEmitter<{ message: [ReceivedMessage] }>
     this.autoAck = autoAck;
   }
 
-  async connect(url: string, topics: string[] = ['baken/v1/gw/#']): Promise<void> {
+  /** `options` add to the defaults, e.g. `{ ca }` for an mqtts:// broker with a private CA. */
+  async connect(
+    url: string,
+    topics: string[] = ['baken/v1/gw/#'],
+    options: IClientOptions = {},
+  ): Promise<void> {
     const client = connect(url, {
       reconnectPeriod: 0,
       clientId: `test-sub-${Math.random().toString(16).slice(2)}`,
+      ...options,
     });
     await new Promise<void>((resolve, reject) => {
       client.once('connect', () => resolve());

@@ -85,6 +85,10 @@ function awaitConnack(client: MqttClient): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
     const fail = (err: Error): void => {
       cleanup();
+      // A failed client can still emit: a TLS error reaches it twice (our socket handler and
+      // mqtt.js's stream handler both forward it), and `end(true)` races the CONNACK timer. An
+      // 'error' with no listener would throw and take the whole gateway down.
+      client.on('error', ignoreLateError);
       client.end(true);
       reject(err);
     };
@@ -103,4 +107,8 @@ function awaitConnack(client: MqttClient): Promise<MqttClient> {
     client.on('close', onClose);
     client.on('connect', onConnect);
   });
+}
+
+function ignoreLateError(): void {
+  // the attempt already failed with the first error; the uplink reported that one
 }

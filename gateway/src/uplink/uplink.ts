@@ -327,6 +327,15 @@ export class Uplink extends EventEmitter<UplinkEvents> {
   }
 }
 
+/**
+ * `CODE: message` when the error carries a code (TLS verification: `UNABLE_TO_VERIFY_LEAF_SIGNATURE`,
+ * `ERR_TLS_CERT_ALTNAME_INVALID`, …; sockets: `ECONNREFUSED`), so an operator can tell a wrong CA or
+ * host name from an unreachable broker.
+ */
 function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  if (!(err instanceof Error)) return String(err);
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && code !== '' && !err.message.startsWith(code)
+    ? `${code}: ${err.message}`
+    : err.message;
 }
