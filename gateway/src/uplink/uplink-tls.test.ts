@@ -101,6 +101,7 @@ describe.skipIf(!needProgram('openssl'))('Uplink over mqtts:// with a private CA
     }
     for (const r of reasons) expect(r).toMatch(reason);
     expect(u.connected).toBe(false);
+    expect(u.lastFailure).toEqual({ path: 'primary', reason: reasons.at(-1), at: clock.now() });
   };
 
   beforeEach(() => {
@@ -186,6 +187,7 @@ describe.skipIf(!needProgram('openssl'))('Uplink over mqtts:// with a private CA
     const port = bad.port;
     const u = startUplink({ primaryUrl: bad.url, ca: ca.cert });
     await nextFailure(u);
+    expect(u.lastFailure?.reason).toMatch(/^ERR_TLS_CERT_ALTNAME_INVALID: /);
     await bad.stop();
     const good = new TestBroker({ ...goodCert });
     await good.start(port);
@@ -194,5 +196,6 @@ describe.skipIf(!needProgram('openssl'))('Uplink over mqtts:// with a private CA
     clock.advance(clock.nextTimerIn() ?? 0);
     await connected;
     expect(u.connected).toBe(true);
+    expect(u.lastFailure).toBeUndefined();
   });
 });

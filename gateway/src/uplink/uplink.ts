@@ -33,6 +33,14 @@ export interface UplinkOptions {
   random?: () => number;
 }
 
+export interface UplinkFailure {
+  path: UplinkPath;
+  /** `CODE: message`, e.g. `UNABLE_TO_VERIFY_LEAF_SIGNATURE: unable to verify the first certificate`. */
+  reason: string;
+  /** Wall-clock ms (`Clock.now()`). */
+  at: number;
+}
+
 export interface UplinkEvents {
   /** Subscribed and availability `online` published; the sender resends the outbox now. */
   connected: [path: UplinkPath];
@@ -73,6 +81,7 @@ export class Uplink extends EventEmitter<UplinkEvents> {
   #probing = false;
   #attempting = false;
   #running = false;
+  #lastFailure: UplinkFailure | undefined;
   /** Inbound messages refused by the topic map (bad JSON, schema, version, another gateway's). */
   rejectedInbound = 0;
 
@@ -97,6 +106,11 @@ export class Uplink extends EventEmitter<UplinkEvents> {
 
   get failedOver(): boolean {
     return this.#failedOver;
+  }
+
+  /** The last failed connection attempt since the uplink was last connected (for status pages). */
+  get lastFailure(): UplinkFailure | undefined {
+    return this.#lastFailure;
   }
 
   start(): void {
@@ -237,6 +251,7 @@ export class Uplink extends EventEmitter<UplinkEvents> {
     if (this.#client !== client) return;
     if (path === 'primary') this.#primaryDownSince = undefined;
     this.#backoff.reset();
+    this.#lastFailure = undefined;
     this.#log.info({ path }, 'uplink connected');
     this.emit('connected', path);
   }
@@ -263,6 +278,7 @@ export class Uplink extends EventEmitter<UplinkEvents> {
 
   #onAttemptFailed(path: UplinkPath, reason: string): void {
     if (path === 'primary') this.#primaryDownSince ??= this.#clock.monotonic();
+    this.#lastFailure = { path, reason, at: this.#clock.now() };
     this.#log.warn({ path, reason }, 'uplink connection attempt failed');
     this.emit('attempt-failed', path, reason);
     this.#scheduleRetry();
