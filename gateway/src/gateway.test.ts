@@ -217,4 +217,21 @@ describe('createGateway (core wired to a real aedes broker)', () => {
     expect(late.messages[0]).toMatchObject({ retain: true, payload: { state: 'offline' } });
     await late.close();
   });
+
+  it('shows in its status why the broker cannot be reached, until it can again', async () => {
+    expect(gw.status().uplink).toMatchObject({ connected: true, lastFailure: null });
+    const down = once(gw.uplink, 'disconnected');
+    await broker.stop();
+    await down;
+    const failed = once(gw.uplink, 'attempt-failed');
+    await clock.advanceAsync(60_000);
+    await failed;
+    expect(gw.status().uplink).toMatchObject({ connected: false, path: 'primary' });
+    expect(gw.status().uplink.lastFailure?.reason).toMatch(/ECONNREFUSED/);
+    await broker.start();
+    const back = once(gw.uplink, 'connected');
+    await clock.advanceAsync(120_000);
+    await back;
+    expect(gw.status().uplink.lastFailure).toBeNull();
+  });
 });

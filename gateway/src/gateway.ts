@@ -20,7 +20,7 @@ import type { StatusSnapshot } from './health/status-snapshot.js';
 import { EventWriter } from './outbox/event-writer.js';
 import { Outbox, type OutboxStats } from './outbox/outbox.js';
 import { OutboxSender, type OutboxSenderStats } from './uplink/outbox-sender.js';
-import { Uplink } from './uplink/uplink.js';
+import { Uplink, type UplinkFailure } from './uplink/uplink.js';
 
 /**
  * Transport factories the bridges use; only `main.ts` chooses real bindings. Factories, so a unit
@@ -73,7 +73,8 @@ export interface CreateGatewayOptions {
 export interface GatewayStatus {
   gatewayId: string;
   running: boolean;
-  uplink: { connected: boolean; path: string; failedOver: boolean };
+  /** `lastFailure`: why the last connection attempt failed (e.g. a TLS verification error), until one succeeds. */
+  uplink: { connected: boolean; path: string; failedOver: boolean; lastFailure: UplinkFailure | null };
   outbox: OutboxStats & { oldestAgeMs: number };
   sender: OutboxSenderStats;
   devices: DeviceState[];
@@ -254,7 +255,12 @@ export function createGateway(opts: CreateGatewayOptions): Gateway {
       return {
         gatewayId,
         running,
-        uplink: { connected: uplink.connected, path: uplink.path, failedOver: uplink.failedOver },
+        uplink: {
+          connected: uplink.connected,
+          path: uplink.path,
+          failedOver: uplink.failedOver,
+          lastFailure: uplink.lastFailure ?? null,
+        },
         outbox: closed
           ? { depth: 0, bytes: 0, alarms: 0, dropped: 0, coalesced: 0, overBound: false, oldestAgeMs: 0 }
           : { ...outbox.stats(), oldestAgeMs: outbox.oldestAgeMs() },

@@ -9,14 +9,13 @@ import { KeySafe } from '@baken/device-sim/keysafe/key-safe';
 import { MemoryNvStore } from '@baken/device-sim/keysafe/nv-store';
 import { attachSerial } from '@baken/device-sim/keysafe/transports';
 import { createGateway, type Gateway, parseConfig } from '@baken/gateway';
-import { TestSubscriber, until } from '@baken/gateway/testing/test-broker';
+import { TestBroker, TestSubscriber, until } from '@baken/gateway/testing/test-broker';
 import { MockBleScanner, openPtyPair, SerialPortLink, SystemClock } from '@baken/hardware';
 import { findProgram } from '@baken/hardware/testing/external-program';
 import { encodeBakenAdvert } from '@baken/protocols';
 import Database from 'better-sqlite3';
 import { connect } from 'mqtt';
 import { pino } from 'pino';
-import { BenchBroker } from './support/bench-broker.js';
 import { bundleEntry } from './support/bundle.js';
 import { sampleIdle, startEntry, stopEntry } from './support/proc-sample.js';
 
@@ -38,7 +37,7 @@ function line(name: string, value: string, baselineName: string, baseline: strin
   );
 }
 
-async function idle(broker: BenchBroker, dir: string): Promise<void> {
+async function idle(broker: TestBroker, dir: string): Promise<void> {
   const seconds = Number(process.env['BENCH_IDLE_S'] ?? 30);
   process.stdout.write(
     `\nidle footprint over ${seconds} s (one pendant, one key safe${findProgram('socat') ? ' on a pty' : ': none, socat missing'}; gateway: node ${GATEWAY_NODE_FLAGS.join(' ')}, as the systemd unit)\n`,
@@ -99,7 +98,7 @@ async function idle(broker: BenchBroker, dir: string): Promise<void> {
   }
 }
 
-function newGateway(broker: BenchBroker, dir: string, scanner: MockBleScanner): Gateway {
+function newGateway(broker: TestBroker, dir: string, scanner: MockBleScanner): Gateway {
   mkdirSync(dir, { recursive: true });
   return createGateway({
     config: parseConfig({ dataDir: dir, mqtt: { primaryUrl: broker.url }, outbox: { windowSize: 500 } }),
@@ -116,7 +115,7 @@ function newGateway(broker: BenchBroker, dir: string, scanner: MockBleScanner): 
   });
 }
 
-async function throughput(broker: BenchBroker, dir: string, sub: TestSubscriber): Promise<void> {
+async function throughput(broker: TestBroker, dir: string, sub: TestSubscriber): Promise<void> {
   const n = Number(process.env['BENCH_EVENTS'] ?? 2_000);
   process.stdout.write(`\noutbox throughput, ${n} events (insert + publish + app-level ack)\n`);
   const gw = newGateway(broker, join(dir, 'tp'), new MockBleScanner({ clock }));
@@ -171,7 +170,7 @@ async function throughput(broker: BenchBroker, dir: string, sub: TestSubscriber)
   void sub;
 }
 
-async function latency(broker: BenchBroker, dir: string, sub: TestSubscriber): Promise<void> {
+async function latency(broker: TestBroker, dir: string, sub: TestSubscriber): Promise<void> {
   const n = Number(process.env['BENCH_ALARMS'] ?? 200);
   process.stdout.write(
     `\nalarm path latency, ${n} presses (advert received → MQTT publish seen by a subscriber)\n`,
@@ -228,7 +227,7 @@ async function latency(broker: BenchBroker, dir: string, sub: TestSubscriber): P
 export async function run(): Promise<void> {
   process.stdout.write('== gateway bench ==\n');
   const dir = mkdtempSync(join(tmpdir(), 'baken-bench-'));
-  const broker = new BenchBroker();
+  const broker = new TestBroker();
   await broker.start();
   const sub = new TestSubscriber(true);
   await sub.connect(broker.url);

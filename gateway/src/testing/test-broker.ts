@@ -45,6 +45,9 @@ export class TestBroker {
   async start(port = this.port): Promise<void> {
     const broker = await Aedes.createBroker();
     const accept = (socket: Socket): void => {
+      // As a production broker should (Mosquitto: `set_tcp_nodelay true`): without it Nagle's
+      // algorithm plus delayed ACKs hold small MQTT packets up to ~40 ms, which dominates alarm latency.
+      socket.setNoDelay(true);
       this.#sockets.add(socket);
       socket.on('close', () => this.#sockets.delete(socket));
       broker.handle(socket);
