@@ -112,9 +112,11 @@ describe('createGateway (core wired to a real aedes broker)', () => {
     };
     await serverPublish('config', config, true);
     await until(() => gw.heartbeat.intervalMs === 10_000, 'interval applied');
-    clock.advance(10_000);
-    await until(() => sub.received('heartbeat').length === 3, 'third heartbeat');
+    // the new interval is announced at once, so the server's silence thresholds follow it
+    await until(() => sub.received('heartbeat').length === 3, 'third heartbeat, without waiting');
     expect(sub.received('heartbeat')[2]?.payload).toMatchObject({ intervalS: 10 });
+    clock.advance(10_000);
+    await until(() => sub.received('heartbeat').length === 4, 'fourth heartbeat after the new interval');
     await until(() => gw.outbox.depth() === 0, 'heartbeats released on PUBACK');
     // an older revision (re-delivered retained or out of order) changes nothing
     await serverPublish('config', { ...config, revision: 2, heartbeatIntervalS: 30 });

@@ -77,6 +77,9 @@ export class Heartbeat implements Extension {
       if (intervalMs !== this.#intervalMs) {
         this.#intervalMs = intervalMs;
         this.#log.info({ intervalMs: this.#intervalMs }, 'heartbeat interval changed by server config');
+        // Announce the new interval at once: the server derives its silence thresholds from the
+        // `intervalS` of the last heartbeat, so waiting a whole new interval could look like an outage.
+        this.beat();
         this.#schedule();
       }
     });
