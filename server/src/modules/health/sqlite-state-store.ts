@@ -99,7 +99,7 @@ export class SqliteStateStore implements StateStore {
            link_changes, updated_at) VALUES (@gatewayId, @deviceId, @kind, @link, @lastSeenAt, @rssi, @battery,
            @firmware, @linkChanges, @at)
          ON CONFLICT (gateway_id, device_id) DO UPDATE SET kind = excluded.kind, link = excluded.link,
-           last_seen_at = MAX(IFNULL(last_seen_at, 0), IFNULL(excluded.last_seen_at, 0)),
+           last_seen_at = NULLIF(MAX(IFNULL(last_seen_at, 0), IFNULL(excluded.last_seen_at, 0)), 0),
            rssi = IFNULL(excluded.rssi, rssi), battery = IFNULL(excluded.battery, battery),
            firmware = IFNULL(excluded.firmware, firmware), link_changes = excluded.link_changes,
            updated_at = excluded.updated_at`,
