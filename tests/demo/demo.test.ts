@@ -31,12 +31,13 @@ describe('demo home', () => {
     cleanups.length = 0;
   });
 
-  it('comes online on the dashboard API, gets the pendant key from the server, and a press becomes an alarm in the inbox', async () => {
+  it('comes online, gets the pendant key from the server; a press becomes an alarm, the team gets in with a one-time code, the client sees who', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'baken-demo-'));
     cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
     const server = await startServer({ config: testConfig() });
     cleanups.push(() => server.close());
-    const state = await seedDemo(server);
+    const { state, logins } = await seedDemo(server);
+    expect(logins.map((l) => l.username)).toEqual(['anna', 'devries']);
     const home = await startDemoHome({
       state,
       mqttUrl: server.mqttUrl,
@@ -68,6 +69,52 @@ describe('demo home', () => {
       kind: 'alarm',
       state: 'new',
       homeId: state.homeId,
+    });
+
+    // The care team seeded with the demo: the alarm is acknowledged and assigned to Anna's team, she
+    // gets a one-time code on her phone, the key safe (behind the real gateway) accepts it, and the
+    // client sees her in the access log.
+    const post = async (url: string, payload: object, auth = token) =>
+      server.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${auth}` }, payload });
+    expect((await post(`/api/v1/alarms/${alarm.id}/ack`, {})).statusCode).toBe(200);
+    const anna = (await server.app.baken.repos.users.list()).find((u) => u.username === 'anna')!;
+    const assigned = await post(`/api/v1/alarms/${alarm.id}/assign`, {
+      teamId: 'team-utrecht-oost',
+      userId: anna.id,
+    });
+    expect(assigned.statusCode).toBe(200);
+    await until('key safe link up', async () => home.gateway.devices.get('KS-SIM-0001')?.link === 'up');
+    const annaToken = (await server.app.baken.auth.createApiToken(anna.id, 'phone', null)).token;
+    const release = await post(
+      '/api/v1/access/requests',
+      { homeId: state.homeId, situation: 'alarm', alarmId: alarm.id },
+      annaToken,
+    );
+    expect(release.statusCode).toBe(201);
+    const { code, releaseId } = release.json();
+    await until('code delivered to the key safe', async () => {
+      const r = await server.app.inject({
+        url: `/api/v1/access/releases/${releaseId}`,
+        headers: { authorization: `Bearer ${annaToken}` },
+      });
+      return r.json().delivery === 'ok';
+    });
+    expect(home.home.safe!.enterCode(code)).toBe('accepted');
+    home.home.safe!.openDoor();
+    const client = (await server.app.baken.repos.users.list()).find((u) => u.username === 'devries')!;
+    const clientToken = (await server.app.baken.auth.createApiToken(client.id, 'tablet', null)).token;
+    const log = async () =>
+      (
+        await server.app.inject({
+          url: `/api/v1/homes/${state.homeId}/access-log`,
+          headers: { authorization: `Bearer ${clientToken}` },
+        })
+      ).json();
+    await until('opening in the client view', async () => (await log()).entries?.[0]?.enteredAt != null);
+    expect((await log()).entries[0]).toMatchObject({
+      who: 'Anna de Boer',
+      situation: 'alarm',
+      how: 'one-time code',
     });
   });
 });

@@ -5,6 +5,7 @@ import { loadConfig, startServer } from '@baken/server';
 import { startDemoControl } from './control.js';
 import { startDemoHome } from './demo-home.js';
 import { DEMO_USAGE, DemoUsageError, parseDemoArgs } from './demo-options.js';
+import type { DemoLogin } from './seed-care-team.js';
 import { type DemoHomeState, seedDemo } from './seed-demo.js';
 
 /**
@@ -41,10 +42,11 @@ async function main(): Promise<void> {
 
   const stateFile = join(demoDir, 'home.json');
   let state: DemoHomeState;
+  let logins: DemoLogin[] = [];
   if (existsSync(stateFile)) {
     state = JSON.parse(readFileSync(stateFile, 'utf8')) as DemoHomeState;
   } else {
-    state = await seedDemo(server);
+    ({ state, logins } = await seedDemo(server));
     writeFileSync(stateFile, JSON.stringify(state, null, 2), { mode: 0o600 });
   }
   const home = await startDemoHome({
@@ -67,6 +69,10 @@ async function main(): Promise<void> {
     server.firstAdmin
       ? `  Admin login: ${server.firstAdmin.username} / ${server.firstAdmin.password}   (shown once; note it now)`
       : `  Admin login: the password shown at the first start (delete ${dataDir} to start afresh)`,
+    ...logins.map(
+      (l) =>
+        `  ${`${l.role[0]!.toUpperCase()}${l.role.slice(1)} login:`.padEnd(13)}${l.username} / ${l.password}`,
+    ),
     `  MQTT broker: ${server.mqttUrl}`,
     `  Data folder: ${dataDir}`,
     `  Simulated home: gateway ${state.gatewayId}, pendant ${state.pendant.address}, key safe ${state.keySafe.serial}`,

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { RunningServer } from '@baken/server';
 import { accessOf } from '@baken/server/modules/access/index';
+import { demoApi } from './demo-api.js';
+import { type DemoLogin, seedCareTeam } from './seed-care-team.js';
 
 /** What the demo remembers between starts (`<data>/demo/home.json`, mode 0600: it holds secrets). */
 export interface DemoHomeState {
@@ -19,26 +21,13 @@ const KEYSAFE_SERIAL = 'KS-SIM-0001';
 /**
  * First start only: registers a client, their home, a pendant and a key safe through the server's own
  * HTTP API (as a technician's script would), then enrols the simulated home unit with a one-time
- * token, exactly as `baken-gateway provision` does.
+ * token, exactly as `baken-gateway provision` does; then the care team that may enter (seed-care-team).
  */
-export async function seedDemo(server: RunningServer): Promise<DemoHomeState> {
+export async function seedDemo(
+  server: RunningServer,
+): Promise<{ state: DemoHomeState; logins: DemoLogin[] }> {
   const { app } = server;
-  const admin = (await app.baken.repos.users.list()).find((u) => u.role === 'admin');
-  if (!admin) throw new Error('BAKEN_ERR_DEMO_SEED: no admin user to seed the demo with');
-  const { token } = await app.baken.auth.createApiToken(admin.id, 'demo-setup', 600);
-  const headers = { authorization: `Bearer ${token}` };
-  const call = async (
-    method: 'POST' | 'GET' | 'PUT',
-    url: string,
-    payload?: Record<string, unknown>,
-  ): Promise<Record<string, unknown>> => {
-    const r = await app.inject(
-      payload === undefined ? { method, url, headers } : { method, url, headers, payload },
-    );
-    if (r.statusCode >= 300)
-      throw new Error(`BAKEN_ERR_DEMO_SEED: ${method} ${url} → ${r.statusCode} ${r.body}`);
-    return r.json();
-  };
+  const call = await demoApi(server);
 
   const client = await call('POST', '/api/v1/clients', {
     name: 'Mevrouw A. de Vries',
@@ -91,7 +80,8 @@ export async function seedDemo(server: RunningServer): Promise<DemoHomeState> {
     new Uint8Array(Buffer.from(keyHex, 'hex')),
     Date.now(),
   );
-  return {
+  const logins = await seedCareTeam(call, String(client['id']));
+  const state: DemoHomeState = {
     homeId,
     gatewayId: p.gatewayId,
     mqttUsername: p.mqtt.username,
@@ -108,4 +98,5 @@ export async function seedDemo(server: RunningServer): Promise<DemoHomeState> {
       keyHex,
     },
   };
+  return { state, logins };
 }
