@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { Home } from '../home.js';
 
 /** Actions a second terminal may ask of the running demo (`npm run demo:press`, …). */
-export const DEMO_ACTIONS = ['press', 'cancel', 'fall', 'test', 'door'] as const;
+export const DEMO_ACTIONS = ['press', 'cancel', 'fall', 'test', 'door', 'code'] as const;
 export type DemoAction = (typeof DEMO_ACTIONS)[number];
 
 export interface DemoControlInfo {
@@ -12,7 +12,7 @@ export interface DemoControlInfo {
   token: string;
 }
 
-function perform(home: Home, action: DemoAction): string {
+function perform(home: Home, action: DemoAction, arg: string | undefined): string {
   const pendant = [...home.pendants.values()][0];
   switch (action) {
     case 'press':
@@ -27,6 +27,16 @@ function perform(home: Home, action: DemoAction): string {
     case 'test':
       pendant?.testPress();
       return 'test press sent';
+    case 'code': {
+      // A care worker types a code on the key safe's keypad; an accepted code unlocks the door.
+      if (!home.safe || !arg || !/^\d{4,12}$/.test(arg))
+        return 'give the code: npm run demo:code -- 12345678';
+      const result = home.safe.enterCode(arg);
+      if (result !== 'accepted') return `key safe: code ${result}`;
+      home.safe.openDoor();
+      home.safe.closeDoor();
+      return 'key safe: code accepted, door opened and closed — the client can see who entered';
+    }
     case 'door':
       home.safe?.openDoor();
       home.safe?.closeDoor();
@@ -41,13 +51,14 @@ export async function startDemoControl(home: Home): Promise<{ info: DemoControlI
   const server = createServer((req, res) => {
     const given = Buffer.from(req.headers.authorization ?? '');
     const authorised = given.length === expected.length && timingSafeEqual(given, expected);
-    const action = (req.url ?? '').replace(/^\//, '') as DemoAction;
+    const [path, arg] = (req.url ?? '').replace(/^\//, '').split('/');
+    const action = path as DemoAction;
     if (!authorised) {
       res.writeHead(401).end('BAKEN_ERR_DEMO_CONTROL: bad token\n');
     } else if (req.method !== 'POST' || !DEMO_ACTIONS.includes(action)) {
       res.writeHead(404).end(`BAKEN_ERR_DEMO_CONTROL: use POST /${DEMO_ACTIONS.join('|/')}\n`);
     } else {
-      res.writeHead(200).end(`${perform(home, action)}\n`);
+      res.writeHead(200).end(`${perform(home, action, arg)}\n`);
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -66,13 +66,13 @@ async function main(): Promise<void> {
     '',
     'Baken demo is running.',
     `  Dashboard:   ${server.url}/`,
-    server.firstAdmin
-      ? `  Admin login: ${server.firstAdmin.username} / ${server.firstAdmin.password}   (shown once; note it now)`
-      : `  Admin login: the password shown at the first start (delete ${dataDir} to start afresh)`,
-    ...logins.map(
-      (l) =>
-        `  ${`${l.role[0]!.toUpperCase()}${l.role.slice(1)} login:`.padEnd(13)}${l.username} / ${l.password}`,
-    ),
+    ...(server.firstAdmin
+      ? [
+          '  Logins (shown once, never logged; note them now):',
+          `    ${server.firstAdmin.username} / ${server.firstAdmin.password}   (admin, monitoring)`,
+          ...logins.map((l) => `    ${l.username} / ${l.password}   (${l.role})`),
+        ]
+      : [`  Logins:      the passwords shown at the first start (delete ${dataDir} to start afresh)`]),
     `  MQTT broker: ${server.mqttUrl}`,
     `  Data folder: ${dataDir}`,
     `  Simulated home: gateway ${state.gatewayId}, pendant ${state.pendant.address}, key safe ${state.keySafe.serial}`,

@@ -22,7 +22,8 @@ try {
   process.exit(1);
 }
 try {
-  const r = await fetch(`${info.url}/${action}`, {
+  const arg = process.argv[3];
+  const r = await fetch(`${info.url}/${action}${arg ? `/${encodeURIComponent(arg)}` : ''}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${info.token}` },
   });
