@@ -6,6 +6,7 @@ import { MockClock } from '@baken/hardware';
 import {
   type EventEnvelope,
   type KsAuthCommand,
+  KsCodeKind,
   type KsEvent,
   ksDecodeFrame,
   ksDecodeMessage,
@@ -43,6 +44,14 @@ export interface AccessRig {
   monitor: { id: string; auth: { authorization: string } };
   /** cmd/req messages published and not yet relayed. */
   outbox: Published[];
+  /**
+   * How the stand-in home unit answers a one-time PIN SET_CODE, which the server waits for:
+   * `relay` hands it to the key safe at once (while online); `link_down` answers as a gateway whose
+   * key-safe cable is unplugged; `silent` keeps it in the outbox with no answer (a timeout).
+   */
+  pinAnswer: 'relay' | 'link_down' | 'silent';
+  /** PIN SET_CODEs relayed at once under `pinAnswer: 'relay'` (for tests replaying or altering them). */
+  relayedPins: Published[];
   online: boolean;
   setOnline(on: boolean): Promise<void>;
   /** Relays every queued frame to the key safe; returns the NAK reasons (0 = accepted). */
@@ -119,9 +128,29 @@ export async function accessRig(): Promise<AccessRig> {
   const outbox: Published[] = [];
   const events: KsEvent[] = [];
   ks.safe.on('event', (e) => events.push(e));
+  const isPin = (p: Published) => {
+    const c = decodeCommand(p.req.frameHex!);
+    return c.kind === 'set_code' && c.codeKind === KsCodeKind.Pin;
+  };
   svc.d.link.setPublisher({
     async publish(topic, payload) {
-      outbox.push({ topic, req: JSON.parse(payload) as MqttCommandRequest });
+      const p = { topic, req: JSON.parse(payload) as MqttCommandRequest };
+      if (!isPin(p) || rig.pinAnswer === 'silent' || !rig.online) {
+        outbox.push(p);
+      } else if (rig.pinAnswer === 'relay') {
+        rig.relayedPins.push(p);
+        await rig.relay(p);
+      } else {
+        const at = t.clock.now();
+        const result = {
+          v: 1 as const,
+          transaction: p.req.transaction,
+          status: 'error' as const,
+          reason: 'BAKEN_ERR_KEYSAFE_LINK_DOWN',
+          at,
+        };
+        bus.emit('command.result', { result, gatewayId: GATEWAY_ID, at });
+      }
     },
   });
 
@@ -137,6 +166,8 @@ export async function accessRig(): Promise<AccessRig> {
     admin,
     monitor,
     outbox,
+    pinAnswer: 'relay',
+    relayedPins: [],
     online: false,
     async setOnline(on) {
       rig.online = on;

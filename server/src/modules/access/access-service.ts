@@ -19,6 +19,8 @@ import type { AccessSettings } from './settings.js';
 export const OFFLINE_KEY_SLOT = 250;
 /** PIN slots handed out for online releases. */
 export const PIN_SLOTS = { first: 1, last: 200 } as const;
+/** Command purpose of the REVOKE that clears the slot of a PIN that was never handed out. */
+export const VOID_PURPOSE = 'void_release';
 
 export interface AccessDeps {
   stores: AccessStores;
@@ -42,8 +44,8 @@ export interface GrantedAccess {
   code: string;
   validFrom: number;
   validUntil: number;
-  /** `sent`: pushed to the key safe; `offline`: a code the key safe checks by itself. */
-  delivery: 'sent' | 'offline';
+  /** `ok`: the key safe confirmed the PIN; `offline`: a code the key safe checks by itself. */
+  delivery: 'ok' | 'offline';
   situation: Situation;
   alarmId: string | null;
   keysafeDeviceId: string;
@@ -172,10 +174,25 @@ export class AccessService {
       revokedAt: null,
     };
     let granted: GrantedAccess | null = null;
-    if (this.d.link.isOnline(device)) granted = await this.releaseOnline(device, release);
-    granted ??= this.releaseOffline(device, release, ttl);
+    let offline = release;
+    if (this.d.link.isOnline(device)) {
+      const online = await this.releaseOnline(device, release, s);
+      if ('releaseId' in online) granted = online;
+      else {
+        // [issue 7 §2] access never depends on the network: the worker gets an offline code instead.
+        audit.append({
+          at: clock.now(),
+          actor: 'system',
+          action: 'access.fallback_offline',
+          subject,
+          details: { ...base, keysafe: device.id, ...online },
+        });
+        offline = { ...release, issuedAt: clock.now() };
+      }
+    }
+    granted ??= this.releaseOffline(device, offline, ttl);
     audit.append({
-      at: now,
+      at: clock.now(),
       actor,
       action: issuedBy.id === user.id ? 'access.released' : 'access.phone_code',
       subject,
@@ -215,32 +232,32 @@ export class AccessService {
     return this.d.stores.keysafeState.offlineDeliveredGeneration(deviceId);
   }
 
-  /** Falls back to an offline code when the pushed PIN was refused or timed out. */
-  fallBackToOffline(release: Release): boolean {
-    const device = { id: release.deviceId };
-    const ttl = release.validUntil - release.issuedAt;
-    const chosen = this.pickWindow(device.id, this.deviceNowS(device.id), Math.max(ttl / 1000, 300));
-    if (!chosen) return false;
-    this.d.releases.switchToOffline(
-      release.id,
-      chosen.slot,
-      chosen.windowStart * 1000,
-      (chosen.windowStart + chosen.durationSeconds) * 1000,
-    );
-    return true;
-  }
-
-  private async releaseOnline(device: Device, release: Release): Promise<GrantedAccess | null> {
+  /**
+   * [issue 7 §2] An online PIN is handed out only once the key safe has it: the SET_CODE is sent and
+   * the request waits up to `pinConfirmSeconds` (injected clock) for its `cmd/res`. On `ok` the PIN
+   * is returned (`delivery: 'ok'`). Otherwise the release is deleted before anything was handed out,
+   * the command is voided (a late `ok` is ignored by the link and no online release covers the slot,
+   * so an opening with it is reported as `opening_without_release`), and unless the key safe itself
+   * refused it, a queued REVOKE of that slot removes the unknown PIN should the frame still land.
+   * The slot stays reserved until that REVOKE is answered, so it can never hit a later release.
+   * Returns the fallback reason instead of a grant.
+   */
+  private async releaseOnline(
+    device: Device,
+    release: Release,
+    s: AccessSettings,
+  ): Promise<GrantedAccess | { reason: string; detail?: string; voidedReleaseId?: string }> {
     const now = release.issuedAt;
     const used = this.d.releases.usedPinSlots(device.id, now);
+    for (const slot of this.voidingSlots(device.id)) used.add(slot);
     let slot: number = PIN_SLOTS.first;
     while (used.has(slot) && slot < PIN_SLOTS.last) slot++;
-    if (used.has(slot)) return null;
+    if (used.has(slot)) return { reason: 'no_free_pin_slot' };
     const pin = String(randomInt(0, 100_000_000)).padStart(8, '0');
     const devNow = this.deviceNowS(device.id);
     const r = { ...release, slot };
     this.d.releases.insert(r);
-    const sent = await this.d.link.sendNow(
+    const id = await this.d.link.sendNow(
       device,
       {
         kind: 'set_code',
@@ -255,11 +272,32 @@ export class AccessService {
       'release',
       r.id,
     );
-    if (!sent) {
+    if (!id) {
       this.d.releases.delete(r.id);
-      return null;
+      return { reason: 'not_sent' };
     }
-    return this.granted(r, 'online_pin', pin, 'sent', device.id);
+    const status = await this.d.link.awaitResult(id, s.pinConfirmSeconds * 1000);
+    if (status === 'ok') return this.granted(r, 'online_pin', pin, 'ok', device.id);
+    const detail = status === 'timeout' ? 'no answer' : (this.d.link.get(id)?.resultReason ?? status);
+    this.d.link.voidCommand(id, `void: ${status}`);
+    this.d.releases.delete(r.id);
+    if (status !== 'refused') {
+      await this.d.link.enqueue(
+        device,
+        { kind: 'revoke', slot, holderId: release.holderId },
+        VOID_PURPOSE,
+        null,
+      );
+    }
+    return { reason: status, detail, voidedReleaseId: r.id };
+  }
+
+  /** PIN slots with an unanswered REVOKE of a voided release (kept free until it is answered). */
+  private voidingSlots(deviceId: string): number[] {
+    return this.d.stores.commands
+      .unfinished(deviceId)
+      .filter((c) => c.purpose === VOID_PURPOSE)
+      .map((c) => (c.params as { slot: number }).slot);
   }
 
   private releaseOffline(device: Device, release: Release, ttlMs: number): GrantedAccess {

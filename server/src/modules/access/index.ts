@@ -83,22 +83,6 @@ export async function accessModule(app: BakenApp): Promise<void> {
       const p = stores.commands.get(cmd.id)?.params as { offlineGeneration: number } | undefined;
       if (p) stores.keysafeState.markOfflineDelivered(cmd.deviceId, p.offlineGeneration);
     }
-    if (
-      cmd.purpose === 'release' &&
-      cmd.kind === 'set_code' &&
-      (cmd.status === 'failed' || cmd.status === 'refused')
-    ) {
-      const r = cmd.releaseId ? releases.get(cmd.releaseId) : null;
-      if (r && r.openedAt === null && r.revokedAt === null && svc.fallBackToOffline(r)) {
-        audit.append({
-          at: clock.now(),
-          actor: 'system',
-          action: 'access.fallback_offline',
-          subject: `home:${r.homeId}`,
-          details: { releaseId: r.id, reason: cmd.resultReason },
-        });
-      }
-    }
   };
 
   const bus = domainEvents(ctx);

@@ -62,6 +62,8 @@ export class KeysafeLink {
   ) {}
 
   private override: CommandPublisher | null = null;
+  /** Callers waiting for the answer to a sent command ({@link awaitResult}), by command id. */
+  private readonly waiters = new Map<string, (status: CommandStatus) => void>();
 
   /** Replace the broker client (tests, tools); null restores it. */
   setPublisher(p: CommandPublisher | null): void {
@@ -103,7 +105,43 @@ export class KeysafeLink {
     // Code material is never stored: the row keeps the command without it.
     const params = 'material' in body ? { ...body, material: undefined } : body;
     const id = this.insert(device.id, body.kind, params, purpose, releaseId);
-    return (await this.transmit(device, id, body)) ? id : null;
+    if (await this.transmit(device, id, body)) return id;
+    // Meaningful only now: never left in the queue for a later flush (its material is gone anyway).
+    this.stores.commands.setResult(id, 'dropped', this.clock.now(), 'not_sent');
+    return null;
+  }
+
+  /**
+   * The outcome of a sent command: its final status once the home unit answers (`cmd/res`), or
+   * `timeout` when no answer came within `timeoutMs` on the injected clock. A command already
+   * answered resolves at once.
+   */
+  awaitResult(id: string, timeoutMs: number): Promise<CommandStatus | 'timeout'> {
+    const row = this.stores.commands.get(id);
+    if (!row) return Promise.resolve('dropped');
+    if (row.status !== 'sent') return Promise.resolve(row.status);
+    return new Promise((resolve) => {
+      const timer = this.clock.setTimeout(() => {
+        this.waiters.delete(id);
+        resolve('timeout');
+      }, timeoutMs);
+      this.waiters.set(id, (status) => {
+        this.clock.clearTimeout(timer);
+        this.waiters.delete(id);
+        resolve(status);
+      });
+    });
+  }
+
+  /**
+   * Voids a command whose answer no longer counts: it becomes `dropped`, so a late `cmd/res` for it
+   * is ignored by {@link handleResult} (only `sent` commands take results).
+   */
+  voidCommand(id: string, reason: string): void {
+    const r = this.stores.commands.get(id);
+    if (r && (r.status === 'sent' || r.status === 'pending')) {
+      this.stores.commands.setResult(id, 'dropped', this.clock.now(), reason);
+    }
   }
 
   /** Queues a command that must reach the key safe; sends it at once when online. */
@@ -161,6 +199,7 @@ export class KeysafeLink {
       withoutParams({ ...r, status, resultAt: now, resultReason: res.reason ?? res.status }),
       res,
     );
+    this.waiters.get(r.id)?.(status);
   }
 
   private insert(

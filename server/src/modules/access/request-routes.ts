@@ -16,7 +16,7 @@ const Granted = Type.Object({
   code: Type.String(),
   validFrom: Type.Integer(),
   validUntil: Type.Integer(),
-  delivery: Type.Union([Type.Literal('sent'), Type.Literal('offline')]),
+  delivery: Type.Union([Type.Literal('ok'), Type.Literal('offline')]),
   situation: SituationSchema,
   alarmId: Type.Union([Type.String(), Type.Null()]),
   keysafeDeviceId: Type.String(),

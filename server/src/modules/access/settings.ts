@@ -22,6 +22,11 @@ export const AccessSettingsSchema = Type.Object(
     retentionDays: Type.Integer({ minimum: 30, maximum: 3650 }),
     /** Key-safe clock drift (|device − server|) that is flagged, seconds. */
     driftWarnSeconds: Type.Integer({ minimum: 5, maximum: 3600 }),
+    /**
+     * How long a request waits for the key safe to confirm an online PIN (SET_CODE `cmd/res`) before
+     * handing out an offline window code instead, seconds (issue 7 §2; default 5).
+     */
+    pinConfirmSeconds: Type.Integer({ minimum: 1, maximum: 30 }),
     /** IANA time zone the matrix windows are written in. */
     timeZone: Type.String({ minLength: 1, maxLength: 64 }),
     /** The matrix must be reviewed at least this often (seed 003 §9.3: yearly). */
@@ -41,6 +46,7 @@ export const DEFAULT_ACCESS_SETTINGS: AccessSettings = {
   alertWindowMinutes: 15,
   retentionDays: 730,
   driftWarnSeconds: 60,
+  pinConfirmSeconds: 5,
   timeZone: 'Europe/Amsterdam',
   reviewIntervalDays: 365,
 };
