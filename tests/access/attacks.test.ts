@@ -104,6 +104,7 @@ describe('attacks: each refused or detected', () => {
   it("a revoked person's PIN stops working (block delivered at once while online)", async () => {
     const w = await r.worker();
     const code = await onlineCode(w);
+    expect(await r.relayAll()).toEqual([0]);
     const b = await r.t.app.inject({
       method: 'POST',
       url: '/api/v1/access/blocks',
@@ -164,6 +165,7 @@ describe('attacks: each refused or detected', () => {
   it('a disabled account loses its outstanding codes within a minute (sweep on the injected clock)', async () => {
     const w = await r.worker();
     const code = await onlineCode(w);
+    await r.relayAll();
     await r.t.app.baken.repos.users.update(w.id, { disabled: true }, r.t.clock.now());
     await r.advance(61_000);
     expect(await r.relayAll()).toEqual([0]);
@@ -177,6 +179,7 @@ describe('attacks: each refused or detected', () => {
   it('a PIN used outside its window is refused', async () => {
     const w = await r.worker();
     const code = await onlineCode(w);
+    await r.relayAll();
     await r.advance(16 * 60_000);
     expect(r.ks.safe.enterCode(code)).toBe('rejected');
   });
@@ -246,6 +249,7 @@ describe('attacks: each refused or detected', () => {
   it('device audit: a deleted or altered record and an opening without a release are detected', async () => {
     const w = await r.worker();
     const code = await onlineCode(w);
+    await r.relayAll();
     expect(r.ks.safe.enterCode(code)).toBe('accepted');
     r.ks.safe.openDoor();
     r.ks.safe.closeDoor();

@@ -37,6 +37,7 @@ describe('access end to end: server → MQTT → gateway → serial → simulate
   let dir: string;
   const hw = new MockClock({ epochMs: Date.now() });
   let safe: KeySafe;
+  let wire: MockSerialWire;
   let admin: { authorization: string };
   let worker: { id: string; auth: { authorization: string } };
   let homeId: string;
@@ -118,7 +119,7 @@ describe('access end to end: server → MQTT → gateway → serial → simulate
       documentRef: 'VOG+decl-2026.pdf',
     });
 
-    const wire = new MockSerialWire({ pathA: '/dev/mock-ks', pathB: '/dev/mock-gw' });
+    wire = new MockSerialWire({ pathA: '/dev/mock-ks', pathB: '/dev/mock-gw' });
     await wire.a.open();
     safe = new KeySafe({ serial: SERIAL, key: KEY, clock: hw, nv: new MemoryNvStore() });
     attachSerial(safe, wire.a);
@@ -220,6 +221,32 @@ describe('access end to end: server → MQTT → gateway → serial → simulate
       how: 'one-time code',
     });
     safe.closeDoor();
+  });
+
+  it("key safe's cable unplugged while the home unit stays online: the worker gets an offline code that opens the safe", async () => {
+    wire.unplug();
+    await wait(() => gw?.devices.get(SERIAL)?.link !== 'up', 'key safe link down at the home unit');
+    expect((await keysafe())?.online).toBe(true);
+    hw.advance(Math.max(0, Date.now() - hw.now()));
+    const rel = await api(
+      'POST',
+      '/api/v1/access/requests',
+      { homeId, situation: 'planned_care' },
+      worker.auth,
+    );
+    expect(rel.status).toBe(201);
+    // no PIN the key safe does not know: the gateway's LINK_DOWN answer turned it into an offline code
+    expect(rel.body).toMatchObject({ mode: 'offline_window', delivery: 'offline' });
+    const fallback = s.app.baken.db
+      .prepare("SELECT details FROM audit_log WHERE action = 'access.fallback_offline'")
+      .all() as Array<{ details: string }>;
+    expect(fallback.map((f) => JSON.parse(f.details))).toEqual([
+      expect.objectContaining({ reason: 'failed', detail: 'BAKEN_ERR_KEYSAFE_LINK_DOWN' }),
+    ]);
+    expect(safe.enterCode(rel.body.code)).toBe('accepted');
+    safe.openDoor();
+    safe.closeDoor();
+    wire.replug();
   });
 
   it('home unit offline: the offline code opens inside its window, a second use is refused, and not after it', async () => {

@@ -54,7 +54,10 @@ export interface AccessRig {
   relayedPins: Published[];
   online: boolean;
   setOnline(on: boolean): Promise<void>;
-  /** Relays every queued frame to the key safe; returns the NAK reasons (0 = accepted). */
+  /**
+   * Relays every queued frame to the key safe; returns the NAK reasons (0 = accepted), starting with
+   * those of PIN SET_CODEs relayed at once since the last call.
+   */
   relayAll(): Promise<number[]>;
   /** Hands one (possibly altered) command to the key safe and reports its answer to the server. */
   relay(p: Published, cmd?: KsAuthCommand): Promise<number>;
@@ -128,6 +131,7 @@ export async function accessRig(): Promise<AccessRig> {
   const outbox: Published[] = [];
   const events: KsEvent[] = [];
   ks.safe.on('event', (e) => events.push(e));
+  const pinReasons: number[] = [];
   const isPin = (p: Published) => {
     const c = decodeCommand(p.req.frameHex!);
     return c.kind === 'set_code' && c.codeKind === KsCodeKind.Pin;
@@ -139,7 +143,7 @@ export async function accessRig(): Promise<AccessRig> {
         outbox.push(p);
       } else if (rig.pinAnswer === 'relay') {
         rig.relayedPins.push(p);
-        await rig.relay(p);
+        pinReasons.push(await rig.relay(p));
       } else {
         const at = t.clock.now();
         const result = {
@@ -198,7 +202,7 @@ export async function accessRig(): Promise<AccessRig> {
       return reason;
     },
     async relayAll() {
-      const out: number[] = [];
+      const out = pinReasons.splice(0);
       while (outbox.length > 0 && rig.online) out.push(await rig.relay(outbox.shift()!));
       return out;
     },

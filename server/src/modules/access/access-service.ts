@@ -187,7 +187,8 @@ export class AccessService {
           subject,
           details: { ...base, keysafe: device.id, ...online },
         });
-        offline = { ...release, issuedAt: clock.now() };
+        // A new id: the voided one stays tied to its (dropped) SET_CODE only.
+        offline = { ...release, id: randomUUID(), issuedAt: clock.now() };
       }
     }
     granted ??= this.releaseOffline(device, offline, ttl);
