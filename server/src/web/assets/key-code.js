@@ -60,7 +60,7 @@ async function request(body, button) {
           'muted',
           j.delivery === 'offline'
             ? 'The key safe is not reachable now: this code is checked by the key safe itself.'
-            : 'The code has been sent to the key safe.',
+            : 'The key safe has your code.',
         ),
       ]);
       return;
