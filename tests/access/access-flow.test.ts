@@ -4,15 +4,7 @@ import { type AccessRig, accessRig } from './support/access-rig.js';
 let r: AccessRig;
 beforeEach(async () => {
   r = await accessRig();
-  // Factory step: the key safe gets its offline-code key while the home unit is online.
-  await r.setOnline(true);
-  const p = await r.t.app.inject({
-    method: 'POST',
-    url: `/api/v1/access/keysafes/${r.deviceId}/provision`,
-    headers: r.admin.auth,
-  });
-  expect(p.statusCode).toBe(202);
-  expect(await r.relayAll()).toEqual([0]);
+  await r.provision();
 });
 afterEach(() => r.close());
 

@@ -7,13 +7,7 @@ import { type AccessRig, accessRig, decodeCommand } from './support/access-rig.j
 let r: AccessRig;
 beforeEach(async () => {
   r = await accessRig();
-  await r.setOnline(true);
-  await r.t.app.inject({
-    method: 'POST',
-    url: `/api/v1/access/keysafes/${r.deviceId}/provision`,
-    headers: r.admin.auth,
-  });
-  expect(await r.relayAll()).toEqual([0]);
+  await r.provision();
 });
 afterEach(() => r.close());
 

@@ -13,16 +13,8 @@ afterEach(() => r.close());
 
 async function rig(provisioned = true): Promise<AccessRig> {
   r = await accessRig();
-  await r.setOnline(true);
-  if (provisioned) {
-    const p = await r.t.app.inject({
-      method: 'POST',
-      url: `/api/v1/access/keysafes/${r.deviceId}/provision`,
-      headers: r.admin.auth,
-    });
-    expect(p.statusCode).toBe(202);
-    expect(await r.relayAll()).toEqual([0]);
-  }
+  if (provisioned) await r.provision();
+  else await r.setOnline(true);
   return r;
 }
 

@@ -26,14 +26,7 @@ describe.skipIf(!needProgram('chromium'))('access in chromium', () => {
 
   beforeAll(async () => {
     r = await accessRig();
-    await r.setOnline(true);
-    const p = await r.t.app.inject({
-      method: 'POST',
-      url: `/api/v1/access/keysafes/${r.deviceId}/provision`,
-      headers: r.admin.auth,
-    });
-    expect(p.statusCode).toBe(202);
-    expect(await r.relayAll()).toEqual([0]);
+    await r.provision();
     const ctx = r.t.app.baken;
     worker = await r.worker({ team: 'a' });
     await ctx.repos.users.update(worker.id, { displayName: 'Anna de Vries' }, r.t.clock.now());

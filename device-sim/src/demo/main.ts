@@ -11,7 +11,7 @@ import { type DemoHomeState, seedDemo } from './seed-demo.js';
 /**
  * `npm start`: Baken's main job on embedded defaults — the server with its embedded MQTT broker and
  * a SQLite file in the data folder, plus one simulated home behind the real gateway code. Prints the
- * dashboard URL and, on the first start, the admin login (shown once, never logged).
+ * dashboard URL and, on the first start, the logins it created (shown once, never logged).
  */
 async function main(): Promise<void> {
   let opts: ReturnType<typeof parseDemoArgs>;
@@ -45,8 +45,23 @@ async function main(): Promise<void> {
   let logins: DemoLogin[] = [];
   if (existsSync(stateFile)) {
     state = JSON.parse(readFileSync(stateFile, 'utf8')) as DemoHomeState;
+    if (!state.gatewayId || !state.pendant?.keyHex || !state.keySafe?.keyHex) {
+      throw Object.assign(
+        new Error(`${stateFile} is from an older demo; delete ${dataDir} to start afresh`),
+        {
+          code: 'BAKEN_ERR_DEMO_STATE',
+        },
+      );
+    }
   } else {
-    ({ state, logins } = await seedDemo(server));
+    ({ state, logins } = await seedDemo(server).catch((err: Error) => {
+      throw Object.assign(
+        new Error(`${err.message} (an earlier demo's data? delete ${dataDir} to start afresh)`),
+        {
+          code: 'BAKEN_ERR_DEMO_SEED',
+        },
+      );
+    }));
     writeFileSync(stateFile, JSON.stringify(state, null, 2), { mode: 0o600 });
   }
   const home = await startDemoHome({

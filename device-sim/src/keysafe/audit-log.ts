@@ -1,5 +1,4 @@
 import {
-  KS_AUDIT_MAC_SIZE,
   type KsAuditRecord,
   type KsAuditRecordBody,
   ksDecodeAuditRecord,
@@ -51,4 +50,3 @@ export function readAudit(nv: NvState, fromSeq: number, max: number): KsAuditRec
 }
 
 export const auditHeadSeq = (nv: NvState): number => nv.audit.nextSeq - 1;
-export const ZERO_MAC_HEX = '00'.repeat(KS_AUDIT_MAC_SIZE);

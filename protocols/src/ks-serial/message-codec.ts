@@ -1,6 +1,5 @@
 import { fail, ok, type ProtocolError, type Result } from '../errors.js';
 import {
-  KS_AUDIT_RECORD_SIZE,
   type KsAuditRecord,
   ksEncodeAuditRecord,
   ksReadAuditRecord,
@@ -194,6 +193,3 @@ export function ksNakReasonFor(error: ProtocolError): number {
       return KsReason.BadPayload;
   }
 }
-
-/** Size of one AUDIT_RECORDS payload with `n` records. */
-export const ksAuditRecordsPayloadSize = (n: number): number => 5 + n * KS_AUDIT_RECORD_SIZE;

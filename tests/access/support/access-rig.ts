@@ -15,6 +15,7 @@ import {
 import { accessOf } from '@baken/server/modules/access/index';
 import { domainEvents } from '@baken/server/modules/ingest/domain-events';
 import { type TestApp, testApp } from '@baken/server/testing/test-app';
+import { expect } from 'vitest';
 
 export const GATEWAY_ID = 'home-0042';
 const allWeek = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, fromMinute: 0, toMinute: 1440 }));
@@ -54,6 +55,8 @@ export interface AccessRig {
   relayedPins: Published[];
   online: boolean;
   setOnline(on: boolean): Promise<void>;
+  /** Factory step: brings the home unit online and the key safe accepts its offline-code key. */
+  provision(): Promise<void>;
   /**
    * Relays every queued frame to the key safe; returns the NAK reasons (0 = accepted), starting with
    * those of PIN SET_CODEs relayed at once since the last call.
@@ -184,6 +187,16 @@ export async function accessRig(): Promise<AccessRig> {
       });
       await ks.settle();
       if (on) await rig.relayAll();
+    },
+    async provision() {
+      await rig.setOnline(true);
+      const p = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/access/keysafes/${device.id}/provision`,
+        headers: admin.auth,
+      });
+      expect(p.statusCode).toBe(202);
+      expect(await rig.relayAll()).toEqual([0]);
     },
     async relay(p, cmd) {
       const reason = await ks.command(cmd ?? decodeCommand(p.req.frameHex!));
