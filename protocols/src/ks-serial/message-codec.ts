@@ -1,9 +1,5 @@
 import { fail, ok, type ProtocolError, type Result } from '../errors.js';
-import {
-  type KsAuditRecord,
-  ksEncodeAuditRecord,
-  ksReadAuditRecord,
-} from './audit-record.js';
+import { type KsAuditRecord, ksEncodeAuditRecord, ksReadAuditRecord } from './audit-record.js';
 import { KS_AUTH_COMMAND_TYPES_BY_KIND, readAuthCommand, writeAuthCommand } from './auth-command-codec.js';
 import { KsReader, KsWriter } from './byte-io.js';
 import { KS_EVENT_TYPES, readEvent, writeEvent } from './event-codec.js';
