@@ -1,9 +1,9 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../atomic-write.js';
 
 /**
- * A small JSON state file written atomically (temp file + rename), mode 0600: a crash leaves either
- * the old or the new content, never half. For the pendant replay counters and audit cursors, which
- * are rewritten on every accepted advert / audit read (a handful per day).
+ * A small JSON state file written with `writeFileAtomic`, mode 0600. For the pendant replay counters,
+ * audit cursors and the status snapshot; a missing or unreadable file loads as `fallback()`.
  */
 export class JsonStateFile<T> {
   readonly path: string;
@@ -23,8 +23,6 @@ export class JsonStateFile<T> {
   }
 
   save(value: T): void {
-    const tmp = `${this.path}.tmp`;
-    writeFileSync(tmp, JSON.stringify(value), { mode: 0o600 });
-    renameSync(tmp, this.path);
+    writeFileAtomic(this.path, JSON.stringify(value), 0o600);
   }
 }

@@ -1,4 +1,5 @@
-import { chmodSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { writeFileAtomic } from '../atomic-write.js';
 import { GatewayError } from '../errors.js';
 import { type Credentials, CredentialsSchema, type GatewayConfig, GatewayConfigSchema } from './schema.js';
 import { validateAgainst } from './validate.js';
@@ -79,13 +80,7 @@ export function loadCredentials(path: string): Credentials {
   }
 }
 
-/**
- * Writes the credentials atomically with mode 0600 from the first byte (temp file created 0600, then
- * renamed), so the password is never on disk readable by others.
- */
+/** Writes the credentials with `writeFileAtomic`, mode 0600: the password is never readable by others. */
 export function saveCredentials(path: string, credentials: Credentials): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600, flag: 'w' });
-  chmodSync(tmp, 0o600);
-  renameSync(tmp, path);
+  writeFileAtomic(path, `${JSON.stringify(credentials, null, 2)}\n`, 0o600);
 }

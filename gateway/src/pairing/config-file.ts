@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { writeFileAtomic } from '../atomic-write.js';
 import { parseConfig } from '../config/load-config.js';
 import type { DeviceConfig } from '../config/schema.js';
 import { GatewayError } from '../errors.js';
@@ -26,7 +27,5 @@ export function addDeviceToConfigFile(path: string, device: DeviceConfig): void 
     device.address !== undefined && d.address?.toUpperCase() === device.address.toUpperCase();
   const next = { ...raw, devices: [...devices.filter((d) => d.id !== device.id && !sameAddress(d)), device] };
   parseConfig(next, `config file ${path} after pairing`);
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(next, null, 2)}\n`, { mode });
-  renameSync(tmp, path);
+  writeFileAtomic(path, `${JSON.stringify(next, null, 2)}\n`, mode);
 }
