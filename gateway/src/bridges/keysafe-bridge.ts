@@ -115,8 +115,7 @@ export class KeysafeBridge implements Extension {
       () => this.#transport.off('down', onDown),
       this.#bus.on('command', (req) => {
         if (req.deviceId !== this.#opts.deviceId || req.kind !== 'keysafe_frame') return;
-        const linkUp = this.#status.phase === 'up' || this.#status.phase === 'stale';
-        const item = this.#commands.accept(req, linkUp);
+        const item = this.#commands.accept(req, this.#linkUp);
         if (item) this.#hop.step({ kind: 'send', item });
       }),
     ];
@@ -145,13 +144,13 @@ export class KeysafeBridge implements Extension {
 
   /** Sends STATUS_POLL now [KS-SERIAL §9.4]. */
   pollStatus(): void {
-    if (this.#status.phase === 'up' || this.#status.phase === 'stale' || this.#status.phase === 'hello_wait')
+    if (this.#linkUp || this.#status.phase === 'hello_wait')
       this.#sendPlain({ kind: 'status_poll' }, 'internal:status');
   }
 
   /** Reads the audit buffer from the last forwarded SEQ (periodically and on request) [KS-SERIAL §9.1]. */
   readAudit(): void {
-    if (this.#status.phase !== 'up' && this.#status.phase !== 'stale') return;
+    if (!this.#linkUp) return;
     const request = this.#audit.next();
     if (request) this.#sendPlain(request, 'internal:audit');
   }
@@ -200,6 +199,11 @@ export class KeysafeBridge implements Extension {
     this.#log.warn({ reason }, 'key safe link down');
     this.#setPhase('down', reason);
     this.#scheduleReconnect();
+  }
+
+  /** Frames can be sent: the device answered (`stale` still retries every frame). */
+  get #linkUp(): boolean {
+    return this.#status.phase === 'up' || this.#status.phase === 'stale';
   }
 
   #setPhase(phase: KeysafeLinkPhase, reason: string | null): void {
@@ -323,9 +327,10 @@ export class KeysafeBridge implements Extension {
       default:
         if ('eventSeq' in msg) {
           this.#markAlive();
-          if (msg.kind === 'battery_level')
+          if (msg.kind === 'battery_level') {
+            this.#status.battery = msg.percent;
             this.#devices.update(this.#opts.deviceId, { battery: msg.percent });
-          if (msg.kind === 'battery_level') this.#status.battery = msg.percent;
+          }
           if (msg.kind === 'mains_lost' || msg.kind === 'mains_restored')
             this.#status.mains = msg.kind === 'mains_restored';
           this.#bus.emit('device-event', keysafeDeviceEvent(this.#opts.deviceId, serial, msg, now));
