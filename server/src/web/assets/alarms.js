@@ -1,15 +1,6 @@
 // Alarm inbox buttons: each posts one transition to the alarms API with the CSRF header, then
 // refreshes the inbox. The API decides what is allowed; its error message is shown as is.
-import { csrf, refresh } from './app.js';
-
-const status = document.getElementById('action-status');
-
-function say(text, kind) {
-  if (!status) return;
-  status.textContent = text;
-  status.className = `notice notice-${kind}`;
-  status.hidden = false;
-}
+import { postAction, refresh, say } from './app.js';
 
 async function me() {
   const r = await fetch('/api/v1/auth/me', { headers: { accept: 'application/json' } });
@@ -24,15 +15,7 @@ document.addEventListener('click', async (ev) => {
   button.disabled = true;
   try {
     const body = action === 'assign' ? { userId: (await me())?.id } : {};
-    const r = await fetch(`/api/v1/alarms/${encodeURIComponent(id)}/${encodeURIComponent(action)}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-baken-csrf': csrf },
-      body: JSON.stringify(body),
-    });
-    if (!r.ok) {
-      const err = await r.json().catch(() => ({}));
-      throw new Error(err?.error?.message ?? `HTTP ${r.status}`);
-    }
+    await postAction(`/api/v1/alarms/${encodeURIComponent(id)}/${encodeURIComponent(action)}`, body);
     say(`Done: ${button.textContent?.trim() ?? action}.`, 'ok');
     await refresh();
   } catch (e) {

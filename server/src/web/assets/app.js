@@ -215,4 +215,31 @@ if (region()) {
   }
 }
 
+/** Shows a one-line outcome in the page's `#action-status` notice (`kind`: ok | error). */
+export function say(text, kind) {
+  const status = document.getElementById('action-status');
+  if (!status) return;
+  status.textContent = text;
+  status.className = `notice notice-${kind}`;
+  status.hidden = false;
+}
+
+/**
+ * POSTs one action with the CSRF header (and `body` as JSON when given); a non-2xx answer throws
+ * with the API's own error message.
+ */
+export async function postAction(url, body) {
+  const headers = { 'x-baken-csrf': csrf };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const r = await fetch(url, {
+    method: 'POST',
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!r.ok) {
+    const err = await r.json().catch(() => ({}));
+    throw new Error(err?.error?.message ?? `HTTP ${r.status}`);
+  }
+}
+
 export { csrf };
