@@ -17,6 +17,7 @@ import {
 } from '@baken/hardware';
 import { KS_GATT_SENDER_CONFIG } from '@baken/protocols';
 import { FaultBoard } from './faults/fault-board.js';
+import { hex, unhex } from './hex.js';
 import type { HomeConfig, PendantConfig } from './home-config.js';
 import { KeySafe } from './keysafe/key-safe.js';
 import { KsMockPeripheral } from './keysafe/ks-mock-peripheral.js';
@@ -66,7 +67,7 @@ export interface Home {
 }
 
 const hexKey = (given: string | undefined, bytes: number): Uint8Array =>
-  given === undefined ? new Uint8Array(randomBytes(bytes)) : new Uint8Array(Buffer.from(given, 'hex'));
+  given === undefined ? new Uint8Array(randomBytes(bytes)) : unhex(given);
 
 function pendantFormat(p: PendantConfig, key: Uint8Array): PendantFormat {
   if (p.format === 'baken') return { kind: 'baken', key };
@@ -113,7 +114,7 @@ export async function startHome(config: HomeConfig, transports: HomeTransports, 
       id: p.id,
       address: pendant.address,
       format: p.format,
-      key: Buffer.from(key).toString('hex'),
+      key: hex(key),
     });
   }
 
@@ -134,7 +135,7 @@ export async function startHome(config: HomeConfig, transports: HomeTransports, 
     });
     keys.keySafe = {
       serial: ks.serial,
-      key: Buffer.from(key).toString('hex'),
+      key: hex(key),
       ...(ks.bleAddress === undefined ? {} : { bleAddress: ks.bleAddress }),
     };
     if ((ks.link ?? 'serial') === 'serial') {

@@ -1,5 +1,5 @@
 import { type KsAuthCommand, KsBlockScope, KsReason, ksSealCodeMaterial } from '@baken/protocols';
-import { hex } from './audit-log.js';
+import { hex } from '../hex.js';
 import type { NvState } from './nv-state.js';
 
 export type CommandEffect =

@@ -5,10 +5,8 @@ import {
   ksEncodeAuditRecord,
   ksSealAuditRecord,
 } from '@baken/protocols';
+import { hex, unhex } from '../hex.js';
 import type { NvState } from './nv-state.js';
-
-export const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-export const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'));
 
 /**
  * The bounded audit ring inside NV state — [KS-SERIAL §10]. SEQ starts at 1 and is never reused;

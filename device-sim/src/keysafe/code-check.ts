@@ -1,5 +1,5 @@
 import { constantTimeEqual, KsCodeKind, verifyWindowCode } from '@baken/protocols';
-import { unhex } from './audit-log.js';
+import { unhex } from '../hex.js';
 import type { NvCodeSlot, NvState } from './nv-state.js';
 
 export type CodeVerdict =

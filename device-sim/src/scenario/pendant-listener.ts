@@ -11,7 +11,9 @@ import {
   pendantEventFromBaken,
   pendantEventsFromBthome,
 } from '@baken/protocols';
+import { unhex } from '../hex.js';
 import type { HomeKeys } from '../home.js';
+import { deviceIdOf } from '../pendant/pendant-packet.js';
 
 /**
  * Hears the mock air as a gateway would (decode, verify, dedupe with the protocols layer) so a
@@ -25,7 +27,7 @@ export async function listenToPendants(
 ): Promise<() => Promise<void>> {
   const scanner = new MockBleScanner({ clock, air });
   const byAddress = new Map(keys.pendants.map((p) => [p.address.toUpperCase(), p]));
-  const byDeviceId = new Map(keys.pendants.map((p) => [p.address.replaceAll(':', '').toLowerCase(), p]));
+  const byDeviceId = new Map(keys.pendants.map((p) => [deviceIdOf(p.address), p]));
   let dedupe: PendantDedupeState = emptyPendantDedupeState();
   let replay: BakenReplayState = emptyBakenReplayState();
   scanner.on('advert', (a) => {
@@ -33,8 +35,7 @@ export async function listenToPendants(
     const bthome = a.serviceData.get('fcd2');
     const info = byAddress.get(a.address.toUpperCase());
     if (bthome !== undefined && info !== undefined) {
-      const key =
-        info.format === 'bthome-encrypted' ? new Uint8Array(Buffer.from(info.key, 'hex')) : undefined;
+      const key = info.format === 'bthome-encrypted' ? unhex(info.key) : undefined;
       const d = decodeBthome(bthome, { address: a.address, ...(key === undefined ? {} : { key }) });
       if (d.ok) events.push(...pendantEventsFromBthome(d.value, { address: a.address }));
     }
@@ -42,7 +43,7 @@ export async function listenToPendants(
     if (baken !== undefined) {
       const d = decodeBakenAdvert(replay, baken, (id) => {
         const p = byDeviceId.get(id);
-        return p === undefined ? undefined : new Uint8Array(Buffer.from(p.key, 'hex'));
+        return p === undefined ? undefined : unhex(p.key);
       });
       if (d.ok) {
         replay = d.value.state;

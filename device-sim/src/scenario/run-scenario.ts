@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type Clock, MockClock, SystemClock } from '@baken/hardware';
 import { issueWindowCode, type KsAuthCommand, KsCodeKind, KsReason } from '@baken/protocols';
 import { SimError } from '../errors.js';
+import { unhex } from '../hex.js';
 import { type Home, startHome } from '../home.js';
 import { DEFAULT_HOME } from '../home-config.js';
 import { KsTestHost } from '../keysafe/ks-host.js';
@@ -130,7 +131,7 @@ async function wireObservers(home: Home, note: (e: string, d?: string) => void):
       await link.open();
       host = new KsTestHost({
         clock: home.clock,
-        key: new Uint8Array(Buffer.from(k.key, 'hex')),
+        key: unhex(k.key),
         serial: k.serial,
       });
       attachSerial(host, link);
