@@ -100,6 +100,8 @@ export class Outbox extends EventEmitter<OutboxEvents> {
   #count = 0;
   #bytes = 0;
   #closed = false;
+  /** Statements compiled once per SQL text (the insert/ack path runs them per event). */
+  readonly #statements = new Map<string, Database.Statement>();
 
   constructor(path: string, db: Database.Database, clock: Clock, limits: OutboxLimits) {
     super();
@@ -134,12 +136,21 @@ export class Outbox extends EventEmitter<OutboxEvents> {
   }
 
   #loadTotals(): void {
-    const row = this.#db.prepare('SELECT count(*) AS n, coalesce(sum(size), 0) AS b FROM entries').get() as {
+    const row = this.#prepare('SELECT count(*) AS n, coalesce(sum(size), 0) AS b FROM entries').get() as {
       n: number;
       b: number;
     };
     this.#count = row.n;
     this.#bytes = row.b;
+  }
+
+  #prepare(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
   }
 
   #assertOpen(): void {
@@ -165,17 +176,15 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     const size = Buffer.byteLength(input.payload) + input.topic.length + input.id.length;
     const coalesceKey = input.alarm ? null : (input.coalesceKey ?? null);
     if (coalesceKey !== null) {
-      const old = this.#db
-        .prepare('SELECT seq, size FROM entries WHERE coalesce_key = ? AND alarm = 0')
-        .all(coalesceKey) as { seq: number; size: number }[];
+      const old = this.#prepare('SELECT seq, size FROM entries WHERE coalesce_key = ? AND alarm = 0').all(
+        coalesceKey,
+      ) as { seq: number; size: number }[];
       for (const o of old) this.#deleteSeq(o.seq, o.size);
       if (old.length > 0) this.#bumpMeta('coalesced', old.length);
     }
-    const info = this.#db
-      .prepare(
-        'INSERT INTO entries (id, topic, payload, alarm, release, coalesce_key, created_at, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(input.id, input.topic, input.payload, input.alarm ? 1 : 0, input.release, coalesceKey, now, size);
+    const info = this.#prepare(
+      'INSERT INTO entries (id, topic, payload, alarm, release, coalesce_key, created_at, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(input.id, input.topic, input.payload, input.alarm ? 1 : 0, input.release, coalesceKey, now, size);
     this.#count += 1;
     this.#bytes += size;
     this.#enforceBound();
@@ -188,7 +197,7 @@ export class Outbox extends EventEmitter<OutboxEvents> {
   }
 
   #deleteSeq(seq: number, size: number): void {
-    this.#db.prepare('DELETE FROM entries WHERE seq = ?').run(seq);
+    this.#prepare('DELETE FROM entries WHERE seq = ?').run(seq);
     this.#count -= 1;
     this.#bytes -= size;
   }
@@ -197,9 +206,9 @@ export class Outbox extends EventEmitter<OutboxEvents> {
   #enforceBound(): void {
     let dropped = 0;
     while (this.#count > this.#limits.maxEntries || this.#bytes > this.#limits.maxBytes) {
-      const victims = this.#db
-        .prepare('SELECT seq, size FROM entries WHERE alarm = 0 ORDER BY seq LIMIT 256')
-        .all() as { seq: number; size: number }[];
+      const victims = this.#prepare(
+        'SELECT seq, size FROM entries WHERE alarm = 0 ORDER BY seq LIMIT 256',
+      ).all() as { seq: number; size: number }[];
       if (victims.length === 0) break;
       for (const v of victims) {
         if (this.#count <= this.#limits.maxEntries && this.#bytes <= this.#limits.maxBytes) break;
@@ -211,15 +220,13 @@ export class Outbox extends EventEmitter<OutboxEvents> {
   }
 
   #bumpMeta(key: string, by: number): void {
-    this.#db
-      .prepare(
-        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = value + excluded.value',
-      )
-      .run(key, by);
+    this.#prepare(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = value + excluded.value',
+    ).run(key, by);
   }
 
   #meta(key: string): number {
-    const row = this.#db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as
+    const row = this.#prepare('SELECT value FROM meta WHERE key = ?').get(key) as
       | { value: number }
       | undefined;
     return row?.value ?? 0;
@@ -229,7 +236,7 @@ export class Outbox extends EventEmitter<OutboxEvents> {
   ack(ids: readonly string[]): string[] {
     this.#assertOpen();
     if (ids.length === 0) return [];
-    const select = this.#db.prepare('SELECT seq, size FROM entries WHERE id = ?');
+    const select = this.#prepare('SELECT seq, size FROM entries WHERE id = ?');
     return this.#db.transaction(() => {
       const removed: string[] = [];
       for (const id of ids) {
@@ -245,15 +252,16 @@ export class Outbox extends EventEmitter<OutboxEvents> {
   /** Up to `limit` entries with `seq > afterSeq`, in insertion order. */
   pendingAfter(afterSeq: number, limit: number): OutboxEntry[] {
     this.#assertOpen();
-    const rows = this.#db
-      .prepare('SELECT * FROM entries WHERE seq > ? ORDER BY seq LIMIT ?')
-      .all(afterSeq, limit) as Row[];
+    const rows = this.#prepare('SELECT * FROM entries WHERE seq > ? ORDER BY seq LIMIT ?').all(
+      afterSeq,
+      limit,
+    ) as Row[];
     return rows.map(toEntry);
   }
 
   has(id: string): boolean {
     this.#assertOpen();
-    return this.#db.prepare('SELECT 1 FROM entries WHERE id = ?').get(id) !== undefined;
+    return this.#prepare('SELECT 1 FROM entries WHERE id = ?').get(id) !== undefined;
   }
 
   depth(): number {
@@ -263,7 +271,7 @@ export class Outbox extends EventEmitter<OutboxEvents> {
   /** Age of the oldest unacknowledged entry on the injected clock, or 0 when empty. */
   oldestAgeMs(): number {
     this.#assertOpen();
-    const row = this.#db.prepare('SELECT created_at FROM entries ORDER BY seq LIMIT 1').get() as
+    const row = this.#prepare('SELECT created_at FROM entries ORDER BY seq LIMIT 1').get() as
       | { created_at: number }
       | undefined;
     return row ? Math.max(0, this.#clock.now() - row.created_at) : 0;
@@ -271,9 +279,8 @@ export class Outbox extends EventEmitter<OutboxEvents> {
 
   stats(): OutboxStats {
     this.#assertOpen();
-    const alarms = (
-      this.#db.prepare('SELECT count(*) AS n FROM entries WHERE alarm = 1').get() as { n: number }
-    ).n;
+    const alarms = (this.#prepare('SELECT count(*) AS n FROM entries WHERE alarm = 1').get() as { n: number })
+      .n;
     return {
       depth: this.#count,
       bytes: this.#bytes,
