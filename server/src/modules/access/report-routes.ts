@@ -3,7 +3,7 @@ import type { BakenApp } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
 import { visibleHome } from '../registry/access.js';
 import type { AccessService } from './access-service.js';
-import { responseCsv, responseReport } from './response-report.js';
+import { ON_SITE_TARGET_MS, responseCsv, responseReport } from './response-report.js';
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 
@@ -87,7 +87,7 @@ export async function reportRoutes(app: BakenApp, svc: AccessService): Promise<v
           .header('content-disposition', 'attachment; filename="response-times.csv"')
           .send(responseCsv(rows));
       }
-      return { targetMs: 30 * 60_000, rows };
+      return { targetMs: ON_SITE_TARGET_MS, rows };
     },
   );
 }

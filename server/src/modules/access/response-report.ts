@@ -1,3 +1,4 @@
+import { median } from '../../median.js';
 import type { ReleaseStore } from './releases.js';
 
 /** The on-site target from alarm to the door opening (seed 000): 30 minutes. */
@@ -18,13 +19,6 @@ export interface ResponseRow {
   /** Alarms with no opening recorded (yet). */
   notOpened: number;
 }
-
-const median = (xs: number[]): number | null => {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : Math.round((s[m - 1]! + s[m]!) / 2);
-};
 
 function periodKey(at: number, p: Period): string {
   const d = new Date(at);

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { BakenApp } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
 import { errorResponses } from '../../http/error-schema.js';
+import { median } from '../../median.js';
 import { toCsv } from '../health/csv.js';
 import { checkRange, ReportQuery } from '../health/report-routes.js';
 import type { AlarmStore } from './alarm-store.js';
@@ -16,13 +17,6 @@ const COLUMNS = [
   'medianOnSiteMs',
   'onSiteWithinTarget',
 ] as const;
-
-const median = (xs: number[]): number | null => {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : Math.round((s[m - 1]! + s[m]!) / 2);
-};
 
 /** Alarm response per home or region over `[from, to)` against the 30-minute target (seed 003 §9.4). */
 export async function alarmReportRoutes(app: BakenApp, store: AlarmStore): Promise<void> {
