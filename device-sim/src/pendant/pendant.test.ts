@@ -1,16 +1,8 @@
 import { type BleAdvert, MockBleAir, MockBleScanner, MockClock } from '@baken/hardware';
-import {
-  decodeBakenAdvert,
-  decodeBthome,
-  emptyBakenReplayState,
-  emptyPendantDedupeState,
-  type PendantEvent,
-  pendantDedupe,
-  pendantEventFromBaken,
-  pendantEventsFromBthome,
-} from '@baken/protocols';
+import type { PendantEvent } from '@baken/protocols';
 import { describe, expect, it } from 'vitest';
 import { MockAirAdvertiser } from './advertiser.js';
+import { pendantHearing } from './hear-pendants.js';
 import { Pendant } from './pendant.js';
 import type { PendantFormat } from './pendant-packet.js';
 
@@ -37,31 +29,8 @@ async function setup(format: PendantFormat, extra: { heartbeatMs?: number; drain
 
 /** What the gateway does: decode, map, dedupe — using only the protocols layer. */
 function gatewayEvents(adverts: BleAdvert[]): PendantEvent[] {
-  let dedupe = emptyPendantDedupeState();
-  let replay = emptyBakenReplayState();
-  const out: PendantEvent[] = [];
-  for (const a of adverts) {
-    const candidates: PendantEvent[] = [];
-    const bthome = a.serviceData.get('fcd2');
-    if (bthome !== undefined) {
-      const d = decodeBthome(bthome, { address: a.address, key: BIND_KEY });
-      if (d.ok) candidates.push(...pendantEventsFromBthome(d.value, { address: a.address }));
-    }
-    const baken = a.serviceData.get('fcb1');
-    if (baken !== undefined) {
-      const d = decodeBakenAdvert(replay, baken, () => BAKEN_KEY);
-      if (d.ok) {
-        replay = d.value.state;
-        candidates.push(pendantEventFromBaken(d.value.advert));
-      }
-    }
-    for (const e of candidates) {
-      const r = pendantDedupe(dedupe, e, a.receivedAt);
-      dedupe = r.state;
-      if (r.event !== null) out.push(r.event);
-    }
-  }
-  return out;
+  const hear = pendantHearing({ bthome: () => ({ key: BIND_KEY }), bakenKey: () => BAKEN_KEY });
+  return adverts.flatMap(hear);
 }
 
 describe('pendant', () => {

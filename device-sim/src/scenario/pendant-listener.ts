@@ -1,18 +1,8 @@
 import { type Clock, type MockBleAir, MockBleScanner } from '@baken/hardware';
-import {
-  type BakenReplayState,
-  decodeBakenAdvert,
-  decodeBthome,
-  emptyBakenReplayState,
-  emptyPendantDedupeState,
-  type PendantDedupeState,
-  type PendantEvent,
-  pendantDedupe,
-  pendantEventFromBaken,
-  pendantEventsFromBthome,
-} from '@baken/protocols';
+import type { PendantEvent } from '@baken/protocols';
 import { unhex } from '../hex.js';
 import type { HomeKeys } from '../home.js';
+import { pendantHearing } from '../pendant/hear-pendants.js';
 import { deviceIdOf } from '../pendant/pendant-packet.js';
 
 /**
@@ -28,33 +18,19 @@ export async function listenToPendants(
   const scanner = new MockBleScanner({ clock, air });
   const byAddress = new Map(keys.pendants.map((p) => [p.address.toUpperCase(), p]));
   const byDeviceId = new Map(keys.pendants.map((p) => [deviceIdOf(p.address), p]));
-  let dedupe: PendantDedupeState = emptyPendantDedupeState();
-  let replay: BakenReplayState = emptyBakenReplayState();
+  const hear = pendantHearing({
+    bthome: (address) => {
+      const info = byAddress.get(address.toUpperCase());
+      if (info === undefined) return undefined;
+      return info.format === 'bthome-encrypted' ? { key: unhex(info.key) } : {};
+    },
+    bakenKey: (id) => {
+      const p = byDeviceId.get(id);
+      return p === undefined ? undefined : unhex(p.key);
+    },
+  });
   scanner.on('advert', (a) => {
-    const events: PendantEvent[] = [];
-    const bthome = a.serviceData.get('fcd2');
-    const info = byAddress.get(a.address.toUpperCase());
-    if (bthome !== undefined && info !== undefined) {
-      const key = info.format === 'bthome-encrypted' ? unhex(info.key) : undefined;
-      const d = decodeBthome(bthome, { address: a.address, ...(key === undefined ? {} : { key }) });
-      if (d.ok) events.push(...pendantEventsFromBthome(d.value, { address: a.address }));
-    }
-    const baken = a.serviceData.get('fcb1');
-    if (baken !== undefined) {
-      const d = decodeBakenAdvert(replay, baken, (id) => {
-        const p = byDeviceId.get(id);
-        return p === undefined ? undefined : unhex(p.key);
-      });
-      if (d.ok) {
-        replay = d.value.state;
-        events.push(pendantEventFromBaken(d.value.advert));
-      }
-    }
-    for (const e of events) {
-      const r = pendantDedupe(dedupe, e, a.receivedAt);
-      dedupe = r.state;
-      if (r.event !== null) onEvent(r.event);
-    }
+    for (const e of hear(a)) onEvent(e);
   });
   await scanner.start();
   return () => scanner.stop();
