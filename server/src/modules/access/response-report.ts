@@ -1,4 +1,5 @@
 import { median } from '../../median.js';
+import { toCsv } from '../health/csv.js';
 import type { ReleaseStore } from './releases.js';
 
 /** The on-site target from alarm to the door opening (seed 000): 30 minutes. */
@@ -77,10 +78,7 @@ const CSV_COLUMNS: Array<keyof ResponseRow> = [
   'notOpened',
 ];
 
+/** The report as CSV (RFC 4180, one line per team and period). */
 export function responseCsv(rows: ResponseRow[]): string {
-  const cell = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : String(v);
-    return /[",\n]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return `${[CSV_COLUMNS.join(','), ...rows.map((r) => CSV_COLUMNS.map((c) => cell(r[c])).join(','))].join('\n')}\n`;
+  return toCsv(CSV_COLUMNS, rows);
 }
