@@ -31,7 +31,6 @@ const namesWith = (direction: TopicDirection): readonly TopicName[] =>
 export const GATEWAY_UPLINK: readonly TopicName[] = namesWith('gw_to_server');
 /** Topics a gateway subscribes to [MQTT-MAP §3 direction server_to_gw]. */
 export const GATEWAY_DOWNLINK: readonly TopicName[] = namesWith('server_to_gw');
-export type GatewayUplink = TopicName;
 
 /** Gateway ids are also MQTT usernames and topic levels: the protocols pattern (no wildcards, separators or spaces). */
 export const GATEWAY_ID_PATTERN = new RegExp(PROTOCOL_GATEWAY_ID_PATTERN);
