@@ -60,6 +60,9 @@ describe('access end to end: server → MQTT → gateway → serial → simulate
     return { status: r.statusCode, body: r.json() };
   };
   const keysafe = async () => (await api('GET', '/api/v1/access/keysafes')).body[0];
+  /** The care worker asks for a code at the home (issue 7 §2). */
+  const requestCode = (body: { situation: string; alarmId?: string }) =>
+    api('POST', '/api/v1/access/requests', { homeId, ...body }, worker.auth);
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'baken-access-e2e-'));
@@ -186,12 +189,7 @@ describe('access end to end: server → MQTT → gateway → serial → simulate
         'team-oost',
         now,
       );
-    const rel = await api(
-      'POST',
-      '/api/v1/access/requests',
-      { homeId, situation: 'alarm', alarmId },
-      worker.auth,
-    );
+    const rel = await requestCode({ situation: 'alarm', alarmId });
     expect(rel.status).toBe(201);
     // handed out only once the key safe has it
     expect(rel.body).toMatchObject({ mode: 'online_pin', delivery: 'ok' });
@@ -228,12 +226,7 @@ describe('access end to end: server → MQTT → gateway → serial → simulate
     await wait(() => gw?.devices.get(SERIAL)?.link !== 'up', 'key safe link down at the home unit');
     expect((await keysafe())?.online).toBe(true);
     hw.advance(Math.max(0, Date.now() - hw.now()));
-    const rel = await api(
-      'POST',
-      '/api/v1/access/requests',
-      { homeId, situation: 'planned_care' },
-      worker.auth,
-    );
+    const rel = await requestCode({ situation: 'planned_care' });
     expect(rel.status).toBe(201);
     // no PIN the key safe does not know: the gateway's LINK_DOWN answer turned it into an offline code
     expect(rel.body).toMatchObject({ mode: 'offline_window', delivery: 'offline' });
@@ -254,20 +247,10 @@ describe('access end to end: server → MQTT → gateway → serial → simulate
     gw = undefined;
     await waitAsync(async () => (await keysafe())?.online === false, 'home unit offline at the server');
     hw.advance(Math.max(0, Date.now() - hw.now()));
-    const a = await api(
-      'POST',
-      '/api/v1/access/requests',
-      { homeId, situation: 'planned_care' },
-      worker.auth,
-    );
+    const a = await requestCode({ situation: 'planned_care' });
     expect(a.status).toBe(201);
     expect(a.body).toMatchObject({ mode: 'offline_window', delivery: 'offline' });
-    const b = await api(
-      'POST',
-      '/api/v1/access/requests',
-      { homeId, situation: 'planned_care' },
-      worker.auth,
-    );
+    const b = await requestCode({ situation: 'planned_care' });
     expect(safe.enterCode(a.body.code)).toBe('accepted');
     expect(safe.enterCode(a.body.code)).toBe('rejected');
     hw.advance(b.body.validUntil - hw.now() + 1000);
