@@ -122,8 +122,10 @@ export class MockGattLink extends EventEmitter<GattLinkEvents> implements GattLi
     peer.off('linkLost', this.#onLinkLost);
     this.#pending.rejectAll(
       () =>
+        // [gatt-link.ts contract] pending operations reject with disconnected: true either way;
+        // canceled marks our own disconnect.
         new HardwareError('BAKEN_ERR_GATT_CLOSED', `link to ${this.address} closed`, {
-          disconnected: remote,
+          disconnected: true,
           canceled: !remote,
         }),
     );

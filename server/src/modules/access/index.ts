@@ -94,9 +94,8 @@ export async function accessModule(app: BakenApp): Promise<void> {
     bus.on('ingest.availability', ({ availability, gatewayId, at }) => {
       link.setGatewayOnline(gatewayId, availability.state === 'online', at);
       if (availability.state !== 'online') return;
-      repos.devices
-        .list({ type: 'keysafe', limit: 500, offset: 0 })
-        .then((ds) => link.flushGateway(gatewayId, ds))
+      link
+        .flushGateway(gatewayId, (id) => repos.devices.get(id))
         .catch((err) => log.error({ err }, 'delivering queued key-safe commands failed'));
     }),
     bus.on('command.result', ({ result, gatewayId }) => link.handleResult(gatewayId, result)),

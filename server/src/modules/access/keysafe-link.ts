@@ -151,11 +151,21 @@ export class KeysafeLink {
     return id;
   }
 
-  /** Sends every queued command of the key safes behind this home unit (on reconnect). */
-  async flushGateway(gatewayId: string, devices: Device[]): Promise<number> {
+  /**
+   * Sends every queued command of the key safes behind this home unit (on reconnect). Only key
+   * safes with pending commands are looked up, so a reconnect costs nothing for an idle fleet.
+   */
+  async flushGateway(gatewayId: string, deviceOf: (id: string) => Promise<Device | null>): Promise<number> {
     let n = 0;
-    for (const d of devices) {
-      if (this.gatewayOf(d) !== gatewayId) continue;
+    const ids = new Set(
+      this.stores.commands
+        .unfinished()
+        .filter((c) => c.status === 'pending')
+        .map((c) => c.deviceId),
+    );
+    for (const id of ids) {
+      const d = await deviceOf(id);
+      if (!d || this.gatewayOf(d) !== gatewayId) continue;
       const rows = this.stores.commands.pending(d.id);
       for (const r of rows) {
         if (await this.transmit(d, r.id, this.paramsFor(r))) n++;
