@@ -147,10 +147,10 @@ export async function startHome(config: HomeConfig, transports: HomeTransports, 
       } else if (transports.serial === 'pty') {
         const pair: PtyPair = await openPtyPair();
         cleanups.push(() => pair.close());
-        deviceLink = new SerialPortLink({ path: pair.a, baudRate: 115_200 });
+        deviceLink = new SerialPortLink({ path: pair.a, baudRate: 115_200, clock });
         serial = { path: pair.b };
       } else {
-        deviceLink = new SerialPortLink({ path: transports.serial.path, baudRate: 115_200 });
+        deviceLink = new SerialPortLink({ path: transports.serial.path, baudRate: 115_200, clock });
         serial = { path: transports.serial.path };
       }
       faultySerial = new FaultySerialLink(deviceLink, { random: seededRandom(config.seed ?? 1) });

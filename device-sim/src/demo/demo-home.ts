@@ -97,7 +97,8 @@ export async function startDemoHome(opts: {
     softwareVersion: '0.1.0-demo',
     transports: {
       openBleScanner: () => scanner,
-      openSerial: (o) => (hostLink && o.path === hostLink.path ? hostLink : new SerialPortLink(o)),
+      openSerial: (o) =>
+        hostLink && o.path === hostLink.path ? hostLink : new SerialPortLink({ ...o, clock }),
     },
   });
   // The pendant's bind key arrives in the server's retained config once the unit is online.

@@ -36,7 +36,8 @@ export function openRealTransports(
     transports: {
       openSerial: async (o): Promise<SerialLink> => {
         const { SerialPortLink } = await import('@baken/hardware/serial/serial-port-link');
-        return new SerialPortLink(o);
+        // the presence probe catches an unplugged USB adapter that serialport never reports
+        return new SerialPortLink({ ...o, clock });
       },
       openGatt: async (address): Promise<GattLink> => {
         const [s, { NodeBleGattLink }] = await Promise.all([

@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
 import { SerialPortStream } from '@serialport/stream';
 import { SerialPort } from 'serialport';
+import type { Clock, TimerHandle } from '../clock.js';
 import { HardwareError } from '../errors.js';
 import type { SerialLink, SerialLinkEvents, SerialLinkOptions } from '../serial-link.js';
 import { serialClosedError } from './mock-serial-link.js';
@@ -21,6 +23,13 @@ export interface SerialPortLinkOptions extends SerialLinkOptions {
    * the library boundary, e.g. `@serialport/binding-mock`; production code leaves it unset.
    */
   binding?: SerialPortBinding;
+  /**
+   * With a clock, the link also checks every `presenceProbeMs` (default 1000) that its device path
+   * still exists, and ends with `{ disconnected: true }` when it is gone: a USB adapter pulled out or
+   * a pty whose other side died, even when node-serialport's poller never reports it.
+   */
+  clock?: Clock;
+  presenceProbeMs?: number;
 }
 
 /**
@@ -28,8 +37,9 @@ export interface SerialPortLinkOptions extends SerialLinkOptions {
  * `SerialPort`, so reopening after a close or an unplug starts clean.
  *
  * Disconnect detection (FIELD-NOTES: serialport #2043/#2351 emit no `close` on some USB unplugs):
- * the port's `'close'` with a disconnect error, a failed write, and any port `'error'` while open
- * all end the link with `'close'` `{ disconnected: true }`, exactly once.
+ * the port's `'close'` with a disconnect error, a failed write, any port `'error'` while open, and
+ * (with a clock) the device path disappearing all end the link with `'close'` `{ disconnected: true }`,
+ * exactly once.
  */
 export class SerialPortLink extends EventEmitter<SerialLinkEvents> implements SerialLink {
   readonly path: string;
@@ -41,12 +51,17 @@ export class SerialPortLink extends EventEmitter<SerialLinkEvents> implements Se
   #closing: Promise<void> | undefined;
   #lastCloseDisconnected = false;
   readonly #pending = new Set<PendingWrite>();
+  readonly #clock: Clock | undefined;
+  readonly #probeMs: number;
+  #probe: TimerHandle | undefined;
 
   constructor(opts: SerialPortLinkOptions) {
     super();
     this.path = opts.path;
     this.baudRate = opts.baudRate ?? 9600;
     this.#binding = opts.binding;
+    this.#clock = opts.clock;
+    this.#probeMs = opts.presenceProbeMs ?? 1000;
   }
 
   get isOpen(): boolean {
@@ -97,6 +112,15 @@ export class SerialPortLink extends EventEmitter<SerialLinkEvents> implements Se
     port.on('close', (err?: Error & { disconnected?: boolean }) => {
       if (this.#port === port) this.#lost(err ?? new Error('port closed by the system'));
     });
+    if (this.#clock && !this.#binding) {
+      this.#probe = this.#clock.setInterval(
+        () => {
+          if (this.#port === port && !existsSync(this.path)) this.#lost(new Error(`${this.path} is gone`));
+        },
+        this.#probeMs,
+        { unref: true },
+      );
+    }
   }
 
   write(bytes: Uint8Array): Promise<void> {
@@ -164,6 +188,8 @@ export class SerialPortLink extends EventEmitter<SerialLinkEvents> implements Se
   }
 
   #detach(): void {
+    this.#clock?.clearInterval(this.#probe);
+    this.#probe = undefined;
     const port = this.#port;
     this.#port = undefined;
     if (!port) return;
