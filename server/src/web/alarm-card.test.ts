@@ -72,4 +72,37 @@ describe('alarm card', () => {
     expect(html).not.toContain('data-elapsed-since');
     expect(html).toContain('on site after 20 min');
   });
+
+  it('gives a monitor a team form on an acknowledged alarm: serving teams first, names escaped', () => {
+    const choices = {
+      teams: [
+        { id: 't-zuid', name: 'Team <Zuid>', memberIds: ['u2'] },
+        { id: 't-noord', name: 'Team "Noord"', memberIds: ['u1', 'u2'] },
+      ],
+      servingByHome: new Map([['h1', new Set(['t-noord'])]]),
+      names: new Map([['u1', '<b>Anna</b>']]),
+    };
+    const acked = alarm({ state: 'acknowledged', acknowledgedAt: T + 60_000 });
+    const html = alarmCard(acked, T, labels, 'monitor', choices).value;
+    expect(html).toContain('<form class="assign-form" data-assign-alarm="a1">');
+    expect(html).toContain('<label for="as-team-a1">Team</label>');
+    expect(html).toContain('<label for="as-user-a1">Member (optional)</label>');
+    expect(html).toContain('Team &lt;Zuid&gt;');
+    expect(html).toContain('Team &quot;Noord&quot;');
+    expect(html).not.toContain('<Zuid>');
+    expect(html.indexOf('value="t-noord"')).toBeLessThan(html.indexOf('value="t-zuid"'));
+    expect(html).toContain('<option value="u1" data-teams="t-noord">&lt;b&gt;Anna&lt;/b&gt;</option>');
+    // Unknown names fall back to the id; a member of two teams may be chosen for either.
+    expect(html).toContain('<option value="u2" data-teams="t-zuid t-noord">u2</option>');
+    expect(buttons(html)).toEqual(['close']);
+    expect(html).not.toContain('Assign to me');
+    // Without choices (teams API unavailable) the card keeps "Assign to me".
+    expect(buttons(alarmCard(acked, T, labels, 'monitor').value)).toEqual(['assign', 'close']);
+    // An assigned alarm shows the team's name, not its id, and no form.
+    const assigned = alarm({ state: 'assigned', assignedTeamId: 't-noord', assignedUserId: 'u1' });
+    const done = alarmCard(assigned, T, labels, 'admin', choices).value;
+    expect(done).toContain('team Team &quot;Noord&quot;');
+    expect(done).toContain('assigned to &lt;b&gt;Anna&lt;/b&gt;');
+    expect(done).not.toContain('assign-form');
+  });
 });

@@ -140,7 +140,17 @@ export async function refresh() {
     const fresh = doc.getElementById('live-region');
     const cur = region();
     if (fresh && cur) {
+      // A choice being made in a select (e.g. the team of an alarm) survives the live refresh.
+      const kept = [...cur.querySelectorAll('select[id]')].map((el) => [el.id, el.value]);
+      const focused =
+        document.activeElement?.id && cur.contains(document.activeElement) ? document.activeElement.id : '';
       cur.replaceChildren(...fresh.childNodes);
+      for (const [id, value] of kept) {
+        const el = document.getElementById(id);
+        if (el instanceof HTMLSelectElement && [...el.options].some((o) => o.value === value))
+          el.value = value;
+      }
+      if (focused) document.getElementById(focused)?.focus();
       markUpdated(Number(fresh.dataset.updatedAt));
       localiseTimes(cur);
       tickTimers();

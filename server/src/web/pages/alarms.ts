@@ -7,6 +7,7 @@ import {
   asAlarmState,
   RESPONSE_TARGET_MS,
 } from '../alarm-states.js';
+import { type AssignChoices, assignChoices, assignForm } from '../assign-choices.js';
 import { notAvailable } from '../components.js';
 import { duration, timeTag, toMs } from '../format.js';
 import { type HomeLabel, homeLabels } from '../home-labels.js';
@@ -29,7 +30,17 @@ function targetMeter(label: string, start: number, end: number | undefined, now:
   </div>`;
 }
 
-export function alarmCard(a: Json, now: number, labels: Map<string, HomeLabel>, role: Role): SafeHtml {
+/**
+ * One alarm. With `choices` (admin/monitor), an acknowledged alarm is assigned to a team and
+ * optionally a member through a form (seed 003 §9.5); without them the card offers "Assign to me".
+ */
+export function alarmCard(
+  a: Json,
+  now: number,
+  labels: Map<string, HomeLabel>,
+  role: Role,
+  choices?: AssignChoices,
+): SafeHtml {
   const id = str(a, 'id') ?? '';
   const state = asAlarmState(pick(a, 'state', 'status'));
   const created = toMs(pick(a, 'raisedAt', 'createdAt', 'receivedAt'));
@@ -44,19 +55,29 @@ export function alarmCard(a: Json, now: number, labels: Map<string, HomeLabel>, 
     (act) => role !== 'care_worker' || act === 'on-site' || act === 'close',
   );
   const stateCls: AlarmState | 'unknown' = state ?? 'unknown';
+  const form = choices && actions.includes('assign') ? assignForm(id, homeId, choices) : undefined;
+  const buttons = form ? actions.filter((act) => act !== 'assign') : actions;
+  const teamId = str(a, 'assignedTeamId');
+  const team = str(a, 'assignedTeam.name') ?? choices?.teams.find((t) => t.id === teamId)?.name ?? teamId;
+  const userId = str(a, 'assignedUserId');
+  const user =
+    str(a, 'assignedUserName', 'assignedUser.displayName') ??
+    (userId ? choices?.names.get(userId) : undefined) ??
+    userId;
   return html`<article class="alarm alarm-${stateCls}" data-alarm-id="${id}" data-state="${stateCls}" aria-labelledby="al-${id}">
   <header>
     <h3 id="al-${id}"><span class="kind">${kind === 'fall' ? 'Fall' : kind === 'alarm' ? 'Alarm' : kind}</span> — ${homeId ? html`<a href="/app/homes/${seg(homeId)}">${where}</a>` : where}</h3>
     <span class="badge alarm-state alarm-state-${stateCls}">${state ? ALARM_STATE_LABEL[state] : 'Unknown state'}</span>
   </header>
-  <p class="meta">Raised ${timeTag(created, 'at an unknown time')}${str(a, 'deviceId') ? html` by device <span class="mono">${str(a, 'deviceId')}</span>` : ''}${str(a, 'assignedTeamId', 'assignedTeam.name') ? html` · team ${str(a, 'assignedTeam.name', 'assignedTeamId')}` : ''}${str(a, 'assignedUserName', 'assignedUser.displayName', 'assignedUserId') ? html` · assigned to ${str(a, 'assignedUserName', 'assignedUser.displayName', 'assignedUserId')}` : ''}</p>
+  <p class="meta">Raised ${timeTag(created, 'at an unknown time')}${str(a, 'deviceId') ? html` by device <span class="mono">${str(a, 'deviceId')}</span>` : ''}${team ? html` · <span class="assigned-team">team ${team}</span>` : ''}${user ? html` · assigned to ${user}` : ''}</p>
   ${created !== undefined && state !== 'closed' ? targetMeter(acked === undefined ? 'Waiting for acknowledgement' : 'Waiting for on-site', created, acked === undefined ? undefined : onSite, now) : ''}
   ${created !== undefined && acked !== undefined ? html`<p class="meta">Acknowledged after ${duration(acked - created)}${onSite !== undefined ? html` · on site after ${duration(onSite - created)}` : ''}${closed !== undefined ? html` · closed ${timeTag(closed)}` : ''}</p>` : ''}
+  ${form ?? ''}
   ${
-    actions.length > 0
-      ? html`<div class="actions">${actions.map(
+    buttons.length > 0
+      ? html`<div class="actions">${buttons.map(
           (act, i) =>
-            html`<button type="button" class="btn ${i === 0 ? 'btn-primary' : ''}" data-action="${act}" data-alarm-id="${id}">${ACTION_LABEL[act]}</button>`,
+            html`<button type="button" class="btn ${i === 0 && !form ? 'btn-primary' : ''}" data-action="${act}" data-alarm-id="${id}">${ACTION_LABEL[act]}</button>`,
         )}</div>`
       : ''
   }
@@ -77,19 +98,26 @@ export async function alarmsPage(c: PageContext): Promise<PageResult> {
     const closed = rc.ok
       ? list(rc.data).filter((a) => asAlarmState(pick(a, 'state', 'status')) === 'closed')
       : [];
-    const labels = await homeLabels(
-      c.api,
-      [...open, ...closed].map((a) => str(a, 'homeId')),
-    );
+    const [labels, choices] = await Promise.all([
+      homeLabels(
+        c.api,
+        [...open, ...closed].map((a) => str(a, 'homeId')),
+      ),
+      assignChoices(
+        c.api,
+        role,
+        open.filter((a) => asAlarmState(pick(a, 'state', 'status')) === 'acknowledged'),
+      ),
+    ]);
     const byAge = (x: Json, y: Json) =>
       (toMs(pick(x, 'raisedAt', 'createdAt')) ?? 0) - (toMs(pick(y, 'raisedAt', 'createdAt')) ?? 0);
     open.sort(byAge);
     closed.sort((x, y) => byAge(y, x));
     body = html`<section aria-labelledby="h-open" data-open-alarms="${open.length}"><h2 id="h-open">Open alarms (${open.length})</h2>
-  ${open.length > 0 ? html`<div class="alarm-list">${open.map((a) => alarmCard(a, c.now, labels, role))}</div>` : html`<p class="notice notice-ok" role="status"><span aria-hidden="true">✓ </span>No open alarms.</p>`}
+  ${open.length > 0 ? html`<div class="alarm-list">${open.map((a) => alarmCard(a, c.now, labels, role, choices))}</div>` : html`<p class="notice notice-ok" role="status"><span aria-hidden="true">✓ </span>No open alarms.</p>`}
 </section>
 <section aria-labelledby="h-closed"><h2 id="h-closed">Recently closed (${closed.length})</h2>
-  ${closed.length > 0 ? html`<div class="alarm-list">${closed.slice(0, 20).map((a) => alarmCard(a, c.now, labels, role))}</div>` : html`<p class="muted">None.</p>`}
+  ${closed.length > 0 ? html`<div class="alarm-list">${closed.slice(0, 20).map((a) => alarmCard(a, c.now, labels, role, choices))}</div>` : html`<p class="muted">None.</p>`}
 </section>`;
   }
   return {

@@ -1,4 +1,6 @@
+import { asAlarmState } from '../alarm-states.js';
 import type { ApiResult } from '../api-client.js';
+import { assignChoices } from '../assign-choices.js';
 import { emptyRow, notAvailable, stateBadge } from '../components.js';
 import { duration, timeTag, toMs } from '../format.js';
 import { html, type SafeHtml, seg } from '../html.js';
@@ -165,6 +167,14 @@ export async function homePage(c: PageContext): Promise<PageResult> {
     seesAccess ? c.api.get(`/api/v1/homes/${seg(id)}/access-log`, { limit: 100 }) : none,
   ]);
   const openAlarms = alarms.ok ? list(alarms.data) : [];
+  const choices =
+    openAlarms.length > 0
+      ? await assignChoices(
+          c.api,
+          role,
+          openAlarms.filter((a) => asAlarmState(pick(a, 'state', 'status')) === 'acknowledged'),
+        )
+      : undefined;
   const h = home.data;
   const place = [str(h, 'postalCode'), str(h, 'city')].filter(Boolean).join(' ');
   const labels = new Map([[id, { address: str(h, 'address') ?? id, region: str(h, 'region') }]]);
@@ -179,7 +189,7 @@ ${staff && str(h, 'accessProcedure') ? html`<details><summary>Access procedure</
 ${
   handlesAlarms
     ? html`<section aria-labelledby="h-al" data-open-alarms="${openAlarms.length}"><h2 id="h-al">Open alarms</h2>
-  ${alarms.ok ? (openAlarms.length > 0 ? html`<div class="alarm-list">${openAlarms.map((a) => alarmCard(a, c.now, labels, role))}</div>` : html`<p class="muted">None.</p>`) : notAvailable('alarms', alarms)}
+  ${alarms.ok ? (openAlarms.length > 0 ? html`<div class="alarm-list">${openAlarms.map((a) => alarmCard(a, c.now, labels, role, choices))}</div>` : html`<p class="muted">None.</p>`) : notAvailable('alarms', alarms)}
 </section>`
     : ''
 }
