@@ -128,4 +128,45 @@ describe.skipIf(!needProgram('chromium'))('access in chromium', () => {
     await item.waitFor({ state: 'detached' });
     expect(await page.locator('#live-region').textContent()).toContain('No open access alerts.');
   });
+
+  it('the monitor assigns an acknowledged alarm to the team serving the home, and a member of it', async () => {
+    const alarmId = r.raiseAlarm(null);
+    const page = await pageAs(r.monitor.auth, { width: 390, height: 844 });
+    await page.goto(`${url}/app/alarms`);
+    const card = page.locator(`article.alarm[data-alarm-id="${alarmId}"]`);
+    await card.locator('button[data-action="ack"]').click();
+    await page.locator(`article.alarm[data-alarm-id="${alarmId}"][data-state="acknowledged"]`).waitFor();
+    expect(await card.locator('button[data-action="assign"]').count()).toBe(0);
+
+    // The team serving this home comes first; the member list shows only that team's people.
+    const team = card.locator(`select[name="teamId"]`);
+    expect(await team.locator('option').nth(1).textContent()).toBe('Team Noord');
+    expect(await card.locator('label', { hasText: 'Team' }).first().getAttribute('for')).toBe(
+      await team.getAttribute('id'),
+    );
+    const member = card.locator(`select[name="userId"]`);
+    const anna = member.locator('option', { hasText: 'Anna de Vries' });
+    expect(await anna.isDisabled()).toBe(true);
+    await team.selectOption({ label: 'Team Zuid' });
+    expect(await anna.isDisabled()).toBe(true);
+    await team.selectOption({ label: 'Team Noord' });
+    expect(await anna.isDisabled()).toBe(false);
+    await member.selectOption({ label: 'Anna de Vries' });
+    expect(await hasHorizontalOverflow(page)).toBe(false);
+    await screenshot(page, 'alarm-assign-team-phone');
+    await card.locator('form.assign-form button[type="submit"]').click();
+
+    const assigned = page.locator(`article.alarm[data-alarm-id="${alarmId}"][data-state="assigned"]`);
+    await assigned.waitFor({ timeout: 10_000 });
+    expect(await assigned.locator('.meta').first().textContent()).toContain('team Team Noord');
+    expect(await assigned.locator('.meta').first().textContent()).toContain('assigned to Anna de Vries');
+    await page
+      .locator('#action-status', { hasText: 'Done: assigned to Team Noord, Anna de Vries.' })
+      .waitFor();
+    const row = r.t.app.baken.db
+      .prepare('SELECT assigned_team_id AS teamId, assigned_user_id AS userId FROM alarms WHERE id = ?')
+      .get(alarmId);
+    expect(row).toEqual({ teamId: r.teamA, userId: worker.id });
+    await screenshot(page, 'alarm-assigned-team-phone');
+  });
 });

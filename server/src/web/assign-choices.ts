@@ -20,7 +20,7 @@ export interface AssignChoices {
 }
 
 /**
- * Loads the choices for the alarms on one page. Teams come from `GET /api/v1/access/teams`
+ * Loads the choices for the open alarms on one page. Teams come from `GET /api/v1/access/teams`
  * (admin, monitor); serving teams and member names from each home's access overview; an admin
  * also gets every name from `GET /api/v1/users`. Undefined when the caller cannot assign or no
  * team is available — the card then keeps "Assign to me".
@@ -43,7 +43,13 @@ export async function assignChoices(
   if (teams.length === 0) return undefined;
   const names = new Map<string, string>();
   const servingByHome = new Map<string, Set<string>>();
-  const homes = new Set(alarms.map((a) => str(a, 'homeId')).filter((x): x is string => !!x));
+  // Overviews only where they are needed: an alarm to assign, or a member's name to show.
+  const homes = new Set(
+    alarms
+      .filter((a) => str(a, 'state', 'status') === 'acknowledged' || str(a, 'assignedUserId') !== undefined)
+      .map((a) => str(a, 'homeId'))
+      .filter((x): x is string => !!x),
+  );
   await Promise.all([
     ...[...homes].map(async (homeId) => {
       const o = await api.get(`/api/v1/homes/${encodeURIComponent(homeId)}/access-overview`);

@@ -103,11 +103,7 @@ export async function alarmsPage(c: PageContext): Promise<PageResult> {
         c.api,
         [...open, ...closed].map((a) => str(a, 'homeId')),
       ),
-      assignChoices(
-        c.api,
-        role,
-        open.filter((a) => asAlarmState(pick(a, 'state', 'status')) === 'acknowledged'),
-      ),
+      assignChoices(c.api, role, open),
     ]);
     const byAge = (x: Json, y: Json) =>
       (toMs(pick(x, 'raisedAt', 'createdAt')) ?? 0) - (toMs(pick(y, 'raisedAt', 'createdAt')) ?? 0);

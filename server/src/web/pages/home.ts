@@ -1,4 +1,3 @@
-import { asAlarmState } from '../alarm-states.js';
 import type { ApiResult } from '../api-client.js';
 import { assignChoices } from '../assign-choices.js';
 import { emptyRow, notAvailable, stateBadge } from '../components.js';
@@ -167,14 +166,7 @@ export async function homePage(c: PageContext): Promise<PageResult> {
     seesAccess ? c.api.get(`/api/v1/homes/${seg(id)}/access-log`, { limit: 100 }) : none,
   ]);
   const openAlarms = alarms.ok ? list(alarms.data) : [];
-  const choices =
-    openAlarms.length > 0
-      ? await assignChoices(
-          c.api,
-          role,
-          openAlarms.filter((a) => asAlarmState(pick(a, 'state', 'status')) === 'acknowledged'),
-        )
-      : undefined;
+  const choices = openAlarms.length > 0 ? await assignChoices(c.api, role, openAlarms) : undefined;
   const h = home.data;
   const place = [str(h, 'postalCode'), str(h, 'city')].filter(Boolean).join(' ');
   const labels = new Map([[id, { address: str(h, 'address') ?? id, region: str(h, 'region') }]]);
