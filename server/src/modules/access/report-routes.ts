@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { BakenApp } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
+import { sendCsv } from '../../http/report.js';
 import { visibleHome } from '../registry/access.js';
 import type { AccessService } from './access-service.js';
 import { ON_SITE_TARGET_MS, responseCsv, responseReport } from './response-report.js';
@@ -82,10 +83,7 @@ export async function reportRoutes(app: BakenApp, svc: AccessService): Promise<v
         period: req.query.period,
       });
       if (req.query.format === 'csv') {
-        return reply
-          .header('content-type', 'text/csv; charset=utf-8')
-          .header('content-disposition', 'attachment; filename="response-times.csv"')
-          .send(responseCsv(rows));
+        return sendCsv(reply, 'response-times.csv', responseCsv(rows));
       }
       return { targetMs: ON_SITE_TARGET_MS, rows };
     },

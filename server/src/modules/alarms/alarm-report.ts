@@ -2,9 +2,9 @@ import { Type } from '@sinclair/typebox';
 import type { BakenApp } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
 import { errorResponses } from '../../http/error-schema.js';
+import { checkRange, ReportQuery, reportResponse, sendCsv } from '../../http/report.js';
 import { median } from '../../median.js';
 import { toCsv } from '../health/csv.js';
-import { checkRange, ReportQuery } from '../health/report-routes.js';
 import type { AlarmStore } from './alarm-store.js';
 import { ALARM_TARGET_MS } from './alarm-view.js';
 
@@ -37,16 +37,7 @@ export async function alarmReportRoutes(app: BakenApp, store: AlarmStore): Promi
         tags: ['reports'],
         querystring: ReportQuery,
         response: {
-          200: Type.Union([
-            Type.Object({
-              from: Type.Integer(),
-              to: Type.Integer(),
-              groupBy: Type.String(),
-              targetMs: Type.Integer(),
-              rows: Type.Array(Row),
-            }),
-            Type.String(),
-          ]),
+          200: reportResponse(Row, { targetMs: Type.Integer() }),
           ...errorResponses(400, 401, 403),
         },
       },
@@ -74,11 +65,7 @@ export async function alarmReportRoutes(app: BakenApp, store: AlarmStore): Promi
         onSiteWithinTarget: g.onSite.filter((t) => t <= ALARM_TARGET_MS).length,
       }));
       list.sort((a, b) => a.key.localeCompare(b.key));
-      if (format === 'csv')
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="alarms-${groupBy}.csv"`)
-          .send(toCsv(COLUMNS, list));
+      if (format === 'csv') return sendCsv(reply, `alarms-${groupBy}.csv`, toCsv(COLUMNS, list));
       return { from, to, groupBy, targetMs: ALARM_TARGET_MS, rows: list };
     },
   );

@@ -1,33 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import type { BakenApp } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
-import { BakenError } from '../../errors.js';
 import { errorResponses } from '../../http/error-schema.js';
+import { checkRange, ReportQuery, reportResponse, sendCsv } from '../../http/report.js';
 import { toCsv } from './csv.js';
 import type { HealthService } from './health-service.js';
 import { coveredMs } from './intervals.js';
-
-export const ReportQuery = Type.Object(
-  {
-    from: Type.Integer({ minimum: 0 }),
-    to: Type.Integer({ minimum: 0 }),
-    groupBy: Type.Optional(Type.Union([Type.Literal('home'), Type.Literal('region')], { default: 'home' })),
-    format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' })),
-  },
-  { additionalProperties: false },
-);
-
-export const checkRange = (from: number, to: number): void => {
-  if (to <= from)
-    throw new BakenError(
-      'BAKEN_ERR_VALIDATION',
-      400,
-      'The report period is empty: `to` must be after `from`.',
-      {
-        details: [{ field: '/querystring/to', message: 'must be greater than from' }],
-      },
-    );
-};
 
 const COLUMNS = ['key', 'incidents', 'downtimeMs', 'longestMs'] as const;
 
@@ -45,22 +23,14 @@ export async function reportRoutes(app: BakenApp, health: HealthService): Promis
         tags: ['reports'],
         querystring: ReportQuery,
         response: {
-          200: Type.Union([
+          200: reportResponse(
             Type.Object({
-              from: Type.Integer(),
-              to: Type.Integer(),
-              groupBy: Type.String(),
-              rows: Type.Array(
-                Type.Object({
-                  key: Type.String(),
-                  incidents: Type.Integer(),
-                  downtimeMs: Type.Integer(),
-                  longestMs: Type.Integer(),
-                }),
-              ),
+              key: Type.String(),
+              incidents: Type.Integer(),
+              downtimeMs: Type.Integer(),
+              longestMs: Type.Integer(),
             }),
-            Type.String(),
-          ]),
+          ),
           ...errorResponses(400, 401, 403),
         },
       },
@@ -93,10 +63,7 @@ export async function reportRoutes(app: BakenApp, health: HealthService): Promis
         (a, b) => b.downtimeMs - a.downtimeMs || a.key.localeCompare(b.key),
       );
       if (format === 'csv') {
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="downtime-${groupBy}.csv"`)
-          .send(toCsv(COLUMNS, list));
+        return sendCsv(reply, `downtime-${groupBy}.csv`, toCsv(COLUMNS, list));
       }
       return { from, to, groupBy, rows: list };
     },
