@@ -2,8 +2,10 @@ import type { Result } from '../errors.js';
 import { fail, ok } from '../errors.js';
 import { formatBleAddress, parseBleAddress } from './ble-address.js';
 import { BTHOME_MIC_BYTES, bthomeNonce, bthomeOpen } from './bthome-crypto.js';
-import { bthomeObjectDef, buttonEventName, dimmerEventName } from './bthome-objects.js';
-import type { BthomeAdvert, BthomeDecodeOptions, BthomeObject, BthomeStop } from './bthome-types.js';
+import { parseBthomeObjects } from './bthome-parse.js';
+import type { BthomeAdvert, BthomeDecodeOptions } from './bthome-types.js';
+
+export { parseBthomeObjects };
 
 /** BTHome service data UUID [PENDANT SPEC §2]. */
 export const BTHOME_UUID = 0xfcd2;
@@ -12,83 +14,6 @@ export const BTHOME_INFO_ENCRYPTED = 0x01;
 export const BTHOME_INFO_ADDRESS = 0x02;
 export const BTHOME_INFO_TRIGGER = 0x04;
 export const BTHOME_VERSION = 2;
-
-function readInt(buf: Buffer, offset: number, size: number, signed: boolean): number {
-  return signed ? buf.readIntLE(offset, size) : buf.readUIntLE(offset, size);
-}
-
-/** Parses the object list; stops at the first unknown id, short value or bad event code. */
-export function parseBthomeObjects(bytes: Uint8Array): {
-  objects: BthomeObject[];
-  stopped: BthomeStop | null;
-} {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const objects: BthomeObject[] = [];
-  let pos = 0;
-  while (pos < buf.length) {
-    const id = buf[pos] as number;
-    const def = bthomeObjectDef(id);
-    if (def === undefined)
-      return { objects, stopped: { reason: 'unknown_object', objectId: id, offset: pos } };
-    const variable = def.kind === 'text' || def.kind === 'raw';
-    const size = variable ? (buf[pos + 1] ?? 0) + 1 : def.size;
-    if (pos + 1 + size > buf.length) {
-      return { objects, stopped: { reason: 'truncated', objectId: id, offset: pos } };
-    }
-    const at = pos + 1;
-    let object: BthomeObject | null = null;
-    switch (def.kind) {
-      case 'number': {
-        const raw = readInt(buf, at, def.size, def.signed);
-        const value = def.multiplier === undefined ? raw / def.divisor : raw * def.multiplier;
-        object = {
-          kind: 'number',
-          id,
-          name: def.name,
-          value,
-          ...(def.unit === undefined ? {} : { unit: def.unit }),
-        };
-        break;
-      }
-      case 'binary': {
-        const raw = buf[at] as number;
-        if (raw <= 1) object = { kind: 'binary', id, name: def.name, value: raw === 1 };
-        break;
-      }
-      case 'button': {
-        const event = buttonEventName(buf[at] as number);
-        if (event !== undefined) object = { kind: 'button', id: 0x3a, name: 'button', event };
-        break;
-      }
-      case 'dimmer': {
-        const event = dimmerEventName(buf[at] as number);
-        if (event !== undefined)
-          object = { kind: 'dimmer', id: 0x3c, name: 'dimmer', event, steps: buf[at + 1] as number };
-        break;
-      }
-      case 'text':
-        object = {
-          kind: 'text',
-          id: 0x53,
-          name: 'text',
-          value: buf.subarray(at + 1, at + size).toString('utf8'),
-        };
-        break;
-      case 'raw':
-        object = {
-          kind: 'raw',
-          id: 0x54,
-          name: 'raw',
-          value: Uint8Array.from(buf.subarray(at + 1, at + size)),
-        };
-        break;
-    }
-    if (object === null) return { objects, stopped: { reason: 'bad_value', objectId: id, offset: pos } };
-    objects.push(object);
-    pos = at + size;
-  }
-  return { objects, stopped: null };
-}
 
 /**
  * Decodes BTHome v2 service data (the bytes after UUID 0xFCD2) [PENDANT SPEC §2]. Total: returns a

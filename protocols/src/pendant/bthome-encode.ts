@@ -3,39 +3,69 @@ import { fail, ok } from '../errors.js';
 import { parseBleAddress } from './ble-address.js';
 import { bthomeNonce, bthomeSeal } from './bthome-crypto.js';
 import { BTHOME_INFO_ADDRESS, BTHOME_INFO_ENCRYPTED, BTHOME_INFO_TRIGGER } from './bthome-decode.js';
-import { bthomeObjectDef, buttonEventCode, dimmerEventCode } from './bthome-objects.js';
+import { type BthomeObjectDef, bthomeObjectDef, buttonEventCode, dimmerEventCode } from './bthome-objects.js';
 import type { BthomeEncodeInput, BthomeObject } from './bthome-types.js';
+
+const MAX_COMMAND_ARGS = 0x1f;
+
+function encodeInt(def: BthomeObjectDef, raw: number): Buffer | string {
+  const bits = def.size * 8;
+  const min = def.signed ? -(2 ** (bits - 1)) : 0;
+  const max = def.signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
+  if (!Number.isFinite(raw) || raw < min || raw > max)
+    return `value out of range for object 0x${def.id.toString(16)}`;
+  const buf = Buffer.alloc(1 + def.size);
+  buf[0] = def.id;
+  if (def.signed) buf.writeIntLE(raw, 1, def.size);
+  else buf.writeUIntLE(raw, 1, def.size);
+  return buf;
+}
+
+const isByte = (n: number): boolean => Number.isInteger(n) && n >= 0 && n <= 255;
+
+function withLength(id: number, value: Uint8Array, max: number, what: string): Buffer | string {
+  if (value.length > max) return `${what} longer than ${max} bytes`;
+  return Buffer.concat([Buffer.from([id, value.length]), value]);
+}
 
 function encodeObject(o: BthomeObject): Buffer | string {
   const def = bthomeObjectDef(o.id);
   if (def === undefined || def.kind !== o.kind)
     return `object 0x${o.id.toString(16)} is not a known ${o.kind} object`;
   switch (o.kind) {
-    case 'number': {
-      const raw = Math.round(def.multiplier === undefined ? o.value * def.divisor : o.value / def.multiplier);
-      const bits = def.size * 8;
-      const min = def.signed ? -(2 ** (bits - 1)) : 0;
-      const max = def.signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
-      if (!Number.isFinite(raw) || raw < min || raw > max)
-        return `value out of range for object 0x${o.id.toString(16)}`;
-      const buf = Buffer.alloc(1 + def.size);
-      buf[0] = o.id;
-      if (def.signed) buf.writeIntLE(raw, 1, def.size);
-      else buf.writeUIntLE(raw, 1, def.size);
+    case 'number':
+      return encodeInt(def, Math.round((o.value * def.divisor) / (def.multiplier ?? 1)));
+    case 'binary': {
+      const raw = o.raw ?? (o.value ? 1 : 0);
+      return isByte(raw) ? Buffer.from([o.id, raw]) : 'binary raw value must be a byte';
+    }
+    case 'button': {
+      const code = o.event === 'unknown' ? o.code : buttonEventCode(o.event);
+      return isByte(code) ? Buffer.from([o.id, code]) : 'button event code must be a byte';
+    }
+    case 'dimmer': {
+      const code = o.event === 'unknown' ? o.code : dimmerEventCode(o.event);
+      if (!isByte(code)) return 'dimmer event code must be a byte';
+      if (!Number.isInteger(o.steps) || o.steps < -128 || o.steps > 127)
+        return 'dimmer steps must be -128..127';
+      const buf = Buffer.from([o.id, code, 0]);
+      buf.writeInt8(o.steps, 2);
       return buf;
     }
-    case 'binary':
-      return Buffer.from([o.id, o.value ? 1 : 0]);
-    case 'button':
-      return Buffer.from([o.id, buttonEventCode(o.event)]);
-    case 'dimmer':
-      if (!Number.isInteger(o.steps) || o.steps < 0 || o.steps > 255) return 'dimmer steps must be 0..255';
-      return Buffer.from([o.id, dimmerEventCode(o.event), o.steps]);
+    case 'command': {
+      if (!isByte(o.opcode)) return 'command opcode must be a byte';
+      if (o.args.length > MAX_COMMAND_ARGS) return `command arguments longer than ${MAX_COMMAND_ARGS} bytes`;
+      return Buffer.concat([Buffer.from([o.id, o.args.length, o.opcode]), o.args]);
+    }
     case 'text':
-    case 'raw': {
-      const value = o.kind === 'text' ? Buffer.from(o.value, 'utf8') : Buffer.from(o.value);
-      if (value.length > 255) return `${o.kind} object longer than 255 bytes`;
-      return Buffer.concat([Buffer.from([o.id, value.length]), value]);
+      return withLength(o.id, o.value === null ? o.bytes : Buffer.from(o.value, 'utf8'), 255, 'text object');
+    case 'raw':
+      return withLength(o.id, o.value, 255, 'raw object');
+    case 'version': {
+      const parts = o.value.split('.').map(Number);
+      if (parts.length !== def.size || !parts.every(isByte))
+        return `firmware version 0x${o.id.toString(16)} must be ${def.size} dot-separated bytes`;
+      return Buffer.from([o.id, ...parts.reverse()]);
     }
   }
 }

@@ -2,18 +2,49 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeBthome, parseBthomeObjects } from './bthome-decode.js';
 import { encodeBthome } from './bthome-encode.js';
+import { BTHOME_OBJECT_VECTORS } from './bthome-object-vectors.js';
 import { BTHOME_OBJECT_IDS, bthomeObjectDef } from './bthome-objects.js';
 import type { BthomeObject } from './bthome-types.js';
 import { BTHOME_BINDKEY_HEX, BTHOME_VECTORS } from './vectors.js';
 
 const hex = (s: string) => Uint8Array.from(Buffer.from(s, 'hex'));
+const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const bindKey = hex(BTHOME_BINDKEY_HEX);
 
+/** An object reduced as the vectors write it [PENDANT SPEC §6.1]. */
 function summarise(o: BthomeObject): [string, unknown] {
-  if (o.kind === 'button') return [o.name, o.event];
-  if (o.kind === 'dimmer') return [o.name, { event: o.event, steps: o.steps }];
-  return [o.name, o.value];
+  switch (o.kind) {
+    case 'button':
+      return [o.name, o.event === 'unknown' ? `unknown ${o.code}` : o.event];
+    case 'dimmer':
+      return [o.name, `${o.event === 'unknown' ? `unknown ${o.code}` : o.event} ${o.steps}`];
+    case 'command':
+      return [o.name, `${o.command} ${o.opcode} ${toHex(o.args)}`];
+    case 'text':
+      return [o.name, o.value ?? `invalid utf8 ${toHex(o.bytes)}`];
+    case 'raw':
+      return [o.name, toHex(o.value)];
+    default:
+      return [o.name, o.value];
+  }
 }
+
+describe('BTHome v2 object table: the format page example of every object id [PENDANT SPEC §6.1.1]', () => {
+  it('has a vector for every id of the table, and no vector for an id outside it', () => {
+    const covered = new Set(BTHOME_OBJECT_VECTORS.map((v) => Number.parseInt(v.hex.slice(0, 2), 16)));
+    expect([...covered].sort((a, b) => a - b)).toEqual(BTHOME_OBJECT_IDS);
+  });
+  for (const v of BTHOME_OBJECT_VECTORS) {
+    it(`${v.hex} → ${v.name} ${String(v.value)}`, () => {
+      const r = decodeBthome(hex(`40${v.hex}`));
+      if (!r.ok) throw r.error;
+      expect(r.value.stopped).toBeNull();
+      expect(r.value.objects.map(summarise)).toEqual([[v.name, v.value]]);
+      const again = encodeBthome({ objects: r.value.objects });
+      expect(again.ok && toHex(again.value)).toBe(`40${v.hex}`);
+    });
+  }
+});
 
 describe('BTHome v2 golden vectors [PENDANT SPEC §6.1]', () => {
   for (const v of BTHOME_VECTORS) {
@@ -70,8 +101,46 @@ describe('BTHome decoder refusals', () => {
     ]);
     expect(parseBthomeObjects(hex('53')).stopped).toEqual({ reason: 'truncated', objectId: 0x53, offset: 0 });
     expect(parseBthomeObjects(hex('5405aa')).stopped?.reason).toBe('truncated');
-    expect(parseBthomeObjects(hex('0f02')).stopped?.reason).toBe('bad_value');
-    expect(parseBthomeObjects(hex('3c0501')).stopped?.reason).toBe('bad_value');
+    expect(parseBthomeObjects(hex('3b0300')).stopped?.reason).toBe('truncated');
+    expect(parseBthomeObjects(hex('3b')).stopped?.reason).toBe('truncated');
+    expect(parseBthomeObjects(hex('5300')).objects).toEqual([
+      { kind: 'text', id: 0x53, name: 'text', value: '' },
+    ]);
+  });
+
+  it('invalid UTF-8 (overlong, lone surrogate, cut sequence) is flagged with its bytes, never replaced', () => {
+    for (const bad of ['c0af', 'eda080', 'e282', 'ff']) {
+      const bytes = hex(bad);
+      const r = parseBthomeObjects(hex(`53${bytes.length.toString(16).padStart(2, '0')}${bad}0161`));
+      expect(r.objects[0]).toEqual({
+        kind: 'text',
+        id: 0x53,
+        name: 'text',
+        value: null,
+        invalid: 'utf8',
+        bytes,
+      });
+      expect(r.objects[1]).toMatchObject({ name: 'battery', value: 97 });
+    }
+    expect(parseBthomeObjects(hex('5302c3a9')).objects[0]).toMatchObject({ value: 'é' });
+  });
+
+  it('an out-of-format binary byte reads as true, keeps its raw value and does not stop parsing', () => {
+    const r = parseBthomeObjects(hex('0f020161'));
+    expect(r.objects[0]).toEqual({ kind: 'binary', id: 0x0f, name: 'generic_boolean', value: true, raw: 2 });
+    expect(r.objects).toHaveLength(2);
+    expect(r.stopped).toBeNull();
+  });
+
+  it('unknown button, dimmer and command codes are reported, the objects after them kept', () => {
+    const r = parseBthomeObjects(hex('3afe3c05813b0109aa0161'));
+    expect(r.stopped).toBeNull();
+    expect(r.objects.map(summarise)).toEqual([
+      ['button', 'unknown 254'],
+      ['dimmer', 'unknown 5 -127'],
+      ['command', 'unknown 9 aa'],
+      ['battery', 97],
+    ]);
   });
 
   it('0x58 temperature uses the 0.35 factor, signed values decode negative', () => {
@@ -127,54 +196,26 @@ describe('BTHome encoder', () => {
   });
 });
 
-/** Any object of the table with a value drawn from its raw range. */
-const arbObject: fc.Arbitrary<BthomeObject> = fc.constantFrom(...BTHOME_OBJECT_IDS).chain((id) => {
+/** The bytes of one object of the table: its id and any value bytes of the right size. */
+const arbObjectBytes: fc.Arbitrary<Uint8Array> = fc.constantFrom(...BTHOME_OBJECT_IDS).chain((id) => {
   const def = bthomeObjectDef(id)!;
+  const withId = (value: Uint8Array | number[]) => Uint8Array.from([id, ...value]);
   switch (def.kind) {
-    case 'binary':
-      return fc.boolean().map((value): BthomeObject => ({ kind: 'binary', id, name: def.name, value }));
-    case 'button':
-      return fc
-        .constantFrom(
-          'none',
-          'press',
-          'double_press',
-          'triple_press',
-          'long_press',
-          'long_double_press',
-          'long_triple_press',
-          'hold_press',
-        )
-        .map((event): BthomeObject => ({ kind: 'button', id: 0x3a, name: 'button', event }));
-    case 'dimmer':
-      return fc
-        .record({
-          event: fc.constantFrom('none', 'rotate_left', 'rotate_right'),
-          steps: fc.integer({ min: 0, max: 255 }),
-        })
-        .map((d): BthomeObject => ({ kind: 'dimmer', id: 0x3c, name: 'dimmer', ...d }));
     case 'text':
       return fc
-        .string({ maxLength: 20 })
-        .map((value): BthomeObject => ({ kind: 'text', id: 0x53, name: 'text', value }));
+        .oneof(
+          fc.string({ maxLength: 12, unit: 'binary' }).map((t) => Uint8Array.from(Buffer.from(t, 'utf8'))),
+          fc.uint8Array({ maxLength: 12 }),
+        )
+        .map((v) => withId([v.length, ...v]));
     case 'raw':
+      return fc.uint8Array({ maxLength: 20 }).map((v) => withId([v.length, ...v]));
+    case 'command':
       return fc
-        .uint8Array({ maxLength: 20 })
-        .map((value): BthomeObject => ({ kind: 'raw', id: 0x54, name: 'raw', value }));
-    case 'number': {
-      const bits = def.size * 8;
-      const min = def.signed ? -(2 ** (bits - 1)) : 0;
-      const max = def.signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
-      return fc.integer({ min, max }).map(
-        (raw): BthomeObject => ({
-          kind: 'number',
-          id,
-          name: def.name,
-          value: def.multiplier === undefined ? raw / def.divisor : raw * def.multiplier,
-          ...(def.unit === undefined ? {} : { unit: def.unit }),
-        }),
-      );
-    }
+        .tuple(fc.integer({ min: 0, max: 255 }), fc.uint8Array({ maxLength: 31 }))
+        .map(([opcode, args]) => withId([args.length, opcode, ...args]));
+    default:
+      return fc.uint8Array({ minLength: def.size, maxLength: def.size }).map(withId);
   }
 });
 
@@ -200,41 +241,58 @@ describe('BTHome address in the payload', () => {
 });
 
 describe('BTHome properties', () => {
-  it('decode(encode(x)) = x, plain and encrypted', () => {
+  it('every object list parses whole, and encode(decode(bytes)) = bytes, plain and encrypted', () => {
     fc.assert(
       fc.property(
-        fc.array(arbObject, { maxLength: 8 }),
+        fc.array(arbObjectBytes, { maxLength: 8 }),
         fc.boolean(),
         fc.option(fc.integer({ min: 0, max: 0xffffffff })),
-        (objects, triggerBased, counter) => {
+        (parts, triggerBased, counter) => {
+          const bytes = Buffer.concat(parts);
+          const parsed = parseBthomeObjects(bytes);
+          expect(parsed.stopped).toBeNull();
+          expect(parsed.objects).toHaveLength(parts.length);
           const address = '3C:2E:F5:12:34:56';
           const encoded = encodeBthome({
-            objects,
+            objects: parsed.objects,
             triggerBased,
             ...(counter === null ? {} : { encryption: { key: bindKey, address, counter } }),
           });
-          expect(encoded.ok).toBe(true);
-          if (!encoded.ok) return;
+          if (!encoded.ok) throw encoded.error;
+          if (counter === null) expect(toHex(encoded.value.subarray(1))).toBe(bytes.toString('hex'));
           const decoded = decodeBthome(encoded.value, { key: bindKey, address });
-          expect(decoded.ok).toBe(true);
-          if (!decoded.ok) return;
-          expect(decoded.value.objects).toEqual(objects);
+          if (!decoded.ok) throw decoded.error;
+          expect(decoded.value.objects).toEqual(parsed.objects);
           expect(decoded.value.triggerBased).toBe(triggerBased);
           expect(decoded.value.encrypted).toBe(counter !== null);
           expect(decoded.value.counter).toBe(counter);
           expect(decoded.value.stopped).toBeNull();
         },
       ),
+      { numRuns: 300 },
     );
   });
 
-  it('random bytes never throw', () => {
+  it('decode never throws for any bytes, with or without key and address', () => {
+    const options = fc.record(
+      {
+        key: fc.uint8Array({ minLength: 0, maxLength: 17 }),
+        address: fc.oneof(fc.constant('54:48:E6:8F:80:A5'), fc.string({ maxLength: 20 })),
+      },
+      { requiredKeys: [] },
+    );
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 40 }), fc.boolean(), (bytes, withKey) => {
-        const r = decodeBthome(bytes, withKey ? { key: bindKey, address: '54:48:E6:8F:80:A5' } : {});
+      fc.property(fc.uint8Array({ maxLength: 48 }), fc.boolean(), options, (bytes, v2, opts) => {
+        // half the runs carry a version-2 device-info byte so the object parser is reached
+        const data =
+          v2 && bytes.length > 0 ? Uint8Array.from([0x40 | (bytes[0]! & 0x1f), ...bytes.subarray(1)]) : bytes;
+        const r = decodeBthome(data, opts);
         expect(typeof r.ok).toBe('boolean');
+        if (!r.ok) expect(r.error.code).toMatch(/^BAKEN_ERR_ADVERT_/);
+        const p = parseBthomeObjects(bytes);
+        expect(Array.isArray(p.objects)).toBe(true);
       }),
-      { numRuns: 500 },
+      { numRuns: 2000 },
     );
   });
 });

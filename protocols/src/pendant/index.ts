@@ -19,15 +19,22 @@ export {
   parseBthomeObjects,
 } from './bthome-decode.js';
 export { encodeBthome } from './bthome-encode.js';
-export type { BthomeButtonEvent, BthomeDimmerEvent, BthomeObjectDef } from './bthome-objects.js';
+export type {
+  BthomeButtonEvent,
+  BthomeCommand,
+  BthomeDimmerEvent,
+  BthomeObjectDef,
+} from './bthome-objects.js';
 export {
   BTHOME_BUTTON_EVENTS,
+  BTHOME_COMMANDS,
   BTHOME_DIMMER_EVENTS,
   BTHOME_OBJECT_IDS,
   bthomeObjectDef,
 } from './bthome-objects.js';
 export type {
   BthomeAdvert,
+  BthomeButtonSlot,
   BthomeDecodeOptions,
   BthomeEncodeInput,
   BthomeObject,

@@ -49,7 +49,8 @@ export function pendantEventsFromBthome(
   };
   const events: PendantEvent[] = [];
   advert.buttons.forEach((button, index) => {
-    const kind = mapping[button];
+    // [PENDANT SPEC §4.1] an event id the format does not define carries no agreed meaning
+    const kind = button === 'unknown' ? null : mapping[button];
     if (kind !== null && kind !== undefined) events.push({ ...base, kind, button: index });
   });
   if (advert.buttons.length === 0 && advert.battery !== null) {

@@ -1,10 +1,13 @@
 /**
  * Golden vectors of the pendant formats [PENDANT SPEC §6]; SPEC.md lists the same rows.
- * Rows marked "bthome.io" / "bthome-ble" come from the public BTHome documentation and reference
- * library; the others are built by hand from the object table (layout of the Shelly BLU devices).
+ * Rows marked "bthome.io" / "bthome-ble" come from the public BTHome format page and the reference
+ * parser's tests; the others are built by hand from the object table (layout of the Shelly BLU
+ * devices). One vector per object id, from the format page's examples, is in
+ * `bthome-object-vectors.ts`. Values reduce as there: dimmer `event steps`, unknown event
+ * `unknown <code>`, text that is not UTF-8 `invalid utf8 <hex>`.
  */
 import type { BakenAdvertEvent } from './baken-advert.js';
-import type { BthomeButtonEvent } from './bthome-objects.js';
+import type { BthomeButtonSlot } from './bthome-types.js';
 
 export interface BthomeVector {
   name: string;
@@ -19,7 +22,7 @@ export interface BthomeVector {
         counter: number | null;
         packetId: number | null;
         battery: number | null;
-        buttons: BthomeButtonEvent[];
+        buttons: BthomeButtonSlot[];
         values: [string, unknown][];
         stopped: null | {
           reason: 'unknown_object' | 'truncated' | 'bad_value';
@@ -125,7 +128,7 @@ export const BTHOME_VECTORS: readonly BthomeVector[] = [
       buttons: ['hold_press'],
       values: [
         ['generic_boolean', true],
-        ['dimmer', { event: 'rotate_left', steps: 3 }],
+        ['dimmer', 'rotate_left 3'],
         ['button', 'hold_press'],
       ],
     },
@@ -145,9 +148,45 @@ export const BTHOME_VECTORS: readonly BthomeVector[] = [
     },
   },
   {
-    name: 'button event 0x07 is not defined: stops as bad value',
-    hex: '403a07',
-    expect: { ...plain, values: [], stopped: { reason: 'bad_value', objectId: 0x3a, offset: 0 } },
+    name: 'button event 0x07 is not defined: reported as unknown, the next button still counts',
+    hex: '443a073a01',
+    expect: {
+      ...plain,
+      triggerBased: true,
+      buttons: ['unknown', 'press'],
+      values: [
+        ['button', 'unknown 7'],
+        ['button', 'press'],
+      ],
+    },
+  },
+  {
+    name: 'dimmer steps are signed; an undefined dimmer event is unknown and parsing goes on',
+    hex: '403c01fd3c0905013c',
+    expect: {
+      ...plain,
+      battery: 60,
+      values: [
+        ['dimmer', 'rotate_left -3'],
+        ['dimmer', 'unknown 9 5'],
+        ['battery', 60],
+      ],
+    },
+  },
+  {
+    name: 'bthome-ble: text that is not UTF-8 is flagged, not replaced',
+    hex: '44530187',
+    expect: { ...plain, triggerBased: true, values: [['text', 'invalid utf8 87']] },
+  },
+  {
+    name: 'command with reserved length bits set: size unknown, stops as bad value',
+    hex: '4001643b200001',
+    expect: {
+      ...plain,
+      battery: 100,
+      values: [['battery', 100]],
+      stopped: { reason: 'bad_value', objectId: 0x3b, offset: 2 },
+    },
   },
   {
     name: 'truncated temperature',
@@ -216,6 +255,26 @@ export const BTHOME_VECTORS: readonly BthomeVector[] = [
       buttons: ['press'],
       values: [
         ['packet_id', 90],
+        ['battery', 100],
+        ['button', 'press'],
+      ],
+    },
+  },
+  {
+    name: 'bthome-ble: encrypted Shelly BLU Button1, counter 442: packet 7, battery 100, press',
+    hex: '450aeb84467f85ba0100003188788c',
+    key: '90bffd73cb6b26ef58a7a8eba9232036',
+    address: 'B4:35:22:F5:3D:A4',
+    expect: {
+      ...plain,
+      encrypted: true,
+      triggerBased: true,
+      counter: 442,
+      packetId: 7,
+      battery: 100,
+      buttons: ['press'],
+      values: [
+        ['packet_id', 7],
         ['battery', 100],
         ['button', 'press'],
       ],
