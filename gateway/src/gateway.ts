@@ -19,6 +19,8 @@ import { Heartbeat, type UnitHealth } from './health/heartbeat.js';
 import type { StatusSnapshot } from './health/status-snapshot.js';
 import { EventWriter } from './outbox/event-writer.js';
 import { Outbox, type OutboxStats } from './outbox/outbox.js';
+import type { StorageHealth } from './outbox/storage-health.js';
+import { logStorage } from './outbox/storage-log.js';
 import { OutboxSender, type OutboxSenderStats } from './uplink/outbox-sender.js';
 import { Uplink, type UplinkFailure } from './uplink/uplink.js';
 
@@ -125,6 +127,10 @@ export function createGateway(opts: CreateGatewayOptions): Gateway {
     maxEntries: config.outbox.maxEntries,
     maxBytes: config.outbox.maxBytes,
   });
+  const storageLog = logger.child({ part: 'outbox' });
+  const onStorage = (s: StorageHealth): void => logStorage(storageLog, outbox.path, s);
+  outbox.on('storage', onStorage);
+  if (outbox.storage().state !== 'ok') onStorage(outbox.storage());
   const uplink = new Uplink(
     {
       gatewayId,

@@ -49,7 +49,8 @@ export function readStatus(config: GatewayConfig, clock: Clock): UnitStatus {
   const outboxPath = join(config.dataDir, 'outbox.db');
   let outbox: UnitStatus['outbox'] = null;
   if (existsSync(outboxPath)) {
-    const o = Outbox.open(outboxPath, clock);
+    // reads only: no space reserve of its own (the running gateway keeps that)
+    const o = Outbox.open(outboxPath, clock, { reserveBytes: 0 });
     try {
       const s = o.stats();
       outbox = {

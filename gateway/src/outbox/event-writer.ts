@@ -74,7 +74,10 @@ export class EventWriter implements Extension {
     this.#off = undefined;
   }
 
-  /** Inserts one event; throws (after logging at `fatal`) if the disk refuses it. */
+  /**
+   * Inserts one event. A disk that refuses it does not throw: the outbox keeps it in memory and
+   * sends it directly (gateway/README.md "Storage failures"); anything else throws after a `fatal` log.
+   */
   write(event: DeviceEvent): string {
     const id = event.id ?? randomUUID();
     if (event.id !== undefined && this.#outbox.has(id)) return id;

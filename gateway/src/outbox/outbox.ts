@@ -1,163 +1,219 @@
 import { EventEmitter } from 'node:events';
-import type { Clock } from '@baken/hardware';
+import type { Clock, TimerHandle } from '@baken/hardware';
 import Database from 'better-sqlite3';
 import { GatewayError } from '../errors.js';
+import { MemoryQueue } from './memory-queue.js';
+import { OutboxFile } from './outbox-file.js';
+import {
+  DEFAULT_OUTBOX_LIMITS,
+  type OpenDatabase,
+  type OutboxEntry,
+  type OutboxEntryInput,
+  type OutboxEvents,
+  type OutboxLimits,
+  type OutboxStats,
+} from './outbox-types.js';
+import {
+  classifyStorageError,
+  errorCode,
+  MEMORY_ONLY_STATES,
+  SpaceReserve,
+  type StorageHealth,
+  type StorageState,
+  storageAdvice,
+} from './storage-health.js';
 
-/**
- * How an entry leaves the outbox:
- * - `'app-ack'`: only when the server names its id on the `ack` topic (events; issue 5 §2). A PUBACK
- *   only proves the broker got it, not that the server stored it.
- * - `'puback'`: when the broker acknowledges the QoS 1 publish (heartbeats and command responses:
- *   liveness/status data that the server does not acknowledge one by one).
- */
-export type OutboxRelease = 'app-ack' | 'puback';
+export * from './outbox-types.js';
 
-export interface OutboxEntryInput {
-  /** Unique id (the event id the server deduplicates by). */
-  id: string;
-  /** Topic suffix under the gateway's prefix (`'events'`, `'heartbeat'`, `'cmd/res'`). */
-  topic: string;
-  payload: string;
-  alarm: boolean;
-  release: OutboxRelease;
-  /** Only the newest non-alarm entry with the same key is kept (heartbeat, per-device status). */
-  coalesceKey?: string;
-}
+/** The real SQLite binding (better-sqlite3). */
+export const openSqlite: OpenDatabase = (path) => new Database(path);
 
-export interface OutboxEntry extends OutboxEntryInput {
-  /** Insertion order; strictly increasing, never reused within one file. */
-  seq: number;
-  createdAt: number;
-}
-
-export interface OutboxLimits {
-  /**
-   * Size bound. Defaults: 100,000 entries or 64 MiB of payload, whichever is hit first. At ~500 bytes
-   * per event that is days of a busy home offline, and fits on the smallest SD card we support.
-   * When full, the oldest NON-alarm entries are dropped first (counted in `stats().dropped`); alarms
-   * are never dropped, so a file made only of alarms may exceed the bound (`stats().overBound`).
-   */
-  maxEntries: number;
-  maxBytes: number;
-}
-
-export const DEFAULT_OUTBOX_LIMITS: OutboxLimits = { maxEntries: 100_000, maxBytes: 64 * 1024 * 1024 };
-
-export interface OutboxStats {
-  depth: number;
-  bytes: number;
-  alarms: number;
-  /** Non-alarm entries dropped by the size bound since the file was created. */
-  dropped: number;
-  /** Entries replaced by a newer one with the same coalesce key since the file was created. */
-  coalesced: number;
-  overBound: boolean;
-}
-
-export interface OutboxEvents {
-  /** Emitted synchronously after the entry is durably committed (the alarm fast path listens). */
-  insert: [entry: OutboxEntry];
-}
-
-interface Row {
-  seq: number;
-  id: string;
-  topic: string;
-  payload: string;
-  alarm: number;
-  release: string;
-  coalesce_key: string | null;
-  created_at: number;
-}
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS entries (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  id TEXT NOT NULL UNIQUE,
-  topic TEXT NOT NULL,
-  payload TEXT NOT NULL,
-  alarm INTEGER NOT NULL,
-  release TEXT NOT NULL,
-  coalesce_key TEXT,
-  created_at INTEGER NOT NULL,
-  size INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS entries_alarm_seq ON entries (alarm, seq);
-CREATE INDEX IF NOT EXISTS entries_coalesce ON entries (coalesce_key) WHERE coalesce_key IS NOT NULL;
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
-`;
+type MemoryState = Exclude<StorageState, 'ok' | 'low-space'>;
 
 /**
  * The durable store-and-forward queue (issue 5 §2). Every event is committed here before anything
  * else happens with it and leaves only by `ack()` (app-level) or `release: 'puback'`.
  * Open with `Outbox.open()`; the constructor only assigns fields.
+ *
+ * A failing disk never loses an entry [gateway/README.md "Storage failures"]: when SQLite refuses a
+ * write for lack of space, the space reserve is freed and the write retried; when it still (or for
+ * another storage reason: read-only, I/O error, cannot open) refuses, the entry is kept in a bounded
+ * memory queue, announced by `insert` like a committed one (so it is sent directly) and read back by
+ * `pendingAfter`. The disk is tried again every `retryMs`; when it takes writes again the memory
+ * queue is moved to it (`resequenced`). `storage` reports every change of state.
  */
 export class Outbox extends EventEmitter<OutboxEvents> {
   readonly path: string;
-  readonly #db: Database.Database;
+  #file: OutboxFile | undefined;
   readonly #clock: Clock;
   readonly #limits: OutboxLimits;
-  #count = 0;
-  #bytes = 0;
+  readonly #openDb: OpenDatabase;
+  readonly #reserve: SpaceReserve;
+  readonly #memory: MemoryQueue;
+  /** Ids acknowledged while the disk refused the delete; applied on recovery, hidden meanwhile. */
+  readonly #pendingAcks = new Set<string>();
+  /** Highest seq handed out (disk or memory); memory entries continue after the disk's. */
+  #lastSeq = 0;
+  #memoryCoalesced = 0;
   #closed = false;
-  /** Statements compiled once per SQL text (the insert/ack path runs them per event). */
-  readonly #statements = new Map<string, Database.Statement>();
+  #storage: { state: StorageState; since: number; code: string | null };
+  #retryTimer: TimerHandle | undefined;
 
-  constructor(path: string, db: Database.Database, clock: Clock, limits: OutboxLimits) {
+  constructor(path: string, clock: Clock, limits: OutboxLimits, openDb: OpenDatabase = openSqlite) {
     super();
     this.path = path;
-    this.#db = db;
     this.#clock = clock;
     this.#limits = limits;
+    this.#openDb = openDb;
+    this.#reserve = new SpaceReserve(`${path}.reserve`, limits.reserveBytes);
+    this.#memory = new MemoryQueue({
+      maxEntries: limits.memoryMaxEntries,
+      hardMaxEntries: limits.memoryHardMaxEntries,
+    });
+    this.#storage = { state: 'ok', since: clock.now(), code: null };
   }
 
-  static open(path: string, clock: Clock, limits: Partial<OutboxLimits> = {}): Outbox {
-    let db: Database.Database;
+  /**
+   * Opens (creating) the outbox. A disk that cannot be written (read-only, full, missing) does not
+   * throw: the outbox starts in a memory-only state and keeps trying the disk every `retryMs`.
+   * Any other failure (not a storage error) throws `BAKEN_ERR_OUTBOX`.
+   */
+  static open(
+    path: string,
+    clock: Clock,
+    limits: Partial<OutboxLimits> = {},
+    openDb: OpenDatabase = openSqlite,
+  ): Outbox {
+    const outbox = new Outbox(path, clock, { ...DEFAULT_OUTBOX_LIMITS, ...limits }, openDb);
     try {
-      db = new Database(path);
-      db.pragma('journal_mode = WAL');
-      // synchronous=FULL: in WAL mode NORMAL may lose the last committed transactions on power loss
-      // (the WAL is not fsynced per commit). An alarm that was "inserted" must survive a power cut of
-      // the home unit, so every commit is fsynced; the cost is one fsync per insert, fine at alarm
-      // rates, and bulk writers use `insertMany()` (one fsync per batch). [issue 5 §2]
-      db.pragma('synchronous = FULL');
-      db.exec(SCHEMA);
+      outbox.#connect();
+      outbox.#checkReserve();
     } catch (err) {
-      throw new GatewayError(
-        'BAKEN_ERR_OUTBOX',
-        `cannot open outbox at ${path}: ${String(err)}`,
-        { path },
-        { cause: err },
-      );
+      const state = classifyStorageError(err);
+      if (state === null) {
+        throw new GatewayError(
+          'BAKEN_ERR_OUTBOX',
+          `cannot open outbox at ${path}: ${String(err)}`,
+          { path },
+          { cause: err },
+        );
+      }
+      outbox.#degrade(state, err);
     }
-    const outbox = new Outbox(path, db, clock, { ...DEFAULT_OUTBOX_LIMITS, ...limits });
-    outbox.#loadTotals();
     return outbox;
   }
 
-  #loadTotals(): void {
-    const row = this.#prepare('SELECT count(*) AS n, coalesce(sum(size), 0) AS b FROM entries').get() as {
-      n: number;
-      b: number;
-    };
-    this.#count = row.n;
-    this.#bytes = row.b;
-  }
-
-  #prepare(sql: string): Database.Statement {
-    let statement = this.#statements.get(sql);
-    if (statement === undefined) {
-      statement = this.#db.prepare(sql);
-      this.#statements.set(sql, statement);
-    }
-    return statement;
+  #connect(): OutboxFile {
+    const file = OutboxFile.open(this.#openDb, this.path, this.#limits);
+    this.#file = file;
+    this.#lastSeq = Math.max(this.#lastSeq, file.maxSeq);
+    return file;
   }
 
   #assertOpen(): void {
     if (this.#closed) throw new GatewayError('BAKEN_ERR_OUTBOX_CLOSED', `outbox ${this.path} is closed`);
   }
 
-  /** Durably inserts one entry; resolves nothing, throws on a disk error (the caller must log it loudly). */
+  /** True while new entries go to memory instead of disk. */
+  get #memoryOnly(): boolean {
+    return this.#file === undefined || MEMORY_ONLY_STATES.has(this.#storage.state);
+  }
+
+  /** The storage state now (for the heartbeat, the status file and the watchdog). */
+  storage(): StorageHealth {
+    return {
+      ...this.#storage,
+      memoryDepth: this.#memory.size,
+      lostInMemory: this.#memory.lost,
+      advice: storageAdvice(this.#storage.state),
+    };
+  }
+
+  /**
+   * True while every entry reaches the disk (`ok` or `low-space`). For the systemd watchdog and
+   * status pages: a unit that keeps its alarms only in memory still sends them, but is not healthy.
+   */
+  isHealthy(): boolean {
+    return !this.#closed && !this.#memoryOnly;
+  }
+
+  /** Makes the space reserve if it is missing (at open and after every recovery). */
+  #checkReserve(): void {
+    if (this.#reserve.ensure()) this.#setState('ok', null);
+    else {
+      this.#setState('low-space', 'ENOSPC');
+      this.#armRetry();
+    }
+  }
+
+  #setState(state: StorageState, code: string | null): void {
+    if (this.#storage.state === state && this.#storage.code === code) return;
+    this.#storage = { state, since: this.#clock.now(), code };
+    this.emit('storage', this.storage());
+  }
+
+  /** The disk refused: switch to memory and try the disk again later. */
+  #degrade(state: MemoryState, err: unknown): void {
+    this.#setState(state, errorCode(err));
+    this.#armRetry();
+  }
+
+  #armRetry(): void {
+    if (this.#retryTimer !== undefined || this.#closed) return;
+    this.#retryTimer = this.#clock.setTimeout(
+      () => {
+        this.#retryTimer = undefined;
+        this.retryStorage();
+      },
+      this.#limits.retryMs,
+      { unref: true },
+    );
+  }
+
+  /**
+   * Tries the disk again (run every `retryMs` while degraded): opens it if needed, moves the memory
+   * queue and the acknowledgements made meanwhile to it, and remakes the space reserve. Returns
+   * true when entries reach the disk.
+   */
+  retryStorage(): boolean {
+    if (this.#closed) return false;
+    if (this.#storage.state === 'ok' && this.#file !== undefined) return true;
+    try {
+      const file = this.#file ?? this.#connect();
+      const moved = this.#memory.all();
+      const acks = [...this.#pendingAcks];
+      file.transaction(() => {
+        for (const id of acks) file.deleteId(id);
+        for (const e of moved) file.insertOne(e, e.createdAt);
+      });
+      this.#pendingAcks.clear();
+      this.#memory.remove(moved.map((e) => e.id));
+      this.#lastSeq = Math.max(this.#lastSeq, file.maxSeq);
+      this.#checkReserve();
+      if (moved.length > 0) this.emit('resequenced');
+      return true;
+    } catch (err) {
+      const state = this.#storageError(err);
+      // `low-space` still writes to disk: only a refused write moves entries to memory
+      if (this.#memoryOnly) this.#setState(state, errorCode(err));
+      this.#armRetry();
+      return false;
+    }
+  }
+
+  /** The storage state an error means, after resyncing the totals; rethrows anything else. */
+  #storageError(err: unknown): MemoryState {
+    const state = classifyStorageError(err);
+    if (state === null) throw err;
+    try {
+      this.#file?.loadTotals();
+    } catch {
+      // the disk cannot even be read; the totals are refreshed on recovery
+    }
+    return state;
+  }
+
+  /** Durably inserts one entry (or, while the disk refuses writes, keeps it in memory). */
   insert(input: OutboxEntryInput): OutboxEntry {
     const [entry] = this.insertMany([input]);
     return entry!;
@@ -167,127 +223,122 @@ export class Outbox extends EventEmitter<OutboxEvents> {
   insertMany(inputs: readonly OutboxEntryInput[]): OutboxEntry[] {
     this.#assertOpen();
     const now = this.#clock.now();
-    const entries = this.#db.transaction(() => inputs.map((input) => this.#insertOne(input, now)))();
+    const entries = this.#memoryOnly ? this.#toMemory(inputs, now) : this.#toDisk(inputs, now);
     for (const entry of entries) this.emit('insert', entry);
     return entries;
   }
 
-  #insertOne(input: OutboxEntryInput, now: number): OutboxEntry {
-    const size = Buffer.byteLength(input.payload) + input.topic.length + input.id.length;
-    const coalesceKey = input.alarm ? null : (input.coalesceKey ?? null);
-    if (coalesceKey !== null) {
-      const old = this.#prepare('SELECT seq, size FROM entries WHERE coalesce_key = ? AND alarm = 0').all(
-        coalesceKey,
-      ) as { seq: number; size: number }[];
-      for (const o of old) this.#deleteSeq(o.seq, o.size);
-      if (old.length > 0) this.#bumpMeta('coalesced', old.length);
-    }
-    const info = this.#prepare(
-      'INSERT INTO entries (id, topic, payload, alarm, release, coalesce_key, created_at, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    ).run(input.id, input.topic, input.payload, input.alarm ? 1 : 0, input.release, coalesceKey, now, size);
-    this.#count += 1;
-    this.#bytes += size;
-    this.#enforceBound();
-    return {
-      ...input,
-      coalesceKey: coalesceKey ?? undefined,
-      seq: Number(info.lastInsertRowid),
-      createdAt: now,
+  #toDisk(inputs: readonly OutboxEntryInput[], now: number): OutboxEntry[] {
+    const file = this.#file!;
+    const write = (): OutboxEntry[] => {
+      const entries = file.transaction(() => inputs.map((input) => file.insertOne(input, now)));
+      this.#lastSeq = Math.max(this.#lastSeq, file.maxSeq);
+      return entries;
     };
-  }
-
-  #deleteSeq(seq: number, size: number): void {
-    this.#prepare('DELETE FROM entries WHERE seq = ?').run(seq);
-    this.#count -= 1;
-    this.#bytes -= size;
-  }
-
-  /** Drops oldest non-alarm entries until within the bound (or only alarms are left). */
-  #enforceBound(): void {
-    let dropped = 0;
-    while (this.#count > this.#limits.maxEntries || this.#bytes > this.#limits.maxBytes) {
-      const victims = this.#prepare(
-        'SELECT seq, size FROM entries WHERE alarm = 0 ORDER BY seq LIMIT 256',
-      ).all() as { seq: number; size: number }[];
-      if (victims.length === 0) break;
-      for (const v of victims) {
-        if (this.#count <= this.#limits.maxEntries && this.#bytes <= this.#limits.maxBytes) break;
-        this.#deleteSeq(v.seq, v.size);
-        dropped += 1;
+    try {
+      return write();
+    } catch (first) {
+      let err = first;
+      let state = this.#storageError(err);
+      if (state === 'full' && this.#reserve.release()) {
+        this.#setState('low-space', errorCode(err));
+        this.#armRetry();
+        try {
+          return write();
+        } catch (again) {
+          state = this.#storageError(again);
+          err = again;
+        }
       }
+      this.#degrade(state, err);
+      return this.#toMemory(inputs, now);
     }
-    if (dropped > 0) this.#bumpMeta('dropped', dropped);
   }
 
-  #bumpMeta(key: string, by: number): void {
-    this.#prepare(
-      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = value + excluded.value',
-    ).run(key, by);
+  #toMemory(inputs: readonly OutboxEntryInput[], now: number): OutboxEntry[] {
+    return inputs.map((input) => {
+      const entry: OutboxEntry = { ...input, seq: ++this.#lastSeq, createdAt: now };
+      if (input.alarm) delete entry.coalesceKey;
+      this.#memoryCoalesced += this.#memory.push(entry);
+      return entry;
+    });
   }
 
-  #meta(key: string): number {
-    const row = this.#prepare('SELECT value FROM meta WHERE key = ?').get(key) as
-      | { value: number }
-      | undefined;
-    return row?.value ?? 0;
+  /** Runs a disk read; a storage error degrades the outbox and yields `fallback` instead. */
+  #read<T>(fn: (file: OutboxFile) => T, fallback: T): T {
+    const file = this.#file;
+    if (file === undefined) return fallback;
+    try {
+      return fn(file);
+    } catch (err) {
+      const state = this.#storageError(err);
+      if (!this.#memoryOnly) this.#degrade(state, err);
+      return fallback;
+    }
   }
 
   /** Removes the entries with these ids (the server's app-level ack); returns the ids removed. */
   ack(ids: readonly string[]): string[] {
     this.#assertOpen();
     if (ids.length === 0) return [];
-    const select = this.#prepare('SELECT seq, size FROM entries WHERE id = ?');
-    return this.#db.transaction(() => {
-      const removed: string[] = [];
-      for (const id of ids) {
-        const row = select.get(id) as { seq: number; size: number } | undefined;
-        if (!row) continue;
-        this.#deleteSeq(row.seq, row.size);
-        removed.push(id);
-      }
-      return removed;
-    })();
+    const removed = this.#memory.remove(ids);
+    const rest = ids.filter((id) => !removed.includes(id) && !this.#pendingAcks.has(id));
+    const file = this.#file;
+    if (rest.length === 0 || file === undefined) return removed;
+    try {
+      return [...removed, ...file.transaction(() => rest.filter((id) => file.deleteId(id)))];
+    } catch (err) {
+      const state = this.#storageError(err);
+      // the delete waits for the disk; meanwhile the entry is hidden from readers
+      const onDisk = this.#read((f) => rest.filter((id) => f.has(id)), rest);
+      for (const id of onDisk) this.#pendingAcks.add(id);
+      if (this.#memoryOnly || this.#storage.state !== 'low-space') this.#degrade(state, err);
+      else this.#armRetry();
+      return [...removed, ...onDisk];
+    }
   }
 
-  /** Up to `limit` entries with `seq > afterSeq`, in insertion order. */
+  /** Up to `limit` entries with `seq > afterSeq`, in insertion order (disk first, then memory). */
   pendingAfter(afterSeq: number, limit: number): OutboxEntry[] {
     this.#assertOpen();
-    const rows = this.#prepare('SELECT * FROM entries WHERE seq > ? ORDER BY seq LIMIT ?').all(
-      afterSeq,
-      limit,
-    ) as Row[];
-    return rows.map(toEntry);
+    const fromDisk = this.#read((f) => f.pendingAfter(afterSeq, limit, this.#pendingAcks), []);
+    if (fromDisk.length >= limit) return fromDisk;
+    const after = fromDisk.length > 0 ? fromDisk[fromDisk.length - 1]!.seq : afterSeq;
+    return [...fromDisk, ...this.#memory.after(after, limit - fromDisk.length)];
   }
 
   has(id: string): boolean {
     this.#assertOpen();
-    return this.#prepare('SELECT 1 FROM entries WHERE id = ?').get(id) !== undefined;
+    if (this.#memory.has(id)) return true;
+    if (this.#pendingAcks.has(id)) return false;
+    return this.#read((f) => f.has(id), false);
   }
 
   depth(): number {
-    return this.#count;
+    const onDisk = this.#file === undefined ? 0 : this.#file.count - this.#pendingAcks.size;
+    return onDisk + this.#memory.size;
   }
 
   /** Age of the oldest unacknowledged entry on the injected clock, or 0 when empty. */
   oldestAgeMs(): number {
     this.#assertOpen();
-    const row = this.#prepare('SELECT created_at FROM entries ORDER BY seq LIMIT 1').get() as
-      | { created_at: number }
-      | undefined;
-    return row ? Math.max(0, this.#clock.now() - row.created_at) : 0;
+    const oldest = this.#read((f) => f.oldestCreatedAt(), undefined) ?? this.#memory.oldestCreatedAt();
+    return oldest === undefined ? 0 : Math.max(0, this.#clock.now() - oldest);
   }
 
   stats(): OutboxStats {
     this.#assertOpen();
-    const alarms = (this.#prepare('SELECT count(*) AS n FROM entries WHERE alarm = 1').get() as { n: number })
-      .n;
+    const disk = this.#read(
+      (f) => ({ alarms: f.alarms(), dropped: f.meta('dropped'), coalesced: f.meta('coalesced') }),
+      { alarms: 0, dropped: 0, coalesced: 0 },
+    );
     return {
-      depth: this.#count,
-      bytes: this.#bytes,
-      alarms,
-      dropped: this.#meta('dropped'),
-      coalesced: this.#meta('coalesced'),
-      overBound: this.#count > this.#limits.maxEntries || this.#bytes > this.#limits.maxBytes,
+      depth: this.depth(),
+      bytes: (this.#file?.bytes ?? 0) + this.#memory.bytes(),
+      alarms: disk.alarms + this.#memory.alarms(),
+      dropped: disk.dropped + this.#memory.dropped,
+      coalesced: disk.coalesced + this.#memoryCoalesced,
+      overBound: this.#file?.overBound ?? false,
     };
   }
 
@@ -295,24 +346,24 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     return this.#closed;
   }
 
-  /** Checkpoints the WAL and closes the file; safe to call twice. */
+  /**
+   * Checkpoints the WAL and closes the file; safe to call twice. Entries held only in memory are
+   * tried on disk one last time first (if the disk still refuses, they end with the process).
+   */
   close(): void {
     if (this.#closed) return;
+    if (this.#memory.size > 0 || this.#pendingAcks.size > 0) this.#quietly(() => this.retryStorage());
     this.#closed = true;
-    this.#db.close();
+    this.#clock.clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
+    this.#quietly(() => this.#file?.close());
   }
-}
 
-function toEntry(row: Row): OutboxEntry {
-  const entry: OutboxEntry = {
-    seq: row.seq,
-    id: row.id,
-    topic: row.topic,
-    payload: row.payload,
-    alarm: row.alarm === 1,
-    release: row.release === 'puback' ? 'puback' : 'app-ack',
-    createdAt: row.created_at,
-  };
-  if (row.coalesce_key !== null) entry.coalesceKey = row.coalesce_key;
-  return entry;
+  #quietly(fn: () => unknown): void {
+    try {
+      fn();
+    } catch {
+      // closing: nothing more to do about a failing disk
+    }
+  }
 }

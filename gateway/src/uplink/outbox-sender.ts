@@ -26,7 +26,8 @@ export interface OutboxSenderStats {
  *   or on PUBACK for `release: 'puback'`;
  * - an alarm inserted while connected is published at once, even when the window is full (the
  *   server orders by device time and deduplicates by id);
- * - duplicates are possible (resend after reconnect or ack timeout); loss is not.
+ * - duplicates are possible (resend after reconnect, ack timeout, or the outbox moving entries it held
+ *   in memory to disk: `resequenced`); loss is not.
  */
 export class OutboxSender {
   readonly #outbox: Outbox;
@@ -58,17 +59,24 @@ export class OutboxSender {
 
   start(): void {
     const onInsert = (entry: OutboxEntry): void => this.#onInsert(entry);
+    // entries held in memory while the disk failed were moved to disk with new seqs: start over
+    const onResequenced = (): void => {
+      if (this.#uplink.connected) this.#restart();
+      else this.#reset();
+    };
     const onConnected = (): void => this.#restart();
     const onDisconnected = (): void => this.#reset();
     const onMessage = (message: DecodedMqttMessage): void => {
       if (message.name === 'ack') this.#onAck(message.payload.ids);
     };
     this.#outbox.on('insert', onInsert);
+    this.#outbox.on('resequenced', onResequenced);
     this.#uplink.on('connected', onConnected);
     this.#uplink.on('disconnected', onDisconnected);
     this.#uplink.on('message', onMessage);
     this.#unsubscribe = [
       () => this.#outbox.off('insert', onInsert),
+      () => this.#outbox.off('resequenced', onResequenced),
       () => this.#uplink.off('connected', onConnected),
       () => this.#uplink.off('disconnected', onDisconnected),
       () => this.#uplink.off('message', onMessage),
