@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -20,6 +20,37 @@ describe('store', () => {
     const rows = again.prepare('SELECT version FROM schema_migrations').all();
     expect(rows).toEqual(migrations.map((m) => ({ version: m.version })));
     again.close();
+  });
+
+  it('creates the database, WAL and SHM files 0600 in a 0700 folder, whatever the umask', () => {
+    const old = process.umask(0o022);
+    try {
+      const dir = join(mkdtempSync(join(tmpdir(), 'baken-db-')), 'data');
+      const file = join(dir, 'baken.sqlite');
+      const db = openDatabase(file);
+      db.prepare('CREATE TABLE IF NOT EXISTS t (x)').run();
+      db.prepare('INSERT INTO t VALUES (1)').run();
+      const mode = (f: string) => statSync(f).mode & 0o777;
+      expect(mode(dir)).toBe(0o700);
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) expect([f, mode(f)]).toEqual([f, 0o600]);
+      db.close();
+    } finally {
+      process.umask(old);
+    }
+  });
+
+  it('tightens a database and folder an older build left readable by others', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'baken-db-')), 'data');
+    mkdirSync(dir, { mode: 0o755 });
+    chmodSync(dir, 0o755);
+    const file = join(dir, 'baken.sqlite');
+    openDatabase(file).close();
+    chmodSync(file, 0o644);
+    writeFileSync(`${file}-wal`, '', { mode: 0o644 });
+    chmodSync(`${file}-wal`, 0o644);
+    openDatabase(file).close();
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 
   it('refuses a database written by a newer build', () => {
