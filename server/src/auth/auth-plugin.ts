@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
@@ -18,6 +19,17 @@ declare module 'fastify' {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Compares a presented CSRF token with the session's in constant time: both are hashed first, so
+ * neither the contents nor the length of the expected token leak through timing.
+ */
+export function csrfTokenMatches(presented: string | string[] | undefined, expected: string | null): boolean {
+  if (typeof presented !== 'string' || expected === null) return false;
+  const a = createHash('sha256').update(presented, 'utf8').digest();
+  const b = createHash('sha256').update(expected, 'utf8').digest();
+  return timingSafeEqual(a, b);
+}
 
 /**
  * Authenticates every request: `Authorization: Bearer <api token>` (scripts) or the session
@@ -46,7 +58,7 @@ export const authPlugin = fp(
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
         return;
       }
-      if (!SAFE_METHODS.has(req.method) && req.headers[CSRF_HEADER] !== p.csrfToken)
+      if (!SAFE_METHODS.has(req.method) && !csrfTokenMatches(req.headers[CSRF_HEADER], p.csrfToken))
         throw new BakenError(
           'BAKEN_ERR_CSRF',
           403,
