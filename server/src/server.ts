@@ -69,6 +69,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
         gateways: repos.gateways,
         metrics,
         logger,
+        clock,
       });
       const b = broker;
       cleanup.push(() => b.close());

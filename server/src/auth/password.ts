@@ -7,7 +7,12 @@ import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:c
  * reveal whether a user exists.
  */
 const KEY_LEN = 64;
-export const DEFAULT_SCRYPT = { N: 16384, r: 8, p: 1 } as const;
+export interface ScryptParams {
+  N: number;
+  r: number;
+  p: number;
+}
+export const DEFAULT_SCRYPT: Readonly<ScryptParams> = { N: 16384, r: 8, p: 1 };
 
 function derive(secret: string, salt: Buffer, o: { N: number; r: number; p: number }): Promise<Buffer> {
   const opts: ScryptOptions = { N: o.N, r: o.r, p: o.p, maxmem: 256 * o.N * o.r };
@@ -16,7 +21,10 @@ function derive(secret: string, salt: Buffer, o: { N: number; r: number; p: numb
   );
 }
 
-export async function hashPassword(secret: string, o = DEFAULT_SCRYPT): Promise<string> {
+export async function hashPassword(
+  secret: string,
+  o: Readonly<ScryptParams> = DEFAULT_SCRYPT,
+): Promise<string> {
   const salt = randomBytes(16);
   const key = await derive(secret, salt, o);
   return `scrypt$${o.N}$${o.r}$${o.p}$${salt.toString('base64')}$${key.toString('base64')}`;

@@ -3,8 +3,13 @@ import { createServer, type Server } from 'node:net';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { Logger } from 'pino';
 import { verifyDummy, verifyPassword } from '../auth/password.js';
+import type { Clock } from '../clock.js';
 import type { Metrics } from '../metrics.js';
 import type { GatewaysRepository } from '../store/repositories/index.js';
+import { type BrokerLimits, DEFAULT_BROKER_LIMITS } from './broker-limits.js';
+import type { FrameRefusal } from './frame-guard.js';
+import { GuardedConnection } from './guarded-connection.js';
+import { PublishRateLimiter } from './publish-rate.js';
 import {
   type AclDecision,
   GATEWAY_ID_PATTERN,
@@ -44,13 +49,25 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** Where a dropped message goes: no client may subscribe to it (`$` topics, outside every ACL). */
+const DROPPED_TOPIC = '$baken/dropped';
+
 /**
  * Starts aedes (MQTT 3.1.1) on a TCP port with per-gateway authentication and topic ACLs.
  * Hooks are callback style (aedes #483). Contract:
+ * - every packet's size is checked on its fixed header before aedes reads it: a packet over
+ *   `limits.maxPacketBytes` (a first CONNECT over `limits.maxConnectBytes`) closes the connection
+ *   unread (`packet_too_large`, `connect_too_large`, `packet_malformed`);
  * - anonymous clients are refused; a gateway authenticates as username = gatewayId with its
  *   provisioned password (scrypt hash in the store) and must use clientId = gatewayId (or
  *   `{gatewayId}-probe` for its fail-back probe), so no
  *   one can take over another gateway's session by its client id;
+ * - at most one session per gateway identity: a newly authenticated connection of a gateway
+ *   takes over, and the older one (whatever its client id) is closed, as MQTT does for a repeated
+ *   client id [MQTT-3.1.4-2] (`session_taken_over`). Taking over rather than refusing lets a
+ *   rebooted unit back in at once while its old half-open connection is still open;
+ * - each gateway's publishes go through a {@link PublishRateLimiter}: over its budget an alarm
+ *   event still passes, anything else is acknowledged and dropped (`publish_rate_limited`);
  * - the server's internal client uses a random credential created here and clientId
  *   `baken-server-…`;
  * - every refusal is logged with a reason (never the password) and counted in
@@ -62,16 +79,39 @@ export async function startEmbeddedBroker(opts: {
   gateways: GatewaysRepository;
   metrics: Metrics;
   logger: Logger;
+  clock: Clock;
+  limits?: BrokerLimits;
 }): Promise<EmbeddedBroker> {
+  const limits = opts.limits ?? DEFAULT_BROKER_LIMITS;
   const log = opts.logger.child({ component: 'mqtt-broker' });
   const internal: InternalCredential = {
     username: 'baken-server',
     password: randomBytes(32).toString('base64url'),
   };
   const identities = new WeakMap<Client, Identity>();
+  /** The one live session of each gateway identity. */
+  const sessions = new Map<string, Client>();
+  const rate = new PublishRateLimiter(opts.clock, limits);
   const reject = (reason: string, ctx: Record<string, unknown>) => {
     opts.metrics.mqttRejected.inc({ reason });
     log.warn({ reason, ...ctx }, 'mqtt refused');
+  };
+  /** Drops are counted each, logged at most once a minute per gateway (a flood must not flood the log). */
+  const dropLoggedAt = new Map<string, number>();
+  const noteOverRate = (gatewayId: string, reason: string, topic: string) => {
+    opts.metrics.mqttRejected.inc({ reason });
+    const now = opts.clock.now();
+    if (now - (dropLoggedAt.get(`${gatewayId} ${reason}`) ?? -Infinity) < 60_000) return;
+    dropLoggedAt.set(`${gatewayId} ${reason}`, now);
+    log.warn({ reason, gatewayId, topic }, 'mqtt publish rate over the limit');
+  };
+  const takeOver = (gatewayId: string, client: Client, done: () => void) => {
+    const prev = sessions.get(gatewayId);
+    sessions.set(gatewayId, client);
+    if (!prev || prev === client || prev.closed) return done();
+    opts.metrics.mqttRejected.inc({ reason: 'session_taken_over' });
+    log.warn({ gatewayId, clientId: prev.id, by: client.id }, 'mqtt session taken over by a new connection');
+    prev.close(done);
   };
 
   const broker = await Aedes.createBroker({
@@ -110,7 +150,7 @@ export async function startEmbeddedBroker(opts: {
             );
           }
           identities.set(client, { kind: 'gateway', gatewayId: username });
-          done(null, true);
+          takeOver(username, client, () => done(null, true));
         },
         (err: unknown) => {
           log.error({ err }, 'mqtt authenticate failed');
@@ -129,9 +169,23 @@ export async function startEmbeddedBroker(opts: {
         : id.kind === 'server'
           ? serverMayUse(packet.topic)
           : gatewayMayPublish(id.gatewayId, packet.topic);
-      if (d.ok) return callback(null);
-      reject(d.reason, { clientId: client.id, topic: packet.topic });
-      callback(new Error(d.reason));
+      if (!d.ok) {
+        reject(d.reason, { clientId: client.id, topic: packet.topic });
+        return callback(new Error(d.reason));
+      }
+      if (id?.kind === 'gateway') {
+        const v = rate.check(id.gatewayId, packet.topic, packet.payload as Buffer);
+        if (v === 'alarm_over_rate') noteOverRate(id.gatewayId, 'publish_rate_alarm_passed', packet.topic);
+        if (v === 'drop') {
+          noteOverRate(id.gatewayId, 'publish_rate_limited', packet.topic);
+          // aedes has no "accept and drop" answer (an error closes the connection, and the gateway
+          // would reconnect and resend its whole window): the message is acknowledged as usual and
+          // routed where no one listens.
+          packet.topic = DROPPED_TOPIC;
+          packet.retain = false;
+        }
+      }
+      callback(null);
     },
 
     authorizeSubscribe(client, sub, callback) {
@@ -148,7 +202,21 @@ export async function startEmbeddedBroker(opts: {
     },
   });
 
-  const server: Server = createServer(broker.handle);
+  broker.on('clientDisconnect', (client) => {
+    const id = identities.get(client);
+    if (id?.kind === 'gateway' && sessions.get(id.gatewayId) === client) sessions.delete(id.gatewayId);
+  });
+
+  const onRefused = (conn: GuardedConnection, { reason, ...detail }: FrameRefusal) => {
+    // aedes sets `conn.client` once it has read a CONNECT.
+    const clientId = (conn as unknown as { client?: Client }).client?.id ?? null;
+    reject(reason, { clientId, remoteAddress: conn.remoteAddress, ...detail });
+  };
+  // Nagle's algorithm would add tens of ms to every PUBACK and application ack: no delay.
+  const server: Server = createServer({ noDelay: true }, (socket) => {
+    const conn: GuardedConnection = new GuardedConnection(socket, limits, (r) => onRefused(conn, r));
+    broker.handle(conn as never);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => {
