@@ -37,6 +37,18 @@ export const ServerConfigSchema = Type.Object(
          */
         mosquittoPasswordFile: Type.Optional(Type.String({ minLength: 1 })),
         mosquittoPidFile: Type.Optional(Type.String({ minLength: 1 })),
+        /** What one client can make the broker hold; defaults in broker/broker-limits.ts. */
+        limits: Type.Optional(
+          Type.Object(
+            {
+              maxPacketBytes: Type.Optional(Type.Integer({ minimum: 1024, maximum: 268_435_455 })),
+              maxConnectBytes: Type.Optional(Type.Integer({ minimum: 256, maximum: 268_435_455 })),
+              publishRatePerS: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+              publishBurst: Type.Optional(Type.Integer({ minimum: 1 })),
+            },
+            { additionalProperties: false },
+          ),
+        ),
       },
       { additionalProperties: false },
     ),
@@ -106,6 +118,9 @@ const ENV_MAP: Array<[string, string[], 'int' | 'bool' | 'string' | 'list']> = [
   ['BAKEN_MQTT_PUBLIC_URLS', ['mqtt', 'publicUrls'], 'list'],
   ['BAKEN_MOSQUITTO_PASSWORD_FILE', ['mqtt', 'mosquittoPasswordFile'], 'string'],
   ['BAKEN_MOSQUITTO_PID_FILE', ['mqtt', 'mosquittoPidFile'], 'string'],
+  ['BAKEN_MQTT_MAX_PACKET_BYTES', ['mqtt', 'limits', 'maxPacketBytes'], 'int'],
+  ['BAKEN_MQTT_PUBLISH_RATE_PER_S', ['mqtt', 'limits', 'publishRatePerS'], 'int'],
+  ['BAKEN_MQTT_PUBLISH_BURST', ['mqtt', 'limits', 'publishBurst'], 'int'],
   ['BAKEN_DATA_DIR', ['dataDir'], 'string'],
   ['BAKEN_HEARTBEAT_INTERVAL_S', ['heartbeatIntervalS'], 'int'],
   ['BAKEN_LOG_LEVEL', ['logLevel'], 'string'],

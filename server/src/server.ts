@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import type { BakenApp } from './app-context.js';
+import { brokerLimits } from './broker/broker-limits.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
 import { MosquittoPasswordFile } from './broker/mosquitto-credentials.js';
 import { ServerMqttClient } from './broker/server-client.js';
@@ -50,6 +51,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const metrics = createMetrics();
   const repos = createSqliteRepositories(db);
 
+  const limits = brokerLimits(config.mqtt.limits);
   let broker: EmbeddedBroker | null = null;
   let mqtt: ServerMqttClient;
   const cleanup: Array<() => Promise<void>> = [];
@@ -61,6 +63,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
         ...(config.mqtt.password !== undefined ? { password: config.mqtt.password } : {}),
         metrics,
         logger,
+        // An external broker has no per-gateway publish budget: the server applies it [broker README].
+        rateLimit: { clock, limits },
       });
     } else {
       broker = await startEmbeddedBroker({
@@ -70,6 +74,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
         metrics,
         logger,
         clock,
+        limits,
       });
       const b = broker;
       cleanup.push(() => b.close());

@@ -31,7 +31,8 @@ describe.skipIf(!hasMosquitto)('server on an external Mosquitto broker', () => {
       config: testConfig({
         mqtt: {
           port: 0,
-          url: mosq.url,
+          url: mosq.serverUrl,
+          publicUrls: [mosq.url],
           username: 'baken-server',
           password: serverPassword,
           mosquittoPasswordFile: mosq.passwordFile,

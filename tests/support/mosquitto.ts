@@ -4,9 +4,13 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findProgram } from '@baken/hardware/testing/external-program';
+import { mosquittoConfText } from '@baken/server/broker/mosquitto-config';
 
 export interface RunningMosquitto {
+  /** The gateways' listener. */
   url: string;
+  /** The server's own listener. */
+  serverUrl: string;
   dir: string;
   passwordFile: string;
   pidFile: string;
@@ -42,8 +46,9 @@ async function waitForPort(port: number, child: ChildProcess, output: () => stri
 }
 
 /**
- * Starts a real Mosquitto on a loopback port with authentication on: anonymous clients refused, a
- * password file holding the server's own user, and Baken's generated ACL.
+ * Starts a real Mosquitto on two loopback ports (gateways, server) with Baken's generated
+ * configuration (`mosquittoConfText`): authentication on, a password file holding the server's own
+ * user, Baken's generated ACL and limits.
  */
 export async function startMosquitto(opts: {
   serverUser: string;
@@ -53,6 +58,7 @@ export async function startMosquitto(opts: {
   const bin = findProgram('mosquitto') ?? '/usr/sbin/mosquitto';
   const dir = mkdtempSync(join(tmpdir(), 'baken-mosquitto-'));
   const port = await freePort();
+  const serverPort = await freePort();
   const passwordFile = join(dir, 'passwd');
   const aclFile = join(dir, 'acl');
   const pidFile = join(dir, 'mosquitto.pid');
@@ -61,21 +67,22 @@ export async function startMosquitto(opts: {
   const conf = join(dir, 'mosquitto.conf');
   writeFileSync(
     conf,
-    [
-      `listener ${port} 127.0.0.1`,
-      'allow_anonymous false',
-      `password_file ${passwordFile}`,
-      `acl_file ${aclFile}`,
-      `pid_file ${pidFile}`,
-      'persistence false',
-      // Run as whoever started the test: as root Mosquitto would otherwise switch to the
-      // `mosquitto` user, who cannot read our owner-only files in a private temp folder.
-      ...(process.getuid?.() === 0 ? ['user root'] : []),
-      'log_dest stderr',
-      'log_type error',
-      'log_type warning',
-      '',
-    ].join('\n'),
+    mosquittoConfText({
+      gatewayListener: { port, host: '127.0.0.1' },
+      serverListener: { port: serverPort, host: '127.0.0.1' },
+      passwordFile,
+      aclFile,
+      pidFile,
+      extra: [
+        'persistence false',
+        // Run as whoever started the test: as root Mosquitto would otherwise switch to the
+        // `mosquitto` user, who cannot read our owner-only files in a private temp folder.
+        ...(process.getuid?.() === 0 ? ['user root'] : []),
+        'log_dest stderr',
+        'log_type error',
+        'log_type warning',
+      ],
+    }),
   );
   const child = spawn(bin, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
   let out = '';
@@ -83,10 +90,12 @@ export async function startMosquitto(opts: {
     out += b.toString();
   });
   await waitForPort(port, child, () => out);
+  await waitForPort(serverPort, child, () => out);
   // The pid file is written around the time the listener opens; the server reads it to reload.
   for (let i = 0; i < 100 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 10));
   return {
     url: `mqtt://127.0.0.1:${port}`,
+    serverUrl: `mqtt://127.0.0.1:${serverPort}`,
     dir,
     passwordFile,
     pidFile,

@@ -1,5 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { MQTT_EXAMPLE_EVENTS, MQTT_EXAMPLE_PAYLOADS, topicFor } from '@baken/protocols';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,44 +5,16 @@ import { hashPassword } from '../auth/password.js';
 import { ManualClock } from '../clock.js';
 import { createLogger } from '../logger.js';
 import { type RunningServer, startServer } from '../server.js';
+import { MB, memoryDuring } from '../testing/memory.js';
 import { connectPacket, publishHeader, publishPacket, rawConnect } from '../testing/raw-mqtt.js';
 import { testConfig } from '../testing/test-app.js';
 import { DEFAULT_BROKER_LIMITS } from './broker-limits.js';
 
 /**
  * What a client holding a home unit's own credentials can make the server hold [server/src/broker
- * README]: a huge packet, a flood, a second session. Memory is measured in this process (the server
- * runs in it) as heap + array buffers after a forced GC, sampled while the abuse runs.
+ * README]: a huge packet, a flood, a second session. Memory is measured in this process, where the
+ * server runs (`memoryDuring`).
  */
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-const heapAndBuffers = () => {
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
-};
-/**
- * `peakBuffers`: the highest growth of Buffer memory while `work` runs (where a buffered packet
- * lives); `retained`: heap + buffers still held after it, past a forced GC. Short-lived garbage
- * (parsed and dropped messages) counts in neither, so the measure does not flake with GC timing.
- */
-async function memoryDuring(work: () => Promise<void>): Promise<{ peakBuffers: number; retained: number }> {
-  gc();
-  const base = heapAndBuffers();
-  const baseBuffers = process.memoryUsage().arrayBuffers;
-  let peak = baseBuffers;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().arrayBuffers);
-  }, 2);
-  try {
-    await work();
-  } finally {
-    clearInterval(timer);
-  }
-  peak = Math.max(peak, process.memoryUsage().arrayBuffers);
-  gc();
-  return { peakBuffers: peak - baseBuffers, retained: heapAndBuffers() - base };
-}
-const MB = 1024 * 1024;
 
 let s: RunningServer;
 const gw = { id: 'gw-abuse-01', password: 'a-gateway-password' };

@@ -25,3 +25,9 @@ export const DEFAULT_BROKER_LIMITS: Readonly<BrokerLimits> = {
   publishRatePerS: 10,
   publishBurst: 300,
 };
+
+/** The defaults with whatever the configuration sets (`mqtt.limits`, `BAKEN_MQTT_*`). */
+export function brokerLimits(configured: Partial<BrokerLimits> = {}): BrokerLimits {
+  const defined = Object.fromEntries(Object.entries(configured).filter(([, v]) => v !== undefined));
+  return { ...DEFAULT_BROKER_LIMITS, ...defined };
+}

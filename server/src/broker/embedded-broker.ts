@@ -9,7 +9,7 @@ import type { GatewaysRepository } from '../store/repositories/index.js';
 import { type BrokerLimits, DEFAULT_BROKER_LIMITS } from './broker-limits.js';
 import type { FrameRefusal } from './frame-guard.js';
 import { GuardedConnection } from './guarded-connection.js';
-import { PublishRateLimiter } from './publish-rate.js';
+import { overRateReporter, PublishRateLimiter } from './publish-rate.js';
 import {
   type AclDecision,
   GATEWAY_ID_PATTERN,
@@ -96,15 +96,7 @@ export async function startEmbeddedBroker(opts: {
     opts.metrics.mqttRejected.inc({ reason });
     log.warn({ reason, ...ctx }, 'mqtt refused');
   };
-  /** Drops are counted each, logged at most once a minute per gateway (a flood must not flood the log). */
-  const dropLoggedAt = new Map<string, number>();
-  const noteOverRate = (gatewayId: string, reason: string, topic: string) => {
-    opts.metrics.mqttRejected.inc({ reason });
-    const now = opts.clock.now();
-    if (now - (dropLoggedAt.get(`${gatewayId} ${reason}`) ?? -Infinity) < 60_000) return;
-    dropLoggedAt.set(`${gatewayId} ${reason}`, now);
-    log.warn({ reason, gatewayId, topic }, 'mqtt publish rate over the limit');
-  };
+  const noteOverRate = overRateReporter(opts.metrics, log, opts.clock);
   const takeOver = (gatewayId: string, client: Client, done: () => void) => {
     const prev = sessions.get(gatewayId);
     sessions.set(gatewayId, client);
@@ -175,9 +167,8 @@ export async function startEmbeddedBroker(opts: {
       }
       if (id?.kind === 'gateway') {
         const v = rate.check(id.gatewayId, packet.topic, packet.payload as Buffer);
-        if (v === 'alarm_over_rate') noteOverRate(id.gatewayId, 'publish_rate_alarm_passed', packet.topic);
+        noteOverRate(id.gatewayId, v, packet.topic);
         if (v === 'drop') {
-          noteOverRate(id.gatewayId, 'publish_rate_limited', packet.topic);
           // aedes has no "accept and drop" answer (an error closes the connection, and the gateway
           // would reconnect and resend its whole window): the message is acknowledged as usual and
           // routed where no one listens.

@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_BROKER_LIMITS } from './broker-limits.js';
+import { mosquittoConfText } from './mosquitto-config.js';
 import { MosquittoPasswordFile, mosquittoAclText, mosquittoPasswordLine } from './mosquitto-credentials.js';
 
 describe('Mosquitto credentials', () => {
@@ -39,5 +41,24 @@ describe('Mosquitto credentials', () => {
     expect(acl).toContain('pattern write baken/v1/gw/%u/events');
     expect(acl).toContain('pattern read baken/v1/gw/%u/ack');
     expect(acl).not.toMatch(/pattern (read|write) baken\/v1\/gw\/\+/);
+  });
+});
+
+describe('Mosquitto configuration', () => {
+  it('carries the broker limits: packet size, one session per gateway, bounded queues', () => {
+    const conf = mosquittoConfText({
+      gatewayListener: { port: 8883 },
+      serverListener: { port: 1884, host: '127.0.0.1' },
+      passwordFile: '/etc/mosquitto/baken.passwd',
+      aclFile: '/etc/mosquitto/baken.acl',
+      limits: { ...DEFAULT_BROKER_LIMITS, maxPacketBytes: 300_000 },
+    });
+    expect(conf).toContain('allow_anonymous false');
+    expect(conf).toContain('max_packet_size 300005');
+    expect(conf).toMatch(/max_queued_messages \d+/);
+    expect(conf).toMatch(/max_queued_bytes \d+/);
+    // The option belongs to the listener it follows: the gateways', not the server's.
+    expect(conf).toMatch(/listener 8883\nuse_username_as_clientid true\n/);
+    expect(conf.trimEnd().endsWith('listener 1884 127.0.0.1')).toBe(true);
   });
 });

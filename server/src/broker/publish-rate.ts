@@ -1,5 +1,7 @@
 import { defaultEventPriority, MQTT_DEVICE_KINDS, type MqttDeviceKind } from '@baken/protocols';
+import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
+import type { Metrics } from '../metrics.js';
 import { parseGatewayTopic } from './topic-acl.js';
 
 export type RateVerdict =
@@ -72,4 +74,27 @@ export class PublishRateLimiter {
     const t = parseGatewayTopic(topic);
     return t?.suffix === 'events' && isAlarmEvent(payload) ? 'alarm_over_rate' : 'drop';
   }
+}
+
+/**
+ * Counts every message over the budget in `baken_mqtt_rejected_total` (`publish_rate_limited` when
+ * dropped, `publish_rate_alarm_passed` for an alarm let through) and logs it at most once a minute
+ * per gateway and reason: a flood must not become a log flood.
+ */
+export function overRateReporter(
+  metrics: Metrics,
+  log: Logger,
+  clock: Clock,
+): (gatewayId: string, verdict: RateVerdict, topic: string) => void {
+  const loggedAt = new Map<string, number>();
+  return (gatewayId, verdict, topic) => {
+    if (verdict === 'pass') return;
+    const reason = verdict === 'drop' ? 'publish_rate_limited' : 'publish_rate_alarm_passed';
+    metrics.mqttRejected.inc({ reason });
+    const key = `${gatewayId} ${reason}`;
+    const now = clock.now();
+    if (now - (loggedAt.get(key) ?? Number.NEGATIVE_INFINITY) < 60_000) return;
+    loggedAt.set(key, now);
+    log.warn({ reason, gatewayId, topic }, 'mqtt publish rate over the limit');
+  };
 }

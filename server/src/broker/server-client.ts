@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { TOPIC_META } from '@baken/protocols';
 import mqtt, { type IClientPublishOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
 import { BakenError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
+import type { BrokerLimits } from './broker-limits.js';
+import { overRateReporter, PublishRateLimiter, type RateVerdict } from './publish-rate.js';
 import { parseGatewayTopic } from './topic-acl.js';
 
 export type MessageHandler = (topic: string, payload: Buffer) => void;
@@ -24,16 +28,29 @@ export function topicMatches(filter: string, topic: string): boolean {
  * aedes or an external broker such as Mosquitto — so ingest code is the same for both. Handlers
  * are matched locally by filter; each inbound message from a gateway topic is counted in
  * `baken_mqtt_messages_in_total{kind}`. A handler that throws is logged and counted, never
- * crashes the client.
+ * crashes the client. With `rateLimit` (an external broker, which has no publish budget of its
+ * own) each gateway's uplink messages pass the same {@link PublishRateLimiter} as on the embedded
+ * broker before any handler sees them: alarms always, the rest within the budget.
  */
 export class ServerMqttClient {
   private readonly handlers: Array<{ filter: string; fn: MessageHandler }> = [];
+  private readonly rate: {
+    limiter: PublishRateLimiter;
+    note: (gatewayId: string, v: RateVerdict, topic: string) => void;
+  } | null;
 
   private constructor(
     private readonly client: MqttClient,
     private readonly metrics: Metrics,
     private readonly log: Logger,
+    rateLimit?: { clock: Clock; limits: BrokerLimits },
   ) {
+    this.rate = rateLimit
+      ? {
+          limiter: new PublishRateLimiter(rateLimit.clock, rateLimit.limits),
+          note: overRateReporter(metrics, log, rateLimit.clock),
+        }
+      : null;
     client.on('message', (topic, payload) => this.dispatch(topic, payload));
     client.on('error', (err) => log.warn({ err: err.message }, 'mqtt client error'));
     client.on('offline', () => log.warn('mqtt client offline'));
@@ -45,6 +62,8 @@ export class ServerMqttClient {
     password?: string;
     metrics: Metrics;
     logger: Logger;
+    /** Apply the per-gateway publish budget here (for a broker that does not). */
+    rateLimit?: { clock: Clock; limits: BrokerLimits };
   }): Promise<ServerMqttClient> {
     const log = opts.logger.child({ component: 'mqtt-client' });
     try {
@@ -57,7 +76,7 @@ export class ServerMqttClient {
         reconnectPeriod: 2000,
         connectTimeout: 10_000,
       });
-      return new ServerMqttClient(client, opts.metrics, log);
+      return new ServerMqttClient(client, opts.metrics, log, opts.rateLimit);
     } catch (err) {
       throw new BakenError(
         'BAKEN_ERR_BROKER',
@@ -94,6 +113,11 @@ export class ServerMqttClient {
   private dispatch(topic: string, payload: Buffer): void {
     const gw = parseGatewayTopic(topic);
     if (gw) this.metrics.mqttMessagesIn.inc({ kind: gw.suffix });
+    if (gw && this.rate && TOPIC_META[gw.suffix].direction === 'gw_to_server') {
+      const v = this.rate.limiter.check(gw.gatewayId, topic, payload);
+      this.rate.note(gw.gatewayId, v, topic);
+      if (v === 'drop') return;
+    }
     for (const h of this.handlers) {
       if (!topicMatches(h.filter, topic)) continue;
       try {

@@ -41,9 +41,14 @@ export function publishHeader(topic: string, payloadBytes: number): Buffer {
   return Buffer.concat([Buffer.from([0x30]), remainingLength(t.length + payloadBytes), t]);
 }
 
-export function publishPacket(topic: string, payload: string | Buffer): Buffer {
+/** A PUBLISH; QoS 1 when a message id is given (the broker answers PUBACK, which is not read). */
+export function publishPacket(topic: string, payload: string | Buffer, messageId?: number): Buffer {
   const p = typeof payload === 'string' ? Buffer.from(payload) : payload;
-  return Buffer.concat([publishHeader(topic, p.length), p]);
+  if (messageId === undefined) return Buffer.concat([publishHeader(topic, p.length), p]);
+  const t = str(topic);
+  const id = Buffer.alloc(2);
+  id.writeUInt16BE(messageId);
+  return Buffer.concat([Buffer.from([0x32]), remainingLength(t.length + 2 + p.length), t, id, p]);
 }
 
 export interface RawClient {
