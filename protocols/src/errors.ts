@@ -21,6 +21,9 @@ export type ProtocolErrorCode =
   | 'BAKEN_ERR_ADVERT_MAC'
   | 'BAKEN_ERR_ADVERT_REPLAY'
   | 'BAKEN_ERR_ADVERT_KEY'
+  // pendant acknowledgement
+  | 'BAKEN_ERR_ACK_FORMAT'
+  | 'BAKEN_ERR_ACK_MAC'
   // access codes
   | 'BAKEN_ERR_CODE_FORMAT'
   | 'BAKEN_ERR_CODE_PARAMS'

@@ -1,4 +1,15 @@
 // Public surface of the pendant advert protocols (BTHome v2 and Baken v1, SPEC.md).
+export type { BakenAck } from './baken-ack.js';
+export {
+  BAKEN_ACK_BYTES,
+  BAKEN_ACK_CHARACTERISTIC_UUID,
+  BAKEN_ACK_SERVICE_UUID,
+  BAKEN_ACK_VERSION,
+  BAKEN_ANNOUNCE,
+  bakenAnnounceDelayMs,
+  encodeBakenAck,
+  verifyBakenAck,
+} from './baken-ack.js';
 export type { BakenAdvert, BakenAdvertEvent, BakenKeyLookup, BakenReplayState } from './baken-advert.js';
 export {
   BAKEN_ADVERT_BYTES,

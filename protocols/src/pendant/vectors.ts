@@ -305,3 +305,14 @@ export const BAKEN_VECTORS: readonly {
   { event: 'test', battery: 100, counter: 5, hex: '01b4ca0e00000105640500000045587ab190f7ada5' },
   { event: 'battery', battery: null, counter: 6, hex: '01b4ca0e00000106ff06000000a8b0560ae1efac95' },
 ];
+
+/**
+ * Acknowledgements of the Baken pendant [PENDANT SPEC §7.5]: key `BAKEN_TEST_KEY_HEX`, device id
+ * `BAKEN_TEST_DEVICE_ID`; the MAC was checked against an independent HMAC-SHA-256.
+ */
+export const BAKEN_ACK_VECTORS: readonly { counter: number; hex: string }[] = [
+  { counter: 1, hex: '01b4ca0e00000101000000dc6285ba76c2fa65' },
+  { counter: 2, hex: '01b4ca0e0000010200000058dcc9c5229ee378' },
+  { counter: 0x01020304, hex: '01b4ca0e000001040302014a164de7eb3ac7e8' },
+  { counter: 0xffffffff, hex: '01b4ca0e000001fffffffffd6f75d6b7ce2ea2' },
+];
