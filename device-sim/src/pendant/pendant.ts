@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { Clock, TimerHandle } from '@baken/hardware';
+import { AckAnnouncer } from './ack-announcer.js';
 import type { Advertiser } from './advertiser.js';
-import { type PendantAction, type PendantFormat, pendantServiceData } from './pendant-packet.js';
+import { deviceIdOf, type PendantAction, type PendantFormat, pendantServiceData } from './pendant-packet.js';
 
 export interface PendantOptions {
   /** BLE address `AA:BB:CC:DD:EE:FF`. */
@@ -22,12 +23,26 @@ export interface PendantOptions {
   /** Battery percent used per transmission burst (drain model). Default 0. */
   drainPerPress?: number;
   rssi?: number;
+  /**
+   * Baken format only: keep announcing alarm, fall, cancel and test until the home unit acknowledges
+   * them [PENDANT SPEC §7]. Default true; false is the old pendant (one ~1 s burst per press).
+   */
+  announceUntilAcked?: boolean;
 }
 
 export interface PendantEvents {
   /** One transmission on the air (each repeat counts). */
   transmit: [action: PendantAction, counter: number];
+  /** An authenticated ack arrived: the pendant stops announcing this counter. */
+  acked: [counter: number];
+  /** A written ack did not verify (forged, other pendant, garbled) and changed nothing. */
+  ackRefused: [code: string];
+  /** No ack within the announce schedule (24 h), or pushed out by newer events: given up. */
+  gaveUp: [counter: number];
 }
+
+/** Events a Baken pendant repeats until acknowledged; battery reports come again anyway. */
+const ANNOUNCED: ReadonlySet<PendantAction> = new Set(['alarm', 'fall', 'cancel', 'test']);
 
 /** A care-alarm pendant in software: presses, falls, battery, heartbeat, range — on the injected clock. */
 export class Pendant extends EventEmitter<PendantEvents> {
@@ -38,6 +53,7 @@ export class Pendant extends EventEmitter<PendantEvents> {
   #inRange = true;
   #heartbeat: TimerHandle | undefined;
   readonly #pending = new Set<TimerHandle>();
+  readonly #announcer: AckAnnouncer | undefined;
 
   constructor(opts: PendantOptions) {
     super();
@@ -45,6 +61,25 @@ export class Pendant extends EventEmitter<PendantEvents> {
     this.address = opts.address.toUpperCase();
     this.#battery = opts.battery ?? 100;
     opts.advertiser.register(this.address, opts.name ?? 'Baken Pendant');
+    const format = opts.format;
+    if (format.kind === 'baken' && opts.announceUntilAcked !== false) {
+      this.#announcer = new AckAnnouncer({
+        clock: opts.clock,
+        deviceId: deviceIdOf(this.address),
+        key: format.key,
+        repeats: opts.repeats ?? 5,
+        gapMs: opts.repeatIntervalMs ?? 250,
+        onAcked: (c) => this.emit('acked', c),
+        onRefused: (code) => this.emit('ackRefused', code),
+        onGaveUp: (c) => this.emit('gaveUp', c),
+      });
+      opts.advertiser.serveGatt(this.address, this.#announcer.gattService());
+    }
+  }
+
+  /** Counters still announced because no ack has arrived for them [PENDANT SPEC §7]. */
+  get unacknowledged(): number[] {
+    return this.#announcer?.pending() ?? [];
   }
 
   get battery(): number {
@@ -72,6 +107,7 @@ export class Pendant extends EventEmitter<PendantEvents> {
     this.#heartbeat = undefined;
     for (const t of this.#pending) this.#o.clock.clearTimeout(t);
     this.#pending.clear();
+    this.#announcer?.stop();
   }
 
   press(): void {
@@ -106,7 +142,8 @@ export class Pendant extends EventEmitter<PendantEvents> {
 
   /**
    * One press: the same packet (same counter / packet id) `repeats` times, `repeatIntervalMs` apart,
-   * so the receiver's dedupe collapses them to one event [PENDANT SPEC §5].
+   * so the receiver's dedupe collapses them to one event [PENDANT SPEC §5]; a Baken pendant then
+   * keeps announcing it until acknowledged [PENDANT SPEC §7].
    */
   #burst(action: PendantAction, repeats = this.#o.repeats ?? 5): void {
     if (this.#battery <= 0) return;
@@ -130,6 +167,8 @@ export class Pendant extends EventEmitter<PendantEvents> {
       );
       this.#pending.add(t);
     }
+    if (this.#announcer && ANNOUNCED.has(action))
+      this.#announcer.add({ counter, pressedAt: this.#o.clock.now(), send });
     const drain = this.#o.drainPerPress ?? 0;
     if (drain > 0 && action !== 'battery' && action !== 'low_battery') this.setBattery(this.#battery - drain);
   }
