@@ -88,6 +88,17 @@ export interface UplinkStateChange {
  */
 export type ServerConfig = Omit<GatewayConfigPayload, 'v'>;
 
+/**
+ * An outbox entry just committed to disk (the gateway forwards the outbox's `insert`). Emitted only
+ * once the entry is durable: the pendant acknowledgement waits for it [PENDANT SPEC §7].
+ */
+export interface CommittedEntry {
+  id: string;
+  /** Topic suffix (`'events'`, `'heartbeat'`, …); `payload` is its JSON text. */
+  topic: string;
+  payload: string;
+}
+
 /** Every event on the bus and its argument tuple. Adding an event here types it everywhere. */
 export interface GatewayEvents {
   'device-event': [event: DeviceEvent];
@@ -96,6 +107,7 @@ export interface GatewayEvents {
   'link-state': [change: LinkStateChange];
   'uplink-state': [change: UplinkStateChange];
   'server-config': [config: ServerConfig];
+  'event-committed': [entry: CommittedEntry];
 }
 
 /**

@@ -3,6 +3,7 @@ import type { BleScanner, Clock, GattLink, SerialLink, SerialLinkOptions } from 
 import type { DecodedMqttMessage, HeartbeatPayload } from '@baken/protocols';
 import type { Logger } from 'pino';
 import { defaultBridges } from './bridges/index.js';
+import { createPendantAck } from './bridges/pendant-ack.js';
 import { JsonStateFile } from './bridges/state-file.js';
 import { CommandRelay } from './commands/command-relay.js';
 import type { Credentials, GatewayConfig } from './config/schema.js';
@@ -188,6 +189,10 @@ export function createGateway(opts: CreateGatewayOptions): Gateway {
     transports: opts.transports ?? {},
   };
   const bridges = (opts.extensions ?? defaultBridges()).map((make) => make(ctx));
+  // [PENDANT SPEC §7] Baken pendants announce an event until it is committed and acknowledged
+  outbox.on('insert', ({ id, topic, payload }) => bus.emit('event-committed', { id, topic, payload }));
+  const pendantAck = createPendantAck(ctx);
+  if (pendantAck) bridges.push(pendantAck);
   // [MQTT-MAP §4.7] retained, re-delivered on every reconnect: act only on a newer revision. The
   // devices it lists become known to the registry (commands for them are relayed).
   let configRevision = -1;

@@ -1,0 +1,253 @@
+import { join } from 'node:path';
+import type { Clock, GattLink, TimerHandle } from '@baken/hardware';
+import {
+  BAKEN_ACK_CHARACTERISTIC_UUID,
+  BAKEN_ACK_SERVICE_UUID,
+  BAKEN_ANNOUNCE,
+  encodeBakenAck,
+} from '@baken/protocols';
+import type { Logger } from 'pino';
+import type { CommittedEntry, GatewayBus } from '../event-bus.js';
+import type { Extension } from '../extension.js';
+import type { GatewayContext } from '../gateway.js';
+import { errorCode, errorMessage } from './pendant-events.js';
+import { JsonStateFile } from './state-file.js';
+
+/** Pendant events a Baken pendant announces until acknowledged [PENDANT SPEC §7]. */
+const ANNOUNCED = new Set(['alarm', 'fall', 'cancel', 'test']);
+
+/** One acknowledgement still to deliver. No key in here: the file holding it is not secret. */
+export interface PendingAck {
+  deviceId: string;
+  counter: number;
+  /** When the event was committed (gateway clock, ms since epoch). */
+  since: number;
+}
+
+export interface PendantAckState {
+  pending: PendingAck[];
+}
+
+export interface PendantAckOptions {
+  /** Give up on one GATT attempt after this long (BlueZ waits for a connectable advert). Default 20 s. */
+  attemptTimeoutMs?: number;
+  /** Retry back-off: first delay and cap. Defaults 2 s and 60 s. */
+  retryInitialMs?: number;
+  retryMaxMs?: number;
+  /** Where pending acks survive a restart; default none. */
+  store?: { load(): PendantAckState; save(state: PendantAckState): void };
+}
+
+export interface PendantAckDeps {
+  bus: GatewayBus;
+  clock: Clock;
+  logger: Logger;
+  openGatt: (address: string) => GattLink | Promise<GattLink>;
+}
+
+interface Item extends PendingAck {
+  attempts: number;
+  /** Not before this time (gateway clock). */
+  nextAt: number;
+}
+
+/**
+ * The home unit's side of the pendant acknowledgement [PENDANT SPEC §7]. Once an event of a Baken
+ * pendant is committed to the outbox (`event-committed` on the bus), it connects to the pendant over
+ * GATT and writes the ack (MAC with the pendant's key over device id and counter), so the pendant
+ * stops announcing it. A failed attempt is retried with back-off (2 s doubling to 60 s) until the
+ * pendant's own announce schedule has ended (24 h); pending acks survive a restart (`store`). Keys
+ * come from the server's `config`, the same source as the pendant bridge's. BTHome pendants cannot
+ * hear an ack and are left alone. Attempts run one at a time (one GATT connection at once).
+ */
+export class PendantAck implements Extension {
+  readonly name = 'pendant-ack';
+  readonly #d: PendantAckDeps;
+  readonly #o: Required<Omit<PendantAckOptions, 'store'>> & Pick<PendantAckOptions, 'store'>;
+  readonly #keys = new Map<string, { address: string; key: Uint8Array }>();
+  readonly #items = new Map<string, Item>();
+  readonly #offs: (() => void)[] = [];
+  #timer: TimerHandle | undefined;
+  #busy = false;
+  #running = false;
+  readonly stats = { acked: 0, failedAttempts: 0, gaveUp: 0 };
+
+  constructor(deps: PendantAckDeps, opts: PendantAckOptions = {}) {
+    this.#d = deps;
+    this.#o = {
+      attemptTimeoutMs: opts.attemptTimeoutMs ?? 20_000,
+      retryInitialMs: opts.retryInitialMs ?? 2_000,
+      retryMaxMs: opts.retryMaxMs ?? 60_000,
+      store: opts.store,
+    };
+  }
+
+  async start(): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    for (const p of this.#o.store?.load().pending ?? [])
+      this.#items.set(keyOf(p), { ...p, attempts: 0, nextAt: 0 });
+    this.#offs.push(
+      this.#d.bus.on('server-config', (config) => {
+        this.#keys.clear();
+        for (const p of config.pendants) {
+          if (p.format !== 'baken' || p.keyHex === undefined) continue;
+          this.#keys.set(p.deviceId, {
+            address: p.address,
+            key: Uint8Array.from(Buffer.from(p.keyHex, 'hex')),
+          });
+        }
+        this.#kick(0);
+      }),
+      this.#d.bus.on('event-committed', (entry) => this.#onCommitted(entry)),
+    );
+    this.#kick(0);
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    for (const off of this.#offs.splice(0)) off();
+    this.#d.clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Acks not yet delivered (for status and tests). */
+  pending(): PendingAck[] {
+    return [...this.#items.values()].map(({ deviceId, counter, since }) => ({ deviceId, counter, since }));
+  }
+
+  #onCommitted(entry: CommittedEntry): void {
+    if (entry.topic !== 'events') return;
+    let e: {
+      deviceKind?: unknown;
+      deviceId?: unknown;
+      kind?: unknown;
+      seq?: unknown;
+      data?: { format?: unknown };
+    };
+    try {
+      e = JSON.parse(entry.payload);
+    } catch {
+      return;
+    }
+    if (e.deviceKind !== 'pendant' || e.data?.format !== 'baken' || !ANNOUNCED.has(String(e.kind))) return;
+    if (typeof e.deviceId !== 'string' || typeof e.seq !== 'number') return;
+    const now = this.#d.clock.now();
+    const item: Item = { deviceId: e.deviceId, counter: e.seq, since: now, attempts: 0, nextAt: now };
+    this.#items.set(keyOf(item), item);
+    this.#save();
+    this.#kick(0);
+  }
+
+  #save(): void {
+    try {
+      this.#o.store?.save({ pending: this.pending() });
+    } catch (err) {
+      this.#d.logger.warn({ err: errorMessage(err) }, 'pending pendant acks not saved');
+    }
+  }
+
+  #kick(delayMs: number): void {
+    if (!this.#running || this.#busy) return;
+    this.#d.clock.clearTimeout(this.#timer);
+    this.#timer = this.#d.clock.setTimeout(() => void this.#run(), delayMs, { unref: true });
+  }
+
+  /** One pass: every due item gets one attempt; then sleep until the next is due. */
+  async #run(): Promise<void> {
+    this.#timer = undefined;
+    if (this.#busy || !this.#running) return;
+    this.#busy = true;
+    try {
+      for (const item of [...this.#items.values()]) {
+        if (!this.#running) return;
+        if (this.#d.clock.now() - item.since > BAKEN_ANNOUNCE.giveUpMs) {
+          this.#drop(item, 'gave up: the pendant has stopped announcing');
+          continue;
+        }
+        if (this.#d.clock.now() < item.nextAt) continue;
+        const target = this.#keys.get(item.deviceId);
+        if (target === undefined) continue; // no key yet: waits for the server's config
+        await this.#attempt(item, target);
+      }
+    } finally {
+      this.#busy = false;
+    }
+    // items without a key wait for the next `server-config`, which kicks again
+    const due = [...this.#items.values()].filter((i) => this.#keys.has(i.deviceId)).map((i) => i.nextAt);
+    if (due.length > 0) this.#kick(Math.max(0, Math.min(...due) - this.#d.clock.now()));
+  }
+
+  async #attempt(item: Item, target: { address: string; key: Uint8Array }): Promise<void> {
+    const bakenId = target.address.replaceAll(':', '').toLowerCase();
+    const ack = encodeBakenAck({ deviceId: bakenId, counter: item.counter }, target.key);
+    if (!ack.ok) {
+      this.#drop(item, `cannot build the ack: ${ack.error.code}`);
+      return;
+    }
+    let link: GattLink | undefined;
+    try {
+      await this.#withTimeout(async () => {
+        link = await this.#d.openGatt(target.address);
+        await link.connect();
+        await link.write(BAKEN_ACK_SERVICE_UUID, BAKEN_ACK_CHARACTERISTIC_UUID, ack.value);
+      });
+      this.#items.delete(keyOf(item));
+      this.stats.acked += 1;
+      this.#save();
+      this.#d.logger.info({ deviceId: item.deviceId, counter: item.counter }, 'pendant event acknowledged');
+    } catch (err) {
+      item.attempts += 1;
+      const delay = Math.min(
+        this.#o.retryInitialMs * 2 ** Math.min(item.attempts - 1, 20),
+        this.#o.retryMaxMs,
+      );
+      item.nextAt = this.#d.clock.now() + delay;
+      this.stats.failedAttempts += 1;
+      this.#d.logger.warn(
+        { deviceId: item.deviceId, counter: item.counter, attempts: item.attempts, code: errorCode(err) },
+        `pendant ack not delivered, retry in ${delay} ms: ${errorMessage(err)}`,
+      );
+    } finally {
+      await (link as GattLink | undefined)?.disconnect().catch(() => undefined);
+    }
+  }
+
+  async #withTimeout(fn: () => Promise<void>): Promise<void> {
+    let timer: TimerHandle | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = this.#d.clock.setTimeout(
+        () => reject(new Error(`no GATT write within ${this.#o.attemptTimeoutMs} ms`)),
+        this.#o.attemptTimeoutMs,
+        { unref: true },
+      );
+    });
+    try {
+      await Promise.race([fn(), timeout]);
+    } finally {
+      this.#d.clock.clearTimeout(timer);
+    }
+  }
+
+  #drop(item: Item, why: string): void {
+    this.#items.delete(keyOf(item));
+    this.stats.gaveUp += 1;
+    this.#save();
+    this.#d.logger.warn({ deviceId: item.deviceId, counter: item.counter }, `pendant ack dropped: ${why}`);
+  }
+}
+
+const keyOf = (p: PendingAck): string => `${p.deviceId}/${p.counter}`;
+
+/** The ack extension with its pending acks kept in `dataDir`; null when the unit has no GATT binding. */
+export function createPendantAck(ctx: GatewayContext, opts: PendantAckOptions = {}): PendantAck | null {
+  const openGatt = ctx.transports.openGatt;
+  if (!openGatt) return null;
+  return new PendantAck(
+    { bus: ctx.bus, clock: ctx.clock, logger: ctx.logger.child({ part: 'pendant-ack' }), openGatt },
+    {
+      store: new JsonStateFile(join(ctx.config.dataDir, 'pendant-acks.json'), () => ({ pending: [] })),
+      ...opts,
+    },
+  );
+}
