@@ -20,6 +20,7 @@ import { Heartbeat, type UnitHealth } from './health/heartbeat.js';
 import type { StatusSnapshot } from './health/status-snapshot.js';
 import { EventWriter } from './outbox/event-writer.js';
 import { Outbox, type OutboxStats } from './outbox/outbox.js';
+import type { OutboxEntry } from './outbox/outbox-types.js';
 import type { StorageHealth } from './outbox/storage-health.js';
 import { logStorage } from './outbox/storage-log.js';
 import { OutboxSender, type OutboxSenderStats } from './uplink/outbox-sender.js';
@@ -189,8 +190,12 @@ export function createGateway(opts: CreateGatewayOptions): Gateway {
     transports: opts.transports ?? {},
   };
   const bridges = (opts.extensions ?? defaultBridges()).map((make) => make(ctx));
-  // [PENDANT SPEC §7] Baken pendants announce an event until it is committed and acknowledged
-  outbox.on('insert', ({ id, topic, payload }) => bus.emit('event-committed', { id, topic, payload }));
+  // [PENDANT SPEC §7.5] Baken pendants announce an event until it is on disk and acknowledged: an
+  // entry held in memory (disk refusing writes) is announced once it has been moved to disk
+  const committed = ({ id, topic, payload }: OutboxEntry): void =>
+    bus.emit('event-committed', { id, topic, payload });
+  outbox.on('insert', (entry) => outbox.isHealthy() && committed(entry));
+  outbox.on('resequenced', () => outbox.pendingAfter(0, 5_000).forEach(committed));
   const pendantAck = createPendantAck(ctx);
   if (pendantAck) bridges.push(pendantAck);
   // [MQTT-MAP §4.7] retained, re-delivered on every reconnect: act only on a newer revision. The

@@ -66,6 +66,8 @@ export class PendantAck implements Extension {
   readonly #o: Required<Omit<PendantAckOptions, 'store'>> & Pick<PendantAckOptions, 'store'>;
   readonly #keys = new Map<string, { address: string; key: Uint8Array }>();
   readonly #items = new Map<string, Item>();
+  /** Recently delivered acks (bounded): an entry announced again after a disk recovery is not re-acked. */
+  readonly #done = new Set<string>();
   readonly #offs: (() => void)[] = [];
   #timer: TimerHandle | undefined;
   #busy = false;
@@ -132,6 +134,8 @@ export class PendantAck implements Extension {
     }
     if (e.deviceKind !== 'pendant' || e.data?.format !== 'baken' || !ANNOUNCED.has(String(e.kind))) return;
     if (typeof e.deviceId !== 'string' || typeof e.seq !== 'number') return;
+    const k = `${e.deviceId}/${e.seq}`;
+    if (this.#items.has(k) || this.#done.has(k)) return;
     const now = this.#d.clock.now();
     const item: Item = { deviceId: e.deviceId, counter: e.seq, since: now, attempts: 0, nextAt: now };
     this.#items.set(keyOf(item), item);
@@ -193,6 +197,7 @@ export class PendantAck implements Extension {
         await link.write(BAKEN_ACK_SERVICE_UUID, BAKEN_ACK_CHARACTERISTIC_UUID, ack.value);
       });
       this.#items.delete(keyOf(item));
+      this.#remember(keyOf(item));
       this.stats.acked += 1;
       this.#save();
       this.#d.logger.info({ deviceId: item.deviceId, counter: item.counter }, 'pendant event acknowledged');
@@ -229,8 +234,14 @@ export class PendantAck implements Extension {
     }
   }
 
+  #remember(key: string): void {
+    this.#done.add(key);
+    if (this.#done.size > 1_024) this.#done.delete(this.#done.values().next().value as string);
+  }
+
   #drop(item: Item, why: string): void {
     this.#items.delete(keyOf(item));
+    this.#remember(keyOf(item));
     this.stats.gaveUp += 1;
     this.#save();
     this.#d.logger.warn({ deviceId: item.deviceId, counter: item.counter }, `pendant ack dropped: ${why}`);
