@@ -4,6 +4,13 @@ import type { KsEvent } from './messages.js';
 
 /** Event payloads: EVENT_SEQ u32 | DEVICE_TIME u32 | fields — [KS-SERIAL §7]. */
 
+/** Largest issue a code-use event or record can name: 48 bits [KS-SERIAL §7.1]. */
+export const KS_MAX_ISSUE = (1n << 48n) - 1n;
+/** Window lengths are whole quarter hours, at most 255 of them (the record packs them in a byte) [§10.2]. */
+export const KS_WINDOW_UNIT_SECONDS = 900;
+const validWindowSeconds = (s: number): boolean =>
+  Number.isInteger(s) && s > 0 && s % KS_WINDOW_UNIT_SECONDS === 0 && s / KS_WINDOW_UNIT_SECONDS <= 0xff;
+
 export const KS_EVENT_TYPES = {
   door_opened: KsType.DoorOpened,
   door_closed: KsType.DoorClosed,
@@ -19,6 +26,8 @@ export const KS_EVENT_TYPES = {
   mains_lost: KsType.MainsLost,
   mains_restored: KsType.MainsRestored,
   clock_report: KsType.ClockReport,
+  code_used: KsType.CodeUsed,
+  window_code_used: KsType.WindowCodeUsed,
 } as const satisfies Record<KsEvent['kind'], number>;
 
 export function writeEvent(w: KsWriter, e: KsEvent): void {
@@ -46,6 +55,20 @@ export function writeEvent(w: KsWriter, e: KsEvent): void {
       break;
     case 'clock_report':
       w.bool(e.clockValid, 'clockValid').u32(e.lastSyncAt, 'lastSyncAt');
+      break;
+    case 'code_used':
+      w.u8(e.slot, 'slot').u32(e.holderId, 'holderId').u64(e.issue, 'issue');
+      if (!(e.issue <= KS_MAX_ISSUE)) w.badField ??= 'issue';
+      break;
+    case 'window_code_used':
+      w.u8(e.slot, 'slot')
+        .u32(e.holderId, 'holderId')
+        .u64(e.keyIssue, 'keyIssue')
+        .u32(e.windowStart, 'windowStart')
+        .u32(e.windowSeconds, 'windowSeconds')
+        .u8(e.windowSlot, 'windowSlot');
+      if (!(e.keyIssue <= KS_MAX_ISSUE)) w.badField ??= 'keyIssue';
+      if (!validWindowSeconds(e.windowSeconds)) w.badField ??= 'windowSeconds';
       break;
     default:
       break;
@@ -87,6 +110,25 @@ export function readEvent(r: KsReader, type: number): KsEvent | null {
       return { ...h, kind: 'mains_restored' };
     case KsType.ClockReport:
       return { ...h, kind: 'clock_report', clockValid: r.bool(), lastSyncAt: r.u32() };
+    case KsType.CodeUsed: {
+      const e = { ...h, kind: 'code_used' as const, slot: r.u8(), holderId: r.u32(), issue: r.u64() };
+      if (e.issue > KS_MAX_ISSUE) r.reject();
+      return e;
+    }
+    case KsType.WindowCodeUsed: {
+      const e = {
+        ...h,
+        kind: 'window_code_used' as const,
+        slot: r.u8(),
+        holderId: r.u32(),
+        keyIssue: r.u64(),
+        windowStart: r.u32(),
+        windowSeconds: r.u32(),
+        windowSlot: r.u8(),
+      };
+      if (e.keyIssue > KS_MAX_ISSUE || !validWindowSeconds(e.windowSeconds)) r.reject();
+      return e;
+    }
     default:
       return null;
   }

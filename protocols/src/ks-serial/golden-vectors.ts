@@ -1,7 +1,7 @@
 import type { KsMessage } from './messages.js';
 
 /**
- * Golden vectors of KS-SERIAL v1.0 — [KS-SERIAL §12]: one per message type, the complete frame in hex
+ * Golden vectors of KS-SERIAL v1.1 — [KS-SERIAL §12]: one per message type, the complete frame in hex
  * beside the decoded message. Authenticated commands and audit records use `KS_GOLDEN_KEY`; SPEC.md
  * lists the same vectors. Never regenerate these to make a test pass: a change here is a wire change.
  */
@@ -132,6 +132,35 @@ export const KS_GOLDEN_VECTORS: readonly KsGoldenVector[] = [
       deviceTime: 1767225623,
       clockValid: true,
       lastSyncAt: 1767225600,
+    },
+  },
+  {
+    name: 'code_used',
+    seq: 15,
+    hex: 'a500152e0f000000186955b91803000004120000000000000005876e',
+    message: {
+      kind: 'code_used',
+      eventSeq: 24,
+      deviceTime: 1767225624,
+      slot: 3,
+      holderId: 1042,
+      issue: 5n,
+    },
+  },
+  {
+    name: 'window_code_used',
+    seq: 16,
+    hex: 'a5001e2f10000000196956380dfa0000000000000000000000026956379000000e10011142',
+    message: {
+      kind: 'window_code_used',
+      eventSeq: 25,
+      deviceTime: 1767258125,
+      slot: 250,
+      holderId: 0,
+      keyIssue: 2n,
+      windowStart: 1767258000,
+      windowSeconds: 3600,
+      windowSlot: 1,
     },
   },
   {
@@ -279,6 +308,35 @@ export const KS_GOLDEN_VECTORS: readonly KsGoldenVector[] = [
           holderId: 1042,
           value: 0,
           mac: h('aa2a376f23c7238469731bc6f8440cef'),
+        },
+      ],
+    },
+  },
+  {
+    name: 'audit_records (code uses, 1.1)',
+    seq: 34,
+    hex: 'a5004561220000000202000000016955b9182e03000000000005c6b89542fcb57d9d63d319d98520c356000000026956380d2ffa695637900401a6ad7864df9b8e328f3c01af8c543fc7876f',
+    message: {
+      kind: 'audit_records',
+      headSeq: 2,
+      records: [
+        {
+          seq: 1,
+          deviceTime: 1767225624,
+          kind: 0x2e,
+          slot: 3,
+          holderId: 0,
+          value: 5,
+          mac: h('c6b89542fcb57d9d63d319d98520c356'),
+        },
+        {
+          seq: 2,
+          deviceTime: 1767258125,
+          kind: 0x2f,
+          slot: 250,
+          holderId: 1767258000,
+          value: 0x0401,
+          mac: h('a6ad7864df9b8e328f3c01af8c543fc7'),
         },
       ],
     },

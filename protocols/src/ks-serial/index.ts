@@ -1,4 +1,4 @@
-// Public surface of KS-SERIAL v1.0 (see SPEC.md). Names carry a Ks/KS_ prefix because every protocol
+// Public surface of KS-SERIAL v1.1 (see SPEC.md). Names carry a Ks/KS_ prefix because every protocol
 // module exports into the same top-level namespace of @baken/protocols.
 export {
   KS_AUDIT_BODY_SIZE,
@@ -18,6 +18,12 @@ export {
   ksVerifyAuditChain,
 } from './audit-record.js';
 export { KS_COMMAND_MAC_SIZE, KS_MAX_SEALED } from './auth-command-codec.js';
+export {
+  type KsCodeUseIdentity,
+  ksCodeUseIdentity,
+  ksCodeUseOfRecord,
+  ksCodeUseRecordFields,
+} from './code-use-record.js';
 export {
   KS_DEFAULT_AUTH_POLICY,
   type KsAuthPolicy,
@@ -42,6 +48,7 @@ export {
   ksReceiverAccept,
   ksReceiverRecordReply,
 } from './duplicate-filter.js';
+export { KS_MAX_ISSUE, KS_WINDOW_UNIT_SECONDS } from './event-codec.js';
 export {
   KS_FRAME_OVERHEAD,
   KS_HEADER_SIZE,
@@ -86,6 +93,7 @@ export {
   KS_MAX_AUDIT_RECORDS_PER_FRAME,
   type KsAuthCommand,
   type KsAuthCommandKind,
+  type KsCodeUse,
   type KsCommandAuth,
   type KsEvent,
   type KsEventHeader,

@@ -15,6 +15,7 @@ const u8 = fc.integer({ min: 0, max: 0xff });
 const u16 = fc.integer({ min: 0, max: 0xffff });
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
 const u64 = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n });
+const issue48 = fc.bigInt({ min: 0n, max: (1n << 48n) - 1n });
 const serial = fc.string({
   unit: fc.constantFrom(...'ABCXYZ019-_.:~!'.split('')),
   minLength: 1,
@@ -55,6 +56,17 @@ const messageArb: fc.Arbitrary<KsMessage> = fc.oneof(
   }),
   fc.record({ kind: fc.constantFrom(...(['key_taken', 'key_returned'] as const)), ...header, hook: u8 }),
   fc.record({ kind: k('code_accepted'), ...header, slot: u8, holderId: u32 }),
+  fc.record({ kind: k('code_used'), ...header, slot: u8, holderId: u32, issue: issue48 }),
+  fc.record({
+    kind: k('window_code_used'),
+    ...header,
+    slot: u8,
+    holderId: u32,
+    keyIssue: issue48,
+    windowStart: u32,
+    windowSeconds: fc.integer({ min: 1, max: 255 }).map((n) => n * 900),
+    windowSlot: u8,
+  }),
   fc.record({ kind: k('code_rejected'), ...header, failedAttempts: u8 }),
   fc.record({ kind: k('lockout_started'), ...header, until: u32, failedAttempts: u8 }),
   fc.record({ kind: k('tamper'), ...header, source: u8 }),
@@ -187,6 +199,15 @@ describe('message codec [KS-SERIAL §5]', () => {
     expect(ksDecodeMessage({ type: KsType.Status, seq: 0, payload: status }).ok).toBe(false);
     const records = fromHex('00000001' + '08' + '00'.repeat(8 * 32));
     expect(ksDecodeMessage({ type: KsType.AuditRecords, seq: 0, payload: records }).ok).toBe(false);
+    // [KS-SERIAL §7.1] an issue above 48 bits, a window that is not whole quarter hours
+    const bigIssue = fromHex('0000000100000002' + '01' + '00000001' + '0001000000000000');
+    expect(ksDecodeMessage({ type: KsType.CodeUsed, seq: 0, payload: bigIssue }).ok).toBe(false);
+    const window = (secs: string) =>
+      fromHex('0000000100000002' + 'fa' + '00000000' + '0000000000000001' + '6956379000' + secs + '00');
+    expect(ksDecodeMessage({ type: KsType.WindowCodeUsed, seq: 0, payload: window('000e10') }).ok).toBe(true);
+    expect(ksDecodeMessage({ type: KsType.WindowCodeUsed, seq: 0, payload: window('000e11') }).ok).toBe(
+      false,
+    );
     const badSerial = fromHex('0100' + '02' + '4b0a' + '020100070000014f');
     expect(ksDecodeMessage({ type: KsType.Hello, seq: 0, payload: badSerial }).ok).toBe(false);
   });
@@ -216,6 +237,21 @@ describe('message codec [KS-SERIAL §5]', () => {
         'serial',
       ],
       [{ kind: 'read_audit', fromSeq: 1.5, maxRecords: 1 }, 'fromSeq'],
+      [{ kind: 'code_used', eventSeq: 0, deviceTime: 0, slot: 1, holderId: 1, issue: 1n << 48n }, 'issue'],
+      [
+        {
+          kind: 'window_code_used',
+          eventSeq: 0,
+          deviceTime: 0,
+          slot: 250,
+          holderId: 0,
+          keyIssue: 1n,
+          windowStart: 0,
+          windowSeconds: 1000,
+          windowSlot: 0,
+        },
+        'windowSeconds',
+      ],
       [
         {
           kind: 'audit_records',

@@ -158,7 +158,7 @@ function readOther(r: KsReader, type: number): KsMessage | null {
  */
 export function ksDecodeMessage(frame: KsFrame): Result<KsMessage> {
   const r = new KsReader(frame.payload);
-  const isEvent = frame.type >= KsType.DoorOpened && frame.type <= KsType.ClockReport;
+  const isEvent = frame.type >= KsType.DoorOpened && frame.type <= KsType.WindowCodeUsed;
   const msg = KS_AUTH_COMMAND_TYPES.has(frame.type)
     ? readAuthCommand(r, frame.type)
     : isEvent

@@ -1,7 +1,8 @@
-/** Wire constants of KS-SERIAL v1.0: message type bytes, reason codes, bit sets — [KS-SERIAL §5]. */
+/** Wire constants of KS-SERIAL v1.1: message type bytes, reason codes, bit sets — [KS-SERIAL §5]. */
 
 export const KS_PROTOCOL_MAJOR = 1;
-export const KS_PROTOCOL_MINOR = 0;
+/** 1.1 adds CODE_USED and WINDOW_CODE_USED [KS-SERIAL §7.1, §13]. */
+export const KS_PROTOCOL_MINOR = 1;
 
 /** TYPE byte of each message — [KS-SERIAL §5.1]. */
 export const KsType = {
@@ -23,6 +24,9 @@ export const KsType = {
   MainsLost: 0x2b,
   MainsRestored: 0x2c,
   ClockReport: 0x2d,
+  // since 1.1: which issued code was used [KS-SERIAL §7.1]
+  CodeUsed: 0x2e,
+  WindowCodeUsed: 0x2f,
   // authenticated commands, home unit → device [KS-SERIAL §8]
   OpenNow: 0x40,
   SetCode: 0x41,

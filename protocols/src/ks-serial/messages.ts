@@ -43,7 +43,25 @@ export type KsEvent = KsEventHeader &
     | { kind: 'mains_lost' }
     | { kind: 'mains_restored' }
     | { kind: 'clock_report'; clockValid: boolean; lastSyncAt: number }
+    | KsCodeUse
   );
+
+/**
+ * Which issued code opened the safe (since 1.1) — [KS-SERIAL §7.1]. `issue` is the COUNTER of the
+ * SET_CODE that wrote the slot (at most 48 bits, §7.1); a window code is named by its window and
+ * window slot [OTC SPEC §2.1] and by the issue of the offline-code key it was derived from.
+ */
+export type KsCodeUse =
+  | { kind: 'code_used'; slot: number; holderId: number; issue: bigint }
+  | {
+      kind: 'window_code_used';
+      slot: number;
+      holderId: number;
+      keyIssue: bigint;
+      windowStart: number;
+      windowSeconds: number;
+      windowSlot: number;
+    };
 
 /** The server's authentication of a command — [KS-SERIAL §8.1]. */
 export interface KsCommandAuth {

@@ -69,6 +69,19 @@ export const CodeAcceptedDataSchema = closed({
   /** Server-side id of the person the code was issued to; never the code itself. */
   holderId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   codeKind: CodeKindSchema,
+  /**
+   * Which issued code it was [KS-SERIAL §7.1]: the ISSUE (SET_CODE counter, decimal) of the slot —
+   * of the PIN, or of the offline-code key a window code was derived from. Absent from 1.0 key safes.
+   */
+  issue: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', maxLength: 15 })),
+  /** A window code's window [OTC SPEC §2.1]: start (device time), length and window slot. */
+  window: Type.Optional(
+    closed({
+      start: EpochMsSchema,
+      seconds: Type.Integer({ minimum: 900, maximum: 229_500, multipleOf: 900 }),
+      slot: SlotSchema,
+    }),
+  ),
 });
 
 export const CodeRejectedDataSchema = closed({
