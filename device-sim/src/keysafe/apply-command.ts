@@ -40,6 +40,8 @@ export function applyCommand(
         codeKind: cmd.codeKind,
         oneTime: cmd.oneTime,
         material: hex(material.value),
+        // [KS-SERIAL §7.1] the slot's ISSUE: which issued code a later use of it was
+        issue: cmd.auth.counter.toString(),
       });
       return { result: KsReason.Ok };
     }

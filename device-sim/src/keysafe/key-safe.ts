@@ -11,6 +11,7 @@ import {
   type KsMessage,
   KsReason,
   KsStatusFlag,
+  ksCodeUseRecordFields,
   ksVerifyCommand,
 } from '@baken/protocols';
 import { SimError } from '../errors.js';
@@ -344,13 +345,15 @@ export class KeySafe extends EventEmitter<KeySafeEvents> {
       source: number;
       percent: number;
     }>;
-    const rec = this.#audit({
-      deviceTime,
-      kind: type,
-      slot: b.slot ?? b.hook ?? 0,
-      holderId: b.holderId ?? (body.kind === 'door_opened' ? (this.#unlockedFor ?? 0) : 0),
-      value: b.source ?? b.percent ?? 0,
-    });
+    const fields =
+      body.kind === 'code_used' || body.kind === 'window_code_used'
+        ? ksCodeUseRecordFields(body)
+        : {
+            slot: b.slot ?? b.hook ?? 0,
+            holderId: b.holderId ?? (body.kind === 'door_opened' ? (this.#unlockedFor ?? 0) : 0),
+            value: b.source ?? b.percent ?? 0,
+          };
+    const rec = this.#audit({ deviceTime, kind: type, ...fields });
     this.#save();
     const event = { ...body, eventSeq: rec.seq, deviceTime } as KsEvent;
     this.#endpoint?.send(event);

@@ -43,11 +43,20 @@ export function keypadEntry(
     nv.lockout = { failed: 0, level: 0, until: 0 };
     if (v.usedKey !== null) nv.used[v.usedKey] = v.usedUntil;
     if (v.oneTime && v.usedKey === null) nv.slots = nv.slots.filter((s) => s.slot !== v.slot);
-    return {
-      result: 'accepted',
-      events: [{ kind: 'code_accepted', slot: v.slot, holderId: v.holderId }],
-      unlockHolder: v.holderId,
-    };
+    // [KS-SERIAL §7.1] the use names the issued code: the slot's ISSUE, or the code's window
+    const used: KsEventBody =
+      v.window === null
+        ? { kind: 'code_used', slot: v.slot, holderId: v.holderId, issue: v.issue }
+        : {
+            kind: 'window_code_used',
+            slot: v.slot,
+            holderId: v.holderId,
+            keyIssue: v.issue,
+            windowStart: v.window.windowStart,
+            windowSeconds: v.window.durationSeconds,
+            windowSlot: v.window.slot,
+          };
+    return { result: 'accepted', events: [used], unlockHolder: v.holderId };
   }
   nv.lockout.failed += 1;
   const events: KsEventBody[] = [{ kind: 'code_rejected', failedAttempts: nv.lockout.failed }];

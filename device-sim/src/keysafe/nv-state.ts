@@ -12,6 +12,11 @@ export interface NvCodeSlot {
   oneTime: boolean;
   /** Unsealed code material, hex. */
   material: string;
+  /**
+   * ISSUE: the COUNTER of the SET_CODE that wrote the slot, decimal — named in every use of its code
+   * [KS-SERIAL §7.1]. Absent in state written by 1.0 firmware (reported as 0).
+   */
+  issue?: string;
 }
 
 export interface NvState {
