@@ -23,6 +23,8 @@ const EVENT_NAMES: ReadonlyMap<number, string> = new Map([
   [KsType.MainsLost, 'mains_lost'],
   [KsType.MainsRestored, 'mains_restored'],
   [KsType.ClockReport, 'clock_report'],
+  [KsType.CodeUsed, 'code_used'],
+  [KsType.WindowCodeUsed, 'window_code_used'],
   [KsAuditKind.CommandAccepted, 'command_accepted'],
   [KsAuditKind.CommandRefused, 'command_refused'],
   [KsAuditKind.PowerOn, 'power_on'],
@@ -81,6 +83,22 @@ export function keysafeDeviceEvent(
       // KS-SERIAL does not say which kind of code it was; the server knows the slot's kind and
       // reads this field as a placeholder ('static') until the event carries it
       return make('code_accepted', { slot: e.slot, holderId: String(e.holderId), codeKind: 'static' });
+    case 'code_used':
+      // [KS-SERIAL §7.1] relayed as MQTT `code_accepted` naming the issued code
+      return make('code_accepted', {
+        slot: e.slot,
+        holderId: String(e.holderId),
+        codeKind: 'static',
+        issue: e.issue.toString(),
+      });
+    case 'window_code_used':
+      return make('code_accepted', {
+        slot: e.slot,
+        holderId: String(e.holderId),
+        codeKind: 'one_time',
+        issue: e.keyIssue.toString(),
+        window: { start: e.windowStart * 1000, seconds: e.windowSeconds, slot: e.windowSlot },
+      });
     case 'code_rejected':
       return make('code_rejected', { reason: 'unknown', failedAttempts: e.failedAttempts });
     case 'lockout_started':
