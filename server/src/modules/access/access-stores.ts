@@ -66,6 +66,8 @@ export interface KeysafeCommandStore {
   dropPendingOfflineKeys(deviceId: string): void;
   /** Whether a time sync is pending or sent for the key safe. */
   hasUnfinishedTimeSync(deviceId: string): boolean;
+  /** The release whose SET_CODE went to the key safe with this counter (its ISSUE, KS-SERIAL §7.1). */
+  releaseOfSetCode(deviceId: string, counter: bigint): string | null;
   /** The newest command carrying a release, if any. */
   latestForRelease(releaseId: string): { status: CommandStatus; resultReason: string | null } | undefined;
   /** Deletes finished commands created before `cutoff` (retention). */

@@ -15,6 +15,8 @@ const NAME_TO_KIND: ReadonlyMap<string, number> = new Map([
   ['mains_lost', KsType.MainsLost],
   ['mains_restored', KsType.MainsRestored],
   ['clock_report', KsType.ClockReport],
+  ['code_used', KsType.CodeUsed],
+  ['window_code_used', KsType.WindowCodeUsed],
   ['command_accepted', KsAuditKind.CommandAccepted],
   ['command_refused', KsAuditKind.CommandRefused],
   ['power_on', KsAuditKind.PowerOn],

@@ -4,19 +4,20 @@ import {
   KsAuditKind,
   type KsAuditRecord,
   KsType,
+  ksCodeUseOfRecord,
   ksVerifyAuditChain,
 } from '@baken/protocols';
 import type { Device } from '../../store/repositories/index.js';
-import { type AccessService, OFFLINE_KEY_SLOT } from './access-service.js';
+import type { AccessService } from './access-service.js';
+import { codeUseOfEventData, releaseOfCodeUse } from './attribution.js';
 import { fromMqttAuditRecord, type MqttAuditRecord } from './device-audit.js';
-import type { Release } from './releases.js';
 
 /** A door opening counts as authorised when a code or remote open preceded it by at most this. */
 const OPEN_AFTER_AUTH_S = 120;
 
 /**
  * Key-safe events from the home unit (MQTT-MAP §4.1.3): every one goes into the audit log; code use
- * is matched to releases; wrong codes, lockouts, forced doors and tamper alert monitoring staff;
+ * is credited to the release the key safe named (KS-SERIAL §7.1); wrong codes, lockouts, forced doors and tamper alert monitoring staff;
  * clock reports drive drift watch and bounded TIME_SYNC; `audit_records` are reconciled with the
  * device's chained MACs (KS-SERIAL §10.4) and with releases.
  */
@@ -59,18 +60,16 @@ export class DeviceEvents {
       ...data,
     };
     if (e.kind === 'code_accepted') {
-      const rel = this.matchCode(
-        device,
-        Number(data['slot']),
-        Number(data['holderId'] ?? 0),
-        e.deviceTime ?? e.receivedAt,
-      );
+      // [KS-SERIAL §7.1] credited by the identity the key safe reported, never by time
+      const id = codeUseOfEventData(data);
+      const rel = id === null ? null : releaseOfCodeUse(this.svc.d, device.id, id);
       if (rel) {
         this.svc.d.releases.markOpened(rel.id, e.receivedAt);
         details['releaseId'] = rel.id;
         details['userId'] = rel.userId;
         details['situation'] = rel.situation;
       }
+      details['attributed'] = rel !== null;
       this.lastAuth.set(device.id, Math.floor((e.deviceTime ?? e.receivedAt) / 1000));
     }
     audit.append({ at, actor, action: `keysafe.${e.kind}`, subject, details });
@@ -186,10 +185,15 @@ export class DeviceEvents {
   }
 
   private checkRecord(device: Device, r: KsAuditRecord, at: number): void {
-    if (r.kind === KsType.CodeAccepted) {
-      const rel = this.matchCode(device, r.slot, r.holderId, r.deviceTime * 1000);
+    const use = ksCodeUseOfRecord(r);
+    if (use !== null) {
+      const rel = releaseOfCodeUse(this.svc.d, device.id, use);
       if (rel) this.svc.d.releases.markOpened(rel.id, rel.openedAt ?? r.deviceTime * 1000);
       else this.unmatched(device, r, at, 'a code was accepted that no release covers');
+      this.lastAuth.set(device.id, r.deviceTime);
+    } else if (r.kind === KsType.CodeAccepted) {
+      // KS-SERIAL 1.0 names slot and holder only: which issued code it was is unknown
+      this.unmatched(device, r, at, 'the key safe (KS-SERIAL 1.0) does not say which issued code it was');
       this.lastAuth.set(device.id, r.deviceTime);
     } else if (r.kind === KsAuditKind.CommandAccepted && r.value === KsType.OpenNow) {
       this.lastAuth.set(device.id, r.deviceTime);
@@ -208,17 +212,5 @@ export class DeviceEvents {
       at,
       `${device.id}:${r.seq}`,
     );
-  }
-
-  /** The release a used code belongs to: PIN slot and holder, or an offline window containing the time. */
-  private matchCode(device: Device, slot: number, holderId: number, atMs: number): Release | null {
-    const cands = this.svc.d.releases.activeAt(device.id, atMs, 120_000);
-    if (slot === OFFLINE_KEY_SLOT)
-      return (
-        cands.find((c) => c.mode === 'offline_window' && c.openedAt === null) ??
-        cands.find((c) => c.mode === 'offline_window') ??
-        null
-      );
-    return cands.find((c) => c.mode === 'online_pin' && c.slot === slot && c.holderId === holderId) ?? null;
   }
 }

@@ -32,8 +32,8 @@ export interface ReleaseStore {
   get(id: string): Release | null;
   /** Releases still able to open: not revoked, not used (one-time), window not over. */
   outstanding(filter: { deviceId?: string; userId?: string; teamId?: string }, now: number): Release[];
-  /** Releases of a key safe whose validity contains `at` (with `slackMs` either side), newest first. */
-  activeAt(deviceId: string, at: number, slackMs: number): Release[];
+  /** The offline release of one window and window slot of a key safe (issued once each, OTC SPEC §2). */
+  byWindow(deviceId: string, w: { validFrom: number; validUntil: number; slot: number }): Release | null;
   markOpened(id: string, at: number): void;
   markRevoked(ids: string[], at: number): void;
   switchToOffline(id: string, slot: number, validFrom: number, validUntil: number): void;

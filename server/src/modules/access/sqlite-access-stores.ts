@@ -198,6 +198,16 @@ export class SqliteKeysafeCommandStore implements KeysafeCommandStore {
     );
   }
 
+  releaseOfSetCode(deviceId: string, counter: bigint): string | null {
+    if (counter > BigInt(Number.MAX_SAFE_INTEGER)) return null;
+    const r = this.db
+      .prepare(
+        "SELECT release_id FROM keysafe_commands WHERE device_id = ? AND counter = ? AND kind = 'set_code' AND release_id IS NOT NULL",
+      )
+      .get(deviceId, Number(counter)) as { release_id: string } | undefined;
+    return r?.release_id ?? null;
+  }
+
   latestForRelease(releaseId: string): { status: CommandStatus; resultReason: string | null } | undefined {
     const r = this.db
       .prepare(

@@ -83,16 +83,14 @@ export class SqliteReleaseStore implements ReleaseStore {
     ).map(toRelease);
   }
 
-  /** Releases of a key safe whose validity contains `at` (with `slackMs` either side), newest first. */
-  activeAt(deviceId: string, at: number, slackMs: number): Release[] {
-    return (
-      this.db
-        .prepare(
-          `SELECT * FROM access_releases WHERE device_id = ? AND valid_from - ? <= ? AND valid_until + ? >= ?
-           ORDER BY issued_at DESC`,
-        )
-        .all(deviceId, slackMs, at, slackMs, at) as Row[]
-    ).map(toRelease);
+  byWindow(deviceId: string, w: { validFrom: number; validUntil: number; slot: number }): Release | null {
+    const r = this.db
+      .prepare(
+        `SELECT * FROM access_releases WHERE device_id = ? AND mode = 'offline_window'
+         AND valid_from = ? AND valid_until = ? AND slot = ?`,
+      )
+      .get(deviceId, w.validFrom, w.validUntil, w.slot) as Row | undefined;
+    return r ? toRelease(r) : null;
   }
 
   markOpened(id: string, at: number): void {
