@@ -23,7 +23,13 @@ export const KS_AUDIT_MAC_SIZE = 16;
 export const KS_AUDIT_RECORD_SIZE = KS_AUDIT_BODY_SIZE + KS_AUDIT_MAC_SIZE;
 
 /** Audit kinds beyond the event types (which are used as kinds unchanged) — [KS-SERIAL §10.2]. */
-export const KsAuditKind = { CommandAccepted: 0x80, CommandRefused: 0x81, PowerOn: 0x82 } as const;
+export const KsAuditKind = {
+  CommandAccepted: 0x80,
+  CommandRefused: 0x81,
+  PowerOn: 0x82,
+  /** A new K was installed; this record starts a new chain under it (§8.8, §10.3). */
+  KeyInstalled: 0x83,
+} as const;
 
 /** The chain value before record 1 — [KS-SERIAL §10.3]. */
 export const KS_AUDIT_GENESIS: KsAuditAnchor = { seq: 0, mac: new Uint8Array(KS_AUDIT_MAC_SIZE) };

@@ -9,6 +9,8 @@ import type { KsAuthCommand, KsCommandAuth } from './messages.js';
  */
 
 export const KS_COMMAND_MAC_SIZE = 16;
+/** Size of the per-device key K and of KEY_INSTALL's WRAPPED_KEY [KS-SERIAL §1, §8.8]. */
+export const KS_DEVICE_KEY_SIZE = 32;
 export const KS_MAX_SEALED = 32;
 
 export const KS_AUTH_COMMAND_TYPES_BY_KIND = {
@@ -18,6 +20,7 @@ export const KS_AUTH_COMMAND_TYPES_BY_KIND = {
   block: KsType.Block,
   unblock: KsType.Unblock,
   time_sync: KsType.TimeSync,
+  key_install: KsType.KeyInstall,
 } as const satisfies Record<KsAuthCommand['kind'], number>;
 
 /** BODY of an authenticated command (§8.2–§8.6); also the MAC input's last part. */
@@ -41,6 +44,8 @@ export function writeAuthBody(w: KsWriter, c: KsAuthCommand): KsWriter {
       return w.u8(c.scope, 'scope').u32(c.target, 'target');
     case 'time_sync':
       return w.u32(c.newTime, 'newTime');
+    case 'key_install':
+      return w.raw(c.wrappedKey, 'wrappedKey', KS_DEVICE_KEY_SIZE);
   }
 }
 
@@ -86,6 +91,8 @@ export function readAuthCommand(r: KsReader, type: number): KsAuthCommand | null
       return withMac({ kind: 'unblock' as const, scope: r.u8(), target: r.u32() });
     case KsType.TimeSync:
       return withMac({ kind: 'time_sync' as const, newTime: r.u32() });
+    case KsType.KeyInstall:
+      return withMac({ kind: 'key_install' as const, wrappedKey: r.raw(KS_DEVICE_KEY_SIZE) });
     default:
       return null;
   }

@@ -42,17 +42,20 @@ export type KsUnsignedAuthCommand = KsAuthCommand extends infer C
   : never;
 
 const COMMAND_TAG = new TextEncoder().encode('KS1C');
+/** KEY_INSTALL is MACed under the installation secret with its own tag [KS-SERIAL §8.8]. */
+const INSTALL_TAG = new TextEncoder().encode('KS1I');
 const SEAL_TAG = new TextEncoder().encode('KS1S');
 
 /**
  * MAC input — [KS-SERIAL §8.1]:
- * "KS1C" | SERIAL_LEN u8 | SERIAL | TYPE u8 | COUNTER u64 | ISSUED_AT u32 | EXPIRES_AT u32 | BODY.
+ * "KS1C" | SERIAL_LEN u8 | SERIAL | TYPE u8 | COUNTER u64 | ISSUED_AT u32 | EXPIRES_AT u32 | BODY
+ * ("KS1I" for KEY_INSTALL, whose MAC key is the installation secret, §8.8).
  */
 export function ksCommandMacInput(cmd: KsUnsignedAuthCommand | KsAuthCommand): Result<Uint8Array> {
   const type = KS_AUTH_COMMAND_TYPES_BY_KIND[cmd.kind];
   const body = encodeAuthBody(cmd as KsAuthCommand);
   const w = new KsWriter()
-    .raw(COMMAND_TAG, 'tag')
+    .raw(cmd.kind === 'key_install' ? INSTALL_TAG : COMMAND_TAG, 'tag')
     .ascii(cmd.auth.targetSerial, 1, 32, 'targetSerial')
     .u8(type, 'type')
     .u64(cmd.auth.counter, 'counter')
@@ -97,6 +100,8 @@ export function ksVerifyCommand(
   policy: KsAuthPolicy = KS_DEFAULT_AUTH_POLICY,
 ): KsVerifyResult {
   const { auth } = cmd;
+  // [KS-SERIAL §8.8] never under K: KEY_INSTALL has its own verification (ksVerifyKeyInstall)
+  if (cmd.kind === 'key_install') return refuse(KsReason.BadMac, 'KEY_INSTALL is not verified under K');
   if (auth.targetSerial !== state.serial)
     return refuse(KsReason.WrongDevice, 'command is for another device');
   const input = ksCommandMacInput(cmd);
@@ -139,7 +144,18 @@ export function ksSealCodeMaterial(
   if (data.length < 1 || data.length > 32 || !isPrintableAscii(serial) || serial.length < 1) {
     return fail('BAKEN_ERR_MESSAGE_PAYLOAD', 'code material must be 1..32 bytes for a valid serial');
   }
-  const w = new KsWriter().raw(SEAL_TAG, 'tag').ascii(serial, 1, 32, 'serial').u64(counter, 'counter');
+  return ksKeystreamXor(SEAL_TAG, key, serial, counter, data);
+}
+
+/** data XOR HMAC-SHA-256(key, TAG | SERIAL_LEN | SERIAL | COUNTER u64)[0..n], n ≤ 32 (§8.3, §8.8). */
+export function ksKeystreamXor(
+  tag: Uint8Array,
+  key: Uint8Array,
+  serial: string,
+  counter: bigint,
+  data: Uint8Array,
+): Result<Uint8Array> {
+  const w = new KsWriter().raw(tag, 'tag').ascii(serial, 1, 32, 'serial').u64(counter, 'counter');
   if (w.badField !== null) return fail('BAKEN_ERR_MESSAGE_PAYLOAD', `bad ${w.badField} for sealing`);
   const stream = createHmac('sha256', key).update(w.finish()).digest();
   return ok(data.map((b, i) => b ^ stream[i]!));

@@ -1,7 +1,7 @@
 import type { KsMessage } from './messages.js';
 
 /**
- * Golden vectors of KS-SERIAL v1.1 — [KS-SERIAL §12]: one per message type, the complete frame in hex
+ * Golden vectors of KS-SERIAL v1.2 — [KS-SERIAL §12]: one per message type, the complete frame in hex
  * beside the decoded message. Authenticated commands and audit records use `KS_GOLDEN_KEY`; SPEC.md
  * lists the same vectors. Never regenerate these to make a test pass: a change here is a wire change.
  */
@@ -14,6 +14,8 @@ export const KS_GOLDEN_SERIAL = 'KS-0001';
 export const KS_GOLDEN_T0 = 1_767_225_600;
 /** The SET_CODE vector seals PIN "482913" with counter 5 into these bytes. */
 export const KS_GOLDEN_SEALED_PIN = { plain: '482913', counter: 5n, sealed: h('18ffae540a85') };
+/** Installation secret of the KEY_INSTALL vector (code `4041-4243-…-4e4f`): bytes 0x40..0x4f. */
+export const KS_GOLDEN_INSTALL_SECRET: Uint8Array = Uint8Array.from({ length: 16 }, (_, i) => 0x40 + i);
 
 export interface KsGoldenVector {
   name: string;
@@ -267,6 +269,22 @@ export const KS_GOLDEN_VECTORS: readonly KsGoldenVector[] = [
         mac: h('e85f66e8a035451592903f5a7a293213'),
       },
       newTime: 1767225630,
+    },
+  },
+  {
+    name: 'key_install',
+    seq: 35,
+    hex: 'a500484623074b532d303030310000019b76daa8006955b9006955ba2cecf7a6c6cbdc967907b62a6479f93a878cb26d97fc972e581940d8490173285dab20f75135c3da46f1870db167159cd3f708',
+    message: {
+      kind: 'key_install',
+      auth: {
+        targetSerial: 'KS-0001',
+        counter: 1767225600000n,
+        issuedAt: 1767225600,
+        expiresAt: 1767225900,
+        mac: h('ab20f75135c3da46f1870db167159cd3'),
+      },
+      wrappedKey: h('ecf7a6c6cbdc967907b62a6479f93a878cb26d97fc972e581940d8490173285d'),
     },
   },
   {

@@ -1,4 +1,4 @@
-// Public surface of KS-SERIAL v1.1 (see SPEC.md). Names carry a Ks/KS_ prefix because every protocol
+// Public surface of KS-SERIAL v1.2 (see SPEC.md). Names carry a Ks/KS_ prefix because every protocol
 // module exports into the same top-level namespace of @baken/protocols.
 export {
   KS_AUDIT_BODY_SIZE,
@@ -17,7 +17,7 @@ export {
   ksSealAuditRecord,
   ksVerifyAuditChain,
 } from './audit-record.js';
-export { KS_COMMAND_MAC_SIZE, KS_MAX_SEALED } from './auth-command-codec.js';
+export { KS_COMMAND_MAC_SIZE, KS_DEVICE_KEY_SIZE, KS_MAX_SEALED } from './auth-command-codec.js';
 export {
   type KsCodeUseIdentity,
   ksCodeUseIdentity,
@@ -31,6 +31,7 @@ export {
   type KsUnsignedAuthCommand,
   type KsVerifyResult,
   ksCommandMacInput,
+  ksKeystreamXor,
   ksSealCodeMaterial,
   ksSignCommand,
   ksVerifyCommand,
@@ -67,6 +68,7 @@ export {
   ksChunkForGatt,
 } from './gatt-chunking.js';
 export {
+  KS_GOLDEN_INSTALL_SECRET,
   KS_GOLDEN_KEY,
   KS_GOLDEN_SEALED_PIN,
   KS_GOLDEN_SERIAL,
@@ -74,6 +76,18 @@ export {
   KS_GOLDEN_VECTORS,
   type KsGoldenVector,
 } from './golden-vectors.js';
+export {
+  KS_INSTALL_SECRET_SIZE,
+  KS_PAIRING_WINDOW_SECONDS,
+  type KsInstallState,
+  type KsKeyInstall,
+  type KsKeyInstallVerdict,
+  ksBuildKeyInstall,
+  ksInstallationCode,
+  ksParseInstallationCode,
+  ksVerifyKeyInstall,
+  ksWrapDeviceKey,
+} from './key-install.js';
 export { KS_MESSAGE_TYPES, ksDecodeMessage, ksEncodeMessage, ksNakReasonFor } from './message-codec.js';
 export {
   KS_AUTH_COMMAND_TYPES,

@@ -92,6 +92,7 @@ const messageArb: fc.Arbitrary<KsMessage> = fc.oneof(
   fc.record({ kind: k('revoke'), auth, slot: u8, holderId: u32 }),
   fc.record({ kind: fc.constantFrom(...(['block', 'unblock'] as const)), auth, scope: u8, target: u32 }),
   fc.record({ kind: k('time_sync'), auth, newTime: u32 }),
+  fc.record({ kind: k('key_install'), auth, wrappedKey: fc.uint8Array({ minLength: 32, maxLength: 32 }) }),
   fc.record({ kind: k('read_audit'), fromSeq: u32, maxRecords: u8 }),
   fc.record({ kind: fc.constantFrom(...(['self_test', 'status_poll'] as const)) }),
   fc.record({ kind: k('command_result'), commandType: u8, counter: u64, result: u8, deviceTime: u32 }),

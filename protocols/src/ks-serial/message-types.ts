@@ -1,8 +1,8 @@
 /** Wire constants of KS-SERIAL v1.1: message type bytes, reason codes, bit sets — [KS-SERIAL §5]. */
 
 export const KS_PROTOCOL_MAJOR = 1;
-/** 1.1 adds CODE_USED and WINDOW_CODE_USED [KS-SERIAL §7.1, §13]. */
-export const KS_PROTOCOL_MINOR = 1;
+/** 1.1 adds CODE_USED and WINDOW_CODE_USED, 1.2 KEY_INSTALL [KS-SERIAL §7.1, §8.8, §13]. */
+export const KS_PROTOCOL_MINOR = 2;
 
 /** TYPE byte of each message — [KS-SERIAL §5.1]. */
 export const KsType = {
@@ -34,6 +34,8 @@ export const KsType = {
   Block: 0x43,
   Unblock: 0x44,
   TimeSync: 0x45,
+  // since 1.2: the per-device key delivered under the installation secret [KS-SERIAL §8.8]
+  KeyInstall: 0x46,
   // plain commands [KS-SERIAL §9]
   ReadAudit: 0x50,
   SelfTest: 0x51,
@@ -54,6 +56,7 @@ export const KS_AUTH_COMMAND_TYPES: ReadonlySet<number> = new Set([
   KsType.Block,
   KsType.Unblock,
   KsType.TimeSync,
+  KsType.KeyInstall,
 ]);
 
 /**
@@ -75,6 +78,10 @@ export const KsReason = {
   TimeStepTooLarge: 0x15,
   ValidityTooLong: 0x16,
   ClockNotSet: 0x17,
+  /** KEY_INSTALL outside the pairing window (§8.8). */
+  NotPairing: 0x18,
+  /** No per-device key installed yet: only KEY_INSTALL is accepted (§8.8). */
+  NoKey: 0x19,
   HardwareFault: 0x20,
   SlotInvalid: 0x21,
 } as const;
@@ -94,6 +101,8 @@ export const KsCapability = {
   Battery: 1 << 6,
   TamperSwitch: 1 << 7,
   Rtc: 1 << 8,
+  /** A pairing button inside the door opens the KEY_INSTALL window (§8.8). */
+  PairingButton: 1 << 9,
 } as const;
 
 /** STATUS flag bits — [KS-SERIAL §9.4]. */
@@ -105,6 +114,8 @@ export const KsStatusFlag = {
   MainsPresent: 1 << 4,
   Tamper: 1 << 5,
   ClockValid: 1 << 6,
+  /** The pairing window is open (§8.8). */
+  Pairing: 1 << 7,
 } as const;
 
 /** SET_CODE kinds — [KS-SERIAL §8.3]. */

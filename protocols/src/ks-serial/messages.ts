@@ -93,6 +93,8 @@ export type KsAuthCommand = { auth: KsCommandAuth } & (
   | { kind: 'block'; scope: number; target: number }
   | { kind: 'unblock'; scope: number; target: number }
   | { kind: 'time_sync'; newTime: number }
+  /** [KS-SERIAL §8.8] the new per-device key K, wrapped and MACed under the installation secret. */
+  | { kind: 'key_install'; wrappedKey: Uint8Array }
 );
 export type KsAuthCommandKind = KsAuthCommand['kind'];
 
