@@ -68,6 +68,9 @@ export function applyCommand(
     }
     case 'time_sync':
       return { result: KsReason.Ok, setTime: cmd.newTime };
+    case 'key_install':
+      // verified and executed by installKey, never here [KS-SERIAL §8.8]
+      return { result: KsReason.BadPayload };
   }
 }
 
@@ -85,6 +88,7 @@ export function commandSubject(cmd: KsAuthCommand): { slot: number; holderId: nu
         ? { slot: cmd.target, holderId: 0 }
         : { slot: 0, holderId: cmd.scope === KsBlockScope.Holder ? cmd.target : 0 };
     case 'time_sync':
+    case 'key_install':
       return { slot: 0, holderId: 0 };
   }
 }

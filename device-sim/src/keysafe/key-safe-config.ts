@@ -10,8 +10,13 @@ import type { NvStore } from './nv-store.js';
 
 export interface KeySafeOptions {
   serial: string;
-  /** Device key K shared with the server (command MACs, sealing, audit chain). */
-  key: Uint8Array;
+  /**
+   * Device key K shared with the server (command MACs, sealing, audit chain) when it was loaded at the
+   * factory and imported on the server. Absent: the safe gets K by KEY_INSTALL [KS-SERIAL §8.8].
+   */
+  key?: Uint8Array;
+  /** Installation secret I (16 bytes; printed inside the door as the installation code) [KS-SERIAL §8.8]. */
+  installSecret?: Uint8Array;
   /** Host clock the simulated hardware runs on (mock or system). */
   clock: Clock;
   nv: NvStore;

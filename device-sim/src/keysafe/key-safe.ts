@@ -7,10 +7,13 @@ import {
   KS_PROTOCOL_MINOR,
   KsAuditKind,
   type KsAuthCommand,
+  KsCapability,
   type KsEvent,
+  type KsKeyInstall,
   type KsMessage,
   KsReason,
   KsStatusFlag,
+  KsType,
   ksCodeUseRecordFields,
   ksVerifyCommand,
 } from '@baken/protocols';
@@ -18,6 +21,7 @@ import { SimError } from '../errors.js';
 import { applyCommand, commandSubject } from './apply-command.js';
 import { appendAudit } from './audit-log.js';
 import { DeviceClock } from './device-clock.js';
+import { auditKey, deviceKey, installKey, PairingWindow } from './key-install.js';
 import { KEY_SAFE_CAPABILITIES, type KeySafeOptions, resolvedPolicy } from './key-safe-config.js';
 import { type CodeEntryResult, type KsEventBody, keypadEntry } from './keypad.js';
 import { type KsHandleResult, KsLinkEndpoint, type KsOutcome } from './ks-link-endpoint.js';
@@ -54,6 +58,7 @@ export class KeySafe extends EventEmitter<KeySafeEvents> {
   #lockoutTimer: TimerHandle | undefined;
   #clockReportTimer: TimerHandle | undefined;
   #unlockedFor: number | null = null;
+  readonly #pairing = new PairingWindow();
   /** Physical state, kept across power loss. */
   readonly physical = { doorOpen: false, keysPresent: new Set<number>([1]), tamper: false };
   battery: number;
@@ -150,7 +155,8 @@ export class KeySafe extends EventEmitter<KeySafeEvents> {
       protocolMinor: KS_PROTOCOL_MINOR,
       serial: this.serial,
       firmware: this.#o.firmware ?? { major: 1, minor: 0, patch: 0 },
-      capabilities: KEY_SAFE_CAPABILITIES,
+      capabilities:
+        KEY_SAFE_CAPABILITIES | (this.#o.installSecret === undefined ? 0 : KsCapability.PairingButton),
     });
   }
 
@@ -184,6 +190,14 @@ export class KeySafe extends EventEmitter<KeySafeEvents> {
     if (outcome.unlockHolder !== null) this.#unlock(outcome.unlockHolder, this.#o.unlockSeconds ?? 10);
     if (outcome.events.some((e) => e.kind === 'lockout_started')) this.#armLockoutEnd();
     return outcome.result;
+  }
+
+  /**
+   * The technician presses the pairing button inside the door: KEY_INSTALL is accepted for the next
+   * 300 s — [KS-SERIAL §8.8]. (The simulator does not model the door around the button.)
+   */
+  pressPairingButton(): void {
+    if (this.#nv !== null) this.#pairing.open(this.rtc.nowSeconds());
   }
 
   openDoor(): void {
@@ -236,12 +250,14 @@ export class KeySafe extends EventEmitter<KeySafeEvents> {
     if (this.mains) f |= KsStatusFlag.MainsPresent;
     if (this.physical.tamper) f |= KsStatusFlag.Tamper;
     if (nv?.clockValid === true) f |= KsStatusFlag.ClockValid;
+    if (this.#pairing.isOpen(this.rtc.nowSeconds())) f |= KsStatusFlag.Pairing;
     return f;
   }
 
   #onMessage(msg: KsMessage): KsHandleResult {
     const nv = this.#nv;
     if (nv === null) return { nak: KsReason.Busy };
+    if (msg.kind === 'key_install') return this.#onKeyInstall(nv, msg);
     if (KS_AUTH_COMMAND_TYPES.has(KS_MESSAGE_TYPES[msg.kind]))
       return this.#onAuthCommand(nv, msg as KsAuthCommand);
     const reply = plainResponse(msg, {
@@ -261,7 +277,11 @@ export class KeySafe extends EventEmitter<KeySafeEvents> {
     const now = this.rtc.nowSeconds();
     const type = KS_MESSAGE_TYPES[cmd.kind];
     const state = { serial: this.serial, lastCounter: BigInt(nv.lastCounter), clockValid: nv.clockValid };
-    const verdict = ksVerifyCommand(state, cmd, now, this.#o.key, resolvedPolicy(this.#o));
+    const key = deviceKey(nv, this.#o);
+    const verdict =
+      key === null
+        ? ({ accept: false, refuse: KsReason.NoKey, message: 'no key installed' } as const)
+        : ksVerifyCommand(state, cmd, now, key, resolvedPolicy(this.#o));
     const subject = commandSubject(cmd);
     if (!verdict.accept) {
       this.#audit({
@@ -277,9 +297,27 @@ export class KeySafe extends EventEmitter<KeySafeEvents> {
     nv.lastCounter = verdict.newState.lastCounter.toString();
     nv.clockValid = verdict.newState.clockValid;
     this.#audit({ deviceTime: now, kind: KsAuditKind.CommandAccepted, ...subject, value: type });
-    const effect = applyCommand(nv, cmd, this.#o.key, this.serial);
+    const effect = applyCommand(nv, cmd, key as Uint8Array, this.serial);
     this.#save();
     queueMicrotask(() => this.#afterAccept(cmd, effect));
+    return { ack: true };
+  }
+
+  /** [KS-SERIAL §8.8] KEY_INSTALL: verified under I in the pairing window; K replaced; a new chain. */
+  #onKeyInstall(nv: NvState, cmd: KsKeyInstall): KsHandleResult {
+    const now = this.rtc.nowSeconds();
+    const v = installKey(nv, this.#o, cmd, now, this.#pairing.isOpen(now));
+    if (!v.accept) {
+      const value = (KsType.KeyInstall << 8) | v.refuse;
+      this.#audit({ deviceTime: now, kind: KsAuditKind.CommandRefused, slot: 0, holderId: 0, value });
+      this.#save();
+      this.emit('refused', cmd, v.refuse);
+      return { nak: v.refuse };
+    }
+    this.#pairing.close();
+    this.#audit({ deviceTime: now, kind: KsAuditKind.KeyInstalled, slot: 0, holderId: 0, value: 0 });
+    this.#save();
+    queueMicrotask(() => this.#afterAccept(cmd, { result: KsReason.Ok }));
     return { ack: true };
   }
 
@@ -362,7 +400,7 @@ export class KeySafe extends EventEmitter<KeySafeEvents> {
 
   #audit(body: Parameters<typeof appendAudit>[3]) {
     if (this.#nv === null) throw new SimError('BAKEN_ERR_SIM_POWERED_OFF', `${this.serial} is powered off`);
-    return appendAudit(this.#nv, this.#o.key, this.#capacity, body);
+    return appendAudit(this.#nv, auditKey(this.#nv, this.#o), this.#capacity, body);
   }
 
   #save(): void {

@@ -8,6 +8,8 @@ import { attachSerial } from './transports.js';
 
 export const RIG_KEY = new Uint8Array(32).map((_, i) => (i * 7 + 3) & 0xff);
 export const RIG_SERIAL = 'KS-SIM-0001';
+/** Installation secret of a rig safe made with `installSecret` (KS-SERIAL §8.8). */
+export const RIG_INSTALL_SECRET = new Uint8Array(16).map((_, i) => (i * 13 + 1) & 0xff);
 
 export interface KsRig {
   clock: MockClock;

@@ -23,6 +23,10 @@ export interface NvState {
   version: 1;
   /** Last accepted command counter, decimal string (u64) — [KS-SERIAL §8.7]. */
   lastCounter: string;
+  /** K installed by KEY_INSTALL, hex; absent: the factory key of the options, if any — [KS-SERIAL §8.8]. */
+  key?: string;
+  /** COUNTER of the last accepted KEY_INSTALL, decimal; never reset — [KS-SERIAL §8.8]. */
+  installCounter?: string;
   clockValid: boolean;
   lastSyncAt: number;
   slots: NvCodeSlot[];
