@@ -91,7 +91,7 @@ describe('KeysafeBridge over a simulated key safe', () => {
       phase: 'up',
       serial: SERIAL,
       firmware: '1.0.0',
-      protocol: '1.1',
+      protocol: '1.2',
     });
     expect(t.devices.get('keysafe-1')?.link).toBe('up');
     const audit = t.events.filter((e) => e.kind === 'audit_records');

@@ -15,7 +15,7 @@ const MAX_PENDING = 64;
 
 /** The response TYPE that answers a command TYPE [KS-SERIAL §8.7, §9]. */
 export function responseTypeFor(commandType: number): number | null {
-  if (commandType >= KsType.OpenNow && commandType <= KsType.TimeSync) return KsType.CommandResult;
+  if (commandType >= KsType.OpenNow && commandType <= KsType.KeyInstall) return KsType.CommandResult;
   if (commandType === KsType.ReadAudit) return KsType.AuditRecords;
   if (commandType === KsType.SelfTest) return KsType.SelfTestResult;
   if (commandType === KsType.StatusPoll) return KsType.Status;

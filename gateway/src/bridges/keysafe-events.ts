@@ -28,6 +28,7 @@ const EVENT_NAMES: ReadonlyMap<number, string> = new Map([
   [KsAuditKind.CommandAccepted, 'command_accepted'],
   [KsAuditKind.CommandRefused, 'command_refused'],
   [KsAuditKind.PowerOn, 'power_on'],
+  [KsAuditKind.KeyInstalled, 'key_installed'],
 ]);
 
 const TAMPER_SOURCES: Readonly<Record<number, string>> = { 1: 'case_opened', 2: 'wall_removed', 3: 'keypad' };
@@ -169,6 +170,8 @@ export function reasonName(code: number): string {
     21: 'TIME_STEP_TOO_LARGE',
     22: 'VALIDITY_TOO_LONG',
     23: 'CLOCK_NOT_SET',
+    24: 'NOT_PAIRING',
+    25: 'NO_KEY',
     32: 'HARDWARE_FAULT',
     33: 'SLOT_INVALID',
   };

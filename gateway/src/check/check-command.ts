@@ -7,12 +7,15 @@ import { createGateway, type GatewayTransports } from '../gateway.js';
 import { createLogger } from '../logger.js';
 import { softwareVersion } from '../version.js';
 import { formatCheckReport, publishCheckReport, runInstallationCheck } from './installation-check.js';
+import { serverTrialCodes } from './trial-code.js';
 
 export interface CheckCommandArgs {
   configPath: string;
   technician?: string;
   windowS: number;
   json: boolean;
+  /** A technician's API token: the check then asks the server for a trial code (seed 003 §8.5). */
+  token?: string;
 }
 
 export interface CheckCommandIo {
@@ -58,6 +61,7 @@ export async function checkCommand(args: CheckCommandArgs, io: CheckCommandIo): 
       windowMs: args.windowS * 1000,
       prompt: (text) => io.out(text),
       ...(args.technician === undefined ? {} : { technician: args.technician }),
+      ...(args.token === undefined ? {} : { trialCode: serverTrialCodes(credentials.server, args.token) }),
     });
     const id = publishCheckReport(gateway, report);
     const end = clock.monotonic() + 10_000;

@@ -4,6 +4,7 @@ import { type CheckReportPayload, encodeMqttPayload } from '@baken/protocols';
 import type { Gateway } from '../gateway.js';
 import type { UnitHealth } from '../health/heartbeat.js';
 import type { OutboxEntry } from '../outbox/outbox.js';
+import { spacedCode, type TrialCodeSource } from './trial-code.js';
 
 type Step = CheckReportPayload['steps'][number];
 
@@ -24,6 +25,12 @@ export interface InstallationCheckOptions {
   windowMs?: number;
   /** A battery at or below this percentage fails `battery_and_mains`. Default 20. */
   lowBatteryPercent?: number;
+  /**
+   * Gets a one-time trial code for a key safe from the server (an installer-authorised request), so a
+   * newly paired safe can be opened for the trial opening. Without it the technician uses a code of
+   * their own.
+   */
+  trialCode?: TrialCodeSource;
 }
 
 /** Resolves when `cond()` holds (true) or after `timeoutMs` on the injected clock (false). */
@@ -102,14 +109,29 @@ async function trialOpening(opts: InstallationCheckOptions, windowMs: number): P
   if (down.length === safes.length)
     return { name, passed: false, detail: `key safe link not up: ${down.join(', ')}` };
   let opened: string | null = null;
+  let codeUsed = false;
+  // [seed 003 §8.5] a newly paired safe opens only with a code the server issued: ask for one
+  const safe = safes.find((s) => s.link === 'up')!;
+  const trial = opts.trialCode ? await opts.trialCode(safe.deviceId) : null;
+  if (trial !== null && 'error' in trial)
+    return { name, passed: false, detail: `${safe.deviceId}: ${trial.error}` };
   const off = opts.gateway.bus.on('device-event', (e) => {
-    if (opened === null && e.deviceKind === 'keysafe' && e.kind === 'door_opened') opened = e.deviceId;
+    if (e.deviceKind !== 'keysafe' || (trial !== null && e.deviceId !== safe.deviceId)) return;
+    if (e.kind === 'code_accepted') codeUsed = true;
+    if (opened === null && e.kind === 'door_opened') opened = e.deviceId;
   });
-  opts.prompt?.('Trial opening: open the key safe with a code now.\n');
+  opts.prompt?.(
+    trial === null
+      ? 'Trial opening: open the key safe with a code now.\n'
+      : `Trial opening: type ${spacedCode(trial.code)} on key safe ${safe.deviceId} and open its door now ` +
+          '(a one-time code, valid 10 minutes).\n',
+  );
   try {
     const ok = await waitUntil(opts.clock, () => opened !== null, windowMs);
+    const how =
+      trial === null ? '' : codeUsed ? ' with the trial code' : ' (the trial code was not reported used)';
     return ok
-      ? { name, passed: true, detail: `${opened}: door opened and reported` }
+      ? { name, passed: true, detail: `${opened}: door opened${how} and reported` }
       : { name, passed: false, detail: `no door opening reported within ${windowMs / 1000} s` };
   } finally {
     off();

@@ -167,8 +167,11 @@ async function checkCli(args: readonly string[], io: CliIo): Promise<number> {
     technician: { type: 'string' },
     window: { type: 'string' },
     json: { type: 'boolean' },
+    token: { type: 'string' },
   });
   if (v['help']) return help(CHECK_HELP, io);
+  // the technician's API token: from the option or, kept out of shell history, the environment
+  const token = (v['token'] as string | undefined) ?? process.env['BAKEN_INSTALLER_TOKEN'];
   const { checkCommand } = await import('../check/check-command.js');
   const passed = await checkCommand(
     {
@@ -176,6 +179,7 @@ async function checkCli(args: readonly string[], io: CliIo): Promise<number> {
       windowS: seconds(v['window'], 120),
       json: v['json'] === true,
       ...(typeof v['technician'] === 'string' ? { technician: v['technician'] } : {}),
+      ...(token === undefined || token === '' ? {} : { token }),
     },
     io,
   );

@@ -73,10 +73,11 @@ Options:
 `;
 
 export const CHECK_HELP = `Usage: baken-gateway check [--config PATH] [--technician NAME] [--window S] [--json]
+                          [--token TOKEN]
 
 Runs the installation test (seed 003 §8.5) with the gateway service stopped: a trial alarm
 (press the pendant) must be acknowledged by the server, a trial opening of the key safe (open it
-with a code), battery and mains state, heartbeat signalling, and the server's identity (TLS
+with a code; with --token the server issues a one-time trial code for it), battery and mains state, heartbeat signalling, and the server's identity (TLS
 certificate and hostname, or the server's config for this unit). Prints a pass/fail report and
 sends it to the server on the check topic. Exit 0 when every step passed, 1 otherwise.
 
@@ -85,5 +86,7 @@ Options:
       --technician NAME recorded in the report
       --window S        seconds for each hands-on step (default 120)
       --json            print the report as JSON
+      --token TOKEN     a technician's API token, to get a trial code from the server for the
+                        trial opening (or set BAKEN_INSTALLER_TOKEN; it is never printed)
   -h, --help            this help
 `;

@@ -91,7 +91,9 @@ export async function pairCommand(args: PairCommandArgs, io: PairCommandIo): Pro
     });
     addDeviceToConfigFile(args.configPath, paired.device);
     io.out(
-      `paired key safe ${serial} (firmware ${paired.firmware ?? 'unknown'}); restart the gateway to use it\n`,
+      `paired key safe ${serial} (firmware ${paired.firmware ?? 'unknown'}); restart the gateway to use it\n` +
+        'Unless its key was loaded at the factory: press the pairing button inside its door and, within 5 minutes, ' +
+        `send the installation code printed there to the server (POST /api/v1/access/keysafes/${serial}/key-install; KS-SERIAL §8.8)\n`,
     );
     return true;
   } finally {
