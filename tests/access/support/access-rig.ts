@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { auditRecords } from '@baken/device-sim/keysafe/audit-log';
-import { createKsRig, type KsRig, RIG_KEY, RIG_SERIAL } from '@baken/device-sim/keysafe/ks-test-rig';
+import {
+  createKsRig,
+  type KsRig,
+  RIG_INSTALL_SECRET,
+  RIG_KEY,
+  RIG_SERIAL,
+} from '@baken/device-sim/keysafe/ks-test-rig';
 import { auditRecordsEvent, keysafeDeviceEvent } from '@baken/gateway/bridges/keysafe-events';
 import { MockClock } from '@baken/hardware';
 import {
@@ -94,7 +100,11 @@ export function decodeCommand(frameHex: string): KsAuthCommand {
   return m.value;
 }
 
-export async function accessRig(): Promise<AccessRig> {
+/**
+ * `fresh`: the key safe left the factory without K (only its installation secret, KS-SERIAL §8.8)
+ * and the server has no key for it: it gets one by KEY_INSTALL.
+ */
+export async function accessRig(opts: { fresh?: boolean } = {}): Promise<AccessRig> {
   const t = await testApp();
   const ctx = t.app.baken;
   const access = accessOf(ctx);
@@ -120,9 +130,11 @@ export async function accessRig(): Promise<AccessRig> {
     { userId: null },
     now,
   );
-  access.service.d.keys.importKey(device.id, RIG_SERIAL, RIG_KEY, now);
+  if (opts.fresh !== true) access.service.d.keys.importKey(device.id, RIG_SERIAL, RIG_KEY, now);
   const hw = new MockClock({ epochMs: now });
-  const ks = await createKsRig({ clock: hw });
+  const ks = await createKsRig(
+    opts.fresh === true ? { clock: hw, key: undefined, installSecret: RIG_INSTALL_SECRET } : { clock: hw },
+  );
 
   const svc = access.service;
   const fn = svc.d.matrix.createFunction(

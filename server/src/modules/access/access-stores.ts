@@ -66,8 +66,8 @@ export interface KeysafeCommandStore {
   dropPendingOfflineKeys(deviceId: string): void;
   /** Whether a time sync is pending or sent for the key safe. */
   hasUnfinishedTimeSync(deviceId: string): boolean;
-  /** The release whose SET_CODE went to the key safe with this counter (its ISSUE, KS-SERIAL §7.1). */
-  releaseOfSetCode(deviceId: string, counter: bigint): string | null;
+  /** The SET_CODE that went to the key safe with this counter (its ISSUE, KS-SERIAL §7.1). */
+  setCodeOfIssue(deviceId: string, counter: bigint): { releaseId: string | null; purpose: string } | null;
   /** The newest command carrying a release, if any. */
   latestForRelease(releaseId: string): { status: CommandStatus; resultReason: string | null } | undefined;
   /** Deletes finished commands created before `cutoff` (retention). */

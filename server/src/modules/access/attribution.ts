@@ -2,6 +2,12 @@ import type { KsCodeUseIdentity } from '@baken/protocols';
 import type { AccessStores } from './access-stores.js';
 import type { Release, ReleaseStore } from './releases.js';
 
+/** Command purpose of the one-time trial code an installer asks for (the installation check). */
+export const TRIAL_PURPOSE = 'trial_code';
+
+/** What an opening is credited to: a release, the installer's trial code, or nothing known. */
+export type CodeUseOwner = { release: Release } | { trial: true } | null;
+
 /**
  * Which release an opening belongs to — by the identity the key safe itself reported, never by time
  * [KS-SERIAL §7.1]. A PIN is named by its ISSUE, the counter of the SET_CODE that wrote the slot:
@@ -9,22 +15,24 @@ import type { Release, ReleaseStore } from './releases.js';
  * window slot, which the server gives out once per key safe. Null when the identity names no
  * release (a voided PIN, a code the server never issued) — an opening without a release.
  */
-export function releaseOfCodeUse(
+export function ownerOfCodeUse(
   deps: { releases: ReleaseStore; stores: Pick<AccessStores, 'commands'> },
   deviceId: string,
   id: KsCodeUseIdentity,
-): Release | null {
+): CodeUseOwner {
   if (id.kind === 'window') {
-    return deps.releases.byWindow(deviceId, {
+    const release = deps.releases.byWindow(deviceId, {
       validFrom: id.windowStart * 1000,
       validUntil: (id.windowStart + id.windowSeconds) * 1000,
       slot: id.windowSlot,
     });
+    return release ? { release } : null;
   }
-  const releaseId = deps.stores.commands.releaseOfSetCode(deviceId, id.issue);
-  const r = releaseId === null ? null : deps.releases.get(releaseId);
+  const cmd = deps.stores.commands.setCodeOfIssue(deviceId, id.issue);
+  if (cmd?.purpose === TRIAL_PURPOSE) return { trial: true };
+  const r = cmd?.releaseId ? deps.releases.get(cmd.releaseId) : null;
   // the slot is part of what was signed: a mismatch is not this release
-  return r !== null && r.deviceId === deviceId && r.slot === id.slot ? r : null;
+  return r && r.deviceId === deviceId && r.slot === id.slot ? { release: r } : null;
 }
 
 /**

@@ -1,4 +1,11 @@
-import { KsAuditKind, type KsAuditRecord, KsType } from '@baken/protocols';
+import {
+  KS_AUDIT_MAC_SIZE,
+  type KsAuditAnchor,
+  KsAuditKind,
+  type KsAuditRecord,
+  KsType,
+  ksVerifyAuditChain,
+} from '@baken/protocols';
 
 const NAME_TO_KIND: ReadonlyMap<string, number> = new Map([
   ['door_opened', KsType.DoorOpened],
@@ -20,6 +27,7 @@ const NAME_TO_KIND: ReadonlyMap<string, number> = new Map([
   ['command_accepted', KsAuditKind.CommandAccepted],
   ['command_refused', KsAuditKind.CommandRefused],
   ['power_on', KsAuditKind.PowerOn],
+  ['key_installed', KsAuditKind.KeyInstalled],
 ]);
 
 export interface MqttAuditRecord {
@@ -51,4 +59,22 @@ export function fromMqttAuditRecord(r: MqttAuditRecord): KsAuditRecord {
     value: int(value, 0xffff),
     mac: new Uint8Array(Buffer.from(r.macHex, 'hex')),
   };
+}
+
+/**
+ * Where verification resumes after a KEY_INSTALL [KS-SERIAL §8.8, §10.3]: the newest KEY_INSTALLED
+ * record past `anchor` that starts a chain from zeros under `key` (only the holder of that key can
+ * write one); else `anchor` unchanged. Records before it were made under another key.
+ */
+export function keyInstalledAnchor(
+  records: readonly KsAuditRecord[],
+  key: Uint8Array,
+  anchor: KsAuditAnchor,
+): KsAuditAnchor {
+  for (const r of [...records].reverse()) {
+    if (r.kind !== KsAuditKind.KeyInstalled || r.seq <= anchor.seq) continue;
+    const start = { seq: r.seq - 1, mac: new Uint8Array(KS_AUDIT_MAC_SIZE) };
+    if (ksVerifyAuditChain([r], key, start).ok) return start;
+  }
+  return anchor;
 }

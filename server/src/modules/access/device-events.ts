@@ -9,8 +9,8 @@ import {
 } from '@baken/protocols';
 import type { Device } from '../../store/repositories/index.js';
 import type { AccessService } from './access-service.js';
-import { codeUseOfEventData, releaseOfCodeUse } from './attribution.js';
-import { fromMqttAuditRecord, type MqttAuditRecord } from './device-audit.js';
+import { codeUseOfEventData, ownerOfCodeUse } from './attribution.js';
+import { fromMqttAuditRecord, keyInstalledAnchor, type MqttAuditRecord } from './device-audit.js';
 
 /** A door opening counts as authorised when a code or remote open preceded it by at most this. */
 const OPEN_AFTER_AUTH_S = 120;
@@ -62,14 +62,16 @@ export class DeviceEvents {
     if (e.kind === 'code_accepted') {
       // [KS-SERIAL §7.1] credited by the identity the key safe reported, never by time
       const id = codeUseOfEventData(data);
-      const rel = id === null ? null : releaseOfCodeUse(this.svc.d, device.id, id);
+      const owner = id === null ? null : ownerOfCodeUse(this.svc.d, device.id, id);
+      const rel = owner !== null && 'release' in owner ? owner.release : null;
+      if (owner !== null && 'trial' in owner) details['trial'] = true;
       if (rel) {
         this.svc.d.releases.markOpened(rel.id, e.receivedAt);
         details['releaseId'] = rel.id;
         details['userId'] = rel.userId;
         details['situation'] = rel.situation;
       }
-      details['attributed'] = rel !== null;
+      details['attributed'] = owner !== null;
       this.lastAuth.set(device.id, Math.floor((e.deviceTime ?? e.receivedAt) / 1000));
     }
     audit.append({ at, actor, action: `keysafe.${e.kind}`, subject, details });
@@ -130,7 +132,10 @@ export class DeviceEvents {
     const k = keys.key(device.id);
     if (!k) return;
     const st = stores.keysafeState.auditAnchor(device.id) ?? { seq: 0, macHex: '' };
-    let anchor: KsAuditAnchor = { seq: st.seq, mac: new Uint8Array(Buffer.from(st.macHex, 'hex')) };
+    let anchor: KsAuditAnchor = keyInstalledAnchor(records, k.key, {
+      seq: st.seq,
+      mac: new Uint8Array(Buffer.from(st.macHex, 'hex')),
+    });
     let rest = records.filter((r) => r.seq > anchor.seq || r.seq === 0);
     const subject = `keysafe:${device.id}`;
     while (rest.length > 0) {
@@ -187,9 +192,10 @@ export class DeviceEvents {
   private checkRecord(device: Device, r: KsAuditRecord, at: number): void {
     const use = ksCodeUseOfRecord(r);
     if (use !== null) {
-      const rel = releaseOfCodeUse(this.svc.d, device.id, use);
-      if (rel) this.svc.d.releases.markOpened(rel.id, rel.openedAt ?? r.deviceTime * 1000);
-      else this.unmatched(device, r, at, 'a code was accepted that no release covers');
+      const owner = ownerOfCodeUse(this.svc.d, device.id, use);
+      if (owner !== null && 'release' in owner)
+        this.svc.d.releases.markOpened(owner.release.id, owner.release.openedAt ?? r.deviceTime * 1000);
+      else if (owner === null) this.unmatched(device, r, at, 'a code was accepted that no release covers');
       this.lastAuth.set(device.id, r.deviceTime);
     } else if (r.kind === KsType.CodeAccepted) {
       // KS-SERIAL 1.0 names slot and holder only: which issued code it was is unknown

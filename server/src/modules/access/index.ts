@@ -5,6 +5,8 @@ import { domainEvents } from '../ingest/domain-events.js';
 import { AccessService } from './access-service.js';
 import { AccessAlerts } from './alerts.js';
 import { DeviceEvents } from './device-events.js';
+import { Installer } from './installer.js';
+import { installerRoutes } from './installer-routes.js';
 import { KeysafeKeys, loadMasterKey } from './keysafe-keys.js';
 import { KeysafeLink } from './keysafe-link.js';
 import { keysafeRoutes } from './keysafe-routes.js';
@@ -105,6 +107,7 @@ export async function accessModule(app: BakenApp): Promise<void> {
   await matrixRoutes(app, svc);
   await keysafeRoutes(app, svc, revocation);
   await reportRoutes(app, svc);
+  await installerRoutes(app, new Installer(svc, revocation));
   // The care worker's page lives in the dashboard (`/app/key-code`); the short `/access` link a
   // worker may have saved keeps working.
   app.get('/access', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/app/key-code'));

@@ -112,6 +112,41 @@ export class KeysafeLink {
   }
 
   /**
+   * Sends one frame signed elsewhere (KEY_INSTALL, signed under the installation secret, KS-SERIAL
+   * §8.8) now; its row keeps no parameters. The command id, or null when the key safe is not reachable.
+   */
+  async sendFrame(
+    device: Device,
+    signed: { kind: string; counter: bigint; frameHex: string },
+    purpose: string,
+  ): Promise<string | null> {
+    const mqtt = this.mqtt();
+    const gw = this.gatewayOf(device);
+    if (!mqtt || !gw || !this.isOnline(device)) return null;
+    const id = this.insert(device.id, signed.kind, {}, purpose, null);
+    const now = this.clock.now();
+    this.stores.commands.markSent(id, Number(signed.counter), now);
+    try {
+      await mqtt.publish(topicFor('cmd/req', gw), this.relay(device, id, signed.frameHex, now), { qos: 1 });
+      return id;
+    } catch {
+      this.stores.commands.setResult(id, 'dropped', this.clock.now(), 'not_sent');
+      return null;
+    }
+  }
+
+  private relay(device: Device, id: string, frameHex: string, now: number): string {
+    return encodeMqttPayload('cmd/req', {
+      v: 1,
+      transaction: id,
+      deviceId: device.serial,
+      kind: 'keysafe_frame',
+      expiresAt: now + RELAY_EXPIRY_MS,
+      frameHex,
+    });
+  }
+
+  /**
    * The outcome of a sent command: its final status once the home unit answers (`cmd/res`), or
    * `timeout` when no answer came within `timeoutMs` on the injected clock. A command already
    * answered resolves at once.
@@ -267,14 +302,7 @@ export class KeysafeLink {
       this.complete(device.id, body),
       this.deviceNowS(device.id),
     );
-    const payload = encodeMqttPayload('cmd/req', {
-      v: 1,
-      transaction: id,
-      deviceId: device.serial,
-      kind: 'keysafe_frame',
-      expiresAt: now + RELAY_EXPIRY_MS,
-      frameHex: signed.frameHex,
-    });
+    const payload = this.relay(device, id, signed.frameHex, now);
     this.stores.commands.markSent(id, Number(signed.counter), now);
     try {
       await mqtt.publish(topicFor('cmd/req', gw), payload, { qos: 1 });

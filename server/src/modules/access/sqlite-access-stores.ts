@@ -198,14 +198,14 @@ export class SqliteKeysafeCommandStore implements KeysafeCommandStore {
     );
   }
 
-  releaseOfSetCode(deviceId: string, counter: bigint): string | null {
+  setCodeOfIssue(deviceId: string, counter: bigint): { releaseId: string | null; purpose: string } | null {
     if (counter > BigInt(Number.MAX_SAFE_INTEGER)) return null;
     const r = this.db
       .prepare(
-        "SELECT release_id FROM keysafe_commands WHERE device_id = ? AND counter = ? AND kind = 'set_code' AND release_id IS NOT NULL",
+        "SELECT release_id, purpose FROM keysafe_commands WHERE device_id = ? AND counter = ? AND kind = 'set_code' ORDER BY sent_at DESC LIMIT 1",
       )
-      .get(deviceId, Number(counter)) as { release_id: string } | undefined;
-    return r?.release_id ?? null;
+      .get(deviceId, Number(counter)) as { release_id: string | null; purpose: string } | undefined;
+    return r ? { releaseId: r.release_id, purpose: r.purpose } : null;
   }
 
   latestForRelease(releaseId: string): { status: CommandStatus; resultReason: string | null } | undefined {
