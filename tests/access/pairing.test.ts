@@ -107,6 +107,19 @@ describe('the key reaches a newly paired key safe, and the trial opening passes'
     expect(r.ks.safe.enterCode(rel.body['code'] as string)).toBe('accepted');
   });
 
+  it('no trial code when the key safe does not take it; nothing is left queued to retry', async () => {
+    r.ks.safe.pressPairingButton();
+    expect((await keyInstall()).status).toBe(202);
+    r.pinAnswer = 'link_down';
+    const trial = await installer(`/api/v1/access/keysafes/${r.deviceId}/trial-code`);
+    expect(trial.status).toBe(503);
+    expect(JSON.stringify(trial.body)).toContain('BAKEN_ERR_KEYSAFE_LINK_DOWN');
+    const rows = r.t.app.baken.db
+      .prepare("SELECT status FROM keysafe_commands WHERE purpose IN ('trial_code', 'key_install')")
+      .all();
+    expect(rows).toEqual([{ status: 'ok' }, { status: 'failed' }]);
+  });
+
   it('a care worker cannot ask for a trial code or install a key', async () => {
     const w = await r.worker({ team: 'a' });
     for (const path of ['trial-code', 'key-install']) {

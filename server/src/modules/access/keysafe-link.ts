@@ -38,6 +38,13 @@ export interface QueuedCommand {
   resultReason: string | null;
 }
 
+/**
+ * Commands meaningful only at once (a PIN being handed out, KEY_INSTALL, a trial code): never queued
+ * for a retry, and not listed as "not yet received" — their caller waits for the answer and voids
+ * them otherwise.
+ */
+const ONE_SHOT_PURPOSES: ReadonlySet<string> = new Set(['release', 'key_install', 'trial_code']);
+
 const withoutParams = ({ params: _params, ...c }: StoredCommand): QueuedCommand => c;
 
 /**
@@ -211,7 +218,7 @@ export class KeysafeLink {
 
   pending(deviceId?: string): QueuedCommand[] {
     const rows = this.stores.commands.unfinished(deviceId);
-    return rows.filter((r) => r.purpose !== 'release').map(withoutParams);
+    return rows.filter((r) => !ONE_SHOT_PURPOSES.has(r.purpose)).map(withoutParams);
   }
 
   get(id: string): QueuedCommand | null {
@@ -228,7 +235,7 @@ export class KeysafeLink {
     if (r?.status !== 'sent') return;
     const now = this.clock.now();
     const retry =
-      r.purpose !== 'release' &&
+      !ONE_SHOT_PURPOSES.has(r.purpose) &&
       (res.status === 'timeout' || res.status === 'busy' || res.status === 'error');
     const status: CommandStatus =
       res.status === 'ok' ? 'ok' : res.status === 'refused' ? 'refused' : retry ? 'pending' : 'failed';
