@@ -3,7 +3,7 @@ import type { BleScanner, Clock, GattLink, SerialLink, SerialLinkOptions } from 
 import type { DecodedMqttMessage, HeartbeatPayload } from '@baken/protocols';
 import type { Logger } from 'pino';
 import { defaultBridges } from './bridges/index.js';
-import { createPendantAck } from './bridges/pendant-ack.js';
+import { announceCommitted, createPendantAck } from './bridges/pendant-ack.js';
 import { JsonStateFile } from './bridges/state-file.js';
 import { CommandRelay } from './commands/command-relay.js';
 import type { Credentials, GatewayConfig } from './config/schema.js';
@@ -20,7 +20,6 @@ import { Heartbeat, type UnitHealth } from './health/heartbeat.js';
 import type { StatusSnapshot } from './health/status-snapshot.js';
 import { EventWriter } from './outbox/event-writer.js';
 import { Outbox, type OutboxStats } from './outbox/outbox.js';
-import type { OutboxEntry } from './outbox/outbox-types.js';
 import type { StorageHealth } from './outbox/storage-health.js';
 import { logStorage } from './outbox/storage-log.js';
 import { OutboxSender, type OutboxSenderStats } from './uplink/outbox-sender.js';
@@ -190,12 +189,8 @@ export function createGateway(opts: CreateGatewayOptions): Gateway {
     transports: opts.transports ?? {},
   };
   const bridges = (opts.extensions ?? defaultBridges()).map((make) => make(ctx));
-  // [PENDANT SPEC §7.5] Baken pendants announce an event until it is on disk and acknowledged: an
-  // entry held in memory (disk refusing writes) is announced once it has been moved to disk
-  const committed = ({ id, topic, payload }: OutboxEntry): void =>
-    bus.emit('event-committed', { id, topic, payload });
-  outbox.on('insert', (entry) => outbox.isHealthy() && committed(entry));
-  outbox.on('resequenced', () => outbox.pendingAfter(0, 5_000).forEach(committed));
+  // [PENDANT SPEC §7.5] Baken pendants announce an event until it is on disk and acknowledged
+  announceCommitted(outbox, bus);
   const pendantAck = createPendantAck(ctx);
   if (pendantAck) bridges.push(pendantAck);
   // [MQTT-MAP §4.7] retained, re-delivered on every reconnect: act only on a newer revision. The

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MockBleAir, MockClock, MockGattLink, MockGattPeripheral } from '@baken/hardware';
 import {
   BAKEN_ACK_CHARACTERISTIC_UUID,
@@ -7,8 +10,10 @@ import {
 } from '@baken/protocols';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { GatewayBus, type ServerConfig } from '../event-bus.js';
-import { PendantAck, type PendantAckState } from './pendant-ack.js';
+import { type CommittedEntry, GatewayBus, type ServerConfig } from '../event-bus.js';
+import { Outbox } from '../outbox/outbox.js';
+import { FaultySqlite } from '../testing/faulty-sqlite.js';
+import { announceCommitted, PendantAck, type PendantAckState } from './pendant-ack.js';
 
 const ADDRESS = 'B4:CA:0E:00:00:05';
 const KEY = new Uint8Array(16).fill(0x5a);
@@ -136,5 +141,41 @@ describe('PendantAck [PENDANT SPEC §7]', () => {
     expect(t.ext.stats.gaveUp).toBe(1);
     expect(t.ext.pending()).toEqual([]);
     await t.ext.stop();
+  });
+});
+
+describe('announceCommitted [PENDANT SPEC §7.5]', () => {
+  it('announces an entry only once it is on disk: at insert, or after a full disk has recovered', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baken-ack-outbox-'));
+    const clock = new MockClock();
+    const sqlite = new FaultySqlite();
+    const outbox = Outbox.open(join(dir, 'outbox.db'), clock, {}, sqlite.open);
+    const bus = new GatewayBus();
+    const seen: CommittedEntry[] = [];
+    bus.on('event-committed', (e) => seen.push(e));
+    announceCommitted(outbox, bus);
+    const entry = (id: string) => ({
+      id,
+      topic: 'events',
+      payload: `{"id":"${id}"}`,
+      alarm: true,
+      release: 'app-ack' as const,
+    });
+    try {
+      outbox.insert(entry('on-disk'));
+      expect(seen.map((e) => e.id)).toEqual(['on-disk']);
+      sqlite.writes = 'SQLITE_FULL';
+      outbox.insert(entry('in-memory'));
+      expect(outbox.isHealthy()).toBe(false);
+      // held in memory only: a pendant acknowledged now would lose it to a crash
+      expect(seen.map((e) => e.id)).toEqual(['on-disk']);
+      sqlite.writes = null;
+      clock.advance(2_000);
+      expect(outbox.isHealthy()).toBe(true);
+      expect(seen.map((e) => e.id)).toContain('in-memory');
+    } finally {
+      outbox.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -10,6 +10,8 @@ import type { Logger } from 'pino';
 import type { CommittedEntry, GatewayBus } from '../event-bus.js';
 import type { Extension } from '../extension.js';
 import type { GatewayContext } from '../gateway.js';
+import type { Outbox } from '../outbox/outbox.js';
+import type { OutboxEntry } from '../outbox/outbox-types.js';
 import { errorCode, errorMessage } from './pendant-events.js';
 import { JsonStateFile } from './state-file.js';
 
@@ -249,6 +251,26 @@ export class PendantAck implements Extension {
 }
 
 const keyOf = (p: PendingAck): string => `${p.deviceId}/${p.counter}`;
+
+/**
+ * Emits `event-committed` for every outbox entry once it is on disk [PENDANT SPEC §7.5]: at insert
+ * while the disk takes writes; an entry held in memory (the disk refusing writes) when the outbox
+ * has moved it to disk (`resequenced`: the pending entries are announced again, at most 5,000; acks
+ * already delivered are not repeated). Lives as long as the outbox.
+ */
+export function announceCommitted(
+  outbox: Pick<Outbox, 'on' | 'isHealthy' | 'pendingAfter'>,
+  bus: GatewayBus,
+): void {
+  const committed = ({ id, topic, payload }: OutboxEntry): void =>
+    bus.emit('event-committed', { id, topic, payload });
+  outbox.on('insert', (entry) => {
+    if (outbox.isHealthy()) committed(entry);
+  });
+  outbox.on('resequenced', () => {
+    for (const entry of outbox.pendingAfter(0, 5_000)) committed(entry);
+  });
+}
 
 /** The ack extension with its pending acks kept in `dataDir`; null when the unit has no GATT binding. */
 export function createPendantAck(ctx: GatewayContext, opts: PendantAckOptions = {}): PendantAck | null {
