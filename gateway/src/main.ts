@@ -8,6 +8,7 @@ import { GatewayError } from './errors.js';
 import { createGateway, type Gateway } from './gateway.js';
 import { createLogger } from './logger.js';
 import { softwareVersion } from './version.js';
+import { systemdWatchdog } from './watchdog/from-env.js';
 
 export interface RunOptions {
   configPath: string;
@@ -51,17 +52,29 @@ export async function runGateway(opts: RunOptions): Promise<void> {
     ...(ca === undefined ? {} : { ca }),
   });
   await gateway.start();
-  await waitForSignal(gateway, logger);
+  // under systemd (Type=notify): READY=1 now, WATCHDOG=1 only while healthy (docs/gateway-appliance.md)
+  const watchdog = systemdWatchdog({
+    env: process.env,
+    clock,
+    logger: logger.child({ part: 'watchdog' }),
+    outbox: gateway.outbox,
+    uplink: gateway.uplink,
+    backoffMaxMs: config.mqtt.backoffMaxMs,
+    connectTimeoutMs: config.mqtt.connectTimeoutMs,
+  });
+  watchdog?.start();
+  await waitForSignal(gateway, logger, () => watchdog?.stop());
   real.close();
 }
 
-function waitForSignal(gateway: Gateway, logger: Logger): Promise<void> {
+function waitForSignal(gateway: Gateway, logger: Logger, onStopping: () => void): Promise<void> {
   return new Promise((resolve) => {
     let stopping = false;
     const onSignal = (signal: NodeJS.Signals): void => {
       if (stopping) return;
       stopping = true;
       logger.info({ signal }, 'shutting down');
+      onStopping();
       gateway
         .stop()
         .catch((err: unknown) => logger.error({ err: String(err) }, 'shutdown error'))

@@ -1,0 +1,35 @@
+import type { Clock } from '@baken/hardware';
+import type { Logger } from 'pino';
+import { type OutboxProbe, outboxCheck, type UplinkProbe, uplinkCheck } from './gateway-checks.js';
+import { type Notifier, readSystemdEnv, SystemdNotify } from './sd-notify.js';
+import { Watchdog } from './watchdog.js';
+
+export interface SystemdWatchdogOptions {
+  env: NodeJS.ProcessEnv;
+  clock: Clock;
+  logger: Logger;
+  outbox: OutboxProbe;
+  uplink: UplinkProbe;
+  /** The uplink's longest back-off and connect timeout (config `mqtt.*`): bound a live reconnect loop. */
+  backoffMaxMs: number;
+  connectTimeoutMs: number;
+  /** Default: `systemd-notify` with `env`. */
+  notifier?: Notifier;
+}
+
+/**
+ * The watchdog `main.ts` runs under systemd (docs/gateway-appliance.md): `undefined` when the process
+ * was not started by a `Type=notify` unit (`NOTIFY_SOCKET` unset), e.g. `baken-gateway run` by hand.
+ */
+export function systemdWatchdog(opts: SystemdWatchdogOptions): Watchdog | undefined {
+  const { notifySocket, watchdogMs } = readSystemdEnv(opts.env);
+  if (notifySocket === undefined) return undefined;
+  const stuckAfterMs = 2 * (opts.backoffMaxMs + opts.connectTimeoutMs);
+  return new Watchdog(
+    opts.clock,
+    opts.notifier ?? new SystemdNotify({ env: opts.env }),
+    [outboxCheck(opts.outbox), uplinkCheck(opts.uplink, opts.clock, stuckAfterMs)],
+    opts.logger,
+    watchdogMs === undefined ? {} : { watchdogMs },
+  );
+}
