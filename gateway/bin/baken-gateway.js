@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 
 const built = new URL('../dist/cli/entry.js', import.meta.url);
 // The build's cross-package imports resolve to dist/ only under the `baken-dist` export condition
-// (`node --conditions=baken-dist …`, as the systemd unit runs it); without it the sources run.
+// (`node --conditions=baken-dist …`); without it the sources run. The Debian package runs a bundle
+// instead (gateway/packaging/build-deb.ts).
 const distCondition = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) =>
   a.includes('baken-dist'),
 );

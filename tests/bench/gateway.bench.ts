@@ -20,7 +20,7 @@ import { bundleEntry } from './support/bundle.js';
 import { sampleIdle, startEntry, stopEntry } from './support/proc-sample.js';
 
 const clock = new SystemClock();
-/** The V8 flags the systemd unit runs the gateway with (gateway/systemd/baken-gateway.service). */
+/** The V8 flags the systemd unit runs the gateway with (gateway/packaging/files/baken-gateway.service). */
 const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=1'];
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const fmt = (n: number, digits = 1): string => n.toFixed(digits);
