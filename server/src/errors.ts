@@ -15,6 +15,8 @@ export type BakenErrorCode =
   | 'BAKEN_ERR_PAYLOAD_TOO_LARGE'
   | 'BAKEN_ERR_UNSUPPORTED_MEDIA_TYPE'
   | 'BAKEN_ERR_ENROLMENT_TOKEN'
+  // a gateway version this server does not support (gateway-versions.ts)
+  | 'BAKEN_ERR_GATEWAY_VERSION'
   | 'BAKEN_ERR_CONFIG'
   | 'BAKEN_ERR_STORE'
   | 'BAKEN_ERR_BROKER'

@@ -124,7 +124,12 @@ describe('baken-gateway CLI', () => {
     expect(requests).toEqual([
       {
         url: '/api/v1/provision',
-        body: { token: 'tok-1-abcdefghijklmnop', hardwareId: 'hw-1', software: expect.any(String) },
+        body: {
+          token: 'tok-1-abcdefghijklmnop',
+          hardwareId: 'hw-1',
+          software: expect.stringMatching(/^\d+\.\d+\.\d+/),
+          protocol: 1,
+        },
       },
     ]);
     const credPath = join(dir, 'credentials.json');
@@ -161,6 +166,30 @@ describe('baken-gateway CLI', () => {
     ]);
     expect(r.code).toBe(EXIT.provision);
     expect(r.err).toMatch(/HTTP 401 \(BAKEN_ERR_TOKEN\): token expired/);
+  });
+
+  it("shows the server's reason from its uniform error body (a gateway version it does not support)", async () => {
+    const url = await startServer();
+    reply = {
+      status: 426,
+      body: {
+        error: {
+          code: 'BAKEN_ERR_GATEWAY_VERSION',
+          message: 'Gateway not supported by this server: update the gateway.',
+        },
+      },
+    };
+    const r = await run([
+      'provision',
+      '--server',
+      url,
+      '--token',
+      'tok-abcdefghijklmnop',
+      '-c',
+      writeConfig(),
+    ]);
+    expect(r.code).toBe(EXIT.provision);
+    expect(r.err).toMatch(/HTTP 426 \(BAKEN_ERR_GATEWAY_VERSION\): Gateway not supported by this server/);
   });
 
   it('status shows an unprovisioned unit and exits 3; a bad config names the field', async () => {

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { validateProvisionRequest, validateProvisionResponse } from '@baken/protocols';
+import { PROTOCOL_MAJOR, validateProvisionRequest, validateProvisionResponse } from '@baken/protocols';
 import { saveCredentials } from '../config/load-config.js';
 import type { Credentials } from '../config/schema.js';
 import { GatewayError } from '../errors.js';
@@ -36,7 +36,13 @@ export async function provision(args: ProvisionArgs, io: CliIo): Promise<Credent
       `${args.credentialsPath} already exists: this unit is provisioned (use --force to enrol again)`,
     );
   }
-  const request = { token: args.token, hardwareId: args.hardwareId, software: args.software };
+  // `protocol`: the server refuses a gateway it does not support, saying why [MQTT-MAP §8]
+  const request = {
+    token: args.token,
+    hardwareId: args.hardwareId,
+    software: args.software,
+    protocol: PROTOCOL_MAJOR,
+  };
   const checked = validateProvisionRequest(request, { unknownProperties: 'reject' });
   if (!checked.ok) {
     // the message names the field, never the token's value
@@ -55,7 +61,12 @@ export async function provision(args: ProvisionArgs, io: CliIo): Promise<Credent
   }
   const body: unknown = await res.json().catch(() => undefined);
   if (!res.ok) {
-    const b = (body ?? {}) as { code?: unknown; message?: unknown };
+    // the server's uniform error body is `{ error: { code, message } }`; a bare `{ code, message }` too
+    const outer = (body ?? {}) as { error?: unknown; code?: unknown; message?: unknown };
+    const b = (typeof outer.error === 'object' && outer.error !== null ? outer.error : outer) as {
+      code?: unknown;
+      message?: unknown;
+    };
     const why = typeof b.message === 'string' ? b.message : res.statusText;
     const code = typeof b.code === 'string' ? ` (${b.code})` : '';
     throw new GatewayError(

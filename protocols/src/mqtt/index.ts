@@ -17,6 +17,7 @@ export {
   MQTT_PAYLOAD_VERSION,
   TransactionSchema,
 } from './common-schemas.js';
+export * from './compatibility.js';
 export { MAX_AUDIT_RECORDS_PER_EVENT } from './event-data-schemas.js';
 export * from './event-schemas.js';
 export * from './examples.js';

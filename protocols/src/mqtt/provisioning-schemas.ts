@@ -11,6 +11,8 @@ export const ProvisionRequestSchema = closed({
   /** A stable id of the home unit's hardware (e.g. the Pi's serial number). */
   hardwareId: Type.String({ minLength: 1, maxLength: 128 }),
   software: VersionStringSchema,
+  /** The MQTT-MAP major the gateway speaks [MQTT-MAP §8]; absent: an older gateway, which speaks 1. */
+  protocol: Type.Optional(Type.Integer({ minimum: 1, maximum: 999 })),
 });
 export type ProvisionRequest = Static<typeof ProvisionRequestSchema>;
 

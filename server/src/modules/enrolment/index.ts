@@ -4,6 +4,7 @@ import type { BakenApp } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
 import { RateLimiter } from '../../auth/rate-limiter.js';
 import { BakenError, notFound } from '../../errors.js';
+import { assertGatewaySupported } from '../../gateway-versions.js';
 import { errorResponses } from '../../http/error-schema.js';
 import { IdParams } from '../registry/schemas.js';
 import { EnrolmentService } from './enrolment-service.js';
@@ -48,7 +49,7 @@ export async function enrolmentModule(app: BakenApp): Promise<void> {
         body: ProvisionRequestSchema,
         response: {
           200: ProvisionResponseSchema,
-          ...errorResponses(400, 401, 429),
+          ...errorResponses(400, 401, 426, 429),
         },
       },
     },
@@ -59,7 +60,9 @@ export async function enrolmentModule(app: BakenApp): Promise<void> {
           headers: { 'retry-after': String(Math.ceil(wait / 1000)) },
         });
       limiter.hit(req.ip);
-      const { token, hardwareId, software } = req.body;
+      const { token, hardwareId, software, protocol } = req.body;
+      // before the token is spent: an unsupported gateway can retry with the same token once updated
+      assertGatewaySupported(software, protocol);
       // The unit's hardware id is its serial number in the registry (seed 003 §11.4) when it fits.
       const serial = SERIAL_PATTERN.test(hardwareId) && hardwareId.length <= 64 ? hardwareId : undefined;
       return service.provision(token, { ...(serial ? { serial } : {}), firmware: software });

@@ -1,4 +1,4 @@
-import { type EventEnvelope, topicFor } from '@baken/protocols';
+import { type EventEnvelope, MQTT_EXAMPLE_PAYLOADS, topicFor } from '@baken/protocols';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServerMqttClient } from '../../broker/server-client.js';
 import { ManualClock } from '../../clock.js';
@@ -70,6 +70,15 @@ beforeEach(() => {
 afterEach(() => db.close());
 
 describe('MqttIngest', () => {
+  it('ingests the heartbeat of a gateway older than the server supports, and marks it (docs/versioning.md)', async () => {
+    const hb = { ...MQTT_EXAMPLE_PAYLOADS.heartbeat, gatewayId: GW, software: '0.0.3' };
+    ingest.handle(topicFor('heartbeat', GW), Buffer.from(JSON.stringify(hb)));
+    expect(ingest.versions.unsupported.has(GW)).toBe(true);
+    expect(await rejected()).not.toMatch(/reason=/);
+    ingest.handle(topicFor('heartbeat', GW), Buffer.from(JSON.stringify({ ...hb, software: '0.1.0' })));
+    expect(ingest.versions.unsupported.has(GW)).toBe(false);
+  });
+
   it('stores a burst of one turn in one transaction and acks it with one message', () => {
     send(ev('evt-00000001'));
     send(ev('evt-00000002'));

@@ -15,6 +15,7 @@ import type { Metrics } from '../../metrics.js';
 import type { DomainEventBus } from './domain-events.js';
 import type { EventProcessor } from './event-processors.js';
 import type { EventStore } from './event-store.js';
+import { GatewayVersionWatch } from './gateway-version-watch.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 import { rejectReason } from './reject-reason.js';
 import { TurnBatcher } from './turn-batcher.js';
@@ -53,9 +54,12 @@ interface PendingEvent {
  */
 export class MqttIngest {
   private readonly batcher: TurnBatcher<PendingEvent>;
+  /** Gateway software versions from heartbeats, against the server's policy (docs/versioning.md). */
+  readonly versions: GatewayVersionWatch;
 
   constructor(private readonly d: MqttIngestDeps) {
     this.batcher = new TurnBatcher((items) => this.storeBatch(items), d.defer);
+    this.versions = new GatewayVersionWatch(d.log);
   }
 
   async start(): Promise<void> {
@@ -101,6 +105,7 @@ export class MqttIngest {
         this.batcher.add({ event: m.payload, homeId });
         return;
       case 'heartbeat':
+        this.versions.observe(m.gatewayId, m.payload.software);
         this.d.bus.emit('ingest.heartbeat', { heartbeat: m.payload, gatewayId: m.gatewayId, homeId, at });
         return;
       case 'availability':
