@@ -4,6 +4,7 @@ import type nodeBle from 'node-ble';
 import type { BleAdvert, BleScanner, BleScannerEvents } from '../ble-scanner.js';
 import type { Clock } from '../clock.js';
 import { HardwareError } from '../errors.js';
+import { untilBusCloses } from './bus-closed.js';
 import { errorText, helperOf, type NodeBleSession, sessionBus } from './node-ble-session.js';
 import { addressFromDevicePath, toServiceDataKey } from './uuid.js';
 
@@ -85,16 +86,16 @@ export class NodeBleScanner extends EventEmitter<BleScannerEvents> implements Bl
   async #start(): Promise<void> {
     if (this.#scanning) return;
     let adapter: nodeBle.Adapter;
+    const bus = sessionBus(this.#session);
     try {
-      adapter = await this.#session.bluetooth.getAdapter(this.#adapterName);
-      if (!(await adapter.isPowered())) throw new Error('adapter is powered off');
+      adapter = await untilBusCloses(bus, () => this.#session.bluetooth.getAdapter(this.#adapterName));
+      if (!(await untilBusCloses(bus, () => adapter.isPowered()))) throw new Error('adapter is powered off');
     } catch (err) {
       throw new HardwareError('BAKEN_ERR_BLE_ADAPTER', `adapter ${this.#adapterName}: ${errorText(err)}`, {
         cause: err,
       });
     }
     this.#adapter = adapter;
-    const bus = sessionBus(this.#session);
     if (!this.#rulesAdded) {
       await Promise.all(this.#rules.map((r) => this.#match('AddMatch', r)));
       this.#rulesAdded = true;
@@ -104,13 +105,13 @@ export class NodeBleScanner extends EventEmitter<BleScannerEvents> implements Bl
     bus.on('error', this.#onBusError);
     this.#scanning = true;
     try {
-      if (await adapter.isDiscovering()) {
+      if (await untilBusCloses(bus, () => adapter.isDiscovering())) {
         // Another client runs discovery; register ours too so its stop does not end our scan.
-        await helperOf(adapter)
-          .callMethod('StartDiscovery')
-          .catch(() => undefined);
+        await untilBusCloses(bus, () => helperOf(adapter).callMethod('StartDiscovery')).catch(
+          () => undefined,
+        );
       } else {
-        await adapter.startDiscovery();
+        await untilBusCloses(bus, () => adapter.startDiscovery());
       }
     } catch (err) {
       await this.#stop();
@@ -129,32 +130,39 @@ export class NodeBleScanner extends EventEmitter<BleScannerEvents> implements Bl
       await Promise.all(this.#rules.map((r) => this.#match('RemoveMatch', r).catch(() => undefined)));
     }
     if (!wasScanning) return;
-    // BlueZ's discovery is per client; "No discovery started" just means it already ended.
-    await this.#adapter?.stopDiscovery().catch(() => undefined);
+    // BlueZ's discovery is per client; "No discovery started" just means it already ended. A bus
+    // that closed (dbus-daemon gone) never answers: stop does not wait for it.
+    const adapter = this.#adapter;
+    if (adapter) await untilBusCloses(bus, () => adapter.stopDiscovery()).catch(() => undefined);
   }
 
   async #match(member: 'AddMatch' | 'RemoveMatch', rule: string): Promise<void> {
-    await sessionBus(this.#session).call(
-      new dbus.Message({
-        destination: 'org.freedesktop.DBus',
-        path: '/org/freedesktop/DBus',
-        interface: 'org.freedesktop.DBus',
-        member,
-        signature: 's',
-        body: [rule],
-      }),
+    const bus = sessionBus(this.#session);
+    await untilBusCloses(bus, () =>
+      bus.call(
+        new dbus.Message({
+          destination: 'org.freedesktop.DBus',
+          path: '/org/freedesktop/DBus',
+          interface: 'org.freedesktop.DBus',
+          member,
+          signature: 's',
+          body: [rule],
+        }),
+      ),
     );
   }
 
   /** Seeds the per-device state (name, last data) from BlueZ's cache so later changes merge. */
   async #prime(bus: dbus.MessageBus): Promise<void> {
-    const reply = await bus.call(
-      new dbus.Message({
-        destination: 'org.bluez',
-        path: '/',
-        interface: 'org.freedesktop.DBus.ObjectManager',
-        member: 'GetManagedObjects',
-      }),
+    const reply = await untilBusCloses(bus, () =>
+      bus.call(
+        new dbus.Message({
+          destination: 'org.bluez',
+          path: '/',
+          interface: 'org.freedesktop.DBus.ObjectManager',
+          member: 'GetManagedObjects',
+        }),
+      ),
     );
     const objects = (reply?.body[0] ?? {}) as Record<string, Record<string, Props>>;
     for (const [path, ifaces] of Object.entries(objects)) {

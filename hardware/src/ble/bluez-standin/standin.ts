@@ -1,4 +1,5 @@
 import dbus from 'dbus-next';
+import { watchBusClosed } from '../bus-closed.js';
 import { characteristicFlags, type GattCharacteristicSpec } from '../gatt-peripheral-spec.js';
 import { devicePath, normalizeAddress, toUuid128 } from '../uuid.js';
 import {
@@ -87,6 +88,10 @@ export async function startBluezStandin(opts: {
   const adapter = opts.adapter ?? 'hci0';
   const adapterPath = `/org/bluez/${adapter}`;
   const bus = dbus.sessionBus({ busAddress: opts.busAddress });
+  // The daemon may go first (Ctrl-C reaches the whole process group): a write to the closed
+  // connection is reported here, never as an unhandled `error` that ends the process.
+  const busState = watchBusClosed(bus);
+  bus.on('error', () => undefined);
   const exported = new Map<string, Map<string, Iface>>();
   const devices = new Map<string, SimDevice>();
   let discoveryClients = 0;
@@ -344,9 +349,11 @@ export async function startBluezStandin(opts: {
       };
     },
     async stop() {
+      if (busState.closed) return;
       for (const d of devices.values()) linkDown(d);
-      // Release first so a stand-in started right after can own org.bluez at once.
-      await bus.releaseName('org.bluez').catch(() => undefined);
+      // Release first so a stand-in started right after can own org.bluez at once; a bus that
+      // closed meanwhile never answers.
+      await Promise.race([bus.releaseName('org.bluez').catch(() => undefined), busState.whenClosed]);
       bus.disconnect();
     },
   };
