@@ -1,10 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SystemClock } from '../clock/system-clock.js';
 import type { Clock } from '../clock.js';
 import { HardwareError } from '../errors.js';
+import { onProcessExit } from '../process-exit.js';
 
 export interface PtyPair {
   /** Stable symlink to the first pseudo-terminal (open this with a `SerialPortLink`). */
@@ -44,7 +46,8 @@ const READY_LINE = /starting data transfer loop/;
 export async function openPtyPair(opts: PtyPairOptions = {}): Promise<PtyPair> {
   const clock = opts.clock ?? new SystemClock();
   const ownDir = opts.dir === undefined;
-  const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'baken-pty-')));
+  // Synchronous from the folder's creation to the exit cleanup's registration: no exit in between.
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'baken-pty-'));
   const a = join(dir, 'a');
   const b = join(dir, 'b');
   const child = spawn(
@@ -59,9 +62,16 @@ export async function openPtyPair(opts: PtyPairOptions = {}): Promise<PtyPair> {
       child.once('error', () => resolve()); // spawn failed: there is no process to wait for
     }
   });
+  // Should the process end before close() (`process.exit`, an uncaught exception): same result.
+  const forget = onProcessExit(() => {
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined)
+      child.kill('SIGTERM');
+    if (ownDir) rmSync(dir, { recursive: true, force: true });
+  });
   const cleanup = async (): Promise<void> => {
     await killChild(child, exited);
     if (ownDir) await rm(dir, { recursive: true, force: true });
+    forget();
   };
 
   let devices: string[];

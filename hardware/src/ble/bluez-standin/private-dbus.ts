@@ -1,13 +1,18 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { onProcessExit } from '../../process-exit.js';
 
 export interface PrivateDbus {
   /** D-Bus address (`unix:path=…,guid=…`) to export as `DBUS_SYSTEM_BUS_ADDRESS`. */
   readonly address: string;
-  /** Stops the daemon and removes its temp directory; idempotent. */
+  /**
+   * Stops the daemon and removes its temp directory; idempotent. Should the process end first
+   * (`process.exit`, an uncaught exception), both happen on exit anyway.
+   */
   stop(): Promise<void>;
 }
 
@@ -42,9 +47,10 @@ function busConfig(socketPath: string): string {
  * exits first). The caller must `stop()` it.
  */
 export async function startPrivateDbus(opts: { program?: string } = {}): Promise<PrivateDbus> {
-  const dir = await mkdtemp(join(tmpdir(), 'baken-dbus-'));
+  // Synchronous from the folder's creation to the exit cleanup's registration: no exit in between.
+  const dir = mkdtempSync(join(tmpdir(), 'baken-dbus-'));
   const config = join(dir, 'bus.conf');
-  await writeFile(config, busConfig(join(dir, 'system_bus_socket')));
+  writeFileSync(config, busConfig(join(dir, 'system_bus_socket')));
   const child: ChildProcess = spawn(
     opts.program ?? 'dbus-daemon',
     [`--config-file=${config}`, '--nofork', '--nopidfile', '--print-address'],
@@ -55,6 +61,10 @@ export async function startPrivateDbus(opts: { program?: string } = {}): Promise
     stderr += d.toString();
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const forget = onProcessExit(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  });
   let address: string;
   try {
     address = await new Promise<string>((resolve, reject) => {
@@ -67,7 +77,9 @@ export async function startPrivateDbus(opts: { program?: string } = {}): Promise
       void exited.then(() => reject(new Error(`dbus-daemon exited: ${stderr.trim()}`)));
     });
   } catch (err) {
+    child.kill('SIGTERM');
     await rm(dir, { recursive: true, force: true });
+    forget();
     throw err;
   }
   let stopping: Promise<void> | undefined;
@@ -80,6 +92,7 @@ export async function startPrivateDbus(opts: { program?: string } = {}): Promise
           await exited;
         }
         await rm(dir, { recursive: true, force: true });
+        forget();
       })();
       return stopping;
     },
