@@ -82,10 +82,14 @@ export async function startHome(config: HomeConfig, transports: HomeTransports, 
   let dbus: PrivateDbus | undefined;
   if (transports.ble === 'bluez') {
     dbus = await startPrivateDbus();
-    const standin = await startBluezStandin({ busAddress: dbus.address });
+    const standin = await startBluezStandin({ busAddress: dbus.address }).catch(async (err: unknown) => {
+      await dbus?.stop();
+      throw err;
+    });
+    // Cleanups run in reverse: the stand-in leaves the bus before its daemon stops.
     cleanups.push(
-      () => standin.stop(),
       () => dbus?.stop(),
+      () => standin.stop(),
     );
     ble.busAddress = dbus.address;
     ble.standin = standin;

@@ -120,11 +120,18 @@ export function status(home: Home): Record<string, unknown> {
   };
 }
 
-/** Reads commands from stdin until `quit` or end of input. */
-export async function interactive(home: Home, io: CliIo): Promise<void> {
+/** Reads commands from stdin until `quit`, the end of input, or `stop` aborts (a signal). */
+export async function interactive(home: Home, io: CliIo, stop?: AbortSignal): Promise<void> {
   const rl = createInterface({ input: io.stdin, terminal: false });
-  for await (const line of rl) {
-    if (!runCommand(home, line, io)) break;
+  const close = (): void => rl.close();
+  stop?.addEventListener('abort', close);
+  try {
+    if (stop?.aborted) return;
+    for await (const line of rl) {
+      if (!runCommand(home, line, io)) break;
+    }
+  } finally {
+    stop?.removeEventListener('abort', close);
+    rl.close();
   }
-  rl.close();
 }

@@ -2,13 +2,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { SystemClock } from '@baken/hardware';
 import { Value } from '@sinclair/typebox/value';
 import { parse as parseYaml } from 'yaml';
-import { type HomeTransports, startHome } from '../home.js';
+import { type Home, type HomeTransports, startHome } from '../home.js';
 import { DEFAULT_HOME, type HomeConfig, HomeConfigSchema } from '../home-config.js';
 import { loadScenario } from '../scenario/load-scenario.js';
 import { runScenario } from '../scenario/run-scenario.js';
 import { flagString, parseArgs } from './args.js';
 import { INTERACTIVE_HELP, interactive } from './interactive.js';
 import type { CliIo } from './io.js';
+import { stopOnSignals } from './stop-signals.js';
 
 export const MAIN_HELP = `baken-sim — simulated pendants and key safes for Baken
 
@@ -72,7 +73,29 @@ async function homeCommand(argv: string[], io: CliIo): Promise<number> {
     serial: serialPath !== undefined ? { path: serialPath } : args.flags.has('pty') ? 'pty' : 'mock',
     ble,
   };
-  const home = await startHome(config, transports, new SystemClock());
+  // Ctrl-C / SIGTERM (also during start-up and while reading stdin) stops the home, its helper
+  // processes and their temporary folders; a second Ctrl-C forces. `quit` or the end of stdin
+  // stops it the same way. Installed first: a signal may come at any moment.
+  const clock = new SystemClock();
+  const signalled = new AbortController();
+  const starting = startHome(config, transports, clock);
+  const detach = stopOnSignals({
+    clock,
+    say: io.err,
+    exit: io.exit ?? ((code) => process.exit(code)),
+    stop: async () => {
+      signalled.abort();
+      await (await starting.catch(() => undefined))?.stop();
+    },
+    ...(io.signals === undefined ? {} : { source: io.signals }),
+  });
+  let home: Home;
+  try {
+    home = await starting;
+  } catch (err) {
+    detach();
+    throw err;
+  }
   const keysOut = flagString(args, 'keys-out');
   if (keysOut !== undefined)
     writeFileSync(keysOut, `${JSON.stringify(home.keys, null, 2)}\n`, { mode: 0o600 });
@@ -90,13 +113,14 @@ async function homeCommand(argv: string[], io: CliIo): Promise<number> {
   );
   try {
     if (args.flags.has('no-stdin')) {
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
-    } else await interactive(home, io);
+      if (!signalled.signal.aborted)
+        await new Promise<void>((resolve) => signalled.signal.addEventListener('abort', () => resolve()));
+    } else await interactive(home, io, signalled.signal);
   } finally {
-    await home.stop();
+    if (!signalled.signal.aborted) {
+      detach();
+      await home.stop();
+    }
   }
   return 0;
 }

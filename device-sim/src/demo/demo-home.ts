@@ -74,6 +74,7 @@ export async function startDemoHome(opts: {
       ? new NodeBleScanner({ session, clock })
       : new MockBleScanner({ clock, ...(home.ble.air ? { air: home.ble.air } : {}) });
   const hostLink = home.serial?.hostLink;
+  const logger = createLogger(opts.logLevel);
   const gateway = createGateway({
     config: parseConfig({
       dataDir: opts.dataDir,
@@ -93,7 +94,7 @@ export async function startDemoHome(opts: {
       provisionedAt: 0,
     },
     clock,
-    logger: createLogger(opts.logLevel),
+    logger,
     softwareVersion: '0.1.0-demo',
     transports: {
       openBleScanner: () => scanner,
@@ -115,6 +116,8 @@ export async function startDemoHome(opts: {
     serverConfig,
     transports: choice,
     async stop() {
+      // Ctrl-C reaches socat and dbus-daemon too: links going down now are the stop, not news.
+      logger.level = 'silent';
       await gateway.stop();
       session?.destroy();
       await home.stop();

@@ -2,6 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import { join, resolve } from 'node:path';
 import { SystemClock } from '@baken/hardware';
 import { loadConfig, startServer } from '@baken/server';
+import { stopOnSignals } from '../cli/stop-signals.js';
 import { startDemoControl } from './control.js';
 import { startDemoHome } from './demo-home.js';
 import { DEMO_USAGE, DemoUsageError, parseDemoArgs } from './demo-options.js';
@@ -33,12 +34,23 @@ async function main(): Promise<void> {
   mkdirSync(demoDir, { recursive: true, mode: 0o700 });
   const logLevel = process.env['BAKEN_LOG_LEVEL'] ?? 'warn';
   const clock = new SystemClock();
+  // Installed before anything starts, so a Ctrl-C during start-up also stops what has started.
+  const running: (() => Promise<void> | void)[] = [];
+  stopOnSignals({
+    clock,
+    say: (text) => process.stdout.write(`\n${text}\n`),
+    exit: (code) => process.exit(code),
+    stop: async () => {
+      for (const stop of running.reverse()) await stop();
+    },
+  });
   const config = loadConfig({
     env: process.env,
     overrides: { dataDir, logLevel, http: { port: opts.httpPort }, mqtt: { port: opts.mqttPort } },
   });
   // The server keeps its own clock type (it may not import hardware); both read the system time.
   const server = await startServer({ config });
+  running.push(() => server.close());
 
   const stateFile = join(demoDir, 'home.json');
   let state: DemoHomeState;
@@ -72,10 +84,16 @@ async function main(): Promise<void> {
     transports: opts.transports,
     logLevel,
   });
+  running.push(() => home.stop());
   const control = await startDemoControl(home.home);
   const controlFile = join(demoDir, 'control.json');
   writeFileSync(controlFile, JSON.stringify(control.info), { mode: 0o600 });
   chmodSync(controlFile, 0o600);
+  running.push(() => {
+    control.server.close();
+    control.server.closeAllConnections();
+    rmSync(controlFile, { force: true });
+  });
 
   const lines = [
     '',
@@ -99,20 +117,6 @@ async function main(): Promise<void> {
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write(`\n${signal}: stopping the demo…\n`);
-    control.server.close();
-    rmSync(controlFile, { force: true });
-    await home.stop().catch(() => undefined);
-    await server.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 main().catch((err: unknown) => {
