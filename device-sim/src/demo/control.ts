@@ -12,35 +12,48 @@ export interface DemoControlInfo {
   token: string;
 }
 
-function perform(home: Home, action: DemoAction, arg: string | undefined): string {
+/** What the action did: 200 with a sentence, or a refusal the caller exits non-zero on. */
+interface Performed {
+  status: 200 | 400 | 409;
+  text: string;
+}
+
+const done = (text: string): Performed => ({ status: 200, text });
+
+function perform(home: Home, action: DemoAction, arg: string | undefined): Performed {
   const pendant = [...home.pendants.values()][0];
   switch (action) {
     case 'press':
       pendant?.press();
-      return 'pendant pressed: the alarm should appear in the dashboard inbox';
+      return done('pendant pressed: the alarm should appear in the dashboard inbox');
     case 'cancel':
       pendant?.cancel();
-      return 'pendant cancel sent';
+      return done('pendant cancel sent');
     case 'fall':
       pendant?.fall();
-      return 'fall reported by the pendant';
+      return done('fall reported by the pendant');
     case 'test':
       pendant?.testPress();
-      return 'test press sent';
+      return done('test press sent');
     case 'code': {
       // A care worker types a code on the key safe's keypad; an accepted code unlocks the door.
-      if (!home.safe || !arg || !/^\d{4,12}$/.test(arg))
-        return 'give the code: npm run demo:code -- 12345678';
-      const result = home.safe.enterCode(arg);
-      if (result !== 'accepted') return `key safe: code ${result}`;
+      const code = (arg ?? '').replace(/\s/g, '');
+      if (!home.safe || !/^\d{4,12}$/.test(code))
+        return { status: 400, text: 'BAKEN_ERR_DEMO_USAGE: give the code: npm run demo:code -- "0773 5652"' };
+      const result = home.safe.enterCode(code);
+      if (result !== 'accepted')
+        return {
+          status: 409,
+          text: `BAKEN_ERR_DEMO_CODE_REFUSED: the key safe refused the code (${result.replace('_', ' ')})`,
+        };
       home.safe.openDoor();
       home.safe.closeDoor();
-      return 'key safe: code accepted, door opened and closed — the client can see who entered';
+      return done('key safe: code accepted, door opened and closed — the client can see who entered');
     }
     case 'door':
       home.safe?.openDoor();
       home.safe?.closeDoor();
-      return 'key-safe door opened and closed';
+      return done('key-safe door opened and closed');
   }
 }
 
@@ -58,7 +71,8 @@ export async function startDemoControl(home: Home): Promise<{ info: DemoControlI
     } else if (req.method !== 'POST' || !DEMO_ACTIONS.includes(action)) {
       res.writeHead(404).end(`BAKEN_ERR_DEMO_CONTROL: use POST /${DEMO_ACTIONS.join('|/')}\n`);
     } else {
-      res.writeHead(200).end(`${perform(home, action, arg)}\n`);
+      const r = perform(home, action, arg === undefined ? undefined : decodeURIComponent(arg));
+      res.writeHead(r.status).end(`${r.text}\n`);
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,3 +1,6 @@
+import { resolve } from 'node:path';
+import { DEMO_ACTIONS, type DemoAction } from './control.js';
+
 /**
  * Options of `npm start` (the demo: server + embedded broker + SQLite + one simulated home behind the
  * real gateway code). Parsed from argv; every error names the flag.
@@ -17,7 +20,8 @@ Starts Baken's demo: the server (HTTP + embedded MQTT broker + SQLite under the 
 simulated home (a pendant and a key safe from device-sim) behind the real gateway code.
 
 Options:
-  --data DIR          data folder (default: ./data, or BAKEN_DATA_DIR)
+  --data DIR          data folder (default: ./data, or BAKEN_DATA_DIR); give the same one to
+                      npm run demo:press and friends
   --port N            HTTP port (default: 8080, or BAKEN_HTTP_PORT; 0 picks a free one)
   --mqtt-port N       embedded MQTT broker port (default: 1883, or BAKEN_MQTT_PORT; 0 picks a free one)
   --transports MODE   mock | real | auto (default: auto). real = a socat pty pair for the key safe and
@@ -25,9 +29,79 @@ Options:
                       socat and dbus-daemon are installed, else the in-memory bindings (and says so)
   -h, --help          this help
 
-While it runs, press the simulated pendant from a second terminal:
-  npm run demo:press            (also: demo:cancel, demo:door)
+While it runs, drive the simulated home from a second terminal (give the same --data, if any):
+  npm run demo:press [-- --data DIR]          (also: demo:cancel, demo:door)
+  npm run demo:code -- "0773 5652" [--data DIR]   type a code on the key safe's keypad
+Ctrl-C stops the demo within 5 s; a second Ctrl-C forces.
 `;
+
+/** `npm run demo:press` and friends: what to do and where the running demo is. */
+export interface DemoPressOptions {
+  action: DemoAction;
+  /** The code as typed on the keypad, spaces removed (`demo:code` only). */
+  code?: string;
+  dataDir: string;
+  help: boolean;
+}
+
+export const DEMO_PRESS_USAGE = `Usage: npm run demo:press|demo:cancel|demo:door [-- --data DIR]
+       npm run demo:code -- CODE [--data DIR]
+
+Drives the simulated home of a running demo (npm start): press, cancel or door; code types CODE
+on the key safe's keypad ("0773 5652" as shown on the phone, spaces allowed) and exits 1 when the
+key safe refuses it.
+
+  --data DIR   the data folder the demo was started with (default: ./data, or BAKEN_DATA_DIR)
+  -h, --help   this help
+`;
+
+const DEMO_PRESS_ACTIONS: readonly DemoAction[] = DEMO_ACTIONS;
+
+/** Relative folders mean the same for `npm start` and `npm run demo:*` (npm runs both at the root). */
+export function dataDirFrom(given: string, env: Record<string, string | undefined>): string {
+  return resolve(env['INIT_CWD'] ?? process.cwd(), given);
+}
+
+export function parseDemoPressArgs(
+  argv: string[],
+  env: Record<string, string | undefined>,
+): DemoPressOptions {
+  const [action, ...rest] = argv;
+  if (action === undefined || !DEMO_PRESS_ACTIONS.includes(action as DemoAction)) {
+    throw new DemoUsageError(`unknown action '${action ?? ''}' (one of ${DEMO_ACTIONS.join(', ')})`);
+  }
+  const o: DemoPressOptions = {
+    action: action as DemoAction,
+    dataDir: env['BAKEN_DATA_DIR'] ?? './data',
+    help: false,
+  };
+  const words: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i] as string;
+    if (a === '--data') {
+      const v = rest[++i];
+      if (!v) throw new DemoUsageError('--data needs a folder');
+      o.dataDir = v;
+    } else if (a.startsWith('--data=')) o.dataDir = a.slice('--data='.length);
+    else if (a === '-h' || a === '--help') o.help = true;
+    else if (a.startsWith('-')) throw new DemoUsageError(`unknown option '${a}' (see --help)`);
+    else words.push(a);
+  }
+  o.dataDir = dataDirFrom(o.dataDir, env);
+  if (o.help) return o;
+  if (o.action === 'code') {
+    const code = words.join('').replace(/[\s-]/g, '');
+    if (!/^\d{4,12}$/.test(code)) {
+      throw new DemoUsageError(
+        `demo:code needs the code as shown (4 to 12 digits, spaces allowed), got '${words.join(' ')}'`,
+      );
+    }
+    o.code = code;
+  } else if (words.length > 0) {
+    throw new DemoUsageError(`demo:${o.action} takes no argument, got '${words.join(' ')}'`);
+  }
+  return o;
+}
 
 export class DemoUsageError extends Error {
   readonly code = 'BAKEN_ERR_DEMO_USAGE';
@@ -81,5 +155,6 @@ export function parseDemoArgs(argv: string[], env: Record<string, string | undef
         throw new DemoUsageError(`unknown option '${a}' (see --help)`);
     }
   }
+  o.dataDir = dataDirFrom(o.dataDir, env);
   return o;
 }

@@ -5,7 +5,7 @@ import { loadConfig, startServer } from '@baken/server';
 import { stopOnSignals } from '../cli/stop-signals.js';
 import { startDemoControl } from './control.js';
 import { startDemoHome } from './demo-home.js';
-import { DEMO_USAGE, DemoUsageError, parseDemoArgs } from './demo-options.js';
+import { DEMO_USAGE, DemoUsageError, dataDirFrom, parseDemoArgs } from './demo-options.js';
 import type { DemoLogin } from './seed-care-team.js';
 import { type DemoHomeState, seedDemo } from './seed-demo.js';
 
@@ -95,6 +95,8 @@ async function main(): Promise<void> {
     rmSync(controlFile, { force: true });
   });
 
+  // demo:press and friends find this demo through the same --data
+  const dataFlag = dataDir === dataDirFrom('./data', process.env) ? '' : ` -- --data ${dataDir}`;
   const lines = [
     '',
     'Baken demo is running.',
@@ -111,9 +113,11 @@ async function main(): Promise<void> {
     `  Simulated home: gateway ${state.gatewayId}, pendant ${state.pendant.address}, key safe ${state.keySafe.serial}`,
     `  Transports:  ${home.transports.note}`,
     '',
-    '  Press the pendant from another terminal:  npm run demo:press',
-    '  API documentation:                        ' + `${server.url}/docs`,
-    '  Stop with Ctrl-C.',
+    '  From another terminal:',
+    `    npm run demo:press${dataFlag}            press the pendant (also demo:cancel, demo:door)`,
+    `    npm run demo:code -- "CODE"${dataFlag.replace(' --', '')}   type a code on the key safe`,
+    `  API documentation: ${server.url}/docs`,
+    '  Stop with Ctrl-C (a second Ctrl-C forces).',
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
