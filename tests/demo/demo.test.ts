@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startDemoControl } from '@baken/device-sim/demo/control';
 import { startDemoHome } from '@baken/device-sim/demo/demo-home';
 import { parseDemoArgs } from '@baken/device-sim/demo/demo-options';
+import { demoPress } from '@baken/device-sim/demo/demo-press';
 import { seedDemo } from '@baken/device-sim/demo/seed-demo';
 import { SystemClock } from '@baken/hardware';
 import { startServer } from '@baken/server';
@@ -99,8 +101,18 @@ describe('demo home', () => {
       });
       return r.json().delivery === 'ok';
     });
-    expect(home.home.safe!.enterCode(code)).toBe('accepted');
-    home.home.safe!.openDoor();
+    // Anna types the code as her phone shows it: `npm run demo:code -- "0773 5652"`.
+    const control = await startDemoControl(home.home);
+    cleanups.push(async () => void control.server.close());
+    mkdirSync(join(dir, 'demo'), { recursive: true });
+    writeFileSync(join(dir, 'demo', 'control.json'), JSON.stringify(control.info));
+    const said: string[] = [];
+    const typed = `${code.slice(0, 4)} ${code.slice(4)}`;
+    const io = { out: (t: string) => said.push(t), err: (t: string) => said.push(t) };
+    expect(await demoPress(['code', typed, '--data', dir], {}, io)).toBe(0);
+    expect(said.join('')).toContain('code accepted, door opened');
+    // used once: the same code again is refused, and demo:code says so with a non-zero exit
+    expect(await demoPress(['code', typed, '--data', dir], {}, io)).toBe(1);
     const client = (await server.app.baken.repos.users.list()).find((u) => u.username === 'devries')!;
     const clientToken = (await server.app.baken.auth.createApiToken(client.id, 'tablet', null)).token;
     const log = async () =>
