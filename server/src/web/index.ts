@@ -1,7 +1,8 @@
 import type { BakenApp } from '../app-context.js';
+import type { Role } from '../store/repositories/index.js';
 import { loadAssets } from './assets.js';
-import { layout } from './layout.js';
-import { registerPage, STAFF } from './page-route.js';
+import { landingPath, layout } from './layout.js';
+import { type PageRenderer, registerPage, STAFF } from './page-route.js';
 import { accessPage } from './pages/access.js';
 import { alarmsPage } from './pages/alarms.js';
 import { devicePage } from './pages/device.js';
@@ -33,10 +34,13 @@ export async function webModule(app: BakenApp): Promise<void> {
     return reply.header('cache-control', 'no-cache').type(a.type).send(a.body);
   });
 
-  app.get('/', { schema: { hide: true } }, async (req, reply) => {
+  // After login (`/?next=…`) and at `/`: the page asked for when this role may open it, else the
+  // role's own first page — a care worker never lands on a page their role cannot open.
+  app.get<{ Querystring: { next?: string } }>('/', { schema: { hide: true } }, async (req, reply) => {
     const p = req.principal;
     if (!p) return reply.redirect('/login');
-    return reply.redirect(p.user.role === 'client' ? '/app/my-home' : '/app/fleet');
+    const next = typeof req.query.next === 'string' ? req.query.next : '';
+    return reply.redirect(canOpen(p.user.role, next) ? next : landingPath(p.user.role));
   });
 
   app.get('/login', { schema: { hide: true } }, async (req, reply) => {
@@ -45,12 +49,25 @@ export async function webModule(app: BakenApp): Promise<void> {
     return reply.type('text/html; charset=utf-8').send(layout(loginPage(), null, '/login', now).value);
   });
 
-  registerPage(app, '/app/fleet', STAFF, fleetPage);
-  registerPage(app, '/app/alarms', ['admin', 'monitor', 'care_worker'], alarmsPage);
-  registerPage(app, '/app/access', ['admin', 'monitor'], accessPage);
-  registerPage(app, '/app/key-code', ['care_worker', 'monitor', 'admin'], keyCodePage);
-  registerPage(app, '/app/reports', ['admin', 'monitor'], reportsPage);
-  registerPage(app, '/app/homes/:id', [...STAFF, 'client'], homePage);
-  registerPage(app, '/app/devices/:id', STAFF, devicePage);
-  registerPage(app, '/app/my-home', ['client'], myHomePage);
+  for (const [path, roles, render] of PAGES) registerPage(app, path, roles, render);
+}
+
+/** Every dashboard page and the roles that may open it. */
+const PAGES: ReadonlyArray<readonly [string, Role[], PageRenderer]> = [
+  ['/app/fleet', STAFF, fleetPage],
+  ['/app/alarms', ['admin', 'monitor', 'care_worker'], alarmsPage],
+  ['/app/access', ['admin', 'monitor'], accessPage],
+  ['/app/key-code', ['care_worker', 'monitor', 'admin'], keyCodePage],
+  ['/app/reports', ['admin', 'monitor'], reportsPage],
+  ['/app/homes/:id', [...STAFF, 'client'], homePage],
+  ['/app/devices/:id', STAFF, devicePage],
+  ['/app/my-home', ['client'], myHomePage],
+];
+
+const pattern = (path: string): RegExp => new RegExp(`^${path.replace(/:[a-z]+/g, '[A-Za-z0-9_%-]+')}$`);
+const PAGE_PATTERNS = PAGES.map(([path, roles]) => [pattern(path), roles] as const);
+
+/** Whether `pathname` is a dashboard page `role` may open. */
+export function canOpen(role: Role, pathname: string): boolean {
+  return PAGE_PATTERNS.some(([re, roles]) => roles.includes(role) && re.test(pathname));
 }

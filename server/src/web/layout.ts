@@ -21,6 +21,11 @@ const STAFF_NAV = [
   ['/app/reports', 'Reports'],
 ] as const;
 
+/** The page a role lands on after login (and at `/`): the first page of its own menu. */
+export function landingPath(role: Role): string {
+  return navFor(role)[0]?.[0] ?? '/app/fleet';
+}
+
 function navFor(role: Role): ReadonlyArray<readonly [string, string]> {
   if (role === 'client') return [['/app/my-home', 'My home']];
   if (role === 'care_worker')

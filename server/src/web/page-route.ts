@@ -4,7 +4,7 @@ import type { Principal } from '../auth/auth-service.js';
 import type { Role } from '../store/repositories/index.js';
 import { ApiClient } from './api-client.js';
 import { html } from './html.js';
-import { layout, liveRegion, type PageResult } from './layout.js';
+import { landingPath, layout, liveRegion, type PageResult } from './layout.js';
 
 export interface PageContext {
   app: BakenApp;
@@ -43,11 +43,13 @@ export function registerPage(app: BakenApp, path: string, roles: Role[], render:
       return reply.redirect(`/login?next=${encodeURIComponent(req.url.split('?')[0] ?? '/')}`);
     }
     if (!roles.includes(principal.user.role)) {
-      if (principal.user.role === 'client') return reply.redirect('/app/my-home');
+      const own = landingPath(principal.user.role);
+      if (principal.user.role === 'client') return reply.redirect(own);
       const page: PageResult = {
         title: 'Not allowed',
         status: 403,
-        body: html`<p class="notice notice-error" role="alert">Your role (${principal.user.role}) cannot open this page.</p>`,
+        body: html`<p class="notice notice-error" role="alert">Your role (${principal.user.role}) cannot open this page.</p>
+<p><a class="btn btn-primary" href="${own}">Go to your first page</a></p>`,
       };
       return reply
         .code(403)

@@ -1,5 +1,6 @@
-// Login: posts the form as JSON to the auth API (which sets the session cookie), then goes to
-// the page the user came from — only ever a local /app/ path.
+// Login: posts the form as JSON to the auth API (which sets the session cookie), then lets `/`
+// send the user to the page they came from — only ever a local /app/ path, and only one their
+// role may open — or else to their role's own first page.
 const form = document.getElementById('login-form');
 const error = document.getElementById('login-error');
 
@@ -17,7 +18,7 @@ form?.addEventListener('submit', async (ev) => {
     });
     if (r.ok) {
       const next = new URLSearchParams(location.search).get('next') ?? '';
-      location.assign(/^\/app\/[A-Za-z0-9/_%-]*$/.test(next) ? next : '/');
+      location.assign(/^\/app\/[A-Za-z0-9/_%-]*$/.test(next) ? `/?next=${encodeURIComponent(next)}` : '/');
       return;
     }
     const body = await r.json().catch(() => ({}));
