@@ -47,6 +47,28 @@ describe('alarm card', () => {
     expect(acked.value).toContain('Waiting for on-site: 5 min of 30 min target');
   });
 
+  it('once someone is on site, stops waiting: the time it took against the target, no running timer', () => {
+    for (const role of ['monitor', 'care_worker'] as const) {
+      const onSite = alarmCard(
+        alarm({ state: 'on_site', acknowledgedAt: T + 60_000, onSiteAt: T + 12 * 60_000 }),
+        T + 50 * 60_000,
+        labels,
+        role,
+      ).value;
+      expect(onSite).not.toContain('Waiting for');
+      expect(onSite).toContain('On site after 12 min, within the 30 min target');
+      expect(onSite).not.toContain('data-elapsed-since');
+      expect(onSite).not.toContain('target-over');
+    }
+    const late = alarmCard(
+      alarm({ state: 'on_site', acknowledgedAt: T + 60_000, onSiteAt: T + 42 * 60_000 }),
+      T + 50 * 60_000,
+      labels,
+      'monitor',
+    ).value;
+    expect(late).toContain('On site after 42 min — OVER the 30 min target');
+  });
+
   it('escapes the address and gives care workers only on-site and close', () => {
     const html = alarmCard(alarm({ state: 'assigned' }), T, labels, 'care_worker').value;
     expect(html).toContain('&lt;i&gt;Laan&lt;/i&gt; 1');

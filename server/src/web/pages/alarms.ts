@@ -16,18 +16,34 @@ import type { PageResult } from '../layout.js';
 import type { PageContext } from '../page-route.js';
 import { type Json, list, pick, str } from '../read.js';
 
-/** Elapsed time against the 30-minute target; `app.js` keeps it ticking between refreshes. */
+/**
+ * Elapsed time against the 30-minute target; `app.js` keeps it ticking between refreshes. With
+ * `end` the step is done: the time it took, no ticking.
+ */
 function targetMeter(label: string, start: number, end: number | undefined, now: number): SafeHtml {
   const elapsed = (end ?? now) - start;
   const over = elapsed > RESPONSE_TARGET_MS;
   const mins = Math.min(30, Math.floor(elapsed / 60_000));
+  const sep = end === undefined ? ':' : '';
   const text = over
-    ? `${label}: ${duration(elapsed)} — OVER the 30 min target`
-    : `${label}: ${duration(elapsed)} of 30 min target`;
+    ? `${label}${sep} ${duration(elapsed)} — OVER the 30 min target`
+    : end === undefined
+      ? `${label}: ${duration(elapsed)} of 30 min target`
+      : `${label} ${duration(elapsed)}, within the 30 min target`;
   return html`<div class="target ${over ? 'target-over' : ''}"${end === undefined ? html` data-elapsed-since="${start}" data-label="${label}"` : ''}>
     <span class="target-text">${over ? html`<span aria-hidden="true">⚠ </span>` : ''}${text}</span>
     <progress max="30" value="${mins}" aria-hidden="true"></progress>
   </div>`;
+}
+
+/**
+ * The step the alarm waits for, timed against the target: acknowledgement, then someone on site.
+ * Once someone is on site the clock stops and says how long it took (issue 6 §5).
+ */
+function responseMeter(created: number, acked: number | undefined, onSite: number | undefined, now: number) {
+  if (onSite !== undefined) return targetMeter('On site after', created, onSite, now);
+  if (acked === undefined) return targetMeter('Waiting for acknowledgement', created, undefined, now);
+  return targetMeter('Waiting for on-site', created, undefined, now);
 }
 
 /**
@@ -70,7 +86,7 @@ export function alarmCard(
     <span class="badge alarm-state alarm-state-${stateCls}">${state ? ALARM_STATE_LABEL[state] : 'Unknown state'}</span>
   </header>
   <p class="meta">Raised ${timeTag(created, 'at an unknown time')}${str(a, 'deviceId') ? html` by device <span class="mono">${str(a, 'deviceId')}</span>` : ''}${team ? html` · <span class="assigned-team">team ${team}</span>` : ''}${user ? html` · assigned to ${user}` : ''}</p>
-  ${created !== undefined && state !== 'closed' ? targetMeter(acked === undefined ? 'Waiting for acknowledgement' : 'Waiting for on-site', created, acked === undefined ? undefined : onSite, now) : ''}
+  ${created !== undefined && state !== 'closed' ? responseMeter(created, acked, onSite, now) : ''}
   ${created !== undefined && acked !== undefined ? html`<p class="meta">Acknowledged after ${duration(acked - created)}${onSite !== undefined ? html` · on site after ${duration(onSite - created)}` : ''}${closed !== undefined ? html` · closed ${timeTag(closed)}` : ''}</p>` : ''}
   ${form ?? ''}
   ${
