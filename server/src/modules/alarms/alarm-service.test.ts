@@ -93,6 +93,18 @@ describe('AlarmService', () => {
     });
   });
 
+  it('on site is when the key safe opened, even when the home unit delivers the opening late', () => {
+    feed(ev('pendant', 'alarm'));
+    const [a] = svc.store.list({ limit: 1, offset: 0 });
+    svc.act(a!.id, 'assign', 'u1', { teamId: 'team-1' });
+    const openedAt = clock.now() + 12 * MIN;
+    clock.advance(40 * MIN); // the unit was offline; the opening arrives now
+    feed(ev('keysafe', 'door_opened', { receivedAt: openedAt }));
+    const view = svc.store.get(a!.id);
+    expect(view).toMatchObject({ state: 'on_site', onSiteAt: openedAt });
+    expect(svc.store.transitions(a!.id).at(-1)).toMatchObject({ action: 'on-site', at: openedAt });
+  });
+
   it('enforces the state machine: 409 for a wrong step, 404 for unknown alarm or user, 400 for an empty assign', () => {
     feed(ev('pendant', 'alarm'));
     const [a] = svc.store.list({ limit: 1, offset: 0 });

@@ -72,15 +72,18 @@ export class AlarmService {
         emits.push(() => this.bus.emit('alarm.updated', { ...body(a), action: 'cancel', byUserId: null }));
       }
     } else if (isKeysafeOpening(e) && homeId !== null) {
+      // On site when the key safe opened (the home unit's receive time, never later than ours): an
+      // opening delivered late, after a connection gap, does not make the response look slower.
+      const at = Math.min(e.receivedAt, storedAt);
       for (const open of this.store.assignedOfHome(homeId)) {
         const a = this.store.update(
           open.id,
-          { state: 'on_site', onSiteAt: storedAt, onSiteSource: 'keysafe' },
+          { state: 'on_site', onSiteAt: at, onSiteSource: 'keysafe' },
           {
             fromState: open.state,
             toState: 'on_site',
             action: 'on-site',
-            at: storedAt,
+            at,
             byUserId: null,
             source: 'keysafe',
             note: e.kind,
