@@ -97,6 +97,8 @@ const envelopeFields = {
   receivedAt: EpochMsSchema,
   /** The device's sequence number (KS-SERIAL seq, advert counter), when it has one. */
   seq: Type.Optional(Type.Integer({ minimum: 0, maximum: 4_294_967_295 })),
+  /** Sent during the installation check: stored and acknowledged, never an alarm [MQTT-MAP §4.1.1]. */
+  trial: Type.Optional(Type.Literal(true)),
 };
 
 /** The envelope with `data` left open: the first validation stage [MQTT-MAP §4.1.1]. */
