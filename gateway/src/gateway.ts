@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { defaultBridges } from './bridges/index.js';
 import { announceCommitted, createPendantAck } from './bridges/pendant-ack.js';
 import { JsonStateFile } from './bridges/state-file.js';
+import { TrialMode } from './check/trial-mode.js';
 import { CommandRelay } from './commands/command-relay.js';
 import type { Credentials, GatewayConfig } from './config/schema.js';
 import {
@@ -94,6 +95,8 @@ export interface Gateway {
   readonly uplink: Uplink;
   readonly devices: DeviceRegistry;
   readonly heartbeat: Heartbeat;
+  /** The installation check's trial windows: events they cover leave marked `trial: true`. */
+  readonly trial: TrialMode;
   start(): Promise<void>;
   /** Clean shutdown: extensions stop, retained `offline` is published, the outbox is closed. */
   stop(): Promise<void>;
@@ -174,8 +177,9 @@ export function createGateway(opts: CreateGatewayOptions): Gateway {
           },
         }),
   });
+  const trial = new TrialMode();
   const core: Extension[] = [
-    new EventWriter(bus, outbox, gatewayId, logger.child({ part: 'event-writer' })),
+    new EventWriter(bus, outbox, gatewayId, logger.child({ part: 'event-writer' }), trial),
     new CommandRelay(bus, uplink, outbox, devices, clock, logger.child({ part: 'commands' })),
     heartbeat,
   ];
@@ -227,6 +231,7 @@ export function createGateway(opts: CreateGatewayOptions): Gateway {
     uplink,
     devices,
     heartbeat,
+    trial,
     async start() {
       if (running) return;
       running = true;

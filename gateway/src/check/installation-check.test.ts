@@ -13,10 +13,10 @@ import { formatCheckReport, publishCheckReport, runInstallationCheck } from './i
 const GW = 'home-check-1';
 const PENDANT = 'D8:3A:DD:00:00:77';
 
-const press = (): Uint8Array => {
+const press = (packetId = 3): Uint8Array => {
   const r = encodeBthome({
     objects: [
-      { kind: 'number', id: 0x00, name: 'packet_id', value: 3 },
+      { kind: 'number', id: 0x00, name: 'packet_id', value: packetId },
       { kind: 'number', id: 0x01, name: 'battery', value: 64 },
       { kind: 'button', id: 0x3a, name: 'button', event: 'press' },
     ],
@@ -112,7 +112,17 @@ describe('installation check (seed 003 §8.5) against a real broker', () => {
       ['server_identity', true],
     ]);
     expect(report.passed).toBe(true);
-    expect(report.steps[0]?.detail).toMatch(/pendant-check: alarm acknowledged/);
+    // [MQTT-MAP §4.1.1] the press left the unit as a trial, and the report says so
+    expect(report.steps[0]?.detail).toMatch(
+      /pendant-check: trial press \(marked as a test: no alarm raised\) acknowledged/,
+    );
+    const sent = sub
+      .received('events')
+      .map((m) => m.payload as { id: string; kind: string; trial?: boolean });
+    const trials = sent.filter((e) => e.kind === 'alarm');
+    expect(trials.length).toBeGreaterThan(0); // a QoS 1 retransmission may arrive twice
+    expect(new Set(trials.map((e) => e.id)).size).toBe(1);
+    expect(trials.every((e) => e.trial === true)).toBe(true);
     expect(report.steps[2]?.detail).toContain('pendant-check 64 %');
     expect(formatCheckReport(report)).toMatch(/PASSED/);
     publishCheckReport(gw, report);
@@ -122,6 +132,17 @@ describe('installation check (seed 003 §8.5) against a real broker', () => {
       passed: true,
       technician: 'j.tester',
     });
+
+    // after the check a press is a real alarm again
+    await clock.advanceAsync(60_000);
+    scanner.emitAdvert({ address: PENDANT, rssi: -61, serviceData: { fcd2: press(4) } });
+    const alarms = () =>
+      sub
+        .received('events')
+        .map((m) => m.payload as { id: string; kind: string })
+        .filter((e) => e.kind === 'alarm' && e.id !== trials[0]?.id);
+    await until(() => alarms().length > 0, 'real alarm');
+    expect(alarms()[0]).not.toHaveProperty('trial');
   });
 
   it('fails the trial alarm when the server never acknowledges it, and identity on plain MQTT without server config', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { validatePayload } from '@baken/protocols';
 import type { Logger } from 'pino';
+import type { TrialMode } from '../check/trial-mode.js';
 import { GatewayError } from '../errors.js';
 import type { DeviceEvent, GatewayBus } from '../event-bus.js';
 import type { Extension } from '../extension.js';
@@ -19,9 +20,10 @@ export interface OutgoingEvent {
   receivedAt: number;
   seq?: number;
   data: Record<string, unknown>;
+  trial?: true;
 }
 
-export function toEnvelope(gatewayId: string, event: DeviceEvent, id: string): OutgoingEvent {
+export function toEnvelope(gatewayId: string, event: DeviceEvent, id: string, trial = false): OutgoingEvent {
   const env: OutgoingEvent = {
     v: 1,
     id,
@@ -35,6 +37,7 @@ export function toEnvelope(gatewayId: string, event: DeviceEvent, id: string): O
     data: event.data,
   };
   if (event.seq !== undefined) env.seq = event.seq;
+  if (trial) env.trial = true;
   return env;
 }
 
@@ -58,11 +61,15 @@ export class EventWriter implements Extension {
   written = 0;
   invalid = 0;
 
-  constructor(bus: GatewayBus, outbox: Outbox, gatewayId: string, logger: Logger) {
+  readonly #trial: TrialMode | undefined;
+
+  /** With `trial`, events its open windows cover are marked `trial: true` [MQTT-MAP §4.1.1]. */
+  constructor(bus: GatewayBus, outbox: Outbox, gatewayId: string, logger: Logger, trial?: TrialMode) {
     this.#bus = bus;
     this.#outbox = outbox;
     this.#gatewayId = gatewayId;
     this.#log = logger;
+    this.#trial = trial;
   }
 
   async start(): Promise<void> {
@@ -82,7 +89,7 @@ export class EventWriter implements Extension {
     const id = event.id ?? randomUUID();
     if (event.id !== undefined && this.#outbox.has(id)) return id;
     const alarm = event.priority === 'alarm';
-    const envelope = toEnvelope(this.#gatewayId, event, id);
+    const envelope = toEnvelope(this.#gatewayId, event, id, this.#trial?.covers(event.deviceKind) === true);
     const valid = validatePayload('events', envelope, { unknownProperties: 'reject' });
     if (!valid.ok) {
       this.invalid += 1;
