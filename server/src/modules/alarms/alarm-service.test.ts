@@ -66,6 +66,19 @@ describe('AlarmService', () => {
     expect(seen.filter((s) => s.type === 'alarm.created')).toHaveLength(2);
   });
 
+  it('never raises, cancels or moves an alarm for a trial event of the installation check', () => {
+    feed(ev('pendant', 'alarm', { trial: true }));
+    feed(ev('pendant', 'fall', { trial: true }));
+    expect(svc.store.list({ limit: 10, offset: 0 })).toEqual([]);
+    feed(ev('pendant', 'alarm'));
+    const [a] = svc.store.list({ limit: 1, offset: 0 });
+    svc.act(a!.id, 'assign', 'u1', { teamId: 'team-1' });
+    feed(ev('pendant', 'cancel', { trial: true }));
+    feed(ev('keysafe', 'door_opened', { trial: true }));
+    expect(svc.store.get(a!.id)).toMatchObject({ state: 'assigned', cancelledAt: null });
+    expect(seen.filter((s) => s.type === 'alarm.created')).toHaveLength(1);
+  });
+
   it('records a pendant cancel on the open alarm without closing it', () => {
     feed(ev('pendant', 'alarm'));
     clock.advance(MIN);

@@ -29,7 +29,8 @@ const body = (a: AlarmRow): AlarmEventBody => ({
 /**
  * The alarm inbox: pendant `alarm`/`fall` events become alarms inside the ingest transaction
  * (deduplicated by event id), a pendant `cancel` is recorded on the open alarm, and a key-safe
- * `door_opened`/`code_accepted` at the home of an assigned alarm marks it on site.
+ * `door_opened`/`code_accepted` at the home of an assigned alarm marks it on site. Trial events
+ * (sent during the installation check) do none of this.
  */
 export class AlarmService {
   constructor(
@@ -40,6 +41,9 @@ export class AlarmService {
 
   /** The ingest processor (runs inside the ingest transaction; emits after commit). */
   readonly processor: EventProcessor = (e, { homeId, storedAt }) => {
+    // [MQTT-MAP §4.1.1] an installation-check trial is stored and acknowledged by ingest, and shown
+    // as a trial on the home's timeline; it never raises, cancels or moves an alarm.
+    if (e.trial === true) return undefined;
     const emits: Array<() => void> = [];
     if (e.deviceKind === 'pendant' && (e.kind === 'alarm' || e.kind === 'fall')) {
       const a = this.store.create({

@@ -49,6 +49,8 @@ export async function homeRoutes(app: BakenApp, health: HealthService): Promise<
                 deviceId: Type.String(),
                 deviceKind: Type.String(),
                 kind: Type.String(),
+                /** Sent during the installation check: a trial, never an alarm [MQTT-MAP §4.1.1]. */
+                trial: Type.Boolean(),
               }),
             ),
           }),
@@ -77,6 +79,7 @@ export async function homeRoutes(app: BakenApp, health: HealthService): Promise<
           deviceId: e.deviceId,
           deviceKind: e.deviceKind,
           kind: e.kind,
+          trial: e.trial,
         })),
       };
     },

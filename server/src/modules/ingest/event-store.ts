@@ -12,6 +12,8 @@ export interface StoredEventRow {
   storedAt: number;
   seq: number | null;
   data: unknown;
+  /** Sent during the installation check: a trial, never an alarm [MQTT-MAP §4.1.1]. */
+  trial: boolean;
 }
 
 /**

@@ -12,9 +12,9 @@ export class SqliteEventStore implements EventStore {
   constructor(private readonly db: Db) {
     this.insertEvent = db.prepare(
       `INSERT OR IGNORE INTO events (id, gateway_id, home_id, device_id, device_kind, kind, priority,
-         device_time, received_at, stored_at, seq, data)
+         device_time, received_at, stored_at, seq, data, trial)
        VALUES (@id, @gatewayId, @homeId, @deviceId, @deviceKind, @kind, @priority, @deviceTime,
-         @receivedAt, @storedAt, @seq, @data)`,
+         @receivedAt, @storedAt, @seq, @data, @trial)`,
     );
     this.insertCheck = db.prepare(
       `INSERT OR IGNORE INTO check_reports (id, gateway_id, home_id, at, technician, passed, steps, stored_at)
@@ -25,7 +25,8 @@ export class SqliteEventStore implements EventStore {
     );
     this.byHome = db.prepare(
       `SELECT id, gateway_id AS gatewayId, home_id AS homeId, device_id AS deviceId, device_kind AS deviceKind,
-         kind, priority, device_time AS deviceTime, received_at AS receivedAt, stored_at AS storedAt, seq, data
+         kind, priority, device_time AS deviceTime, received_at AS receivedAt, stored_at AS storedAt, seq, data,
+         trial
        FROM events WHERE home_id = ? AND received_at >= ? ORDER BY received_at DESC LIMIT ?`,
     );
   }
@@ -52,6 +53,7 @@ export class SqliteEventStore implements EventStore {
       storedAt,
       seq: e.seq ?? null,
       data: JSON.stringify(e.data),
+      trial: e.trial === true ? 1 : 0,
     });
     return r.changes === 1;
   }
@@ -73,9 +75,14 @@ export class SqliteEventStore implements EventStore {
 
   /** The latest events of a home since `from`, newest first (the home timeline). */
   recentForHome(homeId: string, from: number, limit: number): StoredEventRow[] {
-    return (this.byHome.all(homeId, from, limit) as Array<StoredEventRow & { data: string }>).map((r) => ({
+    return (
+      this.byHome.all(homeId, from, limit) as Array<
+        Omit<StoredEventRow, 'data' | 'trial'> & { data: string; trial: number }
+      >
+    ).map((r) => ({
       ...r,
       data: JSON.parse(r.data) as unknown,
+      trial: r.trial === 1,
     }));
   }
 

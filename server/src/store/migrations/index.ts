@@ -2,6 +2,7 @@ import { m001Core } from './001-core.js';
 import { m010Ingest } from './010-ingest.js';
 import { m011Health } from './011-health.js';
 import { m012Alarms } from './012-alarms.js';
+import { m016EventTrial } from './016-event-trial.js';
 import { m050Audit } from './050-audit.js';
 import { m051Access } from './051-access.js';
 import { m052AccessGateways } from './052-access-gateways.js';
@@ -22,6 +23,7 @@ export const migrations: readonly Migration[] = [
   m010Ingest,
   m011Health,
   m012Alarms,
+  m016EventTrial,
   m050Audit,
   m051Access,
   m052AccessGateways,

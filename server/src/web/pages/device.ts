@@ -61,7 +61,7 @@ export async function devicePage(c: PageContext): Promise<PageResult> {
 </dl>
 <section aria-labelledby="h-warn"><h2 id="h-warn">Warnings</h2>${warningList(warnings)}</section>
 <section aria-labelledby="h-ev"><h2 id="h-ev">Recent events</h2>
-  ${events.length > 0 ? html`<ol class="timeline">${events.map((t) => html`<li>${timeTag(toMs(pick(t, 'at')))} — ${(str(t, 'kind') ?? 'event').replace(/_/g, ' ')}</li>`)}</ol>` : html`<p class="muted">None in the last days.</p>`}
+  ${events.length > 0 ? html`<ol class="timeline">${events.map((t) => html`<li>${timeTag(toMs(pick(t, 'at')))} — ${pick(t, 'trial') === true ? 'trial ' : ''}${(str(t, 'kind') ?? 'event').replace(/_/g, ' ')}${pick(t, 'trial') === true ? html` <span class="badge">installation check, no alarm</span>` : ''}</li>`)}</ol>` : html`<p class="muted">None in the last days.</p>`}
 </section>
 <section aria-labelledby="h-tl"><h2 id="h-tl">Lifecycle</h2>
   ${history.length > 0 ? html`<ol class="timeline">${history.map((h) => html`<li>${timeTag(toMs(pick(h, 'at')))} — ${str(h, 'fromStatus') ?? 'new'} → ${str(h, 'toStatus') ?? '?'}${str(h, 'note') ? html` (${str(h, 'note')})` : ''}</li>`)}</ol>` : html`<p class="muted">No lifecycle changes recorded.</p>`}

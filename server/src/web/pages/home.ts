@@ -52,10 +52,12 @@ function incidentRow(i: Json, now: number): SafeHtml {
     <td data-label="Down since">${timeTag(start)}</td><td data-label="Downtime">${down !== undefined ? duration(down) : '—'}${end === undefined ? html` <strong class="text-bad">(open)</strong>` : ''}</td></tr>`;
 }
 
+/** A timeline entry; a trial from the installation check says so and is never shown as an alarm. */
 function timelineItem(t: Json): SafeHtml {
   const at = toMs(pick(t, 'at', 'time', 'ts'));
   const what = (str(t, 'text', 'summary', 'kind', 'type') ?? 'event').replace(/_/g, ' ');
-  return html`<li>${timeTag(at)} — ${what}${str(t, 'deviceId') ? html` <span class="muted">(${str(t, 'deviceKind') ?? 'device'} <span class="mono">${str(t, 'deviceId')}</span>)</span>` : ''}</li>`;
+  const trial = pick(t, 'trial') === true;
+  return html`<li${trial ? html` class="trial" data-trial="true"` : ''}>${timeTag(at)} — ${trial ? html`trial ${what} <span class="badge">installation check, no alarm</span>` : what}${str(t, 'deviceId') ? html` <span class="muted">(${str(t, 'deviceKind') ?? 'device'} <span class="mono">${str(t, 'deviceId')}</span>)</span>` : ''}</li>`;
 }
 
 interface DeviceLine {
