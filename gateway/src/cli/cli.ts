@@ -139,11 +139,16 @@ async function pairCli(args: readonly string[], io: CliIo): Promise<number> {
   const v = parse(more, {
     ...configOption,
     window: { type: 'string' },
+    key: { type: 'string' },
     serial: { type: 'string' },
     port: { type: 'string' },
     ble: { type: 'string' },
   });
   if (v['help']) return help(PAIR_HELP, io);
+  if (typeof v['key'] === 'string' && !/^[0-9a-fA-F]{32}$/.test(v['key'])) {
+    io.err(`baken-gateway pair: --key needs the 32 hex digits of a BTHome bind key\n\n${PAIR_HELP}`);
+    return EXIT.usage;
+  }
   const { pairCommand } = await import('../pairing/pair-command.js');
   const optional = (k: string): Record<string, string> =>
     typeof v[k] === 'string' ? { [k]: v[k] as string } : {};
@@ -152,6 +157,7 @@ async function pairCli(args: readonly string[], io: CliIo): Promise<number> {
       what,
       configPath: (v['config'] as string | undefined) ?? DEFAULT_CONFIG_PATH,
       windowS: seconds(v['window'], 60),
+      ...optional('key'),
       ...optional('serial'),
       ...optional('port'),
       ...optional('ble'),

@@ -58,14 +58,16 @@ export const PAIR_HELP = `Usage: baken-gateway pair pendant [options]
 
 Pairs a device and adds it to the configuration file (run with the gateway service stopped,
 then restart it).
-  pendant   listens for a short window; the first UNPAIRED pendant whose button is pressed is
-            added (BTHome v2 buttons, or Baken pendants whose key the server then sends).
+  pendant   starts the radio, then asks for one press: the first UNPAIRED pendant whose button
+            is pressed is added (BTHome v2 buttons, or Baken pendants whose key the server then
+            sends). An encrypted BTHome pendant's press is seen only with its bind key (--key).
   keysafe   opens the serial port or BLE link and waits for the key safe's HELLO, which must
             report the serial number given (power-cycle the key safe during the window).
 
 Options:
   -c, --config PATH   configuration file (default /etc/baken-gateway/gateway.json)
       --window S      seconds to wait (default 60)
+      --key HEX       bind key of an encrypted BTHome pendant, 32 hex digits (pendant)
       --serial SN     key safe serial number (keysafe)
       --port PATH     serial device of a wired key safe, e.g. /dev/ttyUSB0 (keysafe)
       --ble ADDR      BLE address of a battery key safe (keysafe)

@@ -13,6 +13,8 @@ export interface PairCommandArgs {
   what: 'pendant' | 'keysafe';
   configPath: string;
   windowS: number;
+  /** Bind key (hex) of an encrypted BTHome pendant. */
+  key?: string;
   serial?: string;
   port?: string;
   ble?: string;
@@ -40,16 +42,26 @@ export async function pairCommand(args: PairCommandArgs, io: PairCommandIo): Pro
   try {
     if (args.what === 'pendant') {
       if (!transports.openBleScanner) throw new GatewayError('BAKEN_ERR_NOT_AVAILABLE', 'no BLE scanner');
-      io.out(`Listening for ${args.windowS} s: press the button of the NEW pendant now.\n`);
+      io.out('Starting the Bluetooth scan…\n');
+      const encrypted: string[] = [];
       const paired = await pairPendant({
         config,
         scanner: await transports.openBleScanner(),
         clock,
         logger,
         windowMs,
+        ...(args.key === undefined ? {} : { bindKey: Uint8Array.from(Buffer.from(args.key, 'hex')) }),
+        onListening: () =>
+          io.out(`Listening for ${args.windowS} s: press the button of the NEW pendant once, now.\n`),
+        onEncryptedHeard: (address) => encrypted.push(address),
       });
       if (paired === null) {
         io.err(`no unpaired pendant was pressed within ${args.windowS} s\n`);
+        if (encrypted.length > 0)
+          io.err(
+            `heard encrypted BTHome pendant(s) ${encrypted.join(', ')}: their button is visible only ` +
+              "with the bind key; run again with --key HEX (the key on the pendant's label)\n",
+          );
         return false;
       }
       addDeviceToConfigFile(args.configPath, paired.device);

@@ -1,7 +1,17 @@
 import type { BleAdvert, BleScanner, Clock } from '@baken/hardware';
-import { BAKEN_EVENT_CODES } from '@baken/protocols';
+import {
+  BAKEN_EVENT_CODES,
+  BTHOME_INFO_ENCRYPTED,
+  decodeBthome,
+  pendantEventsFromBthome,
+} from '@baken/protocols';
 import type { Logger } from 'pino';
-import { BAKEN_SERVICE_KEY, PendantBridge, type UnpairedSighting } from '../bridges/pendant-bridge.js';
+import {
+  BAKEN_SERVICE_KEY,
+  BTHOME_SERVICE_KEY,
+  PendantBridge,
+  type UnpairedSighting,
+} from '../bridges/pendant-bridge.js';
 import type { DeviceConfig, GatewayConfig } from '../config/schema.js';
 import { DeviceRegistry } from '../devices/device-registry.js';
 import { GatewayBus } from '../event-bus.js';
@@ -11,8 +21,21 @@ export interface PairPendantOptions {
   scanner: BleScanner;
   clock: Clock;
   logger: Logger;
-  /** How long to listen for a press. Default 60 s. */
+  /** How long to listen for a press, counted from when the scan runs. Default 60 s. */
   windowMs?: number;
+  /**
+   * Called once the scan runs. Only then can a press be heard: tell the technician to press here,
+   * not before (a real adapter takes a moment to start discovery; one press is about a second of
+   * adverts).
+   */
+  onListening?: () => void;
+  /**
+   * The bind key of an encrypted BTHome pendant (from its label): with it pairing sees that
+   * pendant's button press, which is opaque without it [PENDANT SPEC §2].
+   */
+  bindKey?: Uint8Array;
+  /** Called once for each unpaired encrypted BTHome address heard whose press it cannot see. */
+  onEncryptedHeard?: (address: string) => void;
 }
 
 export interface PairedPendant {
@@ -32,8 +55,9 @@ const PRESS_CODES = new Set([
 const PRESS_KINDS = new Set(['alarm', 'cancel', 'fall', 'test']);
 
 /**
- * `pair pendant` (issue 5 §4): listens for `windowMs`; the first UNPAIRED pendant whose button is
- * pressed (a BTHome button event, or a Baken press advert) is the one. Resolves with its config
+ * `pair pendant` (issue 5 §4): listens for `windowMs` from when the scan runs (`onListening`); the
+ * first UNPAIRED pendant whose button is pressed once (a BTHome button event — for an encrypted
+ * BTHome pendant given its `bindKey` — or a Baken press advert) is the one. Resolves with its config
  * entry (id `pendant-<address hex>`), or null when nobody pressed in time. Adverts of paired
  * pendants and non-pendant BLE traffic are ignored. A Baken pendant still needs its key from the
  * server (enrolment) before its presses are accepted.
@@ -68,22 +92,55 @@ export async function pairPendant(opts: PairPendantOptions): Promise<PairedPenda
     });
     // the bridge opens the scanner only once it has a pendant: pairing feeds it directly. Baken
     // adverts are opaque without the key; their event code byte is enough to see a press
+    const encryptedHeard = new Set<string>();
+    const onEncrypted = (a: BleAdvert, data: Uint8Array): void => {
+      const address = a.address.toUpperCase();
+      if (bridge.registry.byAddress(a.address)) return;
+      if (opts.bindKey !== undefined) {
+        const decoded = decodeBthome(data, { address, key: opts.bindKey });
+        if (!decoded.ok) return; // another pendant's key, or a damaged advert
+        const kinds = pendantEventsFromBthome(decoded.value, { address }).map((e) => e.kind);
+        if (kinds.some((k) => PRESS_KINDS.has(k)))
+          finish(entry({ address, format: 'bthome', kinds, rssi: a.rssi }));
+        return;
+      }
+      if (encryptedHeard.has(address)) return;
+      encryptedHeard.add(address);
+      opts.onEncryptedHeard?.(address);
+    };
     const onRaw = (a: BleAdvert): void => {
       if (settled) return;
+      const bthome = a.serviceData.get(BTHOME_SERVICE_KEY);
+      if (
+        bthome !== undefined &&
+        bthome.length > 0 &&
+        ((bthome[0] as number) & BTHOME_INFO_ENCRYPTED) !== 0
+      ) {
+        onEncrypted(a, bthome);
+        return;
+      }
       bridge.handleAdvert(a);
       const data = a.serviceData.get(BAKEN_SERVICE_KEY);
       if (settled || data === undefined || data.length < 8 || bridge.registry.byAddress(a.address)) return;
       if (PRESS_CODES.has(data[7] as number))
         finish(entry({ address: a.address.toUpperCase(), format: 'baken', kinds: [], rssi: a.rssi }));
     };
-    const timer = opts.clock.setTimeout(() => finish(null), windowMs);
+    let timer: ReturnType<Clock['setTimeout']> | undefined;
     opts.scanner.on('advert', onRaw);
-    opts.scanner.start().catch((err: unknown) => {
-      settled = true;
-      off();
-      opts.clock.clearTimeout(timer);
-      reject(err);
-    });
+    opts.scanner.start().then(
+      () => {
+        if (settled) return;
+        // the window starts when the radio listens, and only now is the technician asked to press
+        timer = opts.clock.setTimeout(() => finish(null), windowMs);
+        opts.onListening?.();
+      },
+      (err: unknown) => {
+        settled = true;
+        off();
+        opts.scanner.off('advert', onRaw);
+        reject(err);
+      },
+    );
   });
 }
 

@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SerialFrameTransport } from '../bridges/frame-transport.js';
 import { parseConfig } from '../config/load-config.js';
 import { addDeviceToConfigFile } from './config-file.js';
+import { pairCommand } from './pair-command.js';
 import { pairKeysafe } from './pair-keysafe.js';
 import { pairPendant } from './pair-pendant.js';
 
@@ -73,6 +74,91 @@ describe('pair pendant', () => {
     await yieldToEventLoop();
     await clock.advanceAsync(10_000);
     await expect(second).resolves.toBeNull();
+  });
+});
+
+describe('pair pendant catches one press', () => {
+  const KEY = Uint8Array.from({ length: 16 }, (_, i) => i * 7 + 1);
+  const encrypted = (counter: number): Uint8Array => {
+    const r = encodeBthome({
+      objects: [
+        { kind: 'number', id: 0x01, name: 'battery', value: 90 },
+        { kind: 'button', id: 0x3a, name: 'button', event: 'press' },
+      ],
+      encryption: { key: KEY, address: NEW, counter },
+    });
+    if (!r.ok) throw r.error;
+    return r.value;
+  };
+
+  it('asks for the press only once the radio listens: a single press right after the prompt is caught', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baken-pair-cmd-'));
+    try {
+      const configPath = join(dir, 'gateway.json');
+      writeFileSync(configPath, JSON.stringify({ dataDir: dir, devices: [] }));
+      // a real adapter takes a moment to start discovery; one press is about a second of adverts
+      const scanner = new (class extends MockBleScanner {
+        override async start(): Promise<void> {
+          await new Promise((r) => setTimeout(r, 300));
+          await super.start();
+        }
+      })({ clock: new MockClock() });
+      const out: string[] = [];
+      const paired = await pairCommand(
+        { what: 'pendant', configPath, windowS: 2 },
+        {
+          out: (t) => {
+            out.push(t);
+            // the technician presses once, the moment they are asked to
+            if (/press the button/.test(t))
+              scanner.emitAdvert({ address: NEW, serviceData: { fcd2: bthome('press') } });
+          },
+          err: (t) => out.push(t),
+          transports: { openBleScanner: () => scanner },
+        },
+      );
+      expect(paired, out.join('')).toBe(true);
+      expect(out.join('')).toContain('paired bthome pendant D8:3A:DD:00:00:02');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("sees an encrypted BTHome pendant's press with its bind key, and names it when the key is missing", async () => {
+    const clock = new MockClock();
+    const scanner = new MockBleScanner({ clock });
+    const heard: string[] = [];
+    const without = pairPendant({
+      config: parseConfig({}),
+      scanner,
+      clock,
+      logger,
+      windowMs: 5_000,
+      onEncryptedHeard: (a) => heard.push(a),
+    });
+    await yieldToEventLoop();
+    scanner.emitAdvert({ address: NEW, serviceData: { fcd2: encrypted(1) } });
+    scanner.emitAdvert({ address: NEW, serviceData: { fcd2: encrypted(2) } });
+    await clock.advanceAsync(5_000);
+    await expect(without).resolves.toBeNull();
+    expect(heard).toEqual([NEW]);
+
+    const withKey = pairPendant({
+      config: parseConfig({}),
+      scanner,
+      clock,
+      logger,
+      windowMs: 5_000,
+      bindKey: KEY,
+    });
+    await yieldToEventLoop();
+    scanner.emitAdvert({ address: PAIRED, serviceData: { fcd2: encrypted(3) } }); // another key: not ours
+    scanner.emitAdvert({ address: NEW, rssi: -55, serviceData: { fcd2: encrypted(4) } });
+    await expect(withKey).resolves.toEqual({
+      device: { id: 'pendant-d83add000002', kind: 'pendant', address: NEW },
+      format: 'bthome',
+      rssi: -55,
+    });
   });
 });
 
