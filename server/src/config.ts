@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { HUMAN_SCRYPT, MIN_SCRYPT_N } from './auth/password.js';
 import { BakenError, type ErrorDetail } from './errors.js';
 
 /** Server configuration. Sources, lowest first: defaults, an optional JSON file, the environment. */
@@ -61,6 +62,18 @@ export const ServerConfigSchema = Type.Object(
         loginMaxFailuresPerUser: Type.Integer({ minimum: 1 }),
         loginMaxFailuresPerIp: Type.Integer({ minimum: 1 }),
         loginWindowS: Type.Integer({ minimum: 1 }),
+        /**
+         * scrypt cost of human passwords (OWASP: N=2^17, r=8, p=1; N a power of two). Hashes made at
+         * a lower cost are redone at the next login. Lower it only for tests.
+         */
+        scrypt: Type.Object(
+          {
+            N: Type.Integer({ minimum: MIN_SCRYPT_N, maximum: 2 ** 20 }),
+            r: Type.Integer({ minimum: 1, maximum: 32 }),
+            p: Type.Integer({ minimum: 1, maximum: 16 }),
+          },
+          { additionalProperties: false },
+        ),
       },
       { additionalProperties: false },
     ),
@@ -96,6 +109,7 @@ export function defaultConfig(): ServerConfig {
       loginMaxFailuresPerUser: 5,
       loginMaxFailuresPerIp: 30,
       loginWindowS: 15 * 60,
+      scrypt: { ...HUMAN_SCRYPT },
     },
     logLevel: 'info',
   };
@@ -204,7 +218,12 @@ export function loadConfig(
 }
 
 export function validateConfig(candidate: unknown): ServerConfig {
-  if (Value.Check(ServerConfigSchema, candidate)) return candidate;
+  if (Value.Check(ServerConfigSchema, candidate)) {
+    const { N } = candidate.auth.scrypt;
+    if ((N & (N - 1)) !== 0)
+      throw configError([{ field: '/auth/scrypt/N', message: `must be a power of two, got ${N}` }]);
+    return candidate;
+  }
   const envByPath = new Map(ENV_MAP.map(([name, path]) => [`/${path.join('/')}`, name]));
   const details: ErrorDetail[] = [...Value.Errors(ServerConfigSchema, candidate)].map((e) => {
     const env = envByPath.get(e.path);

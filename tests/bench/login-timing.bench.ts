@@ -2,7 +2,6 @@
 // the 401 takes. Prints the median and spread of each, interleaved so machine noise hits both alike,
 // beside a baseline of two identical wrong-password series measured in the same run (their ratio is
 // what "no measurable difference" looks like on this machine).
-import { hashPassword } from '@baken/server/auth/password';
 import { testApp } from '@baken/server/testing/test-app';
 
 const ROUNDS = Number(process.env['BENCH_LOGIN_ROUNDS'] ?? 40);
@@ -26,7 +25,7 @@ export async function run(): Promise<void> {
         username: 'nurse',
         displayName: 'Nurse',
         role: 'care_worker',
-        passwordHash: await hashPassword('the right one, long enough'),
+        passwordHash: await t.app.baken.auth.hashPassword('the right one, long enough'),
       },
       t.clock.now(),
     );

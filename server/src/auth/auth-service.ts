@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { BakenError, unauthenticated } from '../errors.js';
 import type { ApiToken, Repositories, User } from '../store/repositories/index.js';
-import { hashPassword, verifyDummy, verifyPassword } from './password.js';
+import { hashPassword, needsRehash, type ScryptParams, verifyDummy, verifyPassword } from './password.js';
 import { RateLimiter } from './rate-limiter.js';
 import { csrfTokenFor, hashSecret, newHumanPassword, newSecret } from './secrets.js';
 
@@ -19,6 +19,8 @@ export interface AuthOptions {
   loginMaxFailuresPerUser: number;
   loginMaxFailuresPerIp: number;
   loginWindowS: number;
+  /** Cost of human password hashes (`HUMAN_SCRYPT` unless configured); older hashes are redone at login. */
+  scrypt: ScryptParams;
 }
 
 const BAD_LOGIN = 'Wrong username or password.';
@@ -26,7 +28,8 @@ const BAD_LOGIN = 'Wrong username or password.';
 /**
  * Login, sessions and API tokens. Unknown user, wrong password, disabled or expired account all
  * give the same `BAKEN_ERR_UNAUTHENTICATED` after the same scrypt work. Failures are limited per
- * username and per IP on the injected clock.
+ * username and per IP on the injected clock. A successful login whose stored hash was made at a
+ * lower cost than `scrypt` stores a new hash of the same password at the current cost.
  */
 export class AuthService {
   private readonly perUser: RateLimiter;
@@ -40,6 +43,11 @@ export class AuthService {
     const windowMs = opts.loginWindowS * 1000;
     this.perUser = new RateLimiter(clock, opts.loginMaxFailuresPerUser, windowMs);
     this.perIp = new RateLimiter(clock, opts.loginMaxFailuresPerIp, windowMs);
+  }
+
+  /** A human password's hash at the configured cost. */
+  hashPassword(password: string): Promise<string> {
+    return hashPassword(password, this.opts.scrypt);
   }
 
   isActive(user: User): boolean {
@@ -60,13 +68,21 @@ export class AuthService {
       });
     }
     const found = await this.repos.users.findForLogin(username);
-    const ok = found ? await verifyPassword(password, found.passwordHash) : await verifyDummy(password);
+    const ok = found
+      ? await verifyPassword(password, found.passwordHash)
+      : await verifyDummy(password, this.opts.scrypt);
     if (!found || !ok || !this.isActive(found)) {
       this.perUser.hit(userKey);
       this.perIp.hit(ip);
       throw unauthenticated(BAD_LOGIN);
     }
     this.perUser.reset(userKey);
+    if (needsRehash(found.passwordHash, this.opts.scrypt))
+      await this.repos.users.update(
+        found.id,
+        { passwordHash: await this.hashPassword(password) },
+        this.clock.now(),
+      );
     const { passwordHash: _drop, ...user } = found;
     const sessionSecret = newSecret('');
     const now = this.clock.now();
@@ -127,7 +143,7 @@ export class AuthService {
   async ensureFirstAdmin(): Promise<{ username: string; password: string } | undefined> {
     if ((await this.repos.users.count()) > 0) return undefined;
     const password = newHumanPassword();
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await this.hashPassword(password);
     await this.repos.users.create(
       { username: 'admin', displayName: 'Administrator', role: 'admin', passwordHash },
       this.clock.now(),

@@ -10,7 +10,7 @@ beforeEach(async () => {
       username: 'tess',
       displayName: 'Tess',
       role: 'technician',
-      passwordHash: await hashPassword('a long enough pw'),
+      passwordHash: await t.app.baken.auth.hashPassword('a long enough pw'),
     },
     t.clock.now(),
   );
@@ -90,5 +90,31 @@ describe('login, me, logout', () => {
     const u = await t.userWithToken('monitor');
     const me = await t.app.inject({ url: '/api/v1/auth/me', headers: u.auth });
     expect(me.json()).toMatchObject({ via: 'token', csrfToken: null });
+  });
+});
+
+describe('password cost', () => {
+  it('re-hashes a password stored at an older cost on the next good login, never on a bad one', async () => {
+    const current = { N: 32768, r: 8, p: 1 };
+    const u = await testApp({ auth: { scrypt: current } });
+    try {
+      const older = await hashPassword('an older hash pw', { N: 16384, r: 8, p: 1 });
+      await u.app.baken.repos.users.create(
+        { username: 'olga', displayName: 'Olga', role: 'monitor', passwordHash: older },
+        u.clock.now(),
+      );
+      const stored = async () => (await u.app.baken.repos.users.findForLogin('olga'))!.passwordHash;
+      const attempt = (password: string) =>
+        u.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'olga', password } });
+      expect((await attempt('wrong password')).statusCode).toBe(401);
+      expect(await stored()).toBe(older);
+      expect((await attempt('an older hash pw')).statusCode).toBe(200);
+      const renewed = await stored();
+      expect(renewed.startsWith('scrypt$32768$8$1$')).toBe(true);
+      expect((await attempt('an older hash pw')).statusCode).toBe(200);
+      expect(await stored()).toBe(renewed);
+    } finally {
+      await u.close();
+    }
   });
 });

@@ -2,7 +2,6 @@ import * as crypto from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type TestApp, testApp } from '../testing/test-app.js';
 import { csrfTokenMatches } from './auth-plugin.js';
-import { hashPassword } from './password.js';
 
 // Spy on the library boundary: the CSRF check must go through crypto's constant-time compare.
 vi.mock('node:crypto', async (importOriginal) => {
@@ -18,7 +17,7 @@ beforeEach(async () => {
       username: 'tess',
       displayName: 'Tess',
       role: 'technician',
-      passwordHash: await hashPassword('a long enough pw'),
+      passwordHash: await t.app.baken.auth.hashPassword('a long enough pw'),
     },
     t.clock.now(),
   );

@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { Logger } from 'pino';
-import { verifyDummy, verifyPassword } from '../auth/password.js';
+import { MACHINE_SCRYPT, verifyDummy, verifyPassword } from '../auth/password.js';
 import type { Clock } from '../clock.js';
 import type { Metrics } from '../metrics.js';
 import type { GatewaysRepository } from '../store/repositories/index.js';
@@ -126,7 +126,7 @@ export async function startEmbeddedBroker(opts: {
         const hash = GATEWAY_ID_PATTERN.test(username)
           ? await opts.gateways.mqttPasswordHash(username)
           : null;
-        const ok = hash ? await verifyPassword(pw, hash) : await verifyDummy(pw);
+        const ok = hash ? await verifyPassword(pw, hash) : await verifyDummy(pw, MACHINE_SCRYPT);
         if (!ok) return 'connect_bad_credentials';
         // The gateway's fail-back probe connects beside its session as `{id}-probe` [issue 5 §3].
         if (client.id !== username && client.id !== `${username}-probe`) return 'connect_client_id_mismatch';

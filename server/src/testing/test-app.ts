@@ -1,13 +1,18 @@
 import { buildApp } from '../app.js';
 import type { BakenApp } from '../app-context.js';
+import { MIN_SCRYPT_N } from '../auth/password.js';
 import { ManualClock } from '../clock.js';
 import { loadConfig, type ServerConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { openDatabase } from '../store/database.js';
 import type { Role } from '../store/repositories/index.js';
 
-/** A config for tests: in-memory store, ephemeral ports, silent logs. */
+/**
+ * A config for tests: in-memory store, ephemeral ports, silent logs, and the cheapest scrypt cost
+ * the configuration allows (production hashes human passwords at `HUMAN_SCRYPT`).
+ */
 export function testConfig(overrides: Record<string, unknown> = {}): ServerConfig {
+  const { auth, ...rest } = overrides;
   return loadConfig({
     env: {},
     overrides: {
@@ -15,7 +20,8 @@ export function testConfig(overrides: Record<string, unknown> = {}): ServerConfi
       logLevel: 'silent',
       http: { port: 0 },
       mqtt: { port: 0 },
-      ...overrides,
+      auth: { scrypt: { N: MIN_SCRYPT_N, r: 8, p: 1 }, ...(auth as Record<string, unknown> | undefined) },
+      ...rest,
     },
   });
 }

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AppContext } from '../../app-context.js';
-import { hashPassword } from '../../auth/password.js';
+import { hashPassword, MACHINE_SCRYPT } from '../../auth/password.js';
 import { hashSecret, newSecret } from '../../auth/secrets.js';
 import { BakenError } from '../../errors.js';
 
@@ -62,7 +62,7 @@ export class EnrolmentService {
       serial: device.serial ?? null,
       createdAt: now,
       revokedAt: null,
-      mqttPasswordHash: await hashPassword(password),
+      mqttPasswordHash: await hashPassword(password, MACHINE_SCRYPT),
     });
     await repos.enrolmentTokens.attachGateway(t.id, gatewayId);
     this.ctx.brokerCredentials?.issue(gatewayId, password);
