@@ -1,3 +1,6 @@
+import { RIG_SERIAL } from '@baken/device-sim/keysafe/ks-test-rig';
+import type { EventEnvelope } from '@baken/protocols';
+import { accessOf } from '@baken/server/modules/access/index';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AccessRig, accessRig } from './support/access-rig.js';
 
@@ -135,6 +138,35 @@ describe('attribution of key-safe openings by the issued code the key safe names
     expect(releaseOf(second.body['releaseId']).openedAt).toBeNull();
     const entered = (await accessLog()).entries.filter((e) => e.enteredAt !== null);
     expect(entered).toHaveLength(1);
+  });
+
+  it('a KS-SERIAL 1.0 use (slot and holder, no issue) is recorded but never credited by time', async () => {
+    const w = await r.worker({ team: 'a' });
+    const a = await r.request(w.auth, { homeId: r.homeId, situation: 'planned_care' });
+    const rel = releaseOf(a.body['releaseId']);
+    const holderId = r.t.app.baken.db
+      .prepare('SELECT holder_id AS h FROM access_releases WHERE id = ?')
+      .get(a.body['releaseId']) as { h: number };
+    const now = r.t.clock.now();
+    // what a 1.0 key safe's home unit sends: the slot and holder of the outstanding code, seconds later
+    await accessOf(r.t.app.baken).deviceEvents.handle({
+      v: 1,
+      gatewayId: 'home-0042',
+      id: 'ks-KS-SIM-0001-e900',
+      deviceId: RIG_SERIAL,
+      deviceKind: 'keysafe',
+      kind: 'code_accepted',
+      priority: 'normal',
+      deviceTime: now,
+      receivedAt: now,
+      seq: 900,
+      data: { slot: rel.slot, holderId: String(holderId.h), codeKind: 'static' },
+    } as EventEnvelope);
+    expect(releaseOf(a.body['releaseId']).openedAt).toBeNull();
+    const e = r.t.app.baken.db
+      .prepare("SELECT details FROM audit_log WHERE action = 'keysafe.code_accepted'")
+      .get() as { details: string };
+    expect(JSON.parse(e.details)).toMatchObject({ attributed: false });
   });
 
   it('a code the server never issued (a voided PIN that landed late) is an opening without a release', async () => {
