@@ -19,8 +19,15 @@ export const PendantConfigSchema = Type.Object(
 export const KeySafeConfigSchema = Type.Object(
   {
     serial: Type.String({ minLength: 1, maxLength: 32, pattern: '^[\\x20-\\x7e]+$' }),
-    /** Device key K (hex, ≥ 16 bytes); generated when absent. */
+    /** Device key K loaded at the factory (hex, ≥ 16 bytes); generated when absent (see `factoryKey`). */
     key: Type.Optional(Hex(16)),
+    /**
+     * `false`: the safe leaves the factory without K and gets it by KEY_INSTALL at installation, under
+     * its installation secret (KS-SERIAL §8.8; its code is listed with the keys). Default true.
+     */
+    factoryKey: Type.Optional(Type.Boolean()),
+    /** Installation secret (16 bytes hex); generated when absent. */
+    installSecret: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{32}$' })),
     /** NV file; in memory when absent. */
     nvPath: Type.Optional(Type.String()),
     /** How the home unit reaches it: KS-SERIAL on a serial line, or the GATT mapping. */

@@ -15,7 +15,7 @@ import {
   startBluezStandin,
   startPrivateDbus,
 } from '@baken/hardware';
-import { KS_GATT_SENDER_CONFIG } from '@baken/protocols';
+import { KS_GATT_SENDER_CONFIG, ksInstallationCode } from '@baken/protocols';
 import { FaultBoard } from './faults/fault-board.js';
 import { hex, unhex } from './hex.js';
 import type { HomeConfig, PendantConfig } from './home-config.js';
@@ -51,7 +51,11 @@ export interface HomeBleHandle {
 
 /** Keys the gateway/server need for provisioning (hex). Secrets: never log them outside a dev CLI. */
 export interface HomeKeys {
-  keySafe?: { serial: string; key: string; bleAddress?: string };
+  /**
+   * `key`: K when it was loaded at the factory (absent when it comes by KEY_INSTALL);
+   * `installationCode`: what is printed inside the door (KS-SERIAL §8.8).
+   */
+  keySafe?: { serial: string; key?: string; installationCode: string; bleAddress?: string };
   pendants: { id: string; address: string; format: PendantConfig['format']; key: string }[];
 }
 
@@ -128,10 +132,12 @@ export async function startHome(config: HomeConfig, transports: HomeTransports, 
   let gatt: MockGattPeripheral | undefined;
   const ks = config.keySafe;
   if (ks !== undefined) {
-    const key = hexKey(ks.key, 32);
+    const key = ks.factoryKey === false ? undefined : hexKey(ks.key, 32);
+    const installSecret = hexKey(ks.installSecret, 16);
     safe = new KeySafe({
       serial: ks.serial,
-      key,
+      ...(key === undefined ? {} : { key }),
+      installSecret,
       clock,
       nv: ks.nvPath === undefined ? new MemoryNvStore() : new FileNvStore(ks.nvPath),
       drift: { ppm: ks.driftPpm ?? 0, offsetSeconds: ks.clockOffsetSeconds ?? 0 },
@@ -139,7 +145,8 @@ export async function startHome(config: HomeConfig, transports: HomeTransports, 
     });
     keys.keySafe = {
       serial: ks.serial,
-      key: hex(key),
+      ...(key === undefined ? {} : { key: hex(key) }),
+      installationCode: ksInstallationCode(installSecret),
       ...(ks.bleAddress === undefined ? {} : { bleAddress: ks.bleAddress }),
     };
     if ((ks.link ?? 'serial') === 'serial') {

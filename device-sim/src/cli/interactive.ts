@@ -11,6 +11,7 @@ export const INTERACTIVE_HELP = `commands (one per line):
   battery <pct> [pendant]  set a pendant's battery
   code <digits>          type a code on the key safe keypad
   open | close           open / close the key-safe door
+  pair                   press the key safe's pairing button (KS-SERIAL §8.8: 5 minutes for KEY_INSTALL)
   take [hook] | return [hook]  take / return a key
   tamper [source]        tamper switch
   mains on|off           mains power present / lost
@@ -54,6 +55,10 @@ export function runCommand(home: Home, line: string, io: CliIo): boolean {
         break;
       case 'open':
         safe().openDoor();
+        break;
+      case 'pair':
+        safe().pressPairingButton();
+        io.out('pairing window open for 5 minutes\n');
         break;
       case 'close':
         safe().closeDoor();

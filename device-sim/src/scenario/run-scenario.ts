@@ -127,7 +127,7 @@ async function wireObservers(home: Home, note: (e: string, d?: string) => void):
     safe.on('refused', (_c, reason) => note('command_refused', REASON_NAMES.get(reason) ?? String(reason)));
     const link = home.serial?.hostLink;
     const k = home.keys.keySafe;
-    if (link !== undefined && k !== undefined) {
+    if (link !== undefined && k?.key !== undefined) {
       await link.open();
       host = new KsTestHost({
         clock: home.clock,
