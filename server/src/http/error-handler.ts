@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { BakenApp } from '../app-context.js';
 import { BakenError, type BakenErrorCode, type ErrorBody, type ErrorDetail } from '../errors.js';
+import { fromConstraint } from './constraint-errors.js';
 
 interface ValidationItem {
   instancePath?: string;
@@ -61,6 +62,8 @@ export function toBakenError(err: unknown): BakenError | null {
   if (err instanceof BakenError) return err;
   const fe = err as FastifyError;
   if (fe && typeof fe === 'object' && Array.isArray(fe.validation)) return validationError(fe);
+  const constraint = fromConstraint(err);
+  if (constraint) return constraint;
   if (fe && typeof fe === 'object') return fromFastify(fe);
   return null;
 }
