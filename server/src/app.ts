@@ -14,6 +14,7 @@ import { BakenError } from './errors.js';
 import { errorBody, installErrorHandling, toBakenError } from './http/error-handler.js';
 import { ErrorResponse } from './http/error-schema.js';
 import { healthRoutes } from './http/health-routes.js';
+import { installRouteContract } from './http/route-contract.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { modules } from './modules/index.js';
@@ -72,6 +73,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<BakenApp> {
   };
   app.decorate('baken', ctx);
   installErrorHandling(app);
+  installRouteContract(app);
   app.addSchema(ErrorResponse);
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 

@@ -1,9 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import cookie from '@fastify/cookie';
-import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { BakenError, forbidden, unauthenticated } from '../errors.js';
-import type { Role } from '../store/repositories/index.js';
+import { BakenError, unauthenticated } from '../errors.js';
 import type { AuthService, Principal } from './auth-service.js';
 
 export const SESSION_COOKIE = 'baken_session';
@@ -75,11 +74,5 @@ export function sessionCookieOptions(secure: boolean, expiresAt: number) {
   return { path: '/', httpOnly: true, sameSite: 'strict' as const, secure, expires: new Date(expiresAt) };
 }
 
-/** preHandler: the caller must be logged in and hold one of `roles` (any role when empty). */
-export function requireRole(...roles: Role[]): preHandlerAsyncHookHandler {
-  return async (req: FastifyRequest) => {
-    if (!req.principal) throw unauthenticated();
-    if (roles.length > 0 && !roles.includes(req.principal.user.role))
-      throw forbidden(`This needs one of the roles: ${roles.join(', ')}.`);
-  };
-}
+/** The role check is an onRequest hook, declared per route; see `http/roles.ts`. */
+export { requireRole } from '../http/roles.js';

@@ -18,7 +18,7 @@ export async function keysafeRoutes(app: BakenApp, svc: AccessService, rev: Revo
   app.post(
     '/api/v1/access/keysafes/:deviceId/provision',
     {
-      preHandler: requireRole('admin', 'technician'),
+      onRequest: requireRole('admin', 'technician'),
       schema: {
         tags: ['access-keysafes'],
         summary: 'Create the key safe key on the server (never returned) and queue its offline-code key',
@@ -37,7 +37,7 @@ export async function keysafeRoutes(app: BakenApp, svc: AccessService, rev: Revo
 
   app.get(
     '/api/v1/access/keysafes',
-    { preHandler: staff, schema: { tags: ['access-keysafes'] } },
+    { onRequest: staff, schema: { tags: ['access-keysafes'] } },
     async () => {
       const list = await repos.devices.list({ type: 'keysafe', limit: 500, offset: 0 });
       const s = svc.d.settings();
@@ -65,7 +65,7 @@ export async function keysafeRoutes(app: BakenApp, svc: AccessService, rev: Revo
   app.get(
     '/api/v1/access/revocations/pending',
     {
-      preHandler: staff,
+      onRequest: staff,
       schema: { tags: ['access-keysafes'], summary: 'Blocks, revocations and time syncs not yet received' },
     },
     async () => link.pending(),
@@ -74,7 +74,7 @@ export async function keysafeRoutes(app: BakenApp, svc: AccessService, rev: Revo
   app.post(
     '/api/v1/access/blocks',
     {
-      preHandler: staff,
+      onRequest: staff,
       schema: {
         tags: ['access-keysafes'],
         body: Type.Object(
@@ -96,10 +96,10 @@ export async function keysafeRoutes(app: BakenApp, svc: AccessService, rev: Revo
       return reply.status(201).send(await rev.block(scope, target, req.body.reason, req.principal!.user.id));
     },
   );
-  app.get('/api/v1/access/blocks', { preHandler: staff }, async () => rev.listBlocks(false));
+  app.get('/api/v1/access/blocks', { onRequest: staff }, async () => rev.listBlocks(false));
   app.delete(
     '/api/v1/access/blocks/:id',
-    { preHandler: requireRole('admin'), schema: { params: Type.Object({ id: Id }) } },
+    { onRequest: requireRole('admin'), schema: { params: Type.Object({ id: Id }) } },
     async (req) => {
       const b = await rev.lift(req.params.id, req.principal!.user.id);
       if (!b) throw notFound('Block');
@@ -110,7 +110,7 @@ export async function keysafeRoutes(app: BakenApp, svc: AccessService, rev: Revo
   app.get(
     '/api/v1/access/alerts',
     {
-      preHandler: staff,
+      onRequest: staff,
       schema: {
         tags: ['access'],
         querystring: Type.Object(
@@ -130,7 +130,7 @@ export async function keysafeRoutes(app: BakenApp, svc: AccessService, rev: Revo
   app.post(
     '/api/v1/access/alerts/:id/ack',
     {
-      preHandler: staff,
+      onRequest: staff,
       schema: { params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) }) },
     },
     async (req) => {
@@ -140,10 +140,10 @@ export async function keysafeRoutes(app: BakenApp, svc: AccessService, rev: Revo
     },
   );
 
-  app.get('/api/v1/access/settings', { preHandler: staff }, async () => svc.d.settings());
+  app.get('/api/v1/access/settings', { onRequest: staff }, async () => svc.d.settings());
   app.put(
     '/api/v1/access/settings',
-    { preHandler: requireRole('admin'), schema: { tags: ['access'], body: AccessSettingsSchema } },
+    { onRequest: requireRole('admin'), schema: { tags: ['access'], body: AccessSettingsSchema } },
     async (req) => {
       const before = svc.d.settings();
       const next = Value.Clean(AccessSettingsSchema, structuredClone(req.body)) as typeof req.body;

@@ -38,7 +38,7 @@ export async function matrixRoutes(app: BakenApp, svc: AccessService): Promise<v
   app.post(
     '/api/v1/access/functions',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags: ['access-matrix'],
         body: Type.Object(
@@ -61,13 +61,13 @@ export async function matrixRoutes(app: BakenApp, svc: AccessService): Promise<v
       return reply.status(201).send(f);
     },
   );
-  app.get('/api/v1/access/functions', { preHandler: requireRole('admin', 'monitor') }, async () =>
+  app.get('/api/v1/access/functions', { onRequest: requireRole('admin', 'monitor') }, async () =>
     matrix.listFunctions(),
   );
   app.put(
     '/api/v1/access/functions/:id/windows',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: { tags: ['access-matrix'], params: Type.Object({ id: Id }), body: Windows },
     },
     async (req) => {
@@ -82,7 +82,7 @@ export async function matrixRoutes(app: BakenApp, svc: AccessService): Promise<v
   app.post(
     '/api/v1/access/teams',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags: ['access-matrix'],
         body: Type.Object(
@@ -100,13 +100,13 @@ export async function matrixRoutes(app: BakenApp, svc: AccessService): Promise<v
       return reply.status(201).send(t);
     },
   );
-  app.get('/api/v1/access/teams', { preHandler: requireRole('admin', 'monitor') }, async () =>
+  app.get('/api/v1/access/teams', { onRequest: requireRole('admin', 'monitor') }, async () =>
     matrix.listTeams(),
   );
   app.patch(
     '/api/v1/access/teams/:id',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags: ['access-matrix'],
         params: Type.Object({ id: Id }),
@@ -136,7 +136,7 @@ export async function matrixRoutes(app: BakenApp, svc: AccessService): Promise<v
   app.put(
     '/api/v1/access/employees/:userId/functions',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags: ['access-matrix'],
         params: Type.Object({ userId: Id }),
@@ -157,7 +157,7 @@ export async function matrixRoutes(app: BakenApp, svc: AccessService): Promise<v
   app.post(
     '/api/v1/access/employees/:userId/declarations',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags: ['access-matrix'],
         summary: 'Record the signed declaration of an employee (required before any access)',
@@ -190,7 +190,7 @@ export async function matrixRoutes(app: BakenApp, svc: AccessService): Promise<v
   app.post(
     '/api/v1/access/matrix/reviews',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags: ['access-matrix'],
         body: Type.Object({ note: Type.String({ maxLength: 2000 }) }, { additionalProperties: false }),
@@ -202,14 +202,14 @@ export async function matrixRoutes(app: BakenApp, svc: AccessService): Promise<v
       return reply.status(201).send(reviewStatus(svc));
     },
   );
-  app.get('/api/v1/access/matrix/review-status', { preHandler: requireRole('admin', 'monitor') }, async () =>
+  app.get('/api/v1/access/matrix/review-status', { onRequest: requireRole('admin', 'monitor') }, async () =>
     reviewStatus(svc),
   );
 
   app.get(
     '/api/v1/homes/:id/access-overview',
     {
-      preHandler: requireRole('admin', 'monitor', 'client'),
+      onRequest: requireRole('admin', 'monitor', 'client'),
       schema: { tags: ['access'], params: Type.Object({ id: Id }) },
     },
     async (req) => {
@@ -220,7 +220,7 @@ export async function matrixRoutes(app: BakenApp, svc: AccessService): Promise<v
   app.get(
     '/api/v1/access/people/:userId/homes',
     {
-      preHandler: requireRole('admin', 'monitor', 'care_worker'),
+      onRequest: requireRole('admin', 'monitor', 'care_worker'),
       schema: { tags: ['access'], params: Type.Object({ userId: Id }) },
     },
     async (req) => {

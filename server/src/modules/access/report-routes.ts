@@ -13,7 +13,7 @@ export async function reportRoutes(app: BakenApp, svc: AccessService): Promise<v
   app.get(
     '/api/v1/homes/:id/access-log',
     {
-      preHandler: requireRole('admin', 'monitor', 'client'),
+      onRequest: requireRole('admin', 'monitor', 'client'),
       schema: {
         tags: ['access'],
         summary: 'Who entered this home, when, and under which situation (a client sees only their own home)',
@@ -58,7 +58,7 @@ export async function reportRoutes(app: BakenApp, svc: AccessService): Promise<v
   app.get(
     '/api/v1/reports/response',
     {
-      preHandler: requireRole('admin', 'monitor'),
+      onRequest: requireRole('admin', 'monitor'),
       schema: {
         tags: ['reports'],
         summary: 'Alarm → release → door opening per team and period, against the 30-minute on-site target',

@@ -27,7 +27,7 @@ export async function requestRoutes(app: BakenApp, svc: AccessService): Promise<
   app.post(
     '/api/v1/access/requests',
     {
-      preHandler: requireRole('care_worker', 'monitor', 'admin'),
+      onRequest: requireRole('care_worker', 'monitor', 'admin'),
       schema: {
         tags: ['access'],
         summary: 'Ask for access to a home: a one-time code for its key safe, or a refusal with the reason',
@@ -44,7 +44,7 @@ export async function requestRoutes(app: BakenApp, svc: AccessService): Promise<
   app.get(
     '/api/v1/access/releases/:id',
     {
-      preHandler: requireRole('care_worker', 'monitor', 'admin'),
+      onRequest: requireRole('care_worker', 'monitor', 'admin'),
       schema: { tags: ['access'], params: Type.Object({ id: Id }) },
     },
     async (req) => {
@@ -61,7 +61,7 @@ export async function requestRoutes(app: BakenApp, svc: AccessService): Promise<
   app.post(
     '/api/v1/access/phone-code',
     {
-      preHandler: requireRole('monitor', 'admin'),
+      onRequest: requireRole('monitor', 'admin'),
       schema: {
         tags: ['access'],
         summary:
@@ -85,7 +85,7 @@ export async function requestRoutes(app: BakenApp, svc: AccessService): Promise<
   app.post(
     '/api/v1/access/remote-open',
     {
-      preHandler: requireRole('monitor', 'admin'),
+      onRequest: requireRole('monitor', 'admin'),
       schema: {
         tags: ['access'],
         summary: 'Open the key safe remotely in an alarm (server-signed OPEN_NOW)',
@@ -108,7 +108,7 @@ export async function requestRoutes(app: BakenApp, svc: AccessService): Promise<
   app.get(
     '/api/v1/access/commands/:id',
     {
-      preHandler: requireRole('monitor', 'admin'),
+      onRequest: requireRole('monitor', 'admin'),
       schema: { tags: ['access'], params: Type.Object({ id: Id }) },
     },
     async (req) => {

@@ -32,7 +32,7 @@ export async function alarmReportRoutes(app: BakenApp, store: AlarmStore): Promi
   app.get(
     '/api/v1/reports/alarms',
     {
-      preHandler: requireRole('admin', 'monitor'),
+      onRequest: requireRole('admin', 'monitor'),
       schema: {
         tags: ['reports'],
         querystring: ReportQuery,

@@ -23,7 +23,7 @@ export async function alarmRoutes(app: BakenApp, alarms: AlarmService): Promise<
   app.get(
     '/api/v1/alarms',
     {
-      preHandler: requireRole('admin', 'monitor', 'care_worker'),
+      onRequest: requireRole('admin', 'monitor', 'care_worker'),
       schema: {
         tags: ['alarms'],
         querystring: Type.Object(
@@ -57,7 +57,7 @@ export async function alarmRoutes(app: BakenApp, alarms: AlarmService): Promise<
   app.get(
     '/api/v1/alarms/:id',
     {
-      preHandler: requireRole('admin', 'monitor', 'care_worker'),
+      onRequest: requireRole('admin', 'monitor', 'care_worker'),
       schema: {
         tags: ['alarms'],
         params: IdParams,
@@ -81,7 +81,7 @@ export async function alarmRoutes(app: BakenApp, alarms: AlarmService): Promise<
     app.post(
       `/api/v1/alarms/:id/${name}`,
       {
-        preHandler: requireRole(...roles),
+        onRequest: requireRole(...roles),
         schema: {
           tags: ['alarms'],
           params: IdParams,

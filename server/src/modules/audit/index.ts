@@ -12,7 +12,7 @@ export async function auditModule(app: BakenApp): Promise<void> {
   app.get(
     '/api/v1/audit/verify',
     {
-      preHandler: requireRole('admin'),
+      onRequest: requireRole('admin'),
       schema: { tags: ['audit'], summary: 'Verify the hash chain; names the first broken entry' },
     },
     async () => log.verify(),
@@ -21,7 +21,7 @@ export async function auditModule(app: BakenApp): Promise<void> {
   app.get(
     '/api/v1/audit/entries',
     {
-      preHandler: requireRole('admin'),
+      onRequest: requireRole('admin'),
       schema: {
         tags: ['audit'],
         querystring: Type.Object(

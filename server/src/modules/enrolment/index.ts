@@ -20,7 +20,7 @@ export async function enrolmentModule(app: BakenApp): Promise<void> {
   app.post(
     '/api/v1/homes/:id/enrolment-tokens',
     {
-      preHandler: requireRole('admin', 'technician'),
+      onRequest: requireRole('admin', 'technician'),
       schema: {
         tags: ['enrolment'],
         params: IdParams,

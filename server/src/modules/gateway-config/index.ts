@@ -38,7 +38,7 @@ export async function gatewayConfigModule(app: BakenApp): Promise<void> {
   app.put(
     '/api/v1/devices/:id/pairing',
     {
-      preHandler: requireRole('admin', 'technician'),
+      onRequest: requireRole('admin', 'technician'),
       schema: {
         tags: ['devices'],
         summary: "Pair a pendant: its BLE address, advert format and key, pushed to the home unit's config",

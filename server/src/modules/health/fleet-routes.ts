@@ -21,7 +21,7 @@ import { deviceView, emptyCounts, gatewayView } from './views.js';
 /** Fleet-wide health for staff (admin, monitor, technician): summary, gateways, incidents, budgets, warnings. */
 export async function fleetRoutes(app: BakenApp, health: HealthService): Promise<void> {
   const { clock } = app.baken;
-  const staff = { preHandler: requireRole(...STAFF_READ) };
+  const staff = { onRequest: requireRole(...STAFF_READ) };
 
   app.get(
     '/api/v1/fleet/summary',

@@ -23,7 +23,7 @@ export async function homeRoutes(app: BakenApp, health: HealthService): Promise<
   app.get(
     '/api/v1/homes/:id/health',
     {
-      preHandler: requireRole('admin', 'monitor', 'technician', 'client'),
+      onRequest: requireRole('admin', 'monitor', 'technician', 'client'),
       schema: {
         tags: ['health'],
         params: Type.Object({ id: Id }),

@@ -18,7 +18,7 @@ export async function reportRoutes(app: BakenApp, health: HealthService): Promis
   app.get(
     '/api/v1/reports/downtime',
     {
-      preHandler: requireRole('admin', 'monitor'),
+      onRequest: requireRole('admin', 'monitor'),
       schema: {
         tags: ['reports'],
         querystring: ReportQuery,

@@ -20,7 +20,7 @@ export async function streamRoutes(app: BakenApp): Promise<void> {
   app.get(
     '/api/v1/stream',
     {
-      preHandler: requireRole('admin', 'monitor', 'technician', 'care_worker'),
+      onRequest: requireRole('admin', 'monitor', 'technician', 'care_worker'),
       schema: { tags: ['health'], response: errorResponses(401, 403) },
     },
     async (req, reply) => {

@@ -31,7 +31,7 @@ export async function clientHomeRoutes(app: BakenApp): Promise<void> {
   app.post(
     '/api/v1/clients',
     {
-      preHandler: requireRole(...STAFF_WRITE),
+      onRequest: requireRole(...STAFF_WRITE),
       schema: {
         tags: ['registry'],
         body: Type.Object(
@@ -59,7 +59,7 @@ export async function clientHomeRoutes(app: BakenApp): Promise<void> {
   app.get(
     '/api/v1/clients',
     {
-      preHandler: requireRole(...STAFF_READ),
+      onRequest: requireRole(...STAFF_READ),
       schema: {
         tags: ['registry'],
         querystring: Type.Object(Paging, { additionalProperties: false }),
@@ -72,7 +72,7 @@ export async function clientHomeRoutes(app: BakenApp): Promise<void> {
   app.get(
     '/api/v1/clients/:id',
     {
-      preHandler: requireRole(...STAFF_READ, 'client'),
+      onRequest: requireRole(...STAFF_READ, 'client'),
       schema: {
         tags: ['registry'],
         params: IdParams,
@@ -90,7 +90,7 @@ export async function clientHomeRoutes(app: BakenApp): Promise<void> {
   app.put(
     '/api/v1/clients/:id/contacts',
     {
-      preHandler: requireRole(...STAFF_WRITE),
+      onRequest: requireRole(...STAFF_WRITE),
       schema: {
         tags: ['registry'],
         params: IdParams,
@@ -108,7 +108,7 @@ export async function clientHomeRoutes(app: BakenApp): Promise<void> {
   app.post(
     '/api/v1/homes',
     {
-      preHandler: requireRole(...STAFF_WRITE),
+      onRequest: requireRole(...STAFF_WRITE),
       schema: {
         tags: ['registry'],
         body: Type.Object({ clientId: Id, ...HomeFields }, { additionalProperties: false }),
@@ -124,7 +124,7 @@ export async function clientHomeRoutes(app: BakenApp): Promise<void> {
   app.get(
     '/api/v1/homes',
     {
-      preHandler: requireRole(...STAFF_READ, 'client'),
+      onRequest: requireRole(...STAFF_READ, 'client'),
       schema: {
         tags: ['registry'],
         querystring: Type.Object(
@@ -150,7 +150,7 @@ export async function clientHomeRoutes(app: BakenApp): Promise<void> {
   app.get(
     '/api/v1/homes/:id',
     {
-      preHandler: requireRole(...STAFF_READ, 'client'),
+      onRequest: requireRole(...STAFF_READ, 'client'),
       schema: {
         tags: ['registry'],
         params: IdParams,
@@ -163,7 +163,7 @@ export async function clientHomeRoutes(app: BakenApp): Promise<void> {
   app.patch(
     '/api/v1/homes/:id',
     {
-      preHandler: requireRole(...STAFF_WRITE),
+      onRequest: requireRole(...STAFF_WRITE),
       schema: {
         tags: ['registry'],
         params: IdParams,

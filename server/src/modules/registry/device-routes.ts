@@ -34,7 +34,7 @@ export async function deviceRoutes(app: BakenApp): Promise<void> {
   app.post(
     '/api/v1/devices',
     {
-      preHandler: requireRole(...STAFF_WRITE),
+      onRequest: requireRole(...STAFF_WRITE),
       schema: {
         tags: ['registry'],
         body: Type.Object(
@@ -65,7 +65,7 @@ export async function deviceRoutes(app: BakenApp): Promise<void> {
   app.get(
     '/api/v1/devices',
     {
-      preHandler: requireRole(...STAFF_READ),
+      onRequest: requireRole(...STAFF_READ),
       schema: {
         tags: ['registry'],
         querystring: Type.Object(
@@ -86,7 +86,7 @@ export async function deviceRoutes(app: BakenApp): Promise<void> {
   app.get(
     '/api/v1/devices/:id',
     {
-      preHandler: requireRole(...STAFF_READ),
+      onRequest: requireRole(...STAFF_READ),
       schema: {
         tags: ['registry'],
         params: IdParams,
@@ -106,7 +106,7 @@ export async function deviceRoutes(app: BakenApp): Promise<void> {
   app.patch(
     '/api/v1/devices/:id',
     {
-      preHandler: requireRole(...STAFF_WRITE),
+      onRequest: requireRole(...STAFF_WRITE),
       schema: {
         tags: ['registry'],
         params: IdParams,
@@ -125,7 +125,7 @@ export async function deviceRoutes(app: BakenApp): Promise<void> {
   app.post(
     '/api/v1/devices/:id/status',
     {
-      preHandler: requireRole(...STAFF_WRITE),
+      onRequest: requireRole(...STAFF_WRITE),
       schema: {
         tags: ['registry'],
         params: IdParams,
@@ -151,7 +151,7 @@ export async function deviceRoutes(app: BakenApp): Promise<void> {
   app.get(
     '/api/v1/gateways',
     {
-      preHandler: requireRole(...STAFF_READ),
+      onRequest: requireRole(...STAFF_READ),
       schema: {
         tags: ['registry'],
         querystring: Type.Object({ homeId: Type.Optional(Id) }, { additionalProperties: false }),

@@ -101,7 +101,7 @@ export async function importExportRoutes(app: BakenApp): Promise<void> {
   app.get(
     '/api/v1/export/devices.csv',
     {
-      preHandler: requireRole(...STAFF_READ),
+      onRequest: requireRole(...STAFF_READ),
       schema: {
         tags: ['registry'],
         produces: ['text/csv'],
@@ -120,7 +120,7 @@ export async function importExportRoutes(app: BakenApp): Promise<void> {
   app.get(
     '/api/v1/export/devices.json',
     {
-      preHandler: requireRole(...STAFF_READ),
+      onRequest: requireRole(...STAFF_READ),
       schema: {
         tags: ['registry'],
         response: { 200: Type.Array(DeviceSchema), ...errorResponses(401, 403) },
@@ -132,7 +132,7 @@ export async function importExportRoutes(app: BakenApp): Promise<void> {
   app.post(
     '/api/v1/import/devices',
     {
-      preHandler: requireRole(...STAFF_WRITE),
+      onRequest: requireRole(...STAFF_WRITE),
       schema: {
         tags: ['registry'],
         description:

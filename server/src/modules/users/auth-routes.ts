@@ -60,7 +60,7 @@ export async function authRoutes(app: BakenApp): Promise<void> {
   app.get(
     '/api/v1/auth/me',
     {
-      preHandler: requireRole(),
+      onRequest: requireRole(),
       schema: {
         tags: ['auth'],
         response: {
@@ -82,7 +82,7 @@ export async function authRoutes(app: BakenApp): Promise<void> {
   app.post(
     '/api/v1/auth/tokens',
     {
-      preHandler: requireRole(),
+      onRequest: requireRole(),
       schema: {
         tags: ['auth'],
         body: Type.Object(
@@ -110,7 +110,7 @@ export async function authRoutes(app: BakenApp): Promise<void> {
   app.get(
     '/api/v1/auth/tokens',
     {
-      preHandler: requireRole(),
+      onRequest: requireRole(),
       schema: { tags: ['auth'], response: { 200: Type.Array(TokenMeta), ...errorResponses(401) } },
     },
     async (req) => app.baken.repos.apiTokens.listForUser(req.principal!.user.id),
@@ -119,7 +119,7 @@ export async function authRoutes(app: BakenApp): Promise<void> {
   app.delete(
     '/api/v1/auth/tokens/:id',
     {
-      preHandler: requireRole(),
+      onRequest: requireRole(),
       schema: {
         tags: ['auth'],
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),

@@ -29,7 +29,7 @@ export async function userRoutes(app: BakenApp): Promise<void> {
   app.get(
     '/api/v1/users',
     {
-      preHandler: adminOnly,
+      onRequest: adminOnly,
       schema: { tags: ['users'], response: { 200: Type.Array(UserSchema), ...errorResponses(401, 403) } },
     },
     async () => repos.users.list(),
@@ -38,7 +38,7 @@ export async function userRoutes(app: BakenApp): Promise<void> {
   app.post(
     '/api/v1/users',
     {
-      preHandler: adminOnly,
+      onRequest: adminOnly,
       schema: {
         tags: ['users'],
         body: Type.Object(
@@ -77,7 +77,7 @@ export async function userRoutes(app: BakenApp): Promise<void> {
   app.patch(
     '/api/v1/users/:id',
     {
-      preHandler: adminOnly,
+      onRequest: adminOnly,
       schema: {
         tags: ['users'],
         params: IdParams,
@@ -115,7 +115,7 @@ export async function userRoutes(app: BakenApp): Promise<void> {
   app.delete(
     '/api/v1/users/:id',
     {
-      preHandler: adminOnly,
+      onRequest: adminOnly,
       schema: {
         tags: ['users'],
         params: IdParams,
