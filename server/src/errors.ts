@@ -20,6 +20,9 @@ export type BakenErrorCode =
   | 'BAKEN_ERR_CONFIG'
   | 'BAKEN_ERR_STORE'
   | 'BAKEN_ERR_BROKER'
+  // users and roles (modules/users): the platform keeps an active admin
+  | 'BAKEN_ERR_LAST_ADMIN'
+  | 'BAKEN_ERR_OWN_ADMIN'
   // key-safe access and audit (modules/access, modules/audit)
   | 'BAKEN_ERR_ACCESS_DENIED'
   | 'BAKEN_ERR_KEYSAFE_UNAVAILABLE'

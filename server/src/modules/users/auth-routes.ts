@@ -1,9 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import type { BakenApp } from '../../app-context.js';
 import { requireRole, SESSION_COOKIE, sessionCookieOptions } from '../../auth/auth-plugin.js';
-import { notFound } from '../../errors.js';
+import { hashPassword, verifyPassword } from '../../auth/password.js';
+import { BakenError, notFound } from '../../errors.js';
 import { errorResponses } from '../../http/error-schema.js';
-import { UserSchema } from './schemas.js';
+import { NewPassword, UserSchema } from './schemas.js';
 
 const TokenMeta = Type.Object({
   id: Type.String(),
@@ -76,6 +77,36 @@ export async function authRoutes(app: BakenApp): Promise<void> {
     async (req) => {
       const p = req.principal!;
       return { user: p.user, via: p.via, csrfToken: p.csrfToken };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/password',
+    {
+      onRequest: requireRole(),
+      schema: {
+        tags: ['auth'],
+        operationId: 'changeOwnPassword',
+        summary: 'Change your own password (needs the current one); ends your sessions',
+        body: Type.Object(
+          { currentPassword: Type.String({ minLength: 1, maxLength: 1024 }), newPassword: NewPassword },
+          { additionalProperties: false },
+        ),
+        response: { 204: Type.Null(), ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (req, reply) => {
+      const me = req.principal!.user;
+      const found = await app.baken.repos.users.findForLogin(me.username);
+      if (!found || !(await verifyPassword(req.body.currentPassword, found.passwordHash)))
+        throw new BakenError('BAKEN_ERR_VALIDATION', 400, 'The current password is wrong.', {
+          details: [{ field: '/body/currentPassword', message: 'is wrong' }],
+        });
+      const passwordHash = await hashPassword(req.body.newPassword);
+      await app.baken.repos.users.update(me.id, { passwordHash }, app.baken.clock.now());
+      await app.baken.repos.sessions.deleteForUser(me.id);
+      if (req.sessionSecret) reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.status(204).send(null);
     },
   );
 

@@ -4,6 +4,7 @@ import { requireRole } from '../../auth/auth-plugin.js';
 import { hashPassword } from '../../auth/password.js';
 import { BakenError, conflict, notFound } from '../../errors.js';
 import { errorResponses } from '../../http/error-schema.js';
+import { AdminGuard } from './admin-guard.js';
 import { NewPassword, RoleSchema, Username, UserSchema } from './schemas.js';
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -12,6 +13,7 @@ const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) 
 export async function userRoutes(app: BakenApp): Promise<void> {
   const { repos, clock } = app.baken;
   const adminOnly = requireRole('admin');
+  const guard = new AdminGuard(repos.users);
 
   const checkClientLink = async (role: string, clientId: string | null | undefined) => {
     if (role === 'client' && !clientId)
@@ -92,23 +94,28 @@ export async function userRoutes(app: BakenApp): Promise<void> {
           },
           { additionalProperties: false },
         ),
-        response: { 200: UserSchema, ...errorResponses(400, 401, 403, 404) },
+        response: { 200: UserSchema, ...errorResponses(400, 401, 403, 404, 409) },
       },
     },
     async (req) => {
-      const cur = await repos.users.get(req.params.id);
-      if (!cur) throw notFound('User');
       const b = req.body;
-      await checkClientLink(b.role ?? cur.role, b.clientId === undefined ? cur.clientId : b.clientId);
       const { password, ...rest } = b;
-      const updated = await repos.users.update(
-        cur.id,
-        { ...rest, ...(password ? { passwordHash: await hashPassword(password) } : {}) },
-        clock.now(),
-      );
+      const passwordHash = password ? await hashPassword(password) : undefined;
+      const updated = await guard.serial(async () => {
+        const cur = await repos.users.get(req.params.id);
+        if (!cur) throw notFound('User');
+        await checkClientLink(b.role ?? cur.role, b.clientId === undefined ? cur.clientId : b.clientId);
+        await guard.checkPatch(req.principal!.user.id, cur, b, clock.now());
+        return repos.users.update(
+          cur.id,
+          { ...rest, ...(passwordHash ? { passwordHash } : {}) },
+          clock.now(),
+        );
+      });
+      if (!updated) throw notFound('User');
       // A password change, role change or disabling ends every open session of that user.
-      if (password || b.role || b.disabled) await repos.sessions.deleteForUser(cur.id);
-      return updated!;
+      if (password || b.role || b.disabled) await repos.sessions.deleteForUser(updated.id);
+      return updated;
     },
   );
 
@@ -124,7 +131,12 @@ export async function userRoutes(app: BakenApp): Promise<void> {
     },
     async (req, reply) => {
       if (req.params.id === req.principal!.user.id) throw conflict('You cannot delete your own account.');
-      if (!(await repos.users.delete(req.params.id))) throw notFound('User');
+      await guard.serial(async () => {
+        const target = await repos.users.get(req.params.id);
+        if (!target) throw notFound('User');
+        await guard.checkDelete(target, clock.now());
+        if (!(await repos.users.delete(target.id))) throw notFound('User');
+      });
       return reply.status(204).send(null);
     },
   );
