@@ -10,11 +10,16 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const call = async (method: 'PATCH' | 'DELETE' | 'POST', url: string, auth: object, payload?: object) => {
+const call = async (
+  method: 'PATCH' | 'DELETE' | 'POST',
+  url: string,
+  auth: Record<string, string>,
+  payload?: object,
+) => {
   const res = await t.app.inject({ method, url, headers: auth, ...(payload ? { payload } : {}) });
   return { status: res.statusCode, code: res.statusCode >= 400 ? res.json().error.code : undefined };
 };
-const patchUser = (id: string, body: object, auth: object = admin.auth) =>
+const patchUser = (id: string, body: object, auth: Record<string, string> = admin.auth) =>
   call('PATCH', `/api/v1/users/${id}`, auth, body);
 
 describe('the last active admin', () => {
