@@ -3,8 +3,17 @@ import { Value } from '@sinclair/typebox/value';
 import type { BakenApp } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
 import { notFound } from '../../errors.js';
+import { errorResponses } from '../../http/error-schema.js';
 import type { AccessService } from './access-service.js';
 import { ALERT_KINDS } from './alerts.js';
+import {
+  AcknowledgedSchema,
+  AlertsSchema,
+  BlockSchema,
+  CommandSchema,
+  KeysafeProvisionSchema,
+  KeysafeSchema,
+} from './api-schemas.js';
 import type { Revocation } from './revocation.js';
 import { AccessSettingsSchema } from './settings.js';
 
@@ -21,8 +30,10 @@ export async function keysafeRoutes(app: BakenApp, svc: AccessService, rev: Revo
       onRequest: requireRole('admin', 'technician'),
       schema: {
         tags: ['access-keysafes'],
+        operationId: 'provisionKeysafe',
         summary: 'Create the key safe key on the server (never returned) and queue its offline-code key',
         params: Type.Object({ deviceId: Id }),
+        response: { 202: KeysafeProvisionSchema, ...errorResponses(404) },
       },
     },
     async (req, reply) => {
@@ -37,7 +48,15 @@ export async function keysafeRoutes(app: BakenApp, svc: AccessService, rev: Revo
 
   app.get(
     '/api/v1/access/keysafes',
-    { onRequest: staff, schema: { tags: ['access-keysafes'] } },
+    {
+      onRequest: staff,
+      schema: {
+        tags: ['access-keysafes'],
+        operationId: 'listKeysafes',
+        summary: 'List the key safes with their key, link, clock and delivery state',
+        response: { 200: Type.Array(KeysafeSchema) },
+      },
+    },
     async () => {
       const list = await repos.devices.list({ type: 'keysafe', limit: 500, offset: 0 });
       const s = svc.d.settings();
@@ -66,7 +85,12 @@ export async function keysafeRoutes(app: BakenApp, svc: AccessService, rev: Revo
     '/api/v1/access/revocations/pending',
     {
       onRequest: staff,
-      schema: { tags: ['access-keysafes'], summary: 'Blocks, revocations and time syncs not yet received' },
+      schema: {
+        tags: ['access-keysafes'],
+        operationId: 'listPendingRevocations',
+        summary: 'Blocks, revocations and time syncs not yet received',
+        response: { 200: Type.Array(CommandSchema) },
+      },
     },
     async () => link.pending(),
   );
@@ -77,6 +101,9 @@ export async function keysafeRoutes(app: BakenApp, svc: AccessService, rev: Revo
       onRequest: staff,
       schema: {
         tags: ['access-keysafes'],
+        operationId: 'createBlock',
+        summary: 'Block a key safe, a person or a team: their codes stop working',
+        response: { 201: BlockSchema, ...errorResponses(404) },
         body: Type.Object(
           {
             scope: Type.Union([Type.Literal('keysafe'), Type.Literal('person'), Type.Literal('team')]),
@@ -96,10 +123,31 @@ export async function keysafeRoutes(app: BakenApp, svc: AccessService, rev: Revo
       return reply.status(201).send(await rev.block(scope, target, req.body.reason, req.principal!.user.id));
     },
   );
-  app.get('/api/v1/access/blocks', { onRequest: staff }, async () => rev.listBlocks(false));
+  app.get(
+    '/api/v1/access/blocks',
+    {
+      onRequest: staff,
+      schema: {
+        tags: ['access-keysafes'],
+        operationId: 'listBlocks',
+        summary: 'List the blocks, lifted ones included',
+        response: { 200: Type.Array(BlockSchema) },
+      },
+    },
+    async () => rev.listBlocks(false),
+  );
   app.delete(
     '/api/v1/access/blocks/:id',
-    { onRequest: requireRole('admin'), schema: { params: Type.Object({ id: Id }) } },
+    {
+      onRequest: requireRole('admin'),
+      schema: {
+        tags: ['access-keysafes'],
+        operationId: 'liftBlock',
+        summary: 'Lift a block',
+        params: Type.Object({ id: Id }),
+        response: { 200: BlockSchema, ...errorResponses(404) },
+      },
+    },
     async (req) => {
       const b = await rev.lift(req.params.id, req.principal!.user.id);
       if (!b) throw notFound('Block');
@@ -113,6 +161,9 @@ export async function keysafeRoutes(app: BakenApp, svc: AccessService, rev: Revo
       onRequest: staff,
       schema: {
         tags: ['access'],
+        operationId: 'listAccessAlerts',
+        summary: 'Access alerts for monitoring staff (repeated refusals, wrong codes, lockouts, …)',
+        response: { 200: AlertsSchema },
         querystring: Type.Object(
           {
             open: Type.Optional(Type.Boolean()),
@@ -123,7 +174,7 @@ export async function keysafeRoutes(app: BakenApp, svc: AccessService, rev: Revo
       },
     },
     async (req) => ({
-      kinds: ALERT_KINDS,
+      kinds: [...ALERT_KINDS],
       alerts: alerts.list({ open: req.query.open ?? false, limit: req.query.limit }),
     }),
   );
@@ -131,7 +182,13 @@ export async function keysafeRoutes(app: BakenApp, svc: AccessService, rev: Revo
     '/api/v1/access/alerts/:id/ack',
     {
       onRequest: staff,
-      schema: { params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) }) },
+      schema: {
+        tags: ['access'],
+        operationId: 'acknowledgeAccessAlert',
+        summary: 'Acknowledge an open access alert',
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) }),
+        response: { 200: AcknowledgedSchema, ...errorResponses(404) },
+      },
     },
     async (req) => {
       if (!alerts.acknowledge(req.params.id, req.principal!.user.id, clock.now()))
@@ -140,10 +197,31 @@ export async function keysafeRoutes(app: BakenApp, svc: AccessService, rev: Revo
     },
   );
 
-  app.get('/api/v1/access/settings', { onRequest: staff }, async () => svc.d.settings());
+  app.get(
+    '/api/v1/access/settings',
+    {
+      onRequest: staff,
+      schema: {
+        tags: ['access'],
+        operationId: 'getAccessSettings',
+        summary: 'The access settings (code validity, retention, clock drift warning, review interval)',
+        response: { 200: AccessSettingsSchema },
+      },
+    },
+    async () => svc.d.settings(),
+  );
   app.put(
     '/api/v1/access/settings',
-    { onRequest: requireRole('admin'), schema: { tags: ['access'], body: AccessSettingsSchema } },
+    {
+      onRequest: requireRole('admin'),
+      schema: {
+        tags: ['access'],
+        operationId: 'setAccessSettings',
+        summary: 'Replace the access settings',
+        body: AccessSettingsSchema,
+        response: { 200: AccessSettingsSchema },
+      },
+    },
     async (req) => {
       const before = svc.d.settings();
       const next = Value.Clean(AccessSettingsSchema, structuredClone(req.body)) as typeof req.body;

@@ -2,8 +2,18 @@ import { Type } from '@sinclair/typebox';
 import type { BakenApp } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
 import { conflict, forbidden, notFound } from '../../errors.js';
+import { errorResponses } from '../../http/error-schema.js';
 import { visibleHome } from '../registry/access.js';
 import type { AccessService } from './access-service.js';
+import {
+  AccessOverviewSchema,
+  DeclarationSchema,
+  EmployeeFunctionsSchema,
+  FunctionSchema,
+  PersonHomesSchema,
+  ReviewStatusSchema,
+  TeamSchema,
+} from './api-schemas.js';
 import { homesForPerson, whoMayEnter } from './overviews.js';
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
@@ -41,6 +51,9 @@ export async function matrixRoutes(app: BakenApp, svc: AccessService): Promise<v
       onRequest: admin,
       schema: {
         tags: ['access-matrix'],
+        operationId: 'createFunction',
+        summary: 'Create a function (a job with its access windows per situation); its name is unique',
+        response: { 201: FunctionSchema, ...errorResponses(409) },
         body: Type.Object(
           {
             name: Type.String({ minLength: 1, maxLength: 100 }),
@@ -61,14 +74,31 @@ export async function matrixRoutes(app: BakenApp, svc: AccessService): Promise<v
       return reply.status(201).send(f);
     },
   );
-  app.get('/api/v1/access/functions', { onRequest: requireRole('admin', 'monitor') }, async () =>
-    matrix.listFunctions(),
+  app.get(
+    '/api/v1/access/functions',
+    {
+      onRequest: requireRole('admin', 'monitor'),
+      schema: {
+        tags: ['access-matrix'],
+        operationId: 'listFunctions',
+        summary: 'List the functions with their access windows',
+        response: { 200: Type.Array(FunctionSchema) },
+      },
+    },
+    async () => matrix.listFunctions(),
   );
   app.put(
     '/api/v1/access/functions/:id/windows',
     {
       onRequest: admin,
-      schema: { tags: ['access-matrix'], params: Type.Object({ id: Id }), body: Windows },
+      schema: {
+        tags: ['access-matrix'],
+        operationId: 'setFunctionWindows',
+        summary: "Replace a function's access windows",
+        params: Type.Object({ id: Id }),
+        body: Windows,
+        response: { 200: FunctionSchema, ...errorResponses(404, 409) },
+      },
     },
     async (req) => {
       checkWindows(req.body);
@@ -85,6 +115,9 @@ export async function matrixRoutes(app: BakenApp, svc: AccessService): Promise<v
       onRequest: admin,
       schema: {
         tags: ['access-matrix'],
+        operationId: 'createTeam',
+        summary: 'Create a team; its name (and id, when given) is unique',
+        response: { 201: TeamSchema, ...errorResponses(409) },
         body: Type.Object(
           {
             name: Type.String({ minLength: 1, maxLength: 100 }),
@@ -100,8 +133,18 @@ export async function matrixRoutes(app: BakenApp, svc: AccessService): Promise<v
       return reply.status(201).send(t);
     },
   );
-  app.get('/api/v1/access/teams', { onRequest: requireRole('admin', 'monitor') }, async () =>
-    matrix.listTeams(),
+  app.get(
+    '/api/v1/access/teams',
+    {
+      onRequest: requireRole('admin', 'monitor'),
+      schema: {
+        tags: ['access-matrix'],
+        operationId: 'listTeams',
+        summary: 'List the teams with the clients and regions they serve and their members',
+        response: { 200: Type.Array(TeamSchema) },
+      },
+    },
+    async () => matrix.listTeams(),
   );
   app.patch(
     '/api/v1/access/teams/:id',
@@ -109,6 +152,9 @@ export async function matrixRoutes(app: BakenApp, svc: AccessService): Promise<v
       onRequest: admin,
       schema: {
         tags: ['access-matrix'],
+        operationId: 'updateTeam',
+        summary: 'Replace what a team serves (clients, regions) and who is in it',
+        response: { 200: TeamSchema, ...errorResponses(404) },
         params: Type.Object({ id: Id }),
         body: Type.Object(
           {
@@ -139,6 +185,9 @@ export async function matrixRoutes(app: BakenApp, svc: AccessService): Promise<v
       onRequest: admin,
       schema: {
         tags: ['access-matrix'],
+        operationId: 'setEmployeeFunctions',
+        summary: "Replace an employee's functions",
+        response: { 200: EmployeeFunctionsSchema, ...errorResponses(404) },
         params: Type.Object({ userId: Id }),
         body: Type.Object({ functionIds: Type.Array(Id, { maxItems: 50 }) }, { additionalProperties: false }),
       },
@@ -160,7 +209,9 @@ export async function matrixRoutes(app: BakenApp, svc: AccessService): Promise<v
       onRequest: admin,
       schema: {
         tags: ['access-matrix'],
+        operationId: 'recordDeclaration',
         summary: 'Record the signed declaration of an employee (required before any access)',
+        response: { 201: DeclarationSchema, ...errorResponses(404) },
         params: Type.Object({ userId: Id }),
         body: Type.Object(
           {
@@ -193,6 +244,9 @@ export async function matrixRoutes(app: BakenApp, svc: AccessService): Promise<v
       onRequest: admin,
       schema: {
         tags: ['access-matrix'],
+        operationId: 'recordMatrixReview',
+        summary: 'Record the yearly review of the access matrix',
+        response: { 201: ReviewStatusSchema },
         body: Type.Object({ note: Type.String({ maxLength: 2000 }) }, { additionalProperties: false }),
       },
     },
@@ -202,15 +256,31 @@ export async function matrixRoutes(app: BakenApp, svc: AccessService): Promise<v
       return reply.status(201).send(reviewStatus(svc));
     },
   );
-  app.get('/api/v1/access/matrix/review-status', { onRequest: requireRole('admin', 'monitor') }, async () =>
-    reviewStatus(svc),
+  app.get(
+    '/api/v1/access/matrix/review-status',
+    {
+      onRequest: requireRole('admin', 'monitor'),
+      schema: {
+        tags: ['access-matrix'],
+        operationId: 'getMatrixReviewStatus',
+        summary: 'When the access matrix was last reviewed and whether the yearly review is overdue',
+        response: { 200: ReviewStatusSchema },
+      },
+    },
+    async () => reviewStatus(svc),
   );
 
   app.get(
     '/api/v1/homes/:id/access-overview',
     {
       onRequest: requireRole('admin', 'monitor', 'client'),
-      schema: { tags: ['access'], params: Type.Object({ id: Id }) },
+      schema: {
+        tags: ['access'],
+        operationId: 'getHomeAccessOverview',
+        summary: 'Who may enter this home, when and why (a client sees only their own home)',
+        params: Type.Object({ id: Id }),
+        response: { 200: AccessOverviewSchema, ...errorResponses(404) },
+      },
     },
     async (req) => {
       const home = await visibleHome(app.baken, req, req.params.id);
@@ -221,7 +291,13 @@ export async function matrixRoutes(app: BakenApp, svc: AccessService): Promise<v
     '/api/v1/access/people/:userId/homes',
     {
       onRequest: requireRole('admin', 'monitor', 'care_worker'),
-      schema: { tags: ['access'], params: Type.Object({ userId: Id }) },
+      schema: {
+        tags: ['access'],
+        operationId: 'getPersonHomes',
+        summary: 'Which homes a person may enter (a care worker sees only their own)',
+        params: Type.Object({ userId: Id }),
+        response: { 200: PersonHomesSchema, ...errorResponses(404) },
+      },
     },
     async (req) => {
       const me = req.principal!.user;

@@ -1,9 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import type { BakenApp } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
+import { errorResponses } from '../../http/error-schema.js';
 import { sendCsv } from '../../http/report.js';
 import { visibleHome } from '../registry/access.js';
 import type { AccessService } from './access-service.js';
+import { AccessLogSchema, ResponseReportSchema } from './api-schemas.js';
 import { ON_SITE_TARGET_MS, responseCsv, responseReport } from './response-report.js';
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
@@ -16,8 +18,10 @@ export async function reportRoutes(app: BakenApp, svc: AccessService): Promise<v
       onRequest: requireRole('admin', 'monitor', 'client'),
       schema: {
         tags: ['access'],
+        operationId: 'getHomeAccessLog',
         summary: 'Who entered this home, when, and under which situation (a client sees only their own home)',
         params: Type.Object({ id: Id }),
+        response: { 200: AccessLogSchema, ...errorResponses(404) },
         querystring: Type.Object(
           { limit: Type.Integer({ minimum: 1, maximum: 1000, default: 200 }) },
           { additionalProperties: false },
@@ -61,7 +65,10 @@ export async function reportRoutes(app: BakenApp, svc: AccessService): Promise<v
       onRequest: requireRole('admin', 'monitor'),
       schema: {
         tags: ['reports'],
+        operationId: 'getResponseReport',
         summary: 'Alarm → release → door opening per team and period, against the 30-minute on-site target',
+        produces: ['application/json', 'text/csv'],
+        response: { 200: ResponseReportSchema },
         querystring: Type.Object(
           {
             format: Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' }),

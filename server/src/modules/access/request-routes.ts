@@ -4,6 +4,7 @@ import { requireRole } from '../../auth/auth-plugin.js';
 import { BakenError, notFound } from '../../errors.js';
 import { errorResponses } from '../../http/error-schema.js';
 import type { AccessService } from './access-service.js';
+import { CommandSchema, ReleaseSchema } from './api-schemas.js';
 import { SITUATIONS } from './decide-access.js';
 import { remoteOpen } from './remote-open.js';
 
@@ -30,6 +31,7 @@ export async function requestRoutes(app: BakenApp, svc: AccessService): Promise<
       onRequest: requireRole('care_worker', 'monitor', 'admin'),
       schema: {
         tags: ['access'],
+        operationId: 'requestAccess',
         summary: 'Ask for access to a home: a one-time code for its key safe, or a refusal with the reason',
         body: Type.Object(
           { homeId: Id, situation: SituationSchema, alarmId: Type.Optional(Id) },
@@ -45,7 +47,13 @@ export async function requestRoutes(app: BakenApp, svc: AccessService): Promise<
     '/api/v1/access/releases/:id',
     {
       onRequest: requireRole('care_worker', 'monitor', 'admin'),
-      schema: { tags: ['access'], params: Type.Object({ id: Id }) },
+      schema: {
+        tags: ['access'],
+        operationId: 'getRelease',
+        summary: 'A code release and how its delivery went (a care worker sees only their own)',
+        params: Type.Object({ id: Id }),
+        response: { 200: ReleaseSchema, ...errorResponses(404) },
+      },
     },
     async (req) => {
       const r = svc.d.releases.get(req.params.id);
@@ -64,6 +72,7 @@ export async function requestRoutes(app: BakenApp, svc: AccessService): Promise<
       onRequest: requireRole('monitor', 'admin'),
       schema: {
         tags: ['access'],
+        operationId: 'releasePhoneCode',
         summary:
           'Monitoring staff release a code for the responding worker, to read out by phone (alarm only)',
         body: Type.Object({ homeId: Id, alarmId: Id, forUserId: Id }, { additionalProperties: false }),
@@ -88,6 +97,7 @@ export async function requestRoutes(app: BakenApp, svc: AccessService): Promise<
       onRequest: requireRole('monitor', 'admin'),
       schema: {
         tags: ['access'],
+        operationId: 'remoteOpen',
         summary: 'Open the key safe remotely in an alarm (server-signed OPEN_NOW)',
         body: Type.Object(
           { homeId: Id, alarmId: Id, forUserId: Type.Optional(Id) },
@@ -109,7 +119,13 @@ export async function requestRoutes(app: BakenApp, svc: AccessService): Promise<
     '/api/v1/access/commands/:id',
     {
       onRequest: requireRole('monitor', 'admin'),
-      schema: { tags: ['access'], params: Type.Object({ id: Id }) },
+      schema: {
+        tags: ['access'],
+        operationId: 'getKeysafeCommand',
+        summary: 'A command sent to a key safe and its result',
+        params: Type.Object({ id: Id }),
+        response: { 200: CommandSchema, ...errorResponses(404) },
+      },
     },
     async (req) => {
       const c = svc.d.link.get(req.params.id);
