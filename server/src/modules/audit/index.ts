@@ -3,6 +3,35 @@ import type { BakenApp } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
 import { AuditLog } from './audit-log.js';
 
+const AuditEntrySchema = Type.Object({
+  seq: Type.Integer(),
+  at: Type.Integer(),
+  actor: Type.String(),
+  action: Type.String(),
+  subject: Type.String(),
+  details: Type.Record(Type.String(), Type.Unknown()),
+  prevHash: Type.String(),
+  hash: Type.String(),
+});
+const VerifySchema = Type.Union([
+  Type.Object({
+    ok: Type.Literal(true),
+    entries: Type.Integer(),
+    firstSeq: Type.Union([Type.Integer(), Type.Null()]),
+    lastSeq: Type.Union([Type.Integer(), Type.Null()]),
+    headHash: Type.String(),
+  }),
+  Type.Object({
+    ok: Type.Literal(false),
+    entries: Type.Integer(),
+    firstBrokenSeq: Type.Integer(),
+    problem: Type.Union(
+      ['seq_gap', 'prev_hash_mismatch', 'hash_mismatch', 'checkpoint_mismatch'].map((p) => Type.Literal(p)),
+    ),
+    message: Type.String(),
+  }),
+]);
+
 export { AuditLog } from './audit-log.js';
 
 /** The audit trail API (issue 7 §4): verify the chain, read entries. Admins only. */
@@ -13,7 +42,12 @@ export async function auditModule(app: BakenApp): Promise<void> {
     '/api/v1/audit/verify',
     {
       onRequest: requireRole('admin'),
-      schema: { tags: ['audit'], summary: 'Verify the hash chain; names the first broken entry' },
+      schema: {
+        tags: ['audit'],
+        operationId: 'verifyAudit',
+        summary: 'Verify the hash chain; names the first broken entry',
+        response: { 200: VerifySchema },
+      },
     },
     async () => log.verify(),
   );
@@ -24,6 +58,9 @@ export async function auditModule(app: BakenApp): Promise<void> {
       onRequest: requireRole('admin'),
       schema: {
         tags: ['audit'],
+        operationId: 'listAuditEntries',
+        summary: 'Read audit entries, oldest first, by subject, action or sequence number',
+        response: { 200: Type.Array(AuditEntrySchema) },
         querystring: Type.Object(
           {
             subject: Type.Optional(Type.String({ maxLength: 200 })),
