@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { BakenApp } from '../app-context.js';
+import { PUBLIC } from './route-contract.js';
 
 const Check = Type.Object({ ok: Type.Boolean(), detail: Type.Optional(Type.String()) });
 const Ready = Type.Object({
@@ -12,13 +13,29 @@ const Ready = Type.Object({
 export async function healthRoutes(app: BakenApp): Promise<void> {
   app.get(
     '/healthz',
-    { schema: { tags: ['ops'], response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+    {
+      schema: {
+        tags: ['ops'],
+        operationId: 'getHealthz',
+        security: PUBLIC,
+        summary: 'Liveness: the process answers',
+        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+      },
+    },
     async () => ({ status: 'ok' as const }),
   );
 
   app.get(
     '/readyz',
-    { schema: { tags: ['ops'], response: { 200: Ready, 503: Ready } } },
+    {
+      schema: {
+        tags: ['ops'],
+        operationId: 'getReadyz',
+        security: PUBLIC,
+        summary: 'Readiness: the store and the broker are usable (503 when not)',
+        response: { 200: Ready, 503: Ready },
+      },
+    },
     async (_req, reply) => {
       let db: { ok: boolean; detail?: string };
       try {
@@ -38,7 +55,16 @@ export async function healthRoutes(app: BakenApp): Promise<void> {
 
   app.get(
     '/metrics',
-    { schema: { tags: ['ops'], produces: ['text/plain'], response: { 200: Type.String() } } },
+    {
+      schema: {
+        tags: ['ops'],
+        operationId: 'getMetrics',
+        security: PUBLIC,
+        summary: 'Prometheus metrics',
+        produces: ['text/plain'],
+        response: { 200: Type.String() },
+      },
+    },
     async (_req, reply) => {
       const body = await app.baken.metrics.registry.metrics();
       return reply.type(app.baken.metrics.registry.contentType).send(body);

@@ -35,6 +35,8 @@ export async function alarmReportRoutes(app: BakenApp, store: AlarmStore): Promi
       onRequest: requireRole('admin', 'monitor'),
       schema: {
         tags: ['reports'],
+        operationId: 'getAlarmReport',
+        summary: 'Alarm handling times per home or region over a period (JSON or CSV)',
         querystring: ReportQuery,
         response: {
           200: reportResponse(Row, { targetMs: Type.Integer() }),

@@ -11,6 +11,13 @@ import { AlarmSchema, AlarmStateSchema, Note, TransitionSchema } from './schemas
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 
+const ACTION_SUMMARY: Record<AlarmAction, string> = {
+  ack: 'Acknowledge an alarm (monitoring staff)',
+  assign: 'Assign an acknowledged alarm to a team and optionally a member',
+  'on-site': 'Record that help is on site',
+  close: 'Close an alarm',
+};
+
 /** A care worker sees and acts only on alarms assigned to them; others answer 404. */
 const visible = (req: FastifyRequest, a: AlarmRow | undefined): AlarmRow => {
   const u = req.principal!.user;
@@ -26,6 +33,8 @@ export async function alarmRoutes(app: BakenApp, alarms: AlarmService): Promise<
       onRequest: requireRole('admin', 'monitor', 'care_worker'),
       schema: {
         tags: ['alarms'],
+        operationId: 'listAlarms',
+        summary: 'The alarm inbox (a care worker sees only alarms assigned to them)',
         querystring: Type.Object(
           {
             state: Type.Optional(AlarmStateSchema),
@@ -60,6 +69,8 @@ export async function alarmRoutes(app: BakenApp, alarms: AlarmService): Promise<
       onRequest: requireRole('admin', 'monitor', 'care_worker'),
       schema: {
         tags: ['alarms'],
+        operationId: 'getAlarm',
+        summary: 'An alarm with its transitions',
         params: IdParams,
         response: {
           200: Type.Intersect([AlarmSchema, Type.Object({ transitions: Type.Array(TransitionSchema) })]),
@@ -84,6 +95,8 @@ export async function alarmRoutes(app: BakenApp, alarms: AlarmService): Promise<
         onRequest: requireRole(...roles),
         schema: {
           tags: ['alarms'],
+          operationId: `${name.replace(/-(\w)/g, (_m, c: string) => c.toUpperCase())}Alarm`,
+          summary: ACTION_SUMMARY[name],
           params: IdParams,
           body: bodySchema,
           response: { 200: AlarmSchema, ...errorResponses(400, 401, 403, 404, 409) },

@@ -6,6 +6,7 @@ import { RateLimiter } from '../../auth/rate-limiter.js';
 import { BakenError, notFound } from '../../errors.js';
 import { assertGatewaySupported } from '../../gateway-versions.js';
 import { errorResponses } from '../../http/error-schema.js';
+import { PUBLIC } from '../../http/route-contract.js';
 import { IdParams } from '../registry/schemas.js';
 import { EnrolmentService } from './enrolment-service.js';
 
@@ -23,6 +24,8 @@ export async function enrolmentModule(app: BakenApp): Promise<void> {
       onRequest: requireRole('admin', 'technician'),
       schema: {
         tags: ['enrolment'],
+        operationId: 'createEnrolmentToken',
+        summary: 'A one-time enrolment token for a home unit of this home',
         params: IdParams,
         response: {
           201: Type.Object({
@@ -45,6 +48,9 @@ export async function enrolmentModule(app: BakenApp): Promise<void> {
     {
       schema: {
         tags: ['enrolment'],
+        operationId: 'provisionGateway',
+        security: PUBLIC,
+        summary: 'A home unit enrols with its one-time token and gets its MQTT credentials',
         // [MQTT-MAP §5] the provisioning contract lives in protocols, shared with the gateway's CLI.
         body: ProvisionRequestSchema,
         response: {

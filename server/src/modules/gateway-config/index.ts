@@ -41,6 +41,7 @@ export async function gatewayConfigModule(app: BakenApp): Promise<void> {
       onRequest: requireRole('admin', 'technician'),
       schema: {
         tags: ['devices'],
+        operationId: 'setPendantPairing',
         summary: "Pair a pendant: its BLE address, advert format and key, pushed to the home unit's config",
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),
         body: PairingBody,

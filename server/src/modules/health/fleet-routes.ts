@@ -29,6 +29,9 @@ export async function fleetRoutes(app: BakenApp, health: HealthService): Promise
       ...staff,
       schema: {
         tags: ['health'],
+        operationId: 'getFleetSummary',
+        summary:
+          'Fleet health at a glance: gateways and devices by state, open incidents, burning budgets, open alarms',
         response: {
           200: Type.Object({
             at: Type.Integer(),
@@ -81,6 +84,8 @@ export async function fleetRoutes(app: BakenApp, health: HealthService): Promise
       ...staff,
       schema: {
         tags: ['health'],
+        operationId: 'listFleetGateways',
+        summary: 'Gateways with their health state',
         querystring: Type.Object(
           {
             ...Paging,
@@ -114,6 +119,8 @@ export async function fleetRoutes(app: BakenApp, health: HealthService): Promise
       ...staff,
       schema: {
         tags: ['health'],
+        operationId: 'listIncidents',
+        summary: 'Connectivity incidents (open or all)',
         querystring: Type.Object(
           { ...Paging, open: Type.Optional(Type.Boolean()), homeId: Type.Optional(Id) },
           { additionalProperties: false },
@@ -143,6 +150,8 @@ export async function fleetRoutes(app: BakenApp, health: HealthService): Promise
       ...staff,
       schema: {
         tags: ['health'],
+        operationId: 'getBudgets',
+        summary: 'Downtime budgets of the platform and per home, with their alerts',
         querystring: Type.Object({ burning: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
         response: {
           200: Type.Object({
@@ -175,6 +184,8 @@ export async function fleetRoutes(app: BakenApp, health: HealthService): Promise
       ...staff,
       schema: {
         tags: ['health'],
+        operationId: 'listWarnings',
+        summary: 'Device warnings (battery, storage, possible spoofing, …)',
         querystring: Type.Object(
           { open: Type.Optional(Type.Boolean()), limit: Paging.limit },
           { additionalProperties: false },

@@ -26,6 +26,8 @@ export async function homeRoutes(app: BakenApp, health: HealthService): Promise<
       onRequest: requireRole('admin', 'monitor', 'technician', 'client'),
       schema: {
         tags: ['health'],
+        operationId: 'getHomeHealth',
+        summary: 'Health of one home: its gateway, devices, incidents, budget, warnings and timeline',
         params: Type.Object({ id: Id }),
         response: {
           200: Type.Object({

@@ -21,6 +21,8 @@ export async function reportRoutes(app: BakenApp, health: HealthService): Promis
       onRequest: requireRole('admin', 'monitor'),
       schema: {
         tags: ['reports'],
+        operationId: 'getDowntimeReport',
+        summary: 'Downtime per home or region over a period (JSON or CSV)',
         querystring: ReportQuery,
         response: {
           200: reportResponse(

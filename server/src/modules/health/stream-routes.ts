@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import type { BakenApp } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
 import { errorResponses } from '../../http/error-schema.js';
@@ -21,7 +22,19 @@ export async function streamRoutes(app: BakenApp): Promise<void> {
     '/api/v1/stream',
     {
       onRequest: requireRole('admin', 'monitor', 'technician', 'care_worker'),
-      schema: { tags: ['health'], response: errorResponses(401, 403) },
+      schema: {
+        tags: ['health'],
+        operationId: 'streamEvents',
+        summary: 'Live domain events as server-sent events (text/event-stream)',
+        produces: ['text/event-stream'],
+        response: {
+          200: {
+            description: '`event: <type>` and `data: <json>` per event; a `:` comment every 15 s',
+            content: { 'text/event-stream': { schema: Type.String() } },
+          },
+          ...errorResponses(401, 403),
+        },
+      },
     },
     async (req, reply) => {
       const { role, id: userId } = req.principal!.user;

@@ -34,6 +34,8 @@ export async function clientHomeRoutes(app: BakenApp): Promise<void> {
       onRequest: requireRole(...STAFF_WRITE),
       schema: {
         tags: ['registry'],
+        operationId: 'createClient',
+        summary: 'Register a client with their contact persons',
         body: Type.Object(
           {
             name: Type.String({ minLength: 1, maxLength: 200 }),
@@ -62,6 +64,8 @@ export async function clientHomeRoutes(app: BakenApp): Promise<void> {
       onRequest: requireRole(...STAFF_READ),
       schema: {
         tags: ['registry'],
+        operationId: 'listClients',
+        summary: 'List the clients',
         querystring: Type.Object(Paging, { additionalProperties: false }),
         response: { 200: Type.Array(ClientSchema), ...errorResponses(400, 401, 403) },
       },
@@ -75,6 +79,8 @@ export async function clientHomeRoutes(app: BakenApp): Promise<void> {
       onRequest: requireRole(...STAFF_READ, 'client'),
       schema: {
         tags: ['registry'],
+        operationId: 'getClient',
+        summary: 'A client with their contact persons',
         params: IdParams,
         response: { 200: ClientSchema, ...errorResponses(401, 403, 404) },
       },
@@ -93,6 +99,8 @@ export async function clientHomeRoutes(app: BakenApp): Promise<void> {
       onRequest: requireRole(...STAFF_WRITE),
       schema: {
         tags: ['registry'],
+        operationId: 'setClientContacts',
+        summary: "Replace a client's contact persons",
         params: IdParams,
         body: Type.Array(ContactInput, { maxItems: 20 }),
         response: { 200: ClientSchema, ...errorResponses(400, 401, 403, 404) },
@@ -111,6 +119,8 @@ export async function clientHomeRoutes(app: BakenApp): Promise<void> {
       onRequest: requireRole(...STAFF_WRITE),
       schema: {
         tags: ['registry'],
+        operationId: 'createHome',
+        summary: 'Register a home of a client',
         body: Type.Object({ clientId: Id, ...HomeFields }, { additionalProperties: false }),
         response: { 201: HomeSchema, ...errorResponses(400, 401, 403, 404) },
       },
@@ -127,6 +137,8 @@ export async function clientHomeRoutes(app: BakenApp): Promise<void> {
       onRequest: requireRole(...STAFF_READ, 'client'),
       schema: {
         tags: ['registry'],
+        operationId: 'listHomes',
+        summary: 'List the homes (a client sees only their own)',
         querystring: Type.Object(
           { ...Paging, region: Type.Optional(Type.String({ maxLength: 100 })) },
           { additionalProperties: false },
@@ -153,6 +165,8 @@ export async function clientHomeRoutes(app: BakenApp): Promise<void> {
       onRequest: requireRole(...STAFF_READ, 'client'),
       schema: {
         tags: ['registry'],
+        operationId: 'getHome',
+        summary: 'A home (a client sees only their own)',
         params: IdParams,
         response: { 200: HomeSchema, ...errorResponses(401, 403, 404) },
       },
@@ -166,6 +180,8 @@ export async function clientHomeRoutes(app: BakenApp): Promise<void> {
       onRequest: requireRole(...STAFF_WRITE),
       schema: {
         tags: ['registry'],
+        operationId: 'updateHome',
+        summary: 'Change the address, region or access procedure of a home',
         params: IdParams,
         body: Type.Partial(Type.Object(HomeFields), { additionalProperties: false }),
         response: { 200: HomeSchema, ...errorResponses(400, 401, 403, 404) },

@@ -37,6 +37,8 @@ export async function deviceRoutes(app: BakenApp): Promise<void> {
       onRequest: requireRole(...STAFF_WRITE),
       schema: {
         tags: ['registry'],
+        operationId: 'createDevice',
+        summary: 'Register a device by its serial (each serial once)',
         body: Type.Object(
           {
             serial: Serial,
@@ -68,6 +70,8 @@ export async function deviceRoutes(app: BakenApp): Promise<void> {
       onRequest: requireRole(...STAFF_READ),
       schema: {
         tags: ['registry'],
+        operationId: 'listDevices',
+        summary: 'List the registered devices',
         querystring: Type.Object(
           {
             ...Paging,
@@ -89,6 +93,8 @@ export async function deviceRoutes(app: BakenApp): Promise<void> {
       onRequest: requireRole(...STAFF_READ),
       schema: {
         tags: ['registry'],
+        operationId: 'getDevice',
+        summary: 'A device with its lifecycle history',
         params: IdParams,
         response: {
           200: Type.Object({ device: DeviceSchema, history: Type.Array(HistorySchema) }),
@@ -109,6 +115,8 @@ export async function deviceRoutes(app: BakenApp): Promise<void> {
       onRequest: requireRole(...STAFF_WRITE),
       schema: {
         tags: ['registry'],
+        operationId: 'updateDevice',
+        summary: 'Change a device: model, firmware, home, gateway, install date',
         params: IdParams,
         body: Type.Object(DeviceFields, { additionalProperties: false }),
         response: { 200: DeviceSchema, ...errorResponses(400, 401, 403, 404) },
@@ -128,6 +136,8 @@ export async function deviceRoutes(app: BakenApp): Promise<void> {
       onRequest: requireRole(...STAFF_WRITE),
       schema: {
         tags: ['registry'],
+        operationId: 'setDeviceStatus',
+        summary: 'Move a device along its lifecycle (stock, installed, repair, retired, …)',
         params: IdParams,
         body: Type.Object(
           { status: DeviceStatusSchema, note: Type.Optional(Type.String({ maxLength: 1000 })) },
@@ -154,6 +164,8 @@ export async function deviceRoutes(app: BakenApp): Promise<void> {
       onRequest: requireRole(...STAFF_READ),
       schema: {
         tags: ['registry'],
+        operationId: 'listGateways',
+        summary: 'List the home units (gateways) with their home',
         querystring: Type.Object({ homeId: Type.Optional(Id) }, { additionalProperties: false }),
         response: { 200: Type.Array(GatewaySchema), ...errorResponses(400, 401, 403) },
       },

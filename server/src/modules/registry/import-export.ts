@@ -104,6 +104,8 @@ export async function importExportRoutes(app: BakenApp): Promise<void> {
       onRequest: requireRole(...STAFF_READ),
       schema: {
         tags: ['registry'],
+        operationId: 'exportDevicesCsv',
+        summary: 'The installed base as CSV',
         produces: ['text/csv'],
         response: { 200: Type.String(), ...errorResponses(401, 403) },
       },
@@ -123,6 +125,8 @@ export async function importExportRoutes(app: BakenApp): Promise<void> {
       onRequest: requireRole(...STAFF_READ),
       schema: {
         tags: ['registry'],
+        operationId: 'exportDevicesJson',
+        summary: 'The installed base as JSON',
         response: { 200: Type.Array(DeviceSchema), ...errorResponses(401, 403) },
       },
     },
@@ -135,6 +139,8 @@ export async function importExportRoutes(app: BakenApp): Promise<void> {
       onRequest: requireRole(...STAFF_WRITE),
       schema: {
         tags: ['registry'],
+        operationId: 'importDevices',
+        summary: 'Import devices from CSV or JSON; reports each row accepted or refused',
         description:
           'Body: text/csv with a header row, or JSON `{ rows: [...] }`. Rows upsert by serial. Nothing is applied when any row has an error or when dryRun=true.',
         querystring: Type.Object(

@@ -4,6 +4,7 @@ import { requireRole, SESSION_COOKIE, sessionCookieOptions } from '../../auth/au
 import { hashPassword, verifyPassword } from '../../auth/password.js';
 import { BakenError, notFound } from '../../errors.js';
 import { errorResponses } from '../../http/error-schema.js';
+import { PUBLIC } from '../../http/route-contract.js';
 import { NewPassword, UserSchema } from './schemas.js';
 
 const TokenMeta = Type.Object({
@@ -24,6 +25,9 @@ export async function authRoutes(app: BakenApp): Promise<void> {
     {
       schema: {
         tags: ['auth'],
+        operationId: 'login',
+        security: PUBLIC,
+        summary: 'Log in with username and password: a session cookie and its CSRF token',
         body: Type.Object(
           {
             username: Type.String({ minLength: 1, maxLength: 128 }),
@@ -50,7 +54,15 @@ export async function authRoutes(app: BakenApp): Promise<void> {
 
   app.post(
     '/api/v1/auth/logout',
-    { schema: { tags: ['auth'], response: { 204: Type.Null(), ...errorResponses(403) } } },
+    {
+      schema: {
+        tags: ['auth'],
+        operationId: 'logout',
+        security: PUBLIC,
+        summary: 'End the session of the cookie sent',
+        response: { 204: Type.Null(), ...errorResponses(403) },
+      },
+    },
     async (req, reply) => {
       if (req.sessionSecret) await auth.logout(req.sessionSecret);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
@@ -64,6 +76,8 @@ export async function authRoutes(app: BakenApp): Promise<void> {
       onRequest: requireRole(),
       schema: {
         tags: ['auth'],
+        operationId: 'getMe',
+        summary: 'Who is calling, how they are authenticated, and the CSRF token of a session',
         response: {
           200: Type.Object({
             user: UserSchema,
@@ -116,6 +130,8 @@ export async function authRoutes(app: BakenApp): Promise<void> {
       onRequest: requireRole(),
       schema: {
         tags: ['auth'],
+        operationId: 'createApiToken',
+        summary: 'Create an API token for scripts; the secret is shown once',
         body: Type.Object(
           {
             name: Type.String({ minLength: 1, maxLength: 100 }),
@@ -142,7 +158,12 @@ export async function authRoutes(app: BakenApp): Promise<void> {
     '/api/v1/auth/tokens',
     {
       onRequest: requireRole(),
-      schema: { tags: ['auth'], response: { 200: Type.Array(TokenMeta), ...errorResponses(401) } },
+      schema: {
+        tags: ['auth'],
+        operationId: 'listApiTokens',
+        summary: 'List your API tokens (never the secrets)',
+        response: { 200: Type.Array(TokenMeta), ...errorResponses(401) },
+      },
     },
     async (req) => app.baken.repos.apiTokens.listForUser(req.principal!.user.id),
   );
@@ -153,6 +174,8 @@ export async function authRoutes(app: BakenApp): Promise<void> {
       onRequest: requireRole(),
       schema: {
         tags: ['auth'],
+        operationId: 'revokeApiToken',
+        summary: 'Revoke one of your API tokens',
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),
         response: { 204: Type.Null(), ...errorResponses(401, 403, 404) },
       },

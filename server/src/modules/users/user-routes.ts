@@ -32,7 +32,12 @@ export async function userRoutes(app: BakenApp): Promise<void> {
     '/api/v1/users',
     {
       onRequest: adminOnly,
-      schema: { tags: ['users'], response: { 200: Type.Array(UserSchema), ...errorResponses(401, 403) } },
+      schema: {
+        tags: ['users'],
+        operationId: 'listUsers',
+        summary: 'List the users',
+        response: { 200: Type.Array(UserSchema), ...errorResponses(401, 403) },
+      },
     },
     async () => repos.users.list(),
   );
@@ -43,6 +48,8 @@ export async function userRoutes(app: BakenApp): Promise<void> {
       onRequest: adminOnly,
       schema: {
         tags: ['users'],
+        operationId: 'createUser',
+        summary: 'Create a user with a role (a client user is bound to a client)',
         body: Type.Object(
           {
             username: Username,
@@ -82,6 +89,9 @@ export async function userRoutes(app: BakenApp): Promise<void> {
       onRequest: adminOnly,
       schema: {
         tags: ['users'],
+        operationId: 'updateUser',
+        summary:
+          'Change a user: name, role, password, client, expiry, disabled (never losing the last admin)',
         params: IdParams,
         body: Type.Object(
           {
@@ -125,6 +135,8 @@ export async function userRoutes(app: BakenApp): Promise<void> {
       onRequest: adminOnly,
       schema: {
         tags: ['users'],
+        operationId: 'deleteUser',
+        summary: 'Delete a user (not yourself, not the last active admin)',
         params: IdParams,
         response: { 204: Type.Null(), ...errorResponses(401, 403, 404, 409) },
       },
