@@ -22,7 +22,8 @@ type Schema = Record<string, unknown> & { response?: Record<string | number, unk
  *   roles as `x-baken-roles` and in the description;
  * - it adds the error answers every route can give whatever its handler does: 401 (a bad API token
  *   is refused on any route), 403 (role check, or CSRF on a state change), 400 (request schema or
- *   unreadable body), 413 and 415 (body too large, unsupported media type).
+ *   unreadable body), 413 and 415 (body too large, unsupported media type), 414 (a path parameter
+ *   too long to route).
  * What only the handler knows (its 2xx, 404, 409, …) each route declares itself; the
  * OpenAPI-driven test (`api-contract.test.ts`) fails on anything missing.
  */
@@ -49,6 +50,8 @@ export function installRouteContract(app: BakenApp): void {
     if (roleHook || changes) statuses.push(403);
     if (schema['body'] || schema['querystring'] || schema['params'] || changes) statuses.push(400);
     if (changes) statuses.push(413, 415);
+    // A path parameter longer than Fastify's maxParamLength is refused with 414 before routing.
+    if (route.url.includes(':')) statuses.push(414);
     const response = schema.response ?? {};
     for (const [status, s] of Object.entries(errorResponses(...statuses)))
       if (!(status in response)) response[status] = s;
