@@ -1,3 +1,4 @@
+import { SqliteAlarmStore } from '../modules/alarms/sqlite-alarm-store.js';
 import { ROLES, type Role } from '../store/repositories/index.js';
 import type { TestApp } from './test-app.js';
 
@@ -5,6 +6,8 @@ import type { TestApp } from './test-app.js';
 export interface Caller {
   role: Role | null;
   headers: Record<string, string>;
+  /** Ids of things this caller must never see in a successful answer (another client's home, …). */
+  unseen: string[];
 }
 
 const PLURAL: Record<string, string> = { member: 'users', user: 'users', employee: 'users' };
@@ -81,7 +84,7 @@ export async function callerSet(t: TestApp): Promise<{ callers: Caller[]; pool: 
     await repos.clients.createHome({ clientId: mine.id, address: '1 Own Street', region: 'north' }, now),
     await repos.clients.createHome({ clientId: other.id, address: '2 Other Street', region: 'south' }, now),
   ];
-  const callers: Caller[] = [{ role: null, headers: {} }];
+  const callers: Caller[] = [{ role: null, headers: {}, unseen: [] }];
   const protectedIds = new Set<string>();
   for (const role of ROLES) {
     const u = await t.userWithToken(role, {
@@ -90,7 +93,7 @@ export async function callerSet(t: TestApp): Promise<{ callers: Caller[]; pool: 
     });
     protectedIds.add(u.id);
     for (const tok of await repos.apiTokens.listForUser(u.id)) protectedIds.add(tok.id);
-    callers.push({ role, headers: u.auth });
+    callers.push({ role, headers: u.auth, unseen: [] });
   }
   const pool = new IdPool(protectedIds);
   for (const role of ROLES) {
@@ -101,6 +104,36 @@ export async function callerSet(t: TestApp): Promise<{ callers: Caller[]; pool: 
     pool.add('users', v.id);
   }
   for (const c of [mine, other]) pool.add('clients', c.id);
-  for (const h of homes) pool.add('homes', h.id);
+  // The client caller never sees the other client; the care worker no alarm, as none is theirs.
+  const client = callers.find((c) => c.role === 'client')!;
+  const worker = callers.find((c) => c.role === 'care_worker')!;
+  client.unseen.push(other.id, homes[1]!.id);
+  // Devices and open alarms in both homes, so the alarm and key-safe operations get past "not found".
+  const alarms = new SqliteAlarmStore(t.app.baken.db);
+  for (const [i, h] of homes.entries()) {
+    pool.add('homes', h.id);
+    const by = { userId: null };
+    for (const type of ['pendant', 'keysafe'] as const) {
+      const d = await repos.devices.create({ serial: `${type}-${i}`, type, status: 'installed', homeId: h.id }, by, now);
+      pool.add('devices', d.id);
+      if (i === 1) client.unseen.push(d.id);
+    }
+    for (const n of [1, 2]) {
+      const a = alarms.create({
+        eventId: `event-${i}-${n}`,
+        gatewayId: `gateway-${i}`,
+        homeId: h.id,
+        deviceId: `pendant-${i}`,
+        kind: 'alarm',
+        raisedAt: now,
+        createdAt: now,
+      });
+      if (a) {
+        pool.add('alarms', a.id);
+        worker.unseen.push(a.id);
+        if (i === 1) client.unseen.push(a.id);
+      }
+    }
+  }
   return { callers, pool };
 }
