@@ -35,8 +35,8 @@ export class IdPool {
 
   add(bucket: string, id: unknown): void {
     if (typeof id !== 'string' || id.length === 0 || this.protectedIds.has(id)) return;
-    let b = this.buckets.get(bucket);
-    if (!b) this.buckets.set(bucket, (b = new Set()));
+    const b = this.buckets.get(bucket) ?? new Set<string>();
+    this.buckets.set(bucket, b);
     if (b.size < 50) b.add(id);
   }
 
@@ -114,7 +114,11 @@ export async function callerSet(t: TestApp): Promise<{ callers: Caller[]; pool: 
     pool.add('homes', h.id);
     const by = { userId: null };
     for (const type of ['pendant', 'keysafe'] as const) {
-      const d = await repos.devices.create({ serial: `${type}-${i}`, type, status: 'installed', homeId: h.id }, by, now);
+      const d = await repos.devices.create(
+        { serial: `${type}-${i}`, type, status: 'installed', homeId: h.id },
+        by,
+        now,
+      );
       pool.add('devices', d.id);
       if (i === 1) client.unseen.push(d.id);
     }
