@@ -20,7 +20,7 @@ const SEED = Number(process.env['API_FC_SEED'] ?? 20261206);
 const VALID_RUNS = 5;
 const INVALID_RUNS = 6;
 /** Real time, not the app's clock: how long an answer may take before it counts as never coming. */
-const ANSWER_WITHIN_MS = 3000;
+const ANSWER_WITHIN_MS = 15_000;
 
 type Doc = { paths: Record<string, Record<string, Schema>>; components?: Record<string, unknown> };
 
@@ -267,14 +267,16 @@ describe('the OpenAPI document (the API contract)', () => {
     let calls = 0;
     for (const o of sorted) {
       for (const caller of callers) {
-        const allowed = !o.roles || (caller.role !== null && o.roles.includes(caller.role));
+        // The full set of inputs for each caller an operation allows (for a public one: the
+        // anonymous caller); one valid and one invalid input for the others.
+        const full = o.roles ? caller.role !== null && o.roles.includes(caller.role) : caller.role === null;
         const ctx: GenContext = { resolve: resolveRef, known: (name) => pool.known(o.path, name) };
-        const valid = validInputs(o, ctx, allowed ? VALID_RUNS : 1, seed++);
+        const valid = validInputs(o, ctx, full ? VALID_RUNS : 1, seed++);
         if (valid.length === 0) {
           failures.push(`${o.name}: could not generate a valid input`);
           continue;
         }
-        const invalid = invalidInputs(o, valid[0]!, ctx, allowed ? INVALID_RUNS : 1, seed++);
+        const invalid = invalidInputs(o, valid[0]!, ctx, full ? INVALID_RUNS : 1, seed++);
         const inputs = [...valid, ...invalid];
         let replayed = false;
         for (const input of inputs) {
@@ -298,5 +300,5 @@ describe('the OpenAPI document (the API contract)', () => {
       (await import('node:fs')).writeFileSync(process.env['API_FAILURES'], failures.join('\n'));
     expect(calls).toBeGreaterThan(ops.length * ROLES.length);
     expect(failures.slice(0, 60), `${failures.length} failures (seed ${SEED})`).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 });
