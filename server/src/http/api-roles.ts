@@ -76,6 +76,8 @@ export const REVIEWED_ROLES: Record<string, readonly Role[] | 'public'> = {
   getHomeAccessOverview: ['admin', 'monitor', 'client'],
   getPersonHomes: ['admin', 'monitor', 'care_worker'],
   provisionKeysafe: ['admin', 'technician'],
+  installKeysafeKey: ['admin', 'technician'],
+  createKeysafeTrialCode: ['admin', 'technician'],
   listKeysafes: ['admin', 'monitor'],
   listPendingRevocations: ['admin', 'monitor'],
   listBlocks: ['admin', 'monitor'],
