@@ -20,6 +20,7 @@ import {
 import { SimError } from '../errors.js';
 import { applyCommand, commandSubject } from './apply-command.js';
 import { appendAudit } from './audit-log.js';
+import { CodeUseFallback } from './code-use-fallback.js';
 import { DeviceClock } from './device-clock.js';
 import { auditKey, deviceKey, installKey, PairingWindow } from './key-install.js';
 import { KEY_SAFE_CAPABILITIES, type KeySafeOptions, resolvedPolicy } from './key-safe-config.js';
@@ -59,6 +60,7 @@ export class KeySafe extends EventEmitter<KeySafeEvents> {
   #clockReportTimer: TimerHandle | undefined;
   #unlockedFor: number | null = null;
   readonly #pairing = new PairingWindow();
+  readonly #codeUseFallback = new CodeUseFallback();
   /** Physical state, kept across power loss. */
   readonly physical = { doorOpen: false, keysPresent: new Set<number>([1]), tamper: false };
   battery: number;
@@ -114,7 +116,11 @@ export class KeySafe extends EventEmitter<KeySafeEvents> {
       clock: this.#o.clock,
       write: (b) => (this.muted ? undefined : this.#writer(b)),
       onMessage: (m) => this.#onMessage(m),
-      onOutcome: (o) => this.emit('outcome', o),
+      onOutcome: (o) => {
+        const again = this.#codeUseFallback.onOutcome(o);
+        if (again !== null) this.#endpoint?.send(again);
+        this.emit('outcome', o);
+      },
       ...(this.#o.sender === undefined ? {} : { sender: this.#o.sender }),
     });
     this.#audit({
@@ -394,7 +400,7 @@ export class KeySafe extends EventEmitter<KeySafeEvents> {
     const rec = this.#audit({ deviceTime, kind: type, ...fields });
     this.#save();
     const event = { ...body, eventSeq: rec.seq, deviceTime } as KsEvent;
-    this.#endpoint?.send(event);
+    this.#codeUseFallback.track(this.#endpoint?.send(event), event);
     this.emit('event', event);
   }
 
