@@ -6,12 +6,36 @@ import { fileURLToPath } from 'node:url';
 import { needProgram } from '@baken/hardware/testing/external-program';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDeb, LIB_DIR } from '../../gateway/packaging/build-deb.js';
-import { foreignBinaries, hostDebArch } from '../../gateway/packaging/native-modules.js';
+import { copyNativeModules, foreignBinaries, hostDebArch } from '../../gateway/packaging/native-modules.js';
 
 const gatewayPkg = JSON.parse(
   readFileSync(fileURLToPath(new URL('../../gateway/package.json', import.meta.url)), 'utf8'),
 ) as { version: string };
 const arch = hostDebArch();
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+describe('native modules for another architecture (docs/gateway-appliance.md)', () => {
+  it.each((['arm64', 'armhf'] as const).filter((a) => a !== arch))(
+    '%s: the serial binding comes from its npm prebuilds; the host-built SQLite binary is refused',
+    (target) => {
+      const dir = mkdtempSync(join(tmpdir(), 'baken-native-'));
+      try {
+        const copied = copyNativeModules(repoRoot, dir, target);
+        const serial = copied.filter((p) => p.includes('bindings-cpp') && p.endsWith('.node'));
+        expect(serial.length).toBeGreaterThan(0);
+        expect(
+          serial.every((p) => p.includes(`prebuilds/linux-${target === 'armhf' ? 'arm' : 'arm64'}/`)),
+        ).toBe(true);
+        // only better-sqlite3's binary, compiled for this host, is for the wrong machine
+        expect(foreignBinaries(dir, target)).toEqual([
+          join('node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'),
+        ]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+});
 const canBuild = needProgram('dpkg-deb') && arch !== undefined;
 
 describe.skipIf(!canBuild)('the baken-gateway Debian package (built for this host)', () => {
