@@ -53,6 +53,18 @@ export const ServerConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    /**
+     * Prometheus `/metrics` on a listener of its own, never on the API port: loopback by default;
+     * `token` makes every scrape send `Authorization: Bearer <token>`; port 0 picks a free port.
+     */
+    metrics: Type.Object(
+      {
+        host: Type.String({ minLength: 1 }),
+        port: Type.Integer({ minimum: 0, maximum: 65535 }),
+        token: Type.Optional(Type.String({ minLength: 16 })),
+      },
+      { additionalProperties: false },
+    ),
     dataDir: Type.String({ minLength: 1 }),
     heartbeatIntervalS: Type.Integer({ minimum: 5, maximum: 3600 }),
     auth: Type.Object(
@@ -101,6 +113,7 @@ export function defaultConfig(): ServerConfig {
       bodyLimitBytes: 5 * 1024 * 1024,
     },
     mqtt: { host: '127.0.0.1', port: 1883 },
+    metrics: { host: '127.0.0.1', port: 9464 },
     dataDir: './data',
     heartbeatIntervalS: 60,
     auth: {
@@ -135,6 +148,9 @@ const ENV_MAP: Array<[string, string[], 'int' | 'bool' | 'string' | 'list']> = [
   ['BAKEN_MQTT_MAX_PACKET_BYTES', ['mqtt', 'limits', 'maxPacketBytes'], 'int'],
   ['BAKEN_MQTT_PUBLISH_RATE_PER_S', ['mqtt', 'limits', 'publishRatePerS'], 'int'],
   ['BAKEN_MQTT_PUBLISH_BURST', ['mqtt', 'limits', 'publishBurst'], 'int'],
+  ['BAKEN_METRICS_HOST', ['metrics', 'host'], 'string'],
+  ['BAKEN_METRICS_PORT', ['metrics', 'port'], 'int'],
+  ['BAKEN_METRICS_TOKEN', ['metrics', 'token'], 'string'],
   ['BAKEN_DATA_DIR', ['dataDir'], 'string'],
   ['BAKEN_HEARTBEAT_INTERVAL_S', ['heartbeatIntervalS'], 'int'],
   ['BAKEN_LOG_LEVEL', ['logLevel'], 'string'],

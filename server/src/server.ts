@@ -10,6 +10,7 @@ import { type Clock, SystemClock } from './clock.js';
 import type { ServerConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
+import { type MetricsListener, startMetricsListener } from './ops/metrics-listener.js';
 import { type Db, openDatabase } from './store/database.js';
 import { createSqliteRepositories } from './store/sqlite/index.js';
 
@@ -26,6 +27,8 @@ export interface RunningServer {
   url: string;
   /** URL of the MQTT broker the server uses (embedded or external). */
   mqttUrl: string;
+  /** Where Prometheus scrapes, on its own listener (loopback by default). */
+  metricsUrl: string;
   app: BakenApp;
   db: Db;
   mqtt: ServerMqttClient;
@@ -105,6 +108,16 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
         : null,
     });
     cleanup.unshift(() => app.close());
+    const metricsListener: MetricsListener = await startMetricsListener(
+      {
+        host: config.metrics.host,
+        port: config.metrics.port,
+        ...(config.metrics.token !== undefined ? { token: config.metrics.token } : {}),
+      },
+      metrics,
+      logger,
+    );
+    cleanup.unshift(() => metricsListener.close());
     const firstAdmin = await app.baken.auth.ensureFirstAdmin();
     const address = await app.listen({ host: config.http.host, port: config.http.port });
     const url = config.http.publicUrl ?? address;
@@ -112,6 +125,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     return {
       url,
       mqttUrl,
+      metricsUrl: metricsListener.url,
       app,
       db,
       mqtt,

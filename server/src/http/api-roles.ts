@@ -10,7 +10,6 @@ import type { Role } from '../store/repositories/index.js';
 export const REVIEWED_ROLES: Record<string, readonly Role[] | 'public'> = {
   getHealthz: 'public',
   getReadyz: 'public',
-  getMetrics: 'public',
   login: 'public',
   logout: 'public',
   getMe: ['admin', 'technician', 'monitor', 'care_worker', 'client'],

@@ -9,7 +9,10 @@ const Ready = Type.Object({
   broker: Check,
 });
 
-/** `/healthz` (the process answers), `/readyz` (store and broker usable), `/metrics` (Prometheus). */
+/**
+ * `/healthz` (the process answers), `/readyz` (store and broker usable). Prometheus metrics are not
+ * on the API port: see `ops/metrics-listener.ts`.
+ */
 export async function healthRoutes(app: BakenApp): Promise<void> {
   app.get(
     '/healthz',
@@ -50,24 +53,6 @@ export async function healthRoutes(app: BakenApp): Promise<void> {
         : { ok: false, detail: mqtt ? 'disconnected' : 'no broker configured' };
       const ready = db.ok && broker.ok;
       return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', db, broker });
-    },
-  );
-
-  app.get(
-    '/metrics',
-    {
-      schema: {
-        tags: ['ops'],
-        operationId: 'getMetrics',
-        security: PUBLIC,
-        summary: 'Prometheus metrics',
-        produces: ['text/plain'],
-        response: { 200: Type.String() },
-      },
-    },
-    async (_req, reply) => {
-      const body = await app.baken.metrics.registry.metrics();
-      return reply.type(app.baken.metrics.registry.contentType).send(body);
     },
   );
 }

@@ -20,6 +20,7 @@ export function testConfig(overrides: Record<string, unknown> = {}): ServerConfi
       logLevel: 'silent',
       http: { port: 0 },
       mqtt: { port: 0 },
+      metrics: { port: 0 },
       auth: { scrypt: { N: MIN_SCRYPT_N, r: 8, p: 1 }, ...(auth as Record<string, unknown> | undefined) },
       ...rest,
     },
