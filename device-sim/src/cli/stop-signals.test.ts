@@ -3,7 +3,7 @@ import { MockClock, yieldToEventLoop } from '@baken/hardware';
 import { describe, expect, it } from 'vitest';
 import { stopOnSignals } from './stop-signals.js';
 
-function rig(stop: () => Promise<void>) {
+function rig(stop: () => Promise<void>, pending?: () => string | undefined) {
   const clock = new MockClock();
   const source = new EventEmitter();
   const exits: number[] = [];
@@ -18,6 +18,7 @@ function rig(stop: () => Promise<void>) {
     },
     exit: (c) => exits.push(c),
     say: (t) => said.push(t),
+    ...(pending === undefined ? {} : { pending }),
   });
   return { clock, source, exits, said, stops, detach };
 }
@@ -46,13 +47,16 @@ describe('stop on signals', () => {
   });
 
   it('a stop that hangs is forced before 5 s, and a failed stop exits 1 with its code', async () => {
-    const hung = rig(() => new Promise<void>(() => {}));
+    const hung = rig(
+      () => new Promise<void>(() => {}),
+      () => 'the server',
+    );
     hung.source.emit('SIGTERM');
     hung.clock.advance(4499);
     expect(hung.exits).toEqual([]);
     hung.clock.advance(1);
     expect(hung.exits).toEqual([1]);
-    expect(hung.said.at(-1)).toMatch(/^BAKEN_ERR_STOP_TIMEOUT/);
+    expect(hung.said.at(-1)).toMatch(/^BAKEN_ERR_STOP_TIMEOUT: .*\(still stopping the server\); forcing$/);
 
     const failed = rig(() =>
       Promise.reject(Object.assign(new Error('socket busy'), { code: 'BAKEN_ERR_SERIAL_CLOSE' })),

@@ -16,6 +16,8 @@ export interface StopOnSignalsOptions {
   exit(code: number): void;
   /** One line for the person at the terminal. */
   say(text: string): void;
+  /** What the stop is still waiting for, named in the timeout message. */
+  pending?(): string | undefined;
   /** A stop still running after this long is forced. Default 4500 ms (Ctrl-C must end within 5 s). */
   deadlineMs?: number;
   /**
@@ -51,7 +53,10 @@ export function stopOnSignals(opts: StopOnSignalsOptions): () => void {
       firstAt = now;
       opts.say(`${signal}: stopping… (Ctrl-C again to force)`);
       deadline = opts.clock.setTimeout(() => {
-        opts.say(`BAKEN_ERR_STOP_TIMEOUT: not stopped after ${deadlineMs / 1000} s; forcing`);
+        const waiting = opts.pending?.();
+        opts.say(
+          `BAKEN_ERR_STOP_TIMEOUT: not stopped after ${deadlineMs / 1000} s${waiting ? ` (still stopping ${waiting})` : ''}; forcing`,
+        );
         end(1);
       }, deadlineMs);
       opts.stop(signal).then(

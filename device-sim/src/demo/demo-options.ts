@@ -30,7 +30,7 @@ Options:
   -h, --help          this help
 
 While it runs, drive the simulated home from a second terminal (give the same --data, if any):
-  npm run demo:press [-- --data DIR]          (also: demo:cancel, demo:door)
+  npm run demo:press [-- --data DIR]              press the pendant (also demo:cancel, demo:door)
   npm run demo:code -- "0773 5652" [--data DIR]   type a code on the key safe's keypad
 Ctrl-C stops the demo within 5 s; a second Ctrl-C forces.
 `;

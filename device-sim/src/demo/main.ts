@@ -35,13 +35,18 @@ async function main(): Promise<void> {
   const logLevel = process.env['BAKEN_LOG_LEVEL'] ?? 'warn';
   const clock = new SystemClock();
   // Installed before anything starts, so a Ctrl-C during start-up also stops what has started.
-  const running: (() => Promise<void> | void)[] = [];
+  const running: { what: string; stop: () => Promise<void> | void }[] = [];
+  let stopping: string | undefined;
   stopOnSignals({
     clock,
     say: (text) => process.stdout.write(`\n${text}\n`),
     exit: (code) => process.exit(code),
+    pending: () => stopping,
     stop: async () => {
-      for (const stop of running.reverse()) await stop();
+      for (const { what, stop } of running.reverse()) {
+        stopping = what;
+        await stop();
+      }
     },
   });
   const config = loadConfig({
@@ -50,7 +55,7 @@ async function main(): Promise<void> {
   });
   // The server keeps its own clock type (it may not import hardware); both read the system time.
   const server = await startServer({ config });
-  running.push(() => server.close());
+  running.push({ what: 'the server', stop: () => server.close() });
 
   const stateFile = join(demoDir, 'home.json');
   let state: DemoHomeState;
@@ -84,15 +89,18 @@ async function main(): Promise<void> {
     transports: opts.transports,
     logLevel,
   });
-  running.push(() => home.stop());
+  running.push({ what: 'the simulated home and its gateway', stop: () => home.stop() });
   const control = await startDemoControl(home.home);
   const controlFile = join(demoDir, 'control.json');
   writeFileSync(controlFile, JSON.stringify(control.info), { mode: 0o600 });
   chmodSync(controlFile, 0o600);
-  running.push(() => {
-    control.server.close();
-    control.server.closeAllConnections();
-    rmSync(controlFile, { force: true });
+  running.push({
+    what: 'the demo:press endpoint',
+    stop: () => {
+      control.server.close();
+      control.server.closeAllConnections();
+      rmSync(controlFile, { force: true });
+    },
   });
 
   // demo:press and friends find this demo through the same --data
@@ -113,9 +121,10 @@ async function main(): Promise<void> {
     `  Simulated home: gateway ${state.gatewayId}, pendant ${state.pendant.address}, key safe ${state.keySafe.serial}`,
     `  Transports:  ${home.transports.note}`,
     '',
-    '  From another terminal:',
-    `    npm run demo:press${dataFlag}            press the pendant (also demo:cancel, demo:door)`,
-    `    npm run demo:code -- "CODE"${dataFlag.replace(' --', '')}   type a code on the key safe`,
+    '  From another terminal, press the pendant (also demo:cancel, demo:door):',
+    `    npm run demo:press${dataFlag}`,
+    "  and type a care worker's code on the key safe, as the phone shows it:",
+    `    npm run demo:code -- "0773 5652"${dataFlag.replace(' --', '')}`,
     `  API documentation: ${server.url}/docs`,
     '  Stop with Ctrl-C (a second Ctrl-C forces).',
     '',
