@@ -39,7 +39,7 @@ describe('code-use audit records [KS-SERIAL §7.1, §10.2]', () => {
     expect(ksCodeUseOfRecord(r)).toBeNull();
   });
 
-  it('match the golden record of SPEC §12: issue 5 in slot 3', () => {
+  it('match the golden record of SPEC §12: the SET_CODE vector counter (5) as ISSUE, slot 3', () => {
     expect(ksCodeUseOfRecord({ kind: 0x2e, slot: 3, holderId: 0, value: 5 })).toEqual({
       kind: 'code',
       slot: 3,
