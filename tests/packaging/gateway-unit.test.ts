@@ -135,6 +135,26 @@ describe('the gateway unit file', () => {
     },
   );
 
+  it('the udev rules parse: every rule line is KEY[{attr}] op "value" pairs, every GOTO has its LABEL', () => {
+    const rules = read('70-baken-gateway.rules');
+    const pair = /^[A-Z_]+(\{[A-Za-z_]+\})?(==|!=|\+=|:=|=)"[^"]*"$/;
+    const labels = new Set<string>();
+    const gotos: string[] = [];
+    for (const line of rules.split('\n')) {
+      if (line.trim() === '' || line.startsWith('#')) continue;
+      for (const part of line.split(/,\s*/)) {
+        expect(part, line).toMatch(pair);
+        const [, key, value] = /^([A-Z_]+)[^"]*"([^"]*)"$/.exec(part)!;
+        if (key === 'LABEL') labels.add(value!);
+        if (key === 'GOTO') gotos.push(value!);
+      }
+    }
+    for (const g of gotos) expect(labels, g).toContain(g);
+    // the service user's group, and the stable name the README tells technicians to configure
+    expect(rules).toMatch(/GROUP="baken", MODE="0660"/);
+    expect(rules).toContain('SYMLINK+="baken/keysafe-$env{ID_SERIAL_SHORT}"');
+  });
+
   it.skipIf(!needProgram('dbus-daemon'))('the D-Bus policy is accepted by dbus-daemon', async () => {
     const dir = tempDir();
     const conf = join(dir, 'bus.conf');
