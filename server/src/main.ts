@@ -1,3 +1,4 @@
+import { revealFirstAdmin } from './auth/first-admin.js';
 import { SystemClock } from './clock.js';
 import { loadConfig } from './config.js';
 import { BakenError } from './errors.js';
@@ -6,8 +7,9 @@ import { startServer } from './server.js';
 
 /**
  * Entry point: `tsx server/src/main.ts`. Reads config (file via BAKEN_CONFIG + env), starts the
- * server, prints the URL (and, on an empty database, the first admin login — once, to stdout,
- * never to the log), and shuts down cleanly on SIGTERM/SIGINT.
+ * server, prints the URL and, on an empty database, how to get the first admin login (never to the
+ * log; under a service manager or with captured output only the path of a 0600 file holding it, see
+ * `auth/first-admin.ts`), and shuts down cleanly on SIGTERM/SIGINT.
  */
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -24,8 +26,11 @@ async function main(): Promise<void> {
   );
   if (server.firstAdmin)
     process.stdout.write(
-      `First admin created — username: ${server.firstAdmin.username}  password: ${server.firstAdmin.password}\n` +
-        'Store it now; it is not shown again.\n',
+      revealFirstAdmin(server.firstAdmin, {
+        stdoutIsTTY: process.stdout.isTTY === true,
+        env: process.env,
+        dataDir: config.dataDir,
+      }),
     );
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,0 +1,71 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { FIRST_ADMIN_FILE, revealFirstAdmin } from './first-admin.js';
+
+const admin = { username: 'admin', password: 'Secret-Password-123' };
+const dataDir = () => mkdtempSync(join(tmpdir(), 'baken-first-admin-test-'));
+
+describe('revealing the first admin password', () => {
+  it('shows it at a terminal, and writes no file', () => {
+    const dir = dataDir();
+    const text = revealFirstAdmin(admin, { stdoutIsTTY: true, env: {}, dataDir: dir });
+    expect(text).toContain(admin.password);
+    expect(existsSync(join(dir, FIRST_ADMIN_FILE))).toBe(false);
+  });
+
+  it.each([
+    ['under systemd', { stdoutIsTTY: true, env: { INVOCATION_ID: 'abc' } }],
+    ['into the journal', { stdoutIsTTY: true, env: { JOURNAL_STREAM: '8:123' } }],
+    ['with captured output', { stdoutIsTTY: false, env: {} }],
+  ])('%s: never on stdout, in a 0600 file instead', (_label, target) => {
+    const dir = dataDir();
+    const text = revealFirstAdmin(admin, { ...target, dataDir: dir });
+    expect(text).not.toContain(admin.password);
+    const file = join(dir, FIRST_ADMIN_FILE);
+    expect(text).toContain(file);
+    expect(readFileSync(file, 'utf8')).toContain(`password: ${admin.password}`);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('server entry point under a service manager', () => {
+  it('keeps the first admin password off stdout and puts it in the data folder', async () => {
+    const dir = join(dataDir(), 'data');
+    const main = fileURLToPath(new URL('../main.ts', import.meta.url));
+    const proc = spawn(process.execPath, ['--import', 'tsx', main], {
+      env: {
+        ...process.env,
+        INVOCATION_ID: 'test-unit',
+        BAKEN_DATA_DIR: dir,
+        BAKEN_HTTP_PORT: '0',
+        BAKEN_MQTT_PORT: '0',
+        BAKEN_METRICS_PORT: '0',
+        BAKEN_LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    proc.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+    });
+    proc.stderr.on('data', (b: Buffer) => {
+      out += b.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => proc.once('exit', resolve));
+    try {
+      await expect.poll(() => out, { timeout: 60_000, interval: 100 }).toMatch(/First admin created[^\n]*\n/);
+    } finally {
+      proc.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    const file = join(dir, FIRST_ADMIN_FILE);
+    const password = /password: (\S+)/.exec(readFileSync(file, 'utf8'))?.[1];
+    expect(password).toBeTruthy();
+    expect(out).not.toContain(password!);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  }, 90_000);
+});
