@@ -43,6 +43,7 @@ async function main(): Promise<void> {
     exit: (code) => process.exit(code),
     pending: () => stopping,
     stop: async () => {
+      signalled = true;
       for (const { what, stop } of running.reverse()) {
         stopping = what;
         await stop();
@@ -132,7 +133,11 @@ async function main(): Promise<void> {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+/** Set once Ctrl-C/SIGTERM stops the demo: start-up steps then fail as a matter of course. */
+let signalled = false;
+
 main().catch((err: unknown) => {
+  if (signalled) return; // the stop in progress ends the process
   const e = err as { code?: string; message?: string };
   process.stderr.write(`${e.code ?? 'BAKEN_ERR_DEMO'}: ${e.message ?? String(err)}\n`);
   process.exit(1);
