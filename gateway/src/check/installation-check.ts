@@ -135,7 +135,15 @@ async function trialOpening(opts: InstallationCheckOptions, windowMs: number): P
       trial === null ? '' : codeUsed ? ' with the trial code' : ' (the trial code was not reported used)';
     return ok
       ? { name, passed: true, detail: `${opened}: door opened${how} and reported` }
-      : { name, passed: false, detail: `no door opening reported within ${windowMs / 1000} s` };
+      : {
+          name,
+          passed: false,
+          detail:
+            `no door opening reported within ${windowMs / 1000} s` +
+            (trial === null
+              ? ' (a newly paired key safe opens with a trial code: run check with --token)'
+              : ''),
+        };
   } finally {
     off();
   }
