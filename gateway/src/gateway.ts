@@ -1,5 +1,12 @@
 import { join } from 'node:path';
-import type { BleScanner, Clock, GattLink, SerialLink, SerialLinkOptions } from '@baken/hardware';
+import type {
+  BleScanner,
+  Clock,
+  GattLink,
+  SerialLink,
+  SerialLinkOptions,
+  TimerHandle,
+} from '@baken/hardware';
 import type { DecodedMqttMessage, HeartbeatPayload } from '@baken/protocols';
 import type { Logger } from 'pino';
 import { defaultBridges } from './bridges/index.js';
@@ -253,10 +260,14 @@ export function createGateway(opts: CreateGatewayOptions): Gateway {
     async stop() {
       if (!running && outbox.closed) return;
       running = false;
+      // each extension gets a bounded time: a bridge whose device went away must not hold up the
+      // retained `offline` and the outbox close [gateway/README.md "Shutdown"]
       for (const ext of started.splice(0).reverse()) {
-        await ext
-          .stop()
-          .catch((err: unknown) => logger.error({ ext: ext.name, err: String(err) }, 'stop failed'));
+        const outcome = await within(clock, EXTENSION_STOP_MS, ext.stop()).catch((err: unknown) => {
+          logger.error({ ext: ext.name, err: String(err) }, 'stop failed');
+        });
+        if (outcome === 'timeout')
+          logger.error({ ext: ext.name, afterMs: EXTENSION_STOP_MS }, 'extension did not stop in time');
       }
       uplink.off('message', onMessage);
       uplink.off('connected', onConnected);
@@ -288,6 +299,18 @@ export function createGateway(opts: CreateGatewayOptions): Gateway {
       };
     },
   };
+}
+
+/** Longest wait for one extension's `stop()`. */
+export const EXTENSION_STOP_MS = 2_000;
+
+/** Resolves `'done'` when `p` settles in time (rejecting with its error), else `'timeout'`. */
+function within(clock: Clock, ms: number, p: Promise<void>): Promise<'done' | 'timeout'> {
+  let timer: TimerHandle | undefined;
+  const limit = new Promise<'timeout'>((resolve) => {
+    timer = clock.setTimeout(() => resolve('timeout'), ms, { unref: true });
+  });
+  return Promise.race([p.then(() => 'done' as const), limit]).finally(() => clock.clearTimeout(timer));
 }
 
 /** A broker URL without userinfo, for logs. */

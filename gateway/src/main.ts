@@ -6,6 +6,7 @@ import { openRealTransports } from './bridges/real-transports.js';
 import { loadConfig, loadCredentials } from './config/load-config.js';
 import { GatewayError } from './errors.js';
 import { createGateway, type Gateway } from './gateway.js';
+import { stopWithDeadline } from './health/shutdown.js';
 import { createLogger } from './logger.js';
 import { softwareVersion } from './version.js';
 import { systemdWatchdog } from './watchdog/from-env.js';
@@ -63,11 +64,16 @@ export async function runGateway(opts: RunOptions): Promise<void> {
     connectTimeoutMs: config.mqtt.connectTimeoutMs,
   });
   watchdog?.start();
-  await waitForSignal(gateway, logger, () => watchdog?.stop());
+  await waitForSignal(gateway, logger, clock, () => watchdog?.stop());
   real.close();
 }
 
-function waitForSignal(gateway: Gateway, logger: Logger, onStopping: () => void): Promise<void> {
+function waitForSignal(
+  gateway: Gateway,
+  logger: Logger,
+  clock: SystemClock,
+  onStopping: () => void,
+): Promise<void> {
   return new Promise((resolve) => {
     let stopping = false;
     const onSignal = (signal: NodeJS.Signals): void => {
@@ -75,14 +81,16 @@ function waitForSignal(gateway: Gateway, logger: Logger, onStopping: () => void)
       stopping = true;
       logger.info({ signal }, 'shutting down');
       onStopping();
-      gateway
-        .stop()
-        .catch((err: unknown) => logger.error({ err: String(err) }, 'shutdown error'))
-        .finally(() => {
-          process.off('SIGTERM', onSignal);
-          process.off('SIGINT', onSignal);
-          resolve();
-        });
+      // bounded: a device that went away must not keep the unit from exiting [gateway/README.md "Shutdown"]
+      stopWithDeadline(() => gateway.stop(), {
+        clock,
+        log: logger,
+        exit: (code) => process.exit(code),
+      }).finally(() => {
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+        resolve();
+      });
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
