@@ -130,11 +130,18 @@ export class Outbox extends EventEmitter<OutboxEvents> {
   }
 
   /**
-   * True while every entry reaches the disk (`ok` or `low-space`). For the systemd watchdog and
-   * status pages: a unit that keeps its alarms only in memory still sends them, but is not healthy.
+   * For the systemd watchdog: the outbox takes entries and, while the disk refuses them, keeps
+   * trying it. A degraded disk alone is NOT unhealthy: a restart would not mend the disk and would
+   * lose what is held in memory; it is reported through `storage()` (heartbeat, status, log).
    */
   isHealthy(): boolean {
-    return !this.#closed && !this.#memoryOnly;
+    if (this.#closed) return false;
+    return !this.#memoryOnly || this.#retryTimer !== undefined;
+  }
+
+  /** `isHealthy()` and the storage state in one object (status pages, the watchdog's log line). */
+  health(): { ok: boolean; storage: StorageHealth } {
+    return { ok: this.isHealthy(), storage: this.storage() };
   }
 
   /** Makes the space reserve if it is missing (at open and after every recovery). */
