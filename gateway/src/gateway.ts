@@ -156,6 +156,8 @@ export function createGateway(opts: CreateGatewayOptions): Gateway {
       keepaliveS: config.mqtt.keepaliveS,
       connectTimeoutMs: config.mqtt.connectTimeoutMs,
       ...(opts.random === undefined ? {} : { random: opts.random }),
+      // unsent alarms cap the wait between connection attempts [gateway/README.md "Reconnecting"]
+      urgent: () => !outbox.closed && outbox.stats().alarms > 0,
     },
     clock,
     logger.child({ part: 'uplink' }),

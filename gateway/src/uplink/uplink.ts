@@ -1,60 +1,25 @@
 import { EventEmitter } from 'node:events';
 import type { Clock, TimerHandle } from '@baken/hardware';
-import {
-  availabilityWill,
-  type DecodedMqttMessage,
-  decodeMqttMessage,
-  type TopicName,
-} from '@baken/protocols';
+import { availabilityWill, decodeMqttMessage, type TopicName } from '@baken/protocols';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { GatewayError } from '../errors.js';
 import type { UplinkPath } from '../event-bus.js';
 import { Backoff } from './backoff.js';
 import { openSession, type SessionOptions } from './mqtt-session.js';
+import { tcpReachable, UNREACHABLE } from './reach.js';
 import { gatewayTopic, INBOUND_TOPICS } from './topics.js';
+import {
+  DEFAULT_REACH_CHECK_MS,
+  DEFAULT_RECONNECT_SPREAD_MS,
+  DEFAULT_URGENT_MAX_MS,
+  type UplinkEvents,
+  type UplinkFailure,
+  type UplinkHealth,
+  type UplinkOptions,
+} from './uplink-types.js';
 
-export interface UplinkOptions {
-  gatewayId: string;
-  /** Default `{gatewayId}` (the server requires it). The fail-back probe uses `{clientId}-probe`. */
-  clientId?: string;
-  primaryUrl: string;
-  secondaryUrl?: string;
-  username?: string;
-  password?: string;
-  ca?: string | Buffer;
-  /** Fail over to the secondary after the primary has been unreachable this long. */
-  failoverAfterMs: number;
-  /** While on the secondary, probe the primary this often and fail back when it answers. */
-  probeIntervalMs: number;
-  backoff: { initialMs: number; maxMs: number };
-  keepaliveS: number;
-  connectTimeoutMs: number;
-  random?: () => number;
-}
-
-export interface UplinkFailure {
-  path: UplinkPath;
-  /** `CODE: message`, e.g. `UNABLE_TO_VERIFY_LEAF_SIGNATURE: unable to verify the first certificate`. */
-  reason: string;
-  /** Wall-clock ms (`Clock.now()`). */
-  at: number;
-}
-
-export interface UplinkEvents {
-  /** Subscribed and availability `online` published; the sender resends the outbox now. */
-  connected: [path: UplinkPath];
-  disconnected: [path: UplinkPath, reason: string];
-  /** Every connection attempt ends with exactly one `connected` or `attempt-failed`. */
-  'attempt-failed': [path: UplinkPath, reason: string];
-  failover: [];
-  failback: [];
-  /**
-   * A validated message on one of this gateway's inbound topics (decoded with the protocols topic
-   * map; anything that fails validation is counted in `rejectedInbound` and logged instead).
-   */
-  message: [message: DecodedMqttMessage];
-}
+export * from './uplink-types.js';
 
 /**
  * The MQTT uplink with two paths (issue 5 §3; EN 50136 dual path). Contract:
@@ -80,6 +45,13 @@ export class Uplink extends EventEmitter<UplinkEvents> {
   #probeTimer: TimerHandle | undefined;
   #probing = false;
   #attempting = false;
+  #attemptStartedAt: number | undefined;
+  #downSince: number | undefined;
+  #reachTimer: TimerHandle | undefined;
+  /** One reachability-triggered reset per outage: if that attempt fails too, back-off resumes. */
+  #reachSpent = false;
+  /** The last failure was the broker not answering (not a refusal after TCP: TLS, credentials). */
+  #lastUnreachable = false;
   #running = false;
   #lastFailure: UplinkFailure | undefined;
   /** Inbound messages refused by the topic map (bad JSON, schema, version, another gateway's). */
@@ -116,6 +88,7 @@ export class Uplink extends EventEmitter<UplinkEvents> {
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    this.#downSince = this.#clock.monotonic();
     void this.#attempt();
   }
 
@@ -138,8 +111,10 @@ export class Uplink extends EventEmitter<UplinkEvents> {
     this.#running = false;
     this.#clock.clearTimeout(this.#retryTimer);
     this.#clock.clearTimeout(this.#probeTimer);
+    this.#clock.clearTimeout(this.#reachTimer);
     this.#retryTimer = undefined;
     this.#probeTimer = undefined;
+    this.#reachTimer = undefined;
     const client = this.#client;
     this.#client = undefined;
     if (!client) return;
@@ -217,6 +192,7 @@ export class Uplink extends EventEmitter<UplinkEvents> {
   async #attempt(): Promise<void> {
     if (!this.#running || this.#attempting || this.#client) return;
     this.#attempting = true;
+    this.#attemptStartedAt = this.#clock.monotonic();
     const path = this.#choosePath();
     this.#path = path;
     const url = path === 'primary' ? this.#opts.primaryUrl : this.#opts.secondaryUrl!;
@@ -225,10 +201,12 @@ export class Uplink extends EventEmitter<UplinkEvents> {
       client = await openSession(this.#session(url, this.#clientId, true));
     } catch (err) {
       this.#attempting = false;
+      this.#attemptStartedAt = undefined;
       this.#onAttemptFailed(path, errorText(err));
       return;
     }
     this.#attempting = false;
+    this.#attemptStartedAt = undefined;
     if (!this.#running || (path === 'secondary' && !this.#failedOver)) {
       // stopped, or failed back while this secondary attempt was in flight
       client.end(true);
@@ -252,6 +230,10 @@ export class Uplink extends EventEmitter<UplinkEvents> {
     if (path === 'primary') this.#primaryDownSince = undefined;
     this.#backoff.reset();
     this.#lastFailure = undefined;
+    this.#downSince = undefined;
+    this.#reachSpent = false;
+    this.#clock.clearTimeout(this.#reachTimer);
+    this.#reachTimer = undefined;
     this.#log.info({ path }, 'uplink connected');
     this.emit('connected', path);
   }
@@ -279,6 +261,7 @@ export class Uplink extends EventEmitter<UplinkEvents> {
   #onAttemptFailed(path: UplinkPath, reason: string): void {
     if (path === 'primary') this.#primaryDownSince ??= this.#clock.monotonic();
     this.#lastFailure = { path, reason, at: this.#clock.now() };
+    this.#lastUnreachable = UNREACHABLE.test(reason);
     this.#log.warn({ path, reason }, 'uplink connection attempt failed');
     this.emit('attempt-failed', path, reason);
     this.#scheduleRetry();
@@ -289,6 +272,8 @@ export class Uplink extends EventEmitter<UplinkEvents> {
     this.#client = undefined;
     client.removeAllListeners('message');
     if (path === 'primary') this.#primaryDownSince ??= this.#clock.monotonic();
+    this.#downSince ??= this.#clock.monotonic();
+    this.#lastUnreachable = true;
     this.#log.warn({ path, reason }, 'uplink disconnected');
     this.emit('disconnected', path, reason);
     this.#scheduleRetry();
@@ -296,11 +281,98 @@ export class Uplink extends EventEmitter<UplinkEvents> {
 
   #scheduleRetry(): void {
     if (!this.#running || this.#retryTimer) return;
-    const delay = this.#backoff.next();
+    let delay = this.#backoff.next();
+    if (this.#opts.urgent?.() === true) delay = Math.min(delay, this.#jittered(this.#urgentMaxMs));
     this.#retryTimer = this.#clock.setTimeout(() => {
       this.#retryTimer = undefined;
       void this.#attempt();
     }, delay);
+    // a TCP check says nothing new when TCP worked and TLS or the broker refused the session
+    if (delay > this.#reachCheckMs && this.#lastUnreachable) this.#scheduleReachCheck();
+  }
+
+  get #reachCheckMs(): number {
+    return this.#opts.reachCheckMs ?? DEFAULT_REACH_CHECK_MS;
+  }
+
+  get #urgentMaxMs(): number {
+    return this.#opts.urgentMaxMs ?? DEFAULT_URGENT_MAX_MS;
+  }
+
+  /** Between half and all of `ms` ("equal jitter", as the back-off). */
+  #jittered(ms: number): number {
+    return Math.round(ms / 2 + (ms / 2) * this.#random());
+  }
+
+  #random(): number {
+    return (this.#opts.random ?? Math.random)();
+  }
+
+  /** While a long back-off wait runs, checks whether the broker accepts TCP again. */
+  #scheduleReachCheck(): void {
+    if (!this.#running || this.#reachTimer || this.#reachSpent || this.#reachCheckMs <= 0) return;
+    this.#reachTimer = this.#clock.setTimeout(
+      () => {
+        this.#reachTimer = undefined;
+        void this.#reachCheck();
+      },
+      this.#jittered(this.#reachCheckMs),
+      { unref: true },
+    );
+  }
+
+  async #reachCheck(): Promise<void> {
+    if (!this.#running || this.#client || this.#attempting || !this.#retryTimer) return;
+    const url =
+      this.#path === 'secondary' && this.#failedOver ? this.#opts.secondaryUrl! : this.#opts.primaryUrl;
+    const reachable = await (this.#opts.reachable ?? tcpReachable)(url, this.#opts.connectTimeoutMs).catch(
+      () => false,
+    );
+    this.emit('reach-check', reachable);
+    if (!this.#running || this.#client || this.#attempting || !this.#retryTimer) return;
+    if (reachable) this.linkUp('broker accepts connections again');
+    else this.#scheduleReachCheck();
+  }
+
+  /**
+   * The link is back (the broker accepts TCP again, or the system reports the network up): resets
+   * the back-off and connects after a random delay up to `reconnectSpreadMs`, so alarms flow again
+   * within seconds of an outage without a fleet reconnecting in lock-step. No-op while connected
+   * or connecting.
+   */
+  linkUp(reason: string): void {
+    if (!this.#running || this.#client || this.#attempting) return;
+    this.#reachSpent = true;
+    this.#clock.clearTimeout(this.#reachTimer);
+    this.#reachTimer = undefined;
+    this.#clock.clearTimeout(this.#retryTimer);
+    this.#backoff.reset();
+    const delay = Math.round((this.#opts.reconnectSpreadMs ?? DEFAULT_RECONNECT_SPREAD_MS) * this.#random());
+    this.#log.info({ reason, inMs: delay }, 'link is back: reconnecting');
+    this.emit('link-up', reason);
+    this.#retryTimer = this.#clock.setTimeout(() => {
+      this.#retryTimer = undefined;
+      void this.#attempt();
+    }, delay);
+  }
+
+  /** For status pages and the watchdog; see {@link UplinkHealth}. */
+  health(): UplinkHealth {
+    const started = this.#attemptStartedAt;
+    const stuckAfter = Math.max(this.#opts.connectTimeoutMs * 3, 60_000);
+    return {
+      running: this.#running,
+      connected: this.connected,
+      path: this.#path,
+      downSinceMs: this.connected ? null : (this.#downSince ?? null),
+      stuck: started !== undefined && this.#clock.monotonic() - started > stuckAfter,
+    };
+  }
+
+  /** Running and not stuck (a link that is merely down is healthy: see {@link UplinkHealth.stuck}). */
+  isHealthy(): boolean {
+    const h = this.health();
+    return h.running && !h.stuck;
   }
 
   #scheduleProbe(): void {
