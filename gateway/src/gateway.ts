@@ -11,7 +11,6 @@ import type { DecodedMqttMessage, HeartbeatPayload } from '@baken/protocols';
 import type { Logger } from 'pino';
 import { defaultBridges } from './bridges/index.js';
 import { announceCommitted, createPendantAck } from './bridges/pendant-ack.js';
-import { JsonStateFile } from './bridges/state-file.js';
 import { TrialMode } from './check/trial-mode.js';
 import { CommandRelay } from './commands/command-relay.js';
 import type { Credentials, GatewayConfig } from './config/schema.js';
@@ -25,9 +24,9 @@ import { GatewayError } from './errors.js';
 import { GatewayBus } from './event-bus.js';
 import type { Extension } from './extension.js';
 import { Heartbeat, type UnitHealth } from './health/heartbeat.js';
-import type { StatusSnapshot } from './health/status-snapshot.js';
+import { RUNTIME_STATUS_PATH, saveStatusSnapshot } from './health/status-snapshot.js';
 import { EventWriter } from './outbox/event-writer.js';
-import { Outbox, type OutboxStats } from './outbox/outbox.js';
+import { type OpenDatabase, Outbox, type OutboxStats } from './outbox/outbox.js';
 import type { StorageHealth } from './outbox/storage-health.js';
 import { logStorage } from './outbox/storage-log.js';
 import { OutboxSender, type OutboxSenderStats } from './uplink/outbox-sender.js';
@@ -70,6 +69,11 @@ export interface CreateGatewayOptions {
    * 0600). Default `{config.dataDir}/status.json`; `null` writes none.
    */
   statusPath?: string | null;
+  /**
+   * Where the snapshot goes when `statusPath` cannot be written (a read-only or full data disk).
+   * Default `RUNTIME_STATUS_PATH` (used only when its directory exists); `null`: none.
+   */
+  statusFallbackPath?: string | null;
   /** PEM CA for mqtts:// (read by the caller from `config.mqtt.caFile`). */
   ca?: string | Buffer;
   transports?: GatewayTransports;
@@ -77,6 +81,8 @@ export interface CreateGatewayOptions {
   extensions?: ((ctx: GatewayContext) => Extension)[];
   /** Mains, unit battery, clock offset, scan state: whatever the unit can tell (heartbeat). */
   unit?: () => UnitHealth;
+  /** Opens the outbox's SQLite file (tests inject disk failures here). Default better-sqlite3. */
+  openDatabase?: OpenDatabase;
   /** Jitter source for the back-off (tests). */
   random?: () => number;
 }
@@ -87,6 +93,8 @@ export interface GatewayStatus {
   /** `lastFailure`: why the last connection attempt failed (e.g. a TLS verification error), until one succeeds. */
   uplink: { connected: boolean; path: string; failedOver: boolean; lastFailure: UplinkFailure | null };
   outbox: OutboxStats & { oldestAgeMs: number };
+  /** The outbox's data disk: `ok`, or degraded with what to do [gateway/README.md "Storage failures"]. */
+  storage: StorageHealth;
   sender: OutboxSenderStats;
   devices: DeviceState[];
   /** Unit-level counters (scan restarts, unknown devices ignored) and the BLE scan state. */
@@ -134,10 +142,12 @@ export function createGateway(opts: CreateGatewayOptions): Gateway {
   );
   const devices = new DeviceRegistry();
   for (const d of config.devices) devices.register(d.id, d.kind);
-  const outbox = Outbox.open(opts.outboxPath ?? join(config.dataDir, 'outbox.db'), clock, {
-    maxEntries: config.outbox.maxEntries,
-    maxBytes: config.outbox.maxBytes,
-  });
+  const outbox = Outbox.open(
+    opts.outboxPath ?? join(config.dataDir, 'outbox.db'),
+    clock,
+    { maxEntries: config.outbox.maxEntries, maxBytes: config.outbox.maxBytes },
+    opts.openDatabase,
+  );
   const storageLog = logger.child({ part: 'outbox' });
   const onStorage = (s: StorageHealth): void => logStorage(storageLog, outbox.path, s);
   outbox.on('storage', onStorage);
@@ -167,22 +177,30 @@ export function createGateway(opts: CreateGatewayOptions): Gateway {
     ackTimeoutMs: config.outbox.ackTimeoutMs,
   });
   const statusPath = opts.statusPath === undefined ? join(config.dataDir, 'status.json') : opts.statusPath;
-  const snapshot =
-    statusPath === null ? undefined : new JsonStateFile<StatusSnapshot | null>(statusPath, () => null);
+  const statusFallback =
+    opts.statusFallbackPath === undefined ? RUNTIME_STATUS_PATH : opts.statusFallbackPath;
+  let snapshotWhere: 'primary' | 'fallback' | null = 'primary';
   const heartbeat = new Heartbeat(bus, outbox, devices, clock, logger.child({ part: 'heartbeat' }), {
     gatewayId,
     softwareVersion: opts.softwareVersion,
     intervalMs: config.heartbeat.intervalMs,
     ...(opts.unit === undefined ? {} : { unit: opts.unit }),
-    ...(snapshot === undefined
+    ...(statusPath === null
       ? {}
       : {
           onBeat: (hb: HeartbeatPayload) => {
-            try {
-              snapshot.save({ heartbeat: hb, counters: { ...devices.counters }, scan: { ...devices.scan } });
-            } catch (err) {
-              logger.warn({ err: String(err) }, 'status snapshot not written');
-            }
+            const snap = { heartbeat: hb, counters: { ...devices.counters }, scan: { ...devices.scan } };
+            const where = saveStatusSnapshot(snap, statusPath, statusFallback);
+            if (where !== snapshotWhere && where === 'primary')
+              logger.info({ statusPath }, 'status snapshot written');
+            else if (where !== snapshotWhere)
+              logger.warn(
+                { where, statusPath, statusFallback },
+                where === null
+                  ? 'status snapshot not written'
+                  : 'status snapshot written to the runtime directory',
+              );
+            snapshotWhere = where;
           },
         }),
   });
@@ -293,6 +311,7 @@ export function createGateway(opts: CreateGatewayOptions): Gateway {
         outbox: closed
           ? { depth: 0, bytes: 0, alarms: 0, dropped: 0, coalesced: 0, overBound: false, oldestAgeMs: 0 }
           : { ...outbox.stats(), oldestAgeMs: outbox.oldestAgeMs() },
+        storage: outbox.storage(),
         sender: sender.stats(),
         devices: devices.list(),
         counters: { ...devices.counters },

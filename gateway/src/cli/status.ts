@@ -5,8 +5,9 @@ import { loadCredentials } from '../config/load-config.js';
 import type { GatewayConfig } from '../config/schema.js';
 import { isGatewayError } from '../errors.js';
 import { redactUrl } from '../gateway.js';
-import { asStatusSnapshot, type StatusSnapshot } from '../health/status-snapshot.js';
+import { asStatusSnapshot, RUNTIME_STATUS_PATH, type StatusSnapshot } from '../health/status-snapshot.js';
 import { Outbox } from '../outbox/outbox.js';
+import { storageAdvice } from '../outbox/storage-health.js';
 
 export interface UnitStatus {
   provisioned: boolean;
@@ -24,19 +25,31 @@ export interface UnitStatus {
   live: (StatusSnapshot & { ageMs: number }) | null;
 }
 
-function readSnapshot(path: string, clock: Clock): UnitStatus['live'] {
-  let snapshot: StatusSnapshot | null;
+function parseSnapshot(path: string): StatusSnapshot | null {
   try {
-    snapshot = asStatusSnapshot(JSON.parse(readFileSync(path, 'utf8')));
+    return asStatusSnapshot(JSON.parse(readFileSync(path, 'utf8')));
   } catch {
     return null;
   }
-  if (snapshot === null) return null;
-  return { ...snapshot, ageMs: Math.max(0, clock.now() - snapshot.heartbeat.sentAt) };
+}
+
+/** The newer of the snapshots at these paths (the runtime one is written when the data disk refuses). */
+function readSnapshot(paths: readonly string[], clock: Clock): UnitStatus['live'] {
+  let newest: StatusSnapshot | null = null;
+  for (const path of paths) {
+    const s = parseSnapshot(path);
+    if (s !== null && (newest === null || s.heartbeat.sentAt > newest.heartbeat.sentAt)) newest = s;
+  }
+  if (newest === null) return null;
+  return { ...newest, ageMs: Math.max(0, clock.now() - newest.heartbeat.sentAt) };
 }
 
 /** What the unit knows without talking to the running daemon (reads files; the outbox in WAL mode). */
-export function readStatus(config: GatewayConfig, clock: Clock): UnitStatus {
+export function readStatus(
+  config: GatewayConfig,
+  clock: Clock,
+  runtimeStatusPath: string = RUNTIME_STATUS_PATH,
+): UnitStatus {
   let creds: ReturnType<typeof loadCredentials> | undefined;
   let credentialsProblem: string | null = null;
   try {
@@ -76,7 +89,7 @@ export function readStatus(config: GatewayConfig, clock: Clock): UnitStatus {
     outbox,
     devices: config.devices.map((d) => ({ id: d.id, kind: d.kind })),
     heartbeatIntervalMs: config.heartbeat.intervalMs,
-    live: readSnapshot(join(config.dataDir, 'status.json'), clock),
+    live: readSnapshot([join(config.dataDir, 'status.json'), runtimeStatusPath], clock),
   };
 }
 
@@ -86,6 +99,7 @@ function formatLive(live: NonNullable<UnitStatus['live']>): string[] {
     : `not running${live.scan.error === null ? '' : ` (${live.scan.error})`}`;
   return [
     `last report:   ${Math.round(live.ageMs / 1000)} s ago (uptime ${live.heartbeat.uptimeS} s, ${live.heartbeat.software})`,
+    formatStorage(live.heartbeat.storage),
     `BLE scan:      ${scan}, ${live.counters.scanRestarts} restarts`,
     `unknown:       ${live.counters.unknownDevicesIgnored} adverts from unpaired devices ignored`,
     ...live.heartbeat.devices.map(
@@ -96,6 +110,14 @@ function formatLive(live: NonNullable<UnitStatus['live']>): string[] {
         `${d.firmware === undefined ? '' : `, firmware ${d.firmware}`}`,
     ),
   ];
+}
+
+/** The data disk line: `ok`, or the degraded state in capitals with what to do. */
+function formatStorage(storage: NonNullable<UnitStatus['live']>['heartbeat']['storage']): string {
+  if (storage === undefined || storage.state === 'ok') return 'storage:       ok';
+  const held = storage.memoryDepth > 0 ? ` (${storage.memoryDepth} entries held in memory)` : '';
+  const since = new Date(storage.since).toISOString();
+  return `storage:       DEGRADED: ${storage.state} since ${since}${held}: ${storageAdvice(storage.state)}`;
 }
 
 export function formatStatus(s: UnitStatus): string {

@@ -46,6 +46,7 @@ export class Heartbeat implements Extension {
   #intervalMs: number;
   #timer: TimerHandle | undefined;
   #off: (() => void) | undefined;
+  #offStorage: (() => void) | undefined;
   #startedAt = 0;
 
   constructor(
@@ -83,11 +84,17 @@ export class Heartbeat implements Extension {
         this.#schedule();
       }
     });
+    // a storage state change goes out at once (after the insert that caused it has finished)
+    const onStorage = (): void => queueMicrotask(() => this.beat());
+    this.#outbox.on('storage', onStorage);
+    this.#offStorage = () => this.#outbox.off('storage', onStorage);
     this.beat();
     this.#schedule();
   }
 
   async stop(): Promise<void> {
+    this.#offStorage?.();
+    this.#offStorage = undefined;
     this.#clock.clearInterval(this.#timer);
     this.#timer = undefined;
     this.#off?.();
@@ -126,6 +133,8 @@ export class Heartbeat implements Extension {
         ...(d.firmware === null ? {} : { firmware: d.firmware }),
       })),
     };
+    const storage = this.#outbox.storage();
+    hb.storage = { state: storage.state, since: storage.since, memoryDepth: storage.memoryDepth };
     if (unit.unitBattery !== undefined) hb.unitBattery = unit.unitBattery;
     if (unit.clockOffsetMs !== undefined) hb.clockOffsetMs = Math.round(unit.clockOffsetMs);
     return hb;

@@ -271,6 +271,7 @@ export const MQTT_EXAMPLE_PAYLOADS: { readonly [N in keyof TopicPayloads]: Topic
     mains: 'on',
     unitBattery: null,
     outbox: { depth: 0, oldestAgeS: null },
+    storage: { state: 'ok', since: T - 86_400_000, memoryDepth: 0 },
     clockOffsetMs: -12,
     scan: { running: true, restarts: 0 },
     devices: [

@@ -49,6 +49,15 @@ export const HeartbeatDevicePayloadSchema = closed({
   battery: NullablePercentSchema,
   firmware: Type.Optional(VersionStringSchema),
 });
+/** [MQTT-MAP §4.3.1] the state of the gateway's outbox disk. */
+export const StorageStateSchema = Type.Union([
+  Type.Literal('ok'),
+  Type.Literal('low-space'),
+  Type.Literal('full'),
+  Type.Literal('read-only'),
+  Type.Literal('failed'),
+]);
+export type StorageStatePayload = Static<typeof StorageStateSchema>;
 export const HeartbeatPayloadSchema = closed({
   v: VersionSchema,
   gatewayId: GatewayIdSchema,
@@ -64,6 +73,19 @@ export const HeartbeatPayloadSchema = closed({
     /** Age of the oldest unacknowledged entry; null (or 0) when the outbox is empty. */
     oldestAgeS: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
   }),
+  /**
+   * The outbox's data disk [MQTT-MAP §4.3.1]; absent from older gateways (read as `ok`). Anything
+   * but `ok` is a degraded home unit: the server raises a warning and an incident.
+   */
+  storage: Type.Optional(
+    closed({
+      state: StorageStateSchema,
+      /** When this state began (gateway clock). */
+      since: EpochMsSchema,
+      /** Entries held only in memory because the disk refuses them. */
+      memoryDepth: Type.Integer({ minimum: 0 }),
+    }),
+  ),
   /** Home unit clock minus server time as last measured, if known. */
   clockOffsetMs: Type.Optional(Type.Integer({ minimum: -1e13, maximum: 1e13 })),
   scan: closed({ running: Type.Boolean(), restarts: Type.Integer({ minimum: 0 }) }),
