@@ -16,7 +16,7 @@ import {
   WarningSchema,
 } from './schemas.js';
 import type { DeviceRow } from './state-store.js';
-import { deviceView, emptyCounts, gatewayView } from './views.js';
+import { deviceView, emptyCounts, gatewayView, isDegraded } from './views.js';
 
 /** Fleet-wide health for staff (admin, monitor, technician): summary, gateways, incidents, budgets, warnings. */
 export async function fleetRoutes(app: BakenApp, health: HealthService): Promise<void> {
@@ -38,6 +38,8 @@ export async function fleetRoutes(app: BakenApp, health: HealthService): Promise
             gateways: StateCountsSchema,
             devices: StateCountsSchema,
             openIncidents: Type.Integer(),
+            /** Home units that work but report a degraded outbox disk [MQTT-MAP §4.3.1]. */
+            degradedGateways: Type.Integer(),
             budgetsBurning: Type.Integer(),
             devicesNeedingAttention: Type.Integer(),
             openAlarms: Type.Integer(),
@@ -51,12 +53,14 @@ export async function fleetRoutes(app: BakenApp, health: HealthService): Promise
       const gateways = emptyCounts();
       const devices = emptyCounts();
       const attention = new Set<string>();
+      let degradedGateways = 0;
       const byGateway = new Map<string, DeviceRow[]>();
       for (const d of health.states.devices())
         byGateway.set(d.gatewayId, [...(byGateway.get(d.gatewayId) ?? []), d]);
       for (const g of health.states.gateways()) {
         const gs = health.gatewayState(g, now);
         gateways[gs]++;
+        if (isDegraded(g)) degradedGateways++;
         for (const d of byGateway.get(g.gatewayId) ?? []) {
           const v = deviceView(health, g, d, now);
           devices[v.state]++;
@@ -71,6 +75,7 @@ export async function fleetRoutes(app: BakenApp, health: HealthService): Promise
         gateways,
         devices,
         openIncidents: health.incidents.countOpen(),
+        degradedGateways,
         budgetsBurning: health.alerts.burningScopes().length,
         devicesNeedingAttention: attention.size,
         openAlarms,

@@ -11,6 +11,8 @@ export interface HealthPolicy {
   defaultIntervalS: number;
   /** How often the sweep runs on the injected clock. */
   sweepIntervalMs: number;
+  /** How often the platform records that it is alive (the resolution of its own downtime). */
+  platformAliveMs: number;
   /** History bucket width (per-gateway online/offline graph). */
   bucketMs: number;
   budget: BudgetPolicy;
@@ -56,6 +58,7 @@ export const DEFAULT_HEALTH_POLICY: HealthPolicy = {
   offlineAfterIntervals: 2.5,
   defaultIntervalS: 60,
   sweepIntervalMs: 15_000,
+  platformAliveMs: 1_000,
   bucketMs: 5 * MIN,
   budget: {
     perIncidentMs: 90 * MIN,

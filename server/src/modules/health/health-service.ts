@@ -29,6 +29,12 @@ export class HealthService {
   private readonly rules: WarningRules;
   private readonly lastState = new Map<string, LinkState>();
   private prunedAt = Number.NEGATIVE_INFINITY;
+  /**
+   * This server run: when it started and since when the platform was down before it. With the
+   * embedded broker every unit was disconnected meanwhile, so a unit counts as online only once it
+   * is heard in this run (its reconnect), never on a last-seen time from before the restart.
+   */
+  private run: { startedAt: number; downSince: number | null } | null = null;
 
   constructor(
     readonly stores: HealthStores,
@@ -43,7 +49,13 @@ export class HealthService {
     this.rules = new WarningRules(this.warnings, bus, policy.warnings);
   }
 
-  onHeartbeat({ heartbeat: hb, gatewayId, at }: DomainEventMap['ingest.heartbeat']): void {
+  /** Starts this server run (records the platform gap before it); see {@link run}. */
+  startRun(now: number): void {
+    const gap = this.platform.start(now);
+    this.run = { startedAt: now, downSince: gap?.startedAt ?? null };
+  }
+
+  onHeartbeat({ heartbeat: hb, gatewayId, homeId, at }: DomainEventMap['ingest.heartbeat']): void {
     this.states.recordHeartbeat(gatewayId, hb, at);
     const devices: DeviceRow[] = [];
     for (const d of hb.devices) {
@@ -66,7 +78,41 @@ export class HealthService {
       devices.push(after);
     }
     this.rules.onHeartbeat(gatewayId, hb, devices, at);
+    this.evaluateStorage(gatewayId, homeId, hb, at);
     this.evaluateGateway(gatewayId, at);
+  }
+
+  /**
+   * [MQTT-MAP §4.3.1] A degraded outbox disk opens a `storage` incident on the home (not downtime:
+   * the unit still delivers, from memory) from when the unit says it began; `ok` closes it.
+   */
+  private evaluateStorage(
+    gatewayId: string,
+    homeId: string | null,
+    hb: DomainEventMap['ingest.heartbeat']['heartbeat'],
+    at: number,
+  ): void {
+    const storage = hb.storage;
+    // the unit's `since` on the server's clock: shifted by how far the unit's clock is off
+    const since = storage === undefined ? at : Math.min(at, storage.since + (at - hb.sentAt));
+    const open = this.incidents.openFor('storage', gatewayId);
+    const degraded = storage !== undefined && storage.state !== 'ok';
+    if (degraded && !open) {
+      const inc = this.incidents.open(
+        {
+          subjectKind: 'storage',
+          subjectId: gatewayId,
+          gatewayId,
+          homeId,
+          cause: 'storage_degraded',
+          startedAt: since,
+        },
+        at,
+      );
+      this.bus.emit('incident.opened', inc);
+    } else if (!degraded && open) {
+      this.bus.emit('incident.closed', this.incidents.close(open.incidentId, since));
+    }
   }
 
   onAvailability({ availability, gatewayId, at }: DomainEventMap['ingest.availability']): void {
@@ -99,15 +145,20 @@ export class HealthService {
       this.evaluateGateway(g.gatewayId, now, g, devices.get(g.gatewayId) ?? []);
     this.evaluateBudgets(now);
     this.rules.sweep(now);
-    this.platform.alive(now);
+    this.alive(now);
     if (now - this.prunedAt >= HISTORY_PRUNE_EVERY_MS) {
       this.prunedAt = now;
       this.states.pruneBuckets(now - this.policy.budget.yearMs - HISTORY_PRUNE_EVERY_MS);
     }
   }
 
+  /** The platform is alive at `now` (run every `platformAliveMs`, so a crash is dated to the second). */
+  alive(now: number): void {
+    this.platform.alive(now);
+  }
+
   gatewayState(g: GatewayRow, now: number): LinkState {
-    return linkState(
+    const state = linkState(
       {
         lastSeenAt: g.lastSeenAt,
         intervalS: g.intervalS ?? this.policy.defaultIntervalS,
@@ -116,6 +167,31 @@ export class HealthService {
       now,
       this.policy,
     );
+    // not heard since this server run started: reconnecting, not online (see `run`)
+    if (state === 'online' && !this.heardThisRun(g)) return 'stale';
+    return state;
+  }
+
+  private heardThisRun(g: GatewayRow): boolean {
+    return this.run === null || (g.lastSeenAt !== null && g.lastSeenAt >= this.run.startedAt);
+  }
+
+  /**
+   * When a gateway went away [issue 12 §4: downtime to the second]: the broker's disconnect (the
+   * last will, received at once when the socket drops), else the deadline of the first missed
+   * heartbeat; for a unit last heard before this server run, no later than when the platform went
+   * down (the embedded broker took its connection with it). Never the last message received, which
+   * overstates downtime by up to an interval.
+   */
+  disconnectedAt(g: GatewayRow, now: number): number {
+    if (g.availability === 'offline' && g.availabilityAt !== null) return Math.min(g.availabilityAt, now);
+    if (g.lastSeenAt === null) return g.availabilityAt ?? now;
+    const intervalMs = (g.intervalS ?? this.policy.defaultIntervalS) * 1000;
+    let at = Math.min(g.lastSeenAt + intervalMs, now);
+    const run = this.run;
+    if (run !== null && g.lastSeenAt < run.startedAt && run.downSince !== null)
+      at = Math.min(at, Math.max(run.downSince, g.lastSeenAt));
+    return at;
   }
 
   deviceState(g: GatewayRow, d: DeviceRow, now: number): LinkState {
@@ -177,8 +253,10 @@ export class HealthService {
           gatewayId: g.gatewayId,
           homeId: g.homeId,
           cause: declared ? 'offline' : 'silence',
-          // Downtime counts from the last time it was seen, not from detection.
-          startedAt: lastSeenAt ?? g.availabilityAt ?? now,
+          // Downtime counts from the disconnect (gateways) or the last time seen (devices), not from
+          // detection.
+          startedAt:
+            kind === 'gateway' ? this.disconnectedAt(g, now) : (lastSeenAt ?? g.availabilityAt ?? now),
         },
         now,
       );
@@ -218,6 +296,7 @@ export class HealthService {
       else this.alerts.clear(scope, 'yearly_exhausted', null, now);
     }
     for (const inc of this.incidents.list({ open: true, limit: 10_000, offset: 0 })) {
+      if (inc.subjectKind === 'storage') continue; // not downtime
       const scope = inc.subjectKind === 'platform' ? 'platform' : inc.homeId;
       if (scope === null) continue;
       const dur = now - inc.startedAt;

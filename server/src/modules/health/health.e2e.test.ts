@@ -157,7 +157,7 @@ beforeAll(async () => {
 afterAll(() => s?.close());
 
 describe('health over real MQTT', () => {
-  it('heartbeats → online; silence → incident from last seen; back → closed with the right downtime', async () => {
+  it('heartbeats → online; silence → incident from the missed heartbeat; back → closed with the right downtime', async () => {
     const { homeId, gatewayId, password } = await enrol();
     expect(await gatewayState(gatewayId)).toBe('unknown');
     const gw = await connect(gatewayId, password);
@@ -180,10 +180,11 @@ describe('health over real MQTT', () => {
       expect(await gatewayState(gatewayId)).toBe('offline');
       const open = await incidentsOf(homeId);
       expect(open).toHaveLength(1);
+      // the first missed heartbeat was due one interval after the last one [issue 12 §4]
       expect(open[0]).toMatchObject({
         subjectKind: 'gateway',
         cause: 'silence',
-        startedAt: lastSeen,
+        startedAt: lastSeen + MIN,
         endedAt: null,
       });
 
@@ -191,7 +192,7 @@ describe('health over real MQTT', () => {
       await heartbeat(gw);
       await poll(async () => (await incidentsOf(homeId))[0]?.endedAt).not.toBeNull();
       const closed = (await incidentsOf(homeId))[0];
-      expect(closed?.downtimeMs).toBe(5 * MIN);
+      expect(closed?.downtimeMs).toBe(4 * MIN);
       expect(closed?.endedAt).toBe(lastSeen + 5 * MIN);
       expect(await gatewayState(gatewayId)).toBe('online');
       expect(await metric('baken_incidents_open')).toMatch(/baken_incidents_open \d+/);
@@ -207,17 +208,20 @@ describe('health over real MQTT', () => {
     await poll(() => gatewayState(gatewayId)).toBe('online');
     const lastSeen = clock.now();
     clock.advance(10_000);
+    const disconnectedAt = clock.now();
     gw.client.stream.destroy();
     await poll(() => incidentsOf(homeId)).toHaveLength(1);
     const [inc] = await incidentsOf(homeId);
-    expect(inc).toMatchObject({ cause: 'offline', startedAt: lastSeen, endedAt: null });
+    // from the disconnect (the last will), not from the last heartbeat 10 s before it
+    expect(inc).toMatchObject({ cause: 'offline', startedAt: disconnectedAt, endedAt: null });
+    expect(lastSeen).toBeLessThan(disconnectedAt);
     expect(await gatewayState(gatewayId)).toBe('offline');
 
-    // Reconnecting publishes `online`: the incident closes, counted from the last heartbeat.
+    // Reconnecting publishes `online`: the incident closes; downtime is exactly the 50 s injected.
     clock.advance(50_000);
     const again = await connect(gatewayId, password);
     try {
-      await poll(async () => (await incidentsOf(homeId))[0]?.downtimeMs).toBe(60_000);
+      await poll(async () => (await incidentsOf(homeId))[0]?.downtimeMs).toBe(50_000);
     } finally {
       await again.client.endAsync(true);
     }
@@ -233,11 +237,12 @@ describe('health over real MQTT', () => {
         (await api('GET', '/api/v1/budgets')).body.alerts
           .filter((a: Row) => a.scope === homeId)
           .map((a: Row) => a.kind);
+      // downtime counts from the first missed heartbeat, one minute after the last one
       advance(5 * MIN);
-      expect(await alertsOf()).toEqual([]); // 2.5 min down: under 6 min (2 % of 5 h) in the hour
+      expect(await alertsOf()).toEqual([]); // 4 min down: under 6 min (2 % of 5 h) in the hour
       advance(5 * MIN);
       expect(await alertsOf()).toContain('burn_fast');
-      advance(50 * MIN);
+      advance(51 * MIN);
       expect(await alertsOf()).toContain('incident_long');
       expect(await alertsOf()).not.toContain('incident_over_budget');
       advance(30 * MIN);

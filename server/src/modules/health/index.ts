@@ -43,9 +43,12 @@ export function createHealthModule(policy: HealthPolicy = DEFAULT_HEALTH_POLICY)
     });
 
     let timer: TimerHandle | null = null;
+    let aliveTimer: TimerHandle | null = null;
     const log = app.log.child({ component: 'health' });
     app.addHook('onReady', async () => {
-      health.platform.start(ctx.clock.now());
+      health.startRun(ctx.clock.now());
+      // the platform's own liveness every second: a crash is dated to the second [issue 12 §4]
+      aliveTimer = ctx.clock.setInterval(() => health.alive(ctx.clock.now()), policy.platformAliveMs);
       timer = ctx.clock.setInterval(() => {
         try {
           health.sweep(ctx.clock.now());
@@ -56,6 +59,7 @@ export function createHealthModule(policy: HealthPolicy = DEFAULT_HEALTH_POLICY)
     });
     app.addHook('onClose', async () => {
       if (timer) ctx.clock.clearInterval(timer);
+      if (aliveTimer) ctx.clock.clearInterval(aliveTimer);
       health.platform.stop(ctx.clock.now());
     });
 

@@ -34,6 +34,11 @@ export const GatewayHealthSchema = Type.Object({
   outboxDepth: Nullable(Type.Integer()),
   outboxOldestAgeS: Nullable(Type.Integer()),
   clockOffsetMs: Nullable(Type.Integer()),
+  /** The unit's outbox disk [MQTT-MAP §4.3.1]: `ok`, a degraded state, or null (not reported). */
+  storage: Nullable(Type.String()),
+  storageSince: Nullable(Ms),
+  /** A home unit that works but needs a technician: its outbox disk is not `ok`. */
+  degraded: Type.Boolean(),
 });
 
 export const DeviceHealthSchema = Type.Object({
@@ -50,7 +55,12 @@ export const DeviceHealthSchema = Type.Object({
 
 export const IncidentSchema = Type.Object({
   incidentId: Type.Integer(),
-  subjectKind: Type.Union([Type.Literal('gateway'), Type.Literal('device'), Type.Literal('platform')]),
+  subjectKind: Type.Union([
+    Type.Literal('gateway'),
+    Type.Literal('device'),
+    Type.Literal('platform'),
+    Type.Literal('storage'),
+  ]),
   subjectId: Type.String(),
   gatewayId: Nullable(Type.String()),
   homeId: Nullable(Type.String()),

@@ -86,13 +86,17 @@ export class SqliteIncidentStore implements IncidentStore {
     ).n;
   }
 
-  /** Downtime spans per scope (home id, or `platform`) overlapping `[from, now]`; open ones end at now. */
+  /**
+   * Downtime spans per scope (home id, or `platform`) overlapping `[from, now]`; open ones end at now.
+   * `storage` incidents are not downtime (the unit still delivers) and are left out.
+   */
   spansByScope(from: number, now: number): Map<string, Array<{ start: number; end: number }>> {
     const rows = this.db
       .prepare(
         `SELECT CASE WHEN subject_kind = 'platform' THEN 'platform' ELSE home_id END AS scope,
            started_at AS start, IFNULL(ended_at, ?) AS end FROM incidents
-         WHERE (ended_at IS NULL OR ended_at > ?) AND (home_id IS NOT NULL OR subject_kind = 'platform')`,
+         WHERE (ended_at IS NULL OR ended_at > ?) AND (home_id IS NOT NULL OR subject_kind = 'platform')
+           AND subject_kind != 'storage'`,
       )
       .all(now, from) as Array<{ scope: string; start: number; end: number }>;
     const out = new Map<string, Array<{ start: number; end: number }>>();

@@ -5,7 +5,8 @@ import type { DeviceRow, GatewayRow, StateStore } from './state-store.js';
 const GATEWAY_SELECT = `SELECT g.id AS gatewayId, g.home_id AS homeId, h.region AS region,
   s.last_seen_at AS lastSeenAt, s.interval_s AS intervalS, s.availability, s.availability_at AS availabilityAt,
   s.software, s.uptime_s AS uptimeS, s.mains, s.unit_battery AS unitBattery, s.outbox_depth AS outboxDepth,
-  s.outbox_oldest_age_s AS outboxOldestAgeS, s.clock_offset_ms AS clockOffsetMs
+  s.outbox_oldest_age_s AS outboxOldestAgeS, s.clock_offset_ms AS clockOffsetMs,
+  s.storage_state AS storageState, s.storage_since AS storageSince, s.storage_memory_depth AS storageMemoryDepth
   FROM gateways g LEFT JOIN gateway_state s ON s.gateway_id = g.id LEFT JOIN homes h ON h.id = g.home_id
   WHERE g.revoked_at IS NULL`;
 
@@ -62,6 +63,7 @@ export class SqliteStateStore implements StateStore {
       .prepare(
         `UPDATE gateway_state SET interval_s = ?, software = ?, uptime_s = ?, mains = ?, unit_battery = ?,
            outbox_depth = ?, outbox_oldest_age_s = ?, clock_offset_ms = ?, scan_running = ?, scan_restarts = ?,
+           storage_state = ?, storage_since = ?, storage_memory_depth = ?,
            availability = CASE WHEN availability = 'offline' AND IFNULL(availability_at, 0) <= ? THEN 'online'
              ELSE availability END
          WHERE gateway_id = ?`,
@@ -77,6 +79,9 @@ export class SqliteStateStore implements StateStore {
         hb.clockOffsetMs ?? null,
         hb.scan.running ? 1 : 0,
         hb.scan.restarts,
+        hb.storage?.state ?? null,
+        hb.storage?.since ?? null,
+        hb.storage?.memoryDepth ?? null,
         at,
         gatewayId,
       );

@@ -1,4 +1,4 @@
-import type { HeartbeatPayload } from '@baken/protocols';
+import type { HeartbeatPayload, StorageStatePayload } from '@baken/protocols';
 
 export interface GatewayRow {
   gatewayId: string;
@@ -15,6 +15,11 @@ export interface GatewayRow {
   outboxDepth: number | null;
   outboxOldestAgeS: number | null;
   clockOffsetMs: number | null;
+  /** The unit's outbox disk from its last heartbeat [MQTT-MAP §4.3.1]; null: not reported (older unit). */
+  storageState: StorageStatePayload | null;
+  /** When that state began (the unit's clock). */
+  storageSince: number | null;
+  storageMemoryDepth: number | null;
 }
 
 export interface DeviceRow {

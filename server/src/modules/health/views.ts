@@ -17,7 +17,13 @@ export const gatewayView = (h: HealthService, g: GatewayRow, now: number) => ({
   outboxDepth: g.outboxDepth,
   outboxOldestAgeS: g.outboxOldestAgeS,
   clockOffsetMs: g.clockOffsetMs,
+  storage: g.storageState,
+  storageSince: g.storageSince,
+  degraded: isDegraded(g),
 });
+
+/** The unit reports a degraded outbox disk [MQTT-MAP §4.3.1] (it still delivers, from memory). */
+export const isDegraded = (g: GatewayRow): boolean => g.storageState !== null && g.storageState !== 'ok';
 
 export const deviceView = (h: HealthService, g: GatewayRow, d: DeviceRow, now: number) => {
   const gwState = h.gatewayState(g, now);

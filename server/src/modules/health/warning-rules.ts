@@ -1,13 +1,24 @@
-import type { EventEnvelope, HeartbeatPayload } from '@baken/protocols';
+import type { EventEnvelope, HeartbeatPayload, StorageStatePayload } from '@baken/protocols';
 import type { DomainEventBus } from '../ingest/domain-events.js';
 import type { WarningPolicy } from './health-policy.js';
 import type { DeviceRow } from './state-store.js';
 import type { WarningKind, WarningStore } from './warning-store.js';
 
+/** What the technician should do about each degraded disk state (shown with the warning). */
+export const STORAGE_ADVICE: Record<Exclude<StorageStatePayload, 'ok'>, string> = {
+  'low-space':
+    'the data disk of the home unit is almost full: free space (logs, old files) at the next visit',
+  full: 'the data disk of the home unit is full: alarms are held in memory and a restart would lose them; free space now',
+  'read-only':
+    'the SD card of the home unit is read-only (worn out): alarms are held in memory; replace the SD card',
+  failed: 'the home unit cannot use its data disk: alarms are held in memory; check or replace the SD card',
+};
+
 /**
  * Turns heartbeats and events into device warnings (issue 6 §4): low battery (with hysteresis),
  * mains lost/restored, tamper (closes after a quiet period), clock drift from key-safe
- * `clock_report` [MQTT-MAP §4.1.3], outbox backing up, link flapping. A gateway-level warning uses
+ * `clock_report` [MQTT-MAP §4.1.3], outbox backing up, link flapping, a degraded outbox disk
+ * (`storage_degraded`, [MQTT-MAP §4.3.1]). A gateway-level warning uses
  * the gateway id as device id.
  */
 export class WarningRules {
@@ -24,6 +35,14 @@ export class WarningRules {
     if (hb.outbox.depth >= this.p.outboxDepth || oldest >= this.p.outboxOldestAgeS)
       this.raise(gatewayId, gatewayId, 'outbox_backlog', at, { depth: hb.outbox.depth, oldestAgeS: oldest });
     else this.clear(gatewayId, gatewayId, 'outbox_backlog', at);
+    // [MQTT-MAP §4.3.1] a unit whose outbox disk is full or read-only holds alarms in memory
+    if (hb.storage !== undefined && hb.storage.state !== 'ok')
+      this.raise(gatewayId, gatewayId, 'storage_degraded', at, {
+        state: hb.storage.state,
+        memoryDepth: hb.storage.memoryDepth,
+        advice: STORAGE_ADVICE[hb.storage.state],
+      });
+    else this.clear(gatewayId, gatewayId, 'storage_degraded', at);
     if (hb.unitBattery !== undefined && hb.unitBattery !== null)
       this.battery(gatewayId, gatewayId, hb.unitBattery, at);
     for (const d of devices) {

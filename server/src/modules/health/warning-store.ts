@@ -5,6 +5,7 @@ export const WARNING_KINDS = [
   'clock_drift',
   'outbox_backlog',
   'link_flapping',
+  'storage_degraded',
 ] as const;
 export type WarningKind = (typeof WARNING_KINDS)[number];
 

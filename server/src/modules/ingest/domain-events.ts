@@ -24,7 +24,8 @@ export interface AlarmEventBody {
 }
 export interface IncidentEventBody {
   incidentId: number;
-  subjectKind: 'gateway' | 'device' | 'platform';
+  /** `storage`: a home unit's degraded outbox disk (raised on the home, not counted as downtime). */
+  subjectKind: 'gateway' | 'device' | 'platform' | 'storage';
   subjectId: string;
   gatewayId: string | null;
   homeId: string | null;

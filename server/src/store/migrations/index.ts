@@ -7,6 +7,7 @@ import { m050Audit } from './050-audit.js';
 import { m051Access } from './051-access.js';
 import { m052AccessGateways } from './052-access-gateways.js';
 import { m090PendantPairings } from './090-pendant-pairings.js';
+import { m110HealthStorage } from './110-health-storage.js';
 
 /**
  * A versioned schema change. Add a file `NNN-name.ts` exporting one `Migration` and list it here;
@@ -28,4 +29,5 @@ export const migrations: readonly Migration[] = [
   m051Access,
   m052AccessGateways,
   m090PendantPairings,
+  m110HealthStorage,
 ];

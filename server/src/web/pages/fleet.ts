@@ -43,6 +43,7 @@ function summaryTiles(r: ApiResult, access: ApiResult | null): SafeHtml {
     ${tile('Unknown', count('unknown'), 'warn', '/app/fleet?state=unknown')}
     ${tile('Open alarms', num(s, 'openAlarms', 'alarms.open', 'alarms'), 'bad', '/app/alarms')}
     ${tile('Open incidents', num(s, 'openIncidents', 'incidents.open', 'incidents'), 'bad')}
+    ${tile('Degraded units', num(s, 'degradedGateways'), 'warn')}
     ${tile('Budgets burning', num(s, 'budgetsBurning', 'budgets.burning', 'budgets.alerting'), 'warn')}
     ${accessTile(access)}
     ${tile('Devices needing attention', num(s, 'devicesNeedingAttention', 'devices.needingAttention', 'devices.attention', 'attention'), 'warn')}
@@ -60,7 +61,7 @@ function gatewayRow(g: Json, labels: Map<string, HomeLabel>): SafeHtml {
   return html`<tr data-gateway-id="${str(g, 'gatewayId', 'id') ?? ''}">
     <td>${homeId ? html`<a href="/app/homes/${seg(homeId)}">${label}</a>` : label}</td>
     <td data-label="Region">${str(g, 'region', 'home.region') ?? html`<span class="muted">—</span>`}</td>
-    <td data-label="State">${stateBadge(pick(g, 'state', 'status', 'health.state'))}</td>
+    <td data-label="State">${stateBadge(pick(g, 'state', 'status', 'health.state'))}${pick(g, 'degraded') === true ? html` <span class="badge state-stale" title="the home unit's data disk: ${str(g, 'storage') ?? ''}">⚠ Degraded: disk ${str(g, 'storage') ?? ''}</span>` : html``}</td>
     <td data-label="Last seen">${timeTag(lastSeen)}</td>
     <td data-label="Gateway" class="mono">${str(g, 'gatewayId', 'id') ?? ''}</td>
   </tr>`;
