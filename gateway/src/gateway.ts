@@ -30,7 +30,7 @@ import { type OpenDatabase, Outbox, type OutboxStats } from './outbox/outbox.js'
 import type { StorageHealth } from './outbox/storage-health.js';
 import { logStorage } from './outbox/storage-log.js';
 import { OutboxSender, type OutboxSenderStats } from './uplink/outbox-sender.js';
-import { Uplink, type UplinkFailure } from './uplink/uplink.js';
+import { Uplink, type UplinkFailure, type UplinkHealth } from './uplink/uplink.js';
 
 /**
  * Transport factories the bridges use; only `main.ts` chooses real bindings. Factories, so a unit
@@ -116,6 +116,19 @@ export interface Gateway {
   /** Clean shutdown: extensions stop, retained `offline` is published, the outbox is closed. */
   stop(): Promise<void>;
   status(): GatewayStatus;
+  /**
+   * For the systemd watchdog: `ok` while the outbox takes entries (and retries a failing disk) and
+   * the uplink is running and not stuck. A full disk or a link that is merely down is reported in
+   * `outbox.storage` / `uplink`, but is not a reason to restart (a restart mends neither, and loses
+   * what the outbox holds in memory).
+   */
+  health(): GatewayHealth;
+}
+
+export interface GatewayHealth {
+  ok: boolean;
+  outbox: ReturnType<Outbox['health']>;
+  uplink: UplinkHealth;
 }
 
 /**
@@ -296,6 +309,11 @@ export function createGateway(opts: CreateGatewayOptions): Gateway {
       sender.stop();
       outbox.close();
       logger.info('gateway stopped');
+    },
+    health() {
+      const o = outbox.health();
+      const u = uplink.health();
+      return { ok: running && o.ok && uplink.isHealthy(), outbox: o, uplink: u };
     },
     status() {
       const closed = outbox.closed;

@@ -80,6 +80,8 @@ describe('storage failure is a health state of the unit', () => {
     const hb = queuedHeartbeat(t.gw);
     expect(hb.storage).toEqual({ state: 'full', since: t.clock.now(), memoryDepth: 2 });
     expect(t.gw.status().storage).toMatchObject({ state: 'full', code: 'SQLITE_FULL' });
+    // degraded, reported, but no reason for the watchdog to restart the unit
+    expect(t.gw.health()).toMatchObject({ ok: true, outbox: { storage: { state: 'full' } } });
     t.clock.advance(1_000);
     const text = formatStatus(readStatus(t.config, t.clock, t.runtimeStatus));
     expect(text).toMatch(
