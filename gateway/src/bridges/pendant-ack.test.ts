@@ -166,12 +166,12 @@ describe('announceCommitted [PENDANT SPEC §7.5]', () => {
       expect(seen.map((e) => e.id)).toEqual(['on-disk']);
       sqlite.writes = 'SQLITE_FULL';
       outbox.insert(entry('in-memory'));
-      expect(outbox.isHealthy()).toBe(false);
+      expect(outbox.writesToDisk()).toBe(false);
       // held in memory only: a pendant acknowledged now would lose it to a crash
       expect(seen.map((e) => e.id)).toEqual(['on-disk']);
       sqlite.writes = null;
       clock.advance(2_000);
-      expect(outbox.isHealthy()).toBe(true);
+      expect(outbox.writesToDisk()).toBe(true);
       expect(seen.map((e) => e.id)).toContain('in-memory');
     } finally {
       outbox.close();

@@ -259,13 +259,13 @@ const keyOf = (p: PendingAck): string => `${p.deviceId}/${p.counter}`;
  * already delivered are not repeated). Lives as long as the outbox.
  */
 export function announceCommitted(
-  outbox: Pick<Outbox, 'on' | 'isHealthy' | 'pendingAfter'>,
+  outbox: Pick<Outbox, 'on' | 'writesToDisk' | 'pendingAfter'>,
   bus: GatewayBus,
 ): void {
   const committed = ({ id, topic, payload }: OutboxEntry): void =>
     bus.emit('event-committed', { id, topic, payload });
   outbox.on('insert', (entry) => {
-    if (outbox.isHealthy()) committed(entry);
+    if (outbox.writesToDisk()) committed(entry);
   });
   outbox.on('resequenced', () => {
     for (const entry of outbox.pendingAfter(0, 5_000)) committed(entry);

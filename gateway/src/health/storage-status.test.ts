@@ -95,6 +95,19 @@ describe('storage failure is a health state of the unit', () => {
     expect(formatStatus(readStatus(t.config, t.clock, t.runtimeStatus))).toContain('storage:       ok');
   });
 
+  it('an alarm held in memory is announced as committed (pendant ack) only once it is on disk', async () => {
+    const t = await rig();
+    const committed: string[] = [];
+    t.gw.bus.on('event-committed', (e) => committed.push(e.topic));
+    t.sqlite.writes = 'SQLITE_READONLY';
+    alarm(t.gw, t.clock.now());
+    await flush();
+    expect(committed).toEqual([]);
+    t.sqlite.writes = null;
+    t.clock.advance(2_000);
+    expect(committed).toContain('events');
+  });
+
   it('a data disk that refuses the status file too: the snapshot goes to the runtime directory', async () => {
     const t = await rig(join('/nonexistent-baken-dir', 'status.json'));
     t.sqlite.writes = 'SQLITE_READONLY';

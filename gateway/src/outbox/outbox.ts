@@ -139,6 +139,14 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     return !this.#memoryOnly || this.#retryTimer !== undefined;
   }
 
+  /**
+   * True while new entries are committed to disk (`ok`, `low-space`); false while they are held in
+   * memory. What "committed" promises to a device that waits for it (the Baken pendant's ack).
+   */
+  writesToDisk(): boolean {
+    return !this.#closed && !this.#memoryOnly;
+  }
+
   /** `isHealthy()` and the storage state in one object (status pages, the watchdog's log line). */
   health(): { ok: boolean; storage: StorageHealth } {
     return { ok: this.isHealthy(), storage: this.storage() };
