@@ -19,6 +19,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { copyrightFile, debianChangelog, shippedPackages } from './debian-docs.js';
 import {
   ARCHES,
   copyNativeModules,
@@ -34,6 +35,7 @@ const repoRoot = resolve(gatewayDir, '..');
 export const PACKAGE = 'baken-gateway';
 /** Where the bundle and its native modules live on the unit. */
 export const LIB_DIR = '/usr/lib/baken-gateway';
+const MAINTAINER = 'Baken project <baken@invalid>';
 
 export interface BuildOptions {
   arch: DebArch;
@@ -62,9 +64,9 @@ export function controlFile(version: string, arch: DebArch, installedKiB: number
     `Package: ${PACKAGE}`,
     `Version: ${version}`,
     `Architecture: ${arch}`,
-    'Maintainer: Baken project <baken@invalid>',
+    `Maintainer: ${MAINTAINER}`,
     `Installed-Size: ${installedKiB}`,
-    `Depends: nodejs (>= ${nodeMajor === 20 ? '20.11' : `${nodeMajor}`}), nodejs (<< ${nodeMajor + 1}), systemd | systemd-sysusers, init-system-helpers`,
+    `Depends: nodejs (>= ${nodeMajor === 20 ? '20.11' : `${nodeMajor}`}), nodejs (<< ${nodeMajor + 1}), libc6, libstdc++6, systemd | systemd-sysusers, init-system-helpers (>= 1.54~)`,
     'Recommends: bluez, dbus',
     'Section: misc',
     'Priority: optional',
@@ -76,8 +78,9 @@ export function controlFile(version: string, arch: DebArch, installedKiB: number
   ].join('\n')}\n`;
 }
 
-async function bundle(outfile: string, version: string): Promise<void> {
-  await build({
+/** Bundles the gateway; returns the files esbuild read (for the copyright file). */
+async function bundle(outfile: string, version: string): Promise<string[]> {
+  const result = await build({
     entryPoints: [join(gatewayDir, 'src', 'cli', 'entry.ts')],
     outfile,
     bundle: true,
@@ -86,6 +89,7 @@ async function bundle(outfile: string, version: string): Promise<void> {
     target: 'node20',
     logLevel: 'error',
     legalComments: 'eof',
+    metafile: true,
     // beside the bundle as packages (native-modules.ts); usocket and x11 are optional parts of
     // dbus-next (abstract sockets, session bus from X11) that the system bus does not need
     external: ['better-sqlite3', '@serialport/bindings-cpp', 'usocket', 'x11'],
@@ -94,6 +98,31 @@ async function bundle(outfile: string, version: string): Promise<void> {
       js: "import { createRequire as __bakenRequire } from 'node:module'; const require = __bakenRequire(import.meta.url);",
     },
   });
+  return Object.keys(result.metafile.inputs);
+}
+
+/** Shared objects are not executable (Debian policy); the host's own are stripped of debug symbols. */
+function tidyBinaries(libDir: string, files: readonly string[], arch: DebArch): void {
+  for (const file of files.filter((f) => f.endsWith('.node'))) {
+    const path = join(libDir, file);
+    chmodSync(path, 0o644);
+    if (arch === hostDebArch()) {
+      try {
+        execFileSync('strip', ['--strip-unneeded', path], { stdio: 'pipe' });
+      } catch {
+        // no binutils: the package is only larger
+      }
+    }
+  }
+}
+
+/** The date of the last commit (reproducible builds), else now. */
+function releaseDate(): string {
+  try {
+    return execFileSync('git', ['log', '-1', '--format=%cD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+  } catch {
+    return new Date().toUTCString().replace('GMT', '+0000');
+  }
 }
 
 function placeBetterSqlite3(libDir: string, opts: BuildOptions, nodeVersion: string): void {
@@ -131,9 +160,10 @@ export async function buildDeb(opts: BuildOptions): Promise<string> {
     const root = join(stage, 'root');
     const libDir = join(root, LIB_DIR);
     mkdirSync(libDir, { recursive: true });
-    await bundle(join(libDir, 'baken-gateway.mjs'), version);
-    copyNativeModules(repoRoot, libDir, opts.arch);
+    const inputs = await bundle(join(libDir, 'baken-gateway.mjs'), version);
+    const copied = copyNativeModules(repoRoot, libDir, opts.arch);
     placeBetterSqlite3(libDir, opts, nodeVersion);
+    tidyBinaries(libDir, copied, opts.arch);
     const foreign = foreignBinaries(libDir, opts.arch);
     if (foreign.length > 0) {
       throw new Error(`BAKEN_ERR_PACKAGE: not ${opts.arch} binaries: ${foreign.join(', ')}`);
@@ -153,7 +183,12 @@ export async function buildDeb(opts: BuildOptions): Promise<string> {
     );
     const doc = join(root, 'usr', 'share', 'doc', PACKAGE);
     mkdirSync(doc, { recursive: true });
-    cpSync(join(repoRoot, 'LICENSE'), join(doc, 'copyright'));
+    const licence = readFileSync(join(repoRoot, 'LICENSE'), 'utf8');
+    writeFileSync(
+      join(doc, 'copyright'),
+      copyrightFile(licence, shippedPackages(repoRoot, [...inputs, ...copied])),
+    );
+    writeFileSync(join(doc, 'changelog.gz'), debianChangelog(version, MAINTAINER, releaseDate()));
     cpSync(join(gatewayDir, 'README.md'), join(doc, 'README.md'));
     cpSync(join(repoRoot, 'CHANGELOG.md'), join(doc, 'CHANGELOG.md'));
 

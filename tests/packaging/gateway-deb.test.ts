@@ -62,7 +62,10 @@ describe.skipIf(!canBuild)('the baken-gateway Debian package (built for this hos
     expect(info).toMatch(new RegExp(`^ Architecture: ${arch}$`, 'm'));
     const major = Number(process.versions.node.split('.')[0]);
     expect(info).toMatch(
-      new RegExp(`^ Depends: nodejs \\(>= [\\d.]+\\), nodejs \\(<< ${major + 1}\\), systemd`, 'm'),
+      new RegExp(
+        `^ Depends: nodejs \\(>= [\\d.]+\\), nodejs \\(<< ${major + 1}\\), libc6, libstdc\\+\\+6, systemd`,
+        'm',
+      ),
     );
     expect(readFileSync(join(scripts, 'conffiles'), 'utf8')).toBe('/etc/baken-gateway/gateway.json\n');
   });
@@ -82,6 +85,7 @@ describe.skipIf(!canBuild)('the baken-gateway Debian package (built for this hos
       '/etc/baken-gateway/gateway.json',
       '/usr/share/doc/baken-gateway/copyright',
       '/usr/share/doc/baken-gateway/CHANGELOG.md',
+      '/usr/share/doc/baken-gateway/changelog.gz',
     ]) {
       expect(paths, expected).toContain(expected);
     }
@@ -89,6 +93,9 @@ describe.skipIf(!canBuild)('the baken-gateway Debian package (built for this hos
       paths.some((p) => p.includes('/@serialport/bindings-cpp/prebuilds/linux-') && p.endsWith('.node')),
     ).toBe(true);
     for (const line of listing) expect(line.split(/\s+/)[1]).toBe('root/root');
+    // shared objects are not executable (Debian policy)
+    for (const line of listing.filter((l) => l.endsWith('.node')))
+      expect(line.slice(0, 10), line).toBe('-rw-r--r--');
     // only run-time code: no server, browser, compiler or download helpers
     expect(
       paths.filter((p) =>
@@ -102,6 +109,18 @@ describe.skipIf(!canBuild)('the baken-gateway Debian package (built for this hos
     const installedKiB = Number(/Installed-Size: (\d+)/.exec(dpkgDeb('-I', deb))?.[1]);
     expect(installedKiB).toBeLessThan(15 * 1024);
     expect(foreignBinaries(join(tree, LIB_DIR), arch!)).toEqual([]);
+  });
+
+  it('names its licence and every bundled third-party package with its licence (DEP-5 copyright)', () => {
+    const copyright = readFileSync(join(tree, 'usr', 'share', 'doc', 'baken-gateway', 'copyright'), 'utf8');
+    expect(copyright).toMatch(
+      /^Format: https:\/\/www\.debian\.org\/doc\/packaging-manuals\/copyright-format\/1\.0\/$/m,
+    );
+    expect(copyright).toMatch(/^License: EUPL-1\.2$/m);
+    expect(copyright).toContain(' EUROPEAN UNION PUBLIC LICENCE v. 1.2');
+    for (const pkg of ['better-sqlite3', 'mqtt', 'pino', 'node-ble', '@serialport/bindings-cpp']) {
+      expect(copyright, pkg).toMatch(new RegExp(`^   ${pkg.replace('/', '\\/')}@[\\d.]+: MIT$`, 'm'));
+    }
   });
 
   it('runs: `baken-gateway --help` and `--version` from the bundle with the system node', () => {
