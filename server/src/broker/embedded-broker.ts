@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { Logger } from 'pino';
 import { MACHINE_SCRYPT, verifyDummy, verifyPassword } from '../auth/password.js';
@@ -204,7 +204,10 @@ export async function startEmbeddedBroker(opts: {
     reject(reason, { clientId, remoteAddress: conn.remoteAddress, ...detail });
   };
   // Nagle's algorithm would add tens of ms to every PUBACK and application ack: no delay.
+  const sockets = new Set<Socket>();
   const server: Server = createServer({ noDelay: true }, (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
     const conn: GuardedConnection = new GuardedConnection(socket, limits, (r) => onRefused(conn, r));
     broker.handle(conn as never);
   });
@@ -225,10 +228,14 @@ export async function startEmbeddedBroker(opts: {
     port,
     internal,
     connectedClients: () => broker.connectedClients,
+    // Resolves once every connection is gone: the sockets aedes did not end itself (one that never
+    // sent CONNECT, or whose peer went away without a FIN) are destroyed rather than waited for.
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
-        broker.close();
+        broker.close(() => {
+          for (const socket of sockets) socket.destroy();
+        });
       }),
   };
 }
