@@ -27,7 +27,20 @@ describe.skipIf(!needProgram('socat') || !needProgram('dbus-daemon'))('npm start
     mkdirSync(tmp);
     group = spawnProcessGroup(
       'npm',
-      ['start', '--', '--data', data, '--port', '0', '--mqtt-port', '0', '--transports', 'real'],
+      [
+        'start',
+        '--',
+        '--data',
+        data,
+        '--port',
+        '0',
+        '--mqtt-port',
+        '0',
+        '--metrics-port',
+        '0',
+        '--transports',
+        'real',
+      ],
       { cwd: ROOT, env: { ...process.env, TMPDIR: tmp, BAKEN_LOG_LEVEL: 'warn' } },
     );
     await group.waitForOutput(/Stop with Ctrl-C/, 120_000);

@@ -9,6 +9,8 @@ export interface DemoOptions {
   dataDir: string;
   httpPort: number;
   mqttPort: number;
+  /** Prometheus `/metrics` listener (loopback). */
+  metricsPort: number;
   /** `mock`: in-memory radio and cable (needs nothing outside npm); `real`: socat pty + BlueZ stand-in. */
   transports: 'mock' | 'real' | 'auto';
   help: boolean;
@@ -24,6 +26,8 @@ Options:
                       npm run demo:press and friends
   --port N            HTTP port (default: 8080, or BAKEN_HTTP_PORT; 0 picks a free one)
   --mqtt-port N       embedded MQTT broker port (default: 1883, or BAKEN_MQTT_PORT; 0 picks a free one)
+  --metrics-port N    Prometheus /metrics on 127.0.0.1 (default: 9464, or BAKEN_METRICS_PORT; 0 picks a
+                      free one)
   --transports MODE   mock | real | auto (default: auto). real = a socat pty pair for the key safe and
                       the BlueZ stand-in on a private dbus-daemon for the pendant; auto uses real when
                       socat and dbus-daemon are installed, else the in-memory bindings (and says so)
@@ -120,6 +124,7 @@ export function parseDemoArgs(argv: string[], env: Record<string, string | undef
     dataDir: env['BAKEN_DATA_DIR'] ?? './data',
     httpPort: env['BAKEN_HTTP_PORT'] ? int('BAKEN_HTTP_PORT', env['BAKEN_HTTP_PORT']) : 8080,
     mqttPort: env['BAKEN_MQTT_PORT'] ? int('BAKEN_MQTT_PORT', env['BAKEN_MQTT_PORT']) : 1883,
+    metricsPort: env['BAKEN_METRICS_PORT'] ? int('BAKEN_METRICS_PORT', env['BAKEN_METRICS_PORT']) : 9464,
     transports: 'auto',
     help: false,
   };
@@ -138,6 +143,9 @@ export function parseDemoArgs(argv: string[], env: Record<string, string | undef
         break;
       case '--mqtt-port':
         o.mqttPort = int('--mqtt-port', next());
+        break;
+      case '--metrics-port':
+        o.metricsPort = int('--metrics-port', next());
         break;
       case '--transports': {
         const v = next();

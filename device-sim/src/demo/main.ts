@@ -52,7 +52,13 @@ async function main(): Promise<void> {
   });
   const config = loadConfig({
     env: process.env,
-    overrides: { dataDir, logLevel, http: { port: opts.httpPort }, mqtt: { port: opts.mqttPort } },
+    overrides: {
+      dataDir,
+      logLevel,
+      http: { port: opts.httpPort },
+      mqtt: { port: opts.mqttPort },
+      metrics: { port: opts.metricsPort },
+    },
   });
   // The server keeps its own clock type (it may not import hardware); both read the system time.
   const server = await startServer({ config });
@@ -118,6 +124,7 @@ async function main(): Promise<void> {
         ]
       : [`  Logins:      the passwords shown at the first start (delete ${dataDir} to start afresh)`]),
     `  MQTT broker: ${server.mqttUrl}`,
+    `  Metrics:     ${server.metricsUrl} (this machine only)`,
     `  Data folder: ${dataDir}`,
     `  Simulated home: gateway ${state.gatewayId}, pendant ${state.pendant.address}, key safe ${state.keySafe.serial}`,
     `  Transports:  ${home.transports.note}`,
