@@ -124,6 +124,16 @@ export class OutboxFile {
     this.bytes -= size;
   }
 
+  /**
+   * Writes a small row (call inside `transaction`): proves the disk takes writes again even when no
+   * entry is waiting to be moved to it.
+   */
+  probeWrite(now: number): void {
+    this.#prepare(
+      "INSERT INTO meta (key, value) VALUES ('probe', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    ).run(now);
+  }
+
   /** Deletes the entry with this id; false when there is none. */
   deleteId(id: string): boolean {
     const row = this.#prepare('SELECT seq, size FROM entries WHERE id = ?').get(id) as

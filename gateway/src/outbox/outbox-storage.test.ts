@@ -81,6 +81,21 @@ describe('Outbox on a failing disk (faults injected at the SQLite boundary)', ()
     expect(states.map((s) => s.state)).toEqual(['low-space', 'full', 'ok']);
   });
 
+  it('stays in memory while the disk still refuses, even with nothing left to move (no flapping)', () => {
+    const o = open();
+    const states: string[] = [];
+    o.on('storage', (s) => states.push(s.state));
+    sqlite.writes = 'SQLITE_FULL';
+    o.insert(alarm('a1'));
+    o.ack(['a1']); // delivered from memory: nothing left to move to disk
+    for (let i = 0; i < 5; i++) clock.advance(2_000);
+    expect(o.storage().state).toBe('full');
+    expect(states).toEqual(['low-space', 'full']);
+    sqlite.writes = null;
+    clock.advance(2_000);
+    expect(states).toEqual(['low-space', 'full', 'ok']);
+  });
+
   it('frees the space reserve on SQLITE_FULL so the alarm is still committed to disk, and remakes it later', () => {
     const o = open();
     expect(existsSync(`${path}.reserve`)).toBe(true);

@@ -162,7 +162,10 @@ export class Outbox extends EventEmitter<OutboxEvents> {
   }
 
   #setState(state: StorageState, code: string | null): void {
-    if (this.#storage.state === state && this.#storage.code === code) return;
+    if (this.#storage.state === state) {
+      this.#storage.code = code; // same state, another error code: no news
+      return;
+    }
     this.#storage = { state, since: this.#clock.now(), code };
     this.emit('storage', this.storage());
   }
@@ -197,7 +200,13 @@ export class Outbox extends EventEmitter<OutboxEvents> {
       const file = this.#file ?? this.#connect();
       const moved = this.#memory.all();
       const acks = [...this.#pendingAcks];
+      // a full disk counts as back only with room for at least the reserve (else it would flap)
+      if (this.#storage.state === 'full' && !this.#reserve.roomFor(this.#reserve.bytes)) {
+        this.#armRetry();
+        return false;
+      }
       file.transaction(() => {
+        file.probeWrite(this.#clock.now());
         for (const id of acks) file.deleteId(id);
         for (const e of moved) file.insertOne(e, e.createdAt);
       });

@@ -126,6 +126,15 @@ export class SpaceReserve {
     }
   }
 
+  /** Whether the disk has `bytes` free (true when that cannot be told). */
+  roomFor(bytes: number): boolean {
+    try {
+      return this.#freeBytes() >= bytes;
+    } catch {
+      return true;
+    }
+  }
+
   /** Frees the reserve; true when there was one to free. */
   release(): boolean {
     if (!this.#present) return false;
