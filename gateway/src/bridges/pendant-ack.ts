@@ -258,17 +258,14 @@ const keyOf = (p: PendingAck): string => `${p.deviceId}/${p.counter}`;
  * has moved it to disk (`resequenced`: the pending entries are announced again, at most 5,000; acks
  * already delivered are not repeated). Lives as long as the outbox.
  */
-export function announceCommitted(
-  outbox: Pick<Outbox, 'on' | 'writesToDisk' | 'pendingAfter'>,
-  bus: GatewayBus,
-): void {
+export function announceCommitted(outbox: Pick<Outbox, 'on' | 'writesToDisk'>, bus: GatewayBus): void {
   const committed = ({ id, topic, payload }: OutboxEntry): void =>
     bus.emit('event-committed', { id, topic, payload });
   outbox.on('insert', (entry) => {
     if (outbox.writesToDisk()) committed(entry);
   });
-  outbox.on('resequenced', () => {
-    for (const entry of outbox.pendingAfter(0, 5_000)) committed(entry);
+  outbox.on('moved-to-disk', (entries) => {
+    for (const entry of entries) committed(entry);
   });
 }
 

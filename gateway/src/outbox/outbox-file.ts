@@ -94,8 +94,11 @@ export class OutboxFile {
     return this.#db.transaction(fn)();
   }
 
-  /** Inserts one entry (call inside `transaction`); an id already stored is left as it is. */
-  insertOne(input: OutboxEntryInput, now: number): OutboxEntry {
+  /**
+   * Inserts one entry (call inside `transaction`) with the given seq, or the next one when null; an
+   * id already stored is left as it is.
+   */
+  insertOne(input: OutboxEntryInput, now: number, seqWanted: number | null = null): OutboxEntry {
     const size = Buffer.byteLength(input.payload) + input.topic.length + input.id.length;
     const coalesceKey = input.alarm ? null : (input.coalesceKey ?? null);
     if (coalesceKey !== null) {
@@ -106,8 +109,18 @@ export class OutboxFile {
       if (old.length > 0) this.#bumpMeta('coalesced', old.length);
     }
     const info = this.#prepare(
-      'INSERT OR IGNORE INTO entries (id, topic, payload, alarm, release, coalesce_key, created_at, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    ).run(input.id, input.topic, input.payload, input.alarm ? 1 : 0, input.release, coalesceKey, now, size);
+      'INSERT OR IGNORE INTO entries (seq, id, topic, payload, alarm, release, coalesce_key, created_at, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(
+      seqWanted,
+      input.id,
+      input.topic,
+      input.payload,
+      input.alarm ? 1 : 0,
+      input.release,
+      coalesceKey,
+      now,
+      size,
+    );
     const seq = Number(info.lastInsertRowid);
     if (info.changes > 0) {
       this.count += 1;

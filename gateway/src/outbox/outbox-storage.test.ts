@@ -53,9 +53,11 @@ describe('Outbox on a failing disk (faults injected at the SQLite boundary)', ()
     const inserted: OutboxEntry[] = [];
     const states: StorageHealth[] = [];
     let resequenced = 0;
+    const moved: string[] = [];
     o.on('insert', (e) => inserted.push(e));
     o.on('storage', (s) => states.push(s));
     o.on('resequenced', () => resequenced++);
+    o.on('moved-to-disk', (entries) => moved.push(...entries.map((e) => e.id)));
     o.insert(alarm('before-full'));
 
     sqlite.writes = 'SQLITE_FULL';
@@ -76,8 +78,12 @@ describe('Outbox on a failing disk (faults injected at the SQLite boundary)', ()
     clock.advance(2_000);
     expect(o.storage()).toMatchObject({ state: 'ok', memoryDepth: 0, code: null });
     expect(o.isHealthy()).toBe(true);
-    expect(resequenced).toBe(1);
+    expect(moved).toEqual(['a1', 'a2', 'a3']);
+    expect(resequenced).toBe(0); // they kept their seqs: a reader's cursor stays valid
     expect(onDisk()).toEqual(['before-full', 'a1', 'a2', 'a3']);
+    const cursor = inserted.at(-1)!.seq; // where a reader that sent a3 from memory stands
+    o.insert(alarm('after'));
+    expect(o.pendingAfter(cursor, 10).map((e) => e.id)).toEqual(['after']);
     expect(states.map((s) => s.state)).toEqual(['low-space', 'full', 'ok']);
   });
 
@@ -124,6 +130,21 @@ describe('Outbox on a failing disk (faults injected at the SQLite boundary)', ()
     clock.advance(2_000);
     expect(o.storage().state).toBe('ok');
     expect(onDisk()).toEqual(['x1', 'x2']);
+  });
+
+  it('read-only start over a file with entries: memory entries get new seqs after them (resequenced)', () => {
+    const first = Outbox.open(path, clock, { reserveBytes: 0 });
+    first.insertMany([alarm('old1'), alarm('old2')]);
+    first.close();
+    sqlite.opens = 'SQLITE_READONLY';
+    const o = open();
+    let resequenced = 0;
+    o.on('resequenced', () => resequenced++);
+    o.insert(alarm('new1'));
+    sqlite.opens = null;
+    clock.advance(2_000);
+    expect(resequenced).toBe(1);
+    expect(onDisk()).toEqual(['old1', 'old2', 'new1']);
   });
 
   it('starts on a read-only disk (SQLITE_READONLY while creating the schema) and recovers when writable', () => {

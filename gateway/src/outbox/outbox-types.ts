@@ -86,4 +86,6 @@ export interface OutboxEvents {
    * (`pendingAfter(0, …)`).
    */
   resequenced: [];
+  /** Entries held in memory are now committed to disk (the disk takes writes again). */
+  'moved-to-disk': [entries: OutboxEntry[]];
 }

@@ -40,7 +40,8 @@ type MemoryState = Exclude<StorageState, 'ok' | 'low-space'>;
  * another storage reason: read-only, I/O error, cannot open) refuses, the entry is kept in a bounded
  * memory queue, announced by `insert` like a committed one (so it is sent directly) and read back by
  * `pendingAfter`. The disk is tried again every `retryMs`; when it takes writes again the memory
- * queue is moved to it (`resequenced`). `storage` reports every change of state.
+ * queue is moved to it (`moved-to-disk`; `resequenced` when their seqs had to change). `storage`
+ * reports every change of state.
  */
 export class Outbox extends EventEmitter<OutboxEvents> {
   readonly path: string;
@@ -197,8 +198,12 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     if (this.#closed) return false;
     if (this.#storage.state === 'ok' && this.#file !== undefined) return true;
     try {
+      const opened = this.#file === undefined;
       const file = this.#file ?? this.#connect();
       const moved = this.#memory.all();
+      // memory seqs continue the disk's, so entries keep them; a file first opened now (read-only
+      // start) may already use them: then they get new ones and readers start over
+      const renumber = opened && moved.some((e) => e.seq <= file.maxSeq);
       const acks = [...this.#pendingAcks];
       // a full disk counts as back only with room for at least the reserve (else it would flap)
       if (this.#storage.state === 'full' && !this.#reserve.roomFor(this.#reserve.bytes)) {
@@ -208,13 +213,14 @@ export class Outbox extends EventEmitter<OutboxEvents> {
       file.transaction(() => {
         file.probeWrite(this.#clock.now());
         for (const id of acks) file.deleteId(id);
-        for (const e of moved) file.insertOne(e, e.createdAt);
+        for (const e of moved) file.insertOne(e, e.createdAt, renumber ? null : e.seq);
       });
       this.#pendingAcks.clear();
       this.#memory.remove(moved.map((e) => e.id));
       this.#lastSeq = Math.max(this.#lastSeq, file.maxSeq);
       this.#checkReserve();
-      if (moved.length > 0) this.emit('resequenced');
+      if (moved.length > 0) this.emit('moved-to-disk', moved);
+      if (renumber) this.emit('resequenced');
       return true;
     } catch (err) {
       const state = this.#storageError(err);
@@ -254,8 +260,11 @@ export class Outbox extends EventEmitter<OutboxEvents> {
 
   #toDisk(inputs: readonly OutboxEntryInput[], now: number): OutboxEntry[] {
     const file = this.#file!;
+    // one seq counter for disk and memory, so an entry written after a spell in memory still sorts
+    // after what the sender has read (its cursor)
     const write = (): OutboxEntry[] => {
-      const entries = file.transaction(() => inputs.map((input) => file.insertOne(input, now)));
+      const first = this.#lastSeq + 1;
+      const entries = file.transaction(() => inputs.map((input, i) => file.insertOne(input, now, first + i)));
       this.#lastSeq = Math.max(this.#lastSeq, file.maxSeq);
       return entries;
     };

@@ -78,10 +78,25 @@ describe('alarms on a failing disk reach the server directly', () => {
     for (let i = 0; i < 5; i++) alarm(o, eid(`full${i}`));
     await until(() => o.depth() === 0, 'acked from memory');
     expect(ids()).toEqual([0, 1, 2, 3, 4].map((i) => eid(`full${i}`)));
-    alarm(o, eid('during'));
+    // the disk comes back with nothing left in memory: a non-alarm entry written to disk now must
+    // still be read by the sender (its cursor stands at the seqs handed out in memory)
     sqlite.writes = null;
     clock.advance(2_000);
     expect(o.storage().state).toBe('ok');
+    const id = eid('status');
+    o.insert({
+      id,
+      topic: 'events',
+      payload: JSON.stringify({ v: 1, id }),
+      alarm: false,
+      release: 'app-ack',
+    });
+    await until(() => o.depth() === 0, 'non-alarm entry after recovery delivered');
+    // full again: an alarm held in memory and moved to disk on recovery is delivered too
+    sqlite.writes = 'SQLITE_FULL';
+    alarm(o, eid('during'));
+    sqlite.writes = null;
+    clock.advance(2_000);
     await until(() => o.depth() === 0, 'acked after recovery');
     expect(ids()).toContain(eid('during'));
   });
