@@ -58,10 +58,7 @@ export async function runGateway(opts: RunOptions): Promise<void> {
     env: process.env,
     clock,
     logger: logger.child({ part: 'watchdog' }),
-    outbox: gateway.outbox,
-    uplink: gateway.uplink,
-    backoffMaxMs: config.mqtt.backoffMaxMs,
-    connectTimeoutMs: config.mqtt.connectTimeoutMs,
+    gateway,
   });
   watchdog?.start();
   await waitForSignal(gateway, logger, clock, () => watchdog?.stop());

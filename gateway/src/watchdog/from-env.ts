@@ -1,6 +1,6 @@
 import type { Clock } from '@baken/hardware';
 import type { Logger } from 'pino';
-import { type OutboxProbe, outboxCheck, type UplinkProbe, uplinkCheck } from './gateway-checks.js';
+import { type GatewayHealthProbe, gatewayCheck } from './gateway-checks.js';
 import { type Notifier, readSystemdEnv, SystemdNotify } from './sd-notify.js';
 import { Watchdog } from './watchdog.js';
 
@@ -8,11 +8,7 @@ export interface SystemdWatchdogOptions {
   env: NodeJS.ProcessEnv;
   clock: Clock;
   logger: Logger;
-  outbox: OutboxProbe;
-  uplink: UplinkProbe;
-  /** The uplink's longest back-off and connect timeout (config `mqtt.*`): bound a live reconnect loop. */
-  backoffMaxMs: number;
-  connectTimeoutMs: number;
+  gateway: GatewayHealthProbe;
   /** Default: `systemd-notify` with `env`. */
   notifier?: Notifier;
 }
@@ -24,11 +20,10 @@ export interface SystemdWatchdogOptions {
 export function systemdWatchdog(opts: SystemdWatchdogOptions): Watchdog | undefined {
   const { notifySocket, watchdogMs } = readSystemdEnv(opts.env);
   if (notifySocket === undefined) return undefined;
-  const stuckAfterMs = 2 * (opts.backoffMaxMs + opts.connectTimeoutMs);
   return new Watchdog(
     opts.clock,
     opts.notifier ?? new SystemdNotify({ env: opts.env }),
-    [outboxCheck(opts.outbox), uplinkCheck(opts.uplink, opts.clock, stuckAfterMs)],
+    [gatewayCheck(opts.gateway)],
     opts.logger,
     watchdogMs === undefined ? {} : { watchdogMs },
   );
