@@ -31,6 +31,8 @@ export interface BuildAppOptions {
   /** Broker URLs given to gateways; defaults to `config.mqtt.publicUrls` or the configured broker. */
   mqttPublicUrls?: string[];
   brokerCredentials?: GatewayCredentialSink | null;
+  /** Refuse (500) an answer with properties its response schema does not declare; for the contract test. */
+  strictResponses?: boolean;
 }
 
 /**
@@ -73,7 +75,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<BakenApp> {
   };
   app.decorate('baken', ctx);
   installErrorHandling(app);
-  installRouteContract(app);
+  installRouteContract(app, { strictResponses: opts.strictResponses ?? false });
   app.addSchema(ErrorResponse);
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 

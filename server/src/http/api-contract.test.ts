@@ -31,7 +31,7 @@ let callers: Caller[];
 let pool: IdPool;
 
 beforeAll(async () => {
-  t = await testApp();
+  t = await testApp({}, { strictResponses: true });
   doc = JSON.parse(JSON.stringify(t.app.swagger())) as Doc;
   ops = operationsOf(doc);
   ({ callers, pool } = await callerSet(t));

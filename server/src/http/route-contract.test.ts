@@ -1,9 +1,12 @@
+import { Type } from '@sinclair/typebox';
 import Fastify from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BakenApp } from '../app-context.js';
 import { type TestApp, testApp } from '../testing/test-app.js';
+import { ErrorResponse } from './error-schema.js';
 import { requireRole } from './roles.js';
 import { installRouteContract } from './route-contract.js';
+import { undeclaredProperties } from './undeclared-properties.js';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -42,6 +45,36 @@ describe('the role check runs before the body is read', () => {
     const app = Fastify() as unknown as BakenApp;
     installRouteContract(app);
     expect(() => app.get('/x', { preHandler: requireRole('admin') }, async () => 'x')).toThrow(/onRequest/);
+    await app.close();
+  });
+});
+
+describe('strict responses (the contract test)', () => {
+  it('names the properties a response schema would drop, through unions, intersections and arrays', () => {
+    const item = Type.Object({ id: Type.String() });
+    const schema = Type.Union([
+      Type.Intersect([Type.Object({ items: Type.Array(item) }), Type.Object({ total: Type.Integer() })]),
+      Type.String(),
+    ]);
+    expect(undeclaredProperties({ items: [{ id: 'a' }], total: 1 }, schema)).toEqual([]);
+    expect(undeclaredProperties({ items: [{ id: 'a', secret: 'x' }], total: 1, more: 2 }, schema)).toEqual([
+      '/items/0/secret',
+      '/more',
+    ]);
+    expect(undeclaredProperties({ any: 1 }, Type.Record(Type.String(), Type.Unknown()))).toEqual([]);
+  });
+
+  it('turns such an answer into a 500 that names the property, instead of dropping it', async () => {
+    const app = Fastify() as unknown as BakenApp;
+    app.addSchema(ErrorResponse);
+    installRouteContract(app, { strictResponses: true });
+    app.get('/x', { schema: { response: { 200: Type.Object({ a: Type.Integer() }) } } }, async () => ({
+      a: 1,
+      b: 2,
+    }));
+    const res = await app.inject({ url: '/x' });
+    expect(res.statusCode).toBe(500);
+    expect(res.body).toContain('/b');
     await app.close();
   });
 });

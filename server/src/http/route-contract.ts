@@ -1,7 +1,9 @@
-import type { RouteOptions } from 'fastify';
+import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { BakenApp } from '../app-context.js';
+import { BakenError } from '../errors.js';
 import { errorResponses } from './error-schema.js';
 import { isRoleHook } from './roles.js';
+import { undeclaredProperties } from './undeclared-properties.js';
 
 /** OpenAPI security requirement of a route with a role check: an API token or a session cookie. */
 export const AUTHENTICATED = [{ bearer: [] }, { session: [] }];
@@ -26,8 +28,11 @@ type Schema = Record<string, unknown> & { response?: Record<string | number, unk
  *   too long to route).
  * What only the handler knows (its 2xx, 404, 409, …) each route declares itself; the
  * OpenAPI-driven test (`api-contract.test.ts`) fails on anything missing.
+ *
+ * With `strictResponses` (the contract test) an answer carrying a property its response schema
+ * does not declare is turned into a 500 naming it, instead of the property being dropped silently.
  */
-export function installRouteContract(app: BakenApp): void {
+export function installRouteContract(app: BakenApp, opts: { strictResponses?: boolean } = {}): void {
   app.addHook('onRoute', (route: RouteOptions) => {
     const schema = (route.schema ?? {}) as Schema;
     if (schema['hide'] === true) return;
@@ -57,5 +62,23 @@ export function installRouteContract(app: BakenApp): void {
       if (!(status in response)) response[status] = s;
     schema.response = response;
     route.schema = schema;
+    if (opts.strictResponses)
+      route.preSerialization = [...asArray(route.preSerialization), refuseUndeclared(where, response)];
   });
+}
+
+/** preSerialization hook: refuses an answer with properties its response schema would drop. */
+function refuseUndeclared(where: string, response: Record<string | number, unknown>) {
+  return async (_req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    const status = String(reply.statusCode);
+    const schema = response[status] ?? response[`${status[0]}xx`];
+    const extra = schema ? undeclaredProperties(payload, schema) : [];
+    if (extra.length > 0)
+      throw new BakenError(
+        'BAKEN_ERR_INTERNAL',
+        500,
+        `${where} answered ${status} with ${extra.slice(0, 5).join(', ')}, which its response schema does not declare (it would be dropped): add it to the schema.`,
+      );
+    return payload;
+  };
 }

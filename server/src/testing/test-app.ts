@@ -39,11 +39,14 @@ export interface TestApp {
 }
 
 /** An app over an in-memory database and a ManualClock (HTTP only, no broker). */
-export async function testApp(overrides: Record<string, unknown> = {}): Promise<TestApp> {
+export async function testApp(
+  overrides: Record<string, unknown> = {},
+  opts: { strictResponses?: boolean } = {},
+): Promise<TestApp> {
   const clock = new ManualClock();
   const config = testConfig(overrides);
   const db = openDatabase(':memory:');
-  const app = await buildApp({ config, clock, db, logger: createLogger('silent') });
+  const app = await buildApp({ config, clock, db, logger: createLogger('silent'), ...opts });
   await app.ready();
   let n = 0;
   return {

@@ -9,6 +9,7 @@ import { NewPassword, UserSchema } from './schemas.js';
 
 const TokenMeta = Type.Object({
   id: Type.String(),
+  userId: Type.String(),
   name: Type.String(),
   createdAt: Type.Integer(),
   expiresAt: Type.Union([Type.Integer(), Type.Null()]),
