@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { BakenApp } from '../../app-context.js';
 import { requireRole, SESSION_COOKIE, sessionCookieOptions } from '../../auth/auth-plugin.js';
-import { hashPassword, verifyPassword } from '../../auth/password.js';
+import { verifyPassword } from '../../auth/password.js';
 import { BakenError, notFound } from '../../errors.js';
 import { errorResponses } from '../../http/error-schema.js';
 import { PUBLIC } from '../../http/route-contract.js';
@@ -117,7 +117,7 @@ export async function authRoutes(app: BakenApp): Promise<void> {
         throw new BakenError('BAKEN_ERR_VALIDATION', 400, 'The current password is wrong.', {
           details: [{ field: '/body/currentPassword', message: 'is wrong' }],
         });
-      const passwordHash = await hashPassword(req.body.newPassword);
+      const passwordHash = await app.baken.auth.hashPassword(req.body.newPassword);
       await app.baken.repos.users.update(me.id, { passwordHash }, app.baken.clock.now());
       await app.baken.repos.sessions.deleteForUser(me.id);
       if (req.sessionSecret) reply.clearCookie(SESSION_COOKIE, { path: '/' });

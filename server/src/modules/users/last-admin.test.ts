@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../auth/password.js';
+import { hashPassword, MIN_SCRYPT_N } from '../../auth/password.js';
 import { type TestApp, testApp } from '../../testing/test-app.js';
 
 let t: TestApp;
@@ -106,5 +106,8 @@ describe('changing your own password', () => {
       payload: { username: 'ada', password: 'a new long password' },
     });
     expect(login.statusCode).toBe(200);
+    // Hashed at the configured cost (the cheapest in tests), not a hard-coded one.
+    const stored = await t.app.baken.repos.users.findForLogin('ada');
+    expect(stored?.passwordHash).toMatch(new RegExp(`^scrypt\\$${MIN_SCRYPT_N}\\$`));
   });
 });

@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { BakenApp } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
-import { hashPassword } from '../../auth/password.js';
 import { BakenError, conflict, notFound } from '../../errors.js';
 import { errorResponses } from '../../http/error-schema.js';
 import { AdminGuard } from './admin-guard.js';
@@ -73,7 +72,7 @@ export async function userRoutes(app: BakenApp): Promise<void> {
           username: b.username,
           displayName: b.displayName,
           role: b.role,
-          passwordHash: await hashPassword(b.password),
+          passwordHash: await app.baken.auth.hashPassword(b.password),
           clientId: b.clientId ?? null,
           validUntil: b.validUntil ?? null,
         },
@@ -110,7 +109,7 @@ export async function userRoutes(app: BakenApp): Promise<void> {
     async (req) => {
       const b = req.body;
       const { password, ...rest } = b;
-      const passwordHash = password ? await hashPassword(password) : undefined;
+      const passwordHash = password ? await app.baken.auth.hashPassword(password) : undefined;
       const updated = await guard.serial(async () => {
         const cur = await repos.users.get(req.params.id);
         if (!cur) throw notFound('User');
