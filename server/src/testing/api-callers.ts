@@ -8,6 +8,8 @@ export interface Caller {
   headers: Record<string, string>;
   /** Ids of things this caller must never see in a successful answer (another client's home, …). */
   unseen: string[];
+  /** Logged in by session cookie, without the CSRF header: every state change must be refused. */
+  withoutCsrf?: boolean;
 }
 
 const PLURAL: Record<string, string> = { member: 'users', user: 'users', employee: 'users' };
@@ -95,6 +97,24 @@ export async function callerSet(t: TestApp): Promise<{ callers: Caller[]; pool: 
     for (const tok of await repos.apiTokens.listForUser(u.id)) protectedIds.add(tok.id);
     callers.push({ role, headers: u.auth, unseen: [] });
   }
+  // An admin's browser session whose state changes come without the CSRF header (a forged form).
+  const sessionUser = await repos.users.create(
+    {
+      username: 'caller-session',
+      displayName: 'Session admin',
+      role: 'admin',
+      passwordHash: await t.app.baken.auth.hashPassword('session password 1'),
+    },
+    now,
+  );
+  protectedIds.add(sessionUser.id);
+  const session = await t.app.baken.auth.login('caller-session', 'session password 1', '192.0.2.1');
+  callers.push({
+    role: 'admin',
+    headers: { cookie: `baken_session=${session.sessionSecret}` },
+    unseen: [],
+    withoutCsrf: true,
+  });
   const pool = new IdPool(protectedIds);
   for (const role of ROLES) {
     const v = await t.userWithToken(role, {
