@@ -117,4 +117,22 @@ describe('password cost', () => {
       await u.close();
     }
   });
+
+  it('hashes passwords set through the API at the configured cost', async () => {
+    const u = await testApp({ auth: { scrypt: { N: 32768, r: 8, p: 1 } } });
+    try {
+      const admin = await u.userWithToken('admin');
+      const created = await u.app.inject({
+        method: 'POST',
+        url: '/api/v1/users',
+        headers: admin.auth,
+        payload: { username: 'carla', displayName: 'Carla', role: 'monitor', password: 'a long enough pw' },
+      });
+      expect(created.statusCode).toBe(201);
+      const stored = (await u.app.baken.repos.users.findForLogin('carla'))!.passwordHash;
+      expect(stored.startsWith('scrypt$32768$8$1$')).toBe(true);
+    } finally {
+      await u.close();
+    }
+  });
 });
