@@ -73,7 +73,7 @@ export async function startMetricsListener(
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : opts.port;
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-  log.info({ host: opts.host, port, token: opts.token !== undefined }, 'metrics listening');
+  log.info({ host: opts.host, port, tokenRequired: opts.token !== undefined }, 'metrics listening');
   return {
     url: `http://${host}:${port}/metrics`,
     close: () =>
