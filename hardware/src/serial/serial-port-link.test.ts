@@ -1,5 +1,6 @@
 import { SerialPortMock } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MockClock } from '../clock/mock-clock.js';
 import { HardwareError } from '../errors.js';
 import { nextClose, receiveBytes } from '../testing/serial-link-contract.js';
 import { openError, type SerialPortBinding, SerialPortLink } from './serial-port-link.js';
@@ -95,6 +96,36 @@ describe('SerialPortLink at the serialport binding boundary', () => {
     fb.last().emitData(Buffer.from([5, 6]));
     expect([...(await got)]).toEqual([5, 6]);
     await link.close();
+  });
+
+  it('ends the link when its by-id name vanishes or names another device node, and reopens under it', async () => {
+    const BY_ID = '/dev/serial/by-id/usb-Baken_Key_Safe-if00-port0';
+    MockBinding.createPort(BY_ID);
+    const clock = new MockClock();
+    let node: string | null = '/dev/ttyUSB0';
+    const fb = faultBinding();
+    const link = new SerialPortLink({
+      path: BY_ID,
+      binding: fb.binding,
+      clock,
+      presenceProbeMs: 100,
+      resolveDevice: (p) => (p === BY_ID ? node : null),
+    });
+    const closes: Array<{ disconnected: boolean }> = [];
+    link.on('close', (i) => closes.push(i));
+    await link.open();
+    clock.advance(100);
+    expect(link.isOpen).toBe(true);
+    node = null; // unplugged: udev removed the by-id link
+    clock.advance(100);
+    expect(closes).toEqual([{ disconnected: true }]);
+    node = '/dev/ttyUSB1';
+    await link.open();
+    clock.advance(300);
+    expect(link.isOpen).toBe(true);
+    node = '/dev/ttyUSB2'; // pulled and put back between two probes: the old descriptor is dead
+    clock.advance(100);
+    expect(closes).toEqual([{ disconnected: true }, { disconnected: true }]);
   });
 
   it('a missing device rejects open() with BAKEN_ERR_SERIAL_OPEN', async () => {

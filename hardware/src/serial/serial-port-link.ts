@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { existsSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { SerialPortStream } from '@serialport/stream';
 import { SerialPort } from 'serialport';
 import type { Clock, TimerHandle } from '../clock.js';
@@ -30,6 +30,14 @@ export interface SerialPortLinkOptions extends SerialLinkOptions {
    */
   clock?: Clock;
   presenceProbeMs?: number;
+  /**
+   * Which device node `path` names now, or `null` when it names none (default: the file system's
+   * `realpath`). A stable `/dev/serial/by-id/…` link that vanished, or that points at another node
+   * (the adapter was pulled and put back between two probes, and came back as `ttyUSB1`), ends the
+   * link too: the open descriptor belongs to the old node. Tests at the binding boundary inject it,
+   * and with it the probe also runs over an injected binding.
+   */
+  resolveDevice?: (path: string) => string | null;
 }
 
 /**
@@ -53,6 +61,7 @@ export class SerialPortLink extends EventEmitter<SerialLinkEvents> implements Se
   readonly #pending = new Set<PendingWrite>();
   readonly #clock: Clock | undefined;
   readonly #probeMs: number;
+  readonly #resolve: ((path: string) => string | null) | undefined;
   #probe: TimerHandle | undefined;
 
   constructor(opts: SerialPortLinkOptions) {
@@ -62,6 +71,7 @@ export class SerialPortLink extends EventEmitter<SerialLinkEvents> implements Se
     this.#binding = opts.binding;
     this.#clock = opts.clock;
     this.#probeMs = opts.presenceProbeMs ?? 1000;
+    this.#resolve = opts.resolveDevice ?? (opts.binding ? undefined : resolveDeviceNode);
   }
 
   get isOpen(): boolean {
@@ -112,10 +122,16 @@ export class SerialPortLink extends EventEmitter<SerialLinkEvents> implements Se
     port.on('close', (err?: Error & { disconnected?: boolean }) => {
       if (this.#port === port) this.#lost(err ?? new Error('port closed by the system'));
     });
-    if (this.#clock && !this.#binding) {
+    const resolve = this.#resolve;
+    if (this.#clock && resolve) {
+      // the node the path named when opened; a by-id link re-pointed since then is another device
+      const node = resolve(this.path);
       this.#probe = this.#clock.setInterval(
         () => {
-          if (this.#port === port && !existsSync(this.path)) this.#lost(new Error(`${this.path} is gone`));
+          if (this.#port !== port) return;
+          const now = resolve(this.path);
+          if (now === null) this.#lost(new Error(`${this.path} is gone`));
+          else if (node !== null && now !== node) this.#lost(new Error(`${this.path} now names ${now}`));
         },
         this.#probeMs,
         { unref: true },
@@ -213,6 +229,15 @@ export class SerialPortLink extends EventEmitter<SerialLinkEvents> implements Se
       );
     }
     this.#pending.clear();
+  }
+}
+
+/** The device node a (possibly symlinked, e.g. by-id) path names, or `null` when it names none. */
+export function resolveDeviceNode(path: string): string | null {
+  try {
+    return realpathSync(path);
+  } catch {
+    return null;
   }
 }
 
