@@ -62,6 +62,8 @@ export class KeysafeBridge implements Extension {
   #hello: KsHello | null = null;
   readonly #audit: KeysafeAuditReader;
   #lastNak: Uint8Array | undefined;
+  /** The transport was open once: the next successful open is a reopen (after an unplug). */
+  #wasOpen = false;
   readonly #status: KeysafeBridgeStatus;
 
   constructor(
@@ -173,6 +175,16 @@ export class KeysafeBridge implements Extension {
       await this.#transport.close();
       return;
     }
+    if (this.#wasOpen) {
+      // the same device path opened again after a link loss, e.g. a stable by-id name after an unplug
+      this.#status.reopens += 1;
+      this.#devices.update(this.#opts.deviceId, { reopens: this.#status.reopens });
+      this.#log.info(
+        { transport: this.#transport.description, reopens: this.#status.reopens },
+        'key safe link reopened',
+      );
+    }
+    this.#wasOpen = true;
     // [KS-SERIAL §4.1, §4.5] the device's duplicate filter outlives our restarts: start at a random
     // SEQ so our first frame is not mistaken for a retransmission of the last one it accepted
     const random = this.#opts.random ?? Math.random;

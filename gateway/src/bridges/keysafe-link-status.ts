@@ -31,7 +31,10 @@ export interface KeysafeBridgeStatus {
   /** Device clock minus gateway clock at the last STATUS (ms). */
   clockOffsetMs: number | null;
   auditCursor: number;
+  /** Reopen attempts scheduled (each failed open or link loss schedules one, with back-off). */
   reconnects: number;
+  /** Successful reopens of the transport after a link loss (heartbeat `devices[].reopens`). */
+  reopens: number;
   exhausted: number;
 }
 
@@ -56,6 +59,7 @@ export function initialKeysafeStatus(deviceId: string): KeysafeBridgeStatus {
     clockOffsetMs: null,
     auditCursor: 0,
     reconnects: 0,
+    reopens: 0,
     exhausted: 0,
   };
 }

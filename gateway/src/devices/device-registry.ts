@@ -11,6 +11,8 @@ export interface DeviceState {
   battery: number | null;
   /** Firmware version the device reported (key safe HELLO), or `null` when not known yet. */
   firmware: string | null;
+  /** Times a wired/BLE link was reopened after it was lost (key safes); absent when never. */
+  reopens?: number;
 }
 
 export type DeviceStatePatch = Partial<Omit<DeviceState, 'deviceId' | 'kind'>>;

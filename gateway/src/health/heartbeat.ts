@@ -131,6 +131,7 @@ export class Heartbeat implements Extension {
         rssi: d.rssi,
         battery: d.battery,
         ...(d.firmware === null ? {} : { firmware: d.firmware }),
+        ...(d.reopens === undefined ? {} : { reopens: d.reopens }),
       })),
     };
     const storage = this.#outbox.storage();

@@ -48,6 +48,8 @@ export const HeartbeatDevicePayloadSchema = closed({
   rssi: Type.Union([RssiSchema, Type.Null()]),
   battery: NullablePercentSchema,
   firmware: Type.Optional(VersionStringSchema),
+  /** Times the gateway reopened the device's link after losing it (e.g. a key safe unplugged and back). */
+  reopens: Type.Optional(Type.Integer({ minimum: 0 })),
 });
 /** [MQTT-MAP §4.3.1] the state of the gateway's outbox disk. */
 export const StorageStateSchema = Type.Union([
