@@ -165,10 +165,10 @@ describe('health over real MQTT', () => {
       await heartbeat(gw, 15);
       await poll(() => gatewayState(gatewayId)).toBe('online');
       const lastSeen = clock.now();
-      // Low battery reported in the heartbeat → an open warning on the pendant.
-      const w = (await api('GET', '/api/v1/warnings?open=true')).body.items;
-      expect(
-        w.some(
+      // Low battery reported in the heartbeat → an open warning on the pendant. The unit's
+      // availability message can make it online before its heartbeat is ingested, so wait for it.
+      await poll(async () =>
+        (await api('GET', '/api/v1/warnings?open=true')).body.items.some(
           (x: Row) => x.deviceId === 'pendant-1' && x.kind === 'low_battery' && x.gatewayId === gatewayId,
         ),
       ).toBe(true);
