@@ -21,6 +21,7 @@ export type ProtocolErrorCode =
   | 'BAKEN_ERR_ADVERT_MAC'
   | 'BAKEN_ERR_ADVERT_REPLAY'
   | 'BAKEN_ERR_ADVERT_KEY'
+  | 'BAKEN_ERR_ADVERT_DOWNGRADE'
   // pendant acknowledgement
   | 'BAKEN_ERR_ACK_FORMAT'
   | 'BAKEN_ERR_ACK_MAC'

@@ -1,55 +1,46 @@
 import type { BleAdvert } from '@baken/hardware';
 import {
-  type BakenReplayState,
-  decodeBakenAdvert,
-  decodeBthome,
-  emptyBakenReplayState,
-  emptyPendantDedupeState,
-  type PendantDedupeState,
-  type PendantEvent,
-  pendantDedupe,
-  pendantEventFromBaken,
-  pendantEventsFromBthome,
+  type AcceptedPendantEvent,
+  emptyPendantPipelineState,
+  type PendantOutcome,
+  type PendantPairingLookup,
+  type PendantPipelineState,
+  pendantStep,
 } from '@baken/protocols';
 
-export interface PendantKeyLookup {
-  /** A BTHome pendant at this address (`key` when encrypted); undefined = not ours, not decoded. */
-  bthome(address: string): { key?: Uint8Array } | undefined;
-  /** Baken advert key for a device id; undefined = unknown pendant. */
-  bakenKey(deviceId: string): Uint8Array | undefined;
+/** Service-data keys as the scanner reports them [PENDANT SPEC §1]. */
+const BTHOME_KEY = 'fcd2';
+const BAKEN_KEY = 'fcb1';
+
+/** The pipeline's input of one scanner advert. */
+export function pendantAdvertInput(a: BleAdvert) {
+  const bthome = a.serviceData.get(BTHOME_KEY);
+  const baken = a.serviceData.get(BAKEN_KEY);
+  return {
+    address: a.address,
+    rssi: a.rssi,
+    at: a.receivedAt,
+    ...(bthome === undefined ? {} : { bthome }),
+    ...(baken === undefined ? {} : { baken }),
+  };
 }
 
 /**
- * What a gateway does with each advert, using only the protocols layer: decode (BTHome `fcd2`,
- * Baken `fcb1` with its replay state), map to pendant events, dedupe. Stateful: feed adverts in
- * the order heard; returns the events that survive dedupe. Not the gateway: enough to observe the
- * simulator.
+ * What a home unit does with each advert: the one pendant pipeline of the protocols layer
+ * [PENDANT SPEC §5] (decode, authenticate, replay check, de-duplicate), the same the gateway's
+ * pendant bridge drives. Stateful: feed adverts in the order heard; returns the events that are
+ * let through. `onOutcome` sees every outcome (refusals included). Not the gateway: enough to
+ * observe the simulator.
  */
-export function pendantHearing(keys: PendantKeyLookup): (advert: BleAdvert) => PendantEvent[] {
-  let dedupe: PendantDedupeState = emptyPendantDedupeState();
-  let replay: BakenReplayState = emptyBakenReplayState();
+export function pendantHearing(
+  pairings: PendantPairingLookup,
+  onOutcome?: (o: PendantOutcome) => void,
+): (advert: BleAdvert) => AcceptedPendantEvent[] {
+  let state: PendantPipelineState = emptyPendantPipelineState();
   return (a) => {
-    const candidates: PendantEvent[] = [];
-    const bthome = a.serviceData.get('fcd2');
-    const pendant = bthome === undefined ? undefined : keys.bthome(a.address);
-    if (bthome !== undefined && pendant !== undefined) {
-      const d = decodeBthome(bthome, { address: a.address, ...pendant });
-      if (d.ok) candidates.push(...pendantEventsFromBthome(d.value, { address: a.address }));
-    }
-    const baken = a.serviceData.get('fcb1');
-    if (baken !== undefined) {
-      const d = decodeBakenAdvert(replay, baken, (id) => keys.bakenKey(id));
-      if (d.ok) {
-        replay = d.value.state;
-        candidates.push(pendantEventFromBaken(d.value.advert));
-      }
-    }
-    const out: PendantEvent[] = [];
-    for (const e of candidates) {
-      const r = pendantDedupe(dedupe, e, a.receivedAt);
-      dedupe = r.state;
-      if (r.event !== null) out.push(r.event);
-    }
-    return out;
+    const step = pendantStep(state, pendantAdvertInput(a), pairings);
+    state = step.state;
+    onOutcome?.(step.outcome);
+    return step.outcome.type === 'accepted' ? step.outcome.events : [];
   };
 }

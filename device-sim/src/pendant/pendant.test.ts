@@ -1,5 +1,5 @@
 import { type BleAdvert, MockBleAir, MockBleScanner, MockClock } from '@baken/hardware';
-import type { PendantEvent } from '@baken/protocols';
+import type { PendantEvent, PendantPairing } from '@baken/protocols';
 import { describe, expect, it } from 'vitest';
 import { MockAirAdvertiser } from './advertiser.js';
 import { pendantHearing } from './hear-pendants.js';
@@ -27,9 +27,16 @@ async function setup(format: PendantFormat, extra: { heartbeatMs?: number; drain
   return { clock, adverts, pendant };
 }
 
-/** What the gateway does: decode, map, dedupe — using only the protocols layer. */
-function gatewayEvents(adverts: BleAdvert[]): PendantEvent[] {
-  const hear = pendantHearing({ bthome: () => ({ key: BIND_KEY }), bakenKey: () => BAKEN_KEY });
+/** What the gateway does: the protocols layer's pendant pipeline, with the pendant paired as `format`. */
+function gatewayEvents(adverts: BleAdvert[], format: PendantFormat): PendantEvent[] {
+  const key = format.kind === 'baken' ? format.key : format.bindKey;
+  const pairing: PendantPairing = {
+    deviceId: 'p1',
+    address: ADDRESS,
+    format: format.kind,
+    ...(key === undefined ? {} : { key }),
+  };
+  const hear = pendantHearing({ byAddress: () => pairing, byBakenId: () => pairing });
   return adverts.flatMap(hear);
 }
 
@@ -45,7 +52,7 @@ describe('pendant', () => {
     clock.advance(1000);
     expect(adverts).toHaveLength(5);
     expect(adverts.at(-1)!.receivedAt - adverts[0]!.receivedAt).toBe(1000);
-    const events = gatewayEvents(adverts);
+    const events = gatewayEvents(adverts, format);
     expect(events.map((e) => e.kind)).toEqual(['alarm']);
   });
 
@@ -61,7 +68,11 @@ describe('pendant', () => {
     pendant.setInRange(true);
     pendant.testPress();
     clock.advance(2000);
-    expect(gatewayEvents(adverts).map((e) => e.kind)).toEqual(['alarm', 'cancel', 'test']);
+    expect(gatewayEvents(adverts, { kind: 'baken', key: BAKEN_KEY }).map((e) => e.kind)).toEqual([
+      'alarm',
+      'cancel',
+      'test',
+    ]);
   });
 
   it('heartbeat reports battery, and draining below 20 % reports low battery', async () => {
@@ -75,7 +86,7 @@ describe('pendant', () => {
     pendant.press();
     pendant.press();
     clock.advance(60_000);
-    const kinds = gatewayEvents(adverts).map((e) => e.kind);
+    const kinds = gatewayEvents(adverts, { kind: 'bthome', bindKey: BIND_KEY }).map((e) => e.kind);
     expect(kinds[0]).toBe('battery');
     expect(kinds).toContain('low_battery');
     expect(pendant.battery).toBe(10);

@@ -1,5 +1,5 @@
 import { type Clock, type MockBleAir, MockBleScanner } from '@baken/hardware';
-import type { PendantEvent } from '@baken/protocols';
+import type { PendantEvent, PendantPairing } from '@baken/protocols';
 import { unhex } from '../hex.js';
 import type { HomeKeys } from '../home.js';
 import { pendantHearing } from '../pendant/hear-pendants.js';
@@ -16,18 +16,15 @@ export async function listenToPendants(
   onEvent: (e: PendantEvent) => void,
 ): Promise<() => Promise<void>> {
   const scanner = new MockBleScanner({ clock, air });
-  const byAddress = new Map(keys.pendants.map((p) => [p.address.toUpperCase(), p]));
-  const byDeviceId = new Map(keys.pendants.map((p) => [deviceIdOf(p.address), p]));
+  const pairings: PendantPairing[] = keys.pendants.map((p) => ({
+    deviceId: deviceIdOf(p.address),
+    address: p.address.toUpperCase(),
+    format: p.format === 'baken' ? 'baken' : 'bthome',
+    ...(p.format === 'bthome' ? {} : { key: unhex(p.key) }),
+  }));
   const hear = pendantHearing({
-    bthome: (address) => {
-      const info = byAddress.get(address.toUpperCase());
-      if (info === undefined) return undefined;
-      return info.format === 'bthome-encrypted' ? { key: unhex(info.key) } : {};
-    },
-    bakenKey: (id) => {
-      const p = byDeviceId.get(id);
-      return p === undefined ? undefined : unhex(p.key);
-    },
+    byAddress: (address) => pairings.find((p) => p.address === address.toUpperCase()),
+    byBakenId: (id) => pairings.find((p) => p.deviceId === id),
   });
   scanner.on('advert', (a) => {
     for (const e of hear(a)) onEvent(e);

@@ -51,13 +51,6 @@ export type {
   BthomeObject,
   BthomeStop,
 } from './bthome-types.js';
-export type { PendantDedupeEntry, PendantDedupeOptions, PendantDedupeState } from './pendant-dedupe.js';
-export {
-  emptyPendantDedupeState,
-  PENDANT_DEDUPE_MAX_DEVICES,
-  PENDANT_DEDUPE_WINDOW_MS,
-  pendantDedupe,
-} from './pendant-dedupe.js';
 export type { PendantEvent, PendantEventKind } from './pendant-event.js';
 export { PENDANT_EVENT_KINDS } from './pendant-event.js';
 export type { AdvertMeta, BthomeMappingOptions } from './pendant-mapping.js';
@@ -66,3 +59,27 @@ export {
   pendantEventFromBaken,
   pendantEventsFromBthome,
 } from './pendant-mapping.js';
+export {
+  emptyPendantPipelineState,
+  PENDANT_MAX_RECENT_PER_DEVICE,
+  PENDANT_WINDOW_MS,
+  pendantKeyTag,
+  pendantPairingMode,
+  pendantStep,
+  prunePendantState,
+} from './pendant-pipeline.js';
+export type {
+  AcceptedPendantEvent,
+  PendantAdvertInput,
+  PendantCounterRecord,
+  PendantOutcome,
+  PendantPairing,
+  PendantPairingLookup,
+  PendantPairingMode,
+  PendantPipelineOptions,
+  PendantPipelineState,
+  PendantRefusalReason,
+  PendantSighting,
+  PendantStep,
+} from './pendant-pipeline-types.js';
+export { PENDANT_REFUSAL_REASONS } from './pendant-pipeline-types.js';

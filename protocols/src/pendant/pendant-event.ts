@@ -23,4 +23,9 @@ export interface PendantEvent {
   battery: number | null;
   /** Received signal strength in dBm, passed through from the scanner. */
   rssi: number | null;
+  /**
+   * True when a key the home unit holds proved the advert (Baken MAC, BTHome encryption); false
+   * for plaintext BTHome, which anyone in radio range can forge [PENDANT SPEC §5.1].
+   */
+  authenticated: boolean;
 }

@@ -43,9 +43,11 @@ export function pendantEventsFromBthome(
   const base = {
     format: 'bthome' as const,
     device: meta.address.toUpperCase(),
-    sequence: advert.packetId ?? advert.counter,
+    // the encryption counter is the authenticated identity of an encrypted advert [PENDANT SPEC §5.3]
+    sequence: advert.counter ?? advert.packetId,
     battery: advert.battery,
     rssi: meta.rssi ?? null,
+    authenticated: advert.encrypted,
   };
   const events: PendantEvent[] = [];
   advert.buttons.forEach((button, index) => {
@@ -70,5 +72,6 @@ export function pendantEventFromBaken(advert: BakenAdvert, meta: AdvertMeta = {}
     sequence: advert.counter,
     battery: advert.battery,
     rssi: meta.rssi ?? null,
+    authenticated: true,
   };
 }
