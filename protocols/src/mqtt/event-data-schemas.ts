@@ -32,6 +32,12 @@ export const PendantPressDataSchema = closed({
   rssi: Type.Optional(Type.Union([RssiSchema, Type.Null()])),
   /** The advert's counter / BTHome packet id, used by the gateway to collapse repeats. */
   counter: Type.Optional(SeqSchema),
+  /**
+   * Whether a key the home unit holds proved the advert (Baken MAC, encrypted BTHome); false for
+   * plaintext BTHome, which anyone in radio range can forge [PENDANT SPEC §5.1]. Absent from older
+   * gateways: the server treats absent as not authenticated.
+   */
+  authenticated: Type.Optional(Type.Boolean()),
 });
 
 export const PendantLowBatteryDataSchema = closed({ percent: Type.Optional(NullablePercentSchema) });

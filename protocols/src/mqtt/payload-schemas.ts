@@ -40,6 +40,19 @@ export const DeviceLinkStateSchema = Type.Union([
   Type.Literal('down'),
   Type.Literal('unknown'),
 ]);
+const RefusalCount = Type.Optional(Type.Integer({ minimum: 0 }));
+/**
+ * Adverts from a paired pendant the home unit refused since it started, by reason
+ * [PENDANT SPEC §5.2]; reasons with no refusal may be left out.
+ */
+export const PendantRefusalsPayloadSchema = closed({
+  downgrade: RefusalCount,
+  auth_failed: RefusalCount,
+  replay: RefusalCount,
+  no_key: RefusalCount,
+  malformed: RefusalCount,
+});
+export type PendantRefusalsPayload = Static<typeof PendantRefusalsPayloadSchema>;
 export const HeartbeatDevicePayloadSchema = closed({
   deviceId: DeviceIdSchema,
   kind: Type.Union([Type.Literal('pendant'), Type.Literal('keysafe')]),
@@ -50,6 +63,8 @@ export const HeartbeatDevicePayloadSchema = closed({
   firmware: Type.Optional(VersionStringSchema),
   /** Times the gateway reopened the device's link after losing it (e.g. a key safe unplugged and back). */
   reopens: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** Pendants only, when any advert was refused since the unit started (possible spoofing). */
+  refused: Type.Optional(PendantRefusalsPayloadSchema),
 });
 /** [MQTT-MAP §4.3.1] the state of the gateway's outbox disk. */
 export const StorageStateSchema = Type.Union([
