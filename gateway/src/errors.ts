@@ -11,7 +11,8 @@ export type GatewayErrorCode =
   | 'BAKEN_ERR_USAGE'
   | 'BAKEN_ERR_NOT_AVAILABLE'
   | 'BAKEN_ERR_PAIRING'
-  | 'BAKEN_ERR_CHECK';
+  | 'BAKEN_ERR_CHECK'
+  | 'BAKEN_ERR_STATE_FILE';
 
 /**
  * Base error of the gateway. `detail` is machine-readable (offending field, HTTP status) and never

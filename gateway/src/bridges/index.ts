@@ -1,10 +1,8 @@
-import { join } from 'node:path';
-import { emptyBakenReplayState } from '@baken/protocols';
 import type { Extension } from '../extension.js';
 import type { GatewayContext } from '../gateway.js';
 import { KeysafeBridges } from './keysafe-bridges.js';
 import { PendantBridge, type PendantBridgeOptions } from './pendant-bridge.js';
-import { JsonStateFile } from './state-file.js';
+import { type PendantVaultStore, SealedPendantVault } from './pendant-vault.js';
 
 export * from './frame-transport.js';
 export * from './keysafe-bridge.js';
@@ -13,16 +11,36 @@ export * from './keysafe-commands.js';
 export * from './keysafe-events.js';
 export * from './pendant-bridge.js';
 export * from './pendant-registry.js';
+export * from './pendant-vault.js';
 export * from './state-file.js';
 
-/** Builds the pendant bridge with its Baken replay counters persisted in `dataDir` [PENDANT SPEC §3.4]. */
+/**
+ * Builds the pendant bridge with its pairings, keys and counters kept in `dataDir`, sealed with the
+ * unit's own key [PENDANT SPEC §5.3]. A sealing key that cannot be made (read-only disk) leaves the
+ * bridge without a vault — pendants are still heard once the server's config arrives — and says so.
+ */
 export function createPendantBridge(
   ctx: GatewayContext,
   opts: PendantBridgeOptions = {},
 ): PendantBridge | null {
   const open = ctx.transports.openBleScanner;
   if (!open) return null;
-  const replay = new JsonStateFile(join(ctx.config.dataDir, 'pendant-counters.json'), emptyBakenReplayState);
+  const logger = ctx.logger.child({ part: 'pendant-bridge' });
+  let vault: PendantVaultStore | undefined;
+  try {
+    vault = new SealedPendantVault(ctx.config.dataDir, {
+      onDamaged: (err) =>
+        logger.error(
+          { err: err instanceof Error ? err.message : String(err) },
+          'pendant vault does not open: pendants are heard again once the server config arrives',
+        ),
+    });
+  } catch (err) {
+    logger.error(
+      { err: err instanceof Error ? err.message : String(err) },
+      'pendant vault not available (sealing key): pairings and counters are not kept across restarts',
+    );
+  }
   return new PendantBridge(
     {
       gatewayId: ctx.gatewayId,
@@ -30,10 +48,10 @@ export function createPendantBridge(
       bus: ctx.bus,
       devices: ctx.devices,
       clock: ctx.clock,
-      logger: ctx.logger.child({ part: 'pendant-bridge' }),
+      logger,
       openScanner: open,
     },
-    { replayStore: replay, ...opts },
+    { ...(vault === undefined ? {} : { vault }), ...opts },
   );
 }
 

@@ -62,7 +62,7 @@ describe('PendantBridge', () => {
     expect(t.events).toHaveLength(1);
     const e = t.events[0] as DeviceEvent;
     expect(e).toMatchObject({ deviceId: 'pendant-a', kind: 'alarm', priority: 'alarm', seq: 7 });
-    expect(e.data).toEqual({ format: 'bthome', rssi: -60, counter: 7 });
+    expect(e.data).toEqual({ format: 'bthome', rssi: -60, counter: 7, authenticated: false });
     const env = validatePayload('events', toEnvelope('home-0042', e, 'generated-id'), {
       unknownProperties: 'reject',
     });

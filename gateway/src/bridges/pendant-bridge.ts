@@ -1,15 +1,10 @@
 import type { BleAdvert, BleScanner, Clock, TimerHandle } from '@baken/hardware';
 import {
-  type BakenReplayState,
-  decodeBakenAdvert,
-  decodeBthome,
-  emptyBakenReplayState,
-  emptyPendantDedupeState,
-  type PendantDedupeState,
+  emptyPendantPipelineState,
   type PendantEvent,
-  pendantDedupe,
-  pendantEventFromBaken,
-  pendantEventsFromBthome,
+  type PendantPipelineState,
+  pendantStep,
+  prunePendantState,
 } from '@baken/protocols';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/schema.js';
@@ -26,7 +21,9 @@ import {
   toDeviceEvent,
   type UnpairedSighting,
 } from './pendant-events.js';
-import { type PendantRegistration, PendantRegistry } from './pendant-registry.js';
+import { PendantRefusals } from './pendant-refusals.js';
+import { PendantRegistry } from './pendant-registry.js';
+import type { StoredPendantPairing } from './pendant-vault.js';
 
 export {
   BAKEN_SERVICE_KEY,
@@ -38,11 +35,17 @@ export {
 } from './pendant-events.js';
 
 /**
- * The pendant bridge (issue 5 §1): BLE scanner → BTHome v2 / Baken advert decoder → dedupe →
- * `device-event` on the bus, for every paired pendant (several per home). Contract:
+ * The pendant bridge: BLE scanner → the protocols layer's pendant pipeline (decode, authenticate,
+ * replay check, de-duplicate) → `device-event` on the bus, for every paired pendant (several per
+ * home). Contract:
  * - adverts from unpaired devices that carry a pendant format are ignored and counted
  *   (`devices.counters.unknownDevicesIgnored`); other BLE traffic is not counted;
- * - one press (many identical re-broadcasts) yields exactly one event [PENDANT SPEC §5];
+ * - one press (many identical re-broadcasts, interleaved with other presses) yields exactly one
+ *   event; events carry `authenticated` [PENDANT SPEC §5];
+ * - refused adverts (downgrade, bad MIC/MAC, replay, …) are counted per device and reason in the
+ *   device registry (heartbeat `devices[].refused`) and logged [PENDANT SPEC §5.2];
+ * - with a `vault`, the server's pairings (keys included) and the last accepted counters are saved
+ *   and loaded at start, so a restart without network still hears encrypted pendants;
  * - alarm/cancel/fall get `priority: 'alarm'` [MQTT-MAP §4.1.1];
  * - scan watchdog: no advert for `noAdvertRestartMs`, or a scanner error → `restart()`, counted in
  *   `devices.counters.scanRestarts` and reported as a gateway `scan_restarted` event.
@@ -56,11 +59,12 @@ export class PendantBridge implements Extension {
   readonly #log: Logger;
   readonly #openScanner: () => BleScanner | Promise<BleScanner>;
   readonly #gatewayId: string;
-  readonly #opts: Required<Omit<PendantBridgeOptions, 'replayStore'>> &
-    Pick<PendantBridgeOptions, 'replayStore'>;
+  readonly #opts: Required<Omit<PendantBridgeOptions, 'vault'>> & Pick<PendantBridgeOptions, 'vault'>;
+  readonly #refusals: PendantRefusals;
   #scanner: BleScanner | undefined;
-  #dedupe: PendantDedupeState = emptyPendantDedupeState();
-  #replay: BakenReplayState = emptyBakenReplayState();
+  #state: PendantPipelineState = emptyPendantPipelineState();
+  #serverPairings: StoredPendantPairing[] = [];
+  #serverRevision: number | null = null;
   #lastAdvertMono = 0;
   #watchdog: TimerHandle | undefined;
   #restarting = false;
@@ -76,6 +80,7 @@ export class PendantBridge implements Extension {
     refused: 0,
     scanRestarts: 0,
     scanning: false,
+    vaultWriteFailures: 0,
   };
 
   constructor(
@@ -101,17 +106,25 @@ export class PendantBridge implements Extension {
       noAdvertRestartMs: opts.noAdvertRestartMs ?? 5 * 60_000,
       watchdogIntervalMs: opts.watchdogIntervalMs ?? 30_000,
       dedupeWindowMs: opts.dedupeWindowMs ?? 30_000,
-      replayStore: opts.replayStore,
+      vault: opts.vault,
     };
+    this.#refusals = new PendantRefusals(this.#devices, this.#log, this.stats);
   }
 
   async start(): Promise<void> {
     if (this.#started) return;
     this.#started = true;
-    if (this.#opts.replayStore) this.#replay = this.#opts.replayStore.load();
+    // [PENDANT SPEC §5.3] pairings, keys and counters saved before a restart are used at once, so
+    // encrypted and Baken pendants are heard before (or without) the network
+    const saved = this.#opts.vault?.load();
+    if (saved) {
+      this.#state = { counters: saved.counters, recent: {} };
+      this.#useServerPairings(saved.pairings, saved.revision);
+    }
     this.#offs.push(
       this.#bus.on('server-config', (config) => {
-        this.registry.setServer(config);
+        this.#useServerPairings(config.pendants, config.revision);
+        this.#saveVault();
         void this.#ensureScanning();
       }),
     );
@@ -246,9 +259,53 @@ export class PendantBridge implements Extension {
     const bthome = advert.serviceData.get(BTHOME_SERVICE_KEY);
     const baken = advert.serviceData.get(BAKEN_SERVICE_KEY);
     if (bthome === undefined && baken === undefined) return;
-    const reg = this.registry.byAddress(advert.address);
-    if (baken !== undefined) this.#handleBaken(advert, baken, reg);
-    else if (bthome !== undefined) this.#handleBthome(advert, bthome, reg);
+    // [PENDANT SPEC §5] the one pipeline: decode → authenticate → replay check → de-duplicate
+    const step = pendantStep(
+      this.#state,
+      {
+        address: advert.address,
+        rssi: advert.rssi,
+        at: advert.receivedAt,
+        ...(bthome === undefined ? {} : { bthome }),
+        ...(baken === undefined ? {} : { baken }),
+      },
+      this.registry,
+      { windowMs: this.#opts.dedupeWindowMs },
+    );
+    const o = step.outcome;
+    switch (o.type) {
+      case 'not_pendant':
+        return;
+      case 'unpaired':
+        this.#ignoreUnknown(advert, o.format, o.kinds);
+        return;
+      case 'refused':
+        this.#state = step.state;
+        this.#refusals.count(o);
+        return;
+      case 'repeat':
+        this.#state = step.state;
+        this.stats.repeats += 1;
+        this.#seen(o.deviceId, advert, null);
+        return;
+      case 'accepted': {
+        this.#seen(o.deviceId, advert, o.battery);
+        // the events are in the outbox (synchronously) BEFORE the counter is saved: a crash in
+        // between re-accepts the advert after the restart under the same event id (a duplicate
+        // the outbox and the server drop), never the other way round, which would refuse the
+        // pendant's re-broadcasts as replays and lose the alarm [PENDANT SPEC §5.3]
+        for (const e of o.events) {
+          const out = toDeviceEvent(o.deviceId, e, advert.receivedAt);
+          if (out === null) continue;
+          if (e.eventId !== null) out.id = e.eventId;
+          this.stats.events += 1;
+          this.#emit(out);
+        }
+        this.#state = step.state;
+        if (o.counter !== null) this.#saveVault();
+        return;
+      }
+    }
   }
 
   #ignoreUnknown(advert: BleAdvert, format: 'baken' | 'bthome', kinds: PendantEvent['kind'][]): void {
@@ -258,68 +315,9 @@ export class PendantBridge implements Extension {
     for (const l of this.#unpairedListeners) l(sighting);
   }
 
-  #handleBthome(advert: BleAdvert, data: Uint8Array, reg: PendantRegistration | undefined): void {
-    const decoded = decodeBthome(data, {
-      address: advert.address,
-      ...(reg?.key === undefined ? {} : { key: reg.key }),
-    });
-    if (!reg) {
-      const kinds = decoded.ok
-        ? pendantEventsFromBthome(decoded.value, { address: advert.address }).map((e) => e.kind)
-        : [];
-      this.#ignoreUnknown(advert, 'bthome', kinds);
-      return;
-    }
-    if (!decoded.ok) {
-      this.stats.refused += 1;
-      this.#log.debug({ deviceId: reg.deviceId, code: decoded.error.code }, 'BTHome advert refused');
-      return;
-    }
-    const events = pendantEventsFromBthome(decoded.value, { address: advert.address, rssi: advert.rssi });
-    this.#seen(reg, advert, decoded.value.battery);
-    for (const e of events) this.#dedupeAndEmit(reg, e, advert);
-  }
-
-  #handleBaken(advert: BleAdvert, data: Uint8Array, reg: PendantRegistration | undefined): void {
-    const advertId = data.length >= 7 ? Buffer.from(data.subarray(1, 7)).toString('hex') : '';
-    const target = this.registry.byBakenId(advertId) ?? reg;
-    if (!target) {
-      this.#ignoreUnknown(advert, 'baken', []);
-      return;
-    }
-    const decoded = decodeBakenAdvert(this.#replay, data, () => target.key);
-    if (!decoded.ok) {
-      const repeat =
-        decoded.error.code === 'BAKEN_ERR_ADVERT_REPLAY' && decoded.error.detail?.repeat === true;
-      if (repeat) {
-        // [PENDANT SPEC §3.4] re-broadcast of the last accepted advert: normal traffic
-        this.stats.repeats += 1;
-        this.#seen(target, advert, null);
-        return;
-      }
-      this.stats.refused += 1;
-      this.#log.warn({ deviceId: target.deviceId, code: decoded.error.code }, 'Baken advert refused');
-      return;
-    }
-    this.#seen(target, advert, decoded.value.advert.battery);
-    const a = decoded.value.advert;
-    // the event is in the outbox (synchronously) BEFORE the counter is persisted: a crash in between
-    // re-accepts the advert after restart under the same id (a duplicate the outbox and the server
-    // drop), never the other way round, which would refuse the pendant's re-broadcasts as replays
-    // and lose the alarm [issue 5 §2, PENDANT SPEC §3.4]
-    this.#dedupeAndEmit(
-      target,
-      pendantEventFromBaken(a, { rssi: advert.rssi }),
-      advert,
-      `pdt-${a.deviceId}-${a.counter}`,
-    );
-    this.#replay = decoded.value.state;
-    this.#opts.replayStore?.save(this.#replay);
-  }
-
-  #seen(reg: PendantRegistration, advert: BleAdvert, battery: number | null): void {
-    this.#devices.register(reg.deviceId, 'pendant');
-    this.#devices.update(reg.deviceId, {
+  #seen(deviceId: string, advert: BleAdvert, battery: number | null): void {
+    this.#devices.register(deviceId, 'pendant');
+    this.#devices.update(deviceId, {
       link: 'up',
       lastSeen: advert.receivedAt,
       rssi: advert.rssi,
@@ -327,21 +325,36 @@ export class PendantBridge implements Extension {
     });
   }
 
-  #dedupeAndEmit(reg: PendantRegistration, event: PendantEvent, advert: BleAdvert, id?: string): void {
-    const step = pendantDedupe(this.#dedupe, event, this.#clock.monotonic(), {
-      windowMs: this.#opts.dedupeWindowMs,
-    });
-    this.#dedupe = step.state;
-    if (step.event === null) {
-      this.stats.repeats += 1;
-      return;
+  /** The server's pairings (with keys), as received or as saved before a restart. */
+  #useServerPairings(pendants: StoredPendantPairing[], revision: number | null): void {
+    this.#serverPairings = pendants;
+    this.#serverRevision = revision;
+    this.registry.setServerPendants(pendants);
+    this.#state = prunePendantState(
+      this.#state,
+      this.registry.list().map((r) => r.deviceId),
+      this.#clock.now(),
+      this.#opts.dedupeWindowMs,
+    );
+  }
+
+  /** Saves pairings and counters; a failure is logged and counted, never thrown (the alarm is out). */
+  #saveVault(): void {
+    const vault = this.#opts.vault;
+    if (!vault) return;
+    try {
+      vault.save({
+        revision: this.#serverRevision,
+        pairings: this.#serverPairings,
+        counters: { ...this.#state.counters },
+      });
+    } catch (err) {
+      this.stats.vaultWriteFailures += 1;
+      this.#log.error(
+        { err: errorMessage(err), code: errorCode(err), failures: this.stats.vaultWriteFailures },
+        'pendant counters and pairings not saved: after a restart, re-sent adverts may be accepted again',
+      );
     }
-    const e = step.event;
-    const out = toDeviceEvent(reg, e, advert.receivedAt);
-    if (out === null) return;
-    if (id !== undefined) out.id = id;
-    this.stats.events += 1;
-    this.#emit(out);
   }
 
   #emit(event: DeviceEvent): void {

@@ -1,6 +1,6 @@
-import { type BakenReplayState, defaultEventPriority, type PendantEvent } from '@baken/protocols';
+import { defaultEventPriority, type PendantEvent } from '@baken/protocols';
 import type { DeviceEvent } from '../event-bus.js';
-import type { PendantRegistration } from './pendant-registry.js';
+import type { PendantVaultStore } from './pendant-vault.js';
 
 /** Service-data keys as the scanner reports them [PENDANT SPEC §1]. */
 export const BTHOME_SERVICE_KEY = 'fcd2';
@@ -13,8 +13,11 @@ export interface PendantBridgeOptions {
   watchdogIntervalMs?: number;
   /** Dedupe window [PENDANT SPEC §5]. Default 30 s. */
   dedupeWindowMs?: number;
-  /** Persisted Baken replay state (a restart must not re-accept a recorded advert) [PENDANT SPEC §3.4]. */
-  replayStore?: { load(): BakenReplayState; save(state: BakenReplayState): void };
+  /**
+   * Where pairings, keys and the last accepted counters are kept across restarts (sealed at rest)
+   * [PENDANT SPEC §5.3]. Without it the bridge forgets them on stop.
+   */
+  vault?: PendantVaultStore;
 }
 
 export interface PendantBridgeStats {
@@ -25,6 +28,8 @@ export interface PendantBridgeStats {
   refused: number;
   scanRestarts: number;
   scanning: boolean;
+  /** Vault saves that failed (disk full, read-only): counters may be behind after a restart. */
+  vaultWriteFailures: number;
 }
 
 /** A pendant-format advert from a device that is not paired (pairing listens for these). */
@@ -44,18 +49,19 @@ export const errorCode = (err: unknown): string | undefined => {
 export const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /** A pendant event as the topic map's `events` entry [MQTT-MAP §4.1.2]; null when it has no valid form. */
-export function toDeviceEvent(
-  reg: PendantRegistration,
-  e: PendantEvent,
-  receivedAt: number,
-): DeviceEvent | null {
+export function toDeviceEvent(deviceId: string, e: PendantEvent, receivedAt: number): DeviceEvent | null {
   let data: Record<string, unknown>;
   switch (e.kind) {
     case 'alarm':
     case 'cancel':
     case 'fall':
     case 'test':
-      data = { format: e.format, rssi: e.rssi, ...(e.sequence === null ? {} : { counter: e.sequence }) };
+      data = {
+        format: e.format,
+        rssi: e.rssi,
+        ...(e.sequence === null ? {} : { counter: e.sequence }),
+        authenticated: e.authenticated,
+      };
       break;
     case 'low_battery':
       data = { percent: e.battery };
@@ -66,7 +72,7 @@ export function toDeviceEvent(
       break;
   }
   return {
-    deviceId: reg.deviceId,
+    deviceId,
     deviceKind: 'pendant',
     kind: e.kind,
     priority: defaultEventPriority('pendant', e.kind),
@@ -74,6 +80,6 @@ export function toDeviceEvent(
     receivedAt,
     ...(e.sequence === null ? {} : { seq: e.sequence }),
     data,
-    ...(e.kind === 'battery' ? { coalesceKey: `battery:${reg.deviceId}` } : {}),
+    ...(e.kind === 'battery' ? { coalesceKey: `battery:${deviceId}` } : {}),
   };
 }

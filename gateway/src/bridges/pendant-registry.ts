@@ -1,3 +1,4 @@
+import type { PendantPairingLookup } from '@baken/protocols';
 import type { GatewayConfig } from '../config/schema.js';
 import type { ServerConfig } from '../event-bus.js';
 
@@ -17,7 +18,7 @@ export interface PendantRegistration {
  * site, unencrypted BTHome unless the server adds a key) merged with the server's retained `config`
  * [MQTT-MAP §4.7], which wins for a device id present in both (it carries format and key).
  */
-export class PendantRegistry {
+export class PendantRegistry implements PendantPairingLookup {
   #local: PendantRegistration[] = [];
   #server: PendantRegistration[] = [];
   #byAddress = new Map<string, PendantRegistration>();
@@ -32,7 +33,12 @@ export class PendantRegistry {
   }
 
   setServer(config: ServerConfig): void {
-    this.#server = config.pendants.map((p) => ({
+    this.setServerPendants(config.pendants);
+  }
+
+  /** The server's pendants (from its `config`, or as saved in the vault before a restart). */
+  setServerPendants(pendants: ServerConfig['pendants']): void {
+    this.#server = pendants.map((p) => ({
       deviceId: p.deviceId,
       address: p.address.toUpperCase(),
       format: p.format,

@@ -1,3 +1,4 @@
+import type { PendantRefusalReason } from '@baken/protocols';
 import type { DeviceKind, LinkState } from '../event-bus.js';
 
 export interface DeviceState {
@@ -13,6 +14,8 @@ export interface DeviceState {
   firmware: string | null;
   /** Times a wired/BLE link was reopened after it was lost (key safes); absent when never. */
   reopens?: number;
+  /** Pendants: adverts refused since the unit started, by reason [PENDANT SPEC §5.2]; absent when none. */
+  refused?: Partial<Record<PendantRefusalReason, number>>;
 }
 
 export type DeviceStatePatch = Partial<Omit<DeviceState, 'deviceId' | 'kind'>>;

@@ -132,6 +132,7 @@ export class Heartbeat implements Extension {
         battery: d.battery,
         ...(d.firmware === null ? {} : { firmware: d.firmware }),
         ...(d.reopens === undefined ? {} : { reopens: d.reopens }),
+        ...(d.refused === undefined ? {} : { refused: { ...d.refused } }),
       })),
     };
     const storage = this.#outbox.storage();
