@@ -28,6 +28,16 @@ export interface PairCommandIo {
 }
 
 /**
+ * Pairing recommends the encrypted mode [PENDANT SPEC §5.1]: a plaintext BTHome pendant's presses
+ * and cancels can be forged by anyone in radio range.
+ */
+export const PLAINTEXT_BTHOME_ADVICE =
+  'warning: this pendant is paired as plaintext BTHome: anyone in radio range can forge its alarms and\n' +
+  'cancels, and the server marks its cancels as unverified. Recommended: turn on BTHome encryption on\n' +
+  'the pendant and pair it on the server with its bind key (PUT /api/v1/devices/{id}/pairing with\n' +
+  'format "bthome" and keyHex), or use a Baken pendant.\n';
+
+/**
  * `baken-gateway pair pendant|keysafe` (issue 5 §4). Adds the paired device to the config file and
  * returns true, or false when nothing was paired in the window. Run it with the daemon stopped (it
  * needs the BLE adapter / serial port to itself), then restart the daemon.
@@ -70,6 +80,7 @@ export async function pairCommand(args: PairCommandArgs, io: PairCommandIo): Pro
           `${paired.format === 'baken' ? ' (its key comes with the server config after enrolment)' : ''}; ` +
           `restart the gateway to use it\n`,
       );
+      if (paired.format === 'bthome') io.out(PLAINTEXT_BTHOME_ADVICE);
       return true;
     }
     const serial = args.serial;
