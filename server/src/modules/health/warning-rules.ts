@@ -1,6 +1,7 @@
 import type { EventEnvelope, HeartbeatPayload, StorageStatePayload } from '@baken/protocols';
 import type { DomainEventBus } from '../ingest/domain-events.js';
 import type { WarningPolicy } from './health-policy.js';
+import { SPOOFING_WARNING, SpoofingRule } from './spoofing-rule.js';
 import type { DeviceRow } from './state-store.js';
 import type { WarningKind, WarningStore } from './warning-store.js';
 
@@ -22,11 +23,17 @@ export const STORAGE_ADVICE: Record<Exclude<StorageStatePayload, 'ok'>, string> 
  * the gateway id as device id.
  */
 export class WarningRules {
+  private readonly spoofing: SpoofingRule;
+
   constructor(
     private readonly store: WarningStore,
     private readonly bus: DomainEventBus,
     private readonly p: WarningPolicy,
-  ) {}
+  ) {
+    this.spoofing = new SpoofingRule(store, (g, d, at, detail) =>
+      this.raise(g, d, SPOOFING_WARNING, at, detail),
+    );
+  }
 
   onHeartbeat(gatewayId: string, hb: HeartbeatPayload, devices: DeviceRow[], at: number): void {
     if (hb.mains === 'off') this.raise(gatewayId, gatewayId, 'mains_lost', at, { source: 'heartbeat' });
@@ -55,6 +62,7 @@ export class WarningRules {
         });
       else this.clear(gatewayId, d.deviceId, 'link_flapping', at);
     }
+    this.spoofing.onHeartbeat(gatewayId, hb, at);
   }
 
   onEvent(e: EventEnvelope, at: number): void {
@@ -97,8 +105,9 @@ export class WarningRules {
 
   /** Closes warnings that have no clearing signal once quiet long enough. */
   sweep(now: number): void {
-    for (const w of this.store.quiet('tamper', now - this.p.quietCloseMs))
-      this.clear(w.gatewayId, w.deviceId, 'tamper', now);
+    for (const kind of ['tamper', SPOOFING_WARNING] as const)
+      for (const w of this.store.quiet(kind, now - this.p.quietCloseMs))
+        this.clear(w.gatewayId, w.deviceId, kind, now);
   }
 
   private battery(gatewayId: string, deviceId: string, percent: number, at: number): void {

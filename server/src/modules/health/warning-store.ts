@@ -6,6 +6,8 @@ export const WARNING_KINDS = [
   'outbox_backlog',
   'link_flapping',
   'storage_degraded',
+  // a pendant's home unit refused forged, replayed or downgraded adverts [PENDANT SPEC §5.2]
+  'possible_spoofing',
 ] as const;
 export type WarningKind = (typeof WARNING_KINDS)[number];
 

@@ -1,0 +1,61 @@
+import { type HeartbeatPayload, MQTT_EXAMPLE_PAYLOADS } from '@baken/protocols';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Db, openDatabase } from '../../store/database.js';
+import { type DomainEvent, DomainEventBus } from '../ingest/domain-events.js';
+import { DEFAULT_HEALTH_POLICY } from './health-policy.js';
+import { SqliteWarningStore } from './sqlite-warning-store.js';
+import { WarningRules } from './warning-rules.js';
+
+let db: Db;
+let store: SqliteWarningStore;
+let seen: DomainEvent[];
+let rules: WarningRules;
+
+const hb = (refused?: Record<string, number>): HeartbeatPayload => {
+  const base = MQTT_EXAMPLE_PAYLOADS.heartbeat;
+  return {
+    ...base,
+    devices: base.devices.map((d) => (d.kind === 'pendant' && refused ? { ...d, refused } : d)),
+  };
+};
+
+beforeEach(() => {
+  db = openDatabase(':memory:');
+  store = new SqliteWarningStore(db);
+  const bus = new DomainEventBus();
+  seen = [];
+  bus.onAny((e) => seen.push(e));
+  rules = new WarningRules(store, bus, DEFAULT_HEALTH_POLICY.warnings);
+});
+afterEach(() => db.close());
+
+describe('possible spoofing warning [PENDANT SPEC §5.2]', () => {
+  it('opens when a pendant refusal count rises, refreshes on new ones, closes after a quiet day', () => {
+    rules.onHeartbeat('home-0042', hb(), [], 1_000);
+    expect(store.openOne('home-0042', 'pendant-7f3a', 'possible_spoofing')).toBeUndefined();
+    rules.onHeartbeat('home-0042', hb({ downgrade: 2 }), [], 2_000);
+    const w = store.openOne('home-0042', 'pendant-7f3a', 'possible_spoofing');
+    expect(w).toMatchObject({ firstSeenAt: 2_000, detail: { refused: { downgrade: 2 }, total: 2 } });
+    expect(String(w?.detail.message)).toMatch(/possible spoofing at this home/i);
+    expect(seen.filter((e) => e.type === 'warning.opened')).toHaveLength(1);
+    // the same count again is nothing new
+    rules.onHeartbeat('home-0042', hb({ downgrade: 2 }), [], 3_000);
+    expect(store.openOne('home-0042', 'pendant-7f3a', 'possible_spoofing')?.lastSeenAt).toBe(2_000);
+    rules.onHeartbeat('home-0042', hb({ downgrade: 2, replay: 1 }), [], 4_000);
+    expect(store.openOne('home-0042', 'pendant-7f3a', 'possible_spoofing')).toMatchObject({
+      lastSeenAt: 4_000,
+      detail: { total: 3, newSinceLastReport: 1 },
+    });
+    rules.sweep(4_000 + DEFAULT_HEALTH_POLICY.warnings.quietCloseMs + 1);
+    expect(store.openOne('home-0042', 'pendant-7f3a', 'possible_spoofing')).toBeUndefined();
+  });
+
+  it('a restarted server does not re-raise the counts it already warned about; a restarted unit counts anew', () => {
+    rules.onHeartbeat('home-0042', hb({ auth_failed: 5 }), [], 1_000);
+    const restarted = new WarningRules(store, new DomainEventBus(), DEFAULT_HEALTH_POLICY.warnings);
+    restarted.onHeartbeat('home-0042', hb({ auth_failed: 5 }), [], 2_000);
+    expect(store.openOne('home-0042', 'pendant-7f3a', 'possible_spoofing')?.lastSeenAt).toBe(1_000);
+    restarted.onHeartbeat('home-0042', hb({ replay: 1 }), [], 3_000);
+    expect(store.openOne('home-0042', 'pendant-7f3a', 'possible_spoofing')?.lastSeenAt).toBe(3_000);
+  });
+});

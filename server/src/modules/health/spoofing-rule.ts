@@ -1,0 +1,48 @@
+import type { HeartbeatPayload, PendantRefusalsPayload } from '@baken/protocols';
+import type { WarningStore } from './warning-store.js';
+
+export const SPOOFING_WARNING = 'possible_spoofing' as const;
+
+type Raise = (gatewayId: string, deviceId: string, at: number, detail: Record<string, unknown>) => void;
+
+const total = (r: PendantRefusalsPayload | undefined): number =>
+  r === undefined ? 0 : Object.values(r).reduce<number>((s, n) => s + (n ?? 0), 0);
+
+/**
+ * Raises `possible_spoofing` on a pendant when its home unit reports more refused adverts than
+ * before (heartbeat `devices[].refused`, MQTT-MAP §4.3; PENDANT SPEC §5.2): a plaintext advert from
+ * an encrypted pendant, a bad MIC or MAC, a replayed counter. The counts run from the unit's start,
+ * so a count below the previous one (the unit restarted) that is above zero is new too. After a
+ * restart of the server the open warning's detail is the previous count. Closes, like tamper,
+ * after a quiet period without new refusals.
+ */
+export class SpoofingRule {
+  readonly #last = new Map<string, number>();
+
+  constructor(
+    private readonly store: WarningStore,
+    private readonly raise: Raise,
+  ) {}
+
+  onHeartbeat(gatewayId: string, hb: HeartbeatPayload, at: number): void {
+    for (const d of hb.devices) {
+      if (d.kind !== 'pendant') continue;
+      const now = total(d.refused);
+      const key = `${gatewayId}\u0000${d.deviceId}`;
+      const open = this.#last.has(key)
+        ? undefined
+        : this.store.openOne(gatewayId, d.deviceId, SPOOFING_WARNING);
+      const before = this.#last.get(key) ?? (typeof open?.detail.total === 'number' ? open.detail.total : 0);
+      this.#last.set(key, now);
+      if (now > before || (now < before && now > 0)) {
+        this.raise(gatewayId, d.deviceId, at, {
+          message:
+            'Possible spoofing at this home: the home unit refused adverts claiming to be this pendant.',
+          refused: d.refused ?? {},
+          total: now,
+          newSinceLastReport: now > before ? now - before : now,
+        });
+      }
+    }
+  }
+}
