@@ -127,4 +127,24 @@ describe('alarm card', () => {
     expect(done).toContain('assigned to &lt;b&gt;Anna&lt;/b&gt;');
     expect(done).not.toContain('assign-form');
   });
+
+  it('shows an unverified cancel as unverified, with a confirm button for the centre only', () => {
+    const u = alarm({ unverifiedCancelAt: T + 60_000, cancelledAt: null });
+    const monitor = alarmCard(u, T + 2 * 60_000, labels, 'monitor').value;
+    expect(monitor).toContain('Unverified cancel');
+    expect(monitor).toContain('may be forged');
+    expect(buttons(monitor)).toContain('confirm-cancel');
+    expect(buttons(alarmCard(u, T + 2 * 60_000, labels, 'care_worker').value)).not.toContain(
+      'confirm-cancel',
+    );
+    const confirmed = alarmCard(
+      alarm({ unverifiedCancelAt: T + 60_000, cancelledAt: T + 90_000, cancelConfirmedBy: 'u1' }),
+      T + 2 * 60_000,
+      labels,
+      'monitor',
+    ).value;
+    expect(confirmed).not.toContain('Unverified cancel');
+    expect(confirmed).toContain('confirmed by staff');
+    expect(alarmCard(alarm({}), T, labels, 'monitor').value).not.toContain('cancel-note');
+  });
 });

@@ -123,4 +123,6 @@ export async function alarmRoutes(app: BakenApp, alarms: AlarmService): Promise<
   );
   action('on-site', ['admin', 'monitor', 'care_worker']);
   action('close', ['admin', 'monitor', 'care_worker']);
+  // an unverified cancel (from an unauthenticated pendant) counts only once staff confirm it
+  action('confirm-cancel', ['admin', 'monitor']);
 }

@@ -5,6 +5,7 @@ import type { BakenError } from '../../errors.js';
 import { type Db, openDatabase } from '../../store/database.js';
 import { type DomainEvent, DomainEventBus } from '../ingest/domain-events.js';
 import { AlarmService } from './alarm-service.js';
+import { SqliteCancelPolicies } from './cancel-policy.js';
 import { SqliteAlarmStore } from './sqlite-alarm-store.js';
 
 const MIN = 60_000;
@@ -79,14 +80,60 @@ describe('AlarmService', () => {
     expect(seen.filter((s) => s.type === 'alarm.created')).toHaveLength(1);
   });
 
-  it('records a pendant cancel on the open alarm without closing it', () => {
+  it('records an authenticated pendant cancel on the open alarm without closing it', () => {
     feed(ev('pendant', 'alarm'));
     clock.advance(MIN);
-    const cancel = ev('pendant', 'cancel');
+    const cancel = ev('pendant', 'cancel', { data: { format: 'baken', authenticated: true } });
     feed(cancel);
     const [a] = svc.store.list({ limit: 1, offset: 0 });
     expect(a).toMatchObject({ state: 'new', cancelledAt: clock.now(), cancelEventId: cancel.id });
     expect(svc.store.transitions(a!.id).map((t) => t.action)).toEqual(['raise', 'cancel']);
+  });
+
+  it('an unauthenticated cancel never ends an alarm: refused by default, kept in the history', () => {
+    feed(ev('pendant', 'alarm'));
+    clock.advance(MIN);
+    feed(ev('pendant', 'cancel', { data: { format: 'bthome', authenticated: false } }));
+    feed(ev('pendant', 'cancel', { data: { format: 'bthome' } })); // an older gateway does not say
+    const [a] = svc.store.list({ limit: 1, offset: 0 });
+    expect(a).toMatchObject({ state: 'new', cancelledAt: null, unverifiedCancelAt: null });
+    expect(svc.store.transitions(a!.id).map((t) => t.action)).toEqual([
+      'raise',
+      'cancel-refused',
+      'cancel-refused',
+    ]);
+    expect(seen.filter((s) => s.type === 'alarm.updated')).toEqual([]);
+  });
+
+  it("with the home's policy `confirm`, an unauthenticated cancel is an unverified cancel until staff confirm it", () => {
+    const policies = new SqliteCancelPolicies(db);
+    db.prepare("INSERT INTO clients (id, name, created_at, updated_at) VALUES ('c1', 'C', 0, 0)").run();
+    db.prepare(
+      "INSERT INTO homes (id, client_id, address, created_at, updated_at) VALUES ('home-1', 'c1', 'A', 0, 0)",
+    ).run();
+    expect(policies.get('home-1').unverifiedCancel).toBe('refuse');
+    policies.set('home-1', 'confirm', 'u1', 0);
+    svc = new AlarmService(new SqliteAlarmStore(db), clock, bus, policies);
+    feed(ev('pendant', 'alarm'));
+    const [a] = svc.store.list({ limit: 1, offset: 0 });
+    expect(() => svc.act(a!.id, 'confirm-cancel', 'u1')).toThrow(/no unverified cancel/);
+    clock.advance(MIN);
+    const cancel = ev('pendant', 'cancel', { data: { format: 'bthome', authenticated: false } });
+    feed(cancel);
+    expect(svc.store.get(a!.id)).toMatchObject({
+      state: 'new',
+      cancelledAt: null,
+      unverifiedCancelAt: clock.now(),
+      cancelEventId: cancel.id,
+    });
+    clock.advance(MIN);
+    const confirmed = svc.act(a!.id, 'confirm-cancel', 'u1');
+    expect(confirmed).toMatchObject({ state: 'new', cancelledAt: clock.now(), cancelConfirmedBy: 'u1' });
+    expect(svc.store.transitions(a!.id).map((t) => t.action)).toEqual([
+      'raise',
+      'unverified-cancel',
+      'confirm-cancel',
+    ]);
   });
 
   it('a key-safe opening at the home counts as on site only while the alarm is assigned', () => {

@@ -4,8 +4,13 @@ import { BakenError, conflict, notFound } from '../../errors.js';
 import type { AlarmEventBody, DomainEventBus } from '../ingest/domain-events.js';
 import type { EventProcessor } from '../ingest/event-processors.js';
 import type { AlarmRow, AlarmState, AlarmStore } from './alarm-store.js';
+import { DEFAULT_UNVERIFIED_CANCEL_POLICY, type SqliteCancelPolicies } from './cancel-policy.js';
 
-export type AlarmAction = 'ack' | 'assign' | 'on-site' | 'close';
+const UNVERIFIED_NOTE =
+  'Cancel from a pendant that cannot be authenticated (it may be forged): confirm with the client first.';
+const REFUSED_NOTE = "Cancel from a pendant that cannot be authenticated was refused by this home's policy.";
+
+export type AlarmAction = 'ack' | 'assign' | 'on-site' | 'close' | 'confirm-cancel';
 
 /** States each action may start from (issue 6 §5: new → acknowledged → assigned → on_site → closed). */
 const ALLOWED_FROM: Record<AlarmAction, readonly AlarmState[]> = {
@@ -13,7 +18,15 @@ const ALLOWED_FROM: Record<AlarmAction, readonly AlarmState[]> = {
   assign: ['new', 'acknowledged', 'assigned'],
   'on-site': ['acknowledged', 'assigned'],
   close: ['new', 'acknowledged', 'assigned', 'on_site'],
+  'confirm-cancel': ['new', 'acknowledged', 'assigned', 'on_site'],
 };
+
+/**
+ * Whether a pendant event was proved by a key the home unit holds [MQTT-MAP §4.1.2]; an older
+ * gateway that does not say is treated as unauthenticated.
+ */
+const authenticated = (e: EventEnvelope): boolean =>
+  (e.data as { authenticated?: unknown }).authenticated === true;
 
 const body = (a: AlarmRow): AlarmEventBody => ({
   alarmId: a.id,
@@ -28,15 +41,19 @@ const body = (a: AlarmRow): AlarmEventBody => ({
 
 /**
  * The alarm inbox: pendant `alarm`/`fall` events become alarms inside the ingest transaction
- * (deduplicated by event id), a pendant `cancel` is recorded on the open alarm, and a key-safe
- * `door_opened`/`code_accepted` at the home of an assigned alarm marks it on site. Trial events
- * (sent during the installation check) do none of this.
+ * (deduplicated by event id), a pendant `cancel` is recorded on the open alarm — an unauthenticated
+ * one only as an unverified cancel that staff confirm, or not at all, by the home's policy
+ * (`cancel-policy.ts`) — and a key-safe `door_opened`/`code_accepted` at the home of an assigned
+ * alarm marks it on site. Trial events (sent during the installation check) do none of this.
  */
 export class AlarmService {
   constructor(
     readonly store: AlarmStore,
     private readonly clock: Clock,
     private readonly bus: DomainEventBus,
+    private readonly policies: Pick<SqliteCancelPolicies, 'unverifiedCancel'> = {
+      unverifiedCancel: () => DEFAULT_UNVERIFIED_CANCEL_POLICY,
+    },
   ) {}
 
   /** The ingest processor (runs inside the ingest transaction; emits after commit). */
@@ -60,20 +77,34 @@ export class AlarmService {
     } else if (e.deviceKind === 'pendant' && e.kind === 'cancel') {
       const open = this.store.latestOpenOfDevice(e.gatewayId, e.deviceId);
       if (open && open.cancelledAt === null) {
-        const a = this.store.update(
-          open.id,
-          { cancelledAt: storedAt, cancelEventId: e.id },
-          {
-            fromState: open.state,
-            toState: open.state,
-            action: 'cancel',
-            at: storedAt,
-            byUserId: null,
-            source: 'pendant',
-            note: null,
-          },
-        );
-        emits.push(() => this.bus.emit('alarm.updated', { ...body(a), action: 'cancel', byUserId: null }));
+        const t = {
+          fromState: open.state,
+          toState: open.state,
+          at: storedAt,
+          byUserId: null,
+          source: 'pendant' as const,
+        };
+        if (authenticated(e)) {
+          const a = this.store.update(
+            open.id,
+            { cancelledAt: storedAt, cancelEventId: e.id },
+            { ...t, action: 'cancel', note: null },
+          );
+          emits.push(() => this.bus.emit('alarm.updated', { ...body(a), action: 'cancel', byUserId: null }));
+        } else if (this.policies.unverifiedCancel(homeId) === 'confirm') {
+          if (open.unverifiedCancelAt === null) {
+            const a = this.store.update(
+              open.id,
+              { unverifiedCancelAt: storedAt, cancelEventId: e.id },
+              { ...t, action: 'unverified-cancel', note: UNVERIFIED_NOTE },
+            );
+            emits.push(() =>
+              this.bus.emit('alarm.updated', { ...body(a), action: 'unverified-cancel', byUserId: null }),
+            );
+          }
+        } else {
+          this.store.update(open.id, {}, { ...t, action: 'cancel-refused', note: REFUSED_NOTE });
+        }
       }
     } else if (isKeysafeOpening(e) && homeId !== null) {
       // On site when the key safe opened (the home unit's receive time, never later than ours): an
@@ -155,6 +186,14 @@ export class AlarmService {
             id,
             { state: 'on_site', onSiteAt: now, onSiteSource: 'manual' },
             { ...t, toState: 'on_site' },
+          );
+        case 'confirm-cancel':
+          if (cur.unverifiedCancelAt === null || cur.cancelledAt !== null)
+            throw conflict('This alarm has no unverified cancel to confirm.');
+          return this.store.update(
+            id,
+            { cancelledAt: now, cancelConfirmedBy: userId },
+            { ...t, toState: cur.state },
           );
         case 'close':
           return this.store.update(

@@ -22,8 +22,13 @@ export interface AlarmRow {
   closedAt: number | null;
   closedBy: string | null;
   closeNote: string | null;
+  /** When a cancel took effect: an authenticated pendant's, or an unverified one staff confirmed. */
   cancelledAt: number | null;
   cancelEventId: string | null;
+  /** When a cancel from an unauthenticated pendant arrived and waits for staff to confirm it. */
+  unverifiedCancelAt: number | null;
+  /** The staff member who confirmed an unverified cancel. */
+  cancelConfirmedBy: string | null;
 }
 
 export interface Transition {
@@ -53,6 +58,8 @@ export type AlarmPatch = Partial<
     | 'closeNote'
     | 'cancelledAt'
     | 'cancelEventId'
+    | 'unverifiedCancelAt'
+    | 'cancelConfirmedBy'
   >
 >;
 

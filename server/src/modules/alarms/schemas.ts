@@ -32,6 +32,8 @@ export const AlarmSchema = Type.Object({
   closeNote: N(Type.String()),
   cancelledAt: N(Type.Integer()),
   cancelEventId: N(Type.String()),
+  unverifiedCancelAt: N(Type.Integer()),
+  cancelConfirmedBy: N(Type.String()),
   timeToAckMs: N(Type.Integer()),
   timeToOnSiteMs: N(Type.Integer()),
   targetMs: Type.Integer(),

@@ -14,7 +14,8 @@ const SELECT = `SELECT id, event_id AS eventId, gateway_id AS gatewayId, home_id
   kind, state, raised_at AS raisedAt, created_at AS createdAt, acknowledged_at AS acknowledgedAt,
   acknowledged_by AS acknowledgedBy, assigned_at AS assignedAt, assigned_team_id AS assignedTeamId,
   assigned_user_id AS assignedUserId, on_site_at AS onSiteAt, on_site_source AS onSiteSource, closed_at AS closedAt,
-  closed_by AS closedBy, close_note AS closeNote, cancelled_at AS cancelledAt, cancel_event_id AS cancelEventId
+  closed_by AS closedBy, close_note AS closeNote, cancelled_at AS cancelledAt, cancel_event_id AS cancelEventId,
+  unverified_cancel_at AS unverifiedCancelAt, cancel_confirmed_by AS cancelConfirmedBy
   FROM alarms`;
 
 /** Column names an update may set (a fixed list: never built from input). */
@@ -32,6 +33,8 @@ const COLUMN: Record<keyof AlarmPatch, string> = {
   closeNote: 'close_note',
   cancelledAt: 'cancelled_at',
   cancelEventId: 'cancel_event_id',
+  unverifiedCancelAt: 'unverified_cancel_at',
+  cancelConfirmedBy: 'cancel_confirmed_by',
 };
 
 /** The SQLite binding of {@link AlarmStore}. */

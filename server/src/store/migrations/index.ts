@@ -7,6 +7,7 @@ import { m050Audit } from './050-audit.js';
 import { m051Access } from './051-access.js';
 import { m052AccessGateways } from './052-access-gateways.js';
 import { m090PendantPairings } from './090-pendant-pairings.js';
+import { m093PendantAuth } from './093-pendant-auth.js';
 import { m110HealthStorage } from './110-health-storage.js';
 
 /**
@@ -29,5 +30,6 @@ export const migrations: readonly Migration[] = [
   m051Access,
   m052AccessGateways,
   m090PendantPairings,
+  m093PendantAuth,
   m110HealthStorage,
 ];

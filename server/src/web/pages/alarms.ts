@@ -47,6 +47,21 @@ function responseMeter(created: number, acked: number | undefined, onSite: numbe
 }
 
 /**
+ * A cancel from the pendant [PENDANT SPEC §5.1]: an authenticated one is stated; one from a pendant
+ * that cannot be authenticated (it may be forged) is an unverified cancel that the centre confirms
+ * after calling the client — until then it counts for nothing.
+ */
+function cancelNotice(a: Json, id: string, role: Role): SafeHtml | '' {
+  const cancelled = toMs(pick(a, 'cancelledAt'));
+  const unverified = toMs(pick(a, 'unverifiedCancelAt'));
+  if (cancelled !== undefined)
+    return html`<p class="meta cancel-note">Cancelled ${timeTag(cancelled)}${str(a, 'cancelConfirmedBy') ? ' (unverified cancel, confirmed by staff)' : ' from the pendant (authenticated)'}</p>`;
+  if (unverified === undefined) return '';
+  const confirm = role === 'admin' || role === 'monitor';
+  return html`<div class="notice notice-warn unverified-cancel" role="note"><p><span aria-hidden="true">⚠ </span><strong>Unverified cancel</strong> ${timeTag(unverified)}: this pendant is not authenticated, so the cancel may be forged. Call the client before acting on it; the alarm stays open.</p>${confirm ? html`<div class="actions"><button type="button" class="btn" data-action="confirm-cancel" data-alarm-id="${id}">Confirm cancel</button></div>` : ''}</div>`;
+}
+
+/**
  * One alarm. With `choices` (admin/monitor), an acknowledged alarm is assigned to a team and
  * optionally a member through a form (seed 003 §9.5); without them the card offers "Assign to me".
  */
@@ -88,6 +103,7 @@ export function alarmCard(
   <p class="meta">Raised ${timeTag(created, 'at an unknown time')}${str(a, 'deviceId') ? html` by device <span class="mono">${str(a, 'deviceId')}</span>` : ''}${team ? html` · <span class="assigned-team">team ${team}</span>` : ''}${user ? html` · assigned to ${user}` : ''}</p>
   ${created !== undefined && state !== 'closed' ? responseMeter(created, acked, onSite, now) : ''}
   ${created !== undefined && acked !== undefined ? html`<p class="meta">Acknowledged after ${duration(acked - created)}${onSite !== undefined ? html` · on site after ${duration(onSite - created)}` : ''}${closed !== undefined ? html` · closed ${timeTag(closed)}` : ''}</p>` : ''}
+  ${cancelNotice(a, id, role)}
   ${form ?? ''}
   ${
     buttons.length > 0
