@@ -24,7 +24,7 @@ export async function cancelPolicyRoutes(app: BakenApp, policies: SqliteCancelPo
   app.get(
     '/api/v1/homes/:id/alarm-policy',
     {
-      preHandler: requireRole('admin', 'monitor', 'technician'),
+      onRequest: requireRole('admin', 'monitor', 'technician'),
       schema: {
         tags: ['alarms'],
         operationId: 'getHomeAlarmPolicy',
@@ -41,7 +41,7 @@ export async function cancelPolicyRoutes(app: BakenApp, policies: SqliteCancelPo
   app.put(
     '/api/v1/homes/:id/alarm-policy',
     {
-      preHandler: requireRole('admin'),
+      onRequest: requireRole('admin'),
       schema: {
         tags: ['alarms'],
         operationId: 'setHomeAlarmPolicy',

@@ -79,6 +79,8 @@ describe('gateway config', () => {
       address: 'C0:FF:EE:00:00:09',
       format: 'bthome',
       hasKey: true,
+      mode: 'bthome_encrypted',
+      authenticated: true,
       gatewaysUpdated: 1,
     });
     expect(r.raw).not.toContain(key);
@@ -122,6 +124,52 @@ describe('gateway config', () => {
       format: 'baken',
     });
     expect(unknown.status).toBe(404);
+    const bakenWithoutKey = await api('PUT', `/api/v1/devices/${p.body.id}/pairing`, {
+      address: 'C0:FF:EE:00:00:0B',
+      format: 'baken',
+    });
+    expect(bakenWithoutKey.status).toBe(400);
+    await g.client.endAsync();
+  });
+
+  it('says whether each pendant is authenticated and recommends encryption for plaintext BTHome', async () => {
+    const g = await homeWithGateway();
+    const plain = await api('POST', '/api/v1/devices', {
+      serial: 'PEN-AUTH-1',
+      type: 'pendant',
+      homeId: g.homeId,
+    });
+    const enc = await api('POST', '/api/v1/devices', {
+      serial: 'PEN-AUTH-2',
+      type: 'pendant',
+      homeId: g.homeId,
+    });
+    const r = await api('PUT', `/api/v1/devices/${plain.body.id}/pairing`, {
+      address: 'C0:FF:EE:00:00:21',
+      format: 'bthome',
+    });
+    expect(r.body).toMatchObject({ mode: 'bthome_plain', authenticated: false, hasKey: false });
+    expect(r.body.advice).toMatch(/encryption/);
+    const key = 'ffeeddccbbaa99887766554433221100';
+    await api('PUT', `/api/v1/devices/${enc.body.id}/pairing`, {
+      address: 'C0:FF:EE:00:00:22',
+      format: 'bthome',
+      keyHex: key,
+    });
+    const one = await api('GET', `/api/v1/devices/${enc.body.id}/pairing`);
+    expect(one.body).toMatchObject({ mode: 'bthome_encrypted', authenticated: true });
+    expect(one.raw).not.toContain(key);
+    const all = await api('GET', `/api/v1/homes/${g.homeId}/pendant-pairings`);
+    expect(
+      all.body.items
+        .map((i: { serial: string; authenticated: boolean }) => [i.serial, i.authenticated])
+        .sort(),
+    ).toEqual([
+      ['PEN-AUTH-1', false],
+      ['PEN-AUTH-2', true],
+    ]);
+    expect(all.raw).not.toContain(key);
+    expect((await api('GET', '/api/v1/devices/nope/pairing')).status).toBe(404);
     await g.client.endAsync();
   });
 });

@@ -1,3 +1,4 @@
+import { pendantPairingMode } from '@baken/protocols';
 import { Type } from '@sinclair/typebox';
 import type { BakenApp } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
@@ -6,6 +7,7 @@ import { errorResponses } from '../../http/error-schema.js';
 import { loadMasterKey } from '../access/keysafe-keys.js';
 import { domainEvents } from '../ingest/index.js';
 import { GatewayConfigPublisher } from './config-publisher.js';
+import type { PendantPairing } from './pendant-pairings.js';
 import { SqlitePendantPairings } from './sqlite-pendant-pairings.js';
 
 const PairingBody = Type.Object(
@@ -17,6 +19,37 @@ const PairingBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** A pairing as the API shows it: never the key, always whether the pendant is authenticated. */
+const PairingView = Type.Object({
+  deviceId: Type.String(),
+  address: Type.String(),
+  format: Type.String(),
+  hasKey: Type.Boolean(),
+  mode: Type.Union([Type.Literal('baken'), Type.Literal('bthome_encrypted'), Type.Literal('bthome_plain')]),
+  /** True when a key proves every advert [PENDANT SPEC §5.1]; plaintext BTHome can be forged. */
+  authenticated: Type.Boolean(),
+  /** Set when the pairing is not authenticated: what to do about it. */
+  advice: Type.Optional(Type.String()),
+});
+
+export const PLAINTEXT_PAIRING_ADVICE =
+  "Plaintext BTHome: anyone in radio range can forge this pendant's alarms and cancels; its cancels are " +
+  "only unverified cancels. Recommended: turn on the pendant's BTHome encryption and pair it again with its " +
+  'bind key (keyHex), or use a Baken pendant.';
+
+function pairingView(p: PendantPairing) {
+  const mode = pendantPairingMode({ format: p.format, ...(p.key ? { key: p.key } : {}) });
+  return {
+    deviceId: p.deviceId,
+    address: p.address.toUpperCase(),
+    format: p.format,
+    hasKey: p.key !== null,
+    mode,
+    authenticated: mode !== 'bthome_plain',
+    ...(mode === 'bthome_plain' ? { advice: PLAINTEXT_PAIRING_ADVICE } : {}),
+  };
+}
 
 /**
  * Gateway configuration (issue 5 §1, MQTT-MAP §4.7): pendant pairings kept by the server and pushed
@@ -42,17 +75,12 @@ export async function gatewayConfigModule(app: BakenApp): Promise<void> {
       schema: {
         tags: ['devices'],
         operationId: 'setPendantPairing',
-        summary: "Pair a pendant: its BLE address, advert format and key, pushed to the home unit's config",
+        summary:
+          "Pair a pendant: its BLE address, advert format and key, pushed to the home unit's config (encrypted BTHome or Baken recommended)",
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),
         body: PairingBody,
         response: {
-          200: Type.Object({
-            deviceId: Type.String(),
-            address: Type.String(),
-            format: Type.String(),
-            hasKey: Type.Boolean(),
-            gatewaysUpdated: Type.Integer(),
-          }),
+          200: Type.Intersect([PairingView, Type.Object({ gatewaysUpdated: Type.Integer() })]),
           ...errorResponses(400, 401, 403, 404, 409),
         },
       },
@@ -67,6 +95,13 @@ export async function gatewayConfigModule(app: BakenApp): Promise<void> {
       if (req.body.format === 'bthome' && key && key.length !== 16) {
         throw new BakenError('BAKEN_ERR_VALIDATION', 400, 'A BTHome bind key is 16 bytes (32 hex digits).');
       }
+      if (req.body.format === 'baken' && !key) {
+        throw new BakenError(
+          'BAKEN_ERR_VALIDATION',
+          400,
+          'A Baken pendant needs its key (keyHex, 16–32 bytes): without it none of its adverts can be accepted.',
+        );
+      }
       pairings.upsert(
         { deviceId: d.id, address: req.body.address, format: req.body.format, key },
         req.principal!.user.id,
@@ -74,12 +109,63 @@ export async function gatewayConfigModule(app: BakenApp): Promise<void> {
       );
       const gatewaysUpdated = d.homeId ? await publisher.publishForHome(d.homeId) : 0;
       return {
-        deviceId: d.id,
-        address: req.body.address.toUpperCase(),
-        format: req.body.format,
-        hasKey: key !== null,
+        ...pairingView({ deviceId: d.id, address: req.body.address, format: req.body.format, key }),
         gatewaysUpdated,
       };
+    },
+  );
+
+  app.get(
+    '/api/v1/homes/:id/pendant-pairings',
+    {
+      onRequest: requireRole('admin', 'technician', 'monitor'),
+      schema: {
+        tags: ['devices'],
+        operationId: 'listHomePendantPairings',
+        summary: "The pairings of a home's pendants, with whether each is authenticated (never the keys)",
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }),
+        response: {
+          200: Type.Object({
+            items: Type.Array(Type.Intersect([PairingView, Type.Object({ serial: Type.String() })])),
+          }),
+          ...errorResponses(401, 403, 404),
+        },
+      },
+    },
+    async (req) => {
+      if (!(await ctx.repos.clients.getHome(req.params.id))) throw notFound('Home');
+      const devices = await ctx.repos.devices.list({
+        homeId: req.params.id,
+        type: 'pendant',
+        limit: 64,
+        offset: 0,
+      });
+      const items = [];
+      for (const d of devices) {
+        const p = pairings.get(d.id);
+        if (p) items.push({ ...pairingView(p), serial: d.serial });
+      }
+      return { items };
+    },
+  );
+
+  app.get(
+    '/api/v1/devices/:id/pairing',
+    {
+      onRequest: requireRole('admin', 'technician', 'monitor'),
+      schema: {
+        tags: ['devices'],
+        operationId: 'getPendantPairing',
+        summary:
+          "A pendant's pairing: address, advert format and whether its adverts are authenticated (never the key)",
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),
+        response: { 200: PairingView, ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (req) => {
+      const p = pairings.get(req.params.id);
+      if (!p) throw notFound('Pendant pairing');
+      return pairingView(p);
     },
   );
 }

@@ -21,6 +21,16 @@ function warningList(warnings: Json[]): SafeHtml {
     : html`<p class="muted">None open.</p>`;
 }
 
+/** Whether the pendant's adverts are authenticated [PENDANT SPEC §5.1], as its pairing says. */
+function authenticationFact(p: ApiResult): SafeHtml {
+  if (!p.ok)
+    return p.status === 404 ? html`<span class="muted">not paired</span>` : notAvailable('pairing', p);
+  const mode = str(p.data, 'mode');
+  if (pick(p.data, 'authenticated') === true)
+    return html`<span class="badge state-online">authenticated</span> (${mode === 'baken' ? 'Baken pendant, signed adverts' : 'encrypted BTHome'})`;
+  return html`<span class="badge state-offline">not authenticated</span> (plaintext BTHome: its alarms and cancels can be forged; cancels are unverified)<br><span class="muted">${str(p.data, 'advice') ?? ''}</span>`;
+}
+
 /**
  * A device: its registry record and lifecycle history (by registry id), and its live health as its
  * home's gateway reports it. A device only the gateway knows (`?home=` given) shows health alone.
@@ -49,6 +59,10 @@ export async function devicePage(c: PageContext): Promise<PageResult> {
     ? list(health.data, 'timeline').filter((t) => str(t, 'deviceId') === deviceId)
     : [];
   const history = r.ok ? list(r.data, 'history') : [];
+  const pairing =
+    d && str(d, 'type') === 'pendant'
+      ? await c.api.get(`/api/v1/devices/${seg(str(d, 'id') ?? id)}/pairing`)
+      : undefined;
   return {
     title: `${str(d, 'type') ?? str(live, 'kind') ?? 'Device'} ${deviceId}`,
     body: html`<dl class="facts">
@@ -58,6 +72,7 @@ export async function devicePage(c: PageContext): Promise<PageResult> {
   <dt>Firmware</dt><dd>${str(d, 'firmware') ?? str(live, 'firmware') ?? '—'}</dd>
   <dt>Lifecycle</dt><dd>${d ? (str(d, 'status') ?? '—') : html`<span class="muted">not in the device registry</span>`}</dd>
   <dt>Installed</dt><dd>${str(d, 'installDate') ?? '—'}</dd>
+  ${pairing ? html`<dt>Authentication</dt><dd>${authenticationFact(pairing)}</dd>` : ''}
 </dl>
 <section aria-labelledby="h-warn"><h2 id="h-warn">Warnings</h2>${warningList(warnings)}</section>
 <section aria-labelledby="h-ev"><h2 id="h-ev">Recent events</h2>

@@ -66,6 +66,8 @@ interface DeviceLine {
   kind: string;
   live: Json;
   lifecycle: string | undefined;
+  /** Pendants: whether their adverts are authenticated [PENDANT SPEC §5.1]; undefined when unknown. */
+  authenticated?: boolean | undefined;
 }
 
 /**
@@ -101,20 +103,39 @@ function deviceLines(homeId: string, health: Json[], registry: Json[]): DeviceLi
   return lines;
 }
 
+function authBadge(authenticated: boolean | undefined): SafeHtml | '' {
+  if (authenticated === undefined) return '';
+  return authenticated
+    ? html` <span class="badge state-online" title="a key proves every advert">authenticated</span>`
+    : html` <span class="badge state-offline" title="plaintext BTHome: alarms and cancels can be forged">not authenticated</span>`;
+}
+
 function deviceRow(d: DeviceLine): SafeHtml {
   const battery = num(d.live, 'battery');
-  return html`<tr><td><a href="${d.href}">${d.label}</a></td><td data-label="Type">${d.kind}${d.lifecycle ? html` <span class="muted">(${d.lifecycle.replace('_', ' ')})</span>` : ''}</td>
+  return html`<tr><td><a href="${d.href}">${d.label}</a></td><td data-label="Type">${d.kind}${authBadge(d.authenticated)}${d.lifecycle ? html` <span class="muted">(${d.lifecycle.replace('_', ' ')})</span>` : ''}</td>
     <td data-label="State">${stateBadge(pick(d.live, 'state'))}${d.live === undefined ? html` <span class="muted">not reported by the gateway</span>` : ''}</td>
     <td data-label="Last seen">${timeTag(toMs(pick(d.live, 'lastSeenAt', 'lastSeen')))}</td>
     <td data-label="Battery">${battery !== undefined ? `${battery} %` : '—'}${battery !== undefined && battery <= 20 ? html` <strong class="text-bad">low</strong>` : ''}</td></tr>`;
 }
 
-function healthSections(homeId: string, h: ApiResult, registry: ApiResult, now: number): SafeHtml {
+function healthSections(
+  homeId: string,
+  h: ApiResult,
+  registry: ApiResult,
+  now: number,
+  pairings: ApiResult,
+): SafeHtml {
+  const auth = new Map(
+    (pairings.ok ? list(pairings.data) : []).map((p) => [
+      str(p, 'serial') ?? '',
+      pick(p, 'authenticated') === true,
+    ]),
+  );
   const devices = deviceLines(
     homeId,
     h.ok ? list(h.data, 'devices') : [],
     registry.ok ? list(registry.data) : [],
-  );
+  ).map((d) => ({ ...d, authenticated: auth.get(d.label) }));
   const warnings = h.ok ? list(h.data, 'warnings').filter((w) => pick(w, 'closedAt') === undefined) : [];
   const gw = h.ok ? pick(h.data, 'gateway', 'gateways.0') : undefined;
   return html`
@@ -160,12 +181,13 @@ export async function homePage(c: PageContext): Promise<PageResult> {
   const none = Promise.resolve<ApiResult>({ ok: true, data: [] });
   // [issue 7 §1, §4] who may enter and who entered: alarm centre, admins and the client themselves.
   const seesAccess = handlesAlarms || role === 'client';
-  const [health, devices, alarms, overview, accessLog] = await Promise.all([
+  const [health, devices, alarms, overview, accessLog, pairings] = await Promise.all([
     c.api.get(`/api/v1/homes/${seg(id)}/health`),
     staff ? c.api.get('/api/v1/devices', { homeId: id }) : none,
     handlesAlarms ? c.api.get('/api/v1/alarms', { homeId: id, open: 'true', limit: 20 }) : none,
     seesAccess ? c.api.get(`/api/v1/homes/${seg(id)}/access-overview`) : none,
     seesAccess ? c.api.get(`/api/v1/homes/${seg(id)}/access-log`, { limit: 100 }) : none,
+    staff && role !== 'care_worker' ? c.api.get(`/api/v1/homes/${seg(id)}/pendant-pairings`) : none,
   ]);
   const openAlarms = alarms.ok ? list(alarms.data) : [];
   const choices = openAlarms.length > 0 ? await assignChoices(c.api, role, openAlarms) : undefined;
@@ -188,7 +210,7 @@ ${
     : ''
 }
 ${seesAccess ? html`${accessLogSection(accessLog)}${whoMayEnterSection(overview)}` : ''}
-${healthSections(id, health, devices, c.now)}`,
+${healthSections(id, health, devices, c.now, pairings)}`,
   };
 }
 
