@@ -112,6 +112,9 @@ export async function startHome(config: HomeConfig, transports: HomeTransports, 
       clock,
       advertiser,
       format: pendantFormat(p, key),
+      // a simulated pendant has no flash for its counter: seconds since the epoch rise across runs
+      // of the simulator, so a home unit that kept the last counter does not refuse it as a replay
+      firstCounter: Math.floor(clock.now() / 1000),
       ...(p.battery === undefined ? {} : { battery: p.battery }),
       ...(p.heartbeatMs === undefined ? {} : { heartbeatMs: p.heartbeatMs }),
     });

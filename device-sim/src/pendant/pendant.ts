@@ -28,6 +28,12 @@ export interface PendantOptions {
    * them [PENDANT SPEC §7]. Default true; false is the old pendant (one ~1 s burst per press).
    */
   announceUntilAcked?: boolean;
+  /**
+   * The advert counter before the first press. A real pendant keeps its counter across battery
+   * changes; a simulated one that restarts must not start below what a home unit already accepted
+   * (it would be refused as a replay) [PENDANT SPEC §5.3]. Default 0.
+   */
+  firstCounter?: number;
 }
 
 export interface PendantEvents {
@@ -60,6 +66,7 @@ export class Pendant extends EventEmitter<PendantEvents> {
     this.#o = opts;
     this.address = opts.address.toUpperCase();
     this.#battery = opts.battery ?? 100;
+    this.#counter = opts.firstCounter ?? 0;
     opts.advertiser.register(this.address, opts.name ?? 'Baken Pendant');
     const format = opts.format;
     if (format.kind === 'baken' && opts.announceUntilAcked !== false) {
