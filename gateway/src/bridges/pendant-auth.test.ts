@@ -5,6 +5,7 @@ import { MockBleScanner, MockClock } from '@baken/hardware';
 import { type BthomeButtonEvent, encodeBakenAdvert, encodeBthome, validatePayload } from '@baken/protocols';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { formatStatus } from '../cli/status.js';
 import type { GatewayConfig } from '../config/schema.js';
 import { DeviceRegistry } from '../devices/device-registry.js';
 import { type DeviceEvent, GatewayBus, type ServerConfig } from '../event-bus.js';
@@ -108,6 +109,21 @@ describe('pendant bridge: authentication [PENDANT SPEC §5]', () => {
     expect(hb.devices.find((d) => d.deviceId === 'pendant-enc')?.refused).toEqual({ downgrade: 2 });
     expect(hb.devices.find((d) => d.deviceId === 'pendant-plain')?.refused).toBeUndefined();
     expect(validatePayload('heartbeat', hb, { unknownProperties: 'reject' }).ok).toBe(true);
+    // and `baken-gateway status` says so
+    const text = formatStatus({
+      provisioned: true,
+      gatewayId: 'home-0042',
+      server: null,
+      credentialsProblem: null,
+      brokers: { primary: null, secondary: null },
+      outbox: null,
+      devices: [],
+      heartbeatIntervalMs: 60_000,
+      live: { heartbeat: hb, counters: t.registry.counters, scan: t.registry.scan, ageMs: 0 },
+    });
+    expect(text).toContain(
+      'pendant pendant-enc: link unknown, REFUSED adverts (possible spoofing): downgrade 2',
+    );
     await t.bridge.stop();
   });
 

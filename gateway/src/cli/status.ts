@@ -107,7 +107,8 @@ function formatLive(live: NonNullable<UnitStatus['live']>): string[] {
         `  ${d.kind} ${d.deviceId}: link ${d.link}` +
         `${d.battery === null ? '' : `, battery ${d.battery}%`}` +
         `${d.rssi === null ? '' : `, rssi ${d.rssi}`}` +
-        `${d.firmware === undefined ? '' : `, firmware ${d.firmware}`}`,
+        `${d.firmware === undefined ? '' : `, firmware ${d.firmware}`}` +
+        refusedText(d.refused),
     ),
   ];
 }
@@ -118,6 +119,14 @@ function formatStorage(storage: NonNullable<UnitStatus['live']>['heartbeat']['st
   const held = storage.memoryDepth > 0 ? ` (${storage.memoryDepth} entries held in memory)` : '';
   const since = new Date(storage.since).toISOString();
   return `storage:       DEGRADED: ${storage.state} since ${since}${held}: ${storageAdvice(storage.state)}`;
+}
+
+/** Refused adverts of a pendant [PENDANT SPEC §5.2]: a sign that someone is forging its adverts. */
+function refusedText(r: Record<string, number | undefined> | undefined): string {
+  const parts = Object.entries(r ?? {}).filter(([, n]) => (n ?? 0) > 0);
+  return parts.length === 0
+    ? ''
+    : `, REFUSED adverts (possible spoofing): ${parts.map(([k, n]) => `${k.replace('_', ' ')} ${n}`).join(', ')}`;
 }
 
 export function formatStatus(s: UnitStatus): string {
