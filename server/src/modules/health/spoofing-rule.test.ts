@@ -32,10 +32,13 @@ afterEach(() => db.close());
 describe('possible spoofing warning [PENDANT SPEC §5.2]', () => {
   it('opens when a pendant refusal count rises, refreshes on new ones, closes after a quiet day', () => {
     rules.onHeartbeat('home-0042', hb(), [], 1_000);
+    // an encrypted pendant paired without its key is a configuration problem, not spoofing
+    rules.onHeartbeat('home-0042', hb({ no_key: 3, malformed: 1 }), [], 1_500);
     expect(store.openOne('home-0042', 'pendant-7f3a', 'possible_spoofing')).toBeUndefined();
     rules.onHeartbeat('home-0042', hb({ downgrade: 2 }), [], 2_000);
     const w = store.openOne('home-0042', 'pendant-7f3a', 'possible_spoofing');
     expect(w).toMatchObject({ firstSeenAt: 2_000, detail: { refused: { downgrade: 2 }, total: 2 } });
+    rules.onHeartbeat('home-0042', hb({ downgrade: 2, no_key: 9 }), [], 2_500);
     expect(String(w?.detail.message)).toMatch(/possible spoofing at this home/i);
     expect(seen.filter((e) => e.type === 'warning.opened')).toHaveLength(1);
     // the same count again is nothing new

@@ -5,8 +5,14 @@ export const SPOOFING_WARNING = 'possible_spoofing' as const;
 
 type Raise = (gatewayId: string, deviceId: string, at: number, detail: Record<string, unknown>) => void;
 
+/**
+ * The refusals that point at someone forging adverts. `no_key` (an encrypted pendant paired without
+ * its key) and `malformed` are reported but are configuration or firmware problems, not spoofing.
+ */
+const SPOOFING_REASONS = ['downgrade', 'auth_failed', 'replay'] as const;
+
 const total = (r: PendantRefusalsPayload | undefined): number =>
-  r === undefined ? 0 : Object.values(r).reduce<number>((s, n) => s + (n ?? 0), 0);
+  r === undefined ? 0 : SPOOFING_REASONS.reduce((s, k) => s + (r[k] ?? 0), 0);
 
 /**
  * Raises `possible_spoofing` on a pendant when its home unit reports more refused adverts than
