@@ -4,11 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TestBroker, TestSubscriber, until } from '@baken/gateway/testing/test-broker';
+import { pendantKeyTag } from '@baken/protocols';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 const CHILD = fileURLToPath(new URL('./support/crash-child.ts', import.meta.url));
 const ALARMS = 1_000;
-const expectedIds = Array.from({ length: ALARMS }, (_, i) => `pdt-b4ca0e000007-${i + 1}`);
+// the child's pendant 'pendant-crash' and its key; authenticated pendant events have deterministic
+// ids, pdt-<device>-<key tag>-<counter> [PENDANT SPEC §5.3]
+const KEY_TAG = pendantKeyTag(Buffer.from('000102030405060708090a0b0c0d0e0f', 'hex')).slice(0, 8);
+const expectedIds = Array.from({ length: ALARMS }, (_, i) => `pdt-pendantcrash-${KEY_TAG}-${i + 1}`);
 
 interface Child {
   proc: ChildProcess;

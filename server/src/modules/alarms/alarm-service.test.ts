@@ -5,8 +5,8 @@ import type { BakenError } from '../../errors.js';
 import { type Db, openDatabase } from '../../store/database.js';
 import { type DomainEvent, DomainEventBus } from '../ingest/domain-events.js';
 import { AlarmService } from './alarm-service.js';
-import { SqliteCancelPolicies } from './cancel-policy.js';
 import { SqliteAlarmStore } from './sqlite-alarm-store.js';
+import { SqliteCancelPolicies } from './sqlite-cancel-policies.js';
 
 const MIN = 60_000;
 let db: Db;

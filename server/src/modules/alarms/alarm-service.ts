@@ -4,7 +4,8 @@ import { BakenError, conflict, notFound } from '../../errors.js';
 import type { AlarmEventBody, DomainEventBus } from '../ingest/domain-events.js';
 import type { EventProcessor } from '../ingest/event-processors.js';
 import type { AlarmRow, AlarmState, AlarmStore } from './alarm-store.js';
-import { DEFAULT_UNVERIFIED_CANCEL_POLICY, type SqliteCancelPolicies } from './cancel-policy.js';
+import { DEFAULT_UNVERIFIED_CANCEL_POLICY } from './cancel-policy.js';
+import type { SqliteCancelPolicies } from './sqlite-cancel-policies.js';
 
 const UNVERIFIED_NOTE =
   'Cancel from a pendant that cannot be authenticated (it may be forged): confirm with the client first.';

@@ -3,7 +3,7 @@ import type { BakenApp } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
 import { notFound } from '../../errors.js';
 import { errorResponses } from '../../http/error-schema.js';
-import type { SqliteCancelPolicies } from './cancel-policy.js';
+import type { SqliteCancelPolicies } from './sqlite-cancel-policies.js';
 
 const PolicySchema = Type.Object({
   homeId: Type.String(),

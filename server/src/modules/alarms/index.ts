@@ -5,19 +5,16 @@ import { eventProcessors } from '../ingest/event-processors.js';
 import { alarmReportRoutes } from './alarm-report.js';
 import { alarmRoutes } from './alarm-routes.js';
 import { AlarmService } from './alarm-service.js';
-import { SqliteCancelPolicies } from './cancel-policy.js';
 import { cancelPolicyRoutes } from './cancel-policy-routes.js';
 import { SqliteAlarmStore } from './sqlite-alarm-store.js';
+import { SqliteCancelPolicies } from './sqlite-cancel-policies.js';
 
 export { type AlarmAction, AlarmService } from './alarm-service.js';
 export { ALARM_STATES, type AlarmRow, type AlarmState, type AlarmStore } from './alarm-store.js';
 export { ALARM_TARGET_MS, type AlarmView, alarmView } from './alarm-view.js';
-export {
-  DEFAULT_UNVERIFIED_CANCEL_POLICY,
-  SqliteCancelPolicies,
-  type UnverifiedCancelPolicy,
-} from './cancel-policy.js';
+export { DEFAULT_UNVERIFIED_CANCEL_POLICY, type UnverifiedCancelPolicy } from './cancel-policy.js';
 export { SqliteAlarmStore } from './sqlite-alarm-store.js';
+export { SqliteCancelPolicies } from './sqlite-cancel-policies.js';
 
 /** The alarm inbox (issue 6 §5): created inside the ingest transaction, worked through the API. */
 export async function alarmsModule(app: BakenApp): Promise<void> {
