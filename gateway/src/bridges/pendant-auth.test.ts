@@ -223,7 +223,19 @@ describe('pendant bridge: pairings, keys and counters survive a restart [PENDANT
     // another unit's sealing key does not open it
     const other = new SealedPendantVault(dir, { key: Buffer.alloc(32, 7) });
     expect(other.load().pairings).toEqual([]);
-    expect(new SealedPendantVault(dir).load().pairings).toHaveLength(3);
+    const vault = new SealedPendantVault(dir);
+    expect(vault.load().pairings).toHaveLength(3);
+    // entries a different version wrote in another shape are dropped, never fatal
+    vault.save({
+      revision: 1,
+      pairings: [{ deviceId: 'x' } as never, SERVER_CONFIG.pendants[1]!],
+      counters: { a: { counter: 'x' } as never, b: { counter: 3, at: 0, keyTag: 'plain' } },
+    });
+    expect(vault.load()).toEqual({
+      revision: 1,
+      pairings: [SERVER_CONFIG.pendants[1]],
+      counters: { b: { counter: 3, at: 0, keyTag: 'plain' } },
+    });
   });
 
   it('saves the counter only after the event is out, and an unsaved counter re-sends the same event id', async () => {

@@ -40,6 +40,34 @@ export class MemoryPendantVault implements PendantVaultStore {
   }
 }
 
+const isPairing = (p: unknown): p is StoredPendantPairing => {
+  const x = p as Partial<StoredPendantPairing> | null;
+  return (
+    typeof x?.deviceId === 'string' &&
+    typeof x.address === 'string' &&
+    /^([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$/.test(x.address) &&
+    (x.format === 'bthome' || x.format === 'baken') &&
+    (x.keyHex === undefined || (typeof x.keyHex === 'string' && /^([0-9a-fA-F]{2}){16,32}$/.test(x.keyHex)))
+  );
+};
+
+const isCounter = (r: unknown): r is PendantCounterRecord => {
+  const x = r as Partial<PendantCounterRecord> | null;
+  return Number.isInteger(x?.counter) && typeof x?.at === 'number' && typeof x.keyTag === 'string';
+};
+
+/** Keeps only well-formed entries (a vault from another version must not stop the unit). */
+function checked(c: Partial<PendantVaultContents>): PendantVaultContents {
+  const counters: Record<string, PendantCounterRecord> = {};
+  if (typeof c.counters === 'object' && c.counters !== null)
+    for (const [id, r] of Object.entries(c.counters)) if (isCounter(r)) counters[id] = r;
+  return {
+    revision: typeof c.revision === 'number' ? c.revision : null,
+    pairings: Array.isArray(c.pairings) ? c.pairings.filter(isPairing) : [],
+    counters,
+  };
+}
+
 const SEAL_KEY_FILE = 'unit-seal.key';
 const VAULT_FILE = 'pendants.sealed';
 const AAD = Buffer.from('baken-gateway pendant vault v1', 'ascii');
@@ -95,12 +123,7 @@ export class SealedPendantVault implements PendantVaultStore {
       d.setAAD(AAD);
       d.setAuthTag(Buffer.from(box.tag, 'base64'));
       const plain = Buffer.concat([d.update(Buffer.from(box.data, 'base64')), d.final()]);
-      const c = JSON.parse(plain.toString('utf8')) as Partial<PendantVaultContents>;
-      return {
-        revision: typeof c.revision === 'number' ? c.revision : null,
-        pairings: Array.isArray(c.pairings) ? c.pairings : [],
-        counters: typeof c.counters === 'object' && c.counters !== null ? c.counters : {},
-      };
+      return checked(JSON.parse(plain.toString('utf8')) as Partial<PendantVaultContents>);
     } catch (err) {
       this.#onDamaged(err);
       return emptyPendantVault();
