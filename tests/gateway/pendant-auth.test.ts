@@ -133,6 +133,8 @@ describe('pendant authentication end to end (real gateway + real server)', () =>
     const alarms = await alarmsOfHome();
     expect(alarms.map((a) => a.deviceId).sort()).toEqual(['PEN-ENC', 'PEN-PLAIN']);
     const plainAlarm = alarms.find((a) => a.deviceId === 'PEN-PLAIN')!;
+    expect(plainAlarm.authenticated).toBe(false);
+    expect(alarms.find((a) => a.deviceId === 'PEN-ENC')?.authenticated).toBe(true);
     await until('the plaintext cancel processed', async () => {
       const d = await api('GET', `/api/v1/alarms/${plainAlarm.id}`);
       return (d.transitions as Array<{ action: string }>).some((t) => t.action === 'cancel-refused');

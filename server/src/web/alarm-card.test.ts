@@ -146,5 +146,11 @@ describe('alarm card', () => {
     expect(confirmed).not.toContain('Unverified cancel');
     expect(confirmed).toContain('confirmed by staff');
     expect(alarmCard(alarm({}), T, labels, 'monitor').value).not.toContain('cancel-note');
+    expect(alarmCard(alarm({ authenticated: false }), T, labels, 'monitor').value).toContain(
+      'cannot be authenticated',
+    );
+    expect(alarmCard(alarm({ authenticated: true }), T, labels, 'monitor').value).not.toContain(
+      'cannot be authenticated',
+    );
   });
 });

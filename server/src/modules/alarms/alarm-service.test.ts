@@ -81,22 +81,28 @@ describe('AlarmService', () => {
   });
 
   it('records an authenticated pendant cancel on the open alarm without closing it', () => {
-    feed(ev('pendant', 'alarm'));
+    feed(ev('pendant', 'alarm', { data: { format: 'baken', authenticated: true } }));
     clock.advance(MIN);
     const cancel = ev('pendant', 'cancel', { data: { format: 'baken', authenticated: true } });
     feed(cancel);
     const [a] = svc.store.list({ limit: 1, offset: 0 });
+    expect(a?.authenticated).toBe(true);
     expect(a).toMatchObject({ state: 'new', cancelledAt: clock.now(), cancelEventId: cancel.id });
     expect(svc.store.transitions(a!.id).map((t) => t.action)).toEqual(['raise', 'cancel']);
   });
 
   it('an unauthenticated cancel never ends an alarm: refused by default, kept in the history', () => {
-    feed(ev('pendant', 'alarm'));
+    feed(ev('pendant', 'alarm', { data: { format: 'bthome', authenticated: false } }));
     clock.advance(MIN);
     feed(ev('pendant', 'cancel', { data: { format: 'bthome', authenticated: false } }));
     feed(ev('pendant', 'cancel', { data: { format: 'bthome' } })); // an older gateway does not say
     const [a] = svc.store.list({ limit: 1, offset: 0 });
-    expect(a).toMatchObject({ state: 'new', cancelledAt: null, unverifiedCancelAt: null });
+    expect(a).toMatchObject({
+      state: 'new',
+      cancelledAt: null,
+      unverifiedCancelAt: null,
+      authenticated: false,
+    });
     expect(svc.store.transitions(a!.id).map((t) => t.action)).toEqual([
       'raise',
       'cancel-refused',

@@ -73,6 +73,7 @@ export class AlarmService {
         // The home unit's receive time, never later than our own.
         raisedAt: Math.min(e.receivedAt, storedAt),
         createdAt: storedAt,
+        authenticated: authenticated(e),
       });
       if (a) emits.push(() => this.bus.emit('alarm.created', body(a)));
     } else if (e.deviceKind === 'pendant' && e.kind === 'cancel') {

@@ -22,6 +22,11 @@ export interface AlarmRow {
   closedAt: number | null;
   closedBy: string | null;
   closeNote: string | null;
+  /**
+   * Whether the pendant event that raised it was proved by the pendant's key [PENDANT SPEC §5.1];
+   * false for plaintext BTHome (could be forged), null for alarms stored before this was recorded.
+   */
+  authenticated: boolean | null;
   /** When a cancel took effect: an authenticated pendant's, or an unverified one staff confirmed. */
   cancelledAt: number | null;
   cancelEventId: string | null;
@@ -86,7 +91,7 @@ export interface AlarmResponseRow {
 export type NewAlarm = Pick<
   AlarmRow,
   'eventId' | 'gatewayId' | 'homeId' | 'deviceId' | 'kind' | 'raisedAt' | 'createdAt'
->;
+> & { authenticated: boolean };
 
 /**
  * The alarm inbox and its transitions table (issue 6 §5). Synchronous: the ingest processor runs

@@ -32,6 +32,7 @@ export const AlarmSchema = Type.Object({
   closeNote: N(Type.String()),
   cancelledAt: N(Type.Integer()),
   cancelEventId: N(Type.String()),
+  authenticated: Type.Union([Type.Boolean(), Type.Null()]),
   unverifiedCancelAt: N(Type.Integer()),
   cancelConfirmedBy: N(Type.String()),
   timeToAckMs: N(Type.Integer()),

@@ -15,8 +15,16 @@ const SELECT = `SELECT id, event_id AS eventId, gateway_id AS gatewayId, home_id
   acknowledged_by AS acknowledgedBy, assigned_at AS assignedAt, assigned_team_id AS assignedTeamId,
   assigned_user_id AS assignedUserId, on_site_at AS onSiteAt, on_site_source AS onSiteSource, closed_at AS closedAt,
   closed_by AS closedBy, close_note AS closeNote, cancelled_at AS cancelledAt, cancel_event_id AS cancelEventId,
-  unverified_cancel_at AS unverifiedCancelAt, cancel_confirmed_by AS cancelConfirmedBy
+  unverified_cancel_at AS unverifiedCancelAt, cancel_confirmed_by AS cancelConfirmedBy,
+  authenticated
   FROM alarms`;
+
+/** SQLite has no boolean: `authenticated` is 1, 0 or NULL on disk. */
+const row = (r: unknown): AlarmRow | undefined => {
+  if (r === undefined) return undefined;
+  const a = r as Omit<AlarmRow, 'authenticated'> & { authenticated: number | null };
+  return { ...a, authenticated: a.authenticated === null ? null : a.authenticated === 1 };
+};
 
 /** Column names an update may set (a fixed list: never built from input). */
 const COLUMN: Record<keyof AlarmPatch, string> = {
@@ -46,10 +54,20 @@ export class SqliteAlarmStore implements AlarmStore {
     const id = randomUUID();
     const r = this.db
       .prepare(
-        `INSERT OR IGNORE INTO alarms (id, event_id, gateway_id, home_id, device_id, kind, state, raised_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?)`,
+        `INSERT OR IGNORE INTO alarms (id, event_id, gateway_id, home_id, device_id, kind, state, raised_at, created_at, authenticated)
+         VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?, ?)`,
       )
-      .run(id, a.eventId, a.gatewayId, a.homeId, a.deviceId, a.kind, a.raisedAt, a.createdAt);
+      .run(
+        id,
+        a.eventId,
+        a.gatewayId,
+        a.homeId,
+        a.deviceId,
+        a.kind,
+        a.raisedAt,
+        a.createdAt,
+        a.authenticated ? 1 : 0,
+      );
     if (r.changes === 0) return undefined;
     this.addTransition(id, {
       fromState: null,
@@ -64,7 +82,7 @@ export class SqliteAlarmStore implements AlarmStore {
   }
 
   get(id: string): AlarmRow | undefined {
-    return this.db.prepare(`${SELECT} WHERE id = ?`).get(id) as AlarmRow | undefined;
+    return row(this.db.prepare(`${SELECT} WHERE id = ?`).get(id));
   }
 
   update(id: string, patch: AlarmPatch, t: Transition): AlarmRow {
@@ -88,16 +106,21 @@ export class SqliteAlarmStore implements AlarmStore {
 
   /** The latest open alarm of a pendant (for its `cancel`). */
   latestOpenOfDevice(gatewayId: string, deviceId: string): AlarmRow | undefined {
-    return this.db
-      .prepare(
-        `${SELECT} WHERE gateway_id = ? AND device_id = ? AND state != 'closed' ORDER BY raised_at DESC LIMIT 1`,
-      )
-      .get(gatewayId, deviceId) as AlarmRow | undefined;
+    return row(
+      this.db
+        .prepare(
+          `${SELECT} WHERE gateway_id = ? AND device_id = ? AND state != 'closed' ORDER BY raised_at DESC LIMIT 1`,
+        )
+        .get(gatewayId, deviceId),
+    );
   }
 
   /** Alarms of a home in state `assigned` (a key-safe opening there means someone is on site). */
   assignedOfHome(homeId: string): AlarmRow[] {
-    return this.db.prepare(`${SELECT} WHERE home_id = ? AND state = 'assigned'`).all(homeId) as AlarmRow[];
+    return this.db
+      .prepare(`${SELECT} WHERE home_id = ? AND state = 'assigned'`)
+      .all(homeId)
+      .map((r) => row(r) as AlarmRow);
   }
 
   list(f: AlarmFilter): AlarmRow[] {
@@ -115,7 +138,10 @@ export class SqliteAlarmStore implements AlarmStore {
     if (f.from !== undefined) add('raised_at >= ?', f.from);
     if (f.to !== undefined) add('raised_at < ?', f.to);
     const sql = `${SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY raised_at DESC LIMIT ? OFFSET ?`;
-    return this.db.prepare(sql).all(...args, f.limit, f.offset) as AlarmRow[];
+    return this.db
+      .prepare(sql)
+      .all(...args, f.limit, f.offset)
+      .map((r) => row(r) as AlarmRow);
   }
 
   countOpen(): number {

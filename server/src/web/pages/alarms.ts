@@ -103,6 +103,7 @@ export function alarmCard(
   <p class="meta">Raised ${timeTag(created, 'at an unknown time')}${str(a, 'deviceId') ? html` by device <span class="mono">${str(a, 'deviceId')}</span>` : ''}${team ? html` · <span class="assigned-team">team ${team}</span>` : ''}${user ? html` · assigned to ${user}` : ''}</p>
   ${created !== undefined && state !== 'closed' ? responseMeter(created, acked, onSite, now) : ''}
   ${created !== undefined && acked !== undefined ? html`<p class="meta">Acknowledged after ${duration(acked - created)}${onSite !== undefined ? html` · on site after ${duration(onSite - created)}` : ''}${closed !== undefined ? html` · closed ${timeTag(closed)}` : ''}</p>` : ''}
+  ${pick(a, 'authenticated') === false ? html`<p class="meta unauthenticated"><span aria-hidden="true">⚠ </span>From a pendant that cannot be authenticated (plaintext BTHome): treat it as real, but it could be forged.</p>` : ''}
   ${cancelNotice(a, id, role)}
   ${form ?? ''}
   ${
