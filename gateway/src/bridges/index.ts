@@ -2,6 +2,7 @@ import type { Extension } from '../extension.js';
 import type { GatewayContext } from '../gateway.js';
 import { KeysafeBridges } from './keysafe-bridges.js';
 import { PendantBridge, type PendantBridgeOptions } from './pendant-bridge.js';
+import { readLegacyBakenCounters } from './pendant-legacy.js';
 import { type PendantVaultStore, SealedPendantVault } from './pendant-vault.js';
 
 export * from './frame-transport.js';
@@ -41,6 +42,7 @@ export function createPendantBridge(
       'pendant vault not available (sealing key): pairings and counters are not kept across restarts',
     );
   }
+  const legacy = readLegacyBakenCounters(ctx.config.dataDir);
   return new PendantBridge(
     {
       gatewayId: ctx.gatewayId,
@@ -51,7 +53,11 @@ export function createPendantBridge(
       logger,
       openScanner: open,
     },
-    { ...(vault === undefined ? {} : { vault }), ...opts },
+    {
+      ...(vault === undefined ? {} : { vault }),
+      ...(legacy === undefined ? {} : { legacyBakenCounters: legacy }),
+      ...opts,
+    },
   );
 }
 

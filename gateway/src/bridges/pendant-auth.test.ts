@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MockBleScanner, MockClock } from '@baken/hardware';
@@ -12,6 +12,7 @@ import { type DeviceEvent, GatewayBus, type ServerConfig } from '../event-bus.js
 import { Heartbeat } from '../health/heartbeat.js';
 import type { Outbox } from '../outbox/outbox.js';
 import { PendantBridge } from './pendant-bridge.js';
+import { readLegacyBakenCounters } from './pendant-legacy.js';
 import { MemoryPendantVault, type PendantVaultStore, SealedPendantVault } from './pendant-vault.js';
 
 const ENC = '3C:2E:F5:00:00:01';
@@ -38,7 +39,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function setup(vault?: PendantVaultStore, clock = new MockClock()) {
+function setup(vault?: PendantVaultStore, clock = new MockClock(), legacy?: Record<string, number>) {
   const bus = new GatewayBus((_e, err) => {
     throw err;
   });
@@ -56,7 +57,12 @@ function setup(vault?: PendantVaultStore, clock = new MockClock()) {
       logger: pino({ level: 'silent' }),
       openScanner: () => scanner,
     },
-    { noAdvertRestartMs: 3_600_000, watchdogIntervalMs: 600_000, ...(vault ? { vault } : {}) },
+    {
+      noAdvertRestartMs: 3_600_000,
+      watchdogIntervalMs: 600_000,
+      ...(vault ? { vault } : {}),
+      ...(legacy ? { legacyBakenCounters: legacy } : {}),
+    },
   );
   const alarms = () => events.filter((e) => e.kind !== 'scan_restarted');
   return { clock, bus, registry, scanner, events, alarms, bridge };
@@ -277,6 +283,25 @@ describe('pendant bridge: pairings, keys and counters survive a restart [PENDANT
     t.scanner.emitAdvert({ address: BAKEN, serviceData: { fcb1: baken(1) } });
     expect(t.alarms()).toHaveLength(1);
     expect(t.bridge.stats.vaultWriteFailures).toBe(2);
+    await t.bridge.stop();
+  });
+
+  it('adopts the Baken counters an older version kept, so an update does not re-open a replay', async () => {
+    const dir = tmp();
+    writeFileSync(
+      join(dir, 'pendant-counters.json'),
+      JSON.stringify({ lastCounter: { b4ca0e000001: 9, bad: 'x' } }),
+    );
+    const legacy = readLegacyBakenCounters(dir);
+    expect(legacy).toEqual({ b4ca0e000001: 9 });
+    const t = setup(new MemoryPendantVault(), new MockClock(), legacy);
+    await t.bridge.start();
+    await configure(t.bus);
+    t.scanner.emitAdvert({ address: BAKEN, serviceData: { fcb1: baken(9) } });
+    t.scanner.emitAdvert({ address: BAKEN, serviceData: { fcb1: baken(10) } });
+    expect(t.alarms().map((e) => e.seq)).toEqual([10]);
+    expect(t.registry.get('pendant-baken')?.refused).toEqual({ replay: 1 });
+    expect(readLegacyBakenCounters(tmp())).toBeUndefined();
     await t.bridge.stop();
   });
 });

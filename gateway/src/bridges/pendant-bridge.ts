@@ -21,6 +21,7 @@ import {
   toDeviceEvent,
   type UnpairedSighting,
 } from './pendant-events.js';
+import { adoptLegacyCounters } from './pendant-legacy.js';
 import { PendantRefusals } from './pendant-refusals.js';
 import { PendantRegistry } from './pendant-registry.js';
 import type { StoredPendantPairing } from './pendant-vault.js';
@@ -59,7 +60,8 @@ export class PendantBridge implements Extension {
   readonly #log: Logger;
   readonly #openScanner: () => BleScanner | Promise<BleScanner>;
   readonly #gatewayId: string;
-  readonly #opts: Required<Omit<PendantBridgeOptions, 'vault'>> & Pick<PendantBridgeOptions, 'vault'>;
+  readonly #opts: Required<Omit<PendantBridgeOptions, 'vault' | 'legacyBakenCounters'>> &
+    Pick<PendantBridgeOptions, 'vault' | 'legacyBakenCounters'>;
   readonly #refusals: PendantRefusals;
   #scanner: BleScanner | undefined;
   #state: PendantPipelineState = emptyPendantPipelineState();
@@ -107,6 +109,7 @@ export class PendantBridge implements Extension {
       watchdogIntervalMs: opts.watchdogIntervalMs ?? 30_000,
       dedupeWindowMs: opts.dedupeWindowMs ?? 30_000,
       vault: opts.vault,
+      legacyBakenCounters: opts.legacyBakenCounters,
     };
     this.#refusals = new PendantRefusals(this.#devices, this.#log, this.stats);
   }
@@ -336,6 +339,7 @@ export class PendantBridge implements Extension {
       this.#clock.now(),
       this.#opts.dedupeWindowMs,
     );
+    this.#state = adoptLegacyCounters(this.#state, this.registry.list(), this.#opts.legacyBakenCounters);
   }
 
   /** Saves pairings and counters; a failure is logged and counted, never thrown (the alarm is out). */

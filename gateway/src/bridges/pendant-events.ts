@@ -18,6 +18,11 @@ export interface PendantBridgeOptions {
    * [PENDANT SPEC §5.3]. Without it the bridge forgets them on stop.
    */
   vault?: PendantVaultStore;
+  /**
+   * Last accepted Baken counters by advert device id (12 hex digits) as an older version kept them
+   * (`pendant-counters.json`); adopted for a Baken pendant the vault has no counter for.
+   */
+  legacyBakenCounters?: Readonly<Record<string, number>>;
 }
 
 export interface PendantBridgeStats {
