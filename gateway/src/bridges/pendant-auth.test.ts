@@ -204,7 +204,7 @@ describe('pendant bridge: pairings, keys and counters survive a restart [PENDANT
     await after.bridge.start();
     after.scanner.emitAdvert({ address: ENC, serviceData: { fcd2: bthome('press', 2, 8) } });
     after.scanner.emitAdvert({ address: ENC, serviceData: { fcd2: captured } });
-    after.scanner.emitAdvert({ address: BAKEN, serviceData: { fcb1: baken(9) } });
+    after.scanner.emitAdvert({ address: BAKEN, serviceData: { fcb1: baken(8) } }); // an older capture
     after.scanner.emitAdvert({ address: BAKEN, serviceData: { fcb1: baken(10) } });
     expect(after.alarms().map((e) => [e.deviceId, e.seq])).toEqual([
       ['pendant-enc', 8],
@@ -212,6 +212,26 @@ describe('pendant bridge: pairings, keys and counters survive a restart [PENDANT
     ]);
     expect(after.registry.get('pendant-enc')?.refused).toEqual({ replay: 1 });
     expect(after.registry.get('pendant-baken')?.refused).toEqual({ replay: 1 });
+    await after.bridge.stop();
+  });
+
+  it('a Baken pendant still announcing unacknowledged events after a restart is not taken for a replay', async () => {
+    const dir = tmp();
+    const clock = new MockClock();
+    const before = setup(new SealedPendantVault(dir), clock);
+    await before.bridge.start();
+    await configure(before.bus);
+    before.scanner.emitAdvert({ address: BAKEN, serviceData: { fcb1: baken(20) } });
+    before.scanner.emitAdvert({ address: BAKEN, serviceData: { fcb1: baken(21) } });
+    await before.bridge.stop();
+    clock.advance(3_600_000);
+    const after = setup(new SealedPendantVault(dir), clock);
+    await after.bridge.start();
+    // [PENDANT SPEC §7] both announced again, oldest first, until the unit acknowledges them
+    after.scanner.emitAdvert({ address: BAKEN, serviceData: { fcb1: baken(20) } });
+    after.scanner.emitAdvert({ address: BAKEN, serviceData: { fcb1: baken(21) } });
+    expect(after.alarms()).toEqual([]);
+    expect(after.registry.get('pendant-baken')?.refused).toBeUndefined();
     await after.bridge.stop();
   });
 
@@ -236,11 +256,13 @@ describe('pendant bridge: pairings, keys and counters survive a restart [PENDANT
       revision: 1,
       pairings: [{ deviceId: 'x' } as never, SERVER_CONFIG.pendants[1]!],
       counters: { a: { counter: 'x' } as never, b: { counter: 3, at: 0, keyTag: 'plain' } },
+      recent: { a: [{ id: 'p:1', at: 0 }], b: [{ id: 'c:3', at: 0 }] },
     });
     expect(vault.load()).toEqual({
       revision: 1,
       pairings: [SERVER_CONFIG.pendants[1]],
       counters: { b: { counter: 3, at: 0, keyTag: 'plain' } },
+      recent: { b: [{ id: 'c:3', at: 0 }] },
     });
   });
 
@@ -261,7 +283,7 @@ describe('pendant bridge: pairings, keys and counters survive a restart [PENDANT
     expect(vault.contents.counters['pendant-enc']?.counter).toBe(50);
     // a crash before the save: the next run starts from the older vault and hears the re-broadcast
     const older = new MemoryPendantVault();
-    older.contents = { ...vault.contents, counters: {} };
+    older.contents = { ...vault.contents, counters: {}, recent: {} };
     const again = setup(older);
     await again.bridge.start();
     again.scanner.emitAdvert({ address: ENC, serviceData: { fcd2: press } });
@@ -273,7 +295,7 @@ describe('pendant bridge: pairings, keys and counters survive a restart [PENDANT
 
   it('a vault that cannot be written never costs the alarm', async () => {
     const t = setup({
-      load: () => ({ revision: null, pairings: [], counters: {} }),
+      load: () => ({ revision: null, pairings: [], counters: {}, recent: {} }),
       save: () => {
         throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
       },

@@ -3,6 +3,7 @@ import {
   emptyPendantPipelineState,
   type PendantEvent,
   type PendantPipelineState,
+  type PendantSighting,
   pendantStep,
   prunePendantState,
 } from '@baken/protocols';
@@ -51,6 +52,18 @@ export {
  * - scan watchdog: no advert for `noAdvertRestartMs`, or a scanner error → `restart()`, counted in
  *   `devices.counters.scanRestarts` and reported as a gateway `scan_restarted` event.
  */
+/** The `c:<counter>` sightings (authenticated adverts) of each device, for the vault. */
+const authenticatedSightings = (
+  recent: PendantPipelineState['recent'],
+): Record<string, PendantSighting[]> => {
+  const out: Record<string, PendantSighting[]> = {};
+  for (const [id, list] of Object.entries(recent)) {
+    const c = list.filter((s) => s.id.startsWith('c:'));
+    if (c.length > 0) out[id] = [...c];
+  }
+  return out;
+};
+
 export class PendantBridge implements Extension {
   readonly name = 'pendant-bridge';
   readonly registry = new PendantRegistry();
@@ -121,7 +134,7 @@ export class PendantBridge implements Extension {
     // encrypted and Baken pendants are heard before (or without) the network
     const saved = this.#opts.vault?.load();
     if (saved) {
-      this.#state = { counters: saved.counters, recent: {} };
+      this.#state = { counters: saved.counters, recent: saved.recent };
       this.#useServerPairings(saved.pairings, saved.revision);
     }
     this.#offs.push(
@@ -333,11 +346,11 @@ export class PendantBridge implements Extension {
     this.#serverPairings = pendants;
     this.#serverRevision = revision;
     this.registry.setServerPendants(pendants);
+    // each step prunes a device's sightings to its own window; here only the unpaired go
     this.#state = prunePendantState(
       this.#state,
       this.registry.list().map((r) => r.deviceId),
       this.#clock.now(),
-      this.#opts.dedupeWindowMs,
     );
     this.#state = adoptLegacyCounters(this.#state, this.registry.list(), this.#opts.legacyBakenCounters);
   }
@@ -351,6 +364,7 @@ export class PendantBridge implements Extension {
         revision: this.#serverRevision,
         pairings: this.#serverPairings,
         counters: { ...this.#state.counters },
+        recent: authenticatedSightings(this.#state.recent),
       });
     } catch (err) {
       this.stats.vaultWriteFailures += 1;

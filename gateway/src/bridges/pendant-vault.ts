@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GatewayConfigPayload, PendantCounterRecord } from '@baken/protocols';
+import type { GatewayConfigPayload, PendantCounterRecord, PendantSighting } from '@baken/protocols';
 import { writeFileAtomic } from '../atomic-write.js';
 import { GatewayError } from '../errors.js';
 
@@ -17,9 +17,19 @@ export interface PendantVaultContents {
   revision: number | null;
   pairings: StoredPendantPairing[];
   counters: Record<string, PendantCounterRecord>;
+  /**
+   * Authenticated counters accepted recently, by device (`c:<counter>` sightings): a Baken pendant
+   * re-announces them until acknowledged, which after a restart must stay a repeat, not a replay.
+   */
+  recent: Record<string, PendantSighting[]>;
 }
 
-export const emptyPendantVault = (): PendantVaultContents => ({ revision: null, pairings: [], counters: {} });
+export const emptyPendantVault = (): PendantVaultContents => ({
+  revision: null,
+  pairings: [],
+  counters: {},
+  recent: {},
+});
 
 /** Where the pendant bridge keeps its vault. `save` throws when the disk refuses the write. */
 export interface PendantVaultStore {
@@ -56,15 +66,25 @@ const isCounter = (r: unknown): r is PendantCounterRecord => {
   return Number.isInteger(x?.counter) && typeof x?.at === 'number' && typeof x.keyTag === 'string';
 };
 
+const isSighting = (r: unknown): r is PendantSighting => {
+  const x = r as Partial<PendantSighting> | null;
+  return typeof x?.id === 'string' && /^c:\d+$/.test(x.id) && typeof x.at === 'number';
+};
+
 /** Keeps only well-formed entries (a vault from another version must not stop the unit). */
 function checked(c: Partial<PendantVaultContents>): PendantVaultContents {
   const counters: Record<string, PendantCounterRecord> = {};
   if (typeof c.counters === 'object' && c.counters !== null)
     for (const [id, r] of Object.entries(c.counters)) if (isCounter(r)) counters[id] = r;
+  const recent: Record<string, PendantSighting[]> = {};
+  if (typeof c.recent === 'object' && c.recent !== null)
+    for (const [id, list] of Object.entries(c.recent))
+      if (Array.isArray(list) && list.every(isSighting)) recent[id] = list;
   return {
     revision: typeof c.revision === 'number' ? c.revision : null,
     pairings: Array.isArray(c.pairings) ? c.pairings.filter(isPairing) : [],
     counters,
+    recent,
   };
 }
 

@@ -61,6 +61,7 @@ export {
 } from './pendant-mapping.js';
 export {
   emptyPendantPipelineState,
+  PENDANT_ANNOUNCE_WINDOW_MS,
   PENDANT_MAX_RECENT_PER_DEVICE,
   PENDANT_WINDOW_MS,
   pendantKeyTag,

@@ -66,6 +66,11 @@ export interface PendantPipelineState {
 export interface PendantPipelineOptions {
   /** How long an accepted advert's id is remembered to collapse its re-broadcasts. Default 30 000 ms. */
   windowMs?: number;
+  /**
+   * The same for a Baken pendant, which re-announces an event until it is acknowledged, for up to
+   * 24 h [PENDANT SPEC §7]. Default 25 h.
+   */
+  announceWindowMs?: number;
   /** Most ids remembered per device (oldest dropped). Default 128. */
   maxRecentPerDevice?: number;
   mapping?: BthomeMappingOptions;

@@ -162,19 +162,30 @@ describe('pendant pipeline: replay [PENDANT SPEC §5.3]', () => {
     });
   });
 
-  it('refuses a replayed Baken advert and one at the last counter once the window has passed', () => {
-    const r = run([
+  it('a Baken pendant announcing unacknowledged events for hours is never refused; older counters are replays', () => {
+    const H = 3_600_000;
+    const inputs: PendantAdvertInput[] = [
       at(BAKEN, 0, { baken: baken('alarm', 7) }),
-      at(BAKEN, 1_000, { baken: baken('alarm', 7) }),
-      at(BAKEN, 600_000, { baken: baken('alarm', 7) }),
-      at(BAKEN, 600_001, { baken: baken('alarm', 6) }),
+      at(BAKEN, 30_000, { baken: baken('cancel', 8) }),
+    ];
+    // [PENDANT SPEC §7] both announced, oldest first, every 60 s for 20 h (no ack arrives)
+    for (let t = 60_000; t < 20 * H; t += 60_000)
+      inputs.push(
+        at(BAKEN, t, { baken: baken('alarm', 7) }),
+        at(BAKEN, t + 1, { baken: baken('cancel', 8) }),
+      );
+    inputs.push(
+      at(BAKEN, 20 * H, { baken: baken('alarm', 6) }),
+      at(BAKEN, 47 * H, { baken: baken('cancel', 8) }),
+    );
+    const r = run(inputs);
+    expect(r.events.map((e) => [e.kind, e.sequence])).toEqual([
+      ['alarm', 7],
+      ['cancel', 8],
     ]);
-    expect(r.outcomes.map((o) => (o.type === 'refused' ? o.reason : o.type))).toEqual([
-      'accepted',
-      'repeat',
-      'replay',
-      'replay',
-    ]);
+    expect(
+      r.outcomes.filter((o) => o.type === 'refused').map((o) => (o.type === 'refused' ? o.reason : '')),
+    ).toEqual(['replay', 'replay']);
   });
 
   it('after a restart with the saved counters, a re-broadcast is a repeat and a new press an alarm', () => {
@@ -260,7 +271,7 @@ describe('pendant pipeline: de-duplication [PENDANT SPEC §5.4]', () => {
     const p = prunePendantState(r.state, ['pendant-plain'], 10_000);
     expect(Object.keys(p.counters)).toEqual([]);
     expect(Object.keys(p.recent)).toEqual(['pendant-plain']);
-    expect(prunePendantState(r.state, ['pendant-plain'], 100_000).recent).toEqual({});
+    expect(prunePendantState(r.state, ['pendant-plain'], 100_000, 30_000).recent).toEqual({});
   });
 });
 

@@ -19,6 +19,12 @@ import type {
 } from './pendant-pipeline-types.js';
 
 export const PENDANT_WINDOW_MS = 30_000;
+/**
+ * How long a Baken pendant's accepted counters are remembered: it announces an event until the home
+ * unit acknowledges it, for up to 24 h [PENDANT SPEC §7], so its own re-announcements of an accepted
+ * counter are repeats that long, never replays.
+ */
+export const PENDANT_ANNOUNCE_WINDOW_MS = 25 * 3_600_000;
 export const PENDANT_MAX_RECENT_PER_DEVICE = 128;
 
 export const emptyPendantPipelineState = (): PendantPipelineState => ({ counters: {}, recent: {} });
@@ -46,6 +52,7 @@ interface Ctx {
   pairing: PendantPairing;
   mode: PendantPairingMode;
   input: PendantAdvertInput;
+  /** How long this device's accepted ids count as seen (the window; longer for Baken). */
   windowMs: number;
   maxRecent: number;
 }
@@ -197,6 +204,14 @@ function bthomeStep(c: Ctx, data: Uint8Array, options: PendantPipelineOptions): 
   return plaintext(c, advert.packetId, events, advert.battery);
 }
 
+/** The de-duplication window of a pairing mode [PENDANT SPEC §5.4]. */
+function windowOf(mode: PendantPairingMode, options: PendantPipelineOptions): number {
+  const windowMs = Math.max(1, options.windowMs ?? PENDANT_WINDOW_MS);
+  return mode === 'baken'
+    ? Math.max(windowMs, options.announceWindowMs ?? PENDANT_ANNOUNCE_WINDOW_MS)
+    : windowMs;
+}
+
 function unpaired(input: PendantAdvertInput, format: 'bthome' | 'baken'): PendantOutcome {
   if (format === 'baken' || input.bthome === undefined)
     return { type: 'unpaired', address: input.address.toUpperCase(), format, kinds: [] };
@@ -216,34 +231,36 @@ export function pendantStep(
   pairings: PendantPairingLookup,
   options: PendantPipelineOptions = {},
 ): PendantStep {
-  const windowMs = Math.max(1, options.windowMs ?? PENDANT_WINDOW_MS);
   const maxRecent = Math.max(1, options.maxRecentPerDevice ?? PENDANT_MAX_RECENT_PER_DEVICE);
   if (input.baken !== undefined) {
     const data = input.baken;
     const bakenId = data.length >= 7 ? Buffer.from(data.subarray(1, 7)).toString('hex') : '';
     const pairing = pairings.byBakenId(bakenId) ?? pairings.byAddress(input.address);
     if (pairing === undefined) return { state, outcome: unpaired(input, 'baken') };
-    const c: Ctx = { state, pairing, mode: pendantPairingMode(pairing), input, windowMs, maxRecent };
+    const mode = pendantPairingMode(pairing);
+    const c: Ctx = { state, pairing, mode, input, windowMs: windowOf(mode, options), maxRecent };
     return bakenStep(c, data);
   }
   if (input.bthome !== undefined) {
     const pairing = pairings.byAddress(input.address);
     if (pairing === undefined) return { state, outcome: unpaired(input, 'bthome') };
-    const c: Ctx = { state, pairing, mode: pendantPairingMode(pairing), input, windowMs, maxRecent };
+    const mode = pendantPairingMode(pairing);
+    const c: Ctx = { state, pairing, mode, input, windowMs: windowOf(mode, options), maxRecent };
     return bthomeStep(c, input.bthome, options);
   }
   return { state, outcome: { type: 'not_pendant' } };
 }
 
 /**
- * Drops what no longer matters: counters of devices no longer paired and sightings older than the
- * window. Call it when the pairings change (and now and then); pure.
+ * Drops what no longer matters: counters of devices no longer paired and sightings older than
+ * `windowMs` (default the longest window, a Baken pendant's). Call it when the pairings change;
+ * pure. Each step prunes a device's own sightings to its own window.
  */
 export function prunePendantState(
   state: PendantPipelineState,
   pairedDeviceIds: readonly string[],
   now: number,
-  windowMs = PENDANT_WINDOW_MS,
+  windowMs = PENDANT_ANNOUNCE_WINDOW_MS,
 ): PendantPipelineState {
   const keep = new Set(pairedDeviceIds);
   const counters: Record<string, PendantPipelineState['counters'][string]> = {};
