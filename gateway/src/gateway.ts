@@ -236,7 +236,9 @@ export function createGateway(opts: CreateGatewayOptions): Gateway {
   // [PENDANT SPEC §7.5] Baken pendants announce an event until it is on disk and acknowledged
   announceCommitted(outbox, bus);
   const pendantAck = createPendantAck(ctx);
-  if (pendantAck) bridges.push(pendantAck);
+  // listening before the pendant bridge starts: with its pairings kept on disk the bridge may hear
+  // (and commit) a press while it is still starting, and that press must be acknowledged too
+  if (pendantAck) bridges.unshift(pendantAck);
   // [MQTT-MAP §4.7] retained, re-delivered on every reconnect: act only on a newer revision. The
   // devices it lists become known to the registry (commands for them are relayed).
   let configRevision = -1;
