@@ -54,6 +54,10 @@ export const REVIEWED_ROLES: Record<string, readonly Role[] | 'public'> = {
   assignAlarm: ['admin', 'monitor'],
   onSiteAlarm: ['admin', 'monitor', 'care_worker'],
   closeAlarm: ['admin', 'monitor', 'care_worker'],
+  // an unverified cancel (unauthenticated pendant) counts only once the centre confirms it
+  confirmCancelAlarm: ['admin', 'monitor'],
+  getHomeAlarmPolicy: ['admin', 'technician', 'monitor'],
+  setHomeAlarmPolicy: ['admin'],
   getAlarmReport: ['admin', 'monitor'],
   verifyAudit: ['admin'],
   listAuditEntries: ['admin'],
@@ -89,4 +93,6 @@ export const REVIEWED_ROLES: Record<string, readonly Role[] | 'public'> = {
   getHomeAccessLog: ['admin', 'monitor', 'client'],
   getResponseReport: ['admin', 'monitor'],
   setPendantPairing: ['admin', 'technician'],
+  getPendantPairing: ['admin', 'technician', 'monitor'],
+  listHomePendantPairings: ['admin', 'technician', 'monitor'],
 };

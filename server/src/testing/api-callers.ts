@@ -149,6 +149,7 @@ export async function callerSet(t: TestApp): Promise<{ callers: Caller[]; pool: 
         homeId: h.id,
         deviceId: `pendant-${i}`,
         kind: 'alarm',
+        authenticated: true,
         raisedAt: now,
         createdAt: now,
       });

@@ -16,6 +16,8 @@ const ACTION_SUMMARY: Record<AlarmAction, string> = {
   assign: 'Assign an acknowledged alarm to a team and optionally a member',
   'on-site': 'Record that help is on site',
   close: 'Close an alarm',
+  'confirm-cancel':
+    'Confirm an unverified cancel (from a pendant that cannot be authenticated) after calling the client',
 };
 
 /** A care worker sees and acts only on alarms assigned to them; others answer 404. */
