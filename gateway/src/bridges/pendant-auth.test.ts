@@ -10,7 +10,7 @@ import type { GatewayConfig } from '../config/schema.js';
 import { DeviceRegistry } from '../devices/device-registry.js';
 import { type DeviceEvent, GatewayBus, type ServerConfig } from '../event-bus.js';
 import { Heartbeat } from '../health/heartbeat.js';
-import type { Outbox } from '../outbox/outbox.js';
+import { Outbox } from '../outbox/outbox.js';
 import { PendantBridge } from './pendant-bridge.js';
 import { readLegacyBakenCounters } from './pendant-legacy.js';
 import { MemoryPendantVault, type PendantVaultStore, SealedPendantVault } from './pendant-vault.js';
@@ -106,7 +106,9 @@ describe('pendant bridge: authentication [PENDANT SPEC §5]', () => {
     // a forged advert is no sign of life
     expect(t.registry.get('pendant-enc')?.lastSeen).toBeNull();
     // the heartbeat carries the counts [MQTT-MAP §4.3]
-    const outbox = { depth: () => 0, oldestAgeMs: () => 0 } as unknown as Outbox;
+    const dir = mkdtempSync(join(tmpdir(), 'baken-hb-'));
+    dirs.push(dir);
+    const outbox = Outbox.open(join(dir, 'outbox.db'), t.clock);
     const hb = new Heartbeat(t.bus, outbox, t.registry, t.clock, pino({ level: 'silent' }), {
       gatewayId: 'home-0042',
       softwareVersion: '0.1.0',
@@ -130,6 +132,7 @@ describe('pendant bridge: authentication [PENDANT SPEC §5]', () => {
     expect(text).toContain(
       'pendant pendant-enc: link unknown, REFUSED adverts (possible spoofing): downgrade 2',
     );
+    outbox.close();
     await t.bridge.stop();
   });
 
