@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { findProgram, needProgram } from '@baken/hardware/testing/external-program';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LIB_DIR } from '../../gateway/packaging/build-deb.js';
+import { RUNTIME_STATUS_PATH } from '../../gateway/src/health/status-snapshot.js';
 
 const files = fileURLToPath(new URL('../../gateway/packaging/files/', import.meta.url));
 const read = (name: string): string => readFileSync(join(files, name), 'utf8');
@@ -65,6 +66,10 @@ describe('the gateway unit file', () => {
     expect(read('baken-gateway.sysusers')).toMatch(/^u baken - /m);
     expect(read('baken-gateway.tmpfiles')).toMatch(/^d \/var\/lib\/baken-gateway 0700 baken baken -$/m);
     expect(one('Service.StateDirectory')).toBe('baken-gateway');
+  });
+
+  it('gives the unit the runtime directory its status file falls back to on a failing data disk', () => {
+    expect(`/run/${one('Service.RuntimeDirectory')}/status.json`).toBe(RUNTIME_STATUS_PATH);
   });
 
   it('carries the hardening options', () => {
