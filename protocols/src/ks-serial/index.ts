@@ -49,6 +49,14 @@ export {
   ksReceiverAccept,
   ksReceiverRecordReply,
 } from './duplicate-filter.js';
+export {
+  KsEndpoint,
+  type KsEndpointOptions,
+  type KsEndpointOutput,
+  type KsHandleResult,
+  type KsInbound,
+  type KsOutcome,
+} from './endpoint.js';
 export { KS_MAX_ISSUE, KS_WINDOW_UNIT_SECONDS } from './event-codec.js';
 export {
   KS_FRAME_OVERHEAD,
