@@ -2,15 +2,15 @@ import type { Clock, TimerHandle } from '@baken/hardware';
 import {
   KS_PROTOCOL_MAJOR,
   type KsFrame,
+  type KsHandleResult,
   type KsHello,
+  type KsInbound,
   type KsMessage,
+  type KsOutcome,
   KsReason,
-  type KsSenderAction,
   KsStatusFlag,
   KsType,
-  ksDecodeMessage,
   ksEncodeMessage,
-  ksNakReasonFor,
 } from '@baken/protocols';
 import type { Logger } from 'pino';
 import type { DeviceRegistry } from '../devices/device-registry.js';
@@ -107,7 +107,14 @@ export class KeysafeBridge implements Extension {
     this.#audit.load();
     this.#devices.register(this.#opts.deviceId, 'keysafe');
     const onData = (chunk: Uint8Array): void => {
-      for (const frame of this.#hop.frames(chunk)) this.#onFrame(frame);
+      // [KS-SERIAL §4.5] ACK first, then act: what a message triggers runs after its answer went out
+      const after: (() => void)[] = [];
+      this.#hop.receive(
+        chunk,
+        (frame) => this.#onFrame(frame),
+        (inbound) => this.#onInbound(inbound, after),
+      );
+      for (const act of after) act();
     };
     const onDown = (info: { remote: boolean }): void => this.#onDown(info.remote ? 'link lost' : 'closed');
     this.#transport.on('data', onData);
@@ -118,7 +125,7 @@ export class KeysafeBridge implements Extension {
       this.#bus.on('command', (req) => {
         if (req.deviceId !== this.#opts.deviceId || req.kind !== 'keysafe_frame') return;
         const item = this.#commands.accept(req, this.#linkUp);
-        if (item) this.#hop.step({ kind: 'send', item });
+        if (item) this.#hop.send(item);
       }),
     ];
     this.#timers = [
@@ -242,51 +249,29 @@ export class KeysafeBridge implements Extension {
 
   // ---- receive ----------------------------------------------------------------------------------
 
+  /** Every whole frame from the device, before the engine handles it. */
   #onFrame(frame: KsFrame): void {
     this.#devices.update(this.#opts.deviceId, { lastSeen: this.#clock.now() });
-    if (frame.type === KsType.Ack) {
-      this.#hop.step({ kind: 'ack', seq: frame.seq });
-      return;
-    }
-    if (frame.type === KsType.Nak) {
-      const reason = frame.payload[0] ?? KsReason.BadPayload;
-      this.#lastNak = encodeKsFrame(frame);
-      this.#hop.step({ kind: 'nak', seq: frame.seq, reason });
-      return;
-    }
-    const isHello = frame.type === KsType.Hello;
-    // [KS-SERIAL §4.5] a retransmission (our ACK got lost) is answered again, not acted on twice
-    if (!this.#hop.accept(frame, isHello)) return;
-    const decoded = ksDecodeMessage(frame);
-    if (!decoded.ok) {
-      this.#hop.reply(frame.seq, { kind: 'nak', reason: ksNakReasonFor(decoded.error) });
-      return;
-    }
-    const msg = decoded.value;
-    if (msg.kind === 'hello') {
-      this.#onHello(frame.seq, msg);
-      return;
-    }
-    if (this.#status.phase === 'refused') {
-      this.#hop.reply(frame.seq, { kind: 'ack' });
-      return;
-    }
-    if (isCommand(frame.type)) {
-      this.#hop.reply(frame.seq, { kind: 'nak', reason: KsReason.UnknownType });
-      return;
-    }
-    this.#hop.reply(frame.seq, { kind: 'ack' });
-    this.#onMessage(frame, msg);
+    if (frame.type === KsType.Nak) this.#lastNak = encodeKsFrame(frame);
   }
 
-  #onHello(seq: number, hello: KsHello): void {
+  /** A new reliable frame (the engine filtered retransmissions): its answer, and what to do after. */
+  #onInbound(inbound: KsInbound, after: (() => void)[]): KsHandleResult {
+    if ('nak' in inbound) return { nak: inbound.nak };
+    const { frame, msg } = inbound;
+    if (msg.kind === 'hello') return this.#onHello(msg, after);
+    if (this.#status.phase === 'refused') return { ack: true };
+    if (isCommand(frame.type)) return { nak: KsReason.UnknownType };
+    after.push(() => this.#onMessage(frame, msg));
+    return { ack: true };
+  }
+
+  #onHello(hello: KsHello, after: (() => void)[]): KsHandleResult {
     if (hello.protocolMajor !== KS_PROTOCOL_MAJOR) {
-      this.#hop.reply(seq, { kind: 'nak', reason: KsReason.UnsupportedVersion });
       this.#log.error({ major: hello.protocolMajor }, 'key safe speaks another KS-SERIAL major version');
       this.#setPhase('refused', 'unsupported_version');
-      return;
+      return { nak: KsReason.UnsupportedVersion };
     }
-    this.#hop.reply(seq, { kind: 'ack' });
     const fw = hello.firmware;
     this.#status.serial = hello.serial;
     this.#status.firmware = `${fw.major}.${fw.minor}.${fw.patch}`;
@@ -297,14 +282,17 @@ export class KeysafeBridge implements Extension {
         'key safe reports another serial',
       );
       this.#setPhase('refused', 'wrong_serial');
-      return;
+      return { ack: true };
     }
     this.#hello = hello;
     this.#devices.update(this.#opts.deviceId, { firmware: this.#status.firmware });
     this.#backoff.reset();
     this.#setPhase('up', null);
-    this.pollStatus();
-    this.readAudit();
+    after.push(() => {
+      this.pollStatus();
+      this.readAudit();
+    });
+    return { ack: true };
   }
 
   #onMessage(frame: KsFrame, msg: KsMessage): void {
@@ -356,10 +344,10 @@ export class KeysafeBridge implements Extension {
     const frame = ksEncodeMessage(msg, 0);
     if (!frame.ok) return;
     this.#commands.expectInternal(tag, frame.value.type);
-    this.#hop.step({ kind: 'send', item: { type: frame.value.type, payload: frame.value.payload, tag } });
+    this.#hop.send({ type: frame.value.type, payload: frame.value.payload, tag });
   }
 
-  #onAction(a: KsSenderAction): void {
+  #onAction(a: KsOutcome): void {
     switch (a.kind) {
       case 'delivered':
         this.#commands.delivered(a.tag);

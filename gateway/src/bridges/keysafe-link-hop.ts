@@ -1,112 +1,88 @@
 import type { Clock, TimerHandle } from '@baken/hardware';
 import {
-  KS_RECEIVER_INITIAL,
-  KsDeframer,
+  KsEndpoint,
+  type KsEndpointOutput,
   type KsFrame,
-  type KsMessage,
-  type KsReceiverState,
-  type KsSenderAction,
-  type KsSenderState,
+  type KsHandleResult,
+  type KsInbound,
+  type KsOutcome,
+  type KsOutgoing,
   ksEncodeFrame,
-  ksEncodeMessage,
-  ksReceiverAccept,
-  ksReceiverRecordReply,
-  ksSenderInit,
-  ksSenderNextDeadline,
-  ksSenderStep,
 } from '@baken/protocols';
 import type { Logger } from 'pino';
 import type { FrameTransport } from './frame-transport.js';
 
-export type KsSenderInput = Parameters<typeof ksSenderStep>[1];
-
 /**
- * The gateway ↔ key-safe hop of KS-SERIAL, below the bridge's link state machine: deframing, the
- * reliable sender (SEQ, ACK/NAK, retransmission on the injected clock) [KS-SERIAL §4.4] and the
- * receiver's duplicate filter with the replies it replays [KS-SERIAL §4.5]. The sender's outcomes
- * (`delivered`, `refused`, `exhausted`, `overflow`, `transmit` already written) go to `onAction`.
+ * The gateway's thin driver around the one KS-SERIAL engine (`KsEndpoint` in @baken/protocols):
+ * deframing, the duplicate filter with its replayed replies, ACK/NAK and the reliable sender live
+ * there [KS-SERIAL §4.4, §4.5]; this writes what it returns to the transport, hands the sender's
+ * outcomes to `onAction`, and keeps one timer on the injected clock at the engine's deadline.
  */
 export class KsLinkHop {
   readonly #clock: Clock;
   readonly #transport: FrameTransport;
   readonly #log: Logger;
-  readonly #onAction: (a: KsSenderAction) => void;
-  #deframer = new KsDeframer();
-  #sender: KsSenderState;
-  #rx: KsReceiverState = KS_RECEIVER_INITIAL;
+  readonly #onAction: (a: KsOutcome) => void;
+  readonly #engine: KsEndpoint;
   #tickTimer: TimerHandle | undefined;
 
-  constructor(clock: Clock, transport: FrameTransport, log: Logger, onAction: (a: KsSenderAction) => void) {
+  constructor(clock: Clock, transport: FrameTransport, log: Logger, onAction: (a: KsOutcome) => void) {
     this.#clock = clock;
     this.#transport = transport;
     this.#log = log;
     this.#onAction = onAction;
-    this.#sender = ksSenderInit(transport.senderConfig);
+    // the host does not NAK bad-CRC candidates: the device's retransmission covers them [KS-SERIAL §4.3]
+    this.#engine = new KsEndpoint({ sender: transport.senderConfig, nakBadCrc: false });
   }
 
   /** A fresh link (after open): new deframer and duplicate filter, sender starting at `initialSeq`. */
   reset(initialSeq: number): void {
-    this.#deframer = new KsDeframer();
-    this.#rx = KS_RECEIVER_INITIAL;
-    this.#sender = ksSenderInit(this.#transport.senderConfig, initialSeq);
+    this.#clock.clearTimeout(this.#tickTimer);
+    this.#engine.reset(initialSeq);
   }
 
   /** Link lost: pending frames are dropped (their owners were told), no more retransmissions. */
   abort(): void {
     this.#clock.clearTimeout(this.#tickTimer);
-    this.#sender = ksSenderInit(this.#transport.senderConfig);
+    this.#engine.reset(0);
   }
 
   stop(): void {
     this.#clock.clearTimeout(this.#tickTimer);
   }
 
-  frames(chunk: Uint8Array): KsFrame[] {
-    return this.#deframer.push(chunk);
-  }
-
   /**
-   * The duplicate filter on a reliable frame: false for a retransmission (our ACK got lost), whose
-   * stored replies are sent again and which must not be acted on twice [KS-SERIAL §4.5].
+   * Bytes from the device: `onFrame` sees every whole frame; `handle` answers each new reliable one
+   * exactly once (a retransmission gets the stored answer again and is not handed on) [KS-SERIAL §4.5].
    */
-  accept(frame: KsFrame, isHello: boolean): boolean {
-    const decision = ksReceiverAccept(this.#rx, frame, isHello);
-    this.#rx = decision.state;
-    if (!decision.duplicate) return true;
-    for (const reply of decision.replay) this.write(reply);
-    return false;
+  receive(
+    chunk: Uint8Array,
+    onFrame: (frame: KsFrame) => void,
+    handle: (inbound: KsInbound) => KsHandleResult,
+  ): void {
+    this.#apply(this.#engine.receive(chunk, this.#clock.monotonic(), handle, onFrame));
   }
 
-  /** ACK/NAK (or another reply) for the device's frame `seq`, remembered for a duplicate. */
-  reply(seq: number, msg: KsMessage): void {
-    const frame = ksEncodeMessage(msg, seq);
-    if (!frame.ok) return;
-    this.#rx = ksReceiverRecordReply(this.#rx, frame.value);
-    this.write(frame.value);
+  /** Queue a reliable frame (TYPE and PAYLOAD as given; the SEQ is this hop's) [KS-SERIAL §4.4]. */
+  send(item: KsOutgoing): void {
+    this.#apply(this.#engine.send(item, this.#clock.monotonic()));
   }
 
-  write(frame: KsFrame): void {
-    this.#transport.write(encodeKsFrame(frame)).catch((err: unknown) => {
-      this.#log.debug({ err: String(err) }, 'key safe write failed');
-    });
-  }
-
-  step(input: KsSenderInput): void {
-    const now = this.#clock.monotonic();
-    const { state, actions } = ksSenderStep(this.#sender, input, now);
-    this.#sender = state;
-    for (const a of actions) {
-      if (a.kind === 'transmit') this.write(a.frame);
-      else this.#onAction(a);
+  #apply(result: KsEndpointOutput): void {
+    for (const bytes of result.out) {
+      this.#transport.write(bytes).catch((err: unknown) => {
+        this.#log.debug({ err: String(err) }, 'key safe write failed');
+      });
     }
+    for (const a of result.outcomes) this.#onAction(a);
     this.#clock.clearTimeout(this.#tickTimer);
-    const deadline = ksSenderNextDeadline(this.#sender);
-    if (deadline !== null) {
-      this.#tickTimer = this.#clock.setTimeout(
-        () => this.step({ kind: 'tick' }),
-        Math.max(0, deadline - now),
-      );
-    }
+    // read now: an outcome may have queued another frame
+    const deadline = this.#engine.deadline;
+    if (deadline === null) return;
+    this.#tickTimer = this.#clock.setTimeout(
+      () => this.#apply(this.#engine.tick(this.#clock.monotonic())),
+      Math.max(0, deadline - this.#clock.monotonic()),
+    );
   }
 }
 
