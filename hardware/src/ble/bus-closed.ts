@@ -1,12 +1,12 @@
 import type { EventEmitter } from 'node:events';
-import type { MessageBus } from 'dbus-next';
 import { HardwareError } from '../errors.js';
+import type { MessageBus } from './dbus.js';
 
 /**
- * Whether a dbus-next connection has closed (the daemon exited, the socket was removed). dbus-next
- * never settles a method call made after that, and reports every later write as an `error` event
- * on the `MessageBus` ("Tried to write a message to a closed stream"); callers that must finish
- * (stop, shutdown) race their calls against {@link untilBusCloses} instead.
+ * Whether a D-Bus connection has closed (the daemon exited, the socket was removed). The library
+ * never settles a method call made after that (it queues it; DECISIONS.md §1), nor one in flight
+ * when the daemon went; callers that must finish (stop, shutdown) race their calls against
+ * {@link untilBusCloses} instead.
  */
 export interface BusClosedWatch {
   readonly closed: boolean;
@@ -16,12 +16,13 @@ export interface BusClosedWatch {
 
 const watches = new WeakMap<MessageBus, BusClosedWatch>();
 
-/** The connection's socket (`MessageBus._connection.stream`), if dbus-next still exposes it. */
-function streamOf(
-  bus: MessageBus,
-): (EventEmitter & { destroyed?: boolean; readableEnded?: boolean }) | undefined {
-  return (bus as unknown as { _connection?: { stream?: EventEmitter & { destroyed?: boolean } } })._connection
-    ?.stream;
+/**
+ * The bus's connection (`MessageBus._connection`): it emits `end` when its socket ends and then
+ * reads `state === 'ended'`. Its `stream` is attached only once the socket is open, so the
+ * connection, not the stream, is what is watched.
+ */
+function connectionOf(bus: MessageBus): (EventEmitter & { state?: string }) | undefined {
+  return (bus as unknown as { _connection?: EventEmitter & { state?: string } })._connection;
 }
 
 /** One watch per bus; also marks the bus closed on its first "closed stream" error. */
@@ -36,10 +37,9 @@ export function watchBusClosed(bus: MessageBus): BusClosedWatch {
       resolve();
     };
   });
-  const stream = streamOf(bus);
-  if (stream?.destroyed === true || stream?.readableEnded === true) markClosed();
-  stream?.once('close', markClosed);
-  stream?.once('end', markClosed);
+  const conn = connectionOf(bus);
+  if (conn?.state === 'ended') markClosed();
+  conn?.once('end', markClosed);
   bus.on('error', (err: unknown) => {
     if (/closed stream/i.test(err instanceof Error ? err.message : String(err))) markClosed();
   });

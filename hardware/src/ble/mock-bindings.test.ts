@@ -19,7 +19,8 @@ describeScannerContract('mock', async () => {
   const scanner = new MockBleScanner({ clock: new MockClock(), air });
   return {
     scanner,
-    advertise: async (address, serviceData, rssi) => void air.broadcast({ address, serviceData, rssi }),
+    advertise: async (address, serviceData, rssi, manufacturerData) =>
+      void air.broadcast({ address, serviceData, rssi, ...(manufacturerData ? { manufacturerData } : {}) }),
     settle: tick,
     teardown: async () => scanner.stop(),
   };

@@ -49,9 +49,14 @@ describe.skipIf(!needProgram('dbus-daemon'))('node-ble bindings against the Blue
     const known = new Set<string>();
     return {
       scanner,
-      advertise: async (address, serviceData, rssi) => {
-        if (known.has(address)) w.standin.advertise(address, serviceData, rssi);
-        else w.standin.addDevice(address, { serviceData, rssi });
+      advertise: async (address, serviceData, rssi, manufacturerData) => {
+        if (known.has(address)) w.standin.advertise(address, serviceData, rssi, manufacturerData);
+        else
+          w.standin.addDevice(address, {
+            serviceData,
+            rssi,
+            ...(manufacturerData ? { manufacturerData } : {}),
+          });
         known.add(address);
       },
       // A round trip to org.bluez: its reply comes after every signal the stand-in sent before.
@@ -89,6 +94,13 @@ describe.skipIf(!needProgram('dbus-daemon'))('node-ble bindings against the Blue
   });
 
   describe('binding specifics', () => {
+    it('the stand-in stops even when its dbus-daemon went away first', async () => {
+      const own = await startPrivateDbus();
+      const standin = await startBluezStandin({ busAddress: own.address });
+      await own.stop();
+      await expect(standin.stop()).resolves.toBeUndefined();
+    });
+
     it('scanner start rejects with BAKEN_ERR_BLE_ADAPTER for a missing adapter', async () => {
       const w = await world();
       try {

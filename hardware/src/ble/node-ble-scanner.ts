@@ -1,14 +1,14 @@
 import { EventEmitter } from 'node:events';
-import dbus from 'dbus-next';
 import type nodeBle from 'node-ble';
 import type { BleAdvert, BleScanner, BleScannerEvents } from '../ble-scanner.js';
 import type { Clock } from '../clock.js';
 import { HardwareError } from '../errors.js';
 import { untilBusCloses } from './bus-closed.js';
+import { Message, type MessageBus, MessageType, Variant } from './dbus.js';
 import { errorText, helperOf, type NodeBleSession, sessionBus } from './node-ble-session.js';
 import { addressFromDevicePath, toServiceDataKey } from './uuid.js';
 
-type Props = Record<string, dbus.Variant | undefined>;
+type Props = Record<string, Variant | undefined>;
 
 interface DeviceState {
   address: string;
@@ -22,7 +22,7 @@ interface DeviceState {
 const ADVERT_PROPS = ['RSSI', 'ServiceData', 'ManufacturerData'];
 
 function bytes(v: unknown): Uint8Array {
-  const inner = v instanceof dbus.Variant ? v.value : v;
+  const inner = v instanceof Variant ? v.value : v;
   return Uint8Array.from(inner as ArrayLike<number>);
 }
 
@@ -43,7 +43,7 @@ export class NodeBleScanner extends EventEmitter<BleScannerEvents> implements Bl
   #rulesAdded = false;
   #busy: Promise<void> = Promise.resolve();
   readonly #rules: string[];
-  readonly #onMessage = (msg: dbus.Message): void => this.#handle(msg);
+  readonly #onMessage = (msg: Message): void => this.#handle(msg);
   readonly #onBusError = (err: unknown): void => this.#fail(`D-Bus connection failed: ${errorText(err)}`);
 
   constructor(opts: { session: NodeBleSession; clock: Clock; adapter?: string }) {
@@ -140,7 +140,7 @@ export class NodeBleScanner extends EventEmitter<BleScannerEvents> implements Bl
     const bus = sessionBus(this.#session);
     await untilBusCloses(bus, () =>
       bus.call(
-        new dbus.Message({
+        new Message({
           destination: 'org.freedesktop.DBus',
           path: '/org/freedesktop/DBus',
           interface: 'org.freedesktop.DBus',
@@ -153,10 +153,10 @@ export class NodeBleScanner extends EventEmitter<BleScannerEvents> implements Bl
   }
 
   /** Seeds the per-device state (name, last data) from BlueZ's cache so later changes merge. */
-  async #prime(bus: dbus.MessageBus): Promise<void> {
+  async #prime(bus: MessageBus): Promise<void> {
     const reply = await untilBusCloses(bus, () =>
       bus.call(
-        new dbus.Message({
+        new Message({
           destination: 'org.bluez',
           path: '/',
           interface: 'org.freedesktop.DBus.ObjectManager',
@@ -171,8 +171,8 @@ export class NodeBleScanner extends EventEmitter<BleScannerEvents> implements Bl
     }
   }
 
-  #handle(msg: dbus.Message): void {
-    if (!this.#scanning || msg.type !== dbus.MessageType.SIGNAL) return;
+  #handle(msg: Message): void {
+    if (!this.#scanning || msg.type !== MessageType.SIGNAL) return;
     if (msg.interface === 'org.freedesktop.DBus.ObjectManager' && msg.member === 'InterfacesAdded') {
       const [path, ifaces] = msg.body as [string, Record<string, Props>];
       const props = ifaces['org.bluez.Device1'];

@@ -1,6 +1,6 @@
-import type { MessageBus } from 'dbus-next';
 import nodeBle from 'node-ble';
 import { HardwareError } from '../errors.js';
+import type { MessageBus } from './dbus.js';
 
 export type NodeBleSession = ReturnType<typeof nodeBle.createBluetooth>;
 
@@ -11,7 +11,7 @@ function create(): NodeBleSession {
   try {
     return nodeBle.createBluetooth();
   } catch (err) {
-    // dbus-next throws a TypeError for an unparsable DBUS_SYSTEM_BUS_ADDRESS
+    // the D-Bus library throws a TypeError for an unparsable DBUS_SYSTEM_BUS_ADDRESS
     throw new HardwareError('BAKEN_ERR_BLE_ADAPTER', `system D-Bus: ${errorText(err)}`, { cause: err });
   }
 }
@@ -22,7 +22,7 @@ function create(): NodeBleSession {
  * The owner calls `destroy()` after closing every scanner and link built on it.
  *
  * Never crashes the process: a bus that cannot be reached (no system D-Bus, socket missing) would
- * make dbus-next emit an unhandled `error` on its `MessageBus`; it is caught here and surfaces as
+ * make the D-Bus library emit an unhandled `error` on its `MessageBus`; it is caught here and surfaces as
  * `nodeBleReady()` rejecting with `BAKEN_ERR_BLE_ADAPTER` (node-ble's own calls on such a session
  * never settle, so owners should await `connectNodeBle` instead). An unparsable address throws
  * `BAKEN_ERR_BLE_ADAPTER` synchronously.
@@ -77,7 +77,7 @@ export async function connectNodeBle(opts: { busAddress?: string } = {}): Promis
   return session;
 }
 
-/** The dbus-next connection node-ble uses (`Bluetooth.dbus`), for signals node-ble has no event for. */
+/** The D-Bus connection node-ble uses (`Bluetooth.dbus`), for signals node-ble has no event for. */
 export function sessionBus(session: NodeBleSession): MessageBus {
   return (session.bluetooth as unknown as { dbus: MessageBus }).dbus;
 }
@@ -92,7 +92,7 @@ export function helperOf(obj: object): NodeBleHelper {
   return (obj as { helper: NodeBleHelper }).helper;
 }
 
-/** Text of an error from node-ble or dbus-next (`DBusError.text` or `message`). */
+/** Text of an error from node-ble or the D-Bus library (`DBusError.text` or `message`). */
 export function errorText(err: unknown): string {
   if (err && typeof err === 'object') {
     const e = err as { text?: unknown; type?: unknown; message?: unknown };

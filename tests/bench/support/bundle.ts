@@ -24,7 +24,6 @@ export async function bundleEntry(entry: string, name: string): Promise<string> 
       '@serialport/*',
       'node-ble',
       'dbus-next',
-      'usocket',
       'mqtt',
       'pino',
       'aedes',

@@ -1,35 +1,32 @@
-import dbus from 'dbus-next';
+import { ConfiguredInterface, DBusError, Interface, Variant } from '../dbus.js';
 
 /**
- * dbus-next interface classes for the part of the BlueZ 5 API that node-ble calls
+ * D-Bus service interface classes for the part of the BlueZ 5 API that node-ble calls
  * (BlueZ doc/adapter-api.txt, device-api.txt, gatt-api.txt, agent-api.txt). Behaviour lives in
  * the `StandinHooks` the stand-in passes in; these classes only declare members and state.
  */
-const { Interface } = dbus.interface;
-type Variant = dbus.Variant;
-
-export function bluezError(name: string, text: string): dbus.DBusError {
-  return new dbus.DBusError(`org.bluez.Error.${name}`, text);
+export function bluezError(name: string, text: string): DBusError {
+  return new DBusError(`org.bluez.Error.${name}`, text);
 }
 
 /** Current property values of an exported interface as `a{sv}` (for ObjectManager). */
-export function propertyVariants(iface: dbus.interface.Interface): Record<string, Variant> {
+export function propertyVariants(iface: Interface): Record<string, Variant> {
   const props =
     (iface as unknown as { $properties?: Record<string, { signature: string }> }).$properties ?? {};
   const out: Record<string, Variant> = {};
   for (const [key, p] of Object.entries(props)) {
     const value = (iface as unknown as Record<string, unknown>)[key];
-    if (value !== undefined) out[key] = new dbus.Variant(p.signature, value);
+    if (value !== undefined) out[key] = new Variant(p.signature, value);
   }
   return out;
 }
 
-export function emitChanged(iface: dbus.interface.Interface, changed: Record<string, unknown>): void {
+export function emitChanged(iface: Interface, changed: Record<string, unknown>): void {
   Interface.emitPropertiesChanged(iface, changed, []);
 }
 
 /** `org.freedesktop.DBus.ObjectManager` at `/` (D-Bus spec §"ObjectManager"). */
-export class ObjectManagerIface extends Interface {
+export class ObjectManagerIface extends ConfiguredInterface {
   constructor(private readonly managed: () => Record<string, Record<string, Record<string, Variant>>>) {
     super('org.freedesktop.DBus.ObjectManager');
   }
@@ -49,7 +46,7 @@ ObjectManagerIface.configureMembers({
 });
 
 /** `org.bluez.AgentManager1` at `/org/bluez`: node-ble looks it up to list adapters. */
-export class AgentManagerIface extends Interface {
+export class AgentManagerIface extends ConfiguredInterface {
   constructor() {
     super('org.bluez.AgentManager1');
   }
@@ -72,7 +69,7 @@ export interface AdapterHooks {
 }
 
 /** `org.bluez.Adapter1` at `/org/bluez/<hci>`. */
-export class AdapterIface extends Interface {
+export class AdapterIface extends ConfiguredInterface {
   Address: string;
   AddressType = 'public';
   Name = 'baken-standin';
@@ -129,14 +126,18 @@ export interface DeviceHooks {
   disconnect(): Promise<void>;
 }
 
-/** `org.bluez.Device1` at `/org/bluez/<hci>/dev_XX_…`. Service data only (see README). */
-export class DeviceIface extends Interface {
+/**
+ * `org.bluez.Device1` at `/org/bluez/<hci>/dev_XX_…`. `ManufacturerData` is left undefined (so not
+ * listed) for a device that sends none, as BlueZ does.
+ */
+export class DeviceIface extends ConfiguredInterface {
   Address: string;
   AddressType = 'random';
   Name: string;
   Alias: string;
   RSSI: number;
   ServiceData: Record<string, Variant>;
+  ManufacturerData: Record<number, Variant> | undefined;
   Adapter: string;
   Paired = false;
   Trusted = false;
@@ -151,6 +152,7 @@ export class DeviceIface extends Interface {
       name: string;
       rssi: number;
       serviceData: Record<string, Variant>;
+      manufacturerData?: Record<number, Variant> | undefined;
       adapter: string;
     },
     private readonly hooks: DeviceHooks,
@@ -161,6 +163,7 @@ export class DeviceIface extends Interface {
     this.Alias = init.name || init.address.replace(/:/g, '-');
     this.RSSI = init.rssi;
     this.ServiceData = init.serviceData;
+    this.ManufacturerData = init.manufacturerData;
     this.Adapter = init.adapter;
   }
   Connect(): Promise<void> {
@@ -182,6 +185,7 @@ DeviceIface.configureMembers({
     Alias: { signature: 's' },
     RSSI: { signature: 'n', access: 'read' },
     ServiceData: { signature: 'a{sv}', access: 'read' },
+    ManufacturerData: { signature: 'a{qv}', access: 'read' },
     Adapter: { signature: 'o', access: 'read' },
     Paired: { signature: 'b', access: 'read' },
     Trusted: { signature: 'b' },
@@ -195,7 +199,7 @@ DeviceIface.configureMembers({
 });
 
 /** `org.bluez.GattService1`. */
-export class GattServiceIface extends Interface {
+export class GattServiceIface extends ConfiguredInterface {
   constructor(
     public UUID: string,
     public Device: string,
@@ -220,7 +224,7 @@ export interface CharacteristicHooks {
 }
 
 /** `org.bluez.GattCharacteristic1`; a notification is a `Value` PropertiesChanged (gatt-api.txt). */
-export class GattCharacteristicIface extends Interface {
+export class GattCharacteristicIface extends ConfiguredInterface {
   Value: Buffer = Buffer.alloc(0);
   Notifying = false;
   constructor(

@@ -1,5 +1,5 @@
-import dbus from 'dbus-next';
 import { watchBusClosed } from '../bus-closed.js';
+import { DBusError, type Interface, NameFlag, RequestNameReply, sessionBus, Variant } from '../dbus.js';
 import { characteristicFlags, type GattCharacteristicSpec } from '../gatt-peripheral-spec.js';
 import { devicePath, normalizeAddress, toUuid128 } from '../uuid.js';
 import {
@@ -14,13 +14,16 @@ import {
   propertyVariants,
 } from './interfaces.js';
 
-type Iface = dbus.interface.Interface;
+type Iface = Interface;
 type ServiceDataInput = Record<string, Uint8Array> | Map<string, Uint8Array>;
+/** Keyed by the 16-bit Bluetooth SIG company identifier. */
+type ManufacturerDataInput = Record<number, Uint8Array> | Map<number, Uint8Array>;
 
 export interface StandinDeviceInit {
   name?: string;
   rssi?: number;
   serviceData?: ServiceDataInput;
+  manufacturerData?: ManufacturerDataInput;
 }
 
 export interface StandinGattService {
@@ -32,8 +35,16 @@ export interface BluezStandin {
   readonly adapter: string;
   /** Puts a simulated device on the air (in range); it appears on D-Bus once discovery hears it. */
   addDevice(address: string, init?: StandinDeviceInit): void;
-  /** One advertisement: updates RSSI/ServiceData and, while discovering, emits it on D-Bus. */
-  advertise(address: string, serviceData: ServiceDataInput, rssi?: number): void;
+  /**
+   * One advertisement: updates RSSI/ServiceData (and ManufacturerData when given) and, while
+   * discovering, emits it on D-Bus.
+   */
+  advertise(
+    address: string,
+    serviceData: ServiceDataInput,
+    rssi?: number,
+    manufacturerData?: ManufacturerDataInput,
+  ): void;
   /** Out of range drops a live link (link loss) and removes the device object, as BlueZ does. */
   setInRange(address: string, inRange: boolean): void;
   /** Drops a live link without removing the device (power glitch, supervision timeout). */
@@ -57,7 +68,8 @@ interface SimDevice {
   path: string;
   name: string;
   rssi: number;
-  serviceData: Record<string, dbus.Variant>;
+  serviceData: Record<string, Variant>;
+  manufacturerData: Record<number, Variant> | undefined;
   inRange: boolean;
   exported: boolean;
   connected: boolean;
@@ -67,10 +79,20 @@ interface SimDevice {
   aborts: Set<(err: Error) => void>;
 }
 
-function toServiceDataVariants(sd: ServiceDataInput): Record<string, dbus.Variant> {
-  const out: Record<string, dbus.Variant> = {};
+function toServiceDataVariants(sd: ServiceDataInput): Record<string, Variant> {
+  const out: Record<string, Variant> = {};
   const entries = sd instanceof Map ? [...sd.entries()] : Object.entries(sd);
-  for (const [k, v] of entries) out[toUuid128(k)] = new dbus.Variant('ay', Buffer.from(v));
+  for (const [k, v] of entries) out[toUuid128(k)] = new Variant('ay', Buffer.from(v));
+  return out;
+}
+
+function toManufacturerDataVariants(
+  md: ManufacturerDataInput | undefined,
+): Record<number, Variant> | undefined {
+  if (md === undefined) return undefined;
+  const out: Record<number, Variant> = {};
+  const entries = md instanceof Map ? [...md.entries()] : Object.entries(md);
+  for (const [k, v] of entries) out[Number(k)] = new Variant('ay', Buffer.from(v));
   return out;
 }
 
@@ -87,7 +109,7 @@ export async function startBluezStandin(opts: {
 }): Promise<BluezStandin> {
   const adapter = opts.adapter ?? 'hci0';
   const adapterPath = `/org/bluez/${adapter}`;
-  const bus = dbus.sessionBus({ busAddress: opts.busAddress });
+  const bus = sessionBus({ busAddress: opts.busAddress });
   // The daemon may go first (Ctrl-C reaches the whole process group): a write to the closed
   // connection is reported here, never as an unhandled `error` that ends the process.
   const busState = watchBusClosed(bus);
@@ -96,8 +118,8 @@ export async function startBluezStandin(opts: {
   const devices = new Map<string, SimDevice>();
   let discoveryClients = 0;
 
-  const managed = (): Record<string, Record<string, Record<string, dbus.Variant>>> => {
-    const out: Record<string, Record<string, Record<string, dbus.Variant>>> = {};
+  const managed = (): Record<string, Record<string, Record<string, Variant>>> => {
+    const out: Record<string, Record<string, Record<string, Variant>>> = {};
     for (const [path, ifaces] of exported) {
       if (!path.startsWith('/org/bluez/')) continue;
       out[path] = {};
@@ -109,7 +131,7 @@ export async function startBluezStandin(opts: {
 
   const exportObject = (path: string, ifaces: Iface[]): void => {
     const m = new Map<string, Iface>();
-    const props: Record<string, Record<string, dbus.Variant>> = {};
+    const props: Record<string, Record<string, Variant>> = {};
     for (const i of ifaces) {
       bus.export(path, i);
       m.set((i as unknown as { $name: string }).$name, i);
@@ -159,7 +181,7 @@ export async function startBluezStandin(opts: {
         },
         (e: unknown) => {
           d.aborts.delete(reject);
-          reject(e instanceof dbus.DBusError ? e : bluezError('Failed', 'Operation failed'));
+          reject(e instanceof DBusError ? e : bluezError('Failed', 'Operation failed'));
         },
       );
     });
@@ -172,7 +194,14 @@ export async function startBluezStandin(opts: {
 
   const exportDevice = (d: SimDevice): void => {
     d.iface = new DeviceIface(
-      { address: d.address, name: d.name, rssi: d.rssi, serviceData: d.serviceData, adapter: adapterPath },
+      {
+        address: d.address,
+        name: d.name,
+        rssi: d.rssi,
+        serviceData: d.serviceData,
+        manufacturerData: d.manufacturerData,
+        adapter: adapterPath,
+      },
       {
         connect: async () => {
           if (!d.inRange) throw bluezError('Failed', 'le-connection-abort-by-local');
@@ -212,7 +241,12 @@ export async function startBluezStandin(opts: {
     }
     d.iface.RSSI = d.rssi;
     d.iface.ServiceData = d.serviceData;
-    emitChanged(d.iface, { RSSI: d.rssi, ServiceData: d.serviceData });
+    d.iface.ManufacturerData = d.manufacturerData;
+    emitChanged(d.iface, {
+      RSSI: d.rssi,
+      ServiceData: d.serviceData,
+      ...(d.manufacturerData ? { ManufacturerData: d.manufacturerData } : {}),
+    });
   };
 
   const adapterIface = new AdapterIface(opts.adapterAddress ?? '00:BA:4E:00:00:01', {
@@ -242,8 +276,8 @@ export async function startBluezStandin(opts: {
   exportObject('/org/bluez', [new AgentManagerIface()]);
   exportObject(adapterPath, [adapterIface]);
   try {
-    const reply = await bus.requestName('org.bluez', dbus.NameFlag.DO_NOT_QUEUE);
-    if (reply !== dbus.RequestNameReply.PRIMARY_OWNER) throw new Error('org.bluez is already owned');
+    const reply = await bus.requestName('org.bluez', NameFlag.DO_NOT_QUEUE);
+    if (reply !== RequestNameReply.PRIMARY_OWNER) throw new Error('org.bluez is already owned');
   } catch (err) {
     bus.disconnect();
     throw err;
@@ -266,6 +300,7 @@ export async function startBluezStandin(opts: {
         name: init.name ?? '',
         rssi: init.rssi ?? -60,
         serviceData: toServiceDataVariants(init.serviceData ?? {}),
+        manufacturerData: toManufacturerDataVariants(init.manufacturerData),
         inRange: true,
         exported: false,
         connected: false,
@@ -276,9 +311,10 @@ export async function startBluezStandin(opts: {
       devices.set(a, d);
       heard(d);
     },
-    advertise(address, serviceData, rssi) {
+    advertise(address, serviceData, rssi, manufacturerData) {
       const d = device(address);
       d.serviceData = toServiceDataVariants(serviceData);
+      if (manufacturerData !== undefined) d.manufacturerData = toManufacturerDataVariants(manufacturerData);
       if (rssi !== undefined) d.rssi = rssi;
       heard(d);
     },

@@ -4,8 +4,16 @@ import type { BleAdvert, BleScanner } from '../../ble-scanner.js';
 /** What a binding provides so the scanner contract can drive it. */
 export interface ScannerHarness {
   scanner: BleScanner;
-  /** A simulated device advertises once (service data keyed by 16- or 128-bit UUID). */
-  advertise(address: string, serviceData: Record<string, Uint8Array>, rssi: number): Promise<void>;
+  /**
+   * A simulated device advertises once (service data keyed by 16- or 128-bit UUID; manufacturer
+   * data keyed by company identifier).
+   */
+  advertise(
+    address: string,
+    serviceData: Record<string, Uint8Array>,
+    rssi: number,
+    manufacturerData?: Map<number, Uint8Array>,
+  ): Promise<void>;
   /** Resolves once everything advertised so far has reached (or been dropped by) the scanner. */
   settle(): Promise<void>;
   teardown(): Promise<void>;
@@ -55,6 +63,15 @@ export function describeScannerContract(binding: string, setup: () => Promise<Sc
       const got = nextAdvert(h.scanner, PENDANT);
       await h.advertise(PENDANT, { [uuid.toUpperCase()]: Uint8Array.of(9) }, -70);
       expect([...((await got).serviceData.get(uuid) ?? [])]).toEqual([9]);
+    });
+
+    it('emits manufacturer data keyed by the 16-bit company identifier', async () => {
+      await h.scanner.start();
+      const got = nextAdvert(h.scanner, PENDANT);
+      await h.advertise(PENDANT, {}, -66, new Map([[0x0059, Uint8Array.of(0x02, 0x15, 0xaa)]]));
+      const a = await got;
+      expect([...a.manufacturerData.keys()]).toEqual([0x0059]);
+      expect([...(a.manufacturerData.get(0x0059) ?? [])]).toEqual([0x02, 0x15, 0xaa]);
     });
 
     it('emits every repeat of an identical advert', async () => {
