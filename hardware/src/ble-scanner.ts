@@ -12,8 +12,13 @@ import type { EventEmitter } from 'node:events';
  *   128-bit UUIDs in canonical lower-case form; values are the raw bytes.
  * - `manufacturerData` keys are the 16-bit company identifier.
  * - `stop()` ends discovery; no `'advert'` is emitted after it resolves.
- * - A stalled or dead discovery (BlueZ `InProgress`, adapter reset) emits `'error'` and the owner's
- *   watchdog may call `restart()`.
+ * - A stalled or dead discovery (adapter reset, powered off) emits `'error'` and the owner's
+ *   watchdog may call `restart()`, then `resetAdapter()`.
+ * - `start()`/`restart()` reject with `BAKEN_ERR_BLE_SCAN_IN_PROGRESS` when BlueZ answers
+ *   StartDiscovery with `org.bluez.Error.InProgress` (its discovery state is stuck; restarting
+ *   discovery rarely helps, an adapter reset does), with `BAKEN_ERR_BLE_SCAN` for other refusals.
+ * - A stall that reports nothing (discovery "running", no adverts) is only visible as silence:
+ *   the owner judges it from the devices it expects to hear (hardware/src/ble/DECISIONS.md §2).
  */
 export interface BleAdvert {
   /** `AA:BB:CC:DD:EE:FF`, upper case. */
@@ -37,4 +42,11 @@ export interface BleScanner extends EventEmitter<BleScannerEvents> {
   stop(): Promise<void>;
   /** Stop and start discovery again (scan watchdog); resolves when discovery runs again. */
   restart(): Promise<void>;
+  /**
+   * Power-cycles the adapter (BlueZ Adapter1 `Powered` false, then true) and starts discovery
+   * again: the watchdog's step after `restart()` did not help. Resolves when discovery runs again;
+   * rejects like `start()` (`BAKEN_ERR_BLE_ADAPTER` when the adapter does not come back). No
+   * `'error'` is emitted for the power-off it causes itself.
+   */
+  resetAdapter(): Promise<void>;
 }

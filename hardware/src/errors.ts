@@ -5,6 +5,8 @@ export type HardwareErrorCode =
   | 'BAKEN_ERR_SERIAL_CLOSED'
   | 'BAKEN_ERR_BLE_ADAPTER'
   | 'BAKEN_ERR_BLE_SCAN'
+  /** BlueZ refused StartDiscovery with `org.bluez.Error.InProgress`: its discovery state is stuck. */
+  | 'BAKEN_ERR_BLE_SCAN_IN_PROGRESS'
   | 'BAKEN_ERR_GATT_CONNECT'
   | 'BAKEN_ERR_GATT_IO'
   | 'BAKEN_ERR_GATT_CLOSED';

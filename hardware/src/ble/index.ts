@@ -1,3 +1,4 @@
+export type { AdapterFault } from './bluez-standin/adapter-radio.js';
 export * from './bluez-standin/private-dbus.js';
 export * from './bluez-standin/standin.js';
 export * from './gatt-peripheral-spec.js';

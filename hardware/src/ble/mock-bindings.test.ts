@@ -22,6 +22,10 @@ describeScannerContract('mock', async () => {
     advertise: async (address, serviceData, rssi, manufacturerData) =>
       void air.broadcast({ address, serviceData, rssi, ...(manufacturerData ? { manufacturerData } : {}) }),
     settle: tick,
+    stickAdapter: async (fault) => {
+      if (fault === 'in-progress') scanner.failStartsInProgress();
+      else scanner.stall('reset');
+    },
     teardown: async () => scanner.stop(),
   };
 });

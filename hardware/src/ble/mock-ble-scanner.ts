@@ -58,16 +58,24 @@ export class MockBleAir {
   }
 }
 
+/** What clears a simulated stall: a discovery restart, or only an adapter power cycle. */
+export type MockStallClearedBy = 'restart' | 'reset';
+
 /**
- * In-memory `BleScanner`. Test handles: `emitAdvert`, `emitError`, `failNextStart`, `startCount`.
- * Contract: see `BleScanner`; an advert injected while not scanning is dropped (like the air).
+ * In-memory `BleScanner`. Test handles: `emitAdvert`, `emitError`, `failNextStart`, `stall`,
+ * `startCount`, `adapterResets`. Contract: see `BleScanner`; an advert injected while not
+ * scanning (or while stalled) is dropped (like the air).
  */
 export class MockBleScanner extends EventEmitter<BleScannerEvents> implements BleScanner {
   readonly #clock: Clock;
   #scanning = false;
   #failNext: HardwareError | undefined;
+  #failUntilReset: HardwareError | undefined;
+  #stall: MockStallClearedBy | undefined;
   /** How many times discovery was (re)started; lets watchdog tests observe restarts. */
   startCount = 0;
+  /** How many times the adapter was power-cycled by `resetAdapter()`. */
+  adapterResets = 0;
 
   constructor(opts: { clock: Clock; air?: MockBleAir }) {
     super();
@@ -81,13 +89,14 @@ export class MockBleScanner extends EventEmitter<BleScannerEvents> implements Bl
 
   async start(): Promise<void> {
     if (this.#scanning) return;
-    const fail = this.#failNext;
+    const fail = this.#failNext ?? this.#failUntilReset;
     if (fail) {
       this.#failNext = undefined;
       throw fail;
     }
     this.#scanning = true;
     this.startCount++;
+    if (this.#stall === 'restart') this.#stall = undefined;
   }
 
   async stop(): Promise<void> {
@@ -99,9 +108,17 @@ export class MockBleScanner extends EventEmitter<BleScannerEvents> implements Bl
     await this.start();
   }
 
+  async resetAdapter(): Promise<void> {
+    await this.stop();
+    this.adapterResets++;
+    this.#failUntilReset = undefined;
+    this.#stall = undefined;
+    await this.start();
+  }
+
   /** Delivers an advert as if received now; returns false (and emits nothing) when not scanning. */
   emitAdvert(input: MockAdvertInput): boolean {
-    if (!this.#scanning) return false;
+    if (!this.#scanning || this.#stall !== undefined) return false;
     const advert: BleAdvert = {
       address: normalizeAddress(input.address),
       rssi: input.rssi ?? null,
@@ -127,5 +144,24 @@ export class MockBleScanner extends EventEmitter<BleScannerEvents> implements Bl
   /** The next `start()` rejects with `BAKEN_ERR_BLE_ADAPTER` (adapter missing or powered off). */
   failNextStart(message = 'adapter powered off'): void {
     this.#failNext = new HardwareError('BAKEN_ERR_BLE_ADAPTER', message);
+  }
+
+  /**
+   * BlueZ's stuck discovery: every `start()`/`restart()` rejects with
+   * `BAKEN_ERR_BLE_SCAN_IN_PROGRESS` until `resetAdapter()`.
+   */
+  failStartsInProgress(): void {
+    this.#failUntilReset = new HardwareError(
+      'BAKEN_ERR_BLE_SCAN_IN_PROGRESS',
+      'start discovery: org.bluez.Error.InProgress: Operation already in progress',
+    );
+  }
+
+  /**
+   * A silent stall: discovery still reports running, but no advert gets through until a
+   * discovery restart (`'restart'`) or only an adapter reset (`'reset'`) clears it.
+   */
+  stall(clearedBy: MockStallClearedBy = 'restart'): void {
+    this.#stall = clearedBy;
   }
 }

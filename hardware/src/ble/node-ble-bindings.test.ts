@@ -63,6 +63,7 @@ describe.skipIf(!needProgram('dbus-daemon'))('node-ble bindings against the Blue
       settle: async () => {
         await (await w.session.bluetooth.getAdapter('hci0')).isPowered();
       },
+      stickAdapter: async (fault) => w.standin.injectAdapterFault(fault),
       teardown: async () => {
         await scanner.stop();
         await w.close();

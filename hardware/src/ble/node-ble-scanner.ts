@@ -77,6 +77,27 @@ export class NodeBleScanner extends EventEmitter<BleScannerEvents> implements Bl
     });
   }
 
+  /** Power-cycles the adapter through Adapter1 `Powered` (BlueZ doc/adapter-api.txt), then starts. */
+  resetAdapter(): Promise<void> {
+    return this.#serial(async () => {
+      await this.#stop();
+      const bus = sessionBus(this.#session);
+      try {
+        const adapter = await untilBusCloses(bus, () =>
+          this.#session.bluetooth.getAdapter(this.#adapterName),
+        );
+        const helper = helperOf(adapter);
+        await untilBusCloses(bus, () => helper.set('Powered', new Variant('b', false)));
+        await untilBusCloses(bus, () => helper.set('Powered', new Variant('b', true)));
+      } catch (err) {
+        throw new HardwareError('BAKEN_ERR_BLE_ADAPTER', `reset ${this.#adapterName}: ${errorText(err)}`, {
+          cause: err,
+        });
+      }
+      await this.#start();
+    });
+  }
+
   #serial(fn: () => Promise<void>): Promise<void> {
     const next = this.#busy.then(fn);
     this.#busy = next.catch(() => undefined);
@@ -115,7 +136,12 @@ export class NodeBleScanner extends EventEmitter<BleScannerEvents> implements Bl
       }
     } catch (err) {
       await this.#stop();
-      throw new HardwareError('BAKEN_ERR_BLE_SCAN', `start discovery: ${errorText(err)}`, { cause: err });
+      const stuck = (err as { type?: unknown } | null)?.type === 'org.bluez.Error.InProgress';
+      throw new HardwareError(
+        stuck ? 'BAKEN_ERR_BLE_SCAN_IN_PROGRESS' : 'BAKEN_ERR_BLE_SCAN',
+        `start discovery: ${errorText(err)}`,
+        { cause: err },
+      );
     }
   }
 

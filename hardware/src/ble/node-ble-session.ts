@@ -85,6 +85,8 @@ export function sessionBus(session: NodeBleSession): MessageBus {
 /** node-ble's internal `BusHelper` of an Adapter/Device/Characteristic (node-ble/src/BusHelper.js). */
 export interface NodeBleHelper {
   callMethod(name: string, ...args: unknown[]): Promise<unknown>;
+  /** `org.freedesktop.DBus.Properties.Set` on the object's interface; `value` is a `Variant`. */
+  set(name: string, value: unknown): Promise<void>;
   removeListeners(): void;
 }
 

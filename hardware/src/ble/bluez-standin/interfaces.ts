@@ -66,6 +66,8 @@ export interface AdapterHooks {
   startDiscovery(): void;
   stopDiscovery(): void;
   removeDevice(path: string): void;
+  /** A client set `Powered` (D-Bus Properties.Set): power the simulated radio on or off. */
+  setPowered(on: boolean): void;
 }
 
 /** `org.bluez.Adapter1` at `/org/bluez/<hci>`. */
@@ -74,7 +76,8 @@ export class AdapterIface extends ConfiguredInterface {
   AddressType = 'public';
   Name = 'baken-standin';
   Alias = 'baken-standin';
-  Powered = true;
+  /** What `Powered` reads; the stand-in updates it through `hooks.setPowered`. */
+  poweredState = true;
   Discoverable = false;
   Pairable = false;
   Discovering = false;
@@ -85,6 +88,12 @@ export class AdapterIface extends ConfiguredInterface {
   ) {
     super('org.bluez.Adapter1');
     this.Address = address;
+  }
+  get Powered(): boolean {
+    return this.poweredState;
+  }
+  set Powered(on: boolean) {
+    this.hooks.setPowered(on);
   }
   StartDiscovery(): void {
     this.hooks.startDiscovery();

@@ -2,6 +2,7 @@ import { watchBusClosed } from '../bus-closed.js';
 import { DBusError, type Interface, NameFlag, RequestNameReply, sessionBus, Variant } from '../dbus.js';
 import { characteristicFlags, type GattCharacteristicSpec } from '../gatt-peripheral-spec.js';
 import { devicePath, normalizeAddress, toUuid128 } from '../uuid.js';
+import { type AdapterFault, AdapterRadio } from './adapter-radio.js';
 import {
   AdapterIface,
   AgentManagerIface,
@@ -55,6 +56,13 @@ export interface BluezStandin {
     characteristics: GattCharacteristicSpec[],
   ): StandinGattService;
   isConnected(address: string): boolean;
+  /**
+   * Puts a fault on the adapter (`in-progress`: StartDiscovery answers `org.bluez.Error.InProgress`;
+   * `stalled`: discovery runs but hears nothing) until a client power-cycles it; `undefined` clears.
+   */
+  injectAdapterFault(fault: AdapterFault | undefined): void;
+  /** Whether the adapter is powered (a client may switch it through Adapter1 `Powered`). */
+  readonly powered: boolean;
   stop(): Promise<void>;
 }
 
@@ -116,7 +124,6 @@ export async function startBluezStandin(opts: {
   bus.on('error', () => undefined);
   const exported = new Map<string, Map<string, Iface>>();
   const devices = new Map<string, SimDevice>();
-  let discoveryClients = 0;
 
   const managed = (): Record<string, Record<string, Record<string, Variant>>> => {
     const out: Record<string, Record<string, Record<string, Variant>>> = {};
@@ -234,7 +241,7 @@ export async function startBluezStandin(opts: {
 
   /** Discovery heard `d` advertise: export it or emit the advert as PropertiesChanged. */
   const heard = (d: SimDevice): void => {
-    if (discoveryClients === 0 || !d.inRange) return;
+    if (!radio.hearing || !d.inRange) return;
     if (!d.exported || !d.iface) {
       exportDevice(d);
       return;
@@ -250,25 +257,22 @@ export async function startBluezStandin(opts: {
   };
 
   const adapterIface = new AdapterIface(opts.adapterAddress ?? '00:BA:4E:00:00:01', {
-    startDiscovery: () => {
-      discoveryClients++;
-      if (discoveryClients > 1) return;
-      adapterIface.Discovering = true;
-      emitChanged(adapterIface, { Discovering: true });
-      for (const d of devices.values()) heard(d);
-    },
-    stopDiscovery: () => {
-      if (discoveryClients === 0) throw bluezError('Failed', 'No discovery started');
-      discoveryClients--;
-      if (discoveryClients > 0) return;
-      adapterIface.Discovering = false;
-      emitChanged(adapterIface, { Discovering: false });
+    startDiscovery: () => radio.startDiscovery(),
+    stopDiscovery: () => radio.stopDiscovery(),
+    setPowered: (on) => {
+      // powering off drops every link, as the controller does
+      if (!on) for (const d of devices.values()) linkDown(d);
+      radio.setPowered(on);
     },
     removeDevice: (path) => {
       const d = [...devices.values()].find((x) => x.path === path && x.exported);
       if (!d) throw bluezError('DoesNotExist', 'Does Not Exist');
       removeDevice(d);
     },
+  });
+
+  const radio = new AdapterRadio(adapterIface, () => {
+    for (const d of devices.values()) heard(d);
   });
 
   bus.export('/', objectManager);
@@ -329,6 +333,12 @@ export async function startBluezStandin(opts: {
     },
     isConnected(address) {
       return device(address).connected;
+    },
+    injectAdapterFault(fault) {
+      radio.inject(fault);
+    },
+    get powered() {
+      return radio.powered;
     },
     addGattService(address, serviceUuid, characteristics) {
       const d = device(address);

@@ -16,6 +16,11 @@ export interface ScannerHarness {
   ): Promise<void>;
   /** Resolves once everything advertised so far has reached (or been dropped by) the scanner. */
   settle(): Promise<void>;
+  /**
+   * Puts the adapter into a stuck state that only a power cycle clears: `in-progress` (starting
+   * discovery answers BlueZ `InProgress`) or `stalled` (discovery runs, nothing is heard).
+   */
+  stickAdapter(fault: 'in-progress' | 'stalled'): Promise<void>;
   teardown(): Promise<void>;
 }
 
@@ -104,6 +109,45 @@ export function describeScannerContract(binding: string, setup: () => Promise<Sc
       await h.advertise(PENDANT, { [BTHOME]: Uint8Array.of(2) }, -50);
       await h.settle();
       expect(after).toBe(0);
+    });
+
+    it('resetAdapter() power-cycles the adapter, discovery runs again and adverts flow', async () => {
+      await h.scanner.start();
+      let errors = 0;
+      h.scanner.on('error', () => errors++);
+      await h.scanner.resetAdapter();
+      expect(h.scanner.scanning).toBe(true);
+      const got = nextAdvert(h.scanner, PENDANT);
+      await h.advertise(PENDANT, { [BTHOME]: Uint8Array.of(4) }, -48);
+      expect([...((await got).serviceData.get(BTHOME) ?? [])]).toEqual([4]);
+      expect(errors).toBe(0);
+    });
+
+    it('a stuck InProgress discovery rejects start and restart with a code; resetAdapter clears it', async () => {
+      await h.scanner.start();
+      await h.stickAdapter('in-progress');
+      await expect(h.scanner.restart()).rejects.toMatchObject({ code: 'BAKEN_ERR_BLE_SCAN_IN_PROGRESS' });
+      expect(h.scanner.scanning).toBe(false);
+      await expect(h.scanner.start()).rejects.toMatchObject({ code: 'BAKEN_ERR_BLE_SCAN_IN_PROGRESS' });
+      await h.scanner.resetAdapter();
+      const got = nextAdvert(h.scanner, PENDANT);
+      await h.advertise(PENDANT, { [BTHOME]: Uint8Array.of(5) }, -48);
+      expect([...((await got).serviceData.get(BTHOME) ?? [])]).toEqual([5]);
+    });
+
+    it('a silently stalled adapter hears nothing until resetAdapter()', async () => {
+      await h.scanner.start();
+      await h.stickAdapter('stalled');
+      let heard = 0;
+      h.scanner.on('advert', () => heard++);
+      await h.advertise(PENDANT, { [BTHOME]: Uint8Array.of(6) }, -48);
+      await h.settle();
+      expect(heard).toBe(0);
+      expect(h.scanner.scanning).toBe(true);
+      await h.scanner.resetAdapter();
+      const got = nextAdvert(h.scanner, PENDANT);
+      await h.advertise(PENDANT, { [BTHOME]: Uint8Array.of(7) }, -48);
+      expect([...((await got).serviceData.get(BTHOME) ?? [])]).toEqual([7]);
     });
 
     it('restart() runs discovery again and adverts flow', async () => {
