@@ -13,7 +13,13 @@ const A2 = 'D8:3A:DD:12:34:57';
 const STRANGER = 'AA:BB:CC:00:00:01';
 const KEY = Uint8Array.from(Buffer.from('00112233445566778899aabbccddeeff', 'hex'));
 
-function setup(devices: GatewayConfig['devices'] = []) {
+function setup(
+  devices: GatewayConfig['devices'] = [],
+  opts: ConstructorParameters<typeof PendantBridge>[1] = {
+    noAdvertRestartMs: 60_000,
+    watchdogIntervalMs: 10_000,
+  },
+) {
   const clock = new MockClock();
   const bus = new GatewayBus((_e, err) => {
     throw err;
@@ -33,7 +39,7 @@ function setup(devices: GatewayConfig['devices'] = []) {
       logger: pino({ level: 'silent' }),
       openScanner: () => scanner,
     },
-    { noAdvertRestartMs: 60_000, watchdogIntervalMs: 10_000 },
+    opts,
   );
   return { clock, bus, registry, scanner, events, bridge };
 }
@@ -133,6 +139,9 @@ describe('PendantBridge', () => {
     await t.clock.advanceAsync(60_000);
     expect(t.scanner.startCount).toBe(2);
     expect(t.registry.counters.scanRestarts).toBe(1);
+    await t.clock.advanceAsync(40_000);
+    t.scanner.emitAdvert({ address: STRANGER, rssi: -80, serviceData: { fcd2: bthomePress(1) } });
+    await t.clock.advanceAsync(21_000);
     t.scanner.emitError();
     await t.clock.advanceAsync(1);
     expect(t.scanner.startCount).toBe(3);
@@ -142,8 +151,39 @@ describe('PendantBridge', () => {
     expect(restarts[1]).toMatchObject({
       deviceKind: 'gateway',
       deviceId: 'home-0042',
-      data: { restarts: 2 },
+      data: { restarts: 2, action: 'restart', adapterResets: 0 },
     });
+    for (const e of restarts) {
+      const env = validatePayload('events', toEnvelope('home-0042', e, 'generated-id'), {
+        unknownProperties: 'reject',
+      });
+      expect(env.ok).toBe(true);
+    }
+    await t.bridge.stop();
+  });
+
+  it('a quiet home with a Baken pendant is not restarted every few minutes: its hourly report sets the bar', async () => {
+    const t = setup([], {});
+    await t.bridge.start();
+    t.bus.emit('server-config', {
+      revision: 1,
+      issuedAt: 0,
+      heartbeatIntervalS: 60,
+      pendants: [{ deviceId: 'pendant-k', address: 'B4:CA:0E:00:00:01', format: 'baken' }],
+      keysafes: [],
+    });
+    await t.clock.advanceAsync(2.5 * 3_600_000 - 60_000);
+    expect(t.registry.counters.scanRestarts).toBe(0);
+    await t.clock.advanceAsync(60_000);
+    expect(t.registry.counters.scanRestarts).toBe(1);
+    expect(t.registry.scan.lastResetReason).toMatch(/^restart: no advert for 9000 s/);
+    // the restart brought nothing back: the next step power-cycles the adapter
+    await t.clock.advanceAsync(2.5 * 3_600_000);
+    expect(t.scanner.adapterResets).toBe(1);
+    expect(t.events.filter((e) => e.kind === 'scan_restarted').map((e) => e.data['action'])).toEqual([
+      'restart',
+      'adapter_reset',
+    ]);
     await t.bridge.stop();
   });
 });

@@ -26,6 +26,7 @@ import { adoptLegacyCounters } from './pendant-legacy.js';
 import { PendantRefusals } from './pendant-refusals.js';
 import { PendantRegistry } from './pendant-registry.js';
 import type { StoredPendantPairing } from './pendant-vault.js';
+import { PENDANT_ADVERT_INTERVAL_MS, type ScanActionReport, ScanWatchdog } from './scan-watchdog.js';
 
 export {
   BAKEN_SERVICE_KEY,
@@ -49,8 +50,10 @@ export {
  * - with a `vault`, the server's pairings (keys included) and the last accepted counters are saved
  *   and loaded at start, so a restart without network still hears encrypted pendants;
  * - alarm/cancel/fall get `priority: 'alarm'` [MQTT-MAP §4.1.1];
- * - scan watchdog: no advert for `noAdvertRestartMs`, or a scanner error → `restart()`, counted in
- *   `devices.counters.scanRestarts` and reported as a gateway `scan_restarted` event.
+ * - scan watchdog (`scan-watchdog.ts`): a scanner error, BlueZ `InProgress`, or silence beyond the
+ *   pendants' expected advertising interval → discovery restart, then adapter reset; counted in
+ *   `devices.counters.scanRestarts` / `devices.scan.adapterResets` and reported as a gateway
+ *   `scan_restarted` event.
  */
 /** The `c:<counter>` sightings (authenticated adverts) of each device, for the vault. */
 const authenticatedSightings = (
@@ -80,9 +83,8 @@ export class PendantBridge implements Extension {
   #state: PendantPipelineState = emptyPendantPipelineState();
   #serverPairings: StoredPendantPairing[] = [];
   #serverRevision: number | null = null;
-  #lastAdvertMono = 0;
   #watchdog: TimerHandle | undefined;
-  #restarting = false;
+  readonly #scanWatchdog: ScanWatchdog;
   #opening = false;
   #started = false;
   #offs: (() => void)[] = [];
@@ -118,13 +120,24 @@ export class PendantBridge implements Extension {
     this.#openScanner = deps.openScanner;
     this.registry.setLocal(deps.config);
     this.#opts = {
-      noAdvertRestartMs: opts.noAdvertRestartMs ?? 5 * 60_000,
+      noAdvertRestartMs: opts.noAdvertRestartMs ?? 60 * 60_000,
       watchdogIntervalMs: opts.watchdogIntervalMs ?? 30_000,
       dedupeWindowMs: opts.dedupeWindowMs ?? 30_000,
       vault: opts.vault,
       legacyBakenCounters: opts.legacyBakenCounters,
     };
     this.#refusals = new PendantRefusals(this.#devices, this.#log, this.stats);
+    this.#scanWatchdog = new ScanWatchdog(
+      {
+        clock: deps.clock,
+        logger: deps.logger,
+        scan: deps.devices.scan,
+        counters: deps.devices.counters,
+        onAction: (r) => this.#scanAction(r),
+        onRunning: (running, err) => this.#setScanning(running, err),
+      },
+      { fallbackSilenceMs: this.#opts.noAdvertRestartMs },
+    );
   }
 
   async start(): Promise<void> {
@@ -177,7 +190,7 @@ export class PendantBridge implements Extension {
     const onAdvert = (a: BleAdvert): void => this.handleAdvert(a);
     const onError = (err: Error): void => {
       this.#log.warn({ err: err.message }, 'BLE scanner error');
-      void this.#restart(`scanner error: ${err.message}`);
+      void this.#scanWatchdog.scannerError(err);
     };
     scanner.on('advert', onAdvert);
     scanner.on('error', onError);
@@ -185,11 +198,12 @@ export class PendantBridge implements Extension {
       () => scanner.off('advert', onAdvert),
       () => scanner.off('error', onError),
     );
-    this.#lastAdvertMono = this.#clock.monotonic();
+    this.#scanWatchdog.attach(scanner);
     try {
       await scanner.start();
       this.#setScanning(true, null);
     } catch (err) {
+      this.#scanWatchdog.startFailed(err);
       // the adapter may come later (USB dongle, bluetoothd restart): the watchdog retries
       this.#setScanning(false, err);
       this.#log.error({ err: String(err), code: errorCode(err) }, 'BLE scan did not start');
@@ -230,24 +244,17 @@ export class PendantBridge implements Extension {
       void this.#ensureScanning();
       return;
     }
-    if (!this.stats.scanning) {
-      void this.#restart('scan not running');
-      return;
-    }
-    const silentMs = this.#clock.monotonic() - this.#lastAdvertMono;
-    if (silentMs >= this.#opts.noAdvertRestartMs) {
-      void this.#restart(`no advert for ${Math.round(silentMs / 1000)} s`);
-    }
+    this.#scanWatchdog.expect(
+      this.registry
+        .list()
+        .map((r) => PENDANT_ADVERT_INTERVAL_MS[r.format])
+        .filter((ms): ms is number => ms !== null),
+    );
+    void this.#scanWatchdog.check();
   }
 
-  async #restart(reason: string): Promise<void> {
-    const scanner = this.#scanner;
-    if (!scanner || this.#restarting) return;
-    this.#restarting = true;
-    this.stats.scanRestarts += 1;
-    this.#devices.counters.scanRestarts += 1;
-    this.#lastAdvertMono = this.#clock.monotonic();
-    this.#log.warn({ reason, restarts: this.#devices.counters.scanRestarts }, 'restarting BLE scan');
+  #scanAction(r: ScanActionReport): void {
+    this.stats.scanRestarts = this.#devices.counters.scanRestarts;
     this.#emit({
       deviceId: this.#gatewayId,
       deviceKind: 'gateway',
@@ -255,23 +262,19 @@ export class PendantBridge implements Extension {
       priority: 'normal',
       deviceTime: null,
       receivedAt: this.#clock.now(),
-      data: { reason: reason.slice(0, 128), restarts: this.#devices.counters.scanRestarts },
+      data: {
+        reason: r.reason.slice(0, 128),
+        restarts: r.restarts,
+        action: r.action,
+        adapterResets: r.adapterResets,
+      },
     });
-    try {
-      await scanner.restart();
-      this.#setScanning(true, null);
-    } catch (err) {
-      this.#setScanning(false, err);
-      this.#log.error({ err: String(err), code: errorCode(err) }, 'BLE scan restart failed');
-    } finally {
-      this.#restarting = false;
-    }
   }
 
   /** One advert from the scanner (public for pairing and tests that feed adverts directly). */
   handleAdvert(advert: BleAdvert): void {
     this.stats.adverts += 1;
-    this.#lastAdvertMono = this.#clock.monotonic();
+    this.#scanWatchdog.heard();
     const bthome = advert.serviceData.get(BTHOME_SERVICE_KEY);
     const baken = advert.serviceData.get(BAKEN_SERVICE_KEY);
     if (bthome === undefined && baken === undefined) return;

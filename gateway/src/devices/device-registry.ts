@@ -26,10 +26,18 @@ export interface DeviceCounters {
   unknownDevicesIgnored: number;
 }
 
-/** The BLE scan as the pendant bridge last saw it; `error` names why it is not running. */
+/**
+ * The BLE scan as the pendant bridge last saw it; `error` names why it is not running. The scan
+ * watchdog adds its adapter power cycles and its last recovery step [MQTT-MAP §4.3 `scan`].
+ */
 export interface ScanState {
   running: boolean;
   error: string | null;
+  adapterResets: number;
+  /** `restart: …` or `adapter_reset: …` with the evidence that led to it; null before any. */
+  lastResetReason: string | null;
+  /** When that step was taken (ms since epoch). */
+  lastResetAt: number | null;
 }
 
 /**
@@ -42,7 +50,13 @@ export interface ScanState {
 export class DeviceRegistry {
   readonly #devices = new Map<string, DeviceState>();
   readonly counters: DeviceCounters = { scanRestarts: 0, unknownDevicesIgnored: 0 };
-  readonly scan: ScanState = { running: false, error: null };
+  readonly scan: ScanState = {
+    running: false,
+    error: null,
+    adapterResets: 0,
+    lastResetReason: null,
+    lastResetAt: null,
+  };
 
   register(deviceId: string, kind: DeviceKind): DeviceState {
     const existing = this.#devices.get(deviceId);

@@ -122,6 +122,9 @@ export class Heartbeat implements Extension {
       scan: {
         running: unit.scanRunning ?? this.#devices.scan.running,
         restarts: this.#devices.counters.scanRestarts,
+        adapterResets: this.#devices.scan.adapterResets,
+        lastResetReason: this.#devices.scan.lastResetReason,
+        lastResetAt: this.#devices.scan.lastResetAt,
       },
       devices: this.#devices.list().map((d) => ({
         deviceId: d.deviceId,

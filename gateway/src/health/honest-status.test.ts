@@ -80,7 +80,13 @@ describe('honest heartbeat and status', () => {
   it('reports the running scan and the key safe firmware from the bridges', async () => {
     const t = await rig();
     const hb = t.gw.heartbeat.build();
-    expect(hb.scan).toEqual({ running: true, restarts: 0 });
+    expect(hb.scan).toEqual({
+      running: true,
+      restarts: 0,
+      adapterResets: 0,
+      lastResetReason: null,
+      lastResetAt: null,
+    });
     const ks = hb.devices.find((d) => d.deviceId === SERIAL);
     expect(ks?.firmware).toMatch(/^\d+\.\d+\.\d+$/);
     expect(hb.devices.find((d) => d.deviceId === 'pendant-1')?.firmware).toBeUndefined();
@@ -92,12 +98,25 @@ describe('honest heartbeat and status', () => {
     t.scanner.failNextStart('adapter powered off');
     t.scanner.emitError('discovery stalled');
     await settle();
-    expect(t.gw.heartbeat.build().scan).toEqual({ running: false, restarts: 1 });
+    expect(t.gw.heartbeat.build().scan).toEqual({
+      running: false,
+      restarts: 1,
+      adapterResets: 0,
+      lastResetReason: 'restart: discovery stalled',
+      lastResetAt: t.clock.now(),
+    });
     expect(t.gw.status().scan.error).toContain('BAKEN_ERR_BLE_ADAPTER');
-    t.clock.advance(30_000); // the watchdog sees the scan down and restarts it
+    const failedAt = t.clock.now();
+    t.clock.advance(60_000); // the watchdog sees the scan down; a restart did not help: power-cycle
     await settle();
-    expect(t.gw.heartbeat.build().scan).toEqual({ running: true, restarts: 2 });
-    expect(t.gw.status().scan).toEqual({ running: true, error: null });
+    expect(t.gw.heartbeat.build().scan).toEqual({
+      running: true,
+      restarts: 1,
+      adapterResets: 1,
+      lastResetReason: 'adapter_reset: adapter powered off',
+      lastResetAt: failedAt + 60_000,
+    });
+    expect(t.gw.status().scan).toMatchObject({ running: true, error: null, adapterResets: 1 });
   });
 
   it('status() and the status CLI show the counters (unknown devices ignored, scan restarts)', async () => {

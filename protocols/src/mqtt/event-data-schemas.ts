@@ -142,6 +142,10 @@ export const ScanRestartedDataSchema = closed({
   reason: textSchema(128),
   /** Scan restarts since the home unit started. */
   restarts: Type.Integer({ minimum: 0, maximum: 4_294_967_295 }),
+  /** The watchdog's step: a discovery restart or an adapter power cycle (absent: restart). */
+  action: Type.Optional(Type.Union([Type.Literal('restart'), Type.Literal('adapter_reset')])),
+  /** Adapter power cycles since the home unit started. */
+  adapterResets: Type.Optional(Type.Integer({ minimum: 0, maximum: 4_294_967_295 })),
 });
 
 export const GatewayStartedDataSchema = closed({

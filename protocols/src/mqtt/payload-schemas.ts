@@ -105,7 +105,15 @@ export const HeartbeatPayloadSchema = closed({
   ),
   /** Home unit clock minus server time as last measured, if known. */
   clockOffsetMs: Type.Optional(Type.Integer({ minimum: -1e13, maximum: 1e13 })),
-  scan: closed({ running: Type.Boolean(), restarts: Type.Integer({ minimum: 0 }) }),
+  scan: closed({
+    running: Type.Boolean(),
+    restarts: Type.Integer({ minimum: 0 }),
+    /** Adapter power cycles by the scan watchdog since start (absent from older units). */
+    adapterResets: Type.Optional(Type.Integer({ minimum: 0 })),
+    /** The watchdog's last step and why (`restart: …` / `adapter_reset: …`); null before any. */
+    lastResetReason: Type.Optional(Type.Union([textSchema(128), Type.Null()])),
+    lastResetAt: Type.Optional(NullableEpochMsSchema),
+  }),
   devices: Type.Array(HeartbeatDevicePayloadSchema, { maxItems: MAX_DEVICES_PER_GATEWAY }),
 });
 export type HeartbeatPayload = Static<typeof HeartbeatPayloadSchema>;
