@@ -1,25 +1,22 @@
 import type { EventEmitter } from 'node:events';
-import { createRequire } from 'node:module';
-import type * as DBusLib from 'dbus-next';
+import * as lib from 'dbus-next';
 
 /**
- * The D-Bus library, loaded as the SAME CommonJS instance node-ble loads (`require('dbus-next')`).
- * The package ships a CommonJS and an ES module build; an ES `import` would load a second copy
- * whose `Variant`/`Message` classes fail `instanceof` against what node-ble's bus produces.
- * `dbus-next` is an alias for the maintained fork chosen in hardware/src/ble/DECISIONS.md §1.
+ * The D-Bus library for our own connections (the BlueZ stand-in) and its types. `dbus-next` is an
+ * alias for the maintained fork chosen in hardware/src/ble/DECISIONS.md §1. The package has a
+ * CommonJS and an ES module build, so this copy is not the one node-ble `require`s: nothing here
+ * may be put on node-ble's connection (the scanner goes through node-ble's proxies and typed values).
  */
-const lib = createRequire(import.meta.url)('dbus-next') as typeof DBusLib;
-
 export const { Variant, Message, DBusError, MessageType, NameFlag, RequestNameReply } = lib;
-export const sessionBus = lib.sessionBus as (opts?: DBusLib.SessionBusOptions) => MessageBus;
+export const sessionBus = lib.sessionBus as (opts?: lib.SessionBusOptions) => MessageBus;
 export const Interface = lib.interface.Interface;
 
-export type Variant<T = unknown> = DBusLib.Variant<T>;
-export type Message = DBusLib.Message;
-export type DBusError = DBusLib.DBusError;
+export type Variant<T = unknown> = lib.Variant<T>;
+export type Message = lib.Message;
+export type DBusError = lib.DBusError;
 /** The bus also emits `'error'` (connection lost, bad reply), which the library's typings leave out. */
-export type MessageBus = DBusLib.MessageBus & EventEmitter;
-export type Interface = DBusLib.Interface;
+export type MessageBus = lib.MessageBus & EventEmitter;
+export type Interface = lib.Interface;
 
 const MEMBER_BAGS = ['$properties', '$methods', '$signals'] as const;
 

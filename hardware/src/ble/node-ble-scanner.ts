@@ -4,11 +4,15 @@ import type { BleAdvert, BleScanner, BleScannerEvents } from '../ble-scanner.js'
 import type { Clock } from '../clock.js';
 import { HardwareError } from '../errors.js';
 import { untilBusCloses } from './bus-closed.js';
-import { Message, type MessageBus, MessageType, Variant } from './dbus.js';
+import type { Message, MessageBus, Variant } from './dbus.js';
 import { errorText, helperOf, type NodeBleSession, sessionBus } from './node-ble-session.js';
+import { typedValue } from './node-ble-typed-value.js';
 import { addressFromDevicePath, toServiceDataKey } from './uuid.js';
 
 type Props = Record<string, Variant | undefined>;
+type ProxyMethods = Record<string, ((...args: unknown[]) => Promise<unknown>) | undefined>;
+/** D-Bus message type SIGNAL (D-Bus specification, "Message Types"). */
+const SIGNAL = 4;
 
 interface DeviceState {
   address: string;
@@ -22,7 +26,8 @@ interface DeviceState {
 const ADVERT_PROPS = ['RSSI', 'ServiceData', 'ManufacturerData'];
 
 function bytes(v: unknown): Uint8Array {
-  const inner = v instanceof Variant ? v.value : v;
+  // a Variant of node-ble's library copy (its class is not ours to `instanceof`)
+  const inner = v !== null && typeof v === 'object' && 'signature' in v && 'value' in v ? v.value : v;
   return Uint8Array.from(inner as ArrayLike<number>);
 }
 
@@ -38,6 +43,7 @@ export class NodeBleScanner extends EventEmitter<BleScannerEvents> implements Bl
   readonly #adapterName: string;
   readonly #adapterPath: string;
   readonly #devices = new Map<string, DeviceState>();
+  readonly #proxies = new Map<string, Promise<ProxyMethods>>();
   #adapter: nodeBle.Adapter | undefined;
   #scanning = false;
   #rulesAdded = false;
@@ -87,8 +93,8 @@ export class NodeBleScanner extends EventEmitter<BleScannerEvents> implements Bl
           this.#session.bluetooth.getAdapter(this.#adapterName),
         );
         const helper = helperOf(adapter);
-        await untilBusCloses(bus, () => helper.set('Powered', new Variant('b', false)));
-        await untilBusCloses(bus, () => helper.set('Powered', new Variant('b', true)));
+        await untilBusCloses(bus, () => helper.set('Powered', typedValue('boolean', false)));
+        await untilBusCloses(bus, () => helper.set('Powered', typedValue('boolean', true)));
       } catch (err) {
         throw new HardwareError('BAKEN_ERR_BLE_ADAPTER', `reset ${this.#adapterName}: ${errorText(err)}`, {
           cause: err,
@@ -165,32 +171,40 @@ export class NodeBleScanner extends EventEmitter<BleScannerEvents> implements Bl
   async #match(member: 'AddMatch' | 'RemoveMatch', rule: string): Promise<void> {
     const bus = sessionBus(this.#session);
     await untilBusCloses(bus, () =>
-      bus.call(
-        new Message({
-          destination: 'org.freedesktop.DBus',
-          path: '/org/freedesktop/DBus',
-          interface: 'org.freedesktop.DBus',
-          member,
-          signature: 's',
-          body: [rule],
-        }),
-      ),
+      this.#call(bus, 'org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus', member, rule),
     );
+  }
+
+  /**
+   * A method call on node-ble's connection through a proxy its own library copy builds: our code
+   * never puts its own `Message`/`Variant` objects on node-ble's bus (DECISIONS.md §1).
+   */
+  async #call(
+    bus: MessageBus,
+    dest: string,
+    path: string,
+    iface: string,
+    member: string,
+    ...args: unknown[]
+  ) {
+    const key = `${dest} ${path} ${iface}`;
+    let proxy = this.#proxies.get(key);
+    if (proxy === undefined) {
+      proxy = bus.getProxyObject(dest, path).then((o) => o.getInterface(iface) as unknown as ProxyMethods);
+      this.#proxies.set(key, proxy);
+      proxy.catch(() => this.#proxies.delete(key));
+    }
+    const method = (await proxy)[member];
+    if (typeof method !== 'function') throw new Error(`${iface}.${member} not found on ${dest}`);
+    return method(...args);
   }
 
   /** Seeds the per-device state (name, last data) from BlueZ's cache so later changes merge. */
   async #prime(bus: MessageBus): Promise<void> {
-    const reply = await untilBusCloses(bus, () =>
-      bus.call(
-        new Message({
-          destination: 'org.bluez',
-          path: '/',
-          interface: 'org.freedesktop.DBus.ObjectManager',
-          member: 'GetManagedObjects',
-        }),
-      ),
+    const body = await untilBusCloses(bus, () =>
+      this.#call(bus, 'org.bluez', '/', 'org.freedesktop.DBus.ObjectManager', 'GetManagedObjects'),
     );
-    const objects = (reply?.body[0] ?? {}) as Record<string, Record<string, Props>>;
+    const objects = (body ?? {}) as Record<string, Record<string, Props>>;
     for (const [path, ifaces] of Object.entries(objects)) {
       const props = ifaces['org.bluez.Device1'];
       if (props) this.#merge(path, props);
@@ -198,7 +212,7 @@ export class NodeBleScanner extends EventEmitter<BleScannerEvents> implements Bl
   }
 
   #handle(msg: Message): void {
-    if (!this.#scanning || msg.type !== MessageType.SIGNAL) return;
+    if (!this.#scanning || msg.type !== SIGNAL) return;
     if (msg.interface === 'org.freedesktop.DBus.ObjectManager' && msg.member === 'InterfacesAdded') {
       const [path, ifaces] = msg.body as [string, Record<string, Props>];
       const props = ifaces['org.bluez.Device1'];
