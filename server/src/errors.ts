@@ -26,6 +26,8 @@ export type BakenErrorCode =
   // key-safe access and audit (modules/access, modules/audit)
   | 'BAKEN_ERR_ACCESS_DENIED'
   | 'BAKEN_ERR_KEYSAFE_UNAVAILABLE'
+  // a key safe whose key K is not on the server yet (install or provision it first)
+  | 'BAKEN_ERR_KEYSAFE_NO_KEY'
   | 'BAKEN_ERR_INTERNAL';
 
 export interface ErrorDetail {

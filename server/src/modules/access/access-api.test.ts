@@ -132,6 +132,20 @@ describe('key safe keys', () => {
   });
 });
 
+describe('key safe key import', () => {
+  it('a key of the wrong length is a 400 BAKEN_ERR_VALIDATION naming the key, and nothing is stored', () => {
+    const keys = accessOf(t.app.baken).service.d.keys;
+    expect(() => keys.importKey('dev-1', 'KS-1', new Uint8Array(16), t.clock.now())).toThrow(
+      expect.objectContaining({
+        code: 'BAKEN_ERR_VALIDATION',
+        statusCode: 400,
+        details: [expect.objectContaining({ field: 'key' })],
+      }),
+    );
+    expect(keys.has('dev-1')).toBe(false);
+  });
+});
+
 describe('retention', () => {
   it('the daily purge on the injected clock removes old access data and leaves an audit entry', async () => {
     const { service } = accessOf(t.app.baken);

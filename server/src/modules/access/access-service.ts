@@ -8,7 +8,7 @@ import type { AccessStores } from './access-stores.js';
 import type { AlarmSource } from './alarm-source.js';
 import type { AccessAlerts } from './alerts.js';
 import { type AccessFacts, decideAccess, type Situation } from './decide-access.js';
-import { type KeysafeKeys, offlineCodeKey } from './keysafe-keys.js';
+import { type KeysafeKeys, keysafeNoKey, offlineCodeKey } from './keysafe-keys.js';
 import type { KeysafeLink } from './keysafe-link.js';
 import type { MatrixStore } from './matrix-store.js';
 import { chooseOfflineWindow } from './offline-window.js';
@@ -248,6 +248,8 @@ export class AccessService {
     release: Release,
     s: AccessSettings,
   ): Promise<GrantedAccess | { reason: string; detail?: string; voidedReleaseId?: string }> {
+    // Nothing can be signed for a key safe whose key the server lacks (and no release is left behind).
+    if (!this.d.keys.has(device.id)) throw keysafeNoKey();
     const now = release.issuedAt;
     const used = this.d.releases.usedPinSlots(device.id, now);
     for (const slot of this.voidingSlots(device.id)) used.add(slot);

@@ -6,7 +6,16 @@ import {
   ksSealCodeMaterial,
   ksSignCommand,
 } from '@baken/protocols';
-import type { KeysafeKeys } from './keysafe-keys.js';
+import { BakenError } from '../../errors.js';
+import { type KeysafeKeys, keysafeNoKey } from './keysafe-keys.js';
+
+/** A command the server built itself could not be sealed, signed or encoded: a bug, never the caller's. */
+const internal = (why: string) =>
+  new BakenError(
+    'BAKEN_ERR_INTERNAL',
+    500,
+    `The key safe command could not be built (${why}); this is a server bug.`,
+  );
 
 type Body<C> = C extends { auth: unknown } ? Omit<C, 'auth'> : never;
 /** An authenticated command before counter, times and MAC are added. */
@@ -39,13 +48,13 @@ export function signKeysafeCommand(
   validityS = COMMAND_VALIDITY_S,
 ): SignedFrame {
   const k = keys.key(deviceId);
-  if (!k) throw new Error('BAKEN_ERR_NOT_FOUND: the key safe has no key on the server');
+  if (!k) throw keysafeNoKey();
   const counter = keys.nextCounter(deviceId);
   let full: KeysafeCommandBody;
   if (body.kind === 'set_code' && 'material' in body) {
     const { material, ...rest } = body;
     const sealed = ksSealCodeMaterial(k.key, k.serial, counter, material);
-    if (!sealed.ok) throw new Error(`BAKEN_ERR_INTERNAL: ${sealed.error.message}`);
+    if (!sealed.ok) throw internal(sealed.error.message);
     full = { ...rest, sealed: sealed.value };
   } else {
     full = body as KeysafeCommandBody;
@@ -55,10 +64,10 @@ export function signKeysafeCommand(
     auth: { targetSerial: k.serial, counter, issuedAt: deviceNowS, expiresAt: deviceNowS + validityS },
   } as KsUnsignedAuthCommand;
   const signed = ksSignCommand(unsigned, k.key);
-  if (!signed.ok) throw new Error(`BAKEN_ERR_INTERNAL: ${signed.error.message}`);
+  if (!signed.ok) throw internal(signed.error.message);
   const frame = ksEncodeMessage(signed.value, 0);
-  if (!frame.ok) throw new Error(`BAKEN_ERR_INTERNAL: ${frame.error.message}`);
+  if (!frame.ok) throw internal(frame.error.message);
   const bytes = ksEncodeFrame(frame.value);
-  if (!bytes.ok) throw new Error(`BAKEN_ERR_INTERNAL: ${bytes.error.message}`);
+  if (!bytes.ok) throw internal(bytes.error.message);
   return { counter, frameHex: Buffer.from(bytes.value).toString('hex'), command: signed.value };
 }

@@ -1,5 +1,6 @@
 import type { AppContext, BakenApp } from '../../app-context.js';
 import type { TimerHandle } from '../../clock.js';
+import { BakenError } from '../../errors.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { domainEvents } from '../ingest/domain-events.js';
 import { AccessService } from './access-service.js';
@@ -32,7 +33,12 @@ const handles = new WeakMap<AppContext, AccessModuleHandle>();
 /** The access module's services of one app (for other modules, the CLI and tests). */
 export function accessOf(ctx: AppContext): AccessModuleHandle {
   const h = handles.get(ctx);
-  if (!h) throw new Error('BAKEN_ERR_INTERNAL: the access module is not registered');
+  if (!h)
+    throw new BakenError(
+      'BAKEN_ERR_INTERNAL',
+      500,
+      'The access module is not registered; this is a server bug.',
+    );
   return h;
 }
 

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BakenError } from '../../errors.js';
 
 /**
  * Per-key-safe secrets (issue 7 §2, KS-SERIAL §8): the server holds each key safe's 32-byte key K,
@@ -10,6 +11,14 @@ import { join } from 'node:path';
  * SET_CODE kind 2 (KS-SERIAL §8.3); a new generation voids every outstanding offline code.
  */
 export const KEYSAFE_KEY_BYTES = 32;
+
+/** A key safe whose K the server does not hold: it cannot sign for it until the key is installed. */
+export const keysafeNoKey = (): BakenError =>
+  new BakenError(
+    'BAKEN_ERR_KEYSAFE_NO_KEY',
+    409,
+    'This key safe has no key on the server yet: install its key (key-install, by the installer on site) or provision it, then try again.',
+  );
 const OTC_KEY_LABEL = 'BAKEN-OTC-KEY-v1';
 
 /**
@@ -70,7 +79,14 @@ export class KeysafeKeys {
 
   /** Factory provisioning: import a key safe's K (e.g. from the production line). */
   importKey(deviceId: string, serial: string, key: Uint8Array, now: number): void {
-    if (key.length !== KEYSAFE_KEY_BYTES) throw new Error('BAKEN_ERR_VALIDATION: key must be 32 bytes');
+    if (key.length !== KEYSAFE_KEY_BYTES) {
+      throw new BakenError(
+        'BAKEN_ERR_VALIDATION',
+        400,
+        `The key safe key must be ${KEYSAFE_KEY_BYTES} bytes, not ${key.length}; check the key from the production line.`,
+        { details: [{ field: 'key', message: `must be ${KEYSAFE_KEY_BYTES} bytes` }] },
+      );
+    }
     this.store.put(deviceId, { serial, sealed: this.seal(deviceId, Buffer.from(key)) }, now);
   }
 
@@ -92,7 +108,7 @@ export class KeysafeKeys {
   /** Reserves the next command counter (strictly increasing per key safe, KS-SERIAL §8.1). */
   nextCounter(deviceId: string): bigint {
     const c = this.store.takeCounter(deviceId);
-    if (c === null) throw new Error('BAKEN_ERR_NOT_FOUND: no key for this key safe');
+    if (c === null) throw keysafeNoKey();
     return c;
   }
 

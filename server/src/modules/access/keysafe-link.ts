@@ -5,7 +5,7 @@ import type { Device } from '../../store/repositories/index.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { AccessStores, StoredCommand } from './access-stores.js';
 import { type KeysafeCommandBody, type SetMaterialBody, signKeysafeCommand } from './command-signer.js';
-import { type KeysafeKeys, offlineCodeKey } from './keysafe-keys.js';
+import { type KeysafeKeys, keysafeNoKey, offlineCodeKey } from './keysafe-keys.js';
 
 /** A queued SET_CODE of the offline-code key: material derived from K and the generation at signing. */
 export type OfflineKeyBody = Omit<Extract<KeysafeCommandBody, { kind: 'set_code' }>, 'sealed'> & {
@@ -286,7 +286,7 @@ export class KeysafeLink {
     if ('offlineGeneration' in body) {
       const { offlineGeneration, ...rest } = body;
       const k = this.keys.key(deviceId);
-      if (!k) throw new Error('BAKEN_ERR_NOT_FOUND: the key safe has no key on the server');
+      if (!k) throw keysafeNoKey();
       return { ...rest, material: offlineCodeKey(k.key, offlineGeneration) };
     }
     if (body.kind === 'time_sync') {

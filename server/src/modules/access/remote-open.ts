@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BakenError, notFound } from '../../errors.js';
 import type { User } from '../../store/repositories/index.js';
 import type { AccessService } from './access-service.js';
+import { keysafeNoKey } from './keysafe-keys.js';
 
 /**
  * Monitoring staff open a key safe remotely in an alarm (seed 003 §9.5): only with an open alarm at
@@ -39,6 +40,10 @@ export async function remoteOpen(
   const alarm = alarms.openAtHome(req.homeId).find((a) => a.id === req.alarmId);
   if (!alarm) throw refuse('no_open_alarm', 403);
   if (!link.isOnline(device)) throw refuse('keysafe_offline', 503);
+  if (!svc.d.keys.has(device.id)) {
+    refuse('keysafe_no_key');
+    throw keysafeNoKey();
+  }
   const forUserId = req.forUserId ?? monitor.id;
   const holderId = matrix.holderId(forUserId);
   const id = randomUUID();

@@ -37,7 +37,7 @@ export async function requestRoutes(app: BakenApp, svc: AccessService): Promise<
           { homeId: Id, situation: SituationSchema, alarmId: Type.Optional(Id) },
           { additionalProperties: false },
         ),
-        response: { 201: Granted, ...errorResponses(400, 401, 403, 404, 429, 503) },
+        response: { 201: Granted, ...errorResponses(400, 401, 403, 404, 409, 429, 503) },
       },
     },
     async (req, reply) => reply.status(201).send(await svc.request(req.principal!.user, req.body)),
@@ -76,7 +76,7 @@ export async function requestRoutes(app: BakenApp, svc: AccessService): Promise<
         summary:
           'Monitoring staff release a code for the responding worker, to read out by phone (alarm only)',
         body: Type.Object({ homeId: Id, alarmId: Id, forUserId: Id }, { additionalProperties: false }),
-        response: { 201: Granted, ...errorResponses(400, 401, 403, 404, 429, 503) },
+        response: { 201: Granted, ...errorResponses(400, 401, 403, 404, 409, 429, 503) },
       },
     },
     async (req, reply) => {
@@ -105,7 +105,7 @@ export async function requestRoutes(app: BakenApp, svc: AccessService): Promise<
         ),
         response: {
           202: Type.Object({ releaseId: Type.String(), commandId: Type.String() }),
-          ...errorResponses(400, 401, 403, 404, 503),
+          ...errorResponses(400, 401, 403, 404, 409, 503),
         },
       },
     },
