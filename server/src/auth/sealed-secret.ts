@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { BakenError } from '../errors.js';
 
 /**
  * Secrets at rest (device keys): AES-256-GCM under the server's master key, bound to a record id by
@@ -16,7 +17,12 @@ export function sealSecret(master: Buffer, aad: string, secret: Uint8Array): str
 /** Opens a value made by {@link sealSecret}; throws when it was altered or belongs to another record. */
 export function openSecret(master: Buffer, aad: string, sealed: string): Uint8Array {
   const [iv, tag, ct] = sealed.split('.').map((p) => Buffer.from(p, 'base64'));
-  if (!iv || !tag || !ct) throw new Error('BAKEN_ERR_SEALED_SECRET: malformed sealed value');
+  if (!iv || !tag || !ct)
+    throw new BakenError(
+      'BAKEN_ERR_INTERNAL',
+      500,
+      'A sealed secret in the store is malformed; the stored record was altered or damaged.',
+    );
   const d = createDecipheriv('aes-256-gcm', master, iv);
   d.setAAD(Buffer.from(aad));
   d.setAuthTag(tag);

@@ -1,5 +1,6 @@
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { BakenError } from '../errors.js';
 import { GATEWAY_DOWNLINK, GATEWAY_UPLINK, TOPIC_ROOT } from './topic-acl.js';
 
 /**
@@ -25,7 +26,12 @@ export function mosquittoPasswordLine(
   iterations = 101,
 ): string {
   if (username.includes(':') || /\s/.test(username)) {
-    throw new Error(`BAKEN_ERR_MQTT_USERNAME: '${username}' cannot be a Mosquitto username`);
+    throw new BakenError(
+      'BAKEN_ERR_VALIDATION',
+      400,
+      `'${username}' cannot be a Mosquitto username: use one without ':' or white space.`,
+      { details: [{ field: 'username', message: 'no colon or white space' }] },
+    );
   }
   const hash = pbkdf2Sync(password, salt, iterations, 64, 'sha512');
   return `${username}:$7$${iterations}$${salt.toString('base64')}$${hash.toString('base64')}`;

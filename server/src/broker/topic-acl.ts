@@ -16,12 +16,17 @@ import {
   type TopicDirection,
   type TopicName,
 } from '@baken/protocols';
+import { BakenError } from '../errors.js';
 
 /** The tree the server's own client may use; gateway topics live under `${TOPIC_ROOT}/gw/`. */
 export const TOPIC_ROOT = 'baken/v1';
 if (MQTT_TOPIC_ROOT !== `${TOPIC_ROOT}/gw`) {
   // A topic map moved without the ACL following would silently lock every gateway out.
-  throw new Error(`BAKEN_ERR_TOPIC_ROOT: protocols topic root ${MQTT_TOPIC_ROOT} is not under ${TOPIC_ROOT}`);
+  throw new BakenError(
+    'BAKEN_ERR_CONFIG',
+    500,
+    `The protocols topic root ${MQTT_TOPIC_ROOT} is not under ${TOPIC_ROOT}; move the broker ACL with the topic map.`,
+  );
 }
 
 const namesWith = (direction: TopicDirection): readonly TopicName[] =>
