@@ -3,16 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KeySafe } from '@baken/device-sim/keysafe/key-safe';
 import { MemoryNvStore } from '@baken/device-sim/keysafe/nv-store';
-import { attachSerial } from '@baken/device-sim/keysafe/transports';
-import { createGateway, type Gateway, parseConfig } from '@baken/gateway';
+import type { Gateway } from '@baken/gateway';
 import { until } from '@baken/gateway/testing/test-broker';
-import { MockClock, MockSerialWire, SystemClock } from '@baken/hardware';
+import { MockClock, type MockSerialWire } from '@baken/hardware';
 import { type RunningServer, startServer } from '@baken/server';
 import { createLogger } from '@baken/server/logger';
 import { accessOf } from '@baken/server/modules/access/index';
 import { testConfig } from '@baken/server/testing/test-app';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSerialHomeUnit } from './support/serial-home-unit.js';
 
 const SERIAL = 'KS-E2E-ACCESS-1';
 const KEY = new Uint8Array(32).map((_, i) => (i * 11 + 5) & 0xff);
@@ -122,34 +121,15 @@ describe('access end to end: server → MQTT → gateway → serial → simulate
       documentRef: 'VOG+decl-2026.pdf',
     });
 
-    wire = new MockSerialWire({ pathA: '/dev/mock-ks', pathB: '/dev/mock-gw' });
-    await wire.a.open();
     safe = new KeySafe({ serial: SERIAL, key: KEY, clock: hw, nv: new MemoryNvStore() });
-    attachSerial(safe, wire.a);
-    gw = createGateway({
-      config: parseConfig({
-        dataDir: dir,
-        mqtt: { primaryUrl: s.mqttUrl },
-        devices: [{ id: SERIAL, kind: 'keysafe', serialPath: '/dev/mock-gw' }],
-      }),
-      credentials: {
-        gatewayId: creds.gatewayId,
-        server: s.url,
-        mqtt: { username: creds.gatewayId, password: creds.mqtt.password },
-        provisionedAt: 0,
-      },
-      clock: new SystemClock(),
-      logger: pino({ level: 'silent' }),
-      softwareVersion: '0.1.0-e2e',
-      transports: {
-        openBleScanner: () => {
-          throw new Error('no BLE in this test');
-        },
-        openSerial: () => wire.b,
-      },
-    });
-    await gw.start();
-    safe.powerOn();
+    ({ gw, wire } = await startSerialHomeUnit({
+      safe,
+      serial: SERIAL,
+      dataDir: dir,
+      serverUrl: s.url,
+      mqttUrl: s.mqttUrl,
+      creds,
+    }));
     await waitAsync(async () => (await keysafe())?.online === true, 'home unit online at the server');
     await wait(() => gw?.devices.get(SERIAL)?.link === 'up', 'key safe link up');
     const p = await api('POST', `/api/v1/access/keysafes/${deviceId}/provision`);

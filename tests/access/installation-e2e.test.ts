@@ -3,18 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KeySafe } from '@baken/device-sim/keysafe/key-safe';
 import { MemoryNvStore } from '@baken/device-sim/keysafe/nv-store';
-import { attachSerial } from '@baken/device-sim/keysafe/transports';
-import { createGateway, type Gateway, parseConfig } from '@baken/gateway';
+import type { Gateway } from '@baken/gateway';
 import { runInstallationCheck } from '@baken/gateway/check/installation-check';
 import { serverTrialCodes } from '@baken/gateway/check/trial-code';
 import { until } from '@baken/gateway/testing/test-broker';
-import { MockClock, MockSerialWire, SystemClock } from '@baken/hardware';
+import { MockClock, SystemClock } from '@baken/hardware';
 import { ksInstallationCode } from '@baken/protocols';
 import { type RunningServer, startServer } from '@baken/server';
 import { createLogger } from '@baken/server/logger';
 import { testConfig } from '@baken/server/testing/test-app';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSerialHomeUnit } from './support/serial-home-unit.js';
 
 const SERIAL = 'KS-E2E-PAIR-1';
 /** The installation secret written at the factory; its code is printed inside the door. */
@@ -73,34 +72,15 @@ describe('pairing a new key safe and its trial opening: server → MQTT → gate
     ).id;
     ctx.db.prepare('UPDATE devices SET gateway_id = ? WHERE id = ?').run(creds.gatewayId, deviceId);
 
-    const wire = new MockSerialWire({ pathA: '/dev/mock-ks-pair', pathB: '/dev/mock-gw-pair' });
-    await wire.a.open();
     safe = new KeySafe({ serial: SERIAL, installSecret: SECRET, clock: hw, nv: new MemoryNvStore() });
-    attachSerial(safe, wire.a);
-    gw = createGateway({
-      config: parseConfig({
-        dataDir: dir,
-        mqtt: { primaryUrl: s.mqttUrl },
-        devices: [{ id: SERIAL, kind: 'keysafe', serialPath: '/dev/mock-gw-pair' }],
-      }),
-      credentials: {
-        gatewayId: creds.gatewayId,
-        server: s.url,
-        mqtt: { username: creds.gatewayId, password: creds.mqtt.password },
-        provisionedAt: 0,
-      },
-      clock: new SystemClock(),
-      logger: pino({ level: 'silent' }),
-      softwareVersion: '0.1.0-e2e',
-      transports: {
-        openBleScanner: () => {
-          throw new Error('no BLE in this test');
-        },
-        openSerial: () => wire.b,
-      },
-    });
-    await gw.start();
-    safe.powerOn();
+    ({ gw } = await startSerialHomeUnit({
+      safe,
+      serial: SERIAL,
+      dataDir: dir,
+      serverUrl: s.url,
+      mqttUrl: s.mqttUrl,
+      creds,
+    }));
     const keysafe = async () =>
       (await s.app.inject({ url: '/api/v1/access/keysafes', headers: admin })).json()[0] as Record<
         string,
