@@ -113,7 +113,7 @@ async function trialOpening(opts: InstallationCheckOptions, windowMs: number): P
     return { name, passed: false, detail: `key safe link not up: ${down.join(', ')}` };
   let opened: string | null = null;
   let codeUsed = false;
-  // [seed 003 §8.5] a newly paired safe opens only with a code the server issued: ask for one
+  // [quality mark installation checklist §8.5] a newly paired safe opens only with a code the server issued: ask for one
   const safe = safes.find((s) => s.link === 'up')!;
   const trial = opts.trialCode ? await opts.trialCode(safe.deviceId) : null;
   if (trial !== null && 'error' in trial)

@@ -55,7 +55,7 @@ export class OutboxFile {
       // synchronous=FULL: in WAL mode NORMAL may lose the last committed transactions on power loss
       // (the WAL is not fsynced per commit). An alarm that was "inserted" must survive a power cut of
       // the home unit, so every commit is fsynced; the cost is one fsync per insert, fine at alarm
-      // rates, and bulk writers use `insertMany()` (one fsync per batch). [issue 5 §2]
+      // rates, and bulk writers use `insertMany()` (one fsync per batch). [MQTT-MAP §4.2]
       db.pragma('synchronous = FULL');
       db.exec(SCHEMA);
       const file = new OutboxFile(db, limits);

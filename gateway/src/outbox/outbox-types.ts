@@ -4,7 +4,7 @@ import type { StorageHealth } from './storage-health.js';
 
 /**
  * How an entry leaves the outbox:
- * - `'app-ack'`: only when the server names its id on the `ack` topic (events; issue 5 §2). A PUBACK
+ * - `'app-ack'`: only when the server names its id on the `ack` topic (events; MQTT-MAP §4.2). A PUBACK
  *   only proves the broker got it, not that the server stored it.
  * - `'puback'`: when the broker acknowledges the QoS 1 publish (heartbeats and command responses:
  *   liveness/status data that the server does not acknowledge one by one).

@@ -55,7 +55,7 @@ const PRESS_CODES = new Set([
 const PRESS_KINDS = new Set(['alarm', 'cancel', 'fall', 'test']);
 
 /**
- * `pair pendant` (issue 5 §4): listens for `windowMs` from when the scan runs (`onListening`); the
+ * `pair pendant`: listens for `windowMs` from when the scan runs (`onListening`); the
  * first UNPAIRED pendant whose button is pressed once (a BTHome button event — for an encrypted
  * BTHome pendant given its `bindKey` — or a Baken press advert) is the one. Resolves with its config
  * entry (id `pendant-<address hex>`), or null when nobody pressed in time. Adverts of paired

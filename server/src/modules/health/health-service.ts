@@ -177,7 +177,7 @@ export class HealthService {
   }
 
   /**
-   * When a gateway went away [issue 12 §4: downtime to the second]: the broker's disconnect (the
+   * When a gateway went away [downtime to the second, API.md]: the broker's disconnect (the
    * last will, received at once when the socket drops), else the deadline of the first missed
    * heartbeat; for a unit last heard before this server run, no later than when the platform went
    * down (the embedded broker took its connection with it). Never the last message received, which

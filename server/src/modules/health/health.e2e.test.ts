@@ -180,7 +180,7 @@ describe('health over real MQTT', () => {
       expect(await gatewayState(gatewayId)).toBe('offline');
       const open = await incidentsOf(homeId);
       expect(open).toHaveLength(1);
-      // the first missed heartbeat was due one interval after the last one [issue 12 §4]
+      // the first missed heartbeat was due one interval after the last one
       expect(open[0]).toMatchObject({
         subjectKind: 'gateway',
         cause: 'silence',

@@ -47,7 +47,7 @@ export function createHealthModule(policy: HealthPolicy = DEFAULT_HEALTH_POLICY)
     const log = app.log.child({ component: 'health' });
     app.addHook('onReady', async () => {
       health.startRun(ctx.clock.now());
-      // the platform's own liveness every second: a crash is dated to the second [issue 12 §4]
+      // the platform's own liveness every second: a crash is dated to the second
       aliveTimer = ctx.clock.setInterval(() => health.alive(ctx.clock.now()), policy.platformAliveMs);
       timer = ctx.clock.setInterval(() => {
         try {

@@ -9,7 +9,7 @@ import { testConfig } from '../../testing/test-app.js';
 import { domainEvents } from '../ingest/domain-events.js';
 import { healthServiceOf } from './index.js';
 
-// Downtime accounting to the second [issue 12 §4] and the storage health state [MQTT-MAP §4.3.1],
+// Downtime accounting to the second (API.md) and the storage health state [MQTT-MAP §4.3.1],
 // through the same domain bus the MQTT ingest feeds; a server restart is a second app over the same
 // database (the first one "crashes": it is simply never advanced or closed before the check).
 

@@ -38,7 +38,7 @@ function targetMeter(label: string, start: number, end: number | undefined, now:
 
 /**
  * The step the alarm waits for, timed against the target: acknowledgement, then someone on site.
- * Once someone is on site the clock stops and says how long it took (issue 6 §5).
+ * Once someone is on site the clock stops and says how long it took (the 30-minute target, health API.md).
  */
 function responseMeter(created: number, acked: number | undefined, onSite: number | undefined, now: number) {
   if (onSite !== undefined) return targetMeter('On site after', created, onSite, now);
