@@ -10,7 +10,7 @@ import type {
 /** A device kind the gateway bridges (the registry's kinds). */
 export type DeviceKind = 'pendant' | 'keysafe';
 
-/** `'alarm'` entries are never dropped or coalesced by the outbox (issue 5 §2) [MQTT-MAP §4.1.1]. */
+/** `'alarm'` entries are never dropped or coalesced by the outbox [MQTT-MAP §4.1.1]. */
 export type EventPriority = MqttEventPriority;
 
 /**
@@ -44,7 +44,7 @@ export interface DeviceEvent {
   coalesceKey?: string;
 }
 
-/** A command from the server, relayed unchanged to the key-safe bridge [issue 5 §3, MQTT-MAP §4.5]. */
+/** A command from the server, relayed unchanged to the key-safe bridge [MQTT-MAP §4.5]. */
 export interface CommandRequest {
   transaction: string;
   deviceId: string;

@@ -26,7 +26,7 @@ const waitAsync = async (cond: () => Promise<boolean>, what: string) => {
 };
 
 /**
- * Issue 7 §6, the real path: server (embedded aedes) → MQTT → the real gateway with its key-safe
+ * The real path: server (embedded aedes) → MQTT → the real gateway with its key-safe
  * bridge → a mock serial cable → the device-sim key safe, and back (cmd/res, events, acks). The key
  * safe runs on its own mock clock (its RTC), so the offline window can be stepped past.
  */
@@ -59,7 +59,7 @@ describe('access end to end: server → MQTT → gateway → serial → simulate
     return { status: r.statusCode, body: r.json() };
   };
   const keysafe = async () => (await api('GET', '/api/v1/access/keysafes')).body[0];
-  /** The care worker asks for a code at the home (issue 7 §2). */
+  /** The care worker asks for a code at the home. */
   const requestCode = (body: { situation: string; alarmId?: string }) =>
     api('POST', '/api/v1/access/requests', { homeId, ...body }, worker.auth);
 

@@ -27,7 +27,7 @@ const waitAsync = async (cond: () => Promise<boolean>, what: string) => {
 };
 
 /**
- * A key safe that left the factory without a key, end to end (KS-SERIAL §8.8, the quality-mark installation checklist §8.5): the
+ * A key safe that left the factory without a key, end to end (KS-SERIAL §8.8, REQUIREMENTS §8.5): the
  * installer presses the pairing button and sends the installation code to the server, which delivers
  * the key through MQTT, the real gateway and the serial cable; then `check` asks the server for a trial
  * code over HTTP with the technician's token, and the trial opening passes.

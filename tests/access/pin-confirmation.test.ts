@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type AccessRig, accessRig, decodeCommand } from './support/access-rig.js';
 
 /**
- * Issue 7 §2 (access never depends on the network): with the home unit online, a one-time PIN is
+ * Access never depends on the network: with the home unit online, a one-time PIN is
  * handed out only after the key safe confirmed its SET_CODE. When the key safe's link behind the home
  * unit is down, or no answer comes within `pinConfirmSeconds` (injected clock), the same response
  * carries an offline window code instead, and the PIN that was never shown can never become usable.

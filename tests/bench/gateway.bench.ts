@@ -1,4 +1,4 @@
-// The gateway bench (issue 5 §5): idle footprint with one pendant and one key safe, outbox
+// The gateway bench: idle footprint with one pendant and one key safe, outbox
 // throughput against a local broker, and alarm path latency, each beside a baseline measured in the
 // same run. Not a test: it prints numbers. `BENCH_IDLE_S` shortens the idle window (default 30).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';

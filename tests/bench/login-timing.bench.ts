@@ -1,4 +1,4 @@
-// Login timing (issue 6 §8): a wrong password and an unknown user must not be told apart by how long
+// Login timing: a wrong password and an unknown user must not be told apart by how long
 // the 401 takes. Prints the median and spread of each, interleaved so machine noise hits both alike,
 // beside a baseline of two identical wrong-password series measured in the same run (their ratio is
 // what "no measurable difference" looks like on this machine).

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AccessRig, accessRig } from '../access/support/access-rig.js';
 import { hasHorizontalOverflow, launchChromium, screenshot } from './harness.js';
 
-// Issue 7 in a real browser (Debian's chromium via playwright-core): the care worker's code on a
+// Access in a real browser (Debian's chromium via playwright-core): the care worker's code on a
 // phone, the client's access log, and an access alert arriving live on the Access page. The server
 // is the access rig (test app + simulated key safe behind a stand-in home unit), listening on an
 // ephemeral port; each person browses with their own bearer token.

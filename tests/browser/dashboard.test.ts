@@ -14,7 +14,7 @@ import {
   startTestServer,
 } from './harness.js';
 
-// Issue 6 §6/§8: the dashboard in a real browser (Debian's chromium via playwright-core).
+// The dashboard in a real browser (Debian's chromium via playwright-core).
 // Screenshots go to .artifacts/screenshots/ (gitignored).
 const ADDRESS = 'Kerkstraat 12 "achter" <b>bel 2×</b>';
 

@@ -8,7 +8,7 @@ const PARTS = ['protocols', 'hardware', 'gateway', 'device-sim', 'server'];
 const tsc = fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url));
 
 /**
- * Issue 3 §1: the code builds to JavaScript with tsc for the home unit, and the build runs without
+ * The code builds to JavaScript with tsc for the home unit, and the build runs without
  * tsx under the `baken-dist` export condition (as the systemd unit starts it).
  */
 describe('the JavaScript build', () => {

@@ -64,7 +64,7 @@ const received = (sub: TestSubscriber): Set<string> =>
       .map((m) => String(m.payload['id'])),
   );
 
-// issue 5 §5: `kill -9` the gateway (a child process) while 1,000 alarms are being sent, and while
+// `kill -9` the gateway (a child process) while 1,000 alarms are being sent, and while
 // the broker is down; after a restart on the same outbox every alarm arrives at least once.
 describe('gateway crash proofs (child process, SIGKILL)', () => {
   let dir: string;

@@ -54,7 +54,7 @@ const frameHex = (msg: KsMessage): string => {
 
 const needs = !needProgram('dbus-daemon') || !needProgram('socat');
 
-// issue 5 §5: simulated pendant (BlueZ stand-in over a private dbus-daemon) and key safe (socat pty)
+// Simulated pendant (BlueZ stand-in over a private dbus-daemon) and key safe (socat pty)
 // → the real gateway with the real node-ble and serialport bindings → aedes → an acknowledging subscriber.
 describe.skipIf(needs)('gateway end to end (BlueZ stand-in + pty key safe + MQTT)', () => {
   it('delivers one alarm for a repeated pendant advert, relays commands and forwards door_opened', async () => {

@@ -11,7 +11,7 @@ import { type RunningMosquitto, startMosquitto } from '../support/mosquitto.js';
 const hasMosquitto = needProgram('mosquitto');
 
 /**
- * Issue 6 §1: the server pointed at an EXTERNAL broker (a real Mosquitto started here) instead of
+ * The server pointed at an EXTERNAL broker (a real Mosquitto started here) instead of
  * the embedded one; the same enrol → provision → gateway traffic flow, with Mosquitto enforcing the
  * per-gateway credentials and subtree that provisioning wrote into its files.
  */

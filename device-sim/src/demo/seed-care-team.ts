@@ -13,7 +13,7 @@ const everyDay = (fromMinute: number, toMinute: number) =>
 const password = (): string => `demo-${randomBytes(9).toString('base64url')}`;
 
 /**
- * First start only: the function access matrix for the demo home (seed 003 §9.3): an "alarm
+ * First start only: the function access matrix for the demo home (REQUIREMENTS §9.3): an "alarm
  * responder" function (alarms day and night, planned care 07:00–22:00), a district team serving the
  * client, a care worker in it with a signed declaration, and the client's own login for their access
  * log. Returns the two logins to show once.

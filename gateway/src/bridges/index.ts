@@ -65,7 +65,7 @@ export function createPendantBridge(
 const idle = (name: string): Extension => ({ name, start: async () => {}, stop: async () => {} });
 
 /**
- * The bridge extensions every gateway runs (issue 5 §1): the pendant bridge (when a BLE scanner
+ * The bridge extensions every gateway runs: the pendant bridge (when a BLE scanner
  * binding is available) and one key-safe bridge per configured key safe.
  */
 export function defaultBridges(

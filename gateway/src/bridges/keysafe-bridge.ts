@@ -33,7 +33,7 @@ import {
 export type { KeysafeBridgeOptions, KeysafeBridgeStatus, KeysafeLinkPhase } from './keysafe-link-status.js';
 
 /**
- * One key safe on one frame transport (issue 5 §1) [KS-SERIAL §4–§10]. Link state machine:
+ * One key safe on one frame transport [KS-SERIAL §4–§10]. Link state machine:
  * `connecting` → (open) `hello_wait` → (HELLO with major 1 and the expected serial, or a STATUS) `up`;
  * `stale` when a frame exhausted its retransmissions; `down` on unplug/link loss, then reopened with
  * back-off on the injected clock; `refused` after a HELLO with another major version or serial.

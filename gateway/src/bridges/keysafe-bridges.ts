@@ -20,7 +20,7 @@ const specKey = (s: KeysafeSpec): string =>
   `${s.deviceId}|${s.serial ?? ''}|${s.transport.kind === 'serial' ? s.transport.path : s.transport.address}|${s.statusPollIntervalMs ?? ''}`;
 
 /**
- * Runs one `KeysafeBridge` per key safe (issue 5 §1). The set is the local config's
+ * Runs one `KeysafeBridge` per key safe. The set is the local config's
  * `devices[kind=keysafe]` (serial path or BLE address; the device id is the serial) merged with the
  * server's retained config, which wins for the same device id; a changed entry restarts its bridge.
  */

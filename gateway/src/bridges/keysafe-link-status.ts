@@ -38,7 +38,7 @@ export interface KeysafeBridgeStatus {
   exhausted: number;
 }
 
-/** The bridge's phase as the registry's and the bus's link state (issue 5 §3 heartbeat `link`). */
+/** The bridge's phase as the registry's and the bus's link state (the heartbeat's `link`, MQTT-MAP). */
 export function linkStateOf(phase: KeysafeLinkPhase): LinkState {
   if (phase === 'up' || phase === 'stale') return phase;
   if (phase === 'connecting' || phase === 'hello_wait') return 'connecting';

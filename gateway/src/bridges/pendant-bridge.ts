@@ -178,7 +178,7 @@ export class PendantBridge implements Extension {
       scanner = opened instanceof Promise ? await opened : opened;
     } catch (err) {
       // no system D-Bus / BlueZ: report it, keep the key safe and the uplink running; the watchdog
-      // tries again [issue 5 §3]
+      // tries again
       this.#setScanning(false, err);
       this.#log.error({ err: String(err), code: errorCode(err) }, 'BLE adapter not available');
       return;

@@ -14,7 +14,7 @@ export interface CheckCommandArgs {
   technician?: string;
   windowS: number;
   json: boolean;
-  /** A technician's API token: the check then asks the server for a trial code (the quality-mark installation checklist, §8.5). */
+  /** A technician's API token: the check then asks the server for a trial code (REQUIREMENTS §8.5). */
   token?: string;
 }
 
@@ -25,7 +25,7 @@ export interface CheckCommandIo {
 }
 
 /**
- * `baken-gateway check` (the quality-mark installation checklist §8.5): starts the gateway with its configuration and
+ * `baken-gateway check` (REQUIREMENTS §8.5): starts the gateway with its configuration and
  * credentials (run it with the daemon stopped: both would use the same client id), walks the
  * technician through the checklist, prints the report and sends it on the `check` topic.
  * Returns true when every step passed.

@@ -25,7 +25,7 @@ const press = (packetId = 3): Uint8Array => {
   return r.value;
 };
 
-describe('installation check (the quality-mark installation checklist, §8.5) against a real broker', () => {
+describe('installation check (REQUIREMENTS §8.5) against a real broker', () => {
   let dir: string;
   let clock: MockClock;
   let broker: TestBroker;

@@ -92,7 +92,7 @@ async function trialAlarm(opts: InstallationCheckOptions, windowMs: number): Pro
   const device = String(payload['deviceId']);
   // [MQTT-MAP §4.1.1] sent as a trial: the server stores and acknowledges it but raises no alarm
   const what = payload['trial'] === true ? 'trial press (marked as a test: no alarm raised)' : 'alarm';
-  // [issue 5 §2] acknowledged = the server named its id on the ack topic and it left the outbox
+  // Acknowledged = the server named its id on the ack topic and it left the outbox
   const acked = await waitUntil(opts.clock, () => !opts.gateway.outbox.has(entry.id), windowMs);
   const ms = Math.round(opts.clock.monotonic() - pressedAt);
   return acked
@@ -113,7 +113,7 @@ async function trialOpening(opts: InstallationCheckOptions, windowMs: number): P
     return { name, passed: false, detail: `key safe link not up: ${down.join(', ')}` };
   let opened: string | null = null;
   let codeUsed = false;
-  // [quality mark installation checklist §8.5] a newly paired safe opens only with a code the server issued: ask for one
+  // [REQUIREMENTS §8.5] a newly paired safe opens only with a code the server issued: ask for one
   const safe = safes.find((s) => s.link === 'up')!;
   const trial = opts.trialCode ? await opts.trialCode(safe.deviceId) : null;
   if (trial !== null && 'error' in trial)
@@ -203,7 +203,7 @@ function serverIdentity(opts: InstallationCheckOptions): Step {
 }
 
 /**
- * The installation test of seed 003 §8.5 (issue 5 §4): trial alarm acknowledged at application
+ * The installation test of REQUIREMENTS §8.5: trial alarm acknowledged at application
  * level, trial opening of the key safe, battery and mains, heartbeat signalling, server identity.
  * Returns the report [MQTT-MAP §4.8]; `passed` is true exactly when every step passed.
  */

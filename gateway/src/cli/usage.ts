@@ -7,7 +7,7 @@ Commands:
   provision   enrol this unit with the server using a one-time token
   status      show what this unit knows right now (provisioning, outbox, devices)
   pair        pair a pendant or key safe
-  check       run the installation test (the quality-mark installation checklist, §8.5)
+  check       run the installation test (REQUIREMENTS §8.5)
 
 Options:
   -h, --help  help for any command: baken-gateway <command> --help
@@ -77,7 +77,7 @@ Options:
 export const CHECK_HELP = `Usage: baken-gateway check [--config PATH] [--technician NAME] [--window S] [--json]
                           [--token TOKEN]
 
-Runs the installation test (the quality-mark installation checklist, §8.5) with the gateway service stopped: a trial alarm
+Runs the installation test (REQUIREMENTS §8.5) with the gateway service stopped: a trial alarm
 (press the pendant) must be acknowledged by the server, a trial opening of the key safe (open it
 with a code; with --token the server issues a one-time trial code for it), battery and mains state, heartbeat signalling, and the server's identity (TLS
 certificate and hostname, or the server's config for this unit). Prints a pass/fail report and

@@ -9,7 +9,7 @@ import type { Outbox } from '../outbox/outbox.js';
 import type { Uplink } from '../uplink/uplink.js';
 
 /**
- * Relays server commands to the key-safe bridge (issue 5 §3). Contract:
+ * Relays server commands to the key-safe bridge. Contract:
  * - every valid `cmd/req` gets exactly one `cmd/res` with the same `transaction`;
  * - for a device not in the registry → `refused` (`unknown_device`); already expired
  *   (`expiresAt` ≤ now) → `timeout` as the topic map prescribes [MQTT-MAP §4.5]; gateway-level kinds

@@ -31,7 +31,7 @@ export const openSqlite: OpenDatabase = (path) => new Database(path);
 type MemoryState = Exclude<StorageState, 'ok' | 'low-space'>;
 
 /**
- * The durable store-and-forward queue (issue 5 §2). Every event is committed here before anything
+ * The durable store-and-forward queue. Every event is committed here before anything
  * else happens with it and leaves only by `ack()` (app-level) or `release: 'puback'`.
  * Open with `Outbox.open()`; the constructor only assigns fields.
  *

@@ -38,7 +38,7 @@ export const PLAINTEXT_BTHOME_ADVICE =
   'format "bthome" and keyHex), or use a Baken pendant.\n';
 
 /**
- * `baken-gateway pair pendant|keysafe` (issue 5 §4). Adds the paired device to the config file and
+ * `baken-gateway pair pendant|keysafe`. Adds the paired device to the config file and
  * returns true, or false when nothing was paired in the window. Run it with the daemon stopped (it
  * needs the BLE adapter / serial port to itself), then restart the daemon.
  */

@@ -24,7 +24,7 @@ export interface PairedKeysafe {
 }
 
 /**
- * `pair keysafe --serial SN --port PATH | --ble ADDR` (issue 5 §4): opens the link and waits for the
+ * `pair keysafe --serial SN --port PATH | --ble ADDR`: opens the link and waits for the
  * key safe's HELLO [KS-SERIAL §6], which a key safe sends after every start and BLE connection (the
  * technician power-cycles a wired one). It must report exactly `serial` and KS-SERIAL major 1;
  * otherwise pairing fails with `BAKEN_ERR_PAIRING` naming what it saw. The config entry's id is the

@@ -19,7 +19,7 @@ export interface OutboxSenderStats {
 }
 
 /**
- * Moves outbox entries to the uplink (issue 5 §2). Contract:
+ * Moves outbox entries to the uplink. Contract:
  * - on every `connected` the whole unacknowledged outbox is resent from its first entry, in
  *   insertion order, at most `windowSize` entries in flight;
  * - an entry leaves the outbox on the server's `ack` message naming its id (`release: 'app-ack'`),

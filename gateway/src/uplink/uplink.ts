@@ -22,7 +22,7 @@ import {
 export * from './uplink-types.js';
 
 /**
- * The MQTT uplink with two paths (issue 5 §3; EN 50136 dual path). Contract:
+ * The MQTT uplink with two paths (EN 50136 dual path). Contract:
  * - connects to the primary; after a failed attempt or a lost connection it retries with
  *   exponential back-off and jitter on the injected clock;
  * - when the primary has been unreachable for `failoverAfterMs` and a secondary is configured, it

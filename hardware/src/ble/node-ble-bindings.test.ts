@@ -16,7 +16,7 @@ import { NodeBleGattLink } from './node-ble-gatt-link.js';
 import { NodeBleScanner } from './node-ble-scanner.js';
 import { type NodeBleSession, openNodeBle } from './node-ble-session.js';
 
-// The UNMODIFIED node-ble, over a private dbus-daemon, against the BlueZ stand-in (issue 4 §4).
+// The UNMODIFIED node-ble, over a private dbus-daemon, against the BlueZ stand-in.
 describe.skipIf(!needProgram('dbus-daemon'))('node-ble bindings against the BlueZ stand-in', () => {
   let bus: PrivateDbus;
   beforeAll(async () => {

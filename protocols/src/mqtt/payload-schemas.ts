@@ -207,8 +207,8 @@ export const GatewayConfigPayloadSchema = closed({
 });
 export type GatewayConfigPayload = Static<typeof GatewayConfigPayloadSchema>;
 
-// [MQTT-MAP §4.8] gw → server: the installation test report (the quality-mark installation checklist, §8.5)
-/** The checklist of seed 003 §8.5 by step name; a report may add further steps. */
+// [MQTT-MAP §4.8] gw → server: the installation test report (REQUIREMENTS §8.5)
+/** The checklist of REQUIREMENTS §8.5 by step name; a report may add further steps. */
 export const CHECK_STEP_NAMES = [
   'trial_alarm_acknowledged',
   'trial_opening',

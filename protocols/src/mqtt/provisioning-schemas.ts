@@ -19,7 +19,7 @@ export type ProvisionRequest = Static<typeof ProvisionRequestSchema>;
 export const ProvisionResponseSchema = closed({
   gatewayId: GatewayIdSchema,
   mqtt: closed({
-    /** Primary first, then the secondary path [issue 5 §3]; `mqtt:`, `mqtts:`, `ws:` or `wss:`. */
+    /** Primary first, then the secondary path; `mqtt:`, `mqtts:`, `ws:` or `wss:`. */
     urls: Type.Array(Type.String({ pattern: '^(mqtts?|wss?)://[^\\s]{1,250}$', maxLength: 256 }), {
       minItems: 1,
       maxItems: 4,

@@ -128,7 +128,7 @@ export async function startEmbeddedBroker(opts: {
           : null;
         const ok = hash ? await verifyPassword(pw, hash) : await verifyDummy(pw, MACHINE_SCRYPT);
         if (!ok) return 'connect_bad_credentials';
-        // The gateway's fail-back probe connects beside its session as `{id}-probe` [issue 5 §3].
+        // The gateway's fail-back probe connects beside its session as `{id}-probe`.
         if (client.id !== username && client.id !== `${username}-probe`) return 'connect_client_id_mismatch';
         return null;
       };

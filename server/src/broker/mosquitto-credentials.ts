@@ -4,7 +4,7 @@ import { BakenError } from '../errors.js';
 import { GATEWAY_DOWNLINK, GATEWAY_UPLINK, TOPIC_ROOT } from './topic-acl.js';
 
 /**
- * Gateway credentials and topic rules for an EXTERNAL Mosquitto broker (issue 6 §1).
+ * Gateway credentials and topic rules for an EXTERNAL Mosquitto broker.
  *
  * With the embedded aedes broker the server checks credentials itself. With Mosquitto the same
  * rules must live in Mosquitto's own files: a `password_file` (PBKDF2-SHA512 entries, Mosquitto's

@@ -1,5 +1,5 @@
 /**
- * Who may publish and subscribe where (issue 6 §2). A gateway lives in `baken/v1/gw/{its id}/…`:
+ * Who may publish and subscribe where. A gateway lives in `baken/v1/gw/{its id}/…`:
  * it publishes only uplink topics and subscribes only downlink topics, exactly (no wildcards).
  * The server's internal client may use the whole `baken/v1/` tree.
  *

@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { BakenError } from '../errors.js';
 
 /**
- * What every period report shares (seed 003 §9.4, the reporting module): the query, the period
+ * What every period report shares (REQUIREMENTS §9.4, the reporting module): the query, the period
  * check, the response (JSON with the period and rows, or the same rows as a CSV download).
  */
 export const ReportQuery = Type.Object(

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-// Issue 6 §1: domain code reaches storage through repository interfaces only. SQL (`prepare(`)
+// Domain code reaches storage through repository interfaces only. SQL (`prepare(`)
 // belongs in SQLite bindings — `store/sqlite/*.ts` and module `sqlite-*.ts` files — and tests.
 const MODULES = join(dirname(fileURLToPath(import.meta.url)), '..', 'modules');
 // Every module, including ones added later.

@@ -3,7 +3,7 @@ import { accessOf } from '../modules/access/index.js';
 import { type DomainEvent, domainEvents } from '../modules/ingest/domain-events.js';
 import { type TestApp, testApp } from '../testing/test-app.js';
 
-// Issue 7 §1–4 in the dashboard: access alerts on the bus and the Access page, who may enter,
+// Access in the dashboard: access alerts on the bus and the Access page, who may enter,
 // the access log, and the care worker's code page.
 let t: TestApp;
 let admin: { id: string; auth: { authorization: string } };

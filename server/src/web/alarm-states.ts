@@ -1,5 +1,5 @@
 /**
- * The alarm inbox's states and the step each button takes (issue 6 §5):
+ * The alarm inbox's states and the step each button takes:
  * new → acknowledged → assigned → on_site → closed. The API is the authority; when it lists
  * `allowedActions` on an alarm, the page shows exactly those.
  */
@@ -30,7 +30,7 @@ const NEXT: Record<AlarmState, AlarmAction[]> = {
   closed: [],
 };
 
-/** Response target for acknowledge and on-site, from seed 000: 30 minutes. */
+/** Response target for acknowledge and on-site, from REQUIREMENTS §A: 30 minutes. */
 export const RESPONSE_TARGET_MS = 30 * 60_000;
 
 export function asAlarmState(v: unknown): AlarmState | undefined {

@@ -10,7 +10,7 @@ export interface AssignTeam {
 }
 
 /**
- * What the monitoring centre may assign an open alarm to (seed 003 §9.5): the care teams, the
+ * What the monitoring centre may assign an open alarm to (REQUIREMENTS §9.5): the care teams, the
  * teams serving each alarm's home (shown first), and the names of the people known to the page.
  */
 export interface AssignChoices {

@@ -14,7 +14,7 @@ import { reportsPage } from './pages/reports.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 
 /**
- * The monitoring dashboard (issue 6 §6): server-rendered pages under `/app/`, the login page,
+ * The monitoring dashboard: server-rendered pages under `/app/`, the login page,
  * and static assets under `/assets/`. Pages read data only through the JSON API, as the
  * logged-in user, so the API's role rules apply unchanged.
  */

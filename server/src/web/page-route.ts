@@ -18,7 +18,7 @@ export interface PageContext {
 
 export type PageRenderer = (c: PageContext) => Promise<PageResult>;
 
-/** Who may open the staff pages (issue 6 §2). */
+/** Who may open the staff pages. */
 export const STAFF: Role[] = ['admin', 'monitor', 'technician'];
 
 function flat(v: unknown): Record<string, string | undefined> {
@@ -68,7 +68,7 @@ export function registerPage(app: BakenApp, path: string, roles: Role[], render:
     const page = await render(ctx);
     reply.code(page.status ?? 200).type('text/html; charset=utf-8');
     if (query['partial'] === '1') return reply.send(liveRegion(page.body, now).value);
-    // Without the SSE route the page says "not live" and polls instead of pretending [issue 6 §6].
+    // Without the SSE route the page says "not live" and polls instead of pretending.
     // Clients are not given the stream (health/API.md): their pages poll and say so.
     const stream = principal.user.role !== 'client' && app.hasRoute({ method: 'GET', url: '/api/v1/stream' });
     return reply.send(layout(page, principal, req.url.split('?')[0] ?? path, now, { stream }).value);

@@ -57,7 +57,7 @@ const denied = (reason: string) =>
   });
 
 /**
- * Releasing access to a home's key safe (issue 7 §2): checks the matrix with {@link decideAccess},
+ * Releasing access to a home's key safe: checks the matrix with {@link decideAccess},
  * then pushes a one-time PIN through the home unit when it is online, else issues an offline window
  * code the key safe verifies itself. Every request, refusal and release is audited.
  */
@@ -105,7 +105,7 @@ export class AccessService {
 
   /**
    * A person asks for access (or a monitor asks on their behalf, `issuedBy`, to read the code out by
-   * phone — seed 003 §9.5). Throws BAKEN_ERR_RATE_LIMITED, BAKEN_ERR_ACCESS_DENIED (reason in details),
+   * phone — REQUIREMENTS §9.5). Throws BAKEN_ERR_RATE_LIMITED, BAKEN_ERR_ACCESS_DENIED (reason in details),
    * BAKEN_ERR_KEYSAFE_UNAVAILABLE.
    */
   async request(
@@ -179,7 +179,7 @@ export class AccessService {
       const online = await this.releaseOnline(device, release, s);
       if ('releaseId' in online) granted = online;
       else {
-        // [issue 7 §2] access never depends on the network: the worker gets an offline code instead.
+        // Access never depends on the network: the worker gets an offline code instead.
         audit.append({
           at: clock.now(),
           actor: 'system',
@@ -234,7 +234,7 @@ export class AccessService {
   }
 
   /**
-   * [issue 7 §2] An online PIN is handed out only once the key safe has it: the SET_CODE is sent and
+   * An online PIN is handed out only once the key safe has it: the SET_CODE is sent and
    * the request waits up to `pinConfirmSeconds` (injected clock) for its `cmd/res`. On `ok` the PIN
    * is returned (`delivery: 'ok'`). Otherwise the release is deleted before anything was handed out,
    * the command is voided (a late `ok` is ignored by the link and no online release covers the slot,

@@ -4,7 +4,7 @@ import type { AccessBlock, BlockScope } from './revocation.js';
 import type { AccessSettings } from './settings.js';
 
 /**
- * Storage of the access module (issue 7) beyond the matrix, releases, keys and alerts: per-key-safe
+ * Storage of the access module beyond the matrix, releases, keys and alerts: per-key-safe
  * state, the command queue, home-unit reachability, blocks, event de-duplication and settings.
  * Synchronous, like every store of the SQLite binding. Convention: interfaces here, SQLite
  * bindings in `sqlite-access-stores.ts`; domain code never sees SQL.

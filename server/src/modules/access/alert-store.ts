@@ -1,6 +1,6 @@
 import type { AccessAlert, AlertKind } from './alerts.js';
 
-/** Storage of access alerts (issue 7 §2, §4); ids are unique, so a repeated insert is a no-op. */
+/** Storage of access alerts; ids are unique, so a repeated insert is a no-op. */
 export interface AccessAlertStore {
   /** Stores a new open alert; false when one with this id already exists. */
   insert(a: Pick<AccessAlert, 'id' | 'at' | 'kind' | 'subject' | 'message'>): boolean;

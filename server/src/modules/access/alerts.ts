@@ -27,7 +27,7 @@ export interface AccessAlert {
 }
 
 /**
- * Alerts for monitoring staff (issue 7 §2, §4). `dedupeKey` makes an alert idempotent (the same
+ * Alerts for monitoring staff. `dedupeKey` makes an alert idempotent (the same
  * device record seen live and again in the audit read-back raises one alert). Every alert is audited.
  */
 export class AccessAlerts {

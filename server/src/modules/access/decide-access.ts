@@ -1,5 +1,5 @@
 /**
- * The access decision of the function access matrix (seed 003 §9.3–9.5, issue 7 §1–2) as one pure
+ * The access decision of the function access matrix (REQUIREMENTS §9.3–9.5) as one pure
  * function: no store, no clock — the caller gathers the facts and passes `now`.
  */
 

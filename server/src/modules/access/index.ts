@@ -46,7 +46,7 @@ const SWEEP_MS = 60_000;
 const RETENTION_MS = 24 * 3_600_000;
 
 /**
- * Key-safe code release (issue 7): function access matrix, one-time codes online and offline,
+ * Key-safe code release: function access matrix, one-time codes online and offline,
  * blocking, time sync, reconciliation of the key safes' own audit, client view and response report.
  */
 export async function accessModule(app: BakenApp): Promise<void> {
@@ -75,7 +75,7 @@ export async function accessModule(app: BakenApp): Promise<void> {
     releases,
     link,
     alarms: new SqliteAlarmSource(db),
-    // [issue 7 §2] alerts reach monitoring staff live: the SSE stream carries `access.alert`.
+    // Alerts reach monitoring staff live: the SSE stream carries `access.alert`.
     alerts: new AccessAlerts(stores.alerts, audit, (a, state, at) =>
       domainEvents(ctx).emit('access.alert', { alertId: a.id, kind: a.kind, state, at }),
     ),

@@ -13,7 +13,7 @@ const Params = Type.Object({
 });
 
 /**
- * Installer routes (the quality-mark installation checklist, §8.5): the key reaches a newly paired key safe (KS-SERIAL §8.8), and the
+ * Installer routes (REQUIREMENTS §8.5): the key reaches a newly paired key safe (KS-SERIAL §8.8), and the
  * installation check gets a trial code. Admins and technicians only.
  */
 export async function installerRoutes(app: BakenApp, installer: Installer): Promise<void> {

@@ -23,7 +23,7 @@ const ANSWER_WAIT_MS = 15_000;
 const unavailable = (message: string) => new BakenError('BAKEN_ERR_KEYSAFE_UNAVAILABLE', 503, message);
 
 /**
- * What an installer does at the key safe (the quality-mark installation checklist, §8.5): deliver the key safe's key K to a newly
+ * What an installer does at the key safe (REQUIREMENTS §8.5): deliver the key safe's key K to a newly
  * paired safe (KEY_INSTALL under its installation secret, KS-SERIAL §8.8) and get a one-time trial
  * code for the installation check's trial opening. Both are sent at once through the online home
  * unit and answered only after the key safe confirmed them. The installation code and the trial code

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { BakenError } from '../../errors.js';
 
 /**
- * Per-key-safe secrets (issue 7 §2, KS-SERIAL §8): the server holds each key safe's 32-byte key K,
+ * Per-key-safe secrets (KS-SERIAL §8): the server holds each key safe's 32-byte key K,
  * sealed at rest with AES-256-GCM under a master key. K never leaves this file's callers: no API
  * returns it, no log line carries it. The offline-code key of the access-codes scheme is derived from
  * K as `HMAC-SHA-256(K, "BAKEN-OTC-KEY-v1/<generation>")` and pushed sealed into the offline slot by

@@ -19,7 +19,7 @@ import { AccessSettingsSchema } from './settings.js';
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 
-/** Key safes, blocks, pending revocations, alerts and settings (issue 7 §2–3). */
+/** Key safes, blocks, pending revocations, alerts and settings. */
 export async function keysafeRoutes(app: BakenApp, svc: AccessService, rev: Revocation): Promise<void> {
   const { stores, clock, audit, repos, link, alerts } = svc.d;
   const staff = requireRole('admin', 'monitor');

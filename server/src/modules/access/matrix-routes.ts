@@ -38,7 +38,7 @@ const checkWindows = (w: Record<string, Array<{ fromMinute: number; toMinute: nu
       if (x.fromMinute >= x.toMinute) throw conflict('Each window must end after it starts.');
 };
 
-/** The function access matrix (seed 003 §9.3): admin maintains it; overviews for admins and clients. */
+/** The function access matrix (REQUIREMENTS §9.3): admin maintains it; overviews for admins and clients. */
 export async function matrixRoutes(app: BakenApp, svc: AccessService): Promise<void> {
   const { matrix, audit, clock, repos } = svc.d;
   const admin = requireRole('admin');
@@ -310,7 +310,7 @@ export async function matrixRoutes(app: BakenApp, svc: AccessService): Promise<v
   );
 }
 
-/** The yearly review reminder (seed 003 §9.3): overdue when the last review is older than the interval. */
+/** The yearly review reminder (REQUIREMENTS §9.3): overdue when the last review is older than the interval. */
 export function reviewStatus(svc: AccessService) {
   const last = svc.d.matrix.lastReview();
   const dueAt = last ? last.reviewedAt + svc.d.settings().reviewIntervalDays * 86_400_000 : null;

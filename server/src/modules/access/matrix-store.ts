@@ -20,7 +20,7 @@ export interface Declaration {
 }
 
 /**
- * The function access matrix in SQLite (seed 003 §9.3): functions with their windows per situation,
+ * The function access matrix in SQLite (REQUIREMENTS §9.3): functions with their windows per situation,
  * teams with the clients and areas (regions) they serve and their members, employees' functions,
  * signed declarations, reviews and blocks.
  */

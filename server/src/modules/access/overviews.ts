@@ -50,7 +50,7 @@ function personAccess(
 }
 
 /**
- * "Who may enter this home, when and why" (seed 003 §9.4): every member of a team that serves the
+ * "Who may enter this home, when and why" (REQUIREMENTS §9.4): every member of a team that serves the
  * client (planned care, with the windows of their functions) and of teams that respond to alarms
  * there, with the state that decides whether they can get a code now.
  */

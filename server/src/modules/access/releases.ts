@@ -52,7 +52,7 @@ export interface ReleaseStore {
   delete(id: string): void;
   /** Deletes releases issued and ended before `cutoff` (retention); the count. */
   purgeEndedBefore(cutoff: number): number;
-  /** Per alarm and team: the alarm's raise, the first release and the first opening (issue 7 §5). */
+  /** Per alarm and team: the alarm's raise, the first release and the first opening. */
   alarmResponseRows(since: number, until: number): AlarmReleaseRow[];
 }
 

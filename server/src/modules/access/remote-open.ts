@@ -5,7 +5,7 @@ import type { AccessService } from './access-service.js';
 import { keysafeNoKey } from './keysafe-keys.js';
 
 /**
- * Monitoring staff open a key safe remotely in an alarm (seed 003 §9.5): only with an open alarm at
+ * Monitoring staff open a key safe remotely in an alarm (REQUIREMENTS §9.5): only with an open alarm at
  * that home, only when the key safe is reachable (otherwise read a code by phone), recorded with who
  * opened it and for whom. The door opens for `remoteUnlockSeconds` via a server-signed OPEN_NOW.
  */

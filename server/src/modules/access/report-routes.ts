@@ -10,7 +10,7 @@ import { ON_SITE_TARGET_MS, responseCsv, responseReport } from './response-repor
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 
-/** The client view of who entered (seed 003 §9.6) and the response-time report (issue 7 §5). */
+/** The client view of who entered (REQUIREMENTS §9.6) and the response-time report. */
 export async function reportRoutes(app: BakenApp, svc: AccessService): Promise<void> {
   app.get(
     '/api/v1/homes/:id/access-log',

@@ -23,7 +23,7 @@ const Granted = Type.Object({
   keysafeDeviceId: Type.String(),
 });
 
-/** Code release (issue 7 §2): a worker asks; monitoring staff read a code out or open remotely. */
+/** Code release: a worker asks; monitoring staff read a code out or open remotely. */
 export async function requestRoutes(app: BakenApp, svc: AccessService): Promise<void> {
   app.post(
     '/api/v1/access/requests',

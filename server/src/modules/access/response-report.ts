@@ -2,7 +2,7 @@ import { median } from '../../median.js';
 import { toCsv } from '../health/csv.js';
 import type { ReleaseStore } from './releases.js';
 
-/** The on-site target from alarm to the door opening (seed 000): 30 minutes. */
+/** The on-site target from alarm to the door opening (REQUIREMENTS §A): 30 minutes. */
 export const ON_SITE_TARGET_MS = 30 * 60_000;
 
 export type Period = 'day' | 'week' | 'month';
@@ -36,7 +36,7 @@ function periodKey(at: number, p: Period): string {
 }
 
 /**
- * Response time per team and period (issue 7 §5): for every alarm with a release, the first release
+ * Response time per team and period: for every alarm with a release, the first release
  * and the first opening; steps alarm → release → door opening, against the 30-minute target.
  */
 export function responseReport(

@@ -1,7 +1,7 @@
 import type { AccessService } from './access-service.js';
 
 /**
- * The retention purge (seed 003 §8.3, issue 7 §4): key and access data older than
+ * The retention purge (REQUIREMENTS §8.3): key and access data older than
  * `retentionDays` — audit entries (through the audit log's documented purge path, which leaves a
  * checkpoint and an `audit.purged` entry), releases, delivered commands, acknowledged alerts and the
  * event de-duplication list — are deleted. Runs daily on the injected clock; README.md documents it.

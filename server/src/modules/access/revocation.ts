@@ -22,7 +22,7 @@ export interface AccessBlock {
 const OFFLINE_KEY_VALIDITY_S = 5 * 365 * 86_400;
 
 /**
- * Blocking and revocation (issue 7 §3). A block stops new releases at once (the matrix checks it)
+ * Blocking and revocation. A block stops new releases at once (the matrix checks it)
  * and makes outstanding codes stop working on the key safe: PINs by REVOKE of the holder's slots,
  * offline codes by rotating the key safe's offline-code key (a new generation voids every outstanding
  * window code of that safe; other holders simply ask again). Commands are queued and reach an offline

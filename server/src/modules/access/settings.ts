@@ -6,7 +6,7 @@ import { type Static, Type } from '@sinclair/typebox';
  */
 export const AccessSettingsSchema = Type.Object(
   {
-    /** How long a released one-time code stays valid, minutes (issue 7 §2; default 15). */
+    /** How long a released one-time code stays valid, minutes (default 15). */
     codeValidityMinutes: Type.Integer({ minimum: 5, maximum: 240 }),
     /** Seconds the door is released by a remote open (KS-SERIAL §8.2 UNLOCK_SECONDS). */
     remoteUnlockSeconds: Type.Integer({ minimum: 3, maximum: 60 }),
@@ -24,12 +24,12 @@ export const AccessSettingsSchema = Type.Object(
     driftWarnSeconds: Type.Integer({ minimum: 5, maximum: 3600 }),
     /**
      * How long a request waits for the key safe to confirm an online PIN (SET_CODE `cmd/res`) before
-     * handing out an offline window code instead, seconds (issue 7 §2; default 5).
+     * handing out an offline window code instead, seconds (default 5).
      */
     pinConfirmSeconds: Type.Integer({ minimum: 1, maximum: 30 }),
     /** IANA time zone the matrix windows are written in. */
     timeZone: Type.String({ minLength: 1, maxLength: 64 }),
-    /** The matrix must be reviewed at least this often (seed 003 §9.3: yearly). */
+    /** The matrix must be reviewed at least this often (REQUIREMENTS §9.3: yearly). */
     reviewIntervalDays: Type.Integer({ minimum: 1, maximum: 730 }),
   },
   { additionalProperties: false },

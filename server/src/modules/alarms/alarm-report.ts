@@ -18,7 +18,7 @@ const COLUMNS = [
   'onSiteWithinTarget',
 ] as const;
 
-/** Alarm response per home or region over `[from, to)` against the 30-minute target (seed 003 §9.4). */
+/** Alarm response per home or region over `[from, to)` against the 30-minute target (REQUIREMENTS §9.4). */
 export async function alarmReportRoutes(app: BakenApp, store: AlarmStore): Promise<void> {
   const Row = Type.Object({
     key: Type.String(),

@@ -27,7 +27,7 @@ const visible = (req: FastifyRequest, a: AlarmRow | undefined): AlarmRow => {
   return a;
 };
 
-/** The alarm inbox API (issue 6 §5): list, detail with transitions, and the state actions. */
+/** The alarm inbox API: list, detail with transitions, and the state actions. */
 export async function alarmRoutes(app: BakenApp, alarms: AlarmService): Promise<void> {
   app.get(
     '/api/v1/alarms',

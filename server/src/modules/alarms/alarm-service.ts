@@ -13,7 +13,7 @@ const REFUSED_NOTE = "Cancel from a pendant that cannot be authenticated was ref
 
 export type AlarmAction = 'ack' | 'assign' | 'on-site' | 'close' | 'confirm-cancel';
 
-/** States each action may start from (issue 6 §5: new → acknowledged → assigned → on_site → closed). */
+/** States each action may start from (new → acknowledged → assigned → on_site → closed). */
 const ALLOWED_FROM: Record<AlarmAction, readonly AlarmState[]> = {
   ack: ['new'],
   assign: ['new', 'acknowledged', 'assigned'],

@@ -79,7 +79,7 @@ export interface AlarmFilter {
   offset: number;
 }
 
-/** One alarm's timing for the response report (seed 003 §9.4). */
+/** One alarm's timing for the response report (REQUIREMENTS §9.4). */
 export interface AlarmResponseRow {
   homeId: string;
   region: string;
@@ -94,7 +94,7 @@ export type NewAlarm = Pick<
 > & { authenticated: boolean };
 
 /**
- * The alarm inbox and its transitions table (issue 6 §5). Synchronous: the ingest processor runs
+ * The alarm inbox and its transitions table. Synchronous: the ingest processor runs
  * inside the ingest transaction; user transitions run in {@link AlarmStore.transaction}.
  */
 export interface AlarmStore {

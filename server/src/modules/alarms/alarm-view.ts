@@ -1,6 +1,6 @@
 import type { AlarmRow } from './alarm-store.js';
 
-/** Seed 000: help on site within 30 minutes of the alarm. */
+/** REQUIREMENTS §A: help on site within 30 minutes of the alarm. */
 export const ALARM_TARGET_MS = 30 * 60_000;
 
 /** The API view of an alarm with its response times measured against the 30-minute target. */

@@ -16,7 +16,7 @@ export { DEFAULT_UNVERIFIED_CANCEL_POLICY, type UnverifiedCancelPolicy } from '.
 export { SqliteAlarmStore } from './sqlite-alarm-store.js';
 export { SqliteCancelPolicies } from './sqlite-cancel-policies.js';
 
-/** The alarm inbox (issue 6 §5): created inside the ingest transaction, worked through the API. */
+/** The alarm inbox: created inside the ingest transaction, worked through the API. */
 export async function alarmsModule(app: BakenApp): Promise<void> {
   const ctx = app.baken;
   const policies = new SqliteCancelPolicies(ctx.db);

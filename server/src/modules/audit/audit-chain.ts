@@ -13,7 +13,7 @@ import { AUDIT_GENESIS_HASH, type AuditEntryBody, auditEntryHash } from './canon
 export type { AuditBreakProblem, AuditEntry, AuditVerifyResult, NewAuditEntry } from './audit-store.js';
 
 /**
- * The append-only, hash-chained audit log (issue 7 §4), over any {@link AuditStore}. Appends run in
+ * The append-only, hash-chained audit log, over any {@link AuditStore}. Appends run in
  * one synchronous store transaction, so seq and prevHash are always the current head.
  * Retention: {@link AuditChain.purgeBefore} is the only path that removes entries.
  */

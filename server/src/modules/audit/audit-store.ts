@@ -43,7 +43,7 @@ export interface AuditLink {
 }
 
 /**
- * Storage of the hash-chained audit log (issue 7 §4). Rows are append-only: the only deletion is
+ * Storage of the hash-chained audit log. Rows are append-only: the only deletion is
  * {@link AuditStore.deleteThrough}, used by the documented retention purge. Synchronous, so an
  * append inside {@link AuditStore.transaction} always sees the current head.
  */

@@ -34,7 +34,7 @@ const VerifySchema = Type.Union([
 
 export { AuditLog } from './audit-log.js';
 
-/** The audit trail API (issue 7 §4): verify the chain, read entries. Admins only. */
+/** The audit trail API: verify the chain, read entries. Admins only. */
 export async function auditModule(app: BakenApp): Promise<void> {
   const log = new AuditLog(app.baken.db);
 

@@ -11,7 +11,7 @@ export interface ProvisionResult {
 }
 
 /**
- * Enrolment (issue 6 §2): a technician creates a one-time token for a home; the gateway's
+ * Enrolment: a technician creates a one-time token for a home; the gateway's
  * `provision` exchanges it for its id and MQTT credentials. The token is stored hashed, shown
  * once, expires after `auth.enrolmentTokenTtlS`, and is burnt on first use (atomically — two
  * concurrent provisions cannot both succeed). The gateway password is returned once and stored

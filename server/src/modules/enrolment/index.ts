@@ -69,7 +69,7 @@ export async function enrolmentModule(app: BakenApp): Promise<void> {
       const { token, hardwareId, software, protocol } = req.body;
       // before the token is spent: an unsupported gateway can retry with the same token once updated
       assertGatewaySupported(software, protocol);
-      // The unit's hardware id is its serial number in the registry (seed 003 §11.4) when it fits.
+      // The unit's hardware id is its serial number in the registry (REQUIREMENTS §11.4) when it fits.
       const serial = SERIAL_PATTERN.test(hardwareId) && hardwareId.length <= 64 ? hardwareId : undefined;
       return service.provision(token, { ...(serial ? { serial } : {}), firmware: software });
     },

@@ -52,7 +52,7 @@ function pairingView(p: PendantPairing) {
 }
 
 /**
- * Gateway configuration (issue 5 §1, MQTT-MAP §4.7): pendant pairings kept by the server and pushed
+ * Gateway configuration (MQTT-MAP §4.7): pendant pairings kept by the server and pushed
  * to each home unit as its retained `config` when it comes online and whenever a pairing changes.
  */
 export async function gatewayConfigModule(app: BakenApp): Promise<void> {

@@ -11,7 +11,7 @@ const DAY = 24 * HOUR;
 const p = DEFAULT_HEALTH_POLICY.budget;
 const now = Date.UTC(2026, 5, 1);
 
-describe('budgetStatus [seed 003 §8.8]', () => {
+describe('budgetStatus [REQUIREMENTS §8.8]', () => {
   it('is untouched with no downtime', () => {
     const b = budgetStatus([], now, p);
     expect(b).toMatchObject({
@@ -80,7 +80,7 @@ describe('spans', () => {
   });
 });
 
-describe('linkState [issue 6 §4]', () => {
+describe('linkState', () => {
   const pol = DEFAULT_HEALTH_POLICY;
   const at = (ago: number, declaredOffline = false) =>
     linkState({ lastSeenAt: now - ago, intervalS: 60, declaredOffline }, now, pol);

@@ -15,7 +15,7 @@ export interface BudgetStatus {
   consumedMs: number;
   remainingMs: number;
   yearlyMs: number;
-  /** The year's budget is spent (seed 003 §8.8 breached). */
+  /** The year's budget is spent (REQUIREMENTS §8.8 breached). */
   exhausted: boolean;
   /** When the remaining budget runs out at the recent burn rate; null when not burning. */
   predictedExhaustionAt: number | null;
@@ -26,7 +26,7 @@ export interface BudgetStatus {
 
 /**
  * The downtime budget of one scope (a home or the platform) at `now` from its downtime spans (open
- * ones end at `now`), over the rolling year [seed 003 §8.8; SRE multi-window burn-rate alerting].
+ * ones end at `now`), over the rolling year [REQUIREMENTS §8.8; SRE multi-window burn-rate alerting].
  * Overlapping spans (gateway and device down together) count once.
  */
 export function budgetStatus(spans: readonly Span[], now: number, p: BudgetPolicy): BudgetStatus {

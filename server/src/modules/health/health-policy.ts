@@ -1,5 +1,5 @@
 /**
- * Thresholds of the health module, with the defaults of issue 6 §4 and seed 003 §8.8. One object so
+ * Thresholds of the health module, with the defaults of REQUIREMENTS §8.8. One object so
  * tests and operators see every number in one place.
  */
 export interface HealthPolicy {
@@ -20,9 +20,9 @@ export interface HealthPolicy {
 }
 
 export interface BudgetPolicy {
-  /** Seed 003 §8.8: at most 90 minutes per incident. */
+  /** REQUIREMENTS §8.8: at most 90 minutes per incident. */
   perIncidentMs: number;
-  /** Seed 003 §8.8: at most 5 hours per rolling 365 days. */
+  /** REQUIREMENTS §8.8: at most 5 hours per rolling 365 days. */
   yearlyMs: number;
   yearMs: number;
   /** Open incident alerts (before the 90-minute breach, and at it). */

@@ -16,7 +16,7 @@ const HISTORY_PRUNE_EVERY_MS = 3600_000;
 export const deviceSubject = (gatewayId: string, deviceId: string): string => `${gatewayId}/${deviceId}`;
 
 /**
- * Keeps current state, opens and closes incidents, raises warnings and budget alerts (issue 6 §4).
+ * Keeps current state, opens and closes incidents, raises warnings and budget alerts.
  * Driven by the ingest bus and by {@link sweep} on the injected clock; every state change is
  * emitted on the domain bus.
  */

@@ -4,7 +4,7 @@ import type { IncidentStore } from './incident-store.js';
 import type { StateStore } from './state-store.js';
 import type { WarningStore } from './warning-store.js';
 
-/** The last server run, as the next start sees it (issue 6 §4 platform availability). */
+/** The last server run, as the next start sees it (platform availability). */
 export interface PlatformRun {
   lastAliveAt: number;
   stoppedAt: number | null;
@@ -20,7 +20,7 @@ export interface PlatformRunStore {
   stop(runId: number, now: number): void;
 }
 
-/** A home incident clipped to a report window, with the home's region (seed 003 §9.4). */
+/** A home incident clipped to a report window, with the home's region (REQUIREMENTS §9.4). */
 export interface HomeIncidentSpan {
   homeId: string;
   region: string;

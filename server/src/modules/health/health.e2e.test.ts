@@ -10,7 +10,7 @@ import { domainEvents } from '../ingest/domain-events.js';
 /** MQTT and HTTP round trips are real: allow for a loaded CI machine. */
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 10_000, interval: 20 });
 
-// Issue 6 §8 over real MQTT (embedded aedes) with a ManualClock: the sweep and all "time" move
+// The health module over real MQTT (embedded aedes) with a ManualClock: the sweep and all "time" move
 // only when the test advances the clock; no test sleeps on wall time.
 
 const MIN = 60_000;

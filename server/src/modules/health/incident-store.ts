@@ -14,7 +14,7 @@ export interface IncidentFilter {
 
 /**
  * Incidents: at most one open per subject; `started_at` is the last time the subject was seen,
- * so downtime = end − last seen, not end − detection (issue 6 §4).
+ * so downtime = end − last seen, not end − detection.
  */
 export interface IncidentStore {
   openFor(kind: SubjectKind, subjectId: string): Incident | undefined;

@@ -20,7 +20,7 @@ const services = new WeakMap<object, HealthService>();
 export const healthServiceOf = (app: BakenApp): HealthService | undefined => services.get(app.baken);
 
 /**
- * Health (issue 6 §4): current state from heartbeats/availability/events, the sweep on the
+ * Health: current state from heartbeats/availability/events, the sweep on the
  * injected clock (silence → incidents, budgets → alerts, platform liveness), and the HTTP API.
  */
 export function createHealthModule(policy: HealthPolicy = DEFAULT_HEALTH_POLICY) {

@@ -14,7 +14,7 @@ export const offlineThresholdMs = (intervalS: number, p: HealthPolicy): number =
   intervalS * 1000 * p.offlineAfterIntervals;
 
 /**
- * Connectivity of a gateway or device at `now` [issue 6 §4]: `unknown` when never seen, `offline`
+ * Connectivity of a gateway or device at `now`: `unknown` when never seen, `offline`
  * when declared offline or silent past the threshold, `stale` when late but under it, else `online`.
  */
 export function linkState(o: Observation, now: number, p: HealthPolicy): LinkState {

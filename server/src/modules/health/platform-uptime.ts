@@ -2,7 +2,7 @@ import type { PlatformRunStore } from './health-stores.js';
 import type { Incident, IncidentStore } from './incident-store.js';
 
 /**
- * The platform's own availability, measured like a home's (issue 6 §4): a row per server run with
+ * The platform's own availability, measured like a home's: a row per server run with
  * its start, last sign of life (refreshed by the sweep) and clean stop. At start, the gap since
  * the previous run was last alive is recorded as a closed `platform` incident.
  */

@@ -10,7 +10,7 @@ import { coveredMs } from './intervals.js';
 const COLUMNS = ['key', 'incidents', 'downtimeMs', 'longestMs'] as const;
 
 /**
- * Downtime per home or region over `[from, to)` (seed 003 §9.4 reporting): overlapping incidents of
+ * Downtime per home or region over `[from, to)` (REQUIREMENTS §9.4 reporting): overlapping incidents of
  * one home count once; open incidents run to `min(to, now)`.
  */
 export async function reportRoutes(app: BakenApp, health: HealthService): Promise<void> {

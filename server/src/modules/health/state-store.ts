@@ -35,7 +35,7 @@ export interface DeviceRow {
 }
 
 /**
- * Current state per gateway and per device: one row each, updated in place (issue 6 §4), plus
+ * Current state per gateway and per device: one row each, updated in place, plus
  * per-gateway history buckets (heartbeats and offline marks per bucket) for graphs.
  */
 export interface StateStore {

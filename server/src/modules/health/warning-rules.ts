@@ -16,7 +16,7 @@ export const STORAGE_ADVICE: Record<Exclude<StorageStatePayload, 'ok'>, string> 
 };
 
 /**
- * Turns heartbeats and events into device warnings (issue 6 §4): low battery (with hysteresis),
+ * Turns heartbeats and events into device warnings: low battery (with hysteresis),
  * mains lost/restored, tamper (closes after a quiet period), clock drift from key-safe
  * `clock_report` [MQTT-MAP §4.1.3], outbox backing up, link flapping, a degraded outbox disk
  * (`storage_degraded`, [MQTT-MAP §4.3.1]). A gateway-level warning uses

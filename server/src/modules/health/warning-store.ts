@@ -22,7 +22,7 @@ export interface Warning {
   detail: Record<string, unknown>;
 }
 
-/** Device warnings, open or closed, one open row per (device, kind) with first/last seen (issue 6 §4). */
+/** Device warnings, open or closed, one open row per (device, kind) with first/last seen. */
 export interface WarningStore {
   /** Opens the warning or refreshes the open one; `opened` tells whether it is new. */
   raise(

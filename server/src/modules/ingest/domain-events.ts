@@ -36,7 +36,7 @@ export interface IncidentEventBody {
 }
 
 /**
- * An access alert raised or acknowledged (issue 7 §2, §4). Deliberately minimal: it reaches every
+ * An access alert raised or acknowledged. Deliberately minimal: it reaches every
  * stream subscriber, so it names no person or message; the Access page re-reads the alert API.
  */
 export interface AccessAlertEventBody {

@@ -17,7 +17,7 @@ export interface StoredEventRow {
 }
 
 /**
- * Ingested events and check reports (issue 6 §3, §5). Synchronous by design: ingest writes a
+ * Ingested events and check reports. Synchronous by design: ingest writes a
  * whole burst in one {@link EventStore.transaction} and acks only after it commits [MQTT-MAP §4.2].
  */
 export interface EventStore {

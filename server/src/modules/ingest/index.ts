@@ -11,7 +11,7 @@ export type { EventStore, StoredEventRow } from './event-store.js';
 export { SqliteEventStore } from './sqlite-event-store.js';
 
 /**
- * Ingest (issue 6 §2, §5): subscribes to every gateway's uplink topics once the app is ready, and
+ * Ingest: subscribes to every gateway's uplink topics once the app is ready, and
  * feeds the domain bus. Without a broker (HTTP-only tests) nothing is subscribed.
  */
 export async function ingestModule(app: BakenApp): Promise<void> {

@@ -7,7 +7,7 @@ export interface IngestMetrics {
   ingestLatency: Histogram<'priority'>;
 }
 
-/** Ingest metrics in the app's registry (issue 6 §1). Rejections use the core `mqttRejected`. */
+/** Ingest metrics in the app's registry. Rejections use the core `mqttRejected`. */
 export function createIngestMetrics(m: Metrics): IngestMetrics {
   return {
     eventsIngested: new Counter({

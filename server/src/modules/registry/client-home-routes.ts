@@ -23,7 +23,7 @@ const toContacts = (
     priority: c.priority ?? i + 1,
   }));
 
-/** Clients, contact persons and homes (the quality-mark installation checklist, §8.5). */
+/** Clients, contact persons and homes (REQUIREMENTS §8.5). */
 export async function clientHomeRoutes(app: BakenApp): Promise<void> {
   const { repos, clock } = app.baken;
   const ctx = app.baken;

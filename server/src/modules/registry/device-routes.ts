@@ -24,7 +24,7 @@ const DeviceFields = {
   installDate: Type.Optional(Type.Union([IsoDate, Type.Null()])),
 };
 
-/** The device registry with lifecycle history (seed 003 §11.4) and the gateway list. */
+/** The device registry with lifecycle history (REQUIREMENTS §11.4) and the gateway list. */
 export async function deviceRoutes(app: BakenApp): Promise<void> {
   const { repos, clock } = app.baken;
   const checkHome = async (homeId: string | null | undefined) => {

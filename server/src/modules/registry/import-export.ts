@@ -94,7 +94,7 @@ function csvToObjects(text: string): Array<Record<string, unknown>> {
   });
 }
 
-/** Import and export of the installed base (issue 6 §3), with a dry run and a per-row report. */
+/** Import and export of the installed base, with a dry run and a per-row report. */
 export async function importExportRoutes(app: BakenApp): Promise<void> {
   const { repos, clock } = app.baken;
 

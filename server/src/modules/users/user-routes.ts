@@ -8,7 +8,7 @@ import { NewPassword, RoleSchema, Username, UserSchema } from './schemas.js';
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
-/** User management: admins only (issue 6 §8: a technician cannot manage users). */
+/** User management: admins only (a technician cannot manage users). */
 export async function userRoutes(app: BakenApp): Promise<void> {
   const { repos, clock } = app.baken;
   const adminOnly = requireRole('admin');

@@ -1,7 +1,7 @@
 import type { Migration } from './index.js';
 
 /**
- * Ingest (issue 6 §2, §5): every gateway event stored once by its id [MQTT-MAP §4.1.1], and the
+ * Ingest: every gateway event stored once by its id [MQTT-MAP §4.1.1], and the
  * installation test reports from `check` [MQTT-MAP §4.8]. `data` is the validated JSON of the event.
  */
 export const m010Ingest: Migration = {

@@ -1,7 +1,7 @@
 import type { Migration } from './index.js';
 
 /**
- * Health (issue 6 §4): current state per gateway and device (one row each, updated in place), a
+ * Health: current state per gateway and device (one row each, updated in place), a
  * compact 5-minute history per gateway, incidents (downtime counted from the last time seen),
  * budget alerts, device warnings, and the platform's own run record.
  */

@@ -1,7 +1,7 @@
 import type { Migration } from './index.js';
 
 /**
- * The alarm inbox (issue 6 §5): one alarm per pendant alarm/fall event, its state and every
+ * The alarm inbox: one alarm per pendant alarm/fall event, its state and every
  * transition with who and when. `assigned_team_id` is plain TEXT without a foreign key: teams belong
  * to the access module (migration 051).
  */

@@ -1,7 +1,7 @@
 import type { Migration } from './index.js';
 
 /**
- * The append-only, hash-chained audit log (issue 7 §4). UPDATE is always refused; DELETE only while
+ * The append-only, hash-chained audit log. UPDATE is always refused; DELETE only while
  * the retention purge holds the guard (`audit_purge_guard.active = 1`, set and cleared inside the
  * purge transaction, see modules/audit/audit-log.ts). Every purge leaves a checkpoint (the hash of the
  * last purged entry) from which verification of the remaining chain starts, and its own audit entry.

@@ -1,7 +1,7 @@
 import type { Migration } from './index.js';
 
 /**
- * Key-safe access (issue 7, seed 003 §9.3–9.6): the function access matrix (functions, teams, the
+ * Key-safe access (REQUIREMENTS §9.3–9.6): the function access matrix (functions, teams, the
  * clients a team serves, time windows per function × situation, employees' functions and teams,
  * signed declarations, the yearly review), per-key-safe keys (encrypted at rest) and command
  * counters, code releases, blocks and pending revocations, device-audit anchors and access alerts.

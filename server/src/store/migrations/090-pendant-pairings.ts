@@ -1,6 +1,6 @@
 import type { Migration } from './index.js';
 
-/** Pendant pairings the server pushes to home units in their `config` topic (issue 5 §1, MQTT-MAP §4.7). */
+/** Pendant pairings the server pushes to home units in their `config` topic (MQTT-MAP §4.7). */
 export const m090PendantPairings: Migration = {
   version: 90,
   name: 'pendant-pairings',

@@ -1,4 +1,4 @@
-/** Clients, their homes and contact persons (seed 003 §8.5). */
+/** Clients, their homes and contact persons (REQUIREMENTS §8.5). */
 export interface ContactPerson {
   id: string;
   name: string;

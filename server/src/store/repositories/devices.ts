@@ -1,4 +1,4 @@
-/** The installed base (seed 003 §11.4): every serial registered once, with lifecycle history. */
+/** The installed base (REQUIREMENTS §11.4): every serial registered once, with lifecycle history. */
 export const DEVICE_TYPES = ['pendant', 'keysafe', 'gateway'] as const;
 export type DeviceType = (typeof DEVICE_TYPES)[number];
 export const DEVICE_STATUSES = ['in_stock', 'installed', 'faulty', 'returned', 'reconditioned'] as const;

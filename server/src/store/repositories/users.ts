@@ -1,4 +1,4 @@
-/** Roles of seed 003 / issue 6 §2. `client` users are bound to one client record (their own home). */
+/** The roles of the chain (REQUIREMENTS §9.3). `client` users are bound to one client record (their own home). */
 export const ROLES = ['admin', 'technician', 'monitor', 'care_worker', 'client'] as const;
 export type Role = (typeof ROLES)[number];
 

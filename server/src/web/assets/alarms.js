@@ -1,6 +1,6 @@
 // Alarm inbox actions: each posts one transition to the alarms API with the CSRF header, then
 // refreshes the inbox. The API decides what is allowed; its error message is shown as is.
-// The assign form (admin/monitor) posts `{ teamId, userId? }` [seed 003 §9.5].
+// The assign form (admin/monitor) posts `{ teamId, userId? }` [REQUIREMENTS §9.5].
 import { postAction, refresh, say } from './app.js';
 
 async function me() {

@@ -1,4 +1,4 @@
-// Care worker's key safe code page [issue 7 §2]: asks the access API for a one-time code and shows
+// Care worker's key safe code page: asks the access API for a one-time code and shows
 // it with its window, or the refusal in plain words. The code is kept only in this page's DOM.
 import { csrf } from './app.js';
 

@@ -96,7 +96,7 @@ function personRow(p: Json): SafeHtml {
   </tr>`;
 }
 
-/** "Who may enter this home, when and why" (seed 003 §9.4) from `/homes/:id/access-overview`. */
+/** "Who may enter this home, when and why" (REQUIREMENTS §9.4) from `/homes/:id/access-overview`. */
 export function whoMayEnterSection(r: ApiResult): SafeHtml {
   const people = r.ok ? list(r.data, 'people') : [];
   return html`<section aria-labelledby="h-who" data-section="who-may-enter"><h2 id="h-who">Who may enter this home</h2>
@@ -123,7 +123,7 @@ function entryRow(e: Json): SafeHtml {
   </tr>`;
 }
 
-/** Who entered when, under which situation (seed 003 §9.6) from `/homes/:id/access-log`. */
+/** Who entered when, under which situation (REQUIREMENTS §9.6) from `/homes/:id/access-log`. */
 export function accessLogSection(r: ApiResult): SafeHtml {
   const entries = r.ok ? list(r.data, 'entries') : [];
   const unmatched = r.ok ? list(r.data, 'openingsWithoutRelease') : [];

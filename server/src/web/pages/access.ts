@@ -121,7 +121,7 @@ function clockSection(r: ApiResult, addresses: Map<string, string>): SafeHtml {
 }
 
 /**
- * The alarm centre's access page (issue 7 §2–4): open access alerts with an acknowledge button
+ * The alarm centre's access page: open access alerts with an acknowledge button
  * (live over the `access.alert` stream event), commands not yet received, and key-safe clocks.
  */
 export async function accessPage(c: PageContext): Promise<PageResult> {

@@ -63,7 +63,7 @@ function cancelNotice(a: Json, id: string, role: Role): SafeHtml | '' {
 
 /**
  * One alarm. With `choices` (admin/monitor), an acknowledged alarm is assigned to a team and
- * optionally a member through a form (seed 003 §9.5); without them the card offers "Assign to me".
+ * optionally a member through a form (REQUIREMENTS §9.5); without them the card offers "Assign to me".
  */
 export function alarmCard(
   a: Json,
@@ -117,7 +117,7 @@ export function alarmCard(
 </article>`;
 }
 
-/** Alarm inbox (issue 6 §5): open alarms first, oldest first, with the allowed next steps. */
+/** Alarm inbox: open alarms first, oldest first, with the allowed next steps. */
 export async function alarmsPage(c: PageContext): Promise<PageResult> {
   const [r, rc] = await Promise.all([
     c.api.get('/api/v1/alarms', { open: 'true', limit: 200 }),

@@ -23,7 +23,7 @@ function tile(
     : html`<div class="tile tone-${cls}" data-tile="${label}">${inner}</div>`;
 }
 
-/** Open access alerts for the alarm centre (issue 7 §2); `undefined` when not theirs to see. */
+/** Open access alerts for the alarm centre; `undefined` when not theirs to see. */
 function accessTile(r: ApiResult | null): SafeHtml {
   if (r === null) return html``;
   const n = r.ok ? list(r.data, 'alerts').length : undefined;
@@ -83,7 +83,7 @@ async function gatewayHealthList(c: PageContext, q: Record<string, string | numb
 }
 
 /**
- * Fleet overview (issue 6 §6): server-side counts and a server-side paginated, filterable list,
+ * Fleet overview: server-side counts and a server-side paginated, filterable list,
  * so the page costs the same with 10 or 10,000 homes (FIELD-NOTES: frontends freezing past ~120
  * devices).
  */

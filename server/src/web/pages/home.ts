@@ -9,8 +9,8 @@ import { type Json, list, num, pick, str } from '../read.js';
 import { accessLogSection, whoMayEnterSection } from './access-sections.js';
 import { alarmCard } from './alarms.js';
 
-const YEAR_BUDGET_MS = 5 * 3_600_000; // seed 003 §8.8: 5 h per rolling year
-const INCIDENT_BUDGET_MS = 90 * 60_000; // seed 003 §8.8: 90 min per incident
+const YEAR_BUDGET_MS = 5 * 3_600_000; // REQUIREMENTS §8.8: 5 h per rolling year
+const INCIDENT_BUDGET_MS = 90 * 60_000; // REQUIREMENTS §8.8: 90 min per incident
 
 /** A duration the API may give in ms, s or min (field suffix decides). */
 function msField(v: Json, base: string): number | undefined {
@@ -179,7 +179,7 @@ export async function homePage(c: PageContext): Promise<PageResult> {
   const role = c.principal.user.role;
   const handlesAlarms = role === 'admin' || role === 'monitor';
   const none = Promise.resolve<ApiResult>({ ok: true, data: [] });
-  // [issue 7 §1, §4] who may enter and who entered: alarm centre, admins and the client themselves.
+  // Who may enter and who entered: alarm centre, admins and the client themselves.
   const seesAccess = handlesAlarms || role === 'client';
   const [health, devices, alarms, overview, accessLog, pairings] = await Promise.all([
     c.api.get(`/api/v1/homes/${seg(id)}/health`),

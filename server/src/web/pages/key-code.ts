@@ -26,7 +26,7 @@ function alarmsBlock(r: ApiResult, addresses: Map<string, string>): SafeHtml {
 }
 
 /**
- * The care worker's phone page (issue 7 §2): a code for an alarm assigned to them, or for planned
+ * The care worker's phone page: a code for an alarm assigned to them, or for planned
  * care at a home their team serves. The server decides (the matrix); the page shows the one-time
  * code with its window, or the refusal in plain words. The code lives only in this page's memory.
  */

@@ -53,7 +53,7 @@ function rowsTable(caption: string, r: ApiResult, groupBy: string, labels: Map<s
   <tbody>${rows.map((row) => html`<tr>${cols.map((k, i) => html`<td${i > 0 ? html` data-label="${heading(k)}"` : ''}>${cell(row, k)}</td>`)}</tr>`)}</tbody></table></div>`;
 }
 
-/** Reports (seed 003 §9.4): downtime and alarm response per period, per home or region, as CSV too. */
+/** Reports (REQUIREMENTS §9.4): downtime and alarm response per period, per home or region, as CSV too. */
 export async function reportsPage(c: PageContext): Promise<PageResult> {
   const today = new Date(c.now).toISOString().slice(0, 10);
   const monthAgo = new Date(c.now - 30 * 86_400_000).toISOString().slice(0, 10);
