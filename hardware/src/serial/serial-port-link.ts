@@ -44,7 +44,7 @@ export interface SerialPortLinkOptions extends SerialLinkOptions {
  * The real `SerialLink` over node-serialport 13 (bindings-cpp). Each `open()` creates a fresh
  * `SerialPort`, so reopening after a close or an unplug starts clean.
  *
- * Disconnect detection (FIELD-NOTES: serialport #2043/#2351 emit no `close` on some USB unplugs):
+ * Disconnect detection (serialport reports #2043 and #2351: no `close` is emitted on some USB unplugs):
  * the port's `'close'` with a disconnect error, a failed write, any port `'error'` while open, and
  * (with a clock) the device path disappearing all end the link with `'close'` `{ disconnected: true }`,
  * exactly once.

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, testApp } from '../testing/test-app.js';
 
-// FIELD-NOTES: comparable frontends freeze past ~120 devices. The fleet page must cost one page
+// Comparable frontends are reported to freeze past ~120 devices. The fleet page must cost one page
 // of rows whatever the fleet size. Volume is seeded through the repositories (the API's rate limits
 // on provisioning are not what this test is about).
 const HOMES = 1500;

@@ -84,7 +84,7 @@ async function gatewayHealthList(c: PageContext, q: Record<string, string | numb
 
 /**
  * Fleet overview: server-side counts and a server-side paginated, filterable list,
- * so the page costs the same with 10 or 10,000 homes (FIELD-NOTES: frontends freezing past ~120
+ * so the page costs the same with 10 or 10,000 homes (comparable frontends are reported to freeze past ~120
  * devices).
  */
 export async function fleetPage(c: PageContext): Promise<PageResult> {
