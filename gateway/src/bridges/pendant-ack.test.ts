@@ -13,7 +13,13 @@ import { describe, expect, it } from 'vitest';
 import { type CommittedEntry, GatewayBus, type ServerConfig } from '../event-bus.js';
 import { Outbox } from '../outbox/outbox.js';
 import { FaultySqlite } from '../testing/faulty-sqlite.js';
-import { announceCommitted, PendantAck, type PendantAckState } from './pendant-ack.js';
+import {
+  announceCommitted,
+  PendantAck,
+  type PendantAckOptions,
+  type PendantAckState,
+} from './pendant-ack.js';
+import { SealedPendantVault } from './pendant-vault.js';
 
 const ADDRESS = 'B4:CA:0E:00:00:05';
 const KEY = new Uint8Array(16).fill(0x5a);
@@ -35,7 +41,7 @@ const committed = (deviceId: string, kind: string, seq: number, format = 'baken'
   payload: JSON.stringify({ deviceId, deviceKind: 'pendant', kind, seq, data: { format, counter: seq } }),
 });
 
-function setup(store?: { state: PendantAckState }) {
+function setup(store?: { state: PendantAckState }, extra: PendantAckOptions = {}) {
   const clock = new MockClock();
   const air = new MockBleAir();
   const bus = new GatewayBus((_e, err) => {
@@ -67,7 +73,7 @@ function setup(store?: { state: PendantAckState }) {
       openGatt: (address) => new MockGattLink({ address, air }),
     },
     store === undefined
-      ? {}
+      ? extra
       : {
           store: {
             load: () => store.state,
@@ -75,6 +81,7 @@ function setup(store?: { state: PendantAckState }) {
               store.state = s;
             },
           },
+          ...extra,
         },
   );
   /** Advances the mock clock, letting the GATT promises settle in between. */
@@ -128,6 +135,32 @@ describe('PendantAck [PENDANT SPEC §7]', () => {
     expect(again.acks).toEqual([9]);
     expect(store.state.pending).toEqual([]);
     await again.ext.stop();
+  });
+
+  it('after a restart with no network, acks with the keys of the sealed vault (no server config needed)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baken-ack-vault-'));
+    try {
+      // what the pendant bridge kept before the restart: the server's pairings, keys included
+      new SealedPendantVault(dir).save({
+        revision: 1,
+        pairings: config().pendants,
+        counters: {},
+        recent: {},
+      });
+      const store = { state: { pending: [] } as PendantAckState };
+      const t = setup(store, { savedPairings: () => new SealedPendantVault(dir).load().pairings });
+      store.state.pending.push({ deviceId: 'p-baken', counter: 12, since: t.clock.now() });
+      await t.ext.start();
+      await t.run(1_000);
+      expect(t.acks).toEqual([12]);
+      // and a press heard after the restart, still without the network, is acked too
+      t.bus.emit('event-committed', committed('p-baken', 'alarm', 13));
+      await t.run(1_000);
+      expect(t.acks).toEqual([12, 13]);
+      await t.ext.stop();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a wrong key (the pendant refuses the write) is retried, and given up after the announce schedule', async () => {

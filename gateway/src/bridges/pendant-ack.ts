@@ -13,6 +13,7 @@ import type { GatewayContext } from '../gateway.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { OutboxEntry } from '../outbox/outbox-types.js';
 import { errorCode, errorMessage } from './pendant-events.js';
+import { SealedPendantVault, type StoredPendantPairing } from './pendant-vault.js';
 import { JsonStateFile } from './state-file.js';
 
 /** Pendant events a Baken pendant announces until acknowledged [PENDANT SPEC §7]. */
@@ -38,6 +39,11 @@ export interface PendantAckOptions {
   retryMaxMs?: number;
   /** Where pending acks survive a restart; default none. */
   store?: { load(): PendantAckState; save(state: PendantAckState): void };
+  /**
+   * The pairings (keys included) kept on the unit from the server's last config [PENDANT SPEC §5.3],
+   * read once at start so acks go out after a restart with no network; default none.
+   */
+  savedPairings?: () => readonly StoredPendantPairing[];
 }
 
 export interface PendantAckDeps {
@@ -65,7 +71,8 @@ interface Item extends PendingAck {
 export class PendantAck implements Extension {
   readonly name = 'pendant-ack';
   readonly #d: PendantAckDeps;
-  readonly #o: Required<Omit<PendantAckOptions, 'store'>> & Pick<PendantAckOptions, 'store'>;
+  readonly #o: Required<Omit<PendantAckOptions, 'store' | 'savedPairings'>> &
+    Pick<PendantAckOptions, 'store' | 'savedPairings'>;
   readonly #keys = new Map<string, { address: string; key: Uint8Array }>();
   readonly #items = new Map<string, Item>();
   /** Recently delivered acks (bounded): an entry announced again after a disk recovery is not re-acked. */
@@ -83,6 +90,7 @@ export class PendantAck implements Extension {
       retryInitialMs: opts.retryInitialMs ?? 2_000,
       retryMaxMs: opts.retryMaxMs ?? 60_000,
       store: opts.store,
+      savedPairings: opts.savedPairings,
     };
   }
 
@@ -91,16 +99,17 @@ export class PendantAck implements Extension {
     this.#running = true;
     for (const p of this.#o.store?.load().pending ?? [])
       this.#items.set(keyOf(p), { ...p, attempts: 0, nextAt: 0 });
+    try {
+      this.#useKeys(this.#o.savedPairings?.() ?? []);
+    } catch (err) {
+      this.#d.logger.warn(
+        { err: errorMessage(err) },
+        'saved pendant keys not read: acks wait for the server config',
+      );
+    }
     this.#offs.push(
       this.#d.bus.on('server-config', (config) => {
-        this.#keys.clear();
-        for (const p of config.pendants) {
-          if (p.format !== 'baken' || p.keyHex === undefined) continue;
-          this.#keys.set(p.deviceId, {
-            address: p.address,
-            key: Uint8Array.from(Buffer.from(p.keyHex, 'hex')),
-          });
-        }
+        this.#useKeys(config.pendants);
         this.#kick(0);
       }),
       this.#d.bus.on('event-committed', (entry) => this.#onCommitted(entry)),
@@ -113,6 +122,14 @@ export class PendantAck implements Extension {
     for (const off of this.#offs.splice(0)) off();
     this.#d.clock.clearTimeout(this.#timer);
     this.#timer = undefined;
+  }
+
+  #useKeys(pendants: readonly StoredPendantPairing[]): void {
+    this.#keys.clear();
+    for (const p of pendants) {
+      if (p.format !== 'baken' || p.keyHex === undefined) continue;
+      this.#keys.set(p.deviceId, { address: p.address, key: Uint8Array.from(Buffer.from(p.keyHex, 'hex')) });
+    }
   }
 
   /** Acks not yet delivered (for status and tests). */
@@ -269,7 +286,10 @@ export function announceCommitted(outbox: Pick<Outbox, 'on' | 'writesToDisk'>, b
   });
 }
 
-/** The ack extension with its pending acks kept in `dataDir`; null when the unit has no GATT binding. */
+/**
+ * The ack extension with its pending acks kept in `dataDir` and the keys of the unit's sealed pendant
+ * vault (read-only here; the pendant bridge writes it); null when the unit has no GATT binding.
+ */
 export function createPendantAck(ctx: GatewayContext, opts: PendantAckOptions = {}): PendantAck | null {
   const openGatt = ctx.transports.openGatt;
   if (!openGatt) return null;
@@ -277,6 +297,7 @@ export function createPendantAck(ctx: GatewayContext, opts: PendantAckOptions = 
     { bus: ctx.bus, clock: ctx.clock, logger: ctx.logger.child({ part: 'pendant-ack' }), openGatt },
     {
       store: new JsonStateFile(join(ctx.config.dataDir, 'pendant-acks.json'), () => ({ pending: [] })),
+      savedPairings: () => new SealedPendantVault(ctx.config.dataDir).load().pairings,
       ...opts,
     },
   );
