@@ -55,6 +55,27 @@ describe('the key reaches a newly paired key safe, and the trial opening passes'
     expect(await r.relayAll()).toEqual([0x19]);
   });
 
+  it('a block placed before the key is installed is accepted, waits, and reaches the safe with its key', async () => {
+    const block = await r.t.app.inject({
+      method: 'POST',
+      url: '/api/v1/access/blocks',
+      headers: r.admin.auth,
+      payload: { scope: 'keysafe', target: r.deviceId, reason: 'key lost by a contractor' },
+    });
+    expect(block.statusCode).toBe(201);
+    // nothing can be signed yet: the command waits on the server, and a reconnect does not choke on it
+    expect(r.outbox).toHaveLength(0);
+    await r.setOnline(false);
+    await r.setOnline(true);
+    expect(r.outbox).toHaveLength(0);
+    r.ks.safe.pressPairingButton();
+    expect((await keyInstall()).status).toBe(202);
+    const kinds = r.t.app.baken.db
+      .prepare("SELECT kind, status FROM keysafe_commands WHERE purpose = 'block'")
+      .all() as Array<{ kind: string; status: string }>;
+    expect(kinds).toEqual([{ kind: 'block', status: 'ok' }]);
+  });
+
   it('refused without the pairing button or with a wrong installation code; nothing changes on the server', async () => {
     const closed = await keyInstall();
     expect(closed.status).toBe(409);

@@ -117,7 +117,10 @@ export class Installer {
       subject,
       details: { commandId: id },
     });
-    return this.rev.provisionOfflineKey(device, `user:${by.id}`);
+    const generation = await this.rev.provisionOfflineKey(device, `user:${by.id}`);
+    // commands queued while the safe had no key (a block, a revocation) go now
+    await link.flushDevice(device);
+    return generation;
   }
 
   /**

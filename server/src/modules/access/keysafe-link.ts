@@ -208,10 +208,19 @@ export class KeysafeLink {
     for (const id of ids) {
       const d = await deviceOf(id);
       if (!d || this.gatewayOf(d) !== gatewayId) continue;
-      const rows = this.stores.commands.pending(d.id);
-      for (const r of rows) {
-        if (await this.transmit(d, r.id, this.paramsFor(r))) n++;
-      }
+      n += await this.flushDevice(d);
+    }
+    return n;
+  }
+
+  /**
+   * Sends the queued commands of one key safe (on reconnect, and once its key is installed). A key
+   * safe without a key keeps its commands queued and never holds up the others behind its unit.
+   */
+  async flushDevice(device: Device): Promise<number> {
+    let n = 0;
+    for (const r of this.stores.commands.pending(device.id)) {
+      if (await this.transmit(device, r.id, this.paramsFor(r))) n++;
     }
     return n;
   }
@@ -302,6 +311,9 @@ export class KeysafeLink {
     const mqtt = this.mqtt();
     const gw = this.gatewayOf(device);
     if (!mqtt || !gw) return false;
+    // [KS-SERIAL §8.1] nothing can be signed before the key is installed: the command stays queued
+    // (flushDevice sends it once the installer has delivered the key)
+    if (!this.keys.key(device.id)) return false;
     const now = this.clock.now();
     const signed = signKeysafeCommand(
       this.keys,
