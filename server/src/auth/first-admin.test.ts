@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { FIRST_ADMIN_FILE, revealFirstAdmin } from './first-admin.js';
+import { testApp } from '../testing/test-app.js';
+import { FIRST_ADMIN_FILE, forgetFirstAdminPassword, revealFirstAdmin } from './first-admin.js';
+import { hashPassword } from './password.js';
 
 const admin = { username: 'admin', password: 'Secret-Password-123' };
 const dataDir = () => mkdtempSync(join(tmpdir(), 'baken-first-admin-test-'));
@@ -29,6 +31,46 @@ describe('revealing the first admin password', () => {
     expect(text).toContain(file);
     expect(readFileSync(file, 'utf8')).toContain(`password: ${admin.password}`);
     expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('the first admin password file once the password is changed', () => {
+  it('is deleted only for the user it names', () => {
+    const dir = dataDir();
+    revealFirstAdmin(admin, { stdoutIsTTY: false, env: {}, dataDir: dir });
+    expect(forgetFirstAdminPassword(dir, 'someone-else')).toBe(false);
+    expect(existsSync(join(dir, FIRST_ADMIN_FILE))).toBe(true);
+    expect(forgetFirstAdminPassword(dir, 'admin')).toBe(true);
+    expect(existsSync(join(dir, FIRST_ADMIN_FILE))).toBe(false);
+    expect(forgetFirstAdminPassword(dir, 'admin')).toBe(false);
+  });
+
+  it('is deleted when the admin changes their own password through the API', async () => {
+    const dir = dataDir();
+    const t = await testApp({ dataDir: dir });
+    try {
+      const user = await t.app.baken.repos.users.create(
+        {
+          username: 'admin',
+          displayName: 'Administrator',
+          role: 'admin',
+          passwordHash: await hashPassword(admin.password),
+        },
+        t.clock.now(),
+      );
+      revealFirstAdmin(admin, { stdoutIsTTY: false, env: {}, dataDir: dir });
+      const { token } = await t.app.baken.auth.createApiToken(user.id, 'test', null);
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/password',
+        headers: { authorization: `Bearer ${token}` },
+        payload: { currentPassword: admin.password, newPassword: 'a brand new long password' },
+      });
+      expect(res.statusCode).toBe(204);
+      expect(existsSync(join(dir, FIRST_ADMIN_FILE))).toBe(false);
+    } finally {
+      await t.close();
+    }
   });
 });
 

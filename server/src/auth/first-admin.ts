@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -39,12 +39,31 @@ export function revealFirstAdmin(admin: { username: string; password: string }, 
   writeFileSync(
     file,
     `username: ${admin.username}\npassword: ${admin.password}\n` +
-      'Log in, change this password, then delete this file.\n',
+      'Log in and change this password: this file is deleted when you do.\n',
     { mode: 0o600, flag: 'wx' },
   );
   chmodSync(file, 0o600);
   return (
     `First admin created — username: ${admin.username}; its password is in ${file} (readable by this ` +
-    'user only). Log in, change it, then delete the file.\n'
+    'user only). Log in and change it; the file is deleted when you do.\n'
   );
+}
+
+/**
+ * Once the first admin's password has been changed, the file that revealed it is deleted: it no
+ * longer opens anything, and a password left lying in the data folder is one more thing to leak.
+ * Only a file naming this user is removed. Returns whether a file was deleted.
+ */
+export function forgetFirstAdminPassword(dataDir: string, username: string): boolean {
+  if (dataDir === ':memory:') return false;
+  const file = join(dataDir, FIRST_ADMIN_FILE);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return false;
+  }
+  if (!text.split('\n').includes(`username: ${username}`)) return false;
+  rmSync(file, { force: true });
+  return true;
 }

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { BakenApp } from '../../app-context.js';
 import { requireRole, SESSION_COOKIE, sessionCookieOptions } from '../../auth/auth-plugin.js';
+import { forgetFirstAdminPassword } from '../../auth/first-admin.js';
 import { verifyPassword } from '../../auth/password.js';
 import { BakenError, notFound } from '../../errors.js';
 import { errorResponses } from '../../http/error-schema.js';
@@ -119,6 +120,8 @@ export async function authRoutes(app: BakenApp): Promise<void> {
         });
       const passwordHash = await app.baken.auth.hashPassword(req.body.newPassword);
       await app.baken.repos.users.update(me.id, { passwordHash }, app.baken.clock.now());
+      if (forgetFirstAdminPassword(app.baken.config.dataDir, me.username))
+        req.log.info('first admin password file deleted: the password it held was changed');
       await app.baken.repos.sessions.deleteForUser(me.id);
       if (req.sessionSecret) reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.status(204).send(null);

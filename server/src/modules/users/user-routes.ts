@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { BakenApp } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
+import { forgetFirstAdminPassword } from '../../auth/first-admin.js';
 import { BakenError, conflict, notFound } from '../../errors.js';
 import { errorResponses } from '../../http/error-schema.js';
 import { AdminGuard } from './admin-guard.js';
@@ -124,6 +125,8 @@ export async function userRoutes(app: BakenApp): Promise<void> {
       if (!updated) throw notFound('User');
       // A password change, role change or disabling ends every open session of that user.
       if (password || b.role || b.disabled) await repos.sessions.deleteForUser(updated.id);
+      if (password && forgetFirstAdminPassword(app.baken.config.dataDir, updated.username))
+        req.log.info('first admin password file deleted: the password it held was changed');
       return updated;
     },
   );
