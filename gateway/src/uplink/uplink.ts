@@ -126,6 +126,30 @@ export class Uplink extends EventEmitter<UplinkEvents> {
     client.end(true);
   }
 
+  /**
+   * Drops the connection as a cut cable or a power cut would: the socket is destroyed without an
+   * MQTT DISCONNECT, so the broker publishes the retained last will [MQTT-MAP §4.4]. With
+   * `reconnect` the uplink then carries on as after any lost connection (back-off, reach checks);
+   * without, it stops for good and publishes nothing more. For fault injection (the fleet
+   * simulator, tests); a gateway never calls it.
+   */
+  sever(opts: { reconnect: boolean }): void {
+    const client = this.#client;
+    if (!opts.reconnect) {
+      this.#running = false;
+      this.#clock.clearTimeout(this.#retryTimer);
+      this.#clock.clearTimeout(this.#probeTimer);
+      this.#clock.clearTimeout(this.#reachTimer);
+      this.#retryTimer = undefined;
+      this.#probeTimer = undefined;
+      this.#reachTimer = undefined;
+      this.#client = undefined;
+      client?.removeAllListeners('close');
+    }
+    client?.on('error', ignoreLateError);
+    client?.end(true);
+  }
+
   /** Waits for `p` at most `ms` on the clock (a dead socket must not hold up shutdown). */
   async #bounded(p: Promise<unknown>, ms = 2_000): Promise<void> {
     let timer: TimerHandle | undefined;
@@ -413,6 +437,10 @@ export class Uplink extends EventEmitter<UplinkEvents> {
     this.#backoff.reset();
     void this.#attempt();
   }
+}
+
+function ignoreLateError(): void {
+  // a severed client may still report its socket's end; the sever itself was the event
 }
 
 /**
