@@ -1,0 +1,74 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '../config.js';
+import { bulkEnrol, MAX_BULK_HOMES } from '../modules/enrolment/bulk-enrolment.js';
+import { writePrivateJson } from '../modules/enrolment/credentials-file.js';
+import { openDatabase } from '../store/database.js';
+import { createSqliteRepositories } from '../store/sqlite/index.js';
+
+export const ENROL_FLEET_USAGE = `usage: enrol-fleet --homes N --out FILE [--db PATH] [--label TEXT] [--region NAME] [--mqtt-url URL]
+
+Creates N clients, each with a home and an enrolled home unit (gateway) with its own MQTT
+password, directly in the server's database (the server may be running), and writes the gateway
+identities to FILE with mode 0600 for \`baken-sim fleet --credentials FILE\`. Passwords are never
+printed. Defaults: --db <dataDir>/baken.sqlite from the server's configuration (BAKEN_CONFIG,
+BAKEN_DATA_DIR), --label "Fleet", --mqtt-url the server's first public MQTT URL.`;
+
+const flag = (argv: string[], name: string): string | undefined => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+
+/**
+ * `npx tsx server/src/cli/enrol-fleet.ts --homes N --out FILE` — bulk enrolment for load tests and
+ * technicians enrolling a batch (device-sim/README.md "Bulk enrolment"). Exit 0 done, 2 usage.
+ */
+export async function runEnrolFleet(
+  argv: string[],
+  out: (s: string) => void,
+  err: (s: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  const homes = Number(flag(argv, 'homes'));
+  const file = flag(argv, 'out');
+  if (argv.includes('--help') || !file || !Number.isInteger(homes) || homes < 1 || homes > MAX_BULK_HOMES) {
+    err(ENROL_FLEET_USAGE);
+    return argv.includes('--help') ? 0 : 2;
+  }
+  const config = loadConfig({ env });
+  const dbPath = flag(argv, 'db') ?? join(config.dataDir, 'baken.sqlite');
+  if (dbPath !== ':memory:' && !existsSync(dbPath)) {
+    err(`BAKEN_ERR_NOT_FOUND: no database at ${dbPath} (start the server once, or pass --db)`);
+    return 2;
+  }
+  const mqttUrl =
+    flag(argv, 'mqtt-url') ?? config.mqtt.publicUrls?.[0] ?? `mqtt://${config.mqtt.host}:${config.mqtt.port}`;
+  const db = openDatabase(dbPath, { now: Date.now() });
+  try {
+    const region = flag(argv, 'region');
+    const t0 = Date.now();
+    const enrolled = await bulkEnrol(createSqliteRepositories(db), () => Date.now(), {
+      homes,
+      label: flag(argv, 'label') ?? 'Fleet',
+      ...(region === undefined ? {} : { region }),
+      progress: (done) => {
+        if (done % 500 === 0 || done === homes) err(`enrolled ${done}/${homes}`);
+      },
+    });
+    writePrivateJson(file, { v: 1, mqttUrl, createdAt: Date.now(), homes: enrolled });
+    out(
+      `${enrolled.length} homes enrolled in ${((Date.now() - t0) / 1000).toFixed(1)} s; credentials in ${file} (mode 0600)`,
+    );
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//, ''))) {
+  process.exitCode = await runEnrolFleet(
+    process.argv.slice(2),
+    (s) => process.stdout.write(`${s}\n`),
+    (s) => process.stderr.write(`${s}\n`),
+  );
+}
