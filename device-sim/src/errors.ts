@@ -4,7 +4,10 @@ export type SimErrorCode =
   | 'BAKEN_ERR_SIM_NV_STORE'
   | 'BAKEN_ERR_SIM_SCENARIO'
   | 'BAKEN_ERR_SIM_POWERED_OFF'
-  | 'BAKEN_ERR_SIM_TRANSPORT';
+  | 'BAKEN_ERR_SIM_TRANSPORT'
+  | 'BAKEN_ERR_SIM_FLEET_CREDENTIALS'
+  | 'BAKEN_ERR_SIM_FLEET_TIMEOUT'
+  | 'BAKEN_ERR_SIM_FLEET_WORKER';
 
 export class SimError extends Error {
   readonly code: SimErrorCode;
