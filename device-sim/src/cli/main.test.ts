@@ -18,7 +18,7 @@ function io(input = '') {
 const SCENARIOS = join(import.meta.dirname, '..', '..', 'scenarios');
 
 describe('baken-sim CLI', () => {
-  it.each([[['--help']], [['home', '--help']], [['scenario', '--help']]])(
+  it.each([[['--help']], [['home', '--help']], [['scenario', '--help']], [['fleet', '--help']]])(
     '%j prints help and exits 0',
     async (argv) => {
       const t = io();

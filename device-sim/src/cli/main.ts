@@ -7,6 +7,7 @@ import { DEFAULT_HOME, type HomeConfig, HomeConfigSchema } from '../home-config.
 import { loadScenario } from '../scenario/load-scenario.js';
 import { runScenario } from '../scenario/run-scenario.js';
 import { flagString, parseArgs } from './args.js';
+import { fleetCommand } from './fleet-command.js';
 import { INTERACTIVE_HELP, interactive } from './interactive.js';
 import type { CliIo } from './io.js';
 import { stopOnSignals } from './stop-signals.js';
@@ -18,6 +19,7 @@ usage: baken-sim <command> [options]
 commands:
   home       start a home's devices and drive them from stdin
   scenario   run a scenario file unattended (exit 0 pass, 1 fail, 2 bad file)
+  fleet      run thousands of simulated home units against a server over MQTT
 
 baken-sim <command> --help for its options.`;
 
@@ -157,6 +159,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return homeCommand(rest, io);
     case 'scenario':
       return scenarioCommand(rest, io);
+    case 'fleet':
+      return fleetCommand(rest, io);
     case undefined:
     case '--help':
     case '-h':

@@ -29,6 +29,8 @@ export class FleetCore {
   #firstConnectWaiters: Array<() => void> = [];
   #stopped = false;
 
+  readonly #baseRss = process.memoryUsage.rss();
+
   constructor(o: FleetOptions) {
     this.opts = resolveOptions(o);
     this.clock = o.clock ?? new SystemClock();
@@ -139,15 +141,18 @@ export class FleetCore {
     return new Promise((resolve) => this.#firstConnectWaiters.push(resolve));
   }
 
-  /** Up to `n` homes in `state`, spread over the fleet. */
-  pick(n: number, state: SimHome['state'], connectedOnly = true): SimHome[] {
+  /**
+   * Up to `n` connected homes in `state`, spread over the fleet; with `idle`, only homes with no
+   * event waiting for its ack (a fault injected there would strand it and count as a loss).
+   */
+  pick(n: number, state: SimHome['state'], idle = false): SimHome[] {
     const out: SimHome[] = [];
     const len = this.homes.length;
     if (len === 0 || n <= 0) return out;
     const start = Math.floor(this.random() * len);
     for (let k = 0; k < len && out.length < n; k++) {
       const h = this.homes[(start + k) % len]!;
-      if (h.state === state && (!connectedOnly || h.connected)) out.push(h);
+      if (h.state === state && h.connected && (!idle || h.pending === undefined)) out.push(h);
     }
     return out;
   }
@@ -172,6 +177,7 @@ export class FleetCore {
       pendingEvents,
       latency: this.latency.snapshot(),
       rssBytes: process.memoryUsage.rss(),
+      baseRssBytes: this.#baseRss,
       processes: 1,
       elapsedMs: this.clock.monotonic() - this.#started,
     };

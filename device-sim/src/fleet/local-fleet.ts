@@ -41,14 +41,14 @@ export class LocalFleet implements Fleet {
   }
 
   async killSilently(n: number): Promise<number> {
-    const homes = this.core.pick(n, 'running');
+    const homes = this.core.pick(n, 'running', true);
     for (const h of homes) h.silence();
     this.core.count('silenced', homes.length);
     return homes.length;
   }
 
   async killWithWill(n: number): Promise<number> {
-    const homes = this.core.pick(n, 'running');
+    const homes = this.core.pick(n, 'running', true);
     for (const h of homes) h.dieWithWill();
     this.core.count('diedWithWill', homes.length);
     return homes.length;

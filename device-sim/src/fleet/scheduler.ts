@@ -30,7 +30,7 @@ export class Scheduler {
   /** Runs `fn` once, `delayMs` from now. */
   after(delayMs: number, fn: () => void): void {
     if (this.#stopped) return;
-    this.#push({ at: this.#clock.monotonic() + Math.max(0, delayMs), seq: this.#seq++, fn });
+    this.#push({ at: this.#clock.monotonic() + Math.max(0, Math.round(delayMs)), seq: this.#seq++, fn });
     this.#arm();
   }
 

@@ -75,7 +75,7 @@ export class SimHome {
 
   /** The home unit's own clock (skewed). */
   now(): number {
-    return this.#fleet.clock.now() + this.skewMs;
+    return Math.round(this.#fleet.clock.now() + this.skewMs);
   }
 
   start(): void {
@@ -158,7 +158,10 @@ export class SimHome {
     });
     f.count('heartbeats');
     // the gateway releases heartbeats on PUBACK (QoS 1) [MQTT-MAP §4.3]
-    this.uplink?.publish('heartbeat', payload, { qos: 1 }).catch(() => f.count('heartbeatFailures'));
+    this.uplink?.publish('heartbeat', payload, { qos: 1 }).then(
+      () => f.count('heartbeatsConfirmed'),
+      () => f.count('heartbeatFailures'),
+    );
   }
 
   #drainBatteries(): void {

@@ -7,6 +7,8 @@ export interface FleetCounters {
   connectFailures: number;
   disconnects: number;
   heartbeats: number;
+  /** Heartbeats the broker confirmed (PUBACK) / that failed (connection lost first). */
+  heartbeatsConfirmed: number;
   heartbeatFailures: number;
   /** Pendant presses raised (including ones raised while the home was offline). */
   alarmsRaised: number;
@@ -35,6 +37,7 @@ export const zeroCounters = (): FleetCounters => ({
   connectFailures: 0,
   disconnects: 0,
   heartbeats: 0,
+  heartbeatsConfirmed: 0,
   heartbeatFailures: 0,
   alarmsRaised: 0,
   alarmsSent: 0,
@@ -65,6 +68,8 @@ export interface FleetStats extends FleetCounters {
   alarmLatencyMs: LatencySummary;
   /** Sum of the simulator processes' resident memory. */
   rssBytes: number;
+  /** The same before any home was created: `rssBytes − baseRssBytes` is what the homes cost. */
+  baseRssBytes: number;
   processes: number;
   elapsedMs: number;
 }
@@ -85,6 +90,7 @@ export function mergeSnapshots(parts: readonly FleetSnapshot[], elapsedMs: numbe
     pendingEvents: 0,
     alarmLatencyMs: h.summary(),
     rssBytes: 0,
+    baseRssBytes: 0,
     processes: 0,
     elapsedMs,
   };
@@ -96,6 +102,7 @@ export function mergeSnapshots(parts: readonly FleetSnapshot[], elapsedMs: numbe
     total.pendingAlarms += p.pendingAlarms;
     total.pendingEvents += p.pendingEvents;
     total.rssBytes += p.rssBytes;
+    total.baseRssBytes += p.baseRssBytes;
     total.processes += p.processes;
     h.add(p.latency);
   }
