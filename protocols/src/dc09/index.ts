@@ -49,6 +49,13 @@ export {
   dc09ParseInner,
 } from './message.js';
 export {
+  type Dc09AccountPolicy,
+  type Dc09NakReason,
+  type Dc09ReceiveContext,
+  type Dc09Verdict,
+  dc09Receive,
+} from './receiver.js';
+export {
   type Dc09AckOptions,
   type Dc09Reply,
   dc09Ack,
