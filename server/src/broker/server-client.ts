@@ -11,6 +11,19 @@ import { parseGatewayTopic } from './topic-acl.js';
 
 export type MessageHandler = (topic: string, payload: Buffer) => void;
 
+/**
+ * Turns Nagle's algorithm off on the client's TCP (or TLS) socket now and after every reconnect
+ * (mqtt.js builds a new stream for each). With it on, the application ack written right after a
+ * PUBACK waits for the broker's delayed TCP ACK — tens of ms per event (broker README, "Latency"). A
+ * WebSocket stream has no such switch and is left as it is.
+ */
+export function keepNoDelay(client: MqttClient): void {
+  const apply = () =>
+    (client.stream as { setNoDelay?: (on: boolean) => unknown } | undefined)?.setNoDelay?.(true);
+  apply();
+  client.on('connect', apply);
+}
+
 /** Does an MQTT topic match a subscription filter with `+` and `#`? [MQTT-4.7] */
 export function topicMatches(filter: string, topic: string): boolean {
   const f = filter.split('/');
@@ -76,6 +89,7 @@ export class ServerMqttClient {
         reconnectPeriod: 2000,
         connectTimeout: 10_000,
       });
+      keepNoDelay(client);
       return new ServerMqttClient(client, opts.metrics, log, opts.rateLimit);
     } catch (err) {
       throw new BakenError(
