@@ -6,11 +6,37 @@ import { ensurePrivateDbFile, ensurePrivateDir } from './private-files.js';
 
 export type Db = Database.Database;
 
+/** More distinct SQL texts than this means SQL is being built from data: start the cache afresh. */
+export const STATEMENT_CACHE_LIMIT = 2000;
+
+/**
+ * A connection whose `prepare(sql)` compiles each SQL text once and hands back the same statement
+ * afterwards: preparing cost more than running the statement on the ingest path (docs: the store
+ * README, "Statements"). Callers may keep calling `db.prepare(...)` at the point of use. A cached
+ * statement is shared, so callers must not switch its mode (`pluck`, `raw`, `expand`,
+ * `safeIntegers`) or `bind` it, and must not run it again while iterating over it.
+ */
+class StatementCachingDatabase extends Database {
+  readonly #statements = new Map<string, Database.Statement>();
+
+  // biome-ignore lint/complexity/noBannedTypes: the signature better-sqlite3's types declare
+  override prepare<P extends unknown[] | {} = unknown[], R = unknown>(sql: string): Database.Statement<P, R> {
+    let s = this.#statements.get(sql);
+    if (s === undefined) {
+      s = super.prepare(sql);
+      if (this.#statements.size >= STATEMENT_CACHE_LIMIT) this.#statements.clear();
+      this.#statements.set(sql, s);
+    }
+    return s as Database.Statement<P, R>;
+  }
+}
+
 /**
  * Opens the SQLite store: WAL journal, `synchronous=NORMAL` (durable across process crashes, may
  * lose the last commits on power loss — acceptable with gateway outboxes re-sending), a busy
  * timeout for concurrent readers, foreign keys on; then runs pending migrations. `:memory:` is
- * accepted for tests. The file and its WAL/SHM companions are 0600 in a 0700 folder: they hold
+ * accepted for tests. Every SQL text is prepared once per connection (see
+ * {@link StatementCachingDatabase}). The file and its WAL/SHM companions are 0600 in a 0700 folder: they hold
  * password, token and credential hashes (see `private-files.ts`).
  */
 export function openDatabase(
@@ -21,7 +47,7 @@ export function openDatabase(
     ensurePrivateDir(dirname(file));
     ensurePrivateDbFile(file);
   }
-  const db = new Database(file);
+  const db: Db = new StatementCachingDatabase(file);
   if (file !== ':memory:') db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
