@@ -8,8 +8,11 @@ export class SqliteEventStore implements EventStore {
   private readonly insertCheck;
   private readonly gatewayRow;
   private readonly byHome;
+  /** One transaction wrapper for every call: `db.transaction(fn)` builds four wrappers each time. */
+  private readonly inTransaction: (fn: () => unknown) => unknown;
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
+    this.inTransaction = db.transaction((fn: () => unknown) => fn());
     this.insertEvent = db.prepare(
       `INSERT OR IGNORE INTO events (id, gateway_id, home_id, device_id, device_kind, kind, priority,
          device_time, received_at, stored_at, seq, data, trial)
@@ -87,6 +90,6 @@ export class SqliteEventStore implements EventStore {
   }
 
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.inTransaction(fn) as T;
   }
 }
