@@ -1,0 +1,9 @@
+import { common } from './common.js';
+
+/**
+ * The English catalogue: the source every other language must match key for key. Add a part per
+ * area (`en/<area>.ts` + `nl/<area>.ts`) and spread it here and in `nl/index.ts`.
+ */
+export const en = {
+  ...common,
+} as const;

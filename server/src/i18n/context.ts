@@ -1,0 +1,26 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { MessageKey } from './catalogues/index.js';
+import { DEFAULT_TIME_ZONE } from './locale.js';
+import { createI18n, type I18n, type MessageValues } from './translator.js';
+
+/**
+ * The language of the request being rendered. `registerPage` (and the login page, the CSV
+ * reports) run their rendering inside {@link runWithI18n}, so page code anywhere below calls
+ * `t('key')` without passing the locale through every function [server/src/web/I18N.md].
+ * Outside such a scope (a unit test calling a component directly) it is English in Europe/Amsterdam.
+ */
+const scope = new AsyncLocalStorage<I18n>();
+const OUTSIDE = createI18n('en', DEFAULT_TIME_ZONE);
+
+export function runWithI18n<T>(i18n: I18n, fn: () => T): T {
+  return scope.run(i18n, fn);
+}
+
+export function i18n(): I18n {
+  return scope.getStore() ?? OUTSIDE;
+}
+
+/** The message `key` in the current request's language. */
+export function t(key: MessageKey, values?: MessageValues): string {
+  return i18n().t(key, values);
+}
