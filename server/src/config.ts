@@ -3,6 +3,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { HUMAN_SCRYPT, MIN_SCRYPT_N } from './auth/password.js';
 import { BakenError, type ErrorDetail } from './errors.js';
+import { DEFAULT_LOCALE, DEFAULT_TIME_ZONE, isTimeZone, LOCALES } from './i18n/locale.js';
 
 /** Server configuration. Sources, lowest first: defaults, an optional JSON file, the environment. */
 export const ServerConfigSchema = Type.Object(
@@ -89,6 +90,17 @@ export const ServerConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    /**
+     * The deployment's language and time zone: what a user sees until they choose a language of
+     * their own (server/src/web/I18N.md). Dutch and Europe/Amsterdam for a Dutch organisation.
+     */
+    i18n: Type.Object(
+      {
+        locale: Type.Union(LOCALES.map((l) => Type.Literal(l))),
+        timeZone: Type.String({ minLength: 1 }),
+      },
+      { additionalProperties: false },
+    ),
     logLevel: Type.Union([
       Type.Literal('fatal'),
       Type.Literal('error'),
@@ -124,6 +136,7 @@ export function defaultConfig(): ServerConfig {
       loginWindowS: 15 * 60,
       scrypt: { ...HUMAN_SCRYPT },
     },
+    i18n: { locale: DEFAULT_LOCALE, timeZone: DEFAULT_TIME_ZONE },
     logLevel: 'info',
   };
 }
@@ -154,6 +167,8 @@ const ENV_MAP: Array<[string, string[], 'int' | 'bool' | 'string' | 'list']> = [
   ['BAKEN_DATA_DIR', ['dataDir'], 'string'],
   ['BAKEN_HEARTBEAT_INTERVAL_S', ['heartbeatIntervalS'], 'int'],
   ['BAKEN_LOG_LEVEL', ['logLevel'], 'string'],
+  ['BAKEN_LOCALE', ['i18n', 'locale'], 'string'],
+  ['BAKEN_TIME_ZONE', ['i18n', 'timeZone'], 'string'],
 ];
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
@@ -238,6 +253,13 @@ export function validateConfig(candidate: unknown): ServerConfig {
     const { N } = candidate.auth.scrypt;
     if ((N & (N - 1)) !== 0)
       throw configError([{ field: '/auth/scrypt/N', message: `must be a power of two, got ${N}` }]);
+    if (!isTimeZone(candidate.i18n.timeZone))
+      throw configError([
+        {
+          field: '/i18n/timeZone (BAKEN_TIME_ZONE)',
+          message: `unknown time zone "${candidate.i18n.timeZone}"`,
+        },
+      ]);
     return candidate;
   }
   const envByPath = new Map(ENV_MAP.map(([name, path]) => [`/${path.join('/')}`, name]));
