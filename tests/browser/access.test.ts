@@ -20,6 +20,8 @@ describe.skipIf(!needProgram('chromium'))('access in chromium', () => {
 
   async function pageAs(auth: { authorization: string }, viewport = { width: 1280, height: 900 }) {
     const ctx = await browser.newContext({ viewport, extraHTTPHeaders: auth });
+    // The rig's server speaks the deployment default (Dutch); these checks read English.
+    await ctx.addCookies([{ name: 'baken_lang', value: 'en', url }]);
     contexts.push(ctx);
     return ctx.newPage();
   }

@@ -34,10 +34,16 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
 
-/** The real server on ephemeral ports with a SQLite file in a fresh temp data dir. */
-export async function startTestServer(): Promise<{ s: RunningServer; cleanup(): Promise<void> }> {
+/**
+ * The real server on ephemeral ports with a SQLite file in a fresh temp data dir, speaking
+ * `locale` by default (server/src/web/I18N.md).
+ */
+export async function startTestServer(
+  locale: 'nl' | 'en' = 'en',
+): Promise<{ s: RunningServer; cleanup(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'baken-web-'));
-  const s = await startServer({ config: testConfig({ dataDir }), logger: createLogger('silent') });
+  const config = testConfig({ dataDir, i18n: { locale, timeZone: 'Europe/Amsterdam' } });
+  const s = await startServer({ config, logger: createLogger('silent') });
   return {
     s,
     async cleanup() {

@@ -1,3 +1,5 @@
+import { t } from '../i18n/index.js';
+
 /**
  * The alarm inbox's states and the step each button takes:
  * new → acknowledged → assigned → on_site → closed. The API is the authority; when it lists
@@ -7,20 +9,12 @@ export const ALARM_STATES = ['new', 'acknowledged', 'assigned', 'on_site', 'clos
 export type AlarmState = (typeof ALARM_STATES)[number];
 export type AlarmAction = 'ack' | 'assign' | 'on-site' | 'close';
 
-export const ALARM_STATE_LABEL: Record<AlarmState, string> = {
-  new: 'New',
-  acknowledged: 'Acknowledged',
-  assigned: 'Assigned',
-  on_site: 'On site',
-  closed: 'Closed',
-};
+/** The state in words, in the request's language. */
+export const alarmStateLabel = (s: AlarmState | undefined): string =>
+  t(s ? `alarmState.${s}` : 'alarmState.unknown');
 
-export const ACTION_LABEL: Record<AlarmAction, string> = {
-  ack: 'Acknowledge',
-  assign: 'Assign to me',
-  'on-site': 'Mark on site',
-  close: 'Close',
-};
+/** The button text of an action. */
+export const actionLabel = (a: AlarmAction): string => t(`action.${a}`);
 
 const NEXT: Record<AlarmState, AlarmAction[]> = {
   new: ['ack'],

@@ -1,3 +1,4 @@
+import { t } from '../i18n/index.js';
 import type { ApiResult } from './api-client.js';
 import { html, type SafeHtml } from './html.js';
 
@@ -5,12 +6,6 @@ import { html, type SafeHtml } from './html.js';
 export const STATES = ['online', 'stale', 'offline', 'unknown'] as const;
 export type HealthState = (typeof STATES)[number];
 
-const STATE_LABEL: Record<HealthState, string> = {
-  online: 'Online',
-  stale: 'Late',
-  offline: 'Offline',
-  unknown: 'Unknown',
-};
 const STATE_ICON: Record<HealthState, string> = { online: '●', stale: '◐', offline: '✕', unknown: '?' };
 
 export function asState(v: unknown): HealthState {
@@ -20,15 +15,15 @@ export function asState(v: unknown): HealthState {
 /** A state badge: icon + word + colour, so it reads without colour too. */
 export function stateBadge(v: unknown): SafeHtml {
   const s = asState(v);
-  return html`<span class="badge state-${s}"><span aria-hidden="true">${STATE_ICON[s]}</span> ${STATE_LABEL[s]}</span>`;
+  return html`<span class="badge state-${s}"><span aria-hidden="true">${STATE_ICON[s]}</span> ${t(`state.${s}`)}</span>`;
 }
 
 /** Why a block has no data: the route is not there yet, or the call failed. Never fake data. */
 export function notAvailable(what: string, r: ApiResult): SafeHtml {
   if (r.ok) return html``;
   if (r.missing)
-    return html`<p class="notice notice-unavailable" role="note"><strong>Not available:</strong> ${what} — this server does not provide it yet.</p>`;
-  return html`<p class="notice notice-error" role="alert"><strong>Could not load ${what}:</strong> ${r.message}</p>`;
+    return html`<p class="notice notice-unavailable" role="note"><strong>${t('common.notAvailable')}</strong> ${t('common.notAvailableText', { what })}</p>`;
+  return html`<p class="notice notice-error" role="alert"><strong>${t('common.couldNotLoad', { what })}</strong> ${r.message}</p>`;
 }
 
 export function emptyRow(cols: number, text: string): SafeHtml {
@@ -51,10 +46,15 @@ export function pager(
     return `${path}?${qs.toString()}`;
   };
   const hasNext = totalCount !== undefined ? offset + shown < totalCount : shown >= limit;
-  const range = shown === 0 ? 'none' : `${offset + 1}–${offset + shown}`;
-  return html`<nav class="pager" aria-label="Pages">
-    ${offset > 0 ? html`<a class="btn" href="${link(Math.max(0, offset - limit))}">← Previous</a>` : html`<span></span>`}
-    <span>Showing ${range}${totalCount !== undefined ? html` of ${totalCount}` : ''}</span>
-    ${hasNext ? html`<a class="btn" href="${link(offset + limit)}">Next →</a>` : html`<span></span>`}
+  const range =
+    shown === 0
+      ? t('common.showingNone')
+      : totalCount !== undefined
+        ? t('common.showingOf', { from: offset + 1, to: offset + shown, total: totalCount })
+        : t('common.showing', { from: offset + 1, to: offset + shown });
+  return html`<nav class="pager" aria-label="${t('common.pages')}">
+    ${offset > 0 ? html`<a class="btn" href="${link(Math.max(0, offset - limit))}">${t('common.previous')}</a>` : html`<span></span>`}
+    <span>${range}</span>
+    ${hasNext ? html`<a class="btn" href="${link(offset + limit)}">${t('common.next')}</a>` : html`<span></span>`}
   </nav>`;
 }

@@ -41,8 +41,8 @@ describe('fleet overview at scale', () => {
     expect(r.statusCode).toBe(200);
     const rows = r.body.match(/<tr data-(gateway|home)-id=/g) ?? [];
     expect(rows).toHaveLength(50);
-    expect(r.body).toContain('Showing 1–50');
-    expect(r.body).toContain('Next →');
+    expect(r.body).toContain('1–50 van 1500 getoond');
+    expect(r.body).toContain('Volgende →');
     // Generous bound: the page must not grow with the fleet (it took ~100 ms when written).
     expect(tookMs).toBeLessThan(3000);
   });
@@ -51,8 +51,8 @@ describe('fleet overview at scale', () => {
     const r = await t.app.inject({ url: '/app/fleet?region=Zuid&offset=700', headers: admin });
     const rows = r.body.match(/<tr data-(gateway|home)-id=/g) ?? [];
     expect(rows).toHaveLength(50);
-    expect(r.body).toContain('Showing 701–750');
-    expect(r.body).toContain('← Previous');
+    expect(r.body).toContain('701–750 van');
+    expect(r.body).toContain('← Vorige');
     expect(r.body).not.toMatch(/>Straat \d*[02468]</);
   });
 });

@@ -1,4 +1,5 @@
 import type { BakenApp } from '../app-context.js';
+import { runWithI18n } from '../i18n/index.js';
 import type { Role } from '../store/repositories/index.js';
 import { loadAssets } from './assets.js';
 import { landingPath, layout } from './layout.js';
@@ -11,6 +12,7 @@ import { homePage, myHomePage } from './pages/home.js';
 import { keyCodePage } from './pages/key-code.js';
 import { loginPage } from './pages/login.js';
 import { reportsPage } from './pages/reports.js';
+import { requestI18n } from './request-i18n.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 
 /**
@@ -34,6 +36,10 @@ export async function webModule(app: BakenApp): Promise<void> {
     return reply.header('cache-control', 'no-cache').type(a.type).send(a.body);
   });
 
+  app.get('/favicon.ico', { schema: { hide: true } }, async (_req, reply) =>
+    reply.redirect('/assets/favicon.svg', 301),
+  );
+
   // After login (`/?next=…`) and at `/`: the page asked for when this role may open it, else the
   // role's own first page — a care worker never lands on a page their role cannot open.
   app.get<{ Querystring: { next?: string } }>('/', { schema: { hide: true } }, async (req, reply) => {
@@ -46,7 +52,8 @@ export async function webModule(app: BakenApp): Promise<void> {
   app.get('/login', { schema: { hide: true } }, async (req, reply) => {
     if (req.principal) return reply.redirect('/');
     const now = app.baken.clock.now();
-    return reply.type('text/html; charset=utf-8').send(layout(loginPage(), null, '/login', now).value);
+    const page = runWithI18n(requestI18n(app, req, reply), () => layout(loginPage(), null, '/login', now));
+    return reply.type('text/html; charset=utf-8').send(page.value);
   });
 
   for (const [path, roles, render] of PAGES) registerPage(app, path, roles, render);

@@ -1,4 +1,5 @@
 import type { Principal } from '../auth/auth-service.js';
+import { i18n, type MessageKey, t } from '../i18n/index.js';
 import type { Role } from '../store/repositories/index.js';
 import { html, type SafeHtml } from './html.js';
 
@@ -14,26 +15,28 @@ export interface PageResult {
   status?: number;
 }
 
-const STAFF_NAV = [
-  ['/app/fleet', 'Fleet'],
-  ['/app/alarms', 'Alarms'],
-  ['/app/access', 'Access'],
-  ['/app/reports', 'Reports'],
-] as const;
+type NavEntry = readonly [path: string, label: MessageKey];
+
+const STAFF_NAV: readonly NavEntry[] = [
+  ['/app/fleet', 'nav.fleet'],
+  ['/app/alarms', 'nav.alarms'],
+  ['/app/access', 'nav.access'],
+  ['/app/reports', 'nav.reports'],
+];
 
 /** The page a role lands on after login (and at `/`): the first page of its own menu. */
 export function landingPath(role: Role): string {
   return navFor(role)[0]?.[0] ?? '/app/fleet';
 }
 
-function navFor(role: Role): ReadonlyArray<readonly [string, string]> {
-  if (role === 'client') return [['/app/my-home', 'My home']];
+function navFor(role: Role): readonly NavEntry[] {
+  if (role === 'client') return [['/app/my-home', 'nav.myHome']];
   if (role === 'care_worker')
     return [
-      ['/app/alarms', 'My alarms'],
-      ['/app/key-code', 'Key safe code'],
+      ['/app/alarms', 'nav.myAlarms'],
+      ['/app/key-code', 'nav.keyCode'],
     ];
-  if (role === 'technician') return [['/app/fleet', 'Fleet']];
+  if (role === 'technician') return [['/app/fleet', 'nav.fleet']];
   return STAFF_NAV;
 }
 
@@ -57,37 +60,38 @@ export function layout(
   const nav = user === undefined ? [] : navFor(user.role);
   const scripts = ['app.js', ...(page.scripts ?? [])];
   return html`<!doctype html>
-<html lang="en">
+<html lang="${i18n().locale}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light">
-<title>${page.title} · Baken</title>
+<title>${t('layout.titleSuffix', { title: page.title })}</title>
+<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/assets/style.css">
 <link rel="stylesheet" href="/assets/components.css">
 ${principal?.csrfToken ? html`<meta name="baken-csrf" content="${principal.csrfToken}">` : ''}
 ${scripts.map((s) => html`<script type="module" src="/assets/${s}"></script>`)}
 </head>
 <body>
-<a class="skip" href="#main">Skip to content</a>
+<a class="skip" href="#main">${t('layout.skip')}</a>
 <header class="top">
   <a class="brand" href="/">Baken</a>
   ${
     nav.length > 0
-      ? html`<nav aria-label="Main"><ul>${nav.map(
+      ? html`<nav aria-label="${t('layout.mainNav')}"><ul>${nav.map(
           ([href, label]) =>
-            html`<li><a href="${href}"${path.startsWith(href) ? html` aria-current="page"` : ''}>${label}</a></li>`,
+            html`<li><a href="${href}"${path.startsWith(href) ? html` aria-current="page"` : ''}>${t(label)}</a></li>`,
         )}</ul></nav>`
       : ''
   }
   ${
     user
       ? html`<div class="live" id="live" data-state="connecting" data-stream="${opts.stream ? 'yes' : 'missing'}">
-    <span class="visually-hidden" id="live-announce" role="status" aria-live="polite"></span><span class="live-dot" aria-hidden="true"></span><span class="live-text">Connecting…</span>
-    <span class="live-updated">Updated <time id="updated-at" datetime="${new Date(now).toISOString()}">${new Date(now).toISOString().slice(11, 19)} UTC</time></span>
+    <span class="visually-hidden" id="live-announce" role="status" aria-live="polite"></span><span class="live-dot" aria-hidden="true"></span><span class="live-text">${t('layout.connecting')}</span>
+    <span class="live-updated">${t('layout.updated')} <time id="updated-at" datetime="${new Date(now).toISOString()}">${i18n().time(now)}</time></span>
   </div>
-  <div class="who"><span class="muted">${user.displayName} (${user.role})</span>
-    <button type="button" id="logout" class="btn btn-quiet">Log out</button></div>`
+  <div class="who"><span class="muted">${user.displayName} (${t(`role.${user.role}`)})</span>
+    <button type="button" id="logout" class="btn btn-quiet">${t('layout.logout')}</button></div>`
       : ''
   }
 </header>

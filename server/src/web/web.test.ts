@@ -100,7 +100,7 @@ describe('dashboard pages', () => {
     const fleet = await page('/app/fleet');
     expect(fleet.body).toContain(`/app/homes/${homeId}`);
     expect(fleet.body).toContain(`/app/homes/${clientHomeId}`);
-    expect(fleet.body).toContain('Showing 1–2');
+    expect(fleet.body).toContain('1–2 van');
     // No heartbeat was ever received: nothing may show as online.
     expect(fleet.body).not.toContain('state-online');
     expect(fleet.body).toContain('state-unknown');
@@ -112,7 +112,7 @@ describe('dashboard pages', () => {
     expect(r.body).not.toContain(`/app/homes/${clientHomeId}`);
     const far = await page('/app/fleet?offset=500');
     expect(far.body).toContain('Nothing matches this filter.');
-    expect(far.body).toContain('← Previous');
+    expect(far.body).toContain('← Vorige');
   });
 
   it('answers only the live region for ?partial=1', async () => {
@@ -141,7 +141,7 @@ describe('dashboard pages', () => {
     const care = (await t.userWithToken('care_worker')).auth;
     const r = await page('/app/reports', care);
     expect(r.statusCode).toBe(403);
-    expect(r.body).toContain('Your role (care_worker) cannot open this page.');
+    expect(r.body).toContain('Met uw rol (Zorgverlener) kunt u deze pagina niet openen.');
     const tech = (await t.userWithToken('technician')).auth;
     expect((await page('/app/fleet', tech)).statusCode).toBe(200);
     expect((await page('/app/alarms', tech)).statusCode).toBe(403);

@@ -1,8 +1,8 @@
 import type { Role } from '../../store/repositories/index.js';
 import {
-  ACTION_LABEL,
-  ALARM_STATE_LABEL,
   type AlarmState,
+  actionLabel,
+  alarmStateLabel,
   allowedActions,
   asAlarmState,
   RESPONSE_TARGET_MS,
@@ -98,7 +98,7 @@ export function alarmCard(
   return html`<article class="alarm alarm-${stateCls}" data-alarm-id="${id}" data-state="${stateCls}" aria-labelledby="al-${id}">
   <header>
     <h3 id="al-${id}"><span class="kind">${kind === 'fall' ? 'Fall' : kind === 'alarm' ? 'Alarm' : kind}</span> — ${homeId ? html`<a href="/app/homes/${seg(homeId)}">${where}</a>` : where}</h3>
-    <span class="badge alarm-state alarm-state-${stateCls}">${state ? ALARM_STATE_LABEL[state] : 'Unknown state'}</span>
+    <span class="badge alarm-state alarm-state-${stateCls}">${alarmStateLabel(state)}</span>
   </header>
   <p class="meta">Raised ${timeTag(created, 'at an unknown time')}${str(a, 'deviceId') ? html` by device <span class="mono">${str(a, 'deviceId')}</span>` : ''}${team ? html` · <span class="assigned-team">team ${team}</span>` : ''}${user ? html` · assigned to ${user}` : ''}</p>
   ${created !== undefined && state !== 'closed' ? responseMeter(created, acked, onSite, now) : ''}
@@ -110,7 +110,7 @@ export function alarmCard(
     buttons.length > 0
       ? html`<div class="actions">${buttons.map(
           (act, i) =>
-            html`<button type="button" class="btn ${i === 0 && !form ? 'btn-primary' : ''}" data-action="${act}" data-alarm-id="${id}">${ACTION_LABEL[act]}</button>`,
+            html`<button type="button" class="btn ${i === 0 && !form ? 'btn-primary' : ''}" data-action="${act}" data-alarm-id="${id}">${actionLabel(act)}</button>`,
         )}</div>`
       : ''
   }
