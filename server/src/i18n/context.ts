@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { MessageKey } from './catalogues/index.js';
+import { CATALOGUES, type MessageKey } from './catalogues/index.js';
 import { DEFAULT_TIME_ZONE } from './locale.js';
 import { createI18n, type I18n, type MessageValues } from './translator.js';
 
@@ -23,4 +23,20 @@ export function i18n(): I18n {
 /** The message `key` in the current request's language. */
 export function t(key: MessageKey, values?: MessageValues): string {
   return i18n().t(key, values);
+}
+
+/** Whether the catalogues have `key` (for words looked up from data: event kinds, states). */
+export function hasMessage(key: string): key is MessageKey {
+  return Object.hasOwn(CATALOGUES.en, key);
+}
+
+/**
+ * A word for a value from the data: `word('event', 'door_opened')` → "sleutelkluis geopend";
+ * an unknown value falls back to `<prefix>.other` when given, else to the value with spaces.
+ */
+export function word(prefix: string, value: string | undefined, fallback?: MessageKey): string {
+  const key = `${prefix}.${value ?? ''}`;
+  if (hasMessage(key)) return t(key);
+  if (fallback && value === undefined) return t(fallback);
+  return (value ?? (fallback ? t(fallback) : '')).replace(/_/g, ' ');
 }

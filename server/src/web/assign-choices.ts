@@ -1,3 +1,4 @@
+import { t } from '../i18n/index.js';
 import type { Role } from '../store/repositories/index.js';
 import type { ApiClient } from './api-client.js';
 import { html, type SafeHtml } from './html.js';
@@ -99,16 +100,16 @@ export function assignForm(alarmId: string, homeId: string | undefined, c: Assig
   const teamId = `as-team-${alarmId}`;
   const userId = `as-user-${alarmId}`;
   return html`<form class="assign-form" data-assign-alarm="${alarmId}">
-    <div class="field"><label for="${teamId}">Team</label>
+    <div class="field"><label for="${teamId}">${t('assign.team')}</label>
     <select id="${teamId}" name="teamId" required>
-      <option value="">Choose a team…</option>
-      ${first.length > 0 ? html`<optgroup label="Serving this home">${first.map(opt)}</optgroup>${rest.length > 0 ? html`<optgroup label="Other teams">${rest.map(opt)}</optgroup>` : ''}` : c.teams.map(opt)}
+      <option value="">${t('assign.chooseTeam')}</option>
+      ${first.length > 0 ? html`<optgroup label="${t('assign.serving')}">${first.map(opt)}</optgroup>${rest.length > 0 ? html`<optgroup label="${t('assign.otherTeams')}">${rest.map(opt)}</optgroup>` : ''}` : c.teams.map(opt)}
     </select></div>
-    <div class="field"><label for="${userId}">Member (optional)</label>
+    <div class="field"><label for="${userId}">${t('assign.member')}</label>
     <select id="${userId}" name="userId">
-      <option value="">Whole team</option>
+      <option value="">${t('assign.wholeTeam')}</option>
       ${people.map((p) => html`<option value="${p.id}" data-teams="${p.teamIds.join(' ')}">${p.name}</option>`)}
     </select></div>
-    <button type="submit" class="btn btn-primary">Assign</button>
+    <button type="submit" class="btn btn-primary">${t('assign.submit')}</button>
   </form>`;
 }

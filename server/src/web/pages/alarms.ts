@@ -1,3 +1,4 @@
+import { t } from '../../i18n/index.js';
 import type { Role } from '../../store/repositories/index.js';
 import {
   type AlarmState,
@@ -12,6 +13,7 @@ import { notAvailable } from '../components.js';
 import { duration, timeTag, toMs } from '../format.js';
 import { type HomeLabel, homeLabels } from '../home-labels.js';
 import { html, type SafeHtml, seg } from '../html.js';
+import { th } from '../i18n-html.js';
 import type { PageResult } from '../layout.js';
 import type { PageContext } from '../page-route.js';
 import { type Json, list, pick, str } from '../read.js';
@@ -24,12 +26,12 @@ function targetMeter(label: string, start: number, end: number | undefined, now:
   const elapsed = (end ?? now) - start;
   const over = elapsed > RESPONSE_TARGET_MS;
   const mins = Math.min(30, Math.floor(elapsed / 60_000));
-  const sep = end === undefined ? ':' : '';
+  const d = { label, duration: duration(elapsed) };
   const text = over
-    ? `${label}${sep} ${duration(elapsed)} — OVER the 30 min target`
+    ? t('alarms.target.over', { ...d, label: end === undefined ? `${label}:` : label })
     : end === undefined
-      ? `${label}: ${duration(elapsed)} of 30 min target`
-      : `${label} ${duration(elapsed)}, within the 30 min target`;
+      ? t('alarms.target.running', d)
+      : t('alarms.target.within', d);
   return html`<div class="target ${over ? 'target-over' : ''}"${end === undefined ? html` data-elapsed-since="${start}" data-label="${label}"` : ''}>
     <span class="target-text">${over ? html`<span aria-hidden="true">⚠ </span>` : ''}${text}</span>
     <progress max="30" value="${mins}" aria-hidden="true"></progress>
@@ -41,9 +43,9 @@ function targetMeter(label: string, start: number, end: number | undefined, now:
  * Once someone is on site the clock stops and says how long it took (the 30-minute target, health API.md).
  */
 function responseMeter(created: number, acked: number | undefined, onSite: number | undefined, now: number) {
-  if (onSite !== undefined) return targetMeter('On site after', created, onSite, now);
-  if (acked === undefined) return targetMeter('Waiting for acknowledgement', created, undefined, now);
-  return targetMeter('Waiting for on-site', created, undefined, now);
+  if (onSite !== undefined) return targetMeter(t('alarms.target.onSiteAfter'), created, onSite, now);
+  if (acked === undefined) return targetMeter(t('alarms.target.waitAck'), created, undefined, now);
+  return targetMeter(t('alarms.target.waitOnSite'), created, undefined, now);
 }
 
 /**
@@ -55,10 +57,10 @@ function cancelNotice(a: Json, id: string, role: Role): SafeHtml | '' {
   const cancelled = toMs(pick(a, 'cancelledAt'));
   const unverified = toMs(pick(a, 'unverifiedCancelAt'));
   if (cancelled !== undefined)
-    return html`<p class="meta cancel-note">Cancelled ${timeTag(cancelled)}${str(a, 'cancelConfirmedBy') ? ' (unverified cancel, confirmed by staff)' : ' from the pendant (authenticated)'}</p>`;
+    return html`<p class="meta cancel-note">${th(str(a, 'cancelConfirmedBy') ? 'alarms.cancelledConfirmed' : 'alarms.cancelled', { when: timeTag(cancelled) })}</p>`;
   if (unverified === undefined) return '';
   const confirm = role === 'admin' || role === 'monitor';
-  return html`<div class="notice notice-warn unverified-cancel" role="note"><p><span aria-hidden="true">⚠ </span><strong>Unverified cancel</strong> ${timeTag(unverified)}: this pendant is not authenticated, so the cancel may be forged. Call the client before acting on it; the alarm stays open.</p>${confirm ? html`<div class="actions"><button type="button" class="btn" data-action="confirm-cancel" data-alarm-id="${id}">Confirm cancel</button></div>` : ''}</div>`;
+  return html`<div class="notice notice-warn unverified-cancel" role="note"><p><span aria-hidden="true">⚠ </span><strong>${t('alarms.unverifiedCancel')}</strong> ${th('alarms.unverifiedCancelText', { when: timeTag(unverified) })}</p>${confirm ? html`<div class="actions"><button type="button" class="btn" data-action="confirm-cancel" data-alarm-id="${id}">${t('alarms.confirmCancel')}</button></div>` : ''}</div>`;
 }
 
 /**
@@ -79,7 +81,7 @@ export function alarmCard(
   const onSite = toMs(pick(a, 'onSiteAt', 'times.onSiteAt'));
   const closed = toMs(pick(a, 'closedAt', 'times.closedAt'));
   const homeId = str(a, 'homeId', 'home.id');
-  const where = (homeId ? labels.get(homeId)?.address : undefined) ?? homeId ?? 'Unknown home';
+  const where = (homeId ? labels.get(homeId)?.address : undefined) ?? homeId ?? t('alarms.unknownHome');
   const kind = str(a, 'kind', 'type') ?? 'alarm';
   // [health/API.md] care workers may only report on-site and close; acknowledging is for the centre.
   const actions = allowedActions(state, pick(a, 'allowedActions', 'actions')).filter(
@@ -97,13 +99,13 @@ export function alarmCard(
     userId;
   return html`<article class="alarm alarm-${stateCls}" data-alarm-id="${id}" data-state="${stateCls}" aria-labelledby="al-${id}">
   <header>
-    <h3 id="al-${id}"><span class="kind">${kind === 'fall' ? 'Fall' : kind === 'alarm' ? 'Alarm' : kind}</span> — ${homeId ? html`<a href="/app/homes/${seg(homeId)}">${where}</a>` : where}</h3>
+    <h3 id="al-${id}"><span class="kind">${kind === 'fall' || kind === 'alarm' ? t(`alarms.kind.${kind}`) : kind}</span> — ${homeId ? html`<a href="/app/homes/${seg(homeId)}">${where}</a>` : where}</h3>
     <span class="badge alarm-state alarm-state-${stateCls}">${alarmStateLabel(state)}</span>
   </header>
-  <p class="meta">Raised ${timeTag(created, 'at an unknown time')}${str(a, 'deviceId') ? html` by device <span class="mono">${str(a, 'deviceId')}</span>` : ''}${team ? html` · <span class="assigned-team">team ${team}</span>` : ''}${user ? html` · assigned to ${user}` : ''}</p>
+  <p class="meta">${th('alarms.raised', { when: timeTag(created, t('alarms.raisedUnknown')) })}${str(a, 'deviceId') ? html` ${t('alarms.byDevice')} <span class="mono">${str(a, 'deviceId')}</span>` : ''}${team ? html` · <span class="assigned-team">${t('alarms.team', { team })}</span>` : ''}${user ? html` · ${t('alarms.assignedTo', { name: user })}` : ''}</p>
   ${created !== undefined && state !== 'closed' ? responseMeter(created, acked, onSite, now) : ''}
-  ${created !== undefined && acked !== undefined ? html`<p class="meta">Acknowledged after ${duration(acked - created)}${onSite !== undefined ? html` · on site after ${duration(onSite - created)}` : ''}${closed !== undefined ? html` · closed ${timeTag(closed)}` : ''}</p>` : ''}
-  ${pick(a, 'authenticated') === false ? html`<p class="meta unauthenticated"><span aria-hidden="true">⚠ </span>From a pendant that cannot be authenticated (plaintext BTHome): treat it as real, but it could be forged.</p>` : ''}
+  ${created !== undefined && acked !== undefined ? html`<p class="meta">${t('alarms.ackAfter', { duration: duration(acked - created) })}${onSite !== undefined ? html` · ${t('alarms.onSiteAfterShort', { duration: duration(onSite - created) })}` : ''}${closed !== undefined ? html` · ${th('alarms.closedAt', { when: timeTag(closed) })}` : ''}</p>` : ''}
+  ${pick(a, 'authenticated') === false ? html`<p class="meta unauthenticated"><span aria-hidden="true">⚠ </span>${t('alarms.unauthenticated')}</p>` : ''}
   ${cancelNotice(a, id, role)}
   ${form ?? ''}
   ${
@@ -125,7 +127,7 @@ export async function alarmsPage(c: PageContext): Promise<PageResult> {
   ]);
   const role = c.principal.user.role;
   let body: SafeHtml;
-  if (!r.ok) body = notAvailable('alarm inbox', r);
+  if (!r.ok) body = notAvailable(t('alarms.inbox'), r);
   else {
     const open = list(r.data).filter((a) => asAlarmState(pick(a, 'state', 'status')) !== 'closed');
     const closed = rc.ok
@@ -142,15 +144,15 @@ export async function alarmsPage(c: PageContext): Promise<PageResult> {
       (toMs(pick(x, 'raisedAt', 'createdAt')) ?? 0) - (toMs(pick(y, 'raisedAt', 'createdAt')) ?? 0);
     open.sort(byAge);
     closed.sort((x, y) => byAge(y, x));
-    body = html`<section aria-labelledby="h-open" data-open-alarms="${open.length}"><h2 id="h-open">Open alarms (${open.length})</h2>
-  ${open.length > 0 ? html`<div class="alarm-list">${open.map((a) => alarmCard(a, c.now, labels, role, choices))}</div>` : html`<p class="notice notice-ok" role="status"><span aria-hidden="true">✓ </span>No open alarms.</p>`}
+    body = html`<section aria-labelledby="h-open" data-open-alarms="${open.length}"><h2 id="h-open">${t('alarms.open', { count: open.length })}</h2>
+  ${open.length > 0 ? html`<div class="alarm-list">${open.map((a) => alarmCard(a, c.now, labels, role, choices))}</div>` : html`<p class="notice notice-ok" role="status"><span aria-hidden="true">✓ </span>${t('alarms.noneOpen')}</p>`}
 </section>
-<section aria-labelledby="h-closed"><h2 id="h-closed">Recently closed (${closed.length})</h2>
-  ${closed.length > 0 ? html`<div class="alarm-list">${closed.slice(0, 20).map((a) => alarmCard(a, c.now, labels, role, choices))}</div>` : html`<p class="muted">None.</p>`}
+<section aria-labelledby="h-closed"><h2 id="h-closed">${t('alarms.recentlyClosed', { count: closed.length })}</h2>
+  ${closed.length > 0 ? html`<div class="alarm-list">${closed.slice(0, 20).map((a) => alarmCard(a, c.now, labels, role, choices))}</div>` : html`<p class="muted">${t('common.none')}</p>`}
 </section>`;
   }
   return {
-    title: 'Alarm inbox',
+    title: t('alarms.title'),
     scripts: ['alarms.js'],
     controls: html`<p id="action-status" class="notice" role="status" hidden></p>`,
     body,

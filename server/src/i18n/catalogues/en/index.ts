@@ -1,4 +1,6 @@
+import { alarms } from './alarms.js';
 import { common } from './common.js';
+import { events } from './events.js';
 
 /**
  * The English catalogue: the source every other language must match key for key. Add a part per
@@ -6,4 +8,6 @@ import { common } from './common.js';
  */
 export const en = {
   ...common,
+  ...alarms,
+  ...events,
 } as const;

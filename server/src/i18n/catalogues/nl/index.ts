@@ -1,8 +1,12 @@
 import type { en } from '../en/index.js';
 import type { Messages } from '../types.js';
+import { alarms } from './alarms.js';
 import { common } from './common.js';
+import { events } from './events.js';
 
 /** The Dutch catalogue: every key of the English one (a missing part is a type error). */
 export const nl: Messages<typeof en> = {
   ...common,
+  ...alarms,
+  ...events,
 };
