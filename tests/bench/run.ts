@@ -1,24 +1,40 @@
-// `npm run bench`: runs every `*.bench.ts` in this folder (each exports `run()`), one after the
-// other. Other parts add their own bench files here. `npm run bench -- gateway` runs only files
-// whose name contains "gateway".
+// `npm run bench [-- --quick] [-- <filter>]`: runs every `*.bench.ts` in this folder (each exports
+// `run(ctx)` and adds its figures to `ctx.report`), one after the other, then prints ONE table and
+// writes `bench/results/<date>.json` and `<date>.svg` (docs/scaling.md reads them). `--quick` uses
+// small sizes (about two minutes in all); `<filter>` runs only files whose name contains it.
 import { readdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type BenchContext, Report } from './support/figures.js';
+import { table, writeResults } from './support/report.js';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
-const filter = process.argv[2];
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const filter = args.find((a) => !a.startsWith('--'));
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts') && (filter === undefined || f.includes(filter)))
   .sort();
+const report = new Report();
+const ctx: BenchContext = {
+  quick,
+  report,
+  log: (line) => process.stdout.write(`${line}\n`),
+};
 let failed = 0;
+const t0 = performance.now();
 for (const file of files) {
-  const mod = (await import(pathToFileURL(`${dir}${file}`).href)) as { run?: () => Promise<void> };
+  const mod = (await import(pathToFileURL(`${dir}${file}`).href)) as {
+    run?: (ctx: BenchContext) => Promise<void>;
+  };
   if (typeof mod.run !== 'function') {
     process.stderr.write(`${file}: exports no run()\n`);
     failed += 1;
     continue;
   }
+  ctx.log(`\n== ${file} (${quick ? 'quick' : 'full'}) ==`);
   try {
-    await mod.run();
+    await mod.run(ctx);
   } catch (err) {
     process.stderr.write(
       `${file} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
@@ -26,4 +42,10 @@ for (const file of files) {
     failed += 1;
   }
 }
+process.stdout.write(`\n${table(report.figures)}`);
+if (report.figures.length > 0) {
+  const paths = writeResults(root, report.figures, quick ? 'quick' : 'full');
+  process.stdout.write(`\nwritten: ${paths.map((p) => p.slice(root.length)).join(', ')}`);
+}
+process.stdout.write(`\n${((performance.now() - t0) / 1000).toFixed(0)} s in all\n`);
 process.exit(failed === 0 ? 0 : 1);

@@ -14,14 +14,16 @@ export interface IdleSample {
   cpuPercent: number;
 }
 
-function cpuTicks(pid: number): number {
+/** CPU time a process has used so far (user + system), in clock ticks. */
+export function cpuTicks(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // fields after the ")" of comm: state is field 3; utime 14, stime 15
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(fields[11]) + Number(fields[12]);
 }
 
-function rssMb(pid: number): number {
+/** Resident memory of a process now (MB), from /proc/<pid>/status. */
+export function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return kb / 1024;
@@ -77,4 +79,14 @@ export async function stopEntry(proc: ChildProcess): Promise<void> {
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
   proc.kill('SIGTERM');
   await exited;
+}
+
+/** Measures a process's CPU over a window: `const stop = cpuMeter(pid); …; stop()` → % of one core. */
+export function cpuMeter(pid: number): () => number {
+  const t0 = performance.now();
+  const c0 = cpuTicks(pid);
+  return () => {
+    const s = (performance.now() - t0) / 1000;
+    return (100 * (cpuTicks(pid) - c0)) / USER_HZ / s;
+  };
 }

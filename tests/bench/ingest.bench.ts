@@ -1,0 +1,144 @@
+// Ingest capacity and alarm latency at idle: the whole pipeline (server as a child process, events
+// stored and app-acked [MQTT-MAP §4.2]) against a bare aedes broker fed by the same generator in
+// the same run. Goals: docs/scaling.md §Goals.
+import { bareLatency, startBareAedes } from './support/aedes-proc.js';
+import type { BenchContext } from './support/figures.js';
+import { Generator } from './support/generator.js';
+import { latencyFigures, pressMany } from './support/latency.js';
+import { cpuMeter } from './support/proc-sample.js';
+import { HOST, Region } from './support/region.js';
+
+const HOMES = 100;
+const IN_FLIGHT = 100;
+
+/** Rate and the measured process's CPU over the window after a warm-up of the same load. */
+async function flood(
+  gen: Generator,
+  pid: number,
+  seconds: number,
+  warmupS: number,
+): Promise<{ rate: number; cpu: number }> {
+  let cpu = cpuMeter(pid);
+  const timer = setTimeout(() => {
+    cpu = cpuMeter(pid);
+  }, warmupS * 1000);
+  const rate = await gen.flood(seconds, IN_FLIGHT, warmupS);
+  clearTimeout(timer);
+  return { rate, cpu: cpu() };
+}
+
+export async function run(ctx: BenchContext): Promise<void> {
+  const seconds = ctx.quick ? 4 : 15;
+  const warmupS = ctx.quick ? 3 : 5;
+  const procs = Number(process.env['BENCH_GENERATORS'] ?? 2);
+  const region = await Region.start({ homes: HOMES });
+  const aedes = await startBareAedes();
+  try {
+    // idle alarm latency first, on a quiet server
+    const presses = ctx.quick ? 60 : 300;
+    ctx.log(`alarm latency at idle, ${presses} presses`);
+    await pressMany(region.probe, 10, 5); // warm-up
+    const idle = await pressMany(region.probe, presses, 5);
+    const bare = await bareLatency(aedes.port, region.spare[0]!, presses);
+    const committed = region.committedMs(idle.samples);
+    const g = 'alarm latency, idle';
+    latencyFigures(
+      ctx,
+      g,
+      'publish → PUBACK',
+      idle.samples.map((s) => s.pubackMs),
+      { baselineName: 'bare aedes PUBACK', baseline: bare },
+    );
+    latencyFigures(ctx, g, 'publish → committed', committed, {
+      baselineName: 'bare aedes PUBACK',
+      baseline: bare,
+    });
+    latencyFigures(
+      ctx,
+      g,
+      'publish → app ack',
+      idle.samples.map((s) => s.ackMs),
+      {
+        baselineName: 'bare aedes PUBACK',
+        baseline: bare,
+        goals: { 50: { op: '<=', target: 5, text: 'p50 < 5 ms' } },
+        cause: 'see the server CPU profile in docs/scaling.md (socket delay, per-event commits)',
+      },
+    );
+    latencyFigures(
+      ctx,
+      g,
+      'publish → live stream',
+      idle.samples.map((s) => s.streamMs),
+      { baselineName: 'bare aedes PUBACK', baseline: bare },
+    );
+
+    ctx.log(
+      `ingest capacity: ${HOMES} homes × ${IN_FLIGHT} in flight, ${seconds} s, generator in ${procs} processes`,
+    );
+    const gen = await Generator.start(procs);
+    const bareGen = await Generator.start(procs);
+    try {
+      await gen.init({ host: HOST, port: region.mqttPort, homes: region.homes, acks: 'app' });
+      const c = await gen.connect(20);
+      if (c.failed > 0) throw new Error(`${c.failed} homes could not connect`);
+      await bareGen.init({ host: HOST, port: aedes.port, homes: region.homes, acks: 'puback' });
+      await bareGen.connect(50);
+      const server = await flood(gen, region.server.pid, seconds, warmupS);
+      const base = await flood(bareGen, aedes.pid, seconds, warmupS);
+      ctx.report.add({
+        group: 'ingest',
+        name: `events stored + app-acked, ${HOMES} homes × ${IN_FLIGHT} in flight`,
+        value: server.rate,
+        unit: '/s',
+        baseline: { name: 'bare aedes PUBACKs/s', value: base.rate },
+        goal: { op: '>=', target: 0.5, text: '≥ 0.5× bare aedes', onRatio: true },
+        cause: `server at ${server.cpu.toFixed(0)} % of a core (CPU-bound): per-event work in ingest/health`,
+        note: `server ${server.cpu.toFixed(0)} % CPU, bare aedes ${base.cpu.toFixed(0)} % CPU`,
+      });
+      ctx.report.add({
+        group: 'ingest',
+        name: 'server CPU while ingesting at capacity',
+        value: server.cpu,
+        unit: '% core',
+      });
+    } finally {
+      await gen.close();
+      await bareGen.close();
+    }
+
+    ctx.log('one home, 100 in flight');
+    const one = await Generator.start(1);
+    const oneBare = await Generator.start(1);
+    try {
+      await one.init({ host: HOST, port: region.mqttPort, homes: [region.spare[1]!], acks: 'app' });
+      await one.connect(1);
+      await oneBare.init({ host: HOST, port: aedes.port, homes: [region.spare[1]!], acks: 'puback' });
+      await oneBare.connect(1);
+      const s = await flood(one, region.server.pid, seconds, warmupS);
+      const b = await flood(oneBare, aedes.pid, seconds, warmupS);
+      ctx.report.add({
+        group: 'ingest',
+        name: 'one home, 100 in flight: events app-acked',
+        value: s.rate,
+        unit: '/s',
+        baseline: { name: 'bare aedes PUBACKs/s', value: b.rate },
+        note: `server ${s.cpu.toFixed(0)} % CPU`,
+      });
+      ctx.report.add({
+        group: 'ingest',
+        name: 'one home, 100 in flight: server CPU',
+        value: s.cpu,
+        unit: '% core',
+        goal: { op: '>=', target: 70, text: 'CPU-bound (≥ 70 %)' },
+        cause: 'the server waits between batches instead of working: latency-bound (socket delay, ack path)',
+      });
+    } finally {
+      await one.close();
+      await oneBare.close();
+    }
+  } finally {
+    await aedes.stop();
+    await region.close();
+  }
+}

@@ -1,0 +1,106 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { HomeCred } from './gen-proc.js';
+import { AlarmProbe, type AlarmSample } from './probe.js';
+import { seedRegion } from './seed.js';
+import { freePort, kill9, type ServerProc, startServerProc, stopServer } from './server-proc.js';
+
+export const HOST = '127.0.0.1';
+
+/**
+ * A region on this machine: a fresh data folder seeded with `homes` enrolled homes (plus `spare`
+ * ones for probes), the server as a child process on fixed ports, and an alarm probe with the live
+ * stream open.
+ */
+export class Region {
+  private constructor(
+    readonly dir: string,
+    readonly homes: HomeCred[],
+    readonly spare: HomeCred[],
+    private readonly probeCred: HomeCred,
+    readonly token: string,
+    public server: ServerProc,
+    public probe: AlarmProbe,
+    private readonly ports: { http: number; mqtt: number },
+    private readonly heartbeatIntervalS: number,
+  ) {}
+
+  static async start(o: { homes: number; spare?: number; heartbeatIntervalS?: number }): Promise<Region> {
+    const dir = mkdtempSync(join(tmpdir(), 'baken-bench-region-'));
+    const spare = o.spare ?? 3;
+    const seeded = await seedRegion(dir, o.homes + spare);
+    const ports = { http: await freePort(), mqtt: await freePort() };
+    const interval = o.heartbeatIntervalS ?? 60;
+    const server = await Region.spawn(dir, ports, interval);
+    const probe = await Region.openProbe(server, seeded.homes[o.homes]!, seeded.adminToken);
+    return new Region(
+      dir,
+      seeded.homes.slice(0, o.homes),
+      seeded.homes.slice(o.homes + 1),
+      seeded.homes[o.homes]!,
+      seeded.adminToken,
+      server,
+      probe,
+      ports,
+      interval,
+    );
+  }
+
+  private static spawn(dir: string, ports: { http: number; mqtt: number }, interval: number) {
+    return startServerProc({
+      dataDir: dir,
+      httpPort: ports.http,
+      mqttPort: ports.mqtt,
+      heartbeatIntervalS: interval,
+    });
+  }
+
+  private static async openProbe(server: ServerProc, cred: HomeCred, token: string): Promise<AlarmProbe> {
+    const probe = new AlarmProbe(cred, { host: HOST, mqttPort: server.mqttPort, url: server.url, token });
+    await probe.openStream();
+    await probe.connect();
+    return probe;
+  }
+
+  get mqttPort(): number {
+    return this.ports.mqtt;
+  }
+
+  /** `kill -9` of the server; resolves once it is gone. */
+  async kill(): Promise<void> {
+    this.probe.close();
+    await kill9(this.server);
+  }
+
+  /** Starts the server again on the same folder and ports; the probe reconnects when asked. */
+  async restart(): Promise<void> {
+    this.server = await Region.spawn(this.dir, this.ports, this.heartbeatIntervalS);
+  }
+
+  /** A new probe (same identity) on the running server. */
+  async reopenProbe(): Promise<void> {
+    this.probe = await Region.openProbe(this.server, this.probeCred, this.token);
+  }
+
+  /** Commit time of each sample: the server's `stored_at` (ms) minus the publish time. */
+  committedMs(samples: readonly AlarmSample[]): number[] {
+    const db = new Database(join(this.dir, 'baken.sqlite'), { readonly: true, fileMustExist: true });
+    try {
+      const q = db.prepare('SELECT stored_at AS s FROM events WHERE id = ?');
+      return samples.flatMap((s) => {
+        const r = q.get(s.id) as { s: number } | undefined;
+        return r ? [Math.max(0, r.s - s.publishedAt)] : [];
+      });
+    } finally {
+      db.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.probe.close();
+    await stopServer(this.server);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

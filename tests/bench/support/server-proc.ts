@@ -1,0 +1,80 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = fileURLToPath(new URL('../../../server/src/main.ts', import.meta.url));
+
+/** A free loopback port (listen on 0, close): the server restarts on the same ports. */
+export async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+export interface ServerProc {
+  proc: ChildProcess;
+  pid: number;
+  url: string;
+  mqttPort: number;
+  exited: Promise<void>;
+}
+
+export interface ServerOptions {
+  dataDir: string;
+  httpPort: number;
+  mqttPort: number;
+  heartbeatIntervalS?: number;
+  /** Extra environment (e.g. an external broker's URL). */
+  env?: Record<string, string>;
+}
+
+/**
+ * Runs `server/src/main.ts` as a child process, the way `npm start` does, on fixed ports (so a
+ * restarted server is found by the same clients). The per-gateway publish limit is lifted: the
+ * bench measures what the server holds, not the limit that keeps one home from flooding it.
+ * Resolves once the server has printed its URL.
+ */
+export async function startServerProc(o: ServerOptions): Promise<ServerProc> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: {
+      ...process.env,
+      BAKEN_DATA_DIR: o.dataDir,
+      BAKEN_HTTP_PORT: String(o.httpPort),
+      BAKEN_MQTT_PORT: String(o.mqttPort),
+      BAKEN_METRICS_PORT: '0',
+      BAKEN_LOG_LEVEL: process.env['BENCH_SERVER_LOG'] ?? 'error',
+      BAKEN_HEARTBEAT_INTERVAL_S: String(o.heartbeatIntervalS ?? 60),
+      BAKEN_MQTT_PUBLISH_RATE_PER_S: '1000000',
+      BAKEN_MQTT_PUBLISH_BURST: '1000000',
+      ...o.env,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    proc.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /Baken server: (\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    proc.once('exit', (code) => reject(new Error(`server exited with ${code} before it was ready`)));
+  });
+  proc.stdout?.resume();
+  return { proc, pid: proc.pid as number, url, mqttPort: o.mqttPort, exited };
+}
+
+/** `kill -9`: no shutdown handler runs. */
+export async function kill9(s: ServerProc): Promise<void> {
+  if (s.proc.exitCode === null && s.proc.signalCode === null) s.proc.kill('SIGKILL');
+  await s.exited;
+}
+
+export async function stopServer(s: ServerProc): Promise<void> {
+  if (s.proc.exitCode !== null || s.proc.signalCode !== null) return;
+  s.proc.kill('SIGTERM');
+  await Promise.race([s.exited, new Promise((r) => setTimeout(r, 10_000))]);
+  await kill9(s);
+}
