@@ -1,6 +1,8 @@
-// The gateway bench: idle footprint with one pendant and one key safe, outbox
-// throughput against a local broker, and alarm path latency, each beside a baseline measured in the
-// same run. Not a test: it prints numbers. `BENCH_IDLE_S` shortens the idle window (default 30).
+// The gateway bench: idle footprint with one pendant and one key safe, the same process in a burst
+// (CPU, peak RSS, outbox rate), outbox throughput against a local broker, and alarm path latency,
+// each beside a baseline measured in the same run. `BENCH_IDLE_S` sets the idle window (default 30,
+// 8 with --quick).
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,30 +19,42 @@ import Database from 'better-sqlite3';
 import { connect } from 'mqtt';
 import { pino } from 'pino';
 import { bundleEntry } from './support/bundle.js';
-import { sampleIdle, startEntry, stopEntry } from './support/proc-sample.js';
+import type { BenchContext } from './support/figures.js';
+import { percentile } from './support/figures.js';
+import { cpuMeter, rssMb, sampleIdle, startEntry, stopEntry } from './support/proc-sample.js';
 
 const clock = new SystemClock();
 /** The V8 flags the systemd unit runs the gateway with (gateway/packaging/files/baken-gateway.service). */
 const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=1'];
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
-const fmt = (n: number, digits = 1): string => n.toFixed(digits);
-const ratio = (a: number, b: number): string => (b === 0 ? 'n/a' : `${fmt(a / b, 2)}×`);
+const G = 'gateway';
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+/** Sends `burst <n>` to the gateway child; samples its CPU and peak RSS until it reports all acked. */
+async function burst(gw: ChildProcess, n: number): Promise<{ cpu: number; peakMb: number; ms: number }> {
+  const pid = gw.pid as number;
+  const cpu = cpuMeter(pid);
+  let peakMb = rssMb(pid);
+  const poll = setInterval(() => {
+    peakMb = Math.max(peakMb, rssMb(pid));
+  }, 50);
+  const ms = await new Promise<number>((resolve) => {
+    const onData = (c: Buffer) => {
+      const m = /burst ([\d.]+)/.exec(c.toString());
+      if (!m) return;
+      gw.stdout?.off('data', onData);
+      resolve(Number(m[1]));
+    };
+    gw.stdout?.on('data', onData);
+    gw.stdin?.write(`burst ${n}\n`);
+  });
+  clearInterval(poll);
+  return { cpu: cpu(), peakMb, ms };
 }
 
-function line(name: string, value: string, baselineName: string, baseline: string, r: string): void {
-  process.stdout.write(
-    `  ${name.padEnd(34)} ${value.padStart(12)}   ${baselineName.padEnd(30)} ${baseline.padStart(12)}   ratio ${r}\n`,
-  );
-}
-
-async function idle(broker: TestBroker, dir: string): Promise<void> {
-  const seconds = Number(process.env['BENCH_IDLE_S'] ?? 30);
-  process.stdout.write(
-    `\nidle footprint over ${seconds} s (one pendant, one key safe${findProgram('socat') ? ' on a pty' : ': none, socat missing'}; gateway: node ${GATEWAY_NODE_FLAGS.join(' ')}, as the systemd unit)\n`,
+async function idle(ctx: BenchContext, broker: TestBroker, dir: string): Promise<void> {
+  const seconds = Number(process.env['BENCH_IDLE_S'] ?? (ctx.quick ? 8 : 30));
+  ctx.log(
+    `idle footprint over ${seconds} s (one pendant, one key safe${findProgram('socat') ? ' on a pty' : ': none, socat missing'}; gateway: node ${GATEWAY_NODE_FLAGS.join(' ')}, as the systemd unit)\n`,
   );
   const pair = findProgram('socat') ? await openPtyPair() : undefined;
   let safeLink: SerialPortLink | undefined;
@@ -74,22 +88,48 @@ async function idle(broker: TestBroker, dir: string): Promise<void> {
       sampleIdle(gw.pid as number, clock, seconds, 3),
       sampleIdle(bare.pid as number, clock, seconds, 3),
     ]);
-    line('gateway RSS (MB)', fmt(g.rssMb), 'bare node RSS (MB)', fmt(b.rssMb), ratio(g.rssMb, b.rssMb));
-    line(
-      'gateway peak RSS (MB)',
-      fmt(g.peakRssMb),
-      'bare node peak RSS (MB)',
-      fmt(b.peakRssMb),
-      ratio(g.peakRssMb, b.peakRssMb),
-    );
-    line(
-      'gateway CPU (% of a core)',
-      fmt(g.cpuPercent, 2),
-      'bare node CPU (%)',
-      fmt(b.cpuPercent, 2),
-      ratio(g.cpuPercent, b.cpuPercent),
-    );
-    process.stdout.write(`  target: RSS under 80 MB → ${g.peakRssMb < 80 ? 'MET' : 'NOT MET'}\n`);
+    const rssGoal = { op: '<=', target: 80, text: '< 80 MB' } as const;
+    const bareRss = { name: 'bare node RSS', value: b.rssMb };
+    ctx.report.add({
+      group: G,
+      name: 'RSS idle',
+      value: g.rssMb,
+      unit: 'MB',
+      baseline: bareRss,
+      goal: rssGoal,
+    });
+    ctx.report.add({
+      group: G,
+      name: 'peak RSS idle',
+      value: g.peakRssMb,
+      unit: 'MB',
+      baseline: bareRss,
+      goal: rssGoal,
+    });
+    ctx.report.add({
+      group: G,
+      name: 'CPU idle',
+      value: g.cpuPercent,
+      unit: '% core',
+      baseline: { name: 'bare node CPU', value: b.cpuPercent },
+    });
+    const n = ctx.quick ? 500 : 2_000;
+    const u = await burst(gw, n);
+    ctx.report.add({
+      group: G,
+      name: `peak RSS in a burst of ${n} events`,
+      value: u.peakMb,
+      unit: 'MB',
+      baseline: bareRss,
+      goal: rssGoal,
+    });
+    ctx.report.add({ group: G, name: `CPU in a burst of ${n} events`, value: u.cpu, unit: '% core' });
+    ctx.report.add({
+      group: G,
+      name: 'outbox rate in the burst (stored → acked)',
+      value: (n * 1000) / u.ms,
+      unit: '/s',
+    });
   } finally {
     await stopEntry(gw);
     await stopEntry(bare);
@@ -115,9 +155,9 @@ function newGateway(broker: TestBroker, dir: string, scanner: MockBleScanner): G
   });
 }
 
-async function throughput(broker: TestBroker, dir: string, sub: TestSubscriber): Promise<void> {
+async function throughput(ctx: BenchContext, broker: TestBroker, dir: string): Promise<void> {
   const n = Number(process.env['BENCH_EVENTS'] ?? 2_000);
-  process.stdout.write(`\noutbox throughput, ${n} events (insert + publish + app-level ack)\n`);
+  ctx.log(`outbox throughput, ${n} events (insert + publish + app-level ack)`);
   const gw = newGateway(broker, join(dir, 'tp'), new MockBleScanner({ clock }));
   await gw.start();
   await until(() => gw.uplink.connected, 'connected');
@@ -159,22 +199,24 @@ async function throughput(broker: TestBroker, dir: string, sub: TestSubscriber):
   );
   const mqttRate = n / ((clock.monotonic() - m0) / 1000);
   await c.endAsync();
-  line(
-    'gateway events/s',
-    fmt(gwRate, 0),
-    'raw sqlite inserts/s',
-    fmt(sqliteRate, 0),
-    ratio(gwRate, sqliteRate),
-  );
-  line('', '', 'raw mqtt.js QoS1 publishes/s', fmt(mqttRate, 0), ratio(gwRate, mqttRate));
-  void sub;
+  ctx.report.add({
+    group: G,
+    name: 'outbox events/s (in-process, insert + publish + app ack)',
+    value: gwRate,
+    unit: '/s',
+    baseline: { name: 'raw sqlite inserts/s', value: sqliteRate },
+    note: `raw mqtt.js QoS 1 publishes: ${Math.round(mqttRate)}/s in the same run`,
+  });
 }
 
-async function latency(broker: TestBroker, dir: string, sub: TestSubscriber): Promise<void> {
-  const n = Number(process.env['BENCH_ALARMS'] ?? 200);
-  process.stdout.write(
-    `\nalarm path latency, ${n} presses (advert received → MQTT publish seen by a subscriber)\n`,
-  );
+async function latency(
+  ctx: BenchContext,
+  broker: TestBroker,
+  dir: string,
+  sub: TestSubscriber,
+): Promise<void> {
+  const n = Number(process.env['BENCH_ALARMS'] ?? (ctx.quick ? 50 : 200));
+  ctx.log(`alarm path latency, ${n} presses (advert received → MQTT publish seen by a subscriber)`);
   const scanner = new MockBleScanner({ clock });
   const gw = newGateway(broker, join(dir, 'lat'), scanner);
   await gw.start();
@@ -215,26 +257,27 @@ async function latency(broker: TestBroker, dir: string, sub: TestSubscriber): Pr
   }
   await c.endAsync();
   for (const p of [50, 99]) {
-    const g = percentile(gwMs, p);
-    const r = percentile(rawMs, p);
-    line(`gateway p${p} (ms)`, fmt(g, 2), `raw mqtt.js publish p${p} (ms)`, fmt(r, 2), ratio(g, r));
+    ctx.report.add({
+      group: G,
+      name: `advert → MQTT publish seen, p${p}`,
+      value: percentile(gwMs, p),
+      unit: 'ms',
+      baseline: { name: `raw mqtt.js publish p${p}`, value: percentile(rawMs, p) },
+      ...(p === 99 ? { goal: { op: '<=', target: 100, text: '< 100 ms' } as const } : {}),
+    });
   }
-  process.stdout.write(
-    `  target: well under 100 ms → ${percentile(gwMs, 99) < 100 ? 'MET' : 'NOT MET'} (p99)\n`,
-  );
 }
 
-export async function run(): Promise<void> {
-  process.stdout.write('== gateway bench ==\n');
+export async function run(ctx: BenchContext): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'baken-bench-'));
   const broker = new TestBroker();
   await broker.start();
   const sub = new TestSubscriber(true);
   await sub.connect(broker.url);
   try {
-    await idle(broker, dir);
-    await throughput(broker, dir, sub);
-    await latency(broker, dir, sub);
+    await idle(ctx, broker, dir);
+    await throughput(ctx, broker, dir);
+    await latency(ctx, broker, dir, sub);
   } finally {
     // let the subscriber's last acks go out before it disconnects
     sub.autoAck = false;

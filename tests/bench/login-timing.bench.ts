@@ -3,6 +3,7 @@
 // beside a baseline of two identical wrong-password series measured in the same run (their ratio is
 // what "no measurable difference" looks like on this machine).
 import { testApp } from '@baken/server/testing/test-app';
+import type { BenchContext } from './support/figures.js';
 
 const ROUNDS = Number(process.env['BENCH_LOGIN_ROUNDS'] ?? 40);
 
@@ -15,7 +16,7 @@ const iqr = (xs: number[]): number => {
   return s[Math.floor(s.length * 0.75)]! - s[Math.floor(s.length * 0.25)]!;
 };
 
-export async function run(): Promise<void> {
+export async function run(ctx: BenchContext): Promise<void> {
   const t = await testApp({
     auth: { loginMaxFailuresPerUser: 1_000_000, loginMaxFailuresPerIp: 1_000_000 },
   });
@@ -49,20 +50,17 @@ export async function run(): Promise<void> {
       unknown.push(await attempt(`nobody-${i}`));
       wrongAgain.push(await attempt('nurse'));
     }
-    const line = (label: string, xs: number[]) =>
-      `  ${label.padEnd(34)} median ${median(xs).toFixed(2).padStart(7)} ms   IQR ${iqr(xs).toFixed(2).padStart(6)} ms`;
-    process.stdout.write(
-      [
-        '',
-        `== login timing bench (${ROUNDS} interleaved rounds, scrypt on every attempt) ==`,
-        line('wrong password, known user', wrong),
-        line('unknown user', unknown),
-        line('baseline: wrong password again', wrongAgain),
-        `  ratio unknown / wrong               ${(median(unknown) / median(wrong)).toFixed(3)}×`,
-        `  baseline ratio wrong-again / wrong  ${(median(wrongAgain) / median(wrong)).toFixed(3)}×`,
-        '',
-      ].join('\n'),
-    );
+    const g = `login timing (${ROUNDS} interleaved rounds)`;
+    ctx.report.add({
+      group: g,
+      name: 'unknown user → 401, median',
+      value: median(unknown),
+      unit: 'ms',
+      baseline: { name: 'wrong password, known user', value: median(wrong) },
+      goal: { op: '<=', target: 1.1, text: 'ratio ≤ 1.1× (no tell)', onRatio: true },
+      cause: 'an unknown user answers faster than a wrong password: the user table can be probed',
+      note: `IQR ${iqr(unknown).toFixed(2)} ms; noise: wrong password again ${(median(wrongAgain) / median(wrong)).toFixed(3)}× the first series`,
+    });
   } finally {
     await t.close();
   }

@@ -1,6 +1,7 @@
 // Bench entry: the real gateway at idle with one pendant (in-memory scanner, no adverts) and one
 // key safe on a serial pty (BENCH_KS_PATH, simulated by the parent), connected to BENCH_BROKER_URL.
-// Prints `ready` once started; runs until SIGTERM.
+// Prints `ready` once started; runs until SIGTERM. A `burst <n>` line on stdin makes it take n
+// pendant events at once and print `burst <ms>` once the server side acked them all (outbox empty).
 // Imports mirror `main.ts` (hardware subpaths, not the `@baken/hardware` barrel, which would load
 // node-ble, dbus-next and the BlueZ stand-in that the daemon never loads without BLE).
 import { createGateway, parseConfig } from '@baken/gateway';
@@ -41,6 +42,29 @@ const gw = createGateway({
 });
 await gw.start();
 process.stdout.write('ready\n');
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (line: string) => {
+  const m = /burst (\d+)/.exec(line);
+  if (!m) return;
+  const n = Number(m[1]);
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    gw.bus.emit('device-event', {
+      deviceId: 'pendant-bench',
+      deviceKind: 'pendant',
+      kind: 'test',
+      priority: 'normal',
+      deviceTime: null,
+      receivedAt: clock.now(),
+      data: { format: 'baken', counter: i },
+    });
+  }
+  const poll = setInterval(() => {
+    if (gw.outbox.depth() > 0) return;
+    clearInterval(poll);
+    process.stdout.write(`burst ${performance.now() - t0}\n`);
+  }, 5);
+});
 process.on('SIGTERM', () => {
   void gw.stop().then(() => process.exit(0));
 });

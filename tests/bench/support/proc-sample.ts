@@ -41,7 +41,7 @@ export async function startEntry(
 ): Promise<ChildProcess> {
   const proc = spawn(process.execPath, [...nodeArgs, ...(arg === undefined ? [entry] : [entry, arg])], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
     let out = '';
