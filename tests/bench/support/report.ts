@@ -63,6 +63,7 @@ export function chart(figures: readonly Figure[], mode: string): string {
   const x = (score: number) => left + Math.min(barW, (Math.min(score, 3) / 3) * barW);
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${left + barW + 260}" height="${h}" font-family="sans-serif" font-size="12">`,
+    `<title>Baken bench (${esc(mode)}): each figure against its goal and its baseline</title>`,
     '<rect width="100%" height="100%" fill="white"/>',
     `<text x="10" y="20" font-size="15" font-weight="bold">Baken bench (${esc(mode)}) — ${m.cores} cores, Node ${esc(m.node)}, ${new Date().toISOString().slice(0, 16)}Z</text>`,
     `<text x="${left}" y="42" fill="#555">bar: figure ÷ goal (1 = exactly the goal, right is better; capped at 3)</text>`,
