@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { hashPassword, MACHINE_SCRYPT } from '@baken/server/auth/password';
 import { hashSecret, newSecret } from '@baken/server/auth/secrets';
+import { bulkEnrol } from '@baken/server/modules/enrolment/bulk-enrolment';
 import { openDatabase } from '@baken/server/store/database';
 import { createSqliteRepositories } from '@baken/server/store/sqlite/index';
 import type { HomeCred } from './gen-proc.js';
@@ -13,23 +13,23 @@ export interface Seeded {
 }
 
 /**
- * Fills a fresh data folder the way an enrolled region looks: one client with `n` homes, one
- * gateway each (MQTT username = gateway id, its own credential record), and an admin with an API
- * token. Every gateway shares one password so the machine hash is computed once; the server still
- * verifies it at every CONNECT, as it would a distinct one.
+ * Fills a fresh data folder the way an enrolled region looks: `n` homes enrolled through the
+ * server's bulk enrolment (each gateway with its own password and machine-credential hash), and an
+ * admin with an API token for the live stream.
  */
 export async function seedRegion(dataDir: string, n: number, prefix = 'bench'): Promise<Seeded> {
   const db = openDatabase(join(dataDir, 'baken.sqlite'), { now: Date.now() });
   const repos = createSqliteRepositories(db);
   const now = Date.now();
-  const password = newSecret('');
-  const hash = await hashPassword(password, MACHINE_SCRYPT);
   const adminToken = newSecret('bkn_');
-  const homes: HomeCred[] = [];
-  db.exec('BEGIN');
   try {
     const admin = await repos.users.create(
-      { username: `${prefix}-admin`, displayName: 'Bench', role: 'admin', passwordHash: hash },
+      {
+        username: `${prefix}-admin`,
+        displayName: 'Bench',
+        role: 'admin',
+        passwordHash: 'scrypt$1$1$1$AA==$AA==',
+      },
       now,
     );
     await repos.apiTokens.create({
@@ -42,26 +42,9 @@ export async function seedRegion(dataDir: string, n: number, prefix = 'bench'): 
       revokedAt: null,
       tokenHash: hashSecret(adminToken),
     });
-    const client = await repos.clients.createClient({ name: 'Bench region' }, now);
-    for (let i = 0; i < n; i++) {
-      const home = await repos.clients.createHome({ clientId: client.id, address: `Benchstraat ${i}` }, now);
-      const id = `${prefix}-${i.toString().padStart(6, '0')}`;
-      await repos.gateways.create({
-        id,
-        homeId: home.id,
-        serial: null,
-        createdAt: now,
-        revokedAt: null,
-        mqttPasswordHash: hash,
-      });
-      homes.push({ id, password });
-    }
-    db.exec('COMMIT');
-  } catch (e) {
-    db.exec('ROLLBACK');
-    throw e;
+    const enrolled = await bulkEnrol(repos, Date.now, { homes: n, label: prefix, parallel: 8 });
+    return { homes: enrolled.map((e) => ({ id: e.gatewayId, password: e.password })), adminToken };
   } finally {
     db.close();
   }
-  return { homes, adminToken };
 }
