@@ -40,6 +40,7 @@ export const REVIEWED_ROLES: Record<string, readonly Role[] | 'public'> = {
   importDevices: ['admin', 'technician'],
   createEnrolmentToken: ['admin', 'technician'],
   provisionGateway: 'public',
+  bulkEnrol: ['admin'],
   getFleetSummary: ['admin', 'technician', 'monitor'],
   listFleetGateways: ['admin', 'technician', 'monitor'],
   listIncidents: ['admin', 'technician', 'monitor'],

@@ -8,6 +8,7 @@ import { assertGatewaySupported } from '../../gateway-versions.js';
 import { errorResponses } from '../../http/error-schema.js';
 import { PUBLIC } from '../../http/route-contract.js';
 import { IdParams } from '../registry/schemas.js';
+import { bulkEnrolmentRoutes } from './bulk-routes.js';
 import { EnrolmentService } from './enrolment-service.js';
 
 const SERIAL_PATTERN = /^[A-Za-z0-9._:-]+$/;
@@ -17,6 +18,7 @@ export async function enrolmentModule(app: BakenApp): Promise<void> {
   const service = new EnrolmentService(app.baken);
   // Provision is unauthenticated (the token is the credential): limit guesses per IP.
   const limiter = new RateLimiter(app.baken.clock, 20, 60_000);
+  await bulkEnrolmentRoutes(app);
 
   app.post(
     '/api/v1/homes/:id/enrolment-tokens',
