@@ -8,6 +8,7 @@ import { loadScenario } from '../scenario/load-scenario.js';
 import { runScenario } from '../scenario/run-scenario.js';
 import { flagString, parseArgs } from './args.js';
 import { fleetCommand } from './fleet-command.js';
+import { fleetEnrolCommand } from './fleet-enrol-command.js';
 import { INTERACTIVE_HELP, interactive } from './interactive.js';
 import type { CliIo } from './io.js';
 import { stopOnSignals } from './stop-signals.js';
@@ -20,6 +21,7 @@ commands:
   home       start a home's devices and drive them from stdin
   scenario   run a scenario file unattended (exit 0 pass, 1 fail, 2 bad file)
   fleet      run thousands of simulated home units against a server over MQTT
+  fleet-enrol  enrol homes for a fleet through the server's API (writes a 0600 credentials file)
 
 baken-sim <command> --help for its options.`;
 
@@ -161,6 +163,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return scenarioCommand(rest, io);
     case 'fleet':
       return fleetCommand(rest, io);
+    case 'fleet-enrol':
+      return fleetEnrolCommand(rest, io);
     case undefined:
     case '--help':
     case '-h':
