@@ -111,7 +111,8 @@ async function runFleet(
   json: boolean,
 ): Promise<number> {
   const tty = (process.stderr as { isTTY?: boolean }).isTTY === true && io.signals === undefined;
-  let prev: FleetStats | undefined;
+  // rates over the last five seconds: heartbeats come in bursts a one-second window exaggerates
+  const history: FleetStats[] = [];
   let lastPrinted = 0;
   const done = new AbortController();
   const at = (s: number, fn: () => Promise<number>, what: string) =>
@@ -130,8 +131,9 @@ async function runFleet(
   const ticker = clock.setInterval(() => {
     void fleet.stats().then(
       (s) => {
-        const line = progressLine(s, prev);
-        prev = s;
+        const line = progressLine(s, history[0]);
+        history.push(s);
+        if (history.length > 5) history.shift();
         if (tty) process.stderr.write(`\r\x1b[K${line}`);
         else if (clock.monotonic() - lastPrinted >= 10_000) {
           lastPrinted = clock.monotonic();

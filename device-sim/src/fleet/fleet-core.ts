@@ -6,6 +6,11 @@ import { Scheduler } from './scheduler.js';
 import { type PendingEvent, SimHome } from './sim-home.js';
 import { type FleetCounters, type FleetSnapshot, zeroCounters } from './stats.js';
 
+const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
 /** Most acknowledged alarm ids remembered to tell a duplicate ack from an unknown one. */
 const ACKED_MEMORY = 200_000;
 
@@ -178,6 +183,7 @@ export class FleetCore {
       latency: this.latency.snapshot(),
       rssBytes: process.memoryUsage.rss(),
       baseRssBytes: this.#baseRss,
+      cpuMs: cpuMs(),
       processes: 1,
       elapsedMs: this.clock.monotonic() - this.#started,
     };

@@ -8,7 +8,8 @@ const mb = (bytes: number): string => `${Math.round(bytes / 1048576)}MB`;
 /** The one updating terminal line; `prev` (the stats a moment ago) gives the rates. */
 export function progressLine(s: FleetStats, prev: FleetStats | undefined): string {
   const dt = prev === undefined ? 0 : (s.elapsedMs - prev.elapsedMs) / 1000;
-  const rate = (k: 'heartbeats' | 'connects') => (dt > 0 && prev ? Math.round((s[k] - prev[k]) / dt) : 0);
+  const rate = (k: 'heartbeats' | 'connects' | 'cpuMs') =>
+    dt > 0 && prev ? Math.round((s[k] - prev[k]) / dt) : 0;
   const l = s.alarmLatencyMs;
   return [
     `${Math.round(s.elapsedMs / 1000)}s`,
@@ -18,6 +19,7 @@ export function progressLine(s: FleetStats, prev: FleetStats | undefined): strin
     `alarms ${s.alarmsAcked}/${s.alarmsRaised} acked, ${s.pendingAlarms} waiting`,
     `p50 ${ms(l.p50)} p99 ${ms(l.p99)} max ${ms(l.max)}`,
     `rss ${mb(s.rssBytes)}`,
+    `cpu ${Math.round(rate('cpuMs') / 10)} %`,
   ].join(' · ');
 }
 
@@ -34,6 +36,7 @@ export function summaryLines(s: FleetSummary): string[] {
     `  latency     press → app ack p50 ${ms(l.p50)}, p99 ${ms(l.p99)}, max ${ms(l.max)} over ${l.count}`,
     `  other       ${s.eventsAcked}/${s.eventsSent} events acked (${s.keySafeOpenings} key-safe openings, ${s.lowBattery} low batteries), ${s.lostEvents} lost`,
     `  faults      ${s.silenced} silenced, ${s.diedWithWill} died with their last will`,
+    `  cpu         ${(s.cpuMs / 1000).toFixed(1)} s over all simulator processes (${Math.round(s.cpuMs / s.elapsedMs / 0.01)} % of one core on average)`,
     `  memory      ${mb(s.rssBytes)} resident over all simulator processes, ${perK} per 1,000 homes above their ${mb(s.baseRssBytes)} at start`,
   ];
 }

@@ -114,9 +114,10 @@ export class SimHome {
     if (!this.#everConnected) {
       this.#everConnected = true;
       f.homeConnectedFirst(this);
-      // the gateway writes one heartbeat at start; later ones follow the interval with jitter
+      // the gateway writes one heartbeat at start; the next comes at a uniformly random point of
+      // the first interval, so a fleet that connected within seconds does not beat in waves
       this.#beatMissed = true;
-      f.scheduler.after(f.heartbeatDelay(), () => this.#beatTick());
+      f.scheduler.after(f.opts.heartbeatIntervalS * 1000 * f.random(), () => this.#beatTick());
     }
     if (this.state !== 'running') return;
     if (this.#beatMissed) this.beat();

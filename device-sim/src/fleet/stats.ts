@@ -70,6 +70,8 @@ export interface FleetStats extends FleetCounters {
   rssBytes: number;
   /** The same before any home was created: `rssBytes − baseRssBytes` is what the homes cost. */
   baseRssBytes: number;
+  /** CPU time (user + system) of the simulator processes since they started. */
+  cpuMs: number;
   processes: number;
   elapsedMs: number;
 }
@@ -91,6 +93,7 @@ export function mergeSnapshots(parts: readonly FleetSnapshot[], elapsedMs: numbe
     alarmLatencyMs: h.summary(),
     rssBytes: 0,
     baseRssBytes: 0,
+    cpuMs: 0,
     processes: 0,
     elapsedMs,
   };
@@ -104,6 +107,7 @@ export function mergeSnapshots(parts: readonly FleetSnapshot[], elapsedMs: numbe
     total.rssBytes += p.rssBytes;
     total.baseRssBytes += p.baseRssBytes;
     total.processes += p.processes;
+    total.cpuMs += p.cpuMs;
     h.add(p.latency);
   }
   total.alarmLatencyMs = h.summary();
