@@ -49,7 +49,12 @@ export type ProtocolErrorCode =
   | 'BAKEN_ERR_DC09_NO_KEY'
   | 'BAKEN_ERR_DC09_DECRYPT'
   | 'BAKEN_ERR_DC09_FIELD'
-  | 'BAKEN_ERR_DC09_REPLY';
+  | 'BAKEN_ERR_DC09_REPLY'
+  // release signatures [RELEASE SPEC]
+  | 'BAKEN_ERR_RELEASE_FORMAT'
+  | 'BAKEN_ERR_RELEASE_UNTRUSTED_KEY'
+  | 'BAKEN_ERR_RELEASE_SIGNATURE'
+  | 'BAKEN_ERR_RELEASE_DIGEST';
 
 export class ProtocolError extends Error {
   readonly code: ProtocolErrorCode;

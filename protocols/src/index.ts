@@ -4,3 +4,4 @@ export * from './errors.js';
 export * from './ks-serial/index.js';
 export * from './mqtt/index.js';
 export * from './pendant/index.js';
+export * from './release/index.js';
