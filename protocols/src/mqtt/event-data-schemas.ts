@@ -155,3 +155,25 @@ export const GatewayStartedDataSchema = closed({
   /** Events still in the outbox from the previous run. */
   outboxDepth: Type.Optional(Type.Integer({ minimum: 0 })),
 });
+
+/** The steps of a server-pushed update on the home unit [MQTT-MAP §4.1.5]. */
+export const UPDATE_STATES = [
+  'accepted',
+  'downloading',
+  'installed',
+  'healthy',
+  'rolled_back',
+  'failed',
+  'refused',
+] as const;
+export const UpdateReportDataSchema = closed({
+  state: Type.Union(UPDATE_STATES.map((s) => Type.Literal(s))),
+  /** The version the update installs. */
+  version: VersionStringSchema,
+  /** The version running when the report was written (after a rollback: the previous one). */
+  running: VersionStringSchema,
+  /** The rollout the offer came from (echoed from `cmd/req` params). */
+  rollout: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$', maxLength: 64 })),
+  /** Why it failed, was refused or rolled back: a `BAKEN_ERR_…` code and a few words. */
+  reason: Type.Optional(textSchema(256)),
+});

@@ -28,9 +28,10 @@ import {
   PendantPressDataSchema,
   ScanRestartedDataSchema,
   TamperDataSchema,
+  UpdateReportDataSchema,
 } from './event-data-schemas.js';
 
-/** The `data` schema of every event kind, per device kind [MQTT-MAP §4.1.2–4.1.4]. */
+/** The `data` schema of every event kind, per device kind [MQTT-MAP §4.1.2–4.1.5]. */
 export const EVENT_DATA_SCHEMAS = {
   pendant: {
     alarm: PendantPressDataSchema,
@@ -62,6 +63,7 @@ export const EVENT_DATA_SCHEMAS = {
     mains_restored: EmptyDataSchema,
     scan_restarted: ScanRestartedDataSchema,
     started: GatewayStartedDataSchema,
+    update: UpdateReportDataSchema,
   },
 } as const satisfies Record<string, Record<string, TSchema>>;
 

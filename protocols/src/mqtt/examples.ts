@@ -255,6 +255,14 @@ export const MQTT_EXAMPLE_EVENTS: readonly EventEnvelope[] = [
     kind: 'started',
     data: { software: '0.1.0', previousExit: 'power_loss', outboxDepth: 3 },
   },
+  {
+    ...base,
+    id: 'evt-gw-update---0001',
+    deviceId: EXAMPLE_GATEWAY_ID,
+    deviceKind: 'gateway',
+    kind: 'update',
+    data: { state: 'healthy', version: '0.2.0', running: '0.2.0', rollout: 'ro-7f3a' },
+  },
 ];
 
 /** One valid payload per topic. */

@@ -134,6 +134,8 @@ export const MqttCommandKindSchema = Type.Union([
   Type.Literal('pair'),
   Type.Literal('unpair'),
   Type.Literal('check'),
+  /** Offer a signed release to the home unit [MQTT-MAP §4.5.1]; `params.version` is required. */
+  Type.Literal('update'),
 ]);
 export type MqttCommandKind = Static<typeof MqttCommandKindSchema>;
 export const MqttCommandRequestSchema = closed({

@@ -60,6 +60,15 @@ describe('validatePayload', () => {
     ).toBe('ok');
   });
 
+  it('cmd/req: update needs params.version [MQTT-MAP §4.5.1]', () => {
+    const { frameHex: _drop, ...req } = MQTT_EXAMPLE_PAYLOADS['cmd/req'];
+    const offer = { ...req, deviceId: 'home-0042', kind: 'update' };
+    expect(failure(validatePayload('cmd/req', offer))).toBe('BAKEN_ERR_PAYLOAD_SCHEMA /params/version');
+    expect(
+      failure(validatePayload('cmd/req', { ...offer, params: { version: '0.2.0', rollout: 'ro-1' } })),
+    ).toBe('ok');
+  });
+
   it('cmd/res: closed status union, bounded reason', () => {
     const res = MQTT_EXAMPLE_PAYLOADS['cmd/res'];
     expect(failure(validatePayload('cmd/res', { ...res, status: 'nak' }))).toBe(

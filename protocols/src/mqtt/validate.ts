@@ -117,6 +117,9 @@ const refine = (
     if (req.kind === 'keysafe_frame' && req.frameHex === undefined) {
       return schemaError('/frameHex', 'required for kind keysafe_frame');
     }
+    if (req.kind === 'update' && typeof req.params?.['version'] !== 'string') {
+      return schemaError('/params/version', 'required for kind update');
+    }
   } else if (name === 'config') {
     const config = value as GatewayConfigPayload;
     for (const [i, ks] of config.keysafes.entries()) {
