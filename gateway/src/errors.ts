@@ -12,7 +12,11 @@ export type GatewayErrorCode =
   | 'BAKEN_ERR_NOT_AVAILABLE'
   | 'BAKEN_ERR_PAIRING'
   | 'BAKEN_ERR_CHECK'
-  | 'BAKEN_ERR_STATE_FILE';
+  | 'BAKEN_ERR_STATE_FILE'
+  // server-pushed updates (docs/gateway-appliance.md, "Updates")
+  | 'BAKEN_ERR_UPDATE_DOWNLOAD'
+  | 'BAKEN_ERR_UPDATE_INSTALL'
+  | 'BAKEN_ERR_UPDATE_HEALTH';
 
 /**
  * Base error of the gateway. `detail` is machine-readable (offending field, HTTP status) and never

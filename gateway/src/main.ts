@@ -2,12 +2,14 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SystemClock } from '@baken/hardware/clock/system-clock';
 import type { Logger } from 'pino';
+import { defaultBridges } from './bridges/index.js';
 import { openRealTransports } from './bridges/real-transports.js';
 import { loadConfig, loadCredentials } from './config/load-config.js';
 import { GatewayError } from './errors.js';
 import { createGateway, type Gateway } from './gateway.js';
 import { stopWithDeadline } from './health/shutdown.js';
 import { createLogger } from './logger.js';
+import { updateExtension } from './update/index.js';
 import { softwareVersion } from './version.js';
 import { systemdWatchdog } from './watchdog/from-env.js';
 
@@ -42,6 +44,16 @@ export async function runGateway(opts: RunOptions): Promise<void> {
   }
   // node-ble and serialport are loaded on first use; no system D-Bus is reported, not fatal
   const real = openRealTransports(clock);
+  let running: Gateway | undefined;
+  // server-pushed updates (docs/gateway-appliance.md, "Updates"): a restart is a clean stop, then
+  // systemd starts the launcher, which runs the release `current` points at
+  const update = updateExtension({
+    config,
+    credentials,
+    runningVersion: softwareVersion(),
+    gateway: () => running,
+    restart: () => process.kill(process.pid, 'SIGTERM'),
+  });
   const gateway = createGateway({
     config,
     credentials,
@@ -51,7 +63,9 @@ export async function runGateway(opts: RunOptions): Promise<void> {
     outboxPath: join(config.dataDir, 'outbox.db'),
     transports: real.transports,
     ...(ca === undefined ? {} : { ca }),
+    ...(update === null ? {} : { extensions: [...defaultBridges(), update] }),
   });
+  running = gateway;
   await gateway.start();
   // under systemd (Type=notify): READY=1 now, WATCHDOG=1 only while healthy (docs/gateway-appliance.md)
   const watchdog = systemdWatchdog({

@@ -15,6 +15,8 @@ import type { Uplink } from '../uplink/uplink.js';
  *   (`expiresAt` ≤ now) → `timeout` as the topic map prescribes [MQTT-MAP §4.5]; gateway-level kinds
  *   (`status`, `check`, `pair`, `unpair`) → `refused` (`not_supported`) until the bridges handle them;
  *   in all these cases nothing reaches the bus. A transaction already in progress is ignored;
+ * - `update` offers go on the bus like frames; the update agent answers them (gateway/src/update;
+ *   without one the answer is `timeout` at `expiresAt`);
  * - otherwise the request is emitted unchanged as `command` on the bus; the bridge answers with
  *   `command-result`; without an answer by `expiresAt` the response is `timeout`;
  * - the frame is passed through as received: the gateway holds no key-safe keys and cannot mint,
@@ -74,11 +76,11 @@ export class CommandRelay implements Extension {
       this.#respond({ transaction: req.transaction, status: 'timeout', reason: 'expired' });
       return;
     }
-    if (req.kind !== 'keysafe_frame') {
+    if (req.kind !== 'keysafe_frame' && req.kind !== 'update') {
       this.#respond({ transaction: req.transaction, status: 'refused', reason: 'not_supported' });
       return;
     }
-    if (!this.#devices.has(req.deviceId)) {
+    if (req.kind === 'keysafe_frame' && !this.#devices.has(req.deviceId)) {
       this.#respond({ transaction: req.transaction, status: 'refused', reason: 'unknown_device' });
       return;
     }

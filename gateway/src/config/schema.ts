@@ -63,6 +63,21 @@ export const GatewayConfigSchema = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     devices: Type.Array(DeviceConfig, { default: [] }),
+    /** Server-pushed updates (docs/gateway-appliance.md, "Updates"). */
+    updates: Type.Object(
+      {
+        enabled: Type.Boolean({ default: true }),
+        /** The side-by-side release layout; default `{dataDir}/app`. */
+        appDir: Type.Optional(Type.String({ minLength: 1 })),
+        /** Trusted release public keys (`*.pub`), installed with the package. */
+        keysDir: Type.String({ minLength: 1, default: '/usr/share/baken-gateway/release-keys' }),
+        /** Where the Debian package put the gateway (what runs while no update is current). */
+        packagedDir: Type.String({ minLength: 1, default: '/usr/lib/baken-gateway' }),
+        /** How long a new version has to prove its health before it is rolled back. */
+        healthDeadlineMs: Type.Integer({ minimum: 10_000, maximum: 3_600_000, default: 120_000 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
   },
   { additionalProperties: false },
 );
