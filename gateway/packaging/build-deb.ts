@@ -13,7 +13,17 @@
  * `.node` file is checked to be an ELF object for the target before the package is written.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -150,6 +160,27 @@ function placeBetterSqlite3(libDir: string, opts: BuildOptions, nodeVersion: str
   }
 }
 
+/** Where the package installs the release public keys a unit trusts [RELEASE SPEC §1]. */
+export const RELEASE_KEYS_DIR = '/usr/share/baken-gateway/release-keys';
+
+/**
+ * What server-pushed updates need (docs/gateway-appliance.md, "Updates"): the launcher, the version
+ * beside the bundle, and the release public keys of packaging/release-keys/ (0644).
+ */
+function installUpdateFiles(root: string, libDir: string, version: string): void {
+  cpSync(join(here, 'files', 'baken-gateway-launch'), join(libDir, 'launch'));
+  chmodSync(join(libDir, 'launch'), 0o755);
+  writeFileSync(join(libDir, 'VERSION'), `${version}\n`, { mode: 0o644 });
+  const keys = join(root, RELEASE_KEYS_DIR);
+  mkdirSync(keys, { recursive: true });
+  const source = join(here, 'release-keys');
+  for (const name of existsSync(source) ? readdirSync(source) : []) {
+    if (!name.endsWith('.pub')) continue;
+    cpSync(join(source, name), join(keys, name));
+    chmodSync(join(keys, name), 0o644);
+  }
+}
+
 /** Builds the package; returns the path of the `.deb`. */
 export async function buildDeb(opts: BuildOptions): Promise<string> {
   const version = gatewayVersion();
@@ -174,11 +205,12 @@ export async function buildDeb(opts: BuildOptions): Promise<string> {
       cpSync(join(here, 'files', from), dest);
       chmodSync(dest, mode);
     }
+    installUpdateFiles(root, libDir, version);
     const bin = join(root, 'usr', 'bin', PACKAGE);
     mkdirSync(dirname(bin), { recursive: true });
     writeFileSync(
       bin,
-      `#!/bin/sh\n# The Baken gateway's command line (see --help); the service runs the same bundle.\nexec /usr/bin/node --max-semi-space-size=1 ${LIB_DIR}/baken-gateway.mjs "$@"\n`,
+      `#!/bin/sh\n# The Baken gateway's command line (see --help): the release the service runs (docs/gateway-appliance.md, "Updates").\nexec ${LIB_DIR}/launch "$@"\n`,
       { mode: 0o755 },
     );
     const doc = join(root, 'usr', 'share', 'doc', PACKAGE);

@@ -76,6 +76,8 @@ describe.skipIf(!canBuild)('the baken-gateway Debian package (built for this hos
     for (const expected of [
       '/usr/bin/baken-gateway',
       `${LIB_DIR}/baken-gateway.mjs`,
+      `${LIB_DIR}/launch`,
+      '/usr/share/baken-gateway/release-keys/',
       `${LIB_DIR}/node_modules/better-sqlite3/build/Release/better_sqlite3.node`,
       '/usr/lib/systemd/system/baken-gateway.service',
       '/usr/lib/sysusers.d/baken-gateway.conf',
@@ -131,7 +133,8 @@ describe.skipIf(!canBuild)('the baken-gateway Debian package (built for this hos
     const version = spawnSync(process.execPath, [bundle, '--version'], { encoding: 'utf8' });
     expect(version.stdout.trim()).toBe(gatewayPkg.version);
     const wrapper = readFileSync(join(tree, 'usr', 'bin', 'baken-gateway'), 'utf8');
-    expect(wrapper).toContain(`exec /usr/bin/node --max-semi-space-size=1 ${LIB_DIR}/baken-gateway.mjs "$@"`);
+    expect(wrapper).toContain(`exec ${LIB_DIR}/launch "$@"`);
+    expect(readFileSync(join(tree, LIB_DIR, 'VERSION'), 'utf8').trim()).toBe(gatewayPkg.version);
   });
 
   it('its native modules load from the package tree alone', () => {

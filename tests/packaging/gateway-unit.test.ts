@@ -59,8 +59,10 @@ describe('the gateway unit file', () => {
     expect(one('Service.WatchdogSec')).toBe('30s');
     expect(one('Service.Restart')).toBe('always');
     expect(one('Unit.StartLimitIntervalSec')).toBe('0');
-    expect(one('Service.ExecStart')).toContain(
-      `/usr/bin/node --max-semi-space-size=1 ${LIB_DIR}/baken-gateway.mjs run`,
+    // the launcher runs the current release or the packaged bundle (docs/gateway-appliance.md, "Updates")
+    expect(one('Service.ExecStart')).toContain(`${LIB_DIR}/launch run`);
+    expect(read('baken-gateway-launch')).toContain(
+      'exec "$NODE" --max-semi-space-size=1 "$dir/baken-gateway.mjs" "$@"',
     );
     expect(one('Service.User')).toBe('baken');
     expect(read('baken-gateway.sysusers')).toMatch(/^u baken - /m);
@@ -98,6 +100,7 @@ describe('the gateway unit file', () => {
       let text = read('baken-gateway.service');
       // verify checks that ExecStart's binary exists; CI's node may live elsewhere
       if (findProgram('node') !== '/usr/bin/node') text = text.replace('/usr/bin/node', process.execPath);
+      text = text.replace(`${LIB_DIR}/launch`, join(files, 'baken-gateway-launch'));
       writeFileSync(join(dir, 'baken-gateway.service'), text);
       const verify = await run('systemd-analyze', ['verify', join(dir, 'baken-gateway.service')]);
       expect(verify.out.trim(), verify.out).toBe('');
