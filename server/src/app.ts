@@ -94,6 +94,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<BakenApp> {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer' },
           session: { type: 'apiKey', in: 'cookie', name: 'baken_session' },
+          // a home unit's own credentials (gateway id, MQTT password), e.g. for update downloads
+          gatewayBasic: { type: 'http', scheme: 'basic' },
         },
       },
     },

@@ -28,6 +28,13 @@ export type BakenErrorCode =
   | 'BAKEN_ERR_KEYSAFE_UNAVAILABLE'
   // a key safe whose key K is not on the server yet (install or provision it first)
   | 'BAKEN_ERR_KEYSAFE_NO_KEY'
+  // gateway releases and rollouts (modules/updates; RELEASE SPEC in protocols/src/release)
+  | 'BAKEN_ERR_RELEASE_FORMAT'
+  | 'BAKEN_ERR_RELEASE_UNTRUSTED_KEY'
+  | 'BAKEN_ERR_RELEASE_SIGNATURE'
+  | 'BAKEN_ERR_RELEASE_DIGEST'
+  | 'BAKEN_ERR_RELEASE_NO_KEYS'
+  | 'BAKEN_ERR_ROLLOUT_STATE'
   | 'BAKEN_ERR_INTERNAL';
 
 export interface ErrorDetail {

@@ -96,4 +96,15 @@ export const REVIEWED_ROLES: Record<string, readonly Role[] | 'public'> = {
   setPendantPairing: ['admin', 'technician'],
   getPendantPairing: ['admin', 'technician', 'monitor'],
   listHomePendantPairings: ['admin', 'technician', 'monitor'],
+  // gateway updates (modules/updates): admins; the downloads with the unit's own credentials
+  uploadRelease: ['admin'],
+  listReleases: ['admin'],
+  createRollout: ['admin'],
+  listRollouts: ['admin'],
+  getRollout: ['admin'],
+  pauseRollout: ['admin'],
+  resumeRollout: ['admin'],
+  abortRollout: ['admin'],
+  getReleasePackage: 'public',
+  getReleaseSignature: 'public',
 };

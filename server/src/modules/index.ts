@@ -8,6 +8,7 @@ import { gatewayConfigModule } from './gateway-config/index.js';
 import { healthModule } from './health/index.js';
 import { ingestModule } from './ingest/index.js';
 import { registryModule } from './registry/index.js';
+import { updatesModule } from './updates/index.js';
 import { usersModule } from './users/index.js';
 
 /**
@@ -25,5 +26,6 @@ export const modules: BakenModule[] = [
   auditModule,
   accessModule,
   gatewayConfigModule,
+  updatesModule,
   webModule,
 ];

@@ -9,6 +9,7 @@ import { m052AccessGateways } from './052-access-gateways.js';
 import { m090PendantPairings } from './090-pendant-pairings.js';
 import { m093PendantAuth } from './093-pendant-auth.js';
 import { m110HealthStorage } from './110-health-storage.js';
+import { m130Updates } from './130-updates.js';
 
 /**
  * A versioned schema change. Add a file `NNN-name.ts` exporting one `Migration` and list it here;
@@ -32,4 +33,5 @@ export const migrations: readonly Migration[] = [
   m090PendantPairings,
   m093PendantAuth,
   m110HealthStorage,
+  m130Updates,
 ];

@@ -1,0 +1,108 @@
+import { encodeMqttPayload, topicFor } from '@baken/protocols';
+import type { BakenApp } from '../../app-context.js';
+import type { TimerHandle } from '../../clock.js';
+import { AuditLog } from '../audit/index.js';
+import { healthServiceOf } from '../health/index.js';
+import { domainEvents } from '../ingest/index.js';
+import { type BudgetWatch, healthBudgetWatch } from './budget-watch.js';
+import { serverReleaseKeys } from './release-service.js';
+import {
+  DEFAULT_ROLLOUT_POLICY,
+  RolloutEngine,
+  type RolloutPolicy,
+  type UnitReport,
+} from './rollout-engine.js';
+import { updateRoutes } from './routes.js';
+import { UpdateStore } from './update-store.js';
+import { UpdatesService } from './updates-service.js';
+
+export type { BudgetWatch } from './budget-watch.js';
+export { RolloutEngine } from './rollout-engine.js';
+export { UpdatesService } from './updates-service.js';
+
+const services = new WeakMap<object, UpdatesService>();
+/** The updates service of an app (the dashboard page, tests). */
+export const updatesServiceOf = (app: BakenApp): UpdatesService | undefined => services.get(app.baken);
+
+export interface UpdatesModuleOptions {
+  policy?: RolloutPolicy;
+  /** How often running rollouts are stepped. Default 15 s. */
+  tickMs?: number;
+  /** Overrides the health module's budgets (tests). */
+  budgets?: BudgetWatch;
+}
+
+/**
+ * Server-pushed gateway updates (README.md beside this file): signed releases, staged rollouts that
+ * offer them over `cmd/req` [MQTT-MAP §4.5.1], follow the units' update reports (§4.1.5), and pause
+ * by themselves on a burning downtime budget or too many failures. Depends on health and ingest.
+ */
+export function createUpdatesModule(opts: UpdatesModuleOptions = {}) {
+  return async function updatesModule(app: BakenApp): Promise<void> {
+    const ctx = app.baken;
+    const log = app.log.child({ component: 'updates' });
+    const store = new UpdateStore(ctx.db);
+    const auditLog = new AuditLog(ctx.db);
+    const audit = (action: string, subject: string, details: Record<string, unknown>, actor = 'system') =>
+      auditLog.append({ at: ctx.clock.now(), actor, action, subject, details });
+    const health = healthServiceOf(app);
+    const budgets: BudgetWatch =
+      opts.budgets ?? (health ? healthBudgetWatch(health) : { burning: () => new Map<string, string>() });
+    const engine = new RolloutEngine({
+      store,
+      budgets,
+      audit,
+      log,
+      policy: opts.policy ?? DEFAULT_ROLLOUT_POLICY,
+      send: async (gatewayId, offer) => {
+        if (!ctx.mqtt) throw new Error('no MQTT client');
+        const payload = encodeMqttPayload('cmd/req', {
+          v: 1,
+          transaction: offer.transaction,
+          deviceId: gatewayId,
+          kind: 'update',
+          expiresAt: offer.expiresAt,
+          params: { version: offer.version, rollout: offer.rollout },
+        });
+        await ctx.mqtt.publish(topicFor('cmd/req', gatewayId), payload, { qos: 1 });
+      },
+    });
+    const svc = new UpdatesService({
+      store,
+      engine,
+      keys: () => serverReleaseKeys(ctx.config.dataDir),
+      gateways: () => ctx.repos.gateways.list(),
+      audit,
+    });
+    services.set(ctx, svc);
+
+    const bus = domainEvents(ctx);
+    const offs = [
+      bus.on('command.result', ({ result, gatewayId, at }) => {
+        if (result.transaction.startsWith('upd-'))
+          engine.onOfferAnswer(gatewayId, result.transaction, result.status, result.reason, at);
+      }),
+      bus.on('ingest.event', ({ event, storedAt }) => {
+        if (event.deviceKind !== 'gateway' || event.kind !== 'update') return;
+        engine.onReport(event.gatewayId, event.data as unknown as UnitReport, storedAt);
+      }),
+    ];
+    let timer: TimerHandle | null = null;
+    app.addHook('onReady', async () => {
+      timer = ctx.clock.setInterval(() => {
+        try {
+          engine.tick(ctx.clock.now());
+        } catch (err) {
+          log.error({ err }, 'rollout step failed');
+        }
+      }, opts.tickMs ?? 15_000);
+    });
+    app.addHook('onClose', async () => {
+      if (timer) ctx.clock.clearInterval(timer);
+      for (const off of offs) off();
+    });
+    await updateRoutes(app, svc);
+  };
+}
+
+export const updatesModule = createUpdatesModule();
