@@ -8,6 +8,8 @@ import type { AuthService, Principal } from './auth-service.js';
 export const SESSION_COOKIE = 'baken_session';
 /** Header a cookie-authenticated caller must send on POST/PUT/PATCH/DELETE (synchronizer token). */
 export const CSRF_HEADER = 'x-baken-csrf';
+/** Routes a home unit calls with HTTP Basic (its gateway id and MQTT password) instead of a user's token. */
+export const GATEWAY_BASIC_PREFIX = '/api/v1/gateway/';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -44,6 +46,8 @@ export const authPlugin = fp(
     app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
       const header = req.headers.authorization;
       if (header !== undefined) {
+        // a home unit's own credentials (HTTP Basic), checked by the routes it calls (modules/updates)
+        if (/^Basic /i.test(header) && req.url.startsWith(GATEWAY_BASIC_PREFIX)) return;
         const m = /^Bearer\s+(\S+)$/i.exec(header);
         const p = m ? await opts.auth.fromBearer(m[1]!) : null;
         if (!p) throw unauthenticated('The API token is invalid, expired or revoked.');
