@@ -12,6 +12,7 @@ import { homePage, myHomePage } from './pages/home.js';
 import { keyCodePage } from './pages/key-code.js';
 import { loginPage } from './pages/login.js';
 import { reportsPage } from './pages/reports.js';
+import { updatesPage } from './pages/updates.js';
 import { requestI18n } from './request-i18n.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 
@@ -66,6 +67,7 @@ const PAGES: ReadonlyArray<readonly [string, Role[], PageRenderer]> = [
   ['/app/access', ['admin', 'monitor'], accessPage],
   ['/app/key-code', ['care_worker', 'monitor', 'admin'], keyCodePage],
   ['/app/reports', ['admin', 'monitor'], reportsPage],
+  ['/app/updates', ['admin'], updatesPage],
   ['/app/homes/:id', [...STAFF, 'client'], homePage],
   ['/app/devices/:id', STAFF, devicePage],
   ['/app/my-home', ['client'], myHomePage],

@@ -37,6 +37,7 @@ function navFor(role: Role): readonly NavEntry[] {
       ['/app/key-code', 'nav.keyCode'],
     ];
   if (role === 'technician') return [['/app/fleet', 'nav.fleet']];
+  if (role === 'admin') return [...STAFF_NAV, ['/app/updates', 'nav.updates']];
   return STAFF_NAV;
 }
 

@@ -13,6 +13,7 @@ export const common = {
   'nav.alarms': 'Alarms',
   'nav.access': 'Access',
   'nav.reports': 'Reports',
+  'nav.updates': 'Updates',
   'nav.myHome': 'My home',
   'nav.myAlarms': 'My alarms',
   'nav.keyCode': 'Key safe code',

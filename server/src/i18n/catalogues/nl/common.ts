@@ -15,6 +15,7 @@ export const common: Messages<typeof en> = {
   'nav.alarms': 'Alarmen',
   'nav.access': 'Toegang',
   'nav.reports': 'Rapportages',
+  'nav.updates': 'Updates',
   'nav.myHome': 'Mijn woning',
   'nav.myAlarms': 'Mijn alarmen',
   'nav.keyCode': 'Code sleutelkluis',
