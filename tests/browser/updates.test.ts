@@ -116,7 +116,7 @@ describe.skipIf(!needProgram('chromium'))('the Updates page in chromium', () => 
     expect(await card.locator('[data-count="rolled_back"]').textContent()).toBe('1');
     expect(await card.locator('[data-count="pending"]').textContent()).toBe('3');
     await card.locator('details summary').click();
-    const rolledBack = card.locator('tr', { hasText: 'Rolled back' });
+    const rolledBack = card.locator('tr[data-unit]', { hasText: 'Rolled back' });
     expect(await rolledBack.textContent()).toContain('0.1.0');
     expect(await rolledBack.textContent()).toContain('not connected to the broker');
     await screenshot(page, 'updates-paused');

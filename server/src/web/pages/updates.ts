@@ -41,9 +41,11 @@ function rolloutSection(r: Json, detail: Json | null): SafeHtml {
   const units = detail === null ? [] : list(detail, 'units');
   return html`<section class="card" aria-labelledby="ro-${id}" data-rollout="${id}">
 <h3 id="ro-${id}">Release ${str(r, 'version') ?? '?'} <span class="badge" data-rollout-state>${STATE_LABEL[str(r, 'state') ?? ''] ?? str(r, 'state') ?? '?'}</span></h3>
-<p>Wave <strong data-rollout-wave>${num(r, 'wave') ?? '?'}</strong> of ${waves.length} (${waves.join(' → ')}); pauses above ${num(r, 'maxFailurePct') ?? '?'} % failures. Started ${timeTag(num(r, 'createdAt'))} by ${str(r, 'createdBy') ?? '?'}.</p>
+<p>Wave <strong data-rollout-wave>${num(r, 'wave') ?? '?'}</strong> of ${waves.length} (${waves.join(' → ')}); pauses above ${num(r, 'maxFailurePct') ?? '?'} % failures. Started ${timeTag(num(r, 'createdAt'))}.</p>
 ${reason ? html`<p class="notice notice-warning" role="status" data-pause-reason><strong>Paused:</strong> ${reason}</p>` : ''}
-<dl class="counts">${COUNTS.map(([k, label]) => html`<div><dt>${label}</dt><dd data-count="${k}">${num(counts, k) ?? 0}</dd></div>`)}</dl>
+<div class="table-wrap"><table class="list"><caption class="visually-hidden">Units per state</caption>
+<thead><tr>${COUNTS.map(([, label]) => html`<th scope="col">${label}</th>`)}</tr></thead>
+<tbody><tr>${COUNTS.map(([k, label]) => html`<td data-label="${label}" data-count="${k}">${num(counts, k) ?? 0}</td>`)}</tr></tbody></table></div>
 <p class="actions">${actions(r)}</p>
 ${
   units.length === 0
@@ -87,9 +89,7 @@ export async function updatesPage(c: PageContext): Promise<PageResult> {
           (r) =>
             html`<tr><td>${str(r, 'version') ?? '?'}</td><td data-label="Architecture">${str(r, 'arch') ?? '?'}</td><td data-label="Signed by key"><code>${str(r, 'keyId') ?? '?'}</code></td><td data-label="Size">${Math.round((num(r, 'size') ?? 0) / 1024)} KiB</td><td data-label="Uploaded">${timeTag(num(r, 'uploadedAt'))}</td></tr>`,
         )}</tbody></table></div>`;
-  const body = html`<h1>Gateway updates</h1>
-<p id="action-status" class="notice" role="status" hidden></p>
-<section aria-labelledby="releases-h"><h2 id="releases-h">Releases</h2>${releaseTable}</section>
+  const body = html`<section aria-labelledby="releases-h"><h2 id="releases-h">Releases</h2>${releaseTable}</section>
 <section aria-labelledby="rollouts-h"><h2 id="rollouts-h">Rollouts</h2>${
     !rollouts.ok
       ? notAvailable('Rollouts', rollouts)
@@ -97,5 +97,10 @@ export async function updatesPage(c: PageContext): Promise<PageResult> {
         ? html`<p class="muted">No rollout yet.</p>`
         : shown.map((r, i) => rolloutSection(r, details[i] ?? null))
   }</section>`;
-  return { title: 'Updates', body, scripts: ['updates.js'] };
+  return {
+    title: 'Gateway updates',
+    controls: html`<p id="action-status" class="notice" role="status" hidden></p>`,
+    body,
+    scripts: ['updates.js'],
+  };
 }
