@@ -13,7 +13,7 @@ import {
   type UnitReport,
 } from './rollout-engine.js';
 import { updateRoutes } from './routes.js';
-import { UpdateStore } from './update-store.js';
+import { UpdateStore } from './sqlite-update-store.js';
 import { UpdatesService } from './updates-service.js';
 
 export type { BudgetWatch } from './budget-watch.js';

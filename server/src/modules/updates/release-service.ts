@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rawReleasePublicKey, type TrustedReleaseKey, verifyRelease } from '@baken/protocols';
 import { BakenError, type BakenErrorCode, conflict } from '../../errors.js';
+import type { UpdateStore } from './sqlite-update-store.js';
 import type { Release } from './types.js';
-import type { UpdateStore } from './update-store.js';
 
 /**
  * The release public keys the server checks uploads with: `{dataDir}/release-keys/*.pub` (the same

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { BudgetWatch } from './budget-watch.js';
+import type { UpdateStore } from './sqlite-update-store.js';
 import {
   FINAL_UNIT_STATES,
   type Rollout,
@@ -8,7 +9,6 @@ import {
   type RolloutUnit,
   type UnitState,
 } from './types.js';
-import type { UpdateStore } from './update-store.js';
 
 /** Sends an update offer to one unit [MQTT-MAP §4.5.1]; resolves once handed to the broker. */
 export type OfferSender = (

@@ -3,8 +3,8 @@ import { BakenError, conflict, notFound } from '../../errors.js';
 import type { Gateway } from '../../store/repositories/index.js';
 import type { RolloutEngine } from './rollout-engine.js';
 import { wrongState } from './routes.js';
+import type { UpdateStore } from './sqlite-update-store.js';
 import type { Rollout, RolloutTarget } from './types.js';
-import type { UpdateStore } from './update-store.js';
 
 export interface UpdatesServiceDeps {
   store: UpdateStore;
