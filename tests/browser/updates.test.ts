@@ -104,7 +104,10 @@ describe.skipIf(!needProgram('chromium'))('the Updates page in chromium', () => 
   it('shows the release and the paused rollout with its reason, counts and units; an admin resumes it', async () => {
     const page = await pageAs(admin);
     page.on('dialog', (d) => void d.accept());
-    await page.goto(`${url}/app/updates`);
+    await page.goto(`${url}/app/updates?lang=nl`);
+    expect(await page.locator('h1').textContent()).toBe('Updates van thuiseenheden');
+    expect(await page.locator('section[data-rollout] [data-rollout-state]').textContent()).toBe('Gepauzeerd');
+    await page.goto(`${url}/app/updates?lang=en`);
     expect(await page.locator('h1').textContent()).toBe('Gateway updates');
     expect(await page.locator('nav a[aria-current="page"]').textContent()).toBe('Updates');
     expect(await page.locator('table[data-releases] tbody tr').first().textContent()).toContain('0.2.0');

@@ -1,6 +1,7 @@
 import { alarms } from './alarms.js';
 import { common } from './common.js';
 import { events } from './events.js';
+import { updates } from './updates.js';
 
 /**
  * The English catalogue: the source every other language must match key for key. Add a part per
@@ -10,4 +11,5 @@ export const en = {
   ...common,
   ...alarms,
   ...events,
+  ...updates,
 } as const;

@@ -3,10 +3,12 @@ import type { Messages } from '../types.js';
 import { alarms } from './alarms.js';
 import { common } from './common.js';
 import { events } from './events.js';
+import { updates } from './updates.js';
 
 /** The Dutch catalogue: every key of the English one (a missing part is a type error). */
 export const nl: Messages<typeof en> = {
   ...common,
   ...alarms,
   ...events,
+  ...updates,
 };
