@@ -145,11 +145,13 @@ async function heartbeats(ratePerS: number, seconds: number): Promise<{ sent: nu
     }
     await sleep(5);
   }
+  // the broker has handled every heartbeat once each home's PINGRESP is back
+  await Promise.race([Promise.all(active.map((h) => h.client.pingAwait())), sleep(60_000)]);
   return { sent };
 }
 
 const ping = setInterval(() => {
-  for (const h of homes) h.client.ping();
+  for (const h of homes) void h.client.pingAwait();
 }, 30_000);
 
 process.on('message', (raw) => {

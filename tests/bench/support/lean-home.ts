@@ -64,6 +64,9 @@ export class LeanHome {
           s.write(subscribePacket(1, topicFor('ack', this.o.gatewayId), 1));
         } else if (type === PacketType.Suback) {
           settle();
+        } else if (type === PacketType.Pingresp) {
+          const w = this.pongs.shift();
+          w?.();
         } else if (type === PacketType.Puback) {
           this.o.onPuback?.(body.readUInt16BE(0));
         } else if (type === PacketType.Publish) {
@@ -117,8 +120,22 @@ export class LeanHome {
     this.socket?.write(publishPacket(topic, payload, this.nextId++, true));
   }
 
+  private readonly pongs: Array<() => void> = [];
+
   ping(): void {
     if (this.connected) this.socket?.write(PINGREQ);
+  }
+
+  /**
+   * A barrier: resolves on the PINGRESP to a PINGREQ written now, which the broker sends only
+   * after it has handled everything this client wrote before it (packets are processed in order).
+   */
+  pingAwait(): Promise<void> {
+    if (!this.connected) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.pongs.push(resolve);
+      this.socket?.write(PINGREQ);
+    });
   }
 
   /** A clean DISCONNECT: the broker discards the will [MQTT-3.14.4-3]. */

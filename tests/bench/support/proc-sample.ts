@@ -90,3 +90,20 @@ export function cpuMeter(pid: number): () => number {
     return (100 * (cpuTicks(pid) - c0)) / USER_HZ / s;
   };
 }
+
+/** CPU seconds a process has used so far. */
+export const cpuSeconds = (pid: number): number => cpuTicks(pid) / USER_HZ;
+
+/**
+ * Waits until a process is quiet (under 5 % of a core over half a second, at most `maxMs`): the
+ * backlog of a load step is worked off, so the CPU it cost is all counted. On a shared machine a
+ * process gets only part of a core; CPU seconds per message stays true when the share does not.
+ */
+export async function waitQuiet(pid: number, maxMs = 15_000): Promise<void> {
+  const t0 = performance.now();
+  for (;;) {
+    const c0 = cpuTicks(pid);
+    await new Promise((r) => setTimeout(r, 500));
+    if (cpuTicks(pid) - c0 <= 0.05 * 0.5 * USER_HZ || performance.now() - t0 > maxMs) return;
+  }
+}

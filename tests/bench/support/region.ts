@@ -9,6 +9,12 @@ import { freePort, kill9, type ServerProc, startServerProc, stopServer } from '.
 
 export const HOST = '127.0.0.1';
 
+interface Ports {
+  http: number;
+  mqtt: number;
+  metrics: number;
+}
+
 /**
  * A region on this machine: a fresh data folder seeded with `homes` enrolled homes (plus `spare`
  * ones for probes), the server as a child process on fixed ports, and an alarm probe with the live
@@ -23,7 +29,7 @@ export class Region {
     readonly token: string,
     public server: ServerProc,
     public probe: AlarmProbe,
-    private readonly ports: { http: number; mqtt: number },
+    private readonly ports: Ports,
     private readonly heartbeatIntervalS: number,
   ) {}
 
@@ -31,7 +37,7 @@ export class Region {
     const dir = mkdtempSync(join(tmpdir(), 'baken-bench-region-'));
     const spare = o.spare ?? 3;
     const seeded = await seedRegion(dir, o.homes + spare);
-    const ports = { http: await freePort(), mqtt: await freePort() };
+    const ports = { http: await freePort(), mqtt: await freePort(), metrics: await freePort() };
     const interval = o.heartbeatIntervalS ?? 60;
     const server = await Region.spawn(dir, ports, interval);
     const probe = await Region.openProbe(server, seeded.homes[o.homes]!, seeded.adminToken);
@@ -48,11 +54,12 @@ export class Region {
     );
   }
 
-  private static spawn(dir: string, ports: { http: number; mqtt: number }, interval: number) {
+  private static spawn(dir: string, ports: Ports, interval: number) {
     return startServerProc({
       dataDir: dir,
       httpPort: ports.http,
       mqttPort: ports.mqtt,
+      metricsPort: ports.metrics,
       heartbeatIntervalS: interval,
     });
   }

@@ -18,13 +18,26 @@ export interface ServerProc {
   pid: number;
   url: string;
   mqttPort: number;
+  metricsUrl: string;
   exited: Promise<void>;
+}
+
+/** One Prometheus counter of the running server, summed over the series matching `labels`. */
+export async function scrapeCounter(s: ServerProc, name: string, labels = ''): Promise<number> {
+  const text = await (await fetch(`${s.metricsUrl}/metrics`)).text();
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith(`${name}{`) && line.includes(labels))
+      sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return sum;
 }
 
 export interface ServerOptions {
   dataDir: string;
   httpPort: number;
   mqttPort: number;
+  metricsPort: number;
   heartbeatIntervalS?: number;
   /** Extra environment (e.g. an external broker's URL). */
   env?: Record<string, string>;
@@ -43,7 +56,7 @@ export async function startServerProc(o: ServerOptions): Promise<ServerProc> {
       BAKEN_DATA_DIR: o.dataDir,
       BAKEN_HTTP_PORT: String(o.httpPort),
       BAKEN_MQTT_PORT: String(o.mqttPort),
-      BAKEN_METRICS_PORT: '0',
+      BAKEN_METRICS_PORT: String(o.metricsPort),
       BAKEN_LOG_LEVEL: process.env['BENCH_SERVER_LOG'] ?? 'error',
       BAKEN_HEARTBEAT_INTERVAL_S: String(o.heartbeatIntervalS ?? 60),
       BAKEN_MQTT_PUBLISH_RATE_PER_S: '1000000',
@@ -63,7 +76,8 @@ export async function startServerProc(o: ServerOptions): Promise<ServerProc> {
     proc.once('exit', (code) => reject(new Error(`server exited with ${code} before it was ready`)));
   });
   proc.stdout?.resume();
-  return { proc, pid: proc.pid as number, url, mqttPort: o.mqttPort, exited };
+  const metricsUrl = `http://127.0.0.1:${o.metricsPort}`;
+  return { proc, pid: proc.pid as number, url, mqttPort: o.mqttPort, metricsUrl, exited };
 }
 
 /** `kill -9`: no shutdown handler runs. */
