@@ -81,9 +81,19 @@ export class Region {
     await kill9(this.server);
   }
 
-  /** Starts the server again on the same folder and ports; the probe reconnects when asked. */
-  async restart(): Promise<void> {
-    this.server = await Region.spawn(this.dir, this.ports, this.heartbeatIntervalS);
+  /**
+   * Starts the server again on the same folder and ports, as a service manager would (again after
+   * a failed start, up to `attempts`); returns how many starts failed. The probe reconnects when asked.
+   */
+  async restart(attempts = 5): Promise<number> {
+    for (let failed = 0; ; failed++) {
+      try {
+        this.server = await Region.spawn(this.dir, this.ports, this.heartbeatIntervalS);
+        return failed;
+      } catch (e) {
+        if (failed + 1 >= attempts) throw e;
+      }
+    }
   }
 
   /** A new probe (same identity) on the running server. */
