@@ -10,6 +10,7 @@ import { m090PendantPairings } from './090-pendant-pairings.js';
 import { m093PendantAuth } from './093-pendant-auth.js';
 import { m110HealthStorage } from './110-health-storage.js';
 import { m130Updates } from './130-updates.js';
+import { m150AlarmCentre } from './150-alarm-centre.js';
 
 /**
  * A versioned schema change. Add a file `NNN-name.ts` exporting one `Migration` and list it here;
@@ -34,4 +35,5 @@ export const migrations: readonly Migration[] = [
   m093PendantAuth,
   m110HealthStorage,
   m130Updates,
+  m150AlarmCentre,
 ];
