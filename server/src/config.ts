@@ -66,6 +66,24 @@ export const ServerConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    /**
+     * The alarm-centre link [docs/alarm-centre.md]: the inbound DC-09 receiver listens on TCP and UDP
+     * `port` at `host` when a port is set (0 = ephemeral, for tests); the outbound sender waits
+     * `ackTimeoutS` for each answer, pauses `retryDelayS` before a retry and moves to the backup
+     * receiver after `attemptsPerReceiver` failed tries.
+     */
+    dc09: Type.Optional(
+      Type.Object(
+        {
+          host: Type.Optional(Type.String({ minLength: 1 })),
+          port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+          ackTimeoutS: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 300 })),
+          retryDelayS: Type.Optional(Type.Number({ minimum: 0, maximum: 3600 })),
+          attemptsPerReceiver: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     dataDir: Type.String({ minLength: 1 }),
     heartbeatIntervalS: Type.Integer({ minimum: 5, maximum: 3600 }),
     auth: Type.Object(
@@ -164,6 +182,11 @@ const ENV_MAP: Array<[string, string[], 'int' | 'bool' | 'string' | 'list']> = [
   ['BAKEN_METRICS_HOST', ['metrics', 'host'], 'string'],
   ['BAKEN_METRICS_PORT', ['metrics', 'port'], 'int'],
   ['BAKEN_METRICS_TOKEN', ['metrics', 'token'], 'string'],
+  ['BAKEN_DC09_HOST', ['dc09', 'host'], 'string'],
+  ['BAKEN_DC09_PORT', ['dc09', 'port'], 'int'],
+  ['BAKEN_DC09_ACK_TIMEOUT_S', ['dc09', 'ackTimeoutS'], 'int'],
+  ['BAKEN_DC09_RETRY_DELAY_S', ['dc09', 'retryDelayS'], 'int'],
+  ['BAKEN_DC09_ATTEMPTS_PER_RECEIVER', ['dc09', 'attemptsPerReceiver'], 'int'],
   ['BAKEN_DATA_DIR', ['dataDir'], 'string'],
   ['BAKEN_HEARTBEAT_INTERVAL_S', ['heartbeatIntervalS'], 'int'],
   ['BAKEN_LOG_LEVEL', ['logLevel'], 'string'],
