@@ -107,4 +107,16 @@ export const REVIEWED_ROLES: Record<string, readonly Role[] | 'public'> = {
   abortRollout: ['admin'],
   getReleasePackage: 'public',
   getReleaseSignature: 'public',
+  // the alarm-centre link (SIA DC-09): accounts hold keys, so only staff who install may set them
+  getHomeAlarmCentre: ['admin', 'technician', 'monitor'],
+  setHomeAlarmCentre: ['admin', 'technician'],
+  deleteHomeAlarmCentre: ['admin'],
+  listHomeAlarmCentreMessages: ['admin', 'technician', 'monitor'],
+  listAlarmCentreDeliveries: ['admin', 'monitor'],
+  getDc09Receiver: ['admin', 'technician', 'monitor'],
+  listDc09Units: ['admin', 'technician', 'monitor'],
+  createDc09Unit: ['admin', 'technician'],
+  deleteDc09Unit: ['admin'],
+  listDc09UnitEvents: ['admin', 'technician', 'monitor'],
+  listDc09Rejected: ['admin', 'technician'],
 };

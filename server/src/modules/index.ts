@@ -1,6 +1,7 @@
 import type { BakenModule } from '../app-context.js';
 import { webModule } from '../web/index.js';
 import { accessModule } from './access/index.js';
+import { alarmCentreModule } from './alarm-centre/index.js';
 import { alarmsModule } from './alarms/index.js';
 import { auditModule } from './audit/index.js';
 import { enrolmentModule } from './enrolment/index.js';
@@ -27,5 +28,6 @@ export const modules: BakenModule[] = [
   accessModule,
   gatewayConfigModule,
   updatesModule,
+  alarmCentreModule,
   webModule,
 ];

@@ -1,0 +1,122 @@
+import { Counter, Gauge } from 'prom-client';
+import type { BakenApp } from '../../app-context.js';
+import { loadMasterKey } from '../access/keysafe-keys.js';
+import { domainEvents, eventProcessors, SqliteEventStore } from '../ingest/index.js';
+import { Enqueuer } from './enqueue.js';
+import { InAccounts } from './in-accounts.js';
+import { InLog } from './in-log.js';
+import { inRoutes, type ReceiverStatus } from './in-routes.js';
+import { InboundHandler } from './inbound.js';
+import { ingestSink } from './inbound-sink.js';
+import { Dc09Listener } from './listener.js';
+import { OutAccounts } from './out-accounts.js';
+import { outRoutes } from './out-routes.js';
+import { Outbox } from './outbox.js';
+import { SecretBox } from './secret-box.js';
+import { Dc09Sender } from './sender.js';
+
+export { InboundHandler } from './inbound.js';
+export { Dc09Sender, type SenderPolicy } from './sender.js';
+
+/** Sender defaults [docs/alarm-centre.md §Configuration]. */
+export const DC09_DEFAULTS = { ackTimeoutS: 10, retryDelayS: 5, attemptsPerReceiver: 2 } as const;
+
+/**
+ * The alarm-centre link [docs/alarm-centre.md]: SIA DC-09 out to each home's alarm receiving centre
+ * (persisted queue, ACK/NAK/DUH, failover, supervision) and in from third-party home units (a
+ * receiver whose events enter ingest, the alarm inbox and health like any home unit's).
+ */
+export async function alarmCentreModule(app: BakenApp): Promise<void> {
+  const ctx = app.baken;
+  const cfg = ctx.config.dc09 ?? {};
+  const box = new SecretBox(loadMasterKey(ctx.config.dataDir, process.env));
+  const accounts = new OutAccounts(ctx.db, box);
+  const outbox = new Outbox(ctx.db);
+  const log = app.log.child({ component: 'alarm-centre' });
+  const bus = domainEvents(ctx);
+  const alerts = new Counter({
+    name: 'baken_dc09_alerts_total',
+    help: 'Alarm-centre link alerts: refused (DUH), link_down, link_up',
+    labelNames: ['kind'],
+    registers: [ctx.metrics.registry],
+  });
+  const sender = new Dc09Sender({
+    accounts,
+    outbox,
+    clock: ctx.clock,
+    log,
+    policy: {
+      ackTimeoutMs: (cfg.ackTimeoutS ?? DC09_DEFAULTS.ackTimeoutS) * 1000,
+      retryDelayMs: (cfg.retryDelayS ?? DC09_DEFAULTS.retryDelayS) * 1000,
+      attemptsPerReceiver: cfg.attemptsPerReceiver ?? DC09_DEFAULTS.attemptsPerReceiver,
+    },
+    onAlert: (a) => {
+      alerts.inc({ kind: a.kind });
+      log.warn({ accountId: a.accountId, kind: a.kind, detail: a.detail }, 'alarm-centre link alert');
+    },
+  });
+  const enqueuer = new Enqueuer(ctx.db, accounts, outbox, (id) => sender.kick(id));
+  eventProcessors(ctx).push(enqueuer.processor);
+  bus.on('incident.opened', (i) => enqueuer.incident(i, 'opened', ctx.clock.now()));
+  bus.on('incident.closed', (i) => enqueuer.incident(i, 'closed', ctx.clock.now()));
+  new Gauge({
+    name: 'baken_dc09_outbox_pending',
+    help: 'Messages for alarm centres not yet acknowledged',
+    registers: [ctx.metrics.registry],
+    collect() {
+      this.set(outbox.countPending());
+    },
+  });
+
+  const inAccounts = new InAccounts(ctx.db, box);
+  const inLog = new InLog(ctx.db);
+  const answers = new Counter({
+    name: 'baken_dc09_received_total',
+    help: 'DC-09 frames received, by answer and reason',
+    labelNames: ['answer', 'reason'],
+    registers: [ctx.metrics.registry],
+  });
+  const handler = new InboundHandler({
+    accounts: inAccounts,
+    log: inLog,
+    clock: ctx.clock,
+    logger: log,
+    count: (answer, reason) => answers.inc({ answer, reason }),
+    sink: ingestSink({
+      store: new SqliteEventStore(ctx.db),
+      processors: eventProcessors(ctx),
+      bus,
+      log,
+      now: () => ctx.clock.now(),
+    }),
+  });
+  let listener: Dc09Listener | null = null;
+  const status = (): ReceiverStatus => ({
+    listening: listener !== null,
+    host: listener ? (cfg.host ?? '127.0.0.1') : null,
+    tcpPort: listener?.tcpPort ?? null,
+    udpPort: listener?.udpPort ?? null,
+  });
+
+  app.addHook('onReady', async () => {
+    sender.start();
+    if (cfg.port === undefined) return;
+    const l = new Dc09Listener({
+      host: cfg.host ?? '127.0.0.1',
+      port: cfg.port,
+      handle: (raw, peer) => handler.handle(raw, peer),
+      log,
+    });
+    await l.start();
+    listener = l;
+    log.info({ tcpPort: l.tcpPort, udpPort: l.udpPort }, 'DC-09 receiver listening');
+  });
+  app.addHook('onClose', async () => {
+    sender.stop();
+    await listener?.stop();
+    listener = null;
+  });
+
+  await outRoutes(app, accounts, outbox, sender);
+  await inRoutes(app, inAccounts, inLog, status);
+}

@@ -1,0 +1,148 @@
+import { Type } from '@sinclair/typebox';
+import type { BakenApp } from '../../app-context.js';
+import { requireRole } from '../../auth/auth-plugin.js';
+import { notFound } from '../../errors.js';
+import { errorResponses } from '../../http/error-schema.js';
+import type { OutAccount, OutAccounts } from './out-accounts.js';
+import type { Outbox } from './outbox.js';
+import { DeliverySchema, HomeParams, LimitQuery, OutAccountBody, OutAccountSchema } from './schemas.js';
+import { parseHexKey } from './secret-box.js';
+import type { Dc09Sender } from './sender.js';
+
+const TAG = 'alarm-centre';
+
+/** A home's alarm-centre account, its receivers and what was sent [docs/alarm-centre.md §API]. */
+export async function outRoutes(app: BakenApp, accounts: OutAccounts, outbox: Outbox, sender: Dc09Sender) {
+  const home = async (id: string) => {
+    if (!(await app.baken.repos.clients.getHome(id))) throw notFound('Home');
+  };
+  const view = (a: OutAccount) => ({
+    ...a,
+    receivers: accounts.receivers(a.id).map(({ accountId: _a, ...r }) => r),
+    link: sender.status(a.id),
+    pending: outbox.pendingOf(a.id),
+  });
+
+  app.get(
+    '/api/v1/homes/:id/alarm-centre',
+    {
+      onRequest: requireRole('admin', 'technician', 'monitor'),
+      schema: {
+        tags: [TAG],
+        operationId: 'getHomeAlarmCentre',
+        summary: "A home's alarm-centre account, receivers and link state (the key is never returned)",
+        params: HomeParams,
+        response: { 200: OutAccountSchema, ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (req) => {
+      await home(req.params.id);
+      const a = accounts.byHome(req.params.id);
+      if (!a) throw notFound('Alarm-centre account');
+      return view(a);
+    },
+  );
+
+  app.put(
+    '/api/v1/homes/:id/alarm-centre',
+    {
+      onRequest: requireRole('admin', 'technician'),
+      schema: {
+        tags: [TAG],
+        operationId: 'setHomeAlarmCentre',
+        summary: "Set a home's alarm-centre account and receivers (primary first, then backups)",
+        params: HomeParams,
+        body: OutAccountBody,
+        response: { 200: OutAccountSchema, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (req) => {
+      await home(req.params.id);
+      const b = req.body;
+      const old = accounts.byHome(req.params.id);
+      // an omitted key keeps the one stored; null makes the account plain
+      const key =
+        b.key === undefined
+          ? old
+            ? accounts.key(old.id)
+            : null
+          : b.key === null
+            ? null
+            : parseHexKey(b.key, '/body/key');
+      const a = accounts.put(
+        req.params.id,
+        {
+          receiver: b.receiver ?? null,
+          line: b.line ?? null,
+          account: b.account,
+          key,
+          content: b.content ?? 'ADM-CID',
+          supervisionS: b.supervisionS ?? 0,
+          receivers: b.receivers,
+        },
+        app.baken.clock.now(),
+      );
+      sender.configure(a.id);
+      return view(a);
+    },
+  );
+
+  app.delete(
+    '/api/v1/homes/:id/alarm-centre',
+    {
+      onRequest: requireRole('admin'),
+      schema: {
+        tags: [TAG],
+        operationId: 'deleteHomeAlarmCentre',
+        summary: "Remove a home's alarm-centre account (its unsent messages go with it)",
+        params: HomeParams,
+        response: { 204: Type.Null(), ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (req, reply) => {
+      const a = accounts.byHome(req.params.id);
+      if (!a) throw notFound('Alarm-centre account');
+      accounts.remove(req.params.id);
+      sender.configure(a.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/homes/:id/alarm-centre/messages',
+    {
+      onRequest: requireRole('admin', 'technician', 'monitor'),
+      schema: {
+        tags: [TAG],
+        operationId: 'listHomeAlarmCentreMessages',
+        summary: 'Messages for the alarm centre from this home, newest first, with their delivery state',
+        params: HomeParams,
+        querystring: LimitQuery,
+        response: { 200: Type.Array(DeliverySchema), ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (req) => {
+      await home(req.params.id);
+      return outbox
+        .ofHome(req.params.id, req.query.limit ?? 100)
+        .map(({ accountId: _a, sourceKey: _s, ...e }) => e);
+    },
+  );
+
+  app.get(
+    '/api/v1/alarm-centre/deliveries',
+    {
+      onRequest: requireRole('admin', 'monitor'),
+      schema: {
+        tags: [TAG],
+        operationId: 'listAlarmCentreDeliveries',
+        summary: 'Delivery state at the alarm centre of the messages caused by these events (alarm cards)',
+        querystring: Type.Object({
+          eventId: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 500 }),
+        }),
+        response: { 200: Type.Array(DeliverySchema), ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (req) => outbox.ofEvents(req.query.eventId).map(({ accountId: _a, sourceKey: _s, ...e }) => e),
+  );
+}

@@ -1,0 +1,311 @@
+import { randomBytes } from 'node:crypto';
+import { type Dc09Message, dc09Encode, dc09ReadReply } from '@baken/protocols';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Clock, TimerHandle } from '../../clock.js';
+import { type Endpoint, type ExchangeResult, exchange as realExchange } from './client-transport.js';
+import type { OutAccount, OutAccounts, OutReceiver } from './out-accounts.js';
+import type { Outbox, OutboxEntry } from './outbox.js';
+
+export interface SenderPolicy {
+  /** How long to wait for the centre's answer to one frame. */
+  ackTimeoutMs: number;
+  /** Pause before trying again after a timeout or NAK. */
+  retryDelayMs: number;
+  /** Failed tries on one receiver before moving to the next (the backup). */
+  attemptsPerReceiver: number;
+}
+
+/** The link to an account's centre as the sender last saw it (the API shows it). */
+export interface LinkStatus {
+  accountId: string;
+  /** null before the first answer of this run. */
+  up: boolean | null;
+  receiverId: string | null;
+  lastAckAt: number | null;
+  lastFailureAt: number | null;
+  lastFailure: string | null;
+  /** Centre clock minus ours, from its last NAK; added to every timestamp we send. */
+  clockOffsetMs: number;
+  /** DUH answers this run: the centre refused a message; staff must look. */
+  refused: number;
+}
+
+export interface SenderDeps {
+  accounts: OutAccounts;
+  outbox: Outbox;
+  clock: Clock;
+  log: FastifyBaseLogger;
+  policy: SenderPolicy;
+  exchange?: (clock: Clock, to: Endpoint, frame: Uint8Array, timeoutMs: number) => Promise<ExchangeResult>;
+  /** Called when the centre refuses a message (DUH) or a supervision poll goes unanswered. */
+  onAlert?: (a: { accountId: string; kind: 'refused' | 'link_down' | 'link_up'; detail: string }) => void;
+}
+
+interface AccountRun {
+  busy: boolean;
+  again: boolean;
+  receiverIdx: number;
+  failures: number;
+  retryTimer: TimerHandle | null;
+  superTimer: TimerHandle | null;
+  status: LinkStatus;
+}
+
+/** The message for an account; the timestamp is set at each try (the centre checks it). */
+function message(a: OutAccount, token: Dc09Message['token'], sequence: number, data: string): Dc09Message {
+  return {
+    token,
+    encrypted: a.keyBits !== null,
+    sequence,
+    ...(a.receiver === null ? {} : { receiver: a.receiver }),
+    line: a.line ?? '0',
+    account: a.account,
+    data,
+    extended: [],
+  };
+}
+
+type Outcome = { kind: 'ack' } | { kind: 'duh' } | { kind: 'fail'; error: string };
+
+/**
+ * Delivers the outbound queue to the alarm centres [docs/alarm-centre.md §Out]: per account one
+ * message in flight, oldest first, each with its sequence number fixed at enqueue; delivered only
+ * on the centre's ACK. A NAK carrying the centre's time corrects our clock and is retried at once;
+ * timeouts and other NAKs are retried after a pause and, after `attemptsPerReceiver` tries, on the
+ * next receiver (the backup), round the list. DUH marks the message refused and alerts; it is not
+ * sent again. Supervision `NULL` messages go out every `supervisionS` seconds when the link is idle.
+ */
+export class Dc09Sender {
+  private readonly runs = new Map<string, AccountRun>();
+  private stopped = false;
+  private readonly exchange;
+
+  constructor(private readonly d: SenderDeps) {
+    this.exchange = d.exchange ?? realExchange;
+  }
+
+  start(): void {
+    this.stopped = false;
+    for (const a of this.d.accounts.all()) this.configure(a.id);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const r of this.runs.values()) {
+      if (r.retryTimer) this.d.clock.clearTimeout(r.retryTimer);
+      if (r.superTimer) this.d.clock.clearInterval(r.superTimer);
+    }
+    this.runs.clear();
+  }
+
+  /** (Re)reads an account after the API changed it and sends what is pending. */
+  configure(accountId: string): void {
+    if (this.stopped) return;
+    const run = this.run(accountId);
+    if (run.superTimer) this.d.clock.clearInterval(run.superTimer);
+    run.superTimer = null;
+    const a = this.d.accounts.get(accountId);
+    if (!a) {
+      if (run.retryTimer) this.d.clock.clearTimeout(run.retryTimer);
+      this.runs.delete(accountId);
+      return;
+    }
+    if (a.supervisionS > 0)
+      run.superTimer = this.d.clock.setInterval(() => void this.supervise(a.id), a.supervisionS * 1000);
+    this.kick(accountId);
+  }
+
+  status(accountId: string): LinkStatus | null {
+    return this.runs.get(accountId)?.status ?? null;
+  }
+
+  /** Something was queued (or a retry is due): send until the queue is empty or a try fails. */
+  kick(accountId: string): void {
+    if (this.stopped) return;
+    const run = this.run(accountId);
+    if (run.busy) {
+      run.again = true;
+      return;
+    }
+    void this.drain(accountId, run);
+  }
+
+  private run(accountId: string): AccountRun {
+    let r = this.runs.get(accountId);
+    if (!r) {
+      r = {
+        busy: false,
+        again: false,
+        receiverIdx: 0,
+        failures: 0,
+        retryTimer: null,
+        superTimer: null,
+        status: {
+          accountId,
+          up: null,
+          receiverId: null,
+          lastAckAt: null,
+          lastFailureAt: null,
+          lastFailure: null,
+          clockOffsetMs: 0,
+          refused: 0,
+        },
+      };
+      this.runs.set(accountId, r);
+    }
+    return r;
+  }
+
+  private async drain(accountId: string, run: AccountRun): Promise<void> {
+    run.busy = true;
+    try {
+      for (;;) {
+        run.again = false;
+        if (this.stopped || this.runs.get(accountId) !== run) return;
+        if (run.retryTimer) return; // a retry is scheduled: the queue waits for it
+        const entry = this.d.outbox.nextPending(accountId);
+        if (!entry) {
+          if (!run.again) return;
+          continue;
+        }
+        const account = this.d.accounts.get(accountId);
+        if (!account) return;
+        const ok = await this.deliver(account, run, entry);
+        if (!ok) return;
+      }
+    } catch (err) {
+      this.d.log.error({ err, accountId }, 'alarm-centre sender failed');
+    } finally {
+      run.busy = false;
+    }
+  }
+
+  /** One message until it is settled or a retry is scheduled; true when settled. */
+  private async deliver(a: OutAccount, run: AccountRun, entry: OutboxEntry): Promise<boolean> {
+    const msg = message(a, entry.content, entry.seq, entry.data);
+    for (let corrected = false; ; ) {
+      const r = this.receiver(a, run);
+      if (!r) {
+        this.scheduleRetry(a.id, run);
+        return false;
+      }
+      const out = await this.send(a, run, r, msg);
+      if (out.kind === 'ack' || out.kind === 'duh') {
+        const at = this.d.clock.now();
+        this.d.outbox.settle(
+          entry.id,
+          out.kind === 'ack' ? 'delivered' : 'refused',
+          at,
+          r.id,
+          out.kind === 'duh' ? 'DUH' : null,
+        );
+        if (out.kind === 'duh') {
+          run.status.refused++;
+          this.d.log.error(
+            { accountId: a.id, seq: entry.seq, kind: entry.kind },
+            'alarm centre refused a message (DUH)',
+          );
+          this.d.onAlert?.({ accountId: a.id, kind: 'refused', detail: `${entry.kind} seq ${entry.seq}` });
+        }
+        return true;
+      }
+      this.d.outbox.attempted(entry.id, this.d.clock.now(), out.error, r.id);
+      if (out.error === 'nak_clock' && !corrected) {
+        corrected = true;
+        continue;
+      }
+      this.failed(a, run, out.error);
+      this.scheduleRetry(a.id, run);
+      return false;
+    }
+  }
+
+  private receiver(a: OutAccount, run: AccountRun): OutReceiver | undefined {
+    const list = this.d.accounts.receivers(a.id);
+    if (list.length === 0) return undefined;
+    return list[run.receiverIdx % list.length];
+  }
+
+  /** Sends one frame to `r` and reads the answer; a NAK with a timestamp corrects the offset. */
+  private async send(a: OutAccount, run: AccountRun, r: OutReceiver, m: Dc09Message): Promise<Outcome> {
+    const key = a.keyBits === null ? undefined : (this.d.accounts.key(a.id) ?? undefined);
+    const frame = dc09Encode(
+      { ...m, timestamp: this.d.clock.now() + run.status.clockOffsetMs },
+      { key, random: (n) => new Uint8Array(randomBytes(n)) },
+    );
+    if (!frame.ok) return { kind: 'fail', error: `encode:${frame.error.code}` };
+    const res = await this.exchange(this.d.clock, r, frame.value, this.d.policy.ackTimeoutMs);
+    run.status.receiverId = r.id;
+    if (!res.ok) return { kind: 'fail', error: res.error };
+    const reply = dc09ReadReply(res.reply, m, key);
+    if (!reply.ok) return { kind: 'fail', error: `bad_reply:${reply.error.code}` };
+    const v = reply.value;
+    if (v.kind === 'ack' || v.kind === 'duh') {
+      this.linkUp(a, run);
+      return v.kind === 'ack' ? { kind: 'ack' } : { kind: 'duh' };
+    }
+    if (v.timestamp !== undefined) {
+      const offset = v.timestamp - this.d.clock.now();
+      // [DC09 SPEC] the NAK carries the receiver's time: a refusal for our timestamp, not the link.
+      if (Math.abs(offset - run.status.clockOffsetMs) > 1000) {
+        this.d.log.warn({ accountId: a.id, offsetMs: offset }, 'alarm centre clock differs; correcting');
+        run.status.clockOffsetMs = offset;
+        return { kind: 'fail', error: 'nak_clock' };
+      }
+    }
+    return { kind: 'fail', error: 'nak' };
+  }
+
+  private linkUp(a: OutAccount, run: AccountRun): void {
+    const wasDown = run.status.up === false;
+    run.status.up = true;
+    run.status.lastAckAt = this.d.clock.now();
+    run.failures = 0;
+    if (wasDown) this.d.onAlert?.({ accountId: a.id, kind: 'link_up', detail: run.status.receiverId ?? '' });
+  }
+
+  private failed(a: OutAccount, run: AccountRun, error: string): void {
+    run.status.lastFailureAt = this.d.clock.now();
+    run.status.lastFailure = error;
+    run.failures++;
+    if (run.failures >= this.d.policy.attemptsPerReceiver) {
+      run.failures = 0;
+      run.receiverIdx++;
+      const wasUp = run.status.up !== false;
+      run.status.up = false;
+      this.d.log.warn({ accountId: a.id, error }, 'alarm centre receiver not answering; trying the next');
+      if (wasUp) this.d.onAlert?.({ accountId: a.id, kind: 'link_down', detail: error });
+    }
+  }
+
+  private scheduleRetry(accountId: string, run: AccountRun): void {
+    if (run.retryTimer || this.stopped) return;
+    run.retryTimer = this.d.clock.setTimeout(() => {
+      run.retryTimer = null;
+      this.kick(accountId);
+    }, this.d.policy.retryDelayMs);
+  }
+
+  /** A supervision `NULL` when nothing else is in flight [DC09 SPEC]. */
+  private async supervise(accountId: string): Promise<void> {
+    const run = this.runs.get(accountId);
+    const a = this.d.accounts.get(accountId);
+    if (!run || !a || run.busy || this.stopped) return;
+    if (this.d.outbox.nextPending(accountId)) return this.kick(accountId);
+    run.busy = true;
+    try {
+      const r = this.receiver(a, run);
+      if (!r) return;
+      const seq = this.d.accounts.takeSeq(a.id);
+      const msg = message(a, 'NULL', seq, '');
+      let out = await this.send(a, run, r, msg);
+      if (out.kind === 'fail' && out.error === 'nak_clock') out = await this.send(a, run, r, msg);
+      if (out.kind === 'fail') this.failed(a, run, out.error);
+    } catch (err) {
+      this.d.log.error({ err, accountId }, 'alarm-centre supervision failed');
+    } finally {
+      run.busy = false;
+    }
+    if (run.again) this.kick(accountId);
+  }
+}
