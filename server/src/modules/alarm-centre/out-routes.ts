@@ -7,9 +7,15 @@ import type { OutAccount, OutAccounts } from './out-accounts.js';
 import type { Outbox } from './outbox.js';
 import { DeliverySchema, HomeParams, LimitQuery, OutAccountBody, OutAccountSchema } from './schemas.js';
 import { parseHexKey } from './secret-box.js';
-import type { Dc09Sender } from './sender.js';
+import type { Dc09Sender, LinkStatus } from './sender.js';
 
 const TAG = 'alarm-centre';
+
+const linkView = (l: LinkStatus | null) => {
+  if (!l) return null;
+  const { accountId: _a, ...rest } = l;
+  return rest;
+};
 
 /** A home's alarm-centre account, its receivers and what was sent [docs/alarm-centre.md §API]. */
 export async function outRoutes(app: BakenApp, accounts: OutAccounts, outbox: Outbox, sender: Dc09Sender) {
@@ -19,7 +25,7 @@ export async function outRoutes(app: BakenApp, accounts: OutAccounts, outbox: Ou
   const view = (a: OutAccount) => ({
     ...a,
     receivers: accounts.receivers(a.id).map(({ accountId: _a, ...r }) => r),
-    link: sender.status(a.id),
+    link: linkView(sender.status(a.id)),
     pending: outbox.pendingOf(a.id),
   });
 

@@ -40,7 +40,7 @@ export interface Dc09TestApp extends TestApp {
 /** An app with the DC-09 receiver on ephemeral loopback ports and an admin token. */
 export async function dc09TestApp(
   dc09: Record<string, unknown> = {},
-  opts: { strictResponses?: boolean } = {},
+  opts: { strictResponses?: boolean } = { strictResponses: true },
 ): Promise<Dc09TestApp> {
   const t = await testApp(
     { dc09: { port: 0, ackTimeoutS: 5, retryDelayS: 5, attemptsPerReceiver: 2, ...dc09 } },

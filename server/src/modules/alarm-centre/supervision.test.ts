@@ -1,0 +1,105 @@
+import { createSocket } from 'node:dgram';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Dc09TestApp, dc09TestApp, link, until, untilAsync } from './test-support.js';
+
+interface Gateways {
+  items: Array<{ gatewayId: string; state: string }>;
+}
+interface Incidents {
+  items: Array<{ gatewayId: string | null; cause: string; endedAt: number | null }>;
+}
+
+// docs/alarm-centre.md §Supervision
+describe('alarm-centre supervision and refusals', () => {
+  const apps: Dc09TestApp[] = [];
+  afterEach(async () => {
+    for (const a of apps.splice(0)) await a.close();
+  });
+
+  it('NULL polls keep a unit online; when they stop, its silence opens an incident', async () => {
+    const a = await dc09TestApp();
+    apps.push(a);
+    const h1 = await a.newHome();
+    const h2 = await a.newHome();
+    const { unit } = await link(a, h1, a, h2, { supervisionS: 60 });
+    const state = async () =>
+      (await a.call<Gateways>('GET', '/api/v1/fleet/gateways')).body.items.find(
+        (g) => g.gatewayId === unit.gatewayId,
+      )?.state;
+    a.clock.advance(60_000);
+    await untilAsync(async () => (await state()) === 'online', 'the poll heard');
+    const acct = async () =>
+      (
+        await a.call<{ link: { up: boolean | null; lastAckAt: number | null } }>(
+          'GET',
+          `/api/v1/homes/${h1}/alarm-centre`,
+        )
+      ).body.link;
+    await untilAsync(async () => (await acct()).up === true, 'the poll ACKed');
+
+    await a.call('DELETE', `/api/v1/homes/${h1}/alarm-centre`); // the unit falls silent
+    for (let i = 0; i < 16; i++) a.clock.advance(15_000);
+    expect(await state()).toBe('offline');
+    const incidents = (await a.call<Incidents>('GET', '/api/v1/incidents')).body.items;
+    expect(incidents).toEqual([expect.objectContaining({ gatewayId: unit.gatewayId, endedAt: null })]);
+  });
+
+  it('an unanswered supervision poll marks the link down', async () => {
+    const silent = createSocket('udp4');
+    let heard = 0;
+    silent.on('message', () => heard++);
+    await new Promise<void>((r) => silent.bind(0, '127.0.0.1', () => r()));
+    try {
+      const a = await dc09TestApp({ attemptsPerReceiver: 1 });
+      apps.push(a);
+      const h1 = await a.newHome();
+      await a.call('PUT', `/api/v1/homes/${h1}/alarm-centre`, {
+        account: '1234',
+        supervisionS: 30,
+        receivers: [{ host: '127.0.0.1', port: silent.address().port, transport: 'udp' }],
+      });
+      a.clock.advance(30_000);
+      await until(() => heard === 1, 'the poll');
+      a.clock.advance(5_000);
+      await untilAsync(
+        async () =>
+          (await a.call<{ link: { up: boolean | null } }>('GET', `/api/v1/homes/${h1}/alarm-centre`)).body
+            .link.up === false,
+        'link down',
+      );
+      const metrics = await a.app.baken.metrics.registry.getSingleMetricAsString('baken_dc09_alerts_total');
+      expect(metrics).toMatch(/kind="link_down"} 1/);
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('a DUH marks the message refused and alerts; it is not sent again', async () => {
+    const a = await dc09TestApp();
+    apps.push(a);
+    const h1 = await a.newHome();
+    const h2 = await a.newHome();
+    await link(a, h1, a, h2, { key: null });
+    const ports = await a.ports();
+    await a.call('PUT', `/api/v1/homes/${h1}/alarm-centre`, {
+      account: '9999', // not registered at the receiver: DUH
+      receivers: [{ host: '127.0.0.1', port: ports.tcpPort, transport: 'tcp' }],
+    });
+    a.ingest(h1, 'alarm', 'evt-alarm-000001');
+    const msgs = async () =>
+      (
+        await a.call<Array<{ state: string; lastError: string | null }>>(
+          'GET',
+          `/api/v1/homes/${h1}/alarm-centre/messages`,
+        )
+      ).body;
+    await untilAsync(async () => (await msgs())[0]?.state === 'refused', 'DUH');
+    expect((await msgs())[0]).toMatchObject({ state: 'refused', lastError: 'DUH' });
+    for (let i = 0; i < 5; i++) a.clock.advance(5_000);
+    const refusedFrames = (await a.call<unknown[]>('GET', '/api/v1/alarm-centre/rejected')).body;
+    expect(refusedFrames).toHaveLength(1);
+    const acct = (await a.call<{ link: { refused: number } }>('GET', `/api/v1/homes/${h1}/alarm-centre`))
+      .body;
+    expect(acct.link.refused).toBe(1);
+  });
+});
