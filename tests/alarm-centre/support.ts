@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { connect, createServer, type Server } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Dc09Deframer, dc09Ack, dc09Decode, dc09Encode } from '@baken/protocols';
@@ -103,10 +103,13 @@ export class TestCentre {
   readonly received: Array<{ token: string; sequence: number; data: string }> = [];
   answer: 'ack' | 'silent' = 'ack';
   private server: Server | null = null;
+  private readonly sockets = new Set<Socket>();
   port = 0;
 
   async start(): Promise<void> {
     const server = createServer((s) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
       const deframer = new Dc09Deframer();
       s.on('data', (chunk: Buffer) => {
         for (const f of deframer.push(new Uint8Array(chunk))) {
@@ -133,6 +136,7 @@ export class TestCentre {
   async stop(): Promise<void> {
     const s = this.server;
     this.server = null;
+    for (const c of this.sockets) c.destroy();
     if (s) await new Promise<void>((r) => s.close(() => r()));
   }
 }

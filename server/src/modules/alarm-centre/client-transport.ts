@@ -25,6 +25,7 @@ export function exchange(
   to: Endpoint,
   frame: Uint8Array,
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<ExchangeResult> {
   return new Promise((resolve) => {
     let done = false;
@@ -37,6 +38,9 @@ export function exchange(
       resolve(r);
     };
     const timer = clock.setTimeout(() => finish({ ok: false, error: 'timeout' }), timeoutMs);
+    // stopping the sender closes what is in flight; the message stays queued
+    if (signal?.aborted) return finish({ ok: false, error: 'closed' });
+    signal?.addEventListener('abort', () => finish({ ok: false, error: 'closed' }), { once: true });
     const onFrames = (frames: Uint8Array[]) => {
       if (frames[0]) finish({ ok: true, reply: Buffer.from(frames[0]) });
     };

@@ -36,7 +36,13 @@ export interface SenderDeps {
   clock: Clock;
   log: FastifyBaseLogger;
   policy: SenderPolicy;
-  exchange?: (clock: Clock, to: Endpoint, frame: Uint8Array, timeoutMs: number) => Promise<ExchangeResult>;
+  exchange?: (
+    clock: Clock,
+    to: Endpoint,
+    frame: Uint8Array,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ) => Promise<ExchangeResult>;
   /** Called when the centre refuses a message (DUH) or a supervision poll goes unanswered. */
   onAlert?: (a: { accountId: string; kind: 'refused' | 'link_down' | 'link_up'; detail: string }) => void;
 }
@@ -78,6 +84,7 @@ type Outcome = { kind: 'ack' } | { kind: 'duh' } | { kind: 'fail'; error: string
 export class Dc09Sender {
   private readonly runs = new Map<string, AccountRun>();
   private stopped = false;
+  private abort = new AbortController();
   private readonly exchange;
 
   constructor(private readonly d: SenderDeps) {
@@ -86,11 +93,13 @@ export class Dc09Sender {
 
   start(): void {
     this.stopped = false;
+    this.abort = new AbortController();
     for (const a of this.d.accounts.all()) this.configure(a.id);
   }
 
   stop(): void {
     this.stopped = true;
+    this.abort.abort();
     for (const r of this.runs.values()) {
       if (r.retryTimer) this.d.clock.clearTimeout(r.retryTimer);
       if (r.superTimer) this.d.clock.clearInterval(r.superTimer);
@@ -234,7 +243,13 @@ export class Dc09Sender {
       { key, random: (n) => new Uint8Array(randomBytes(n)) },
     );
     if (!frame.ok) return { kind: 'fail', error: `encode:${frame.error.code}` };
-    const res = await this.exchange(this.d.clock, r, frame.value, this.d.policy.ackTimeoutMs);
+    const res = await this.exchange(
+      this.d.clock,
+      r,
+      frame.value,
+      this.d.policy.ackTimeoutMs,
+      this.abort.signal,
+    );
     run.status.receiverId = r.id;
     if (!res.ok) return { kind: 'fail', error: res.error };
     const reply = dc09ReadReply(res.reply, m, key);
