@@ -1,5 +1,6 @@
 import { t } from '../../i18n/index.js';
 import type { Role } from '../../store/repositories/index.js';
+import { deliveryLine, withDeliveries } from '../alarm-delivery.js';
 import {
   type AlarmState,
   actionLabel,
@@ -103,6 +104,7 @@ export function alarmCard(
     <span class="badge alarm-state alarm-state-${stateCls}">${alarmStateLabel(state)}</span>
   </header>
   <p class="meta">${th('alarms.raised', { when: timeTag(created, t('alarms.raisedUnknown')) })}${str(a, 'deviceId') ? html` ${t('alarms.byDevice')} <span class="mono">${str(a, 'deviceId')}</span>` : ''}${team ? html` · <span class="assigned-team">${t('alarms.team', { team })}</span>` : ''}${user ? html` · ${t('alarms.assignedTo', { name: user })}` : ''}</p>
+  ${deliveryLine(pick(a, 'centreDelivery'))}
   ${created !== undefined && state !== 'closed' ? responseMeter(created, acked, onSite, now) : ''}
   ${created !== undefined && acked !== undefined ? html`<p class="meta">${t('alarms.ackAfter', { duration: duration(acked - created) })}${onSite !== undefined ? html` · ${t('alarms.onSiteAfterShort', { duration: duration(onSite - created) })}` : ''}${closed !== undefined ? html` · ${th('alarms.closedAt', { when: timeTag(closed) })}` : ''}</p>` : ''}
   ${pick(a, 'authenticated') === false ? html`<p class="meta unauthenticated"><span aria-hidden="true">⚠ </span>${t('alarms.unauthenticated')}</p>` : ''}
@@ -129,7 +131,10 @@ export async function alarmsPage(c: PageContext): Promise<PageResult> {
   let body: SafeHtml;
   if (!r.ok) body = notAvailable(t('alarms.inbox'), r);
   else {
-    const open = list(r.data).filter((a) => asAlarmState(pick(a, 'state', 'status')) !== 'closed');
+    const open = await withDeliveries(
+      c.api,
+      list(r.data).filter((a) => asAlarmState(pick(a, 'state', 'status')) !== 'closed'),
+    );
     const closed = rc.ok
       ? list(rc.data).filter((a) => asAlarmState(pick(a, 'state', 'status')) === 'closed')
       : [];

@@ -1,3 +1,4 @@
+import { withDeliveries } from '../alarm-delivery.js';
 import type { ApiResult } from '../api-client.js';
 import { assignChoices } from '../assign-choices.js';
 import { emptyRow, notAvailable, stateBadge } from '../components.js';
@@ -189,7 +190,7 @@ export async function homePage(c: PageContext): Promise<PageResult> {
     seesAccess ? c.api.get(`/api/v1/homes/${seg(id)}/access-log`, { limit: 100 }) : none,
     staff && role !== 'care_worker' ? c.api.get(`/api/v1/homes/${seg(id)}/pendant-pairings`) : none,
   ]);
-  const openAlarms = alarms.ok ? list(alarms.data) : [];
+  const openAlarms = alarms.ok ? await withDeliveries(c.api, list(alarms.data)) : [];
   const choices = openAlarms.length > 0 ? await assignChoices(c.api, role, openAlarms) : undefined;
   const h = home.data;
   const place = [str(h, 'postalCode'), str(h, 'city')].filter(Boolean).join(' ');

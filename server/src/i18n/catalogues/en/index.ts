@@ -1,4 +1,5 @@
 import { alarms } from './alarms.js';
+import { centre } from './centre.js';
 import { common } from './common.js';
 import { events } from './events.js';
 import { updates } from './updates.js';
@@ -12,4 +13,5 @@ export const en = {
   ...alarms,
   ...events,
   ...updates,
+  ...centre,
 } as const;

@@ -1,6 +1,7 @@
 import type { en } from '../en/index.js';
 import type { Messages } from '../types.js';
 import { alarms } from './alarms.js';
+import { centre } from './centre.js';
 import { common } from './common.js';
 import { events } from './events.js';
 import { updates } from './updates.js';
@@ -11,4 +12,5 @@ export const nl: Messages<typeof en> = {
   ...alarms,
   ...events,
   ...updates,
+  ...centre,
 };
