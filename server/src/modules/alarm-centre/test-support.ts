@@ -34,7 +34,7 @@ export interface Dc09TestApp extends TestApp {
   /** The receiver's TCP/UDP ports. */
   ports(): Promise<{ tcpPort: number; udpPort: number }>;
   /** Stores a gateway event for a home the way ingest does (processors in the same transaction). */
-  ingest(homeId: string, kind: 'alarm' | 'fall' | 'cancel', id: string): void;
+  ingest(homeId: string, kind: 'alarm' | 'fall' | 'cancel', id: string, trial?: boolean): void;
 }
 
 /** An app with the DC-09 receiver on ephemeral loopback ports and an admin token. */
@@ -77,9 +77,15 @@ export async function dc09TestApp(
       const r = await call<{ tcpPort: number; udpPort: number }>('GET', '/api/v1/alarm-centre/receiver');
       return r.body;
     },
-    ingest(homeId, kind, id) {
+    ingest(homeId, kind, id, trial = false) {
       const example = MQTT_EXAMPLE_EVENTS.find((e) => e.deviceKind === 'pendant' && e.kind === kind)!;
-      const event = { ...example, id, gatewayId: 'gw-home', receivedAt: ctx.clock.now() } as EventEnvelope;
+      const event = {
+        ...example,
+        id,
+        gatewayId: 'gw-home',
+        receivedAt: ctx.clock.now(),
+        ...(trial ? { trial: true } : {}),
+      } as EventEnvelope;
       sink.commit(homeId, [event], () => undefined);
     },
   };
