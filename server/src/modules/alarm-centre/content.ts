@@ -1,9 +1,9 @@
 import {
   DC09_EVENT_MAP,
   type Dc09BakenEvent,
+  type Dc09Cid,
+  type Dc09Sia,
   dc09EventData,
-  dc09ParseCid,
-  dc09ParseSia,
   type EventPriority,
   type MqttDeviceKind,
 } from '@baken/protocols';
@@ -100,35 +100,25 @@ function fromTable(
 }
 
 /**
- * Reads a received data block into events (an `ADM-CID` block holds one, a `SIA-DCS` block one or
- * more). Unknown codes come back with `mapped: null`: the receiver stores and shows them.
+ * The events of a received message (a Contact ID block holds one, a SIA DCS block one or more), as
+ * parsed by the receiver engine. Unknown codes come back with `mapped: null`: the receiver stores
+ * and shows them.
  */
-export function readContent(
-  token: ContentFormat,
-  data: string,
+export function inboundEvents(
+  content: { cid?: Dc09Cid; sia?: Dc09Sia },
   authenticated: boolean,
-): { ok: true; value: InboundEvent[] } | { ok: false; error: string } {
+): InboundEvent[] {
   const entries = Object.entries(DC09_EVENT_MAP) as Array<
     [Dc09BakenEvent, (typeof DC09_EVENT_MAP)[Dc09BakenEvent]]
   >;
-  if (token === 'ADM-CID') {
-    const c = dc09ParseCid(data);
-    if (!c.ok) return { ok: false, error: c.error.code };
-    const q = c.value.qualifier;
-    const found = entries.find(([, v]) => v.cid.qualifier === q && v.cid.code === c.value.code.toUpperCase());
-    return {
-      ok: true,
-      value: [fromTable(found?.[0], `${CID_NAME[q]}${c.value.code}`, c.value.zone, authenticated)],
-    };
+  const { cid, sia } = content;
+  if (cid) {
+    const code = cid.code.toUpperCase();
+    const found = entries.find(([, v]) => v.cid.qualifier === cid.qualifier && v.cid.code === code);
+    return [fromTable(found?.[0], `${CID_NAME[cid.qualifier]}${cid.code}`, cid.zone, authenticated)];
   }
-  const s = dc09ParseSia(data);
-  if (!s.ok) return { ok: false, error: s.error.code };
-  if (s.value.events.length === 0) return { ok: false, error: 'BAKEN_ERR_DC09_CONTENT' };
-  return {
-    ok: true,
-    value: s.value.events.map((e) => {
-      const found = entries.find(([, v]) => v.sia === e.code);
-      return fromTable(found?.[0], e.code, e.address === '' ? null : e.address, authenticated);
-    }),
-  };
+  return (sia?.events ?? []).map((e) => {
+    const found = entries.find(([, v]) => v.sia === e.code);
+    return fromTable(found?.[0], e.code, e.address === '' ? null : e.address, authenticated);
+  });
 }

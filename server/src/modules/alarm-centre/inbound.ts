@@ -1,18 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import {
-  type Dc09Frame,
+  type Dc09AccountPolicy,
   type Dc09Message,
-  dc09Ack,
-  dc09CheckWindow,
   dc09DecodeFrame,
-  dc09Duh,
-  dc09Nak,
-  dc09OpenFrame,
+  dc09Receive,
   type EventEnvelope,
 } from '@baken/protocols';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../../clock.js';
-import { type InboundEvent, readContent } from './content.js';
+import { type InboundEvent, inboundEvents } from './content.js';
 import type { InAccount, InAccounts } from './in-accounts.js';
 import { type InLog, printable } from './in-log.js';
 import type { InboundSink } from './inbound-sink.js';
@@ -40,12 +36,13 @@ const eventId = (a: InAccount, m: Dc09Message, i: number) =>
 
 /**
  * Baken as a DC-09 receiver [docs/alarm-centre.md §In]: one frame in, one answer out (or none).
- * Strict where safety needs it — a key account accepts only encrypted frames; the timestamp must be
- * inside the account's window, else NAK with our time so the unit can correct its clock; an
- * unknown account or content we cannot read is refused with DUH. Tolerant where panels differ —
- * accounts that are not hex, `NULL` polls plain or encrypted, unknown event codes stored and shown
- * (ACKed, not DUH'd). Nothing a peer sends can throw out of {@link handle}; every refusal is kept
- * with its raw bytes. An ACK goes out only after the events are committed.
+ * What to answer is decided by the codec's receiver engine `dc09Receive` [DC09 SPEC §4.1, §5] —
+ * unknown account, no or wrong key, a plain frame for a key account, a timestamp outside the
+ * account's window are NAKed with our time; content that does not read is DUH'd. This handler
+ * adds what the engine leaves to the caller: the account lookup (receiver and line too), duplicate
+ * suppression by sequence, storing events before the ACK goes out (unknown codes are stored and
+ * shown, still ACKed), `NULL` polls as heartbeats, and keeping every refused frame with its raw
+ * bytes. Nothing a peer sends can throw out of {@link handle}.
  */
 export class InboundHandler {
   constructor(private readonly d: InboundDeps) {}
@@ -56,36 +53,42 @@ export class InboundHandler {
     } catch (err) {
       // a store failure: nothing was committed, so no ACK; the unit sends again
       this.d.logger.error({ err, peer: peer.address }, 'DC-09 message could not be stored');
-      return this.refuse(raw, peer, 'store_error', 'NAK', null);
+      return null;
     }
   }
 
   private answer(raw: Uint8Array, peer: Peer): Uint8Array | null {
     const now = this.d.clock.now();
-    const framed = dc09DecodeFrame(raw);
-    if (!framed.ok) return this.refuse(raw, peer, framed.error.code, 'NAK', null);
-    const f = framed.value;
-    const account = this.d.accounts.find(f.account, f.receiver, f.line);
-    if (!account) return this.refuse(raw, peer, 'unknown_account', 'DUH', f);
-    const key = account.keyBits === null ? undefined : (this.d.accounts.key(account.id) ?? undefined);
-    if (key && !f.encrypted) return this.refuse(raw, peer, 'not_encrypted', 'DUH', f);
-    const opened = dc09OpenFrame(f, key);
-    if (!opened.ok) return this.refuse(raw, peer, opened.error.code, 'DUH', f);
-    const m = opened.value;
-    const window = { pastMs: account.windowPastS * 1000, futureMs: account.windowFutureS * 1000 };
-    const verdict = dc09CheckWindow(m.timestamp, now, window, f.encrypted);
-    if (!verdict.ok) return this.refuse(raw, peer, `timestamp_${verdict.reason}`, 'NAK', f);
-    if (m.token === 'NULL') {
-      this.d.sink.heartbeat(account.gatewayId, account.homeId, account.supervisionS, now);
-      return this.ack(m, key, now, 'null');
+    const head = dc09DecodeFrame(raw);
+    let account: InAccount | null = null;
+    const v = dc09Receive(raw, {
+      now,
+      random,
+      account: (acct): Dc09AccountPolicy | undefined => {
+        if (!head.ok) return undefined;
+        account = this.d.accounts.find(acct, head.value.receiver, head.value.line);
+        if (!account) return undefined;
+        const key = account.keyBits === null ? undefined : (this.d.accounts.key(account.id) ?? undefined);
+        const window = { pastMs: account.windowPastS * 1000, futureMs: account.windowFutureS * 1000 };
+        return key ? { key, window } : { window };
+      },
+    });
+    if (v.kind === 'ignore') return null;
+    if (v.kind === 'nak') {
+      const reason = v.reason === 'frame' && v.error ? v.error.code : v.reason;
+      return this.refuse(raw, peer, reason, 'NAK', v.answer, v.frame?.account ?? null);
     }
-    if (m.token !== 'SIA-DCS' && m.token !== 'ADM-CID')
-      return this.refuse(raw, peer, `token_${m.token}`, 'DUH', f);
-    if (this.d.accounts.isDuplicate(account.id, m.sequence, now)) return this.ack(m, key, now, 'duplicate');
-    const content = readContent(m.token, m.data, f.encrypted);
-    if (!content.ok) return this.refuse(raw, peer, content.error, 'DUH', f);
-    this.take(account, m, content.value, now);
-    return this.ack(m, key, now, 'event');
+    if (v.kind === 'duh') return this.refuse(raw, peer, v.error.code, 'DUH', v.answer, v.frame.account);
+    const a = account as InAccount | null;
+    if (!a) return null; // the engine ACKs only a known account
+    const m = v.message;
+    if (m.token === 'NULL') {
+      this.d.sink.heartbeat(a.gatewayId, a.homeId, a.supervisionS, now);
+      return this.ack(v.answer, 'null');
+    }
+    if (this.d.accounts.isDuplicate(a.id, m.sequence, now)) return this.ack(v.answer, 'duplicate');
+    this.take(a, m, inboundEvents(v, m.encrypted), now);
+    return this.ack(v.answer, 'event');
   }
 
   /** Stores the message's events (and the sequence) in one transaction; announces them after. */
@@ -128,36 +131,35 @@ export class InboundHandler {
     this.d.sink.heartbeat(a.gatewayId, a.homeId, a.supervisionS, now);
   }
 
-  private ack(m: Dc09Message, key: Uint8Array | undefined, now: number, reason: string): Uint8Array | null {
+  private ack(answer: Uint8Array, reason: string): Uint8Array {
     this.d.count?.('ACK', reason);
-    const r = dc09Ack(m, { now, key, random });
-    return r.ok ? r.value : null;
+    return answer;
   }
 
-  /** Keeps the refused frame and answers NAK (with our time) or DUH (echoing the header when read). */
-  private refuse(raw: Uint8Array, peer: Peer, reason: string, answer: 'NAK' | 'DUH', f: Dc09Frame | null) {
-    const now = this.d.clock.now();
-    // a DUH needs the header it echoes; without one the only answer is a NAK
-    const kind = answer === 'DUH' && f === null ? 'NAK' : answer;
+  /** Keeps the refused frame (bounded) and returns the engine's NAK (with our time) or DUH. */
+  private refuse(
+    raw: Uint8Array,
+    peer: Peer,
+    reason: string,
+    kind: 'NAK' | 'DUH',
+    answer: Uint8Array,
+    account: string | null,
+  ): Uint8Array | null {
     this.d.count?.(kind, reason);
     try {
       this.d.log.reject({
-        at: now,
+        at: this.d.clock.now(),
         peer: peer.address,
         transport: peer.transport,
         reason,
         answer: kind,
-        account: f?.account ?? null,
+        account: account === '' ? null : account,
         raw: printable(raw),
       });
     } catch (err) {
       this.d.logger.error({ err }, 'could not keep a refused DC-09 frame');
     }
-    this.d.logger.warn(
-      { peer: peer.address, reason, answer: kind, account: f?.account },
-      'DC-09 message refused',
-    );
-    const r = kind === 'DUH' && f !== null ? dc09Duh({ ...f, encrypted: false }) : dc09Nak(now);
-    return r.ok ? r.value : null;
+    this.d.logger.warn({ peer: peer.address, reason, answer: kind, account }, 'DC-09 message refused');
+    return answer.length > 0 ? answer : null;
   }
 }

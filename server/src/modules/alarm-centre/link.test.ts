@@ -95,7 +95,7 @@ describe('alarm-centre link: sender → receiver over real sockets', () => {
     const rejected = (
       await receiver.call<Array<{ reason: string; answer: string }>>('GET', '/api/v1/alarm-centre/rejected')
     ).body;
-    expect(rejected).toEqual([expect.objectContaining({ reason: 'timestamp_too_old', answer: 'NAK' })]);
+    expect(rejected).toEqual([expect.objectContaining({ reason: 'too_old', answer: 'NAK' })]);
   });
 
   it('fails over to the backup receiver after a silent primary', async () => {

@@ -94,14 +94,23 @@ describe('DC-09 receiver', () => {
     expect(nak).toMatchObject({ token: 'NAK', timestamp: Math.floor(a.clock.now() / 1000) * 1000 });
     const future = frame({ sequence: 9, timestamp: a.clock.now() + 21_000 });
     expect((await send(future)).token).toBe('NAK');
-    expect((await rejected()).map((r) => r.reason)).toEqual(['timestamp_too_new', 'timestamp_too_old']);
+    expect((await rejected()).map((r) => r.reason)).toEqual(['too_new', 'too_old']);
     expect(await events()).toHaveLength(0);
   });
 
-  it('refuses a plain frame for an account with a key (DUH), and an unknown account', async () => {
-    expect((await send(frame({ sequence: 3 }, null))).token).toBe('DUH');
-    expect((await send(frame({ sequence: 4, account: 'FFFF' }, null))).token).toBe('DUH');
-    expect((await rejected()).map((r) => r.reason)).toEqual(['unknown_account', 'not_encrypted']);
+  it('refuses a plain frame for an account with a key, and an unknown account (NAK)', async () => {
+    expect((await send(frame({ sequence: 3 }, null))).token).toBe('NAK');
+    expect((await send(frame({ sequence: 4, account: 'FFFF' }, null))).token).toBe('NAK');
+    expect((await rejected()).map((r) => r.reason)).toEqual([
+      'unknown_account',
+      'plain_for_encrypted_account',
+    ]);
+    expect(await events()).toHaveLength(0);
+  });
+
+  it('answers DUH to content it cannot read, and keeps the frame', async () => {
+    expect((await send(frame({ sequence: 5, data: '#A1B2C3|not contact id' }))).token).toBe('DUH');
+    expect(await rejected()).toEqual([expect.objectContaining({ answer: 'DUH' })]);
   });
 
   it('answers plain and encrypted NULL polls, as heartbeats of the unit', async () => {

@@ -1,4 +1,6 @@
 import { createSocket } from 'node:dgram';
+import { type AddressInfo, createServer } from 'node:net';
+import { Dc09Deframer, dc09DecodeFrame, dc09Duh } from '@baken/protocols';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Dc09TestApp, dc09TestApp, link, until, untilAsync } from './test-support.js';
 
@@ -75,31 +77,48 @@ describe('alarm-centre supervision and refusals', () => {
   });
 
   it('a DUH marks the message refused and alerts; it is not sent again', async () => {
-    const a = await dc09TestApp();
-    apps.push(a);
-    const h1 = await a.newHome();
-    const h2 = await a.newHome();
-    await link(a, h1, a, h2, { key: null });
-    const ports = await a.ports();
-    await a.call('PUT', `/api/v1/homes/${h1}/alarm-centre`, {
-      account: '9999', // not registered at the receiver: DUH
-      receivers: [{ host: '127.0.0.1', port: ports.tcpPort, transport: 'tcp' }],
+    // a centre that does not understand anything (DUH)
+    let heard = 0;
+    const centre = createServer((sock) => {
+      const deframer = new Dc09Deframer();
+      sock.on('data', (chunk: Buffer) => {
+        for (const f of deframer.push(new Uint8Array(chunk))) {
+          const frame = dc09DecodeFrame(f);
+          heard++;
+          const duh = frame.ok ? dc09Duh(frame.value) : null;
+          if (duh?.ok) sock.write(duh.value);
+        }
+      });
     });
-    a.ingest(h1, 'alarm', 'evt-alarm-000001');
-    const msgs = async () =>
-      (
-        await a.call<Array<{ state: string; lastError: string | null }>>(
-          'GET',
-          `/api/v1/homes/${h1}/alarm-centre/messages`,
-        )
-      ).body;
-    await untilAsync(async () => (await msgs())[0]?.state === 'refused', 'DUH');
-    expect((await msgs())[0]).toMatchObject({ state: 'refused', lastError: 'DUH' });
-    for (let i = 0; i < 5; i++) a.clock.advance(5_000);
-    const refusedFrames = (await a.call<unknown[]>('GET', '/api/v1/alarm-centre/rejected')).body;
-    expect(refusedFrames).toHaveLength(1);
-    const acct = (await a.call<{ link: { refused: number } }>('GET', `/api/v1/homes/${h1}/alarm-centre`))
-      .body;
-    expect(acct.link.refused).toBe(1);
+    await new Promise<void>((r) => centre.listen(0, '127.0.0.1', () => r()));
+    try {
+      const a = await dc09TestApp();
+      apps.push(a);
+      const h1 = await a.newHome();
+      const port = (centre.address() as AddressInfo).port;
+      await a.call('PUT', `/api/v1/homes/${h1}/alarm-centre`, {
+        account: '9999',
+        receivers: [{ host: '127.0.0.1', port, transport: 'tcp' }],
+      });
+      a.ingest(h1, 'alarm', 'evt-alarm-000001');
+      const msgs = async () =>
+        (
+          await a.call<Array<{ state: string; lastError: string | null }>>(
+            'GET',
+            `/api/v1/homes/${h1}/alarm-centre/messages`,
+          )
+        ).body;
+      await untilAsync(async () => (await msgs())[0]?.state === 'refused', 'DUH');
+      expect((await msgs())[0]).toMatchObject({ state: 'refused', lastError: 'DUH' });
+      for (let i = 0; i < 5; i++) a.clock.advance(5_000);
+      expect(heard).toBe(1);
+      const acct = (await a.call<{ link: { refused: number } }>('GET', `/api/v1/homes/${h1}/alarm-centre`))
+        .body;
+      expect(acct.link.refused).toBe(1);
+      const metrics = await a.app.baken.metrics.registry.getSingleMetricAsString('baken_dc09_alerts_total');
+      expect(metrics).toMatch(/kind="refused"} 1/);
+    } finally {
+      centre.close();
+    }
   });
 });
