@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,7 +56,10 @@ export async function spawnServer(dataDir: string, env: Record<string, string> =
 
 /** Logs in as the first admin (password from the data folder) and returns a bearer API caller. */
 export async function adminApi(s: ServerProcess, dataDir: string) {
-  const text = readFileSync(join(dataDir, 'first-admin-password.txt'), 'utf8');
+  // main.ts prints the URL first, then writes the first admin's password file
+  const file = join(dataDir, 'first-admin-password.txt');
+  await until(() => existsSync(file) && /password: \S+/.test(readFileSync(file, 'utf8')), 'the first admin file');
+  const text = readFileSync(file, 'utf8');
   const username = /username: (\S+)/.exec(text)![1]!;
   const password = /password: (\S+)/.exec(text)![1]!;
   const login = await fetch(`${s.url}/api/v1/auth/login`, {
