@@ -1,8 +1,8 @@
 import type { Db } from '../../store/database.js';
 import type { EventProcessor, IncidentEventBody } from '../ingest/index.js';
 import { outboundData } from './content.js';
-import type { OutAccounts } from './out-accounts.js';
-import type { Outbox } from './outbox.js';
+import type { OutAccounts } from './sqlite-out-accounts.js';
+import type { Outbox } from './sqlite-outbox.js';
 
 /**
  * Puts what the alarm centre must hear into the persisted outbound queue [docs/alarm-centre.md §Out].

@@ -5,8 +5,6 @@ import type { BakenApp } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
 import { conflict, notFound } from '../../errors.js';
 import { errorResponses } from '../../http/error-schema.js';
-import type { InAccounts } from './in-accounts.js';
-import type { InLog } from './in-log.js';
 import {
   InAccountBody,
   InAccountSchema,
@@ -16,6 +14,8 @@ import {
   RejectedSchema,
 } from './schemas.js';
 import { parseHexKey } from './secret-box.js';
+import type { InAccounts } from './sqlite-in-accounts.js';
+import type { InLog } from './sqlite-in-log.js';
 
 const TAG = 'alarm-centre';
 /** Never matches a password: a DC-09 unit has no MQTT login. */

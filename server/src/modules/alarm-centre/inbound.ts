@@ -9,9 +9,9 @@ import {
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../../clock.js';
 import { type InboundEvent, inboundEvents } from './content.js';
-import type { InAccount, InAccounts } from './in-accounts.js';
-import { type InLog, printable } from './in-log.js';
 import type { InboundSink } from './inbound-sink.js';
+import type { InAccount, InAccounts } from './sqlite-in-accounts.js';
+import { type InLog, printable } from './sqlite-in-log.js';
 
 export interface Peer {
   address: string;

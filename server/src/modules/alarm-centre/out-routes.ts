@@ -3,11 +3,11 @@ import type { BakenApp } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
 import { notFound } from '../../errors.js';
 import { errorResponses } from '../../http/error-schema.js';
-import type { OutAccount, OutAccounts } from './out-accounts.js';
-import type { Outbox } from './outbox.js';
 import { DeliverySchema, HomeParams, LimitQuery, OutAccountBody, OutAccountSchema } from './schemas.js';
 import { parseHexKey } from './secret-box.js';
 import type { Dc09Sender, LinkStatus } from './sender.js';
+import type { OutAccount, OutAccounts } from './sqlite-out-accounts.js';
+import type { Outbox } from './sqlite-outbox.js';
 
 const TAG = 'alarm-centre';
 

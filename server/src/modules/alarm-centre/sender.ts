@@ -3,8 +3,8 @@ import { type Dc09Message, dc09Encode, dc09ReadReply } from '@baken/protocols';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock, TimerHandle } from '../../clock.js';
 import { type Endpoint, type ExchangeResult, exchange as realExchange } from './client-transport.js';
-import type { OutAccount, OutAccounts, OutReceiver } from './out-accounts.js';
-import type { Outbox, OutboxEntry } from './outbox.js';
+import type { OutAccount, OutAccounts, OutReceiver } from './sqlite-out-accounts.js';
+import type { Outbox, OutboxEntry } from './sqlite-outbox.js';
 
 export interface SenderPolicy {
   /** How long to wait for the centre's answer to one frame. */

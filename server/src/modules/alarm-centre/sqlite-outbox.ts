@@ -1,5 +1,5 @@
 import type { Db } from '../../store/database.js';
-import type { ContentFormat } from './out-accounts.js';
+import type { ContentFormat } from './sqlite-out-accounts.js';
 
 /** `pending` until the centre's ACK (`delivered`) or its DUH (`refused`: it will not take it). */
 export type DeliveryState = 'pending' | 'delivered' | 'refused';
