@@ -58,7 +58,10 @@ export async function spawnServer(dataDir: string, env: Record<string, string> =
 export async function adminApi(s: ServerProcess, dataDir: string) {
   // main.ts prints the URL first, then writes the first admin's password file
   const file = join(dataDir, 'first-admin-password.txt');
-  await until(() => existsSync(file) && /password: \S+/.test(readFileSync(file, 'utf8')), 'the first admin file');
+  await until(
+    () => existsSync(file) && /password: \S+/.test(readFileSync(file, 'utf8')),
+    'the first admin file',
+  );
   const text = readFileSync(file, 'utf8');
   const username = /username: (\S+)/.exec(text)![1]!;
   const password = /password: (\S+)/.exec(text)![1]!;
