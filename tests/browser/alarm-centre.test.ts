@@ -59,7 +59,7 @@ describe.skipIf(!needProgram('chromium'))('alarm delivery to the centre, in chro
     await page.fill('#password', s.firstAdmin!.password);
     await page.click('button[type="submit"]');
     await page.waitForURL(/\/app\//);
-    await page.goto(`${s.url}/app/alarms`);
+    await page.goto(`${s.url}/app/alarms?lang=en`);
     const alarm = page.locator('article.alarm', { hasText: 'Alarm' }).filter({ hasNotText: 'Fall' });
     const fall = page.locator('article.alarm', { hasText: 'Fall' });
     await alarm.locator('.centre-delivery').waitFor();
