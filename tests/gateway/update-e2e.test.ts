@@ -74,8 +74,9 @@ class Unit {
             this.restarts++;
             setImmediate(() => void this.reboot());
           },
-          healthDeadlineMs: 1_500,
-          healthIntervalMs: 200,
+          // generous: a loaded CI machine may take seconds to reconnect a healthy release
+          healthDeadlineMs: 8_000,
+          healthIntervalMs: 250,
         },
       );
     gw = createGateway({

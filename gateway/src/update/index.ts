@@ -69,10 +69,14 @@ export function updateExtension(o: UpdateExtensionOptions): ((ctx: GatewayContex
         },
         restart: o.restart,
         healthDeadlineMs: u.healthDeadlineMs,
+        ...(DEB_ARCH[process.arch] === undefined ? {} : { arch: DEB_ARCH[process.arch] }),
       },
     );
   };
 }
+
+/** Node's `process.arch` → the Debian architecture of the package built for it (build-deb.ts). */
+const DEB_ARCH: Partial<Record<string, string>> = { x64: 'amd64', arm64: 'arm64', arm: 'armhf' };
 
 /** The version of the packaged gateway (`VERSION`, written by build-deb.ts beside the bundle). */
 function packagedVersion(dir: string): string | undefined {

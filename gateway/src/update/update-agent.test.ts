@@ -52,6 +52,7 @@ describe('UpdateAgent: verify, install side by side, check health, roll back by 
           },
           healthDeadlineMs: 60_000,
           healthIntervalMs: 5_000,
+          arch: 'arm64',
           ...over,
         },
       );
@@ -79,7 +80,9 @@ describe('UpdateAgent: verify, install side by side, check health, roll back by 
       signature: signFake(pkg, opts.signedAs ?? version, opts.key ?? TEST_RELEASE_KEY_PEM),
     });
   };
-  const settle = () => new Promise((r) => setImmediate(r));
+  const settle = async () => {
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  };
 
   beforeEach(async () => {
     root = mkdtempSync(join(tmpdir(), 'baken-upd-'));
@@ -144,7 +147,7 @@ describe('UpdateAgent: verify, install side by side, check health, roll back by 
     });
   });
 
-  it('refuses a tampered package, a wrong key and a relabelled old release; nothing changes', async () => {
+  it('refuses a tampered package, a wrong key, a relabelled old release and another architecture; nothing changes', async () => {
     publish('1.1.0');
     const r = releases.get('1.1.0')!;
     const tampered = Buffer.from(r.pkg);
@@ -152,7 +155,9 @@ describe('UpdateAgent: verify, install side by side, check health, roll back by 
     releases.set('1.1.0', { ...r, pkg: tampered });
     publish('1.2.0', { key: OTHER_RELEASE_KEY_PEM });
     publish('1.3.0', { signedAs: '0.9.0' }); // an old release offered under a new number
-    for (const v of ['1.1.0', '1.2.0', '1.3.0']) {
+    const armhf = fakePackage({ version: '1.4.0' });
+    releases.set('1.4.0', { pkg: armhf, signature: signFake(armhf, '1.4.0', TEST_RELEASE_KEY_PEM, 'armhf') });
+    for (const v of ['1.1.0', '1.2.0', '1.3.0', '1.4.0']) {
       unit.offer(v);
       await settle();
     }
@@ -160,6 +165,7 @@ describe('UpdateAgent: verify, install side by side, check health, roll back by 
       'failed 1.1.0 BAKEN_ERR_RELEASE_DIGEST',
       'failed 1.2.0 BAKEN_ERR_RELEASE_UNTRUSTED_KEY',
       'failed 1.3.0 BAKEN_ERR_UPDATE_MISMATCH',
+      'failed 1.4.0 BAKEN_ERR_UPDATE_MISMATCH', // built for another architecture
     ]);
     expect(unit.restarts).toBe(0);
     expect(layout.currentVersion()).toBe('1.0.0');

@@ -31,6 +31,8 @@ export interface UpdateAgentOptions {
   healthIntervalMs?: number;
   /** Starts of a trial version after which it is rolled back without a health check (as the launcher does). */
   maxTrialBoots?: number;
+  /** This unit's Debian architecture; a release signed for another one (not `all`) is refused. */
+  arch?: string;
 }
 
 export interface UpdateAgentContext {
@@ -133,6 +135,10 @@ export class UpdateAgent implements Extension {
         throw new Error(
           `BAKEN_ERR_UPDATE_MISMATCH: signed for ${verified.value.version}, offered as ${version}`,
         );
+      }
+      const arch = verified.value.arch;
+      if (this.#o.arch !== undefined && arch !== 'all' && arch !== this.#o.arch) {
+        throw new Error(`BAKEN_ERR_UPDATE_MISMATCH: built for ${arch}, this unit is ${this.#o.arch}`);
       }
       const refusal = this.#refusal(version);
       if (refusal !== null && !refusal.startsWith('BAKEN_ERR_UPDATE_BUSY')) throw new Error(refusal);
