@@ -17,6 +17,7 @@ export {
   dc09Pad,
 } from './crypto.js';
 export { Dc09Deframer, type Dc09DeframerCounters } from './deframer.js';
+export { Dc09DuplicateFilter, type Dc09DuplicateFilterOptions } from './duplicate-filter.js';
 export {
   DC09_BAKEN_EVENTS,
   DC09_EVENT_MAP,
