@@ -147,6 +147,25 @@ describe('baken-dc09 send ⇄ listen over loopback', () => {
     expect(r.lines.join('\n')).toContain('E987 group 01 zone 001: event code without a Baken label');
   });
 
+  it('a repeated message (same sequence and data) is ACKed again and marked as a repeat', async () => {
+    const r = await receiver([]);
+    const again = [
+      '--receiver',
+      `127.0.0.1:${r.udp}`,
+      '--udp',
+      '--account',
+      '1234',
+      '--sequence',
+      '7',
+      '--code',
+      '101',
+    ];
+    expect((await send(again)).code).toBe(0);
+    expect((await send(again)).code).toBe(0);
+    const acks = r.lines.filter((l) => l.includes('ACK ADM-CID seq 0007'));
+    expect(acks.map((l) => l.endsWith('(repeat)'))).toEqual([false, true]);
+  });
+
   it('no answer: exit 4 once the timeout passes on the clock', async () => {
     const silent = createSocket('udp4');
     await new Promise<void>((res) => silent.bind(0, '127.0.0.1', () => res()));

@@ -5,6 +5,7 @@ import type { Clock } from '@baken/hardware';
 import {
   type Dc09AccountPolicy,
   Dc09Deframer,
+  Dc09DuplicateFilter,
   type Dc09TimeWindow,
   type Dc09Verdict,
   dc09CidLabel,
@@ -37,6 +38,7 @@ export class Dc09Listener {
   private tcp: Server | undefined;
   private udp: UdpSocket | undefined;
   private readonly sockets = new Set<Socket>();
+  private readonly repeats = new Dc09DuplicateFilter();
 
   constructor(private readonly o: Dc09ListenerOptions) {}
 
@@ -108,7 +110,9 @@ export class Dc09Listener {
       account: (a) => this.account(a),
       random: (n) => new Uint8Array(randomBytes(n)),
     });
-    this.o.print(`${new Date(now).toISOString()} ${from} ${describe(v)}`);
+    // A repeat is ACKed again (the sender missed the ACK) but marked [DC09 SPEC §4.4].
+    const repeat = v.kind === 'ack' && this.repeats.check(v.message, now) === 'repeat' ? ' (repeat)' : '';
+    this.o.print(`${new Date(now).toISOString()} ${from} ${describe(v)}${repeat}`);
     if (v.kind === 'nak' || v.kind === 'duh') this.o.print(`  raw: ${dc09Printable(frame)}`);
     this.o.onMessage?.(v);
     return v.kind === 'ignore' ? new Uint8Array() : v.answer;
