@@ -230,6 +230,19 @@ describe('baken-dc09 send ⇄ listen over loopback', () => {
 });
 
 describe('baken-dc09 listen (the command)', () => {
+  it('a port in use is a clear message and exit 1, not a stack trace', async () => {
+    const r = await receiver([]);
+    const lines: string[] = [];
+    const io = {
+      out: (l: string) => lines.push(l),
+      err: (l: string) => lines.push(l),
+      stopped: new Promise(() => {}),
+    };
+    const args = ['listen', '--host', '127.0.0.1', '--port', String(r.tcp), '--tcp'];
+    expect(await dc09Main(args, io, new MockClock())).toBe(1);
+    expect(lines.join('\n')).toMatch(/BAKEN_ERR_SIM_CONFIG: cannot listen on 127\.0\.0\.1:\d+: .*EADDRINUSE/);
+  });
+
   it('listens on port 0, ACKs --count messages and exits 0', async () => {
     const lines: string[] = [];
     const clock = new MockClock({ epochMs: T0 });

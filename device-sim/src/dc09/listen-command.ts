@@ -70,7 +70,15 @@ export async function runListen(a: Dc09Args, io: ListenIo, clock: Clock): Promis
     },
   });
   if (one(a, 'port') === undefined) throw new UsageError('--port is required (0 for any free port)');
-  await listener.start();
+  try {
+    await listener.start();
+  } catch (e) {
+    await listener.stop();
+    // A port in use or an address not on this machine: say so, not a stack trace.
+    throw new UsageError(
+      `cannot listen on ${one(a, 'host') ?? '0.0.0.0'}:${one(a, 'port')}: ${(e as Error).message}`,
+    );
+  }
   await Promise.race([io.stopped, counted]);
   await listener.stop();
   return 0;

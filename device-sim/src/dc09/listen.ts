@@ -51,6 +51,7 @@ export class Dc09Listener {
         server.once('error', reject);
         server.listen(this.o.port, this.o.host, () => resolve());
       });
+      server.on('error', (e) => this.o.print(`TCP server error: ${e.message}`));
       out.tcp = server.address() as AddressInfo;
       this.o.print(`listening on TCP ${out.tcp.address}:${out.tcp.port}`);
     }
@@ -61,6 +62,7 @@ export class Dc09Listener {
         socket.once('error', reject);
         socket.bind(this.o.port, this.o.host, () => resolve());
       });
+      socket.on('error', (e) => this.o.print(`UDP socket error: ${e.message}`));
       socket.on('message', (msg, rinfo) => {
         const answer = this.handle(new Uint8Array(msg), `UDP ${rinfo.address}:${rinfo.port}`);
         if (answer.length > 0) socket.send(answer, rinfo.port, rinfo.address);
@@ -74,8 +76,15 @@ export class Dc09Listener {
   async stop(): Promise<void> {
     for (const s of this.sockets) s.destroy();
     await Promise.all([
-      new Promise<void>((r) => (this.tcp ? this.tcp.close(() => r()) : r())),
-      new Promise<void>((r) => (this.udp ? this.udp.close(() => r()) : r())),
+      new Promise<void>((r) => (this.tcp?.listening ? this.tcp.close(() => r()) : r())),
+      new Promise<void>((r) => {
+        if (!this.udp) return r();
+        try {
+          this.udp.close(() => r());
+        } catch {
+          r(); // never bound
+        }
+      }),
     ]);
     this.tcp = undefined;
     this.udp = undefined;
