@@ -116,6 +116,7 @@ export const REVIEWED_ROLES: Record<string, readonly Role[] | 'public'> = {
   getDc09Receiver: ['admin', 'technician', 'monitor'],
   listDc09Units: ['admin', 'technician', 'monitor'],
   createDc09Unit: ['admin', 'technician'],
+  updateDc09Unit: ['admin', 'technician'],
   deleteDc09Unit: ['admin'],
   listDc09UnitEvents: ['admin', 'technician', 'monitor'],
   listDc09Rejected: ['admin', 'technician'],

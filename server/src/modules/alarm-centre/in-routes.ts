@@ -7,6 +7,7 @@ import { conflict, notFound } from '../../errors.js';
 import { errorResponses } from '../../http/error-schema.js';
 import {
   InAccountBody,
+  InAccountPatch,
   InAccountSchema,
   InEventSchema,
   LimitQuery,
@@ -137,6 +138,37 @@ export async function inRoutes(
       accounts.remove(a.id);
       await ctx.repos.gateways.revoke(a.gatewayId, ctx.clock.now());
       return reply.code(204).send(null);
+    },
+  );
+
+  app.patch(
+    '/api/v1/alarm-centre/units/:unitId',
+    {
+      onRequest: requireRole('admin', 'technician'),
+      schema: {
+        tags: [TAG],
+        operationId: 'updateDc09Unit',
+        summary: "Change a unit's key, timestamp window or supervision interval (history and home unit kept)",
+        params: Params,
+        body: InAccountPatch,
+        response: { 200: InAccountSchema, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (req) => {
+      const b = req.body;
+      const key = b.key === undefined ? undefined : b.key === null ? null : parseHexKey(b.key, '/body/key');
+      const a = accounts.update(
+        req.params.unitId,
+        {
+          ...(key === undefined ? {} : { key }),
+          ...(b.windowPastS === undefined ? {} : { windowPastS: b.windowPastS }),
+          ...(b.windowFutureS === undefined ? {} : { windowFutureS: b.windowFutureS }),
+          ...(b.supervisionS === undefined ? {} : { supervisionS: b.supervisionS }),
+        },
+        ctx.clock.now(),
+      );
+      if (!a) throw notFound('DC-09 unit');
+      return a;
     },
   );
 

@@ -98,6 +98,21 @@ describe('DC-09 receiver', () => {
     expect(await events()).toHaveLength(0);
   });
 
+  it("takes the unit's own window and key once changed, keeping its history", async () => {
+    const late = frame({ sequence: 20, timestamp: a.clock.now() - 90_000 });
+    expect((await send(late)).token).toBe('NAK');
+    const patched = await a.call<{ windowPastS: number; keyBits: number | null }>(
+      'PATCH',
+      `/api/v1/alarm-centre/units/${unitId}`,
+      { windowPastS: 120 },
+    );
+    expect(patched.body).toMatchObject({ windowPastS: 120, keyBits: 128 });
+    expect((await send(late)).token).toBe('ACK');
+    await a.call('PATCH', `/api/v1/alarm-centre/units/${unitId}`, { key: null });
+    expect((await send(frame({ sequence: 21 }, null))).token).toBe('ACK');
+    expect(await events()).toHaveLength(2);
+  });
+
   it('refuses a plain frame for an account with a key, and an unknown account (NAK)', async () => {
     expect((await send(frame({ sequence: 3 }, null))).token).toBe('NAK');
     expect((await send(frame({ sequence: 4, account: 'FFFF' }, null))).token).toBe('NAK');

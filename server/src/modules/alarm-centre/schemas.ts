@@ -117,6 +117,16 @@ export const InAccountBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const InAccountPatch = Type.Object(
+  {
+    key: Type.Optional(Type.Union([KeyHex, Type.Null()], { description: 'null makes the unit plain' })),
+    windowPastS: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400 })),
+    windowFutureS: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400 })),
+    supervisionS: Type.Optional(Type.Integer({ minimum: 10, maximum: 86_400 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
 export const InAccountSchema = Type.Object({
   id: Type.String(),
   homeId: Type.String(),

@@ -73,6 +73,38 @@ export class InAccounts {
     return this.get(id)!;
   }
 
+  /** Changes the key (null: plain), the timestamp window or the supervision interval. */
+  update(
+    id: string,
+    p: { key?: Uint8Array | null; windowPastS?: number; windowFutureS?: number; supervisionS?: number },
+    now: number,
+  ): InAccount | null {
+    const a = this.get(id);
+    if (!a) return null;
+    return this.db.transaction(() => {
+      this.db
+        .prepare(
+          'UPDATE dc09_in_accounts SET window_past_s = ?, window_future_s = ?, supervision_s = ?, updated_at = ? WHERE id = ?',
+        )
+        .run(
+          p.windowPastS ?? a.windowPastS,
+          p.windowFutureS ?? a.windowFutureS,
+          p.supervisionS ?? a.supervisionS,
+          now,
+          id,
+        );
+      if (p.key !== undefined)
+        this.db
+          .prepare('UPDATE dc09_in_accounts SET key_sealed = ?, key_bits = ? WHERE id = ?')
+          .run(
+            p.key === null ? null : this.box.seal(`dc09-in/${id}`, p.key),
+            p.key === null ? null : keyBits(p.key),
+            id,
+          );
+      return this.get(id);
+    })();
+  }
+
   get(id: string): InAccount | null {
     return (this.db.prepare(`${SELECT} WHERE id = ?`).get(id) as InAccount | undefined) ?? null;
   }

@@ -26,7 +26,7 @@ export const KEY_HEX = '000102030405060708090a0b0c0d0e0f';
 
 export interface Dc09TestApp extends TestApp {
   call<T = unknown>(
-    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     url: string,
     payload?: unknown,
   ): Promise<{ status: number; body: T }>;
@@ -47,7 +47,11 @@ export async function dc09TestApp(
     opts,
   );
   const admin = await t.userWithToken('admin');
-  const call = async <T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) => {
+  const call = async <T>(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    url: string,
+    payload?: unknown,
+  ) => {
     const r = await t.app.inject({
       method,
       url,
