@@ -8,6 +8,8 @@ import { redactUrl } from '../gateway.js';
 import { asStatusSnapshot, RUNTIME_STATUS_PATH, type StatusSnapshot } from '../health/status-snapshot.js';
 import { Outbox } from '../outbox/outbox.js';
 import { storageAdvice } from '../outbox/storage-health.js';
+import { formatUpdateStatus, readUpdateStatus, type UpdateStatus } from '../update/update-status.js';
+import { softwareVersion } from '../version.js';
 
 export interface UnitStatus {
   provisioned: boolean;
@@ -23,6 +25,8 @@ export interface UnitStatus {
    * and firmware, BLE scan state, counters; `ageMs` since it was written. Null when it never ran.
    */
   live: (StatusSnapshot & { ageMs: number }) | null;
+  /** Server-pushed updates: the release running, one on trial, the last outcome (update/update-status.ts). */
+  update?: UpdateStatus;
 }
 
 function parseSnapshot(path: string): StatusSnapshot | null {
@@ -90,6 +94,7 @@ export function readStatus(
     devices: config.devices.map((d) => ({ id: d.id, kind: d.kind })),
     heartbeatIntervalMs: config.heartbeat.intervalMs,
     live: readSnapshot([join(config.dataDir, 'status.json'), runtimeStatusPath], clock),
+    update: readUpdateStatus(config, softwareVersion()),
   };
 }
 
@@ -139,6 +144,7 @@ export function formatStatus(s: UnitStatus): string {
       ? `outbox:        ${s.outbox.depth} waiting (${s.outbox.alarms} alarms), oldest ${Math.round(s.outbox.oldestAgeMs / 1000)} s, ${s.outbox.dropped} dropped`
       : 'outbox:        (not created yet)',
     `heartbeat:     every ${s.heartbeatIntervalMs / 1000} s`,
+    ...(s.update === undefined ? [] : formatUpdateStatus(s.update)),
     `devices:       ${s.devices.length === 0 ? '(none paired)' : s.devices.map((d) => `${d.kind} ${d.id}`).join(', ')}`,
     ...(s.live === null ? ['last report:   (the gateway has not run yet)'] : formatLive(s.live)),
   ];

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '@baken/hardware';
 import type { Credentials, GatewayConfig } from '../config/schema.js';
@@ -6,7 +5,7 @@ import type { Extension } from '../extension.js';
 import type { GatewayContext } from '../gateway.js';
 import { debUnpacker } from './deb-unpack.js';
 import { postUpdateProbe, type UpdateHealthSource } from './health-probe.js';
-import { ReleaseLayout } from './release-layout.js';
+import { packagedVersion, ReleaseLayout } from './release-layout.js';
 import { httpReleaseSource, type ReleaseSource } from './release-source.js';
 import { loadTrustedReleaseKeys } from './trusted-keys.js';
 import { UpdateAgent, type UpdateAgentOptions } from './update-agent.js';
@@ -77,12 +76,3 @@ export function updateExtension(o: UpdateExtensionOptions): ((ctx: GatewayContex
 
 /** Node's `process.arch` → the Debian architecture of the package built for it (build-deb.ts). */
 const DEB_ARCH: Partial<Record<string, string>> = { x64: 'amd64', arm64: 'arm64', arm: 'armhf' };
-
-/** The version of the packaged gateway (`VERSION`, written by build-deb.ts beside the bundle). */
-function packagedVersion(dir: string): string | undefined {
-  try {
-    return readFileSync(join(dir, 'VERSION'), 'utf8').trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}

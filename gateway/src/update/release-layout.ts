@@ -203,3 +203,12 @@ export class ReleaseLayout {
     }
   }
 }
+
+/** The version of the packaged gateway (`VERSION`, written by build-deb.ts beside the bundle). */
+export function packagedVersion(dir: string): string | undefined {
+  try {
+    return readFileSync(join(dir, 'VERSION'), 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
