@@ -13,6 +13,7 @@ import { keyCodePage } from './pages/key-code.js';
 import { loginPage } from './pages/login.js';
 import { reportsPage } from './pages/reports.js';
 import { updatesPage } from './pages/updates.js';
+import { usersPage } from './pages/users.js';
 import { requestI18n } from './request-i18n.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 
@@ -68,6 +69,7 @@ const PAGES: ReadonlyArray<readonly [string, Role[], PageRenderer]> = [
   ['/app/key-code', ['care_worker', 'monitor', 'admin'], keyCodePage],
   ['/app/reports', ['admin', 'monitor'], reportsPage],
   ['/app/updates', ['admin'], updatesPage],
+  ['/app/users', ['admin'], usersPage],
   ['/app/homes/:id', [...STAFF, 'client'], homePage],
   ['/app/devices/:id', STAFF, devicePage],
   ['/app/my-home', ['client'], myHomePage],

@@ -37,7 +37,7 @@ function navFor(role: Role): readonly NavEntry[] {
       ['/app/key-code', 'nav.keyCode'],
     ];
   if (role === 'technician') return [['/app/fleet', 'nav.fleet']];
-  if (role === 'admin') return [...STAFF_NAV, ['/app/updates', 'nav.updates']];
+  if (role === 'admin') return [...STAFF_NAV, ['/app/updates', 'nav.updates'], ['/app/users', 'nav.users']];
   return STAFF_NAV;
 }
 

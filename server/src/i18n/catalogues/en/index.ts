@@ -3,6 +3,7 @@ import { centre } from './centre.js';
 import { common } from './common.js';
 import { events } from './events.js';
 import { updates } from './updates.js';
+import { users } from './users.js';
 
 /**
  * The English catalogue: the source every other language must match key for key. Add a part per
@@ -13,5 +14,6 @@ export const en = {
   ...alarms,
   ...events,
   ...updates,
+  ...users,
   ...centre,
 } as const;

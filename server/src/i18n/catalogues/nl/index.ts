@@ -5,6 +5,7 @@ import { centre } from './centre.js';
 import { common } from './common.js';
 import { events } from './events.js';
 import { updates } from './updates.js';
+import { users } from './users.js';
 
 /** The Dutch catalogue: every key of the English one (a missing part is a type error). */
 export const nl: Messages<typeof en> = {
@@ -12,5 +13,6 @@ export const nl: Messages<typeof en> = {
   ...alarms,
   ...events,
   ...updates,
+  ...users,
   ...centre,
 };

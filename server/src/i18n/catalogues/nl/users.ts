@@ -1,0 +1,43 @@
+import type { users as en } from '../en/users.js';
+import type { Messages } from '../types.js';
+
+/** De pagina Gebruikers (server/src/web/pages/users.ts). */
+export const users: Messages<typeof en> = {
+  'nav.users': 'Gebruikers',
+  'users.title': 'Gebruikers en rollen',
+  'users.list': 'Gebruikers',
+  'users.none': 'Nog geen gebruikers.',
+  'users.col.name': 'Naam',
+  'users.col.username': 'Gebruikersnaam',
+  'users.col.role': 'Rol',
+  'users.col.validUntil': 'Geldig tot',
+  'users.col.status': 'Status',
+  'users.col.actions': 'Acties',
+  'users.active': 'Actief',
+  'users.disabled': 'Uitgeschakeld',
+  'users.noEnd': 'Geen einddatum',
+  'users.you': '(u)',
+  'users.changeRole': 'Rol wijzigen',
+  'users.save': 'Opslaan',
+  'users.disable': 'Uitschakelen',
+  'users.enable': 'Inschakelen',
+  'users.delete': 'Verwijderen',
+  'users.resetPassword': 'Nieuw wachtwoord',
+  'users.setPassword': 'Wachtwoord instellen',
+  'users.passwordHint': 'Minstens 12 tekens. Hun sessies worden beëindigd.',
+  'users.confirmDisable': '{name} uitschakelen? De sessies eindigen en inloggen kan niet meer.',
+  'users.confirmDelete': '{name} verwijderen? Dit kan niet ongedaan worden gemaakt.',
+  'users.create': 'Gebruiker toevoegen',
+  'users.field.displayName': 'Volledige naam',
+  'users.field.username': 'Gebruikersnaam',
+  'users.field.role': 'Rol',
+  'users.field.password': 'Eerste wachtwoord',
+  'users.field.clientId': 'Cliënt (alleen voor de rol cliënt)',
+  'users.field.noClient': '— geen —',
+  'users.field.validUntil': 'Geldig tot (tijdelijke medewerkers)',
+  'users.add': 'Gebruiker toevoegen',
+  'users.ok': 'Opgeslagen.',
+  'users.fail': 'Niet opgeslagen:',
+  'users.lastAdminNote':
+    'Er is altijd minstens één actieve beheerder: de laatste kan niet worden teruggezet, uitgeschakeld of verwijderd.',
+};
