@@ -27,6 +27,7 @@ export class FleetCore {
   readonly homes: SimHome[];
   readonly counters: FleetCounters = zeroCounters();
   readonly latency = new LatencyHistogram();
+  readonly #failureReasons = new Map<string, number>();
   readonly #withPending = new Set<SimHome>();
   readonly #ackedAlarms = new Set<string>();
   #everConnected = 0;
@@ -50,6 +51,13 @@ export class FleetCore {
 
   count(k: keyof FleetCounters, n = 1): void {
     this.counters[k] += n;
+  }
+
+  /** One failed connection attempt; at most 20 distinct reasons are kept apart. */
+  connectFailed(reason: string): void {
+    this.counters.connectFailures += 1;
+    const key = this.#failureReasons.has(reason) || this.#failureReasons.size < 20 ? reason : 'other';
+    this.#failureReasons.set(key, (this.#failureReasons.get(key) ?? 0) + 1);
   }
 
   /** A heartbeat wait: the interval × (1 ± jitter). */
@@ -184,6 +192,7 @@ export class FleetCore {
       rssBytes: process.memoryUsage.rss(),
       baseRssBytes: this.#baseRss,
       cpuMs: cpuMs(),
+      connectFailureReasons: Object.fromEntries(this.#failureReasons),
       processes: 1,
       elapsedMs: this.clock.monotonic() - this.#started,
     };

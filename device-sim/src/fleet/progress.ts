@@ -8,13 +8,13 @@ const mb = (bytes: number): string => `${Math.round(bytes / 1048576)}MB`;
 /** The one updating terminal line; `prev` (the stats a moment ago) gives the rates. */
 export function progressLine(s: FleetStats, prev: FleetStats | undefined): string {
   const dt = prev === undefined ? 0 : (s.elapsedMs - prev.elapsedMs) / 1000;
-  const rate = (k: 'heartbeats' | 'connects' | 'cpuMs') =>
+  const rate = (k: 'heartbeats' | 'connects' | 'connectFailures' | 'cpuMs') =>
     dt > 0 && prev ? Math.round((s[k] - prev[k]) / dt) : 0;
   const l = s.alarmLatencyMs;
   return [
     `${Math.round(s.elapsedMs / 1000)}s`,
     `homes ${s.connected}/${s.homes} up`,
-    `connects ${rate('connects')}/s`,
+    `connects ${rate('connects')}/s (${rate('connectFailures')}/s failed)`,
     `hb ${rate('heartbeats')}/s`,
     `alarms ${s.alarmsAcked}/${s.alarmsRaised} acked, ${s.pendingAlarms} waiting`,
     `p50 ${ms(l.p50)} p99 ${ms(l.p99)} max ${ms(l.max)}`,
@@ -31,6 +31,15 @@ export function summaryLines(s: FleetSummary): string[] {
     `fleet summary after ${(s.elapsedMs / 1000).toFixed(0)} s (${s.processes} process${s.processes === 1 ? '' : 'es'})`,
     `  homes       ${s.homes}, connected at the end ${s.connected}, ever connected ${s.everConnected}`,
     `  sessions    ${s.connects} connects, ${s.connectFailures} failed attempts, ${s.disconnects} disconnects, ${s.flaps} flaps`,
+    ...(s.connectFailures === 0
+      ? []
+      : [
+          `  failures    ${Object.entries(s.connectFailureReasons)
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, 3)
+            .map(([r, n]) => `${n} × ${r}`)
+            .join('; ')}`,
+        ]),
     `  heartbeats  ${s.heartbeats} sent, ${s.heartbeatFailures} not confirmed`,
     `  alarms      ${s.alarmsRaised} raised, ${s.alarmsSent} sent, ${s.alarmsAcked} acked, ${s.lostAlarms} lost, ${s.resends} resends, ${s.duplicateAcks} duplicate acks`,
     `  latency     press → app ack p50 ${ms(l.p50)}, p99 ${ms(l.p99)}, max ${ms(l.max)} over ${l.count}`,

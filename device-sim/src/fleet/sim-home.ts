@@ -103,7 +103,7 @@ export class SimHome {
     this.uplink = uplink;
     uplink.on('connected', () => this.#onConnected());
     uplink.on('disconnected', () => f.count('disconnects'));
-    uplink.on('attempt-failed', () => f.count('connectFailures'));
+    uplink.on('attempt-failed', (_path, reason) => f.connectFailed(reason));
     uplink.on('message', (m) => this.#onMessage(m));
     uplink.start();
   }

@@ -70,6 +70,8 @@ export interface FleetStats extends FleetCounters {
   rssBytes: number;
   /** The same before any home was created: `rssBytes − baseRssBytes` is what the homes cost. */
   baseRssBytes: number;
+  /** Failed connection attempts by reason (`connack timeout`, `ECONNREFUSED: …`, a refusal). */
+  connectFailureReasons: Record<string, number>;
   /** CPU time (user + system) of the simulator processes since they started. */
   cpuMs: number;
   processes: number;
@@ -93,6 +95,7 @@ export function mergeSnapshots(parts: readonly FleetSnapshot[], elapsedMs: numbe
     alarmLatencyMs: h.summary(),
     rssBytes: 0,
     baseRssBytes: 0,
+    connectFailureReasons: {},
     cpuMs: 0,
     processes: 0,
     elapsedMs,
@@ -108,6 +111,8 @@ export function mergeSnapshots(parts: readonly FleetSnapshot[], elapsedMs: numbe
     total.baseRssBytes += p.baseRssBytes;
     total.processes += p.processes;
     total.cpuMs += p.cpuMs;
+    for (const [r, n] of Object.entries(p.connectFailureReasons))
+      total.connectFailureReasons[r] = (total.connectFailureReasons[r] ?? 0) + n;
     h.add(p.latency);
   }
   total.alarmLatencyMs = h.summary();
