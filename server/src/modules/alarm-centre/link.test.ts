@@ -1,4 +1,6 @@
+import { dc09Ack, dc09Decode } from '@baken/protocols';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PRIMARY_RETRY_MS } from './sender.js';
 import { type Dc09TestApp, dc09TestApp, link, until, untilAsync } from './test-support.js';
 
 interface Delivery {
@@ -98,18 +100,25 @@ describe('alarm-centre link: sender → receiver over real sockets', () => {
     expect(rejected).toEqual([expect.objectContaining({ reason: 'too_old', answer: 'NAK' })]);
   });
 
-  it('fails over to the backup receiver after a silent primary', async () => {
+  it('fails over to the backup receiver after a silent primary, and goes back to the primary later', async () => {
     const { createSocket } = await import('node:dgram');
     const silent = createSocket('udp4');
     let heard = 0;
-    silent.on('message', () => heard++);
+    let answering = false;
+    // the primary: silent at first, later a centre that ACKs (plain account)
+    silent.on('message', (msg, rinfo) => {
+      heard++;
+      const m = answering ? dc09Decode(new Uint8Array(msg)) : null;
+      const ack = m?.ok ? dc09Ack(m.value, { now: Date.now() }) : null;
+      if (ack?.ok) silent.send(ack.value, rinfo.port, rinfo.address);
+    });
     await new Promise<void>((r) => silent.bind(0, '127.0.0.1', () => r()));
     try {
       const a = await dc09TestApp();
       apps.push(a);
       const h1 = await a.newHome();
       const h2 = await a.newHome();
-      await link(a, h1, a, h2);
+      await link(a, h1, a, h2, { key: null });
       const ports = await a.ports();
       await a.call('PUT', `/api/v1/homes/${h1}/alarm-centre`, {
         account: '1234AB',
@@ -137,6 +146,13 @@ describe('alarm-centre link: sender → receiver over real sockets', () => {
       expect(acct.link.up).toBe(true);
       expect(acct.link.receiverId).toBe(acct.receivers[1]!.id);
       expect(heard).toBe(2);
+
+      // ten minutes on the backup, the primary is back: the next message goes to the primary
+      answering = true;
+      a.clock.advance(PRIMARY_RETRY_MS);
+      a.ingest(h1, 'cancel', 'evt-cancel-00001');
+      await untilAsync(async () => (await messages(a, h1))[0]?.state === 'delivered', 'ACK from the primary');
+      expect(heard).toBe(3);
     } finally {
       silent.close();
     }

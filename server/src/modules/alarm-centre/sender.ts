@@ -51,6 +51,8 @@ interface AccountRun {
   busy: boolean;
   again: boolean;
   receiverIdx: number;
+  /** When the sender last moved off the primary; it tries the primary again after a while. */
+  failedOverAt: number | null;
   failures: number;
   retryTimer: TimerHandle | null;
   superTimer: TimerHandle | null;
@@ -70,6 +72,9 @@ function message(a: OutAccount, token: Dc09Message['token'], sequence: number, d
     extended: [],
   };
 }
+
+/** How long the sender stays on a backup before it tries the primary again. */
+export const PRIMARY_RETRY_MS = 10 * 60_000;
 
 type Outcome = { kind: 'ack' } | { kind: 'duh' } | { kind: 'fail'; error: string };
 
@@ -146,6 +151,7 @@ export class Dc09Sender {
         busy: false,
         again: false,
         receiverIdx: 0,
+        failedOverAt: null,
         failures: 0,
         retryTimer: null,
         superTimer: null,
@@ -232,6 +238,17 @@ export class Dc09Sender {
   private receiver(a: OutAccount, run: AccountRun): OutReceiver | undefined {
     const list = this.d.accounts.receivers(a.id);
     if (list.length === 0) return undefined;
+    const now = this.d.clock.now();
+    // back to the primary once it has had time to recover [docs/alarm-centre.md §Out]
+    if (
+      run.receiverIdx % list.length !== 0 &&
+      run.failedOverAt !== null &&
+      now - run.failedOverAt >= PRIMARY_RETRY_MS
+    ) {
+      run.receiverIdx = 0;
+      run.failures = 0;
+      run.failedOverAt = null;
+    }
     return list[run.receiverIdx % list.length];
   }
 
@@ -286,6 +303,7 @@ export class Dc09Sender {
     if (run.failures >= this.d.policy.attemptsPerReceiver) {
       run.failures = 0;
       run.receiverIdx++;
+      run.failedOverAt = this.d.clock.now();
       const wasUp = run.status.up !== false;
       run.status.up = false;
       this.d.log.warn({ accountId: a.id, error }, 'alarm centre receiver not answering; trying the next');
