@@ -54,15 +54,25 @@ export async function startMosquitto(opts: {
   serverUser: string;
   serverPasswordLine: string;
   aclText: string;
+  /** More `password_file` lines (gateways enrolled without provisioning). */
+  extraPasswordLines?: readonly string[];
+  /** Fixed ports (a restarted broker listens where its clients look); free ports by default. */
+  ports?: { gateway: number; server: number };
 }): Promise<RunningMosquitto> {
   const bin = findProgram('mosquitto') ?? '/usr/sbin/mosquitto';
   const dir = mkdtempSync(join(tmpdir(), 'baken-mosquitto-'));
-  const port = await freePort();
-  const serverPort = await freePort();
+  const port = opts.ports?.gateway ?? (await freePort());
+  const serverPort = opts.ports?.server ?? (await freePort());
   const passwordFile = join(dir, 'passwd');
   const aclFile = join(dir, 'acl');
   const pidFile = join(dir, 'mosquitto.pid');
-  writeFileSync(passwordFile, `${opts.serverPasswordLine}\n`, { mode: 0o600 });
+  writeFileSync(
+    passwordFile,
+    `${[opts.serverPasswordLine, ...(opts.extraPasswordLines ?? [])].join('\n')}\n`,
+    {
+      mode: 0o600,
+    },
+  );
   writeFileSync(aclFile, opts.aclText, { mode: 0o600 });
   const conf = join(dir, 'mosquitto.conf');
   writeFileSync(

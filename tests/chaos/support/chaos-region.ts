@@ -45,8 +45,16 @@ export class ChaosRegion {
   constructor(readonly dir = mkdtempSync(join(tmpdir(), 'baken-chaos-'))) {}
 
   async start(homes: number, env: Record<string, string> = {}): Promise<void> {
-    const seeded = await seedRegion(this.dir, homes, 'chaos');
-    this.homes = seeded.homes;
+    await this.seed(homes);
+    await this.startServer(env);
+  }
+
+  /** Enrols `homes` homes in a fresh store (before the server starts). */
+  async seed(homes: number): Promise<void> {
+    this.homes = (await seedRegion(this.dir, homes, 'chaos')).homes;
+  }
+
+  async startServer(env: Record<string, string> = {}): Promise<void> {
     this.opts = {
       dataDir: this.dir,
       httpPort: await freePort(),
