@@ -1,6 +1,7 @@
 // Ingest capacity and alarm latency at idle: the whole pipeline (server as a child process, events
 // stored and app-acked [MQTT-MAP §4.2]) against a bare aedes broker fed by the same generator in
 // the same run. Goals: docs/scaling.md §Goals.
+import { loadavg } from 'node:os';
 import { bareLatency, startBareAedes } from './support/aedes-proc.js';
 import type { BenchContext } from './support/figures.js';
 import { Generator } from './support/generator.js';
@@ -93,14 +94,23 @@ export async function run(ctx: BenchContext): Promise<void> {
         unit: '/s',
         baseline: { name: 'bare aedes PUBACKs/s', value: base.rate },
         goal: { op: '>=', target: 0.5, text: '≥ 0.5× bare aedes', onRatio: true },
-        cause: `server at ${server.cpu.toFixed(0)} % of a core (CPU-bound): per-event work in ingest/health`,
+        cause:
+          server.cpu >= 70
+            ? `server at ${server.cpu.toFixed(0)} % of a core (CPU-bound): per-event work in ingest/health`
+            : `the server got only ${server.cpu.toFixed(0)} % of a core on this shared machine; see the figure at 80 %`,
         note: `server ${server.cpu.toFixed(0)} % CPU, bare aedes ${base.cpu.toFixed(0)} % CPU`,
       });
+      // On a shared machine a process gets only part of a core: CPU per event stays true when the
+      // share does not, so the capacity at 80 % of a core is also given from it.
+      const at80 = (r: { rate: number; cpu: number }) => (r.rate * 80) / Math.max(r.cpu, 1);
       ctx.report.add({
         group: 'ingest',
-        name: 'server CPU while ingesting at capacity',
-        value: server.cpu,
-        unit: '% core',
+        name: 'events/s at 80 % of a core (rate ÷ CPU share)',
+        value: at80(server),
+        unit: '/s',
+        baseline: { name: 'bare aedes PUBACKs/s at 80 %', value: at80(base) },
+        goal: { op: '>=', target: 0.5, text: '≥ 0.5× bare aedes', onRatio: true },
+        cause: 'CPU per stored event (statement preparation, per-event commits in health, GC)',
       });
     } finally {
       await gen.close();
@@ -131,7 +141,7 @@ export async function run(ctx: BenchContext): Promise<void> {
         value: s.cpu,
         unit: '% core',
         goal: { op: '>=', target: 70, text: 'CPU-bound (≥ 70 %)' },
-        cause: 'the server waits between batches instead of working: latency-bound (socket delay, ack path)',
+        cause: `the server got ${s.cpu.toFixed(0)} % of a core: it waits between batches (socket delay, ack path) or the shared machine gave it no more (load ${loadavg()[0]!.toFixed(1)})`,
       });
     } finally {
       await one.close();
