@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   type Dc09AccountPolicy,
   type Dc09Message,
@@ -30,9 +30,14 @@ export interface InboundDeps {
 
 const random = (n: number) => new Uint8Array(randomBytes(n));
 
-/** Baken's event id for one event of one received message: stable across retransmissions. */
-const eventId = (a: InAccount, m: Dc09Message, i: number) =>
-  `dc09-${a.gatewayId}-${m.sequence}-${m.timestamp ?? 0}-${i}`;
+/**
+ * Baken's event id for one event of one received message. With a timestamp it is stable across
+ * retransmissions (same sequence, content and time); a message without one has no identity beyond
+ * the repeat check, which runs before this, so the time it was accepted makes it unique — a panel
+ * that never counts and sends no time would otherwise have every later alarm dropped as stored.
+ */
+const eventId = (a: InAccount, m: Dc09Message, i: number, now: number) =>
+  `dc09-${a.gatewayId}-${m.sequence}-${m.timestamp ?? `r${now}`}-${repeatDigest(m).slice(0, 12)}-${i}`;
 
 /**
  * Baken as a DC-09 receiver [docs/alarm-centre.md §In]: one frame in, one answer out (or none).
@@ -86,7 +91,8 @@ export class InboundHandler {
       this.d.sink.heartbeat(a.gatewayId, a.homeId, a.supervisionS, now);
       return this.ack(v.answer, 'null');
     }
-    if (this.d.accounts.isDuplicate(a.id, m.sequence, now)) return this.ack(v.answer, 'duplicate');
+    if (this.d.accounts.isDuplicate(a.id, m.sequence, repeatDigest(m), now))
+      return this.ack(v.answer, 'duplicate');
     this.take(a, m, inboundEvents(v, m.encrypted), now);
     return this.ack(v.answer, 'event');
   }
@@ -95,7 +101,7 @@ export class InboundHandler {
   private take(a: InAccount, m: Dc09Message, events: readonly InboundEvent[], now: number): void {
     const envelopes: EventEnvelope[] = [];
     const rows = events.map((e, i) => {
-      const id = e.mapped ? eventId(a, m, i) : null;
+      const id = e.mapped ? eventId(a, m, i, now) : null;
       if (e.mapped && id)
         envelopes.push({
           v: 1,
@@ -125,7 +131,7 @@ export class InboundHandler {
     });
     this.d.sink.commit(a.homeId, envelopes, () => {
       for (const r of rows) this.d.log.addEvent(r);
-      this.d.accounts.accepted(a.id, m.sequence, now);
+      this.d.accounts.accepted(a.id, m.sequence, repeatDigest(m), now);
     });
     // a periodic test is the unit's heartbeat [docs/alarm-centre.md §In]; so is any message
     this.d.sink.heartbeat(a.gatewayId, a.homeId, a.supervisionS, now);
@@ -162,4 +168,10 @@ export class InboundHandler {
     this.d.logger.warn({ peer: peer.address, reason, answer: kind, account }, 'DC-09 message refused');
     return answer.length > 0 ? answer : null;
   }
+}
+
+/** What makes a message the same message when its sequence number repeats: its token and data. */
+function repeatDigest(m: Dc09Message): string {
+  const ext = m.extended.map((x) => `${x.id}${x.value}`).join('\u0001');
+  return createHash('sha256').update(`${m.token}\u0000${m.data}\u0000${ext}`).digest('base64url');
 }

@@ -87,6 +87,31 @@ describe('DC-09 receiver', () => {
     expect(alarms).toEqual([expect.objectContaining({ homeId: home, gatewayId })]);
   });
 
+  it('a different message under a sequence number just used is a new alarm, not a repeat', async () => {
+    // a panel that restarts its sequence after a power cut, or never counts: the second alarm must
+    // not be ACKed and dropped as a retransmission of the first
+    expect((await send(frame({ sequence: 1, data: '#A1B2C3|1101 01 001' }))).token).toBe('ACK');
+    a.clock.advance(5_000);
+    expect((await send(frame({ sequence: 1, data: '#A1B2C3|1100 01 002' }))).token).toBe('ACK');
+    expect((await events()).map((e) => e.code).sort()).toEqual(['E100', 'E101']);
+  });
+
+  it('a panel that never counts and sends no timestamp: the same alarm again later is a new alarm', async () => {
+    const plain = await a.call<{ id: string }>('POST', '/api/v1/alarm-centre/units', {
+      homeId: home,
+      account: 'FIXED9',
+    });
+    const bytes = frame({ account: 'FIXED9', data: '#FIXED9|1101 01 001', timestamp: undefined }, null);
+    expect((await send(bytes)).token).toBe('ACK');
+    expect((await send(bytes)).token).toBe('ACK'); // a retransmission: stored once
+    a.clock.advance(11 * 60_000);
+    expect((await send(bytes)).token).toBe('ACK'); // pressed again eleven minutes later
+    const stored = await a.call<unknown[]>('GET', `/api/v1/alarm-centre/units/${plain.body.id}/events`);
+    expect(stored.body).toHaveLength(2);
+    const alarms = (await a.call<{ items: unknown[] }>('GET', '/api/v1/alarms')).body.items;
+    expect(alarms).toHaveLength(2);
+  });
+
   it('refuses a replay outside the timestamp window with a NAK carrying its own time', async () => {
     const old = frame({ sequence: 8 });
     a.clock.advance(41_000);

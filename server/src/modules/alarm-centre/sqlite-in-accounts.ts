@@ -149,17 +149,28 @@ export class InAccounts {
     return r?.key_sealed ? this.box.open(`dc09-in/${id}`, r.key_sealed) : null;
   }
 
-  /** True when `seq` repeats the account's last accepted sequence within the duplicate window. */
-  isDuplicate(id: string, seq: number, now: number): boolean {
-    const r = this.db.prepare('SELECT last_seq, last_seq_at FROM dc09_in_accounts WHERE id = ?').get(id) as
-      | { last_seq: number | null; last_seq_at: number | null }
+  /**
+   * True when the message repeats the account's last accepted one within the duplicate window: the
+   * same sequence number and the same content (`digest` of token and data). A new message under a
+   * reused sequence number is not a repeat.
+   */
+  isDuplicate(id: string, seq: number, digest: string, now: number): boolean {
+    const r = this.db
+      .prepare('SELECT last_seq, last_seq_at, last_digest FROM dc09_in_accounts WHERE id = ?')
+      .get(id) as
+      | { last_seq: number | null; last_seq_at: number | null; last_digest: string | null }
       | undefined;
-    return r?.last_seq === seq && r.last_seq_at !== null && now - r.last_seq_at <= DUPLICATE_WINDOW_MS;
+    return (
+      r?.last_seq === seq &&
+      r.last_digest === digest &&
+      r.last_seq_at !== null &&
+      now - r.last_seq_at <= DUPLICATE_WINDOW_MS
+    );
   }
 
-  accepted(id: string, seq: number, now: number): void {
+  accepted(id: string, seq: number, digest: string, now: number): void {
     this.db
-      .prepare('UPDATE dc09_in_accounts SET last_seq = ?, last_seq_at = ? WHERE id = ?')
-      .run(seq, now, id);
+      .prepare('UPDATE dc09_in_accounts SET last_seq = ?, last_seq_at = ?, last_digest = ? WHERE id = ?')
+      .run(seq, now, digest, id);
   }
 }

@@ -11,6 +11,7 @@ import { m093PendantAuth } from './093-pendant-auth.js';
 import { m110HealthStorage } from './110-health-storage.js';
 import { m130Updates } from './130-updates.js';
 import { m150AlarmCentre } from './150-alarm-centre.js';
+import { m158Dc09RepeatDigest } from './158-dc09-repeat-digest.js';
 
 /**
  * A versioned schema change. Add a file `NNN-name.ts` exporting one `Migration` and list it here;
@@ -36,4 +37,5 @@ export const migrations: readonly Migration[] = [
   m110HealthStorage,
   m130Updates,
   m150AlarmCentre,
+  m158Dc09RepeatDigest,
 ];
