@@ -7,6 +7,7 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { AuthService } from './auth/auth-service.js';
+import type { MachineCredentials } from './auth/machine-credentials.js';
 import type { GatewayCredentialSink } from './broker/mosquitto-credentials.js';
 import type { ServerMqttClient } from './broker/server-client.js';
 import type { Clock } from './clock.js';
@@ -23,6 +24,8 @@ export interface AppContext {
   repos: Repositories;
   metrics: Metrics;
   auth: AuthService;
+  /** Hashes and verifies gateway MQTT passwords (a keyed fast hash; human passwords use `auth`). */
+  machineCredentials: MachineCredentials;
   /** The server's MQTT client; null when the app runs without a broker (HTTP-only tests). */
   mqtt: ServerMqttClient | null;
   /** Broker URLs handed to gateways at provisioning. */

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { AppContext, BakenApp } from './app-context.js';
 import { authPlugin } from './auth/auth-plugin.js';
 import { AuthService } from './auth/auth-service.js';
+import { MachineCredentials } from './auth/machine-credentials.js';
 import type { GatewayCredentialSink } from './broker/mosquitto-credentials.js';
 import type { ServerMqttClient } from './broker/server-client.js';
 import type { Clock } from './clock.js';
@@ -31,6 +32,8 @@ export interface BuildAppOptions {
   /** Broker URLs given to gateways; defaults to `config.mqtt.publicUrls` or the configured broker. */
   mqttPublicUrls?: string[];
   brokerCredentials?: GatewayCredentialSink | null;
+  /** The gateway-password hasher; by default loaded from `dataDir` (the broker must share it). */
+  machineCredentials?: MachineCredentials;
   /** Refuse (500) an answer with properties its response schema does not declare; for the contract test. */
   strictResponses?: boolean;
 }
@@ -68,6 +71,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<BakenApp> {
     repos,
     metrics,
     auth,
+    machineCredentials: opts.machineCredentials ?? MachineCredentials.load(config.dataDir, process.env),
     mqtt: opts.mqtt ?? null,
     brokerCredentials: opts.brokerCredentials ?? null,
     mqttPublicUrls: opts.mqttPublicUrls ??

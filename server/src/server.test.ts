@@ -81,6 +81,9 @@ describe('server over real MQTT', () => {
     const a = await enrol();
     const b = await enrol();
     expect(a.urls).toEqual([s.mqttUrl]);
+    // stored as the keyed machine-credential hash, never scrypt (auth/machine-credentials.ts)
+    const stored = await s.app.baken.repos.gateways.mqttPasswordHash(a.gatewayId);
+    expect(s.app.baken.machineCredentials.isCurrent(stored!)).toBe(true);
     const received: string[] = [];
     await s.mqtt.subscribe('baken/v1/gw/+/events', (topic) => received.push(topic));
 

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import type { BakenApp } from './app-context.js';
+import { MachineCredentials } from './auth/machine-credentials.js';
 import { brokerLimits } from './broker/broker-limits.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
 import { MosquittoPasswordFile } from './broker/mosquitto-credentials.js';
@@ -53,6 +54,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     });
   const metrics = createMetrics();
   const repos = createSqliteRepositories(db);
+  const machineCredentials = MachineCredentials.load(config.dataDir, process.env);
 
   const limits = brokerLimits(config.mqtt.limits);
   let broker: EmbeddedBroker | null = null;
@@ -74,6 +76,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
         host: config.mqtt.host,
         port: config.mqtt.port,
         gateways: repos.gateways,
+        credentials: machineCredentials,
         metrics,
         logger,
         clock,
@@ -100,6 +103,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       metrics,
       mqtt,
       mqttPublicUrls: config.mqtt.publicUrls ?? [mqttUrl],
+      machineCredentials,
       brokerCredentials: config.mqtt.mosquittoPasswordFile
         ? new MosquittoPasswordFile({
             passwordFile: config.mqtt.mosquittoPasswordFile,

@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { Logger } from 'pino';
-import { MACHINE_SCRYPT, verifyDummy, verifyPassword } from '../auth/password.js';
+import type { MachineCredentials } from '../auth/machine-credentials.js';
 import type { Clock } from '../clock.js';
 import type { Metrics } from '../metrics.js';
 import type { GatewaysRepository } from '../store/repositories/index.js';
@@ -59,7 +59,7 @@ const DROPPED_TOPIC = '$baken/dropped';
  *   `limits.maxPacketBytes` (a first CONNECT over `limits.maxConnectBytes`) closes the connection
  *   unread (`packet_too_large`, `connect_too_large`, `packet_malformed`);
  * - anonymous clients are refused; a gateway authenticates as username = gatewayId with its
- *   provisioned password (scrypt hash in the store) and must use clientId = gatewayId (or
+ *   provisioned password (a keyed hash in the store, {@link MachineCredentials}) and must use clientId = gatewayId (or
  *   `{gatewayId}-probe` for its fail-back probe), so no
  *   one can take over another gateway's session by its client id;
  * - at most one session per gateway identity: a newly authenticated connection of a gateway
@@ -77,6 +77,8 @@ export async function startEmbeddedBroker(opts: {
   host: string;
   port: number;
   gateways: GatewaysRepository;
+  /** Verifies gateway passwords (keyed hash; older scrypt hashes are replaced on success). */
+  credentials: MachineCredentials;
   metrics: Metrics;
   logger: Logger;
   clock: Clock;
@@ -126,8 +128,12 @@ export async function startEmbeddedBroker(opts: {
         const hash = GATEWAY_ID_PATTERN.test(username)
           ? await opts.gateways.mqttPasswordHash(username)
           : null;
-        const ok = hash ? await verifyPassword(pw, hash) : await verifyDummy(pw, MACHINE_SCRYPT);
-        if (!ok) return 'connect_bad_credentials';
+        const v = await opts.credentials.verify(pw, hash);
+        // a hash under another key: the key file was lost or replaced (broker README, "Credentials")
+        if (!v.ok)
+          return v.reason === 'unknown_key' ? 'connect_credential_key_unknown' : 'connect_bad_credentials';
+        if (v.rehash !== null && hash !== null)
+          await opts.gateways.replaceMqttPasswordHash(username, hash, v.rehash);
         // The gateway's fail-back probe connects beside its session as `{id}-probe`.
         if (client.id !== username && client.id !== `${username}-probe`) return 'connect_client_id_mismatch';
         return null;
@@ -137,7 +143,7 @@ export async function startEmbeddedBroker(opts: {
           if (reason) {
             reject(reason, ctx);
             return done(
-              refuse(reason === 'connect_bad_credentials' ? BAD_CREDENTIALS : NOT_AUTHORIZED, reason),
+              refuse(reason === 'connect_client_id_mismatch' ? NOT_AUTHORIZED : BAD_CREDENTIALS, reason),
               false,
             );
           }

@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AppContext } from '../../app-context.js';
-import { hashPassword, MACHINE_SCRYPT } from '../../auth/password.js';
 import { hashSecret, newSecret } from '../../auth/secrets.js';
 import { BakenError } from '../../errors.js';
 
@@ -15,7 +14,7 @@ export interface ProvisionResult {
  * `provision` exchanges it for its id and MQTT credentials. The token is stored hashed, shown
  * once, expires after `auth.enrolmentTokenTtlS`, and is burnt on first use (atomically — two
  * concurrent provisions cannot both succeed). The gateway password is returned once and stored
- * as a scrypt hash.
+ * as a keyed hash (`auth/machine-credentials.ts`).
  */
 export class EnrolmentService {
   constructor(private readonly ctx: AppContext) {}
@@ -62,7 +61,7 @@ export class EnrolmentService {
       serial: device.serial ?? null,
       createdAt: now,
       revokedAt: null,
-      mqttPasswordHash: await hashPassword(password, MACHINE_SCRYPT),
+      mqttPasswordHash: this.ctx.machineCredentials.hash(password),
     });
     await repos.enrolmentTokens.attachGateway(t.id, gatewayId);
     this.ctx.brokerCredentials?.issue(gatewayId, password);

@@ -10,8 +10,13 @@ export interface Gateway {
 export interface GatewaysRepository {
   create(g: Gateway & { mqttPasswordHash: string }): Promise<void>;
   get(id: string): Promise<Gateway | null>;
-  /** The stored scrypt hash of the gateway's MQTT password, if the gateway exists and is not revoked. */
+  /**
+   * The stored hash of the gateway's MQTT password (`auth/machine-credentials.ts`), if the gateway
+   * exists and is not revoked.
+   */
   mqttPasswordHash(id: string): Promise<string | null>;
+  /** Replaces the stored hash only if it is still `previous` (a rehash racing a re-enrolment loses). */
+  replaceMqttPasswordHash(id: string, previous: string, next: string): Promise<boolean>;
   list(homeId?: string): Promise<Gateway[]>;
   revoke(id: string, now: number): Promise<boolean>;
 }

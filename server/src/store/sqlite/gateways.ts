@@ -39,6 +39,14 @@ export class SqliteGatewaysRepository implements GatewaysRepository {
     return r?.h ?? null;
   }
 
+  async replaceMqttPasswordHash(id: string, previous: string, next: string): Promise<boolean> {
+    return (
+      this.db
+        .prepare('UPDATE gateways SET mqtt_password_hash = ? WHERE id = ? AND mqtt_password_hash = ?')
+        .run(next, id, previous).changes > 0
+    );
+  }
+
   async list(homeId?: string): Promise<Gateway[]> {
     const rows =
       homeId === undefined
