@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { MachineCredentials } from '../auth/machine-credentials.js';
 import { loadConfig } from '../config.js';
 import { bulkEnrol, MAX_BULK_HOMES } from '../modules/enrolment/bulk-enrolment.js';
 import { writePrivateJson } from '../modules/enrolment/credentials-file.js';
@@ -50,6 +51,7 @@ export async function runEnrolFleet(
     const enrolled = await bulkEnrol(createSqliteRepositories(db), () => Date.now(), {
       homes,
       label: flag(argv, 'label') ?? 'Fleet',
+      credentials: MachineCredentials.load(dbPath === ':memory:' ? ':memory:' : dirname(dbPath), env),
       ...(region === undefined ? {} : { region }),
       progress: (done) => {
         if (done % 500 === 0 || done === homes) err(`enrolled ${done}/${homes}`);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { MachineCredentials } from '../../auth/machine-credentials.js';
 import { hashPassword, MACHINE_SCRYPT } from '../../auth/password.js';
 import { newSecret } from '../../auth/secrets.js';
 import { BakenError } from '../../errors.js';
@@ -12,6 +13,12 @@ export interface BulkEnrolOptions {
   /** Names the clients and addresses (`<label> 17`), so a test fleet is easy to find and remove. */
   label: string;
   region?: string;
+  /**
+   * The server's gateway-password hasher (the key file beside the database): the keyed hash the
+   * broker verifies at once. Without it the passwords are stored as scrypt, which the broker
+   * still accepts and replaces on each gateway's first connect.
+   */
+  credentials?: MachineCredentials;
   /** Hashes computed at once (scrypt runs on libuv's thread pool). Default 4. */
   parallel?: number;
   /** Called after each batch with the number enrolled so far. */
@@ -51,7 +58,10 @@ export async function bulkEnrol(
     const creds = await Promise.all(
       batch.map(async (n) => {
         const password = newSecret('');
-        return { n, password, hash: await hashPassword(password, MACHINE_SCRYPT) };
+        const hash = opts.credentials
+          ? opts.credentials.hash(password)
+          : await hashPassword(password, MACHINE_SCRYPT);
+        return { n, password, hash };
       }),
     );
     for (const { n, password, hash } of creds) {
