@@ -10,6 +10,7 @@ import { type BrokerLimits, DEFAULT_BROKER_LIMITS } from './broker-limits.js';
 import type { FrameRefusal } from './frame-guard.js';
 import { GuardedConnection } from './guarded-connection.js';
 import { overRateReporter, PublishRateLimiter } from './publish-rate.js';
+import { indexRetained, type RetainedIndex, type RetainedStore } from './retained-index.js';
 import {
   type AclDecision,
   GATEWAY_ID_PATTERN,
@@ -32,6 +33,8 @@ export interface EmbeddedBroker {
   port: number;
   internal: InternalCredential;
   connectedClients(): number;
+  /** The broker's retained messages (for tests and capacity figures). */
+  retained: RetainedIndex;
   close(): Promise<void>;
 }
 
@@ -199,6 +202,9 @@ export async function startEmbeddedBroker(opts: {
     },
   });
 
+  // SUBSCRIBE cost independent of the number of retained messages (broker README, "Retained messages")
+  const retained = indexRetained((broker as unknown as { persistence: RetainedStore }).persistence);
+
   broker.on('clientDisconnect', (client) => {
     const id = identities.get(client);
     if (id?.kind === 'gateway' && sessions.get(id.gatewayId) === client) sessions.delete(id.gatewayId);
@@ -234,6 +240,7 @@ export async function startEmbeddedBroker(opts: {
     port,
     internal,
     connectedClients: () => broker.connectedClients,
+    retained,
     // Resolves once every connection is gone: the sockets aedes did not end itself (one that never
     // sent CONNECT, or whose peer went away without a FIN) are destroyed rather than waited for.
     close: () =>
