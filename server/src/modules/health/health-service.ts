@@ -125,9 +125,17 @@ export class HealthService {
     this.evaluateGateway(gatewayId, at);
   }
 
-  onEvent({ event, storedAt }: DomainEventMap['ingest.event']): void {
+  /**
+   * An event is proof of life for its device and gateway: written inside the ingest transaction
+   * (an event processor), so it commits with the event rather than as a commit of its own.
+   */
+  touchFromEvent(event: DomainEventMap['ingest.event']['event'], storedAt: number): void {
     if (event.deviceKind === 'gateway') this.states.touchGateway(event.gatewayId, storedAt);
     else this.states.touchDevice(event.gatewayId, event.deviceId, event.deviceKind, storedAt);
+  }
+
+  /** After the commit: warning rules and the gateway's state (see {@link touchFromEvent}). */
+  onEvent({ event, storedAt }: DomainEventMap['ingest.event']): void {
     this.rules.onEvent(event, storedAt);
     this.evaluateGateway(event.gatewayId, storedAt);
   }

@@ -2,6 +2,7 @@ import { Gauge } from 'prom-client';
 import type { BakenApp } from '../../app-context.js';
 import type { TimerHandle } from '../../clock.js';
 import { domainEvents } from '../ingest/domain-events.js';
+import { eventProcessors } from '../ingest/event-processors.js';
 import { fleetRoutes } from './fleet-routes.js';
 import { DEFAULT_HEALTH_POLICY, type HealthPolicy } from './health-policy.js';
 import { HealthService } from './health-service.js';
@@ -32,6 +33,11 @@ export function createHealthModule(policy: HealthPolicy = DEFAULT_HEALTH_POLICY)
     bus.on('ingest.heartbeat', (m) => health.onHeartbeat(m));
     bus.on('ingest.availability', (m) => health.onAvailability(m));
     bus.on('ingest.event', (m) => health.onEvent(m));
+    // last-seen writes of an event commit with it, in the ingest transaction
+    eventProcessors(ctx).push((event, { storedAt }) => {
+      health.touchFromEvent(event, storedAt);
+      return undefined;
+    });
 
     new Gauge({
       name: 'baken_incidents_open',

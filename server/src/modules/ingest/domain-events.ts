@@ -97,6 +97,8 @@ type Listener<K extends DomainEventName> = (body: DomainEventMap[K]) => void;
 export class DomainEventBus {
   private readonly listeners = new Map<DomainEventName, Set<(body: never) => void>>();
   private readonly any = new Set<(e: DomainEvent) => void>();
+  /** Events emitted while {@link holdWhile} runs, delivered when it returns. */
+  private held: DomainEvent[] | null = null;
 
   constructor(private onError: (err: unknown, type: DomainEventName) => void = () => {}) {}
 
@@ -122,7 +124,39 @@ export class DomainEventBus {
     return () => this.any.delete(fn);
   }
 
+  /**
+   * Runs `fn` (the ingest turn's transaction) with every {@link emit} held back; when `fn`
+   * returns — the transaction committed — the held events are delivered in order; when it throws
+   * they are dropped, so no listener hears of a change that was rolled back. Only
+   * {@link deliver} reaches listeners meanwhile. Not reentrant: a nested call just runs `fn`.
+   */
+  holdWhile<T>(fn: () => T): T {
+    if (this.held !== null) return fn();
+    const held: DomainEvent[] = [];
+    this.held = held;
+    let out: T;
+    try {
+      out = fn();
+    } finally {
+      this.held = null;
+    }
+    for (const e of held) this.deliver(e.type, e.body as never);
+    return out;
+  }
+
   emit<K extends DomainEventName>(type: K, body: DomainEventMap[K]): void {
+    if (this.held !== null) {
+      this.held.push({ type, body } as DomainEvent);
+      return;
+    }
+    this.deliver(type, body);
+  }
+
+  /**
+   * Delivers at once, even inside {@link holdWhile}: how ingest hands a message to the listeners
+   * that write its consequences inside the turn's transaction.
+   */
+  deliver<K extends DomainEventName>(type: K, body: DomainEventMap[K]): void {
     for (const fn of this.listeners.get(type) ?? []) {
       try {
         (fn as Listener<K>)(body);

@@ -19,6 +19,7 @@ let published: Array<{ topic: string; ids: string[] }>;
 let turns: Array<() => void>;
 let processors: EventProcessor[];
 let ingest: MqttIngest;
+let bus: DomainEventBus;
 const clock = new ManualClock();
 
 const GW = 'gw-0001';
@@ -49,6 +50,7 @@ beforeEach(() => {
   metrics = createMetrics();
   published = [];
   turns = [];
+  bus = new DomainEventBus();
   processors = [];
   const mqtt = {
     publish: async (topic: string, payload: string) => {
@@ -59,7 +61,7 @@ beforeEach(() => {
     mqtt,
     clock,
     store: new SqliteEventStore(db),
-    bus: new DomainEventBus(),
+    bus,
     processors,
     metrics,
     ingestMetrics: createIngestMetrics(metrics),
@@ -108,5 +110,72 @@ describe('MqttIngest', () => {
     expect(turns).toEqual([]);
     expect(await rejected()).toMatch(/reason="unknown_gateway"\} 2/);
     expect(await rejected()).not.toMatch(/payload_empty/);
+  });
+
+  describe('one turn, one transaction (store README, "One transaction per turn")', () => {
+    const hb = () =>
+      ingest.handle(
+        topicFor('heartbeat', GW),
+        Buffer.from(JSON.stringify({ ...MQTT_EXAMPLE_PAYLOADS.heartbeat, gatewayId: GW })),
+      );
+    const count = () => (db.prepare('SELECT COUNT(*) AS n FROM scratch').get() as { n: number }).n;
+    beforeEach(() => {
+      db.exec('CREATE TABLE scratch (id INTEGER PRIMARY KEY, gateway_id TEXT)');
+      // a listener writing a heartbeat's consequence, as health does, and announcing it
+      bus.on('ingest.heartbeat', ({ gatewayId, at }) => {
+        db.prepare('INSERT INTO scratch (gateway_id) VALUES (?)').run(gatewayId);
+        bus.emit('device.updated', {
+          subjectKind: 'gateway',
+          gatewayId,
+          deviceId: gatewayId,
+          homeId: null,
+          state: 'online',
+          at,
+        });
+      });
+    });
+
+    it('heartbeats and events of a turn commit together; what listeners emit is heard after the commit', () => {
+      const inTx: boolean[] = [];
+      const announced: boolean[] = [];
+      bus.on('ingest.heartbeat', () => inTx.push(db.inTransaction));
+      bus.on('device.updated', () => announced.push(db.inTransaction));
+      processors.push(() => {
+        inTx.push(db.inTransaction);
+        return undefined;
+      });
+      hb();
+      send(ev('evt-00000010'));
+      hb();
+      expect(turns).toHaveLength(1);
+      expect(count()).toBe(0);
+      turns.shift()!();
+      expect(inTx).toEqual([true, true, true]);
+      expect(announced).toEqual([false, false]);
+      expect(count()).toBe(2);
+      expect(published).toEqual([{ topic: topicFor('ack', GW), ids: ['evt-00000010'] }]);
+    });
+
+    it('a failed turn rolls back as one; its heartbeats are then applied once each and events stay unacked', () => {
+      let fail = true;
+      processors.push(() => {
+        if (fail) throw new Error('disk full');
+        return undefined;
+      });
+      const announced: number[] = [];
+      bus.on('device.updated', () => announced.push(count()));
+      hb();
+      send(ev('evt-00000011'));
+      turns.shift()!();
+      expect(db.prepare('SELECT 1 FROM events').get()).toBeUndefined();
+      expect(published).toEqual([]);
+      // rolled back with the event, then written again in a transaction of its own: once, not twice
+      expect(count()).toBe(1);
+      expect(announced).toEqual([1]);
+      fail = false;
+      send(ev('evt-00000011'));
+      turns.shift()!();
+      expect(published).toEqual([{ topic: topicFor('ack', GW), ids: ['evt-00000011'] }]);
+    });
   });
 });

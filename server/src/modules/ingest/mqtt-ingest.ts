@@ -12,7 +12,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { ServerMqttClient } from '../../broker/server-client.js';
 import type { Clock } from '../../clock.js';
 import type { Metrics } from '../../metrics.js';
-import type { DomainEventBus } from './domain-events.js';
+import type { DomainEventBus, DomainEventMap } from './domain-events.js';
 import type { EventProcessor } from './event-processors.js';
 import type { EventStore } from './event-store.js';
 import { GatewayVersionWatch } from './gateway-version-watch.js';
@@ -42,18 +42,33 @@ export interface MqttIngestDeps {
 }
 
 interface PendingEvent {
+  kind: 'event';
   event: EventEnvelope;
   homeId: string | null;
 }
+
+/** A message other than an event, handled in the same turn's transaction (see {@link MqttIngest}). */
+type PendingState =
+  | { kind: 'heartbeat'; body: DomainEventMap['ingest.heartbeat'] }
+  | { kind: 'availability'; body: DomainEventMap['ingest.availability'] }
+  | { kind: 'check'; body: DomainEventMap['ingest.check'] };
+
+type Pending = PendingEvent | PendingState;
 
 /**
  * Validates every inbound gateway message with `decodeMqttMessage` [MQTT-MAP §2] (the topic's
  * gateway id must equal the payload's and the gateway must be enrolled and not revoked), counts and
  * logs rejects by reason (never the payload), stores events idempotently by id and acks them on
  * `…/ack` only after the SQLite commit [MQTT-MAP §4.2]; a duplicate is acked again, not stored again.
+ *
+ * One event-loop turn is one SQLite transaction (store README, "One transaction per turn"): the
+ * turn's events with their in-transaction processors, and its heartbeats, availability messages
+ * and check reports, whose listeners (health) write inside it. What those listeners emit on the
+ * bus is held until the commit. If that transaction fails, nothing is acked and the other messages
+ * are retried one transaction each, so a bad event cannot take a last will with it.
  */
 export class MqttIngest {
-  private readonly batcher: TurnBatcher<PendingEvent>;
+  private readonly batcher: TurnBatcher<Pending>;
   /** Gateway software versions from heartbeats, against the server's policy (docs/versioning.md). */
   readonly versions: GatewayVersionWatch;
 
@@ -102,23 +117,23 @@ export class MqttIngest {
     const at = this.d.clock.now();
     switch (m.name) {
       case 'events':
-        this.batcher.add({ event: m.payload, homeId });
+        this.batcher.add({ kind: 'event', event: m.payload, homeId });
         return;
       case 'heartbeat':
         this.versions.observe(m.gatewayId, m.payload.software);
-        this.d.bus.emit('ingest.heartbeat', { heartbeat: m.payload, gatewayId: m.gatewayId, homeId, at });
+        this.batcher.add({
+          kind: 'heartbeat',
+          body: { heartbeat: m.payload, gatewayId: m.gatewayId, homeId, at },
+        });
         return;
       case 'availability':
-        this.d.bus.emit('ingest.availability', {
-          availability: m.payload,
-          gatewayId: m.gatewayId,
-          homeId,
-          at,
+        this.batcher.add({
+          kind: 'availability',
+          body: { availability: m.payload, gatewayId: m.gatewayId, homeId, at },
         });
         return;
       case 'check':
-        this.d.store.insertCheckReport(m.payload, m.gatewayId, homeId, at);
-        this.d.bus.emit('ingest.check', { report: m.payload, gatewayId: m.gatewayId, homeId, at });
+        this.batcher.add({ kind: 'check', body: { report: m.payload, gatewayId: m.gatewayId, homeId, at } });
         return;
       case 'cmd/res':
         this.d.bus.emit('command.result', { result: m.payload, gatewayId: m.gatewayId, at });
@@ -134,27 +149,50 @@ export class MqttIngest {
     this.d.log.warn({ topic, reason, ...(path !== undefined ? { path } : {}) }, 'mqtt payload rejected');
   }
 
-  private storeBatch(items: PendingEvent[]): void {
+  /** A heartbeat, availability or check report: its own writes plus what its listeners write. */
+  private applyState(it: PendingState): void {
+    const { bus, store } = this.d;
+    if (it.kind === 'heartbeat') bus.deliver('ingest.heartbeat', it.body);
+    else if (it.kind === 'availability') bus.deliver('ingest.availability', it.body);
+    else {
+      const b = it.body;
+      store.insertCheckReport(b.report, b.gatewayId, b.homeId, b.at);
+      bus.deliver('ingest.check', b);
+    }
+  }
+
+  private storeBatch(all: Pending[]): void {
     const storedAt = this.d.clock.now();
+    const items: PendingEvent[] = [];
     const fresh: PendingEvent[] = [];
     const after: Array<() => void> = [];
     try {
-      this.d.store.transaction(() => {
-        for (const it of items) {
-          if (!this.d.store.insert(it.event, it.homeId, storedAt)) continue;
-          fresh.push(it);
-          for (const p of this.d.processors) {
-            const cb = p(it.event, { homeId: it.homeId, storedAt });
-            if (cb) after.push(cb);
+      this.d.bus.holdWhile(() =>
+        this.d.store.transaction(() => {
+          for (const it of all) {
+            if (it.kind !== 'event') {
+              this.applyState(it);
+              continue;
+            }
+            items.push(it);
+            if (!this.d.store.insert(it.event, it.homeId, storedAt)) continue;
+            fresh.push(it);
+            for (const p of this.d.processors) {
+              const cb = p(it.event, { homeId: it.homeId, storedAt });
+              if (cb) after.push(cb);
+            }
           }
-        }
-      });
+        }),
+      );
     } catch (err) {
       // Nothing is acked: the gateway keeps the events in its outbox and sends them again.
-      this.d.metrics.mqttRejected.inc({ reason: 'store_error' }, items.length);
+      const events = all.filter((it): it is PendingEvent => it.kind === 'event');
+      if (events.length > 0) this.d.metrics.mqttRejected.inc({ reason: 'store_error' }, events.length);
       this.d.log.error({ err }, 'storing events failed; not acked');
+      this.retryStates(all);
       return;
     }
+    if (items.length === 0) return;
     const freshIds = new Set(fresh.map((f) => f.event.id));
     for (const it of items) {
       const outcome = freshIds.has(it.event.id) ? 'stored' : 'duplicate';
@@ -173,6 +211,19 @@ export class MqttIngest {
         cb();
       } catch (err) {
         this.d.log.error({ err }, 'post-commit event handler failed');
+      }
+    }
+  }
+
+  /** After a failed turn: each non-event message again, in a transaction of its own. */
+  private retryStates(all: Pending[]): void {
+    for (const it of all) {
+      if (it.kind === 'event') continue;
+      try {
+        this.d.bus.holdWhile(() => this.d.store.transaction(() => this.applyState(it)));
+      } catch (err) {
+        this.d.metrics.mqttRejected.inc({ reason: 'store_error' });
+        this.d.log.error({ err, kind: it.kind }, 'storing a gateway message failed');
       }
     }
   }

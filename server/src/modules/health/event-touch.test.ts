@@ -1,0 +1,58 @@
+import type { EventEnvelope } from '@baken/protocols';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestApp, testApp } from '../../testing/test-app.js';
+import { eventProcessors } from '../ingest/event-processors.js';
+import { SqliteEventStore } from '../ingest/sqlite-event-store.js';
+import { healthServiceOf } from './index.js';
+
+// An event's last-seen writes commit with the event, in the ingest transaction (store README,
+// "One transaction per turn"), not as commits of their own afterwards.
+let t: TestApp;
+const gatewayId = 'gw-touch-0001';
+const ev = (id: string): EventEnvelope =>
+  ({
+    v: 1,
+    id,
+    gatewayId,
+    deviceId: 'PEN-TOUCH-1',
+    deviceKind: 'pendant',
+    kind: 'test',
+    priority: 'normal',
+    deviceTime: null,
+    receivedAt: t.clock.now(),
+    data: {},
+  }) as EventEnvelope;
+
+function ingestTurn(e: EventEnvelope, thenFail: boolean): void {
+  const store = new SqliteEventStore(t.app.baken.db);
+  store.transaction(() => {
+    store.insert(e, null, t.clock.now());
+    for (const p of eventProcessors(t.app.baken)) p(e, { homeId: null, storedAt: t.clock.now() });
+    if (thenFail) throw new Error('a later write failed');
+  });
+}
+
+beforeAll(async () => {
+  t = await testApp();
+  await t.app.baken.repos.gateways.create({
+    id: gatewayId,
+    homeId: null,
+    serial: null,
+    createdAt: 0,
+    revokedAt: null,
+    mqttPasswordHash: 'x',
+  });
+});
+afterAll(() => t.close());
+
+describe('last seen from events', () => {
+  it('is written by an in-transaction processor and rolls back with the event', () => {
+    const health = healthServiceOf(t.app)!;
+    expect(() => ingestTurn(ev('evt-touch-0001'), true)).toThrow('a later write failed');
+    expect(health.states.device(gatewayId, 'PEN-TOUCH-1')).toBeUndefined();
+    expect(health.states.gateway(gatewayId)?.lastSeenAt ?? null).toBeNull();
+    ingestTurn(ev('evt-touch-0002'), false);
+    expect(health.states.device(gatewayId, 'PEN-TOUCH-1')?.lastSeenAt).toBe(t.clock.now());
+    expect(health.states.gateway(gatewayId)?.lastSeenAt).toBe(t.clock.now());
+  });
+});
