@@ -69,4 +69,31 @@ describe('machine credentials (keyed hash)', () => {
       expect.objectContaining({ code: 'BAKEN_ERR_CONFIG' }),
     );
   });
+
+  it('without a data folder one key serves the whole process (a server restarted over the same store)', () => {
+    expect(MachineCredentials.load(':memory:', {}).keyId).toBe(MachineCredentials.load(':memory:', {}).keyId);
+  });
+
+  it('checks a gateway as the broker does: unknown ids cost an HMAC, an old hash is replaced once', async () => {
+    const m = key(4);
+    const rows = new Map<string, string>([
+      ['gw-known-0001', await hashPassword(secret, { N: 1024, r: 8, p: 1 })],
+    ]);
+    const gateways = {
+      mqttPasswordHash: async (id: string) => rows.get(id) ?? null,
+      replaceMqttPasswordHash: async (id: string, prev: string, next: string) =>
+        rows.get(id) === prev && rows.set(id, next) !== undefined,
+    };
+    expect((await m.verifyGateway(gateways, 'gw-known-0001', secret)).ok).toBe(true);
+    expect(m.isCurrent(rows.get('gw-known-0001')!)).toBe(true);
+    expect(await m.verifyGateway(gateways, 'gw-known-0001', secret)).toEqual({ ok: true, rehash: null });
+    expect(await m.verifyGateway(gateways, 'gw-unknown-01', secret)).toEqual({
+      ok: false,
+      reason: 'mismatch',
+    });
+    expect(await m.verifyGateway(gateways, 'Not A Gateway!', secret)).toEqual({
+      ok: false,
+      reason: 'mismatch',
+    });
+  });
 });

@@ -1,8 +1,10 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { GATEWAY_ID_PATTERN } from '@baken/protocols';
 import { BakenError } from '../errors.js';
 import { ensurePrivateDir } from '../store/private-files.js';
+import type { GatewaysRepository } from '../store/repositories/index.js';
 import { verifyPassword } from './password.js';
 
 /** The key file in the data folder, created 0600 on first start. */
@@ -11,6 +13,13 @@ export const MACHINE_KEY_FILE = 'machine-credential.key';
 export const MACHINE_KEY_ENV = 'BAKEN_MACHINE_CREDENTIAL_KEY';
 
 const PREFIX = 'hmac-sha256';
+const GATEWAY_ID = new RegExp(GATEWAY_ID_PATTERN);
+
+/**
+ * Without a data folder (in-memory stores, tests): one random key for the whole process, so a
+ * server restarted in the same process over the same database still knows its gateways.
+ */
+let processKey: Buffer | undefined;
 
 /** What {@link MachineCredentials.verify} found. */
 export type MachineVerdict =
@@ -53,7 +62,10 @@ export class MachineCredentials {
         });
       return new MachineCredentials(Buffer.from(fromEnv, 'hex'));
     }
-    if (dataDir === ':memory:') return new MachineCredentials(randomBytes(32));
+    if (dataDir === ':memory:') {
+      processKey ??= randomBytes(32);
+      return new MachineCredentials(processKey);
+    }
     ensurePrivateDir(dataDir);
     const file = join(dataDir, MACHINE_KEY_FILE);
     if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
@@ -90,6 +102,23 @@ export class MachineCredentials {
     // a hash from before the keyed scheme: scrypt, verified once and replaced
     if (await verifyPassword(secret, stored)) return { ok: true, rehash: this.hash(secret) };
     return { ok: false, reason: 'mismatch' };
+  }
+
+  /**
+   * A gateway's id and password as the broker and the gateway's HTTP routes check them: an
+   * unknown, revoked or malformed id costs the same HMAC; an older scrypt hash is replaced on
+   * success (only if it is still the stored one).
+   */
+  async verifyGateway(
+    gateways: Pick<GatewaysRepository, 'mqttPasswordHash' | 'replaceMqttPasswordHash'>,
+    id: string,
+    secret: string,
+  ): Promise<MachineVerdict> {
+    const stored = GATEWAY_ID.test(id) ? await gateways.mqttPasswordHash(id) : null;
+    const v = await this.verify(secret, stored);
+    if (v.ok && v.rehash !== null && stored !== null)
+      await gateways.replaceMqttPasswordHash(id, stored, v.rehash);
+    return v;
   }
 
   #mac(secret: string): Buffer {

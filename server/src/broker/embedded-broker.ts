@@ -11,13 +11,7 @@ import type { FrameRefusal } from './frame-guard.js';
 import { GuardedConnection } from './guarded-connection.js';
 import { overRateReporter, PublishRateLimiter } from './publish-rate.js';
 import { indexRetained, type RetainedIndex, type RetainedStore } from './retained-index.js';
-import {
-  type AclDecision,
-  GATEWAY_ID_PATTERN,
-  gatewayMayPublish,
-  gatewayMaySubscribe,
-  serverMayUse,
-} from './topic-acl.js';
+import { type AclDecision, gatewayMayPublish, gatewayMaySubscribe, serverMayUse } from './topic-acl.js';
 
 type Identity = { kind: 'gateway'; gatewayId: string } | { kind: 'server' };
 
@@ -128,15 +122,10 @@ export async function startEmbeddedBroker(opts: {
         return done(refuse(BAD_CREDENTIALS, 'bad username or password'), false);
       }
       const check = async (): Promise<string | null> => {
-        const hash = GATEWAY_ID_PATTERN.test(username)
-          ? await opts.gateways.mqttPasswordHash(username)
-          : null;
-        const v = await opts.credentials.verify(pw, hash);
+        const v = await opts.credentials.verifyGateway(opts.gateways, username, pw);
         // a hash under another key: the key file was lost or replaced (broker README, "Credentials")
         if (!v.ok)
           return v.reason === 'unknown_key' ? 'connect_credential_key_unknown' : 'connect_bad_credentials';
-        if (v.rehash !== null && hash !== null)
-          await opts.gateways.replaceMqttPasswordHash(username, hash, v.rehash);
         // The gateway's fail-back probe connects beside its session as `{id}-probe`.
         if (client.id !== username && client.id !== `${username}-probe`) return 'connect_client_id_mismatch';
         return null;

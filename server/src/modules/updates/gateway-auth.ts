@@ -1,6 +1,5 @@
-import { GATEWAY_ID_PATTERN } from '@baken/protocols';
 import type { FastifyRequest } from 'fastify';
-import { MACHINE_SCRYPT, verifyDummy, verifyPassword } from '../../auth/password.js';
+import type { MachineCredentials } from '../../auth/machine-credentials.js';
 import { BakenError } from '../../errors.js';
 import type { GatewaysRepository } from '../../store/repositories/index.js';
 
@@ -15,6 +14,7 @@ export const GATEWAY_BASIC = [{ gatewayBasic: [] }];
 export async function authenticateGateway(
   req: FastifyRequest,
   gateways: GatewaysRepository,
+  credentials: MachineCredentials,
 ): Promise<string> {
   const header = req.headers.authorization ?? '';
   const m = /^Basic ([A-Za-z0-9+/=]{1,512})$/.exec(header);
@@ -22,9 +22,8 @@ export async function authenticateGateway(
   const colon = decoded.indexOf(':');
   const id = colon > 0 ? decoded.slice(0, colon) : '';
   const password = colon > 0 ? decoded.slice(colon + 1) : '';
-  const hash = new RegExp(GATEWAY_ID_PATTERN).test(id) ? await gateways.mqttPasswordHash(id) : null;
-  const ok = hash ? await verifyPassword(password, hash) : await verifyDummy(password, MACHINE_SCRYPT);
-  if (!ok) {
+  const v = await credentials.verifyGateway(gateways, id, password);
+  if (!v.ok) {
     throw new BakenError(
       'BAKEN_ERR_UNAUTHENTICATED',
       401,

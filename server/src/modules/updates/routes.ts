@@ -155,7 +155,7 @@ export async function updateRoutes(app: BakenApp, svc: UpdatesService): Promise<
         },
       },
       async (req, reply) => {
-        await authenticateGateway(req, app.baken.repos.gateways);
+        await authenticateGateway(req, app.baken.repos.gateways, app.baken.machineCredentials);
         const v = req.params.version;
         if (what === 'signature') {
           const sig = svc.store.releaseSignature(v);
