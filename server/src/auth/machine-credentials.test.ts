@@ -39,6 +39,7 @@ describe('machine credentials (keyed hash)', () => {
     expect(next).not.toBeNull();
     expect(await m.verify(secret, next!)).toEqual({ ok: true, rehash: null });
     expect(await m.verify('wrong', old)).toEqual({ ok: false, reason: 'mismatch' });
+    expect(await m.verify(secret, '!no-mqtt-login')).toEqual({ ok: false, reason: 'mismatch' });
   });
 
   it('keeps its key in a 0600 file in the data folder, the same on every start', () => {

@@ -99,6 +99,8 @@ export class MachineCredentials {
       const ok = want.length === mac.length && timingSafeEqual(want, mac);
       return ok ? { ok: true, rehash: null } : { ok: false, reason: 'mismatch' };
     }
+    // anything else (a placeholder for an identity with no MQTT login): refused after the same HMAC
+    if (!stored.startsWith('scrypt$')) return { ok: false, reason: 'mismatch' };
     // a hash from before the keyed scheme: scrypt, verified once and replaced
     if (await verifyPassword(secret, stored)) return { ok: true, rehash: this.hash(secret) };
     return { ok: false, reason: 'mismatch' };
