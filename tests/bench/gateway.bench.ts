@@ -52,7 +52,7 @@ async function burst(gw: ChildProcess, n: number): Promise<{ cpu: number; peakMb
 }
 
 async function idle(ctx: BenchContext, broker: TestBroker, dir: string): Promise<void> {
-  const seconds = Number(process.env['BENCH_IDLE_S'] ?? (ctx.quick ? 8 : 30));
+  const seconds = Number(process.env['BENCH_IDLE_S'] ?? (ctx.quick ? 5 : 30));
   ctx.log(
     `idle footprint over ${seconds} s (one pendant, one key safe${findProgram('socat') ? ' on a pty' : ': none, socat missing'}; gateway: node ${GATEWAY_NODE_FLAGS.join(' ')}, as the systemd unit)\n`,
   );

@@ -70,9 +70,9 @@ async function ramp(
 }
 
 export async function run(ctx: BenchContext): Promise<void> {
-  const homes = Number(process.env['BENCH_HB_HOMES'] ?? (ctx.quick ? 150 : 2_000));
+  const homes = Number(process.env['BENCH_HB_HOMES'] ?? (ctx.quick ? 100 : 2_000));
   const rates = ctx.quick ? [1_000, 3_000, 6_000] : [1_000, 2_500, 4_000, 6_000, 8_000, 12_000];
-  const seconds = ctx.quick ? 4 : 10;
+  const seconds = ctx.quick ? 3 : 10;
   const procs = Number(process.env['BENCH_GENERATORS'] ?? 2);
   const region = await Region.start({ homes });
   const aedes = await startBareAedes();

@@ -29,14 +29,14 @@ async function flood(
 }
 
 export async function run(ctx: BenchContext): Promise<void> {
-  const seconds = ctx.quick ? 4 : 15;
-  const warmupS = ctx.quick ? 3 : 5;
+  const seconds = ctx.quick ? 3 : 15;
+  const warmupS = ctx.quick ? 2 : 5;
   const procs = Number(process.env['BENCH_GENERATORS'] ?? 2);
   const region = await Region.start({ homes: HOMES });
   const aedes = await startBareAedes();
   try {
     // idle alarm latency first, on a quiet server
-    const presses = ctx.quick ? 60 : 300;
+    const presses = ctx.quick ? 40 : 300;
     ctx.log(`alarm latency at idle, ${presses} presses`);
     await pressMany(region.probe, 10, 5); // warm-up
     const idle = await pressMany(region.probe, presses, 5);

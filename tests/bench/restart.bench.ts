@@ -22,7 +22,7 @@ async function untilAll(gen: Generator, n: number, timeoutMs: number): Promise<b
 }
 
 export async function run(ctx: BenchContext): Promise<void> {
-  const homes = Number(process.env['BENCH_STORM_HOMES'] ?? (ctx.quick ? 200 : 2_000));
+  const homes = Number(process.env['BENCH_STORM_HOMES'] ?? (ctx.quick ? 100 : 2_000));
   const procs = Number(process.env['BENCH_GENERATORS'] ?? 2);
   const region = await Region.start({ homes });
   const gen = await Generator.start(procs);
