@@ -60,8 +60,13 @@ describe.skipIf(!needProgram('chromium'))('the Users screen in chromium', () => 
 
     await row.locator('summary').click();
     await row.locator('select[name="role"]').selectOption('monitor');
-    await row.locator('form', { has: page.locator('select[name="role"]') }).locator('button').click();
-    await page.locator('tr[data-user="fatima"] [data-user-role]', { hasText: 'Meldkamermedewerker' }).waitFor();
+    await row
+      .locator('form', { has: page.locator('select[name="role"]') })
+      .locator('button')
+      .click();
+    await page
+      .locator('tr[data-user="fatima"] [data-user-role]', { hasText: 'Meldkamermedewerker' })
+      .waitFor();
     expect((await stored('fatima'))?.role).toBe('monitor');
 
     const before = (await t.app.baken.repos.users.findForLogin('fatima'))?.passwordHash;
@@ -89,7 +94,10 @@ describe.skipIf(!needProgram('chromium'))('the Users screen in chromium', () => 
     const me = page.locator('tr[data-user="beheer"]');
     await me.locator('summary').click();
     await me.locator('select[name="role"]').selectOption('monitor');
-    await me.locator('form', { has: page.locator('select[name="role"]') }).locator('button').click();
+    await me
+      .locator('form', { has: page.locator('select[name="role"]') })
+      .locator('button')
+      .click();
     const status = page.locator('#action-status.notice-error');
     await status.waitFor();
     expect(await status.textContent()).toMatch(/^Not saved: .*admin/i);
