@@ -36,10 +36,21 @@ export function runMigrations(db: Database.Database, list: readonly Migration[],
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
   for (const m of sorted) {
     if (applied.has(m.version)) continue;
-    db.transaction(() => {
-      db.exec(m.up);
-      record.run(m.version, m.name, now);
-    })();
+    // A table rebuild (SQLite's 12-step ALTER) runs with foreign keys off, so dropping the old table
+    // cascades nothing; the references are checked before the commit instead.
+    const fkOn = m.rebuildsTables === true && db.pragma('foreign_keys', { simple: true }) === 1;
+    if (fkOn) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(m.up);
+        m.apply?.(db);
+        if (m.rebuildsTables === true && (db.pragma('foreign_key_check') as unknown[]).length > 0)
+          throw new BakenError('BAKEN_ERR_STORE', 500, `Migration ${m.version} broke a foreign key.`);
+        record.run(m.version, m.name, now);
+      })();
+    } finally {
+      if (fkOn) db.pragma('foreign_keys = ON');
+    }
     done.push(m.version);
   }
   return done;

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { m001Core } from './001-core.js';
 import { m010Ingest } from './010-ingest.js';
 import { m011Health } from './011-health.js';
@@ -12,6 +13,9 @@ import { m110HealthStorage } from './110-health-storage.js';
 import { m130Updates } from './130-updates.js';
 import { m150AlarmCentre } from './150-alarm-centre.js';
 import { m158Dc09RepeatDigest } from './158-dc09-repeat-digest.js';
+import { m170InformalCarers } from './170-informal-carers.js';
+import { m171Followup } from './171-followup.js';
+import { m172CarerKeyConsent } from './172-carer-key-consent.js';
 
 /**
  * A versioned schema change. Add a file `NNN-name.ts` exporting one `Migration` and list it here;
@@ -21,6 +25,10 @@ export interface Migration {
   version: number;
   name: string;
   up: string;
+  /** Work SQL alone cannot say (e.g. rebuilding a table whatever columns later versions added), after `up`. */
+  apply?: (db: Database.Database) => void;
+  /** Rebuilds a table: runs with foreign keys off and checks them before committing. */
+  rebuildsTables?: boolean;
 }
 
 export const migrations: readonly Migration[] = [
@@ -38,4 +46,7 @@ export const migrations: readonly Migration[] = [
   m130Updates,
   m150AlarmCentre,
   m158Dc09RepeatDigest,
+  m170InformalCarers,
+  m171Followup,
+  m172CarerKeyConsent,
 ];

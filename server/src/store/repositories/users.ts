@@ -1,5 +1,8 @@
-/** The roles of the chain (REQUIREMENTS §9.3). `client` users are bound to one client record (their own home). */
-export const ROLES = ['admin', 'technician', 'monitor', 'care_worker', 'client'] as const;
+/**
+ * The roles of the chain (REQUIREMENTS §9.3), and `informal_carer`: a client's family member or
+ * neighbour in the follow-up chain (followup/README.md). `client` users are bound to one client record (their own home).
+ */
+export const ROLES = ['admin', 'technician', 'monitor', 'care_worker', 'client', 'informal_carer'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface User {
