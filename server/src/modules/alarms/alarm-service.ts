@@ -135,6 +135,47 @@ export class AlarmService {
     };
   };
 
+  /**
+   * A step of the home's follow-up chain on the alarm's timeline (followup/README.md): a note, or
+   * the chain assigning the alarm to a team or to the person who accepted it. Recorded as a
+   * `system` transition, or as the accepting person's. Undefined when the alarm is closed or
+   * unknown (the chain then stops). An assignment leaves an alarm already on site on site.
+   */
+  chainStep(
+    id: string,
+    step: {
+      action: string;
+      note: string;
+      byUserId?: string | null;
+      assign?: { teamId: string | null; userId: string | null };
+    },
+  ): AlarmRow | undefined {
+    const now = this.clock.now();
+    const a = this.store.transaction(() => {
+      const cur = this.store.get(id);
+      if (!cur || cur.state === 'closed') return undefined;
+      const byUserId = step.byUserId ?? null;
+      const t = {
+        fromState: cur.state,
+        at: now,
+        byUserId,
+        source: byUserId ? ('user' as const) : ('system' as const),
+        note: step.note,
+        action: step.action,
+      };
+      if (!step.assign) return this.store.update(id, {}, { ...t, toState: cur.state });
+      const state = cur.state === 'on_site' ? 'on_site' : 'assigned';
+      return this.store.update(
+        id,
+        { state, assignedAt: now, assignedTeamId: step.assign.teamId, assignedUserId: step.assign.userId },
+        { ...t, toState: state },
+      );
+    });
+    if (a)
+      this.bus.emit('alarm.updated', { ...body(a), action: step.action, byUserId: step.byUserId ?? null });
+    return a;
+  }
+
   /** Applies a staff action; 404 for an unknown alarm, 409 when the state does not allow it. */
   act(
     id: string,
