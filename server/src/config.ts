@@ -85,6 +85,15 @@ export const ServerConfigSchema = Type.Object(
       ),
     ),
     dataDir: Type.String({ minLength: 1 }),
+    /**
+     * Web Push to informal carers and care workers (followup/README.md): the VAPID subject (an
+     * https: URL or mailto: of whoever runs the server); http push endpoints only for a local push
+     * service (tests).
+     */
+    push: Type.Object(
+      { subject: Type.String({ pattern: '^(https:|mailto:)' }), allowHttpEndpoints: Type.Boolean() },
+      { additionalProperties: false },
+    ),
     heartbeatIntervalS: Type.Integer({ minimum: 5, maximum: 3600 }),
     auth: Type.Object(
       {
@@ -145,6 +154,7 @@ export function defaultConfig(): ServerConfig {
     mqtt: { host: '127.0.0.1', port: 1883 },
     metrics: { host: '127.0.0.1', port: 9464 },
     dataDir: './data',
+    push: { subject: 'mailto:push@baken.invalid', allowHttpEndpoints: false },
     heartbeatIntervalS: 60,
     auth: {
       sessionTtlS: 12 * 3600,
@@ -188,6 +198,7 @@ const ENV_MAP: Array<[string, string[], 'int' | 'bool' | 'string' | 'list']> = [
   ['BAKEN_DC09_RETRY_DELAY_S', ['dc09', 'retryDelayS'], 'int'],
   ['BAKEN_DC09_ATTEMPTS_PER_RECEIVER', ['dc09', 'attemptsPerReceiver'], 'int'],
   ['BAKEN_DATA_DIR', ['dataDir'], 'string'],
+  ['BAKEN_PUSH_SUBJECT', ['push', 'subject'], 'string'],
   ['BAKEN_HEARTBEAT_INTERVAL_S', ['heartbeatIntervalS'], 'int'],
   ['BAKEN_LOG_LEVEL', ['logLevel'], 'string'],
   ['BAKEN_LOCALE', ['i18n', 'locale'], 'string'],

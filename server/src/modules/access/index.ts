@@ -12,6 +12,7 @@ import { KeysafeKeys, loadMasterKey } from './keysafe-keys.js';
 import { KeysafeLink } from './keysafe-link.js';
 import { keysafeRoutes } from './keysafe-routes.js';
 import { matrixRoutes } from './matrix-routes.js';
+import type { MatrixStore } from './matrix-store.js';
 import { reportRoutes } from './report-routes.js';
 import { requestRoutes } from './request-routes.js';
 import { purgeRetention } from './retention.js';
@@ -26,6 +27,8 @@ export interface AccessModuleHandle {
   service: AccessService;
   revocation: Revocation;
   deviceEvents: DeviceEvents;
+  /** The care teams of the matrix, read-only (the follow-up chain asks them). */
+  teams: Pick<MatrixStore, 'getTeam' | 'listTeams'>;
 }
 
 const handles = new WeakMap<AppContext, AccessModuleHandle>();
@@ -56,6 +59,7 @@ export async function accessModule(app: BakenApp): Promise<void> {
   const keys = new KeysafeKeys(new SqliteKeysafeKeyStore(db), loadMasterKey(ctx.config.dataDir, process.env));
   const releases = new SqliteReleaseStore(db);
   const stores = sqliteAccessStores(db);
+  const matrix = new SqliteMatrixStore(db);
   let service: AccessService | null = null;
   const link = new KeysafeLink(
     stores,
@@ -71,7 +75,7 @@ export async function accessModule(app: BakenApp): Promise<void> {
     repos,
     audit,
     keys,
-    matrix: new SqliteMatrixStore(db),
+    matrix,
     releases,
     link,
     alarms: new SqliteAlarmSource(db),
@@ -84,7 +88,7 @@ export async function accessModule(app: BakenApp): Promise<void> {
   const svc = service;
   const revocation = new Revocation(svc);
   const deviceEvents = new DeviceEvents(svc);
-  handles.set(ctx, { service: svc, revocation, deviceEvents });
+  handles.set(ctx, { service: svc, revocation, deviceEvents, teams: matrix });
 
   link.onResult = (cmd) => {
     if (cmd.status === 'ok' && (cmd.purpose === 'offline_key' || cmd.purpose === 'rotate_offline_key')) {
