@@ -5,6 +5,7 @@ import { alarmCentreModule } from './alarm-centre/index.js';
 import { alarmsModule } from './alarms/index.js';
 import { auditModule } from './audit/index.js';
 import { enrolmentModule } from './enrolment/index.js';
+import { followupModule } from './followup/index.js';
 import { gatewayConfigModule } from './gateway-config/index.js';
 import { healthModule } from './health/index.js';
 import { ingestModule } from './ingest/index.js';
@@ -26,6 +27,7 @@ export const modules: BakenModule[] = [
   alarmsModule,
   auditModule,
   accessModule,
+  followupModule,
   gatewayConfigModule,
   updatesModule,
   alarmCentreModule,

@@ -1,0 +1,321 @@
+import type { Clock, TimerHandle } from '../../clock.js';
+import { conflict, notFound } from '../../errors.js';
+import type { User } from '../../store/repositories/index.js';
+import type { SqliteCarers } from './carers.js';
+import { buildPlan, type Offer } from './chain.js';
+import type { Run, SqliteFollowupStore, Step } from './followup-store.js';
+import type { Notifier } from './notify/channel.js';
+import type { AlarmPort, HomeDirectory, TeamDirectory } from './ports.js';
+import { texts } from './texts.js';
+
+export interface EngineDeps {
+  store: SqliteFollowupStore;
+  carers: SqliteCarers;
+  clock: Clock;
+  alarms: AlarmPort;
+  teams: TeamDirectory;
+  homes: HomeDirectory;
+  notifier: Notifier;
+  onError: (err: unknown, what: string) => void;
+}
+
+/** Alarm actions by people that end a chain: the alarm is closed, cancelled, or staff assigned it. */
+const ENDING: Record<string, string> = {
+  close: 'the alarm was closed',
+  cancel: 'the client cancelled the alarm',
+  'confirm-cancel': 'the alarm centre confirmed the cancel',
+  assign: 'the alarm centre assigned the alarm',
+};
+
+const target = (o: Offer): Pick<Step, 'targetKind' | 'targetId' | 'targetName'> =>
+  o.kind === 'carer'
+    ? { targetKind: 'carer', targetId: o.userId, targetName: o.name }
+    : o.kind === 'team'
+      ? { targetKind: 'team', targetId: o.teamId, targetName: o.name }
+      : { targetKind: 'centre', targetId: null, targetName: null };
+
+/**
+ * Runs each alarm through its home's follow-up chain (README.md): opens one offer at a time,
+ * notifies whoever it names, and moves on by itself when its time runs out (a timer on the injected
+ * clock at the run's stored deadline, re-armed from the store after a restart). Every step goes to
+ * the run's steps and the alarm's timeline. The first person to accept gets the alarm assigned.
+ */
+export class FollowupEngine {
+  private readonly timers = new Map<string, TimerHandle>();
+
+  constructor(private readonly d: EngineDeps) {}
+
+  /** Re-arms the deadlines of open runs (after a restart); ends runs whose alarm closed meanwhile. */
+  start(): void {
+    for (const r of this.d.store.open()) {
+      const a = this.d.alarms.get(r.alarmId);
+      if (!a || a.state === 'closed' || a.cancelledAt !== null) this.end(r.alarmId, ENDING['close']!);
+      else if (r.state === 'asking') this.arm(r.alarmId, r.position, r.deadlineAt ?? this.d.clock.now());
+    }
+  }
+
+  stop(): void {
+    for (const t of this.timers.values()) this.d.clock.clearTimeout(t);
+    this.timers.clear();
+  }
+
+  /** A new alarm: its home's chain starts. A home without a chain goes to the alarm centre's inbox as before. */
+  async begin(alarmId: string, homeId: string): Promise<void> {
+    const chain = this.d.store.chain(homeId);
+    if (!chain) return;
+    const home = await this.d.homes.get(homeId);
+    if (!home) return;
+    const plan = buildPlan(
+      chain.steps,
+      this.d.carers.list(home.clientId),
+      (id) => this.d.teams.name(id) ?? id,
+    );
+    const run: Run = {
+      alarmId,
+      homeId,
+      plan,
+      position: 0,
+      state: 'asking',
+      deadlineAt: null,
+      acceptedBy: null,
+      acceptedAt: null,
+      startedAt: this.d.clock.now(),
+    };
+    if (this.d.store.insertRun(run)) this.open(alarmId, plan, 0);
+  }
+
+  /** Follows the alarm's own changes: closed, cancelled or assigned by staff ends the chain; on site is a step. */
+  onAlarmUpdated(e: {
+    alarmId: string;
+    action: string;
+    state: string;
+    at: number;
+    byUserId: string | null;
+  }): void {
+    if (e.action.startsWith('followup.')) return;
+    const run = this.d.store.run(e.alarmId);
+    if (!run) return;
+    if (e.action === 'on-site')
+      this.step(run.alarmId, { kind: 'on_site', offer: null, userId: e.byUserId, detail: null, at: e.at });
+    const why = e.state === 'closed' ? ENDING['close']! : ENDING[e.action];
+    if (why !== undefined) this.end(run.alarmId, why);
+  }
+
+  /**
+   * `user` accepts the alarm: they were asked (now or earlier in this run, as carer or member of the
+   * asked team) and nobody accepted yet. Idempotent for the person who accepted. 404 when the alarm
+   * was never offered to them; 409 when someone else was first or the chain ended.
+   */
+  accept(alarmId: string, user: User): Run {
+    const run = this.d.store.run(alarmId);
+    const idx = run ? this.offerIndexFor(run, user) : -1;
+    if (!run || idx < 0) throw notFound('Alarm offered to you');
+    if (run.state === 'accepted' && run.acceptedBy === user.id) return run;
+    if (run.state === 'accepted') throw conflict('Someone else has already accepted this alarm.');
+    if (run.state === 'stopped') throw conflict('This alarm no longer needs you: the follow-up has ended.');
+    const o = run.plan[idx]!;
+    const a = this.d.alarms.chainStep(alarmId, {
+      action: 'followup.accepted',
+      note: texts.accepted(user.displayName),
+      byUserId: user.id,
+      assign: { teamId: o.kind === 'team' ? o.teamId : null, userId: user.id },
+    });
+    if (!a) {
+      this.end(alarmId, ENDING['close']!);
+      throw conflict('This alarm is closed.');
+    }
+    const now = this.d.clock.now();
+    this.disarm(alarmId);
+    this.d.store.transaction(() => {
+      this.d.store.updateRun(alarmId, {
+        position: run.position,
+        state: 'accepted',
+        deadlineAt: null,
+        acceptedBy: user.id,
+        acceptedAt: now,
+      });
+      this.step(alarmId, {
+        kind: 'accepted',
+        offer: idx,
+        userId: user.id,
+        detail: null,
+        at: now,
+        ...target(o),
+      });
+    });
+    return this.d.store.run(alarmId)!;
+  }
+
+  /** The open offer's carer cannot go: the chain moves on at once. A team member's "no" is only recorded. */
+  decline(alarmId: string, user: User): Run {
+    const run = this.d.store.run(alarmId);
+    const o = run?.plan[run.position];
+    if (!run || !o || this.offerIndexFor(run, user) < 0) throw notFound('Alarm offered to you');
+    if (run.state !== 'asking' || this.offerIndexFor(run, user) !== run.position)
+      throw conflict('This alarm is not waiting for your answer.');
+    this.step(alarmId, {
+      kind: 'declined',
+      offer: run.position,
+      userId: user.id,
+      detail: null,
+      ...target(o),
+    });
+    this.d.alarms.chainStep(alarmId, {
+      action: 'followup.declined',
+      note: texts.declined(user.displayName),
+      byUserId: user.id,
+    });
+    if (o.kind === 'carer') {
+      this.disarm(alarmId);
+      this.open(alarmId, run.plan, run.position + 1);
+    }
+    return this.d.store.run(alarmId)!;
+  }
+
+  /** Runs `user` may accept now, or accepted and still open (their phone page). */
+  offersFor(user: User): Array<{ run: Run; offer: Offer; offerIndex: number }> {
+    const runs = [...this.d.store.open(), ...this.d.store.acceptedBy(user.id)];
+    return runs
+      .map((run) => ({ run, offerIndex: this.offerIndexFor(run, user) }))
+      .filter((x) => x.offerIndex >= 0)
+      .map((x) => ({ ...x, offer: x.run.plan[x.offerIndex]! }));
+  }
+
+  /** The latest offer of the run up to its position that names `user`; -1 when none does. */
+  private offerIndexFor(run: Run, user: User): number {
+    for (let i = Math.min(run.position, run.plan.length - 1); i >= 0; i--) {
+      const o = run.plan[i]!;
+      if (o.kind === 'carer' && o.userId === user.id) return i;
+      if (
+        o.kind === 'team' &&
+        user.role === 'care_worker' &&
+        this.d.teams.memberIds(o.teamId).includes(user.id)
+      )
+        return i;
+    }
+    return -1;
+  }
+
+  private open(alarmId: string, plan: Offer[], i: number): void {
+    const now = this.d.clock.now();
+    const o = plan[i] ?? { kind: 'centre' as const };
+    const position = Math.min(i, plan.length - 1);
+    const toCentre = o.kind === 'centre';
+    const deadlineAt = toCentre ? null : now + o.seconds * 1000;
+    this.d.store.transaction(() => {
+      this.d.store.updateRun(alarmId, { position, state: toCentre ? 'centre' : 'asking', deadlineAt });
+      this.step(alarmId, {
+        kind: toCentre ? 'handed_to_centre' : 'asked',
+        offer: position,
+        userId: null,
+        detail: null,
+        at: now,
+        ...target(o),
+      });
+    });
+    const a = this.d.alarms.chainStep(alarmId, {
+      action: toCentre ? 'followup.centre' : 'followup.asked',
+      note: texts.asked(o),
+      ...(o.kind === 'team' ? { assign: { teamId: o.teamId, userId: null } } : {}),
+    });
+    if (!a) {
+      this.end(alarmId, ENDING['close']!);
+      return;
+    }
+    if (o.kind === 'centre') return;
+    this.arm(alarmId, position, deadlineAt!);
+    this.notify(alarmId, position, o).catch((err) => this.d.onError(err, 'follow-up notification'));
+  }
+
+  private expire(alarmId: string, position: number): void {
+    this.timers.delete(alarmId);
+    const run = this.d.store.run(alarmId);
+    if (run?.state !== 'asking' || run.position !== position) return;
+    const o = run.plan[position]!;
+    this.step(alarmId, { kind: 'no_answer', offer: position, userId: null, detail: null, ...target(o) });
+    this.d.alarms.chainStep(alarmId, { action: 'followup.no-answer', note: texts.noAnswer(o) });
+    this.open(alarmId, run.plan, position + 1);
+  }
+
+  private end(alarmId: string, why: string): void {
+    const run = this.d.store.run(alarmId);
+    if (!run || (run.state !== 'asking' && run.state !== 'centre')) return;
+    this.disarm(alarmId);
+    this.d.store.transaction(() => {
+      this.d.store.updateRun(alarmId, { position: run.position, state: 'stopped', deadlineAt: null });
+      this.step(alarmId, { kind: 'ended', offer: null, userId: null, detail: why });
+    });
+    this.d.alarms.chainStep(alarmId, { action: 'followup.ended', note: texts.stopped(why) });
+  }
+
+  private async notify(
+    alarmId: string,
+    position: number,
+    o: Exclude<Offer, { kind: 'centre' }>,
+  ): Promise<void> {
+    const run = this.d.store.run(alarmId);
+    const home = run ? await this.d.homes.get(run.homeId) : null;
+    const minutes = Math.round(o.seconds / 60);
+    const n = {
+      title: texts.pushTitle(home?.address ?? ''),
+      body: o.kind === 'carer' ? texts.pushBody(minutes) : texts.pushBodyTeam(minutes),
+      url: o.kind === 'carer' ? '/app/carer' : '/app/responder',
+      alarmId,
+      tag: `alarm-${alarmId}`,
+      ttlSeconds: o.seconds,
+    };
+    const people = o.kind === 'carer' ? [o.userId] : this.d.teams.memberIds(o.teamId);
+    let delivered = 0;
+    let failed = 0;
+    for (const userId of people) {
+      for (const r of await this.d.notifier.notify(userId, n)) {
+        delivered += r.delivered;
+        failed += r.failed;
+      }
+    }
+    this.step(alarmId, {
+      kind: delivered > 0 ? 'notified' : 'not_notified',
+      offer: position,
+      userId: null,
+      detail: JSON.stringify({ delivered, failed }),
+      ...target(o),
+    });
+  }
+
+  private step(
+    alarmId: string,
+    s: Omit<Step, 'alarmId' | 'at' | 'targetKind' | 'targetId' | 'targetName'> & Partial<Step>,
+  ): void {
+    this.d.store.addStep({
+      targetKind: null,
+      targetId: null,
+      targetName: null,
+      ...s,
+      alarmId,
+      at: s.at ?? this.d.clock.now(),
+    });
+  }
+
+  private arm(alarmId: string, position: number, deadlineAt: number): void {
+    this.disarm(alarmId);
+    const ms = Math.max(0, deadlineAt - this.d.clock.now());
+    this.timers.set(
+      alarmId,
+      this.d.clock.setTimeout(() => this.safely(() => this.expire(alarmId, position)), ms),
+    );
+  }
+
+  private disarm(alarmId: string): void {
+    const t = this.timers.get(alarmId);
+    if (t) this.d.clock.clearTimeout(t);
+    this.timers.delete(alarmId);
+  }
+
+  private safely(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.d.onError(err, 'follow-up step');
+    }
+  }
+}

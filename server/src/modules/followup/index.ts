@@ -1,0 +1,86 @@
+import type { BakenApp } from '../../app-context.js';
+import { accessOf } from '../access/index.js';
+import { AlarmService } from '../alarms/alarm-service.js';
+import { SqliteAlarmStore } from '../alarms/sqlite-alarm-store.js';
+import { domainEvents } from '../ingest/domain-events.js';
+import { carerRoutes } from './carer-routes.js';
+import { SqliteCarers } from './carers.js';
+import { chainRoutes } from './chain-routes.js';
+import { FollowupEngine } from './engine.js';
+import { SqliteFollowupStore } from './followup-store.js';
+import { Notifier } from './notify/channel.js';
+import { SqlitePushSubscriptions } from './notify/push-subscriptions.js';
+import { loadVapidKeys } from './notify/vapid-keys.js';
+import { WebPushChannel } from './notify/web-push-channel.js';
+import type { AlarmPort, TeamDirectory } from './ports.js';
+import { pushRoutes } from './push-routes.js';
+import { responderRoutes } from './responder-routes.js';
+
+/**
+ * Informal carers and the follow-up chain per home (README.md): carers named and ordered by the
+ * client, invitations, the chain that asks carers, care teams and the alarm centre in turn and
+ * moves on by itself, and Web Push to the phones of whoever is asked. Registered after `alarms`
+ * and `access`.
+ */
+export async function followupModule(app: BakenApp): Promise<void> {
+  const ctx = app.baken;
+  const { db, clock, repos, config } = ctx;
+  const bus = domainEvents(ctx);
+  const log = app.log.child({ module: 'followup' });
+  const store = new SqliteFollowupStore(db);
+  const carers = new SqliteCarers(db);
+  const subs = new SqlitePushSubscriptions(db);
+  const access = accessOf(ctx);
+  // The alarms module's own service over the same tables: the chain writes its steps through it.
+  const alarmService = new AlarmService(new SqliteAlarmStore(db), clock, bus);
+  const alarms: AlarmPort = {
+    get: (id) => alarmService.store.get(id),
+    chainStep: (id, s) => alarmService.chainStep(id, s),
+  };
+  const teams: TeamDirectory = {
+    name: (id) => access.teams.getTeam(id)?.name ?? null,
+    memberIds: (id) => access.teams.getTeam(id)?.memberIds ?? [],
+  };
+  const vapid = loadVapidKeys(config.dataDir, process.env);
+  const push = new WebPushChannel(subs, clock, { vapid, subject: config.push.subject });
+  const engine = new FollowupEngine({
+    store,
+    carers,
+    clock,
+    alarms,
+    teams,
+    homes: { get: (id) => repos.clients.getHome(id) },
+    notifier: new Notifier([push]),
+    onError: (err, what) => log.error({ err }, `${what} failed`),
+  });
+
+  await carerRoutes(app, carers, () => {});
+  await chainRoutes(app, store, teams);
+  await responderRoutes(app, engine, alarms);
+  await pushRoutes(app, subs, push, {
+    publicKey: vapid.publicKey,
+    allowHttpEndpoints: config.push.allowHttpEndpoints,
+  });
+
+  const offs: Array<() => void> = [];
+  app.addHook('onReady', async () => {
+    engine.start();
+    offs.push(
+      bus.on('alarm.created', (a) => {
+        if (a.homeId !== null)
+          engine.begin(a.alarmId, a.homeId).catch((err) => log.error({ err }, 'follow-up start failed'));
+      }),
+      bus.on('alarm.updated', (a) => {
+        try {
+          engine.onAlarmUpdated(a);
+        } catch (err) {
+          log.error({ err }, 'follow-up update failed');
+        }
+      }),
+    );
+  });
+  app.addHook('onClose', async () => {
+    engine.stop();
+    for (const off of offs) off();
+  });
+}

@@ -1,0 +1,24 @@
+import type { AlarmService } from '../alarms/alarm-service.js';
+
+/**
+ * What the follow-up chain needs from the other modules, and nothing more: the alarm (read, and a
+ * step on its timeline — followup/README.md), the care teams of the access matrix, and homes.
+ */
+export interface AlarmPort {
+  get(
+    id: string,
+  ):
+    | { id: string; homeId: string | null; state: string; cancelledAt: number | null; raisedAt: number }
+    | undefined;
+  chainStep: AlarmService['chainStep'];
+}
+
+export interface TeamDirectory {
+  /** The team's name, or null when it does not exist. */
+  name(teamId: string): string | null;
+  memberIds(teamId: string): string[];
+}
+
+export interface HomeDirectory {
+  get(homeId: string): Promise<{ id: string; clientId: string; address: string } | null>;
+}
