@@ -1,8 +1,8 @@
 import type { Migration } from './index.js';
 
 /**
- * The client's consent that an informal carer may get a key-safe code for their home [MISSION
- * quality mark §6.3.3], with weekly windows; withdrawn, never deleted (the access log shows it).
+ * The client's consent that an informal carer may get a key-safe code for their home
+ * [REQUIREMENTS §9.6], with weekly windows; withdrawn, never deleted (the access log shows it).
  */
 export const m172CarerKeyConsent: Migration = {
   version: 172,
