@@ -62,7 +62,8 @@ export const REVIEWED_ROLES: Record<string, readonly Role[] | 'public'> = {
   getAlarmReport: ['admin', 'monitor'],
   verifyAudit: ['admin'],
   listAuditEntries: ['admin'],
-  requestAccess: ['care_worker', 'monitor', 'admin'],
+  // an informal carer only as far as the client consents (access/carer-consent.ts)
+  requestAccess: ['care_worker', 'monitor', 'admin', 'informal_carer'],
   getRelease: ['care_worker', 'monitor', 'admin'],
   releasePhoneCode: ['monitor', 'admin'],
   remoteOpen: ['monitor', 'admin'],
@@ -139,4 +140,7 @@ export const REVIEWED_ROLES: Record<string, readonly Role[] | 'public'> = {
   listPushSubscriptions: ['informal_carer', 'care_worker', 'monitor', 'admin'],
   deletePushSubscription: ['informal_carer', 'care_worker', 'monitor', 'admin'],
   sendTestPush: ['informal_carer', 'care_worker', 'monitor', 'admin'],
+  getCarerAccess: ['admin', 'monitor', 'client'],
+  grantCarerAccess: ['admin', 'client'],
+  withdrawCarerAccess: ['admin', 'client'],
 };

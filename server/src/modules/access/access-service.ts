@@ -7,6 +7,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { AccessStores } from './access-stores.js';
 import type { AlarmSource } from './alarm-source.js';
 import type { AccessAlerts } from './alerts.js';
+import { decideCarerAccess } from './carer-consent.js';
 import { type AccessFacts, decideAccess, type Situation } from './decide-access.js';
 import { type KeysafeKeys, keysafeNoKey, offlineCodeKey } from './keysafe-keys.js';
 import type { KeysafeLink } from './keysafe-link.js';
@@ -14,6 +15,7 @@ import type { MatrixStore } from './matrix-store.js';
 import { chooseOfflineWindow } from './offline-window.js';
 import type { Release, ReleaseStore } from './releases.js';
 import type { AccessSettings } from './settings.js';
+import type { SqliteCarerConsents } from './sqlite-carer-consents.js';
 
 /** The key-safe slot that holds the offline-code key (KS-SERIAL §8.3 CODE_KIND 2). */
 export const OFFLINE_KEY_SLOT = 250;
@@ -34,6 +36,8 @@ export interface AccessDeps {
   alarms: AlarmSource;
   alerts: AccessAlerts;
   settings: () => AccessSettings;
+  /** The clients' consents for their informal carers [REQUIREMENTS §9.6]. */
+  consents: SqliteCarerConsents;
 }
 
 export interface GrantedAccess {
@@ -104,6 +108,31 @@ export class AccessService {
   }
 
   /**
+   * An informal carer: the client's consent instead of the matrix (no team, no function); an
+   * alarm only when it is assigned to them (they accepted it in the follow-up chain).
+   */
+  private decideCarer(
+    user: User,
+    home: Home,
+    device: Device,
+    req: { situation: Situation; alarmId?: string | undefined },
+    now: number,
+  ) {
+    const d = decideCarerAccess(
+      {
+        person: { userId: user.id, disabled: user.disabled, blocked: this.isBlocked('person', user.id) },
+        keysafeBlocked: this.isBlocked('keysafe', device.id),
+        consent: this.d.consents.active(home.id, user.id),
+        openAlarms: this.d.alarms.openAtHome(home.id),
+        timeZone: this.d.settings().timeZone,
+      },
+      req,
+      now,
+    );
+    return d.allow ? { ...d, teamId: null, functionId: null } : d;
+  }
+
+  /**
    * A person asks for access (or a monitor asks on their behalf, `issuedBy`, to read the code out by
    * phone — REQUIREMENTS §9.5). Throws BAKEN_ERR_RATE_LIMITED, BAKEN_ERR_ACCESS_DENIED (reason in details),
    * BAKEN_ERR_KEYSAFE_UNAVAILABLE.
@@ -138,7 +167,10 @@ export class AccessService {
       });
       throw notFound('Key safe of this home');
     }
-    const decision = decideAccess(this.facts(user, home, device), req, now);
+    const decision =
+      user.role === 'informal_carer'
+        ? this.decideCarer(user, home, device, req, now)
+        : decideAccess(this.facts(user, home, device), req, now);
     if (!decision.allow) {
       audit.append({
         at: now,

@@ -1,6 +1,8 @@
 export interface OpenAlarm {
   id: string;
   assignedTeamId: string | null;
+  /** The person it is assigned to (an informal carer who accepted it gets a code only for it). */
+  assignedUserId: string | null;
   raisedAt: number;
 }
 

@@ -182,6 +182,19 @@ export const AccessLogSchema = Type.Object({
     }),
   ),
   openingsWithoutRelease: Type.Array(Type.Object({ at: Type.Integer(), message: Type.String() })),
+  /** Key access the client gave or withdrew for their informal carers, newest first. */
+  carerConsents: Type.Array(
+    Type.Object({
+      at: Type.Integer(),
+      change: Type.Union([Type.Literal('granted'), Type.Literal('withdrawn')]),
+      carer: Type.String(),
+      by: Type.String(),
+      alarmOnly: Type.Boolean(),
+      windows: Type.Array(
+        Type.Object({ weekday: Type.Integer(), fromMinute: Type.Integer(), toMinute: Type.Integer() }),
+      ),
+    }),
+  ),
 });
 
 export const ResponseReportSchema = Type.Union([

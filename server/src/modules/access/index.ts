@@ -5,6 +5,7 @@ import { AuditLog } from '../audit/audit-log.js';
 import { domainEvents } from '../ingest/domain-events.js';
 import { AccessService } from './access-service.js';
 import { AccessAlerts } from './alerts.js';
+import { CarerConsentService } from './carer-consent.js';
 import { DeviceEvents } from './device-events.js';
 import { Installer } from './installer.js';
 import { installerRoutes } from './installer-routes.js';
@@ -19,6 +20,7 @@ import { purgeRetention } from './retention.js';
 import { Revocation } from './revocation.js';
 import { sqliteAccessStores } from './sqlite-access-stores.js';
 import { SqliteAlarmSource } from './sqlite-alarm-source.js';
+import { SqliteCarerConsents } from './sqlite-carer-consents.js';
 import { SqliteKeysafeKeyStore } from './sqlite-keysafe-keys.js';
 import { SqliteMatrixStore } from './sqlite-matrix-store.js';
 import { SqliteReleaseStore } from './sqlite-release-store.js';
@@ -29,6 +31,8 @@ export interface AccessModuleHandle {
   deviceEvents: DeviceEvents;
   /** The care teams of the matrix, read-only (the follow-up chain asks them). */
   teams: Pick<MatrixStore, 'getTeam' | 'listTeams'>;
+  /** The clients' consents for their informal carers (granted and withdrawn on the client's page). */
+  carerConsents: CarerConsentService;
 }
 
 const handles = new WeakMap<AppContext, AccessModuleHandle>();
@@ -60,6 +64,7 @@ export async function accessModule(app: BakenApp): Promise<void> {
   const releases = new SqliteReleaseStore(db);
   const stores = sqliteAccessStores(db);
   const matrix = new SqliteMatrixStore(db);
+  const consents = new SqliteCarerConsents(db);
   let service: AccessService | null = null;
   const link = new KeysafeLink(
     stores,
@@ -84,11 +89,18 @@ export async function accessModule(app: BakenApp): Promise<void> {
       domainEvents(ctx).emit('access.alert', { alertId: a.id, kind: a.kind, state, at }),
     ),
     settings: () => stores.settings.load(),
+    consents,
   });
   const svc = service;
   const revocation = new Revocation(svc);
   const deviceEvents = new DeviceEvents(svc);
-  handles.set(ctx, { service: svc, revocation, deviceEvents, teams: matrix });
+  handles.set(ctx, {
+    service: svc,
+    revocation,
+    deviceEvents,
+    teams: matrix,
+    carerConsents: new CarerConsentService(consents, audit, clock),
+  });
 
   link.onResult = (cmd) => {
     if (cmd.status === 'ok' && (cmd.purpose === 'offline_key' || cmd.purpose === 'rotate_offline_key')) {

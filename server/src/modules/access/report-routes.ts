@@ -55,7 +55,27 @@ export async function reportRoutes(app: BakenApp, svc: AccessService): Promise<v
         });
       }
       const unmatched = svc.d.stores.alerts.openingsWithoutReleaseAtHome(home.id);
-      return { homeId: home.id, entries, openingsWithoutRelease: unmatched };
+      // [REQUIREMENTS §9.6] the client's own grants and withdrawals of key access for informal carers.
+      const carerConsents = [];
+      for (const c of svc.d.consents.ofHome(home.id)) {
+        const carer = await nameOf(c.carerUserId);
+        const base = { carer, windows: c.windows, alarmOnly: c.alarmOnly };
+        carerConsents.push({
+          at: c.grantedAt,
+          change: 'granted' as const,
+          by: await nameOf(c.grantedBy),
+          ...base,
+        });
+        if (c.withdrawnAt !== null)
+          carerConsents.push({
+            at: c.withdrawnAt,
+            change: 'withdrawn' as const,
+            by: await nameOf(c.withdrawnBy ?? ''),
+            ...base,
+          });
+      }
+      carerConsents.sort((a, b) => b.at - a.at);
+      return { homeId: home.id, entries, openingsWithoutRelease: unmatched, carerConsents };
     },
   );
 

@@ -28,7 +28,7 @@ export async function requestRoutes(app: BakenApp, svc: AccessService): Promise<
   app.post(
     '/api/v1/access/requests',
     {
-      onRequest: requireRole('care_worker', 'monitor', 'admin'),
+      onRequest: requireRole('care_worker', 'monitor', 'admin', 'informal_carer'),
       schema: {
         tags: ['access'],
         operationId: 'requestAccess',

@@ -10,11 +10,21 @@ export class SqliteAlarmSource implements AlarmSource {
     return (
       this.db
         .prepare(
-          `SELECT id, assigned_team_id, raised_at FROM alarms
+          `SELECT id, assigned_team_id, assigned_user_id, raised_at FROM alarms
            WHERE home_id = ? AND state <> 'closed' AND cancelled_at IS NULL ORDER BY raised_at`,
         )
-        .all(homeId) as Array<{ id: string; assigned_team_id: string | null; raised_at: number }>
-    ).map((r) => ({ id: r.id, assignedTeamId: r.assigned_team_id, raisedAt: r.raised_at }));
+        .all(homeId) as Array<{
+        id: string;
+        assigned_team_id: string | null;
+        assigned_user_id: string | null;
+        raised_at: number;
+      }>
+    ).map((r) => ({
+      id: r.id,
+      assignedTeamId: r.assigned_team_id,
+      assignedUserId: r.assigned_user_id,
+      raisedAt: r.raised_at,
+    }));
   }
 
   raisedAt(alarmId: string): number | null {

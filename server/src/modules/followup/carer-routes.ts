@@ -8,8 +8,8 @@ import { errorResponses } from '../../http/error-schema.js';
 import { PUBLIC } from '../../http/route-contract.js';
 import type { Role } from '../../store/repositories/index.js';
 import { NewPassword, Username } from '../users/schemas.js';
-import type { InformalCarer, SqliteCarers } from './carers.js';
 import { CarerSchema, Id, InvitationSchema } from './schemas.js';
+import type { InformalCarer, SqliteCarers } from './sqlite-carers.js';
 
 /** An invitation works for three days, once. */
 export const INVITATION_TTL_MS = 3 * 24 * 3_600_000;
@@ -31,7 +31,7 @@ function ownClient(req: FastifyRequest, clientId: string, staff: readonly Role[]
 export async function carerRoutes(
   app: BakenApp,
   carers: SqliteCarers,
-  onRemoved: (c: InformalCarer, byUserId: string) => void,
+  onRemoved: (c: InformalCarer, byUserId: string) => Promise<void>,
 ): Promise<void> {
   const { clock, repos, config } = app.baken;
   const view = (c: InformalCarer) => {
@@ -186,7 +186,7 @@ export async function carerRoutes(
       ownClient(req, req.params.id, ON_BEHALF);
       const c = carerOf(req.params.id, req.params.carerId);
       carers.remove(c.id, clock.now());
-      onRemoved(c, req.principal!.user.id);
+      await onRemoved(c, req.principal!.user.id);
       return reply.status(204).send(null);
     },
   );

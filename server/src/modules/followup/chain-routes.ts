@@ -5,10 +5,10 @@ import { BakenError } from '../../errors.js';
 import { errorResponses } from '../../http/error-schema.js';
 import { visibleHome } from '../registry/access.js';
 import { type ChainStep, chainProblem } from './chain.js';
-import type { Run, SqliteFollowupStore } from './followup-store.js';
 import type { TeamDirectory } from './ports.js';
 import { followupReport } from './report.js';
 import { ChainSchema, ChainStepSchema, Id, RunSchema } from './schemas.js';
+import type { Run, SqliteFollowupStore } from './sqlite-followup-store.js';
 
 /** The display names of the people named in runs, looked up once per answer. */
 export function nameCache(app: BakenApp): (id: string | null) => Promise<string | null> {

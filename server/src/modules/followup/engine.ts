@@ -1,11 +1,11 @@
 import type { Clock, TimerHandle } from '../../clock.js';
 import { conflict, notFound } from '../../errors.js';
 import type { User } from '../../store/repositories/index.js';
-import type { SqliteCarers } from './carers.js';
 import { buildPlan, type Offer } from './chain.js';
-import type { Run, SqliteFollowupStore, Step } from './followup-store.js';
 import type { Notifier } from './notify/channel.js';
 import type { AlarmPort, HomeDirectory, TeamDirectory } from './ports.js';
+import type { SqliteCarers } from './sqlite-carers.js';
+import type { Run, SqliteFollowupStore, Step } from './sqlite-followup-store.js';
 import { texts } from './texts.js';
 
 export interface EngineDeps {
@@ -259,7 +259,7 @@ export class FollowupEngine {
     const n = {
       title: texts.pushTitle(home?.address ?? ''),
       body: o.kind === 'carer' ? texts.pushBody(minutes) : texts.pushBodyTeam(minutes),
-      url: o.kind === 'carer' ? '/app/carer' : '/app/responder',
+      url: '/app/respond',
       alarmId,
       tag: `alarm-${alarmId}`,
       ttlSeconds: o.seconds,

@@ -184,7 +184,7 @@ describe('follow-up chain with informal carers and Web Push', () => {
     expect(JSON.parse(first.payload)).toEqual({
       title: 'Alarm at Dorpsstraat 1',
       body: 'Can you go? Open Baken and accept within 3 minutes.',
-      url: '/app/carer',
+      url: '/app/respond',
       alarmId,
       tag: `alarm-${alarmId}`,
     });

@@ -4,17 +4,18 @@ import { AlarmService } from '../alarms/alarm-service.js';
 import { SqliteAlarmStore } from '../alarms/sqlite-alarm-store.js';
 import { domainEvents } from '../ingest/domain-events.js';
 import { carerRoutes } from './carer-routes.js';
-import { SqliteCarers } from './carers.js';
 import { chainRoutes } from './chain-routes.js';
+import { consentRoutes } from './consent-routes.js';
 import { FollowupEngine } from './engine.js';
-import { SqliteFollowupStore } from './followup-store.js';
 import { Notifier } from './notify/channel.js';
-import { SqlitePushSubscriptions } from './notify/push-subscriptions.js';
+import { SqlitePushSubscriptions } from './notify/sqlite-push-subscriptions.js';
 import { loadVapidKeys } from './notify/vapid-keys.js';
 import { WebPushChannel } from './notify/web-push-channel.js';
 import type { AlarmPort, TeamDirectory } from './ports.js';
 import { pushRoutes } from './push-routes.js';
 import { responderRoutes } from './responder-routes.js';
+import { SqliteCarers } from './sqlite-carers.js';
+import { SqliteFollowupStore } from './sqlite-followup-store.js';
 
 /**
  * Informal carers and the follow-up chain per home (README.md): carers named and ordered by the
@@ -54,7 +55,11 @@ export async function followupModule(app: BakenApp): Promise<void> {
     onError: (err, what) => log.error({ err }, `${what} failed`),
   });
 
-  await carerRoutes(app, carers, () => {});
+  await carerRoutes(app, carers, async (c, by) => {
+    for (const h of await repos.clients.listHomes({ clientId: c.clientId, limit: 100, offset: 0 }))
+      if (c.userId !== null) access.carerConsents.withdraw(h.id, c.userId, by);
+  });
+  await consentRoutes(app, carers, access.carerConsents);
   await chainRoutes(app, store, teams);
   await responderRoutes(app, engine, alarms);
   await pushRoutes(app, subs, push, {

@@ -5,7 +5,7 @@ import { BakenError, notFound } from '../../errors.js';
 import { errorResponses } from '../../http/error-schema.js';
 import type { Role } from '../../store/repositories/index.js';
 import type { NotificationChannel } from './notify/channel.js';
-import type { SqlitePushSubscriptions } from './notify/push-subscriptions.js';
+import type { SqlitePushSubscriptions } from './notify/sqlite-push-subscriptions.js';
 import { Id, SubscriptionInput } from './schemas.js';
 
 /** Who can be asked to go to an alarm, so who registers a phone for notifications. */
@@ -143,7 +143,7 @@ export async function pushRoutes(
       const r = await push.send(req.principal!.user.id, {
         title: 'Baken',
         body: 'Notifications work on this device.',
-        url: '/app/carer',
+        url: '/app/respond',
         alarmId: '',
         tag: 'test',
         ttlSeconds: 60,

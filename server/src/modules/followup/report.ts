@@ -1,5 +1,5 @@
 import { median } from '../../median.js';
-import type { SqliteFollowupStore } from './followup-store.js';
+import type { SqliteFollowupStore } from './sqlite-followup-store.js';
 
 /** Seed 000: help on site within 30 minutes. */
 const TARGET_MS = 30 * 60_000;

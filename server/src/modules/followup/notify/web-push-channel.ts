@@ -1,7 +1,7 @@
 import webpush from 'web-push';
 import type { Clock } from '../../../clock.js';
 import type { DeliveryResult, Notification, NotificationChannel } from './channel.js';
-import type { PushSubscription, SqlitePushSubscriptions } from './push-subscriptions.js';
+import type { PushSubscription, SqlitePushSubscriptions } from './sqlite-push-subscriptions.js';
 import type { VapidKeys } from './vapid-keys.js';
 
 export interface WebPushOptions {

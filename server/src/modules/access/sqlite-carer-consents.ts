@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../../store/database.js';
+import type { CarerConsent } from './carer-consent.js';
+import type { WeeklyWindow } from './decide-access.js';
+
+const SELECT = `SELECT id, home_id AS homeId, carer_user_id AS carerUserId, windows, alarm_only AS alarmOnly,
+  granted_at AS grantedAt, granted_by AS grantedBy, withdrawn_at AS withdrawnAt, withdrawn_by AS withdrawnBy
+  FROM access_carer_consents`;
+const row = (r: unknown): CarerConsent => {
+  const x = r as Omit<CarerConsent, 'windows' | 'alarmOnly'> & { windows: string; alarmOnly: number };
+  return { ...x, windows: JSON.parse(x.windows) as WeeklyWindow[], alarmOnly: x.alarmOnly === 1 };
+};
+
+/** Consents are never edited: a change withdraws the current one and grants a new one. */
+export class SqliteCarerConsents {
+  constructor(private readonly db: Db) {}
+
+  active(homeId: string, carerUserId: string): CarerConsent | null {
+    const r = this.db
+      .prepare(
+        `${SELECT} WHERE home_id = ? AND carer_user_id = ? AND withdrawn_at IS NULL ORDER BY granted_at DESC LIMIT 1`,
+      )
+      .get(homeId, carerUserId);
+    return r === undefined ? null : row(r);
+  }
+
+  /** Every consent of a home, newest first (the client's history). */
+  ofHome(homeId: string): CarerConsent[] {
+    return this.db.prepare(`${SELECT} WHERE home_id = ? ORDER BY granted_at DESC`).all(homeId).map(row);
+  }
+
+  grant(
+    c: Pick<CarerConsent, 'homeId' | 'carerUserId' | 'windows' | 'alarmOnly' | 'grantedBy'>,
+    now: number,
+  ): CarerConsent {
+    const id = randomUUID();
+    this.db.transaction(() => {
+      this.withdraw(c.homeId, c.carerUserId, c.grantedBy, now);
+      this.db
+        .prepare(
+          `INSERT INTO access_carer_consents (id, home_id, carer_user_id, windows, alarm_only, granted_at, granted_by)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(id, c.homeId, c.carerUserId, JSON.stringify(c.windows), c.alarmOnly ? 1 : 0, now, c.grantedBy);
+    })();
+    return row(this.db.prepare(`${SELECT} WHERE id = ?`).get(id));
+  }
+
+  /** Withdraws the active consent; false when there was none. */
+  withdraw(homeId: string, carerUserId: string, by: string, now: number): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE access_carer_consents SET withdrawn_at = ?, withdrawn_by = ?
+           WHERE home_id = ? AND carer_user_id = ? AND withdrawn_at IS NULL`,
+        )
+        .run(now, by, homeId, carerUserId).changes > 0
+    );
+  }
+}
