@@ -6,14 +6,19 @@ import { landingPath, layout } from './layout.js';
 import { type PageRenderer, registerPage, STAFF } from './page-route.js';
 import { accessPage } from './pages/access.js';
 import { alarmsPage } from './pages/alarms.js';
+import { carerInvitePage } from './pages/carer-invite.js';
 import { devicePage } from './pages/device.js';
 import { fleetPage } from './pages/fleet.js';
+import { followupChainPage } from './pages/followup-chain.js';
 import { homePage, myHomePage } from './pages/home.js';
 import { keyCodePage } from './pages/key-code.js';
 import { loginPage } from './pages/login.js';
+import { myCarersPage } from './pages/my-carers.js';
 import { reportsPage } from './pages/reports.js';
+import { respondPage } from './pages/respond.js';
 import { updatesPage } from './pages/updates.js';
 import { usersPage } from './pages/users.js';
+import { pwaRoutes } from './pwa.js';
 import { requestI18n } from './request-i18n.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 
@@ -58,6 +63,16 @@ export async function webModule(app: BakenApp): Promise<void> {
     return reply.type('text/html; charset=utf-8').send(page.value);
   });
 
+  // An informal carer's invitation link lands here (public; the token stays in the fragment).
+  app.get('/carer/invite', { schema: { hide: true } }, async (req, reply) => {
+    const now = app.baken.clock.now();
+    const page = runWithI18n(requestI18n(app, req, reply), () =>
+      layout(carerInvitePage(), null, '/carer/invite', now),
+    );
+    return reply.type('text/html; charset=utf-8').send(page.value);
+  });
+  pwaRoutes(app);
+
   for (const [path, roles, render] of PAGES) registerPage(app, path, roles, render);
 }
 
@@ -73,6 +88,9 @@ const PAGES: ReadonlyArray<readonly [string, Role[], PageRenderer]> = [
   ['/app/homes/:id', [...STAFF, 'client'], homePage],
   ['/app/devices/:id', STAFF, devicePage],
   ['/app/my-home', ['client'], myHomePage],
+  ['/app/my-carers', ['client'], myCarersPage],
+  ['/app/respond', ['informal_carer', 'care_worker'], respondPage],
+  ['/app/homes/:id/chain', ['admin', 'monitor'], followupChainPage],
 ];
 
 const pattern = (path: string): RegExp => new RegExp(`^${path.replace(/:[a-z]+/g, '[A-Za-z0-9_%-]+')}$`);

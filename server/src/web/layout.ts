@@ -30,11 +30,17 @@ export function landingPath(role: Role): string {
 }
 
 function navFor(role: Role): readonly NavEntry[] {
-  if (role === 'client') return [['/app/my-home', 'nav.myHome']];
+  if (role === 'client')
+    return [
+      ['/app/my-home', 'nav.myHome'],
+      ['/app/my-carers', 'nav.myCarers'],
+    ];
+  if (role === 'informal_carer') return [['/app/respond', 'nav.respond']];
   if (role === 'care_worker')
     return [
       ['/app/alarms', 'nav.myAlarms'],
       ['/app/key-code', 'nav.keyCode'],
+      ['/app/respond', 'nav.askedToGo'],
     ];
   if (role === 'technician') return [['/app/fleet', 'nav.fleet']];
   if (role === 'admin') return [...STAFF_NAV, ['/app/updates', 'nav.updates'], ['/app/users', 'nav.users']];
@@ -70,6 +76,7 @@ export function layout(
 <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/assets/style.css">
 <link rel="stylesheet" href="/assets/components.css">
+<link rel="manifest" href="/app/manifest.webmanifest">
 ${principal?.csrfToken ? html`<meta name="baken-csrf" content="${principal.csrfToken}">` : ''}
 ${scripts.map((s) => html`<script type="module" src="/assets/${s}"></script>`)}
 </head>
