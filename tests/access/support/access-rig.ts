@@ -102,10 +102,12 @@ export function decodeCommand(frameHex: string): KsAuthCommand {
 
 /**
  * `fresh`: the key safe left the factory without K (only its installation secret, KS-SERIAL §8.8)
- * and the server has no key for it: it gets one by KEY_INSTALL.
+ * and the server has no key for it: it gets one by KEY_INSTALL. `config`: server config overrides.
  */
-export async function accessRig(opts: { fresh?: boolean } = {}): Promise<AccessRig> {
-  const t = await testApp();
+export async function accessRig(
+  opts: { fresh?: boolean; config?: Record<string, unknown> } = {},
+): Promise<AccessRig> {
+  const t = await testApp(opts.config ?? {});
   const ctx = t.app.baken;
   const access = accessOf(ctx);
   const bus = domainEvents(ctx);
