@@ -129,7 +129,7 @@ describe.skipIf(!needProgram('chromium'))('follow-up chain in chromium', () => {
     await rows.nth(1).locator('[name="teamId"]').selectOption(r.teamA);
     await rows.nth(1).locator('[name="minutes"]').fill('5');
     await admin.click('#chain-form button[type="submit"]');
-    await admin.locator('#chain-result', { hasText: 'Saved.' }).waitFor();
+    await admin.locator('#chain-result', { hasText: 'Opgeslagen.' }).waitFor();
     await screenshot(admin, 'followup-chain-editor');
 
     // The alarm: Piet's phone gets it (the push service decrypts it with the phone's own key).
@@ -147,7 +147,7 @@ describe.skipIf(!needProgram('chromium'))('follow-up chain in chromium', () => {
     await waitFor(() => push.received.length === 1);
     expect(push.refused).toEqual([]);
     expect(JSON.parse(push.received[0]!.payload)).toMatchObject({
-      title: 'Alarm at Dorpsstraat 1',
+      title: 'Alarm bij Dorpsstraat 1',
       url: '/app/respond',
       alarmId,
     });
@@ -187,10 +187,18 @@ describe.skipIf(!needProgram('chromium'))('follow-up chain in chromium', () => {
     expect(kinds).toEqual(['asked', 'notified', 'no_answer', 'asked', 'not_notified', 'accepted', 'on_site']);
     const text =
       (await clientPage.locator(`ol.followup-steps[data-alarm-id="${alarmId}"]`).textContent()) ?? '';
-    expect(text).toContain('Piet Jansen');
-    expect(text).toContain('Anna de Vries');
+    // In Dutch (the deployment's default), and in English on request.
+    expect(text).toContain('Piet Jansen werd gevraagd');
+    expect(text).toContain('Piet Jansen antwoordde niet op tijd');
+    expect(text).toContain('Anna de Vries nam het aan en ging');
+    expect(text).toContain('er was hulp bij uw deur');
+    expect(await clientPage.locator('html').getAttribute('lang')).toBe('nl');
     expect(await hasHorizontalOverflow(clientPage)).toBe(false);
     await screenshot(clientPage, 'client-followup-steps-phone');
+    await clientPage.goto(`${url}/app/my-carers?lang=en`);
+    expect(await clientPage.locator(`ol.followup-steps[data-alarm-id="${alarmId}"]`).textContent()).toContain(
+      'Anna de Vries accepted and went',
+    );
     const log = await r.t.app.inject({
       method: 'GET',
       url: `/api/v1/homes/${r.homeId}/access-log`,

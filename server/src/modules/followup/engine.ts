@@ -6,7 +6,7 @@ import type { Notifier } from './notify/channel.js';
 import type { AlarmPort, HomeDirectory, TeamDirectory } from './ports.js';
 import type { SqliteCarers } from './sqlite-carers.js';
 import type { Run, SqliteFollowupStore, Step } from './sqlite-followup-store.js';
-import { texts } from './texts.js';
+import type { FollowupTexts } from './texts.js';
 
 export interface EngineDeps {
   store: SqliteFollowupStore;
@@ -16,16 +16,12 @@ export interface EngineDeps {
   teams: TeamDirectory;
   homes: HomeDirectory;
   notifier: Notifier;
+  texts: FollowupTexts;
   onError: (err: unknown, what: string) => void;
 }
 
 /** Alarm actions by people that end a chain: the alarm is closed, cancelled, or staff assigned it. */
-const ENDING: Record<string, string> = {
-  close: 'the alarm was closed',
-  cancel: 'the client cancelled the alarm',
-  'confirm-cancel': 'the alarm centre confirmed the cancel',
-  assign: 'the alarm centre assigned the alarm',
-};
+const ENDING_ACTIONS = new Set(['close', 'cancel', 'confirm-cancel', 'assign']);
 
 const target = (o: Offer): Pick<Step, 'targetKind' | 'targetId' | 'targetName'> =>
   o.kind === 'carer'
@@ -49,7 +45,8 @@ export class FollowupEngine {
   start(): void {
     for (const r of this.d.store.open()) {
       const a = this.d.alarms.get(r.alarmId);
-      if (!a || a.state === 'closed' || a.cancelledAt !== null) this.end(r.alarmId, ENDING['close']!);
+      if (!a || a.state === 'closed' || a.cancelledAt !== null)
+        this.end(r.alarmId, this.d.texts.ending['close']!);
       else if (r.state === 'asking') this.arm(r.alarmId, r.position, r.deadlineAt ?? this.d.clock.now());
     }
   }
@@ -97,8 +94,8 @@ export class FollowupEngine {
     if (!run) return;
     if (e.action === 'on-site')
       this.step(run.alarmId, { kind: 'on_site', offer: null, userId: e.byUserId, detail: null, at: e.at });
-    const why = e.state === 'closed' ? ENDING['close']! : ENDING[e.action];
-    if (why !== undefined) this.end(run.alarmId, why);
+    if (e.state === 'closed' || ENDING_ACTIONS.has(e.action))
+      this.end(run.alarmId, this.d.texts.ending[e.state === 'closed' ? 'close' : e.action]!);
   }
 
   /**
@@ -116,12 +113,12 @@ export class FollowupEngine {
     const o = run.plan[idx]!;
     const a = this.d.alarms.chainStep(alarmId, {
       action: 'followup.accepted',
-      note: texts.accepted(user.displayName),
+      note: this.d.texts.accepted(user.displayName),
       byUserId: user.id,
       assign: { teamId: o.kind === 'team' ? o.teamId : null, userId: user.id },
     });
     if (!a) {
-      this.end(alarmId, ENDING['close']!);
+      this.end(alarmId, this.d.texts.ending['close']!);
       throw conflict('This alarm is closed.');
     }
     const now = this.d.clock.now();
@@ -162,7 +159,7 @@ export class FollowupEngine {
     });
     this.d.alarms.chainStep(alarmId, {
       action: 'followup.declined',
-      note: texts.declined(user.displayName),
+      note: this.d.texts.declined(user.displayName),
       byUserId: user.id,
     });
     if (o.kind === 'carer') {
@@ -215,11 +212,11 @@ export class FollowupEngine {
     });
     const a = this.d.alarms.chainStep(alarmId, {
       action: toCentre ? 'followup.centre' : 'followup.asked',
-      note: texts.asked(o),
+      note: this.d.texts.asked(o),
       ...(o.kind === 'team' ? { assign: { teamId: o.teamId, userId: null } } : {}),
     });
     if (!a) {
-      this.end(alarmId, ENDING['close']!);
+      this.end(alarmId, this.d.texts.ending['close']!);
       return;
     }
     if (o.kind === 'centre') return;
@@ -233,7 +230,7 @@ export class FollowupEngine {
     if (run?.state !== 'asking' || run.position !== position) return;
     const o = run.plan[position]!;
     this.step(alarmId, { kind: 'no_answer', offer: position, userId: null, detail: null, ...target(o) });
-    this.d.alarms.chainStep(alarmId, { action: 'followup.no-answer', note: texts.noAnswer(o) });
+    this.d.alarms.chainStep(alarmId, { action: 'followup.no-answer', note: this.d.texts.noAnswer(o) });
     this.open(alarmId, run.plan, position + 1);
   }
 
@@ -245,7 +242,7 @@ export class FollowupEngine {
       this.d.store.updateRun(alarmId, { position: run.position, state: 'stopped', deadlineAt: null });
       this.step(alarmId, { kind: 'ended', offer: null, userId: null, detail: why });
     });
-    this.d.alarms.chainStep(alarmId, { action: 'followup.ended', note: texts.stopped(why) });
+    this.d.alarms.chainStep(alarmId, { action: 'followup.ended', note: this.d.texts.stopped(why) });
   }
 
   private async notify(
@@ -257,8 +254,8 @@ export class FollowupEngine {
     const home = run ? await this.d.homes.get(run.homeId) : null;
     const minutes = Math.round(o.seconds / 60);
     const n = {
-      title: texts.pushTitle(home?.address ?? ''),
-      body: o.kind === 'carer' ? texts.pushBody(minutes) : texts.pushBodyTeam(minutes),
+      title: this.d.texts.pushTitle(home?.address ?? ''),
+      body: o.kind === 'carer' ? this.d.texts.pushBody(minutes) : this.d.texts.pushBodyTeam(minutes),
       url: '/app/respond',
       alarmId,
       tag: `alarm-${alarmId}`,

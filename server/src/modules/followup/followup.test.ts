@@ -182,8 +182,8 @@ describe('follow-up chain with informal carers and Web Push', () => {
     const first = push.received[0]!;
     expect(first.device).toBe('piet-phone');
     expect(JSON.parse(first.payload)).toEqual({
-      title: 'Alarm at Dorpsstraat 1',
-      body: 'Can you go? Open Baken and accept within 3 minutes.',
+      title: 'Alarm bij Dorpsstraat 1',
+      body: 'Kunt u gaan? Open Baken en neem het aan binnen 3 minuten.',
       url: '/app/respond',
       alarmId,
       tag: `alarm-${alarmId}`,
@@ -204,7 +204,7 @@ describe('follow-up chain with informal carers and Web Push', () => {
     expect((await call(h.carers[1]!, 'POST', `/api/v1/followup/alarms/${alarmId}/decline`)).status).toBe(200);
     await settle(2);
     expect(push.received.map((p) => p.device)).toEqual(['piet-phone', 'worker-phone']);
-    expect(JSON.parse(push.received[1]!.payload).body).toContain('your team');
+    expect(JSON.parse(push.received[1]!.payload).body).toContain('uw team');
 
     const accept = await call(h.worker.auth, 'POST', `/api/v1/followup/alarms/${alarmId}/accept`);
     expect(accept.body).toMatchObject({ state: 'accepted' });
@@ -299,7 +299,10 @@ describe('follow-up chain with informal carers and Web Push', () => {
     clock.advance(30 * 60_000);
     const seen = await call(h.client.auth, 'GET', `/api/v1/homes/${h.homeId}/followup`);
     expect(seen.body.items[0].state).toBe('stopped');
-    expect(seen.body.items[0].steps.at(-1)).toMatchObject({ kind: 'ended', detail: 'the alarm was closed' });
+    expect(seen.body.items[0].steps.at(-1)).toMatchObject({
+      kind: 'ended',
+      detail: 'het alarm is afgesloten',
+    });
     expect((await call(h.carers[1]!, 'GET', '/api/v1/followup/offers')).body.items).toEqual([]);
   });
 

@@ -1,4 +1,5 @@
 import type { BakenApp } from '../../app-context.js';
+import { createI18n } from '../../i18n/index.js';
 import { accessOf } from '../access/index.js';
 import { AlarmService } from '../alarms/alarm-service.js';
 import { SqliteAlarmStore } from '../alarms/sqlite-alarm-store.js';
@@ -16,6 +17,7 @@ import { pushRoutes } from './push-routes.js';
 import { responderRoutes } from './responder-routes.js';
 import { SqliteCarers } from './sqlite-carers.js';
 import { SqliteFollowupStore } from './sqlite-followup-store.js';
+import { followupTexts } from './texts.js';
 
 /**
  * Informal carers and the follow-up chain per home (README.md): carers named and ordered by the
@@ -42,6 +44,7 @@ export async function followupModule(app: BakenApp): Promise<void> {
     name: (id) => access.teams.getTeam(id)?.name ?? null,
     memberIds: (id) => access.teams.getTeam(id)?.memberIds ?? [],
   };
+  const i18n = createI18n(config.i18n.locale, config.i18n.timeZone);
   const vapid = loadVapidKeys(config.dataDir, process.env);
   const push = new WebPushChannel(subs, clock, { vapid, subject: config.push.subject });
   const engine = new FollowupEngine({
@@ -52,6 +55,7 @@ export async function followupModule(app: BakenApp): Promise<void> {
     teams,
     homes: { get: (id) => repos.clients.getHome(id) },
     notifier: new Notifier([push]),
+    texts: followupTexts(i18n),
     onError: (err, what) => log.error({ err }, `${what} failed`),
   });
 
@@ -63,6 +67,7 @@ export async function followupModule(app: BakenApp): Promise<void> {
   await chainRoutes(app, store, teams);
   await responderRoutes(app, engine, alarms);
   await pushRoutes(app, subs, push, {
+    testMessage: i18n.t('followup.push.test'),
     publicKey: vapid.publicKey,
     allowHttpEndpoints: config.push.allowHttpEndpoints,
   });

@@ -20,7 +20,7 @@ export async function pushRoutes(
   app: BakenApp,
   subs: SqlitePushSubscriptions,
   push: NotificationChannel,
-  opts: { publicKey: string; allowHttpEndpoints: boolean },
+  opts: { publicKey: string; allowHttpEndpoints: boolean; testMessage: string },
 ): Promise<void> {
   app.get(
     '/api/v1/push/key',
@@ -142,7 +142,7 @@ export async function pushRoutes(
     async (req) => {
       const r = await push.send(req.principal!.user.id, {
         title: 'Baken',
-        body: 'Notifications work on this device.',
+        body: opts.testMessage,
         url: '/app/respond',
         alarmId: '',
         tag: 'test',

@@ -1,26 +1,35 @@
+import type { I18n } from '../../i18n/index.js';
 import type { Offer } from './chain.js';
 
 /**
- * The words the follow-up chain writes (notifications and the alarm timeline), in one place so they
- * move to the translation catalogues as they are. English now; the pages translate step kinds.
+ * The words the follow-up chain writes (notifications and the alarm timeline), in the
+ * deployment's language (`i18n.locale`, Dutch unless set) from the catalogues.
  */
-export const texts = {
-  pushTitle: (address: string) => `Alarm at ${address}`,
-  pushBody: (minutes: number) =>
-    `Can you go? Open Baken and accept within ${minutes} minute${minutes === 1 ? '' : 's'}.`,
-  pushBodyTeam: (minutes: number) =>
-    `Alarm for your team. Open Baken and accept within ${minutes} minute${minutes === 1 ? '' : 's'}.`,
-  asked: (o: Offer) =>
-    o.kind === 'carer'
-      ? `Follow-up: informal carer ${o.name} asked (${Math.round(o.seconds / 60)} min)`
-      : o.kind === 'team'
-        ? `Follow-up: care team ${o.name} asked (${Math.round(o.seconds / 60)} min)`
-        : 'Follow-up: handed to the alarm centre',
-  noAnswer: (o: Offer) => `Follow-up: no answer from ${o.kind === 'centre' ? 'the alarm centre' : o.name}`,
-  declined: (name: string) => `Follow-up: ${name} cannot go`,
-  accepted: (name: string) => `Follow-up: ${name} accepted and is on the way`,
-  notified: (delivered: number, failed: number) =>
-    `Follow-up: notification sent to ${delivered} device(s)${failed > 0 ? `, ${failed} failed` : ''}`,
-  notNotified: 'Follow-up: no device to notify (no app installed)',
-  stopped: (why: string) => `Follow-up ended: ${why}`,
-} as const;
+export function followupTexts(i: I18n) {
+  const minutes = (o: Exclude<Offer, { kind: 'centre' }>) => Math.round(o.seconds / 60);
+  return {
+    pushTitle: (address: string) => i.t('followup.push.title', { address }),
+    pushBody: (m: number) => i.t('followup.push.carer', { minutes: m }),
+    pushBodyTeam: (m: number) => i.t('followup.push.team', { minutes: m }),
+    pushTest: () => i.t('followup.push.test'),
+    asked: (o: Offer) =>
+      o.kind === 'centre'
+        ? i.t('followup.note.centre')
+        : i.t(o.kind === 'carer' ? 'followup.note.askedCarer' : 'followup.note.askedTeam', {
+            name: o.name,
+            minutes: minutes(o),
+          }),
+    noAnswer: (o: Offer) =>
+      o.kind === 'centre' ? i.t('followup.note.centre') : i.t('followup.note.noAnswer', { name: o.name }),
+    declined: (name: string) => i.t('followup.note.declined', { name }),
+    accepted: (name: string) => i.t('followup.note.accepted', { name }),
+    stopped: (why: string) => i.t('followup.note.ended', { why }),
+    ending: {
+      close: i.t('followup.end.closed'),
+      cancel: i.t('followup.end.cancel'),
+      'confirm-cancel': i.t('followup.end.confirmCancel'),
+      assign: i.t('followup.end.assign'),
+    } as Record<string, string>,
+  };
+}
+export type FollowupTexts = ReturnType<typeof followupTexts>;

@@ -2,9 +2,9 @@
 // fragment and is removed from the address bar at once; then the carer logs in and lands on their page.
 const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
 if (location.hash) history.replaceState(null, '', location.pathname);
-const out = document.getElementById('invite-result');
 const form = document.getElementById('carer-invite');
-if (!token && out) out.textContent = 'This link has no invitation in it; ask for a new link.';
+const out = document.getElementById('invite-result');
+if (!token && out) out.textContent = form?.dataset.msgNoToken ?? '';
 
 form?.addEventListener('submit', async (ev) => {
   ev.preventDefault();

@@ -26,7 +26,7 @@ async function save(body) {
   const j = await r.json().catch(() => ({}));
   if (!r.ok) return say(j?.error?.message ?? `HTTP ${r.status}`);
   await refresh();
-  say('Saved.');
+  say(form()?.dataset.msgSaved ?? '');
 }
 
 document.addEventListener('click', (ev) => {

@@ -15,7 +15,11 @@ function showInvitation(url, expiresAt) {
   const box = document.getElementById('invitation');
   if (!box) return;
   const p = document.createElement('p');
-  p.textContent = `Send this link to your carer; it works once, until ${new Date(expiresAt).toLocaleString()}:`;
+  const msg = document.getElementById('add-carer')?.dataset.msgInvitation ?? '{until}';
+  p.textContent = msg.replace(
+    '{until}',
+    new Date(expiresAt).toLocaleString(document.documentElement.lang || undefined),
+  );
   const link = document.createElement('input');
   link.readOnly = true;
   link.value = new URL(url, location.origin).href;

@@ -9,16 +9,9 @@ const post = (url, body) =>
     body: JSON.stringify(body ?? {}),
   });
 
-const REASONS = {
-  no_consent: 'the client has not given you access to the key safe — ring the alarm centre',
-  consent_alarm_only: 'the client lets you have the code only for an alarm you accepted',
-  outside_window: 'it is outside the hours the client allows',
-  alarm_not_accepted_by_you: 'this alarm is not assigned to you',
-  alarm_not_assigned_to_team: 'this alarm is not assigned to your team',
-  no_open_alarm: 'the alarm is no longer open',
-  keysafe_blocked: 'the key safe is blocked — ring the alarm centre',
-  person_blocked: 'your access is blocked — ring the alarm centre',
-};
+/** This page's words in the reader's language, rendered by the server (`data-msgs`). */
+const M = JSON.parse(document.getElementById('page-msgs')?.dataset.msgs ?? '{}');
+const fill = (text, values) => String(text ?? '').replace(/\{(\w+)\}/g, (_m, k) => values[k] ?? '');
 
 function show(box, kind, lines) {
   box.className = `code-result notice notice-${kind}`;
@@ -47,9 +40,9 @@ async function requestCode(button) {
     if (r.status === 201) {
       const hm = (ms) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
       show(box, 'ok', [
-        ['', 'Your one-time code:'],
+        ['', M.codeIntro],
         ['code', String(j.code).replace(/(\d{4})(?=\d)/g, '$1 ')],
-        ['code-window', `Valid ${hm(j.validFrom)}–${hm(j.validUntil)}. Works once.`],
+        ['code-window', fill(M.codeWindow, { from: hm(j.validFrom), to: hm(j.validUntil) })],
       ]);
     } else {
       const reason = j?.error?.details?.[0]?.message;
@@ -99,9 +92,8 @@ async function registerWorker() {
 
 async function enablePush() {
   const reg = await registerWorker();
-  if (!reg || !('PushManager' in window)) return say('This browser cannot receive notifications.');
-  if ((await Notification.requestPermission()) !== 'granted')
-    return say('Notifications are not allowed for this site.');
+  if (!reg || !('PushManager' in window)) return say(M.pushUnsupported);
+  if ((await Notification.requestPermission()) !== 'granted') return say(M.pushDenied);
   const { publicKey } = await (await fetch('/api/v1/push/key')).json();
   const key = Uint8Array.from(atob(publicKey.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
   try {
@@ -110,9 +102,9 @@ async function enablePush() {
       ...sub.toJSON(),
       label: navigator.userAgent.slice(0, 100),
     });
-    say(r.ok ? 'Notifications are on for this phone.' : 'The server refused this phone.');
+    say(r.ok ? M.pushOn : M.pushRefused);
   } catch {
-    say('The push service could not be reached; try again later.');
+    say(M.pushUnreachable);
   }
 }
 
@@ -120,6 +112,6 @@ document.getElementById('enable-push')?.addEventListener('click', () => enablePu
 registerWorker()
   .then((reg) => reg?.pushManager?.getSubscription())
   .then((sub) => {
-    if (sub) say('Notifications are on for this phone.');
+    if (sub) say(M.pushOn);
   })
   .catch(() => {});

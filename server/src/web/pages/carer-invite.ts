@@ -1,3 +1,4 @@
+import { t } from '../../i18n/index.js';
 import { html } from '../html.js';
 import type { PageResult } from '../layout.js';
 
@@ -8,15 +9,15 @@ import type { PageResult } from '../layout.js';
  */
 export function carerInvitePage(): PageResult {
   return {
-    title: 'Join as a carer',
+    title: t('invite.title'),
     scripts: ['carer-invite.js'],
-    body: html`<form id="carer-invite" class="card narrow">
-  <p>Someone you care for has asked you to be one of their carers. When they raise an alarm, Baken will ask you whether you can go.</p>
-  <label for="invite-username">Choose a username</label>
+    body: html`<form id="carer-invite" class="card narrow" data-msg-no-token="${t('invite.js.noToken')}">
+  <p>${t('invite.intro')}</p>
+  <label for="invite-username">${t('invite.username')}</label>
   <input id="invite-username" name="username" autocomplete="username" required minlength="2" maxlength="64" pattern="[A-Za-z0-9._@\\-]+">
-  <label for="invite-password">Choose a password (at least 12 characters)</label>
+  <label for="invite-password">${t('invite.password')}</label>
   <input id="invite-password" name="password" type="password" autocomplete="new-password" required minlength="12">
-  <button type="submit" class="btn btn-primary btn-block">Accept the invitation</button>
+  <button type="submit" class="btn btn-primary btn-block">${t('invite.accept')}</button>
   <p id="invite-result" role="status" aria-live="polite"></p>
 </form>`,
   };

@@ -1,62 +1,34 @@
+import { type MessageKey, t } from '../../i18n/index.js';
 import { notAvailable } from '../components.js';
 import { timeTag } from '../format.js';
 import { html, type SafeHtml, seg } from '../html.js';
+import { th } from '../i18n-html.js';
 import type { PageResult } from '../layout.js';
 import type { PageContext } from '../page-route.js';
 import { type Json, list, num, pick, str } from '../read.js';
 
-/** The words of the client's carers page, in one place (followup/README.md). */
-const T = {
-  title: 'My carers',
-  order: 'Who is asked after an alarm',
-  orderHelp: 'After an alarm, these people are asked one after the other, in this order. Then the care team.',
-  none: 'You have not named anyone yet.',
-  add: 'Add a carer',
-  name: 'Name',
-  relation: 'Relation (son, neighbour…)',
-  addButton: 'Add and make an invitation link',
-  up: 'Earlier',
-  down: 'Later',
-  remove: 'Remove',
-  invite: 'New invitation link',
-  status: {
-    active: 'has the app',
-    invited: 'invited, not yet accepted',
-    not_invited: 'no valid invitation',
-  } as Record<string, string>,
-  keys: 'Key safe',
-  keysHelp: 'Who of your carers may get the code of your key safe. You can change this at any time.',
-  never: 'No',
-  alarmAlways: 'Yes, when they accepted an alarm (day and night)',
-  alarmDay: 'Yes, when they accepted an alarm, 08:00–22:00',
-  save: 'Save',
-  history: 'Changes you made',
-  granted: 'may get the code',
-  withdrawn: 'no longer',
-  steps: 'Recent alarms: what happened',
-  noAlarms: 'No alarms yet.',
-  kinds: {
-    asked: 'asked',
-    notified: 'got a message on their phone',
-    not_notified: 'could not be reached by phone',
-    no_answer: 'did not answer in time',
-    declined: 'could not go',
-    accepted: 'accepted and went',
-    handed_to_centre: 'the alarm centre took over',
-    on_site: 'help was at your door',
-    ended: 'finished',
-  } as Record<string, string>,
-} as const;
+const STEP_KINDS = new Set([
+  'asked',
+  'notified',
+  'not_notified',
+  'no_answer',
+  'declined',
+  'accepted',
+  'handed_to_centre',
+  'on_site',
+  'ended',
+]);
 
 function carerRow(clientId: string, c: Json, i: number, n: number): SafeHtml {
   const id = str(c, 'id') ?? '';
+  const status = str(c, 'status') ?? 'not_invited';
   return html`<li class="carer" data-carer-id="${id}">
-  <strong>${i + 1}. ${str(c, 'name') ?? ''}</strong> <span class="muted">${str(c, 'relation') ?? ''} · ${T.status[str(c, 'status') ?? ''] ?? ''}</span>
+  <strong>${i + 1}. ${str(c, 'name') ?? ''}</strong> <span class="muted">${str(c, 'relation') ?? ''} · ${t(`myCarers.status.${status}` as MessageKey)}</span>
   <span class="actions">
-    ${i > 0 ? html`<button type="button" class="btn btn-quiet" data-carer-move="-1" data-client-id="${clientId}">${T.up}</button>` : ''}
-    ${i < n - 1 ? html`<button type="button" class="btn btn-quiet" data-carer-move="1" data-client-id="${clientId}">${T.down}</button>` : ''}
-    ${str(c, 'status') !== 'active' ? html`<button type="button" class="btn btn-quiet" data-carer-invite data-client-id="${clientId}">${T.invite}</button>` : ''}
-    <button type="button" class="btn btn-quiet" data-carer-remove data-client-id="${clientId}">${T.remove}</button>
+    ${i > 0 ? html`<button type="button" class="btn btn-quiet" data-carer-move="-1" data-client-id="${clientId}">${t('myCarers.up')}</button>` : ''}
+    ${i < n - 1 ? html`<button type="button" class="btn btn-quiet" data-carer-move="1" data-client-id="${clientId}">${t('myCarers.down')}</button>` : ''}
+    ${status !== 'active' ? html`<button type="button" class="btn btn-quiet" data-carer-invite data-client-id="${clientId}">${t('myCarers.invite')}</button>` : ''}
+    <button type="button" class="btn btn-quiet" data-carer-remove data-client-id="${clientId}">${t('myCarers.remove')}</button>
   </span>
 </li>`;
 }
@@ -75,20 +47,37 @@ function keyRow(homeId: string, c: Json): SafeHtml {
     html`<label><input type="radio" name="key-${userId}" value="${v}"${p === v ? html` checked` : ''}> ${label}</label>`;
   return html`<fieldset class="key-consent" data-user-id="${userId}" data-home-id="${homeId}">
   <legend>${str(c, 'name') ?? ''}</legend>
-  ${opt('never', T.never)} ${opt('always', T.alarmAlways)} ${opt('day', T.alarmDay)}
-  <button type="button" class="btn btn-primary" data-consent-save>${T.save}</button>
+  ${opt('never', t('myCarers.never'))} ${opt('always', t('myCarers.alarmAlways'))} ${opt('day', t('myCarers.alarmDay'))}
+  <button type="button" class="btn btn-primary" data-consent-save>${t('myCarers.save')}</button>
 </fieldset>`;
 }
 
+function stepLine(s: Json): SafeHtml {
+  const kind = str(s, 'kind') ?? '';
+  if (!STEP_KINDS.has(kind)) return html``;
+  const name = str(s, 'who') ?? str(s, 'targetName') ?? '';
+  return html`<li data-step="${kind}">${th(`followup.step.${kind}` as MessageKey, { when: timeTag(num(s, 'at')), name, detail: str(s, 'detail') ?? '' })}</li>`;
+}
+
 function stepsBlock(runs: Json[]): SafeHtml {
-  if (runs.length === 0) return html`<p class="muted">${T.noAlarms}</p>`;
+  if (runs.length === 0) return html`<p class="muted">${t('myCarers.noAlarms')}</p>`;
   return html`${runs.map(
     (r) =>
-      html`<ol class="followup-steps card" data-alarm-id="${str(r, 'alarmId') ?? ''}">${list(r, 'steps').map(
-        (s) =>
-          html`<li data-step="${str(s, 'kind') ?? ''}">${timeTag(num(s, 'at'))} — ${str(s, 'who') ?? str(s, 'targetName') ?? ''} ${T.kinds[str(s, 'kind') ?? ''] ?? str(s, 'kind') ?? ''}</li>`,
-      )}</ol>`,
+      html`<ol class="followup-steps card" data-alarm-id="${str(r, 'alarmId') ?? ''}">${list(r, 'steps').map(stepLine)}</ol>`,
   )}`;
+}
+
+function historyBlock(access: Json): SafeHtml {
+  const h = list(access, 'history');
+  if (h.length === 0) return html``;
+  return html`<h3>${t('myCarers.history')}</h3><ul class="consent-history">${h.map(
+    (x) =>
+      html`<li>${th('myCarers.granted', { when: timeTag(num(x, 'grantedAt')), carer: str(x, 'carer') ?? '' })}${
+        num(x, 'withdrawnAt') !== undefined
+          ? html` — ${th('myCarers.withdrawn', { when: timeTag(num(x, 'withdrawnAt')) })}`
+          : ''
+      }</li>`,
+  )}</ul>`;
 }
 
 /**
@@ -112,34 +101,28 @@ export async function myCarersPage(c: PageContext): Promise<PageResult> {
   );
   const items = carers.ok ? list(carers.data) : [];
   return {
-    title: T.title,
+    title: t('myCarers.title'),
     scripts: ['my-carers.js'],
-    controls: html`<form id="add-carer" class="card narrow" data-client-id="${clientId}">
-  <h2>${T.add}</h2>
-  <label for="carer-name">${T.name}</label><input id="carer-name" name="name" required maxlength="200">
-  <label for="carer-relation">${T.relation}</label><input id="carer-relation" name="relation" maxlength="100">
-  <button type="submit" class="btn btn-primary">${T.addButton}</button>
+    controls: html`<form id="add-carer" class="card narrow" data-client-id="${clientId}" data-msg-invitation="${t('myCarers.js.invitation', { until: '{until}' })}">
+  <h2>${t('myCarers.add')}</h2>
+  <label for="carer-name">${t('myCarers.name')}</label><input id="carer-name" name="name" required maxlength="200">
+  <label for="carer-relation">${t('myCarers.relation')}</label><input id="carer-relation" name="relation" maxlength="100">
+  <button type="submit" class="btn btn-primary">${t('myCarers.addButton')}</button>
   <div id="invitation" role="status" aria-live="polite" hidden></div>
 </form>`,
-    body: html`<section class="narrow" aria-labelledby="h-order"><h2 id="h-order">${T.order}</h2>
-  <p class="muted">${T.orderHelp}</p>
-  ${carers.ok ? (items.length > 0 ? html`<ol class="plain carers">${items.map((x, i) => carerRow(clientId, x, i, items.length))}</ol>` : html`<p>${T.none}</p>`) : notAvailable('your carers', carers)}
+    body: html`<section class="narrow" aria-labelledby="h-order"><h2 id="h-order">${t('myCarers.order')}</h2>
+  <p class="muted">${t('myCarers.orderHelp')}</p>
+  ${carers.ok ? (items.length > 0 ? html`<ol class="plain carers">${items.map((x, i) => carerRow(clientId, x, i, items.length))}</ol>` : html`<p>${t('myCarers.none')}</p>`) : notAvailable(t('myCarers.yourCarers'), carers)}
 </section>
 ${perHome.map(
-  (h) => html`<section class="narrow" aria-labelledby="h-keys-${h.id}"><h2 id="h-keys-${h.id}">${T.keys}</h2>
-  <p class="muted">${T.keysHelp}</p>
-  ${h.access.ok ? list(h.access.data, 'carers').map((x) => keyRow(h.id, x)) : notAvailable('key access', h.access)}
-  ${
-    h.access.ok && list(h.access.data, 'history').length > 0
-      ? html`<h3>${T.history}</h3><ul class="consent-history">${list(h.access.data, 'history').map(
-          (x) =>
-            html`<li>${timeTag(num(x, 'grantedAt'))} ${str(x, 'carer') ?? ''} ${T.granted}${num(x, 'withdrawnAt') !== undefined ? html` — ${timeTag(num(x, 'withdrawnAt'))} ${T.withdrawn}` : ''}</li>`,
-        )}</ul>`
-      : ''
-  }
+  (
+    h,
+  ) => html`<section class="narrow" aria-labelledby="h-keys-${h.id}"><h2 id="h-keys-${h.id}">${t('myCarers.keys')}</h2>
+  <p class="muted">${t('myCarers.keysHelp')}</p>
+  ${h.access.ok ? html`${list(h.access.data, 'carers').map((x) => keyRow(h.id, x))}${historyBlock(h.access.data)}` : notAvailable(t('myCarers.keyAccess'), h.access)}
 </section>
-<section class="narrow" aria-labelledby="h-steps-${h.id}"><h2 id="h-steps-${h.id}">${T.steps}</h2>
-  ${h.followup.ok ? stepsBlock(list(h.followup.data)) : notAvailable('recent alarms', h.followup)}
+<section class="narrow" aria-labelledby="h-steps-${h.id}"><h2 id="h-steps-${h.id}">${t('myCarers.steps')}</h2>
+  ${h.followup.ok ? stepsBlock(list(h.followup.data)) : notAvailable(t('myCarers.recentAlarms'), h.followup)}
 </section>`,
 )}`,
   };

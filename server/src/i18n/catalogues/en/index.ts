@@ -1,5 +1,6 @@
 import { alarms } from './alarms.js';
 import { centre } from './centre.js';
+import { carers } from './carers.js';
 import { common } from './common.js';
 import { events } from './events.js';
 import { updates } from './updates.js';
@@ -16,4 +17,5 @@ export const en = {
   ...updates,
   ...users,
   ...centre,
+  ...carers,
 } as const;

@@ -2,6 +2,7 @@ import type { en } from '../en/index.js';
 import type { Messages } from '../types.js';
 import { alarms } from './alarms.js';
 import { centre } from './centre.js';
+import { carers } from './carers.js';
 import { common } from './common.js';
 import { events } from './events.js';
 import { updates } from './updates.js';
@@ -15,4 +16,5 @@ export const nl: Messages<typeof en> = {
   ...updates,
   ...users,
   ...centre,
+  ...carers,
 };
