@@ -79,6 +79,8 @@ export class CarerConsentService {
     readonly store: SqliteCarerConsents,
     private readonly audit: Pick<AuditLog, 'append'>,
     private readonly clock: Clock,
+    /** Voids the carer's outstanding codes for the home (REVOKE on the key safe, offline key rotated). */
+    private readonly revokeCodes: (homeId: string, carerUserId: string) => Promise<void>,
   ) {}
 
   grant(
@@ -99,9 +101,14 @@ export class CarerConsentService {
     return c;
   }
 
-  withdraw(homeId: string, carerUserId: string, by: string): boolean {
+  /**
+   * Withdraws the consent and voids every code the carer still holds for the home, so a withdrawn
+   * carer keeps no access (MISSION: "revoked guests keep access" must not work against Baken).
+   */
+  async withdraw(homeId: string, carerUserId: string, by: string): Promise<boolean> {
     const now = this.clock.now();
     const had = this.store.withdraw(homeId, carerUserId, by, now);
+    await this.revokeCodes(homeId, carerUserId);
     if (had)
       this.audit.append({
         at: now,

@@ -99,7 +99,12 @@ export async function accessModule(app: BakenApp): Promise<void> {
     revocation,
     deviceEvents,
     teams: matrix,
-    carerConsents: new CarerConsentService(consents, audit, clock),
+    carerConsents: new CarerConsentService(consents, audit, clock, (homeId, userId) =>
+      revocation.revokeReleases(
+        releases.outstanding({ userId }, clock.now()).filter((r) => r.homeId === homeId),
+        'consent withdrawn',
+      ),
+    ),
   });
 
   link.onResult = (cmd) => {

@@ -125,7 +125,14 @@ export async function consentRoutes(
     async (req) => {
       const home = await carerOfHome(req.params.id, req.params.userId, req);
       const c = consents.grant(home.id, req.params.userId, req.body, req.principal!.user.id);
-      return { ...c, grantedBy: req.principal!.user.displayName, withdrawnBy: null };
+      return {
+        windows: c.windows,
+        alarmOnly: c.alarmOnly,
+        grantedAt: c.grantedAt,
+        grantedBy: req.principal!.user.displayName,
+        withdrawnAt: null,
+        withdrawnBy: null,
+      };
     },
   );
 
@@ -144,7 +151,7 @@ export async function consentRoutes(
     },
     async (req, reply) => {
       const home = await carerOfHome(req.params.id, req.params.userId, req);
-      consents.withdraw(home.id, req.params.userId, req.principal!.user.id);
+      await consents.withdraw(home.id, req.params.userId, req.principal!.user.id);
       return reply.status(204).send(null);
     },
   );

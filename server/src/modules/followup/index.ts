@@ -61,7 +61,7 @@ export async function followupModule(app: BakenApp): Promise<void> {
 
   await carerRoutes(app, carers, async (c, by) => {
     for (const h of await repos.clients.listHomes({ clientId: c.clientId, limit: 100, offset: 0 }))
-      if (c.userId !== null) access.carerConsents.withdraw(h.id, c.userId, by);
+      if (c.userId !== null) await access.carerConsents.withdraw(h.id, c.userId, by);
   });
   await consentRoutes(app, carers, access.carerConsents);
   await chainRoutes(app, store, teams);
