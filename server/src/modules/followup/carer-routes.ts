@@ -138,6 +138,7 @@ export async function carerRoutes(
     },
     async (req) => {
       ownClient(req, req.params.id, ON_BEHALF);
+      if (!(await repos.clients.getClient(req.params.id))) throw notFound('Client');
       if (!carers.reorder(req.params.id, req.body.carerIds))
         throw new BakenError(
           'BAKEN_ERR_VALIDATION',
