@@ -1,6 +1,6 @@
 import { alarms } from './alarms.js';
-import { centre } from './centre.js';
 import { carers } from './carers.js';
+import { centre } from './centre.js';
 import { common } from './common.js';
 import { events } from './events.js';
 import { updates } from './updates.js';

@@ -1,8 +1,8 @@
 import type { en } from '../en/index.js';
 import type { Messages } from '../types.js';
 import { alarms } from './alarms.js';
-import { centre } from './centre.js';
 import { carers } from './carers.js';
+import { centre } from './centre.js';
 import { common } from './common.js';
 import { events } from './events.js';
 import { updates } from './updates.js';
