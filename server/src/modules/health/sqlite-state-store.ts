@@ -10,8 +10,12 @@ const GATEWAY_SELECT = `SELECT g.id AS gatewayId, g.home_id AS homeId, h.region 
   FROM gateways g LEFT JOIN gateway_state s ON s.gateway_id = g.id LEFT JOIN homes h ON h.id = g.home_id
   WHERE g.revoked_at IS NULL`;
 
-const DEVICE_SELECT = `SELECT gateway_id AS gatewayId, device_id AS deviceId, kind, link, last_seen_at AS lastSeenAt,
-  rssi, battery, firmware, link_changes AS linkChanges FROM device_state`;
+const DEVICE_COLUMNS = `gateway_id AS gatewayId, device_id AS deviceId, kind, link, last_seen_at AS lastSeenAt,
+  rssi, battery, firmware, link_changes AS linkChanges`;
+const DEVICE_SELECT = `SELECT ${DEVICE_COLUMNS} FROM device_state`;
+
+type RawDevice = Omit<DeviceRow, 'linkChanges'> & { linkChanges: string };
+const toDevice = (r: RawDevice): DeviceRow => ({ ...r, linkChanges: JSON.parse(r.linkChanges) as number[] });
 
 /** The SQLite binding of {@link StateStore}. */
 export class SqliteStateStore implements StateStore {
@@ -43,7 +47,10 @@ export class SqliteStateStore implements StateStore {
   }
 
   device(gatewayId: string, deviceId: string): DeviceRow | undefined {
-    return this.devices(gatewayId).find((d) => d.deviceId === deviceId);
+    const r = this.db
+      .prepare(`${DEVICE_SELECT} WHERE gateway_id = ? AND device_id = ?`)
+      .get(gatewayId, deviceId) as RawDevice | undefined;
+    return r ? toDevice(r) : undefined;
   }
 
   /** Anything heard from the gateway (heartbeat, event, availability online) at `at`. */
@@ -98,7 +105,7 @@ export class SqliteStateStore implements StateStore {
     const before = this.device(gatewayId, d.deviceId);
     let changes = (before?.linkChanges ?? []).filter((t) => t > at - flapWindowMs);
     if (before && before.link !== d.link) changes = [...changes, at];
-    this.db
+    const after = this.db
       .prepare(
         `INSERT INTO device_state (gateway_id, device_id, kind, link, last_seen_at, rssi, battery, firmware,
            link_changes, updated_at) VALUES (@gatewayId, @deviceId, @kind, @link, @lastSeenAt, @rssi, @battery,
@@ -107,10 +114,11 @@ export class SqliteStateStore implements StateStore {
            last_seen_at = NULLIF(MAX(IFNULL(last_seen_at, 0), IFNULL(excluded.last_seen_at, 0)), 0),
            rssi = IFNULL(excluded.rssi, rssi), battery = IFNULL(excluded.battery, battery),
            firmware = IFNULL(excluded.firmware, firmware), link_changes = excluded.link_changes,
-           updated_at = excluded.updated_at`,
+           updated_at = excluded.updated_at
+         RETURNING ${DEVICE_COLUMNS}`,
       )
-      .run({ gatewayId, ...d, linkChanges: JSON.stringify(changes), at });
-    return { before, after: this.device(gatewayId, d.deviceId)! };
+      .get({ gatewayId, ...d, linkChanges: JSON.stringify(changes), at }) as RawDevice;
+    return { before, after: toDevice(after) };
   }
 
   /** An event from a device is proof of life for it (and its gateway). */
