@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { verifyPassword } from '../../auth/password.js';
 import { type TestApp, testApp } from '../../testing/test-app.js';
 
 describe('POST /api/v1/enrolment/bulk', () => {
@@ -24,7 +23,11 @@ describe('POST /api/v1/enrolment/bulk', () => {
     expect(body.homes).toHaveLength(2);
     for (const h of body.homes) {
       const hash = await t.app.baken.repos.gateways.mqttPasswordHash(h['gatewayId']!);
-      expect(await verifyPassword(h['password']!, hash!)).toBe(true);
+      // the keyed hash the broker checks at once (auth/machine-credentials.ts), not scrypt
+      expect(await t.app.baken.machineCredentials.verify(h['password']!, hash!)).toEqual({
+        ok: true,
+        rehash: null,
+      });
       expect((await t.app.baken.repos.clients.getHome(h['homeId']!))?.region).toBe('Zuid');
     }
   });

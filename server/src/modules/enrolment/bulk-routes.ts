@@ -52,8 +52,9 @@ export async function bulkEnrolmentRoutes(app: BakenApp): Promise<void> {
       },
     },
     async (req, reply) => {
-      const { repos, clock, brokerCredentials, mqttPublicUrls } = app.baken;
+      const { repos, clock, brokerCredentials, mqttPublicUrls, machineCredentials } = app.baken;
       const homes = await bulkEnrol(repos, () => clock.now(), {
+        credentials: machineCredentials,
         homes: req.body.homes,
         label: req.body.label ?? 'Fleet',
         ...(req.body.region === undefined ? {} : { region: req.body.region }),
