@@ -14,6 +14,7 @@ import { homePage, myHomePage } from './pages/home.js';
 import { keyCodePage } from './pages/key-code.js';
 import { loginPage } from './pages/login.js';
 import { myCarersPage } from './pages/my-carers.js';
+import { registryPage } from './pages/registry.js';
 import { reportsPage } from './pages/reports.js';
 import { respondPage } from './pages/respond.js';
 import { updatesPage } from './pages/updates.js';
@@ -85,6 +86,7 @@ const PAGES: ReadonlyArray<readonly [string, Role[], PageRenderer]> = [
   ['/app/reports', ['admin', 'monitor'], reportsPage],
   ['/app/updates', ['admin'], updatesPage],
   ['/app/users', ['admin'], usersPage],
+  ['/app/registry', ['admin', 'technician'], registryPage],
   ['/app/homes/:id', [...STAFF, 'client'], homePage],
   ['/app/devices/:id', STAFF, devicePage],
   ['/app/my-home', ['client'], myHomePage],

@@ -42,8 +42,18 @@ function navFor(role: Role): readonly NavEntry[] {
       ['/app/key-code', 'nav.keyCode'],
       ['/app/respond', 'nav.askedToGo'],
     ];
-  if (role === 'technician') return [['/app/fleet', 'nav.fleet']];
-  if (role === 'admin') return [...STAFF_NAV, ['/app/updates', 'nav.updates'], ['/app/users', 'nav.users']];
+  if (role === 'technician')
+    return [
+      ['/app/fleet', 'nav.fleet'],
+      ['/app/registry', 'nav.registry'],
+    ];
+  if (role === 'admin')
+    return [
+      ...STAFF_NAV,
+      ['/app/updates', 'nav.updates'],
+      ['/app/users', 'nav.users'],
+      ['/app/registry', 'nav.registry'],
+    ];
   return STAFF_NAV;
 }
 

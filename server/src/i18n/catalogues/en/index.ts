@@ -3,6 +3,7 @@ import { carers } from './carers.js';
 import { centre } from './centre.js';
 import { common } from './common.js';
 import { events } from './events.js';
+import { registry } from './registry.js';
 import { updates } from './updates.js';
 import { users } from './users.js';
 
@@ -16,6 +17,7 @@ export const en = {
   ...events,
   ...updates,
   ...users,
+  ...registry,
   ...centre,
   ...carers,
 } as const;

@@ -5,6 +5,7 @@ import { carers } from './carers.js';
 import { centre } from './centre.js';
 import { common } from './common.js';
 import { events } from './events.js';
+import { registry } from './registry.js';
 import { updates } from './updates.js';
 import { users } from './users.js';
 
@@ -15,6 +16,7 @@ export const nl: Messages<typeof en> = {
   ...events,
   ...updates,
   ...users,
+  ...registry,
   ...centre,
   ...carers,
 };
