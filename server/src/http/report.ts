@@ -12,6 +12,8 @@ export const ReportQuery = Type.Object(
     to: Type.Integer({ minimum: 0 }),
     groupBy: Type.Optional(Type.Union([Type.Literal('home'), Type.Literal('region')], { default: 'home' })),
     format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' })),
+    /** With `format=csv`: a CSV for people in this language (Excel dialect, headings, minutes). */
+    lang: Type.Optional(Type.Union([Type.Literal('nl'), Type.Literal('en')])),
   },
   { additionalProperties: false },
 );

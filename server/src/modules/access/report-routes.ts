@@ -97,6 +97,8 @@ export async function reportRoutes(app: BakenApp, svc: AccessService): Promise<v
             }),
             since: Type.Optional(Type.Integer({ minimum: 0 })),
             until: Type.Optional(Type.Integer({ minimum: 0 })),
+            /** With `format=csv`: a CSV for people in this language (Excel dialect, headings, minutes). */
+            lang: Type.Optional(Type.Union([Type.Literal('nl'), Type.Literal('en')])),
           },
           { additionalProperties: false },
         ),
@@ -108,9 +110,10 @@ export async function reportRoutes(app: BakenApp, svc: AccessService): Promise<v
         since: req.query.since ?? now - 90 * 86_400_000,
         until: req.query.until ?? now + 1,
         period: req.query.period,
+        timeZone: app.baken.config.i18n.timeZone,
       });
       if (req.query.format === 'csv') {
-        return sendCsv(reply, 'response-times.csv', responseCsv(rows));
+        return sendCsv(reply, 'response-times.csv', responseCsv(rows, req.query.lang));
       }
       return { targetMs: ON_SITE_TARGET_MS, rows };
     },

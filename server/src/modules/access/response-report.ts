@@ -1,3 +1,6 @@
+import { peopleCsv } from '../../http/people-csv.js';
+import { DEFAULT_TIME_ZONE, type Locale } from '../../i18n/index.js';
+import { localDay } from '../../i18n/local-day.js';
 import { median } from '../../median.js';
 import { toCsv } from '../health/csv.js';
 import type { ReleaseStore } from './releases.js';
@@ -21,9 +24,10 @@ export interface ResponseRow {
   notOpened: number;
 }
 
-function periodKey(at: number, p: Period): string {
-  const d = new Date(at);
-  const iso = d.toISOString().slice(0, 10);
+/** The day, ISO week or month of `at` in the home's time zone: periods start at local midnight. */
+function periodKey(at: number, p: Period, timeZone: string): string {
+  const iso = localDay(at, timeZone);
+  const d = new Date(`${iso}T00:00:00Z`);
   if (p === 'day') return iso;
   if (p === 'month') return iso.slice(0, 7);
   // ISO week: Thursday of this week decides the year.
@@ -41,12 +45,12 @@ function periodKey(at: number, p: Period): string {
  */
 export function responseReport(
   releases: Pick<ReleaseStore, 'alarmResponseRows'>,
-  opts: { since: number; until: number; period: Period },
+  opts: { since: number; until: number; period: Period; timeZone?: string },
 ): ResponseRow[] {
   const rows = releases.alarmResponseRows(opts.since, opts.until);
   const groups = new Map<string, typeof rows>();
   for (const r of rows) {
-    const k = `${r.teamId}\u0000${periodKey(r.raised, opts.period)}`;
+    const k = `${r.teamId}\u0000${periodKey(r.raised, opts.period, opts.timeZone ?? DEFAULT_TIME_ZONE)}`;
     groups.set(k, [...(groups.get(k) ?? []), r]);
   }
   return [...groups.entries()]
@@ -78,7 +82,7 @@ const CSV_COLUMNS: Array<keyof ResponseRow> = [
   'notOpened',
 ];
 
-/** The report as CSV (RFC 4180, one line per team and period). */
-export function responseCsv(rows: ResponseRow[]): string {
-  return toCsv(CSV_COLUMNS, rows);
+/** The report as CSV: RFC 4180 for machines, or for people in `lang` (people-csv.ts). */
+export function responseCsv(rows: ResponseRow[], lang?: Locale): string {
+  return lang ? peopleCsv(CSV_COLUMNS, rows, lang) : toCsv(CSV_COLUMNS, rows);
 }

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { BakenApp } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
 import { errorResponses } from '../../http/error-schema.js';
+import { peopleCsv } from '../../http/people-csv.js';
 import { checkRange, ReportQuery, reportResponse, sendCsv } from '../../http/report.js';
 import { median } from '../../median.js';
 import { toCsv } from '../health/csv.js';
@@ -45,7 +46,7 @@ export async function alarmReportRoutes(app: BakenApp, store: AlarmStore): Promi
       },
     },
     async (req, reply) => {
-      const { from, to, groupBy = 'home', format = 'json' } = req.query;
+      const { from, to, groupBy = 'home', format = 'json', lang } = req.query;
       checkRange(from, to);
       const rows = store.responseRows(from, to);
       const groups = new Map<string, { ack: number[]; onSite: number[]; n: number }>();
@@ -67,7 +68,10 @@ export async function alarmReportRoutes(app: BakenApp, store: AlarmStore): Promi
         onSiteWithinTarget: g.onSite.filter((t) => t <= ALARM_TARGET_MS).length,
       }));
       list.sort((a, b) => a.key.localeCompare(b.key));
-      if (format === 'csv') return sendCsv(reply, `alarms-${groupBy}.csv`, toCsv(COLUMNS, list));
+      if (format === 'csv') {
+        const csv = lang ? peopleCsv(COLUMNS, list, lang, groupBy) : toCsv(COLUMNS, list);
+        return sendCsv(reply, `alarms-${groupBy}.csv`, csv);
+      }
       return { from, to, groupBy, targetMs: ALARM_TARGET_MS, rows: list };
     },
   );

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { BakenApp } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
 import { errorResponses } from '../../http/error-schema.js';
+import { peopleCsv } from '../../http/people-csv.js';
 import { checkRange, ReportQuery, reportResponse, sendCsv } from '../../http/report.js';
 import { toCsv } from './csv.js';
 import type { HealthService } from './health-service.js';
@@ -38,7 +39,7 @@ export async function reportRoutes(app: BakenApp, health: HealthService): Promis
       },
     },
     async (req, reply) => {
-      const { from, to, groupBy = 'home', format = 'json' } = req.query;
+      const { from, to, groupBy = 'home', format = 'json', lang } = req.query;
       checkRange(from, to);
       const end = Math.min(to, clock.now());
       const rows = health.stores.readModel.homeIncidentSpans(from, to, end);
@@ -65,7 +66,8 @@ export async function reportRoutes(app: BakenApp, health: HealthService): Promis
         (a, b) => b.downtimeMs - a.downtimeMs || a.key.localeCompare(b.key),
       );
       if (format === 'csv') {
-        return sendCsv(reply, `downtime-${groupBy}.csv`, toCsv(COLUMNS, list));
+        const csv = lang ? peopleCsv(COLUMNS, list, lang, groupBy) : toCsv(COLUMNS, list);
+        return sendCsv(reply, `downtime-${groupBy}.csv`, csv);
       }
       return { from, to, groupBy, rows: list };
     },

@@ -1,0 +1,43 @@
+import type { reports as en } from '../en/reports.js';
+import type { Messages } from '../types.js';
+
+export const reports: Messages<typeof en> = {
+  'reports.title': 'Rapportages',
+  'reports.from': 'Van',
+  'reports.to': 'Tot en met',
+  'reports.per': 'Per',
+  'reports.perHome': 'woning',
+  'reports.perRegion': 'regio',
+  'reports.show': 'Tonen',
+  'reports.downtimeHeading':
+    'Storingsduur per {groupBy, select, region {regio} other {woning}}, {from} tot en met {to}',
+  'reports.alarmsHeading':
+    'Alarmopvolging per {groupBy, select, region {regio} other {woning}}, {from} tot en met {to}',
+  'reports.download': 'Downloaden voor Excel (CSV)',
+  'reports.downtimeWhat': 'Storingsrapport',
+  'reports.alarmsWhat': 'Rapport alarmopvolging',
+  'reports.noData': 'Geen gegevens over deze periode.',
+  'reports.noRegion': '(geen regio)',
+  'reports.yes': 'ja',
+  'reports.no': 'nee',
+  'reports.localDays': 'Dagen lopen van middernacht tot middernacht in {zone}.',
+  'csv.key.home': 'Woning',
+  'csv.key.region': 'Regio',
+  'csv.incidents': 'Storingen',
+  'csv.downtimeMs': 'Storingsduur',
+  'csv.longestMs': 'Langste storing',
+  'csv.alarms': 'Alarmen',
+  'csv.acknowledged': 'Aangenomen',
+  'csv.onSite': 'Ter plaatse',
+  'csv.medianAckMs': 'Mediane tijd tot aanname',
+  'csv.medianOnSiteMs': 'Mediane tijd tot ter plaatse',
+  'csv.onSiteWithinTarget': 'Binnen 30 min ter plaatse',
+  'csv.teamId': 'Team',
+  'csv.period': 'Periode',
+  'csv.medianAlarmToReleaseMs': 'Mediaan alarm tot code',
+  'csv.medianReleaseToOpenMs': 'Mediaan code tot deur open',
+  'csv.medianAlarmToOpenMs': 'Mediaan alarm tot deur open',
+  'csv.withinTarget': 'Deur binnen 30 min open',
+  'csv.notOpened': 'Deur niet geopend',
+  'csv.minutes': '{heading} (min)',
+};
