@@ -16,7 +16,8 @@ const allWeek = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, fromMinute: 4
 const get = (url: string, headers: Record<string, string>) => t.app.inject({ url, headers });
 
 beforeAll(async () => {
-  t = await testApp();
+  // Checks read English; the Dutch pages are checked in untranslated.test.ts.
+  t = await testApp({ i18n: { locale: 'en', timeZone: 'Europe/Amsterdam' } });
   admin = await t.userWithToken('admin');
   const ctx = t.app.baken;
   const now = t.clock.now();

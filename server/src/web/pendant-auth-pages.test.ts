@@ -7,7 +7,8 @@ let homeId: string;
 const ids: Record<string, string> = {};
 
 beforeAll(async () => {
-  t = await testApp();
+  // Checks read English; the Dutch pages are checked in untranslated.test.ts.
+  t = await testApp({ i18n: { locale: 'en', timeZone: 'Europe/Amsterdam' } });
   admin = (await t.userWithToken('admin')).auth;
   const call = async (method: 'POST' | 'PUT', url: string, payload: Record<string, unknown>) => {
     const r = await t.app.inject({ method, url, headers: admin, payload });

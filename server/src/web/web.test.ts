@@ -111,7 +111,7 @@ describe('dashboard pages', () => {
     expect(r.body).toContain(`/app/homes/${homeId}`);
     expect(r.body).not.toContain(`/app/homes/${clientHomeId}`);
     const far = await page('/app/fleet?offset=500');
-    expect(far.body).toContain('Nothing matches this filter.');
+    expect(far.body).toContain('Niets voldoet aan dit filter.');
     expect(far.body).toContain('← Vorige');
   });
 

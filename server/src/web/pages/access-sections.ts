@@ -1,21 +1,31 @@
+import { hasMessage, type MessageKey, t, word } from '../../i18n/index.js';
 import type { ApiResult } from '../api-client.js';
 import { emptyRow, notAvailable } from '../components.js';
 import { timeTag, toMs } from '../format.js';
 import { html, type SafeHtml } from '../html.js';
+import { th } from '../i18n-html.js';
 import { type Json, list, num, obj, pick, str } from '../read.js';
 
 /** Situations of the access matrix in plain words (access/README.md). */
-export const SITUATION_LABEL: Record<string, string> = {
-  planned_care: 'Planned care',
-  alarm: 'Alarm follow-up',
-};
+export const situationLabel = (s: string): string => word('situation', s);
 
-const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+/** The access log's `how` comes from the API as an English phrase; shown in the page's language. */
+const HOW: Record<string, MessageKey> = {
+  'one-time code': 'access.how.one_time_code',
+  'opened remotely by the alarm centre': 'access.how.remote_open',
+  'code given by phone by the alarm centre': 'access.how.by_phone',
+  'former employee': 'access.formerEmployee',
+};
+const phrase = (s: string | undefined): string => {
+  const key = HOW[s ?? ''];
+  return key ? t(key) : (s ?? '');
+};
+const weekday = (d: number): string => word('weekday', String(d));
 const hhmm = (min: number) =>
   `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}`;
 
 function hours(from: number, to: number): string {
-  return from === 0 && to >= 1440 ? 'all day' : `${hhmm(from)}–${hhmm(Math.min(to, 1440))}`;
+  return from === 0 && to >= 1440 ? t('access.allDay') : `${hhmm(from)}–${hhmm(Math.min(to, 1440))}`;
 }
 
 /**
@@ -38,14 +48,14 @@ export function windowsText(ws: Json[]): string {
 }
 
 function dayRanges(days: number[]): string {
-  if (days.length === 7) return 'Every day';
+  if (days.length === 7) return t('access.everyDay');
   const parts: string[] = [];
   let i = 0;
   while (i < days.length) {
     let j = i;
     while (j + 1 < days.length && days[j + 1] === (days[j] ?? 0) + 1) j++;
-    const a = WEEKDAYS[(days[i] ?? 0) - 1] ?? '?';
-    const b = WEEKDAYS[(days[j] ?? 0) - 1] ?? '?';
+    const a = weekday(days[i] ?? 0);
+    const b = weekday(days[j] ?? 0);
     parts.push(j === i ? a : j === i + 1 ? `${a}, ${b}` : `${a}–${b}`);
     i = j + 1;
   }
@@ -53,12 +63,8 @@ function dayRanges(days: number[]): string {
 }
 
 /** Why someone in the matrix cannot get a code now (overviews.ts `inactiveReason`). */
-const INACTIVE: Record<string, string> = {
-  disabled: 'Account disabled',
-  expired: 'Temporary access ended',
-  no_declaration: 'No signed declaration yet',
-  blocked: 'Blocked',
-};
+const inactive = (reason: string | undefined): string =>
+  hasMessage(`access.inactive.${reason}`) ? word('access.inactive', reason) : t('access.inactive.other');
 
 function whenText(functions: Json[]): SafeHtml {
   const lines: SafeHtml[] = [];
@@ -68,13 +74,13 @@ function whenText(functions: Json[]): SafeHtml {
       const items = Array.isArray(ws) ? ws : [];
       if (items.length === 0) continue;
       lines.push(
-        html`<li><strong>${SITUATION_LABEL[situation] ?? situation}</strong> (${str(f, 'name') ?? 'function'}): ${windowsText(items)}</li>`,
+        html`<li><strong>${situationLabel(situation)}</strong> (${str(f, 'name') ?? t('access.function')}): ${windowsText(items)}</li>`,
       );
     }
   }
   return lines.length > 0
     ? html`<ul class="plain">${lines}</ul>`
-    : html`<span class="muted">No access hours</span>`;
+    : html`<span class="muted">${t('access.noHours')}</span>`;
 }
 
 function personRow(p: Json): SafeHtml {
@@ -85,13 +91,13 @@ function personRow(p: Json): SafeHtml {
     .map((t) => str(t, 'name', 'id') ?? '')
     .join(', ');
   return html`<tr data-person="${str(p, 'userId') ?? ''}">
-    <td>${str(p, 'displayName') ?? 'Unknown'}${until !== undefined ? html`<br><span class="muted">temporary, until ${timeTag(until)}</span>` : ''}</td>
-    <td data-label="Why">${teams ? html`Member of ${teams}` : html`<span class="muted">no team</span>`}</td>
-    <td data-label="When">${whenText(list(p, 'functions'))}</td>
-    <td data-label="Now">${
+    <td>${str(p, 'displayName') ?? t('access.unknownPerson')}${until !== undefined ? html`<br><span class="muted">${th('access.temporaryUntil', { when: timeTag(until) })}</span>` : ''}</td>
+    <td data-label="${t('access.col.why')}">${teams ? t('access.memberOf', { teams }) : html`<span class="muted">${t('access.noTeam')}</span>`}</td>
+    <td data-label="${t('access.col.when')}">${whenText(list(p, 'functions'))}</td>
+    <td data-label="${t('access.col.now')}">${
       active
-        ? html`<span class="badge state-online"><span aria-hidden="true">●</span> Can get a code</span>`
-        : html`<span class="badge state-offline"><span aria-hidden="true">✕</span> ${INACTIVE[reason ?? ''] ?? 'Cannot get a code'}</span>`
+        ? html`<span class="badge state-online"><span aria-hidden="true">●</span> ${t('access.canGetCode')}</span>`
+        : html`<span class="badge state-offline"><span aria-hidden="true">✕</span> ${inactive(reason)}</span>`
     }</td>
   </tr>`;
 }
@@ -99,13 +105,13 @@ function personRow(p: Json): SafeHtml {
 /** "Who may enter this home, when and why" (REQUIREMENTS §9.4) from `/homes/:id/access-overview`. */
 export function whoMayEnterSection(r: ApiResult): SafeHtml {
   const people = r.ok ? list(r.data, 'people') : [];
-  return html`<section aria-labelledby="h-who" data-section="who-may-enter"><h2 id="h-who">Who may enter this home</h2>
+  return html`<section aria-labelledby="h-who" data-section="who-may-enter"><h2 id="h-who">${t('access.whoMayEnter')}</h2>
   ${
     r.ok
-      ? html`<p class="muted">Care workers of the teams that serve this home, the hours in which they can get a one-time code, and whether they can get one now.</p>
-  <div class="table-wrap"><table class="list"><thead><tr><th scope="col">Who</th><th scope="col">Why</th><th scope="col">When</th><th scope="col">Now</th></tr></thead>
-  <tbody>${people.length > 0 ? people.map(personRow) : emptyRow(4, 'Nobody may enter this home with a code.')}</tbody></table></div>`
-      : notAvailable('who may enter', r)
+      ? html`<p class="muted">${t('access.whoMayEnterIntro')}</p>
+  <div class="table-wrap"><table class="list"><thead><tr><th scope="col">${t('access.col.who')}</th><th scope="col">${t('access.col.why')}</th><th scope="col">${t('access.col.when')}</th><th scope="col">${t('access.col.now')}</th></tr></thead>
+  <tbody>${people.length > 0 ? people.map(personRow) : emptyRow(4, t('access.nobodyMayEnter'))}</tbody></table></div>`
+      : notAvailable(t('access.whoMayEnterWhat'), r)
   }
 </section>`;
 }
@@ -115,11 +121,11 @@ function entryRow(e: Json): SafeHtml {
   const situation = str(e, 'situation') ?? '';
   const revoked = pick(e, 'revoked') === true;
   return html`<tr data-entry>
-    <td>${entered !== undefined ? timeTag(entered) : html`<span class="muted">${revoked ? 'code withdrawn' : 'not used'}</span>`}</td>
-    <td data-label="Who">${str(e, 'who') ?? 'Unknown'}</td>
-    <td data-label="Situation">${SITUATION_LABEL[situation] ?? situation}</td>
-    <td data-label="How">${str(e, 'how') ?? ''}${str(e, 'releasedBy') && str(e, 'releasedBy') !== str(e, 'who') ? html` <span class="muted">(by ${str(e, 'releasedBy')})</span>` : ''}</td>
-    <td data-label="Code given">${timeTag(toMs(pick(e, 'releasedAt')))}</td>
+    <td>${entered !== undefined ? timeTag(entered) : html`<span class="muted">${t(revoked ? 'access.codeWithdrawn' : 'access.notUsed')}</span>`}</td>
+    <td data-label="${t('access.col.who')}">${phrase(str(e, 'who')) || t('access.unknownPerson')}</td>
+    <td data-label="${t('access.col.situation')}">${situationLabel(situation)}</td>
+    <td data-label="${t('access.col.how')}">${phrase(str(e, 'how'))}${str(e, 'releasedBy') && str(e, 'releasedBy') !== str(e, 'who') ? html` <span class="muted">${t('access.by', { name: phrase(str(e, 'releasedBy')) })}</span>` : ''}</td>
+    <td data-label="${t('access.col.codeGiven')}">${timeTag(toMs(pick(e, 'releasedAt')))}</td>
   </tr>`;
 }
 
@@ -127,18 +133,18 @@ function entryRow(e: Json): SafeHtml {
 export function accessLogSection(r: ApiResult): SafeHtml {
   const entries = r.ok ? list(r.data, 'entries') : [];
   const unmatched = r.ok ? list(r.data, 'openingsWithoutRelease') : [];
-  return html`<section aria-labelledby="h-log" data-section="access-log"><h2 id="h-log">Access log</h2>
+  return html`<section aria-labelledby="h-log" data-section="access-log"><h2 id="h-log">${t('access.log')}</h2>
   ${
     r.ok
       ? html`${
           unmatched.length > 0
-            ? html`<div class="notice notice-error" role="alert"><strong><span aria-hidden="true">⚠ </span>The key safe opened without a released code:</strong>
+            ? html`<div class="notice notice-error" role="alert"><strong><span aria-hidden="true">⚠ </span>${t('access.openedWithoutRelease')}</strong>
     <ul>${unmatched.map((u) => html`<li>${timeTag(toMs(pick(u, 'at')))} — ${str(u, 'message') ?? ''}</li>`)}</ul></div>`
             : ''
         }
-  <div class="table-wrap"><table class="list"><thead><tr><th scope="col">Entered</th><th scope="col">Who</th><th scope="col">Situation</th><th scope="col">How</th><th scope="col">Code given</th></tr></thead>
-  <tbody>${entries.length > 0 ? entries.map(entryRow) : emptyRow(5, 'Nobody has been given access yet.')}</tbody></table></div>`
-      : notAvailable('the access log', r)
+  <div class="table-wrap"><table class="list"><thead><tr><th scope="col">${t('access.col.entered')}</th><th scope="col">${t('access.col.who')}</th><th scope="col">${t('access.col.situation')}</th><th scope="col">${t('access.col.how')}</th><th scope="col">${t('access.col.codeGiven')}</th></tr></thead>
+  <tbody>${entries.length > 0 ? entries.map(entryRow) : emptyRow(5, t('access.nobodyYet'))}</tbody></table></div>`
+      : notAvailable(t('access.logWhat'), r)
   }
 </section>`;
 }

@@ -1,3 +1,4 @@
+import { t } from '../../i18n/index.js';
 import type { ApiResult } from '../api-client.js';
 import { emptyRow, notAvailable, pager, STATES, stateBadge } from '../components.js';
 import { timeTag, toMs } from '../format.js';
@@ -17,7 +18,7 @@ function tile(
   href?: string,
 ) {
   const cls = value === undefined ? 'neutral' : value > 0 ? tone : 'ok';
-  const inner = html`<span class="tile-value">${value ?? '—'}</span><span class="tile-label">${label}${value === undefined ? html` <span class="muted">(not reported)</span>` : ''}</span>`;
+  const inner = html`<span class="tile-value">${value ?? '—'}</span><span class="tile-label">${label}${value === undefined ? html` <span class="muted">${t('fleet.notReported')}</span>` : ''}</span>`;
   return href
     ? html`<a class="tile tone-${cls}" href="${href}" data-tile="${label}">${inner}</a>`
     : html`<div class="tile tone-${cls}" data-tile="${label}">${inner}</div>`;
@@ -27,26 +28,26 @@ function tile(
 function accessTile(r: ApiResult | null): SafeHtml {
   if (r === null) return html``;
   const n = r.ok ? list(r.data, 'alerts').length : undefined;
-  return tile('Open access alerts', n, 'bad', '/app/access');
+  return tile(t('fleet.tile.accessAlerts'), n, 'bad', '/app/access');
 }
 
 function summaryTiles(r: ApiResult, access: ApiResult | null): SafeHtml {
   if (!r.ok)
-    return html`${notAvailable('fleet summary', r)}${access ? html`<div class="tiles">${accessTile(access)}</div>` : ''}`;
+    return html`${notAvailable(t('fleet.summaryWhat'), r)}${access ? html`<div class="tiles">${accessTile(access)}</div>` : ''}`;
   const s = r.data;
   const count = (k: string) => num(s, `gateways.${k}`, `counts.${k}`, k);
-  return html`<section aria-labelledby="h-summary"><h2 id="h-summary" class="visually-hidden">Fleet summary</h2>
+  return html`<section aria-labelledby="h-summary"><h2 id="h-summary" class="visually-hidden">${t('fleet.summary')}</h2>
   <div class="tiles">
-    ${tile('Online', count('online'), 'ok', '/app/fleet?state=online')}
-    ${tile('Late', count('stale'), 'warn', '/app/fleet?state=stale')}
-    ${tile('Offline', count('offline'), 'bad', '/app/fleet?state=offline')}
-    ${tile('Unknown', count('unknown'), 'warn', '/app/fleet?state=unknown')}
-    ${tile('Open alarms', num(s, 'openAlarms', 'alarms.open', 'alarms'), 'bad', '/app/alarms')}
-    ${tile('Open incidents', num(s, 'openIncidents', 'incidents.open', 'incidents'), 'bad')}
-    ${tile('Degraded units', num(s, 'degradedGateways'), 'warn')}
-    ${tile('Budgets burning', num(s, 'budgetsBurning', 'budgets.burning', 'budgets.alerting'), 'warn')}
+    ${tile(t('fleet.tile.online'), count('online'), 'ok', '/app/fleet?state=online')}
+    ${tile(t('fleet.tile.late'), count('stale'), 'warn', '/app/fleet?state=stale')}
+    ${tile(t('fleet.tile.offline'), count('offline'), 'bad', '/app/fleet?state=offline')}
+    ${tile(t('fleet.tile.unknown'), count('unknown'), 'warn', '/app/fleet?state=unknown')}
+    ${tile(t('fleet.tile.openAlarms'), num(s, 'openAlarms', 'alarms.open', 'alarms'), 'bad', '/app/alarms')}
+    ${tile(t('fleet.tile.openIncidents'), num(s, 'openIncidents', 'incidents.open', 'incidents'), 'bad')}
+    ${tile(t('fleet.tile.degraded'), num(s, 'degradedGateways'), 'warn')}
+    ${tile(t('fleet.tile.budgets'), num(s, 'budgetsBurning', 'budgets.burning', 'budgets.alerting'), 'warn')}
     ${accessTile(access)}
-    ${tile('Devices needing attention', num(s, 'devicesNeedingAttention', 'devices.needingAttention', 'devices.attention', 'attention'), 'warn')}
+    ${tile(t('fleet.tile.attention'), num(s, 'devicesNeedingAttention', 'devices.needingAttention', 'devices.attention', 'attention'), 'warn')}
   </div></section>`;
 }
 
@@ -56,14 +57,14 @@ function gatewayRow(g: Json, labels: Map<string, HomeLabel>): SafeHtml {
     (homeId ? labels.get(homeId)?.address : undefined) ??
     str(g, 'address', 'home.address') ??
     homeId ??
-    'No home';
+    t('fleet.noHome');
   const lastSeen = toMs(pick(g, 'lastSeenAt', 'lastSeen', 'seenAt'));
   return html`<tr data-gateway-id="${str(g, 'gatewayId', 'id') ?? ''}">
     <td>${homeId ? html`<a href="/app/homes/${seg(homeId)}">${label}</a>` : label}</td>
-    <td data-label="Region">${str(g, 'region', 'home.region') ?? html`<span class="muted">—</span>`}</td>
-    <td data-label="State">${stateBadge(pick(g, 'state', 'status', 'health.state'))}${pick(g, 'degraded') === true ? html` <span class="badge state-stale" title="the home unit's data disk: ${str(g, 'storage') ?? ''}">⚠ Degraded: disk ${str(g, 'storage') ?? ''}</span>` : html``}</td>
-    <td data-label="Last seen">${timeTag(lastSeen)}</td>
-    <td data-label="Gateway" class="mono">${str(g, 'gatewayId', 'id') ?? ''}</td>
+    <td data-label="${t('fleet.col.region')}">${str(g, 'region', 'home.region') ?? html`<span class="muted">—</span>`}</td>
+    <td data-label="${t('fleet.col.state')}">${stateBadge(pick(g, 'state', 'status', 'health.state'))}${pick(g, 'degraded') === true ? html` <span class="badge state-stale" title="${t('fleet.degradedTitle', { storage: str(g, 'storage') ?? '' })}">⚠ ${t('fleet.degraded', { storage: str(g, 'storage') ?? '' })}</span>` : html``}</td>
+    <td data-label="${t('fleet.col.lastSeen')}">${timeTag(lastSeen)}</td>
+    <td data-label="${t('fleet.col.gateway')}" class="mono">${str(g, 'gatewayId', 'id') ?? ''}</td>
   </tr>`;
 }
 
@@ -71,8 +72,8 @@ function homeRow(h: Json): SafeHtml {
   const id = str(h, 'id') ?? '';
   return html`<tr data-home-id="${id}">
     <td><a href="/app/homes/${seg(id)}">${str(h, 'address') ?? id}</a></td>
-    <td data-label="Region">${str(h, 'region') ?? html`<span class="muted">—</span>`}</td>
-    <td data-label="State">${stateBadge('unknown')}</td><td data-label="Last seen"><span class="muted">not reported</span></td><td data-label="Gateway"><span class="muted">—</span></td>
+    <td data-label="${t('fleet.col.region')}">${str(h, 'region') ?? html`<span class="muted">—</span>`}</td>
+    <td data-label="${t('fleet.col.state')}">${stateBadge('unknown')}</td><td data-label="${t('fleet.col.lastSeen')}"><span class="muted">${t('fleet.notReportedShort')}</span></td><td data-label="${t('fleet.col.gateway')}"><span class="muted">—</span></td>
   </tr>`;
 }
 
@@ -125,33 +126,33 @@ export async function fleetPage(c: PageContext): Promise<PageResult> {
     shown = items.length;
     count = homes.ok ? total(homes.data) : 0;
     note = gateways.ok
-      ? html`<p class="notice notice-unavailable" role="note"><strong>Not available:</strong> live state per home — this server does not report gateway health yet.</p>`
-      : notAvailable('gateway health list', {
+      ? html`<p class="notice notice-unavailable" role="note"><strong>${t('common.notAvailable')}</strong> ${t('fleet.noHealth')}</p>`
+      : notAvailable(t('fleet.healthList'), {
           ...gateways,
           missing: gateways.missing || gateways.status === 400,
         });
-    if (!homes.ok) note = html`${note}${notAvailable('homes', homes)}`;
+    if (!homes.ok) note = html`${note}${notAvailable(t('fleet.homesWhat'), homes)}`;
   }
 
   const controls = html`<form class="filters" method="get" action="/app/fleet" role="search">
-  <label>State <select name="state">
-    <option value="">All</option>
-    ${STATES.map((s) => html`<option value="${s}"${s === stateQ ? html` selected` : ''}>${s === 'stale' ? 'late' : s}</option>`)}
+  <label>${t('fleet.filter.state')} <select name="state">
+    <option value="">${t('fleet.filter.all')}</option>
+    ${STATES.map((s) => html`<option value="${s}"${s === stateQ ? html` selected` : ''}>${t(`state.${s}`)}</option>`)}
   </select></label>
-  <label>Region <input name="region" value="${region ?? ''}" maxlength="100" placeholder="e.g. Noord"></label>
-  <button class="btn" type="submit">Filter</button>
-  ${stateQ || region ? html`<a class="btn btn-quiet" href="/app/fleet">Clear</a>` : ''}
+  <label>${t('fleet.filter.region')} <input name="region" value="${region ?? ''}" maxlength="100" placeholder="${t('fleet.filter.regionExample')}"></label>
+  <button class="btn" type="submit">${t('fleet.filter.submit')}</button>
+  ${stateQ || region ? html`<a class="btn btn-quiet" href="/app/fleet">${t('fleet.filter.clear')}</a>` : ''}
 </form>`;
 
   return {
-    title: 'Fleet overview',
+    title: t('fleet.title'),
     controls,
     body: html`${summaryTiles(summary, access)}
-<section aria-labelledby="h-homes"><h2 id="h-homes">Homes and gateways</h2>
+<section aria-labelledby="h-homes"><h2 id="h-homes">${t('fleet.homesAndGateways')}</h2>
 ${note}
 <div class="table-wrap"><table class="list">
-  <thead><tr><th scope="col">Home</th><th scope="col">Region</th><th scope="col">State</th><th scope="col">Last seen</th><th scope="col">Gateway</th></tr></thead>
-  <tbody>${rows.length > 0 ? rows : emptyRow(5, 'Nothing matches this filter.')}</tbody>
+  <thead><tr><th scope="col">${t('fleet.col.home')}</th><th scope="col">${t('fleet.col.region')}</th><th scope="col">${t('fleet.col.state')}</th><th scope="col">${t('fleet.col.lastSeen')}</th><th scope="col">${t('fleet.col.gateway')}</th></tr></thead>
+  <tbody>${rows.length > 0 ? rows : emptyRow(5, t('fleet.nothing'))}</tbody>
 </table></div>
 ${pager('/app/fleet', { state: stateQ, region }, offset, PAGE_SIZE, shown, count)}
 </section>`,

@@ -1,14 +1,17 @@
+import { i18n, t, word } from '../../i18n/index.js';
 import { withDeliveries } from '../alarm-delivery.js';
 import type { ApiResult } from '../api-client.js';
 import { assignChoices } from '../assign-choices.js';
 import { emptyRow, notAvailable, stateBadge } from '../components.js';
 import { duration, timeTag, toMs } from '../format.js';
 import { html, type SafeHtml, seg } from '../html.js';
+import { th } from '../i18n-html.js';
 import type { PageResult } from '../layout.js';
 import type { PageContext } from '../page-route.js';
 import { type Json, list, num, pick, str } from '../read.js';
 import { accessLogSection, whoMayEnterSection } from './access-sections.js';
 import { alarmCard } from './alarms.js';
+import { clientHomePage } from './client-home.js';
 
 const YEAR_BUDGET_MS = 5 * 3_600_000; // REQUIREMENTS §8.8: 5 h per rolling year
 const INCIDENT_BUDGET_MS = 90 * 60_000; // REQUIREMENTS §8.8: 90 min per incident
@@ -26,8 +29,7 @@ function msField(v: Json, base: string): number | undefined {
 function budgetBlock(b: Json): SafeHtml {
   const consumed = msField(b, 'consumed') ?? msField(b, 'used') ?? msField(b, 'downtime');
   const limit = msField(b, 'yearly') ?? msField(b, 'limit') ?? YEAR_BUDGET_MS;
-  if (consumed === undefined)
-    return html`<p class="muted">The server reported no budget figures for this home.</p>`;
+  if (consumed === undefined) return html`<p class="muted">${t('home.budgetNone')}</p>`;
   const remaining = msField(b, 'remaining') ?? Math.max(0, limit - consumed);
   const pct = Math.min(100, Math.round((consumed / limit) * 100));
   const exhaustion = toMs(pick(b, 'predictedExhaustionAt', 'exhaustionAt', 'prediction.exhaustionAt'));
@@ -36,12 +38,12 @@ function budgetBlock(b: Json): SafeHtml {
     pick(b, 'burning', 'alerting') === true || windows.some((w) => pick(w, 'alerting') === true);
   const longest = msField(b, 'longestIncident');
   return html`<div class="budget ${pct >= 100 ? 'budget-breached' : burning ? 'budget-burning' : ''}">
-    <p><strong>${duration(consumed)}</strong> of ${duration(limit)} used this rolling year (${pct} %) — ${duration(remaining)} left.</p>
-    <meter min="0" max="100" low="50" high="80" optimum="0" value="${pct}" aria-label="Yearly downtime budget used">${pct} %</meter>
-    <p>Per incident at most ${duration(INCIDENT_BUDGET_MS)}${longest !== undefined ? html`; longest so far ${duration(longest)}${longest > INCIDENT_BUDGET_MS ? html` <strong class="text-bad">(over)</strong>` : ''}` : ''}.
-      ${exhaustion !== undefined ? html`At the current rate the budget runs out ${timeTag(exhaustion)}.` : html`No exhaustion predicted at the current rate.`}</p>
-    ${windows.length > 0 ? html`<ul class="windows">${windows.map((w) => html`<li>${str(w, 'name') ?? 'window'}: burn rate ${(num(w, 'burnRate') ?? 0).toFixed(1)}×${pick(w, 'alerting') === true ? html` <strong class="text-bad">— alerting</strong>` : ''}</li>`)}</ul>` : ''}
-    ${burning ? html`<p class="notice notice-warn" role="note"><span aria-hidden="true">⚠ </span><strong>Burning:</strong> downtime is using the budget faster than it can last.</p>` : ''}
+    <p>${th('home.budgetUsed', { used: html`<strong>${duration(consumed)}</strong>`, limit: duration(limit), pct, left: duration(remaining) })}</p>
+    <meter min="0" max="100" low="50" high="80" optimum="0" value="${pct}" aria-label="${t('home.budgetMeter')}">${pct} %</meter>
+    <p>${t('home.perIncident', { max: duration(INCIDENT_BUDGET_MS) })}${longest !== undefined ? html`${t('home.longest', { longest: duration(longest) })}${longest > INCIDENT_BUDGET_MS ? html` <strong class="text-bad">${t('home.over')}</strong>` : ''}` : ''}.
+      ${exhaustion !== undefined ? th('home.exhaustion', { when: timeTag(exhaustion) }) : t('home.noExhaustion')}</p>
+    ${windows.length > 0 ? html`<ul class="windows">${windows.map((w) => html`<li>${t('home.window', { name: str(w, 'name') ?? '', rate: i18n().number(num(w, 'burnRate') ?? 0) })}${pick(w, 'alerting') === true ? html` <strong class="text-bad">${t('home.alerting')}</strong>` : ''}</li>`)}</ul>` : ''}
+    ${burning ? html`<p class="notice notice-warn" role="note"><span aria-hidden="true">⚠ </span><strong>${t('home.burning')}</strong> ${t('home.burningText')}</p>` : ''}
   </div>`;
 }
 
@@ -49,16 +51,16 @@ function incidentRow(i: Json, now: number): SafeHtml {
   const start = toMs(pick(i, 'startedAt', 'since', 'openedAt'));
   const end = toMs(pick(i, 'endedAt', 'closedAt'));
   const down = num(i, 'downtimeMs') ?? (start !== undefined ? (end ?? now) - start : undefined);
-  return html`<tr><td>${str(i, 'subjectKind') ?? ''} <span class="mono">${str(i, 'subjectId', 'deviceId', 'gatewayId') ?? ''}</span></td><td data-label="Reason">${str(i, 'cause', 'reason') ?? ''}</td>
-    <td data-label="Down since">${timeTag(start)}</td><td data-label="Downtime">${down !== undefined ? duration(down) : '—'}${end === undefined ? html` <strong class="text-bad">(open)</strong>` : ''}</td></tr>`;
+  return html`<tr><td>${word('subject', str(i, 'subjectKind'))} <span class="mono">${str(i, 'subjectId', 'deviceId', 'gatewayId') ?? ''}</span></td><td data-label="${t('home.col.reason')}">${word('cause', str(i, 'cause', 'reason'))}</td>
+    <td data-label="${t('home.col.downSince')}">${timeTag(start)}</td><td data-label="${t('home.col.downtime')}">${down !== undefined ? duration(down) : '—'}${end === undefined ? html` <strong class="text-bad">${t('home.open')}</strong>` : ''}</td></tr>`;
 }
 
 /** A timeline entry; a trial from the installation check says so and is never shown as an alarm. */
-function timelineItem(t: Json): SafeHtml {
-  const at = toMs(pick(t, 'at', 'time', 'ts'));
-  const what = (str(t, 'text', 'summary', 'kind', 'type') ?? 'event').replace(/_/g, ' ');
-  const trial = pick(t, 'trial') === true;
-  return html`<li${trial ? html` class="trial" data-trial="true"` : ''}>${timeTag(at)} — ${trial ? html`trial ${what} <span class="badge">installation check, no alarm</span>` : what}${str(t, 'deviceId') ? html` <span class="muted">(${str(t, 'deviceKind') ?? 'device'} <span class="mono">${str(t, 'deviceId')}</span>)</span>` : ''}</li>`;
+function timelineItem(e: Json): SafeHtml {
+  const at = toMs(pick(e, 'at', 'time', 'ts'));
+  const what = word('event', str(e, 'kind', 'type'), 'event.other');
+  const trial = pick(e, 'trial') === true;
+  return html`<li${trial ? html` class="trial" data-trial="true"` : ''}>${timeTag(at)} — ${trial ? html`${t('home.trial', { what })} <span class="badge">${t('home.trialBadge')}</span>` : what}${str(e, 'deviceId') ? html` <span class="muted">(${word('device', str(e, 'deviceKind'), 'device.other')} <span class="mono">${str(e, 'deviceId')}</span>)</span>` : ''}</li>`;
 }
 
 interface DeviceLine {
@@ -107,16 +109,16 @@ function deviceLines(homeId: string, health: Json[], registry: Json[]): DeviceLi
 function authBadge(authenticated: boolean | undefined): SafeHtml | '' {
   if (authenticated === undefined) return '';
   return authenticated
-    ? html` <span class="badge state-online" title="a key proves every advert">authenticated</span>`
-    : html` <span class="badge state-offline" title="plaintext BTHome: alarms and cancels can be forged">not authenticated</span>`;
+    ? html` <span class="badge state-online" title="${t('home.authenticatedTitle')}">${t('home.authenticated')}</span>`
+    : html` <span class="badge state-offline" title="${t('home.notAuthenticatedTitle')}">${t('home.notAuthenticated')}</span>`;
 }
 
 function deviceRow(d: DeviceLine): SafeHtml {
   const battery = num(d.live, 'battery');
-  return html`<tr><td><a href="${d.href}">${d.label}</a></td><td data-label="Type">${d.kind}${authBadge(d.authenticated)}${d.lifecycle ? html` <span class="muted">(${d.lifecycle.replace('_', ' ')})</span>` : ''}</td>
-    <td data-label="State">${stateBadge(pick(d.live, 'state'))}${d.live === undefined ? html` <span class="muted">not reported by the gateway</span>` : ''}</td>
-    <td data-label="Last seen">${timeTag(toMs(pick(d.live, 'lastSeenAt', 'lastSeen')))}</td>
-    <td data-label="Battery">${battery !== undefined ? `${battery} %` : '—'}${battery !== undefined && battery <= 20 ? html` <strong class="text-bad">low</strong>` : ''}</td></tr>`;
+  return html`<tr><td><a href="${d.href}">${d.label}</a></td><td data-label="${t('home.col.type')}">${word('device', d.kind || undefined, 'device.other')}${authBadge(d.authenticated)}${d.lifecycle ? html` <span class="muted">(${word('lifecycle', d.lifecycle)})</span>` : ''}</td>
+    <td data-label="${t('home.col.state')}">${stateBadge(pick(d.live, 'state'))}${d.live === undefined ? html` <span class="muted">${t('home.notReportedByGateway')}</span>` : ''}</td>
+    <td data-label="${t('home.col.lastSeen')}">${timeTag(toMs(pick(d.live, 'lastSeenAt', 'lastSeen')))}</td>
+    <td data-label="${t('home.col.battery')}">${battery !== undefined ? `${battery} %` : '—'}${battery !== undefined && battery <= 20 ? html` <strong class="text-bad">${t('home.batteryLow')}</strong>` : ''}</td></tr>`;
 }
 
 function healthSections(
@@ -140,29 +142,29 @@ function healthSections(
   const warnings = h.ok ? list(h.data, 'warnings').filter((w) => pick(w, 'closedAt') === undefined) : [];
   const gw = h.ok ? pick(h.data, 'gateway', 'gateways.0') : undefined;
   return html`
-<section aria-labelledby="h-gw"><h2 id="h-gw">Gateway</h2>
-  ${h.ok && gw !== undefined ? html`<p>${stateBadge(pick(gw, 'state', 'status'))} <span class="mono">${str(gw, 'id', 'gatewayId') ?? ''}</span> · last seen ${timeTag(toMs(pick(gw, 'lastSeenAt', 'lastSeen')))}</p>` : notAvailable('gateway state', h.ok ? { ok: false, status: 404, missing: true, message: '', code: undefined } : h)}
+<section aria-labelledby="h-gw"><h2 id="h-gw">${t('home.gateway')}</h2>
+  ${h.ok && gw !== undefined ? html`<p>${stateBadge(pick(gw, 'state', 'status'))} <span class="mono">${str(gw, 'id', 'gatewayId') ?? ''}</span> · ${th('home.lastSeen', { when: timeTag(toMs(pick(gw, 'lastSeenAt', 'lastSeen'))) })}</p>` : notAvailable(t('home.gatewayState'), h.ok ? { ok: false, status: 404, missing: true, message: '', code: undefined } : h)}
 </section>
-<section aria-labelledby="h-dev"><h2 id="h-dev">Devices</h2>
-  <div class="table-wrap"><table class="list"><thead><tr><th scope="col">Device</th><th scope="col">Type</th><th scope="col">State</th><th scope="col">Last seen</th><th scope="col">Battery</th></tr></thead>
-  <tbody>${devices.length > 0 ? devices.map(deviceRow) : emptyRow(5, 'No devices known.')}</tbody></table></div>
+<section aria-labelledby="h-dev"><h2 id="h-dev">${t('home.devices')}</h2>
+  <div class="table-wrap"><table class="list"><thead><tr><th scope="col">${t('home.col.device')}</th><th scope="col">${t('home.col.type')}</th><th scope="col">${t('home.col.state')}</th><th scope="col">${t('home.col.lastSeen')}</th><th scope="col">${t('home.col.battery')}</th></tr></thead>
+  <tbody>${devices.length > 0 ? devices.map(deviceRow) : emptyRow(5, t('home.noDevices'))}</tbody></table></div>
 </section>
-<section aria-labelledby="h-inc"><h2 id="h-inc">Incidents</h2>
+<section aria-labelledby="h-inc"><h2 id="h-inc">${t('home.incidents')}</h2>
   ${
     h.ok
-      ? html`<div class="table-wrap"><table class="list"><thead><tr><th scope="col">What</th><th scope="col">Reason</th><th scope="col">Down since</th><th scope="col">Downtime</th></tr></thead>
-  <tbody>${list(h.data, 'incidents').length > 0 ? list(h.data, 'incidents').map((i) => incidentRow(i, now)) : emptyRow(4, 'No incidents.')}</tbody></table></div>`
-      : notAvailable('incidents', h)
+      ? html`<div class="table-wrap"><table class="list"><thead><tr><th scope="col">${t('home.col.what')}</th><th scope="col">${t('home.col.reason')}</th><th scope="col">${t('home.col.downSince')}</th><th scope="col">${t('home.col.downtime')}</th></tr></thead>
+  <tbody>${list(h.data, 'incidents').length > 0 ? list(h.data, 'incidents').map((i) => incidentRow(i, now)) : emptyRow(4, t('home.noIncidents'))}</tbody></table></div>`
+      : notAvailable(t('home.incidentsWhat'), h)
   }
 </section>
-<section aria-labelledby="h-bud"><h2 id="h-bud">Downtime budget</h2>
-  ${h.ok ? budgetBlock(pick(h.data, 'budget')) : notAvailable('downtime budget', h)}
+<section aria-labelledby="h-bud"><h2 id="h-bud">${t('home.budget')}</h2>
+  ${h.ok ? budgetBlock(pick(h.data, 'budget')) : notAvailable(t('home.budgetWhat'), h)}
 </section>
-<section aria-labelledby="h-warn"><h2 id="h-warn">Warnings</h2>
-  ${h.ok ? (warnings.length > 0 ? html`<ul class="warnings">${warnings.map((w) => html`<li><span aria-hidden="true">⚠ </span>${str(w, 'kind', 'type') ?? 'warning'}${str(w, 'deviceId') ? html` — <span class="mono">${str(w, 'deviceId')}</span>` : ''} since ${timeTag(toMs(pick(w, 'firstSeenAt', 'since', 'openedAt')))}</li>`)}</ul>` : html`<p class="muted">No warnings.</p>`) : notAvailable('warnings', h)}
+<section aria-labelledby="h-warn"><h2 id="h-warn">${t('home.warnings')}</h2>
+  ${h.ok ? (warnings.length > 0 ? html`<ul class="warnings">${warnings.map((w) => html`<li><span aria-hidden="true">⚠ </span>${word('warning', str(w, 'kind', 'type'), 'warning.other')}${str(w, 'deviceId') ? html` — <span class="mono">${str(w, 'deviceId')}</span>` : ''} ${th('home.warningSince', { when: timeTag(toMs(pick(w, 'firstSeenAt', 'since', 'openedAt'))) })}</li>`)}</ul>` : html`<p class="muted">${t('home.noWarnings')}</p>`) : notAvailable(t('home.warningsWhat'), h)}
 </section>
-<section aria-labelledby="h-tl"><h2 id="h-tl">Timeline</h2>
-  ${h.ok ? (list(h.data, 'timeline').length > 0 ? html`<ol class="timeline">${list(h.data, 'timeline').map(timelineItem)}</ol>` : html`<p class="muted">Nothing recorded yet.</p>`) : notAvailable('timeline', h)}
+<section aria-labelledby="h-tl"><h2 id="h-tl">${t('home.timeline')}</h2>
+  ${h.ok ? (list(h.data, 'timeline').length > 0 ? html`<ol class="timeline">${list(h.data, 'timeline').map(timelineItem)}</ol>` : html`<p class="muted">${t('home.nothingYet')}</p>`) : notAvailable(t('home.timelineWhat'), h)}
 </section>`;
 }
 
@@ -172,23 +174,23 @@ export async function homePage(c: PageContext): Promise<PageResult> {
   const home = await c.api.get(`/api/v1/homes/${seg(id)}`);
   if (!home.ok)
     return {
-      title: 'Home not found',
+      title: t('home.notFound'),
       status: home.status === 404 ? 404 : home.status,
-      body: notAvailable('this home', home),
+      body: notAvailable(t('home.this'), home),
     };
-  const staff = c.principal.user.role !== 'client';
+  if (c.principal.user.role === 'client') return clientHomePage(c, id, home.data);
   const role = c.principal.user.role;
   const handlesAlarms = role === 'admin' || role === 'monitor';
   const none = Promise.resolve<ApiResult>({ ok: true, data: [] });
-  // Who may enter and who entered: alarm centre, admins and the client themselves.
-  const seesAccess = handlesAlarms || role === 'client';
+  // Who may enter and who entered: alarm centre and admins (the client sees it on their own page).
+  const seesAccess = handlesAlarms;
   const [health, devices, alarms, overview, accessLog, pairings] = await Promise.all([
     c.api.get(`/api/v1/homes/${seg(id)}/health`),
-    staff ? c.api.get('/api/v1/devices', { homeId: id }) : none,
+    c.api.get('/api/v1/devices', { homeId: id }),
     handlesAlarms ? c.api.get('/api/v1/alarms', { homeId: id, open: 'true', limit: 20 }) : none,
     seesAccess ? c.api.get(`/api/v1/homes/${seg(id)}/access-overview`) : none,
     seesAccess ? c.api.get(`/api/v1/homes/${seg(id)}/access-log`, { limit: 100 }) : none,
-    staff && role !== 'care_worker' ? c.api.get(`/api/v1/homes/${seg(id)}/pendant-pairings`) : none,
+    role !== 'care_worker' ? c.api.get(`/api/v1/homes/${seg(id)}/pendant-pairings`) : none,
   ]);
   const openAlarms = alarms.ok ? await withDeliveries(c.api, list(alarms.data)) : [];
   const choices = openAlarms.length > 0 ? await assignChoices(c.api, role, openAlarms) : undefined;
@@ -196,17 +198,17 @@ export async function homePage(c: PageContext): Promise<PageResult> {
   const place = [str(h, 'postalCode'), str(h, 'city')].filter(Boolean).join(' ');
   const labels = new Map([[id, { address: str(h, 'address') ?? id, region: str(h, 'region') }]]);
   return {
-    title: str(h, 'address') ?? 'Home',
+    title: str(h, 'address') ?? t('home.fallbackTitle'),
     scripts: handlesAlarms ? ['alarms.js'] : [],
     controls: handlesAlarms
       ? html`<p id="action-status" class="notice" role="status" hidden></p>`
       : undefined,
-    body: html`<p class="lead">${place}${str(h, 'region') ? html` · region ${str(h, 'region')}` : ''}</p>
-${staff && str(h, 'accessProcedure') ? html`<details><summary>Access procedure</summary><p>${str(h, 'accessProcedure')}</p></details>` : ''}
+    body: html`<p class="lead">${place}${str(h, 'region') ? html` · ${t('home.region', { region: str(h, 'region') ?? '' })}` : ''}</p>
+${str(h, 'accessProcedure') ? html`<details><summary>${t('home.accessProcedure')}</summary><p>${str(h, 'accessProcedure')}</p></details>` : ''}
 ${
   handlesAlarms
-    ? html`<section aria-labelledby="h-al" data-open-alarms="${openAlarms.length}"><h2 id="h-al">Open alarms</h2>
-  ${alarms.ok ? (openAlarms.length > 0 ? html`<div class="alarm-list">${openAlarms.map((a) => alarmCard(a, c.now, labels, role, choices))}</div>` : html`<p class="muted">None.</p>`) : notAvailable('alarms', alarms)}
+    ? html`<section aria-labelledby="h-al" data-open-alarms="${openAlarms.length}"><h2 id="h-al">${t('home.openAlarms')}</h2>
+  ${alarms.ok ? (openAlarms.length > 0 ? html`<div class="alarm-list">${openAlarms.map((a) => alarmCard(a, c.now, labels, role, choices))}</div>` : html`<p class="muted">${t('common.none')}</p>`) : notAvailable(t('home.alarms'), alarms)}
 </section>`
     : ''
 }
@@ -223,11 +225,11 @@ export async function myHomePage(c: PageContext): Promise<PageResult> {
   if (homes.length === 1 && first !== undefined)
     return homePage({ ...c, params: { id: str(first, 'id') ?? '' } });
   return {
-    title: 'My home',
+    title: t('home.myHome'),
     body: r.ok
       ? homes.length > 0
         ? html`<ul>${homes.map((h) => html`<li><a href="/app/homes/${seg(str(h, 'id') ?? '')}">${str(h, 'address') ?? ''}</a></li>`)}</ul>`
-        : html`<p>No home is linked to your account yet. Contact your care organisation.</p>`
-      : notAvailable('your homes', r),
+        : html`<p>${t('home.noHomeLinked')}</p>`
+      : notAvailable(t('home.yourHomes'), r),
   };
 }

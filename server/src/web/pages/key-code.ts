@@ -1,28 +1,30 @@
+import { t } from '../../i18n/index.js';
 import type { ApiResult } from '../api-client.js';
 import { notAvailable } from '../components.js';
 import { timeTag, toMs } from '../format.js';
 import { homeLabels } from '../home-labels.js';
 import { html, type SafeHtml, seg } from '../html.js';
+import { th } from '../i18n-html.js';
 import type { PageResult } from '../layout.js';
 import type { PageContext } from '../page-route.js';
 import { type Json, list, pick, str } from '../read.js';
 
 function alarmItem(a: Json, address: string | undefined): SafeHtml {
   const homeId = str(a, 'homeId') ?? '';
-  const kind = str(a, 'kind') === 'fall' ? 'Fall' : 'Alarm';
+  const kind = t(str(a, 'kind') === 'fall' ? 'alarms.kind.fall' : 'alarms.kind.alarm');
   return html`<li class="alarm alarm-${str(a, 'state') ?? 'new'}" data-alarm-id="${str(a, 'id') ?? ''}">
-    <header><strong>${kind}</strong> <span class="muted">since ${timeTag(toMs(pick(a, 'raisedAt', 'createdAt', 'at')))}</span></header>
+    <header><strong>${kind}</strong> <span class="muted">${th('keycode.since', { when: timeTag(toMs(pick(a, 'raisedAt', 'createdAt', 'at'))) })}</span></header>
     <p>${address ?? homeId}</p>
-    <button type="button" class="btn btn-primary btn-block" data-request-code data-home-id="${homeId}" data-alarm-id="${str(a, 'id') ?? ''}" data-situation="alarm">Get a code for this alarm</button>
+    <button type="button" class="btn btn-primary btn-block" data-request-code data-home-id="${homeId}" data-alarm-id="${str(a, 'id') ?? ''}" data-situation="alarm">${t('keycode.forAlarm')}</button>
   </li>`;
 }
 
 function alarmsBlock(r: ApiResult, addresses: Map<string, string>): SafeHtml {
-  if (!r.ok) return notAvailable('your alarms', r);
+  if (!r.ok) return notAvailable(t('keycode.yourAlarms'), r);
   const open = list(r.data);
   return open.length > 0
     ? html`<ul class="alarm-list plain">${open.map((a) => alarmItem(a, addresses.get(str(a, 'homeId') ?? '')))}</ul>`
-    : html`<p class="muted">No open alarm is assigned to you.</p>`;
+    : html`<p class="muted">${t('keycode.noAlarm')}</p>`;
 }
 
 /**
@@ -45,30 +47,26 @@ export async function keyCodePage(c: PageContext): Promise<PageResult> {
 
   const controls = html`<div class="narrow key-code">
   <div id="code-result" role="status" aria-live="polite" hidden></div>
-  ${
-    mine.ok && !canRequest
-      ? html`<p class="notice notice-warn" role="note">You cannot get codes at the moment; call the alarm centre.</p>`
-      : ''
-  }
+  ${mine.ok && !canRequest ? html`<p class="notice notice-warn" role="note">${t('keycode.cannot')}</p>` : ''}
   <form id="planned" class="card">
-    <h2>Planned care</h2>
+    <h2>${t('keycode.planned')}</h2>
     ${
       homes.length > 0
-        ? html`<label for="planned-home">Home</label>
+        ? html`<label for="planned-home">${t('keycode.home')}</label>
     <select id="planned-home" name="homeId" required>${homes.map((h) => html`<option value="${str(h, 'homeId') ?? ''}">${str(h, 'address') ?? ''}</option>`)}</select>
-    <button type="submit" class="btn btn-primary btn-block">Get a code for planned care</button>`
+    <button type="submit" class="btn btn-primary btn-block">${t('keycode.forPlanned')}</button>`
         : mine.ok
-          ? html`<p class="muted">Your team serves no homes.</p>`
-          : notAvailable('your homes', mine)
+          ? html`<p class="muted">${t('keycode.noHomes')}</p>`
+          : notAvailable(t('keycode.yourHomes'), mine)
     }
   </form>
 </div>`;
 
   return {
-    title: 'Key safe code',
+    title: t('keycode.title'),
     scripts: ['key-code.js'],
     controls,
-    body: html`<section aria-labelledby="h-my-alarms" class="narrow" data-open-alarms="${openAlarms.length}"><h2 id="h-my-alarms">Your open alarms</h2>
+    body: html`<section aria-labelledby="h-my-alarms" class="narrow" data-open-alarms="${openAlarms.length}"><h2 id="h-my-alarms">${t('keycode.openAlarms')}</h2>
   ${alarmsBlock(alarms, addresses)}
 </section>`,
   };

@@ -1,9 +1,14 @@
+import { access } from './access.js';
 import { alarms } from './alarms.js';
 import { carers } from './carers.js';
 import { centre } from './centre.js';
+import { client } from './client.js';
 import { common } from './common.js';
 import { events } from './events.js';
+import { fleet } from './fleet.js';
+import { home } from './home.js';
 import { registry } from './registry.js';
+import { reports } from './reports.js';
 import { updates } from './updates.js';
 import { users } from './users.js';
 
@@ -20,4 +25,9 @@ export const en = {
   ...registry,
   ...centre,
   ...carers,
+  ...fleet,
+  ...home,
+  ...client,
+  ...access,
+  ...reports,
 } as const;
