@@ -1,23 +1,47 @@
+import { randomBytes } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { BakenApp } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
 import { errorResponses } from '../../http/error-schema.js';
 import { type DomainEvent, domainEvents } from '../ingest/domain-events.js';
+import { type LoggedEvent, StreamLog } from './stream-log.js';
 
 /** Keep-alive comment period: proxies and browsers drop idle streams. */
 export const STREAM_KEEPALIVE_MS = 15_000;
 
 const INTERNAL = /^(ingest\.|command\.)/;
 
+/** Who may see an event on the stream. */
+function visibleTo(e: DomainEvent, role: string, userId: string): boolean {
+  if (INTERNAL.test(e.type)) return false;
+  if (e.type === 'alarm.created' || e.type === 'alarm.updated') {
+    const mine = role === 'care_worker' && e.body.assignedUserId === userId;
+    if (role !== 'admin' && role !== 'monitor' && !mine) return false;
+  }
+  // Access alerts are for the monitoring staff who act on them.
+  if (e.type === 'access.alert' && role !== 'admin' && role !== 'monitor') return false;
+  return true;
+}
+
 /**
  * `GET /api/v1/stream`: the domain bus as server-sent events for the live dashboard. Internal
  * `ingest.*` traffic is never streamed; alarm events go to admin and monitor, and to a care worker
- * only for alarms assigned to them. A `:`
- * comment every 15 s on the injected clock keeps the connection open.
+ * only for alarms assigned to them. A `:` comment every 15 s on the injected clock keeps the
+ * connection open. Every event carries an `id:`; a client that reconnects with `Last-Event-ID`
+ * (or `?lastEventId=`) first gets what it missed, or `event: resync` when that is no longer known
+ * (a restart, or more than the last 2,000 events ago) — the dashboard then reloads in full.
  */
 export async function streamRoutes(app: BakenApp): Promise<void> {
   const { clock } = app.baken;
   const bus = domainEvents(app.baken);
+  const log = new StreamLog(randomBytes(4).toString('hex'));
+  const listeners = new Set<(e: LoggedEvent) => void>();
+  const offBus = bus.onAny((e) => {
+    if (INTERNAL.test(e.type)) return;
+    const logged = log.append(e);
+    for (const l of listeners) l(logged);
+  });
+  app.addHook('onClose', async () => offBus());
   app.get(
     '/api/v1/stream',
     {
@@ -27,9 +51,14 @@ export async function streamRoutes(app: BakenApp): Promise<void> {
         operationId: 'streamEvents',
         summary: 'Live domain events as server-sent events (text/event-stream)',
         produces: ['text/event-stream'],
+        querystring: Type.Object(
+          { lastEventId: Type.Optional(Type.String({ maxLength: 64 })) },
+          { additionalProperties: false },
+        ),
         response: {
           200: {
-            description: '`event: <type>` and `data: <json>` per event; a `:` comment every 15 s',
+            description:
+              '`id: <id>`, `event: <type>` and `data: <json>` per event; a `:` comment every 15 s; resumes after `Last-Event-ID`',
             content: { 'text/event-stream': { schema: Type.String() } },
           },
           ...errorResponses(401, 403),
@@ -46,18 +75,20 @@ export async function streamRoutes(app: BakenApp): Promise<void> {
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
       });
-      res.write(': connected\n\n');
-      const send = (e: DomainEvent) => {
-        if (INTERNAL.test(e.type)) return;
-        if (e.type === 'alarm.created' || e.type === 'alarm.updated') {
-          const mine = role === 'care_worker' && e.body.assignedUserId === userId;
-          if (role !== 'admin' && role !== 'monitor' && !mine) return;
-        }
-        // Access alerts are for the monitoring staff who act on them.
-        if (e.type === 'access.alert' && role !== 'admin' && role !== 'monitor') return;
-        res.write(`event: ${e.type}\ndata: ${JSON.stringify(e.body)}\n\n`);
+      res.write(': connected\nretry: 5000\n\n');
+      const send = ({ id, event: e }: LoggedEvent) => {
+        if (visibleTo(e, role, userId))
+          res.write(`id: ${id}\nevent: ${e.type}\ndata: ${JSON.stringify(e.body)}\n\n`);
       };
-      const off = bus.onAny(send);
+      const header = req.headers['last-event-id'];
+      const lastId = (typeof header === 'string' ? header : undefined) ?? req.query.lastEventId;
+      if (lastId) {
+        const missed = log.since(lastId);
+        if (missed === 'gap') res.write('event: resync\ndata: {}\n\n');
+        else for (const e of missed) send(e);
+      }
+      listeners.add(send);
+      const off = () => listeners.delete(send);
       const timer = clock.setInterval(() => res.write(': keep-alive\n\n'), STREAM_KEEPALIVE_MS);
       const stop = () => {
         off();
