@@ -20,7 +20,7 @@ import { respondPage } from './pages/respond.js';
 import { updatesPage } from './pages/updates.js';
 import { usersPage } from './pages/users.js';
 import { pwaRoutes } from './pwa.js';
-import { requestI18n } from './request-i18n.js';
+import { largeText, requestI18n } from './request-i18n.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 
 /**
@@ -60,7 +60,9 @@ export async function webModule(app: BakenApp): Promise<void> {
   app.get('/login', { schema: { hide: true } }, async (req, reply) => {
     if (req.principal) return reply.redirect('/');
     const now = app.baken.clock.now();
-    const page = runWithI18n(requestI18n(app, req, reply), () => layout(loginPage(), null, '/login', now));
+    const i18n = requestI18n(app, req, reply);
+    const opts = { largeText: largeText(req, reply) };
+    const page = runWithI18n(i18n, () => layout(loginPage(), null, '/login', now, opts));
     return reply.type('text/html; charset=utf-8').send(page.value);
   });
 

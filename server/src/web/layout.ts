@@ -1,6 +1,7 @@
 import type { Principal } from '../auth/auth-service.js';
 import { i18n, type MessageKey, t } from '../i18n/index.js';
 import type { Role } from '../store/repositories/index.js';
+import { browserMessages, preferenceLinks } from './browser-messages.js';
 import { html, type SafeHtml } from './html.js';
 
 export interface PageResult {
@@ -71,13 +72,13 @@ export function layout(
   principal: Principal | null,
   path: string,
   now: number,
-  opts: { stream?: boolean } = {},
+  opts: { stream?: boolean; largeText?: boolean } = {},
 ): SafeHtml {
   const user = principal?.user;
   const nav = user === undefined ? [] : navFor(user.role);
   const scripts = ['app.js', ...(page.scripts ?? [])];
   return html`<!doctype html>
-<html lang="${i18n().locale}">
+<html lang="${i18n().locale}"${opts.largeText ? html` class="text-large"` : ''}>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -88,12 +89,14 @@ export function layout(
 <link rel="stylesheet" href="/assets/components.css">
 <link rel="manifest" href="/app/manifest.webmanifest">
 ${principal?.csrfToken ? html`<meta name="baken-csrf" content="${principal.csrfToken}">` : ''}
+${browserMessages()}
 ${scripts.map((s) => html`<script type="module" src="/assets/${s}"></script>`)}
 </head>
 <body>
 <a class="skip" href="#main">${t('layout.skip')}</a>
 <header class="top">
   <a class="brand" href="/">Baken</a>
+  ${preferenceLinks(path, opts.largeText === true)}
   ${
     nav.length > 0
       ? html`<nav aria-label="${t('layout.mainNav')}"><ul>${nav.map(

@@ -6,7 +6,7 @@ import type { Role } from '../store/repositories/index.js';
 import { ApiClient } from './api-client.js';
 import { html } from './html.js';
 import { landingPath, layout, liveRegion, type PageResult } from './layout.js';
-import { requestI18n } from './request-i18n.js';
+import { largeText, requestI18n } from './request-i18n.js';
 
 export interface PageContext {
   app: BakenApp;
@@ -90,5 +90,6 @@ async function servePage(
   // Without the SSE route the page says "not live" and polls instead of pretending.
   // Clients are not given the stream (health/API.md): their pages poll and say so.
   const stream = principal.user.role !== 'client' && app.hasRoute({ method: 'GET', url: '/api/v1/stream' });
-  return reply.send(layout(page, principal, req.url.split('?')[0] ?? path, now, { stream }).value);
+  const opts = { stream, largeText: largeText(req, reply) };
+  return reply.send(layout(page, principal, req.url.split('?')[0] ?? path, now, opts).value);
 }

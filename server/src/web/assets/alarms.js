@@ -1,7 +1,7 @@
 // Alarm inbox actions: each posts one transition to the alarms API with the CSRF header, then
 // refreshes the inbox. The API decides what is allowed; its error message is shown as is.
 // The assign form (admin/monitor) posts `{ teamId, userId? }` [REQUIREMENTS §9.5].
-import { postAction, refresh, say } from './app.js';
+import { bakenT, postAction, refresh, say } from './app.js';
 
 async function me() {
   const r = await fetch('/api/v1/auth/me', { headers: { accept: 'application/json' } });
@@ -19,11 +19,12 @@ document.addEventListener('click', async (ev) => {
   try {
     const body = action === 'assign' ? { userId: (await me())?.id } : {};
     await postAction(actionUrl(id, action), body);
-    say(`Done: ${button.textContent?.trim() ?? action}.`, 'ok');
+    say(bakenT('js.done', { action: button.textContent?.trim() ?? action }), 'ok');
     await refresh();
   } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
     say(
-      `Could not ${button.textContent?.trim().toLowerCase() ?? action}: ${e instanceof Error ? e.message : e}`,
+      bakenT('js.couldNot', { action: button.textContent?.trim().toLowerCase() ?? action, message }),
       'error',
     );
     button.disabled = false;
@@ -66,7 +67,7 @@ document.addEventListener('submit', async (ev) => {
   const teamId = teamSelect?.value ?? '';
   const userId = userSelect?.value ?? '';
   if (!teamId) {
-    say('Could not assign: choose a team first.', 'error');
+    say(bakenT('js.chooseTeam'), 'error');
     teamSelect?.focus();
     return;
   }
@@ -80,10 +81,10 @@ document.addEventListener('submit', async (ev) => {
     .join(', ');
   try {
     await postAction(actionUrl(id, 'assign'), userId ? { teamId, userId } : { teamId });
-    say(`Done: assigned to ${who}.`, 'ok');
+    say(bakenT('js.assignedTo', { who }), 'ok');
     await refresh();
   } catch (e) {
-    say(`Could not assign: ${e instanceof Error ? e.message : e}`, 'error');
+    say(bakenT('js.couldNotAssign', { message: e instanceof Error ? e.message : String(e) }), 'error');
     if (button) button.disabled = false;
   }
 });

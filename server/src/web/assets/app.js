@@ -3,6 +3,14 @@
 // server-rendered (and escaped) HTML for the live region.
 
 const STREAM_URL = '/api/v1/stream';
+
+/** The page's `js.*` messages (the layout's JSON block): `bakenT('js.done', { action })`. */
+const MESSAGES = JSON.parse(
+  document.querySelector('meta[name="baken-messages"]')?.getAttribute('content') || '{}',
+);
+export function bakenT(key, values = {}) {
+  return (MESSAGES[key] ?? key).replace(/\{(\w+)\}/g, (_, k) => String(values[k] ?? ''));
+}
 /** Domain events the health/alarms API streams; any of them refreshes the live region. */
 const EVENT_NAMES = [
   'alarm.created',
@@ -18,6 +26,7 @@ const EVENT_NAMES = [
   'warning.opened',
   'warning.closed',
   'state.changed',
+  'resync',
 ];
 const POLL_MS_WHEN_DOWN = 15_000;
 /** Even with the stream open: states that change by the passing of time (late, budget burn). */
@@ -35,28 +44,20 @@ let lastUpdate = 0;
 let state = 'connecting';
 
 const two = (n) => String(n).padStart(2, '0');
-const clock = (ms) => {
-  const d = new Date(ms);
-  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
-};
+const lang = document.documentElement.lang || 'nl';
+/** Times in the home's time zone, as the server renders them (the `title` of `#updated-at`). */
+const zone = document.getElementById('updated-at')?.getAttribute('title') || undefined;
+const clock = (ms) =>
+  new Date(ms).toLocaleTimeString(lang === 'nl' ? 'nl-NL' : 'en-GB', { timeZone: zone, hourCycle: 'h23' });
 const duration = (ms) => {
   const s = Math.max(0, Math.round(ms / 1000));
+  const hour = lang === 'nl' ? 'u' : 'h';
   if (s < 60) return `${s} s`;
   const m = Math.floor(s / 60);
   if (m < 60) return `${m} min`;
   const h = Math.floor(m / 60);
-  return h < 48 ? `${h} h ${two(m % 60)} min` : `${Math.floor(h / 24)} d ${h % 24} h`;
+  return h < 48 ? `${h} ${hour} ${two(m % 60)} min` : `${Math.floor(h / 24)} d ${h % 24} ${hour}`;
 };
-
-function localiseTimes(root) {
-  for (const t of root.querySelectorAll('time[data-local]')) {
-    const d = new Date(t.getAttribute('datetime') ?? '');
-    if (!Number.isNaN(d.getTime())) {
-      t.textContent = d.toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
-      t.title = d.toISOString();
-    }
-  }
-}
 
 /**
  * Indicator states: live (stream open), reconnecting (stream lost, polling meanwhile), polling
@@ -67,18 +68,18 @@ function setState(next) {
   // Screen readers hear state changes only, not the ageing counter.
   const announce = document.getElementById('live-announce');
   if (announce && next !== state)
-    announce.textContent = next === 'live' ? 'Live updates on' : `Updates: ${next}`;
+    announce.textContent = next === 'live' ? bakenT('js.liveOn') : bakenT('js.updates', { state: next });
   state = next;
   if (!live) return;
   live.dataset.state = next;
   const text = live.querySelector('.live-text');
   const age = lastUpdate ? duration(Date.now() + skewMs - lastUpdate) : '';
   const labels = {
-    live: 'Live',
-    connecting: 'Connecting…',
-    reconnecting: `Reconnecting… data is ${age} old`,
-    polling: `Not live: refreshing every ${POLL_MS_WHEN_DOWN / 1000} s, data is ${age} old`,
-    offline: `Offline: data is ${age} old`,
+    live: bakenT('js.live'),
+    connecting: bakenT('js.connecting'),
+    reconnecting: bakenT('js.reconnecting', { age }),
+    polling: bakenT('js.polling', { s: POLL_MS_WHEN_DOWN / 1000, age }),
+    offline: bakenT('js.offline', { age }),
   };
   if (text) text.textContent = labels[next] ?? next;
   document.body.classList.toggle('is-stale', next !== 'live');
@@ -100,10 +101,13 @@ function tickTimers() {
     const since = Number(el.getAttribute('data-elapsed-since'));
     const elapsed = now - since;
     const over = elapsed > TARGET_MS;
-    const label = el.getAttribute('data-label') ?? 'Open';
+    const label = el.getAttribute('data-label') ?? '';
     const text = el.querySelector('.target-text');
     if (text)
-      text.textContent = `${over ? '⚠ ' : ''}${label}: ${duration(elapsed)}${over ? ' — OVER the 30 min target' : ' of 30 min target'}`;
+      text.textContent = bakenT(over ? 'js.targetOver' : 'js.targetRunning', {
+        label,
+        duration: duration(elapsed),
+      });
     el.classList.toggle('target-over', over);
     const bar = el.querySelector('progress');
     if (bar) bar.value = Math.min(30, Math.floor(elapsed / 60_000));
@@ -152,7 +156,6 @@ export async function refresh() {
       }
       if (focused) document.getElementById(focused)?.focus();
       markUpdated(Number(fresh.dataset.updatedAt));
-      localiseTimes(cur);
       tickTimers();
       document.dispatchEvent(new CustomEvent('baken:refreshed'));
       updateTitle();
@@ -176,8 +179,16 @@ const scheduleRefresh = () => {
 };
 
 let pollTimer = 0;
+/** The last event seen: a new EventSource resumes after it (`?lastEventId=`, server replays). */
+let lastEventId = '';
+const seen = (e) => {
+  if (e.lastEventId) lastEventId = e.lastEventId;
+  scheduleRefresh();
+};
 function connect() {
-  const es = new EventSource(STREAM_URL);
+  const es = new EventSource(
+    lastEventId ? `${STREAM_URL}?lastEventId=${encodeURIComponent(lastEventId)}` : STREAM_URL,
+  );
   es.onopen = () => {
     streamOpen = true;
     clearInterval(pollTimer);
@@ -186,8 +197,8 @@ function connect() {
     if (state !== 'connecting') scheduleRefresh();
     setState('live');
   };
-  es.onmessage = scheduleRefresh;
-  for (const name of EVENT_NAMES) es.addEventListener(name, scheduleRefresh);
+  es.onmessage = seen;
+  for (const name of EVENT_NAMES) es.addEventListener(name, seen);
   es.onerror = () => {
     streamOpen = false;
     setState('reconnecting');
@@ -210,7 +221,6 @@ document.getElementById('logout')?.addEventListener('click', async () => {
 
 if (region()) {
   markUpdated(Number(region()?.dataset.updatedAt) || Date.now());
-  localiseTimes(document);
   tickTimers();
   updateTitle();
   setInterval(tickTimers, 5_000);

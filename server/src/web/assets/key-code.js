@@ -1,28 +1,21 @@
 // Care worker's key safe code page: asks the access API for a one-time code and shows
 // it with its window, or the refusal in plain words. The code is kept only in this page's DOM.
-import { csrf } from './app.js';
+import { bakenT, csrf } from './app.js';
 
-/** Deny reasons are stable API values (access/README.md); these are the words a worker reads. */
-const REASONS = {
-  person_disabled: 'your account cannot get codes',
-  person_expired: 'your temporary access has ended',
-  no_declaration: 'no signed declaration is recorded for you yet',
-  person_blocked: 'your access is blocked — call the alarm centre',
-  keysafe_blocked: 'this key safe is blocked — call the alarm centre',
-  no_function_for_situation: 'your function does not give access in this situation',
-  team_not_serving_client: 'your team does not serve this client',
-  team_blocked: 'your team is blocked — call the alarm centre',
-  outside_window: 'it is outside your access hours for this client',
-  no_open_alarm: 'there is no open alarm at this home',
-  alarm_not_assigned_to_team: 'the alarm is not assigned to your team',
-};
-const CODES = {
-  BAKEN_ERR_RATE_LIMITED: 'too many requests in a short time — wait a few minutes or call the alarm centre',
-  BAKEN_ERR_KEYSAFE_UNAVAILABLE: 'this home has no usable key safe — call the alarm centre',
+/**
+ * Deny reasons are stable API values (access/README.md) and error codes; the words a worker
+ * reads are `js.reason.<value>` in the catalogues.
+ */
+const reasonText = (key) => {
+  const text = bakenT(`js.reason.${key}`);
+  return text === `js.reason.${key}` ? undefined : text;
 };
 
 const out = document.getElementById('code-result');
-const hm = (ms) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+const lang = document.documentElement.lang === 'en' ? 'en-GB' : 'nl-NL';
+const zone = document.getElementById('updated-at')?.getAttribute('title') || undefined;
+const hm = (ms) =>
+  new Date(ms).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit', timeZone: zone });
 
 function el(tag, cls, text) {
   const e = document.createElement(tag);
@@ -41,7 +34,7 @@ function show(kind, children) {
 
 async function request(body, button) {
   if (button) button.disabled = true;
-  show('unavailable', [el('p', '', 'Asking for a code…')]);
+  show('unavailable', [el('p', '', bakenT('js.askingCode'))]);
   try {
     const r = await fetch('/api/v1/access/requests', {
       method: 'POST',
@@ -52,24 +45,23 @@ async function request(body, button) {
     if (r.status === 201) {
       const minutes = Math.round((j.validUntil - j.validFrom) / 60_000);
       show('ok', [
-        el('p', '', 'Your one-time code:'),
+        el('p', '', bakenT('js.yourCode')),
         el('p', 'code', String(j.code).replace(/(\d{4})(?=\d)/g, '$1 ')),
-        el('p', 'code-window', `Valid ${hm(j.validFrom)}–${hm(j.validUntil)} (${minutes} min). Works once.`),
         el(
           'p',
-          'muted',
-          j.delivery === 'offline'
-            ? 'The key safe is not reachable now: this code is checked by the key safe itself.'
-            : 'The key safe has your code.',
+          'code-window',
+          bakenT('js.codeWindow', { from: hm(j.validFrom), until: hm(j.validUntil), minutes }),
         ),
+        el('p', 'muted', bakenT(j.delivery === 'offline' ? 'js.codeOffline' : 'js.codeSent')),
       ]);
       return;
     }
     const reason = j?.error?.details?.[0]?.message;
-    const text = REASONS[reason] ?? CODES[j?.error?.code] ?? j?.error?.message ?? `HTTP ${r.status}`;
-    show('error', [el('p', 'refusal', `No code: ${text}.`)]);
+    const text =
+      (reason && reasonText(reason)) ?? reasonText(j?.error?.code) ?? j?.error?.message ?? `HTTP ${r.status}`;
+    show('error', [el('p', 'refusal', bakenT('js.noCode', { reason: text }))]);
   } catch {
-    show('error', [el('p', 'refusal', 'No code: the server cannot be reached. Call the alarm centre.')]);
+    show('error', [el('p', 'refusal', bakenT('js.noServer'))]);
   } finally {
     if (button) button.disabled = false;
   }

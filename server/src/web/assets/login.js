@@ -1,6 +1,8 @@
 // Login: posts the form as JSON to the auth API (which sets the session cookie), then lets `/`
 // send the user to the page they came from — only ever a local /app/ path, and only one their
 // role may open — or else to their role's own first page.
+import { bakenT } from './app.js';
+
 const form = document.getElementById('login-form');
 const error = document.getElementById('login-error');
 
@@ -22,10 +24,17 @@ form?.addEventListener('submit', async (ev) => {
       return;
     }
     const body = await r.json().catch(() => ({}));
-    throw new Error(body?.error?.message ?? `Login failed (HTTP ${r.status}).`);
+    const code = body?.error?.code;
+    throw new Error(
+      code === 'BAKEN_ERR_UNAUTHENTICATED'
+        ? bakenT('js.loginWrong')
+        : code === 'BAKEN_ERR_RATE_LIMITED'
+          ? bakenT('js.loginLimited')
+          : (body?.error?.message ?? bakenT('js.loginFailedHttp', { status: r.status })),
+    );
   } catch (e) {
     if (error) {
-      error.textContent = e instanceof Error ? e.message : 'Login failed.';
+      error.textContent = e instanceof Error ? e.message : bakenT('js.loginFailed');
       error.hidden = false;
     }
   } finally {

@@ -7,6 +7,7 @@ import { common } from './common.js';
 import { events } from './events.js';
 import { fleet } from './fleet.js';
 import { home } from './home.js';
+import { js } from './js.js';
 import { registry } from './registry.js';
 import { reports } from './reports.js';
 import { updates } from './updates.js';
@@ -30,4 +31,5 @@ export const en = {
   ...client,
   ...access,
   ...reports,
+  ...js,
 } as const;
