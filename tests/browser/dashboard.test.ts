@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiAs,
   hasHorizontalOverflow,
+  LOCALES,
   launchChromium,
+  msg,
   publishHeartbeat,
   publishPendantAlarm,
   screenshot,
@@ -18,7 +20,8 @@ import {
 // Screenshots go to .artifacts/screenshots/ (gitignored).
 const ADDRESS = 'Kerkstraat 12 "achter" <b>bel 2×</b>';
 
-describe.skipIf(!needProgram('chromium'))('dashboard in chromium', () => {
+describe.skipIf(!needProgram('chromium')).each(LOCALES)('dashboard in chromium (%s)', (lang) => {
+  const shot = (page: Page, name: string) => screenshot(page, `${name}-${lang}`);
   let s: RunningServer;
   let cleanup: () => Promise<void>;
   let browser: Browser;
@@ -33,7 +36,7 @@ describe.skipIf(!needProgram('chromium'))('dashboard in chromium', () => {
   let streamApi = false;
 
   beforeAll(async () => {
-    ({ s, cleanup } = await startTestServer());
+    ({ s, cleanup } = await startTestServer(lang));
     const api = await apiAs(s, 'admin', s.firstAdmin!.password);
     ({ gw, gatewayId, homeId } = await seedHome(api, ADDRESS, 'Noord'));
     await publishHeartbeat(gw, gatewayId, Date.now());
@@ -58,11 +61,12 @@ describe.skipIf(!needProgram('chromium'))('dashboard in chromium', () => {
     await page.fill('#password', 'wrong-password');
     await page.click('button[type="submit"]');
     await page.locator('#login-error').waitFor({ state: 'visible' });
-    expect(await page.locator('#login-error').textContent()).toContain('Wrong username or password');
+    expect(await page.locator('#login-error').textContent()).toContain(msg(lang, 'js.loginWrong'));
     await page.fill('#password', s.firstAdmin!.password);
     await page.click('button[type="submit"]');
     await page.waitForURL(`${s.url}/app/fleet`);
-    expect(await page.locator('h1').textContent()).toBe('Fleet overview');
+    expect(await page.locator('h1').textContent()).toBe(msg(lang, 'fleet.title'));
+    expect(await page.locator('html').getAttribute('lang')).toBe(lang);
   });
 
   it('shows the home on the fleet overview, online, with its address escaped', async (ctx) => {
@@ -72,24 +76,26 @@ describe.skipIf(!needProgram('chromium'))('dashboard in chromium', () => {
     expect(await page.locator('td b').count()).toBe(0);
     if (!healthApi) {
       // Without the health API the page must not pretend: state unknown, and it says why.
-      expect(await row.locator('.state-unknown').textContent()).toContain('Unknown');
-      expect(await page.locator('.notice-unavailable').first().textContent()).toContain('Not available');
-      await screenshot(page, 'fleet-desktop');
+      expect(await row.locator('.state-unknown').textContent()).toContain(msg(lang, 'state.unknown'));
+      expect(await page.locator('.notice-unavailable').first().textContent()).toContain(
+        msg(lang, 'common.notAvailable'),
+      );
+      await shot(page, 'fleet-desktop');
       ctx.skip('health API (/api/v1/fleet/summary) not registered: checked the honest "not available" state');
     }
     // The gateway's heartbeat reaches the page through the live stream (or the fallback poll).
     await row.locator('.state-online').waitFor({ timeout: 20_000 });
-    expect(await row.textContent()).toContain('Online');
-    const online = page.locator('[data-tile="Online"] .tile-value');
+    expect(await row.textContent()).toContain(msg(lang, 'state.online'));
+    const online = page.locator(`[data-tile="${msg(lang, 'fleet.tile.online')}"] .tile-value`);
     expect(Number(await online.textContent())).toBeGreaterThanOrEqual(1);
-    await screenshot(page, 'fleet-desktop');
+    await shot(page, 'fleet-desktop');
   });
 
   it('shows a new alarm live in the inbox, without a reload, and acknowledges it by clicking', async (ctx) => {
     await page.goto(`${s.url}/app/alarms`);
     if (!alarmsApi) {
-      expect(await page.locator('.notice-unavailable').textContent()).toContain('alarm inbox');
-      await screenshot(page, 'alarm-inbox-desktop');
+      expect(await page.locator('.notice-unavailable').textContent()).toContain(msg(lang, 'alarms.inbox'));
+      await shot(page, 'alarm-inbox-desktop');
       ctx.skip('alarms API (/api/v1/alarms) not registered: checked the honest "not available" state');
     }
     await page.locator('#live[data-state="live"], #live[data-state="polling"]').waitFor({ timeout: 10_000 });
@@ -101,33 +107,33 @@ describe.skipIf(!needProgram('chromium'))('dashboard in chromium', () => {
     await card.waitFor({ timeout: 20_000 });
     expect(await page.evaluate('window.__noReload === true')).toBe(true);
     expect(await card.getAttribute('data-state')).toBe('new');
-    expect(await card.textContent()).toMatch(/of 30 min target/);
-    await screenshot(page, 'alarm-inbox-new');
+    expect(await card.textContent()).toMatch(lang === 'nl' ? /van de norm van 30 min/ : /of 30 min target/);
+    await shot(page, 'alarm-inbox-new');
 
     await card.locator('button[data-action="ack"]').click();
     const acked = page.locator('article.alarm[data-state="acknowledged"]');
     await acked.waitFor({ timeout: 10_000 });
-    expect(await acked.locator('.alarm-state').textContent()).toBe('Acknowledged');
+    expect(await acked.locator('.alarm-state').textContent()).toBe(msg(lang, 'alarmState.acknowledged'));
     expect(await page.evaluate('window.__noReload === true')).toBe(true);
-    await screenshot(page, 'alarm-inbox-acknowledged');
+    await shot(page, 'alarm-inbox-acknowledged');
   });
 
   it('shows the home page with its gateway, and the reports page', async () => {
     await page.goto(`${s.url}/app/homes/${homeId}`);
     expect(await page.locator('h1').textContent()).toBe(ADDRESS);
     if (healthApi) await page.locator('#h-gw + p .state-online').waitFor({ timeout: 10_000 });
-    else expect(await page.locator('#h-gw + p').textContent()).toContain('Not available');
-    await screenshot(page, 'home-desktop');
+    else expect(await page.locator('#h-gw + p').textContent()).toContain(msg(lang, 'common.notAvailable'));
+    await shot(page, 'home-desktop');
     if (healthApi) {
       // The device the gateway reports links to its device page.
       await page.locator('#h-dev ~ .table-wrap a', { hasText: 'pendant-browser' }).click();
       await page.waitForURL(/\/app\/devices\//);
       expect(await page.locator('h1').textContent()).toContain('pendant-browser');
       await page.locator('.facts .state-online').waitFor();
-      await screenshot(page, 'device-desktop');
+      await shot(page, 'device-desktop');
     }
     await page.goto(`${s.url}/app/reports`);
-    expect(await page.locator('h1').textContent()).toBe('Reports');
+    expect(await page.locator('h1').textContent()).toBe(msg(lang, 'reports.title'));
     if (healthApi) {
       // The CSV link downloads with the session cookie.
       const href = await page.locator('a[download]').first().getAttribute('href');
@@ -135,7 +141,7 @@ describe.skipIf(!needProgram('chromium'))('dashboard in chromium', () => {
       expect(csv.status()).toBe(200);
       expect(csv.headers()['content-type']).toContain('text/csv');
     }
-    await screenshot(page, 'reports-desktop');
+    await shot(page, 'reports-desktop');
   });
 
   it('fits a phone screen (390×844) without sideways scrolling', async () => {
@@ -148,7 +154,7 @@ describe.skipIf(!needProgram('chromium'))('dashboard in chromium', () => {
     ] as const) {
       await page.goto(`${s.url}${path}`);
       expect(await hasHorizontalOverflow(page), `${path} overflows on a phone`).toBe(false);
-      await screenshot(page, name);
+      await shot(page, name);
     }
     const tap = await page.locator('.top nav a').first().boundingBox();
     expect(tap?.height ?? 0).toBeGreaterThanOrEqual(44);
@@ -159,20 +165,24 @@ describe.skipIf(!needProgram('chromium'))('dashboard in chromium', () => {
     const liveText = page.locator('#live .live-text');
     if (streamApi) {
       await page.locator('#live[data-state="live"]').waitFor({ timeout: 10_000 });
-      expect(await liveText.textContent()).toBe('Live');
+      expect(await liveText.textContent()).toBe(msg(lang, 'js.live'));
     } else {
       // No stream on this server: the page polls and says it is not live.
       await page.locator('#live[data-state="polling"]').waitFor();
-      expect(await liveText.textContent()).toMatch(/^Not live: refreshing every 15 s/);
+      expect(await liveText.textContent()).toMatch(
+        lang === 'nl' ? /^Niet live: elke 15 s vernieuwd/ : /^Not live: refreshing every 15 s/,
+      );
     }
     await context.setOffline(true);
     await page
       .locator('#live[data-state="reconnecting"], #live[data-state="offline"]')
       .waitFor({ timeout: 25_000 });
     expect(await liveText.textContent()).toMatch(
-      /^(Reconnecting|Offline)… ?.*data is .* old|^Offline: data is/,
+      lang === 'nl'
+        ? /^(Opnieuw verbinden… gegevens zijn|Offline: gegevens zijn) .* oud/
+        : /^(Reconnecting|Offline)… ?.*data is .* old|^Offline: data is/,
     );
-    await screenshot(page, 'fleet-phone-not-live');
+    await shot(page, 'fleet-phone-not-live');
     await context.setOffline(false);
   });
 });

@@ -5,9 +5,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeMqttPayload, topicFor } from '@baken/protocols';
 import { createLogger, type RunningServer, startServer } from '@baken/server';
+import { createI18n, type MessageKey, type MessageValues } from '@baken/server/i18n/index';
 import { testConfig } from '@baken/server/testing/test-app';
 import mqtt from 'mqtt';
 import { type Browser, chromium, type Page } from 'playwright-core';
+
+/** The browser suites run in both languages; `msg` is what a page says in `locale`. */
+export const LOCALES = ['nl', 'en'] as const;
+export const msg = (locale: 'nl' | 'en', key: MessageKey, values?: MessageValues): string =>
+  createI18n(locale).t(key, values);
 
 /** Screenshots land in `<repo>/.artifacts/screenshots/` (gitignored; CI keeps them). */
 export const SCREENSHOT_DIR = fileURLToPath(new URL('../../.artifacts/screenshots/', import.meta.url));

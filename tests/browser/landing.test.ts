@@ -2,18 +2,18 @@ import { needProgram } from '@baken/hardware/testing/external-program';
 import type { RunningServer } from '@baken/server';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiAs, launchChromium, startTestServer } from './harness.js';
+import { apiAs, LOCALES, launchChromium, msg, startTestServer } from './harness.js';
 
 // Every role logs in through the login page and lands on its own first page — never on a page its
 // role cannot open (a care worker used to land on the fleet overview's 403).
-describe.skipIf(!needProgram('chromium'))('landing page per role, in chromium', () => {
+describe.skipIf(!needProgram('chromium')).each(LOCALES)('landing page per role, in chromium (%s)', (lang) => {
   let s: RunningServer;
   let cleanup: () => Promise<void>;
   let browser: Browser;
   const PASSWORD = 'landing-page-test-pw';
 
   beforeAll(async () => {
-    ({ s, cleanup } = await startTestServer());
+    ({ s, cleanup } = await startTestServer(lang));
     const api = await apiAs(s, 'admin', s.firstAdmin!.password);
     const client = await api<{ id: string }>('POST', '/api/v1/clients', { name: 'Mevrouw Jansen' });
     for (const [username, role] of [
@@ -56,10 +56,10 @@ describe.skipIf(!needProgram('chromium'))('landing page per role, in chromium', 
   }
 
   it.each([
-    ['admin', '/app/fleet', 'Fleet overview'],
-    ['tess', '/app/fleet', 'Fleet overview'],
-    ['mo', '/app/fleet', 'Fleet overview'],
-    ['anna', '/app/alarms', 'Alarm inbox'],
+    ['admin', '/app/fleet', msg(lang, 'fleet.title')],
+    ['tess', '/app/fleet', msg(lang, 'fleet.title')],
+    ['mo', '/app/fleet', msg(lang, 'fleet.title')],
+    ['anna', '/app/alarms', msg(lang, 'alarms.title')],
     ['jansen', '/app/my-home', null],
   ])('%s lands on %s', async (username, path, heading) => {
     const { page, context, statuses } = await logIn(
@@ -68,7 +68,8 @@ describe.skipIf(!needProgram('chromium'))('landing page per role, in chromium', 
     );
     expect(new URL(page.url()).pathname).toBe(path);
     expect(statuses).not.toContain(403);
-    expect(await page.locator('h1').textContent()).not.toBe('Not allowed');
+    expect(await page.locator('h1').textContent()).not.toBe(msg(lang, 'forbidden.title'));
+    expect(await page.locator('html').getAttribute('lang')).toBe(lang);
     if (heading !== null) expect(await page.locator('h1').textContent()).toBe(heading);
     await context.close();
   });
@@ -79,8 +80,8 @@ describe.skipIf(!needProgram('chromium'))('landing page per role, in chromium', 
     expect(statuses).not.toContain(403);
     // Following such a link while logged in: the 403 page points to their own first page.
     await page.goto(`${s.url}/app/reports`);
-    expect(await page.locator('h1').textContent()).toBe('Not allowed');
-    await page.click('text=Go to your first page');
+    expect(await page.locator('h1').textContent()).toBe(msg(lang, 'forbidden.title'));
+    await page.click(`text=${msg(lang, 'forbidden.back')}`);
     await page.waitForURL(`${s.url}/app/alarms`);
     await context.close();
   });
