@@ -9,42 +9,47 @@ import { detectHardwareId } from './hardware-id.js';
 import { type CliIo, DEFAULT_CONFIG_PATH, EXIT } from './io.js';
 import { provision } from './provision.js';
 import { formatStatus, readStatus } from './status.js';
-import { CHECK_HELP, MAIN_HELP, PAIR_HELP, PROVISION_HELP, RUN_HELP, STATUS_HELP } from './usage.js';
+import { HELP_EN, type Help, pickLang } from './usage.js';
+import { HELP_NL } from './usage-nl.js';
 
 export interface CliDeps {
   io: CliIo;
   /** Starts the daemon (`run`); injected so tests and the CLI module do not load real bindings. */
   run?: (configPath: string) => Promise<void>;
+  /** For the help language (LANG, LC_ALL); `--lang nl|en` wins. Default: `process.env`. */
+  env?: Record<string, string | undefined>;
 }
 
 /** Runs one CLI invocation and returns the exit code; never calls `process.exit`. */
 export async function runCli(argv: readonly string[], deps: CliDeps): Promise<number> {
   const { io } = deps;
-  const [command, ...rest] = argv;
+  const { lang, args } = pickLang(argv, deps.env ?? process.env);
+  const h = lang === 'nl' ? HELP_NL : HELP_EN;
+  const [command, ...rest] = args;
   try {
     switch (command) {
       case undefined:
       case '-h':
       case '--help':
       case 'help':
-        io.out(MAIN_HELP);
+        io.out(h.main);
         return command === undefined ? EXIT.usage : EXIT.ok;
       case '--version':
       case '-v':
         io.out(`${softwareVersion()}\n`);
         return EXIT.ok;
       case 'run':
-        return await runCommand(rest, deps);
+        return await runCommand(rest, deps, h);
       case 'provision':
-        return await provisionCommand(rest, io);
+        return await provisionCommand(rest, io, h);
       case 'status':
-        return statusCommand(rest, io);
+        return statusCommand(rest, io, h);
       case 'pair':
-        return await pairCli(rest, io);
+        return await pairCli(rest, io, h);
       case 'check':
-        return await checkCli(rest, io);
+        return await checkCli(rest, io, h);
       default:
-        io.err(`baken-gateway: unknown command '${command}'\n\n${MAIN_HELP}`);
+        io.err(`baken-gateway: unknown command '${command}'\n\n${h.main}`);
         return EXIT.usage;
     }
   } catch (err) {
@@ -69,9 +74,9 @@ function parse(
 
 const configOption = { config: { type: 'string', short: 'c' } } as const;
 
-async function runCommand(args: readonly string[], deps: CliDeps): Promise<number> {
+async function runCommand(args: readonly string[], deps: CliDeps, h: Help): Promise<number> {
   const v = parse(args, configOption);
-  if (v['help']) return help(RUN_HELP, deps.io);
+  if (v['help']) return help(h.run, deps.io);
   const configPath = (v['config'] as string | undefined) ?? DEFAULT_CONFIG_PATH;
   const run =
     deps.run ?? (async (path: string) => (await import('../main.js')).runGateway({ configPath: path }));
@@ -85,7 +90,7 @@ function configFor(path: string | undefined): GatewayConfig {
   return loadConfig(path ?? DEFAULT_CONFIG_PATH);
 }
 
-async function provisionCommand(args: readonly string[], io: CliIo): Promise<number> {
+async function provisionCommand(args: readonly string[], io: CliIo, h: Help): Promise<number> {
   const v = parse(args, {
     ...configOption,
     server: { type: 'string', short: 's' },
@@ -94,11 +99,11 @@ async function provisionCommand(args: readonly string[], io: CliIo): Promise<num
     'hardware-id': { type: 'string' },
     force: { type: 'boolean' },
   });
-  if (v['help']) return help(PROVISION_HELP, io);
+  if (v['help']) return help(h.provision, io);
   const server = v['server'] as string | undefined;
   const token = v['token'] as string | undefined;
   if (!server || !token) {
-    io.err(`baken-gateway provision: --server and --token are both required\n\n${PROVISION_HELP}`);
+    io.err(`baken-gateway provision: --server and --token are both required\n\n${h.provision}`);
     return EXIT.usage;
   }
   const config = configFor(v['config'] as string | undefined);
@@ -121,19 +126,19 @@ async function provisionCommand(args: readonly string[], io: CliIo): Promise<num
   return EXIT.ok;
 }
 
-function statusCommand(args: readonly string[], io: CliIo): number {
+function statusCommand(args: readonly string[], io: CliIo, h: Help): number {
   const v = parse(args, { ...configOption, json: { type: 'boolean' } });
-  if (v['help']) return help(STATUS_HELP, io);
+  if (v['help']) return help(h.status, io);
   const status = readStatus(configFor(v['config'] as string | undefined), new SystemClock());
   io.out(v['json'] ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
   return status.provisioned ? EXIT.ok : EXIT.config;
 }
 
-async function pairCli(args: readonly string[], io: CliIo): Promise<number> {
+async function pairCli(args: readonly string[], io: CliIo, h: Help): Promise<number> {
   const [what, ...more] = args;
-  if (what === undefined || what === '-h' || what === '--help') return help(PAIR_HELP, io);
+  if (what === undefined || what === '-h' || what === '--help') return help(h.pair, io);
   if (what !== 'pendant' && what !== 'keysafe') {
-    io.err(`baken-gateway pair: pendant or keysafe, not '${what}'\n\n${PAIR_HELP}`);
+    io.err(`baken-gateway pair: pendant or keysafe, not '${what}'\n\n${h.pair}`);
     return EXIT.usage;
   }
   const v = parse(more, {
@@ -144,9 +149,9 @@ async function pairCli(args: readonly string[], io: CliIo): Promise<number> {
     port: { type: 'string' },
     ble: { type: 'string' },
   });
-  if (v['help']) return help(PAIR_HELP, io);
+  if (v['help']) return help(h.pair, io);
   if (typeof v['key'] === 'string' && !/^[0-9a-fA-F]{32}$/.test(v['key'])) {
-    io.err(`baken-gateway pair: --key needs the 32 hex digits of a BTHome bind key\n\n${PAIR_HELP}`);
+    io.err(`baken-gateway pair: --key needs the 32 hex digits of a BTHome bind key\n\n${h.pair}`);
     return EXIT.usage;
   }
   const { pairCommand } = await import('../pairing/pair-command.js');
@@ -167,7 +172,7 @@ async function pairCli(args: readonly string[], io: CliIo): Promise<number> {
   return paired ? EXIT.ok : EXIT.failure;
 }
 
-async function checkCli(args: readonly string[], io: CliIo): Promise<number> {
+async function checkCli(args: readonly string[], io: CliIo, h: Help): Promise<number> {
   const v = parse(args, {
     ...configOption,
     technician: { type: 'string' },
@@ -175,7 +180,7 @@ async function checkCli(args: readonly string[], io: CliIo): Promise<number> {
     json: { type: 'boolean' },
     token: { type: 'string' },
   });
-  if (v['help']) return help(CHECK_HELP, io);
+  if (v['help']) return help(h.check, io);
   // the technician's API token: from the option or, kept out of shell history, the environment
   const token = (v['token'] as string | undefined) ?? process.env['BAKEN_INSTALLER_TOKEN'];
   const { checkCommand } = await import('../check/check-command.js');

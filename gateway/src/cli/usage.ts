@@ -11,6 +11,7 @@ Commands:
 
 Options:
   -h, --help  help for any command: baken-gateway <command> --help
+      --lang  nl or en (default from LANG)
 
 Exit codes: 0 ok, 1 failure, 2 usage error, 3 configuration/credentials problem,
             4 provisioning failed, 69 not available in this version.
@@ -92,3 +93,42 @@ Options:
                         trial opening (or set BAKEN_INSTALLER_TOKEN; it is never printed)
   -h, --help            this help
 `;
+
+/** Every help text of the CLI, in one language. */
+export interface Help {
+  main: string;
+  run: string;
+  provision: string;
+  status: string;
+  pair: string;
+  check: string;
+}
+
+export const HELP_EN: Help = {
+  main: MAIN_HELP,
+  run: RUN_HELP,
+  provision: PROVISION_HELP,
+  status: STATUS_HELP,
+  pair: PAIR_HELP,
+  check: CHECK_HELP,
+};
+
+/**
+ * The help language: `--lang nl|en` (taken out of the arguments), else LC_ALL, LC_MESSAGES or
+ * LANG (`nl_NL.UTF-8` → Dutch), else English.
+ */
+export function pickLang(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+): { lang: 'nl' | 'en'; args: string[] } {
+  const args = [...argv];
+  let lang: string | undefined;
+  const i = args.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
+  if (i >= 0) {
+    const a = args[i] ?? '';
+    lang = a.includes('=') ? a.slice(7) : args[i + 1];
+    args.splice(i, a.includes('=') ? 1 : 2);
+  }
+  lang ??= env['LC_ALL'] || env['LC_MESSAGES'] || env['LANG'];
+  return { lang: /^nl/i.test(lang ?? '') ? 'nl' : 'en', args };
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from './cli.js';
+import { HELP_EN, pickLang } from './usage.js';
+import { HELP_NL } from './usage-nl.js';
+
+const help = async (argv: string[], env: Record<string, string | undefined> = {}) => {
+  let out = '';
+  const code = await runCli(argv, { io: { out: (t) => (out += t), err: (t) => (out += t), fetch }, env });
+  return { out, code };
+};
+
+describe('baken-gateway help in Dutch and English', () => {
+  it('follows --lang, then LC_ALL / LC_MESSAGES / LANG, else English', async () => {
+    expect((await help(['--help'], { LANG: 'nl_NL.UTF-8' })).out).toMatch(
+      /^baken-gateway — de Baken-thuiseenheid/,
+    );
+    expect((await help(['provision', '--help', '--lang', 'nl'], { LANG: 'C' })).out).toMatch(
+      /^Gebruik: baken-gateway provision/,
+    );
+    expect((await help(['--lang=en', 'check', '--help'], { LANG: 'nl_NL' })).out).toMatch(
+      /^Usage: baken-gateway check/,
+    );
+    expect((await help(['--help'], {})).out).toMatch(/^baken-gateway — the Baken home unit/);
+    expect(pickLang(['run'], { LC_ALL: 'nl_BE', LANG: 'en_GB' }).lang).toBe('nl');
+  });
+
+  it('names the same options and exit codes in both languages', () => {
+    for (const k of Object.keys(HELP_EN) as Array<keyof typeof HELP_EN>) {
+      const opts = (s: string) => [...s.matchAll(/(--[a-z-]+|-[a-z],)/g)].map((m) => m[1]).sort();
+      expect(opts(HELP_NL[k]), k).toEqual(opts(HELP_EN[k]));
+    }
+  });
+});
