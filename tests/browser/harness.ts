@@ -114,7 +114,7 @@ export async function seedHome(api: Api, address: string, region: string) {
     password: prov.mqtt.password,
     reconnectPeriod: 0,
   });
-  return { homeId: home.id, gatewayId: prov.gatewayId, gw };
+  return { homeId: home.id, clientId: client.id, gatewayId: prov.gatewayId, gw };
 }
 
 export async function publishHeartbeat(gw: mqtt.MqttClient, gatewayId: string, now: number) {
