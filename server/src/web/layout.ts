@@ -96,7 +96,6 @@ ${scripts.map((s) => html`<script type="module" src="/assets/${s}"></script>`)}
 <a class="skip" href="#main">${t('layout.skip')}</a>
 <header class="top">
   <a class="brand" href="/">Baken</a>
-  ${preferenceLinks(path, opts.largeText === true)}
   ${
     nav.length > 0
       ? html`<nav aria-label="${t('layout.mainNav')}"><ul>${nav.map(
@@ -109,12 +108,13 @@ ${scripts.map((s) => html`<script type="module" src="/assets/${s}"></script>`)}
     user
       ? html`<div class="live" id="live" data-state="connecting" data-stream="${opts.stream ? 'yes' : 'missing'}">
     <span class="visually-hidden" id="live-announce" role="status" aria-live="polite"></span><span class="live-dot" aria-hidden="true"></span><span class="live-text">${t('layout.connecting')}</span>
-    <span class="live-updated">${t('layout.updated')} <time id="updated-at" datetime="${new Date(now).toISOString()}">${i18n().time(now)}</time></span>
+    <span class="live-updated">${t('layout.updated')} <time id="updated-at" datetime="${new Date(now).toISOString()}" title="${i18n().timeZone}">${i18n().time(now)}</time></span>
   </div>
   <div class="who"><span class="muted">${user.displayName} (${t(`role.${user.role}`)})</span>
     <button type="button" id="logout" class="btn btn-quiet">${t('layout.logout')}</button></div>`
       : ''
   }
+  ${preferenceLinks(path, opts.largeText === true)}
 </header>
 <main id="main">
 <h1>${page.title}</h1>
