@@ -66,8 +66,14 @@ describe('installation check trial press, gateway to server', () => {
     });
     expect(await alarms()).toEqual([]);
     expect(await timeline()).toEqual([expect.objectContaining({ trial: true })]);
-    const page = await get(`/app/homes/${state.homeId}`);
-    expect(page.body).toMatch(/trial alarm <span class="badge">installation check, no alarm<\/span>/);
+    const page = await get(`/app/homes/${state.homeId}?lang=en`);
+    expect(page.body).toMatch(
+      /trial alarm button pressed <span class="badge">installation check, no alarm<\/span>/,
+    );
+    const nl = await get(`/app/homes/${state.homeId}?lang=nl`);
+    expect(nl.body).toMatch(
+      /proef: alarmknop ingedrukt <span class="badge">installatiecontrole, geen alarm<\/span>/,
+    );
 
     // the check is over: the next press is an alarm to act on
     await new Promise((r) => setTimeout(r, 1500)); // past the press's repeated adverts
