@@ -21,6 +21,10 @@ const DATA = [
   'Acme',
   'admin',
   'monitor',
+  // the test users' display names are their roles' ids
+  'technician',
+  'care_worker',
+  'client',
 ];
 
 beforeAll(async () => {
@@ -57,6 +61,9 @@ const PAGES: Array<[string, string]> = [
   ['care_worker', '/app/key-code'],
   ['care_worker', '/app/fleet'],
   ['client', '/app/my-home'],
+  ['admin', '/app/users'],
+  ['admin', '/app/updates'],
+  ['technician', '/app/registry'],
   ['', '/login'],
 ];
 

@@ -14,10 +14,14 @@ const SAME_IN_BOTH = new Set(
     .filter(Boolean),
 );
 
-/** The visible text of an HTML page, chunk by chunk: text between tags and the attributes people read. */
+/** The visible text of an HTML page, chunk by chunk: text between tags and the attributes people read (not code). */
 export function visibleText(html: string): string[] {
   const out: string[] = [];
-  const body = html.replace(/<script\b[\s\S]*?<\/script>/g, '').replace(/<style\b[\s\S]*?<\/style>/g, '');
+  // commands, API paths and usernames in <code> are the same in every language
+  const body = html
+    .replace(/<script\b[\s\S]*?<\/script>/g, '')
+    .replace(/<style\b[\s\S]*?<\/style>/g, '')
+    .replace(/<code\b[\s\S]*?<\/code>/g, '');
   for (const m of body.matchAll(/\s(?:title|aria-label|placeholder|alt|data-label|label)="([^"]*)"/g))
     out.push(m[1] ?? '');
   for (const chunk of body.replace(/<[^>]*>/g, '\u0000').split('\u0000')) out.push(chunk);
