@@ -175,7 +175,7 @@ export class FleetCore {
     let pendingAlarms = 0;
     let pendingEvents = 0;
     for (const h of this.homes) {
-      if (h.connected) connected += 1;
+      if (h.sessionUp) connected += 1;
       for (const p of h.pending?.values() ?? []) {
         if (p.alarm) pendingAlarms += 1;
         else pendingEvents += 1;

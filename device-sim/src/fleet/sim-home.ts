@@ -69,9 +69,13 @@ export class SimHome {
     this.#ksSeq = this.#counter;
   }
 
+  /** The MQTT connection is up (CONNACK received): publishing is possible. */
   get connected(): boolean {
     return this.uplink?.connected === true;
   }
+
+  /** The session is complete as the gateway counts it: subscribed and `online` published. */
+  sessionUp = false;
 
   /** The home unit's own clock (skewed). */
   now(): number {
@@ -102,7 +106,10 @@ export class SimHome {
     );
     this.uplink = uplink;
     uplink.on('connected', () => this.#onConnected());
-    uplink.on('disconnected', () => f.count('disconnects'));
+    uplink.on('disconnected', () => {
+      this.sessionUp = false;
+      f.count('disconnects');
+    });
     uplink.on('attempt-failed', (_path, reason) => f.connectFailed(reason));
     uplink.on('message', (m) => this.#onMessage(m));
     uplink.start();
@@ -110,6 +117,7 @@ export class SimHome {
 
   #onConnected(): void {
     const f = this.#fleet;
+    this.sessionUp = true;
     f.count('connects');
     if (!this.#everConnected) {
       this.#everConnected = true;
@@ -280,6 +288,7 @@ export class SimHome {
   dieWithWill(): void {
     if (this.state !== 'running' && this.state !== 'silent') return;
     this.state = 'dead';
+    this.sessionUp = false;
     this.uplink?.sever({ reconnect: false });
   }
 
@@ -291,6 +300,7 @@ export class SimHome {
   /** A clean shutdown: the gateway publishes `offline` itself and disconnects. */
   async stop(): Promise<void> {
     if (this.state !== 'dead') this.state = 'stopped';
+    this.sessionUp = false;
     await this.uplink?.stop();
   }
 }

@@ -57,7 +57,7 @@ export const zeroCounters = (): FleetCounters => ({
 /** A point-in-time view of a fleet; `FleetSnapshot` is its serialisable form between processes. */
 export interface FleetStats extends FleetCounters {
   homes: number;
-  /** Homes with an MQTT session now. */
+  /** Homes whose session is up now: connected, subscribed and `online` published. */
   connected: number;
   /** Homes that have connected at least once. */
   everConnected: number;
