@@ -5,6 +5,7 @@ import { loadAssets } from './assets.js';
 import { landingPath, layout } from './layout.js';
 import { type PageRenderer, registerPage, STAFF } from './page-route.js';
 import { accessPage } from './pages/access.js';
+import { accessAdminPage } from './pages/access-admin.js';
 import { alarmsPage } from './pages/alarms.js';
 import { carerInvitePage } from './pages/carer-invite.js';
 import { devicePage } from './pages/device.js';
@@ -89,6 +90,7 @@ const PAGES: ReadonlyArray<readonly [string, Role[], PageRenderer]> = [
   ['/app/updates', ['admin'], updatesPage],
   ['/app/users', ['admin'], usersPage],
   ['/app/registry', ['admin', 'technician'], registryPage],
+  ['/app/manage-access', ['admin'], accessAdminPage],
   ['/app/homes/:id', [...STAFF, 'client'], homePage],
   ['/app/devices/:id', STAFF, devicePage],
   ['/app/my-home', ['client'], myHomePage],

@@ -54,6 +54,7 @@ function navFor(role: Role): readonly NavEntry[] {
       ['/app/updates', 'nav.updates'],
       ['/app/users', 'nav.users'],
       ['/app/registry', 'nav.registry'],
+      ['/app/manage-access', 'nav.accessAdmin'],
     ];
   return STAFF_NAV;
 }

@@ -1,4 +1,5 @@
 import { access } from './access.js';
+import { accessAdmin } from './access-admin.js';
 import { alarms } from './alarms.js';
 import { carers } from './carers.js';
 import { centre } from './centre.js';
@@ -32,4 +33,5 @@ export const en = {
   ...access,
   ...reports,
   ...js,
+  ...accessAdmin,
 } as const;

@@ -1,6 +1,7 @@
 import type { en } from '../en/index.js';
 import type { Messages } from '../types.js';
 import { access } from './access.js';
+import { accessAdmin } from './access-admin.js';
 import { alarms } from './alarms.js';
 import { carers } from './carers.js';
 import { centre } from './centre.js';
@@ -31,4 +32,5 @@ export const nl: Messages<typeof en> = {
   ...access,
   ...reports,
   ...js,
+  ...accessAdmin,
 };
