@@ -134,6 +134,22 @@ describe.skipIf(!needProgram('chromium'))('the Access management screen in chrom
     expect(await hasHorizontalOverflow(phone)).toBe(false);
   });
 
+  it('changes the code validity in the access settings (English)', async () => {
+    const page = await pageAs(admin.auth);
+    await page.goto(`${url}/app/manage-access?lang=en`);
+    const form = page.locator('form[data-settings]');
+    expect(await form.locator('input[name="codeValidityMinutes"]').inputValue()).toBe('15');
+    await form.locator('input[name="codeValidityMinutes"]').fill('20');
+    await form.locator('button[type="submit"]').click();
+    await page.locator('#action-status.notice-ok').waitFor();
+    const r = await t.app.inject({ method: 'GET', url: '/api/v1/access/settings', headers: admin.auth });
+    expect(r.json()).toMatchObject({
+      codeValidityMinutes: 20,
+      timeZone: 'Europe/Amsterdam',
+      retentionDays: 730,
+    });
+  });
+
   it('is not in the menu of a monitor, who cannot open it', async () => {
     const monitor = (await t.userWithToken('monitor')).auth;
     const page = await pageAs(monitor);
