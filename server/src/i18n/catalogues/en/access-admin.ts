@@ -2,7 +2,7 @@
 export const accessAdmin = {
   'nav.accessAdmin': 'Access management',
   'accessAdmin.title': 'Access management',
-  'accessAdmin.intro': 'Blocks, teams, functions with their time windows, and the access settings.',
+  'accessAdmin.intro': 'Blocks, teams and the access settings.',
   'accessAdmin.ok': 'Saved.',
   'accessAdmin.fail': 'Not saved:',
   'accessAdmin.blocks': 'Blocks in force',

@@ -5,7 +5,7 @@ import type { Messages } from '../types.js';
 export const accessAdmin: Messages<typeof en> = {
   'nav.accessAdmin': 'Toegangsbeheer',
   'accessAdmin.title': 'Toegangsbeheer',
-  'accessAdmin.intro': 'Blokkades, teams, functies met hun tijdvensters en de toegangsinstellingen.',
+  'accessAdmin.intro': 'Blokkades, teams en de toegangsinstellingen.',
   'accessAdmin.ok': 'Opgeslagen.',
   'accessAdmin.fail': 'Niet opgeslagen:',
   'accessAdmin.blocks': 'Geldende blokkades',
