@@ -1,27 +1,19 @@
-import type { AddressInfo } from 'node:net';
 import { needProgram } from '@baken/hardware/testing/external-program';
 import { type TestApp, testApp } from '@baken/server/testing/test-app';
-import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasHorizontalOverflow, launchChromium, screenshot } from './harness.js';
+import { type AppInChromium, hasHorizontalOverflow, screenshot, serveInChromium } from './harness.js';
 
 // The Access management screen in a real browser: teams and their members, and blocks of a
 // person or a team — what was API-only — done on the page and checked in what the API stores.
 describe.skipIf(!needProgram('chromium'))('the Access management screen in chromium', () => {
   let t: TestApp;
   let url: string;
-  let browser: Browser;
+  let b: AppInChromium;
   let admin: { id: string; auth: { authorization: string } };
   const people: Record<string, string | undefined> = {};
-  const contexts: BrowserContext[] = [];
 
-  async function pageAs(auth: { authorization: string }, viewport = { width: 1280, height: 900 }) {
-    const ctx = await browser.newContext({ viewport, extraHTTPHeaders: auth });
-    contexts.push(ctx);
-    const page = await ctx.newPage();
-    page.on('dialog', (d) => void d.accept());
-    return page;
-  }
+  const pageAs = (auth: { authorization: string }, viewport?: { width: number; height: number }) =>
+    b.pageAs(auth, viewport);
   const api = async (path: string) =>
     (await t.app.inject({ method: 'GET', url: path, headers: admin.auth })).json() as Array<
       Record<string, unknown>
@@ -46,15 +38,12 @@ describe.skipIf(!needProgram('chromium'))('the Access management screen in chrom
       );
       people[username] = u.id;
     }
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
+    b = await serveInChromium(t);
+    url = b.url;
   }, 60_000);
 
   afterAll(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await t?.close();
+    await (b ? b.close() : t?.close());
   });
 
   it('creates a team, adds two members and removes one (Dutch)', async () => {

@@ -1,14 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeMqttPayload, topicFor } from '@baken/protocols';
 import { createLogger, type RunningServer, startServer } from '@baken/server';
 import { createI18n, type MessageKey, type MessageValues } from '@baken/server/i18n/index';
+import type { TestApp } from '@baken/server/testing/test-app';
 import { testConfig } from '@baken/server/testing/test-app';
 import mqtt from 'mqtt';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
 /** The browser suites run in both languages; `msg` is what a page says in `locale`. */
 export const LOCALES = ['nl', 'en'] as const;
@@ -169,4 +171,35 @@ export async function publishPendantAlarm(gw: mqtt.MqttClient, gatewayId: string
 export async function hasHorizontalOverflow(page: Page): Promise<boolean> {
   // A string expression: it runs in the browser, and this file is compiled without DOM types.
   return (await page.evaluate('document.documentElement.scrollWidth > window.innerWidth + 1')) === true;
+}
+
+/** A test app served on a loopback port with chromium; each page opens as one user (bearer token). */
+export interface AppInChromium {
+  url: string;
+  /** A page in its own context; confirm dialogs are accepted, downloads allowed. */
+  pageAs(auth: { authorization: string }, viewport?: { width: number; height: number }): Promise<Page>;
+  /** Closes the pages, the browser and the app. */
+  close(): Promise<void>;
+}
+
+export async function serveInChromium(t: TestApp): Promise<AppInChromium> {
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  const browser = await launchChromium();
+  const contexts: BrowserContext[] = [];
+  return {
+    url,
+    async pageAs(auth, viewport = { width: 1280, height: 900 }) {
+      const ctx = await browser.newContext({ viewport, extraHTTPHeaders: auth, acceptDownloads: true });
+      contexts.push(ctx);
+      const page = await ctx.newPage();
+      page.on('dialog', (d) => void d.accept());
+      return page;
+    },
+    async close() {
+      for (const c of contexts) await c.close();
+      await browser.close();
+      await t.close();
+    },
+  };
 }

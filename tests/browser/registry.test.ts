@@ -1,9 +1,7 @@
-import type { AddressInfo } from 'node:net';
 import { needProgram } from '@baken/hardware/testing/external-program';
 import { type TestApp, testApp } from '@baken/server/testing/test-app';
-import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasHorizontalOverflow, launchChromium, screenshot } from './harness.js';
+import { type AppInChromium, hasHorizontalOverflow, screenshot, serveInChromium } from './harness.js';
 
 // The Registry screen in a real browser: a technician registers a client, their home and a device
 // installed there, gets the enrolment token with the provision command, exports the installed
@@ -11,30 +9,21 @@ import { hasHorizontalOverflow, launchChromium, screenshot } from './harness.js'
 describe.skipIf(!needProgram('chromium'))('the Registry screen in chromium', () => {
   let t: TestApp;
   let url: string;
-  let browser: Browser;
+  let b: AppInChromium;
   let tech: { authorization: string };
-  const contexts: BrowserContext[] = [];
 
-  async function pageAs(auth: { authorization: string }, viewport = { width: 1280, height: 900 }) {
-    const ctx = await browser.newContext({ viewport, extraHTTPHeaders: auth, acceptDownloads: true });
-    contexts.push(ctx);
-    const page = await ctx.newPage();
-    page.on('dialog', (d) => void d.accept());
-    return page;
-  }
+  const pageAs = (auth: { authorization: string }, viewport?: { width: number; height: number }) =>
+    b.pageAs(auth, viewport);
 
   beforeAll(async () => {
     t = await testApp();
     tech = (await t.userWithToken('technician', { username: 'monteur' })).auth;
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
+    b = await serveInChromium(t);
+    url = b.url;
   }, 60_000);
 
   afterAll(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await t?.close();
+    await (b ? b.close() : t?.close());
   });
 
   const repos = () => t.app.baken.repos;

@@ -1,9 +1,7 @@
-import type { AddressInfo } from 'node:net';
 import { needProgram } from '@baken/hardware/testing/external-program';
 import { type TestApp, testApp } from '@baken/server/testing/test-app';
-import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasHorizontalOverflow, launchChromium, screenshot } from './harness.js';
+import { type AppInChromium, hasHorizontalOverflow, screenshot, serveInChromium } from './harness.js';
 
 // The Users screen in a real browser (Debian's chromium via playwright-core): what was API-only —
 // adding a user, changing a role, resetting a password, disabling — done on a page, in Dutch and
@@ -11,31 +9,22 @@ import { hasHorizontalOverflow, launchChromium, screenshot } from './harness.js'
 describe.skipIf(!needProgram('chromium'))('the Users screen in chromium', () => {
   let t: TestApp;
   let url: string;
-  let browser: Browser;
+  let b: AppInChromium;
   let admin: { id: string; auth: { authorization: string } };
-  const contexts: BrowserContext[] = [];
 
-  async function pageAs(auth: { authorization: string }, viewport = { width: 1280, height: 900 }) {
-    const ctx = await browser.newContext({ viewport, extraHTTPHeaders: auth });
-    contexts.push(ctx);
-    const page = await ctx.newPage();
-    page.on('dialog', (d) => void d.accept());
-    return page;
-  }
+  const pageAs = (auth: { authorization: string }, viewport?: { width: number; height: number }) =>
+    b.pageAs(auth, viewport);
 
   beforeAll(async () => {
     t = await testApp();
     admin = await t.userWithToken('admin', { username: 'beheer' });
     await t.app.baken.repos.clients.createClient({ name: 'Mevrouw Jansen' }, t.clock.now());
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
+    b = await serveInChromium(t);
+    url = b.url;
   }, 60_000);
 
   afterAll(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await t?.close();
+    await (b ? b.close() : t?.close());
   });
 
   const stored = (username: string) =>
