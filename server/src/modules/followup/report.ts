@@ -1,7 +1,7 @@
 import { median } from '../../median.js';
 import type { SqliteFollowupStore } from './sqlite-followup-store.js';
 
-/** Seed 000: help on site within 30 minutes. */
+/** REQUIREMENTS §A: help on site within 30 minutes. */
 const TARGET_MS = 30 * 60_000;
 
 /**
