@@ -20,9 +20,9 @@ interface Opened {
 export async function run(ctx: BenchContext): Promise<void> {
   const region = await Region.start({ homes: 0, spare: 3 });
   const opened = new Map<string, Opened>();
-  region.probe.onBlock = (block) => {
-    if (!block.startsWith('event: incident.opened')) return;
-    const body = JSON.parse(block.slice(block.indexOf('data: ') + 6)) as Opened & { gatewayId: string };
+  region.probe.onEvent = (e) => {
+    if (e.event !== 'incident.opened') return;
+    const body = JSON.parse(e.data) as Opened & { gatewayId: string };
     opened.set(body.gatewayId, { at: epochMs(), startedAt: body.startedAt, cause: body.cause });
   };
   const homes = region.spare.slice(0, 2).map(

@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import type { HomeCred } from './gen-proc.js';
 import { LeanHome } from './lean-home.js';
 import { eventTemplate, type Template } from './payloads.js';
+import { parseSseBlock, type SseEvent } from './sse.js';
 
 /** Wall-clock milliseconds with sub-millisecond resolution, comparable with the server's `Date.now()`. */
 export const epochMs = (): number => performance.timeOrigin + performance.now();
@@ -73,9 +74,10 @@ export class AlarmProbe {
               const block = buf.slice(0, i);
               buf = buf.slice(i + 2);
               if (block.startsWith(': connected')) resolve();
-              if (block.startsWith('event: alarm.created') && block.includes(`"gatewayId":"${this.cred.id}"`))
+              const e = parseSseBlock(block);
+              if (e.event === 'alarm.created' && e.data.includes(`"gatewayId":"${this.cred.id}"`))
                 this.waitStream?.();
-              this.onBlock?.(block);
+              this.onEvent?.(e);
               i = buf.indexOf('\n\n');
             }
           });
@@ -88,8 +90,8 @@ export class AlarmProbe {
     });
   }
 
-  /** Every server-sent event block (other figures watch the stream too). */
-  onBlock: ((block: string) => void) | undefined;
+  /** Every server-sent event (other figures watch the stream too). */
+  onEvent: ((e: SseEvent) => void) | undefined;
 
   /** One press; rejects after `timeoutMs` without the app ack or the stream event. */
   async press(timeoutMs = 30_000): Promise<AlarmSample> {
