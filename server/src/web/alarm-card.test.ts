@@ -147,10 +147,26 @@ describe('alarm card', () => {
     expect(confirmed).toContain('confirmed by staff');
     expect(alarmCard(alarm({}), T, labels, 'monitor').value).not.toContain('cancel-note');
     expect(alarmCard(alarm({ authenticated: false }), T, labels, 'monitor').value).toContain(
-      'cannot be authenticated',
+      'origin cannot be proved',
     );
     expect(alarmCard(alarm({ authenticated: true }), T, labels, 'monitor').value).not.toContain(
-      'cannot be authenticated',
+      'origin cannot be proved',
+    );
+  });
+
+  it('warns of an alarm whose origin cannot be proved without blaming BTHome for an alarm-centre link', () => {
+    // an alarm received over an unencrypted DC-09 account has no pendant format to name
+    const card = alarmCard(
+      alarm({ deviceId: null, authenticated: false }),
+      T + 60_000,
+      labels,
+      'monitor',
+    ).value;
+    expect(card).toContain('unauthenticated');
+    expect(card).toContain('could be forged');
+    expect(card).toContain('alarm-centre link without encryption');
+    expect(alarmCard(alarm({ authenticated: true }), T + 60_000, labels, 'monitor').value).not.toContain(
+      'could be forged',
     );
   });
 });

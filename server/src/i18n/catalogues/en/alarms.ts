@@ -17,7 +17,7 @@ export const alarms = {
   'alarms.onSiteAfterShort': 'on site after {duration}',
   'alarms.closedAt': 'closed {when}',
   'alarms.unauthenticated':
-    'From a pendant that cannot be authenticated (plaintext BTHome): treat it as real, but it could be forged.',
+    'Its origin cannot be proved (a pendant with plaintext BTHome, or an alarm-centre link without encryption): treat it as real, but it could be forged.',
   'alarms.cancelled': 'Cancelled {when} from the pendant (authenticated)',
   'alarms.cancelledConfirmed': 'Cancelled {when} (unverified cancel, confirmed by staff)',
   'alarms.unverifiedCancel': 'Unverified cancel',

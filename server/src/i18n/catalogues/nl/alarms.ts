@@ -19,7 +19,7 @@ export const alarms: Messages<typeof en> = {
   'alarms.onSiteAfterShort': 'ter plaatse na {duration}',
   'alarms.closedAt': 'afgesloten {when}',
   'alarms.unauthenticated':
-    'Van een halszender die niet te controleren is (BTHome zonder versleuteling): behandel het als echt, maar het kan vervalst zijn.',
+    'De herkomst is niet te controleren (een halszender met BTHome zonder versleuteling, of een meldkamerkoppeling zonder versleuteling): behandel het als echt, maar het kan vervalst zijn.',
   'alarms.cancelled': 'Geannuleerd {when} vanaf de halszender (gecontroleerd)',
   'alarms.cancelledConfirmed':
     'Geannuleerd {when} (niet-gecontroleerde annulering, bevestigd door een medewerker)',
