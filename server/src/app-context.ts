@@ -2,10 +2,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type {
   FastifyBaseLogger,
   FastifyInstance,
+  FastifyPluginAsync,
+  FastifyPluginOptions,
   RawReplyDefaultExpression,
   RawRequestDefaultExpression,
   RawServerDefault,
 } from 'fastify';
+import fp from 'fastify-plugin';
 import type { AuthService } from './auth/auth-service.js';
 import type { MachineCredentials } from './auth/machine-credentials.js';
 import type { GatewayCredentialSink } from './broker/mosquitto-credentials.js';
@@ -49,9 +52,53 @@ export type BakenApp = FastifyInstance<
   TypeBoxTypeProvider
 >;
 
+/** The name every module registers under; another module's `dependencies` name it. */
+export type ModuleName =
+  | 'users'
+  | 'registry'
+  | 'enrolment'
+  | 'ingest'
+  | 'health'
+  | 'alarms'
+  | 'audit'
+  | 'access'
+  | 'followup'
+  | 'gateway-config'
+  | 'updates'
+  | 'alarm-centre'
+  | 'web';
+
 /**
- * A server module: a function that registers its routes, hooks and metrics on the app. Add a
- * folder `server/src/modules/<name>/` exporting one and list it in `modules/index.ts`. Start
- * background work in an `onReady` hook and stop it in `onClose`, using `app.baken.clock`.
+ * A server module: a Fastify plugin with a name and the modules it needs (`modules/README.md`).
+ * Fastify refuses to start when a dependency was not registered before it, so the order in
+ * `modules/index.ts` is checked, not assumed. What a module offers the others is one typed
+ * decorator (`app.ingest`, `app.access`, …) declared with `declare module 'fastify'` beside it.
+ * Start background work in an `onReady` hook and stop it in `onClose`, using `app.baken.clock`.
  */
-export type BakenModule = (app: BakenApp) => Promise<void>;
+// biome-ignore lint/suspicious/noExplicitAny: each module has its own options type
+export type BakenModule = FastifyPluginAsync<any>;
+
+export interface ModuleMeta {
+  name: ModuleName;
+  /** The modules whose decorators this one uses; each must be registered first. */
+  dependencies?: ModuleName[];
+  /**
+   * Keep this module's hooks (e.g. `onSend`) and decorators to its own routes. Such a module
+   * offers no decorator to the others.
+   */
+  encapsulate?: boolean;
+}
+
+/** Wraps a module's setup as a named Fastify plugin (`fastify-plugin`) with its dependencies. */
+export function defineModule<O extends FastifyPluginOptions = Record<never, never>>(
+  meta: ModuleMeta,
+  setup: (app: BakenApp, opts: O) => Promise<void>,
+): FastifyPluginAsync<O> {
+  const plugin = async (app: FastifyInstance, opts: O) => setup(app as BakenApp, opts);
+  return fp(plugin, {
+    fastify: '5.x',
+    name: meta.name,
+    dependencies: meta.dependencies ?? [],
+    encapsulate: meta.encapsulate ?? false,
+  });
+}

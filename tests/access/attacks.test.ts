@@ -224,7 +224,7 @@ describe('attacks: each refused or detected', () => {
     expect(r.ks.deviceNow()).toBe(before);
     // the device runs 10 minutes slow: the server queues bounded time syncs
     r.ks.safe.rtc.set(before - 600);
-    const { deviceEvents } = (await import('@baken/server/modules/access/index')).accessOf(r.t.app.baken);
+    const { deviceEvents } = r.t.app.access;
     const device = (await r.t.app.baken.repos.devices.get(r.deviceId))!;
     await deviceEvents.clockReport(device, -600_000, r.t.clock.now());
     // each accepted step is bounded; the key safe's next clock report queues the next one

@@ -1,6 +1,5 @@
 import { RIG_SERIAL } from '@baken/device-sim/keysafe/ks-test-rig';
 import type { EventEnvelope } from '@baken/protocols';
-import { accessOf } from '@baken/server/modules/access/index';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AccessRig, accessRig } from './support/access-rig.js';
 
@@ -149,7 +148,7 @@ describe('attribution of key-safe openings by the issued code the key safe names
       .get(a.body['releaseId']) as { h: number };
     const now = r.t.clock.now();
     // what a 1.0 key safe's home unit sends: the slot and holder of the outstanding code, seconds later
-    await accessOf(r.t.app.baken).deviceEvents.handle({
+    await r.t.app.access.deviceEvents.handle({
       v: 1,
       gatewayId: 'home-0042',
       id: 'ks-KS-SIM-0001-e900',

@@ -1,4 +1,3 @@
-import { domainEvents } from '@baken/server/modules/ingest/domain-events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AccessRig, accessRig, GATEWAY_ID } from './support/access-rig.js';
 
@@ -45,7 +44,7 @@ describe('key access for an informal carer, by the client’s consent', () => {
     });
 
     const alarmId = r.raiseAlarm(null);
-    domainEvents(ctx).emit('alarm.created', {
+    r.t.app.ingest.bus.emit('alarm.created', {
       alarmId,
       homeId: r.homeId,
       gatewayId: GATEWAY_ID,

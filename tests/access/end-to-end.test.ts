@@ -8,7 +8,6 @@ import { until } from '@baken/gateway/testing/test-broker';
 import { MockClock, type MockSerialWire } from '@baken/hardware';
 import { type RunningServer, startServer } from '@baken/server';
 import { createLogger } from '@baken/server/logger';
-import { accessOf } from '@baken/server/modules/access/index';
 import { testConfig } from '@baken/server/testing/test-app';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSerialHomeUnit } from './support/serial-home-unit.js';
@@ -103,7 +102,7 @@ describe('access end to end: server → MQTT → gateway → serial → simulate
     deviceId = dev.body.id;
     ctx.db.prepare('UPDATE devices SET gateway_id = ? WHERE id = ?').run(creds.gatewayId, deviceId);
     // factory provisioning: the key safe's K is imported on the server, never returned by any API
-    accessOf(ctx).service.d.keys.importKey(deviceId, SERIAL, KEY, Date.now());
+    s.app.access.service.d.keys.importKey(deviceId, SERIAL, KEY, Date.now());
 
     const fn = await api('POST', '/api/v1/access/functions', {
       name: 'alarm responder',

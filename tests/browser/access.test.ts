@@ -1,6 +1,5 @@
 import type { AddressInfo } from 'node:net';
 import { needProgram } from '@baken/hardware/testing/external-program';
-import { accessOf } from '@baken/server/modules/access/index';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AccessRig, accessRig } from '../access/support/access-rig.js';
@@ -113,7 +112,7 @@ describe.skipIf(!needProgram('chromium'))('access in chromium', () => {
     await page.goto(`${url}/app/access`);
     await page.locator('#live[data-state="live"]').waitFor({ timeout: 10_000 });
     expect(await page.locator('[data-open-access-alerts]').getAttribute('data-open-access-alerts')).toBe('0');
-    const a = accessOf(r.t.app.baken).service.d.alerts.raise(
+    const a = r.t.app.access.service.d.alerts.raise(
       'door_forced',
       `keysafe:${r.deviceId}`,
       'The key safe door was forced',

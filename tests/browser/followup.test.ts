@@ -1,9 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { needProgram } from '@baken/hardware/testing/external-program';
 import type { EventEnvelope } from '@baken/protocols';
-import { accessOf } from '@baken/server/modules/access/index';
-import { domainEvents } from '@baken/server/modules/ingest/domain-events';
-import { eventProcessors } from '@baken/server/modules/ingest/event-processors';
 import { type LocalPushService, startLocalPushService } from '@baken/server/testing/local-push-service';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,11 +50,11 @@ describe.skipIf(!needProgram('chromium'))('follow-up chain in chromium', () => {
     const ctx = r.t.app.baken;
     // Key-safe events reach the alarm inbox as ingest would deliver them (an opening puts an
     // assigned alarm on site), besides the access module's own handling the rig drives.
-    const events = accessOf(ctx).deviceEvents;
+    const events = r.t.app.access.deviceEvents;
     const handle = events.handle.bind(events);
     events.handle = async (e: EventEnvelope) => {
       const after = ctx.db.transaction(() =>
-        eventProcessors(ctx).map((p) => p(e, { homeId: r.homeId, storedAt: r.t.clock.now() })),
+        r.t.app.ingest.processors.map((p) => p(e, { homeId: r.homeId, storedAt: r.t.clock.now() })),
       )();
       for (const f of after) f?.();
       await handle(e);
@@ -134,7 +131,7 @@ describe.skipIf(!needProgram('chromium'))('follow-up chain in chromium', () => {
 
     // The alarm: Piet's phone gets it (the push service decrypts it with the phone's own key).
     const alarmId = r.raiseAlarm(null);
-    domainEvents(ctx).emit('alarm.created', {
+    r.t.app.ingest.bus.emit('alarm.created', {
       alarmId,
       homeId: r.homeId,
       gatewayId: GATEWAY_ID,

@@ -4,8 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { needProgram } from '@baken/hardware/testing/external-program';
 import { TEST_RELEASE_KEY_PEM } from '@baken/protocols/release/test-keys';
-import { domainEvents } from '@baken/server/modules/ingest/index';
-import { updatesServiceOf } from '@baken/server/modules/updates/index';
 import { signedUpload, trustReleaseKey } from '@baken/server/modules/updates/testing';
 import { type TestApp, testApp } from '@baken/server/testing/test-app';
 import type { Browser, BrowserContext } from 'playwright-core';
@@ -69,10 +67,10 @@ describe.skipIf(!needProgram('chromium'))('the Updates page in chromium', () => 
         .statusCode,
     ).toBe(201);
     // the first wave's unit takes the offer, installs, fails its health check and rolls back
-    const svc = updatesServiceOf(t.app)!;
+    const svc = t.app.updates;
     const rollout = svc.store.rollouts()[0]!;
     const first = svc.store.units(rollout.id).find((u) => u.state === 'offered')!;
-    const bus = domainEvents(t.app.baken);
+    const bus = t.app.ingest.bus;
     bus.emit('command.result', {
       result: { v: 1, transaction: first.transactionId!, status: 'ok', at: t.clock.now() },
       gatewayId: first.gatewayId,

@@ -205,11 +205,9 @@ describe('server-pushed updates end to end (real gateways + real server over MQT
 
     // a recorded offer of the old release, replayed on the unit's command topic
     const results: Array<Record<string, unknown>> = [];
-    const off = (await import('@baken/server/modules/ingest/index'))
-      .domainEvents(s.app.baken)
-      .on('command.result', (e) => {
-        results.push(e.result as unknown as Record<string, unknown>);
-      });
+    const off = s.app.ingest.bus.on('command.result', (e) => {
+      results.push(e.result as unknown as Record<string, unknown>);
+    });
     const gatewayId = units[0]!.creds.gatewayId;
     await s.app.baken.mqtt!.publish(
       topicFor('cmd/req', gatewayId),

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { RunningServer } from '@baken/server';
-import { accessOf } from '@baken/server/modules/access/index';
 import { demoApi } from './demo-api.js';
 import { type DemoLogin, seedCareTeam } from './seed-care-team.js';
 
@@ -74,7 +73,7 @@ export async function seedDemo(
   // Factory provisioning: the simulated key safe's key K goes to the server (which signs commands and
   // issues codes with it); the home unit never holds it.
   const keyHex = randomBytes(32).toString('hex');
-  accessOf(app.baken).service.d.keys.importKey(
+  app.access.service.d.keys.importKey(
     String(keySafe['id']),
     KEYSAFE_SERIAL,
     new Uint8Array(Buffer.from(keyHex, 'hex')),

@@ -14,9 +14,11 @@ import { updatesModule } from './updates/index.js';
 import { usersModule } from './users/index.js';
 
 /**
- * Every server module, registered in this order by `buildApp`. To add one: create
- * `modules/<name>/index.ts` exporting a {@link BakenModule}, add it here, put its tables in a new
- * `store/migrations/NNN-<name>.ts`, its error codes in `errors.ts`.
+ * Every server module, registered in this order by `buildApp`. Each is a Fastify plugin made with
+ * `defineModule` that names the modules it needs; Fastify refuses to start when one of them is
+ * missing or comes later in this list (`README.md` here). To add one: create
+ * `modules/<name>/index.ts` exporting a {@link BakenModule}, add it here after its dependencies,
+ * put its tables in a new `store/migrations/NNN-<name>.ts`, its error codes in `errors.ts`.
  */
 export const modules: BakenModule[] = [
   usersModule,

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessOf } from '../modules/access/index.js';
-import { type DomainEvent, domainEvents } from '../modules/ingest/domain-events.js';
+import type { DomainEvent } from '../modules/ingest/domain-events.js';
 import { type TestApp, testApp } from '../testing/test-app.js';
 
 // Access in the dashboard: access alerts on the bus and the Access page, who may enter,
@@ -28,7 +27,7 @@ beforeAll(async () => {
   ).id;
   const other = await ctx.repos.clients.createClient({ name: 'Mr. Bakker' }, now);
   otherHomeId = (await ctx.repos.clients.createHome({ clientId: other.id, address: 'Geheimlaan 7' }, now)).id;
-  const m = accessOf(ctx).service.d.matrix;
+  const m = t.app.access.service.d.matrix;
   const fn = m.createFunction({ name: 'district nurse', windows: { planned_care: allWeek } }, now);
   const team = m.createTeam({ name: 'Team Noord', id: 'team-noord' }, now).id;
   worker = await t.userWithToken('care_worker', { username: 'anna' });
@@ -41,8 +40,8 @@ afterAll(() => t?.close());
 describe('access alerts', () => {
   it('go on the domain bus when raised and acknowledged, and show on the Access page and fleet tile', async () => {
     const seen: DomainEvent[] = [];
-    const off = domainEvents(t.app.baken).onAny((e) => seen.push(e));
-    const alerts = accessOf(t.app.baken).service.d.alerts;
+    const off = t.app.ingest.bus.onAny((e) => seen.push(e));
+    const alerts = t.app.access.service.d.alerts;
     const a = alerts.raise(
       'door_forced',
       'keysafe:ks-1',

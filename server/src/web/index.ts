@@ -1,4 +1,4 @@
-import type { BakenApp } from '../app-context.js';
+import { type BakenApp, defineModule } from '../app-context.js';
 import { runWithI18n } from '../i18n/index.js';
 import type { Role } from '../store/repositories/index.js';
 import { loadAssets } from './assets.js';
@@ -29,7 +29,9 @@ import { SECURITY_HEADERS } from './security-headers.js';
  * and static assets under `/assets/`. Pages read data only through the JSON API, as the
  * logged-in user, so the API's role rules apply unchanged.
  */
-export async function webModule(app: BakenApp): Promise<void> {
+export const webModule = defineModule({ name: 'web', encapsulate: true }, web);
+
+async function web(app: BakenApp): Promise<void> {
   const assets = loadAssets();
 
   // Encapsulated: applies to the routes of this module only, not to the JSON API.

@@ -18,8 +18,6 @@ import {
   ksDecodeMessage,
   type MqttCommandRequest,
 } from '@baken/protocols';
-import { accessOf } from '@baken/server/modules/access/index';
-import { domainEvents } from '@baken/server/modules/ingest/domain-events';
 import { type TestApp, testApp } from '@baken/server/testing/test-app';
 import { expect } from 'vitest';
 
@@ -109,8 +107,8 @@ export async function accessRig(
 ): Promise<AccessRig> {
   const t = await testApp(opts.config ?? {});
   const ctx = t.app.baken;
-  const access = accessOf(ctx);
-  const bus = domainEvents(ctx);
+  const access = t.app.access;
+  const bus = t.app.ingest.bus;
   const now = t.clock.now();
   const admin = await t.userWithToken('admin');
   const monitor = await t.userWithToken('monitor');

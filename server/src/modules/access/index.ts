@@ -1,8 +1,6 @@
-import type { AppContext, BakenApp } from '../../app-context.js';
+import { defineModule } from '../../app-context.js';
 import type { TimerHandle } from '../../clock.js';
-import { BakenError } from '../../errors.js';
 import { AuditLog } from '../audit/audit-log.js';
-import { domainEvents } from '../ingest/domain-events.js';
 import { AccessService } from './access-service.js';
 import { AccessAlerts } from './alerts.js';
 import { CarerConsentService } from './carer-consent.js';
@@ -35,18 +33,11 @@ export interface AccessModuleHandle {
   carerConsents: CarerConsentService;
 }
 
-const handles = new WeakMap<AppContext, AccessModuleHandle>();
-
-/** The access module's services of one app (for other modules, the CLI and tests). */
-export function accessOf(ctx: AppContext): AccessModuleHandle {
-  const h = handles.get(ctx);
-  if (!h)
-    throw new BakenError(
-      'BAKEN_ERR_INTERNAL',
-      500,
-      'The access module is not registered; this is a server bug.',
-    );
-  return h;
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The access module's services (the follow-up chain, the CLI, tests). */
+    access: AccessModuleHandle;
+  }
 }
 
 const SWEEP_MS = 60_000;
@@ -56,7 +47,7 @@ const RETENTION_MS = 24 * 3_600_000;
  * Key-safe code release: function access matrix, one-time codes online and offline,
  * blocking, time sync, reconciliation of the key safes' own audit, client view and response report.
  */
-export async function accessModule(app: BakenApp): Promise<void> {
+export const accessModule = defineModule({ name: 'access', dependencies: ['ingest'] }, async (app) => {
   const ctx = app.baken;
   const { db, clock, repos } = ctx;
   const audit = new AuditLog(db);
@@ -86,7 +77,7 @@ export async function accessModule(app: BakenApp): Promise<void> {
     alarms: new SqliteAlarmSource(db),
     // Alerts reach monitoring staff live: the SSE stream carries `access.alert`.
     alerts: new AccessAlerts(stores.alerts, audit, (a, state, at) =>
-      domainEvents(ctx).emit('access.alert', { alertId: a.id, kind: a.kind, state, at }),
+      app.ingest.bus.emit('access.alert', { alertId: a.id, kind: a.kind, state, at }),
     ),
     settings: () => stores.settings.load(),
     consents,
@@ -94,7 +85,7 @@ export async function accessModule(app: BakenApp): Promise<void> {
   const svc = service;
   const revocation = new Revocation(svc);
   const deviceEvents = new DeviceEvents(svc);
-  handles.set(ctx, {
+  app.decorate('access', {
     service: svc,
     revocation,
     deviceEvents,
@@ -114,7 +105,7 @@ export async function accessModule(app: BakenApp): Promise<void> {
     }
   };
 
-  const bus = domainEvents(ctx);
+  const bus = app.ingest.bus;
   const log = app.log.child({ module: 'access' });
   const offs = [
     bus.on('ingest.event', ({ event }) => {
@@ -158,4 +149,4 @@ export async function accessModule(app: BakenApp): Promise<void> {
     for (const t of timers) clock.clearInterval(t);
     for (const off of offs) off();
   });
-}
+});

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { domainEvents } from '../ingest/index.js';
 import { type Dc09TestApp, dc09TestApp, KEY_HEX, link, untilAsync } from './test-support.js';
 
 interface Delivery {
@@ -32,7 +31,7 @@ describe('alarm-centre queue and account', () => {
       endedAt: null,
       downtimeMs: null,
     };
-    const bus = domainEvents(a.app.baken);
+    const bus = a.app.ingest.bus;
     bus.emit('incident.opened', incident);
     bus.emit('incident.opened', incident); // announced twice: queued once
     bus.emit('incident.closed', { ...incident, endedAt: a.clock.now(), downtimeMs: 0 });

@@ -1,7 +1,7 @@
 import { Counter, Gauge } from 'prom-client';
-import type { BakenApp } from '../../app-context.js';
+import { type BakenApp, defineModule } from '../../app-context.js';
 import { loadMasterKey } from '../access/keysafe-keys.js';
-import { domainEvents, eventProcessors, SqliteEventStore } from '../ingest/index.js';
+import { SqliteEventStore } from '../ingest/index.js';
 import { Enqueuer } from './enqueue.js';
 import { inRoutes, type ReceiverStatus } from './in-routes.js';
 import { InboundHandler } from './inbound.js';
@@ -26,14 +26,19 @@ export const DC09_DEFAULTS = { ackTimeoutS: 10, retryDelayS: 5, attemptsPerRecei
  * (persisted queue, ACK/NAK/DUH, failover, supervision) and in from third-party home units (a
  * receiver whose events enter ingest, the alarm inbox and health like any home unit's).
  */
-export async function alarmCentreModule(app: BakenApp): Promise<void> {
+export const alarmCentreModule = defineModule(
+  { name: 'alarm-centre', dependencies: ['ingest'], encapsulate: true },
+  alarmCentre,
+);
+
+async function alarmCentre(app: BakenApp): Promise<void> {
   const ctx = app.baken;
   const cfg = ctx.config.dc09 ?? {};
   const box = new SecretBox(loadMasterKey(ctx.config.dataDir, process.env));
   const accounts = new OutAccounts(ctx.db, box);
   const outbox = new Outbox(ctx.db);
   const log = app.log.child({ component: 'alarm-centre' });
-  const bus = domainEvents(ctx);
+  const bus = app.ingest.bus;
   const alerts = new Counter({
     name: 'baken_dc09_alerts_total',
     help: 'Alarm-centre link alerts: refused (DUH), link_down, link_up',
@@ -56,7 +61,7 @@ export async function alarmCentreModule(app: BakenApp): Promise<void> {
     },
   });
   const enqueuer = new Enqueuer(ctx.db, accounts, outbox, (id) => sender.kick(id));
-  eventProcessors(ctx).push(enqueuer.processor);
+  app.ingest.addProcessor(enqueuer.processor);
   bus.on('incident.opened', (i) => enqueuer.incident(i, 'opened', ctx.clock.now()));
   bus.on('incident.closed', (i) => enqueuer.incident(i, 'closed', ctx.clock.now()));
   new Gauge({
@@ -84,7 +89,7 @@ export async function alarmCentreModule(app: BakenApp): Promise<void> {
     count: (answer, reason) => answers.inc({ answer, reason }),
     sink: ingestSink({
       store: new SqliteEventStore(ctx.db),
-      processors: eventProcessors(ctx),
+      processors: app.ingest.processors,
       bus,
       log,
       now: () => ctx.clock.now(),

@@ -1,7 +1,7 @@
 import { type EventEnvelope, MQTT_EXAMPLE_EVENTS } from '@baken/protocols';
 import type { ManualClock } from '../../clock.js';
 import { type TestApp, testApp } from '../../testing/test-app.js';
-import { domainEvents, eventProcessors, SqliteEventStore } from '../ingest/index.js';
+import { SqliteEventStore } from '../ingest/index.js';
 import { ingestSink } from './inbound-sink.js';
 
 /** Polls `cond` between I/O turns (loopback sockets answer within a few turns; never wall-time sleeps). */
@@ -63,8 +63,8 @@ export async function dc09TestApp(
   const ctx = t.app.baken;
   const sink = ingestSink({
     store: new SqliteEventStore(ctx.db),
-    processors: eventProcessors(ctx),
-    bus: domainEvents(ctx),
+    processors: t.app.ingest.processors,
+    bus: t.app.ingest.bus,
     log: t.app.log,
     now: () => ctx.clock.now(),
   });

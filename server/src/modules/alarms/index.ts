@@ -1,7 +1,5 @@
 import { Gauge } from 'prom-client';
-import type { BakenApp } from '../../app-context.js';
-import { domainEvents } from '../ingest/domain-events.js';
-import { eventProcessors } from '../ingest/event-processors.js';
+import { defineModule } from '../../app-context.js';
 import { alarmReportRoutes } from './alarm-report.js';
 import { alarmRoutes } from './alarm-routes.js';
 import { AlarmService } from './alarm-service.js';
@@ -17,11 +15,11 @@ export { SqliteAlarmStore } from './sqlite-alarm-store.js';
 export { SqliteCancelPolicies } from './sqlite-cancel-policies.js';
 
 /** The alarm inbox: created inside the ingest transaction, worked through the API. */
-export async function alarmsModule(app: BakenApp): Promise<void> {
+export const alarmsModule = defineModule({ name: 'alarms', dependencies: ['ingest'] }, async (app) => {
   const ctx = app.baken;
   const policies = new SqliteCancelPolicies(ctx.db);
-  const alarms = new AlarmService(new SqliteAlarmStore(ctx.db), ctx.clock, domainEvents(ctx), policies);
-  eventProcessors(ctx).push(alarms.processor);
+  const alarms = new AlarmService(new SqliteAlarmStore(ctx.db), ctx.clock, app.ingest.bus, policies);
+  app.ingest.addProcessor(alarms.processor);
   new Gauge({
     name: 'baken_alarms_open',
     help: 'Alarms not yet closed',
@@ -33,4 +31,4 @@ export async function alarmsModule(app: BakenApp): Promise<void> {
   await alarmRoutes(app, alarms);
   await alarmReportRoutes(app, alarms.store);
   await cancelPolicyRoutes(app, policies);
-}
+});

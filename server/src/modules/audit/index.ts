@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { BakenApp } from '../../app-context.js';
+import { defineModule } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
 import { AuditLog } from './audit-log.js';
 
@@ -35,7 +35,7 @@ const VerifySchema = Type.Union([
 export { AuditLog } from './audit-log.js';
 
 /** The audit trail API: verify the chain, read entries. Admins only. */
-export async function auditModule(app: BakenApp): Promise<void> {
+export const auditModule = defineModule({ name: 'audit', encapsulate: true }, async (app) => {
   const log = new AuditLog(app.baken.db);
 
   app.get(
@@ -74,4 +74,4 @@ export async function auditModule(app: BakenApp): Promise<void> {
     },
     async (req) => log.list(req.query),
   );
-}
+});

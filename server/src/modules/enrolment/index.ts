@@ -1,6 +1,6 @@
 import { ProvisionRequestSchema, ProvisionResponseSchema } from '@baken/protocols';
 import { Type } from '@sinclair/typebox';
-import type { BakenApp } from '../../app-context.js';
+import { defineModule } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
 import { RateLimiter } from '../../auth/rate-limiter.js';
 import { BakenError, notFound } from '../../errors.js';
@@ -14,7 +14,7 @@ import { EnrolmentService } from './enrolment-service.js';
 const SERIAL_PATTERN = /^[A-Za-z0-9._:-]+$/;
 
 /** Enrolment tokens for a home and the gateway's provision call. */
-export async function enrolmentModule(app: BakenApp): Promise<void> {
+export const enrolmentModule = defineModule({ name: 'enrolment', encapsulate: true }, async (app) => {
   const service = new EnrolmentService(app.baken);
   // Provision is unauthenticated (the token is the credential): limit guesses per IP.
   const limiter = new RateLimiter(app.baken.clock, 20, 60_000);
@@ -76,4 +76,4 @@ export async function enrolmentModule(app: BakenApp): Promise<void> {
       return service.provision(token, { ...(serial ? { serial } : {}), firmware: software });
     },
   );
-}
+});

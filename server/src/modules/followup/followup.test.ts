@@ -7,9 +7,7 @@ import type { Db } from '../../store/database.js';
 import { openDatabase } from '../../store/database.js';
 import { type LocalPushService, startLocalPushService } from '../../testing/local-push-service.js';
 import { testConfig } from '../../testing/test-app.js';
-import { accessOf } from '../access/index.js';
 import { SqliteAlarmStore } from '../alarms/sqlite-alarm-store.js';
-import { domainEvents } from '../ingest/domain-events.js';
 
 type Auth = { authorization: string };
 
@@ -82,7 +80,7 @@ describe('follow-up chain with informal carers and Web Push', () => {
       createdAt: clock.now(),
       authenticated: true,
     })!;
-    domainEvents(app.baken).emit('alarm.created', {
+    app.ingest.bus.emit('alarm.created', {
       alarmId: a.id,
       homeId,
       gatewayId: 'gw',
@@ -150,11 +148,8 @@ describe('follow-up chain with informal carers and Web Push', () => {
       carers.push(await login(username, 'a long password 1'));
     }
     const worker = await user('care_worker');
-    const team = accessOf(app.baken).service.d.matrix.createTeam(
-      { name: 'Team Noord', id: 'team-noord' },
-      now,
-    );
-    accessOf(app.baken).service.d.matrix.updateTeam(team.id, { memberIds: [worker.id] });
+    const team = app.access.service.d.matrix.createTeam({ name: 'Team Noord', id: 'team-noord' }, now);
+    app.access.service.d.matrix.updateTeam(team.id, { memberIds: [worker.id] });
     const chain = await call(admin.auth, 'PUT', `/api/v1/homes/${home.id}/followup-chain`, {
       steps: [
         { kind: 'informal_carers', minutesEach: 3 },

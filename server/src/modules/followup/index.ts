@@ -1,9 +1,7 @@
-import type { BakenApp } from '../../app-context.js';
+import { type BakenApp, defineModule } from '../../app-context.js';
 import { createI18n } from '../../i18n/index.js';
-import { accessOf } from '../access/index.js';
 import { AlarmService } from '../alarms/alarm-service.js';
 import { SqliteAlarmStore } from '../alarms/sqlite-alarm-store.js';
-import { domainEvents } from '../ingest/domain-events.js';
 import { carerRoutes } from './carer-routes.js';
 import { chainRoutes } from './chain-routes.js';
 import { consentRoutes } from './consent-routes.js';
@@ -25,15 +23,20 @@ import { followupTexts } from './texts.js';
  * moves on by itself, and Web Push to the phones of whoever is asked. Registered after `alarms`
  * and `access`.
  */
-export async function followupModule(app: BakenApp): Promise<void> {
+export const followupModule = defineModule(
+  { name: 'followup', dependencies: ['ingest', 'access'], encapsulate: true },
+  followup,
+);
+
+async function followup(app: BakenApp): Promise<void> {
   const ctx = app.baken;
   const { db, clock, repos, config } = ctx;
-  const bus = domainEvents(ctx);
+  const bus = app.ingest.bus;
   const log = app.log.child({ module: 'followup' });
   const store = new SqliteFollowupStore(db);
   const carers = new SqliteCarers(db);
   const subs = new SqlitePushSubscriptions(db);
-  const access = accessOf(ctx);
+  const access = app.access;
   // The alarms module's own service over the same tables: the chain writes its steps through it.
   const alarmService = new AlarmService(new SqliteAlarmStore(db), clock, bus);
   const alarms: AlarmPort = {

@@ -1,11 +1,10 @@
 import { pendantPairingMode } from '@baken/protocols';
 import { Type } from '@sinclair/typebox';
-import type { BakenApp } from '../../app-context.js';
+import { type BakenApp, defineModule } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
 import { BakenError, notFound } from '../../errors.js';
 import { errorResponses } from '../../http/error-schema.js';
 import { loadMasterKey } from '../access/keysafe-keys.js';
-import { domainEvents } from '../ingest/index.js';
 import { GatewayConfigPublisher } from './config-publisher.js';
 import type { PendantPairing } from './pendant-pairings.js';
 import { SqlitePendantPairings } from './sqlite-pendant-pairings.js';
@@ -55,12 +54,17 @@ function pairingView(p: PendantPairing) {
  * Gateway configuration (MQTT-MAP §4.7): pendant pairings kept by the server and pushed
  * to each home unit as its retained `config` when it comes online and whenever a pairing changes.
  */
-export async function gatewayConfigModule(app: BakenApp): Promise<void> {
+export const gatewayConfigModule = defineModule(
+  { name: 'gateway-config', dependencies: ['ingest'], encapsulate: true },
+  gatewayConfig,
+);
+
+async function gatewayConfig(app: BakenApp): Promise<void> {
   const ctx = app.baken;
   const pairings = new SqlitePendantPairings(ctx.db, loadMasterKey(ctx.config.dataDir, process.env));
   const publisher = new GatewayConfigPublisher(ctx, pairings);
 
-  const off = domainEvents(ctx).on('ingest.availability', (e) => {
+  const off = app.ingest.bus.on('ingest.availability', (e) => {
     if (e.availability.state !== 'online') return;
     publisher.publish(e.gatewayId).catch((err: unknown) => {
       app.log.warn({ err, gatewayId: e.gatewayId }, 'gateway config not published');

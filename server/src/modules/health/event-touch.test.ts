@@ -1,9 +1,7 @@
 import type { EventEnvelope } from '@baken/protocols';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, testApp } from '../../testing/test-app.js';
-import { eventProcessors } from '../ingest/event-processors.js';
 import { SqliteEventStore } from '../ingest/sqlite-event-store.js';
-import { healthServiceOf } from './index.js';
 
 // An event's last-seen writes commit with the event, in the ingest transaction (store README,
 // "One transaction per turn"), not as commits of their own afterwards.
@@ -27,7 +25,7 @@ function ingestTurn(e: EventEnvelope, thenFail: boolean): void {
   const store = new SqliteEventStore(t.app.baken.db);
   store.transaction(() => {
     store.insert(e, null, t.clock.now());
-    for (const p of eventProcessors(t.app.baken)) p(e, { homeId: null, storedAt: t.clock.now() });
+    for (const p of t.app.ingest.processors) p(e, { homeId: null, storedAt: t.clock.now() });
     if (thenFail) throw new Error('a later write failed');
   });
 }
@@ -47,7 +45,7 @@ afterAll(() => t.close());
 
 describe('last seen from events', () => {
   it('is written by an in-transaction processor and rolls back with the event', () => {
-    const health = healthServiceOf(t.app)!;
+    const health = t.app.health;
     expect(() => ingestTurn(ev('evt-touch-0001'), true)).toThrow('a later write failed');
     expect(health.states.device(gatewayId, 'PEN-TOUCH-1')).toBeUndefined();
     expect(health.states.gateway(gatewayId)?.lastSeenAt ?? null).toBeNull();

@@ -1,8 +1,6 @@
 import type { EventEnvelope, HeartbeatPayload } from '@baken/protocols';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, testApp } from '../../testing/test-app.js';
-import { domainEvents } from '../ingest/domain-events.js';
-import { eventProcessors } from '../ingest/event-processors.js';
 import { SqliteEventStore } from '../ingest/sqlite-event-store.js';
 
 // The HTTP side without a broker: state arrives through the same domain bus ingest feeds.
@@ -52,9 +50,9 @@ function ingest(e: EventEnvelope, homeId: string) {
   const storedAt = t.clock.now();
   const after = store.transaction(() => {
     store.insert(e, homeId, storedAt);
-    return eventProcessors(t.app.baken).map((p) => p(e, { homeId, storedAt }));
+    return t.app.ingest.processors.map((p) => p(e, { homeId, storedAt }));
   });
-  domainEvents(t.app.baken).emit('ingest.event', { event: e, homeId, storedAt });
+  t.app.ingest.bus.emit('ingest.event', { event: e, homeId, storedAt });
   for (const f of after) f?.();
 }
 
@@ -68,7 +66,7 @@ beforeAll(async () => {
   homeA = a.homeId;
   homeB = b.homeId;
   clientA = a.clientId;
-  const bus = domainEvents(t.app.baken);
+  const bus = t.app.ingest.bus;
   const at = t.clock.now();
   const beatA = () => {
     const now = t.clock.now();

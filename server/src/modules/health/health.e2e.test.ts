@@ -5,7 +5,6 @@ import { ManualClock } from '../../clock.js';
 import { createLogger } from '../../logger.js';
 import { type RunningServer, startServer } from '../../server.js';
 import { testConfig } from '../../testing/test-app.js';
-import { domainEvents } from '../ingest/domain-events.js';
 
 /** MQTT and HTTP round trips are real: allow for a loaded CI machine. */
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 10_000, interval: 20 });
@@ -350,7 +349,7 @@ describe('ingest and the alarm inbox over real MQTT', () => {
     const { gatewayId, password } = await enrol();
     const gw = await connect(gatewayId, password);
     const results: string[] = [];
-    const off = domainEvents(s.app.baken).on('command.result', (r) => results.push(r.result.transaction));
+    const off = s.app.ingest.bus.on('command.result', (r) => results.push(r.result.transaction));
     try {
       const report = {
         v: 1 as const,

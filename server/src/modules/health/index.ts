@@ -1,8 +1,6 @@
 import { Gauge } from 'prom-client';
-import type { BakenApp } from '../../app-context.js';
+import { defineModule } from '../../app-context.js';
 import type { TimerHandle } from '../../clock.js';
-import { domainEvents } from '../ingest/domain-events.js';
-import { eventProcessors } from '../ingest/event-processors.js';
 import { fleetRoutes } from './fleet-routes.js';
 import { DEFAULT_HEALTH_POLICY, type HealthPolicy } from './health-policy.js';
 import { HealthService } from './health-service.js';
@@ -15,26 +13,34 @@ export { type BudgetStatus, budgetStatus } from './budget.js';
 export { DEFAULT_HEALTH_POLICY, type HealthPolicy } from './health-policy.js';
 export { HealthService } from './health-service.js';
 
-const services = new WeakMap<object, HealthService>();
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The health service: current state, incidents, budgets (the updates module, tests). */
+    health: HealthService;
+  }
+}
 
-/** The health service of an app (for tests and other modules); set once the module is registered. */
-export const healthServiceOf = (app: BakenApp): HealthService | undefined => services.get(app.baken);
+export interface HealthModuleOptions {
+  policy?: HealthPolicy;
+}
 
 /**
  * Health: current state from heartbeats/availability/events, the sweep on the
  * injected clock (silence → incidents, budgets → alerts, platform liveness), and the HTTP API.
  */
-export function createHealthModule(policy: HealthPolicy = DEFAULT_HEALTH_POLICY) {
-  return async function healthModule(app: BakenApp): Promise<void> {
+export const healthModule = defineModule<HealthModuleOptions>(
+  { name: 'health', dependencies: ['ingest'] },
+  async (app, opts) => {
+    const policy = opts.policy ?? DEFAULT_HEALTH_POLICY;
     const ctx = app.baken;
-    const bus = domainEvents(ctx);
+    const bus = app.ingest.bus;
     const health = new HealthService(sqliteHealthStores(ctx.db, policy), bus, policy);
-    services.set(ctx, health);
+    app.decorate('health', health);
     bus.on('ingest.heartbeat', (m) => health.onHeartbeat(m));
     bus.on('ingest.availability', (m) => health.onAvailability(m));
     bus.on('ingest.event', (m) => health.onEvent(m));
     // last-seen writes of an event commit with it, in the ingest transaction
-    eventProcessors(ctx).push((event, { storedAt }) => {
+    app.ingest.addProcessor((event, { storedAt }) => {
       health.touchFromEvent(event, storedAt);
       return undefined;
     });
@@ -73,7 +79,5 @@ export function createHealthModule(policy: HealthPolicy = DEFAULT_HEALTH_POLICY)
     await homeRoutes(app, health);
     await reportRoutes(app, health);
     await streamRoutes(app);
-  };
-}
-
-export const healthModule = createHealthModule();
+  },
+);

@@ -1,8 +1,6 @@
 import type { HeartbeatPayload } from '@baken/protocols';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, testApp } from '../../testing/test-app.js';
-import { domainEvents } from '../ingest/domain-events.js';
-import { healthServiceOf } from './index.js';
 
 const MIN = 60_000;
 let t: TestApp;
@@ -39,10 +37,10 @@ beforeAll(async () => {
     revokedAt: null,
     mqttPasswordHash: 'x',
   });
-  const bus = domainEvents(t.app.baken);
+  const bus = t.app.ingest.bus;
   for (let i = 0; i <= 10; i++) {
     bus.emit('ingest.heartbeat', { heartbeat: hb(), gatewayId, homeId, at: t.clock.now() });
-    healthServiceOf(t.app)!.sweep(t.clock.now());
+    t.app.health.sweep(t.clock.now());
     t.clock.advance(MIN);
   }
 });

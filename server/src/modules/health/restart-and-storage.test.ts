@@ -6,8 +6,6 @@ import { ManualClock } from '../../clock.js';
 import { createLogger } from '../../logger.js';
 import { type Db, openDatabase } from '../../store/database.js';
 import { testConfig } from '../../testing/test-app.js';
-import { domainEvents } from '../ingest/domain-events.js';
-import { healthServiceOf } from './index.js';
 
 // Downtime accounting to the second (API.md) and the storage health state [MQTT-MAP §4.3.1],
 // through the same domain bus the MQTT ingest feeds; a server restart is a second app over the same
@@ -57,14 +55,14 @@ const hb = (clock: ManualClock, over: Partial<HeartbeatPayload> = {}): Heartbeat
   ...over,
 });
 const beat = (app: BakenApp, clock: ManualClock, homeId: string, over: Partial<HeartbeatPayload> = {}) =>
-  domainEvents(app.baken).emit('ingest.heartbeat', {
+  app.ingest.bus.emit('ingest.heartbeat', {
     heartbeat: hb(clock, over),
     gatewayId: GW,
     homeId,
     at: clock.now(),
   });
 const stateOf = (app: BakenApp, clock: ManualClock) => {
-  const h = healthServiceOf(app)!;
+  const h = app.health;
   return h.gatewayState(h.states.gateway(GW)!, clock.now());
 };
 /** The gateway's row in the fleet API, as an admin sees it. */
@@ -87,7 +85,7 @@ async function fleetRow(app: BakenApp, clock: ManualClock): Promise<Record<strin
   expect(r.statusCode).toBe(200);
   return (r.json() as { items: Record<string, unknown>[] }).items.find((g) => g['gatewayId'] === GW);
 }
-const incidents = (app: BakenApp) => healthServiceOf(app)!.incidents.list({ limit: 100, offset: 0 });
+const incidents = (app: BakenApp) => app.health.incidents.list({ limit: 100, offset: 0 });
 
 describe('after a server restart', () => {
   it('the platform gap is dated to the second, and a home is online only once its unit reconnected', async () => {
@@ -110,7 +108,7 @@ describe('after a server restart', () => {
     expect((await fleetRow(app2, c2))?.state).toBe('stale'); // what the fleet view shows
 
     c2.advance(3_000); // the unit's back-off ends: CONNECT + availability online
-    domainEvents(app2.baken).emit('ingest.availability', {
+    app2.ingest.bus.emit('ingest.availability', {
       availability: { v: 1, state: 'online', at: c2.now() },
       gatewayId: GW,
       homeId,
@@ -151,7 +149,7 @@ describe('a degraded outbox disk on a home unit', () => {
     clock.advance(10_000);
     const fullSince = clock.now() - 2_000;
     beat(app, clock, homeId, { storage: { state: 'full', since: fullSince, memoryDepth: 12 } });
-    const h = healthServiceOf(app)!;
+    const h = app.health;
     const warning = h.warnings.openOne(GW, GW, 'storage_degraded');
     expect(warning?.detail).toMatchObject({ state: 'full', memoryDepth: 12 });
     expect(String(warning?.detail['advice'])).toMatch(/free space/);

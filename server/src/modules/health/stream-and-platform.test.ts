@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../store/database.js';
 import { type TestApp, testApp } from '../../testing/test-app.js';
-import { domainEvents } from '../ingest/domain-events.js';
 import { PlatformUptime } from './platform-uptime.js';
 import { SqlitePlatformRunStore } from './sqlite-health-stores.js';
 import { SqliteIncidentStore } from './sqlite-incident-store.js';
@@ -50,7 +49,7 @@ describe('GET /api/v1/stream (server-sent events)', () => {
     const m = await open(monitor);
     const te = await open(tech);
     const cw = await open(carer.auth);
-    const bus = domainEvents(t.app.baken);
+    const bus = t.app.ingest.bus;
     const alarm = {
       alarmId: 'a1',
       homeId: null,

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, testApp } from '../../testing/test-app.js';
-import { domainEvents } from '../ingest/domain-events.js';
 
 /** A stream reader that keeps what arrived: `until(re)` reads on until `re` matches it. */
 function sse(body: ReadableStream<Uint8Array>) {
@@ -42,7 +41,7 @@ describe('GET /api/v1/stream resumes after Last-Event-ID', () => {
     fetch(`${base}/api/v1/stream${qs}`, { headers: { ...monitor, ...headers } });
 
   it('numbers every event and replays what a reconnecting dashboard missed, in order', async () => {
-    const bus = domainEvents(t.app.baken);
+    const bus = t.app.ingest.bus;
     const first = sse((await open()).body!);
     await first.until(/: connected/);
     bus.emit('warning.opened', warning(1));

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { BakenApp } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
 import { errorResponses } from '../../http/error-schema.js';
-import { type DomainEvent, domainEvents } from '../ingest/domain-events.js';
+import type { DomainEvent } from '../ingest/domain-events.js';
 import { type LoggedEvent, StreamLog } from './stream-log.js';
 
 /** Keep-alive comment period: proxies and browsers drop idle streams. */
@@ -33,7 +33,7 @@ function visibleTo(e: DomainEvent, role: string, userId: string): boolean {
  */
 export async function streamRoutes(app: BakenApp): Promise<void> {
   const { clock } = app.baken;
-  const bus = domainEvents(app.baken);
+  const bus = app.ingest.bus;
   const log = new StreamLog(randomBytes(4).toString('hex'));
   const listeners = new Set<(e: LoggedEvent) => void>();
   const offBus = bus.onAny((e) => {

@@ -5,7 +5,6 @@ import type {
   HeartbeatPayload,
   MqttCommandResponse,
 } from '@baken/protocols';
-import type { AppContext } from '../../app-context.js';
 
 /** Connectivity of a gateway or device: explicit, never "available" by default. */
 export type LinkState = 'online' | 'stale' | 'offline' | 'unknown';
@@ -100,12 +99,8 @@ export class DomainEventBus {
   /** Events emitted while {@link holdWhile} runs, delivered when it returns. */
   private held: DomainEvent[] | null = null;
 
-  constructor(private onError: (err: unknown, type: DomainEventName) => void = () => {}) {}
-
-  /** Where listener failures go (the ingest module points this at the app log). */
-  setErrorHandler(fn: (err: unknown, type: DomainEventName) => void): void {
-    this.onError = fn;
-  }
+  /** @param onError where listener failures go (the ingest module passes the app log). */
+  constructor(private readonly onError: (err: unknown, type: DomainEventName) => void = () => {}) {}
 
   on<K extends DomainEventName>(type: K, fn: Listener<K>): () => void {
     let set = this.listeners.get(type);
@@ -172,19 +167,4 @@ export class DomainEventBus {
       }
     }
   }
-}
-
-const buses = new WeakMap<AppContext, DomainEventBus>();
-
-/**
- * The app's domain bus, shared by every module of one app (keyed by `app.baken`, so encapsulated
- * Fastify plugins reach the same bus).
- */
-export function domainEvents(ctx: AppContext): DomainEventBus {
-  let bus = buses.get(ctx);
-  if (!bus) {
-    bus = new DomainEventBus();
-    buses.set(ctx, bus);
-  }
-  return bus;
 }

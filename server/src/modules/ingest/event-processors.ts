@@ -1,5 +1,4 @@
 import type { EventEnvelope } from '@baken/protocols';
-import type { AppContext } from '../../app-context.js';
 
 /**
  * Work done for a newly stored event INSIDE the ingest transaction (e.g. creating an alarm), so the
@@ -11,15 +10,3 @@ export type EventProcessor = (
   event: EventEnvelope,
   ctx: { homeId: string | null; storedAt: number },
 ) => (() => void) | undefined;
-
-const registries = new WeakMap<AppContext, EventProcessor[]>();
-
-/** The processors of one app, in registration order (shared across encapsulated plugins). */
-export function eventProcessors(ctx: AppContext): EventProcessor[] {
-  let list = registries.get(ctx);
-  if (!list) {
-    list = [];
-    registries.set(ctx, list);
-  }
-  return list;
-}

@@ -1,9 +1,7 @@
 import { encodeMqttPayload, topicFor } from '@baken/protocols';
-import type { BakenApp } from '../../app-context.js';
+import { defineModule } from '../../app-context.js';
 import type { TimerHandle } from '../../clock.js';
 import { AuditLog } from '../audit/index.js';
-import { healthServiceOf } from '../health/index.js';
-import { domainEvents } from '../ingest/index.js';
 import { type BudgetWatch, healthBudgetWatch } from './budget-watch.js';
 import { serverReleaseKeys } from './release-service.js';
 import {
@@ -20,9 +18,12 @@ export type { BudgetWatch } from './budget-watch.js';
 export { RolloutEngine } from './rollout-engine.js';
 export { UpdatesService } from './updates-service.js';
 
-const services = new WeakMap<object, UpdatesService>();
-/** The updates service of an app (the dashboard page, tests). */
-export const updatesServiceOf = (app: BakenApp): UpdatesService | undefined => services.get(app.baken);
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Releases and rollouts (the dashboard page, tests). */
+    updates: UpdatesService;
+  }
+}
 
 export interface UpdatesModuleOptions {
   policy?: RolloutPolicy;
@@ -37,17 +38,16 @@ export interface UpdatesModuleOptions {
  * offer them over `cmd/req` [MQTT-MAP §4.5.1], follow the units' update reports (§4.1.5), and pause
  * by themselves on a burning downtime budget or too many failures. Depends on health and ingest.
  */
-export function createUpdatesModule(opts: UpdatesModuleOptions = {}) {
-  return async function updatesModule(app: BakenApp): Promise<void> {
+export const updatesModule = defineModule<UpdatesModuleOptions>(
+  { name: 'updates', dependencies: ['ingest', 'health'] },
+  async (app, opts) => {
     const ctx = app.baken;
     const log = app.log.child({ component: 'updates' });
     const store = new UpdateStore(ctx.db);
     const auditLog = new AuditLog(ctx.db);
     const audit = (action: string, subject: string, details: Record<string, unknown>, actor = 'system') =>
       auditLog.append({ at: ctx.clock.now(), actor, action, subject, details });
-    const health = healthServiceOf(app);
-    const budgets: BudgetWatch =
-      opts.budgets ?? (health ? healthBudgetWatch(health) : { burning: () => new Map<string, string>() });
+    const budgets: BudgetWatch = opts.budgets ?? healthBudgetWatch(app.health);
     const engine = new RolloutEngine({
       store,
       budgets,
@@ -74,9 +74,9 @@ export function createUpdatesModule(opts: UpdatesModuleOptions = {}) {
       gateways: () => ctx.repos.gateways.list(),
       audit,
     });
-    services.set(ctx, svc);
+    app.decorate('updates', svc);
 
-    const bus = domainEvents(ctx);
+    const bus = app.ingest.bus;
     const offs = [
       bus.on('command.result', ({ result, gatewayId, at }) => {
         if (result.transaction.startsWith('upd-'))
@@ -102,7 +102,5 @@ export function createUpdatesModule(opts: UpdatesModuleOptions = {}) {
       for (const off of offs) off();
     });
     await updateRoutes(app, svc);
-  };
-}
-
-export const updatesModule = createUpdatesModule();
+  },
+);

@@ -6,8 +6,6 @@ import { OTHER_RELEASE_KEY_PEM, TEST_RELEASE_KEY_PEM } from '@baken/protocols/re
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashPassword, MACHINE_SCRYPT } from '../../auth/password.js';
 import { type TestApp, testApp } from '../../testing/test-app.js';
-import { domainEvents } from '../ingest/domain-events.js';
-import { updatesServiceOf } from './index.js';
 import { signedUpload, trustReleaseKey } from './testing.js';
 
 const MIN = 60_000;
@@ -44,9 +42,9 @@ const upload = (version: string, key = TEST_RELEASE_KEY_PEM, pkg = Buffer.from(`
   post('/api/v1/updates/releases', signedUpload(pkg, version, key));
 
 /** What a unit says back, through the same domain bus ingest feeds. */
-const bus = () => domainEvents(t.app.baken);
+const bus = () => t.app.ingest.bus;
 function answer(gatewayId: string, status: 'ok' | 'refused', reason?: string) {
-  const svc = updatesServiceOf(t.app)!;
+  const svc = t.app.updates;
   const r = svc.store.rollouts()[0]!;
   const u = svc.store.unit(r.id, gatewayId)!;
   bus().emit('command.result', {
@@ -57,7 +55,7 @@ function answer(gatewayId: string, status: 'ok' | 'refused', reason?: string) {
 }
 let seq = 0;
 function report(gatewayId: string, state: string, version: string, running: string, reason?: string) {
-  const rollout = updatesServiceOf(t.app)!.store.rollouts()[0]!.id;
+  const rollout = t.app.updates.store.rollouts()[0]!.id;
   bus().emit('ingest.event', {
     event: {
       v: 1,
@@ -76,7 +74,7 @@ function report(gatewayId: string, state: string, version: string, running: stri
   } as never);
 }
 const detail = async () => {
-  const id = updatesServiceOf(t.app)!.store.rollouts()[0]!.id;
+  const id = t.app.updates.store.rollouts()[0]!.id;
   return (await t.app.inject({ url: `/api/v1/updates/rollouts/${id}`, headers: admin })).json();
 };
 const offered = async () =>

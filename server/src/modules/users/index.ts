@@ -1,8 +1,8 @@
-import type { BakenApp } from '../../app-context.js';
+import { defineModule } from '../../app-context.js';
 import { authRoutes } from './auth-routes.js';
 import { userRoutes } from './user-routes.js';
 
-export async function usersModule(app: BakenApp): Promise<void> {
+export const usersModule = defineModule({ name: 'users', encapsulate: true }, async (app) => {
   await authRoutes(app);
   await userRoutes(app);
-}
+});
