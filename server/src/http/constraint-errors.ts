@@ -1,39 +1,21 @@
 import { BakenError } from '../errors.js';
-
-interface DriverError {
-  name?: unknown;
-  code?: unknown;
-  message?: unknown;
-}
-
-/** `UNIQUE constraint failed: teams.name, teams.x` → `name, x` (the columns, without the table). */
-function columnsOf(message: string): string {
-  const list = message.split(':')[1] ?? '';
-  return list
-    .split(',')
-    .map((c) => c.trim().split('.').pop() ?? '')
-    .filter((c) => c.length > 0)
-    .join(', ');
-}
+import { constraintViolation } from '../store/constraint-violation.js';
 
 /**
  * Maps a store constraint violation that got past a route's own checks to a 4xx (server/src/http/README.md,
  * "Errors"): a duplicate (UNIQUE or PRIMARY KEY) is 409 `BAKEN_ERR_CONFLICT`, a reference to
  * something missing or still in use (FOREIGN KEY) is 409 too, a value the store refuses (CHECK,
- * NOT NULL) is 400 `BAKEN_ERR_VALIDATION`. Anything else is not a constraint error: null.
+ * NOT NULL) is 400 `BAKEN_ERR_VALIDATION` — the same on SQLite and PostgreSQL
+ * (`store/constraint-violation.ts`). Anything else is not a constraint error: null.
  * Routes should still check explicitly where they can say more (which name is taken); this is the
  * net under them, so bad input never becomes a 500.
  */
 export function fromConstraint(err: unknown): BakenError | null {
-  if (!err || typeof err !== 'object') return null;
-  const e = err as DriverError;
-  if (e.name !== 'SqliteError' || typeof e.code !== 'string' || !e.code.startsWith('SQLITE_CONSTRAINT'))
-    return null;
-  const message = typeof e.message === 'string' ? e.message : '';
-  switch (e.code) {
-    case 'SQLITE_CONSTRAINT_UNIQUE':
-    case 'SQLITE_CONSTRAINT_PRIMARYKEY': {
-      const cols = columnsOf(message);
+  const v = constraintViolation(err);
+  if (!v) return null;
+  switch (v.kind) {
+    case 'unique': {
+      const cols = v.columns.join(', ');
       return new BakenError(
         'BAKEN_ERR_CONFLICT',
         409,
@@ -41,7 +23,7 @@ export function fromConstraint(err: unknown): BakenError | null {
         { cause: err, ...(cols ? { details: [{ field: cols, message: 'is already taken' }] } : {}) },
       );
     }
-    case 'SQLITE_CONSTRAINT_FOREIGNKEY':
+    case 'foreign_key':
       return new BakenError(
         'BAKEN_ERR_CONFLICT',
         409,
