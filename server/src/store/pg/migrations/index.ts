@@ -1,0 +1,14 @@
+import { pg001Core } from './001-core.js';
+
+/**
+ * A versioned schema change of the PostgreSQL store: its own numbered tree, separate from the
+ * SQLite migrations (`store/migrations/`), mirroring the same tables with PostgreSQL's types
+ * (store README, "PostgreSQL"). Never edit one that has shipped — add a new one.
+ */
+export interface PgMigration {
+  version: number;
+  name: string;
+  up: string;
+}
+
+export const pgMigrations: readonly PgMigration[] = [pg001Core];
