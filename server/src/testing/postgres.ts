@@ -18,8 +18,11 @@ export interface ThrowawayPostgres {
   /** `postgres://baken@127.0.0.1:<port>/baken` — the superuser, trust authentication. */
   readonly url: string;
   readonly port: number;
-  /** A fresh, empty database on this cluster; its URL. */
-  createDatabase(name?: string): Promise<string>;
+  /**
+   * A fresh, empty database on this cluster; its URL. `icuLocale` (e.g. `nl-NL`) makes its default
+   * collation linguistic, as a production database's usually is (the cluster itself is "C").
+   */
+  createDatabase(opts?: { name?: string; icuLocale?: string }): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -166,12 +169,19 @@ export async function startPostgres(): Promise<ThrowawayPostgres> {
   return {
     url,
     port,
-    async createDatabase(name = `t${process.pid}_${++n}`) {
+    async createDatabase(opts = {}) {
+      const name = opts.name ?? `t${process.pid}_${++n}`;
       if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain database name: ${name}`);
+      const icu = opts.icuLocale;
+      if (icu !== undefined && !/^[A-Za-z-]+$/.test(icu)) throw new Error(`not an ICU locale: ${icu}`);
       const admin = new pg.Client({ connectionString: url });
       await admin.connect();
       try {
-        await admin.query(`CREATE DATABASE ${name}`);
+        await admin.query(
+          icu === undefined
+            ? `CREATE DATABASE ${name}`
+            : `CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '${icu}' LOCALE 'C'`,
+        );
       } finally {
         await admin.end();
       }
