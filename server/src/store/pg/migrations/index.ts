@@ -1,4 +1,5 @@
 import { pg001Core } from './001-core.js';
+import { pg002Leases } from './002-leases.js';
 
 /**
  * A versioned schema change of the PostgreSQL store: its own numbered tree, separate from the
@@ -11,4 +12,4 @@ export interface PgMigration {
   up: string;
 }
 
-export const pgMigrations: readonly PgMigration[] = [pg001Core];
+export const pgMigrations: readonly PgMigration[] = [pg001Core, pg002Leases];
