@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needPostgres, startPostgres, type ThrowawayPostgres } from '../../testing/postgres.js';
 import { repositoryContracts } from '../testing/all-contracts.js';
-import { leaseContract } from '../testing/lease-contract.js';
+import { leaseContract, leaseKeeperContract } from '../testing/lease-contract.js';
 import { createPgRepositories } from './index.js';
 import { runPgMigrations } from './migrate.js';
 import { pgMigrations } from './migrations/index.js';
@@ -33,6 +33,7 @@ describe.skipIf(!needPostgres())('PostgreSQL store', () => {
   });
 
   leaseContract('PgLease (injected clock)', (name, clock) => new PgLease(db, name, { clock }));
+  leaseKeeperContract('PgLease', (name, clock) => new PgLease(db, name, { clock }));
 
   it('PgLease on the database clock: granted for the TTL from the database now', async () => {
     const lease = new PgLease(db, 'db-clock');

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../clock.js';
 import type { Lease } from '../lease.js';
+import { LeaseKeeper } from '../lease-keeper.js';
 
 /** A clock tests move by hand. */
 export interface TestTime {
@@ -96,6 +98,81 @@ export function leaseContract(binding: string, make: MakeLease): void {
       expect(await b.lease.tryAcquire('b', TTL)).toBe(true);
       expect(await a.other.holder()).toBe('a');
       expect(await b.other.holder()).toBe('b');
+    });
+  });
+}
+
+/**
+ * `LeaseKeeper` (store/lease-keeper.ts) over a binding: exactly one keeper holds the lease at any
+ * step, and when the holder dies another holds it within one interval, whatever the phase of the
+ * death. Time is a ManualClock moved one keeper tick at a time.
+ */
+export function leaseKeeperContract(binding: string, make: MakeLease): void {
+  describe(`LeaseKeeper over ${binding}`, () => {
+    const INTERVAL = 15_000;
+    let n = 0;
+
+    const cluster = (count: number) => {
+      const clock = new ManualClock(1_765_432_100_000);
+      const name = `keeper-${++n}`;
+      const keepers = Array.from(
+        { length: count },
+        (_, i) => new LeaseKeeper(make(name, clock), `instance-${i}`, clock, { intervalMs: INTERVAL }),
+      );
+      const step = async (ms: number) => {
+        clock.advance(ms);
+        await Promise.all(keepers.map((k) => k.idle()));
+      };
+      return { clock, keepers, step };
+    };
+
+    it('one of three instances holds the lease at every step; a clean stop hands over at the next try', async () => {
+      const { keepers, step } = cluster(3);
+      for (const k of keepers) k.start();
+      await step(0);
+      for (let i = 0; i < 12; i++) {
+        expect(keepers.filter((k) => k.held())).toHaveLength(1);
+        await step(INTERVAL / 4);
+      }
+      const holder = keepers.find((k) => k.held())!;
+      await holder.stop();
+      await step(INTERVAL / 4);
+      expect(keepers.filter((k) => k !== holder && k.held())).toHaveLength(1);
+      for (const k of keepers) await k.stop();
+    });
+
+    it('when the holder dies, another instance holds the lease within one interval, whatever the phases', async () => {
+      const tick = INTERVAL / 4;
+      for (const offset of [1, tick / 2, tick - 1])
+        for (const phase of [1, tick - 1]) {
+          const { keepers, step } = cluster(2);
+          const [dead, other] = keepers as [LeaseKeeper, LeaseKeeper];
+          dead.start();
+          await step(offset);
+          other.start(); // tries `offset` ms after the holder, every tick
+          await step(tick - offset); // the holder renews here…
+          expect(dead.held()).toBe(true);
+          await step(phase); // …and dies `phase` ms later: kill -9, no release, no renewal
+          await dead.stop({ release: false });
+          let waited = 0;
+          while (!other.held() && waited < 2 * INTERVAL) {
+            await step(1);
+            waited += 1;
+          }
+          expect(waited).toBeLessThanOrEqual(INTERVAL);
+          await other.stop();
+        }
+    });
+
+    it('runs the guarded work only while held', async () => {
+      const { keepers, step } = cluster(2);
+      for (const k of keepers) k.start();
+      await step(0);
+      const ran: string[] = [];
+      for (const k of keepers) await k.runIfHeld(() => void ran.push(k.holder));
+      expect(ran).toHaveLength(1);
+      for (const k of keepers) await k.stop();
+      expect(await keepers[0]!.runIfHeld(() => void ran.push('late'))).toBe(false);
     });
   });
 }
