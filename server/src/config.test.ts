@@ -37,4 +37,34 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ env: {}, overrides: { bogus: 1 } })).toThrow(/BAKEN_ERR|bogus|Invalid/);
     expect(() => loadConfig({ env: { BAKEN_MQTT_URL: 'http://x' } })).toThrow(/BAKEN_MQTT_URL/);
   });
+
+  it('keeps SQLite by default and takes PostgreSQL with its URL from the environment', () => {
+    expect(loadConfig({ env: {} }).database).toBe('sqlite');
+    const c = loadConfig({
+      env: { BAKEN_DATABASE: 'postgres', BAKEN_DATABASE_URL: 'postgres://baken:pw@db:5432/baken' },
+    });
+    expect(c.database).toBe('postgres');
+    expect(c.databaseUrl).toBe('postgres://baken:pw@db:5432/baken');
+  });
+
+  it('asks for the URL with postgres, refuses a URL with sqlite, and never echoes the URL', () => {
+    expect(() => loadConfig({ env: { BAKEN_DATABASE: 'postgres' } })).toThrow(/BAKEN_DATABASE_URL/);
+    expect(() => loadConfig({ env: { BAKEN_DATABASE_URL: 'postgres://baken:s3cret@db/baken' } })).toThrow(
+      /BAKEN_DATABASE\b/,
+    );
+    expect(() => loadConfig({ env: { BAKEN_DATABASE: 'mysql' } })).toThrow(/BAKEN_DATABASE/);
+    for (const env of [
+      { BAKEN_DATABASE: 'postgres', BAKEN_DATABASE_URL: 'mysql://baken:s3cret@db/baken' },
+      { BAKEN_DATABASE_URL: 'postgres://baken:s3cret@db/baken' },
+    ]) {
+      let message = '';
+      try {
+        loadConfig({ env });
+      } catch (e) {
+        message = JSON.stringify({ m: (e as BakenError).message, d: (e as BakenError).details });
+      }
+      expect(message).toMatch(/BAKEN_DATABASE/);
+      expect(message).not.toContain('s3cret');
+    }
+  });
 });

@@ -86,6 +86,13 @@ export const ServerConfigSchema = Type.Object(
     ),
     dataDir: Type.String({ minLength: 1 }),
     /**
+     * Where the server keeps its records (server/src/store/README.md, "Configuration"): `sqlite`
+     * (the default, one file in `dataDir`) or `postgres` at `databaseUrl` — a secret (it may hold
+     * the password): set it with `BAKEN_DATABASE_URL`, it is never logged or shown.
+     */
+    database: Type.Union([Type.Literal('sqlite'), Type.Literal('postgres')]),
+    databaseUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+    /**
      * Web Push to informal carers and care workers (followup/README.md): the VAPID subject (an
      * https: URL or mailto: of whoever runs the server); http push endpoints only for a local push
      * service (tests).
@@ -154,6 +161,7 @@ export function defaultConfig(): ServerConfig {
     mqtt: { host: '127.0.0.1', port: 1883 },
     metrics: { host: '127.0.0.1', port: 9464 },
     dataDir: './data',
+    database: 'sqlite',
     push: { subject: 'mailto:push@baken.invalid', allowHttpEndpoints: false },
     heartbeatIntervalS: 60,
     auth: {
@@ -198,6 +206,8 @@ const ENV_MAP: Array<[string, string[], 'int' | 'bool' | 'string' | 'list']> = [
   ['BAKEN_DC09_RETRY_DELAY_S', ['dc09', 'retryDelayS'], 'int'],
   ['BAKEN_DC09_ATTEMPTS_PER_RECEIVER', ['dc09', 'attemptsPerReceiver'], 'int'],
   ['BAKEN_DATA_DIR', ['dataDir'], 'string'],
+  ['BAKEN_DATABASE', ['database'], 'string'],
+  ['BAKEN_DATABASE_URL', ['databaseUrl'], 'string'],
   ['BAKEN_PUSH_SUBJECT', ['push', 'subject'], 'string'],
   ['BAKEN_HEARTBEAT_INTERVAL_S', ['heartbeatIntervalS'], 'int'],
   ['BAKEN_LOG_LEVEL', ['logLevel'], 'string'],
@@ -287,6 +297,20 @@ export function validateConfig(candidate: unknown): ServerConfig {
     const { N } = candidate.auth.scrypt;
     if ((N & (N - 1)) !== 0)
       throw configError([{ field: '/auth/scrypt/N', message: `must be a power of two, got ${N}` }]);
+    if (candidate.database === 'postgres' && candidate.databaseUrl === undefined)
+      throw configError([
+        {
+          field: '/databaseUrl (BAKEN_DATABASE_URL)',
+          message: 'is required when database is postgres (postgres://user:password@host:5432/db)',
+        },
+      ]);
+    if (candidate.database === 'sqlite' && candidate.databaseUrl !== undefined)
+      throw configError([
+        {
+          field: '/database (BAKEN_DATABASE)',
+          message: 'is sqlite but a database URL is set: set it to postgres, or unset the URL',
+        },
+      ]);
     if (!isTimeZone(candidate.i18n.timeZone))
       throw configError([
         {

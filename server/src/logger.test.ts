@@ -18,11 +18,13 @@ describe('logger', () => {
         body: { password: 'p2', token: 't1' },
         req: { headers: { authorization: 'Bearer t2', cookie: 'baken_session=s1' } },
         mqtt: { creds: { mqttPassword: 'p3' } },
+        config: { databaseUrl: 'postgres://baken:p4@db/baken' },
       },
       'x',
     );
     const out = lines.join('');
-    for (const secret of ['p1', 'p2', 't1', 't2', 's1', 'p3']) expect(out).not.toContain(`"${secret}`);
+    for (const secret of ['p1', 'p2', 't1', 't2', 's1', 'p3', 'postgres://'])
+      expect(out).not.toContain(`"${secret}`);
     expect(out).toContain('[redacted]');
   });
 });

@@ -15,6 +15,8 @@ const SECRET_KEYS = [
   'apiKey',
   'mqttPassword',
   'passwordHash',
+  // the PostgreSQL connection URL may carry its password (config.ts, `databaseUrl`)
+  'databaseUrl',
 ];
 export const REDACT_PATHS = [
   'req.headers.authorization',
