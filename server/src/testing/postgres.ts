@@ -139,7 +139,13 @@ export async function startPostgres(): Promise<ThrowawayPostgres> {
   for (const s of ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=200'])
     args.push('-c', s);
   let log = '';
-  const child = spawn(join(bin, 'postgres'), args, {
+  // With util-linux's setpriv the cluster dies with the test process even when that is killed
+  // with -9 (a parent-death signal); without it, the exit hook below is all there is.
+  const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find(executable);
+  const [cmd, cmdArgs] = setpriv
+    ? [setpriv, ['--pdeathsig', 'SIGQUIT', '--', join(bin, 'postgres'), ...args]]
+    : [join(bin, 'postgres'), args];
+  const child = spawn(cmd, cmdArgs, {
     ...as,
     cwd: dir,
     env,
