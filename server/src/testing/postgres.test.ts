@@ -7,6 +7,12 @@ describe('findPostgresBin', () => {
   it('finds nothing where nothing is installed', () => {
     expect(findPostgresBin({ PATH: '/nonexistent', BAKEN_PG_BIN: '/nonexistent' })).toBeUndefined();
   });
+
+  it('without PostgreSQL: skip locally, fail under CI=true', () => {
+    const absent = { PATH: '/nonexistent', BAKEN_PG_BIN: '/nonexistent' };
+    expect(needPostgres(absent)).toBe(false);
+    expect(() => needPostgres({ ...absent, CI: 'true' })).toThrow(/BAKEN_ERR_TEST_PROGRAM_MISSING/);
+  });
 });
 
 describe.skipIf(!needPostgres())('throwaway PostgreSQL cluster', () => {

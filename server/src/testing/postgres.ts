@@ -67,9 +67,9 @@ export function findPostgresBin(env: NodeJS.ProcessEnv = process.env): string | 
  * it is installed; when it is not, a developer's run skips (`describe.skipIf(!needPostgres())`) but
  * under `CI=true` this throws, so CI never passes by skipping (`.ci/run` installs `postgresql`).
  */
-export function needPostgres(): boolean {
-  if (findPostgresBin()) return true;
-  if (process.env['CI'] === 'true')
+export function needPostgres(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (findPostgresBin(env)) return true;
+  if (env['CI'] === 'true')
     throw new Error(
       'BAKEN_ERR_TEST_PROGRAM_MISSING: PostgreSQL (initdb, postgres) is required under CI=true; .ci/run installs it',
     );
