@@ -27,7 +27,7 @@ beforeAll(async () => {
   ).id;
   const other = await ctx.repos.clients.createClient({ name: 'Mr. Bakker' }, now);
   otherHomeId = (await ctx.repos.clients.createHome({ clientId: other.id, address: 'Geheimlaan 7' }, now)).id;
-  const m = t.app.access.service.d.matrix;
+  const m = t.app.access.setup.matrix;
   const fn = m.createFunction({ name: 'district nurse', windows: { planned_care: allWeek } }, now);
   const team = m.createTeam({ name: 'Team Noord', id: 'team-noord' }, now).id;
   worker = await t.userWithToken('care_worker', { username: 'anna' });
@@ -41,7 +41,7 @@ describe('access alerts', () => {
   it('go on the domain bus when raised and acknowledged, and show on the Access page and fleet tile', async () => {
     const seen: DomainEvent[] = [];
     const off = t.app.ingest.bus.onAny((e) => seen.push(e));
-    const alerts = t.app.access.service.d.alerts;
+    const alerts = t.app.access.setup.alerts;
     const a = alerts.raise(
       'door_forced',
       'keysafe:ks-1',

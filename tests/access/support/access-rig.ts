@@ -130,20 +130,20 @@ export async function accessRig(
     { userId: null },
     now,
   );
-  if (opts.fresh !== true) access.service.d.keys.importKey(device.id, RIG_SERIAL, RIG_KEY, now);
+  if (opts.fresh !== true) access.setup.keys.importKey(device.id, RIG_SERIAL, RIG_KEY, now);
   const hw = new MockClock({ epochMs: now });
   const ks = await createKsRig(
     opts.fresh === true ? { clock: hw, key: undefined, installSecret: RIG_INSTALL_SECRET } : { clock: hw },
   );
 
-  const svc = access.service;
-  const fn = svc.d.matrix.createFunction(
+  const svc = access.setup;
+  const fn = svc.matrix.createFunction(
     { name: 'district nurse', windows: { planned_care: allWeek, alarm: allWeek } },
     now,
   );
-  const teamA = svc.d.matrix.createTeam({ name: 'Team Noord', id: 'team-noord' }, now).id;
-  const teamB = svc.d.matrix.createTeam({ name: 'Team Zuid', id: 'team-zuid' }, now).id;
-  svc.d.matrix.updateTeam(teamA, { clientIds: [client.id] });
+  const teamA = svc.matrix.createTeam({ name: 'Team Noord', id: 'team-noord' }, now).id;
+  const teamB = svc.matrix.createTeam({ name: 'Team Zuid', id: 'team-zuid' }, now).id;
+  svc.matrix.updateTeam(teamA, { clientIds: [client.id] });
 
   const outbox: Published[] = [];
   const events: KsEvent[] = [];
@@ -153,7 +153,7 @@ export async function accessRig(
     const c = decodeCommand(p.req.frameHex!);
     return c.kind === 'set_code' && c.codeKind === KsCodeKind.Pin;
   };
-  svc.d.link.setPublisher({
+  svc.link.setPublisher({
     async publish(topic, payload) {
       const p = { topic, req: JSON.parse(payload) as MqttCommandRequest };
       if (!isPin(p) || rig.pinAnswer === 'silent' || !rig.online) {
@@ -237,12 +237,12 @@ export async function accessRig(
       const w = await t.userWithToken('care_worker');
       if (opts.validUntil !== undefined)
         await ctx.repos.users.update(w.id, { validUntil: opts.validUntil }, t.clock.now());
-      svc.d.matrix.setEmployeeFunctions(w.id, [fn.id]);
+      svc.matrix.setEmployeeFunctions(w.id, [fn.id]);
       const team = opts.team === 'b' ? teamB : teamA;
-      const members = svc.d.matrix.getTeam(team)!.memberIds;
-      svc.d.matrix.updateTeam(team, { memberIds: [...members, w.id] });
+      const members = svc.matrix.getTeam(team)!.memberIds;
+      svc.matrix.updateTeam(team, { memberIds: [...members, w.id] });
       if (opts.declaration !== false)
-        svc.d.matrix.recordDeclaration(
+        svc.matrix.recordDeclaration(
           { userId: w.id, signedAt: t.clock.now() - 1000, documentRef: 'decl.pdf' },
           admin.id,
           t.clock.now(),

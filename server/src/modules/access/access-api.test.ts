@@ -57,7 +57,7 @@ describe('matrix administration', () => {
     expect(
       (await inject('PATCH', '/api/v1/access/teams/team-west', admin.auth, { memberIds: ['nobody'] })).status,
     ).toBe(404);
-    const actions = t.app.access.service.d.audit.list({ limit: 100 }).map((e) => e.action);
+    const actions = t.app.access.setup.audit.list({ limit: 100 }).map((e) => e.action);
     expect(actions).toEqual(['matrix.function_created', 'matrix.team_created']);
   });
 
@@ -66,7 +66,7 @@ describe('matrix administration', () => {
       overdue: true,
       lastReview: null,
     });
-    const { matrix } = t.app.access.service.d;
+    const { matrix } = t.app.access.setup;
     matrix.recordReview(admin.id, 'last year', t.clock.now() - 365 * 86_400_000);
     expect((await inject('GET', '/api/v1/access/matrix/review-status', admin.auth)).body).toMatchObject({
       overdue: true,
@@ -105,7 +105,7 @@ describe('key safe keys', () => {
     );
     const p = await inject('POST', `/api/v1/access/keysafes/${d.id}/provision`, admin.auth);
     expect(p.status).toBe(202);
-    const keys = t.app.access.service.d.keys;
+    const keys = t.app.access.setup.keys;
     const k = keys.key(d.id)!;
     const hex = Buffer.from(k.key).toString('hex');
     const row = t.app.baken.db
@@ -131,7 +131,7 @@ describe('key safe keys', () => {
 
 describe('key safe key import', () => {
   it('a key of the wrong length is a 400 BAKEN_ERR_VALIDATION naming the key, and nothing is stored', () => {
-    const keys = t.app.access.service.d.keys;
+    const keys = t.app.access.setup.keys;
     expect(() => keys.importKey('dev-1', 'KS-1', new Uint8Array(16), t.clock.now())).toThrow(
       expect.objectContaining({
         code: 'BAKEN_ERR_VALIDATION',
@@ -145,22 +145,22 @@ describe('key safe key import', () => {
 
 describe('retention', () => {
   it('the daily purge on the injected clock removes old access data and leaves an audit entry', async () => {
-    const { service } = t.app.access;
+    const { setup } = t.app.access;
     // an entry older than the 730-day default, then one day of the scheduler
-    service.d.audit.append({
+    setup.audit.append({
       at: t.clock.now() - 731 * 86_400_000,
       actor: 'system',
       action: 'test.old',
       subject: 's',
     });
-    service.d.audit.append({ at: t.clock.now(), actor: 'system', action: 'test.new', subject: 's' });
+    setup.audit.append({ at: t.clock.now(), actor: 'system', action: 'test.new', subject: 's' });
     t.clock.advance(86_400_000);
-    const entries = service.d.audit.list({ limit: 100 });
+    const entries = setup.audit.list({ limit: 100 });
     expect(entries.map((e) => e.action)).not.toContain('test.old');
     expect(entries.map((e) => e.action)).toEqual(
       expect.arrayContaining(['test.new', 'audit.purged', 'access.retention_purge']),
     );
-    expect(service.d.audit.verify()).toMatchObject({ ok: true });
+    expect(setup.audit.verify()).toMatchObject({ ok: true });
   });
 });
 

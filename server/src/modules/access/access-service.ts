@@ -4,6 +4,7 @@ import type { Clock } from '../../clock.js';
 import { BakenError, notFound } from '../../errors.js';
 import type { Device, Home, Repositories, User } from '../../store/repositories/index.js';
 import type { AuditLog } from '../audit/audit-log.js';
+import { type AccessQueries, accessQueries } from './access-queries.js';
 import type { AccessStores } from './access-stores.js';
 import type { AlarmSource } from './alarm-source.js';
 import type { AccessAlerts } from './alerts.js';
@@ -68,21 +69,22 @@ const denied = (reason: string) =>
 export class AccessService {
   private readonly recent = new Map<string, number[]>();
 
-  constructor(readonly d: AccessDeps) {}
+  private readonly q: AccessQueries;
 
-  async keysafeForHome(homeId: string): Promise<Device | null> {
-    const list = await this.d.repos.devices.list({ homeId, type: 'keysafe', limit: 20, offset: 0 });
-    return list.find((x) => x.status === 'installed') ?? list[0] ?? null;
+  constructor(private readonly d: AccessDeps) {
+    this.q = accessQueries(d);
+  }
+
+  keysafeForHome(homeId: string): Promise<Device | null> {
+    return this.q.keysafeForHome(homeId);
   }
 
   deviceNowS(deviceId: string): number {
-    return Math.floor(
-      (this.d.clock.now() + (this.d.stores.keysafeState.clockOffsetMs(deviceId) ?? 0)) / 1000,
-    );
+    return this.q.deviceNowS(deviceId);
   }
 
   isBlocked(scope: 'keysafe' | 'person' | 'team', target: string): boolean {
-    return this.d.stores.blocks.isActive(scope, target);
+    return this.q.isBlocked(scope, target);
   }
 
   facts(user: User, home: Home, device: Device): AccessFacts {

@@ -8,9 +8,16 @@ import {
   ksVerifyAuditChain,
 } from '@baken/protocols';
 import type { Device } from '../../store/repositories/index.js';
-import type { AccessService } from './access-service.js';
+import type { AccessDeps } from './access-service.js';
+import type { AccessStores } from './access-stores.js';
 import { codeUseOfEventData, ownerOfCodeUse } from './attribution.js';
 import { fromMqttAuditRecord, keyInstalledAnchor, type MqttAuditRecord } from './device-audit.js';
+
+/** What handling key-safe events uses. */
+export type DeviceEventsDeps = Pick<
+  AccessDeps,
+  'clock' | 'audit' | 'alerts' | 'keys' | 'link' | 'releases' | 'repos' | 'settings'
+> & { stores: Pick<AccessStores, 'commands' | 'keysafeState' | 'seenEvents'> };
 
 /** A door opening counts as authorised when a code or remote open preceded it by at most this. */
 const OPEN_AFTER_AUTH_S = 120;
@@ -25,16 +32,16 @@ export class DeviceEvents {
   /** Device second of the last authorised opening trigger (code accepted / remote open) per key safe. */
   private readonly lastAuth = new Map<string, number>();
 
-  constructor(private readonly svc: AccessService) {}
+  constructor(private readonly d: DeviceEventsDeps) {}
 
   async handle(e: EventEnvelope): Promise<void> {
     if (e.deviceKind !== 'keysafe') return;
-    const { stores, audit } = this.svc.d;
+    const { stores, audit } = this.d;
     if (!stores.seenEvents.markSeen(e.id, e.receivedAt)) return;
-    const device = await this.svc.d.repos.devices.getBySerial(e.deviceId);
+    const device = await this.d.repos.devices.getBySerial(e.deviceId);
     if (device?.type !== 'keysafe') return;
     stores.keysafeState.ensure(device.id);
-    const at = this.svc.d.clock.now();
+    const at = this.d.clock.now();
     const data = e.data as Record<string, unknown>;
     const subject = `keysafe:${device.id}`;
     const actor = `device:${device.id}`;
@@ -62,11 +69,11 @@ export class DeviceEvents {
     if (e.kind === 'code_accepted') {
       // [KS-SERIAL §7.1] credited by the identity the key safe reported, never by time
       const id = codeUseOfEventData(data);
-      const owner = id === null ? null : ownerOfCodeUse(this.svc.d, device.id, id);
+      const owner = id === null ? null : ownerOfCodeUse(this.d, device.id, id);
       const rel = owner !== null && 'release' in owner ? owner.release : null;
       if (owner !== null && 'trial' in owner) details['trial'] = true;
       if (rel) {
-        this.svc.d.releases.markOpened(rel.id, e.receivedAt);
+        this.d.releases.markOpened(rel.id, e.receivedAt);
         details['releaseId'] = rel.id;
         details['userId'] = rel.userId;
         details['situation'] = rel.situation;
@@ -75,8 +82,8 @@ export class DeviceEvents {
       this.lastAuth.set(device.id, Math.floor((e.deviceTime ?? e.receivedAt) / 1000));
     }
     audit.append({ at, actor, action: `keysafe.${e.kind}`, subject, details });
-    const s = this.svc.d.settings();
-    const alerts = this.svc.d.alerts;
+    const s = this.d.settings();
+    const alerts = this.d.alerts;
     const key = `${device.id}:${e.seq ?? e.id}`;
     if (e.kind === 'code_rejected') {
       const since = at - s.alertWindowMinutes * 60_000;
@@ -100,9 +107,9 @@ export class DeviceEvents {
 
   /** Drift = device − home unit clock (the home unit keeps NTP time). Large drift: queue a TIME_SYNC. */
   async clockReport(device: Device, offsetMs: number, at: number): Promise<void> {
-    const { stores, audit } = this.svc.d;
+    const { stores, audit } = this.d;
     stores.keysafeState.setClock(device.id, offsetMs, at);
-    const s = this.svc.d.settings();
+    const s = this.d.settings();
     if (Math.abs(offsetMs) < s.driftWarnSeconds * 1000) return;
     audit.append({
       at,
@@ -111,7 +118,7 @@ export class DeviceEvents {
       subject: `keysafe:${device.id}`,
       details: { offsetMs },
     });
-    this.svc.d.alerts.raise(
+    this.d.alerts.raise(
       'clock_drift',
       `keysafe:${device.id}`,
       `Key safe clock is off by ${Math.round(offsetMs / 1000)} s; a server-signed time sync is queued`,
@@ -119,7 +126,7 @@ export class DeviceEvents {
       `${device.id}:${Math.floor(at / 3_600_000)}`,
     );
     const pending = stores.commands.hasUnfinishedTimeSync(device.id);
-    if (!pending) await this.svc.d.link.enqueue(device, { kind: 'time_sync', newTime: 0 }, 'time_sync', null);
+    if (!pending) await this.d.link.enqueue(device, { kind: 'time_sync', newTime: 0 }, 'time_sync', null);
   }
 
   /**
@@ -128,7 +135,7 @@ export class DeviceEvents {
    * without a matching release alert too.
    */
   reconcile(device: Device, records: KsAuditRecord[], at: number): void {
-    const { stores, audit, alerts, keys } = this.svc.d;
+    const { stores, audit, alerts, keys } = this.d;
     const k = keys.key(device.id);
     if (!k) return;
     const st = stores.keysafeState.auditAnchor(device.id) ?? { seq: 0, macHex: '' };
@@ -192,9 +199,9 @@ export class DeviceEvents {
   private checkRecord(device: Device, r: KsAuditRecord, at: number): void {
     const use = ksCodeUseOfRecord(r);
     if (use !== null) {
-      const owner = ownerOfCodeUse(this.svc.d, device.id, use);
+      const owner = ownerOfCodeUse(this.d, device.id, use);
       if (owner !== null && 'release' in owner)
-        this.svc.d.releases.markOpened(owner.release.id, owner.release.openedAt ?? r.deviceTime * 1000);
+        this.d.releases.markOpened(owner.release.id, owner.release.openedAt ?? r.deviceTime * 1000);
       else if (owner === null) this.unmatched(device, r, at, 'a code was accepted that no release covers');
       this.lastAuth.set(device.id, r.deviceTime);
     } else if (r.kind === KsType.CodeAccepted) {
@@ -211,7 +218,7 @@ export class DeviceEvents {
   }
 
   private unmatched(device: Device, r: KsAuditRecord, at: number, why: string): void {
-    this.svc.d.alerts.raise(
+    this.d.alerts.raise(
       'opening_without_release',
       `keysafe:${device.id}`,
       `Opening without a matching release (device record ${r.seq}): ${why}`,

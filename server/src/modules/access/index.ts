@@ -1,7 +1,8 @@
 import { defineModule } from '../../app-context.js';
 import type { TimerHandle } from '../../clock.js';
 import { AuditLog } from '../audit/audit-log.js';
-import { AccessService } from './access-service.js';
+import { accessQueries } from './access-queries.js';
+import { type AccessDeps, AccessService } from './access-service.js';
 import { AccessAlerts } from './alerts.js';
 import { CarerConsentService } from './carer-consent.js';
 import { DeviceEvents } from './device-events.js';
@@ -23,20 +24,34 @@ import { SqliteKeysafeKeyStore } from './sqlite-keysafe-keys.js';
 import { SqliteMatrixStore } from './sqlite-matrix-store.js';
 import { SqliteReleaseStore } from './sqlite-release-store.js';
 
-export interface AccessModuleHandle {
-  service: AccessService;
+export interface AccessApi {
+  /** Key-code requests: the matrix decision, releases, the codes (the CLI, tests). */
+  requests: AccessService;
+  /** Blocks and revocations. */
   revocation: Revocation;
+  /** Key-safe events from the home units. */
   deviceEvents: DeviceEvents;
   /** The care teams of the matrix, read-only (the follow-up chain asks them). */
   teams: Pick<MatrixStore, 'getTeam' | 'listTeams'>;
   /** The clients' consents for their informal carers (granted and withdrawn on the client's page). */
   carerConsents: CarerConsentService;
+  /**
+   * Set-up outside the API, for the demo seed and tests: the function matrix, the key safes' keys,
+   * access alerts, the access audit trail, and the command link's publisher.
+   */
+  setup: {
+    matrix: MatrixStore;
+    keys: KeysafeKeys;
+    alerts: AccessAlerts;
+    audit: AuditLog;
+    link: Pick<KeysafeLink, 'setPublisher'>;
+  };
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The access module's services (the follow-up chain, the CLI, tests). */
-    access: AccessModuleHandle;
+    access: AccessApi;
   }
 }
 
@@ -46,6 +61,7 @@ const RETENTION_MS = 24 * 3_600_000;
 /**
  * Key-safe code release: function access matrix, one-time codes online and offline,
  * blocking, time sync, reconciliation of the key safes' own audit, client view and response report.
+ * Each collaborator receives only what it uses (its `…Deps` type), all wired here.
  */
 export const accessModule = defineModule({ name: 'access', dependencies: ['ingest'] }, async (app) => {
   const ctx = app.baken;
@@ -56,16 +72,27 @@ export const accessModule = defineModule({ name: 'access', dependencies: ['inges
   const stores = sqliteAccessStores(db);
   const matrix = new SqliteMatrixStore(db);
   const consents = new SqliteCarerConsents(db);
-  let service: AccessService | null = null;
+  const queries = accessQueries({ clock, repos, stores });
   const link = new KeysafeLink(
     stores,
     clock,
     keys,
     audit,
     () => ctx.mqtt,
-    (id) => service!.deviceNowS(id),
+    queries.deviceNowS,
+    (cmd) => {
+      // a delivered offline-code key: codes of that generation may now be handed out
+      if (cmd.status === 'ok' && (cmd.purpose === 'offline_key' || cmd.purpose === 'rotate_offline_key')) {
+        const p = stores.commands.get(cmd.id)?.params as { offlineGeneration: number } | undefined;
+        if (p) stores.keysafeState.markOfflineDelivered(cmd.deviceId, p.offlineGeneration);
+      }
+    },
   );
-  service = new AccessService({
+  // Alerts reach monitoring staff live: the SSE stream carries `access.alert`.
+  const alerts = new AccessAlerts(stores.alerts, audit, (a, state, at) =>
+    app.ingest.bus.emit('access.alert', { alertId: a.id, kind: a.kind, state, at }),
+  );
+  const deps: AccessDeps = {
     stores,
     clock,
     repos,
@@ -75,18 +102,16 @@ export const accessModule = defineModule({ name: 'access', dependencies: ['inges
     releases,
     link,
     alarms: new SqliteAlarmSource(db),
-    // Alerts reach monitoring staff live: the SSE stream carries `access.alert`.
-    alerts: new AccessAlerts(stores.alerts, audit, (a, state, at) =>
-      app.ingest.bus.emit('access.alert', { alertId: a.id, kind: a.kind, state, at }),
-    ),
+    alerts,
     settings: () => stores.settings.load(),
     consents,
-  });
-  const svc = service;
-  const revocation = new Revocation(svc);
-  const deviceEvents = new DeviceEvents(svc);
+  };
+  const collaborators = { ...deps, ...queries };
+  const requests = new AccessService(deps);
+  const revocation = new Revocation(collaborators);
+  const deviceEvents = new DeviceEvents(collaborators);
   app.decorate('access', {
-    service: svc,
+    requests,
     revocation,
     deviceEvents,
     teams: matrix,
@@ -96,14 +121,8 @@ export const accessModule = defineModule({ name: 'access', dependencies: ['inges
         'consent withdrawn',
       ),
     ),
-  });
-
-  link.onResult = (cmd) => {
-    if (cmd.status === 'ok' && (cmd.purpose === 'offline_key' || cmd.purpose === 'rotate_offline_key')) {
-      const p = stores.commands.get(cmd.id)?.params as { offlineGeneration: number } | undefined;
-      if (p) stores.keysafeState.markOfflineDelivered(cmd.deviceId, p.offlineGeneration);
-    }
-  };
+    setup: { matrix, keys, alerts, audit, link },
+  } satisfies AccessApi);
 
   const bus = app.ingest.bus;
   const log = app.log.child({ module: 'access' });
@@ -121,11 +140,11 @@ export const accessModule = defineModule({ name: 'access', dependencies: ['inges
     bus.on('command.result', ({ result, gatewayId }) => link.handleResult(gatewayId, result)),
   ];
 
-  await requestRoutes(app, svc);
-  await matrixRoutes(app, svc);
-  await keysafeRoutes(app, svc, revocation);
-  await reportRoutes(app, svc);
-  await installerRoutes(app, new Installer(svc, revocation));
+  await requestRoutes(app, requests, collaborators);
+  await matrixRoutes(app, collaborators);
+  await keysafeRoutes(app, collaborators, revocation);
+  await reportRoutes(app, collaborators);
+  await installerRoutes(app, new Installer(collaborators, revocation));
   // The care worker's page lives in the dashboard (`/app/key-code`); the short `/access` link a
   // worker may have saved keeps working.
   app.get('/access', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/app/key-code'));
@@ -138,7 +157,7 @@ export const accessModule = defineModule({ name: 'access', dependencies: ['inges
       }, SWEEP_MS),
       clock.setInterval(() => {
         try {
-          purgeRetention(svc, clock.now());
+          purgeRetention(collaborators, clock.now());
         } catch (err) {
           log.error({ err }, 'retention purge failed');
         }

@@ -8,7 +8,8 @@ import {
 } from '@baken/protocols';
 import { BakenError, notFound } from '../../errors.js';
 import type { Device, User } from '../../store/repositories/index.js';
-import type { AccessService } from './access-service.js';
+import type { AccessQueries } from './access-queries.js';
+import type { AccessDeps } from './access-service.js';
 import { TRIAL_PURPOSE } from './attribution.js';
 import { KEYSAFE_KEY_BYTES } from './keysafe-keys.js';
 import type { Revocation } from './revocation.js';
@@ -29,15 +30,19 @@ const unavailable = (message: string) => new BakenError('BAKEN_ERR_KEYSAFE_UNAVA
  * unit and answered only after the key safe confirmed them. The installation code and the trial code
  * are never stored or logged.
  */
+/** What installing a key safe's key and the trial code use. */
+export type InstallerDeps = Pick<AccessDeps, 'repos' | 'link' | 'clock' | 'audit' | 'keys' | 'matrix'> &
+  Pick<AccessQueries, 'deviceNowS'>;
+
 export class Installer {
   constructor(
-    private readonly svc: AccessService,
+    private readonly d: InstallerDeps,
     private readonly rev: Revocation,
   ) {}
 
   /** A key safe by registry id or by serial (the home unit knows the serial). */
   async keysafe(idOrSerial: string): Promise<Device> {
-    const repos = this.svc.d.repos;
+    const repos = this.d.repos;
     const d = (await repos.devices.get(idOrSerial)) ?? (await repos.devices.getBySerial(idOrSerial));
     if (d?.type !== 'keysafe') throw notFound('Key safe');
     return d;
@@ -49,7 +54,7 @@ export class Installer {
    * offline-code key is queued under it. Returns the offline-key generation.
    */
   async installKey(device: Device, installationCode: string, by: User): Promise<number> {
-    const { link, clock, audit, keys } = this.svc.d;
+    const { link, clock, audit, keys } = this.d;
     const secret = ksParseInstallationCode(installationCode);
     if (!secret.ok) {
       throw new BakenError(
@@ -65,7 +70,7 @@ export class Installer {
       throw unavailable('The home unit of this key safe is not online; the key goes through it.');
     const key = new Uint8Array(randomBytes(KEYSAFE_KEY_BYTES));
     const counter = BigInt(clock.now());
-    const issuedAt = this.svc.deviceNowS(device.id);
+    const issuedAt = this.d.deviceNowS(device.id);
     const cmd = ksBuildKeyInstall({
       serial: device.serial,
       counter,
@@ -129,12 +134,12 @@ export class Installer {
    * (KS-SERIAL §7.1 ISSUE), never as an opening without a release.
    */
   async trialCode(device: Device, by: User): Promise<{ code: string; validUntil: number }> {
-    const { link, clock, audit, matrix, keys } = this.svc.d;
+    const { link, clock, audit, matrix, keys } = this.d;
     if (!keys.has(device.id))
       throw unavailable('The key safe has no key yet: install it first (key-install).');
     if (!link.isOnline(device)) throw unavailable('The home unit of this key safe is not online.');
     const pin = String(randomInt(0, 100_000_000)).padStart(8, '0');
-    const devNow = this.svc.deviceNowS(device.id);
+    const devNow = this.d.deviceNowS(device.id);
     const id = await link.sendNow(
       device,
       {

@@ -55,9 +55,6 @@ const withoutParams = ({ params: _params, ...c }: StoredCommand): QueuedCommand 
  * they are listed as "not yet received". The MQTT `deviceId` of a key safe is its registry serial.
  */
 export class KeysafeLink {
-  /** Called with every command result (after the row is updated). */
-  onResult: (cmd: QueuedCommand, res: MqttCommandResponse) => void = () => {};
-
   constructor(
     private readonly stores: Pick<AccessStores, 'commands' | 'gateways'>,
     private readonly clock: Clock,
@@ -66,6 +63,8 @@ export class KeysafeLink {
     private readonly brokerClient: () => CommandPublisher | null,
     /** Server's estimate of the device clock, seconds (server time + last reported offset). */
     private readonly deviceNowS: (deviceId: string) => number,
+    /** Called with every command result (after the row is updated). */
+    private readonly onResult: (cmd: QueuedCommand, res: MqttCommandResponse) => void = () => {},
   ) {}
 
   private override: CommandPublisher | null = null;

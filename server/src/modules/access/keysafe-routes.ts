@@ -4,7 +4,9 @@ import type { BakenApp } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
 import { notFound } from '../../errors.js';
 import { errorResponses } from '../../http/error-schema.js';
-import type { AccessService } from './access-service.js';
+import type { AccessQueries } from './access-queries.js';
+import type { AccessDeps } from './access-service.js';
+import type { AccessStores } from './access-stores.js';
 import { ALERT_KINDS } from './alerts.js';
 import {
   AcknowledgedSchema,
@@ -20,8 +22,15 @@ import { AccessSettingsSchema } from './settings.js';
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 
 /** Key safes, blocks, pending revocations, alerts and settings. */
-export async function keysafeRoutes(app: BakenApp, svc: AccessService, rev: Revocation): Promise<void> {
-  const { stores, clock, audit, repos, link, alerts } = svc.d;
+/** What the key-safe, block and settings routes use besides {@link Revocation}. */
+export type KeysafeRouteDeps = Pick<
+  AccessDeps,
+  'clock' | 'audit' | 'repos' | 'link' | 'alerts' | 'settings' | 'keys' | 'matrix'
+> &
+  Pick<AccessQueries, 'isBlocked'> & { stores: Pick<AccessStores, 'keysafeState' | 'settings'> };
+
+export async function keysafeRoutes(app: BakenApp, deps: KeysafeRouteDeps, rev: Revocation): Promise<void> {
+  const { stores, clock, audit, repos, link, alerts } = deps;
   const staff = requireRole('admin', 'monitor');
 
   app.post(
@@ -59,7 +68,7 @@ export async function keysafeRoutes(app: BakenApp, svc: AccessService, rev: Revo
     },
     async () => {
       const list = await repos.devices.list({ type: 'keysafe', limit: 500, offset: 0 });
-      const s = svc.d.settings();
+      const s = deps.settings();
       return list.map((d) => {
         const st = stores.keysafeState.get(d.id);
         const offset = st?.clockOffsetMs ?? null;
@@ -67,13 +76,13 @@ export async function keysafeRoutes(app: BakenApp, svc: AccessService, rev: Revo
           deviceId: d.id,
           serial: d.serial,
           homeId: d.homeId,
-          hasKey: svc.d.keys.has(d.id),
+          hasKey: deps.keys.has(d.id),
           online: link.isOnline(d),
-          blocked: svc.isBlocked('keysafe', d.id),
+          blocked: deps.isBlocked('keysafe', d.id),
           clockOffsetMs: offset,
           clockReportedAt: st?.clockReportedAt ?? null,
           clockDrifting: offset !== null && Math.abs(offset) >= s.driftWarnSeconds * 1000,
-          offlineKeyDelivered: svc.deliveredOfflineGeneration(d.id) !== null,
+          offlineKeyDelivered: stores.keysafeState.offlineDeliveredGeneration(d.id) !== null,
           auditAnchorSeq: st?.auditAnchorSeq ?? 0,
           notYetReceived: link.pending(d.id).length,
         };
@@ -117,7 +126,7 @@ export async function keysafeRoutes(app: BakenApp, svc: AccessService, rev: Revo
     async (req, reply) => {
       const { scope, target } = req.body;
       if (scope === 'person' && !(await repos.users.get(target))) throw notFound('User');
-      if (scope === 'team' && !svc.d.matrix.getTeam(target)) throw notFound('Team');
+      if (scope === 'team' && !deps.matrix.getTeam(target)) throw notFound('Team');
       if (scope === 'keysafe' && (await repos.devices.get(target))?.type !== 'keysafe')
         throw notFound('Key safe');
       return reply.status(201).send(await rev.block(scope, target, req.body.reason, req.principal!.user.id));
@@ -208,7 +217,7 @@ export async function keysafeRoutes(app: BakenApp, svc: AccessService, rev: Revo
         response: { 200: AccessSettingsSchema },
       },
     },
-    async () => svc.d.settings(),
+    async () => deps.settings(),
   );
   app.put(
     '/api/v1/access/settings',
@@ -223,7 +232,7 @@ export async function keysafeRoutes(app: BakenApp, svc: AccessService, rev: Revo
       },
     },
     async (req) => {
-      const before = svc.d.settings();
+      const before = deps.settings();
       const next = Value.Clean(AccessSettingsSchema, structuredClone(req.body)) as typeof req.body;
       stores.settings.save(next);
       audit.append({

@@ -4,7 +4,7 @@ import { requireRole } from '../../auth/auth-plugin.js';
 import { conflict, forbidden, notFound } from '../../errors.js';
 import { errorResponses } from '../../http/error-schema.js';
 import { visibleHome } from '../registry/access.js';
-import type { AccessService } from './access-service.js';
+import type { AccessDeps } from './access-service.js';
 import {
   AccessOverviewSchema,
   DeclarationSchema,
@@ -14,7 +14,7 @@ import {
   ReviewStatusSchema,
   TeamSchema,
 } from './api-schemas.js';
-import { homesForPerson, whoMayEnter } from './overviews.js';
+import { homesForPerson, type OverviewDeps, whoMayEnter } from './overviews.js';
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const WindowSchema = Type.Object(
@@ -39,8 +39,11 @@ const checkWindows = (w: Record<string, Array<{ fromMinute: number; toMinute: nu
 };
 
 /** The function access matrix (REQUIREMENTS §9.3): admin maintains it; overviews for admins and clients. */
-export async function matrixRoutes(app: BakenApp, svc: AccessService): Promise<void> {
-  const { matrix, audit, clock, repos } = svc.d;
+/** What the matrix routes use. */
+export type MatrixRouteDeps = OverviewDeps & Pick<AccessDeps, 'audit' | 'settings'>;
+
+export async function matrixRoutes(app: BakenApp, deps: MatrixRouteDeps): Promise<void> {
+  const { matrix, audit, clock, repos } = deps;
   const admin = requireRole('admin');
   const log = (by: string, action: string, subject: string, details: Record<string, unknown>) =>
     audit.append({ at: clock.now(), actor: `user:${by}`, action, subject, details });
@@ -253,7 +256,7 @@ export async function matrixRoutes(app: BakenApp, svc: AccessService): Promise<v
     async (req, reply) => {
       matrix.recordReview(req.principal!.user.id, req.body.note, clock.now());
       log(req.principal!.user.id, 'matrix.reviewed', 'matrix', { note: req.body.note });
-      return reply.status(201).send(reviewStatus(svc));
+      return reply.status(201).send(reviewStatus(deps));
     },
   );
   app.get(
@@ -267,7 +270,7 @@ export async function matrixRoutes(app: BakenApp, svc: AccessService): Promise<v
         response: { 200: ReviewStatusSchema },
       },
     },
-    async () => reviewStatus(svc),
+    async () => reviewStatus(deps),
   );
 
   app.get(
@@ -284,7 +287,7 @@ export async function matrixRoutes(app: BakenApp, svc: AccessService): Promise<v
     },
     async (req) => {
       const home = await visibleHome(app.baken, req, req.params.id);
-      return { homeId: home.id, people: await whoMayEnter(svc, home) };
+      return { homeId: home.id, people: await whoMayEnter(deps, home) };
     },
   );
   app.get(
@@ -305,14 +308,14 @@ export async function matrixRoutes(app: BakenApp, svc: AccessService): Promise<v
         throw forbidden('You may see only your own access.');
       const u = await repos.users.get(req.params.userId);
       if (!u) throw notFound('User');
-      return homesForPerson(svc, u);
+      return homesForPerson(deps, u);
     },
   );
 }
 
 /** The yearly review reminder (REQUIREMENTS §9.3): overdue when the last review is older than the interval. */
-export function reviewStatus(svc: AccessService) {
-  const last = svc.d.matrix.lastReview();
-  const dueAt = last ? last.reviewedAt + svc.d.settings().reviewIntervalDays * 86_400_000 : null;
-  return { lastReview: last, dueAt, overdue: dueAt === null || svc.d.clock.now() >= dueAt };
+export function reviewStatus(deps: Pick<AccessDeps, 'matrix' | 'settings' | 'clock'>) {
+  const last = deps.matrix.lastReview();
+  const dueAt = last ? last.reviewedAt + deps.settings().reviewIntervalDays * 86_400_000 : null;
+  return { lastReview: last, dueAt, overdue: dueAt === null || deps.clock.now() >= dueAt };
 }

@@ -1,5 +1,6 @@
 import type { Home, User } from '../../store/repositories/index.js';
-import type { AccessService } from './access-service.js';
+import type { AccessQueries } from './access-queries.js';
+import type { AccessDeps } from './access-service.js';
 import type { Situation, WeeklyWindow } from './decide-access.js';
 
 export interface PersonAccess {
@@ -15,16 +16,19 @@ export interface PersonAccess {
   inactiveReason: 'disabled' | 'expired' | 'no_declaration' | 'blocked' | null;
 }
 
+/** What the "who may enter" overviews use. */
+export type OverviewDeps = Pick<AccessDeps, 'matrix' | 'clock' | 'repos'> & Pick<AccessQueries, 'isBlocked'>;
+
 function personAccess(
-  svc: AccessService,
+  d: OverviewDeps,
   u: User,
   teamIds: string[],
   teamNames: Map<string, string>,
   now: number,
 ): PersonAccess {
-  const m = svc.d.matrix;
+  const m = d.matrix;
   const declarationSignedAt = m.declarationSignedAt(u.id);
-  const blocked = svc.isBlocked('person', u.id) || teamIds.every((t) => svc.isBlocked('team', t));
+  const blocked = d.isBlocked('person', u.id) || teamIds.every((t) => d.isBlocked('team', t));
   const inactiveReason = u.disabled
     ? 'disabled'
     : u.validUntil !== null && u.validUntil <= now
@@ -54,9 +58,9 @@ function personAccess(
  * client (planned care, with the windows of their functions) and of teams that respond to alarms
  * there, with the state that decides whether they can get a code now.
  */
-export async function whoMayEnter(svc: AccessService, home: Home): Promise<PersonAccess[]> {
-  const m = svc.d.matrix;
-  const now = svc.d.clock.now();
+export async function whoMayEnter(d: OverviewDeps, home: Home): Promise<PersonAccess[]> {
+  const m = d.matrix;
+  const now = d.clock.now();
   const teams = m.listTeams();
   const names = new Map(teams.map((t) => [t.id, t.name]));
   const serving = new Set(m.servingTeamIds(home.clientId, home.region));
@@ -65,23 +69,23 @@ export async function whoMayEnter(svc: AccessService, home: Home): Promise<Perso
     for (const u of t.memberIds) members.set(u, [...(members.get(u) ?? []), t.id]);
   const out: PersonAccess[] = [];
   for (const [userId, teamIds] of members) {
-    const u = await svc.d.repos.users.get(userId);
-    if (u) out.push(personAccess(svc, u, teamIds, names, now));
+    const u = await d.repos.users.get(userId);
+    if (u) out.push(personAccess(d, u, teamIds, names, now));
   }
   return out.sort((a, b) => a.displayName.localeCompare(b.displayName));
 }
 
 /** "Which homes may this person enter": the homes of the clients and regions their teams serve. */
 export async function homesForPerson(
-  svc: AccessService,
+  d: OverviewDeps,
   user: User,
 ): Promise<{ person: PersonAccess; homes: Array<{ homeId: string; address: string; teamIds: string[] }> }> {
-  const m = svc.d.matrix;
+  const m = d.matrix;
   const teams = m.listTeams();
   const mine = teams.filter((t) => t.memberIds.includes(user.id));
   const names = new Map(teams.map((t) => [t.id, t.name]));
   const homes = new Map<string, { homeId: string; address: string; teamIds: string[] }>();
-  const all = await svc.d.repos.clients.listHomes({ limit: 100_000, offset: 0 });
+  const all = await d.repos.clients.listHomes({ limit: 100_000, offset: 0 });
   for (const h of all) {
     const by = mine.filter(
       (t) => t.clientIds.includes(h.clientId) || (h.region !== null && t.regions.includes(h.region)),
@@ -90,11 +94,11 @@ export async function homesForPerson(
   }
   return {
     person: personAccess(
-      svc,
+      d,
       user,
       mine.map((t) => t.id),
       names,
-      svc.d.clock.now(),
+      d.clock.now(),
     ),
     homes: [...homes.values()],
   };

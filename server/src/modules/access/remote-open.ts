@@ -1,8 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { BakenError, notFound } from '../../errors.js';
 import type { User } from '../../store/repositories/index.js';
-import type { AccessService } from './access-service.js';
+import type { AccessQueries } from './access-queries.js';
+import type { AccessDeps } from './access-service.js';
 import { keysafeNoKey } from './keysafe-keys.js';
+
+/** What a remote opening uses. */
+export type RemoteOpenDeps = Pick<
+  AccessDeps,
+  'audit' | 'clock' | 'alarms' | 'releases' | 'link' | 'matrix' | 'keys' | 'settings'
+> &
+  Pick<AccessQueries, 'keysafeForHome'>;
 
 /**
  * Monitoring staff open a key safe remotely in an alarm (REQUIREMENTS §9.5): only with an open alarm at
@@ -10,11 +18,11 @@ import { keysafeNoKey } from './keysafe-keys.js';
  * opened it and for whom. The door opens for `remoteUnlockSeconds` via a server-signed OPEN_NOW.
  */
 export async function remoteOpen(
-  svc: AccessService,
+  d: RemoteOpenDeps,
   monitor: User,
   req: { homeId: string; alarmId: string; forUserId?: string | undefined },
 ): Promise<{ releaseId: string; commandId: string }> {
-  const { audit, clock, alarms, releases, link, matrix } = svc.d;
+  const { audit, clock, alarms, releases, link, matrix } = d;
   const now = clock.now();
   const subject = `home:${req.homeId}`;
   const actor = `user:${monitor.id}`;
@@ -35,12 +43,12 @@ export async function remoteOpen(
       },
     );
   };
-  const device = await svc.keysafeForHome(req.homeId);
+  const device = await d.keysafeForHome(req.homeId);
   if (!device) throw notFound('Key safe of this home');
   const alarm = alarms.openAtHome(req.homeId).find((a) => a.id === req.alarmId);
   if (!alarm) throw refuse('no_open_alarm', 403);
   if (!link.isOnline(device)) throw refuse('keysafe_offline', 503);
-  if (!svc.d.keys.has(device.id)) {
+  if (!d.keys.has(device.id)) {
     refuse('keysafe_no_key');
     throw keysafeNoKey();
   }
@@ -69,12 +77,12 @@ export async function remoteOpen(
   });
   const commandId = await link.sendNow(
     device,
-    { kind: 'open_now', holderId, unlockSeconds: svc.d.settings().remoteUnlockSeconds },
+    { kind: 'open_now', holderId, unlockSeconds: d.settings().remoteUnlockSeconds },
     'release',
     id,
   );
   if (!commandId) {
-    svc.d.releases.delete(id);
+    d.releases.delete(id);
     throw refuse('keysafe_offline', 503);
   }
   audit.append({

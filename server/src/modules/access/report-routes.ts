@@ -4,14 +4,20 @@ import { requireRole } from '../../auth/auth-plugin.js';
 import { errorResponses } from '../../http/error-schema.js';
 import { sendCsv } from '../../http/report.js';
 import { visibleHome } from '../registry/access.js';
-import type { AccessService } from './access-service.js';
+import type { AccessDeps } from './access-service.js';
+import type { AccessStores } from './access-stores.js';
 import { AccessLogSchema, ResponseReportSchema } from './api-schemas.js';
 import { ON_SITE_TARGET_MS, responseCsv, responseReport } from './response-report.js';
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 
 /** The client view of who entered (REQUIREMENTS §9.6) and the response-time report. */
-export async function reportRoutes(app: BakenApp, svc: AccessService): Promise<void> {
+/** What the client view and response report use. */
+export type ReportRouteDeps = Pick<AccessDeps, 'releases' | 'repos' | 'consents' | 'clock'> & {
+  stores: Pick<AccessStores, 'alerts'>;
+};
+
+export async function reportRoutes(app: BakenApp, deps: ReportRouteDeps): Promise<void> {
   app.get(
     '/api/v1/homes/:id/access-log',
     {
@@ -30,11 +36,10 @@ export async function reportRoutes(app: BakenApp, svc: AccessService): Promise<v
     },
     async (req) => {
       const home = await visibleHome(app.baken, req, req.params.id);
-      const rows = svc.d.releases.list({ homeId: home.id, limit: req.query.limit });
+      const rows = deps.releases.list({ homeId: home.id, limit: req.query.limit });
       const names = new Map<string, string>();
       const nameOf = async (id: string) => {
-        if (!names.has(id))
-          names.set(id, (await svc.d.repos.users.get(id))?.displayName ?? 'former employee');
+        if (!names.has(id)) names.set(id, (await deps.repos.users.get(id))?.displayName ?? 'former employee');
         return names.get(id)!;
       };
       const entries = [];
@@ -54,10 +59,10 @@ export async function reportRoutes(app: BakenApp, svc: AccessService): Promise<v
           revoked: r.revokedAt !== null,
         });
       }
-      const unmatched = svc.d.stores.alerts.openingsWithoutReleaseAtHome(home.id);
+      const unmatched = deps.stores.alerts.openingsWithoutReleaseAtHome(home.id);
       // [REQUIREMENTS §9.6] the client's own grants and withdrawals of key access for informal carers.
       const carerConsents = [];
-      for (const c of svc.d.consents.ofHome(home.id)) {
+      for (const c of deps.consents.ofHome(home.id)) {
         const carer = await nameOf(c.carerUserId);
         const base = { carer, windows: c.windows, alarmOnly: c.alarmOnly };
         carerConsents.push({
@@ -105,8 +110,8 @@ export async function reportRoutes(app: BakenApp, svc: AccessService): Promise<v
       },
     },
     async (req, reply) => {
-      const now = svc.d.clock.now();
-      const rows = responseReport(svc.d.releases, {
+      const now = deps.clock.now();
+      const rows = responseReport(deps.releases, {
         since: req.query.since ?? now - 90 * 86_400_000,
         until: req.query.until ?? now + 1,
         period: req.query.period,

@@ -3,10 +3,11 @@ import type { BakenApp } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
 import { BakenError, notFound } from '../../errors.js';
 import { errorResponses } from '../../http/error-schema.js';
-import type { AccessService } from './access-service.js';
+import type { AccessDeps, AccessService } from './access-service.js';
+import type { AccessStores } from './access-stores.js';
 import { CommandSchema, ReleaseSchema } from './api-schemas.js';
 import { SITUATIONS } from './decide-access.js';
-import { remoteOpen } from './remote-open.js';
+import { type RemoteOpenDeps, remoteOpen } from './remote-open.js';
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const SituationSchema = Type.Union(SITUATIONS.map((s) => Type.Literal(s)));
@@ -24,7 +25,15 @@ const Granted = Type.Object({
 });
 
 /** Code release: a worker asks; monitoring staff read a code out or open remotely. */
-export async function requestRoutes(app: BakenApp, svc: AccessService): Promise<void> {
+/** What the request routes use besides the requests themselves ({@link AccessService}). */
+export type RequestRouteDeps = RemoteOpenDeps &
+  Pick<AccessDeps, 'releases' | 'repos' | 'link'> & { stores: Pick<AccessStores, 'commands'> };
+
+export async function requestRoutes(
+  app: BakenApp,
+  svc: Pick<AccessService, 'request' | 'offlineCodeOf'>,
+  deps: RequestRouteDeps,
+): Promise<void> {
   app.post(
     '/api/v1/access/requests',
     {
@@ -56,10 +65,10 @@ export async function requestRoutes(app: BakenApp, svc: AccessService): Promise<
       },
     },
     async (req) => {
-      const r = svc.d.releases.get(req.params.id);
+      const r = deps.releases.get(req.params.id);
       const user = req.principal!.user;
       if (!r || (user.role === 'care_worker' && r.userId !== user.id)) throw notFound('Release');
-      const cmd = svc.d.stores.commands.latestForRelease(r.id);
+      const cmd = deps.stores.commands.latestForRelease(r.id);
       // The offline code is recomputed for its owner only (after a failed push); PINs are never stored.
       const code = r.userId === user.id ? svc.offlineCodeOf(r) : null;
       return { ...r, delivery: cmd?.status ?? (r.mode === 'offline_window' ? 'offline' : 'unknown'), code };
@@ -80,7 +89,7 @@ export async function requestRoutes(app: BakenApp, svc: AccessService): Promise<
       },
     },
     async (req, reply) => {
-      const worker = await svc.d.repos.users.get(req.body.forUserId);
+      const worker = await deps.repos.users.get(req.body.forUserId);
       if (!worker) throw notFound('User');
       const g = await svc.request(
         worker,
@@ -110,8 +119,8 @@ export async function requestRoutes(app: BakenApp, svc: AccessService): Promise<
       },
     },
     async (req, reply) => {
-      if (req.body.forUserId && !(await svc.d.repos.users.get(req.body.forUserId))) throw notFound('User');
-      return reply.status(202).send(await remoteOpen(svc, req.principal!.user, req.body));
+      if (req.body.forUserId && !(await deps.repos.users.get(req.body.forUserId))) throw notFound('User');
+      return reply.status(202).send(await remoteOpen(deps, req.principal!.user, req.body));
     },
   );
 
@@ -128,7 +137,7 @@ export async function requestRoutes(app: BakenApp, svc: AccessService): Promise<
       },
     },
     async (req) => {
-      const c = svc.d.link.get(req.params.id);
+      const c = deps.link.get(req.params.id);
       if (!c) throw new BakenError('BAKEN_ERR_NOT_FOUND', 404, 'Command was not found; check the id.');
       return c;
     },

@@ -1,4 +1,10 @@
-import type { AccessService } from './access-service.js';
+import type { AccessDeps } from './access-service.js';
+import type { AccessStores } from './access-stores.js';
+
+/** What the retention purge uses. */
+export type RetentionDeps = Pick<AccessDeps, 'releases' | 'audit' | 'settings'> & {
+  stores: Pick<AccessStores, 'alerts' | 'commands' | 'seenEvents'>;
+};
 
 /**
  * The retention purge (REQUIREMENTS §8.3): key and access data older than
@@ -6,9 +12,9 @@ import type { AccessService } from './access-service.js';
  * checkpoint and an `audit.purged` entry), releases, delivered commands, acknowledged alerts and the
  * event de-duplication list — are deleted. Runs daily on the injected clock; README.md documents it.
  */
-export function purgeRetention(svc: AccessService, now: number): { audit: number; releases: number } {
-  const { stores, releases, audit } = svc.d;
-  const cutoff = now - svc.d.settings().retentionDays * 86_400_000;
+export function purgeRetention(d: RetentionDeps, now: number): { audit: number; releases: number } {
+  const { stores, releases, audit } = d;
+  const cutoff = now - d.settings().retentionDays * 86_400_000;
   const a = audit.purgeBefore(cutoff, now);
   const r = releases.purgeEndedBefore(cutoff);
   stores.commands.purgeFinishedBefore(cutoff);
@@ -19,7 +25,7 @@ export function purgeRetention(svc: AccessService, now: number): { audit: number
     actor: 'system',
     action: 'access.retention_purge',
     subject: 'retention',
-    details: { cutoff, auditEntries: a.purged, releases: r, retentionDays: svc.d.settings().retentionDays },
+    details: { cutoff, auditEntries: a.purged, releases: r, retentionDays: d.settings().retentionDays },
   });
   return { audit: a.purged, releases: r };
 }

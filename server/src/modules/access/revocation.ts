@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { KsBlockScope, KsCodeKind } from '@baken/protocols';
 import { notFound } from '../../errors.js';
 import type { Device } from '../../store/repositories/index.js';
-import { type AccessService, OFFLINE_KEY_SLOT } from './access-service.js';
+import type { AccessQueries } from './access-queries.js';
+import { type AccessDeps, OFFLINE_KEY_SLOT } from './access-service.js';
+import type { AccessStores } from './access-stores.js';
 import type { Release } from './releases.js';
 
 export type BlockScope = 'keysafe' | 'person' | 'team';
@@ -18,6 +20,12 @@ export interface AccessBlock {
   liftedBy: string | null;
 }
 
+/** What blocking and revocation use. */
+export type RevocationDeps = Pick<AccessDeps, 'clock' | 'audit' | 'keys' | 'link' | 'repos' | 'releases'> &
+  Pick<AccessQueries, 'deviceNowS' | 'isBlocked'> & {
+    stores: Pick<AccessStores, 'blocks' | 'commands' | 'keysafeState'>;
+  };
+
 /** Offline-code keys are valid on the device for this long; re-provisioned before they end. */
 const OFFLINE_KEY_VALIDITY_S = 5 * 365 * 86_400;
 
@@ -29,17 +37,17 @@ const OFFLINE_KEY_VALIDITY_S = 5 * 365 * 86_400;
  * key safe at the next contact; until then they are listed as not yet received.
  */
 export class Revocation {
-  constructor(private readonly svc: AccessService) {}
+  constructor(private readonly d: RevocationDeps) {}
 
   /** Provision (or rotate) the offline-code key of a key safe: a queued SET_CODE kind 2. */
   async provisionOfflineKey(device: Device, by: string, purpose = 'offline_key'): Promise<number> {
-    const { stores, clock, audit, keys } = this.svc.d;
+    const { stores, clock, audit, keys } = this.d;
     keys.ensure(device.id, device.serial, clock.now());
     const gen = stores.keysafeState.nextOfflineGeneration(device.id);
     // Earlier undelivered rotations are superseded by this one.
     stores.commands.dropPendingOfflineKeys(device.id);
-    const nowS = this.svc.deviceNowS(device.id);
-    await this.svc.d.link.enqueue(
+    const nowS = this.d.deviceNowS(device.id);
+    await this.d.link.enqueue(
       device,
       {
         kind: 'set_code',
@@ -65,7 +73,7 @@ export class Revocation {
   }
 
   async block(scope: BlockScope, target: string, reason: string, by: string): Promise<AccessBlock> {
-    const { stores, clock, audit } = this.svc.d;
+    const { stores, clock, audit } = this.d;
     const now = clock.now();
     const id = randomUUID();
     stores.blocks.insert({ id, scope, target, reason, createdBy: by, createdAt: now });
@@ -77,28 +85,24 @@ export class Revocation {
       details: { blockId: id, reason },
     });
     if (scope === 'keysafe') {
-      const device = await this.svc.d.repos.devices.get(target);
+      const device = await this.d.repos.devices.get(target);
       if (!device) throw notFound('Key safe');
-      await this.svc.d.link.enqueue(
+      await this.d.link.enqueue(
         device,
         { kind: 'block', scope: KsBlockScope.Safe, target: 0 },
         'block',
         null,
       );
-      this.markRevoked(
-        this.svc.d.releases.outstanding({ deviceId: target }, now),
-        now,
-        `keysafe block ${id}`,
-      );
+      this.markRevoked(this.d.releases.outstanding({ deviceId: target }, now), now, `keysafe block ${id}`);
     } else {
       const filter = scope === 'person' ? { userId: target } : { teamId: target };
-      await this.revokeReleases(this.svc.d.releases.outstanding(filter, now), `${scope} block ${id}`);
+      await this.revokeReleases(this.d.releases.outstanding(filter, now), `${scope} block ${id}`);
     }
     return this.getBlock(id)!;
   }
 
   async lift(id: string, by: string): Promise<AccessBlock | null> {
-    const { stores, clock, audit } = this.svc.d;
+    const { stores, clock, audit } = this.d;
     const b = this.getBlock(id);
     if (!b || b.liftedAt !== null) return b;
     const now = clock.now();
@@ -110,10 +114,10 @@ export class Revocation {
       subject: `${b.scope}:${b.target}`,
       details: { blockId: id },
     });
-    if (b.scope === 'keysafe' && !this.svc.isBlocked('keysafe', b.target)) {
-      const device = await this.svc.d.repos.devices.get(b.target);
+    if (b.scope === 'keysafe' && !this.d.isBlocked('keysafe', b.target)) {
+      const device = await this.d.repos.devices.get(b.target);
       if (device)
-        await this.svc.d.link.enqueue(
+        await this.d.link.enqueue(
           device,
           { kind: 'unblock', scope: KsBlockScope.Safe, target: 0 },
           'unblock',
@@ -124,11 +128,11 @@ export class Revocation {
   }
 
   listBlocks(activeOnly: boolean): AccessBlock[] {
-    return this.svc.d.stores.blocks.list(activeOnly);
+    return this.d.stores.blocks.list(activeOnly);
   }
 
   getBlock(id: string): AccessBlock | null {
-    return this.svc.d.stores.blocks.get(id);
+    return this.d.stores.blocks.get(id);
   }
 
   /**
@@ -136,14 +140,14 @@ export class Revocation {
    * the offline-code key of each key safe where an offline code is outstanding.
    */
   async revokeReleases(list: Release[], why: string): Promise<void> {
-    const now = this.svc.d.clock.now();
+    const now = this.d.clock.now();
     const byDevice = new Map<string, Release[]>();
     for (const r of list) byDevice.set(r.deviceId, [...(byDevice.get(r.deviceId) ?? []), r]);
     for (const [deviceId, rs] of byDevice) {
-      const device = await this.svc.d.repos.devices.get(deviceId);
+      const device = await this.d.repos.devices.get(deviceId);
       if (!device) continue;
       for (const holderId of new Set(rs.filter((r) => r.mode === 'online_pin').map((r) => r.holderId))) {
-        await this.svc.d.link.enqueue(device, { kind: 'revoke', slot: 0xff, holderId }, 'revoke', null);
+        await this.d.link.enqueue(device, { kind: 'revoke', slot: 0xff, holderId }, 'revoke', null);
       }
       if (rs.some((r) => r.mode === 'offline_window'))
         await this.provisionOfflineKey(device, 'system', 'rotate_offline_key');
@@ -156,12 +160,12 @@ export class Revocation {
    * themselves (run every minute on the injected clock).
    */
   async sweepExpired(): Promise<number> {
-    const now = this.svc.d.clock.now();
-    const users = await this.svc.d.repos.users.list();
+    const now = this.d.clock.now();
+    const users = await this.d.repos.users.list();
     const gone = users.filter((u) => u.disabled || (u.validUntil !== null && u.validUntil <= now));
     let n = 0;
     for (const u of gone) {
-      const out = this.svc.d.releases.outstanding({ userId: u.id }, now);
+      const out = this.d.releases.outstanding({ userId: u.id }, now);
       if (out.length === 0) continue;
       await this.revokeReleases(out, u.disabled ? 'account disabled' : 'temporary access ended');
       n += out.length;
@@ -171,12 +175,12 @@ export class Revocation {
 
   private markRevoked(list: Release[], now: number, why: string): void {
     if (list.length === 0) return;
-    this.svc.d.releases.markRevoked(
+    this.d.releases.markRevoked(
       list.map((r) => r.id),
       now,
     );
     for (const r of list) {
-      this.svc.d.audit.append({
+      this.d.audit.append({
         at: now,
         actor: 'system',
         action: 'access.release_revoked',
