@@ -19,7 +19,9 @@ export interface PgHandle {
   /**
    * Runs `fn` in one transaction on one connection: committed when `fn` resolves, rolled back when
    * it rejects (the rejection is passed on). Nested calls on a transaction's handle become
-   * savepoints, as better-sqlite3's nested `transaction()` does.
+   * savepoints, as better-sqlite3's nested `transaction()` does. A transaction is one connection:
+   * its statements run one after another, so do not run two nested transactions of one handle
+   * at the same time (`Promise.all`); await them in turn.
    */
   transaction<T>(fn: (tx: PgHandle) => Promise<T>): Promise<T>;
 }
@@ -70,6 +72,11 @@ export class PgDatabase implements PgHandle {
       max: opts.max ?? 10,
       application_name: opts.applicationName ?? 'baken-server',
       types,
+      // A database that does not answer fails the call instead of hanging it (a sweep, a request):
+      // connecting within 10 s, each query within 30 s; TCP keepalive finds dead peers.
+      connectionTimeoutMillis: 10_000,
+      query_timeout: 30_000,
+      keepAlive: true,
     });
     // An idle connection that breaks (server restart, network) must not crash the process; the
     // pool drops it and the next query opens a new one.

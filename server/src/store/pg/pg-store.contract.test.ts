@@ -35,6 +35,39 @@ describe.skipIf(!needPostgres())('PostgreSQL store', () => {
   leaseContract('PgLease (injected clock)', (name, clock) => new PgLease(db, name, { clock }));
   leaseKeeperContract('PgLease', (name, clock) => new PgLease(db, name, { clock }));
 
+  it('repositories built on a transaction handle commit together or not at all; nested calls are savepoints', async () => {
+    await db.sql.query(`TRUNCATE ${CORE_TABLES} RESTART IDENTITY CASCADE`);
+    const user = { username: 'tx', displayName: 'Tx', role: 'admin' as const, passwordHash: 'h' };
+    const failed = await db
+      .transaction(async (tx) => {
+        const repos = createPgRepositories(tx);
+        await repos.users.create(user, 1);
+        await repos.clients.createClient({ name: 'inside' }, 1); // its own transaction nests
+        throw new Error('rolled back');
+      })
+      .catch((e: Error) => e.message);
+    expect(failed).toBe('rolled back');
+    const repos = createPgRepositories(db);
+    expect(await repos.users.count()).toBe(0);
+    expect(await repos.clients.listClients(10, 0)).toEqual([]);
+    await db.transaction(async (tx) => {
+      const inner = createPgRepositories(tx);
+      await inner.users.create(user, 1);
+      // a failed nested step rolls back to its savepoint; the outer transaction goes on
+      await expect(
+        inner.devices.upsertMany(
+          [{ serial: 'X', type: 'pendant', status: 'bad' as never }],
+          { userId: null },
+          1,
+        ),
+      ).rejects.toBeTruthy();
+      await inner.clients.createClient({ name: 'kept' }, 1);
+    });
+    expect(await repos.users.count()).toBe(1);
+    expect((await repos.clients.listClients(10, 0)).map((c) => c.name)).toEqual(['kept']);
+    expect(await repos.devices.all()).toEqual([]);
+  });
+
   it('PgLease on the database clock: granted for the TTL from the database now', async () => {
     const lease = new PgLease(db, 'db-clock');
     expect(await lease.tryAcquire('a', 60_000)).toBe(true);
