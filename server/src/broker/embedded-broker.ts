@@ -106,6 +106,13 @@ export async function startEmbeddedBroker(opts: {
   };
 
   const broker = await Aedes.createBroker({
+    // No global cap on messages in flight (broker README, "Message routing"). With aedes' cap of
+    // 100, a burst arriving in one turn queued behind the first hundred, and the queue was drained
+    // by synchronous recursion: a few thousand queued messages that complete at once (dropped over
+    // the rate, the `$SYS` notices of a connect storm) overflowed the stack and killed the server.
+    // Back-pressure stays per connection: aedes reads a client's next packets only once its
+    // previous ones are delivered, and a subscriber that never drains is cut after `drainTimeout`.
+    concurrency: 0,
     authenticate(client, username, password, done) {
       const pw = password?.toString('utf8') ?? '';
       const ctx = { clientId: client.id, username };
