@@ -2,6 +2,7 @@ import { revealFirstAdmin } from './auth/first-admin.js';
 import { SystemClock } from './clock.js';
 import { loadConfig } from './config.js';
 import { BakenError } from './errors.js';
+import { stopOnUncaught, takeLastFault } from './fatal-fault.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
 
@@ -9,7 +10,9 @@ import { startServer } from './server.js';
  * Entry point: `tsx server/src/main.ts`. Reads config (file via BAKEN_CONFIG + env), starts the
  * server, prints the URL and, on an empty database, how to get the first admin login (never to the
  * log; under a service manager or with captured output only the path of a 0600 file holding it, see
- * `auth/first-admin.ts`), and shuts down cleanly on SIGTERM/SIGINT.
+ * `auth/first-admin.ts`), and shuts down cleanly on SIGTERM/SIGINT. An uncaught error stops it with
+ * exit code 70 and a fatal log line saying what to do; the next start reports it again
+ * (`fatal-fault.ts`).
  */
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -20,7 +23,15 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(config.logLevel);
+  // An error nobody caught (e.g. inside the embedded broker) stops the process loudly, never silently.
+  stopOnUncaught({ logger, dataDir: config.dataDir, now: Date.now });
   const server = await startServer({ config, clock: new SystemClock(), logger });
+  const lastFault = takeLastFault(config.dataDir);
+  if (lastFault)
+    logger.error(
+      { code: lastFault.code, previousFault: lastFault },
+      `the previous run stopped on a fault at ${new Date(lastFault.at).toISOString()}: ${lastFault.error}. ${lastFault.action}`,
+    );
   process.stdout.write(
     `Baken server: ${server.url}  (API docs: ${server.url}/docs, MQTT: ${server.mqttUrl})\n`,
   );
