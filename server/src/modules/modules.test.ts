@@ -78,6 +78,7 @@ describe('server modules as Fastify plugins', () => {
     it('decorates the app with each module’s narrow services, not a registry keyed on the context', () => {
       expect(t.app.ingest.bus).toBeInstanceOf(DomainEventBus);
       expect(t.app.ingest.processors.length).toBeGreaterThan(0);
+      expect(t.app.alarms.get('none')).toBeUndefined();
       expect(t.app.health).toBeDefined();
       expect(t.app.access).toBeDefined();
       expect(t.app.updates).toBeDefined();

@@ -3,6 +3,7 @@ import { defineModule } from '../../app-context.js';
 import { alarmReportRoutes } from './alarm-report.js';
 import { alarmRoutes } from './alarm-routes.js';
 import { AlarmService } from './alarm-service.js';
+import type { AlarmRow } from './alarm-store.js';
 import { cancelPolicyRoutes } from './cancel-policy-routes.js';
 import { SqliteAlarmStore } from './sqlite-alarm-store.js';
 import { SqliteCancelPolicies } from './sqlite-cancel-policies.js';
@@ -14,12 +15,30 @@ export { DEFAULT_UNVERIFIED_CANCEL_POLICY, type UnverifiedCancelPolicy } from '.
 export { SqliteAlarmStore } from './sqlite-alarm-store.js';
 export { SqliteCancelPolicies } from './sqlite-cancel-policies.js';
 
+/** What the alarms module offers the others, as `app.alarms` (the follow-up chain). */
+export interface AlarmsApi {
+  /** An alarm by id. */
+  get(id: string): AlarmRow | undefined;
+  /** A step of the follow-up chain on the alarm's timeline (followup/README.md). */
+  chainStep: AlarmService['chainStep'];
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    alarms: AlarmsApi;
+  }
+}
+
 /** The alarm inbox: created inside the ingest transaction, worked through the API. */
 export const alarmsModule = defineModule({ name: 'alarms', dependencies: ['ingest'] }, async (app) => {
   const ctx = app.baken;
   const policies = new SqliteCancelPolicies(ctx.db);
   const alarms = new AlarmService(new SqliteAlarmStore(ctx.db), ctx.clock, app.ingest.bus, policies);
   app.ingest.addProcessor(alarms.processor);
+  app.decorate('alarms', {
+    get: (id) => alarms.store.get(id),
+    chainStep: (id, step) => alarms.chainStep(id, step),
+  } satisfies AlarmsApi);
   new Gauge({
     name: 'baken_alarms_open',
     help: 'Alarms not yet closed',

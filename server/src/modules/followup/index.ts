@@ -1,7 +1,5 @@
 import { type BakenApp, defineModule } from '../../app-context.js';
 import { createI18n } from '../../i18n/index.js';
-import { AlarmService } from '../alarms/alarm-service.js';
-import { SqliteAlarmStore } from '../alarms/sqlite-alarm-store.js';
 import { carerRoutes } from './carer-routes.js';
 import { chainRoutes } from './chain-routes.js';
 import { consentRoutes } from './consent-routes.js';
@@ -24,7 +22,7 @@ import { followupTexts } from './texts.js';
  * and `access`.
  */
 export const followupModule = defineModule(
-  { name: 'followup', dependencies: ['ingest', 'access'], encapsulate: true },
+  { name: 'followup', dependencies: ['ingest', 'alarms', 'access'], encapsulate: true },
   followup,
 );
 
@@ -37,12 +35,8 @@ async function followup(app: BakenApp): Promise<void> {
   const carers = new SqliteCarers(db);
   const subs = new SqlitePushSubscriptions(db);
   const access = app.access;
-  // The alarms module's own service over the same tables: the chain writes its steps through it.
-  const alarmService = new AlarmService(new SqliteAlarmStore(db), clock, bus);
-  const alarms: AlarmPort = {
-    get: (id) => alarmService.store.get(id),
-    chainStep: (id, s) => alarmService.chainStep(id, s),
-  };
+  // The chain reads alarms and writes its steps through the alarms module.
+  const alarms: AlarmPort = app.alarms;
   const teams: TeamDirectory = {
     name: (id) => access.teams.getTeam(id)?.name ?? null,
     memberIds: (id) => access.teams.getTeam(id)?.memberIds ?? [],
