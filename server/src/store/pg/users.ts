@@ -66,9 +66,12 @@ export class PgUsersRepository implements UsersRepository {
 
   async findForLogin(username: string): Promise<UserWithSecret | null> {
     // lower() on both sides uses the unique index users_username_key (case-insensitive, as NOCASE).
-    const r = await this.db.sql.query<Row>('SELECT * FROM users WHERE lower(username) = lower($1)', [
-      username,
-    ]);
+    // The parameter takes the column's "C" collation: under the database's own (say Dutch) collation
+    // lower() would fold É to é as well, which NOCASE does not — and find another user.
+    const r = await this.db.sql.query<Row>(
+      'SELECT * FROM users WHERE lower(username) = lower($1 COLLATE "C")',
+      [username],
+    );
     const row = r.rows[0];
     return row ? { ...toUser(row), passwordHash: row.password_hash } : null;
   }

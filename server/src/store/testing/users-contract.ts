@@ -53,6 +53,15 @@ export function usersContract(name: string, make: MakeRepositories): void {
       expect(await users.count()).toBe(1);
     });
 
+    it('folds ASCII letters only, as SQLite NOCASE: Émile and émile are two users', async () => {
+      const { users } = repos();
+      await users.create(user('Émile'), T0);
+      await users.create(user('émile'), T0);
+      expect((await users.findForLogin('ÉMILE'))?.username).toBe('Émile');
+      expect((await users.findForLogin('éMILE'))?.username).toBe('émile');
+      expect((await users.list()).map((u) => u.username)).toEqual(['Émile', 'émile']);
+    });
+
     it('lists users ordered by username, ignoring ASCII case', async () => {
       const { users } = repos();
       for (const n of ['carol', 'Bob', 'alice', 'Zed', 'dave']) await users.create(user(n), T0);
