@@ -26,6 +26,8 @@ describe('constraintViolation', () => {
     });
     expect(constraintViolation(pgError('23P01'))?.kind).toBe('other');
     expect(constraintViolation(pgError('40001'))).toBeNull();
+    // a NUL character in text: SQLite stores it, PostgreSQL refuses the value
+    expect(constraintViolation(pgError('22021'))).toEqual({ kind: 'bad_value', columns: [] });
     expect(constraintViolation(Object.assign(new Error('x'), { code: '23505' }))).toBeNull();
   });
 

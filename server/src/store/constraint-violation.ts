@@ -1,11 +1,15 @@
 /**
- * A store constraint violation, whichever database raised it: SQLite (better-sqlite3's
+ * A store constraint violation (or a value the database refuses), whichever database raised it: SQLite (better-sqlite3's
  * `SqliteError`, `SQLITE_CONSTRAINT_*`) or PostgreSQL (node-postgres's `DatabaseError`, SQLSTATE
  * class 23). Both bindings throw their driver's error; the HTTP layer maps this one shape to a
  * `BAKEN_ERR_…` code (`http/constraint-errors.ts`), so a duplicate is the same 409 on either store.
  */
 export interface ConstraintViolation {
-  kind: 'unique' | 'foreign_key' | 'check' | 'not_null' | 'other';
+  /**
+   * `bad_value`: PostgreSQL refused the value itself (SQLSTATE class 22: a NUL character in text,
+   * a number out of range), which SQLite would have stored — a 400 either way, never a 500.
+   */
+  kind: 'unique' | 'foreign_key' | 'check' | 'not_null' | 'bad_value' | 'other';
   /** The columns involved, without the table, when the driver says (unique, not null). */
   columns: string[];
 }
@@ -64,6 +68,8 @@ export function constraintViolation(err: unknown): ConstraintViolation | null {
     return { kind, columns: kind === 'unique' || kind === 'not_null' ? sqliteColumns(message) : [] };
   }
   // node-postgres's DatabaseError: a SQLSTATE code and a severity from the server.
+  if (/^22[0-9A-Z]{3}$/.test(e.code) && typeof e.severity === 'string')
+    return { kind: 'bad_value', columns: [] };
   if (/^23[0-9A-Z]{3}$/.test(e.code) && typeof e.severity === 'string') {
     const kind = PG_KIND[e.code] ?? 'other';
     if (kind === 'unique') return { kind, columns: pgColumns(typeof e.detail === 'string' ? e.detail : '') };

@@ -91,6 +91,14 @@ export function clientsContract(name: string, make: MakeRepositories): void {
       expect(await clients.updateHome('nobody', { city: 'x' }, T0)).toBeNull();
     });
 
+    it('a NUL character in text is stored unchanged or refused as a 400, never a 500', async () => {
+      const { clients } = repos();
+      const name = 'Jan\u0000Jansen';
+      const made = await clients.createClient({ name }, T0).catch((e: unknown) => e);
+      if (made instanceof Error) expect(fromConstraint(made)?.statusCode).toBe(400);
+      else expect((made as { name: string }).name).toBe(name);
+    });
+
     it('refuses a home of a client that does not exist (409)', async () => {
       const err = await rejection(repos().clients.createHome({ clientId: 'nobody', address: 'x' }, T0));
       expect(fromConstraint(err)?.code).toBe('BAKEN_ERR_CONFLICT');
