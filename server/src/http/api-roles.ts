@@ -75,6 +75,8 @@ export const REVIEWED_ROLES: Record<string, readonly Role[] | 'public'> = {
   createTeam: ['admin'],
   updateTeam: ['admin'],
   setEmployeeFunctions: ['admin'],
+  listEmployees: ['admin', 'monitor'],
+  getEmployeeFunctions: ['admin', 'monitor'],
   recordDeclaration: ['admin'],
   recordMatrixReview: ['admin'],
   getMatrixReviewStatus: ['admin', 'monitor'],

@@ -51,7 +51,7 @@ export const ReviewStatusSchema = Type.Object({
   overdue: Type.Boolean(),
 });
 
-const PersonAccessSchema = Type.Object({
+export const PersonAccessSchema = Type.Object({
   userId: Type.String(),
   displayName: Type.String(),
   teams: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })),

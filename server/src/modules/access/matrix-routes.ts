@@ -14,6 +14,7 @@ import {
   ReviewStatusSchema,
   TeamSchema,
 } from './api-schemas.js';
+import { employeeRoutes } from './employee-routes.js';
 import { homesForPerson, type OverviewDeps, whoMayEnter } from './overviews.js';
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
@@ -45,6 +46,7 @@ export type MatrixRouteDeps = OverviewDeps & Pick<AccessDeps, 'audit' | 'setting
 export async function matrixRoutes(app: BakenApp, deps: MatrixRouteDeps): Promise<void> {
   const { matrix, audit, clock, repos } = deps;
   const admin = requireRole('admin');
+  await employeeRoutes(app, deps);
   const log = (by: string, action: string, subject: string, details: Record<string, unknown>) =>
     audit.append({ at: clock.now(), actor: `user:${by}`, action, subject, details });
 

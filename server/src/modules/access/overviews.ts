@@ -75,6 +75,32 @@ export async function whoMayEnter(d: OverviewDeps, home: Home): Promise<PersonAc
   return out.sort((a, b) => a.displayName.localeCompare(b.displayName));
 }
 
+/** Roles that are in the access matrix: staff who may be given functions and team places. */
+const MATRIX_ROLES = new Set(['admin', 'monitor', 'technician', 'care_worker']);
+
+/**
+ * Every employee in the matrix (staff, not clients or informal carers) with their teams, functions,
+ * declaration and whether they can get a code now, by name.
+ */
+export async function employees(d: OverviewDeps): Promise<PersonAccess[]> {
+  const m = d.matrix;
+  const now = d.clock.now();
+  const teams = m.listTeams();
+  const names = new Map(teams.map((t) => [t.id, t.name]));
+  const staff = (await d.repos.users.list()).filter((u) => MATRIX_ROLES.has(u.role));
+  return staff
+    .map((u) =>
+      personAccess(
+        d,
+        u,
+        teams.filter((t) => t.memberIds.includes(u.id)).map((t) => t.id),
+        names,
+        now,
+      ),
+    )
+    .sort((a, b) => a.displayName.localeCompare(b.displayName));
+}
+
 /** "Which homes may this person enter": the homes of the clients and regions their teams serve. */
 export async function homesForPerson(
   d: OverviewDeps,
