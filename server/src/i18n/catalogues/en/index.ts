@@ -7,6 +7,7 @@ import { client } from './client.js';
 import { common } from './common.js';
 import { events } from './events.js';
 import { fleet } from './fleet.js';
+import { formErrors } from './form-errors.js';
 import { home } from './home.js';
 import { js } from './js.js';
 import { registry } from './registry.js';
@@ -34,4 +35,5 @@ export const en = {
   ...reports,
   ...js,
   ...accessAdmin,
+  ...formErrors,
 } as const;

@@ -9,6 +9,7 @@ import { client } from './client.js';
 import { common } from './common.js';
 import { events } from './events.js';
 import { fleet } from './fleet.js';
+import { formErrors } from './form-errors.js';
 import { home } from './home.js';
 import { js } from './js.js';
 import { registry } from './registry.js';
@@ -33,4 +34,5 @@ export const nl: Messages<typeof en> = {
   ...reports,
   ...js,
   ...accessAdmin,
+  ...formErrors,
 };
