@@ -65,6 +65,22 @@ describe('reading the employees of the access matrix', () => {
     expect((await call('GET', '/api/v1/access/employees/nobody/functions', admin.auth)).status).toBe(404);
   });
 
+  it('a person in no team is not shown as blocked', async () => {
+    const worker = await t.userWithToken('care_worker');
+    await call('POST', `/api/v1/access/employees/${worker.id}/declarations`, admin.auth, {
+      signedAt: 1_000,
+      documentRef: 'VOG-2',
+    });
+    const rows = (await call('GET', '/api/v1/access/employees', admin.auth)).body as Array<
+      Record<string, unknown>
+    >;
+    expect(rows.find((r) => r['userId'] === worker.id)).toMatchObject({
+      teams: [],
+      blocked: false,
+      active: true,
+    });
+  });
+
   it('is for admins and monitors only', async () => {
     const worker = await t.userWithToken('care_worker');
     const monitor = await t.userWithToken('monitor');

@@ -28,7 +28,9 @@ function personAccess(
 ): PersonAccess {
   const m = d.matrix;
   const declarationSignedAt = m.declarationSignedAt(u.id);
-  const blocked = d.isBlocked('person', u.id) || teamIds.every((t) => d.isBlocked('team', t));
+  // blocked through teams only when every team they are in is blocked (no team is no team block)
+  const blocked =
+    d.isBlocked('person', u.id) || (teamIds.length > 0 && teamIds.every((t) => d.isBlocked('team', t)));
   const inactiveReason = u.disabled
     ? 'disabled'
     : u.validUntil !== null && u.validUntil <= now
