@@ -11,6 +11,7 @@ import { carerInvitePage } from './pages/carer-invite.js';
 import { devicePage } from './pages/device.js';
 import { fleetPage } from './pages/fleet.js';
 import { followupChainPage } from './pages/followup-chain.js';
+import { functionsPage } from './pages/functions.js';
 import { homePage, myHomePage } from './pages/home.js';
 import { keyCodePage } from './pages/key-code.js';
 import { loginPage } from './pages/login.js';
@@ -93,6 +94,7 @@ const PAGES: ReadonlyArray<readonly [string, Role[], PageRenderer]> = [
   ['/app/users', ['admin'], usersPage],
   ['/app/registry', ['admin', 'technician'], registryPage],
   ['/app/manage-access', ['admin'], accessAdminPage],
+  ['/app/functions', ['admin'], functionsPage],
   ['/app/homes/:id', [...STAFF, 'client'], homePage],
   ['/app/devices/:id', STAFF, devicePage],
   ['/app/my-home', ['client'], myHomePage],

@@ -55,6 +55,7 @@ function navFor(role: Role): readonly NavEntry[] {
       ['/app/users', 'nav.users'],
       ['/app/registry', 'nav.registry'],
       ['/app/manage-access', 'nav.accessAdmin'],
+      ['/app/functions', 'nav.functions'],
     ];
   return STAFF_NAV;
 }

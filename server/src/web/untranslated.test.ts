@@ -64,6 +64,7 @@ const PAGES: Array<[string, string]> = [
   ['admin', '/app/users'],
   ['admin', '/app/updates'],
   ['technician', '/app/registry'],
+  ['admin', '/app/functions'],
   ['', '/login'],
 ];
 

@@ -63,7 +63,7 @@ function dayRanges(days: number[]): string {
 }
 
 /** Why someone in the matrix cannot get a code now (overviews.ts `inactiveReason`). */
-const inactive = (reason: string | undefined): string =>
+export const inactive = (reason: string | undefined): string =>
   hasMessage(`access.inactive.${reason}`) ? word('access.inactive', reason) : t('access.inactive.other');
 
 function whenText(functions: Json[]): SafeHtml {

@@ -12,6 +12,7 @@ import { fleet } from './fleet.js';
 import { formErrors } from './form-errors.js';
 import { home } from './home.js';
 import { js } from './js.js';
+import { matrix } from './matrix.js';
 import { registry } from './registry.js';
 import { reports } from './reports.js';
 import { updates } from './updates.js';
@@ -35,4 +36,5 @@ export const nl: Messages<typeof en> = {
   ...js,
   ...accessAdmin,
   ...formErrors,
+  ...matrix,
 };
