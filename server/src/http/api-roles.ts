@@ -111,6 +111,7 @@ export const REVIEWED_ROLES: Record<string, readonly Role[] | 'public'> = {
   getReleasePackage: 'public',
   getReleaseSignature: 'public',
   // the alarm-centre link (SIA DC-09): accounts hold keys, so only staff who install may set them
+  listAlarmCentreAccounts: ['admin', 'technician', 'monitor'],
   getHomeAlarmCentre: ['admin', 'technician', 'monitor'],
   setHomeAlarmCentre: ['admin', 'technician'],
   deleteHomeAlarmCentre: ['admin'],

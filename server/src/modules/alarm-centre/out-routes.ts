@@ -30,6 +30,21 @@ export async function outRoutes(app: BakenApp, accounts: OutAccounts, outbox: Ou
   });
 
   app.get(
+    '/api/v1/alarm-centre/accounts',
+    {
+      onRequest: requireRole('admin', 'technician', 'monitor'),
+      schema: {
+        tags: [TAG],
+        operationId: 'listAlarmCentreAccounts',
+        summary:
+          "Every home's alarm-centre account with its receivers and link state (keys are never returned)",
+        response: { 200: Type.Array(OutAccountSchema), ...errorResponses(401, 403) },
+      },
+    },
+    async () => accounts.all().map(view),
+  );
+
+  app.get(
     '/api/v1/homes/:id/alarm-centre',
     {
       onRequest: requireRole('admin', 'technician', 'monitor'),
