@@ -79,6 +79,7 @@ describe('server modules as Fastify plugins', () => {
       expect(t.app.ingest.bus).toBeInstanceOf(DomainEventBus);
       expect(t.app.ingest.processors.length).toBeGreaterThan(0);
       expect(t.app.alarms.get('none')).toBeUndefined();
+      expect(t.app.access.setup.audit).toBe(t.app.audit);
       expect(t.app.health).toBeDefined();
       expect(t.app.access).toBeDefined();
       expect(t.app.updates).toBeDefined();

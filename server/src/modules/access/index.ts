@@ -1,6 +1,6 @@
 import { defineModule } from '../../app-context.js';
 import type { TimerHandle } from '../../clock.js';
-import { AuditLog } from '../audit/audit-log.js';
+import type { AuditLog } from '../audit/audit-log.js';
 import { accessQueries } from './access-queries.js';
 import { type AccessDeps, AccessService } from './access-service.js';
 import { AccessAlerts } from './alerts.js';
@@ -63,109 +63,115 @@ const RETENTION_MS = 24 * 3_600_000;
  * blocking, time sync, reconciliation of the key safes' own audit, client view and response report.
  * Each collaborator receives only what it uses (its `…Deps` type), all wired here.
  */
-export const accessModule = defineModule({ name: 'access', dependencies: ['ingest'] }, async (app) => {
-  const ctx = app.baken;
-  const { db, clock, repos } = ctx;
-  const audit = new AuditLog(db);
-  const keys = new KeysafeKeys(new SqliteKeysafeKeyStore(db), loadMasterKey(ctx.config.dataDir, process.env));
-  const releases = new SqliteReleaseStore(db);
-  const stores = sqliteAccessStores(db);
-  const matrix = new SqliteMatrixStore(db);
-  const consents = new SqliteCarerConsents(db);
-  const queries = accessQueries({ clock, repos, stores });
-  const link = new KeysafeLink(
-    stores,
-    clock,
-    keys,
-    audit,
-    () => ctx.mqtt,
-    queries.deviceNowS,
-    (cmd) => {
-      // a delivered offline-code key: codes of that generation may now be handed out
-      if (cmd.status === 'ok' && (cmd.purpose === 'offline_key' || cmd.purpose === 'rotate_offline_key')) {
-        const p = stores.commands.get(cmd.id)?.params as { offlineGeneration: number } | undefined;
-        if (p) stores.keysafeState.markOfflineDelivered(cmd.deviceId, p.offlineGeneration);
-      }
-    },
-  );
-  // Alerts reach monitoring staff live: the SSE stream carries `access.alert`.
-  const alerts = new AccessAlerts(stores.alerts, audit, (a, state, at) =>
-    app.ingest.bus.emit('access.alert', { alertId: a.id, kind: a.kind, state, at }),
-  );
-  const deps: AccessDeps = {
-    stores,
-    clock,
-    repos,
-    audit,
-    keys,
-    matrix,
-    releases,
-    link,
-    alarms: new SqliteAlarmSource(db),
-    alerts,
-    settings: () => stores.settings.load(),
-    consents,
-  };
-  const collaborators = { ...deps, ...queries };
-  const requests = new AccessService(deps);
-  const revocation = new Revocation(collaborators);
-  const deviceEvents = new DeviceEvents(collaborators);
-  app.decorate('access', {
-    requests,
-    revocation,
-    deviceEvents,
-    teams: matrix,
-    carerConsents: new CarerConsentService(consents, audit, clock, (homeId, userId) =>
-      revocation.revokeReleases(
-        releases.outstanding({ userId }, clock.now()).filter((r) => r.homeId === homeId),
-        'consent withdrawn',
-      ),
-    ),
-    setup: { matrix, keys, alerts, audit, link },
-  } satisfies AccessApi);
-
-  const bus = app.ingest.bus;
-  const log = app.log.child({ module: 'access' });
-  const offs = [
-    bus.on('ingest.event', ({ event }) => {
-      deviceEvents.handle(event).catch((err) => log.error({ err }, 'key-safe event handling failed'));
-    }),
-    bus.on('ingest.availability', ({ availability, gatewayId, at }) => {
-      link.setGatewayOnline(gatewayId, availability.state === 'online', at);
-      if (availability.state !== 'online') return;
-      link
-        .flushGateway(gatewayId, (id) => repos.devices.get(id))
-        .catch((err) => log.error({ err }, 'delivering queued key-safe commands failed'));
-    }),
-    bus.on('command.result', ({ result, gatewayId }) => link.handleResult(gatewayId, result)),
-  ];
-
-  await requestRoutes(app, requests, collaborators);
-  await matrixRoutes(app, collaborators);
-  await keysafeRoutes(app, collaborators, revocation);
-  await reportRoutes(app, collaborators);
-  await installerRoutes(app, new Installer(collaborators, revocation));
-  // The care worker's page lives in the dashboard (`/app/key-code`); the short `/access` link a
-  // worker may have saved keeps working.
-  app.get('/access', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/app/key-code'));
-
-  const timers: TimerHandle[] = [];
-  app.addHook('onReady', async () => {
-    timers.push(
-      clock.setInterval(() => {
-        revocation.sweepExpired().catch((err) => log.error({ err }, 'expiry sweep failed'));
-      }, SWEEP_MS),
-      clock.setInterval(() => {
-        try {
-          purgeRetention(collaborators, clock.now());
-        } catch (err) {
-          log.error({ err }, 'retention purge failed');
-        }
-      }, RETENTION_MS),
+export const accessModule = defineModule(
+  { name: 'access', dependencies: ['ingest', 'audit'] },
+  async (app) => {
+    const ctx = app.baken;
+    const { db, clock, repos } = ctx;
+    const audit = app.audit;
+    const keys = new KeysafeKeys(
+      new SqliteKeysafeKeyStore(db),
+      loadMasterKey(ctx.config.dataDir, process.env),
     );
-  });
-  app.addHook('onClose', async () => {
-    for (const t of timers) clock.clearInterval(t);
-    for (const off of offs) off();
-  });
-});
+    const releases = new SqliteReleaseStore(db);
+    const stores = sqliteAccessStores(db);
+    const matrix = new SqliteMatrixStore(db);
+    const consents = new SqliteCarerConsents(db);
+    const queries = accessQueries({ clock, repos, stores });
+    const link = new KeysafeLink(
+      stores,
+      clock,
+      keys,
+      audit,
+      () => ctx.mqtt,
+      queries.deviceNowS,
+      (cmd) => {
+        // a delivered offline-code key: codes of that generation may now be handed out
+        if (cmd.status === 'ok' && (cmd.purpose === 'offline_key' || cmd.purpose === 'rotate_offline_key')) {
+          const p = stores.commands.get(cmd.id)?.params as { offlineGeneration: number } | undefined;
+          if (p) stores.keysafeState.markOfflineDelivered(cmd.deviceId, p.offlineGeneration);
+        }
+      },
+    );
+    // Alerts reach monitoring staff live: the SSE stream carries `access.alert`.
+    const alerts = new AccessAlerts(stores.alerts, audit, (a, state, at) =>
+      app.ingest.bus.emit('access.alert', { alertId: a.id, kind: a.kind, state, at }),
+    );
+    const deps: AccessDeps = {
+      stores,
+      clock,
+      repos,
+      audit,
+      keys,
+      matrix,
+      releases,
+      link,
+      alarms: new SqliteAlarmSource(db),
+      alerts,
+      settings: () => stores.settings.load(),
+      consents,
+    };
+    const collaborators = { ...deps, ...queries };
+    const requests = new AccessService(deps);
+    const revocation = new Revocation(collaborators);
+    const deviceEvents = new DeviceEvents(collaborators);
+    app.decorate('access', {
+      requests,
+      revocation,
+      deviceEvents,
+      teams: matrix,
+      carerConsents: new CarerConsentService(consents, audit, clock, (homeId, userId) =>
+        revocation.revokeReleases(
+          releases.outstanding({ userId }, clock.now()).filter((r) => r.homeId === homeId),
+          'consent withdrawn',
+        ),
+      ),
+      setup: { matrix, keys, alerts, audit, link },
+    } satisfies AccessApi);
+
+    const bus = app.ingest.bus;
+    const log = app.log.child({ module: 'access' });
+    const offs = [
+      bus.on('ingest.event', ({ event }) => {
+        deviceEvents.handle(event).catch((err) => log.error({ err }, 'key-safe event handling failed'));
+      }),
+      bus.on('ingest.availability', ({ availability, gatewayId, at }) => {
+        link.setGatewayOnline(gatewayId, availability.state === 'online', at);
+        if (availability.state !== 'online') return;
+        link
+          .flushGateway(gatewayId, (id) => repos.devices.get(id))
+          .catch((err) => log.error({ err }, 'delivering queued key-safe commands failed'));
+      }),
+      bus.on('command.result', ({ result, gatewayId }) => link.handleResult(gatewayId, result)),
+    ];
+
+    await requestRoutes(app, requests, collaborators);
+    await matrixRoutes(app, collaborators);
+    await keysafeRoutes(app, collaborators, revocation);
+    await reportRoutes(app, collaborators);
+    await installerRoutes(app, new Installer(collaborators, revocation));
+    // The care worker's page lives in the dashboard (`/app/key-code`); the short `/access` link a
+    // worker may have saved keeps working.
+    app.get('/access', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/app/key-code'));
+
+    const timers: TimerHandle[] = [];
+    app.addHook('onReady', async () => {
+      timers.push(
+        clock.setInterval(() => {
+          revocation.sweepExpired().catch((err) => log.error({ err }, 'expiry sweep failed'));
+        }, SWEEP_MS),
+        clock.setInterval(() => {
+          try {
+            purgeRetention(collaborators, clock.now());
+          } catch (err) {
+            log.error({ err }, 'retention purge failed');
+          }
+        }, RETENTION_MS),
+      );
+    });
+    app.addHook('onClose', async () => {
+      for (const t of timers) clock.clearInterval(t);
+      for (const off of offs) off();
+    });
+  },
+);

@@ -34,9 +34,17 @@ const VerifySchema = Type.Union([
 
 export { AuditLog } from './audit-log.js';
 
-/** The audit trail API: verify the chain, read entries. Admins only. */
-export const auditModule = defineModule({ name: 'audit', encapsulate: true }, async (app) => {
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The hash-chained audit trail every module appends to (declare `dependencies: ['audit']`). */
+    audit: AuditLog;
+  }
+}
+
+/** The audit trail, as `app.audit`, and its API: verify the chain, read entries. Admins only. */
+export const auditModule = defineModule({ name: 'audit' }, async (app) => {
   const log = new AuditLog(app.baken.db);
+  app.decorate('audit', log);
 
   app.get(
     '/api/v1/audit/verify',

@@ -1,7 +1,6 @@
 import { encodeMqttPayload, topicFor } from '@baken/protocols';
 import { defineModule } from '../../app-context.js';
 import type { TimerHandle } from '../../clock.js';
-import { AuditLog } from '../audit/index.js';
 import { type BudgetWatch, healthBudgetWatch } from './budget-watch.js';
 import { serverReleaseKeys } from './release-service.js';
 import {
@@ -39,12 +38,12 @@ export interface UpdatesModuleOptions {
  * by themselves on a burning downtime budget or too many failures. Depends on health and ingest.
  */
 export const updatesModule = defineModule<UpdatesModuleOptions>(
-  { name: 'updates', dependencies: ['ingest', 'health'] },
+  { name: 'updates', dependencies: ['ingest', 'health', 'audit'] },
   async (app, opts) => {
     const ctx = app.baken;
     const log = app.log.child({ component: 'updates' });
     const store = new UpdateStore(ctx.db);
-    const auditLog = new AuditLog(ctx.db);
+    const auditLog = app.audit;
     const audit = (action: string, subject: string, details: Record<string, unknown>, actor = 'system') =>
       auditLog.append({ at: ctx.clock.now(), actor, action, subject, details });
     const budgets: BudgetWatch = opts.budgets ?? healthBudgetWatch(app.health);
