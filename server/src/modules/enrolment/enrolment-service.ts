@@ -17,7 +17,12 @@ export interface ProvisionResult {
  * as a keyed hash (`auth/machine-credentials.ts`).
  */
 export class EnrolmentService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(
+    private readonly ctx: Pick<
+      AppContext,
+      'clock' | 'config' | 'repos' | 'machineCredentials' | 'brokerCredentials' | 'mqttPublicUrls'
+    >,
+  ) {}
 
   async createToken(
     homeId: string,

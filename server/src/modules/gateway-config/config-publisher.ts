@@ -13,7 +13,8 @@ import type { PendantPairingRepository } from './pendant-pairings.js';
  */
 export class GatewayConfigPublisher {
   constructor(
-    private readonly ctx: AppContext,
+    /** Only what it uses of the app context; `mqtt` is read at publish time (null without a broker). */
+    private readonly ctx: Pick<AppContext, 'repos' | 'clock' | 'config' | 'mqtt'>,
     private readonly pairings: PendantPairingRepository,
   ) {}
 
