@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineModule, type ModuleName } from '../app-context.js';
@@ -66,6 +69,22 @@ describe('server modules as Fastify plugins', () => {
     for (const [i, m] of modules.entries())
       for (const dep of meta(m).dependencies)
         expect(names.indexOf(dep), `${names[i]} needs ${dep}`).toBeLessThan(i);
+  });
+
+  it('every module declares the modules whose decorators its code uses', () => {
+    const src = fileURLToPath(new URL('..', import.meta.url));
+    const owners = new Set(modules.map((m) => meta(m).name));
+    for (const m of modules) {
+      const { name, dependencies } = meta(m);
+      const dir = join(src, name === 'web' ? 'web' : join('modules', name));
+      const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter(
+        (f) => f.endsWith('.ts') && !/test/.test(f),
+      );
+      for (const f of files)
+        for (const [, used] of readFileSync(join(dir, f), 'utf8').matchAll(/\bapp\.([a-z-]+)\b/g))
+          if (owners.has(used as ModuleName) && used !== name)
+            expect(dependencies, `${name}/${f} uses app.${used}`).toContain(used);
+    }
   });
 
   describe('the full app', () => {
