@@ -115,6 +115,51 @@ async function waitReady(url: string, child: ChildProcess, log: () => string): P
   }
 }
 
+interface Launched {
+  child: ChildProcess;
+  port: number;
+  exited: Promise<void>;
+  killOnExit: () => void;
+}
+
+/** Starts `postgres` on a free loopback port and waits until it accepts connections. */
+async function launch(
+  bin: string,
+  data: string,
+  dir: string,
+  as: { uid?: number; gid?: number },
+  env: NodeJS.ProcessEnv,
+): Promise<Launched> {
+  const port = await freePort();
+  const args = ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1'];
+  for (const s of ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=200'])
+    args.push('-c', s);
+  let log = '';
+  // With util-linux's setpriv the cluster dies with the test process even when that is killed
+  // with -9 (a parent-death signal); without it, the exit hook below is all there is.
+  const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find(executable);
+  const [cmd, cmdArgs] = setpriv
+    ? [setpriv, ['--pdeathsig', 'SIGQUIT', '--', join(bin, 'postgres'), ...args]]
+    : [join(bin, 'postgres'), args];
+  const child = spawn(cmd, cmdArgs, { ...as, cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', (d: Buffer) => (log += d.toString('utf8')));
+  child.stderr?.on('data', (d: Buffer) => (log += d.toString('utf8')));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const killOnExit = (): void => {
+    child.kill('SIGQUIT');
+  };
+  process.once('exit', killOnExit);
+  try {
+    await waitReady(`postgres://baken@127.0.0.1:${port}/postgres`, child, () => log);
+  } catch (e) {
+    child.kill('SIGQUIT');
+    await exited;
+    process.off('exit', killOnExit);
+    throw e;
+  }
+  return { child, port, exited, killOnExit };
+}
+
 /** Starts a throwaway cluster (see {@link ThrowawayPostgres}). */
 export async function startPostgres(): Promise<ThrowawayPostgres> {
   const bin = findPostgresBin();
@@ -129,48 +174,45 @@ export async function startPostgres(): Promise<ThrowawayPostgres> {
   }
   const as = owner ? { uid: owner.uid, gid: owner.gid } : {};
   const env = { ...process.env, LC_ALL: 'C', TZ: 'UTC' };
-  execFileSync(
-    join(bin, 'initdb'),
-    ['-D', data, '-U', 'baken', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions'],
-    { ...as, cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  const port = await freePort();
-  const args = ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1'];
-  for (const s of ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=200'])
-    args.push('-c', s);
-  let log = '';
-  // With util-linux's setpriv the cluster dies with the test process even when that is killed
-  // with -9 (a parent-death signal); without it, the exit hook below is all there is.
-  const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find(executable);
-  const [cmd, cmdArgs] = setpriv
-    ? [setpriv, ['--pdeathsig', 'SIGQUIT', '--', join(bin, 'postgres'), ...args]]
-    : [join(bin, 'postgres'), args];
-  const child = spawn(cmd, cmdArgs, {
-    ...as,
-    cwd: dir,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (d: Buffer) => (log += d.toString('utf8')));
-  child.stderr?.on('data', (d: Buffer) => (log += d.toString('utf8')));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const killOnExit = (): void => {
-    child.kill('SIGQUIT');
-  };
-  process.once('exit', killOnExit);
   const remove = (): void => rmSync(dir, { recursive: true, force: true });
-
-  const base = `postgres://baken@127.0.0.1:${port}`;
-  const url = `${base}/postgres`;
   try {
-    await waitReady(url, child, () => log);
+    execFileSync(
+      join(bin, 'initdb'),
+      [
+        '-D',
+        data,
+        '-U',
+        'baken',
+        '-A',
+        'trust',
+        '-E',
+        'UTF8',
+        '--locale=C',
+        '--no-sync',
+        '--no-instructions',
+      ],
+      { ...as, cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
   } catch (e) {
-    child.kill('SIGQUIT');
-    await exited;
-    process.off('exit', killOnExit);
     remove();
     throw e;
   }
+  // A free port can be taken by someone else before postgres binds it (or the machine can run
+  // short of ports for a moment): try a few ports before giving up.
+  let running: Launched | undefined;
+  for (let attempt = 1; !running; attempt++) {
+    try {
+      running = await launch(bin, data, dir, as, env);
+    } catch (e) {
+      if (attempt >= 4) {
+        remove();
+        throw e;
+      }
+    }
+  }
+  const { child, port, exited, killOnExit } = running;
+  const base = `postgres://baken@127.0.0.1:${port}`;
+  const url = `${base}/postgres`;
   let n = 0;
   return {
     url,
