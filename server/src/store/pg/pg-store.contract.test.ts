@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needPostgres, startPostgres, type ThrowawayPostgres } from '../../testing/postgres.js';
+import { openDatabase } from '../database.js';
 import { repositoryContracts } from '../testing/all-contracts.js';
 import { leaseContract, leaseKeeperContract } from '../testing/lease-contract.js';
 import { createPgRepositories } from './index.js';
@@ -81,6 +82,35 @@ describe.skipIf(!needPostgres())('PostgreSQL store', () => {
     expect(await lease.renew('a', 1)).toBe(true);
     await lease.release('a');
     expect(await lease.holder()).toBeNull();
+  });
+
+  it('mirrors the SQLite schema of the core tables: the same columns, nullable alike', async () => {
+    const sqlite = openDatabase(':memory:');
+    try {
+      for (const table of CORE_TABLES.split(', ')) {
+        const lite = (
+          sqlite.prepare(`PRAGMA table_info(${table})`).all() as Array<{
+            name: string;
+            notnull: number;
+            pk: number;
+          }>
+        )
+          .map((c) => `${c.name}${c.notnull || c.pk ? ' not null' : ''}`)
+          .sort();
+        const pgCols = (
+          await db.sql.query<{ name: string; nullable: string }>(
+            `SELECT column_name AS name, is_nullable AS nullable FROM information_schema.columns
+             WHERE table_schema = current_schema() AND table_name = $1`,
+            [table],
+          )
+        ).rows
+          .map((c) => `${c.name}${c.nullable === 'NO' ? ' not null' : ''}`)
+          .sort();
+        expect({ table, columns: pgCols }).toEqual({ table, columns: lite });
+      }
+    } finally {
+      sqlite.close();
+    }
   });
 
   it('migrations: a second run applies nothing; instances starting together apply each once', async () => {
