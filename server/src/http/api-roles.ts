@@ -85,7 +85,7 @@ export const REVIEWED_ROLES: Record<string, readonly Role[] | 'public'> = {
   provisionKeysafe: ['admin', 'technician'],
   installKeysafeKey: ['admin', 'technician'],
   createKeysafeTrialCode: ['admin', 'technician'],
-  listKeysafes: ['admin', 'monitor'],
+  listKeysafes: ['admin', 'monitor', 'technician'],
   listPendingRevocations: ['admin', 'monitor'],
   listBlocks: ['admin', 'monitor'],
   createBlock: ['admin', 'monitor'],

@@ -58,7 +58,8 @@ export async function keysafeRoutes(app: BakenApp, deps: KeysafeRouteDeps, rev: 
   app.get(
     '/api/v1/access/keysafes',
     {
-      onRequest: staff,
+      // technicians too: they install the keys (the Key safes screen) and check them afterwards
+      onRequest: requireRole('admin', 'monitor', 'technician'),
       schema: {
         tags: ['access-keysafes'],
         operationId: 'listKeysafes',
