@@ -19,6 +19,7 @@ import { myCarersPage } from './pages/my-carers.js';
 import { registryPage } from './pages/registry.js';
 import { reportsPage } from './pages/reports.js';
 import { respondPage } from './pages/respond.js';
+import { tokensPage } from './pages/tokens.js';
 import { updatesPage } from './pages/updates.js';
 import { usersPage } from './pages/users.js';
 import { pwaRoutes } from './pwa.js';
@@ -95,6 +96,7 @@ const PAGES: ReadonlyArray<readonly [string, Role[], PageRenderer]> = [
   ['/app/registry', ['admin', 'technician'], registryPage],
   ['/app/manage-access', ['admin'], accessAdminPage],
   ['/app/functions', ['admin'], functionsPage],
+  ['/app/tokens', ['admin', 'technician', 'monitor'], tokensPage],
   ['/app/homes/:id', [...STAFF, 'client'], homePage],
   ['/app/devices/:id', STAFF, devicePage],
   ['/app/my-home', ['client'], myHomePage],

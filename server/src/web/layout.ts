@@ -25,6 +25,9 @@ const STAFF_NAV: readonly NavEntry[] = [
   ['/app/reports', 'nav.reports'],
 ];
 
+/** Who is offered their API tokens (for scripts) next to their name. */
+const TOKEN_ROLES: readonly Role[] = ['admin', 'technician', 'monitor'];
+
 /** The page a role lands on after login (and at `/`): the first page of its own menu. */
 export function landingPath(role: Role): string {
   return navFor(role)[0]?.[0] ?? '/app/fleet';
@@ -112,7 +115,11 @@ ${scripts.map((s) => html`<script type="module" src="/assets/${s}"></script>`)}
     <span class="visually-hidden" id="live-announce" role="status" aria-live="polite"></span><span class="live-dot" aria-hidden="true"></span><span class="live-text">${t('layout.connecting')}</span>
     <span class="live-updated">${t('layout.updated')} <time id="updated-at" datetime="${new Date(now).toISOString()}" title="${i18n().timeZone}">${i18n().time(now)}</time></span>
   </div>
-  <div class="who"><span class="muted">${user.displayName} (${t(`role.${user.role}`)})</span>
+  <div class="who"><span class="muted">${user.displayName} (${t(`role.${user.role}`)})</span>${
+    TOKEN_ROLES.includes(user.role)
+      ? html` <a href="/app/tokens"${path.startsWith('/app/tokens') ? html` aria-current="page"` : ''}>${t('nav.tokens')}</a>`
+      : ''
+  }
     <button type="button" id="logout" class="btn btn-quiet">${t('layout.logout')}</button></div>`
       : ''
   }

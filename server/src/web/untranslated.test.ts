@@ -65,6 +65,7 @@ const PAGES: Array<[string, string]> = [
   ['admin', '/app/updates'],
   ['technician', '/app/registry'],
   ['admin', '/app/functions'],
+  ['monitor', '/app/tokens'],
   ['', '/login'],
 ];
 

@@ -13,6 +13,7 @@ import { js } from './js.js';
 import { matrix } from './matrix.js';
 import { registry } from './registry.js';
 import { reports } from './reports.js';
+import { tokens } from './tokens.js';
 import { updates } from './updates.js';
 import { users } from './users.js';
 
@@ -38,4 +39,5 @@ export const en = {
   ...accessAdmin,
   ...formErrors,
   ...matrix,
+  ...tokens,
 } as const;

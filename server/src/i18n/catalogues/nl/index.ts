@@ -15,6 +15,7 @@ import { js } from './js.js';
 import { matrix } from './matrix.js';
 import { registry } from './registry.js';
 import { reports } from './reports.js';
+import { tokens } from './tokens.js';
 import { updates } from './updates.js';
 import { users } from './users.js';
 
@@ -37,4 +38,5 @@ export const nl: Messages<typeof en> = {
   ...accessAdmin,
   ...formErrors,
   ...matrix,
+  ...tokens,
 };
