@@ -6,6 +6,7 @@ import { landingPath, layout } from './layout.js';
 import { type PageRenderer, registerPage, STAFF } from './page-route.js';
 import { accessPage } from './pages/access.js';
 import { accessAdminPage } from './pages/access-admin.js';
+import { alarmCentrePage } from './pages/alarm-centre.js';
 import { alarmsPage } from './pages/alarms.js';
 import { carerInvitePage } from './pages/carer-invite.js';
 import { devicePage } from './pages/device.js';
@@ -96,6 +97,7 @@ const PAGES: ReadonlyArray<readonly [string, Role[], PageRenderer]> = [
   ['/app/registry', ['admin', 'technician'], registryPage],
   ['/app/manage-access', ['admin'], accessAdminPage],
   ['/app/functions', ['admin'], functionsPage],
+  ['/app/alarm-centre', ['admin', 'technician'], alarmCentrePage],
   ['/app/tokens', ['admin', 'technician', 'monitor'], tokensPage],
   ['/app/homes/:id', [...STAFF, 'client'], homePage],
   ['/app/devices/:id', STAFF, devicePage],

@@ -50,6 +50,7 @@ function navFor(role: Role): readonly NavEntry[] {
     return [
       ['/app/fleet', 'nav.fleet'],
       ['/app/registry', 'nav.registry'],
+      ['/app/alarm-centre', 'nav.alarmCentre'],
     ];
   if (role === 'admin')
     return [
@@ -59,6 +60,7 @@ function navFor(role: Role): readonly NavEntry[] {
       ['/app/registry', 'nav.registry'],
       ['/app/manage-access', 'nav.accessAdmin'],
       ['/app/functions', 'nav.functions'],
+      ['/app/alarm-centre', 'nav.alarmCentre'],
     ];
   return STAFF_NAV;
 }

@@ -65,6 +65,7 @@ const PAGES: Array<[string, string]> = [
   ['admin', '/app/updates'],
   ['technician', '/app/registry'],
   ['admin', '/app/functions'],
+  ['admin', '/app/alarm-centre'],
   ['monitor', '/app/tokens'],
   ['', '/login'],
 ];

@@ -5,6 +5,7 @@ import { carers } from './carers.js';
 import { centre } from './centre.js';
 import { client } from './client.js';
 import { common } from './common.js';
+import { dc09 } from './dc09.js';
 import { events } from './events.js';
 import { fleet } from './fleet.js';
 import { formErrors } from './form-errors.js';
@@ -39,5 +40,6 @@ export const en = {
   ...accessAdmin,
   ...formErrors,
   ...matrix,
+  ...dc09,
   ...tokens,
 } as const;
