@@ -15,6 +15,7 @@ import { followupChainPage } from './pages/followup-chain.js';
 import { functionsPage } from './pages/functions.js';
 import { homePage, myHomePage } from './pages/home.js';
 import { keyCodePage } from './pages/key-code.js';
+import { keysafesPage } from './pages/keysafes.js';
 import { loginPage } from './pages/login.js';
 import { myCarersPage } from './pages/my-carers.js';
 import { registryPage } from './pages/registry.js';
@@ -98,6 +99,7 @@ const PAGES: ReadonlyArray<readonly [string, Role[], PageRenderer]> = [
   ['/app/manage-access', ['admin'], accessAdminPage],
   ['/app/functions', ['admin'], functionsPage],
   ['/app/alarm-centre', ['admin', 'technician'], alarmCentrePage],
+  ['/app/keysafes', ['admin', 'technician'], keysafesPage],
   ['/app/tokens', ['admin', 'technician', 'monitor'], tokensPage],
   ['/app/homes/:id', [...STAFF, 'client'], homePage],
   ['/app/devices/:id', STAFF, devicePage],

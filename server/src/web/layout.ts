@@ -50,6 +50,7 @@ function navFor(role: Role): readonly NavEntry[] {
     return [
       ['/app/fleet', 'nav.fleet'],
       ['/app/registry', 'nav.registry'],
+      ['/app/keysafes', 'nav.keysafes'],
       ['/app/alarm-centre', 'nav.alarmCentre'],
     ];
   if (role === 'admin')
@@ -60,6 +61,7 @@ function navFor(role: Role): readonly NavEntry[] {
       ['/app/registry', 'nav.registry'],
       ['/app/manage-access', 'nav.accessAdmin'],
       ['/app/functions', 'nav.functions'],
+      ['/app/keysafes', 'nav.keysafes'],
       ['/app/alarm-centre', 'nav.alarmCentre'],
     ];
   return STAFF_NAV;

@@ -66,6 +66,7 @@ const PAGES: Array<[string, string]> = [
   ['technician', '/app/registry'],
   ['admin', '/app/functions'],
   ['admin', '/app/alarm-centre'],
+  ['technician', '/app/keysafes'],
   ['monitor', '/app/tokens'],
   ['', '/login'],
 ];

@@ -11,6 +11,7 @@ import { fleet } from './fleet.js';
 import { formErrors } from './form-errors.js';
 import { home } from './home.js';
 import { js } from './js.js';
+import { keysafes } from './keysafes.js';
 import { matrix } from './matrix.js';
 import { registry } from './registry.js';
 import { reports } from './reports.js';
@@ -41,5 +42,6 @@ export const en = {
   ...formErrors,
   ...matrix,
   ...dc09,
+  ...keysafes,
   ...tokens,
 } as const;

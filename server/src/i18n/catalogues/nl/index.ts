@@ -13,6 +13,7 @@ import { fleet } from './fleet.js';
 import { formErrors } from './form-errors.js';
 import { home } from './home.js';
 import { js } from './js.js';
+import { keysafes } from './keysafes.js';
 import { matrix } from './matrix.js';
 import { registry } from './registry.js';
 import { reports } from './reports.js';
@@ -40,5 +41,6 @@ export const nl: Messages<typeof en> = {
   ...formErrors,
   ...matrix,
   ...dc09,
+  ...keysafes,
   ...tokens,
 };
