@@ -64,13 +64,15 @@ async function main(): Promise<void> {
         const { gw, gatewayId, homeId, clientId } = await seedHome(api, 'Kerkstraat 12', 'Noord');
         await publishHeartbeat(gw, gatewayId, Date.now());
         await publishPendantAlarm(gw, gatewayId, Date.now(), `evt-screens-${lang}-0001`);
+        const NAMES = { monique: 'Monique de Boer', jansen: 'Mevrouw Jansen', beheer: 'Bram Beheer' };
         for (const [username, role] of [
           ['monique', 'monitor'],
           ['jansen', 'client'],
+          ['beheer', 'admin'],
         ] as const)
           await api('POST', '/api/v1/users', {
             username,
-            displayName: username === 'jansen' ? 'Mevrouw Jansen' : 'Monique de Boer',
+            displayName: NAMES[username],
             role,
             password: PASSWORD,
             ...(role === 'client' ? { clientId } : {}),
@@ -90,6 +92,26 @@ async function main(): Promise<void> {
           ['reports', '/app/reports'],
         ]);
         await shoot(browser, s.url, lang, 'jansen', [['client-home', '/app/my-home']]);
+        // the management screens: a function with its hours, and the home's alarm-centre account
+        const weekdays = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, fromMinute: 480, toMinute: 1020 }));
+        const allWeek = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, fromMinute: 0, toMinute: 1440 }));
+        await api('POST', '/api/v1/access/functions', {
+          name: lang === 'nl' ? 'Wijkverpleegkundige' : 'District nurse',
+          windows: { planned_care: weekdays, alarm: allWeek },
+        });
+        await api('PUT', `/api/v1/homes/${homeId}/alarm-centre`, {
+          account: '1234',
+          key: '00112233445566778899aabbccddeeff',
+          content: 'SIA-DCS',
+          receivers: [
+            { host: '192.0.2.10', port: 9000, transport: 'tcp' },
+            { host: '192.0.2.11', port: 9000, transport: 'udp' },
+          ],
+        });
+        await shoot(browser, s.url, lang, 'beheer', [
+          ['functions', '/app/functions'],
+          ['alarm-centre', '/app/alarm-centre'],
+        ]);
         await gw.endAsync();
       } finally {
         await cleanup();
