@@ -86,6 +86,10 @@ describe.skipIf(!needProgram('chromium'))('the API tokens screen in chromium', (
     );
     expect(await page.locator('#new-token').textContent()).toBe('');
 
+    expect(
+      await page.locator('details[data-token-new] select[name="expiresInS"] option').allTextContents(),
+    ).toEqual(['no end date', '1 day', '30 days', '90 days', '365 days']);
+
     const phone = await pageAs(tech.auth, { width: 390, height: 844 });
     await phone.goto(`${b.url}/app/tokens`);
     expect(await hasHorizontalOverflow(phone)).toBe(false);

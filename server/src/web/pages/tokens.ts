@@ -10,7 +10,7 @@ import { type Json, list, num, str } from '../read.js';
 const says = () => html` data-ok="${t('tokens.ok')}" data-fail="${t('tokens.fail')}"`;
 const COLS = ['name', 'created', 'lastUsed', 'expires', 'state', 'actions'] as const;
 const col = (k: (typeof COLS)[number]) => t(`tokens.col.${k}` as MessageKey);
-const VALIDITY_DAYS = [30, 90, 365] as const;
+const VALIDITY_DAYS = [1, 30, 90, 365] as const;
 
 function row(x: Json, now: number): SafeHtml {
   const id = str(x, 'id') ?? '';

@@ -25,7 +25,7 @@ export const tokens = {
   'tokens.field.name': 'Name (what it is for)',
   'tokens.field.expires': 'Valid for',
   'tokens.expires.never': 'no end date',
-  'tokens.expires.days': '{days} days',
+  'tokens.expires.days': '{days, plural, one {# day} other {# days}}',
   'tokens.createButton': 'Create the token',
   'tokens.shownOnce': 'Your new token. Copy it now: it is not shown again.',
 } as const;

@@ -29,7 +29,7 @@ export const tokens: Messages<typeof en> = {
   'tokens.field.name': 'Naam (waar hij voor is)',
   'tokens.field.expires': 'Geldig',
   'tokens.expires.never': 'zonder einddatum',
-  'tokens.expires.days': '{days} dagen',
+  'tokens.expires.days': '{days, plural, one {# dag} other {# dagen}}',
   'tokens.createButton': 'Sleutel aanmaken',
   'tokens.shownOnce': 'Uw nieuwe sleutel. Kopieer hem nu: hij wordt niet nog eens getoond.',
 };
