@@ -2,7 +2,17 @@ import type { Db } from '../../store/database.js';
 import type { EventProcessor, IncidentEventBody } from '../ingest/index.js';
 import { outboundData } from './content.js';
 import type { OutAccounts } from './sqlite-out-accounts.js';
-import type { Outbox } from './sqlite-outbox.js';
+import type { Outbox, OutboxEntry } from './sqlite-outbox.js';
+
+/** Pendant events that start an alarm: a home whose follow-up chain asks people first holds them back. */
+const ALARM_KINDS = ['pendant/alarm', 'pendant/fall'];
+const CANCEL_KIND = 'pendant/cancel';
+
+/** What became of an alarm handed to the alarm centre by its home's follow-up chain. */
+export type HandOver =
+  | { state: 'queued'; entry: OutboxEntry }
+  | { state: 'no_account' }
+  | { state: 'not_forwarded' };
 
 /**
  * Puts what the alarm centre must hear into the persisted outbound queue [docs/alarm-centre.md §Out].
@@ -17,6 +27,11 @@ export class Enqueuer {
     private readonly outbox: Outbox,
     /** Told after the commit, to send at once. */
     private readonly kick: (accountId: string) => void,
+    /**
+     * True when the home's follow-up chain asks people before the alarm centre: its alarms go to the
+     * centre only when the chain hands them over ({@link handOver}) [followup/README.md].
+     */
+    private readonly heldByChain: (homeId: string) => boolean = () => false,
   ) {}
 
   /** Queues one message; returns the account to kick, or null when nothing was queued. */
@@ -31,6 +46,7 @@ export class Enqueuer {
     if (!a) return null;
     const data = outboundData(kind, a.content, a.account);
     if (data === null || this.outbox.has(a.id, sourceKey)) return null;
+    if (eventId !== null && this.held(homeId, kind)) return null;
     this.outbox.add({
       accountId: a.id,
       homeId,
@@ -43,6 +59,59 @@ export class Enqueuer {
       createdAt: now,
     });
     return a.id;
+  }
+
+  /**
+   * Whether ingest keeps this event from the centre: an alarm while the chain asks people first; a
+   * cancel when the centre never got the alarm it cancels (the last alarm message it got was a cancel).
+   */
+  private held(homeId: string, kind: string): boolean {
+    if (!ALARM_KINDS.includes(kind) && kind !== CANCEL_KIND) return false;
+    if (!this.heldByChain(homeId)) return false;
+    if (ALARM_KINDS.includes(kind)) return true;
+    const last = this.outbox.latestKind(homeId, [...ALARM_KINDS, CANCEL_KIND]);
+    return last === null || !ALARM_KINDS.includes(last);
+  }
+
+  /**
+   * The follow-up chain reached its alarm-centre step: the alarm (its pendant event) is queued for
+   * the home's centre now, unless it already was (a chain that starts at the centre: ingest queued
+   * it), and after it a cancel the client pressed meanwhile that staff have not confirmed (held back
+   * by ingest; the centre decides, as it would have at once without the chain). Idempotent by event.
+   */
+  handOver(
+    a: { homeId: string; eventId: string; kind: 'alarm' | 'fall'; cancelEventId: string | null },
+    now: number,
+  ): HandOver {
+    const account = this.accounts.byHome(a.homeId);
+    if (!account) return { state: 'no_account' };
+    const queue = (eventId: string, kind: string): OutboxEntry | null => {
+      const sourceKey = `event:${eventId}`;
+      const had = this.outbox.bySource(account.id, sourceKey);
+      if (had) return had;
+      const data = outboundData(kind, account.content, account.account);
+      if (data === null) return null;
+      const id = this.outbox.add({
+        accountId: account.id,
+        homeId: a.homeId,
+        sourceKey,
+        eventId,
+        kind,
+        seq: this.accounts.takeSeq(account.id),
+        content: account.content,
+        data,
+        createdAt: now,
+      });
+      return this.outbox.get(id) ?? null;
+    };
+    const entry = this.db.transaction(() => {
+      const e = queue(a.eventId, `pendant/${a.kind}`);
+      if (e !== null && a.cancelEventId !== null) queue(a.cancelEventId, CANCEL_KIND);
+      return e;
+    })();
+    if (entry === null) return { state: 'not_forwarded' };
+    this.kick(account.id);
+    return { state: 'queued', entry };
   }
 
   /** The ingest processor: runs inside the event's transaction, kicks the sender after the commit. */

@@ -1,7 +1,10 @@
 import { Counter, Gauge } from 'prom-client';
 import { type BakenApp, defineModule } from '../../app-context.js';
 import { loadMasterKey } from '../access/keysafe-keys.js';
+import { SqliteAlarmStore } from '../alarms/sqlite-alarm-store.js';
+import { chainAsksPeopleFirst } from '../followup/centre-hold.js';
 import { SqliteEventStore } from '../ingest/index.js';
+import { ChainHandover } from './chain-handover.js';
 import { Enqueuer } from './enqueue.js';
 import { inRoutes, type ReceiverStatus } from './in-routes.js';
 import { InboundHandler } from './inbound.js';
@@ -45,6 +48,7 @@ async function alarmCentre(app: BakenApp): Promise<void> {
     labelNames: ['kind'],
     registers: [ctx.metrics.registry],
   });
+  const handover = new ChainHandover(bus, new SqliteAlarmStore(ctx.db), ctx.clock);
   const sender = new Dc09Sender({
     accounts,
     outbox,
@@ -55,13 +59,21 @@ async function alarmCentre(app: BakenApp): Promise<void> {
       retryDelayMs: (cfg.retryDelayS ?? DC09_DEFAULTS.retryDelayS) * 1000,
       attemptsPerReceiver: cfg.attemptsPerReceiver ?? DC09_DEFAULTS.attemptsPerReceiver,
     },
+    onDelivery: handover.onDelivery,
     onAlert: (a) => {
       alerts.inc({ kind: a.kind });
       log.warn({ accountId: a.accountId, kind: a.kind, detail: a.detail }, 'alarm-centre link alert');
     },
   });
-  const enqueuer = new Enqueuer(ctx.db, accounts, outbox, (id) => sender.kick(id));
+  const enqueuer = new Enqueuer(
+    ctx.db,
+    accounts,
+    outbox,
+    (id) => sender.kick(id),
+    chainAsksPeopleFirst(ctx.db),
+  );
   app.ingest.addProcessor(enqueuer.processor);
+  const offHandover = handover.listen(enqueuer);
   bus.on('incident.opened', (i) => enqueuer.incident(i, 'opened', ctx.clock.now()));
   bus.on('incident.closed', (i) => enqueuer.incident(i, 'closed', ctx.clock.now()));
   new Gauge({
@@ -118,6 +130,7 @@ async function alarmCentre(app: BakenApp): Promise<void> {
   });
   app.addHook('onClose', async () => {
     sender.stop();
+    offHandover();
     await listener?.stop();
     listener = null;
   });

@@ -43,9 +43,28 @@ export interface SenderDeps {
     timeoutMs: number,
     signal?: AbortSignal,
   ) => Promise<ExchangeResult>;
+  /**
+   * Told what became of each try of a queued message: ACK (`delivered`), DUH (`refused`), or a failed
+   * try (`failed`, with `nextReceiver` when the sender moves on to the next receiver).
+   */
+  onDelivery?: (d: DeliveryNote) => void;
   /** Called when the centre refuses a message (DUH) or a supervision poll goes unanswered. */
   onAlert?: (a: { accountId: string; kind: 'refused' | 'link_down' | 'link_up'; detail: string }) => void;
 }
+
+/** One try of one message, as told to {@link SenderDeps.onDelivery}. */
+export interface DeliveryNote {
+  entry: OutboxEntry;
+  state: 'delivered' | 'refused' | 'failed';
+  /** `host:port/transport` of the receiver tried. */
+  receiver: string;
+  /** On a failover: the receiver the next try goes to. */
+  nextReceiver: string | null;
+  error: string | null;
+  at: number;
+}
+
+const where = (r: OutReceiver) => `${r.host}:${r.port}/${r.transport}`;
 
 interface AccountRun {
   busy: boolean;
@@ -222,6 +241,7 @@ export class Dc09Sender {
           );
           this.d.onAlert?.({ accountId: a.id, kind: 'refused', detail: `${entry.kind} seq ${entry.seq}` });
         }
+        this.note(entry, out.kind === 'ack' ? 'delivered' : 'refused', r, null, null, at);
         return true;
       }
       this.d.outbox.attempted(entry.id, this.d.clock.now(), out.error, r.id);
@@ -229,9 +249,33 @@ export class Dc09Sender {
         corrected = true;
         continue;
       }
-      this.failed(a, run, out.error);
+      const movedOn = this.failed(a, run, out.error);
+      const next = movedOn ? this.receiver(a, run) : undefined;
+      this.note(this.d.outbox.get(entry.id) ?? entry, 'failed', r, next ?? null, out.error);
       this.scheduleRetry(a.id, run);
       return false;
+    }
+  }
+
+  private note(
+    entry: OutboxEntry,
+    state: DeliveryNote['state'],
+    r: OutReceiver,
+    next: OutReceiver | null,
+    error: string | null,
+    at = this.d.clock.now(),
+  ): void {
+    try {
+      this.d.onDelivery?.({
+        entry,
+        state,
+        receiver: where(r),
+        nextReceiver: next ? where(next) : null,
+        error,
+        at,
+      });
+    } catch (err) {
+      this.d.log.error({ err, accountId: entry.accountId }, 'alarm-centre delivery listener failed');
     }
   }
 
@@ -296,7 +340,8 @@ export class Dc09Sender {
     if (wasDown) this.d.onAlert?.({ accountId: a.id, kind: 'link_up', detail: run.status.receiverId ?? '' });
   }
 
-  private failed(a: OutAccount, run: AccountRun, error: string): void {
+  /** Counts a failed try; true when the sender moved on to the next receiver. */
+  private failed(a: OutAccount, run: AccountRun, error: string): boolean {
     run.status.lastFailureAt = this.d.clock.now();
     run.status.lastFailure = error;
     run.failures++;
@@ -308,7 +353,9 @@ export class Dc09Sender {
       run.status.up = false;
       this.d.log.warn({ accountId: a.id, error }, 'alarm centre receiver not answering; trying the next');
       if (wasUp) this.d.onAlert?.({ accountId: a.id, kind: 'link_down', detail: error });
+      return true;
     }
+    return false;
   }
 
   private scheduleRetry(accountId: string, run: AccountRun): void {

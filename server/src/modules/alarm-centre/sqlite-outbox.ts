@@ -51,6 +51,24 @@ export class Outbox {
     );
   }
 
+  /** The message queued for this cause, if any. */
+  bySource(accountId: string, sourceKey: string): OutboxEntry | undefined {
+    return this.db.prepare(`${SELECT} WHERE account_id = ? AND source_key = ?`).get(accountId, sourceKey) as
+      | OutboxEntry
+      | undefined;
+  }
+
+  /** The kind of the home's latest message among `kinds`, or null when none was queued. */
+  latestKind(homeId: string, kinds: readonly string[]): string | null {
+    const r = this.db
+      .prepare(
+        `SELECT kind FROM dc09_outbox WHERE home_id = ? AND kind IN (${kinds.map(() => '?').join(',')})
+         ORDER BY id DESC LIMIT 1`,
+      )
+      .get(homeId, ...kinds) as { kind: string } | undefined;
+    return r?.kind ?? null;
+  }
+
   add(e: NewOutboxEntry): number {
     const r = this.db
       .prepare(

@@ -85,6 +85,13 @@ export class SqliteAlarmStore implements AlarmStore {
     return row(this.db.prepare(`${SELECT} WHERE id = ?`).get(id));
   }
 
+  /** The alarm an event raised, if it raised one. */
+  idOfEvent(eventId: string): string | undefined {
+    return (
+      this.db.prepare('SELECT id FROM alarms WHERE event_id = ?').get(eventId) as { id: string } | undefined
+    )?.id;
+  }
+
   update(id: string, patch: AlarmPatch, t: Transition): AlarmRow {
     const keys = Object.keys(patch) as Array<keyof AlarmPatch>;
     if (keys.length > 0) {

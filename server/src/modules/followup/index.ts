@@ -1,6 +1,7 @@
 import { type BakenApp, defineModule } from '../../app-context.js';
 import { createI18n } from '../../i18n/index.js';
 import { carerRoutes } from './carer-routes.js';
+import { CentreSteps } from './centre-steps.js';
 import { chainRoutes } from './chain-routes.js';
 import { consentRoutes } from './consent-routes.js';
 import { FollowupEngine } from './engine.js';
@@ -56,6 +57,8 @@ async function followup(app: BakenApp): Promise<void> {
     onError: (err, what) => log.error({ err }, `${what} failed`),
   });
 
+  const centreSteps = new CentreSteps(store, alarms, followupTexts(i18n));
+
   await carerRoutes(app, carers, async (c, by) => {
     for (const h of await repos.clients.listHomes({ clientId: c.clientId, limit: 100, offset: 0 }))
       if (c.userId !== null) await access.carerConsents.withdraw(h.id, c.userId, by);
@@ -76,6 +79,13 @@ async function followup(app: BakenApp): Promise<void> {
       bus.on('alarm.created', (a) => {
         if (a.homeId !== null)
           engine.begin(a.alarmId, a.homeId).catch((err) => log.error({ err }, 'follow-up start failed'));
+      }),
+      bus.on('alarm-centre.delivery', (d) => {
+        try {
+          centreSteps.record(d);
+        } catch (err) {
+          log.error({ err }, 'follow-up alarm-centre step failed');
+        }
       }),
       bus.on('alarm.updated', (a) => {
         try {

@@ -28,6 +28,13 @@ export const STEP_KINDS = [
   'not_notified',
   'on_site',
   'ended',
+  // the alarm-centre step over DC-09 (centre-steps.ts)
+  'centre_sent',
+  'centre_acked',
+  'centre_no_link',
+  'centre_refused',
+  'centre_failed',
+  'centre_failover',
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 

@@ -1,5 +1,16 @@
 import type { I18n } from '../../i18n/index.js';
+import type { AlarmCentreDeliveryBody } from '../ingest/domain-events.js';
 import type { Offer } from './chain.js';
+import type { StepKind } from './sqlite-followup-store.js';
+
+const CENTRE_NOTES = {
+  centre_sent: 'followup.note.centreSent',
+  centre_acked: 'followup.note.centreAcked',
+  centre_no_link: 'followup.note.centreNoLink',
+  centre_refused: 'followup.note.centreRefused',
+  centre_failed: 'followup.note.centreFailed',
+  centre_failover: 'followup.note.centreFailover',
+} as const;
 
 /**
  * The words the follow-up chain writes (notifications and the alarm timeline), in the
@@ -24,6 +35,14 @@ export function followupTexts(i: I18n) {
     declined: (name: string) => i.t('followup.note.declined', { name }),
     accepted: (name: string) => i.t('followup.note.accepted', { name }),
     stopped: (why: string) => i.t('followup.note.ended', { why }),
+    /** The alarm timeline's line for a report from the DC-09 link (`centre-steps.ts`). */
+    centre: (kind: StepKind, d: AlarmCentreDeliveryBody) =>
+      i.t(CENTRE_NOTES[kind as keyof typeof CENTRE_NOTES] ?? 'followup.note.centre', {
+        seq: String(d.seq ?? ''),
+        receiver: d.receiver ?? '',
+        next: d.nextReceiver ?? '',
+        error: d.error ?? '',
+      }),
     ending: {
       close: i.t('followup.end.closed'),
       cancel: i.t('followup.end.cancel'),

@@ -20,6 +20,8 @@ function visibleTo(e: DomainEvent, role: string, userId: string): boolean {
   }
   // Access alerts are for the monitoring staff who act on them.
   if (e.type === 'access.alert' && role !== 'admin' && role !== 'monitor') return false;
+  // Deliveries to the alarm centre: for the roles that read them [docs/alarm-centre.md §Dashboard].
+  if (e.type === 'alarm-centre.delivery' && role !== 'admin' && role !== 'monitor') return false;
   return true;
 }
 

@@ -35,6 +35,25 @@ export interface IncidentEventBody {
 }
 
 /**
+ * What became of an alarm at the home's alarm centre over DC-09 [docs/alarm-centre.md]: queued when
+ * the follow-up chain handed it over (or `no_account`: the home has no link), then each try
+ * (`delivered` on ACK, `refused` on DUH, `failed`, with `nextReceiver` on a failover).
+ */
+export interface AlarmCentreDeliveryBody {
+  alarmId: string;
+  homeId: string;
+  state: 'queued' | 'no_account' | 'delivered' | 'refused' | 'failed';
+  /** The message's DC-09 sequence number; null when nothing was queued. */
+  seq: number | null;
+  /** `host:port/transport` of the receiver tried. */
+  receiver: string | null;
+  nextReceiver: string | null;
+  error: string | null;
+  attempts: number;
+  at: number;
+}
+
+/**
  * An access alert raised or acknowledged. Deliberately minimal: it reaches every
  * stream subscriber, so it names no person or message; the Access page re-reads the alert API.
  */
@@ -76,6 +95,7 @@ export interface DomainEventMap {
   'warning.opened': { warningId: number; gatewayId: string; deviceId: string; kind: string; at: number };
   'warning.closed': { warningId: number; gatewayId: string; deviceId: string; kind: string; at: number };
   'access.alert': AccessAlertEventBody;
+  'alarm-centre.delivery': AlarmCentreDeliveryBody;
   'budget.alert': {
     alertId: number;
     scope: string;

@@ -17,6 +17,12 @@ const STEP_KINDS = new Set([
   'handed_to_centre',
   'on_site',
   'ended',
+  'centre_sent',
+  'centre_acked',
+  'centre_no_link',
+  'centre_refused',
+  'centre_failed',
+  'centre_failover',
 ]);
 
 function carerRow(clientId: string, c: Json, i: number, n: number): SafeHtml {

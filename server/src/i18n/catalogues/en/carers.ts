@@ -80,6 +80,13 @@ export const carers = {
   'followup.step.handed_to_centre': '{when} — the alarm centre took over',
   'followup.step.on_site': '{when} — help was at your door',
   'followup.step.ended': '{when} — finished: {detail}',
+  'followup.step.centre_sent': '{when} — your alarm was sent to the alarm centre',
+  'followup.step.centre_acked': '{when} — the alarm centre confirmed it has your alarm',
+  'followup.step.centre_no_link': "{when} — the care organisation's monitoring staff took over",
+  'followup.step.centre_refused':
+    '{when} — the alarm centre could not take your alarm; the monitoring staff were warned',
+  'followup.step.centre_failed': '{when} — the alarm centre did not answer yet; trying again',
+  'followup.step.centre_failover': "{when} — trying the alarm centre's backup line",
 
   'chain.title': 'Follow-up chain · {address}',
   'chain.help':
@@ -118,6 +125,15 @@ export const carers = {
   'followup.note.declined': 'Follow-up: {name} cannot go',
   'followup.note.accepted': 'Follow-up: {name} accepted and is on the way',
   'followup.note.ended': 'Follow-up ended: {why}',
+  'followup.note.centreSent': 'Follow-up: sent to the alarm centre over DC-09 (sequence {seq})',
+  'followup.note.centreAcked': 'Follow-up: the alarm centre acknowledged it (ACK from {receiver})',
+  'followup.note.centreNoLink':
+    'Follow-up: this home has no alarm-centre link; the alarm stays with the monitoring staff',
+  'followup.note.centreRefused':
+    'Follow-up: the alarm centre refused it (DUH from {receiver}): call the centre',
+  'followup.note.centreFailed': 'Follow-up: no acknowledgement from {receiver} ({error}); trying again',
+  'followup.note.centreFailover':
+    'Follow-up: alarm-centre receiver {receiver} is not answering ({error}); now trying {next}',
   'followup.end.closed': 'the alarm was closed',
   'followup.end.cancel': 'the client cancelled the alarm',
   'followup.end.confirmCancel': 'the alarm centre confirmed the cancel',

@@ -83,6 +83,13 @@ export const carers: Messages<typeof en> = {
   'followup.step.handed_to_centre': '{when} — de alarmcentrale nam het over',
   'followup.step.on_site': '{when} — er was hulp bij uw deur',
   'followup.step.ended': '{when} — afgerond: {detail}',
+  'followup.step.centre_sent': '{when} — uw alarm is naar de alarmcentrale gestuurd',
+  'followup.step.centre_acked': '{when} — de alarmcentrale bevestigde dat zij uw alarm heeft',
+  'followup.step.centre_no_link': '{when} — de meldkamer van de zorgorganisatie nam het over',
+  'followup.step.centre_refused':
+    '{when} — de alarmcentrale kon uw alarm niet aannemen; de meldkamer is gewaarschuwd',
+  'followup.step.centre_failed': '{when} — de alarmcentrale antwoordde nog niet; er wordt opnieuw geprobeerd',
+  'followup.step.centre_failover': '{when} — de reservelijn van de alarmcentrale wordt geprobeerd',
 
   'chain.title': 'Opvolgketen · {address}',
   'chain.help':
@@ -121,6 +128,16 @@ export const carers: Messages<typeof en> = {
   'followup.note.declined': 'Opvolging: {name} kan niet',
   'followup.note.accepted': 'Opvolging: {name} heeft het aangenomen en is onderweg',
   'followup.note.ended': 'Opvolging beëindigd: {why}',
+  'followup.note.centreSent': 'Opvolging: via DC-09 naar de alarmcentrale gestuurd (volgnummer {seq})',
+  'followup.note.centreAcked':
+    'Opvolging: de alarmcentrale heeft de ontvangst bevestigd (ACK van {receiver})',
+  'followup.note.centreNoLink':
+    'Opvolging: deze woning heeft geen koppeling met een alarmcentrale; het alarm blijft bij de meldkamer',
+  'followup.note.centreRefused':
+    'Opvolging: de alarmcentrale weigerde het (DUH van {receiver}): bel de alarmcentrale',
+  'followup.note.centreFailed': 'Opvolging: geen bevestiging van {receiver} ({error}); nieuwe poging',
+  'followup.note.centreFailover':
+    'Opvolging: ontvanger {receiver} van de alarmcentrale antwoordt niet ({error}); nu via {next}',
   'followup.end.closed': 'het alarm is afgesloten',
   'followup.end.cancel': 'de cliënt heeft het alarm geannuleerd',
   'followup.end.confirmCancel': 'de alarmcentrale heeft de annulering bevestigd',
