@@ -1,5 +1,6 @@
 import type { Clock, TimerHandle } from '../../clock.js';
 import { conflict, notFound } from '../../errors.js';
+import { LOCALES, type Locale } from '../../i18n/index.js';
 import type { User } from '../../store/repositories/index.js';
 import { buildPlan, type Offer } from './chain.js';
 import type { Notifier } from './notify/channel.js';
@@ -16,7 +17,10 @@ export interface EngineDeps {
   teams: TeamDirectory;
   homes: HomeDirectory;
   notifier: Notifier;
+  /** The deployment's language: the alarm timeline. */
   texts: FollowupTexts;
+  /** Each language, for notifications: a person gets theirs (the language chosen on their device). */
+  textsIn: (l: Locale) => FollowupTexts;
   onError: (err: unknown, what: string) => void;
 }
 
@@ -253,9 +257,13 @@ export class FollowupEngine {
     const run = this.d.store.run(alarmId);
     const home = run ? await this.d.homes.get(run.homeId) : null;
     const minutes = Math.round(o.seconds / 60);
+    const text = (x: FollowupTexts) => ({
+      title: x.pushTitle(home?.address ?? ''),
+      body: o.kind === 'carer' ? x.pushBody(minutes) : x.pushBodyTeam(minutes),
+    });
     const n = {
-      title: this.d.texts.pushTitle(home?.address ?? ''),
-      body: o.kind === 'carer' ? this.d.texts.pushBody(minutes) : this.d.texts.pushBodyTeam(minutes),
+      ...text(this.d.texts),
+      inLanguage: Object.fromEntries(LOCALES.map((l) => [l, text(this.d.textsIn(l))])),
       url: '/app/respond',
       alarmId,
       tag: `alarm-${alarmId}`,

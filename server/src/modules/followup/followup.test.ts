@@ -316,4 +316,68 @@ describe('follow-up chain with informal carers and Web Push', () => {
       (await call(h.client.auth, 'GET', `/api/v1/clients/${h.clientId}/carers`)).body.items,
     ).toHaveLength(2);
   });
+
+  it("pushes to each device in the language its person chose there, else the deployment's", async () => {
+    const h = await household();
+    // Piet reads Baken in English: once asked for in the subscription, once from the page's cookie.
+    const phone = { ...push.subscribe('piet-phone'), lang: 'en' };
+    expect((await call(h.carers[0]!, 'POST', '/api/v1/push/subscriptions', phone)).status).toBe(201);
+    const tablet = await app.inject({
+      method: 'POST',
+      url: '/api/v1/push/subscriptions',
+      headers: { ...h.carers[0]!, cookie: 'baken_lang=en' },
+      payload: push.subscribe('piet-tablet'),
+    });
+    expect(tablet.statusCode).toBe(201);
+    // The care worker chose nothing: Dutch, the deployment's default.
+    const worker = push.subscribe('worker-phone');
+    expect((await call(h.worker.auth, 'POST', '/api/v1/push/subscriptions', worker)).status).toBe(201);
+    const mine = await call(h.carers[0]!, 'GET', '/api/v1/push/subscriptions');
+    expect(mine.body.items.map((i: { lang: string | null }) => i.lang)).toEqual(['en', 'en']);
+
+    const alarmId = await raise(h.homeId);
+    await settle(2);
+    expect(push.refused).toEqual([]);
+    expect(push.received.map((r) => r.device).sort()).toEqual(['piet-phone', 'piet-tablet']);
+    for (const r of push.received)
+      expect(JSON.parse(r.payload)).toMatchObject({
+        title: 'Alarm at Dorpsstraat 1',
+        body: 'Can you go? Open Baken and accept within 3 minutes.',
+        alarmId,
+      });
+    // The alarm's timeline stays in the deployment's language.
+    const timeline = db
+      .prepare("SELECT note FROM alarm_transitions WHERE alarm_id = ? AND action = 'followup.asked'")
+      .all(alarmId) as Array<{ note: string }>;
+    expect(timeline[0]!.note).toContain('mantelzorger Piet Jansen gevraagd');
+
+    // Both carers let it pass: the care team is asked, the worker's phone gets it in Dutch.
+    clock.advance(6 * 60_000);
+    await settle(3);
+    const team = push.received.find((r) => r.device === 'worker-phone')!;
+    expect(JSON.parse(team.payload).body).toBe(
+      'Alarm voor uw team. Open Baken en neem het aan binnen 10 minuten.',
+    );
+
+    // A test message follows the same choice; a device switched back to Dutch gets Dutch.
+    const before = push.received.length;
+    expect((await call(h.carers[0]!, 'POST', '/api/v1/push/test')).body).toEqual({ delivered: 2, failed: 0 });
+    await settle(before + 2);
+    expect(push.received.slice(before).map((r) => JSON.parse(r.payload).body)).toEqual([
+      'Notifications work on this device.',
+      'Notifications work on this device.',
+    ]);
+    expect(
+      (await call(h.carers[0]!, 'POST', '/api/v1/push/subscriptions', { ...phone, lang: 'nl' })).status,
+    ).toBe(201);
+    expect((await call(h.carers[0]!, 'POST', '/api/v1/push/test')).body).toEqual({ delivered: 2, failed: 0 });
+    await settle(before + 4);
+    const last = push.received.slice(before + 2);
+    expect(JSON.parse(last.find((r) => r.device === 'piet-phone')!.payload).body).toBe(
+      'Meldingen werken op dit apparaat.',
+    );
+    expect(JSON.parse(last.find((r) => r.device === 'piet-tablet')!.payload).body).toBe(
+      'Notifications work on this device.',
+    );
+  });
 });

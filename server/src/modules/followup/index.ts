@@ -1,5 +1,5 @@
 import { type BakenApp, defineModule } from '../../app-context.js';
-import { createI18n } from '../../i18n/index.js';
+import { createI18n, type Locale } from '../../i18n/index.js';
 import { carerRoutes } from './carer-routes.js';
 import { CentreSteps } from './centre-steps.js';
 import { chainRoutes } from './chain-routes.js';
@@ -43,6 +43,7 @@ async function followup(app: BakenApp): Promise<void> {
     memberIds: (id) => access.teams.getTeam(id)?.memberIds ?? [],
   };
   const i18n = createI18n(config.i18n.locale, config.i18n.timeZone);
+  const i18nIn = (l: Locale | null) => (l === null ? i18n : createI18n(l, config.i18n.timeZone));
   const vapid = loadVapidKeys(config.dataDir, process.env);
   const push = new WebPushChannel(subs, clock, { vapid, subject: config.push.subject });
   const engine = new FollowupEngine({
@@ -54,6 +55,7 @@ async function followup(app: BakenApp): Promise<void> {
     homes: { get: (id) => repos.clients.getHome(id) },
     notifier: new Notifier([push]),
     texts: followupTexts(i18n),
+    textsIn: (l) => followupTexts(i18nIn(l)),
     onError: (err, what) => log.error({ err }, `${what} failed`),
   });
 
@@ -67,7 +69,7 @@ async function followup(app: BakenApp): Promise<void> {
   await chainRoutes(app, store, teams);
   await responderRoutes(app, engine, alarms);
   await pushRoutes(app, subs, push, {
-    testMessage: i18n.t('followup.push.test'),
+    testMessage: (l) => i18nIn(l).t('followup.push.test'),
     publicKey: vapid.publicKey,
     allowHttpEndpoints: config.push.allowHttpEndpoints,
   });

@@ -3,7 +3,9 @@ import type { BakenApp } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
 import { BakenError, notFound } from '../../errors.js';
 import { errorResponses } from '../../http/error-schema.js';
+import { LOCALES, type Locale, toLocale } from '../../i18n/index.js';
 import type { Role } from '../../store/repositories/index.js';
+import { LANG_COOKIE } from '../../web/request-i18n.js';
 import type { NotificationChannel } from './notify/channel.js';
 import type { SqlitePushSubscriptions } from './notify/sqlite-push-subscriptions.js';
 import { Id, SubscriptionInput } from './schemas.js';
@@ -20,7 +22,7 @@ export async function pushRoutes(
   app: BakenApp,
   subs: SqlitePushSubscriptions,
   push: NotificationChannel,
-  opts: { publicKey: string; allowHttpEndpoints: boolean; testMessage: string },
+  opts: { publicKey: string; allowHttpEndpoints: boolean; testMessage: (l: Locale | null) => string },
 ): Promise<void> {
   app.get(
     '/api/v1/push/key',
@@ -65,6 +67,11 @@ export async function pushRoutes(
           p256dh: b.keys.p256dh,
           auth: b.keys.auth,
           label: b.label ?? null,
+          // the language asked for, else the one the person picked on this browser's pages
+          lang:
+            b.lang ??
+            toLocale((req.cookies as Record<string, string | undefined> | undefined)?.[LANG_COOKIE]) ??
+            null,
         },
         app.baken.clock.now(),
       );
@@ -86,6 +93,7 @@ export async function pushRoutes(
               Type.Object({
                 id: Type.String(),
                 label: Type.Union([Type.String(), Type.Null()]),
+                lang: Type.Union([Type.Literal('nl'), Type.Literal('en'), Type.Null()]),
                 createdAt: Type.Integer(),
                 lastSuccessAt: Type.Union([Type.Integer(), Type.Null()]),
                 failures: Type.Integer(),
@@ -97,13 +105,16 @@ export async function pushRoutes(
       },
     },
     async (req) => ({
-      items: subs.ofUser(req.principal!.user.id).map(({ id, label, createdAt, lastSuccessAt, failures }) => ({
-        id,
-        label,
-        createdAt,
-        lastSuccessAt,
-        failures,
-      })),
+      items: subs
+        .ofUser(req.principal!.user.id)
+        .map(({ id, label, lang, createdAt, lastSuccessAt, failures }) => ({
+          id,
+          label,
+          lang,
+          createdAt,
+          lastSuccessAt,
+          failures,
+        })),
     }),
   );
 
@@ -142,7 +153,10 @@ export async function pushRoutes(
     async (req) => {
       const r = await push.send(req.principal!.user.id, {
         title: 'Baken',
-        body: opts.testMessage,
+        body: opts.testMessage(null),
+        inLanguage: Object.fromEntries(
+          LOCALES.map((l) => [l, { title: 'Baken', body: opts.testMessage(l) }]),
+        ),
         url: '/app/respond',
         alarmId: '',
         tag: 'test',

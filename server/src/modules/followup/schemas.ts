@@ -90,6 +90,8 @@ export const SubscriptionInput = Type.Object(
     ),
     expirationTime: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
     label: Type.Optional(Type.String({ maxLength: 100 })),
+    /** The language of notifications to this device; else the page's language (cookie), else the deployment's. */
+    lang: Type.Optional(Type.Union([Type.Literal('nl'), Type.Literal('en')])),
   },
   { additionalProperties: false },
 );

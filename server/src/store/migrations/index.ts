@@ -16,6 +16,7 @@ import { m158Dc09RepeatDigest } from './158-dc09-repeat-digest.js';
 import { m170InformalCarers } from './170-informal-carers.js';
 import { m171Followup } from './171-followup.js';
 import { m172CarerKeyConsent } from './172-carer-key-consent.js';
+import { m240PushLanguage } from './240-push-language.js';
 
 /**
  * A versioned schema change. Add a file `NNN-name.ts` exporting one `Migration` and list it here;
@@ -49,4 +50,5 @@ export const migrations: readonly Migration[] = [
   m170InformalCarers,
   m171Followup,
   m172CarerKeyConsent,
+  m240PushLanguage,
 ];

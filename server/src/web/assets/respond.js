@@ -90,6 +90,13 @@ async function registerWorker() {
   return navigator.serviceWorker.register('/app/sw.js', { scope: '/app/' });
 }
 
+/** This device's subscription, with the page's language: notifications come in the language read here. */
+const subscription = (sub) => ({
+  ...sub.toJSON(),
+  label: navigator.userAgent.slice(0, 100),
+  lang: document.documentElement.lang === 'en' ? 'en' : 'nl',
+});
+
 async function enablePush() {
   const reg = await registerWorker();
   if (!reg || !('PushManager' in window)) return say(M.pushUnsupported);
@@ -98,10 +105,7 @@ async function enablePush() {
   const key = Uint8Array.from(atob(publicKey.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
   try {
     const sub = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
-    const r = await post('/api/v1/push/subscriptions', {
-      ...sub.toJSON(),
-      label: navigator.userAgent.slice(0, 100),
-    });
+    const r = await post('/api/v1/push/subscriptions', subscription(sub));
     say(r.ok ? M.pushOn : M.pushRefused);
   } catch {
     say(M.pushUnreachable);
@@ -112,6 +116,9 @@ document.getElementById('enable-push')?.addEventListener('click', () => enablePu
 registerWorker()
   .then((reg) => reg?.pushManager?.getSubscription())
   .then((sub) => {
-    if (sub) say(M.pushOn);
+    if (!sub) return;
+    say(M.pushOn);
+    // the person may have changed the page's language since: the server follows it
+    post('/api/v1/push/subscriptions', subscription(sub)).catch(() => {});
   })
   .catch(() => {});

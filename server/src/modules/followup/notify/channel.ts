@@ -1,12 +1,16 @@
+import type { Locale } from '../../../i18n/index.js';
+
 /**
  * How a person is told they are asked to go to an alarm (docs/notification-channels.md). A channel
  * is one way to reach people (Web Push first; an SMS or voice gateway next); the follow-up chain
  * never knows which. Messages carry no secret: no code, no token.
  */
 export interface Notification {
-  /** Short, for a lock screen: "Alarm at Dorpsstraat 1". */
+  /** Short, for a lock screen: "Alarm at Dorpsstraat 1". In the deployment's language. */
   title: string;
   body: string;
+  /** Title and body per language (`nl`, `en`): a device gets the one its owner chose. */
+  inLanguage?: Partial<Record<Locale, { title: string; body: string }>>;
   /** Where the app opens when tapped (same origin path). */
   url: string;
   alarmId: string;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Locale } from '../../../i18n/index.js';
 import type { Db } from '../../../store/database.js';
 
 /** A browser's push subscription [RFC 8030 §5, RFC 8291 §3]: where to post and the keys to encrypt for. */
@@ -9,12 +10,14 @@ export interface PushSubscription {
   p256dh: string;
   auth: string;
   label: string | null;
+  /** The language the person chose on this device; null = the deployment's default. */
+  lang: Locale | null;
   createdAt: number;
   lastSuccessAt: number | null;
   failures: number;
 }
 
-const SELECT = `SELECT id, user_id AS userId, endpoint, p256dh, auth, label, created_at AS createdAt,
+const SELECT = `SELECT id, user_id AS userId, endpoint, p256dh, auth, label, lang, created_at AS createdAt,
   last_success_at AS lastSuccessAt, failures FROM push_subscriptions`;
 
 /** Push subscriptions per person and device (one per endpoint; a re-subscribe replaces it). */
@@ -22,16 +25,17 @@ export class SqlitePushSubscriptions {
   constructor(private readonly db: Db) {}
 
   upsert(
-    s: Pick<PushSubscription, 'userId' | 'endpoint' | 'p256dh' | 'auth' | 'label'>,
+    s: Pick<PushSubscription, 'userId' | 'endpoint' | 'p256dh' | 'auth' | 'label' | 'lang'>,
     now: number,
   ): PushSubscription {
     this.db
       .prepare(
-        `INSERT INTO push_subscriptions (id, user_id, endpoint, p256dh, auth, label, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO push_subscriptions (id, user_id, endpoint, p256dh, auth, label, lang, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(endpoint) DO UPDATE SET user_id = excluded.user_id, p256dh = excluded.p256dh, auth = excluded.auth,
-           label = excluded.label, created_at = excluded.created_at, failures = 0`,
+           label = excluded.label, lang = excluded.lang, created_at = excluded.created_at, failures = 0`,
       )
-      .run(randomUUID(), s.userId, s.endpoint, s.p256dh, s.auth, s.label, now);
+      .run(randomUUID(), s.userId, s.endpoint, s.p256dh, s.auth, s.label, s.lang, now);
     return this.db.prepare(`${SELECT} WHERE endpoint = ?`).get(s.endpoint) as PushSubscription;
   }
 

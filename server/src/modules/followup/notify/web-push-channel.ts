@@ -44,8 +44,16 @@ export class WebPushChannel implements NotificationChannel {
 
   async send(userId: string, n: Notification): Promise<DeliveryResult> {
     const result = { channel: this.name, delivered: 0, failed: 0 };
-    const payload: PushPayload = { title: n.title, body: n.body, url: n.url, alarmId: n.alarmId, tag: n.tag };
     for (const s of this.subs.ofUser(userId)) {
+      // in the language the person chose on this device [README.md §Notifications]
+      const text = (s.lang !== null ? n.inLanguage?.[s.lang] : undefined) ?? n;
+      const payload: PushPayload = {
+        title: text.title,
+        body: text.body,
+        url: n.url,
+        alarmId: n.alarmId,
+        tag: n.tag,
+      };
       const ok = await this.sendOne(s, JSON.stringify(payload), n.ttlSeconds);
       if (ok) result.delivered++;
       else result.failed++;
