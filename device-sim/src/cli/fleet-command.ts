@@ -3,32 +3,11 @@ import { SimError } from '../errors.js';
 import { type Fleet, type FleetStats, readFleetCredentials, startFleet } from '../fleet/index.js';
 import { progressLine, summaryLines } from '../fleet/progress.js';
 import { flagString, type ParsedArgs, parseArgs } from './args.js';
+import { SIM_HELP_EN } from './help.js';
 import type { CliIo } from './io.js';
 import { stopOnSignals } from './stop-signals.js';
 
-export const FLEET_HELP = `usage: baken-sim fleet --credentials FILE [options]
-
-Runs one simulated home unit per identity in FILE (written 0600 by the server's bulk enrolment,
-see device-sim/README.md "Fleet mode") against a running Baken server over real MQTT, shows one
-progress line and prints a summary at the end (Ctrl-C stops cleanly).
-
-  --credentials FILE     gateway identities (required)
-  --mqtt-url URL         broker (default: the URL in FILE)
-  --homes N              use the first N identities (default all)
-  --processes K          worker processes (default: one per 6,000 homes; 0 = this process)
-  --connect-rate R       new connections per second at start (default 500)
-  --heartbeat S          heartbeat interval in seconds (default 60); load ≈ homes ÷ S per second
-  --jitter F             heartbeat jitter, fraction of the interval (default 0.1)
-  --alarms-per-hour X    pendant presses per home per hour, Poisson (default 0)
-  --keysafe-per-day X    key-safe openings per home per day, Poisson (default 0)
-  --battery-drain X      pendant battery drain, points per hour (default 0)
-  --skew-share F         share of homes with a skewed clock (default 0), up to ± --skew-max-ms
-  --flap-share F         share of homes whose link drops every ~--flap-every S seconds
-  --storm F@T            at T seconds, a share F of the homes press within 5 s (repeatable as F@T,F@T)
-  --silent N@T           at T seconds, N homes hang (connected, silent)
-  --die N@T              at T seconds, N homes die with their last will
-  --duration S           stop after S seconds (default: until Ctrl-C)
-  --json                 print the summary as JSON`;
+export const FLEET_HELP = SIM_HELP_EN.fleet;
 
 const num = (args: ParsedArgs, name: string): number | undefined => {
   const v = flagString(args, name);
@@ -51,11 +30,11 @@ const timed = (args: ParsedArgs, name: string): Array<[number, number]> =>
       return [a!, t!];
     });
 
-export async function fleetCommand(argv: string[], io: CliIo): Promise<number> {
+export async function fleetCommand(argv: string[], io: CliIo, help = FLEET_HELP): Promise<number> {
   const args = parseArgs(argv, ['help', 'json']);
   const file = flagString(args, 'credentials');
   if (args.flags.has('help') || file === undefined) {
-    (args.flags.has('help') ? io.out : io.err)(FLEET_HELP);
+    (args.flags.has('help') ? io.out : io.err)(help);
     return args.flags.has('help') ? 0 : 2;
   }
   let fleet: Fleet;

@@ -1,15 +1,10 @@
 import { SimError } from '../errors.js';
 import { type FleetCredentials, writeFleetCredentials } from '../fleet/index.js';
 import { flagString, parseArgs } from './args.js';
+import { SIM_HELP_EN } from './help.js';
 import type { CliIo } from './io.js';
 
-export const FLEET_ENROL_HELP = `usage: baken-sim fleet-enrol --api URL --homes N --out FILE [--label TEXT] [--region NAME]
-
-Enrols N homes through the server's API (POST /api/v1/enrolment/bulk, admins only, 50 per call)
-and writes their gateway identities to FILE with mode 0600 for \`baken-sim fleet --credentials\`.
-The API token is read from the environment variable BAKEN_API_TOKEN (never from the command line,
-where other users could read it). Passwords are never printed. On the server's own machine,
-\`npx tsx server/src/cli/enrol-fleet.ts\` does the same without the API, for any number of homes.`;
+export const FLEET_ENROL_HELP = SIM_HELP_EN.fleetEnrol;
 
 const PER_CALL = 50;
 
@@ -22,6 +17,7 @@ export async function fleetEnrolCommand(
   argv: string[],
   io: CliIo,
   env: NodeJS.ProcessEnv = process.env,
+  help = FLEET_ENROL_HELP,
 ): Promise<number> {
   const args = parseArgs(argv, ['help']);
   const api = flagString(args, 'api');
@@ -35,7 +31,7 @@ export async function fleetEnrolCommand(
     !Number.isInteger(homes) ||
     homes < 1
   ) {
-    (args.flags.has('help') ? io.out : io.err)(FLEET_ENROL_HELP);
+    (args.flags.has('help') ? io.out : io.err)(help);
     return args.flags.has('help') ? 0 : 2;
   }
   if (!token) {

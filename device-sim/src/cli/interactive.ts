@@ -1,26 +1,12 @@
 import { createInterface } from 'node:readline';
-import { FAULT_NAMES } from '../faults/fault-board.js';
 import type { Home } from '../home.js';
+import { SIM_HELP_EN } from './help.js';
 import type { CliIo } from './io.js';
 
-export const INTERACTIVE_HELP = `commands (one per line):
-  press [pendant]        alarm press (repeated adverts)
-  cancel [pendant]       cancel press
-  fall [pendant]         fall detected
-  test [pendant]         test press
-  battery <pct> [pendant]  set a pendant's battery
-  code <digits>          type a code on the key safe keypad
-  open | close           open / close the key-safe door
-  pair                   press the key safe's pairing button (KS-SERIAL §8.8: 5 minutes for KEY_INSTALL)
-  take [hook] | return [hook]  take / return a key
-  tamper [source]        tamper switch
-  mains on|off           mains power present / lost
-  fault <name> on|off [value]  faults: ${FAULT_NAMES.join(', ')}
-  status                 device state and active faults
-  help | quit`;
+export const INTERACTIVE_HELP = SIM_HELP_EN.interactive;
 
 /** Runs one interactive command line against a home; returns false on `quit`. */
-export function runCommand(home: Home, line: string, io: CliIo): boolean {
+export function runCommand(home: Home, line: string, io: CliIo, help = INTERACTIVE_HELP): boolean {
   const [cmd = '', ...rest] = line.trim().split(/\s+/);
   const pendant = (id: string | undefined) => {
     const p = id === undefined ? [...home.pendants.values()][0] : home.pendants.get(id);
@@ -85,7 +71,7 @@ export function runCommand(home: Home, line: string, io: CliIo): boolean {
         io.out(JSON.stringify(status(home)));
         break;
       case 'help':
-        io.out(INTERACTIVE_HELP);
+        io.out(help);
         break;
       case 'quit':
       case 'exit':
@@ -126,14 +112,19 @@ export function status(home: Home): Record<string, unknown> {
 }
 
 /** Reads commands from stdin until `quit`, the end of input, or `stop` aborts (a signal). */
-export async function interactive(home: Home, io: CliIo, stop?: AbortSignal): Promise<void> {
+export async function interactive(
+  home: Home,
+  io: CliIo,
+  stop?: AbortSignal,
+  help = INTERACTIVE_HELP,
+): Promise<void> {
   const rl = createInterface({ input: io.stdin, terminal: false });
   const close = (): void => rl.close();
   stop?.addEventListener('abort', close);
   try {
     if (stop?.aborted) return;
     for await (const line of rl) {
-      if (!runCommand(home, line, io)) break;
+      if (!runCommand(home, line, io, help)) break;
     }
   } finally {
     stop?.removeEventListener('abort', close);

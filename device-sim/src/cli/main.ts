@@ -9,43 +9,16 @@ import { runScenario } from '../scenario/run-scenario.js';
 import { flagString, parseArgs } from './args.js';
 import { fleetCommand } from './fleet-command.js';
 import { fleetEnrolCommand } from './fleet-enrol-command.js';
-import { INTERACTIVE_HELP, interactive } from './interactive.js';
+import { SIM_HELP_EN, type SimHelp } from './help.js';
+import { SIM_HELP_NL } from './help-nl.js';
+import { interactive } from './interactive.js';
 import type { CliIo } from './io.js';
+import { pickLang } from './lang.js';
 import { stopOnSignals } from './stop-signals.js';
 
-export const MAIN_HELP = `baken-sim — simulated pendants and key safes for Baken
-
-usage: baken-sim <command> [options]
-
-commands:
-  home       start a home's devices and drive them from stdin
-  scenario   run a scenario file unattended (exit 0 pass, 1 fail, 2 bad file)
-  fleet      run thousands of simulated home units against a server over MQTT
-  fleet-enrol  enrol homes for a fleet through the server's API (writes a 0600 credentials file)
-
-baken-sim <command> --help for its options.`;
-
-export const HOME_HELP = `usage: baken-sim home [options]
-
-  --config <file>     home description (YAML/JSON, see SCENARIOS.md "home"); default: one
-                      encrypted BTHome pendant and key safe KS-SIM-0001 on serial
-  --pty               create a socat pty pair; the gateway opens the printed path
-  --serial <path>     use an existing serial device (e.g. /dev/pts/N) for the key safe
-  --ble bluez|mock    BLE side: the BlueZ stand-in on a private D-Bus, or in-memory (default mock)
-  --nv <file>         key-safe non-volatile memory file (default: in memory)
-  --keys-out <file>   write the device keys (for provisioning) to this file, mode 0600
-  --no-stdin          do not read commands from stdin; run until SIGINT/SIGTERM
-
-Prints one JSON line with what it opened, then reads commands:
-${INTERACTIVE_HELP}`;
-
-export const SCENARIO_HELP = `usage: baken-sim scenario <file> [--json]
-
-Runs the timed steps and expectations of <file> (YAML or JSON, documented in SCENARIOS.md) on a
-fresh simulated home and prints a report. Exit code 0 when every expectation holds, 1 when one
-fails (the report names the step), 2 when the file is invalid.
-
-  --json    print the report as JSON`;
+export const MAIN_HELP = SIM_HELP_EN.main;
+export const HOME_HELP = SIM_HELP_EN.home;
+export const SCENARIO_HELP = SIM_HELP_EN.scenario;
 
 function loadHomeConfig(path: string): HomeConfig {
   const text = readFileSync(path, 'utf8');
@@ -57,10 +30,10 @@ function loadHomeConfig(path: string): HomeConfig {
   return doc;
 }
 
-async function homeCommand(argv: string[], io: CliIo): Promise<number> {
+async function homeCommand(argv: string[], io: CliIo, help: SimHelp): Promise<number> {
   const args = parseArgs(argv, ['pty', 'help', 'no-stdin']);
   if (args.flags.has('help')) {
-    io.out(HOME_HELP);
+    io.out(help.home);
     return 0;
   }
   const configPath = flagString(args, 'config');
@@ -119,7 +92,7 @@ async function homeCommand(argv: string[], io: CliIo): Promise<number> {
     if (args.flags.has('no-stdin')) {
       if (!signalled.signal.aborted)
         await new Promise<void>((resolve) => signalled.signal.addEventListener('abort', () => resolve()));
-    } else await interactive(home, io, signalled.signal);
+    } else await interactive(home, io, signalled.signal, help.interactive);
   } finally {
     if (!signalled.signal.aborted) {
       detach();
@@ -129,11 +102,11 @@ async function homeCommand(argv: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-async function scenarioCommand(argv: string[], io: CliIo): Promise<number> {
+async function scenarioCommand(argv: string[], io: CliIo, help: SimHelp): Promise<number> {
   const args = parseArgs(argv, ['help', 'json']);
   const file = args.positional[0];
   if (args.flags.has('help') || file === undefined) {
-    (file === undefined && !args.flags.has('help') ? io.err : io.out)(SCENARIO_HELP);
+    (file === undefined && !args.flags.has('help') ? io.err : io.out)(help.scenario);
     return args.flags.has('help') ? 0 : 2;
   }
   let scenario: ReturnType<typeof loadScenario>;
@@ -153,26 +126,35 @@ async function scenarioCommand(argv: string[], io: CliIo): Promise<number> {
   return report.passed ? 0 : 1;
 }
 
-/** The whole CLI; returns the process exit code. */
-export async function main(argv: string[], io: CliIo): Promise<number> {
+/**
+ * The whole CLI; returns the process exit code. Help speaks Dutch or English: `--lang`, else
+ * BAKEN_LANG, LC_ALL/LC_MESSAGES/LANG, BAKEN_LOCALE (`lang.ts`).
+ */
+export async function main(
+  argv0: string[],
+  io: CliIo,
+  env: Record<string, string | undefined> = process.env,
+): Promise<number> {
+  const { lang, args: argv } = pickLang(argv0, env);
+  const help = lang === 'nl' ? SIM_HELP_NL : SIM_HELP_EN;
   const [command, ...rest] = argv;
   switch (command) {
     case 'home':
-      return homeCommand(rest, io);
+      return homeCommand(rest, io, help);
     case 'scenario':
-      return scenarioCommand(rest, io);
+      return scenarioCommand(rest, io, help);
     case 'fleet':
-      return fleetCommand(rest, io);
+      return fleetCommand(rest, io, help.fleet);
     case 'fleet-enrol':
-      return fleetEnrolCommand(rest, io);
+      return fleetEnrolCommand(rest, io, env, help.fleetEnrol);
     case undefined:
     case '--help':
     case '-h':
     case 'help':
-      io.out(MAIN_HELP);
+      io.out(help.main);
       return command === undefined ? 2 : 0;
     default:
-      io.err(`unknown command '${command}'\n${MAIN_HELP}`);
+      io.err(`${help.unknownCommand.replace('{command}', command)}\n${help.main}`);
       return 2;
   }
 }

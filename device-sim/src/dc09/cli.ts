@@ -1,17 +1,12 @@
 import type { Clock } from '@baken/hardware';
+import { pickLang } from '../cli/lang.js';
 import { parseDc09Args, UsageError } from './args.js';
-import { LISTEN_HELP, runListen } from './listen-command.js';
-import { runSend, SEND_EXIT, SEND_HELP } from './send.js';
+import { DC09_HELP_EN } from './help.js';
+import { DC09_HELP_NL } from './help-nl.js';
+import { runListen } from './listen-command.js';
+import { runSend, SEND_EXIT } from './send.js';
 
-export const DC09_HELP = `baken-dc09 — check an alarm-centre link (SIA DC-09) from the command line
-
-usage: baken-dc09 <command> [options]
-
-commands:
-  send     send one test message to an alarm receiver and print its answer
-  listen   run a stand-alone receiver that prints and answers what it gets
-
-baken-dc09 <command> --help for its options; examples in docs/dc09-tools.md.`;
+export const DC09_HELP = DC09_HELP_EN.main;
 
 export interface Dc09CliIo {
   out(line: string): void;
@@ -22,26 +17,36 @@ export interface Dc09CliIo {
 
 const BOOLEANS = ['help', 'udp', 'tcp', 'null'];
 
-/** Runs one `baken-dc09` command; returns the exit code. */
-export async function dc09Main(argv: readonly string[], io: Dc09CliIo, clock: Clock): Promise<number> {
+/**
+ * Runs one `baken-dc09` command; returns the exit code. Help in Dutch or English: `--lang`, else
+ * BAKEN_LANG, LC_ALL/LC_MESSAGES/LANG, BAKEN_LOCALE (`../cli/lang.ts`).
+ */
+export async function dc09Main(
+  argv0: readonly string[],
+  io: Dc09CliIo,
+  clock: Clock,
+  env: Record<string, string | undefined> = process.env,
+): Promise<number> {
+  const { lang, args: argv } = pickLang(argv0, env);
+  const help = lang === 'nl' ? DC09_HELP_NL : DC09_HELP_EN;
   const [command, ...rest] = argv;
   try {
     const args = parseDc09Args(rest, BOOLEANS);
     if (command === 'send') {
       if (args.booleans.has('help')) {
-        io.out(SEND_HELP);
+        io.out(help.send);
         return 0;
       }
       return await runSend(args, io, clock);
     }
     if (command === 'listen') {
       if (args.booleans.has('help')) {
-        io.out(LISTEN_HELP);
+        io.out(help.listen);
         return 0;
       }
       return await runListen(args, io, clock);
     }
-    io.out(DC09_HELP);
+    io.out(help.main);
     return command === undefined || command === '--help' || command === '-h' ? 0 : SEND_EXIT.usage;
   } catch (e) {
     if (e instanceof UsageError) {

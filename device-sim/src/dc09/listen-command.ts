@@ -1,24 +1,10 @@
 import type { Clock } from '@baken/hardware';
 import { all, type Dc09Args, intFlag, one, UsageError } from './args.js';
+import { DC09_HELP_EN } from './help.js';
 import { keyFromText, readKeyFile } from './keys.js';
 import { Dc09Listener } from './listen.js';
 
-export const LISTEN_HELP = `usage: baken-dc09 listen --port <n> [options]
-
-A stand-alone DC-09 receiver: prints every message it gets and answers ACK, DUH (not
-understood) or NAK (refused; carries this receiver's time so the sender can correct its clock).
-Runs until Ctrl-C, or until --count messages were handled.
-
-  --port <n>                 port to listen on, TCP and UDP (0: any free port, printed)
-  --host <addr>              address to listen on (default 0.0.0.0: every interface)
-  --tcp | --udp              only TCP or only UDP (default both)
-  --account <acct>           accept this account, plain (repeatable)
-  --key <acct>:<hex>         accept this account, encrypted only, with this key (repeatable)
-  --key-file <acct>:<file>   … with the key read from a file (first line)
-  --key-format hex|ascii     ascii: keys are 16/24/32 characters used as bytes
-                             without --account/--key every account is accepted, plain only
-  --window <past>:<future>   seconds a timestamp may lie behind / ahead (default 40:20)
-  --count <n>                exit 0 after n messages`;
+export const LISTEN_HELP = DC09_HELP_EN.listen;
 
 function accountsFrom(a: Dc09Args): Map<string, Uint8Array | undefined> {
   const accounts = new Map<string, Uint8Array | undefined>();

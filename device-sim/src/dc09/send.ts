@@ -12,35 +12,15 @@ import {
   dc09SiaData,
 } from '@baken/protocols';
 import { type Dc09Args, hostPort, intFlag, one, UsageError } from './args.js';
+import { DC09_HELP_EN } from './help.js';
 import { senderKey } from './keys.js';
 import { exchange } from './transport.js';
 
 /** Exit codes of `baken-dc09 send` (docs/dc09-tools.md). */
 export const SEND_EXIT = { ack: 0, usage: 1, nak: 2, duh: 3, timeout: 4, badReply: 5 } as const;
 
-export const SEND_HELP = `usage: baken-dc09 send --receiver <host:port> --account <acct> [options]
-
-Sends one DC-09 message to an alarm receiver, prints the answer and exits
-0 ACK, 1 bad options, 2 NAK, 3 DUH, 4 no answer in time, 5 a bad answer or no connection.
-
-  --receiver <host:port>   the alarm receiver
-  --udp                    send over UDP (default TCP)
-  --account <acct>         account number (as issued by the alarm centre)
-  --line <hex>             line / account prefix (default 0)
-  --receiver-no <hex>      receiver number R… (default: none)
-  --sequence <n>           sequence number 0–9999 (default 1)
-  --format cid|sia         ADM-CID (Contact ID, default) or SIA-DCS content
-  --event <name>           a Baken event (${DC09_BAKEN_EVENTS.join(', ')})
-  --code <code>            or any event code: Contact ID 3 digits (with --qualifier 1|3|6,
-                           default 1) or a SIA code of two letters
-  --zone <n>  --group <n>  zone/user and group/area (default 1 and 1)
-  --data <text>            or the data block verbatim, e.g. '#1234|1101 01 001'
-  --null                   send a NULL link test instead of an event
-  --key <hex>              encrypt with this account key (32/48/64 hex digits) …
-  --key-file <file>        … or read it from a file (first line)
-  --key-format hex|ascii   ascii: the key is 16/24/32 characters used as bytes
-  --timeout <s>            seconds to wait for the answer (default 10)
-  --time-offset <s>        shift the message's timestamp (test the receiver's window)`;
+/** The help in English; `baken-dc09` prints it in the reader's language (`help.ts`, `help-nl.ts`). */
+export const SEND_HELP = DC09_HELP_EN.send;
 
 interface Out {
   out(line: string): void;

@@ -31,6 +31,7 @@ Options:
   --transports MODE   mock | real | auto (default: auto). real = a socat pty pair for the key safe and
                       the BlueZ stand-in on a private dbus-daemon for the pendant; auto uses real when
                       socat and dbus-daemon are installed, else the in-memory bindings (and says so)
+      --lang nl|en    language of this help (default from BAKEN_LANG or LANG)
   -h, --help          this help
 
 While it runs, drive the simulated home from a second terminal (give the same --data, if any):
@@ -56,6 +57,7 @@ on the key safe's keypad ("0773 5652" as shown on the phone, spaces allowed) and
 key safe refuses it.
 
   --data DIR   the data folder the demo was started with (default: ./data, or BAKEN_DATA_DIR)
+      --lang nl|en  language of this help (default from BAKEN_LANG or LANG)
   -h, --help   this help
 `;
 

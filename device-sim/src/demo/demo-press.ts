@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pickLang } from '../cli/lang.js';
 import type { DemoControlInfo } from './control.js';
 import { DEMO_PRESS_USAGE, DemoUsageError, parseDemoPressArgs } from './demo-options.js';
+import { DEMO_PRESS_USAGE_NL } from './demo-usage-nl.js';
 
 export interface DemoPressIo {
   out(text: string): void;
@@ -15,20 +17,22 @@ export interface DemoPressIo {
  * 0 done, 1 refused (a code the key safe did not accept) or no demo running, 2 usage.
  */
 export async function demoPress(
-  argv: string[],
+  argv0: string[],
   env: Record<string, string | undefined>,
   io: DemoPressIo,
 ): Promise<number> {
+  const { lang, args: argv } = pickLang(argv0, env);
+  const usage = lang === 'nl' ? DEMO_PRESS_USAGE_NL : DEMO_PRESS_USAGE;
   let opts: ReturnType<typeof parseDemoPressArgs>;
   try {
     opts = parseDemoPressArgs(argv, env);
   } catch (err) {
     if (!(err instanceof DemoUsageError)) throw err;
-    io.err(`${err.code}: ${err.message}\n\n${DEMO_PRESS_USAGE}`);
+    io.err(`${err.code}: ${err.message}\n\n${usage}`);
     return 2;
   }
   if (opts.help) {
-    io.out(DEMO_PRESS_USAGE);
+    io.out(usage);
     return 0;
   }
   let info: DemoControlInfo;

@@ -2,10 +2,12 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import { join, resolve } from 'node:path';
 import { SystemClock } from '@baken/hardware';
 import { loadConfig, startServer } from '@baken/server';
+import { pickLang } from '../cli/lang.js';
 import { stopOnSignals } from '../cli/stop-signals.js';
 import { startDemoControl } from './control.js';
 import { startDemoHome } from './demo-home.js';
 import { DEMO_USAGE, DemoUsageError, dataDirFrom, parseDemoArgs } from './demo-options.js';
+import { DEMO_USAGE_NL } from './demo-usage-nl.js';
 import type { DemoLogin } from './seed-care-team.js';
 import { type DemoHomeState, seedDemo } from './seed-demo.js';
 
@@ -15,18 +17,20 @@ import { type DemoHomeState, seedDemo } from './seed-demo.js';
  * dashboard URL and, on the first start, the logins it created (shown once, never logged).
  */
 async function main(): Promise<void> {
+  const { lang, args } = pickLang(process.argv.slice(2), process.env);
+  const usage = lang === 'nl' ? DEMO_USAGE_NL : DEMO_USAGE;
   let opts: ReturnType<typeof parseDemoArgs>;
   try {
-    opts = parseDemoArgs(process.argv.slice(2), process.env);
+    opts = parseDemoArgs(args, process.env);
   } catch (err) {
     if (err instanceof DemoUsageError) {
-      process.stderr.write(`${err.code}: ${err.message}\n\n${DEMO_USAGE}`);
+      process.stderr.write(`${err.code}: ${err.message}\n\n${usage}`);
       process.exit(2);
     }
     throw err;
   }
   if (opts.help) {
-    process.stdout.write(DEMO_USAGE);
+    process.stdout.write(usage);
     return;
   }
   const dataDir = resolve(opts.dataDir);

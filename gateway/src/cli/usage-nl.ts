@@ -15,7 +15,7 @@ Opdrachten:
 
 Opties:
   -h, --help  hulp bij elke opdracht: baken-gateway <opdracht> --help
-      --lang  nl of en (standaard volgens LANG)
+      --lang  nl of en (standaard volgens BAKEN_LANG of LANG)
 
 Afsluitcodes: 0 gelukt, 1 mislukt, 2 verkeerd gebruik, 3 probleem met configuratie/inloggegevens,
               4 aanmelden mislukt, 69 niet beschikbaar in deze versie.

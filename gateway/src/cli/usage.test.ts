@@ -24,6 +24,14 @@ describe('baken-gateway help in Dutch and English', () => {
     expect(pickLang(['run'], { LC_ALL: 'nl_BE', LANG: 'en_GB' }).lang).toBe('nl');
   });
 
+  it("BAKEN_LANG before the locale; C/POSIX say nothing, then the deployment's BAKEN_LOCALE", () => {
+    expect(pickLang([], { BAKEN_LANG: 'nl', LANG: 'en_GB.UTF-8' }).lang).toBe('nl');
+    expect(pickLang(['--lang', 'en'], { BAKEN_LANG: 'nl' }).lang).toBe('en');
+    expect(pickLang([], { LANG: 'C.UTF-8', BAKEN_LOCALE: 'nl' }).lang).toBe('nl');
+    expect(pickLang([], { LANG: 'POSIX' }).lang).toBe('en');
+    expect(pickLang([], { LANG: 'de_DE.UTF-8', BAKEN_LOCALE: 'nl' }).lang).toBe('en');
+  });
+
   it('names the same options and exit codes in both languages', () => {
     for (const k of Object.keys(HELP_EN) as Array<keyof typeof HELP_EN>) {
       const opts = (s: string) => [...s.matchAll(/(--[a-z-]+|-[a-z],)/g)].map((m) => m[1]).sort();

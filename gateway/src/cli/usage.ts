@@ -11,7 +11,7 @@ Commands:
 
 Options:
   -h, --help  help for any command: baken-gateway <command> --help
-      --lang  nl or en (default from LANG)
+      --lang  nl or en (default from BAKEN_LANG or LANG)
 
 Exit codes: 0 ok, 1 failure, 2 usage error, 3 configuration/credentials problem,
             4 provisioning failed, 69 not available in this version.
@@ -113,22 +113,37 @@ export const HELP_EN: Help = {
   check: CHECK_HELP,
 };
 
+const fromLocale = (v: string | undefined): 'nl' | 'en' | 'other' | undefined => {
+  const base =
+    (v ?? '')
+      .trim()
+      .toLowerCase()
+      .split(/[-_.@]/)[0] ?? '';
+  if (base === '' || base === 'c' || base === 'posix') return undefined;
+  return base === 'nl' || base === 'en' ? base : 'other';
+};
+
 /**
- * The help language: `--lang nl|en` (taken out of the arguments), else LC_ALL, LC_MESSAGES or
- * LANG (`nl_NL.UTF-8` → Dutch), else English.
+ * The help language, first match wins [server/src/web/I18N.md §Command lines]: `--lang nl|en`
+ * (taken out of the arguments), `BAKEN_LANG`, then LC_ALL, LC_MESSAGES or LANG (`nl_NL.UTF-8` →
+ * Dutch, another language → English; `C`/`POSIX` say nothing), then `BAKEN_LOCALE` (the
+ * deployment's default), else English.
  */
 export function pickLang(
   argv: readonly string[],
   env: Record<string, string | undefined>,
 ): { lang: 'nl' | 'en'; args: string[] } {
   const args = [...argv];
-  let lang: string | undefined;
+  let asked: string | undefined;
   const i = args.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
   if (i >= 0) {
     const a = args[i] ?? '';
-    lang = a.includes('=') ? a.slice(7) : args[i + 1];
+    asked = a.includes('=') ? a.slice(7) : args[i + 1];
     args.splice(i, a.includes('=') ? 1 : 2);
   }
-  lang ??= env['LC_ALL'] || env['LC_MESSAGES'] || env['LANG'];
-  return { lang: /^nl/i.test(lang ?? '') ? 'nl' : 'en', args };
+  for (const v of [asked, env['BAKEN_LANG'], env['LC_ALL'], env['LC_MESSAGES'], env['LANG']]) {
+    const l = fromLocale(v);
+    if (l !== undefined) return { lang: l === 'other' ? 'en' : l, args };
+  }
+  return { lang: fromLocale(env['BAKEN_LOCALE']) === 'nl' ? 'nl' : 'en', args };
 }

@@ -1,17 +1,24 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { AuditLog } from '../modules/audit/audit-log.js';
+import { cliI18n } from './lang.js';
 
 /**
  * `npx tsx server/src/cli/audit-verify.ts --db PATH` — verifies the audit hash chain of a Baken
  * database read-only. Exit 0 when intact, 1 when broken (the first broken entry is named), 2 on
  * usage errors.
  */
-export function runAuditVerify(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
+export function runAuditVerify(
+  argv0: string[],
+  out: (s: string) => void,
+  err: (s: string) => void,
+  env: Record<string, string | undefined> = process.env,
+): number {
+  const { i18n, args: argv } = cliI18n(argv0, env);
   const i = argv.indexOf('--db');
   const path = i >= 0 ? argv[i + 1] : undefined;
-  if (!path || argv.includes('--help')) {
-    err('usage: audit-verify --db PATH   (verifies the hash-chained audit log)');
+  if (!path || argv.includes('--help') || argv.includes('-h')) {
+    err(i18n.t('cli.auditVerify.usage'));
     return 2;
   }
   if (!existsSync(path)) {

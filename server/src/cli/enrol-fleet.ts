@@ -6,14 +6,10 @@ import { bulkEnrol, MAX_BULK_HOMES } from '../modules/enrolment/bulk-enrolment.j
 import { writePrivateJson } from '../modules/enrolment/credentials-file.js';
 import { openDatabase } from '../store/database.js';
 import { createSqliteRepositories } from '../store/sqlite/index.js';
+import { cliI18n } from './lang.js';
 
-export const ENROL_FLEET_USAGE = `usage: enrol-fleet --homes N --out FILE [--db PATH] [--label TEXT] [--region NAME] [--mqtt-url URL]
-
-Creates N clients, each with a home and an enrolled home unit (gateway) with its own MQTT
-password, directly in the server's database (the server may be running), and writes the gateway
-identities to FILE with mode 0600 for \`baken-sim fleet --credentials FILE\`. Passwords are never
-printed. Defaults: --db <dataDir>/baken.sqlite from the server's configuration (BAKEN_CONFIG,
-BAKEN_DATA_DIR), --label "Fleet", --mqtt-url the server's first public MQTT URL.`;
+/** The help in English (tests and docs); the command prints it in the reader's language. */
+export const ENROL_FLEET_USAGE = cliI18n(['--lang', 'en'], {}).i18n.t('cli.enrolFleet.usage');
 
 const flag = (argv: string[], name: string): string | undefined => {
   const i = argv.indexOf(`--${name}`);
@@ -25,15 +21,16 @@ const flag = (argv: string[], name: string): string | undefined => {
  * technicians enrolling a batch (device-sim/README.md "Bulk enrolment"). Exit 0 done, 2 usage.
  */
 export async function runEnrolFleet(
-  argv: string[],
+  argv0: string[],
   out: (s: string) => void,
   err: (s: string) => void,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
+  const { i18n, args: argv } = cliI18n(argv0, env);
   const homes = Number(flag(argv, 'homes'));
   const file = flag(argv, 'out');
   if (argv.includes('--help') || !file || !Number.isInteger(homes) || homes < 1 || homes > MAX_BULK_HOMES) {
-    err(ENROL_FLEET_USAGE);
+    err(i18n.t('cli.enrolFleet.usage'));
     return argv.includes('--help') ? 0 : 2;
   }
   const config = loadConfig({ env });

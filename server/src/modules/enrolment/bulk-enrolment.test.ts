@@ -65,7 +65,7 @@ describe('bulk enrolment', () => {
         ['--homes', '2'],
         () => undefined,
         (s) => err.push(s),
-        {},
+        { LANG: 'en_GB.UTF-8' },
       ),
     ).toBe(2);
     expect(err.join('\n')).toContain('usage: enrol-fleet');

@@ -3,6 +3,7 @@ import { accessAdmin } from './access-admin.js';
 import { alarms } from './alarms.js';
 import { carers } from './carers.js';
 import { centre } from './centre.js';
+import { cli } from './cli.js';
 import { client } from './client.js';
 import { common } from './common.js';
 import { dc09 } from './dc09.js';
@@ -44,4 +45,5 @@ export const en = {
   ...dc09,
   ...keysafes,
   ...tokens,
+  ...cli,
 } as const;

@@ -5,6 +5,7 @@ import { accessAdmin } from './access-admin.js';
 import { alarms } from './alarms.js';
 import { carers } from './carers.js';
 import { centre } from './centre.js';
+import { cli } from './cli.js';
 import { client } from './client.js';
 import { common } from './common.js';
 import { dc09 } from './dc09.js';
@@ -43,4 +44,5 @@ export const nl: Messages<typeof en> = {
   ...dc09,
   ...keysafes,
   ...tokens,
+  ...cli,
 };
