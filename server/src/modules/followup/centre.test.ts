@@ -30,7 +30,7 @@ async function deadPort(): Promise<number> {
 
 // followup/README.md §The alarm centre, docs/alarm-centre.md §Follow-up chain: Baken's sender
 // against Baken's own DC-09 receiver (a second server) over loopback TCP, AES-128.
-describe('the follow-up chain hands the alarm to the alarm centre over DC-09', () => {
+describe('the follow-up chain hands the alarm to the alarm centre over DC-09', { timeout: 90_000 }, () => {
   let a: Dc09TestApp;
   let centre: Dc09TestApp;
   afterEach(async () => {
@@ -134,6 +134,19 @@ describe('the follow-up chain hands the alarm to the alarm centre over DC-09', (
       failovers: 0,
       medianHandToAckMs: 0,
     });
+
+    // ... and the reports page shows it, in Dutch and in English.
+    const admin = await a.userWithToken('admin');
+    const page = async (lang: string) =>
+      (await a.app.inject({ url: `/app/reports?lang=${lang}`, headers: admin.auth })).body;
+    const nlPage = await page('nl');
+    expect(nlPage).toContain('Rapport opvolgketen');
+    expect(nlPage).toContain('Overgedragen aan de alarmcentrale: 1');
+    expect(nlPage).toContain('1 verstuurd, 1 bevestigd door de centrale, 0 geweigerd');
+    expect(nlPage).toMatch(
+      /<tr data-responder="informal_carer"><td>Mantelzorgers<\/td><td[^>]*>1<\/td><td[^>]*>0<\/td><td[^>]*>1<\/td>/,
+    );
+    expect(await page('en')).toContain('1 sent, 1 acknowledged by the centre, 0 refused');
 
     // The client's cancel now reaches the centre too: it has the alarm.
     a.ingest(homeId, 'cancel', 'evt-cancel-chain-01');

@@ -8,6 +8,7 @@ import { html, type SafeHtml, seg } from '../html.js';
 import type { PageResult } from '../layout.js';
 import type { PageContext } from '../page-route.js';
 import { type Json, list, obj, str } from '../read.js';
+import { followupSection } from './reports-followup.js';
 
 /** Column headings are the CSV's (`csv.<column>` in the catalogues). */
 const heading = (k: string, groupBy: string): string =>
@@ -59,9 +60,11 @@ export async function reportsPage(c: PageContext): Promise<PageResult> {
     to: String(startOfLocalDay(nextDay(to), tz)),
     groupBy,
   };
-  const [downtime, alarms] = await Promise.all([
+  const day = (d: string) => c.i18n.date(startOfLocalDay(d, tz) ?? 0);
+  const [downtime, alarms, followup] = await Promise.all([
     c.api.get('/api/v1/reports/downtime', { ...q, format: 'json' }),
     c.api.get('/api/v1/reports/alarms', { ...q, format: 'json' }),
+    followupSection(c, { since: Number(q.from), until: Number(q.to) }, { from: day(from), to: day(to) }),
   ]);
   const keys =
     groupBy === 'home'
@@ -73,7 +76,6 @@ export async function reportsPage(c: PageContext): Promise<PageResult> {
   const labels = await homeLabels(c.api, keys);
   const csv = (kind: string) =>
     `/api/v1/reports/${kind}?${new URLSearchParams({ ...q, format: 'csv', lang: c.i18n.locale }).toString()}`;
-  const day = (d: string) => c.i18n.date(startOfLocalDay(d, tz) ?? 0);
   const period = { groupBy, from: day(from), to: day(to) };
   return {
     title: t('reports.title'),
@@ -91,6 +93,7 @@ export async function reportsPage(c: PageContext): Promise<PageResult> {
 <section aria-labelledby="h-alarm"><h2 id="h-alarm">${t('reports.alarmsHeading', period)}</h2>
   ${alarms.ok ? html`<p><a class="btn" href="${csv('alarms')}" download>${t('reports.download')}</a></p>` : ''}
   ${rowsTable(t('reports.alarmsWhat'), alarms, groupBy, labels)}
-</section>`,
+</section>
+${followup}`,
   };
 }
