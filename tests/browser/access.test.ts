@@ -3,7 +3,7 @@ import { needProgram } from '@baken/hardware/testing/external-program';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AccessRig, accessRig } from '../access/support/access-rig.js';
-import { hasHorizontalOverflow, launchChromium, screenshot } from './harness.js';
+import { hasHorizontalOverflow, LOCALES, launchChromium, msg, screenshot } from './harness.js';
 
 // Access in a real browser (Debian's chromium via playwright-core): the care worker's code on a
 // phone, the client's access log, and an access alert arriving live on the Access page. The server
@@ -17,10 +17,14 @@ describe.skipIf(!needProgram('chromium'))('access in chromium', () => {
   let otherHomeId: string;
   const contexts: BrowserContext[] = [];
 
-  async function pageAs(auth: { authorization: string }, viewport = { width: 1280, height: 900 }) {
+  async function pageAs(
+    auth: { authorization: string },
+    viewport = { width: 1280, height: 900 },
+    lang: 'nl' | 'en' = 'en',
+  ) {
     const ctx = await browser.newContext({ viewport, extraHTTPHeaders: auth });
-    // The rig's server speaks the deployment default (Dutch); these checks read English.
-    await ctx.addCookies([{ name: 'baken_lang', value: 'en', url }]);
+    // The rig's server speaks the deployment default (Dutch); most checks here read English.
+    await ctx.addCookies([{ name: 'baken_lang', value: lang, url }]);
     contexts.push(ctx);
     return ctx.newPage();
   }
@@ -73,18 +77,24 @@ describe.skipIf(!needProgram('chromium'))('access in chromium', () => {
     await r.flushEvents();
   });
 
-  it('a care worker without a signed declaration reads the refusal in plain words', async () => {
-    const w = await r.worker({ team: 'a', declaration: false });
-    const page = await pageAs(w.auth, { width: 390, height: 844 });
-    await page.goto(`${url}/app/key-code`);
-    await page.selectOption('#planned-home', r.homeId);
-    await page.click('#planned button[type="submit"]');
-    const refusal = page.locator('#code-result .refusal');
-    await refusal.waitFor();
-    expect(await refusal.textContent()).toBe('No code: no signed declaration is recorded for you yet.');
-    expect(await page.locator('#code-result .code').count()).toBe(0);
-    await screenshot(page, 'key-code-refused-phone');
-  });
+  it.each(LOCALES)(
+    'a care worker without a signed declaration reads the refusal in plain words (%s)',
+    async (lang) => {
+      const w = await r.worker({ team: 'a', declaration: false });
+      const page = await pageAs(w.auth, { width: 390, height: 844 }, lang);
+      await page.goto(`${url}/app/key-code`);
+      expect(await page.locator('h1').textContent()).toBe(msg(lang, 'keycode.title'));
+      await page.selectOption('#planned-home', r.homeId);
+      await page.click('#planned button[type="submit"]');
+      const refusal = page.locator('#code-result .refusal');
+      await refusal.waitFor();
+      expect(await refusal.textContent()).toBe(
+        msg(lang, 'js.noCode', { reason: msg(lang, 'js.reason.no_declaration') }),
+      );
+      expect(await page.locator('#code-result .code').count()).toBe(0);
+      await screenshot(page, `key-code-refused-phone-${lang}`);
+    },
+  );
 
   it("the client sees who entered their home, when and why, and cannot open another home's page", async () => {
     const client = await r.t.userWithToken('client', { clientId: r.clientId });

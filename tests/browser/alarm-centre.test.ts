@@ -7,7 +7,7 @@ import { testConfig } from '@baken/server/testing/test-app';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendFrame, TestCentre, unitFrame, until } from '../alarm-centre/support.js';
-import { apiAs, launchChromium, screenshot } from './harness.js';
+import { apiAs, launchChromium, msg, screenshot } from './harness.js';
 
 // docs/alarm-centre.md §Dashboard: each alarm card says whether the alarm centre has it (ACK) yet.
 describe.skipIf(!needProgram('chromium'))('alarm delivery to the centre, in chromium', () => {
@@ -68,5 +68,17 @@ describe.skipIf(!needProgram('chromium'))('alarm delivery to the centre, in chro
     expect(await fall.locator('.centre-delivery').getAttribute('data-delivery-state')).toBe('pending');
     expect(await fall.locator('.centre-delivery').textContent()).toContain('not yet acknowledged');
     await screenshot(page, 'alarm-centre-delivery');
-  });
+
+    // The same cards in Dutch (the deployment's default language).
+    const alarmId = await alarm.getAttribute('data-alarm-id');
+    const fallId = await fall.getAttribute('data-alarm-id');
+    await page.goto(`${s.url}/app/alarms?lang=nl`);
+    const nlAlarm = page.locator(`article.alarm[data-alarm-id="${alarmId}"] .centre-delivery`);
+    const nlFall = page.locator(`article.alarm[data-alarm-id="${fallId}"] .centre-delivery`);
+    await nlAlarm.waitFor({ timeout: 15_000 });
+    expect(await page.locator('html').getAttribute('lang')).toBe('nl');
+    expect(await nlAlarm.textContent()).toContain(msg('nl', 'centre.delivered', { when: '' }).trim());
+    expect(await nlFall.textContent()).toContain(msg('nl', 'centre.pending', { when: '' }).split(',')[0]!);
+    await screenshot(page, 'alarm-centre-delivery-nl');
+  }, 90_000);
 });
