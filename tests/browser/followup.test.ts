@@ -5,7 +5,7 @@ import { type LocalPushService, startLocalPushService } from '@baken/server/test
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AccessRig, accessRig, GATEWAY_ID } from '../access/support/access-rig.js';
-import { hasHorizontalOverflow, launchChromium, screenshot } from './harness.js';
+import { hasHorizontalOverflow, launchChromium, msg, screenshot } from './harness.js';
 
 const PHONE = { width: 390, height: 844 };
 
@@ -156,7 +156,12 @@ describe.skipIf(!needProgram('chromium'))('follow-up chain in chromium', () => {
     await r.advance(2 * 60_000);
     const annaPage = await pageAs(worker.auth, PHONE);
     await annaPage.goto(`${url}/app/respond`);
+    // Anna's phone speaks Dutch, the deployment's default.
+    expect(await annaPage.locator('html').getAttribute('lang')).toBe('nl');
     const offer = annaPage.locator(`li[data-alarm-id="${alarmId}"]`);
+    expect(await offer.locator('button[data-offer-action="accept"]').textContent()).toBe(
+      msg('nl', 'respond.accept'),
+    );
     await offer.locator('button[data-offer-action="accept"]').click();
     await annaPage.locator(`li[data-alarm-id="${alarmId}"][data-status="accepted"]`).waitFor();
     expect(await annaPage.locator(`li[data-alarm-id="${alarmId}"]`).textContent()).toContain(
