@@ -1,20 +1,31 @@
-// `npm run bench [-- --quick] [-- <filter>]`: runs every `*.bench.ts` in this folder (each exports
-// `run(ctx)` and adds its figures to `ctx.report`), one after the other, then prints ONE table and
-// writes `bench/results/<date>.json` and `<date>.svg` (docs/scaling.md reads them). `--quick` uses
-// small sizes (about two minutes in all); `<filter>` runs only files whose name contains it.
+// `npm run bench [-- --quick] [-- <filter> ...]`: runs every `*.bench.ts` in this folder (each
+// exports `run(ctx)` and adds its figures to `ctx.report`), one after the other, then prints ONE
+// table and writes `bench/results/<date>.json` and `<date>.svg` (docs/scaling.md reads them).
+// `--quick` uses small sizes (about two minutes in all); each `<filter>` runs the files whose name
+// contains it; `--help` prints the usage, and an unknown option prints it and exits 2.
 import { readdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseBenchArgs, selectBenchFiles, USAGE } from './support/args.js';
 import { type BenchContext, Report } from './support/figures.js';
 import { table, writeResults } from './support/report.js';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const args = process.argv.slice(2);
-const quick = args.includes('--quick');
-const filter = args.find((a) => !a.startsWith('--'));
-const files = readdirSync(dir)
-  .filter((f) => f.endsWith('.bench.ts') && (filter === undefined || f.includes(filter)))
-  .sort();
+const args = parseBenchArgs(process.argv.slice(2));
+if (args.kind === 'help') {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+if (args.kind === 'error') {
+  process.stderr.write(`${args.message}\n${USAGE}`);
+  process.exit(2);
+}
+const { quick, filters } = args;
+const files = selectBenchFiles(readdirSync(dir), filters);
+if (files.length === 0) {
+  process.stderr.write(`no bench file matches ${filters.join(', ')}\n${USAGE}`);
+  process.exit(2);
+}
 const report = new Report();
 const ctx: BenchContext = {
   quick,
