@@ -50,7 +50,11 @@ export interface ServerOptions {
  * Resolves once the server has printed its URL.
  */
 export async function startServerProc(o: ServerOptions): Promise<ServerProc> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  // BENCH_CPU_PROF=<folder>: the server writes a V8 CPU profile there when it exits (SIGTERM at the
+  // end of a bench; a `kill -9` leaves none). Read it with `node tests/bench/support/prof-top.ts`.
+  const prof = process.env['BENCH_CPU_PROF'];
+  const profArgs = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [];
+  const proc = spawn(process.execPath, [...profArgs, '--import', 'tsx', MAIN], {
     env: {
       ...process.env,
       BAKEN_DATA_DIR: o.dataDir,

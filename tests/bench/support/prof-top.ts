@@ -1,0 +1,70 @@
+// `npx tsx tests/bench/support/prof-top.ts <file.cpuprofile> [n]`: where a V8 CPU profile (from
+// BENCH_CPU_PROF) spent its time — self time by function and by package or folder, and total
+// (inclusive) time of the project's own functions. Used to find per-message work (docs/scaling.md).
+import { readFileSync } from 'node:fs';
+
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: Node[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+const [file, nArg] = process.argv.slice(2);
+if (!file) {
+  process.stderr.write('usage: tsx tests/bench/support/prof-top.ts <file.cpuprofile> [n]\n');
+  process.exit(2);
+}
+const n = Number(nArg ?? 40);
+const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+const byId = new Map(p.nodes.map((x) => [x.id, x]));
+const parent = new Map<number, number>();
+for (const x of p.nodes) for (const c of x.children ?? []) parent.set(c, x.id);
+const self = new Map<number, number>();
+let total = 0;
+for (let i = 0; i < p.samples.length; i++) {
+  const dt = p.timeDeltas[i] ?? 0;
+  total += dt;
+  self.set(p.samples[i]!, (self.get(p.samples[i]!) ?? 0) + dt);
+}
+const where = (u: string): string => {
+  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(u);
+  if (m) return m[1]!;
+  const o = /\/((?:server|protocols|gateway|hardware)\/src\/.*)$/.exec(u);
+  if (o) return o[1]!;
+  return u === '' ? '(native/vm)' : u.startsWith('node:') ? u : u.split('/').slice(-2).join('/');
+};
+const label = (x: Node) =>
+  `${x.callFrame.functionName || '(anon)'} ${where(x.callFrame.url)}:${x.callFrame.lineNumber + 1}`;
+const fn = new Map<string, number>();
+const pkg = new Map<string, number>();
+const incl = new Map<string, number>();
+for (const [id, t] of self) {
+  const x = byId.get(id)!;
+  fn.set(label(x), (fn.get(label(x)) ?? 0) + t);
+  const k = x.callFrame.url === '' ? x.callFrame.functionName || '(native)' : where(x.callFrame.url);
+  pkg.set(k, (pkg.get(k) ?? 0) + t);
+  // inclusive time of our own frames, each counted once per sample stack
+  const seen = new Set<string>();
+  for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+    const f = byId.get(cur)!;
+    if (!/\/(server|protocols)\/src\//.test(f.callFrame.url)) continue;
+    const l = label(f);
+    if (seen.has(l)) continue;
+    seen.add(l);
+    incl.set(l, (incl.get(l) ?? 0) + t);
+  }
+}
+const show = (title: string, m: Map<string, number>) => {
+  process.stdout.write(`\n${title}\n`);
+  for (const [k, t] of [...m].sort((a, b) => b[1] - a[1]).slice(0, n))
+    process.stdout.write(`${((100 * t) / total).toFixed(1).padStart(6)} %  ${k}\n`);
+};
+process.stdout.write(`${(total / 1e6).toFixed(1)} s sampled\n`);
+show('self time by package / folder', pkg);
+show('self time by function', fn);
+show('total time of our own functions', incl);
