@@ -1,6 +1,7 @@
-// `npx tsx tests/bench/support/prof-top.ts <file.cpuprofile> [n]`: where a V8 CPU profile (from
-// BENCH_CPU_PROF) spent its time — self time by function and by package or folder, and total
-// (inclusive) time of the project's own functions. Used to find per-message work (docs/scaling.md).
+// `npx tsx tests/bench/support/prof-top.ts <file.cpuprofile> [n] [skipS]`: where a V8 CPU profile
+// (from BENCH_CPU_PROF) spent its busy time — self time by function and by package or folder, and
+// total (inclusive) time of the project's own functions — leaving out idle time and the first
+// `skipS` seconds (start-up). Used to find per-message work (docs/scaling.md).
 import { readFileSync } from 'node:fs';
 
 interface Node {
@@ -14,20 +15,24 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const [file, nArg] = process.argv.slice(2);
+const [file, nArg, skipArg] = process.argv.slice(2);
 if (!file) {
-  process.stderr.write('usage: tsx tests/bench/support/prof-top.ts <file.cpuprofile> [n]\n');
+  process.stderr.write('usage: tsx tests/bench/support/prof-top.ts <file.cpuprofile> [n] [skipS]\n');
   process.exit(2);
 }
 const n = Number(nArg ?? 40);
+const skipUs = Number(skipArg ?? 0) * 1e6;
 const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(p.nodes.map((x) => [x.id, x]));
 const parent = new Map<number, number>();
 for (const x of p.nodes) for (const c of x.children ?? []) parent.set(c, x.id);
 const self = new Map<number, number>();
 let total = 0;
+let clock = 0;
 for (let i = 0; i < p.samples.length; i++) {
   const dt = p.timeDeltas[i] ?? 0;
+  clock += dt;
+  if (clock < skipUs || byId.get(p.samples[i]!)?.callFrame.functionName === '(idle)') continue;
   total += dt;
   self.set(p.samples[i]!, (self.get(p.samples[i]!) ?? 0) + dt);
 }
@@ -64,7 +69,7 @@ const show = (title: string, m: Map<string, number>) => {
   for (const [k, t] of [...m].sort((a, b) => b[1] - a[1]).slice(0, n))
     process.stdout.write(`${((100 * t) / total).toFixed(1).padStart(6)} %  ${k}\n`);
 };
-process.stdout.write(`${(total / 1e6).toFixed(1)} s sampled\n`);
+process.stdout.write(`${(total / 1e6).toFixed(1)} s busy (idle and the first ${skipUs / 1e6} s left out)\n`);
 show('self time by package / folder', pkg);
 show('self time by function', fn);
 show('total time of our own functions', incl);
