@@ -13,12 +13,7 @@ const HOMES = 100;
 const IN_FLIGHT = 100;
 
 /** Rate and the measured process's CPU over the window after a warm-up of the same load. */
-async function flood(
-  gen: Generator,
-  pid: number,
-  seconds: number,
-  warmupS: number,
-): Promise<{ rate: number; cpu: number }> {
+async function flood(gen: Generator, pid: number, seconds: number, warmupS: number): Promise<Flood> {
   let cpu = cpuMeter(pid);
   const timer = setTimeout(() => {
     cpu = cpuMeter(pid);
@@ -28,11 +23,47 @@ async function flood(
   return { rate, cpu: cpu() };
 }
 
+interface Flood {
+  rate: number;
+  cpu: number;
+}
+
+/** On a shared machine a process gets only part of a core: CPU per event stays true when the share does not. */
+const at80 = (r: Flood) => (r.rate * 80) / Math.max(r.cpu, 1);
+const cpuUsPerMessage = (r: Flood) => (r.cpu * 1e4) / Math.max(r.rate, 1);
+
+/**
+ * CPU time per event, beside bare aedes' CPU per PUBACK, and — with BENCH_BEFORE=<another
+ * checkout> — beside that checkout's server measured in the same run (before/after a change).
+ */
+function cpuFigures(ctx: BenchContext, what: string, server: Flood, base: Flood, old?: Flood): void {
+  ctx.report.add({
+    group: 'ingest',
+    name: `${what}: server CPU per event stored + app-acked`,
+    value: cpuUsPerMessage(server),
+    unit: 'µs',
+    baseline: { name: 'bare aedes CPU per PUBACK', value: cpuUsPerMessage(base) },
+    goal: { op: '<=', target: 2, text: '≤ 2× bare aedes', onRatio: true },
+    cause: 'per-event and per-gateway work in the server (docs/scaling.md §4)',
+  });
+  if (old)
+    ctx.report.add({
+      group: 'ingest',
+      name: `${what}: CPU per event, this tree vs BENCH_BEFORE`,
+      value: cpuUsPerMessage(server),
+      unit: 'µs',
+      baseline: { name: 'BENCH_BEFORE server, same run', value: cpuUsPerMessage(old) },
+      note: `events/s at 80 %: ${at80(server).toFixed(0)} now, ${at80(old).toFixed(0)} before`,
+    });
+}
+
 export async function run(ctx: BenchContext): Promise<void> {
   const seconds = ctx.quick ? 3 : 15;
   const warmupS = ctx.quick ? 2 : 5;
   const procs = Number(process.env['BENCH_GENERATORS'] ?? 2);
   const region = await Region.start({ homes: HOMES });
+  const beforeRoot = process.env['BENCH_BEFORE'];
+  const before = beforeRoot ? await Region.start({ homes: HOMES, root: beforeRoot }) : undefined;
   const aedes = await startBareAedes();
   try {
     // idle alarm latency first, on a quiet server
@@ -75,18 +106,22 @@ export async function run(ctx: BenchContext): Promise<void> {
     );
 
     ctx.log(
-      `ingest capacity: ${HOMES} homes × ${IN_FLIGHT} in flight, ${seconds} s, generator in ${procs} processes`,
+      `ingest capacity: ${HOMES} homes × ${IN_FLIGHT} in flight, ${seconds} s, generator in ${procs} processes${before ? ', with the BENCH_BEFORE server' : ''}`,
     );
-    const gen = await Generator.start(procs);
+    const servers = before ? [region, before] : [region];
+    const gens = await Promise.all(servers.map(() => Generator.start(procs)));
     const bareGen = await Generator.start(procs);
     try {
-      await gen.init({ host: HOST, port: region.mqttPort, homes: region.homes, acks: 'app' });
-      const c = await gen.connect(20);
-      if (c.failed > 0) throw new Error(`${c.failed} homes could not connect`);
+      for (const [i, r] of servers.entries()) {
+        await gens[i]!.init({ host: HOST, port: r.mqttPort, homes: r.homes, acks: 'app' });
+        const c = await gens[i]!.connect(20);
+        if (c.failed > 0) throw new Error(`${c.failed} homes could not connect`);
+      }
       await bareGen.init({ host: HOST, port: aedes.port, homes: region.homes, acks: 'puback' });
       await bareGen.connect(50);
-      const server = await flood(gen, region.server.pid, seconds, warmupS);
+      const server = await flood(gens[0]!, region.server.pid, seconds, warmupS);
       const base = await flood(bareGen, aedes.pid, seconds, warmupS);
+      const old = before ? await flood(gens[1]!, before.server.pid, seconds, warmupS) : undefined;
       ctx.report.add({
         group: 'ingest',
         name: `events stored + app-acked, ${HOMES} homes × ${IN_FLIGHT} in flight`,
@@ -100,9 +135,6 @@ export async function run(ctx: BenchContext): Promise<void> {
             : `the server got only ${server.cpu.toFixed(0)} % of a core on this shared machine; see the figure at 80 %`,
         note: `server ${server.cpu.toFixed(0)} % CPU, bare aedes ${base.cpu.toFixed(0)} % CPU`,
       });
-      // On a shared machine a process gets only part of a core: CPU per event stays true when the
-      // share does not, so the capacity at 80 % of a core is also given from it.
-      const at80 = (r: { rate: number; cpu: number }) => (r.rate * 80) / Math.max(r.cpu, 1);
       ctx.report.add({
         group: 'ingest',
         name: 'events/s at 80 % of a core (rate ÷ CPU share)',
@@ -110,23 +142,27 @@ export async function run(ctx: BenchContext): Promise<void> {
         unit: '/s',
         baseline: { name: 'bare aedes PUBACKs/s at 80 %', value: at80(base) },
         goal: { op: '>=', target: 0.5, text: '≥ 0.5× bare aedes', onRatio: true },
-        cause: 'CPU per stored event (statement preparation, per-event commits in health, GC)',
+        cause: 'CPU per stored event: see the CPU per event below and docs/scaling.md §4',
       });
+      cpuFigures(ctx, `${HOMES} homes × ${IN_FLIGHT} in flight`, server, base, old);
     } finally {
-      await gen.close();
+      for (const g of gens) await g.close();
       await bareGen.close();
     }
 
     ctx.log('one home, 100 in flight');
-    const one = await Generator.start(1);
+    const ones = await Promise.all(servers.map(() => Generator.start(1)));
     const oneBare = await Generator.start(1);
     try {
-      await one.init({ host: HOST, port: region.mqttPort, homes: [region.spare[1]!], acks: 'app' });
-      await one.connect(1);
+      for (const [i, r] of servers.entries()) {
+        await ones[i]!.init({ host: HOST, port: r.mqttPort, homes: [r.spare[1]!], acks: 'app' });
+        await ones[i]!.connect(1);
+      }
       await oneBare.init({ host: HOST, port: aedes.port, homes: [region.spare[1]!], acks: 'puback' });
       await oneBare.connect(1);
-      const s = await flood(one, region.server.pid, seconds, warmupS);
+      const s = await flood(ones[0]!, region.server.pid, seconds, warmupS);
       const b = await flood(oneBare, aedes.pid, seconds, warmupS);
+      const old = before ? await flood(ones[1]!, before.server.pid, seconds, warmupS) : undefined;
       ctx.report.add({
         group: 'ingest',
         name: 'one home, 100 in flight: events app-acked',
@@ -143,12 +179,14 @@ export async function run(ctx: BenchContext): Promise<void> {
         goal: { op: '>=', target: 70, text: 'CPU-bound (≥ 70 %)' },
         cause: `the server got ${s.cpu.toFixed(0)} % of a core: it waits between batches (socket delay, ack path) or the shared machine gave it no more (load ${loadavg()[0]!.toFixed(1)})`,
       });
+      cpuFigures(ctx, 'one home, 100 in flight', s, b, old);
     } finally {
-      await one.close();
+      for (const g of ones) await g.close();
       await oneBare.close();
     }
   } finally {
     await aedes.stop();
+    await before?.close();
     await region.close();
   }
 }

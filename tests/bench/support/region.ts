@@ -31,15 +31,22 @@ export class Region {
     public probe: AlarmProbe,
     private readonly ports: Ports,
     private readonly heartbeatIntervalS: number,
+    private readonly root: string | undefined,
   ) {}
 
-  static async start(o: { homes: number; spare?: number; heartbeatIntervalS?: number }): Promise<Region> {
+  /** `root`: run the server of another checkout on the same seeded data (a same-run "before"). */
+  static async start(o: {
+    homes: number;
+    spare?: number;
+    heartbeatIntervalS?: number;
+    root?: string;
+  }): Promise<Region> {
     const dir = mkdtempSync(join(tmpdir(), 'baken-bench-region-'));
     const spare = o.spare ?? 3;
     const seeded = await seedRegion(dir, o.homes + spare);
     const ports = { http: await freePort(), mqtt: await freePort(), metrics: await freePort() };
     const interval = o.heartbeatIntervalS ?? 60;
-    const server = await Region.spawn(dir, ports, interval);
+    const server = await Region.spawn(dir, ports, interval, o.root);
     const probe = await Region.openProbe(server, seeded.homes[o.homes]!, seeded.adminToken);
     return new Region(
       dir,
@@ -51,16 +58,18 @@ export class Region {
       probe,
       ports,
       interval,
+      o.root,
     );
   }
 
-  private static spawn(dir: string, ports: Ports, interval: number) {
+  private static spawn(dir: string, ports: Ports, interval: number, root: string | undefined) {
     return startServerProc({
       dataDir: dir,
       httpPort: ports.http,
       mqttPort: ports.mqtt,
       metricsPort: ports.metrics,
       heartbeatIntervalS: interval,
+      ...(root ? { root } : {}),
     });
   }
 
@@ -88,7 +97,7 @@ export class Region {
   async restart(attempts = 5): Promise<number> {
     for (let failed = 0; ; failed++) {
       try {
-        this.server = await Region.spawn(this.dir, this.ports, this.heartbeatIntervalS);
+        this.server = await Region.spawn(this.dir, this.ports, this.heartbeatIntervalS, this.root);
         return failed;
       } catch (e) {
         if (failed + 1 >= attempts) throw e;

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../../server/src/main.ts', import.meta.url));
@@ -41,6 +42,8 @@ export interface ServerOptions {
   heartbeatIntervalS?: number;
   /** Extra environment (e.g. an external broker's URL). */
   env?: Record<string, string>;
+  /** Another checkout whose `server/src/main.ts` to run (a same-run "before", see BENCH_BEFORE). */
+  root?: string;
 }
 
 /**
@@ -54,7 +57,9 @@ export async function startServerProc(o: ServerOptions): Promise<ServerProc> {
   // end of a bench; a `kill -9` leaves none). Read it with `node tests/bench/support/prof-top.ts`.
   const prof = process.env['BENCH_CPU_PROF'];
   const profArgs = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [];
-  const proc = spawn(process.execPath, [...profArgs, '--import', 'tsx', MAIN], {
+  const main = o.root ? join(o.root, 'server', 'src', 'main.ts') : MAIN;
+  const proc = spawn(process.execPath, [...profArgs, '--import', 'tsx', main], {
+    ...(o.root ? { cwd: o.root } : {}),
     env: {
       ...process.env,
       BAKEN_DATA_DIR: o.dataDir,
