@@ -13,6 +13,8 @@ export type ByteSocket = Duplex;
  * - reading follows aedes' pace: when aedes stops reading, the socket is paused, so the kernel's
  *   receive window, not our memory, absorbs a fast sender;
  * - writes go to the socket with its own back-pressure (`write` answers false until it drains);
+ *   what is written while corked (mqtt-packet corks for the rest of the tick) reaches the socket
+ *   as ONE write, so a turn's PUBACKs and forwards cost one system call, not one per chunk;
  * - destroying either side destroys the other.
  */
 export class GuardedConnection extends Duplex {
@@ -51,6 +53,14 @@ export class GuardedConnection extends Duplex {
 
   override _write(chunk: Buffer, encoding: BufferEncoding, cb: (err?: Error | null) => void): void {
     this.#socket.write(chunk, encoding, cb);
+  }
+
+  override _writev(
+    chunks: Array<{ chunk: Buffer; encoding: BufferEncoding }>,
+    cb: (err?: Error | null) => void,
+  ): void {
+    const one = chunks.length === 1 ? chunks[0]!.chunk : Buffer.concat(chunks.map((c) => c.chunk));
+    this.#socket.write(one, cb);
   }
 
   override _final(cb: (err?: Error | null) => void): void {
