@@ -57,9 +57,30 @@ function cpuFigures(ctx: BenchContext, what: string, server: Flood, base: Flood,
     });
 }
 
+/**
+ * The server's flood; with a BENCH_BEFORE server, both twice in turns (after, before, after,
+ * before) and the cheaper round of each, so neither pays alone for a busy moment of the machine.
+ */
+async function compare(
+  gens: Generator[],
+  servers: Region[],
+  seconds: number,
+  warmupS: number,
+): Promise<[Flood, Flood | undefined]> {
+  if (servers.length === 1)
+    return [await flood(gens[0]!, servers[0]!.server.pid, seconds, warmupS), undefined];
+  const rounds: Flood[][] = [[], []];
+  for (let r = 0; r < 2; r++)
+    for (const i of [0, 1]) rounds[i]!.push(await flood(gens[i]!, servers[i]!.server.pid, seconds, warmupS));
+  const best = (fs: Flood[]) => fs.reduce((a, f) => (cpuUsPerMessage(f) < cpuUsPerMessage(a) ? f : a));
+  return [best(rounds[0]!), best(rounds[1]!)];
+}
+
 export async function run(ctx: BenchContext): Promise<void> {
-  const seconds = ctx.quick ? 3 : 15;
-  const warmupS = ctx.quick ? 2 : 5;
+  // 10,000 events start in flight at once: on a busy machine the server needs seconds to work off
+  // that first burst (and to warm up), so even the quick run gives it a few before it counts
+  const seconds = ctx.quick ? 5 : 15;
+  const warmupS = ctx.quick ? 4 : 5;
   const procs = Number(process.env['BENCH_GENERATORS'] ?? 2);
   const region = await Region.start({ homes: HOMES });
   const beforeRoot = process.env['BENCH_BEFORE'];
@@ -119,9 +140,8 @@ export async function run(ctx: BenchContext): Promise<void> {
       }
       await bareGen.init({ host: HOST, port: aedes.port, homes: region.homes, acks: 'puback' });
       await bareGen.connect(50);
-      const server = await flood(gens[0]!, region.server.pid, seconds, warmupS);
       const base = await flood(bareGen, aedes.pid, seconds, warmupS);
-      const old = before ? await flood(gens[1]!, before.server.pid, seconds, warmupS) : undefined;
+      const [server, old] = await compare(gens, servers, seconds, warmupS);
       ctx.report.add({
         group: 'ingest',
         name: `events stored + app-acked, ${HOMES} homes × ${IN_FLIGHT} in flight`,
@@ -160,9 +180,8 @@ export async function run(ctx: BenchContext): Promise<void> {
       }
       await oneBare.init({ host: HOST, port: aedes.port, homes: [region.spare[1]!], acks: 'puback' });
       await oneBare.connect(1);
-      const s = await flood(ones[0]!, region.server.pid, seconds, warmupS);
       const b = await flood(oneBare, aedes.pid, seconds, warmupS);
-      const old = before ? await flood(ones[1]!, before.server.pid, seconds, warmupS) : undefined;
+      const [s, old] = await compare(ones, servers, seconds, warmupS);
       ctx.report.add({
         group: 'ingest',
         name: 'one home, 100 in flight: events app-acked',
