@@ -1,6 +1,7 @@
 import type { DomainEventBus, DomainEventMap, LinkState } from '../ingest/domain-events.js';
 import { type BudgetStatus, budgetStatus } from './budget.js';
 import type { BudgetAlertKind, BudgetAlertStore } from './budget-alert-store.js';
+import { HealthMemo, memoIncidents, memoWarnings } from './health-memo.js';
 import type { HealthPolicy } from './health-policy.js';
 import type { HealthStores } from './health-stores.js';
 import type { Incident, IncidentStore } from './incident-store.js';
@@ -28,6 +29,11 @@ export class HealthService {
   readonly platform: PlatformUptime;
   private readonly rules: WarningRules;
   private readonly lastState = new Map<string, LinkState>();
+  /** What is known unchanged without reading it again (see {@link HealthMemo}). */
+  readonly memo = new HealthMemo();
+  /** The ingest turn whose last-seen writes {@link touched} holds (events of one turn share them). */
+  private touchedTurn: unknown;
+  private readonly touched = new Set<string>();
   private prunedAt = Number.NEGATIVE_INFINITY;
   /**
    * This server run: when it started and since when the platform was down before it. With the
@@ -42,11 +48,19 @@ export class HealthService {
     readonly policy: HealthPolicy,
   ) {
     this.states = stores.states;
-    this.incidents = stores.incidents;
-    this.warnings = stores.warnings;
+    this.incidents = memoIncidents(stores.incidents, this.memo);
+    this.warnings = memoWarnings(stores.warnings, this.memo);
     this.alerts = stores.alerts;
     this.platform = new PlatformUptime(stores.platformRuns, this.incidents);
     this.rules = new WarningRules(this.warnings, bus, policy.warnings);
+    bus.onRollback(() => this.forget());
+  }
+
+  /** Drops what the memo and the turn's touches hold (a rolled-back turn, or rows changed elsewhere). */
+  forget(): void {
+    this.memo.clear();
+    this.touched.clear();
+    this.touchedTurn = undefined;
   }
 
   /** Starts this server run (records the platform gap before it); see {@link run}. */
@@ -74,7 +88,9 @@ export class HealthService {
         },
         at,
         this.policy.warnings.flapWindowMs,
+        this.memo.link(gatewayId, d.deviceId),
       );
+      this.memo.setLink(gatewayId, d.deviceId, after);
       devices.push(after);
     }
     this.rules.onHeartbeat(gatewayId, hb, devices, at);
@@ -127,16 +143,33 @@ export class HealthService {
 
   /**
    * An event is proof of life for its device and gateway: written inside the ingest transaction
-   * (an event processor), so it commits with the event rather than as a commit of its own.
+   * (an event processor), so it commits with the event rather than as a commit of its own. The
+   * events of one turn share its `storedAt`, so with the turn's token (`turn`, any value that
+   * differs between turns) each gateway and device is written once per turn, not once per event.
    */
-  touchFromEvent(event: DomainEventMap['ingest.event']['event'], storedAt: number): void {
-    if (event.deviceKind === 'gateway') this.states.touchGateway(event.gatewayId, storedAt);
-    else this.states.touchDevice(event.gatewayId, event.deviceId, event.deviceKind, storedAt);
+  touchFromEvent(event: DomainEventMap['ingest.event']['event'], storedAt: number, turn?: unknown): void {
+    if (turn === undefined || turn !== this.touchedTurn) {
+      this.touched.clear();
+      this.touchedTurn = turn;
+    }
+    const gw = event.gatewayId;
+    const dev = event.deviceKind === 'gateway' ? null : event.deviceId;
+    const k = dev === null ? gw : `${gw}\u0000${dev}`;
+    if (turn !== undefined && this.touched.has(k)) return;
+    if (dev === null) this.states.touchGateway(gw, storedAt);
+    else this.states.touchDevice(gw, dev, event.deviceKind, storedAt);
+    if (turn !== undefined) this.touched.add(k);
   }
 
-  /** After the commit: warning rules and the gateway's state (see {@link touchFromEvent}). */
+  /**
+   * After the commit: warning rules and the gateway's state (see {@link touchFromEvent}). A gateway
+   * and device last evaluated online stay online when heard again, so they are not evaluated again
+   * for each event: only time (the sweep's business) or a heartbeat or availability message (which
+   * evaluate anyway) can change them.
+   */
   onEvent({ event, storedAt }: DomainEventMap['ingest.event']): void {
     this.rules.onEvent(event, storedAt);
+    if (this.memo.isOnline(event.gatewayId, event.deviceKind === 'gateway' ? null : event.deviceId)) return;
     this.evaluateGateway(event.gatewayId, storedAt);
   }
 
@@ -221,12 +254,17 @@ export class HealthService {
 
   evaluateGateway(gatewayId: string, now: number, row?: GatewayRow, devices?: DeviceRow[]): void {
     const g = row ?? this.states.gateway(gatewayId);
-    if (!g) return;
+    if (!g) {
+      this.memo.setOnline(gatewayId, gatewayId, false);
+      return;
+    }
     const state = this.gatewayState(g, now);
     this.transition('gateway', gatewayId, g, state, g.lastSeenAt, now, g.availability === 'offline');
+    this.memo.setOnline(gatewayId, gatewayId, state === 'online');
     if (state === 'offline') this.states.markOffline(gatewayId, now);
     for (const d of devices ?? this.states.devices(gatewayId)) {
       const ds = this.deviceState(g, d, now);
+      this.memo.setOnline(gatewayId, d.deviceId, ds === 'online');
       // While the gateway is down its devices cannot be observed: the gateway incident covers them.
       if (ds === 'offline' && state !== 'online' && state !== 'stale') continue;
       this.transition(

@@ -40,8 +40,8 @@ export const healthModule = defineModule<HealthModuleOptions>(
     bus.on('ingest.availability', (m) => health.onAvailability(m));
     bus.on('ingest.event', (m) => health.onEvent(m));
     // last-seen writes of an event commit with it, in the ingest transaction
-    app.ingest.addProcessor((event, { storedAt }) => {
-      health.touchFromEvent(event, storedAt);
+    app.ingest.addProcessor((event, { storedAt, turn }) => {
+      health.touchFromEvent(event, storedAt, turn);
       return undefined;
     });
 

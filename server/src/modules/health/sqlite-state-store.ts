@@ -95,14 +95,14 @@ export class SqliteStateStore implements StateStore {
     this.bump(gatewayId, at, 'heartbeats');
   }
 
-  /** Upserts one device's row; returns the row before the update (undefined when new). */
   recordDevice(
     gatewayId: string,
     d: Omit<DeviceRow, 'gatewayId' | 'linkChanges'>,
     at: number,
     flapWindowMs: number,
-  ): { before: DeviceRow | undefined; after: DeviceRow } {
-    const before = this.device(gatewayId, d.deviceId);
+    known?: Pick<DeviceRow, 'link' | 'linkChanges'>,
+  ): { before: Pick<DeviceRow, 'link' | 'linkChanges'> | undefined; after: DeviceRow } {
+    const before = known ?? this.device(gatewayId, d.deviceId);
     let changes = (before?.linkChanges ?? []).filter((t) => t > at - flapWindowMs);
     if (before && before.link !== d.link) changes = [...changes, at];
     const after = this.db

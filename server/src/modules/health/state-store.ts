@@ -47,13 +47,17 @@ export interface StateStore {
   /** Anything heard from the gateway (heartbeat, event, availability online) at `at`. */
   touchGateway(gatewayId: string, at: number): void;
   recordHeartbeat(gatewayId: string, hb: HeartbeatPayload, at: number): void;
-  /** Upserts one device's row; returns the row before the update (undefined when new). */
+  /**
+   * Upserts one device's row; returns the row before the update (undefined when new). `known`:
+   * the device's link and link changes as last written, when the caller holds them (no read).
+   */
   recordDevice(
     gatewayId: string,
     d: Omit<DeviceRow, 'gatewayId' | 'linkChanges'>,
     at: number,
     flapWindowMs: number,
-  ): { before: DeviceRow | undefined; after: DeviceRow };
+    known?: Pick<DeviceRow, 'link' | 'linkChanges'>,
+  ): { before: Pick<DeviceRow, 'link' | 'linkChanges'> | undefined; after: DeviceRow };
   /** An event from a device is proof of life for it (and its gateway). */
   touchDevice(gatewayId: string, deviceId: string, kind: string, at: number): void;
   recordAvailability(gatewayId: string, state: 'online' | 'offline', at: number): void;

@@ -118,6 +118,7 @@ export class DomainEventBus {
   private readonly any = new Set<(e: DomainEvent) => void>();
   /** Events emitted while {@link holdWhile} runs, delivered when it returns. */
   private held: DomainEvent[] | null = null;
+  private readonly rollbackListeners = new Set<() => void>();
 
   /** @param onError where listener failures go (the ingest module passes the app log). */
   constructor(private readonly onError: (err: unknown, type: DomainEventName) => void = () => {}) {}
@@ -140,10 +141,20 @@ export class DomainEventBus {
   }
 
   /**
+   * `fn` runs when a {@link holdWhile} block throws — its transaction rolled back — so a listener
+   * that keeps in memory what it wrote inside the turn (health's memo) can forget it.
+   */
+  onRollback(fn: () => void): () => void {
+    this.rollbackListeners.add(fn);
+    return () => this.rollbackListeners.delete(fn);
+  }
+
+  /**
    * Runs `fn` (the ingest turn's transaction) with every {@link emit} held back; when `fn`
    * returns — the transaction committed — the held events are delivered in order; when it throws
-   * they are dropped, so no listener hears of a change that was rolled back. Only
-   * {@link deliver} reaches listeners meanwhile. Not reentrant: a nested call just runs `fn`.
+   * they are dropped, so no listener hears of a change that was rolled back, and the
+   * {@link onRollback} listeners are called. Only {@link deliver} reaches listeners meanwhile.
+   * Not reentrant: a nested call just runs `fn`.
    */
   holdWhile<T>(fn: () => T): T {
     if (this.held !== null) return fn();
@@ -152,6 +163,15 @@ export class DomainEventBus {
     let out: T;
     try {
       out = fn();
+    } catch (err) {
+      for (const l of this.rollbackListeners) {
+        try {
+          l();
+        } catch (e) {
+          this.onError(e, 'ingest.event');
+        }
+      }
+      throw err;
     } finally {
       this.held = null;
     }

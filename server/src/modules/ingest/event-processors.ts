@@ -8,5 +8,10 @@ import type { EventEnvelope } from '@baken/protocols';
  */
 export type EventProcessor = (
   event: EventEnvelope,
-  ctx: { homeId: string | null; storedAt: number },
+  ctx: {
+    homeId: string | null;
+    storedAt: number;
+    /** Differs from one ingest turn (one transaction) to the next: per-turn work done once. */
+    turn?: number;
+  },
 ) => (() => void) | undefined;

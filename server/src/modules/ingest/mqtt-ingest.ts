@@ -69,6 +69,8 @@ type Pending = PendingEvent | PendingState;
  */
 export class MqttIngest {
   private readonly batcher: TurnBatcher<Pending>;
+  /** Numbers the turns (processors do per-turn work once, see `EventProcessor`). */
+  private turn = 0;
   /** Gateway software versions from heartbeats, against the server's policy (docs/versioning.md). */
   readonly versions: GatewayVersionWatch;
 
@@ -163,6 +165,7 @@ export class MqttIngest {
 
   private storeBatch(all: Pending[]): void {
     const storedAt = this.d.clock.now();
+    const turn = ++this.turn;
     const items: PendingEvent[] = [];
     const fresh: PendingEvent[] = [];
     const after: Array<() => void> = [];
@@ -178,7 +181,7 @@ export class MqttIngest {
             if (!this.d.store.insert(it.event, it.homeId, storedAt)) continue;
             fresh.push(it);
             for (const p of this.d.processors) {
-              const cb = p(it.event, { homeId: it.homeId, storedAt });
+              const cb = p(it.event, { homeId: it.homeId, storedAt, turn });
               if (cb) after.push(cb);
             }
           }
