@@ -20,7 +20,16 @@ let turns: Array<() => void>;
 let processors: EventProcessor[];
 let ingest: MqttIngest;
 let bus: DomainEventBus;
+let gatewayReads: number;
 const clock = new ManualClock();
+
+/** The real store, counting its gateway look-ups. */
+class CountingStore extends SqliteEventStore {
+  override gateway(id: string) {
+    gatewayReads += 1;
+    return super.gateway(id);
+  }
+}
 
 const GW = 'gw-0001';
 const ev = (id: string, gatewayId = GW): EventEnvelope =>
@@ -52,6 +61,7 @@ beforeEach(() => {
   turns = [];
   bus = new DomainEventBus();
   processors = [];
+  gatewayReads = 0;
   const mqtt = {
     publish: async (topic: string, payload: string) => {
       published.push({ topic, ids: (JSON.parse(payload) as { ids: string[] }).ids });
@@ -60,7 +70,7 @@ beforeEach(() => {
   ingest = new MqttIngest({
     mqtt,
     clock,
-    store: new SqliteEventStore(db),
+    store: new CountingStore(db),
     bus,
     processors,
     metrics,
@@ -90,6 +100,30 @@ describe('MqttIngest', () => {
     turns.shift()!();
     expect(published).toEqual([{ topic: topicFor('ack', GW), ids: ['evt-00000001', 'evt-00000002'] }]);
     expect((db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n).toBe(2);
+  });
+
+  it('counts each outcome of a turn', async () => {
+    send(ev('evt-00000021'));
+    send(ev('evt-00000022'));
+    send(ev('evt-00000021'));
+    turns.shift()!();
+    const text = (await metrics.registry.getSingleMetricAsString('baken_events_ingested_total')) ?? '';
+    expect(text).toMatch(/device_kind="pendant",outcome="stored"\} 2/);
+    expect(text).toMatch(/device_kind="pendant",outcome="duplicate"\} 1/);
+  });
+
+  it('looks a gateway up once per turn; a revocation holds from the next turn', async () => {
+    send(ev('evt-00000031'));
+    send(ev('evt-00000032'));
+    send(ev('evt-00000033'));
+    expect(gatewayReads).toBe(1);
+    turns.shift()!();
+    expect(published).toHaveLength(1);
+    db.prepare('UPDATE gateways SET revoked_at = 5 WHERE id = ?').run(GW);
+    send(ev('evt-00000034'));
+    expect(gatewayReads).toBe(2);
+    expect(turns).toEqual([]);
+    expect(await rejected()).toMatch(/reason="unknown_gateway"\} 1/);
   });
 
   it('does not ack when the transaction fails, so the gateway sends again', async () => {

@@ -71,6 +71,8 @@ export class MqttIngest {
   private readonly batcher: TurnBatcher<Pending>;
   /** Numbers the turns (processors do per-turn work once, see `EventProcessor`). */
   private turn = 0;
+  /** Gateways looked up in the pending turn (see {@link gateway}). */
+  private readonly known = new Map<string, { homeId: string | null } | null>();
   /** Gateway software versions from heartbeats, against the server's policy (docs/versioning.md). */
   readonly versions: GatewayVersionWatch;
 
@@ -107,12 +109,25 @@ export class MqttIngest {
       );
       return;
     }
-    const gw = this.d.store.gateway(decoded.value.gatewayId);
+    const gw = this.gateway(decoded.value.gatewayId);
     if (!gw) {
       this.reject(topic, 'unknown_gateway');
       return;
     }
     this.dispatch(decoded.value, gw.homeId);
+  }
+
+  /**
+   * The gateway's home, or undefined when it is unknown or revoked: read once per turn. The answers
+   * are kept only while a turn is pending (until its batch is stored), so a revocation takes
+   * effect from the next turn on, as it did when each message read it.
+   */
+  private gateway(id: string): { homeId: string | null } | undefined {
+    if (!this.batcher.waiting) this.known.clear();
+    if (this.known.has(id)) return this.known.get(id) ?? undefined;
+    const gw = this.d.store.gateway(id);
+    this.known.set(id, gw ?? null);
+    return gw;
   }
 
   private dispatch(m: DecodedMqttMessage, homeId: string | null): void {
@@ -166,6 +181,7 @@ export class MqttIngest {
   private storeBatch(all: Pending[]): void {
     const storedAt = this.d.clock.now();
     const turn = ++this.turn;
+    this.known.clear();
     const items: PendingEvent[] = [];
     const fresh: PendingEvent[] = [];
     const after: Array<() => void> = [];
@@ -196,10 +212,15 @@ export class MqttIngest {
       return;
     }
     if (items.length === 0) return;
-    const freshIds = new Set(fresh.map((f) => f.event.id));
+    const stored = new Set(fresh);
+    const counts = new Map<string, number>();
     for (const it of items) {
-      const outcome = freshIds.has(it.event.id) ? 'stored' : 'duplicate';
-      this.d.ingestMetrics.eventsIngested.inc({ device_kind: it.event.deviceKind, outcome });
+      const k = `${it.event.deviceKind}\u0000${stored.has(it) ? 'stored' : 'duplicate'}`;
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    for (const [k, n] of counts) {
+      const [device_kind, outcome] = k.split('\u0000') as [string, string];
+      this.d.ingestMetrics.eventsIngested.inc({ device_kind, outcome }, n);
     }
     for (const it of fresh) {
       this.d.ingestMetrics.ingestLatency.observe(
@@ -232,13 +253,14 @@ export class MqttIngest {
   }
 
   private sendAcks(items: PendingEvent[]): void {
-    const byGateway = new Map<string, string[]>();
+    const byGateway = new Map<string, Set<string>>();
     for (const it of items) {
-      const ids = byGateway.get(it.event.gatewayId) ?? [];
-      if (!ids.includes(it.event.id)) ids.push(it.event.id);
-      byGateway.set(it.event.gatewayId, ids);
+      const ids = byGateway.get(it.event.gatewayId);
+      if (ids) ids.add(it.event.id);
+      else byGateway.set(it.event.gatewayId, new Set([it.event.id]));
     }
-    for (const [gatewayId, ids] of byGateway) {
+    for (const [gatewayId, set] of byGateway) {
+      const ids = [...set];
       for (let i = 0; i < ids.length; i += MAX_ACK_IDS) {
         const payload = encodeMqttPayload('ack', { v: 1, ids: ids.slice(i, i + MAX_ACK_IDS) });
         this.d.mqtt.publish(topicFor('ack', gatewayId), payload, { qos: 1 }).catch((err: unknown) => {

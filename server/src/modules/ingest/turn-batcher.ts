@@ -13,6 +13,11 @@ export class TurnBatcher<T> {
     private readonly defer: (fn: () => void) => void = (fn) => setImmediate(fn),
   ) {}
 
+  /** Whether a batch is waiting for its turn to end. */
+  get waiting(): boolean {
+    return this.scheduled;
+  }
+
   add(item: T): void {
     this.pending.push(item);
     if (this.scheduled) return;
