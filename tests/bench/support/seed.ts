@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { MachineCredentials } from '@baken/server/auth/machine-credentials';
 import { hashSecret, newSecret } from '@baken/server/auth/secrets';
 import { bulkEnrol } from '@baken/server/modules/enrolment/bulk-enrolment';
 import { openDatabase } from '@baken/server/store/database';
@@ -14,8 +15,11 @@ export interface Seeded {
 
 /**
  * Fills a fresh data folder the way an enrolled region looks: `n` homes enrolled through the
- * server's bulk enrolment (each gateway with its own password and machine-credential hash), and an
- * admin with an API token for the live stream.
+ * server's bulk enrolment (each gateway with its own password, stored as the keyed
+ * machine-credential hash under the data folder's key, as `enrol-fleet` and the bulk route store
+ * it), and an admin with an API token for the live stream. The bulk route takes at most 50 homes
+ * per call (its answer must beat a client's timeout); the seeding, like `enrol-fleet` on the
+ * server's machine, calls the same function directly: 2,000 homes take about a second.
  */
 export async function seedRegion(dataDir: string, n: number, prefix = 'bench'): Promise<Seeded> {
   const db = openDatabase(join(dataDir, 'baken.sqlite'), { now: Date.now() });
@@ -42,7 +46,8 @@ export async function seedRegion(dataDir: string, n: number, prefix = 'bench'): 
       revokedAt: null,
       tokenHash: hashSecret(adminToken),
     });
-    const enrolled = await bulkEnrol(repos, Date.now, { homes: n, label: prefix, parallel: 8 });
+    const credentials = MachineCredentials.load(dataDir, process.env);
+    const enrolled = await bulkEnrol(repos, Date.now, { homes: n, label: prefix, credentials });
     return { homes: enrolled.map((e) => ({ id: e.gatewayId, password: e.password })), adminToken };
   } finally {
     db.close();
