@@ -98,7 +98,17 @@ describe('follow-up chain with informal carers and Web Push', () => {
   const settle = async (count: number) => {
     for (let i = 0; i < 200 && push.received.length + push.refused.length < count; i++)
       await new Promise((r) => setImmediate(r));
-    await new Promise((r) => setTimeout(r, 20));
+    // ... and until the server recorded what every offer's notifications came to (the step after
+    // the push service answered), so the steps' order does not depend on a loaded machine.
+    const pending = () =>
+      (
+        db
+          .prepare(
+            "SELECT SUM(kind = 'asked') - SUM(kind IN ('notified', 'not_notified')) AS n FROM followup_steps",
+          )
+          .get() as { n: number | null }
+      ).n ?? 0;
+    for (let i = 0; i < 50_000 && pending() > 0; i++) await new Promise((r) => setImmediate(r));
   };
 
   beforeEach(async () => {
