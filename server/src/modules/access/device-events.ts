@@ -41,6 +41,8 @@ export class DeviceEvents {
     const device = await this.d.repos.devices.getBySerial(e.deviceId);
     if (device?.type !== 'keysafe') return;
     stores.keysafeState.ensure(device.id);
+    // heard from: commands handed back while its link was down go now
+    await this.d.link.retryDevice(device);
     const at = this.d.clock.now();
     const data = e.data as Record<string, unknown>;
     const subject = `keysafe:${device.id}`;

@@ -159,6 +159,9 @@ export const accessModule = defineModule(
       timers.push(
         clock.setInterval(() => {
           revocation.sweepExpired().catch((err) => log.error({ err }, 'expiry sweep failed'));
+          link
+            .retryOnline((id) => repos.devices.get(id))
+            .catch((err) => log.error({ err }, 'sending pending key-safe commands again failed'));
         }, SWEEP_MS),
         clock.setInterval(() => {
           try {

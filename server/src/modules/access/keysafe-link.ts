@@ -70,6 +70,12 @@ export class KeysafeLink {
   private override: CommandPublisher | null = null;
   /** Callers waiting for the answer to a sent command ({@link awaitResult}), by command id. */
   private readonly waiters = new Map<string, (status: CommandStatus) => void>();
+  /**
+   * Key safes with a command put back to `pending` by a home unit that stayed online (its key-safe
+   * link was down, the safe busy or silent): sent again as soon as the key safe is heard from
+   * ({@link retryDevice}), else by the periodic {@link retryOnline}.
+   */
+  private readonly retryWaiting = new Set<string>();
 
   /** Replace the broker client (tests, tools); null restores it. */
   setPublisher(p: CommandPublisher | null): void {
@@ -213,6 +219,37 @@ export class KeysafeLink {
   }
 
   /**
+   * A key safe was heard from (one of its events arrived): its link is up again, so commands a
+   * home unit handed back while the link was down go now instead of waiting for the next reconnect
+   * of the home unit, which may be weeks away — a revocation must not wait that long.
+   */
+  async retryDevice(device: Device): Promise<number> {
+    if (!this.retryWaiting.delete(device.id) || !this.isOnline(device)) return 0;
+    return this.flushDevice(device);
+  }
+
+  /**
+   * Sends every pending command of key safes whose home unit is online (the access sweep): covers a
+   * key safe that is never heard from, and commands left pending across a server restart.
+   */
+  async retryOnline(deviceOf: (id: string) => Promise<Device | null>): Promise<number> {
+    let n = 0;
+    const ids = new Set(
+      this.stores.commands
+        .unfinished()
+        .filter((c) => c.status === 'pending')
+        .map((c) => c.deviceId),
+    );
+    for (const id of ids) {
+      const d = await deviceOf(id);
+      if (!d || !this.isOnline(d)) continue;
+      this.retryWaiting.delete(id);
+      n += await this.flushDevice(d);
+    }
+    return n;
+  }
+
+  /**
    * Sends the queued commands of one key safe (on reconnect, and once its key is installed). A key
    * safe without a key keeps its commands queued and never holds up the others behind its unit.
    */
@@ -248,6 +285,7 @@ export class KeysafeLink {
     const status: CommandStatus =
       res.status === 'ok' ? 'ok' : res.status === 'refused' ? 'refused' : retry ? 'pending' : 'failed';
     this.stores.commands.setResult(r.id, status, now, res.reason ?? res.status);
+    if (status === 'pending') this.retryWaiting.add(r.deviceId);
     this.audit.append({
       at: now,
       actor: `gateway:${gatewayId}`,
