@@ -86,6 +86,12 @@ describe('demo home', () => {
     });
     expect(assigned.statusCode).toBe(200);
     await until('key safe link up', async () => home.gateway.devices.get('KS-SIM-0001')?.link === 'up');
+    // the seed queued the offline-code key: the key safe confirms it once the home unit is online
+    await until('offline-code key delivered', async () =>
+      (
+        (await get('/api/v1/access/keysafes')) as Array<{ serial: string; offlineKeyDelivered: boolean }>
+      ).some((k) => k.serial === 'KS-SIM-0001' && k.offlineKeyDelivered),
+    );
     const annaToken = (await server.app.baken.auth.createApiToken(anna.id, 'phone', null)).token;
     const release = await post(
       '/api/v1/access/requests',

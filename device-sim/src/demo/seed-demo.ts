@@ -79,6 +79,12 @@ export async function seedDemo(
     new Uint8Array(Buffer.from(keyHex, 'hex')),
     Date.now(),
   );
+  // Factory provisioning ends as an installation does: the offline-code key is queued for the key
+  // safe (sent once the home unit is online), so a care worker still gets in with an offline code
+  // while the home unit is cut off. Without it the Key safes screen said "key not delivered yet".
+  const ksDevice = await app.baken.repos.devices.get(String(keySafe['id']));
+  if (ksDevice === null) throw new Error('BAKEN_ERR_DEMO_SEED: the key safe just created is gone');
+  await app.access.revocation.provisionOfflineKey(ksDevice, 'system:demo-seed');
   const logins = await seedCareTeam(call, String(client['id']));
   const state: DemoHomeState = {
     homeId,
