@@ -11,8 +11,8 @@ import type {
 import fp from 'fastify-plugin';
 import type { AuthService } from './auth/auth-service.js';
 import type { MachineCredentials } from './auth/machine-credentials.js';
+import type { BrokerClient } from './broker/cluster/broker-client.js';
 import type { GatewayCredentialSink } from './broker/mosquitto-credentials.js';
-import type { ServerMqttClient } from './broker/server-client.js';
 import type { Clock } from './clock.js';
 import type { ServerConfig } from './config.js';
 import type { Metrics } from './metrics.js';
@@ -29,8 +29,8 @@ export interface AppContext {
   auth: AuthService;
   /** Hashes and verifies gateway MQTT passwords (a keyed fast hash; human passwords use `auth`). */
   machineCredentials: MachineCredentials;
-  /** The server's MQTT client; null when the app runs without a broker (HTTP-only tests). */
-  mqtt: ServerMqttClient | null;
+  /** The server's broker client (MQTT, or the RabbitMQ queue); null without a broker (HTTP-only tests). */
+  mqtt: BrokerClient | null;
   /** Broker URLs handed to gateways at provisioning. */
   mqttPublicUrls: string[];
   /** Where issued gateway credentials must also go (an external Mosquitto); null for aedes. */

@@ -7,8 +7,8 @@ import type { AppContext, BakenApp } from './app-context.js';
 import { authPlugin } from './auth/auth-plugin.js';
 import { AuthService } from './auth/auth-service.js';
 import { MachineCredentials } from './auth/machine-credentials.js';
+import type { BrokerClient } from './broker/cluster/broker-client.js';
 import type { GatewayCredentialSink } from './broker/mosquitto-credentials.js';
-import type { ServerMqttClient } from './broker/server-client.js';
 import type { Clock } from './clock.js';
 import type { ServerConfig } from './config.js';
 import { BakenError } from './errors.js';
@@ -28,7 +28,7 @@ export interface BuildAppOptions {
   db: Db;
   logger?: Logger;
   metrics?: Metrics;
-  mqtt?: ServerMqttClient | null;
+  mqtt?: BrokerClient | null;
   /** Broker URLs given to gateways; defaults to `config.mqtt.publicUrls` or the configured broker. */
   mqttPublicUrls?: string[];
   brokerCredentials?: GatewayCredentialSink | null;

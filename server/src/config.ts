@@ -39,6 +39,26 @@ export const ServerConfigSchema = Type.Object(
          */
         mosquittoPasswordFile: Type.Optional(Type.String({ minLength: 1 })),
         mosquittoPidFile: Type.Optional(Type.String({ minLength: 1 })),
+        /**
+         * Which broker: `embedded` aedes (the default; an external MQTT broker such as Mosquitto
+         * when `url` is set) or `rabbitmq`, the clustered mode (docs/adr/0001-clustered-broker.md):
+         * this instance consumes uplink from the shared queue with the server's own user
+         * (`username`, `password`) and makes gateway users through the management API.
+         */
+        broker: Type.Optional(Type.Union([Type.Literal('embedded'), Type.Literal('rabbitmq')])),
+        rabbitmq: Type.Optional(
+          Type.Object(
+            {
+              /** Every node's AMQP address, without credentials; tried in turn. */
+              amqpUrls: Type.Array(Type.String({ pattern: '^amqps?://[^@]+$' }), { minItems: 1 }),
+              /** A management API address (a node, or a load balancer over the nodes). */
+              managementUrl: Type.String({ pattern: '^https?://' }),
+              vhost: Type.Optional(Type.String({ minLength: 1 })),
+              prefetch: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+            },
+            { additionalProperties: false },
+          ),
+        ),
         /** What one client can make the broker hold; defaults in broker/broker-limits.ts. */
         limits: Type.Optional(
           Type.Object(
@@ -194,6 +214,9 @@ const ENV_MAP: Array<[string, string[], 'int' | 'bool' | 'string' | 'list']> = [
   ['BAKEN_MQTT_PUBLIC_URLS', ['mqtt', 'publicUrls'], 'list'],
   ['BAKEN_MOSQUITTO_PASSWORD_FILE', ['mqtt', 'mosquittoPasswordFile'], 'string'],
   ['BAKEN_MOSQUITTO_PID_FILE', ['mqtt', 'mosquittoPidFile'], 'string'],
+  ['BAKEN_BROKER', ['mqtt', 'broker'], 'string'],
+  ['BAKEN_RABBITMQ_AMQP_URLS', ['mqtt', 'rabbitmq', 'amqpUrls'], 'list'],
+  ['BAKEN_RABBITMQ_MANAGEMENT_URL', ['mqtt', 'rabbitmq', 'managementUrl'], 'string'],
   ['BAKEN_MQTT_MAX_PACKET_BYTES', ['mqtt', 'limits', 'maxPacketBytes'], 'int'],
   ['BAKEN_MQTT_PUBLISH_RATE_PER_S', ['mqtt', 'limits', 'publishRatePerS'], 'int'],
   ['BAKEN_MQTT_PUBLISH_BURST', ['mqtt', 'limits', 'publishBurst'], 'int'],
@@ -309,6 +332,27 @@ export function validateConfig(candidate: unknown): ServerConfig {
         {
           field: '/database (BAKEN_DATABASE)',
           message: 'is sqlite but a database URL is set: set it to postgres, or unset the URL',
+        },
+      ]);
+    if (candidate.mqtt.broker === 'rabbitmq' && !candidate.mqtt.rabbitmq)
+      throw configError([
+        {
+          field: '/mqtt/rabbitmq (BAKEN_RABBITMQ_AMQP_URLS, BAKEN_RABBITMQ_MANAGEMENT_URL)',
+          message: 'required when the broker is rabbitmq',
+        },
+      ]);
+    if (candidate.mqtt.broker === 'rabbitmq' && !candidate.mqtt.publicUrls)
+      throw configError([
+        {
+          field: '/mqtt/publicUrls (BAKEN_MQTT_PUBLIC_URLS)',
+          message: "the nodes' MQTT addresses for gateways are required when the broker is rabbitmq",
+        },
+      ]);
+    if (candidate.mqtt.broker === 'rabbitmq' && (!candidate.mqtt.username || !candidate.mqtt.password))
+      throw configError([
+        {
+          field: '/mqtt/username, /mqtt/password (BAKEN_MQTT_USERNAME, BAKEN_MQTT_PASSWORD)',
+          message: "the server's own RabbitMQ user is required when the broker is rabbitmq",
         },
       ]);
     if (!isTimeZone(candidate.i18n.timeZone))

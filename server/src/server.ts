@@ -4,8 +4,10 @@ import { buildApp } from './app.js';
 import type { BakenApp } from './app-context.js';
 import { MachineCredentials } from './auth/machine-credentials.js';
 import { brokerLimits } from './broker/broker-limits.js';
+import type { BrokerClient } from './broker/cluster/broker-client.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
-import { MosquittoPasswordFile } from './broker/mosquitto-credentials.js';
+import { type GatewayCredentialSink, MosquittoPasswordFile } from './broker/mosquitto-credentials.js';
+import { connectRabbitmq, type RabbitmqBroker } from './broker/rabbitmq/start-rabbitmq.js';
 import { ServerMqttClient } from './broker/server-client.js';
 import { type Clock, SystemClock } from './clock.js';
 import type { ServerConfig } from './config.js';
@@ -15,6 +17,18 @@ import { createMetrics } from './metrics.js';
 import { type MetricsListener, startMetricsListener } from './ops/metrics-listener.js';
 import { type Db, openDatabase } from './store/database.js';
 import { createSqliteRepositories } from './store/sqlite/index.js';
+
+function brokerCredentials(
+  config: ServerConfig,
+  rabbitmq: RabbitmqBroker | null,
+): GatewayCredentialSink | null {
+  if (rabbitmq) return rabbitmq.credentials;
+  if (!config.mqtt.mosquittoPasswordFile) return null;
+  return new MosquittoPasswordFile({
+    passwordFile: config.mqtt.mosquittoPasswordFile,
+    ...(config.mqtt.mosquittoPidFile ? { pidFile: config.mqtt.mosquittoPidFile } : {}),
+  });
+}
 
 export interface StartServerOptions {
   config: ServerConfig;
@@ -33,7 +47,7 @@ export interface RunningServer {
   metricsUrl: string;
   app: BakenApp;
   db: Db;
-  mqtt: ServerMqttClient;
+  mqtt: BrokerClient;
   broker: EmbeddedBroker | null;
   /** Set only when this start created the first admin; show it once, never log it. */
   firstAdmin?: { username: string; password: string };
@@ -42,7 +56,8 @@ export interface RunningServer {
 
 /**
  * Starts the whole server: store (migrated), broker (embedded aedes unless `mqtt.url` names an
- * external one), the server's MQTT client, and the HTTP app. Ports 0 pick ephemeral ports.
+ * external one, or the RabbitMQ cluster of `mqtt.broker: rabbitmq`), the server's broker client,
+ * and the HTTP app. Ports 0 pick ephemeral ports.
  */
 export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
   const { config } = opts;
@@ -68,10 +83,14 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
 
   const limits = brokerLimits(config.mqtt.limits);
   let broker: EmbeddedBroker | null = null;
-  let mqtt: ServerMqttClient;
+  let mqtt: BrokerClient;
+  let rabbitmq: RabbitmqBroker | null = null;
   const cleanup: Array<() => Promise<void>> = [];
   try {
-    if (config.mqtt.url) {
+    if (config.mqtt.broker === 'rabbitmq') {
+      rabbitmq = await connectRabbitmq(config, { clock, metrics, logger, limits });
+      mqtt = rabbitmq.client;
+    } else if (config.mqtt.url) {
       mqtt = await ServerMqttClient.connect({
         url: config.mqtt.url,
         ...(config.mqtt.username !== undefined ? { username: config.mqtt.username } : {}),
@@ -102,9 +121,9 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
         logger,
       });
     }
-    const client = mqtt;
+    const client = rabbitmq ?? mqtt;
     cleanup.unshift(() => client.close());
-    const mqttUrl = config.mqtt.url ?? broker!.url;
+    const mqttUrl = config.mqtt.url ?? broker?.url ?? config.mqtt.publicUrls?.[0] ?? '';
     const app = await buildApp({
       config,
       clock,
@@ -114,14 +133,11 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       mqtt,
       mqttPublicUrls: config.mqtt.publicUrls ?? [mqttUrl],
       machineCredentials,
-      brokerCredentials: config.mqtt.mosquittoPasswordFile
-        ? new MosquittoPasswordFile({
-            passwordFile: config.mqtt.mosquittoPasswordFile,
-            ...(config.mqtt.mosquittoPidFile ? { pidFile: config.mqtt.mosquittoPidFile } : {}),
-          })
-        : null,
+      brokerCredentials: brokerCredentials(config, rabbitmq),
     });
     cleanup.unshift(() => app.close());
+    // Every module has subscribed: this instance may now take uplink from the shared queue.
+    await rabbitmq?.start(repos.gateways);
     const metricsListener: MetricsListener = await startMetricsListener(
       {
         host: config.metrics.host,

@@ -13,9 +13,14 @@ import { GATEWAY_DOWNLINK, GATEWAY_UPLINK, TOPIC_ROOT } from './topic-acl.js';
  * username = gateway id) exactly the subtree the embedded broker's ACL gives it.
  */
 
-/** Called when provisioning issues a gateway password; the password exists only in this call. */
+/**
+ * Called when provisioning issues a gateway password; the password exists only in this call.
+ * Bindings: Mosquitto's password file (here), RabbitMQ users (`rabbitmq/rabbitmq-users.ts`).
+ */
 export interface GatewayCredentialSink {
-  issue(username: string, password: string): void;
+  issue(username: string, password: string): void | Promise<void>;
+  /** The gateway was revoked: the broker refuses it and closes its connections (where it can). */
+  revoke?(username: string): Promise<unknown>;
 }
 
 /** Mosquitto 2.x password-file line: `user:$7$iterations$base64(salt)$base64(PBKDF2-SHA512)`. */

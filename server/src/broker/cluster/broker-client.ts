@@ -9,12 +9,12 @@
 
 /**
  * Handles one message. For a queue-backed binding the message is acknowledged to the broker only
- * when the handler is done: when its promise resolves, or — for a handler that returns nothing —
+ * when the handler is done: when its promise resolves, or — for a handler that returns no promise —
  * after the event-loop turn it ran in has ended (ingest stores and acks a turn's messages in one
  * transaction at the end of that turn: `modules/ingest/turn-batcher.ts`). A handler that throws or
  * rejects leaves the message to be delivered again (to this or another instance).
  */
-export type UplinkHandler = (topic: string, payload: Buffer) => void | Promise<void>;
+export type UplinkHandler = (topic: string, payload: Buffer) => unknown;
 
 export interface BrokerPublishOptions {
   qos?: 0 | 1;

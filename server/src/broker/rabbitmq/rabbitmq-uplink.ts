@@ -38,6 +38,9 @@ export const bindingKeyOf = (filter: string): string =>
     .map((l) => (l === '+' ? '*' : l))
     .join('.');
 
+const isThenable = (v: unknown): v is PromiseLike<unknown> =>
+  typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
+
 const hideSecret = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 
 /**
@@ -221,13 +224,13 @@ export class RabbitUplink implements BrokerClient {
         return;
       }
     }
-    const pending: Promise<void>[] = [];
+    const pending: PromiseLike<unknown>[] = [];
     let failed = false;
     for (const h of this.handlers) {
       if (!topicMatches(h.filter, topic)) continue;
       try {
         const r = h.fn(topic, m.content);
-        if (r) pending.push(r);
+        if (isThenable(r)) pending.push(r);
       } catch (err) {
         failed = true;
         this.o.metrics.mqttRejected.inc({ reason: 'handler_error' });

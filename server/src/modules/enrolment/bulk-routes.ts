@@ -59,7 +59,7 @@ export async function bulkEnrolmentRoutes(app: BakenApp): Promise<void> {
         label: req.body.label ?? 'Fleet',
         ...(req.body.region === undefined ? {} : { region: req.body.region }),
       });
-      for (const h of homes) brokerCredentials?.issue(h.gatewayId, h.password);
+      for (const h of homes) await brokerCredentials?.issue(h.gatewayId, h.password);
       return reply.status(201).send({ mqtt: { urls: mqttPublicUrls }, homes });
     },
   );

@@ -69,7 +69,7 @@ export class EnrolmentService {
       mqttPasswordHash: this.ctx.machineCredentials.hash(password),
     });
     await repos.enrolmentTokens.attachGateway(t.id, gatewayId);
-    this.ctx.brokerCredentials?.issue(gatewayId, password);
+    await this.ctx.brokerCredentials?.issue(gatewayId, password);
     if (device.serial) {
       await repos.devices.upsertMany(
         [

@@ -9,7 +9,7 @@ import {
   topicFor,
 } from '@baken/protocols';
 import type { FastifyBaseLogger } from 'fastify';
-import type { ServerMqttClient } from '../../broker/server-client.js';
+import type { BrokerClient } from '../../broker/cluster/broker-client.js';
 import type { Clock } from '../../clock.js';
 import type { Metrics } from '../../metrics.js';
 import type { DomainEventBus, DomainEventMap } from './domain-events.js';
@@ -30,7 +30,7 @@ export const INGEST_TOPICS: readonly TopicName[] = [
 ];
 
 export interface MqttIngestDeps {
-  mqtt: ServerMqttClient;
+  mqtt: BrokerClient;
   clock: Clock;
   store: EventStore;
   bus: DomainEventBus;
