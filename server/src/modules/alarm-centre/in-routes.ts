@@ -137,6 +137,7 @@ export async function inRoutes(
       if (!a) throw notFound('DC-09 unit');
       accounts.remove(a.id);
       await ctx.repos.gateways.revoke(a.gatewayId, ctx.clock.now());
+      await ctx.brokerCredentials?.revoke?.(a.gatewayId);
       return reply.code(204).send(null);
     },
   );
