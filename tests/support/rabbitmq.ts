@@ -1,6 +1,14 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -104,10 +112,12 @@ async function startShared(): Promise<Shared & { epmd: ChildProcess }> {
     mode: 0o400,
   });
   const epmdPort = await freePort();
-  const epmd = spawn(findProgram('epmd') ?? 'epmd', ['-port', String(epmdPort)], {
-    stdio: 'ignore',
-    detached: true,
-  });
+  const epmdBin = findProgram('epmd') ?? 'epmd';
+  const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
+  const [cmd, args] = setpriv
+    ? [setpriv, ['--pdeathsig', 'SIGKILL', '--', epmdBin, '-port', String(epmdPort)]]
+    : [epmdBin, ['-port', String(epmdPort)]];
+  const epmd = spawn(cmd, args, { stdio: 'ignore', detached: true });
   for (let i = 0; i < 200 && !(await portOpen(epmdPort)); i++) await new Promise((r) => setTimeout(r, 25));
   return { bin, root, home, epmdPort, epmd };
 }
@@ -134,11 +144,29 @@ function nodeEnv(s: Shared, dir: string, name: string, distPort: number): NodeJS
   };
 }
 
+/** A free port picked here can be taken by another process before the node binds it: try again. */
 async function startNode(
   s: Shared,
   id: string,
   peers: readonly string[],
   opts: { log?: (line: string) => void } = {},
+): Promise<RabbitNode> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startNodeOnce(s, id, peers, opts);
+    } catch (err) {
+      const portTaken = /\(port taken\)/.test(String(err));
+      if (!portTaken || attempt >= 3) throw err;
+      rmSync(join(s.root, id), { recursive: true, force: true });
+    }
+  }
+}
+
+async function startNodeOnce(
+  s: Shared,
+  id: string,
+  peers: readonly string[],
+  opts: { log?: (line: string) => void },
 ): Promise<RabbitNode> {
   const name = nodeName(id);
   const dir = join(s.root, id);
@@ -174,8 +202,14 @@ async function startNode(
   writeFileSync(join(dir, 'enabled_plugins'), RABBITMQ_ENABLED_PLUGINS);
   writeFileSync(join(dir, 'rabbitmq-env.conf'), '');
   const env = nodeEnv(s, dir, name, dist);
-  const child = spawn(join(s.bin, 'rabbitmq-server'), [], {
-    env,
+  // With util-linux's setpriv the node dies with the test process even when that is killed with
+  // -9. NOTIFY_SOCKET makes the start script exec the VM instead of forking it (as under systemd),
+  // so the parent-death signal reaches the VM itself; nothing listens on that socket.
+  const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
+  const server = join(s.bin, 'rabbitmq-server');
+  const [cmd, args] = setpriv ? [setpriv, ['--pdeathsig', 'SIGKILL', '--', server]] : [server, []];
+  const child = spawn(cmd, args, {
+    env: { ...env, NOTIFY_SOCKET: join(dir, 'notify.sock') },
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
@@ -231,7 +265,19 @@ async function startNode(
   node.ready = async () => {
     // Ready when AMQP, MQTT and the management API all listen (the last plugin to start).
     for (let i = 0; ; i++) {
-      if (!node.alive) throw new Error(`rabbitmq-server exited early: ${out}`);
+      if (!node.alive) {
+        await exited;
+        let log = '';
+        try {
+          log = readFileSync(join(dir, 'log', 'node.log'), 'utf8');
+        } catch {
+          // no log yet
+        }
+        const taken = /already_used|eaddrinuse|could not bind/i.test(`${out}${log}`);
+        throw new Error(
+          `rabbitmq-server exited early${taken ? ' (port taken)' : ''}: ${out.slice(-2000)}\n${log.slice(-2000)}`,
+        );
+      }
       if ((await portOpen(amqp)) && (await portOpen(mqtt)) && (await portOpen(mgmt))) return;
       if (i > 1200) {
         await node.kill();
