@@ -137,7 +137,11 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     });
     cleanup.unshift(() => app.close());
     // Every module has subscribed: this instance may now take uplink from the shared queue.
-    await rabbitmq?.start(repos.gateways);
+    if (rabbitmq) {
+      const r = rabbitmq;
+      await r.start(repos.gateways);
+      cleanup.unshift(() => r.stopConsuming());
+    }
     const metricsListener: MetricsListener = await startMetricsListener(
       {
         host: config.metrics.host,

@@ -60,6 +60,7 @@ export class RabbitUplink implements BrokerClient {
   private model: ChannelModel | null = null;
   private channel: ConfirmChannel | null = null;
   private consuming = false;
+  private consumerTag: string | null = null;
   private closed = false;
   private next = 0;
   private retry: TimerHandle | undefined;
@@ -123,6 +124,17 @@ export class RabbitUplink implements BrokerClient {
   async startConsuming(): Promise<void> {
     this.consuming = true;
     if (this.channel) await this.consumeOn(this.channel);
+  }
+
+  /**
+   * Takes no more messages (shutdown): what this instance holds unacknowledged is acked as its
+   * handlers finish, or returned to the queue when the connection closes.
+   */
+  async stopConsuming(): Promise<void> {
+    this.consuming = false;
+    const tag = this.consumerTag;
+    this.consumerTag = null;
+    if (tag) await this.channel?.cancel(tag).catch(() => {});
   }
 
   async publish(topic: string, payload: string | Buffer, opts: BrokerPublishOptions = {}): Promise<void> {
@@ -200,9 +212,10 @@ export class RabbitUplink implements BrokerClient {
   }
 
   private async consumeOn(ch: ConfirmChannel): Promise<void> {
-    await ch.consume(this.queue, (m) => {
+    const { consumerTag } = await ch.consume(this.queue, (m) => {
       if (m) this.deliver(ch, m);
     });
+    this.consumerTag = consumerTag;
   }
 
   /** Hands one message to its handlers; acks when they are done, or returns it to the queue. */

@@ -15,6 +15,8 @@ export interface RabbitmqBroker {
   credentials: RabbitmqGatewayUsers;
   /** Starts consuming uplink (after every module has subscribed) and the periodic reconcile. */
   start(gateways: GatewaysRepository): Promise<void>;
+  /** Takes no more uplink (first step of a shutdown, before the modules close). */
+  stopConsuming(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -76,6 +78,7 @@ export async function connectRabbitmq(
       await reconcile(gateways);
       timer = deps.clock.setInterval(() => void reconcile(gateways), RECONCILE_INTERVAL_MS);
     },
+    stopConsuming: () => client.stopConsuming(),
     async close() {
       if (timer) deps.clock.clearInterval(timer);
       await client.close();
