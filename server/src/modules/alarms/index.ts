@@ -21,6 +21,8 @@ export interface AlarmsApi {
   get(id: string): AlarmRow | undefined;
   /** A step of the follow-up chain on the alarm's timeline (followup/README.md). */
   chainStep: AlarmService['chainStep'];
+  /** Alarms not closed, oldest first (at most `limit`): the chain resumes those it never started. */
+  open(limit: number): AlarmRow[];
 }
 
 declare module 'fastify' {
@@ -38,6 +40,7 @@ export const alarmsModule = defineModule({ name: 'alarms', dependencies: ['inges
   app.decorate('alarms', {
     get: (id) => alarms.store.get(id),
     chainStep: (id, step) => alarms.chainStep(id, step),
+    open: (limit) => alarms.store.list({ open: true, limit, offset: 0 }),
   } satisfies AlarmsApi);
   new Gauge({
     name: 'baken_alarms_open',

@@ -24,6 +24,9 @@ export interface EngineDeps {
   onError: (err: unknown, what: string) => void;
 }
 
+/** Open alarms looked at on start for a chain that never began (far more than a region has open). */
+const RESUME_LIMIT = 1000;
+
 /** Alarm actions by people that end a chain: the alarm is closed, cancelled, or staff assigned it. */
 const ENDING_ACTIONS = new Set(['close', 'cancel', 'confirm-cancel', 'assign']);
 
@@ -45,13 +48,24 @@ export class FollowupEngine {
 
   constructor(private readonly d: EngineDeps) {}
 
-  /** Re-arms the deadlines of open runs (after a restart); ends runs whose alarm closed meanwhile. */
+  /**
+   * Re-arms the deadlines of open runs (after a restart); ends runs whose alarm closed meanwhile; and
+   * starts the chain of every open alarm nobody has taken that has no run — an alarm committed just
+   * before the server stopped, whose `alarm.created` never reached the chain. Without this, an alarm
+   * a chain holds back from the alarm centre would never be handed to it.
+   */
   start(): void {
     for (const r of this.d.store.open()) {
       const a = this.d.alarms.get(r.alarmId);
       if (!a || a.state === 'closed' || a.cancelledAt !== null)
         this.end(r.alarmId, this.d.texts.ending['close']!);
       else if (r.state === 'asking') this.arm(r.alarmId, r.position, r.deadlineAt ?? this.d.clock.now());
+    }
+    for (const a of this.d.alarms.open(RESUME_LIMIT)) {
+      if (a.homeId === null || a.cancelledAt !== null || a.assignedUserId !== null) continue;
+      if (a.state !== 'new' && a.state !== 'acknowledged') continue;
+      if (this.d.store.run(a.id)) continue;
+      this.begin(a.id, a.homeId).catch((err) => this.d.onError(err, 'follow-up resume'));
     }
   }
 

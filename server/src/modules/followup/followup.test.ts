@@ -291,6 +291,37 @@ describe('follow-up chain with informal carers and Web Push', () => {
     expect((await call(h.carers[0]!, 'POST', `/api/v1/followup/alarms/${alarmId}/accept`)).status).toBe(200);
   });
 
+  it('starts the chain at the next start for an alarm committed just before a stop, whose chain never began', async () => {
+    const h = await household();
+    // committed, but the server stopped before `alarm.created` reached the chain
+    const a = new SqliteAlarmStore(db).create({
+      eventId: `ev-${++n}`,
+      gatewayId: 'gw',
+      homeId: h.homeId,
+      deviceId: 'pendant',
+      kind: 'alarm',
+      raisedAt: clock.now(),
+      createdAt: clock.now(),
+      authenticated: true,
+    })!;
+    await app.close();
+    await start();
+    await settle(1);
+    expect((await call(h.carers[0]!, 'GET', '/api/v1/followup/offers')).body.items).toMatchObject([
+      { alarmId: a.id, status: 'open' },
+    ]);
+    // it runs on to the alarm centre by itself, as any chain does
+    clock.advance(2 * 3 * 60_000 + 10 * 60_000);
+    const seen = await call(h.admin.auth, 'GET', `/api/v1/homes/${h.homeId}/followup`);
+    expect(seen.body.items[0]).toMatchObject({ alarmId: a.id, state: 'centre' });
+    // started once: another restart begins nothing new
+    await app.close();
+    await start();
+    expect((await call(h.admin.auth, 'GET', `/api/v1/homes/${h.homeId}/followup`)).body.items).toHaveLength(
+      1,
+    );
+  });
+
   it('stops when staff close the alarm, and drops a subscription the push service says is gone', async () => {
     const h = await household();
     expect(

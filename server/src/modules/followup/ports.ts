@@ -11,6 +11,14 @@ export interface AlarmPort {
     | { id: string; homeId: string | null; state: string; cancelledAt: number | null; raisedAt: number }
     | undefined;
   chainStep: AlarmService['chainStep'];
+  /** Alarms not closed (at most `limit`). */
+  open(limit: number): Array<{
+    id: string;
+    homeId: string | null;
+    state: string;
+    cancelledAt: number | null;
+    assignedUserId: string | null;
+  }>;
 }
 
 export interface TeamDirectory {
