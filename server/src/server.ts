@@ -114,7 +114,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       const b = broker;
       cleanup.push(() => b.close());
       mqtt = await ServerMqttClient.connect({
-        url: broker.url,
+        url: broker.internalUrl,
         username: broker.internal.username,
         password: broker.internal.password,
         metrics,
@@ -154,6 +154,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     cleanup.unshift(() => metricsListener.close());
     const firstAdmin = await app.baken.auth.ensureFirstAdmin();
     const address = await app.listen({ host: config.http.host, port: config.http.port });
+    // Home units only once everything has started (broker README, "Start under a reconnect storm").
+    broker?.admit();
     const url = config.http.publicUrl ?? address;
     let closed = false;
     return {

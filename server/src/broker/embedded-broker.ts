@@ -1,5 +1,4 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createServer, type Server, type Socket } from 'node:net';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { Logger } from 'pino';
 import type { MachineCredentials } from '../auth/machine-credentials.js';
@@ -7,6 +6,7 @@ import type { Clock } from '../clock.js';
 import type { Metrics } from '../metrics.js';
 import type { GatewaysRepository } from '../store/repositories/index.js';
 import { type BrokerLimits, DEFAULT_BROKER_LIMITS } from './broker-limits.js';
+import { BrokerListeners } from './broker-listeners.js';
 import type { FrameRefusal } from './frame-guard.js';
 import { GuardedConnection } from './guarded-connection.js';
 import { overRateReporter, PublishRateLimiter } from './publish-rate.js';
@@ -22,10 +22,19 @@ export interface InternalCredential {
 }
 
 export interface EmbeddedBroker {
-  /** `mqtt://host:port` the broker listens on. */
+  /** `mqtt://host:port` the broker listens on for home units. */
   url: string;
   port: number;
+  /** Loopback URL for the server's own client, open from the start. */
+  internalUrl: string;
   internal: InternalCredential;
+  /**
+   * Lets home units in: until then their connections are held unread (broker README, "Start under
+   * a reconnect storm"). Call once the server has started.
+   */
+  admit(): void;
+  /** Home-unit connections held until {@link admit}. */
+  waiting(): number;
   connectedClients(): number;
   /** The broker's retained messages (for tests and capacity figures). */
   retained: RetainedIndex;
@@ -52,6 +61,8 @@ const DROPPED_TOPIC = '$baken/dropped';
 /**
  * Starts aedes (MQTT 3.1.1) on a TCP port with per-gateway authentication and topic ACLs.
  * Hooks are callback style (aedes #483). Contract:
+ * - home units' connections are held unread until `admit()`; the server's own client uses
+ *   `internalUrl`, a loopback listener open from the start ({@link BrokerListeners});
  * - every packet's size is checked on its fixed header before aedes reads it: a packet over
  *   `limits.maxPacketBytes` (a first CONNECT over `limits.maxConnectBytes`) closes the connection
  *   unread (`packet_too_large`, `connect_too_large`, `packet_malformed`);
@@ -211,40 +222,36 @@ export async function startEmbeddedBroker(opts: {
     const clientId = (conn as unknown as { client?: Client }).client?.id ?? null;
     reject(reason, { clientId, remoteAddress: conn.remoteAddress, ...detail });
   };
-  // Nagle's algorithm would add tens of ms to every PUBACK and application ack: no delay.
-  const sockets = new Set<Socket>();
-  const server: Server = createServer({ noDelay: true }, (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-    const conn: GuardedConnection = new GuardedConnection(socket, limits, (r) => onRefused(conn, r));
-    broker.handle(conn as never);
+  const listeners = await BrokerListeners.open({
+    host: opts.host,
+    port: opts.port,
+    handle: (socket) => {
+      const conn: GuardedConnection = new GuardedConnection(socket, limits, (r) => onRefused(conn, r));
+      broker.handle(conn as never);
+    },
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const addr = server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : opts.port;
+  const port = listeners.port;
   const urlHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   log.info({ port }, 'mqtt broker listening');
 
   return {
     url: `mqtt://${urlHost}:${port}`,
     port,
+    internalUrl: `mqtt://127.0.0.1:${listeners.internalPort}`,
     internal,
+    admit: () => {
+      if (listeners.waiting > 0) log.info({ waiting: listeners.waiting }, 'mqtt broker admits home units');
+      listeners.admit();
+    },
+    waiting: () => listeners.waiting,
     connectedClients: () => broker.connectedClients,
     retained,
     // Resolves once every connection is gone: the sockets aedes did not end itself (one that never
     // sent CONNECT, or whose peer went away without a FIN) are destroyed rather than waited for.
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        broker.close(() => {
-          for (const socket of sockets) socket.destroy();
-        });
-      }),
+    close: () => {
+      const closed = listeners.close();
+      broker.close(() => listeners.destroyAll());
+      return closed;
+    },
   };
 }

@@ -1,0 +1,128 @@
+import { createServer, type Server, type Socket } from 'node:net';
+
+/**
+ * The embedded broker's two TCP listeners (broker README, "Start under a reconnect storm"):
+ * - the **internal** one, on loopback and an ephemeral port, for the server's own MQTT client; it
+ *   hands each connection to the broker at once;
+ * - the **public** one, on the configured address, for home units. It is bound at once (so its port
+ *   is known and taken), but until {@link admit} the connections it accepts are held unread: their
+ *   CONNECT waits in the kernel's buffer instead of reaching the broker. After a restart, thousands
+ *   of units reconnect at once; holding them until the server has started means the server's own
+ *   client and start-up are not queued behind their CONNECTs, and no unit's message reaches a
+ *   broker whose ingest has not subscribed yet. Held units are not refused, so they do not back off.
+ *
+ * Every accepted socket has Nagle's algorithm off (README, "Latency"). `close` stops both listeners
+ * and destroys every socket still open, held ones included.
+ */
+export class BrokerListeners {
+  readonly #sockets = new Set<Socket>();
+  /** Held public connections, in arrival order; null once admitted. */
+  #held: Set<Socket> | null = new Set();
+
+  private constructor(
+    private readonly publicServer: Server,
+    private readonly internalServer: Server,
+    private readonly handle: (socket: Socket) => void,
+  ) {}
+
+  static async open(o: {
+    host: string;
+    port: number;
+    handle: (socket: Socket) => void;
+  }): Promise<BrokerListeners> {
+    let self: BrokerListeners | undefined;
+    const pub = createServer({ noDelay: true }, (s) => self?.accept(s, false));
+    const internal = createServer({ noDelay: true }, (s) => self?.accept(s, true));
+    self = new BrokerListeners(pub, internal, o.handle);
+    await listen(internal, 0, '127.0.0.1');
+    try {
+      await listen(pub, o.port, o.host);
+    } catch (e) {
+      internal.close();
+      throw e;
+    }
+    return self;
+  }
+
+  /** The public port (the configured one, or the ephemeral one given for port 0). */
+  get port(): number {
+    return portOf(this.publicServer);
+  }
+
+  get internalPort(): number {
+    return portOf(this.internalServer);
+  }
+
+  /** Connections held on the public listener, not yet handed to the broker. */
+  get waiting(): number {
+    return this.#held?.size ?? 0;
+  }
+
+  /**
+   * Hands the held connections to the broker, oldest first, `perTurn` at a time with a turn of the
+   * event loop between slices (so an alarm arriving meanwhile is not queued behind thousands of
+   * CONNECTs); every later connection goes to the broker at once.
+   */
+  admit(perTurn = 200): void {
+    const held = this.#held;
+    if (held === null) return;
+    this.#held = null;
+    const queue = [...held];
+    let next = 0;
+    const slice = () => {
+      for (const end = Math.min(queue.length, next + perTurn); next < end; next++) {
+        const s = queue[next]!;
+        if (!s.destroyed) this.handle(s);
+      }
+      if (next < queue.length) setImmediate(slice);
+    };
+    slice();
+  }
+
+  /**
+   * Stops both listeners and destroys the held connections; resolves once every connection is
+   * gone (the broker closes its own, then {@link destroyAll} the rest).
+   */
+  close(): Promise<void> {
+    const closed = (s: Server) => new Promise<void>((r) => s.close(() => r()));
+    const both = Promise.all([closed(this.publicServer), closed(this.internalServer)]);
+    for (const s of this.#held ?? []) s.destroy();
+    this.#held = null;
+    return both.then(() => undefined);
+  }
+
+  /** Destroys every connection still open (those whose peer went away without a FIN). */
+  destroyAll(): void {
+    for (const s of this.#sockets) s.destroy();
+  }
+
+  private accept(socket: Socket, internal: boolean): void {
+    this.#sockets.add(socket);
+    socket.once('close', () => {
+      this.#sockets.delete(socket);
+      this.#held?.delete(socket);
+    });
+    if (!internal && this.#held) {
+      // unread until admitted: no 'data' listener yet, so the socket stays paused
+      socket.on('error', () => socket.destroy());
+      this.#held.add(socket);
+      return;
+    }
+    this.handle(socket);
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function portOf(server: Server): number {
+  const a = server.address();
+  return typeof a === 'object' && a ? a.port : 0;
+}
