@@ -5,13 +5,24 @@ import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../../server/src/main.ts', import.meta.url));
 
-/** A free loopback port (listen on 0, close): the server restarts on the same ports. */
+/**
+ * A free loopback port below the ephemeral range (32768–60999 on Linux): the server restarts on
+ * the same ports, and while it is down thousands of reconnecting homes take ephemeral ports as
+ * their source ports — one of them on the server's port made its restart fail (EADDRINUSE).
+ */
 export async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const s = createServer();
+    const ok = await new Promise<boolean>((r) => {
+      s.once('error', () => r(false));
+      s.listen(port, '127.0.0.1', () => r(true));
+    });
+    if (ok) {
+      await new Promise<void>((r) => s.close(() => r()));
+      return port;
+    }
+  }
 }
 
 export interface ServerProc {
