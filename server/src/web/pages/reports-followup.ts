@@ -43,7 +43,7 @@ export async function followupSection(
     const m = num(row, 'medianAskToAcceptMs');
     return html`<tr data-responder="${str(row, 'responder') ?? ''}"><td>${t(`reports.fu.responder.${str(row, 'responder')}` as MessageKey)}</td>${COLS.map(([k, label]) => html`<td data-label="${t(label)}">${n(obj(row)[k])}</td>`)}<td data-label="${t('reports.fu.medianAskToAccept')}">${m === undefined ? '—' : duration(m)}</td></tr>`;
   })}</tbody></table></div>`;
-        return html`<ul class="facts" data-report="followup-centre">
+        return html`<ul data-report="followup-centre">
   <li>${t('reports.fu.alarms', { count: n(obj(r.data)['alarms']) })}</li>
   <li>${t('reports.fu.onSite', { count: n(obj(r.data)['onSiteWithinTarget']) })}</li>
   <li>${t('reports.fu.centre', { count: n(obj(r.data)['handedToCentre']) })}</li>
