@@ -69,3 +69,17 @@ describe('GET /api/v1/stream resumes after Last-Event-ID', () => {
     expect(await readUntil(r.body!, /event: resync/)).toContain('event: resync');
   });
 });
+
+describe('GET /api/v1/stream when the server stops', () => {
+  it('ends every open stream, so closing the server does not wait for dashboards', async () => {
+    const t = await testApp();
+    const base = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const monitor = (await t.userWithToken('monitor')).auth;
+    const res = await fetch(`${base}/api/v1/stream`, { headers: monitor });
+    const s = sse(res.body!);
+    await s.until(/: connected/);
+    // without ending the stream, close() never resolves and this test times out
+    await t.close();
+    await expect(s.until(/never sent/)).rejects.toThrow(/stream ended/);
+  });
+});

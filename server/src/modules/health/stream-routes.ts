@@ -44,6 +44,13 @@ export async function streamRoutes(app: BakenApp): Promise<void> {
     for (const l of listeners) l(logged);
   });
   app.addHook('onClose', async () => offBus());
+  // An open stream never ends by itself: end every one when the server closes, or the HTTP server
+  // waits for dashboards forever and a stop (SIGTERM, a restart) hangs until it is killed. The
+  // dashboards reconnect to the next server on their own (`retry:`) and resume by event id.
+  const open = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const end of open) end();
+  });
   app.get(
     '/api/v1/stream',
     {
@@ -92,8 +99,11 @@ export async function streamRoutes(app: BakenApp): Promise<void> {
       listeners.add(send);
       const off = () => listeners.delete(send);
       const timer = clock.setInterval(() => res.write(': keep-alive\n\n'), STREAM_KEEPALIVE_MS);
+      const end = () => res.end();
+      open.add(end);
       const stop = () => {
         off();
+        open.delete(end);
         clock.clearInterval(timer);
       };
       req.raw.on('close', stop);
