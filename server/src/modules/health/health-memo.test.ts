@@ -180,3 +180,42 @@ describe('health memo', () => {
     expect(memo.isOnline(GW, 'd0')).toBe(false);
   });
 });
+
+describe('budget sweep', () => {
+  it('clears budget alerts only where one is open, not for every home with downtime in its year', () => {
+    const raw = sqliteHealthStores(db, P);
+    const cleared: string[] = [];
+    const alerts = new Proxy(raw.alerts, {
+      get(target, prop, receiver) {
+        const v = Reflect.get(target, prop, receiver);
+        if (prop !== 'clear' || typeof v !== 'function') return v;
+        return (...args: unknown[]) => {
+          cleared.push(String(args[0]));
+          return (v as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const h = new HealthService({ ...raw, alerts }, new DomainEventBus(), P);
+    h.startRun(T0);
+    // fifty homes each down for a second (a restart): downtime in their year, far from burning
+    for (let i = 0; i < 50; i++) {
+      const inc = raw.incidents.open(
+        {
+          subjectKind: 'gateway',
+          subjectId: `gw-${i}`,
+          gatewayId: `gw-${i}`,
+          homeId: `home-${i}`,
+          cause: 'offline',
+          startedAt: T0 + 1_000,
+        },
+        T0 + 1_000,
+      );
+      raw.incidents.close(inc.incidentId, T0 + 2_000);
+    }
+    // one home whose burn alert is open while it no longer burns
+    raw.alerts.raise('home-recovered', 'burn_fast', null, T0, {});
+    h.sweep(T0 + 10_000);
+    expect(new Set(cleared)).toEqual(new Set(['home-recovered']));
+    expect(raw.alerts.burningScopes()).toEqual([]);
+  });
+});

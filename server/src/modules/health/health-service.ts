@@ -329,17 +329,22 @@ export class HealthService {
   private evaluateBudgets(now: number): void {
     const p = this.policy.budget;
     const spans = this.incidents.spansByScope(now - p.yearMs, now);
-    const scopes = new Set([...spans.keys(), ...this.alerts.burningScopes()]);
+    // Only a scope with an open burn or exhaustion alert has one to clear. After a restart every
+    // home has downtime in its year, and the sweep ran three UPDATEs per home that cleared nothing,
+    // every 15 s (docs/scaling.md §4: the health sweep under an 18,000-home restart).
+    const burning = new Set(this.alerts.burningScopes());
+    const scopes = new Set([...spans.keys(), ...burning]);
     for (const scope of scopes) {
       const s = budgetStatus(spans.get(scope) ?? [], now, p);
+      const open = burning.has(scope);
       for (const w of s.windows) {
         const kind: BudgetAlertKind = w.name === 'fast' ? 'burn_fast' : 'burn_slow';
         if (w.alerting)
           this.raise(scope, kind, null, now, { ...w, consumedMs: s.consumedMs, remainingMs: s.remainingMs });
-        else this.alerts.clear(scope, kind, null, now);
+        else if (open) this.alerts.clear(scope, kind, null, now);
       }
       if (s.exhausted) this.raise(scope, 'yearly_exhausted', null, now, { consumedMs: s.consumedMs });
-      else this.alerts.clear(scope, 'yearly_exhausted', null, now);
+      else if (open) this.alerts.clear(scope, 'yearly_exhausted', null, now);
     }
     for (const inc of this.incidents.list({ open: true, limit: 10_000, offset: 0 })) {
       if (inc.subjectKind === 'storage') continue; // not downtime
