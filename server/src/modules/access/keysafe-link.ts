@@ -203,6 +203,14 @@ export class KeysafeLink {
    * safes with pending commands are looked up, so a reconnect costs nothing for an idle fleet.
    */
   async flushGateway(gatewayId: string, deviceOf: (id: string) => Promise<Device | null>): Promise<number> {
+    return this.flushPending(deviceOf, (d) => this.gatewayOf(d) === gatewayId);
+  }
+
+  /** Flushes every key safe with a pending command that `accept` lets through. */
+  private async flushPending(
+    deviceOf: (id: string) => Promise<Device | null>,
+    accept: (d: Device) => boolean,
+  ): Promise<number> {
     let n = 0;
     const ids = new Set(
       this.stores.commands
@@ -212,7 +220,8 @@ export class KeysafeLink {
     );
     for (const id of ids) {
       const d = await deviceOf(id);
-      if (!d || this.gatewayOf(d) !== gatewayId) continue;
+      if (!d || !accept(d)) continue;
+      this.retryWaiting.delete(id);
       n += await this.flushDevice(d);
     }
     return n;
@@ -233,21 +242,9 @@ export class KeysafeLink {
    * key safe that is never heard from, and commands left pending across a server restart.
    */
   async retryOnline(deviceOf: (id: string) => Promise<Device | null>): Promise<number> {
-    let n = 0;
-    const ids = new Set(
-      this.stores.commands
-        .unfinished()
-        .filter((c) => c.status === 'pending')
-        .map((c) => c.deviceId),
-    );
-    for (const id of ids) {
-      const d = await deviceOf(id);
-      if (!d || !this.isOnline(d)) continue;
-      this.retryWaiting.delete(id);
-      n += await this.flushDevice(d);
-    }
-    return n;
+    return this.flushPending(deviceOf, (d) => this.isOnline(d));
   }
+
 
   /**
    * Sends the queued commands of one key safe (on reconnect, and once its key is installed). A key
