@@ -245,7 +245,6 @@ export class KeysafeLink {
     return this.flushPending(deviceOf, (d) => this.isOnline(d));
   }
 
-
   /**
    * Sends the queued commands of one key safe (on reconnect, and once its key is installed). A key
    * safe without a key keeps its commands queued and never holds up the others behind its unit.
