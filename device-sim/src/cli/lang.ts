@@ -1,36 +1,14 @@
-/** The languages the simulator's command lines speak [server/src/web/I18N.md §Command lines]. */
-export type CliLang = 'nl' | 'en';
+import { type CliLang, pickCliLang } from '@baken/protocols';
 
-const fromLocale = (v: string | undefined): CliLang | 'other' | undefined => {
-  const base =
-    (v ?? '')
-      .trim()
-      .toLowerCase()
-      .split(/[-_.@]/)[0] ?? '';
-  if (base === '' || base === 'c' || base === 'posix') return undefined;
-  return base === 'nl' || base === 'en' ? base : 'other';
-};
+export type { CliLang };
 
 /**
- * The help language, first match wins: `--lang nl|en` (taken out of the arguments), `BAKEN_LANG`,
- * then `LC_ALL`, `LC_MESSAGES`, `LANG` (`nl_NL.UTF-8` → Dutch; another language → English; `C` and
- * `POSIX` say nothing), then `BAKEN_LOCALE` (the deployment's default), else English.
+ * The simulator's help language [server/src/web/I18N.md §Command lines]: the rule every Baken command
+ * line shares (`pickCliLang`), English when nothing says otherwise.
  */
 export function pickLang(
   argv: readonly string[],
   env: Record<string, string | undefined>,
 ): { lang: CliLang; args: string[] } {
-  const args = [...argv];
-  let asked: string | undefined;
-  const i = args.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
-  if (i >= 0) {
-    const a = args[i] ?? '';
-    asked = a.includes('=') ? a.slice('--lang='.length) : args[i + 1];
-    args.splice(i, a.includes('=') ? 1 : 2);
-  }
-  for (const v of [asked, env['BAKEN_LANG'], env['LC_ALL'], env['LC_MESSAGES'], env['LANG']]) {
-    const l = fromLocale(v);
-    if (l !== undefined) return { lang: l === 'other' ? 'en' : l, args };
-  }
-  return { lang: fromLocale(env['BAKEN_LOCALE']) === 'nl' ? 'nl' : 'en', args };
+  return pickCliLang(argv, env, 'en');
 }

@@ -1,3 +1,5 @@
+import { pickCliLang } from '@baken/protocols';
+
 export const MAIN_HELP = `baken-gateway — the Baken home unit (pendant and key-safe bridge to MQTT)
 
 Usage: baken-gateway <command> [options]
@@ -113,37 +115,14 @@ export const HELP_EN: Help = {
   check: CHECK_HELP,
 };
 
-const fromLocale = (v: string | undefined): 'nl' | 'en' | 'other' | undefined => {
-  const base =
-    (v ?? '')
-      .trim()
-      .toLowerCase()
-      .split(/[-_.@]/)[0] ?? '';
-  if (base === '' || base === 'c' || base === 'posix') return undefined;
-  return base === 'nl' || base === 'en' ? base : 'other';
-};
-
 /**
- * The help language, first match wins [server/src/web/I18N.md §Command lines]: `--lang nl|en`
- * (taken out of the arguments), `BAKEN_LANG`, then LC_ALL, LC_MESSAGES or LANG (`nl_NL.UTF-8` →
- * Dutch, another language → English; `C`/`POSIX` say nothing), then `BAKEN_LOCALE` (the
- * deployment's default), else English.
+ * The help language [server/src/web/I18N.md §Command lines]: the rule every Baken command line
+ * shares (`pickCliLang`: `--lang`, `BAKEN_LANG`, the locale variables, `BAKEN_LOCALE`), English when
+ * nothing says otherwise.
  */
 export function pickLang(
   argv: readonly string[],
   env: Record<string, string | undefined>,
 ): { lang: 'nl' | 'en'; args: string[] } {
-  const args = [...argv];
-  let asked: string | undefined;
-  const i = args.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
-  if (i >= 0) {
-    const a = args[i] ?? '';
-    asked = a.includes('=') ? a.slice(7) : args[i + 1];
-    args.splice(i, a.includes('=') ? 1 : 2);
-  }
-  for (const v of [asked, env['BAKEN_LANG'], env['LC_ALL'], env['LC_MESSAGES'], env['LANG']]) {
-    const l = fromLocale(v);
-    if (l !== undefined) return { lang: l === 'other' ? 'en' : l, args };
-  }
-  return { lang: fromLocale(env['BAKEN_LOCALE']) === 'nl' ? 'nl' : 'en', args };
+  return pickCliLang(argv, env, 'en');
 }
