@@ -4,14 +4,8 @@ import type {
   Session,
   SessionsRepository,
 } from '../repositories/credentials.js';
+import { type SessionRow, type TokenRow, toToken } from '../rows/credentials.js';
 import type { PgHandle } from './pg-database.js';
-
-interface SessionRow {
-  id_hash: string;
-  user_id: string;
-  created_at: number;
-  expires_at: number;
-}
 
 export class PgSessionsRepository implements SessionsRepository {
   constructor(private readonly db: PgHandle) {}
@@ -47,26 +41,6 @@ export class PgSessionsRepository implements SessionsRepository {
     return (await this.db.sql.query('DELETE FROM sessions WHERE expires_at <= $1', [now])).rowCount ?? 0;
   }
 }
-
-interface TokenRow {
-  id: string;
-  user_id: string;
-  name: string;
-  created_at: number;
-  expires_at: number | null;
-  last_used_at: number | null;
-  revoked_at: number | null;
-}
-
-const toToken = (r: TokenRow): ApiToken => ({
-  id: r.id,
-  userId: r.user_id,
-  name: r.name,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  lastUsedAt: r.last_used_at,
-  revokedAt: r.revoked_at,
-});
 
 export class PgApiTokensRepository implements ApiTokensRepository {
   constructor(private readonly db: PgHandle) {}

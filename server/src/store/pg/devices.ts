@@ -6,46 +6,10 @@ import type {
   DeviceStatus,
   DeviceStatusChange,
   DevicesRepository,
-  DeviceType,
   NewDevice,
 } from '../repositories/devices.js';
+import { type By, type DeviceRow, PATCH_COLS, toDevice } from '../rows/devices.js';
 import type { PgHandle, Sql } from './pg-database.js';
-
-interface Row {
-  id: string;
-  serial: string;
-  type: DeviceType;
-  model: string;
-  firmware: string;
-  home_id: string | null;
-  gateway_id: string | null;
-  install_date: string | null;
-  status: DeviceStatus;
-  created_at: number;
-  updated_at: number;
-}
-const toDevice = (r: Row): Device => ({
-  id: r.id,
-  serial: r.serial,
-  type: r.type,
-  model: r.model,
-  firmware: r.firmware,
-  homeId: r.home_id,
-  gatewayId: r.gateway_id,
-  installDate: r.install_date,
-  status: r.status,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
-
-type By = { userId: string | null; note?: string | null };
-const PATCH_COLS: Array<[keyof DevicePatch, string]> = [
-  ['model', 'model'],
-  ['firmware', 'firmware'],
-  ['homeId', 'home_id'],
-  ['gatewayId', 'gateway_id'],
-  ['installDate', 'install_date'],
-];
 
 async function addHistory(
   sql: Sql,
@@ -61,8 +25,8 @@ async function addHistory(
   );
 }
 
-async function insert(sql: Sql, d: NewDevice, by: By, now: number): Promise<Row> {
-  const r = await sql.query<Row>(
+async function insert(sql: Sql, d: NewDevice, by: By, now: number): Promise<DeviceRow> {
+  const r = await sql.query<DeviceRow>(
     `INSERT INTO devices (id, serial, type, model, firmware, home_id, gateway_id, install_date, status, created_at, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING *`,
     [
@@ -119,12 +83,13 @@ export class PgDevicesRepository implements DevicesRepository {
   }
 
   async get(id: string): Promise<Device | null> {
-    const r = (await this.db.sql.query<Row>('SELECT * FROM devices WHERE id = $1', [id])).rows[0];
+    const r = (await this.db.sql.query<DeviceRow>('SELECT * FROM devices WHERE id = $1', [id])).rows[0];
     return r ? toDevice(r) : null;
   }
 
   async getBySerial(serial: string): Promise<Device | null> {
-    const r = (await this.db.sql.query<Row>('SELECT * FROM devices WHERE serial = $1', [serial])).rows[0];
+    const r = (await this.db.sql.query<DeviceRow>('SELECT * FROM devices WHERE serial = $1', [serial]))
+      .rows[0];
     return r ? toDevice(r) : null;
   }
 
@@ -143,11 +108,11 @@ export class PgDevicesRepository implements DevicesRepository {
     vals.push(f.limit, f.offset);
     const sql = `SELECT * FROM devices ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY serial LIMIT $${vals.length - 1} OFFSET $${vals.length}`;
-    return (await this.db.sql.query<Row>(sql, vals)).rows.map(toDevice);
+    return (await this.db.sql.query<DeviceRow>(sql, vals)).rows.map(toDevice);
   }
 
   async all(): Promise<Device[]> {
-    return (await this.db.sql.query<Row>('SELECT * FROM devices ORDER BY serial')).rows.map(toDevice);
+    return (await this.db.sql.query<DeviceRow>('SELECT * FROM devices ORDER BY serial')).rows.map(toDevice);
   }
 
   async update(id: string, p: DevicePatch, now: number): Promise<Device | null> {
@@ -180,7 +145,7 @@ export class PgDevicesRepository implements DevicesRepository {
     await this.db.transaction(async (tx) => {
       for (const d of rows) {
         const cur = (
-          await tx.sql.query<Row>('SELECT * FROM devices WHERE serial = $1 FOR UPDATE', [d.serial])
+          await tx.sql.query<DeviceRow>('SELECT * FROM devices WHERE serial = $1 FOR UPDATE', [d.serial])
         ).rows[0];
         if (!cur) {
           await insert(tx.sql, d, by, now);

@@ -1,24 +1,6 @@
 import type { EnrolmentToken, EnrolmentTokensRepository } from '../repositories/enrolment-tokens.js';
+import { type EnrolmentTokenRow, toToken } from '../rows/enrolment-tokens.js';
 import type { PgHandle } from './pg-database.js';
-
-interface Row {
-  id: string;
-  home_id: string;
-  created_by: string | null;
-  created_at: number;
-  expires_at: number;
-  used_at: number | null;
-  gateway_id: string | null;
-}
-const toToken = (r: Row): EnrolmentToken => ({
-  id: r.id,
-  homeId: r.home_id,
-  createdBy: r.created_by,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  usedAt: r.used_at,
-  gatewayId: r.gateway_id,
-});
 
 export class PgEnrolmentTokensRepository implements EnrolmentTokensRepository {
   constructor(private readonly db: PgHandle) {}
@@ -34,7 +16,7 @@ export class PgEnrolmentTokensRepository implements EnrolmentTokensRepository {
   async redeem(tokenHash: string, now: number): Promise<EnrolmentToken | null> {
     // One UPDATE with the whole condition: under READ COMMITTED a concurrent redeem waits for this
     // row, re-checks `used_at IS NULL` and updates nothing, so only one succeeds.
-    const r = await this.db.sql.query<Row>(
+    const r = await this.db.sql.query<EnrolmentTokenRow>(
       `UPDATE enrolment_tokens SET used_at = $1
        WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING *`,
       [now, tokenHash],
@@ -48,9 +30,10 @@ export class PgEnrolmentTokensRepository implements EnrolmentTokensRepository {
 
   async listForHome(homeId: string): Promise<EnrolmentToken[]> {
     return (
-      await this.db.sql.query<Row>('SELECT * FROM enrolment_tokens WHERE home_id = $1 ORDER BY created_at', [
-        homeId,
-      ])
+      await this.db.sql.query<EnrolmentTokenRow>(
+        'SELECT * FROM enrolment_tokens WHERE home_id = $1 ORDER BY created_at',
+        [homeId],
+      )
     ).rows.map(toToken);
   }
 }

@@ -1,20 +1,6 @@
 import type { Gateway, GatewaysRepository } from '../repositories/gateways.js';
+import { type GatewayRow, toGateway } from '../rows/gateways.js';
 import type { PgHandle } from './pg-database.js';
-
-interface Row {
-  id: string;
-  home_id: string | null;
-  serial: string | null;
-  created_at: number;
-  revoked_at: number | null;
-}
-const toGateway = (r: Row): Gateway => ({
-  id: r.id,
-  homeId: r.home_id,
-  serial: r.serial,
-  createdAt: r.created_at,
-  revokedAt: r.revoked_at,
-});
 
 export class PgGatewaysRepository implements GatewaysRepository {
   constructor(private readonly db: PgHandle) {}
@@ -27,7 +13,7 @@ export class PgGatewaysRepository implements GatewaysRepository {
   }
 
   async get(id: string): Promise<Gateway | null> {
-    const r = (await this.db.sql.query<Row>('SELECT * FROM gateways WHERE id = $1', [id])).rows[0];
+    const r = (await this.db.sql.query<GatewayRow>('SELECT * FROM gateways WHERE id = $1', [id])).rows[0];
     return r ? toGateway(r) : null;
   }
 
@@ -50,8 +36,8 @@ export class PgGatewaysRepository implements GatewaysRepository {
   async list(homeId?: string): Promise<Gateway[]> {
     const r =
       homeId === undefined
-        ? await this.db.sql.query<Row>('SELECT * FROM gateways ORDER BY created_at, id COLLATE "C"')
-        : await this.db.sql.query<Row>(
+        ? await this.db.sql.query<GatewayRow>('SELECT * FROM gateways ORDER BY created_at, id COLLATE "C"')
+        : await this.db.sql.query<GatewayRow>(
             'SELECT * FROM gateways WHERE home_id = $1 ORDER BY created_at, id COLLATE "C"',
             [homeId],
           );

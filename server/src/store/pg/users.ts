@@ -1,38 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type {
-  NewUser,
-  Role,
-  User,
-  UserPatch,
-  UsersRepository,
-  UserWithSecret,
-} from '../repositories/users.js';
+import type { NewUser, User, UserPatch, UsersRepository, UserWithSecret } from '../repositories/users.js';
+import { toUser, type UserRow } from '../rows/users.js';
 import type { PgHandle } from './pg-database.js';
-
-interface Row {
-  id: string;
-  username: string;
-  display_name: string;
-  role: Role;
-  password_hash: string;
-  client_id: string | null;
-  valid_until: number | null;
-  disabled: boolean;
-  created_at: number;
-  updated_at: number;
-}
-
-const toUser = (r: Row): User => ({
-  id: r.id,
-  username: r.username,
-  displayName: r.display_name,
-  role: r.role,
-  clientId: r.client_id,
-  validUntil: r.valid_until,
-  disabled: r.disabled,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
 
 export class PgUsersRepository implements UsersRepository {
   constructor(private readonly db: PgHandle) {}
@@ -42,7 +11,7 @@ export class PgUsersRepository implements UsersRepository {
   }
 
   async create(u: NewUser, now: number): Promise<User> {
-    const r = await this.db.sql.query<Row>(
+    const r = await this.db.sql.query<UserRow>(
       `INSERT INTO users (id, username, display_name, role, password_hash, client_id, valid_until, disabled, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, FALSE, $8, $8) RETURNING *`,
       [
@@ -60,7 +29,7 @@ export class PgUsersRepository implements UsersRepository {
   }
 
   async get(id: string): Promise<User | null> {
-    const r = await this.db.sql.query<Row>('SELECT * FROM users WHERE id = $1', [id]);
+    const r = await this.db.sql.query<UserRow>('SELECT * FROM users WHERE id = $1', [id]);
     return r.rows[0] ? toUser(r.rows[0]) : null;
   }
 
@@ -68,7 +37,7 @@ export class PgUsersRepository implements UsersRepository {
     // lower() on both sides uses the unique index users_username_key (case-insensitive, as NOCASE).
     // The parameter takes the column's "C" collation: under the database's own (say Dutch) collation
     // lower() would fold É to é as well, which NOCASE does not — and find another user.
-    const r = await this.db.sql.query<Row>(
+    const r = await this.db.sql.query<UserRow>(
       'SELECT * FROM users WHERE lower(username) = lower($1 COLLATE "C")',
       [username],
     );
@@ -77,7 +46,9 @@ export class PgUsersRepository implements UsersRepository {
   }
 
   async list(): Promise<User[]> {
-    return (await this.db.sql.query<Row>('SELECT * FROM users ORDER BY lower(username)')).rows.map(toUser);
+    return (await this.db.sql.query<UserRow>('SELECT * FROM users ORDER BY lower(username)')).rows.map(
+      toUser,
+    );
   }
 
   async update(id: string, p: UserPatch, now: number): Promise<User | null> {
@@ -95,7 +66,7 @@ export class PgUsersRepository implements UsersRepository {
     if (p.disabled !== undefined) add('disabled', p.disabled);
     add('updated_at', now);
     vals.push(id);
-    const r = await this.db.sql.query<Row>(
+    const r = await this.db.sql.query<UserRow>(
       `UPDATE users SET ${sets.join(', ')} WHERE id = $${vals.length} RETURNING *`,
       vals,
     );

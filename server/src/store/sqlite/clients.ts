@@ -10,38 +10,7 @@ import type {
   NewClient,
   NewHome,
 } from '../repositories/clients.js';
-
-interface ClientRow {
-  id: string;
-  name: string;
-  phone: string | null;
-  notes: string | null;
-  created_at: number;
-  updated_at: number;
-}
-interface HomeRow {
-  id: string;
-  client_id: string;
-  address: string;
-  postal_code: string | null;
-  city: string | null;
-  region: string | null;
-  access_procedure: string | null;
-  created_at: number;
-  updated_at: number;
-}
-
-const toHome = (r: HomeRow): Home => ({
-  id: r.id,
-  clientId: r.client_id,
-  address: r.address,
-  postalCode: r.postal_code,
-  city: r.city,
-  region: r.region,
-  accessProcedure: r.access_procedure,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
+import { type ClientRow, type HomeRow, toHome } from '../rows/clients.js';
 
 export class SqliteClientsRepository implements ClientsRepository {
   constructor(private readonly db: Db) {}

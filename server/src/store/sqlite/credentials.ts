@@ -5,13 +5,7 @@ import type {
   Session,
   SessionsRepository,
 } from '../repositories/credentials.js';
-
-interface SessionRow {
-  id_hash: string;
-  user_id: string;
-  created_at: number;
-  expires_at: number;
-}
+import { type SessionRow, type TokenRow, toToken } from '../rows/credentials.js';
 
 export class SqliteSessionsRepository implements SessionsRepository {
   constructor(private readonly db: Db) {}
@@ -43,26 +37,6 @@ export class SqliteSessionsRepository implements SessionsRepository {
     return this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now).changes;
   }
 }
-
-interface TokenRow {
-  id: string;
-  user_id: string;
-  name: string;
-  created_at: number;
-  expires_at: number | null;
-  last_used_at: number | null;
-  revoked_at: number | null;
-}
-
-const toToken = (r: TokenRow): ApiToken => ({
-  id: r.id,
-  userId: r.user_id,
-  name: r.name,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  lastUsedAt: r.last_used_at,
-  revokedAt: r.revoked_at,
-});
 
 export class SqliteApiTokensRepository implements ApiTokensRepository {
   constructor(private readonly db: Db) {}

@@ -7,51 +7,15 @@ import type {
   DeviceStatus,
   DeviceStatusChange,
   DevicesRepository,
-  DeviceType,
   NewDevice,
 } from '../repositories/devices.js';
-
-interface Row {
-  id: string;
-  serial: string;
-  type: DeviceType;
-  model: string;
-  firmware: string;
-  home_id: string | null;
-  gateway_id: string | null;
-  install_date: string | null;
-  status: DeviceStatus;
-  created_at: number;
-  updated_at: number;
-}
-const toDevice = (r: Row): Device => ({
-  id: r.id,
-  serial: r.serial,
-  type: r.type,
-  model: r.model,
-  firmware: r.firmware,
-  homeId: r.home_id,
-  gatewayId: r.gateway_id,
-  installDate: r.install_date,
-  status: r.status,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
-
-type By = { userId: string | null; note?: string | null };
-const PATCH_COLS: Array<[keyof DevicePatch, string]> = [
-  ['model', 'model'],
-  ['firmware', 'firmware'],
-  ['homeId', 'home_id'],
-  ['gatewayId', 'gateway_id'],
-  ['installDate', 'install_date'],
-];
+import { type By, type DeviceRow, PATCH_COLS, toDevice } from '../rows/devices.js';
 
 export class SqliteDevicesRepository implements DevicesRepository {
   constructor(private readonly db: Db) {}
 
-  private row(id: string): Row | undefined {
-    return this.db.prepare('SELECT * FROM devices WHERE id = ?').get(id) as Row | undefined;
+  private row(id: string): DeviceRow | undefined {
+    return this.db.prepare('SELECT * FROM devices WHERE id = ?').get(id) as DeviceRow | undefined;
   }
 
   private addHistory(id: string, from: DeviceStatus | null, to: DeviceStatus, by: By, now: number): void {
@@ -117,7 +81,7 @@ export class SqliteDevicesRepository implements DevicesRepository {
   }
 
   async getBySerial(serial: string): Promise<Device | null> {
-    const r = this.db.prepare('SELECT * FROM devices WHERE serial = ?').get(serial) as Row | undefined;
+    const r = this.db.prepare('SELECT * FROM devices WHERE serial = ?').get(serial) as DeviceRow | undefined;
     return r ? toDevice(r) : null;
   }
 
@@ -137,11 +101,11 @@ export class SqliteDevicesRepository implements DevicesRepository {
       vals.push(f.type);
     }
     const sql = `SELECT * FROM devices ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY serial LIMIT ? OFFSET ?`;
-    return (this.db.prepare(sql).all(...vals, f.limit, f.offset) as Row[]).map(toDevice);
+    return (this.db.prepare(sql).all(...vals, f.limit, f.offset) as DeviceRow[]).map(toDevice);
   }
 
   async all(): Promise<Device[]> {
-    return (this.db.prepare('SELECT * FROM devices ORDER BY serial').all() as Row[]).map(toDevice);
+    return (this.db.prepare('SELECT * FROM devices ORDER BY serial').all() as DeviceRow[]).map(toDevice);
   }
 
   async update(id: string, patch: DevicePatch, now: number): Promise<Device | null> {
@@ -171,7 +135,7 @@ export class SqliteDevicesRepository implements DevicesRepository {
     this.db.transaction(() => {
       for (const d of rows) {
         const cur = this.db.prepare('SELECT * FROM devices WHERE serial = ?').get(d.serial) as
-          | Row
+          | DeviceRow
           | undefined;
         if (!cur) {
           this.createSync(d, by, now);

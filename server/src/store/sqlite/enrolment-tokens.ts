@@ -1,24 +1,6 @@
 import type { Db } from '../database.js';
 import type { EnrolmentToken, EnrolmentTokensRepository } from '../repositories/enrolment-tokens.js';
-
-interface Row {
-  id: string;
-  home_id: string;
-  created_by: string | null;
-  created_at: number;
-  expires_at: number;
-  used_at: number | null;
-  gateway_id: string | null;
-}
-const toToken = (r: Row): EnrolmentToken => ({
-  id: r.id,
-  homeId: r.home_id,
-  createdBy: r.created_by,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  usedAt: r.used_at,
-  gatewayId: r.gateway_id,
-});
+import { type EnrolmentTokenRow, toToken } from '../rows/enrolment-tokens.js';
 
 export class SqliteEnrolmentTokensRepository implements EnrolmentTokensRepository {
   constructor(private readonly db: Db) {}
@@ -38,7 +20,7 @@ export class SqliteEnrolmentTokensRepository implements EnrolmentTokensRepositor
       .prepare(
         `UPDATE enrolment_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING *`,
       )
-      .get(now, tokenHash, now) as Row | undefined;
+      .get(now, tokenHash, now) as EnrolmentTokenRow | undefined;
     return r ? toToken(r) : null;
   }
 
@@ -50,7 +32,7 @@ export class SqliteEnrolmentTokensRepository implements EnrolmentTokensRepositor
     return (
       this.db
         .prepare('SELECT * FROM enrolment_tokens WHERE home_id = ? ORDER BY created_at')
-        .all(homeId) as Row[]
+        .all(homeId) as EnrolmentTokenRow[]
     ).map(toToken);
   }
 }

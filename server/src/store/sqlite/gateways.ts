@@ -1,20 +1,6 @@
 import type { Db } from '../database.js';
 import type { Gateway, GatewaysRepository } from '../repositories/gateways.js';
-
-interface Row {
-  id: string;
-  home_id: string | null;
-  serial: string | null;
-  created_at: number;
-  revoked_at: number | null;
-}
-const toGateway = (r: Row): Gateway => ({
-  id: r.id,
-  homeId: r.home_id,
-  serial: r.serial,
-  createdAt: r.created_at,
-  revokedAt: r.revoked_at,
-});
+import { type GatewayRow, toGateway } from '../rows/gateways.js';
 
 export class SqliteGatewaysRepository implements GatewaysRepository {
   constructor(private readonly db: Db) {}
@@ -28,7 +14,7 @@ export class SqliteGatewaysRepository implements GatewaysRepository {
   }
 
   async get(id: string): Promise<Gateway | null> {
-    const r = this.db.prepare('SELECT * FROM gateways WHERE id = ?').get(id) as Row | undefined;
+    const r = this.db.prepare('SELECT * FROM gateways WHERE id = ?').get(id) as GatewayRow | undefined;
     return r ? toGateway(r) : null;
   }
 
@@ -52,7 +38,7 @@ export class SqliteGatewaysRepository implements GatewaysRepository {
       homeId === undefined
         ? this.db.prepare('SELECT * FROM gateways ORDER BY created_at, id').all()
         : this.db.prepare('SELECT * FROM gateways WHERE home_id = ? ORDER BY created_at, id').all(homeId);
-    return (rows as Row[]).map(toGateway);
+    return (rows as GatewayRow[]).map(toGateway);
   }
 
   async revoke(id: string, now: number): Promise<boolean> {

@@ -1,38 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../database.js';
-import type {
-  NewUser,
-  Role,
-  User,
-  UserPatch,
-  UsersRepository,
-  UserWithSecret,
-} from '../repositories/users.js';
-
-interface Row {
-  id: string;
-  username: string;
-  display_name: string;
-  role: Role;
-  password_hash: string;
-  client_id: string | null;
-  valid_until: number | null;
-  disabled: number;
-  created_at: number;
-  updated_at: number;
-}
-
-const toUser = (r: Row): User => ({
-  id: r.id,
-  username: r.username,
-  displayName: r.display_name,
-  role: r.role,
-  clientId: r.client_id,
-  validUntil: r.valid_until,
-  disabled: r.disabled !== 0,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
+import type { NewUser, User, UserPatch, UsersRepository, UserWithSecret } from '../repositories/users.js';
+import { toUser, type UserRow } from '../rows/users.js';
 
 export class SqliteUsersRepository implements UsersRepository {
   constructor(private readonly db: Db) {}
@@ -63,17 +32,17 @@ export class SqliteUsersRepository implements UsersRepository {
   }
 
   async get(id: string): Promise<User | null> {
-    const r = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined;
+    const r = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
     return r ? toUser(r) : null;
   }
 
   async findForLogin(username: string): Promise<UserWithSecret | null> {
-    const r = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as Row | undefined;
+    const r = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
     return r ? { ...toUser(r), passwordHash: r.password_hash } : null;
   }
 
   async list(): Promise<User[]> {
-    return (this.db.prepare('SELECT * FROM users ORDER BY username').all() as Row[]).map(toUser);
+    return (this.db.prepare('SELECT * FROM users ORDER BY username').all() as UserRow[]).map(toUser);
   }
 
   async update(id: string, p: UserPatch, now: number): Promise<User | null> {
