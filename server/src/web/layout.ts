@@ -28,9 +28,28 @@ const STAFF_NAV: readonly NavEntry[] = [
 /** Who is offered their API tokens (for scripts) next to their name. */
 const TOKEN_ROLES: readonly Role[] = ['admin', 'technician', 'monitor'];
 
+/**
+ * The administrator's own screens, under one "Manage" menu after the four staff pages: eleven
+ * entries in a row wrapped the header to three lines on a laptop and filled half a phone screen.
+ */
+const MANAGE_NAV: readonly NavEntry[] = [
+  ['/app/users', 'nav.users'],
+  ['/app/registry', 'nav.registry'],
+  ['/app/manage-access', 'nav.accessAdmin'],
+  ['/app/functions', 'nav.functions'],
+  ['/app/keysafes', 'nav.keysafes'],
+  ['/app/alarm-centre', 'nav.alarmCentre'],
+  ['/app/updates', 'nav.updates'],
+];
+
 /** The page a role lands on after login (and at `/`): the first page of its own menu. */
 export function landingPath(role: Role): string {
   return navFor(role)[0]?.[0] ?? '/app/fleet';
+}
+
+/** The entries under the "Manage" menu for a role (none but the administrator's). */
+function manageFor(role: Role): readonly NavEntry[] {
+  return role === 'admin' ? MANAGE_NAV : [];
 }
 
 function navFor(role: Role): readonly NavEntry[] {
@@ -50,17 +69,6 @@ function navFor(role: Role): readonly NavEntry[] {
     return [
       ['/app/fleet', 'nav.fleet'],
       ['/app/registry', 'nav.registry'],
-      ['/app/keysafes', 'nav.keysafes'],
-      ['/app/alarm-centre', 'nav.alarmCentre'],
-    ];
-  if (role === 'admin')
-    return [
-      ...STAFF_NAV,
-      ['/app/updates', 'nav.updates'],
-      ['/app/users', 'nav.users'],
-      ['/app/registry', 'nav.registry'],
-      ['/app/manage-access', 'nav.accessAdmin'],
-      ['/app/functions', 'nav.functions'],
       ['/app/keysafes', 'nav.keysafes'],
       ['/app/alarm-centre', 'nav.alarmCentre'],
     ];
@@ -85,6 +93,10 @@ export function layout(
 ): SafeHtml {
   const user = principal?.user;
   const nav = user === undefined ? [] : navFor(user.role);
+  const manage = user === undefined ? [] : manageFor(user.role);
+  const entry = ([href, label]: NavEntry) =>
+    html`<li><a href="${href}"${path.startsWith(href) ? html` aria-current="page"` : ''}>${t(label)}</a></li>`;
+  const inManage = manage.some(([href]) => path.startsWith(href));
   const scripts = ['app.js', ...(page.scripts ?? [])];
   return html`<!doctype html>
 <html lang="${i18n().locale}"${opts.largeText ? html` class="text-large"` : ''}>
@@ -107,10 +119,11 @@ ${scripts.map((s) => html`<script type="module" src="/assets/${s}"></script>`)}
   <a class="brand" href="/">Baken</a>
   ${
     nav.length > 0
-      ? html`<nav aria-label="${t('layout.mainNav')}"><ul>${nav.map(
-          ([href, label]) =>
-            html`<li><a href="${href}"${path.startsWith(href) ? html` aria-current="page"` : ''}>${t(label)}</a></li>`,
-        )}</ul></nav>`
+      ? html`<nav aria-label="${t('layout.mainNav')}"><ul>${nav.map(entry)}${
+          manage.length > 0
+            ? html`<li class="nav-more"><details><summary${inManage ? html` data-current="true"` : ''}>${t('nav.manage')}</summary><ul>${manage.map(entry)}</ul></details></li>`
+            : ''
+        }</ul></nav>`
       : ''
   }
   ${

@@ -212,6 +212,20 @@ function connect() {
 window.addEventListener('offline', () => setState('offline'));
 window.addEventListener('online', () => scheduleRefresh());
 
+// The header's "Manage" menu closes as a menu does: on a click elsewhere, and on Escape (focus goes
+// back to its summary so a keyboard user is where they were).
+const openMenus = () => document.querySelectorAll('.nav-more details[open]');
+document.addEventListener('click', (e) => {
+  for (const d of openMenus()) if (!d.contains(e.target)) d.open = false;
+});
+document.addEventListener('keydown', (e) => {
+  if (e.key !== 'Escape') return;
+  for (const d of openMenus()) {
+    d.open = false;
+    d.querySelector('summary')?.focus();
+  }
+});
+
 document.getElementById('logout')?.addEventListener('click', async () => {
   await fetch('/api/v1/auth/logout', { method: 'POST', headers: { 'x-baken-csrf': csrf } }).catch(
     () => undefined,

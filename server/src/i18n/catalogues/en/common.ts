@@ -16,6 +16,7 @@ export const common = {
   'nav.alarms': 'Alarms',
   'nav.access': 'Access',
   'nav.reports': 'Reports',
+  'nav.manage': 'Manage',
   'nav.updates': 'Updates',
   'nav.myHome': 'My home',
   'nav.myAlarms': 'My alarms',

@@ -18,6 +18,7 @@ export const common: Messages<typeof en> = {
   'nav.alarms': 'Alarmen',
   'nav.access': 'Toegang',
   'nav.reports': 'Rapportages',
+  'nav.manage': 'Beheer',
   'nav.updates': 'Updates',
   'nav.myHome': 'Mijn woning',
   'nav.myAlarms': 'Mijn alarmen',
