@@ -6,6 +6,7 @@ import { MachineCredentials } from './auth/machine-credentials.js';
 import { brokerLimits } from './broker/broker-limits.js';
 import type { BrokerClient } from './broker/cluster/broker-client.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
+import { EmbeddedUplink } from './broker/embedded-uplink.js';
 import { type GatewayCredentialSink, MosquittoPasswordFile } from './broker/mosquitto-credentials.js';
 import { connectRabbitmq, type RabbitmqBroker } from './broker/rabbitmq/start-rabbitmq.js';
 import { ServerMqttClient } from './broker/server-client.js';
@@ -113,13 +114,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       });
       const b = broker;
       cleanup.push(() => b.close());
-      mqtt = await ServerMqttClient.connect({
-        url: broker.internalUrl,
-        username: broker.internal.username,
-        password: broker.internal.password,
-        metrics,
-        logger,
-      });
+      // No second MQTT hop in one process (broker README, "In-process uplink").
+      mqtt = new EmbeddedUplink(broker.aedes, metrics, logger.child({ component: 'mqtt-uplink' }));
     }
     const client = rabbitmq ?? mqtt;
     cleanup.unshift(() => client.close());

@@ -38,6 +38,8 @@ export interface EmbeddedBroker {
   connectedClients(): number;
   /** The broker's retained messages (for tests and capacity figures). */
   retained: RetainedIndex;
+  /** The aedes instance, for the server's in-process uplink (`embedded-uplink.ts`). */
+  aedes: Aedes;
   close(): Promise<void>;
 }
 
@@ -246,6 +248,7 @@ export async function startEmbeddedBroker(opts: {
     waiting: () => listeners.waiting,
     connectedClients: () => broker.connectedClients,
     retained,
+    aedes: broker,
     // Resolves once every connection is gone: the sockets aedes did not end itself (one that never
     // sent CONNECT, or whose peer went away without a FIN) are destroyed rather than waited for.
     close: () => {

@@ -1,9 +1,9 @@
 import { createServer, Socket } from 'node:net';
 import mqtt from 'mqtt';
+import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startServer } from '../server.js';
-import { testConfig } from '../testing/test-app.js';
-import { keepNoDelay } from './server-client.js';
+import { createMetrics } from '../metrics.js';
+import { keepNoDelay, ServerMqttClient } from './server-client.js';
 
 // [MQTT-3.2] A CONNACK accepting any CONNECT: just enough broker to watch the client's sockets.
 const CONNACK_OK = Buffer.from([0x20, 0x02, 0x00, 0x00]);
@@ -39,13 +39,27 @@ describe('keepNoDelay', () => {
     }
   });
 
-  it("is applied to the server's own MQTT client", async () => {
+  it("is applied to the server's client of an external broker", async () => {
     const spy = vi.spyOn(Socket.prototype, 'setNoDelay');
-    const server = await startServer({ config: testConfig() });
+    const peers: Socket[] = [];
+    const broker = createServer((s) => {
+      peers.push(s);
+      s.once('data', () => s.write(CONNACK_OK));
+      s.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => broker.listen(0, '127.0.0.1', () => r()));
+    const port = (broker.address() as { port: number }).port;
+    const client = await ServerMqttClient.connect({
+      url: `mqtt://127.0.0.1:${port}`,
+      metrics: createMetrics(),
+      logger: pino({ level: 'silent' }),
+    });
     try {
       expect(spy).toHaveBeenCalledWith(true);
     } finally {
-      await server.close();
+      await client.close().catch(() => undefined);
+      for (const p of peers) p.destroy();
+      await new Promise((r) => broker.close(r));
     }
   });
 });
