@@ -58,7 +58,7 @@ describe.skipIf(!needProgram('chromium'))('the header menu in chromium', () => {
       await summary.click();
       await page.keyboard.press('Escape');
       expect(await functions.isVisible()).toBe(false);
-      expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('SUMMARY');
+      expect(await page.evaluate('document.activeElement && document.activeElement.tagName')).toBe('SUMMARY');
 
       await summary.click();
       await functions.click();
