@@ -13,7 +13,16 @@ import { createServer, type Server, type Socket } from 'node:net';
  *
  * Every accepted socket has Nagle's algorithm off (README, "Latency"). `close` stops both listeners
  * and destroys every socket still open, held ones included.
+ *
+ * The public listener's accept queue is {@link PUBLIC_BACKLOG} deep (Node's default is 511): while
+ * the event loop is busy (start-up, a turn of the storm), thousands of units complete their TCP
+ * handshake at once, and each one over the queue has its handshake dropped and retries its SYN 1,
+ * 3, 7, 15 s later — past a unit's CONNACK timeout, which makes it back off further (README,
+ * "Start under a reconnect storm").
  */
+/** Accept-queue depth asked for on the public listener (the kernel caps it at `net.core.somaxconn`). */
+export const PUBLIC_BACKLOG = 65_535;
+
 export class BrokerListeners {
   readonly #sockets = new Set<Socket>();
   /** Held public connections, in arrival order; null once admitted. */
@@ -36,7 +45,7 @@ export class BrokerListeners {
     self = new BrokerListeners(pub, internal, o.handle);
     await listen(internal, 0, '127.0.0.1');
     try {
-      await listen(pub, o.port, o.host);
+      await listen(pub, o.port, o.host, PUBLIC_BACKLOG);
     } catch (e) {
       internal.close();
       throw e;
@@ -112,10 +121,10 @@ export class BrokerListeners {
   }
 }
 
-function listen(server: Server, port: number, host: string): Promise<void> {
+function listen(server: Server, port: number, host: string, backlog?: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, ...(backlog === undefined ? {} : { backlog }) }, () => {
       server.off('error', reject);
       resolve();
     });
