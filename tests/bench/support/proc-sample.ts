@@ -107,3 +107,22 @@ export async function waitQuiet(pid: number, maxMs = 15_000): Promise<void> {
     if (cpuTicks(pid) - c0 <= 0.05 * 0.5 * USER_HZ || performance.now() - t0 > maxMs) return;
   }
 }
+
+/**
+ * Machine-wide TCP counters from /proc/net/netstat that tell why connects stall: `ListenOverflows`
+ * (a listener's accept queue was full, the handshake was dropped and the client retries its SYN
+ * after 1, 3, 7, 15 s …) and `TCPSynRetrans`. Shared by every process on the machine: read them
+ * as a delta over a window, knowing that other jobs count too.
+ */
+export function tcpCounters(): { listenOverflows: number; synRetrans: number } {
+  const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n');
+  const out = { listenOverflows: 0, synRetrans: 0 };
+  for (let i = 0; i + 1 < lines.length; i += 2) {
+    const h = lines[i]!.split(' ');
+    const v = lines[i + 1]!.split(' ');
+    if (h[0] !== 'TcpExt:') continue;
+    out.listenOverflows = Number(v[h.indexOf('ListenOverflows')] ?? 0);
+    out.synRetrans = Number(v[h.indexOf('TCPSynRetrans')] ?? 0);
+  }
+  return out;
+}
