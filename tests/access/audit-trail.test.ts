@@ -63,16 +63,16 @@ describe('audit-verify CLI', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('exits 0 on an intact chain and 1 naming the first broken entry', () => {
+  it('exits 0 on an intact chain and 1 naming the first broken entry', async () => {
     const file = join(dir, 'baken.db');
     const db = openDatabase(file);
     const log = new AuditLog(db);
     for (let i = 0; i < 4; i++)
-      log.append({ at: i, actor: 'system', action: 'test', subject: 's', details: { i } });
+      await log.append({ at: i, actor: 'system', action: 'test', subject: 's', details: { i } });
     const out: string[] = [];
     const err: string[] = [];
     expect(
-      runAuditVerify(
+      await runAuditVerify(
         ['--db', file],
         (s) => out.push(s),
         (s) => err.push(s),
@@ -83,7 +83,7 @@ describe('audit-verify CLI', () => {
     db.prepare('DELETE FROM audit_log WHERE seq = 3').run();
     db.close();
     expect(
-      runAuditVerify(
+      await runAuditVerify(
         ['--db', file],
         (s) => out.push(s),
         (s) => err.push(s),
@@ -91,7 +91,7 @@ describe('audit-verify CLI', () => {
     ).toBe(1);
     expect(err[0]).toContain('seq 3');
     expect(
-      runAuditVerify(
+      await runAuditVerify(
         [],
         () => {},
         () => {},

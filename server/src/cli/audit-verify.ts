@@ -8,12 +8,12 @@ import { cliI18n } from './lang.js';
  * database read-only. Exit 0 when intact, 1 when broken (the first broken entry is named), 2 on
  * usage errors.
  */
-export function runAuditVerify(
+export async function runAuditVerify(
   argv0: string[],
   out: (s: string) => void,
   err: (s: string) => void,
   env: Record<string, string | undefined> = process.env,
-): number {
+): Promise<number> {
   const { i18n, args: argv } = cliI18n(argv0, env);
   const i = argv.indexOf('--db');
   const path = i >= 0 ? argv[i + 1] : undefined;
@@ -27,7 +27,7 @@ export function runAuditVerify(
   }
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
-    const r = new AuditLog(db).verify();
+    const r = await new AuditLog(db).verify();
     if (r.ok) {
       out(
         `audit chain intact: ${r.entries} entries (seq ${r.firstSeq ?? '-'}..${r.lastSeq ?? '-'}), head ${r.headHash}`,
@@ -42,9 +42,9 @@ export function runAuditVerify(
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//, ''))) {
-  process.exitCode = runAuditVerify(
+  runAuditVerify(
     process.argv.slice(2),
     (s) => process.stdout.write(`${s}\n`),
     (s) => process.stderr.write(`${s}\n`),
-  );
+  ).then((code) => (process.exitCode = code));
 }

@@ -5,9 +5,9 @@ import { runAuditVerify } from './audit-verify.js';
 import { runEnrolFleet } from './enrol-fleet.js';
 import { cliI18n } from './lang.js';
 
-const help = (env: Record<string, string | undefined>, argv = ['--help']) => {
+const help = async (env: Record<string, string | undefined>, argv = ['--help']) => {
   const err: string[] = [];
-  runAuditVerify(
+  await runAuditVerify(
     argv,
     () => undefined,
     (s) => err.push(s),
@@ -18,16 +18,16 @@ const help = (env: Record<string, string | undefined>, argv = ['--help']) => {
 
 // server/src/web/I18N.md §Command lines: every help line in Dutch and English
 describe('server command lines speak Dutch and English', () => {
-  it("chooses --lang, BAKEN_LANG, LC_ALL/LC_MESSAGES/LANG, then the deployment's default (Dutch)", () => {
-    expect(help({})).toMatch(/^gebruik: audit-verify/);
-    expect(help({ LANG: 'C.UTF-8' })).toMatch(/^gebruik: audit-verify/);
-    expect(help({ LANG: 'C.UTF-8', BAKEN_LOCALE: 'en' })).toMatch(/^usage: audit-verify/);
-    expect(help({ LANG: 'en_GB.UTF-8' })).toMatch(/^usage: audit-verify/);
-    expect(help({ LANG: 'de_DE.UTF-8' })).toMatch(/^usage: audit-verify/);
-    expect(help({ LANG: 'en_GB.UTF-8', LC_ALL: 'nl_NL.UTF-8' })).toMatch(/^gebruik/);
-    expect(help({ LANG: 'en_GB.UTF-8', BAKEN_LANG: 'nl' })).toMatch(/^gebruik/);
-    expect(help({ BAKEN_LANG: 'nl' }, ['--help', '--lang', 'en'])).toMatch(/^usage/);
-    expect(help({}, ['--lang=en', '--help'])).toMatch(/^usage/);
+  it("chooses --lang, BAKEN_LANG, LC_ALL/LC_MESSAGES/LANG, then the deployment's default (Dutch)", async () => {
+    expect(await help({})).toMatch(/^gebruik: audit-verify/);
+    expect(await help({ LANG: 'C.UTF-8' })).toMatch(/^gebruik: audit-verify/);
+    expect(await help({ LANG: 'C.UTF-8', BAKEN_LOCALE: 'en' })).toMatch(/^usage: audit-verify/);
+    expect(await help({ LANG: 'en_GB.UTF-8' })).toMatch(/^usage: audit-verify/);
+    expect(await help({ LANG: 'de_DE.UTF-8' })).toMatch(/^usage: audit-verify/);
+    expect(await help({ LANG: 'en_GB.UTF-8', LC_ALL: 'nl_NL.UTF-8' })).toMatch(/^gebruik/);
+    expect(await help({ LANG: 'en_GB.UTF-8', BAKEN_LANG: 'nl' })).toMatch(/^gebruik/);
+    expect(await help({ BAKEN_LANG: 'nl' }, ['--help', '--lang', 'en'])).toMatch(/^usage/);
+    expect(await help({}, ['--lang=en', '--help'])).toMatch(/^usage/);
     expect(cliI18n(['--lang', 'en', '--db', 'x'], {}).args).toEqual(['--db', 'x']);
   });
 

@@ -57,7 +57,7 @@ describe('matrix administration', () => {
     expect(
       (await inject('PATCH', '/api/v1/access/teams/team-west', admin.auth, { memberIds: ['nobody'] })).status,
     ).toBe(404);
-    const actions = t.app.access.setup.audit.list({ limit: 100 }).map((e) => e.action);
+    const actions = (await t.app.access.setup.audit.list({ limit: 100 })).map((e) => e.action);
     expect(actions).toEqual(['matrix.function_created', 'matrix.team_created']);
   });
 
@@ -147,20 +147,21 @@ describe('retention', () => {
   it('the daily purge on the injected clock removes old access data and leaves an audit entry', async () => {
     const { setup } = t.app.access;
     // an entry older than the 730-day default, then one day of the scheduler
-    setup.audit.append({
+    await setup.audit.append({
       at: t.clock.now() - 731 * 86_400_000,
       actor: 'system',
       action: 'test.old',
       subject: 's',
     });
-    setup.audit.append({ at: t.clock.now(), actor: 'system', action: 'test.new', subject: 's' });
+    await setup.audit.append({ at: t.clock.now(), actor: 'system', action: 'test.new', subject: 's' });
     t.clock.advance(86_400_000);
-    const entries = setup.audit.list({ limit: 100 });
+    await new Promise((r) => setImmediate(r)); // the purge's store calls settle within this turn
+    const entries = await setup.audit.list({ limit: 100 });
     expect(entries.map((e) => e.action)).not.toContain('test.old');
     expect(entries.map((e) => e.action)).toEqual(
       expect.arrayContaining(['test.new', 'audit.purged', 'access.retention_purge']),
     );
-    expect(setup.audit.verify()).toMatchObject({ ok: true });
+    expect(await setup.audit.verify()).toMatchObject({ ok: true });
   });
 });
 

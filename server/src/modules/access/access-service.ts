@@ -151,16 +151,16 @@ export class AccessService {
     const subject = `home:${req.homeId}`;
     const base = { forUserId: user.id, situation: req.situation, alarmId: req.alarmId ?? null };
     if (!this.withinRate(issuedBy.id, now, s)) {
-      audit.append({ at: now, actor, action: 'access.rate_limited', subject, details: base });
+      await audit.append({ at: now, actor, action: 'access.rate_limited', subject, details: base });
       throw new BakenError('BAKEN_ERR_RATE_LIMITED', 429, 'Too many access requests; wait a few minutes.', {
         headers: { 'retry-after': String(s.rateWindowMinutes * 60) },
       });
     }
-    audit.append({ at: now, actor, action: 'access.request', subject, details: base });
+    await audit.append({ at: now, actor, action: 'access.request', subject, details: base });
     const home = await this.d.repos.clients.getHome(req.homeId);
     const device = home ? await this.keysafeForHome(home.id) : null;
     if (!home || !device) {
-      audit.append({
+      await audit.append({
         at: now,
         actor,
         action: 'access.refused',
@@ -174,14 +174,14 @@ export class AccessService {
         ? this.decideCarer(user, home, device, req, now)
         : decideAccess(this.facts(user, home, device), req, now);
     if (!decision.allow) {
-      audit.append({
+      await audit.append({
         at: now,
         actor,
         action: 'access.refused',
         subject,
         details: { ...base, reason: decision.reason },
       });
-      this.checkRefusals(issuedBy.id, now, s);
+      await this.checkRefusals(issuedBy.id, now, s);
       throw denied(decision.reason);
     }
     const ttl = s.codeValidityMinutes * 60_000;
@@ -214,7 +214,7 @@ export class AccessService {
       if ('releaseId' in online) granted = online;
       else {
         // Access never depends on the network: the worker gets an offline code instead.
-        audit.append({
+        await audit.append({
           at: clock.now(),
           actor: 'system',
           action: 'access.fallback_offline',
@@ -226,7 +226,7 @@ export class AccessService {
       }
     }
     granted ??= this.releaseOffline(device, offline, ttl);
-    audit.append({
+    await audit.append({
       at: clock.now(),
       actor,
       action: issuedBy.id === user.id ? 'access.released' : 'access.phone_code',
@@ -404,9 +404,9 @@ export class AccessService {
     return ok;
   }
 
-  private checkRefusals(userId: string, now: number, s: AccessSettings): void {
+  private async checkRefusals(userId: string, now: number, s: AccessSettings): Promise<void> {
     const since = now - s.alertWindowMinutes * 60_000;
-    const n = this.d.audit.count({ actor: `user:${userId}`, action: 'access.refused', since });
+    const n = await this.d.audit.count({ actor: `user:${userId}`, action: 'access.refused', since });
     if (n === s.refusalAlertThreshold) {
       this.d.alerts.raise(
         'repeated_refusals',

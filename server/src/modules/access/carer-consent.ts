@@ -110,7 +110,7 @@ export class CarerConsentService {
     const had = this.store.withdraw(homeId, carerUserId, by, now);
     await this.revokeCodes(homeId, carerUserId);
     if (had)
-      this.audit.append({
+      await this.audit.append({
         at: now,
         actor: `user:${by}`,
         action: 'access.carer_consent_withdrawn',

@@ -52,7 +52,7 @@ export class DeviceEvents {
       return;
     }
     if (e.kind === 'clock_report') {
-      audit.append({
+      await audit.append({
         at,
         actor,
         action: 'keysafe.clock_report',
@@ -83,13 +83,13 @@ export class DeviceEvents {
       details['attributed'] = owner !== null;
       this.lastAuth.set(device.id, Math.floor((e.deviceTime ?? e.receivedAt) / 1000));
     }
-    audit.append({ at, actor, action: `keysafe.${e.kind}`, subject, details });
+    await audit.append({ at, actor, action: `keysafe.${e.kind}`, subject, details });
     const s = this.d.settings();
     const alerts = this.d.alerts;
     const key = `${device.id}:${e.seq ?? e.id}`;
     if (e.kind === 'code_rejected') {
       const since = at - s.alertWindowMinutes * 60_000;
-      const n = audit.count({ subject, action: 'keysafe.code_rejected', since });
+      const n = await audit.count({ subject, action: 'keysafe.code_rejected', since });
       if (n >= s.wrongCodeAlertThreshold)
         alerts.raise(
           'repeated_wrong_codes',
@@ -113,7 +113,7 @@ export class DeviceEvents {
     stores.keysafeState.setClock(device.id, offsetMs, at);
     const s = this.d.settings();
     if (Math.abs(offsetMs) < s.driftWarnSeconds * 1000) return;
-    audit.append({
+    await audit.append({
       at,
       actor: `device:${device.id}`,
       action: 'keysafe.clock_drift',

@@ -164,11 +164,9 @@ export const accessModule = defineModule(
             .catch((err) => log.error({ err }, 'sending pending key-safe commands again failed'));
         }, SWEEP_MS),
         clock.setInterval(() => {
-          try {
-            purgeRetention(collaborators, clock.now());
-          } catch (err) {
-            log.error({ err }, 'retention purge failed');
-          }
+          purgeRetention(collaborators, clock.now()).catch((err) =>
+            log.error({ err }, 'retention purge failed'),
+          );
         }, RETENTION_MS),
       );
     });

@@ -95,7 +95,7 @@ export class Installer {
     if (status !== 'ok') {
       const reason = status === 'timeout' ? 'no answer' : (link.get(id)?.resultReason ?? status);
       link.voidCommand(id, `void: ${status}`);
-      audit.append({
+      await audit.append({
         at: clock.now(),
         actor: `user:${by.id}`,
         action: 'keysafe.key_install_failed',
@@ -115,7 +115,7 @@ export class Installer {
       );
     }
     keys.importKey(device.id, device.serial, key, clock.now());
-    audit.append({
+    await audit.append({
       at: clock.now(),
       actor: `user:${by.id}`,
       action: 'keysafe.key_installed',
@@ -165,7 +165,7 @@ export class Installer {
       throw unavailable(`The key safe did not take the trial code (${reason}).`);
     }
     const validUntil = clock.now() + TRIAL_VALIDITY_S * 1000;
-    audit.append({
+    await audit.append({
       at: clock.now(),
       actor: `user:${by.id}`,
       action: 'access.trial_code',

@@ -236,7 +236,7 @@ export async function keysafeRoutes(app: BakenApp, deps: KeysafeRouteDeps, rev: 
       const before = deps.settings();
       const next = Value.Clean(AccessSettingsSchema, structuredClone(req.body)) as typeof req.body;
       stores.settings.save(next);
-      audit.append({
+      await audit.append({
         at: clock.now(),
         actor: `user:${req.principal!.user.id}`,
         action: 'access.settings_changed',

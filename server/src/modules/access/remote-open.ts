@@ -85,7 +85,7 @@ export async function remoteOpen(
     d.releases.delete(id);
     throw refuse('keysafe_offline', 503);
   }
-  audit.append({
+  await audit.append({
     at: now,
     actor,
     action: 'access.remote_open',

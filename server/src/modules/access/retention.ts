@@ -12,15 +12,18 @@ export type RetentionDeps = Pick<AccessDeps, 'releases' | 'audit' | 'settings'> 
  * checkpoint and an `audit.purged` entry), releases, delivered commands, acknowledged alerts and the
  * event de-duplication list — are deleted. Runs daily on the injected clock; README.md documents it.
  */
-export function purgeRetention(d: RetentionDeps, now: number): { audit: number; releases: number } {
+export async function purgeRetention(
+  d: RetentionDeps,
+  now: number,
+): Promise<{ audit: number; releases: number }> {
   const { stores, releases, audit } = d;
   const cutoff = now - d.settings().retentionDays * 86_400_000;
-  const a = audit.purgeBefore(cutoff, now);
+  const a = await audit.purgeBefore(cutoff, now);
   const r = releases.purgeEndedBefore(cutoff);
   stores.commands.purgeFinishedBefore(cutoff);
   stores.alerts.purgeAcknowledgedBefore(cutoff);
   stores.seenEvents.purgeBefore(cutoff);
-  audit.append({
+  await audit.append({
     at: now,
     actor: 'system',
     action: 'access.retention_purge',

@@ -62,7 +62,7 @@ export class Revocation {
       purpose,
       null,
     );
-    audit.append({
+    await audit.append({
       at: clock.now(),
       actor: by,
       action: purpose === 'offline_key' ? 'keysafe.offline_key_provisioned' : 'keysafe.offline_key_rotated',
@@ -77,7 +77,7 @@ export class Revocation {
     const now = clock.now();
     const id = randomUUID();
     stores.blocks.insert({ id, scope, target, reason, createdBy: by, createdAt: now });
-    audit.append({
+    await audit.append({
       at: now,
       actor: `user:${by}`,
       action: 'access.blocked',
@@ -107,7 +107,7 @@ export class Revocation {
     if (!b || b.liftedAt !== null) return b;
     const now = clock.now();
     stores.blocks.lift(id, now, by);
-    audit.append({
+    await audit.append({
       at: now,
       actor: `user:${by}`,
       action: 'access.unblocked',

@@ -44,25 +44,37 @@ export interface AuditLink {
 
 /**
  * Storage of the hash-chained audit log. Rows are append-only: the only deletion is
- * {@link AuditStore.deleteThrough}, used by the documented retention purge. Synchronous, so an
- * append inside {@link AuditStore.transaction} always sees the current head.
+ * {@link AuditStore.deleteThrough}, used by the documented retention purge. Bindings: SQLite
+ * (`sqlite-audit-store.ts`) and PostgreSQL (`pg-audit-store.ts`); the contract is
+ * `testing/audit-store-contract.ts`.
  */
 export interface AuditStore {
   /** The newest entry, if any. */
-  head(): AuditLink | undefined;
+  head(): Promise<AuditLink | undefined>;
   /** The newest purge checkpoint (the hash of the last purged entry), if any. */
-  lastCheckpoint(): AuditLink | null;
-  insert(e: AuditEntry): void;
+  lastCheckpoint(): Promise<AuditLink | null>;
+  /**
+   * Inside a transaction: holds off every other appender until this transaction ends, so the
+   * head read after it is still the head at the commit (two appenders never chain onto the same
+   * entry). A no-op where transactions already run one at a time (SQLite).
+   */
+  lockChain(): Promise<void>;
+  /** Refused (a unique key) when an entry with this seq exists. */
+  insert(e: AuditEntry): Promise<void>;
   /** Entries in seq order. */
-  list(filter: AuditListFilter): AuditEntry[];
-  /** Every entry in seq order (streamed). */
-  iterate(): Iterable<AuditEntry>;
+  list(filter: AuditListFilter): Promise<AuditEntry[]>;
+  /** Up to `limit` entries with `seq > afterSeq`, in seq order (a page of a walk over the chain). */
+  page(afterSeq: number, limit: number): Promise<AuditEntry[]>;
   /** The newest entry with `at < cutoff` that is not the newest entry overall. */
-  lastPurgeable(cutoff: number): AuditLink | undefined;
+  lastPurgeable(cutoff: number): Promise<AuditLink | undefined>;
   /** Deletes entries with `seq <= throughSeq` (lifting the storage's append-only guard); the count. */
-  deleteThrough(throughSeq: number): number;
-  addCheckpoint(at: number, throughSeq: number, hash: string): void;
+  deleteThrough(throughSeq: number): Promise<number>;
+  addCheckpoint(at: number, throughSeq: number, hash: string): Promise<void>;
   /** Entries with this action (and actor / subject when given) and `at > since`. */
-  count(filter: AuditCountFilter): number;
-  transaction<T>(fn: () => T): T;
+  count(filter: AuditCountFilter): Promise<number>;
+  /**
+   * Runs `fn` in one transaction with a store bound to it (never this one): committed when `fn`
+   * resolves, rolled back when it rejects. Nested calls on the transaction's store are savepoints.
+   */
+  transaction<T>(fn: (tx: AuditStore) => Promise<T>): Promise<T>;
 }

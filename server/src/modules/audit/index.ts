@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineModule } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
+import type { AuditChain } from './audit-chain.js';
 import { AuditLog } from './audit-log.js';
 
 const AuditEntrySchema = Type.Object({
@@ -37,7 +38,7 @@ export { AuditLog } from './audit-log.js';
 declare module 'fastify' {
   interface FastifyInstance {
     /** The hash-chained audit trail every module appends to (declare `dependencies: ['audit']`). */
-    audit: AuditLog;
+    audit: AuditChain;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Db } from '../../store/database.js';
+import { asSqliteHandle, type SqliteHandle } from '../../store/sqlite-async.js';
 import type { AuditCountFilter, AuditEntry, AuditLink, AuditListFilter, AuditStore } from './audit-store.js';
 
 interface Row {
@@ -23,32 +24,46 @@ const toEntry = (r: Row): AuditEntry => ({
   hash: r.hash,
 });
 
-/** The SQLite binding of {@link AuditStore}; triggers (migration 050) refuse updates and unguarded deletes. */
+/**
+ * The SQLite binding of {@link AuditStore}; triggers (migration 050) refuse updates and unguarded
+ * deletes. Transactions of one connection run one at a time (`store/sqlite-async.ts`), so an
+ * append's head is current without a lock.
+ */
 export class SqliteAuditStore implements AuditStore {
-  constructor(private readonly db: Db) {}
-
-  head(): AuditLink | undefined {
-    return this.db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as
-      | AuditLink
-      | undefined;
+  private readonly h: SqliteHandle;
+  constructor(db: Db | SqliteHandle) {
+    this.h = asSqliteHandle(db);
   }
 
-  lastCheckpoint(): AuditLink | null {
-    const r = this.db
-      .prepare('SELECT through_seq AS seq, hash FROM audit_checkpoints ORDER BY id DESC LIMIT 1')
-      .get() as AuditLink | undefined;
-    return r ?? null;
+  head(): Promise<AuditLink | undefined> {
+    return this.h.run(
+      (db) =>
+        db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as
+          | AuditLink
+          | undefined,
+    );
   }
 
-  insert(e: AuditEntry): void {
-    this.db
-      .prepare(
+  lastCheckpoint(): Promise<AuditLink | null> {
+    return this.h.run(
+      (db) =>
+        (db
+          .prepare('SELECT through_seq AS seq, hash FROM audit_checkpoints ORDER BY id DESC LIMIT 1')
+          .get() as AuditLink | undefined) ?? null,
+    );
+  }
+
+  async lockChain(): Promise<void> {}
+
+  insert(e: AuditEntry): Promise<void> {
+    return this.h.run((db) => {
+      db.prepare(
         'INSERT INTO audit_log (seq, at, actor, action, subject, details, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?)',
-      )
-      .run(e.seq, e.at, e.actor, e.action, e.subject, JSON.stringify(e.details), e.prevHash, e.hash);
+      ).run(e.seq, e.at, e.actor, e.action, e.subject, JSON.stringify(e.details), e.prevHash, e.hash);
+    });
   }
 
-  list(filter: AuditListFilter): AuditEntry[] {
+  list(filter: AuditListFilter): Promise<AuditEntry[]> {
     const where: string[] = [];
     const args: unknown[] = [];
     if (filter.subject !== undefined) {
@@ -64,39 +79,50 @@ export class SqliteAuditStore implements AuditStore {
       args.push(filter.sinceSeq);
     }
     const sql = `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT ?`;
-    return (this.db.prepare(sql).all(...args, filter.limit) as Row[]).map(toEntry);
+    return this.h.run((db) => (db.prepare(sql).all(...args, filter.limit) as Row[]).map(toEntry));
   }
 
-  *iterate(): Iterable<AuditEntry> {
-    for (const row of this.db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as Iterable<Row>) {
-      yield toEntry(row);
-    }
+  page(afterSeq: number, limit: number): Promise<AuditEntry[]> {
+    return this.h.run((db) =>
+      (
+        db.prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as Row[]
+      ).map(toEntry),
+    );
   }
 
-  lastPurgeable(cutoff: number): AuditLink | undefined {
-    return this.db
-      .prepare(
-        'SELECT seq, hash FROM audit_log WHERE at < ? AND seq < (SELECT MAX(seq) FROM audit_log) ORDER BY seq DESC LIMIT 1',
-      )
-      .get(cutoff) as AuditLink | undefined;
+  lastPurgeable(cutoff: number): Promise<AuditLink | undefined> {
+    return this.h.run(
+      (db) =>
+        db
+          .prepare(
+            'SELECT seq, hash FROM audit_log WHERE at < ? AND seq < (SELECT MAX(seq) FROM audit_log) ORDER BY seq DESC LIMIT 1',
+          )
+          .get(cutoff) as AuditLink | undefined,
+    );
   }
 
-  deleteThrough(throughSeq: number): number {
-    return this.transaction(() => {
-      this.db.prepare('UPDATE audit_purge_guard SET active = 1 WHERE id = 1').run();
-      const res = this.db.prepare('DELETE FROM audit_log WHERE seq <= ?').run(throughSeq);
-      this.db.prepare('UPDATE audit_purge_guard SET active = 0 WHERE id = 1').run();
-      return res.changes;
+  deleteThrough(throughSeq: number): Promise<number> {
+    return this.h.run((db) =>
+      db.transaction(() => {
+        db.prepare('UPDATE audit_purge_guard SET active = 1 WHERE id = 1').run();
+        const res = db.prepare('DELETE FROM audit_log WHERE seq <= ?').run(throughSeq);
+        db.prepare('UPDATE audit_purge_guard SET active = 0 WHERE id = 1').run();
+        return res.changes;
+      })(),
+    );
+  }
+
+  addCheckpoint(at: number, throughSeq: number, hash: string): Promise<void> {
+    return this.h.run((db) => {
+      db.prepare('INSERT INTO audit_checkpoints (at, through_seq, hash) VALUES (?, ?, ?)').run(
+        at,
+        throughSeq,
+        hash,
+      );
     });
   }
 
-  addCheckpoint(at: number, throughSeq: number, hash: string): void {
-    this.db
-      .prepare('INSERT INTO audit_checkpoints (at, through_seq, hash) VALUES (?, ?, ?)')
-      .run(at, throughSeq, hash);
-  }
-
-  count(f: AuditCountFilter): number {
+  count(f: AuditCountFilter): Promise<number> {
     const where = ['action = ?', 'at > ?'];
     const args: unknown[] = [f.action, f.since];
     if (f.actor !== undefined) {
@@ -107,14 +133,17 @@ export class SqliteAuditStore implements AuditStore {
       where.push('subject = ?');
       args.push(f.subject);
     }
-    return (
-      this.db.prepare(`SELECT COUNT(*) AS n FROM audit_log WHERE ${where.join(' AND ')}`).get(...args) as {
-        n: number;
-      }
-    ).n;
+    return this.h.run(
+      (db) =>
+        (
+          db.prepare(`SELECT COUNT(*) AS n FROM audit_log WHERE ${where.join(' AND ')}`).get(...args) as {
+            n: number;
+          }
+        ).n,
+    );
   }
 
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+  transaction<T>(fn: (tx: AuditStore) => Promise<T>): Promise<T> {
+    return this.h.transaction((tx) => fn(new SqliteAuditStore(tx)));
   }
 }
