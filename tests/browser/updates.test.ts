@@ -68,15 +68,16 @@ describe.skipIf(!needProgram('chromium'))('the Updates page in chromium', () => 
     ).toBe(201);
     // the first wave's unit takes the offer, installs, fails its health check and rolls back
     const svc = t.app.updates;
-    const rollout = svc.store.rollouts()[0]!;
-    const first = svc.store.units(rollout.id).find((u) => u.state === 'offered')!;
+    const rollout = (await svc.store.rollouts())[0]!;
+    const first = (await svc.store.units(rollout.id)).find((u) => u.state === 'offered')!;
     const bus = t.app.ingest.bus;
     bus.emit('command.result', {
       result: { v: 1, transaction: first.transactionId!, status: 'ok', at: t.clock.now() },
       gatewayId: first.gatewayId,
       at: t.clock.now(),
     });
-    svc.engine.onReport(
+    await new Promise((r) => setImmediate(r)); // the answer's store calls settle within this turn
+    await svc.engine.onReport(
       first.gatewayId,
       {
         state: 'rolled_back',

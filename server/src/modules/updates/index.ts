@@ -10,7 +10,7 @@ import {
   type UnitReport,
 } from './rollout-engine.js';
 import { updateRoutes } from './routes.js';
-import { UpdateStore } from './sqlite-update-store.js';
+import { SqliteUpdateStore } from './sqlite-update-store.js';
 import { UpdatesService } from './updates-service.js';
 
 export type { BudgetWatch } from './budget-watch.js';
@@ -42,7 +42,7 @@ export const updatesModule = defineModule<UpdatesModuleOptions>(
   async (app, opts) => {
     const ctx = app.baken;
     const log = app.log.child({ component: 'updates' });
-    const store = new UpdateStore(ctx.db);
+    const store = new SqliteUpdateStore(ctx.db);
     const auditLog = app.audit;
     const audit = (action: string, subject: string, details: Record<string, unknown>, actor = 'system') =>
       auditLog.append({ at: ctx.clock.now(), actor, action, subject, details });
@@ -79,21 +79,21 @@ export const updatesModule = defineModule<UpdatesModuleOptions>(
     const offs = [
       bus.on('command.result', ({ result, gatewayId, at }) => {
         if (result.transaction.startsWith('upd-'))
-          engine.onOfferAnswer(gatewayId, result.transaction, result.status, result.reason, at);
+          engine
+            .onOfferAnswer(gatewayId, result.transaction, result.status, result.reason, at)
+            .catch((err) => log.error({ err }, 'update offer answer not recorded'));
       }),
       bus.on('ingest.event', ({ event, storedAt }) => {
         if (event.deviceKind !== 'gateway' || event.kind !== 'update') return;
-        engine.onReport(event.gatewayId, event.data as unknown as UnitReport, storedAt);
+        engine
+          .onReport(event.gatewayId, event.data as unknown as UnitReport, storedAt)
+          .catch((err) => log.error({ err }, 'update report not recorded'));
       }),
     ];
     let timer: TimerHandle | null = null;
     app.addHook('onReady', async () => {
       timer = ctx.clock.setInterval(() => {
-        try {
-          engine.tick(ctx.clock.now());
-        } catch (err) {
-          log.error({ err }, 'rollout step failed');
-        }
+        engine.tick(ctx.clock.now()).catch((err) => log.error({ err }, 'rollout step failed'));
       }, opts.tickMs ?? 15_000);
     });
     app.addHook('onClose', async () => {

@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rawReleasePublicKey, type TrustedReleaseKey, verifyRelease } from '@baken/protocols';
 import { BakenError, type BakenErrorCode, conflict } from '../../errors.js';
-import type { UpdateStore } from './sqlite-update-store.js';
 import type { Release } from './types.js';
+import type { UpdateStore } from './update-store.js';
 
 /**
  * The release public keys the server checks uploads with: `{dataDir}/release-keys/*.pub` (the same
@@ -28,13 +28,13 @@ export function serverReleaseKeys(dataDir: string): TrustedReleaseKey[] {
 }
 
 /** Stores an uploaded release after checking its signature; `BAKEN_ERR_RELEASE_…` (400) when it does not verify. */
-export function storeRelease(
+export async function storeRelease(
   store: UpdateStore,
   keys: readonly TrustedReleaseKey[],
   input: { package: string; signature: unknown; notes?: string },
   by: string,
   now: number,
-): Release {
+): Promise<Release> {
   if (keys.length === 0) {
     throw new BakenError(
       'BAKEN_ERR_RELEASE_NO_KEYS',
@@ -51,7 +51,7 @@ export function storeRelease(
       `${v.error.message}. The release was not stored: sign it again with the release key (gateway/packaging/release-key.ts).`,
     );
   }
-  if (store.release(v.value.version))
+  if (await store.release(v.value.version))
     throw conflict(`Release ${v.value.version} was uploaded before; releases are never replaced.`);
   const release: Release = {
     version: v.value.version,
@@ -63,6 +63,6 @@ export function storeRelease(
     uploadedAt: now,
     uploadedBy: by,
   };
-  store.insertRelease(release, JSON.stringify(input.signature), pkg);
+  await store.insertRelease(release, JSON.stringify(input.signature), pkg);
   return release;
 }

@@ -41,8 +41,8 @@ export async function updateRoutes(app: BakenApp, svc: UpdatesService): Promise<
       },
     },
     async (req, reply) => {
-      const r = storeRelease(svc.store, svc.keys(), req.body, actor(req), clock.now());
-      svc.audit(
+      const r = await storeRelease(svc.store, svc.keys(), req.body, actor(req), clock.now());
+      await svc.audit(
         'update.release.upload',
         `release:${r.version}`,
         { sha256: r.sha256, keyId: r.keyId, size: r.size },
@@ -92,7 +92,7 @@ export async function updateRoutes(app: BakenApp, svc: UpdatesService): Promise<
         response: { 200: Type.Array(RolloutView) },
       },
     },
-    async () => svc.store.rollouts().map((r) => svc.view(r)),
+    async () => Promise.all((await svc.store.rollouts()).map((r) => svc.view(r))),
   );
 
   app.get(
@@ -158,11 +158,11 @@ export async function updateRoutes(app: BakenApp, svc: UpdatesService): Promise<
         await authenticateGateway(req, app.baken.repos.gateways, app.baken.machineCredentials);
         const v = req.params.version;
         if (what === 'signature') {
-          const sig = svc.store.releaseSignature(v);
+          const sig = await svc.store.releaseSignature(v);
           if (sig === null) throw notFound(`Release ${v}`);
           return JSON.parse(sig) as Record<string, unknown>;
         }
-        const pkg = svc.store.releasePackage(v);
+        const pkg = await svc.store.releasePackage(v);
         if (pkg === null) throw notFound(`Release ${v}`);
         // the bytes as stored; the response schema's string is the OpenAPI description of a binary body
         return reply.type('application/octet-stream').send(pkg as unknown as string);

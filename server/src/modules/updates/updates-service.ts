@@ -3,15 +3,20 @@ import { BakenError, conflict, notFound } from '../../errors.js';
 import type { Gateway } from '../../store/repositories/index.js';
 import type { RolloutEngine } from './rollout-engine.js';
 import { wrongState } from './routes.js';
-import type { UpdateStore } from './sqlite-update-store.js';
 import type { Rollout, RolloutTarget } from './types.js';
+import type { UpdateStore } from './update-store.js';
 
 export interface UpdatesServiceDeps {
   store: UpdateStore;
   engine: RolloutEngine;
   keys: () => readonly TrustedReleaseKey[];
   gateways: () => Promise<Gateway[]>;
-  audit: (action: string, subject: string, details: Record<string, unknown>, actor: string) => void;
+  audit: (
+    action: string,
+    subject: string,
+    details: Record<string, unknown>,
+    actor: string,
+  ) => Promise<unknown>;
 }
 
 /** What the routes and the dashboard page use of the updates module. */
@@ -40,7 +45,7 @@ export class UpdatesService {
     by: string,
     now: number,
   ) {
-    if (!this.store.release(body.version)) throw notFound(`Release ${body.version}`);
+    if (!(await this.store.release(body.version))) throw notFound(`Release ${body.version}`);
     const waves = body.waves ?? [10, 100];
     if (waves.at(-1) !== 100 || waves.some((w, i) => i > 0 && w <= (waves[i - 1] ?? 0))) {
       throw new BakenError(
@@ -52,7 +57,7 @@ export class UpdatesService {
         },
       );
     }
-    const active = this.store.rollouts(['running', 'paused']).find((r) => r.version === body.version);
+    const active = (await this.store.rollouts(['running', 'paused'])).find((r) => r.version === body.version);
     if (active)
       throw conflict(`Rollout ${active.id} of ${body.version} is ${active.state}; resume or abort it first.`);
     const t = body.target;
@@ -67,17 +72,16 @@ export class UpdatesService {
       .map((g) => ({ gatewayId: g.id, homeId: g.homeId }));
     if (units.length === 0)
       throw conflict('No enrolled home unit matches the target: nothing to roll out to.');
-    const r = this.engine.create(
+    const r = await this.engine.create(
       { version: body.version, target, waves, maxFailurePct: body.maxFailurePct ?? 20 },
       units,
       by,
       now,
     );
-    this.engine.evaluate(r.id, now);
-    return this.view(this.store.rollout(r.id) ?? r);
+    return this.view((await this.store.rollout(r.id)) ?? r);
   }
 
-  view(r: Rollout) {
+  async view(r: Rollout) {
     return {
       id: r.id,
       version: r.version,
@@ -90,29 +94,29 @@ export class UpdatesService {
       createdAt: r.createdAt,
       createdBy: r.createdBy,
       updatedAt: r.updatedAt,
-      counts: this.store.counts(r.id),
+      counts: await this.store.counts(r.id),
     };
   }
 
-  detail(id: string) {
-    const r = this.store.rollout(id);
+  async detail(id: string) {
+    const r = await this.store.rollout(id);
     if (!r) throw notFound(`Rollout ${id}`);
-    const units = this.store
-      .units(id)
-      .map(({ rolloutId: _r, transactionId: _t, ...u }) => ({ ...u, wave: u.wave + 1 }));
-    return { ...this.view(r), units };
+    const units = (await this.store.units(id)).map(({ rolloutId: _r, transactionId: _t, ...u }) => ({
+      ...u,
+      wave: u.wave + 1,
+    }));
+    return { ...(await this.view(r)), units };
   }
 
-  act(id: string, action: 'pause' | 'resume' | 'abort', by: string, now: number) {
-    const r = this.store.rollout(id);
-    if (!r) throw notFound(`Rollout ${id}`);
+  /** Pause, resume or abort, refused (`BAKEN_ERR_ROLLOUT_STATE`) in a state the action does not apply to. */
+  async act(id: string, action: 'pause' | 'resume' | 'abort', by: string, now: number) {
     const allowed = { pause: ['running'], resume: ['paused'], abort: ['running', 'paused'] }[action];
-    if (!allowed.includes(r.state)) throw wrongState(id, r.state, action);
-    if (action === 'pause') this.engine.pause(id, `paused by ${by}`, now, by);
-    else if (action === 'resume') {
-      this.engine.resume(id, by, now);
-      this.engine.evaluate(id, now);
-    } else this.engine.abort(id, by, now);
-    return this.view(this.store.rollout(id) ?? r);
+    await this.engine.act(id, action, by, now, (r): asserts r is Rollout => {
+      if (!r) throw notFound(`Rollout ${id}`);
+      if (!allowed.includes(r.state)) throw wrongState(id, r.state, action);
+    });
+    const r = await this.store.rollout(id);
+    if (!r) throw notFound(`Rollout ${id}`);
+    return this.view(r);
   }
 }

@@ -43,19 +43,22 @@ const upload = (version: string, key = TEST_RELEASE_KEY_PEM, pkg = Buffer.from(`
 
 /** What a unit says back, through the same domain bus ingest feeds. */
 const bus = () => t.app.ingest.bus;
-function answer(gatewayId: string, status: 'ok' | 'refused', reason?: string) {
+/** Lets what the bus and the clock set off (store calls that settle within this turn) finish. */
+const settle = () => new Promise((r) => setImmediate(r));
+async function answer(gatewayId: string, status: 'ok' | 'refused', reason?: string) {
   const svc = t.app.updates;
-  const r = svc.store.rollouts()[0]!;
-  const u = svc.store.unit(r.id, gatewayId)!;
+  const r = (await svc.store.rollouts())[0]!;
+  const u = (await svc.store.unit(r.id, gatewayId))!;
   bus().emit('command.result', {
     result: { v: 1, transaction: u.transactionId!, status, at: t.clock.now(), ...(reason ? { reason } : {}) },
     gatewayId,
     at: t.clock.now(),
   });
+  await settle();
 }
 let seq = 0;
-function report(gatewayId: string, state: string, version: string, running: string, reason?: string) {
-  const rollout = t.app.updates.store.rollouts()[0]!.id;
+async function report(gatewayId: string, state: string, version: string, running: string, reason?: string) {
+  const rollout = (await t.app.updates.store.rollouts())[0]!.id;
   bus().emit('ingest.event', {
     event: {
       v: 1,
@@ -72,9 +75,10 @@ function report(gatewayId: string, state: string, version: string, running: stri
     homeId: null,
     storedAt: t.clock.now(),
   } as never);
+  await settle();
 }
 const detail = async () => {
-  const id = t.app.updates.store.rollouts()[0]!.id;
+  const id = (await t.app.updates.store.rollouts())[0]!.id;
   return (await t.app.inject({ url: `/api/v1/updates/rollouts/${id}`, headers: admin })).json();
 };
 const offered = async () =>
@@ -162,11 +166,12 @@ describe('staged rollouts', () => {
     expect(created.statusCode, created.body).toBe(201);
     expect(created.json()).toMatchObject({ state: 'running', wave: 1, counts: { offered: 1, pending: 9 } });
     const [first] = await offered();
-    answer(first, 'ok');
-    report(first, 'installed', '1.1.0', '1.0.0');
+    await answer(first, 'ok');
+    await report(first, 'installed', '1.1.0', '1.0.0');
     t.clock.advance(MIN);
+    await settle();
     expect(await offered()).toEqual([first]); // no unit of wave 2 before wave 1 is healthy
-    report(first, 'healthy', '1.1.0', '1.1.0');
+    await report(first, 'healthy', '1.1.0', '1.1.0');
     const d = await detail();
     expect(d).toMatchObject({ wave: 2, counts: { healthy: 1, offered: 9 } });
     expect(d.units.find((u: { gatewayId: string }) => u.gatewayId === first)).toMatchObject({
@@ -174,8 +179,8 @@ describe('staged rollouts', () => {
       runningVersion: '1.1.0',
     });
     for (const g of gateways.map((x) => x.id).filter((id) => id !== first)) {
-      answer(g, 'ok');
-      report(g, 'healthy', '1.1.0', '1.1.0');
+      await answer(g, 'ok');
+      await report(g, 'healthy', '1.1.0', '1.1.0');
     }
     expect(await detail()).toMatchObject({ state: 'completed', counts: { healthy: 10 } });
   });
@@ -189,20 +194,21 @@ describe('staged rollouts', () => {
       maxFailurePct: 20,
     });
     const [a, b] = await offered();
-    answer(a, 'ok');
-    report(a, 'rolled_back', '1.1.0', '1.0.0', 'BAKEN_ERR_UPDATE_HEALTH: not connected to the broker');
+    await answer(a, 'ok');
+    await report(a, 'rolled_back', '1.1.0', '1.0.0', 'BAKEN_ERR_UPDATE_HEALTH: not connected to the broker');
     const paused = await detail();
     expect(paused).toMatchObject({ state: 'paused', counts: { rolled_back: 1 } });
     expect(paused.pauseReason).toContain('1 of 2 units failed or rolled back');
     t.clock.advance(MIN);
+    await settle();
     expect(await offered()).toEqual([a, b]);
     const id = paused.id;
     expect((await post(`/api/v1/updates/rollouts/${id}/resume`)).json()).toMatchObject({
       state: 'running',
       pauseReason: null,
     });
-    answer(b, 'ok');
-    report(b, 'healthy', '1.1.0', '1.1.0');
+    await answer(b, 'ok');
+    await report(b, 'healthy', '1.1.0', '1.1.0');
     expect((await detail()).wave).toBe(2);
     expect((await post(`/api/v1/updates/rollouts/${id}/abort`)).json().state).toBe('aborted');
     expect((await post(`/api/v1/updates/rollouts/${id}/resume`)).statusCode).toBe(409);
@@ -222,7 +228,7 @@ describe('staged rollouts', () => {
     await upload('1.1.0');
     await post('/api/v1/updates/rollouts', { version: '1.1.0', target: { all: true } });
     const [first] = await offered();
-    answer(first, 'ok');
+    await answer(first, 'ok');
     const home = gateways.find((g) => g.id === first)!.homeId;
     const hb: HeartbeatPayload = {
       v: 1,
@@ -237,7 +243,10 @@ describe('staged rollouts', () => {
     };
     bus().emit('ingest.heartbeat', { heartbeat: hb, gatewayId: first, homeId: home, at: t.clock.now() });
     // the unit goes silent after installing: the home's downtime budget starts to burn
-    for (let i = 0; i < 12; i++) t.clock.advance(MIN);
+    for (let i = 0; i < 12; i++) {
+      t.clock.advance(MIN);
+      await settle();
+    }
     const d = await detail();
     expect(d.state).toBe('paused');
     expect(d.pauseReason).toContain(`downtime budget of home ${home} is burning`);

@@ -1,6 +1,7 @@
 import { pg001Core } from './001-core.js';
 import { pg002Leases } from './002-leases.js';
 import { pg010Audit } from './010-audit.js';
+import { pg011Updates } from './011-updates.js';
 
 /**
  * A versioned schema change of the PostgreSQL store: its own numbered tree, separate from the
@@ -13,4 +14,4 @@ export interface PgMigration {
   up: string;
 }
 
-export const pgMigrations: readonly PgMigration[] = [pg001Core, pg002Leases, pg010Audit];
+export const pgMigrations: readonly PgMigration[] = [pg001Core, pg002Leases, pg010Audit, pg011Updates];
