@@ -31,6 +31,9 @@ export function openSession(opts: SessionOptions): Promise<MqttClient> {
     keepalive: opts.keepaliveS,
     connectTimeout: opts.connectTimeoutMs,
     rejectUnauthorized: true,
+    // mqtt-packet otherwise keeps a 2-byte Buffer for each of the 65,536 packet ids and lengths it
+    // may write: 6 MB of V8 heap on the home unit, made at the first packet (docs/scaling.md, gateway)
+    writeCache: false,
   };
   if (opts.username !== undefined) options.username = opts.username;
   if (opts.password !== undefined) options.password = opts.password;
