@@ -29,6 +29,9 @@ CREATE INDEX IF NOT EXISTS entries_coalesce ON entries (coalesce_key) WHERE coal
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 `;
 
+/** SQLite page cache of the outbox connection, KiB. */
+export const OUTBOX_CACHE_KIB = 1024;
+
 /**
  * The outbox's SQLite file: the entries table, its running totals and the size bound. Every method
  * may throw the library's `SqliteError`; the `Outbox` decides what a storage error means.
@@ -38,6 +41,11 @@ export class OutboxFile {
   readonly #limits: Pick<OutboxLimits, 'maxEntries' | 'maxBytes'>;
   /** Statements compiled once per SQL text (the insert/ack path runs them per event). */
   readonly #statements = new Map<string, Database.Statement>();
+  /**
+   * One transaction function for every call: better-sqlite3's `db.transaction(fn)` builds five
+   * wrapper functions each time it is called, about 6 KB of garbage per event on the insert path.
+   */
+  readonly #transaction: Database.Transaction<(fn: () => unknown) => unknown>;
   count = 0;
   bytes = 0;
   maxSeq = 0;
@@ -45,6 +53,7 @@ export class OutboxFile {
   constructor(db: Database.Database, limits: Pick<OutboxLimits, 'maxEntries' | 'maxBytes'>) {
     this.#db = db;
     this.#limits = limits;
+    this.#transaction = db.transaction((fn: () => unknown) => fn());
   }
 
   /** Opens (creating) the file and loads its totals; closes it again if any step fails. */
@@ -57,6 +66,10 @@ export class OutboxFile {
       // the home unit, so every commit is fsynced; the cost is one fsync per insert, fine at alarm
       // rates, and bulk writers use `insertMany()` (one fsync per batch). [MQTT-MAP §4.2]
       db.pragma('synchronous = FULL');
+      // better-sqlite3 builds SQLite with a 16 MB page cache per connection; the outbox appends at
+      // the tail and reads and deletes near the head, so 1 MB serves it, and a backlog of days
+      // offline no longer grows the unit's memory by up to 16 MB (docs/scaling.md, gateway section)
+      db.pragma(`cache_size = -${OUTBOX_CACHE_KIB}`);
       db.exec(SCHEMA);
       const file = new OutboxFile(db, limits);
       file.loadTotals();
@@ -91,7 +104,7 @@ export class OutboxFile {
   }
 
   transaction<T>(fn: () => T): T {
-    return this.#db.transaction(fn)();
+    return this.#transaction(fn) as T;
   }
 
   /**
