@@ -35,7 +35,12 @@ export class OutboxSender {
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #opts: OutboxSenderOptions;
-  readonly #inFlight = new Map<string, OutboxEntry>();
+  /**
+   * Ids published and not yet acknowledged. Only ids: an entry's payload is dropped once mqtt.js
+   * has its PUBACK, instead of living until the app ack in old space (the burst footprint,
+   * docs/scaling.md gateway section); a resend reads it from the outbox again.
+   */
+  readonly #inFlight = new Set<string>();
   #cursor = 0;
   #ackTimer: TimerHandle | undefined;
   #unsubscribe: (() => void)[] = [];
@@ -120,19 +125,20 @@ export class OutboxSender {
   }
 
   #send(entry: OutboxEntry): void {
-    this.#inFlight.set(entry.id, entry);
+    const { id, release } = entry;
+    this.#inFlight.add(id);
     this.#armAckTimer();
     this.#stats.published += 1;
     this.#uplink.publish(entry.topic as TopicName, entry.payload, { qos: 1 }).then(
       () => {
-        if (entry.release !== 'puback' || this.#outbox.closed) return;
-        this.#outbox.ack([entry.id]);
-        this.#inFlight.delete(entry.id);
+        if (release !== 'puback' || this.#outbox.closed) return;
+        this.#outbox.ack([id]);
+        this.#inFlight.delete(id);
         this.#pump();
       },
       (err: unknown) => {
         // the connection went away; `disconnected` → `connected` resends from the outbox
-        this.#log.debug({ id: entry.id, err: String(err) }, 'publish not confirmed');
+        this.#log.debug({ id, err: String(err) }, 'publish not confirmed');
       },
     );
   }
