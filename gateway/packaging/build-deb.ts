@@ -29,6 +29,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { GATEWAY_BUNDLE_OPTIONS } from './bundle-options.js';
 import { copyrightFile, debianChangelog, shippedPackages } from './debian-docs.js';
 import {
   ARCHES,
@@ -91,22 +92,12 @@ export function controlFile(version: string, arch: DebArch, installedKiB: number
 /** Bundles the gateway; returns the files esbuild read (for the copyright file). */
 async function bundle(outfile: string, version: string): Promise<string[]> {
   const result = await build({
+    ...GATEWAY_BUNDLE_OPTIONS,
     entryPoints: [join(gatewayDir, 'src', 'cli', 'entry.ts')],
     outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'error',
     legalComments: 'eof',
     metafile: true,
-    // beside the bundle as packages (native-modules.ts); usocket and x11 are optional parts of
-    // dbus-next (abstract sockets, session bus from X11) that the system bus does not need
-    external: ['better-sqlite3', '@serialport/bindings-cpp', 'usocket', 'x11'],
     define: { __BAKEN_GATEWAY_VERSION__: JSON.stringify(version) },
-    banner: {
-      js: "import { createRequire as __bakenRequire } from 'node:module'; const require = __bakenRequire(import.meta.url);",
-    },
   });
   return Object.keys(result.metafile.inputs);
 }
