@@ -61,6 +61,8 @@ describe('the gateway unit file', () => {
     expect(one('Unit.StartLimitIntervalSec')).toBe('0');
     // the launcher runs the current release or the packaged bundle (docs/gateway-appliance.md, "Updates")
     expect(one('Service.ExecStart')).toContain(`${LIB_DIR}/launch run`);
+    // bounded malloc arenas keep a burst's pages from staying in every thread (docs/scaling.md)
+    expect(read('baken-gateway-launch')).toMatch(/^MALLOC_ARENA_MAX=\$\{MALLOC_ARENA_MAX:-2\}$/m);
     expect(read('baken-gateway-launch')).toContain(
       'exec "$NODE" --max-semi-space-size=1 "$dir/baken-gateway.mjs" "$@"',
     );
