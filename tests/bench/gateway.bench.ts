@@ -18,14 +18,33 @@ import { encodeBakenAdvert } from '@baken/protocols';
 import Database from 'better-sqlite3';
 import { connect } from 'mqtt';
 import { pino } from 'pino';
+import { GATEWAY_BUNDLE_OPTIONS } from '../../gateway/packaging/bundle-options.js';
 import { bundleEntry } from './support/bundle.js';
 import type { BenchContext } from './support/figures.js';
 import { percentile } from './support/figures.js';
 import { cpuMeter, rssMb, sampleIdle, startEntry, stopEntry } from './support/proc-sample.js';
 
 const clock = new SystemClock();
-/** The V8 flags the systemd unit runs the gateway with (gateway/packaging/files/baken-gateway.service). */
+/** The V8 flags and environment the unit's launcher runs the gateway with (packaging/files/baken-gateway-launch). */
 const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=1'];
+const GATEWAY_ENV = { MALLOC_ARENA_MAX: '2' };
+const MB = 1024 * 1024;
+
+/** The gateway child's `process.memoryUsage()`, in MB: where its RSS goes (V8 heap, outside it). */
+async function memSplit(gw: ChildProcess): Promise<string> {
+  const u = await new Promise<NodeJS.MemoryUsage>((resolve) => {
+    const onData = (c: Buffer) => {
+      const m = /mem (\{.*\})/.exec(c.toString());
+      if (!m) return;
+      gw.stdout?.off('data', onData);
+      resolve(JSON.parse(m[1] as string) as NodeJS.MemoryUsage);
+    };
+    gw.stdout?.on('data', onData);
+    gw.stdin?.write('mem\n');
+  });
+  const f = (n: number) => (n / MB).toFixed(1);
+  return `V8 heap ${f(u.heapUsed)} used of ${f(u.heapTotal)}, external ${f(u.external)} (array buffers ${f(u.arrayBuffers)}), rest of RSS ${f(u.rss - u.heapTotal - u.external)} (code, native modules, malloc)`;
+}
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const G = 'gateway';
 
@@ -54,7 +73,7 @@ async function burst(gw: ChildProcess, n: number): Promise<{ cpu: number; peakMb
 async function idle(ctx: BenchContext, broker: TestBroker, dir: string): Promise<void> {
   const seconds = Number(process.env['BENCH_IDLE_S'] ?? (ctx.quick ? 5 : 30));
   ctx.log(
-    `idle footprint over ${seconds} s (one pendant, one key safe${findProgram('socat') ? ' on a pty' : ': none, socat missing'}; gateway: node ${GATEWAY_NODE_FLAGS.join(' ')}, as the systemd unit)\n`,
+    `idle footprint over ${seconds} s (one pendant, one key safe${findProgram('socat') ? ' on a pty' : ': none, socat missing'}; gateway: MALLOC_ARENA_MAX=2 node ${GATEWAY_NODE_FLAGS.join(' ')}, as the unit's launcher)\n`,
   );
   const pair = findProgram('socat') ? await openPtyPair() : undefined;
   let safeLink: SerialPortLink | undefined;
@@ -70,11 +89,20 @@ async function idle(ctx: BenchContext, broker: TestBroker, dir: string): Promise
     attachSerial(safe, safeLink);
     safe.powerOn();
   }
-  // both run as plain node on a bundle, as a production unit runs compiled JavaScript
-  const gwJs = await bundleEntry(here('./support/idle-gateway.ts'), 'idle-gateway.mjs');
+  // run as plain node on a bundle made with the shipped gateway's bundle options, as on the unit
+  const gwJs = await bundleEntry(
+    here('./support/idle-gateway.ts'),
+    'idle-gateway.mjs',
+    GATEWAY_BUNDLE_OPTIONS,
+  );
   const gw = await startEntry(
     gwJs,
-    { BENCH_BROKER_URL: broker.url, BENCH_DATA_DIR: dir, ...(pair ? { BENCH_KS_PATH: pair.b } : {}) },
+    {
+      ...GATEWAY_ENV,
+      BENCH_BROKER_URL: broker.url,
+      BENCH_DATA_DIR: dir,
+      ...(pair ? { BENCH_KS_PATH: pair.b } : {}),
+    },
     undefined,
     GATEWAY_NODE_FLAGS,
   );
@@ -97,6 +125,7 @@ async function idle(ctx: BenchContext, broker: TestBroker, dir: string): Promise
       unit: 'MB',
       baseline: bareRss,
       goal: rssGoal,
+      note: await memSplit(gw),
     });
     ctx.report.add({
       group: G,
@@ -122,8 +151,16 @@ async function idle(ctx: BenchContext, broker: TestBroker, dir: string): Promise
       unit: 'MB',
       baseline: bareRss,
       goal: rssGoal,
+      note: `right after the burst: ${await memSplit(gw)}`,
     });
     ctx.report.add({ group: G, name: `CPU in a burst of ${n} events`, value: u.cpu, unit: '% core' });
+    // on a shared machine the burst's wall time varies with the load; CPU time per event does not
+    ctx.report.add({
+      group: G,
+      name: 'CPU per event in the burst',
+      value: (u.cpu * 10 * u.ms) / 1000 / n,
+      unit: 'ms',
+    });
     ctx.report.add({
       group: G,
       name: 'outbox rate in the burst (stored → acked)',

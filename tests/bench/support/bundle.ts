@@ -1,15 +1,20 @@
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 
 /**
  * Bundles a TypeScript bench entry into one ESM file run by plain `node`, as a production unit runs
  * compiled JavaScript: measuring under the tsx loader would add its ~60 MB transform cache to the
  * footprint. Packages with native parts or their own loaders stay external (resolved from
- * node_modules at run time). Returns the bundle's path.
+ * node_modules at run time). `options` replaces these defaults (the gateway bench passes the options
+ * of the shipped gateway bundle). Returns the bundle's path.
  */
-export async function bundleEntry(entry: string, name: string): Promise<string> {
+export async function bundleEntry(entry: string, name: string, options?: BuildOptions): Promise<string> {
   // inside node_modules/.cache so the external packages resolve from the repository's node_modules
   const outfile = fileURLToPath(new URL(`../../../node_modules/.cache/baken-bench/${name}`, import.meta.url));
+  if (options !== undefined) {
+    await build({ ...options, entryPoints: [entry], outfile });
+    return outfile;
+  }
   await build({
     entryPoints: [entry],
     outfile,

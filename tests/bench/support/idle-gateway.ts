@@ -1,7 +1,8 @@
 // Bench entry: the real gateway at idle with one pendant (in-memory scanner, no adverts) and one
 // key safe on a serial pty (BENCH_KS_PATH, simulated by the parent), connected to BENCH_BROKER_URL.
 // Prints `ready` once started; runs until SIGTERM. A `burst <n>` line on stdin makes it take n
-// pendant events at once and print `burst <ms>` once the server side acked them all (outbox empty).
+// pendant events at once and print `burst <ms>` once the server side acked them all (outbox empty);
+// a `mem` line makes it print `mem <process.memoryUsage() as JSON>`.
 // Imports mirror `main.ts` (hardware subpaths, not the `@baken/hardware` barrel, which would load
 // node-ble, dbus-next and the BlueZ stand-in that the daemon never loads without BLE).
 import { createGateway, parseConfig } from '@baken/gateway';
@@ -44,6 +45,10 @@ await gw.start();
 process.stdout.write('ready\n');
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (line: string) => {
+  if (line.startsWith('mem')) {
+    process.stdout.write(`mem ${JSON.stringify(process.memoryUsage())}\n`);
+    return;
+  }
   const m = /burst (\d+)/.exec(line);
   if (!m) return;
   const n = Number(m[1]);
