@@ -8,8 +8,8 @@ import { errorResponses } from '../../http/error-schema.js';
 import { PUBLIC } from '../../http/route-contract.js';
 import type { Role } from '../../store/repositories/index.js';
 import { NewPassword, Username } from '../users/schemas.js';
+import type { CarerStore, InformalCarer } from './carer-store.js';
 import { CarerSchema, Id, InvitationSchema } from './schemas.js';
-import type { InformalCarer, SqliteCarers } from './sqlite-carers.js';
 
 /** An invitation works for three days, once. */
 export const INVITATION_TTL_MS = 3 * 24 * 3_600_000;
@@ -30,12 +30,12 @@ function ownClient(req: FastifyRequest, clientId: string, staff: readonly Role[]
  */
 export async function carerRoutes(
   app: BakenApp,
-  carers: SqliteCarers,
+  carers: CarerStore,
   onRemoved: (c: InformalCarer, byUserId: string) => Promise<void>,
 ): Promise<void> {
   const { clock, repos, config } = app.baken;
-  const view = (c: InformalCarer) => {
-    const open = c.userId === null ? carers.openInvitation(c.id, clock.now()) : null;
+  const view = async (c: InformalCarer) => {
+    const open = c.userId === null ? await carers.openInvitation(c.id, clock.now()) : null;
     return {
       id: c.id,
       clientId: c.clientId,
@@ -53,16 +53,16 @@ export async function carerRoutes(
       acceptedAt: c.acceptedAt,
     };
   };
-  const invite = (c: InformalCarer, by: string) => {
+  const invite = async (c: InformalCarer, by: string) => {
     const token = newSecret('bkc_');
     const now = clock.now();
     const expiresAt = now + INVITATION_TTL_MS;
-    carers.invite(c.id, hashSecret(token), by, now, expiresAt);
+    await carers.invite(c.id, hashSecret(token), by, now, expiresAt);
     const base = config.http.publicUrl ?? '';
     return { carerId: c.id, token, url: `${base}/carer/invite#token=${token}`, expiresAt };
   };
-  const carerOf = (clientId: string, carerId: string) => {
-    const c = carers.get(carerId);
+  const carerOf = async (clientId: string, carerId: string) => {
+    const c = await carers.get(carerId);
     if (!c || c.clientId !== clientId) throw notFound('Informal carer');
     return c;
   };
@@ -84,7 +84,7 @@ export async function carerRoutes(
     async (req) => {
       ownClient(req, req.params.id, STAFF_READ);
       if (!(await repos.clients.getClient(req.params.id))) throw notFound('Client');
-      return { items: carers.list(req.params.id).map(view) };
+      return { items: await Promise.all((await carers.list(req.params.id)).map(view)) };
     },
   );
 
@@ -114,12 +114,12 @@ export async function carerRoutes(
       ownClient(req, req.params.id, ON_BEHALF);
       if (!(await repos.clients.getClient(req.params.id))) throw notFound('Client');
       const by = req.principal!.user.id;
-      const c = carers.add(
+      const c = await carers.add(
         { clientId: req.params.id, name: req.body.name, relation: req.body.relation ?? null, by },
         clock.now(),
       );
-      const invitation = invite(c, by);
-      return reply.status(201).send({ carer: view(c), invitation });
+      const invitation = await invite(c, by);
+      return reply.status(201).send({ carer: await view(c), invitation });
     },
   );
 
@@ -139,13 +139,13 @@ export async function carerRoutes(
     async (req) => {
       ownClient(req, req.params.id, ON_BEHALF);
       if (!(await repos.clients.getClient(req.params.id))) throw notFound('Client');
-      if (!carers.reorder(req.params.id, req.body.carerIds))
+      if (!(await carers.reorder(req.params.id, req.body.carerIds)))
         throw new BakenError(
           'BAKEN_ERR_VALIDATION',
           400,
           'Name every informal carer of this client exactly once.',
         );
-      return { items: carers.list(req.params.id).map(view) };
+      return { items: await Promise.all((await carers.list(req.params.id)).map(view)) };
     },
   );
 
@@ -163,10 +163,10 @@ export async function carerRoutes(
     },
     async (req, reply) => {
       ownClient(req, req.params.id, ON_BEHALF);
-      const c = carerOf(req.params.id, req.params.carerId);
+      const c = await carerOf(req.params.id, req.params.carerId);
       if (c.userId !== null)
         throw conflict('This carer has already accepted; they log in with their own account.');
-      return reply.status(201).send(invite(c, req.principal!.user.id));
+      return reply.status(201).send(await invite(c, req.principal!.user.id));
     },
   );
 
@@ -185,8 +185,8 @@ export async function carerRoutes(
     },
     async (req, reply) => {
       ownClient(req, req.params.id, ON_BEHALF);
-      const c = carerOf(req.params.id, req.params.carerId);
-      carers.remove(c.id, clock.now());
+      const c = await carerOf(req.params.id, req.params.carerId);
+      await carers.remove(c.id, clock.now());
       await onRemoved(c, req.principal!.user.id);
       return reply.status(204).send(null);
     },
@@ -221,7 +221,7 @@ export async function carerRoutes(
         throw conflict(`Username "${username}" is taken; choose another.`);
       const passwordHash = await app.baken.auth.hashPassword(password);
       const now = clock.now();
-      const c = carers.redeem(hashSecret(token), now);
+      const c = await carers.redeem(hashSecret(token), now);
       if (!c)
         throw new BakenError(
           'BAKEN_ERR_NOT_FOUND',
@@ -232,7 +232,7 @@ export async function carerRoutes(
         { username, displayName: c.name, role: 'informal_carer', passwordHash },
         now,
       );
-      carers.linkUser(c.id, user.id, now);
+      await carers.linkUser(c.id, user.id, now);
       return reply
         .status(201)
         .send({ userId: user.id, username: user.username, displayName: user.displayName });

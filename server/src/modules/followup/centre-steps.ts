@@ -1,6 +1,6 @@
 import type { AlarmCentreDeliveryBody } from '../ingest/domain-events.js';
+import type { FollowupStore, StepKind } from './followup-store.js';
 import type { AlarmPort } from './ports.js';
-import type { SqliteFollowupStore, StepKind } from './sqlite-followup-store.js';
 import type { FollowupTexts } from './texts.js';
 
 /** What is recorded for a delivery report, and the alarm timeline action that goes with it. */
@@ -29,20 +29,23 @@ function stepOf(d: AlarmCentreDeliveryBody): { kind: StepKind; action: string } 
  */
 export class CentreSteps {
   constructor(
-    private readonly store: SqliteFollowupStore,
+    private readonly store: FollowupStore,
     private readonly alarms: AlarmPort,
     private readonly texts: FollowupTexts,
   ) {}
 
-  record(d: AlarmCentreDeliveryBody): void {
-    const run = this.store.run(d.alarmId);
+  async record(d: AlarmCentreDeliveryBody): Promise<void> {
+    const run = await this.store.run(d.alarmId);
     if (!run) return;
     if (run.plan[run.position]?.kind !== 'centre') return;
     const s = stepOf(d);
     if (!s) return;
-    if (s.kind === 'centre_acked' && this.store.steps(d.alarmId).some((x) => x.kind === 'centre_acked'))
+    if (
+      s.kind === 'centre_acked' &&
+      (await this.store.steps(d.alarmId)).some((x) => x.kind === 'centre_acked')
+    )
       return;
-    this.store.addStep({
+    await this.store.addStep({
       alarmId: d.alarmId,
       at: d.at,
       kind: s.kind,

@@ -5,10 +5,10 @@ import { BakenError } from '../../errors.js';
 import { errorResponses } from '../../http/error-schema.js';
 import { visibleHome } from '../registry/access.js';
 import { type ChainStep, chainProblem } from './chain.js';
+import type { FollowupStore, Run } from './followup-store.js';
 import type { TeamDirectory } from './ports.js';
 import { followupReport } from './report.js';
 import { ChainSchema, ChainStepSchema, Id, RunSchema } from './schemas.js';
-import type { Run, SqliteFollowupStore } from './sqlite-followup-store.js';
 
 /** The display names of the people named in runs, looked up once per answer. */
 export function nameCache(app: BakenApp): (id: string | null) => Promise<string | null> {
@@ -20,9 +20,9 @@ export function nameCache(app: BakenApp): (id: string | null) => Promise<string 
   };
 }
 
-export async function runView(app: BakenApp, store: SqliteFollowupStore, r: Run, name = nameCache(app)) {
+export async function runView(app: BakenApp, store: FollowupStore, r: Run, name = nameCache(app)) {
   const steps = [];
-  for (const s of store.steps(r.alarmId))
+  for (const s of await store.steps(r.alarmId))
     steps.push({
       at: s.at,
       kind: s.kind,
@@ -43,11 +43,7 @@ export async function runView(app: BakenApp, store: SqliteFollowupStore, r: Run,
 }
 
 /** The chain editor's API, the follow-up of a home's alarms (the client sees their own), and the report. */
-export async function chainRoutes(
-  app: BakenApp,
-  store: SqliteFollowupStore,
-  teams: TeamDirectory,
-): Promise<void> {
+export async function chainRoutes(app: BakenApp, store: FollowupStore, teams: TeamDirectory): Promise<void> {
   const ctx = app.baken;
   const HomeParams = Type.Object({ id: Id });
 
@@ -65,7 +61,7 @@ export async function chainRoutes(
     },
     async (req) => {
       const home = await visibleHome(ctx, req, req.params.id);
-      const c = store.chain(home.id);
+      const c = await store.chain(home.id);
       return { homeId: home.id, steps: c?.steps ?? null, updatedAt: c?.updatedAt ?? null };
     },
   );
@@ -90,13 +86,16 @@ export async function chainRoutes(
     async (req) => {
       const home = await visibleHome(ctx, req, req.params.id);
       const steps = req.body.steps as ChainStep[] | null;
-      const problem = steps === null ? null : chainProblem(steps, (id) => teams.name(id) !== null);
+      const known = new Set<string>();
+      for (const s of steps ?? [])
+        if (s.kind === 'care_team' && (await teams.name(s.teamId)) !== null) known.add(s.teamId);
+      const problem = steps === null ? null : chainProblem(steps, (id) => known.has(id));
       if (problem !== null)
         throw new BakenError('BAKEN_ERR_VALIDATION', 400, problem, {
           details: [{ field: '/body/steps', message: problem }],
         });
-      store.setChain(home.id, steps, req.principal!.user.id, ctx.clock.now());
-      const c = store.chain(home.id);
+      await store.setChain(home.id, steps, req.principal!.user.id, ctx.clock.now());
+      const c = await store.chain(home.id);
       return { homeId: home.id, steps: c?.steps ?? null, updatedAt: c?.updatedAt ?? null };
     },
   );
@@ -122,7 +121,7 @@ export async function chainRoutes(
       const home = await visibleHome(ctx, req, req.params.id);
       const name = nameCache(app);
       const items = [];
-      for (const r of store.runsOfHome(home.id, req.query.limit))
+      for (const r of await store.runsOfHome(home.id, req.query.limit))
         items.push(await runView(app, store, r, name));
       return { items };
     },
@@ -176,7 +175,7 @@ export async function chainRoutes(
     async (req) => {
       const until = req.query.until ?? ctx.clock.now();
       const since = req.query.since ?? until - 30 * 24 * 3_600_000;
-      return { since, until, ...followupReport(store, since, until) };
+      return { since, until, ...(await followupReport(store, since, until)) };
     },
   );
 }

@@ -5,9 +5,9 @@ import { notFound } from '../../errors.js';
 import { errorResponses } from '../../http/error-schema.js';
 import type { CarerConsent, CarerConsentService } from '../access/carer-consent.js';
 import { visibleHome } from '../registry/access.js';
+import type { CarerStore } from './carer-store.js';
 import { nameCache } from './chain-routes.js';
 import { Id } from './schemas.js';
-import type { SqliteCarers } from './sqlite-carers.js';
 
 const WindowSchema = Type.Object(
   {
@@ -33,14 +33,14 @@ const ConsentSchema = Type.Object({
  */
 export async function consentRoutes(
   app: BakenApp,
-  carers: SqliteCarers,
+  carers: CarerStore,
   consents: CarerConsentService,
 ): Promise<void> {
   const ctx = app.baken;
   const Params = Type.Object({ id: Id, userId: Id });
   const carerOfHome = async (homeId: string, userId: string, req: Parameters<typeof visibleHome>[1]) => {
     const home = await visibleHome(ctx, req, homeId);
-    const c = carers.list(home.clientId).find((x) => x.userId === userId);
+    const c = (await carers.list(home.clientId)).find((x) => x.userId === userId);
     if (!c) throw notFound('Informal carer of this client');
     return home;
   };
@@ -88,7 +88,7 @@ export async function consentRoutes(
         withdrawnBy: await name(c.withdrawnBy),
       });
       const list = [];
-      for (const c of carers.list(home.clientId)) {
+      for (const c of await carers.list(home.clientId)) {
         if (c.userId === null) continue;
         const a = consents.store.active(home.id, c.userId);
         list.push({

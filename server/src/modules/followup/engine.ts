@@ -2,16 +2,16 @@ import type { Clock, TimerHandle } from '../../clock.js';
 import { conflict, notFound } from '../../errors.js';
 import { LOCALES, type Locale } from '../../i18n/index.js';
 import type { User } from '../../store/repositories/index.js';
+import type { CarerStore } from './carer-store.js';
 import { buildPlan, type Offer } from './chain.js';
+import type { FollowupStore, Run, Step } from './followup-store.js';
 import type { Notifier } from './notify/channel.js';
 import type { AlarmPort, HomeDirectory, TeamDirectory } from './ports.js';
-import type { SqliteCarers } from './sqlite-carers.js';
-import type { Run, SqliteFollowupStore, Step } from './sqlite-followup-store.js';
 import type { FollowupTexts } from './texts.js';
 
 export interface EngineDeps {
-  store: SqliteFollowupStore;
-  carers: SqliteCarers;
+  store: FollowupStore;
+  carers: CarerStore;
   clock: Clock;
   alarms: AlarmPort;
   teams: TeamDirectory;
@@ -42,6 +42,11 @@ const target = (o: Offer): Pick<Step, 'targetKind' | 'targetId' | 'targetName'> 
  * notifies whoever it names, and moves on by itself when its time runs out (a timer on the injected
  * clock at the run's stored deadline, re-armed from the store after a restart). Every step goes to
  * the run's steps and the alarm's timeline. The first person to accept gets the alarm assigned.
+ *
+ * A run changes only inside one store transaction that first locks it (`lockRun`) and checks the
+ * state it expects, so two people accepting at once — on two instances — cannot both win, and a
+ * deadline that runs out as someone accepts moves nothing on. The alarm's timeline (the alarms
+ * module) is written after that commit.
  */
 export class FollowupEngine {
   private readonly timers = new Map<string, TimerHandle>();
@@ -54,17 +59,17 @@ export class FollowupEngine {
    * before the server stopped, whose `alarm.created` never reached the chain. Without this, an alarm
    * a chain holds back from the alarm centre would never be handed to it.
    */
-  start(): void {
-    for (const r of this.d.store.open()) {
+  async start(): Promise<void> {
+    for (const r of await this.d.store.open()) {
       const a = this.d.alarms.get(r.alarmId);
       if (!a || a.state === 'closed' || a.cancelledAt !== null)
-        this.end(r.alarmId, this.d.texts.ending['close']!);
+        await this.end(r.alarmId, this.d.texts.ending['close']!);
       else if (r.state === 'asking') this.arm(r.alarmId, r.position, r.deadlineAt ?? this.d.clock.now());
     }
     for (const a of this.d.alarms.open(RESUME_LIMIT)) {
       if (a.homeId === null || a.cancelledAt !== null || a.assignedUserId !== null) continue;
       if (a.state !== 'new' && a.state !== 'acknowledged') continue;
-      if (this.d.store.run(a.id)) continue;
+      if (await this.d.store.run(a.id)) continue;
       this.begin(a.id, a.homeId).catch((err) => this.d.onError(err, 'follow-up resume'));
     }
   }
@@ -76,15 +81,14 @@ export class FollowupEngine {
 
   /** A new alarm: its home's chain starts. A home without a chain goes to the alarm centre's inbox as before. */
   async begin(alarmId: string, homeId: string): Promise<void> {
-    const chain = this.d.store.chain(homeId);
+    const chain = await this.d.store.chain(homeId);
     if (!chain) return;
     const home = await this.d.homes.get(homeId);
     if (!home) return;
-    const plan = buildPlan(
-      chain.steps,
-      this.d.carers.list(home.clientId),
-      (id) => this.d.teams.name(id) ?? id,
-    );
+    const names = new Map<string, string>();
+    for (const s of chain.steps)
+      if (s.kind === 'care_team') names.set(s.teamId, (await this.d.teams.name(s.teamId)) ?? s.teamId);
+    const plan = buildPlan(chain.steps, await this.d.carers.list(home.clientId), (id) => names.get(id) ?? id);
     const run: Run = {
       alarmId,
       homeId,
@@ -96,24 +100,30 @@ export class FollowupEngine {
       acceptedAt: null,
       startedAt: this.d.clock.now(),
     };
-    if (this.d.store.insertRun(run)) this.open(alarmId, plan, 0);
+    if (await this.d.store.insertRun(run)) await this.open(alarmId, 0);
   }
 
   /** Follows the alarm's own changes: closed, cancelled or assigned by staff ends the chain; on site is a step. */
-  onAlarmUpdated(e: {
+  async onAlarmUpdated(e: {
     alarmId: string;
     action: string;
     state: string;
     at: number;
     byUserId: string | null;
-  }): void {
+  }): Promise<void> {
     if (e.action.startsWith('followup.')) return;
-    const run = this.d.store.run(e.alarmId);
+    const run = await this.d.store.run(e.alarmId);
     if (!run) return;
     if (e.action === 'on-site')
-      this.step(run.alarmId, { kind: 'on_site', offer: null, userId: e.byUserId, detail: null, at: e.at });
+      await this.step(this.d.store, run.alarmId, {
+        kind: 'on_site',
+        offer: null,
+        userId: e.byUserId,
+        detail: null,
+        at: e.at,
+      });
     if (e.state === 'closed' || ENDING_ACTIONS.has(e.action))
-      this.end(run.alarmId, this.d.texts.ending[e.state === 'closed' ? 'close' : e.action]!);
+      await this.end(run.alarmId, this.d.texts.ending[e.state === 'closed' ? 'close' : e.action]!);
   }
 
   /**
@@ -121,35 +131,25 @@ export class FollowupEngine {
    * asked team) and nobody accepted yet. Idempotent for the person who accepted. 404 when the alarm
    * was never offered to them; 409 when someone else was first or the chain ended.
    */
-  accept(alarmId: string, user: User): Run {
-    const run = this.d.store.run(alarmId);
-    const idx = run ? this.offerIndexFor(run, user) : -1;
-    if (!run || idx < 0) throw notFound('Alarm offered to you');
-    if (run.state === 'accepted' && run.acceptedBy === user.id) return run;
-    if (run.state === 'accepted') throw conflict('Someone else has already accepted this alarm.');
-    if (run.state === 'stopped') throw conflict('This alarm no longer needs you: the follow-up has ended.');
-    const o = run.plan[idx]!;
-    const a = this.d.alarms.chainStep(alarmId, {
-      action: 'followup.accepted',
-      note: this.d.texts.accepted(user.displayName),
-      byUserId: user.id,
-      assign: { teamId: o.kind === 'team' ? o.teamId : null, userId: user.id },
-    });
-    if (!a) {
-      this.end(alarmId, this.d.texts.ending['close']!);
-      throw conflict('This alarm is closed.');
-    }
+  async accept(alarmId: string, user: User): Promise<Run> {
     const now = this.d.clock.now();
-    this.disarm(alarmId);
-    this.d.store.transaction(() => {
-      this.d.store.updateRun(alarmId, {
+    const teams = await this.teamsOf(await this.d.store.run(alarmId), user);
+    const claimed = await this.d.store.transaction(async (tx) => {
+      const run = await tx.lockRun(alarmId);
+      const idx = run ? this.offerIndexFor(run, user, teams) : -1;
+      if (!run || idx < 0) throw notFound('Alarm offered to you');
+      if (run.state === 'accepted' && run.acceptedBy === user.id) return null;
+      if (run.state === 'accepted') throw conflict('Someone else has already accepted this alarm.');
+      if (run.state === 'stopped') throw conflict('This alarm no longer needs you: the follow-up has ended.');
+      const o = run.plan[idx]!;
+      await tx.updateRun(alarmId, {
         position: run.position,
         state: 'accepted',
         deadlineAt: null,
         acceptedBy: user.id,
         acceptedAt: now,
       });
-      this.step(alarmId, {
+      await this.step(tx, alarmId, {
         kind: 'accepted',
         offer: idx,
         userId: user.id,
@@ -157,24 +157,45 @@ export class FollowupEngine {
         at: now,
         ...target(o),
       });
+      return { run, o };
     });
-    return this.d.store.run(alarmId)!;
+    if (claimed) {
+      this.disarm(alarmId);
+      const { run, o } = claimed;
+      const a = this.d.alarms.chainStep(alarmId, {
+        action: 'followup.accepted',
+        note: this.d.texts.accepted(user.displayName),
+        byUserId: user.id,
+        assign: { teamId: o.kind === 'team' ? o.teamId : null, userId: user.id },
+      });
+      if (!a) {
+        await this.stopRun(alarmId, run.position, this.d.texts.ending['close']!);
+        throw conflict('This alarm is closed.');
+      }
+    }
+    return (await this.d.store.run(alarmId))!;
   }
 
   /** The open offer's carer cannot go: the chain moves on at once. A team member's "no" is only recorded. */
-  decline(alarmId: string, user: User): Run {
-    const run = this.d.store.run(alarmId);
-    const o = run?.plan[run.position];
-    if (!run || !o || this.offerIndexFor(run, user) < 0) throw notFound('Alarm offered to you');
-    if (run.state !== 'asking' || this.offerIndexFor(run, user) !== run.position)
-      throw conflict('This alarm is not waiting for your answer.');
-    this.step(alarmId, {
-      kind: 'declined',
-      offer: run.position,
-      userId: user.id,
-      detail: null,
-      ...target(o),
+  async decline(alarmId: string, user: User): Promise<Run> {
+    const teams = await this.teamsOf(await this.d.store.run(alarmId), user);
+    const declined = await this.d.store.transaction(async (tx) => {
+      const run = await tx.lockRun(alarmId);
+      const o = run?.plan[run.position];
+      const idx = run ? this.offerIndexFor(run, user, teams) : -1;
+      if (!run || !o || idx < 0) throw notFound('Alarm offered to you');
+      if (run.state !== 'asking' || idx !== run.position)
+        throw conflict('This alarm is not waiting for your answer.');
+      await this.step(tx, alarmId, {
+        kind: 'declined',
+        offer: run.position,
+        userId: user.id,
+        detail: null,
+        ...target(o),
+      });
+      return { run, o };
     });
+    const { run, o } = declined;
     this.d.alarms.chainStep(alarmId, {
       action: 'followup.declined',
       note: this.d.texts.declined(user.displayName),
@@ -182,44 +203,65 @@ export class FollowupEngine {
     });
     if (o.kind === 'carer') {
       this.disarm(alarmId);
-      this.open(alarmId, run.plan, run.position + 1);
+      await this.open(alarmId, run.position + 1, run.position);
     }
-    return this.d.store.run(alarmId)!;
+    return (await this.d.store.run(alarmId))!;
   }
 
   /** Runs `user` may accept now, or accepted and still open (their phone page). */
-  offersFor(user: User): Array<{ run: Run; offer: Offer; offerIndex: number }> {
-    const runs = [...this.d.store.open(), ...this.d.store.acceptedBy(user.id)];
-    return runs
-      .map((run) => ({ run, offerIndex: this.offerIndexFor(run, user) }))
-      .filter((x) => x.offerIndex >= 0)
-      .map((x) => ({ ...x, offer: x.run.plan[x.offerIndex]! }));
+  async offersFor(user: User): Promise<Array<{ run: Run; offer: Offer; offerIndex: number }>> {
+    const runs = [...(await this.d.store.open()), ...(await this.d.store.acceptedBy(user.id))];
+    const out: Array<{ run: Run; offer: Offer; offerIndex: number }> = [];
+    for (const run of runs) {
+      const offerIndex = this.offerIndexFor(run, user, await this.teamsOf(run, user));
+      if (offerIndex >= 0) out.push({ run, offerIndex, offer: run.plan[offerIndex]! });
+    }
+    return out;
+  }
+
+  /**
+   * The teams of the run's plan that `user` serves in (read before a transaction: the access
+   * module's team store is not the follow-up store's, and a transaction uses only its own).
+   */
+  private async teamsOf(run: Run | undefined, user: User): Promise<Set<string>> {
+    const out = new Set<string>();
+    if (!run || user.role !== 'care_worker') return out;
+    for (const o of run.plan)
+      if (
+        o.kind === 'team' &&
+        !out.has(o.teamId) &&
+        (await this.d.teams.memberIds(o.teamId)).includes(user.id)
+      )
+        out.add(o.teamId);
+    return out;
   }
 
   /** The latest offer of the run up to its position that names `user`; -1 when none does. */
-  private offerIndexFor(run: Run, user: User): number {
+  private offerIndexFor(run: Run, user: User, teams: ReadonlySet<string>): number {
     for (let i = Math.min(run.position, run.plan.length - 1); i >= 0; i--) {
       const o = run.plan[i]!;
       if (o.kind === 'carer' && o.userId === user.id) return i;
-      if (
-        o.kind === 'team' &&
-        user.role === 'care_worker' &&
-        this.d.teams.memberIds(o.teamId).includes(user.id)
-      )
-        return i;
+      if (o.kind === 'team' && user.role === 'care_worker' && teams.has(o.teamId)) return i;
     }
     return -1;
   }
 
-  private open(alarmId: string, plan: Offer[], i: number): void {
+  /**
+   * Opens offer `i` of the run (or hands it to the centre past the end) — only while the run is still
+   * asking at `from` (the offer being left; `undefined` for the first), so an accept or another
+   * expiry that got there first wins.
+   */
+  private async open(alarmId: string, i: number, from?: number): Promise<void> {
     const now = this.d.clock.now();
-    const o = plan[i] ?? { kind: 'centre' as const };
-    const position = Math.min(i, plan.length - 1);
-    const toCentre = o.kind === 'centre';
-    const deadlineAt = toCentre ? null : now + o.seconds * 1000;
-    this.d.store.transaction(() => {
-      this.d.store.updateRun(alarmId, { position, state: toCentre ? 'centre' : 'asking', deadlineAt });
-      this.step(alarmId, {
+    const opened = await this.d.store.transaction(async (tx) => {
+      const run = await tx.lockRun(alarmId);
+      if (run?.state !== 'asking' || (from !== undefined && run.position !== from)) return null;
+      const o = run.plan[i] ?? { kind: 'centre' as const };
+      const position = Math.min(i, run.plan.length - 1);
+      const toCentre = o.kind === 'centre';
+      const deadlineAt = toCentre ? null : now + o.seconds * 1000;
+      await tx.updateRun(alarmId, { position, state: toCentre ? 'centre' : 'asking', deadlineAt });
+      await this.step(tx, alarmId, {
         kind: toCentre ? 'handed_to_centre' : 'asked',
         offer: position,
         userId: null,
@@ -227,14 +269,17 @@ export class FollowupEngine {
         at: now,
         ...target(o),
       });
+      return { o, position, deadlineAt };
     });
+    if (!opened) return;
+    const { o, position, deadlineAt } = opened;
     const a = this.d.alarms.chainStep(alarmId, {
-      action: toCentre ? 'followup.centre' : 'followup.asked',
+      action: o.kind === 'centre' ? 'followup.centre' : 'followup.asked',
       note: this.d.texts.asked(o),
       ...(o.kind === 'team' ? { assign: { teamId: o.teamId, userId: null } } : {}),
     });
     if (!a) {
-      this.end(alarmId, this.d.texts.ending['close']!);
+      await this.end(alarmId, this.d.texts.ending['close']!);
       return;
     }
     if (o.kind === 'centre') return;
@@ -242,23 +287,46 @@ export class FollowupEngine {
     this.notify(alarmId, position, o).catch((err) => this.d.onError(err, 'follow-up notification'));
   }
 
-  private expire(alarmId: string, position: number): void {
+  private async expire(alarmId: string, position: number): Promise<void> {
     this.timers.delete(alarmId);
-    const run = this.d.store.run(alarmId);
-    if (run?.state !== 'asking' || run.position !== position) return;
-    const o = run.plan[position]!;
-    this.step(alarmId, { kind: 'no_answer', offer: position, userId: null, detail: null, ...target(o) });
-    this.d.alarms.chainStep(alarmId, { action: 'followup.no-answer', note: this.d.texts.noAnswer(o) });
-    this.open(alarmId, run.plan, position + 1);
+    const expired = await this.d.store.transaction(async (tx) => {
+      const run = await tx.lockRun(alarmId);
+      if (run?.state !== 'asking' || run.position !== position) return null;
+      const o = run.plan[position]!;
+      await this.step(tx, alarmId, {
+        kind: 'no_answer',
+        offer: position,
+        userId: null,
+        detail: null,
+        ...target(o),
+      });
+      return o;
+    });
+    if (!expired) return;
+    this.d.alarms.chainStep(alarmId, { action: 'followup.no-answer', note: this.d.texts.noAnswer(expired) });
+    await this.open(alarmId, position + 1, position);
   }
 
-  private end(alarmId: string, why: string): void {
-    const run = this.d.store.run(alarmId);
-    if (!run || (run.state !== 'asking' && run.state !== 'centre')) return;
+  /** Ends a run still asking or at the centre. */
+  private async end(alarmId: string, why: string): Promise<void> {
     this.disarm(alarmId);
-    this.d.store.transaction(() => {
-      this.d.store.updateRun(alarmId, { position: run.position, state: 'stopped', deadlineAt: null });
-      this.step(alarmId, { kind: 'ended', offer: null, userId: null, detail: why });
+    const ended = await this.d.store.transaction(async (tx) => {
+      const run = await tx.lockRun(alarmId);
+      if (!run || (run.state !== 'asking' && run.state !== 'centre')) return false;
+      await tx.updateRun(alarmId, { position: run.position, state: 'stopped', deadlineAt: null });
+      await this.step(tx, alarmId, { kind: 'ended', offer: null, userId: null, detail: why });
+      return true;
+    });
+    if (ended)
+      this.d.alarms.chainStep(alarmId, { action: 'followup.ended', note: this.d.texts.stopped(why) });
+  }
+
+  /** Stops a run whatever its state (an accept whose alarm turned out closed). */
+  private async stopRun(alarmId: string, position: number, why: string): Promise<void> {
+    await this.d.store.transaction(async (tx) => {
+      await tx.lockRun(alarmId);
+      await tx.updateRun(alarmId, { position, state: 'stopped', deadlineAt: null });
+      await this.step(tx, alarmId, { kind: 'ended', offer: null, userId: null, detail: why });
     });
     this.d.alarms.chainStep(alarmId, { action: 'followup.ended', note: this.d.texts.stopped(why) });
   }
@@ -268,7 +336,7 @@ export class FollowupEngine {
     position: number,
     o: Exclude<Offer, { kind: 'centre' }>,
   ): Promise<void> {
-    const run = this.d.store.run(alarmId);
+    const run = await this.d.store.run(alarmId);
     const home = run ? await this.d.homes.get(run.homeId) : null;
     const minutes = Math.round(o.seconds / 60);
     const text = (x: FollowupTexts) => ({
@@ -283,7 +351,7 @@ export class FollowupEngine {
       tag: `alarm-${alarmId}`,
       ttlSeconds: o.seconds,
     };
-    const people = o.kind === 'carer' ? [o.userId] : this.d.teams.memberIds(o.teamId);
+    const people = o.kind === 'carer' ? [o.userId] : await this.d.teams.memberIds(o.teamId);
     let delivered = 0;
     let failed = 0;
     for (const userId of people) {
@@ -292,7 +360,7 @@ export class FollowupEngine {
         failed += r.failed;
       }
     }
-    this.step(alarmId, {
+    await this.step(this.d.store, alarmId, {
       kind: delivered > 0 ? 'notified' : 'not_notified',
       offer: position,
       userId: null,
@@ -302,10 +370,11 @@ export class FollowupEngine {
   }
 
   private step(
+    store: FollowupStore,
     alarmId: string,
     s: Omit<Step, 'alarmId' | 'at' | 'targetKind' | 'targetId' | 'targetName'> & Partial<Step>,
-  ): void {
-    this.d.store.addStep({
+  ): Promise<void> {
+    return store.addStep({
       targetKind: null,
       targetId: null,
       targetName: null,
@@ -320,7 +389,10 @@ export class FollowupEngine {
     const ms = Math.max(0, deadlineAt - this.d.clock.now());
     this.timers.set(
       alarmId,
-      this.d.clock.setTimeout(() => this.safely(() => this.expire(alarmId, position)), ms),
+      this.d.clock.setTimeout(
+        () => this.expire(alarmId, position).catch((err) => this.d.onError(err, 'follow-up step')),
+        ms,
+      ),
     );
   }
 
@@ -328,13 +400,5 @@ export class FollowupEngine {
     const t = this.timers.get(alarmId);
     if (t) this.d.clock.clearTimeout(t);
     this.timers.delete(alarmId);
-  }
-
-  private safely(fn: () => void): void {
-    try {
-      fn();
-    } catch (err) {
-      this.d.onError(err, 'follow-up step');
-    }
   }
 }

@@ -94,6 +94,16 @@ describe('follow-up chain with informal carers and Web Push', () => {
     await new Promise((r) => setImmediate(r));
     return a.id;
   };
+  /**
+   * Moves the clock on in half-minute steps, letting each deadline's step (async store calls that
+   * settle within a turn of the event loop) finish and arm the next deadline before time moves on.
+   */
+  const advance = async (ms: number) => {
+    for (let left = ms; left > 0; left -= 30_000) {
+      clock.advance(Math.min(30_000, left));
+      await new Promise((r) => setImmediate(r));
+    }
+  };
   /** Lets the push requests (real HTTP on loopback) finish. */
   const settle = async (count: number) => {
     for (let i = 0; i < 200 && push.received.length + push.refused.length < count; i++)
@@ -202,7 +212,7 @@ describe('follow-up chain with informal carers and Web Push', () => {
     // The second carer is not asked yet.
     expect((await call(h.carers[1]!, 'GET', '/api/v1/followup/offers')).body.items).toEqual([]);
 
-    clock.advance(3 * 60_000);
+    await advance(3 * 60_000);
     expect((await call(h.carers[1]!, 'GET', '/api/v1/followup/offers')).body.items).toMatchObject([
       { status: 'open' },
     ]);
@@ -235,7 +245,7 @@ describe('follow-up chain with informal carers and Web Push', () => {
     );
 
     // The client sees every step of their home's alarm; nothing moves on after the acceptance.
-    clock.advance(60 * 60_000);
+    await advance(60 * 60_000);
     const seen = await call(h.client.auth, 'GET', `/api/v1/homes/${h.homeId}/followup`);
     expect(
       seen.body.items[0].steps.map((s: { kind: string; targetName: string | null; who: string | null }) => [
@@ -276,14 +286,14 @@ describe('follow-up chain with informal carers and Web Push', () => {
   it('carries on after a restart at the stored deadline, and ends at the alarm centre', async () => {
     const h = await household();
     const alarmId = await raise(h.homeId);
-    clock.advance(60_000);
+    await advance(60_000);
     await app.close();
     await start();
-    clock.advance(2 * 60_000);
+    await advance(2 * 60_000);
     expect((await call(h.carers[1]!, 'GET', '/api/v1/followup/offers')).body.items).toMatchObject([
       { alarmId, status: 'open' },
     ]);
-    clock.advance(3 * 60_000 + 10 * 60_000);
+    await advance(3 * 60_000 + 10 * 60_000);
     const seen = await call(h.admin.auth, 'GET', `/api/v1/homes/${h.homeId}/followup`);
     expect(seen.body.items[0].state).toBe('centre');
     expect(seen.body.items[0].steps.filter((s: { kind: string }) => s.kind === 'no_answer')).toHaveLength(3);
@@ -311,7 +321,7 @@ describe('follow-up chain with informal carers and Web Push', () => {
       { alarmId: a.id, status: 'open' },
     ]);
     // it runs on to the alarm centre by itself, as any chain does
-    clock.advance(2 * 3 * 60_000 + 10 * 60_000);
+    await advance(2 * 3 * 60_000 + 10 * 60_000);
     const seen = await call(h.admin.auth, 'GET', `/api/v1/homes/${h.homeId}/followup`);
     expect(seen.body.items[0]).toMatchObject({ alarmId: a.id, state: 'centre' });
     // started once: another restart begins nothing new
@@ -332,7 +342,7 @@ describe('follow-up chain with informal carers and Web Push', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect((await call(h.carers[0]!, 'GET', '/api/v1/push/subscriptions')).body.items).toEqual([]);
     expect((await call(h.admin.auth, 'POST', `/api/v1/alarms/${alarmId}/close`, {})).status).toBe(200);
-    clock.advance(30 * 60_000);
+    await advance(30 * 60_000);
     const seen = await call(h.client.auth, 'GET', `/api/v1/homes/${h.homeId}/followup`);
     expect(seen.body.items[0].state).toBe('stopped');
     expect(seen.body.items[0].steps.at(-1)).toMatchObject({
@@ -393,7 +403,7 @@ describe('follow-up chain with informal carers and Web Push', () => {
     expect(timeline[0]!.note).toContain('mantelzorger Piet Jansen gevraagd');
 
     // Both carers let it pass: the care team is asked, the worker's phone gets it in Dutch.
-    clock.advance(6 * 60_000);
+    await advance(6 * 60_000);
     await settle(3);
     const team = push.received.find((r) => r.device === 'worker-phone')!;
     expect(JSON.parse(team.payload).body).toBe(

@@ -39,8 +39,8 @@ async function followup(app: BakenApp): Promise<void> {
   // The chain reads alarms and writes its steps through the alarms module.
   const alarms: AlarmPort = app.alarms;
   const teams: TeamDirectory = {
-    name: (id) => access.teams.getTeam(id)?.name ?? null,
-    memberIds: (id) => access.teams.getTeam(id)?.memberIds ?? [],
+    name: async (id) => (await access.teams.getTeam(id))?.name ?? null,
+    memberIds: async (id) => (await access.teams.getTeam(id))?.memberIds ?? [],
   };
   const i18n = createI18n(config.i18n.locale, config.i18n.timeZone);
   const i18nIn = (l: Locale | null) => (l === null ? i18n : createI18n(l, config.i18n.timeZone));
@@ -76,25 +76,17 @@ async function followup(app: BakenApp): Promise<void> {
 
   const offs: Array<() => void> = [];
   app.addHook('onReady', async () => {
-    engine.start();
+    await engine.start();
     offs.push(
       bus.on('alarm.created', (a) => {
         if (a.homeId !== null)
           engine.begin(a.alarmId, a.homeId).catch((err) => log.error({ err }, 'follow-up start failed'));
       }),
       bus.on('alarm-centre.delivery', (d) => {
-        try {
-          centreSteps.record(d);
-        } catch (err) {
-          log.error({ err }, 'follow-up alarm-centre step failed');
-        }
+        centreSteps.record(d).catch((err) => log.error({ err }, 'follow-up alarm-centre step failed'));
       }),
       bus.on('alarm.updated', (a) => {
-        try {
-          engine.onAlarmUpdated(a);
-        } catch (err) {
-          log.error({ err }, 'follow-up update failed');
-        }
+        engine.onAlarmUpdated(a).catch((err) => log.error({ err }, 'follow-up update failed'));
       }),
     );
   });

@@ -23,8 +23,8 @@ export interface AlarmPort {
 
 export interface TeamDirectory {
   /** The team's name, or null when it does not exist. */
-  name(teamId: string): string | null;
-  memberIds(teamId: string): string[];
+  name(teamId: string): Promise<string | null>;
+  memberIds(teamId: string): Promise<string[]>;
 }
 
 export interface HomeDirectory {

@@ -7,7 +7,7 @@ import { LOCALES, type Locale, toLocale } from '../../i18n/index.js';
 import type { Role } from '../../store/repositories/index.js';
 import { LANG_COOKIE } from '../../web/request-i18n.js';
 import type { NotificationChannel } from './notify/channel.js';
-import type { SqlitePushSubscriptions } from './notify/sqlite-push-subscriptions.js';
+import type { PushSubscriptionStore } from './notify/push-subscription-store.js';
 import { Id, SubscriptionInput } from './schemas.js';
 
 /** Who can be asked to go to an alarm, so who registers a phone for notifications. */
@@ -20,7 +20,7 @@ const RESPONDERS: Role[] = ['informal_carer', 'care_worker', 'monitor', 'admin']
  */
 export async function pushRoutes(
   app: BakenApp,
-  subs: SqlitePushSubscriptions,
+  subs: PushSubscriptionStore,
   push: NotificationChannel,
   opts: { publicKey: string; allowHttpEndpoints: boolean; testMessage: (l: Locale | null) => string },
 ): Promise<void> {
@@ -60,7 +60,7 @@ export async function pushRoutes(
       }
       if (!(url.protocol === 'https:' || (opts.allowHttpEndpoints && url.protocol === 'http:')))
         throw badEndpoint();
-      const s = subs.upsert(
+      const s = await subs.upsert(
         {
           userId: req.principal!.user.id,
           endpoint: b.endpoint,
@@ -105,16 +105,16 @@ export async function pushRoutes(
       },
     },
     async (req) => ({
-      items: subs
-        .ofUser(req.principal!.user.id)
-        .map(({ id, label, lang, createdAt, lastSuccessAt, failures }) => ({
+      items: (await subs.ofUser(req.principal!.user.id)).map(
+        ({ id, label, lang, createdAt, lastSuccessAt, failures }) => ({
           id,
           label,
           lang,
           createdAt,
           lastSuccessAt,
           failures,
-        })),
+        }),
+      ),
     }),
   );
 
@@ -131,7 +131,7 @@ export async function pushRoutes(
       },
     },
     async (req, reply) => {
-      if (!subs.delete(req.params.id, req.principal!.user.id)) throw notFound('Push subscription');
+      if (!(await subs.delete(req.params.id, req.principal!.user.id))) throw notFound('Push subscription');
       return reply.status(204).send(null);
     },
   );

@@ -1,5 +1,5 @@
 import { median } from '../../median.js';
-import type { SqliteFollowupStore } from './sqlite-followup-store.js';
+import type { FollowupStore } from './followup-store.js';
 
 /** REQUIREMENTS §A: help on site within 30 minutes. */
 const TARGET_MS = 30 * 60_000;
@@ -11,7 +11,7 @@ const TARGET_MS = 30 * 60_000;
  * of those handed to the centre, how many were sent over DC-09, acknowledged (and the median time
  * from hand-over to the centre's ACK), refused, or had no link, and how often the link failed over.
  */
-export function followupReport(store: SqliteFollowupStore, since: number, until: number) {
+export async function followupReport(store: FollowupStore, since: number, until: number) {
   const rows = new Map<
     string,
     { asked: number; accepted: number; noAnswer: number; declined: number; waits: number[] }
@@ -24,14 +24,14 @@ export function followupReport(store: SqliteFollowupStore, since: number, until:
     }
     return r;
   };
-  const runs = store.runsBetween(since, until);
+  const runs = await store.runsBetween(since, until);
   let handedToCentre = 0;
   let onSiteWithinTarget = 0;
   const centre = { sent: 0, acknowledged: 0, refused: 0, noLink: 0, failovers: 0, waits: [] as number[] };
   for (const run of runs) {
     const askedAt = new Map<number, number>();
     let handedAt: number | null = null;
-    for (const s of store.steps(run.alarmId)) {
+    for (const s of await store.steps(run.alarmId)) {
       const k = s.targetKind === 'carer' ? 'informal_carer' : s.targetKind === 'team' ? 'care_team' : null;
       if (s.kind === 'handed_to_centre') {
         handedToCentre++;

@@ -37,7 +37,7 @@ export async function responderRoutes(
     async (req) => {
       const user = req.principal!.user;
       const items = [];
-      for (const { run, offer, offerIndex } of engine.offersFor(user)) {
+      for (const { run, offer, offerIndex } of await engine.offersFor(user)) {
         if (offer.kind === 'centre') continue;
         const home = await repos.clients.getHome(run.homeId);
         const alarm = alarms.get(run.alarmId);
@@ -81,7 +81,9 @@ export async function responderRoutes(
       async (req) => {
         const user = req.principal!.user;
         const run =
-          action === 'accept' ? engine.accept(req.params.id, user) : engine.decline(req.params.id, user);
+          action === 'accept'
+            ? await engine.accept(req.params.id, user)
+            : await engine.decline(req.params.id, user);
         return { alarmId: run.alarmId, state: run.state, acceptedAt: run.acceptedAt };
       },
     );

@@ -1,168 +1,141 @@
 import type { Db } from '../../store/database.js';
+import { asSqliteHandle, type SqliteHandle } from '../../store/sqlite-async.js';
 import type { ChainStep, Offer } from './chain.js';
+import type { FollowupStore, Run, RunPatch, Step, StoredChain } from './followup-store.js';
 
-export type RunState = 'asking' | 'accepted' | 'centre' | 'stopped';
-
-/** One alarm's way through its home's chain; persisted, so a restarted server carries on. */
-export interface Run {
-  alarmId: string;
-  homeId: string;
-  plan: Offer[];
-  /** Index of the offer now open (or the last one, once the run ended). */
-  position: number;
-  state: RunState;
-  /** When the open offer runs out (ms); null once the run ended or at the alarm centre. */
-  deadlineAt: number | null;
-  acceptedBy: string | null;
-  acceptedAt: number | null;
-  startedAt: number;
-}
-
-export const STEP_KINDS = [
-  'asked',
-  'no_answer',
-  'declined',
-  'accepted',
-  'handed_to_centre',
-  'notified',
-  'not_notified',
-  'on_site',
-  'ended',
-  // the alarm-centre step over DC-09 (centre-steps.ts)
-  'centre_sent',
-  'centre_acked',
-  'centre_no_link',
-  'centre_refused',
-  'centre_failed',
-  'centre_failover',
-] as const;
-export type StepKind = (typeof STEP_KINDS)[number];
-
-/** One entry of an alarm's follow-up timeline. */
-export interface Step {
-  alarmId: string;
-  at: number;
-  kind: StepKind;
-  /** Index of the offer in the run's plan. */
-  offer: number | null;
-  targetKind: 'carer' | 'team' | 'centre' | null;
-  targetId: string | null;
-  targetName: string | null;
-  userId: string | null;
-  detail: string | null;
-}
+export type { Run, RunState, Step, StepKind } from './followup-store.js';
+export { STEP_KINDS } from './followup-store.js';
 
 const RUN = `SELECT alarm_id AS alarmId, home_id AS homeId, plan, position, state, deadline_at AS deadlineAt,
   accepted_by AS acceptedBy, accepted_at AS acceptedAt, started_at AS startedAt FROM followup_runs`;
 const runRow = (r: unknown): Run | undefined =>
   r === undefined ? undefined : { ...(r as Run), plan: JSON.parse((r as { plan: string }).plan) as Offer[] };
+const CHAIN =
+  'SELECT steps, updated_at AS updatedAt, updated_by AS updatedBy FROM followup_chains WHERE home_id = ?';
+const chainRow = (r: { steps: string; updatedAt: number; updatedBy: string | null } | undefined) =>
+  r && { ...r, steps: JSON.parse(r.steps) as ChainStep[] };
 
-/** Chains, runs and steps of the follow-up module (SQLite, synchronous). */
-export class SqliteFollowupStore {
-  constructor(private readonly db: Db) {}
-
-  chain(homeId: string): { steps: ChainStep[]; updatedAt: number; updatedBy: string | null } | undefined {
-    const r = this.db
-      .prepare(
-        'SELECT steps, updated_at AS updatedAt, updated_by AS updatedBy FROM followup_chains WHERE home_id = ?',
-      )
-      .get(homeId) as { steps: string; updatedAt: number; updatedBy: string | null } | undefined;
-    return r && { ...r, steps: JSON.parse(r.steps) as ChainStep[] };
+/**
+ * The SQLite binding of {@link FollowupStore} (migration 171). Transactions of one connection run
+ * one at a time, so {@link lockRun} is a read.
+ */
+export class SqliteFollowupStore implements FollowupStore {
+  private readonly h: SqliteHandle;
+  constructor(private readonly db: Db | SqliteHandle) {
+    this.h = asSqliteHandle(db);
   }
 
-  setChain(homeId: string, steps: readonly ChainStep[] | null, by: string, now: number): void {
-    if (steps === null) {
-      this.db.prepare('DELETE FROM followup_chains WHERE home_id = ?').run(homeId);
-      return;
-    }
-    this.db
-      .prepare(
+  /**
+   * The home's chain, read at once on the connection — for the alarm-centre enqueuer, which runs
+   * inside the ingest turn's synchronous transaction (`centre-hold.ts`). SQLite only.
+   */
+  chainNow(homeId: string): StoredChain | undefined {
+    if (!('prepare' in this.db)) throw new Error('chainNow needs the connection, not a transaction handle');
+    return chainRow(this.db.prepare(CHAIN).get(homeId) as Parameters<typeof chainRow>[0]);
+  }
+
+  chain(homeId: string): Promise<StoredChain | undefined> {
+    return this.h.run((db) => chainRow(db.prepare(CHAIN).get(homeId) as Parameters<typeof chainRow>[0]));
+  }
+
+  setChain(homeId: string, steps: readonly ChainStep[] | null, by: string, now: number): Promise<void> {
+    return this.h.run((db) => {
+      if (steps === null) {
+        db.prepare('DELETE FROM followup_chains WHERE home_id = ?').run(homeId);
+        return;
+      }
+      db.prepare(
         `INSERT INTO followup_chains (home_id, steps, updated_at, updated_by) VALUES (?, ?, ?, ?)
          ON CONFLICT(home_id) DO UPDATE SET steps = excluded.steps, updated_at = excluded.updated_at,
            updated_by = excluded.updated_by`,
-      )
-      .run(homeId, JSON.stringify(steps), now, by);
+      ).run(homeId, JSON.stringify(steps), now, by);
+    });
   }
 
-  insertRun(r: Run): boolean {
-    return (
-      this.db
-        .prepare(
-          `INSERT OR IGNORE INTO followup_runs (alarm_id, home_id, plan, position, state, deadline_at, started_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(r.alarmId, r.homeId, JSON.stringify(r.plan), r.position, r.state, r.deadlineAt, r.startedAt)
-        .changes === 1
+  insertRun(r: Run): Promise<boolean> {
+    return this.h.run(
+      (db) =>
+        db
+          .prepare(
+            `INSERT OR IGNORE INTO followup_runs (alarm_id, home_id, plan, position, state, deadline_at, started_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(r.alarmId, r.homeId, JSON.stringify(r.plan), r.position, r.state, r.deadlineAt, r.startedAt)
+          .changes === 1,
     );
   }
 
-  run(alarmId: string): Run | undefined {
-    return runRow(this.db.prepare(`${RUN} WHERE alarm_id = ?`).get(alarmId));
+  run(alarmId: string): Promise<Run | undefined> {
+    return this.h.run((db) => runRow(db.prepare(`${RUN} WHERE alarm_id = ?`).get(alarmId)));
   }
 
-  updateRun(
-    alarmId: string,
-    p: Pick<Run, 'position' | 'state' | 'deadlineAt'> & Partial<Pick<Run, 'acceptedBy' | 'acceptedAt'>>,
-  ): void {
-    this.db
-      .prepare(
+  lockRun(alarmId: string): Promise<Run | undefined> {
+    return this.run(alarmId);
+  }
+
+  updateRun(alarmId: string, p: RunPatch): Promise<void> {
+    return this.h.run((db) => {
+      db.prepare(
         `UPDATE followup_runs SET position = ?, state = ?, deadline_at = ?,
            accepted_by = COALESCE(?, accepted_by), accepted_at = COALESCE(?, accepted_at) WHERE alarm_id = ?`,
-      )
-      .run(p.position, p.state, p.deadlineAt, p.acceptedBy ?? null, p.acceptedAt ?? null, alarmId);
+      ).run(p.position, p.state, p.deadlineAt, p.acceptedBy ?? null, p.acceptedAt ?? null, alarmId);
+    });
   }
 
-  /** Runs still looking for someone, or at the alarm centre while the alarm is open (few at a time). */
-  open(): Run[] {
-    return this.db
-      .prepare(`${RUN} WHERE state IN ('asking', 'centre') ORDER BY started_at`)
-      .all()
-      .map((r) => runRow(r)!);
+  open(): Promise<Run[]> {
+    return this.runs(`${RUN} WHERE state IN ('asking', 'centre') ORDER BY started_at, alarm_id`);
   }
 
-  /** Runs of a home, newest first. */
-  runsOfHome(homeId: string, limit: number): Run[] {
-    return this.db
-      .prepare(`${RUN} WHERE home_id = ? ORDER BY started_at DESC LIMIT ?`)
-      .all(homeId, limit)
-      .map((r) => runRow(r)!);
+  runsOfHome(homeId: string, limit: number): Promise<Run[]> {
+    return this.runs(`${RUN} WHERE home_id = ? ORDER BY started_at DESC, alarm_id LIMIT ?`, homeId, limit);
   }
 
-  /** Runs started in [from, to), for the report. */
-  runsBetween(from: number, to: number): Run[] {
-    return this.db
-      .prepare(`${RUN} WHERE started_at >= ? AND started_at < ? ORDER BY started_at`)
-      .all(from, to)
-      .map((r) => runRow(r)!);
+  runsBetween(from: number, to: number): Promise<Run[]> {
+    return this.runs(
+      `${RUN} WHERE started_at >= ? AND started_at < ? ORDER BY started_at, alarm_id`,
+      from,
+      to,
+    );
   }
 
-  /** Runs a person accepted that are not stopped (for their phone page). */
-  acceptedBy(userId: string): Run[] {
-    return this.db
-      .prepare(`${RUN} WHERE accepted_by = ? AND state = 'accepted' ORDER BY started_at DESC`)
-      .all(userId)
-      .map((r) => runRow(r)!);
+  acceptedBy(userId: string): Promise<Run[]> {
+    return this.runs(
+      `${RUN} WHERE accepted_by = ? AND state = 'accepted' ORDER BY started_at DESC, alarm_id`,
+      userId,
+    );
   }
 
-  addStep(s: Step): void {
-    this.db
-      .prepare(
+  private runs(sql: string, ...args: unknown[]): Promise<Run[]> {
+    return this.h.run((db) =>
+      db
+        .prepare(sql)
+        .all(...args)
+        .map((r) => runRow(r)!),
+    );
+  }
+
+  addStep(s: Step): Promise<void> {
+    return this.h.run((db) => {
+      db.prepare(
         `INSERT INTO followup_steps (alarm_id, at, kind, offer, target_kind, target_id, target_name, user_id, detail)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(s.alarmId, s.at, s.kind, s.offer, s.targetKind, s.targetId, s.targetName, s.userId, s.detail);
+      ).run(s.alarmId, s.at, s.kind, s.offer, s.targetKind, s.targetId, s.targetName, s.userId, s.detail);
+    });
   }
 
-  steps(alarmId: string): Step[] {
-    return this.db
-      .prepare(
-        `SELECT alarm_id AS alarmId, at, kind, offer, target_kind AS targetKind, target_id AS targetId,
-           target_name AS targetName, user_id AS userId, detail FROM followup_steps WHERE alarm_id = ? ORDER BY id`,
-      )
-      .all(alarmId) as Step[];
+  steps(alarmId: string): Promise<Step[]> {
+    return this.h.run(
+      (db) =>
+        db
+          .prepare(
+            `SELECT alarm_id AS alarmId, at, kind, offer, target_kind AS targetKind, target_id AS targetId,
+               target_name AS targetName, user_id AS userId, detail FROM followup_steps WHERE alarm_id = ? ORDER BY id`,
+          )
+          .all(alarmId) as Step[],
+    );
   }
 
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+  transaction<T>(fn: (tx: FollowupStore) => Promise<T>): Promise<T> {
+    return this.h.transaction((tx) => fn(new SqliteFollowupStore(tx)));
   }
 }

@@ -1,7 +1,7 @@
 import type { I18n } from '../../i18n/index.js';
 import type { AlarmCentreDeliveryBody } from '../ingest/domain-events.js';
 import type { Offer } from './chain.js';
-import type { StepKind } from './sqlite-followup-store.js';
+import type { StepKind } from './followup-store.js';
 
 const CENTRE_NOTES = {
   centre_sent: 'followup.note.centreSent',

@@ -1,7 +1,7 @@
 import webpush from 'web-push';
 import type { Clock } from '../../../clock.js';
 import type { DeliveryResult, Notification, NotificationChannel } from './channel.js';
-import type { PushSubscription, SqlitePushSubscriptions } from './sqlite-push-subscriptions.js';
+import type { PushSubscription, PushSubscriptionStore } from './push-subscription-store.js';
 import type { VapidKeys } from './vapid-keys.js';
 
 export interface WebPushOptions {
@@ -35,7 +35,7 @@ export class WebPushChannel implements NotificationChannel {
   private readonly post: NonNullable<WebPushOptions['post']>;
 
   constructor(
-    private readonly subs: SqlitePushSubscriptions,
+    private readonly subs: PushSubscriptionStore,
     private readonly clock: Clock,
     private readonly opts: WebPushOptions,
   ) {
@@ -44,7 +44,7 @@ export class WebPushChannel implements NotificationChannel {
 
   async send(userId: string, n: Notification): Promise<DeliveryResult> {
     const result = { channel: this.name, delivered: 0, failed: 0 };
-    for (const s of this.subs.ofUser(userId)) {
+    for (const s of await this.subs.ofUser(userId)) {
       // in the language the person chose on this device [README.md §Notifications]
       const text = (s.lang !== null ? n.inLanguage?.[s.lang] : undefined) ?? n;
       const payload: PushPayload = {
@@ -81,14 +81,14 @@ export class WebPushChannel implements NotificationChannel {
         body: (req.body as Buffer | null) ?? null,
       });
       if (r.status === 404 || r.status === 410) {
-        this.subs.drop(s.id);
+        await this.subs.drop(s.id);
         return false;
       }
       const ok = r.status >= 200 && r.status < 300;
-      this.subs.markResult(s.id, ok, this.clock.now());
+      await this.subs.markResult(s.id, ok, this.clock.now());
       return ok;
     } catch {
-      this.subs.markResult(s.id, false, this.clock.now());
+      await this.subs.markResult(s.id, false, this.clock.now());
       return false;
     }
   }

@@ -2,6 +2,7 @@ import { pg001Core } from './001-core.js';
 import { pg002Leases } from './002-leases.js';
 import { pg010Audit } from './010-audit.js';
 import { pg011Updates } from './011-updates.js';
+import { pg012Followup } from './012-followup.js';
 
 /**
  * A versioned schema change of the PostgreSQL store: its own numbered tree, separate from the
@@ -14,4 +15,10 @@ export interface PgMigration {
   up: string;
 }
 
-export const pgMigrations: readonly PgMigration[] = [pg001Core, pg002Leases, pg010Audit, pg011Updates];
+export const pgMigrations: readonly PgMigration[] = [
+  pg001Core,
+  pg002Leases,
+  pg010Audit,
+  pg011Updates,
+  pg012Followup,
+];
