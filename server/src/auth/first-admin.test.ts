@@ -97,13 +97,16 @@ describe('server entry point under a service manager', () => {
     proc.stderr.on('data', (b: Buffer) => {
       out += b.toString();
     });
-    const exited = new Promise<number | null>((resolve) => proc.once('exit', resolve));
+    // the signal too: a death by a signal (null code) says which one when this fails
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      proc.once('exit', (code, signal) => resolve({ code, signal })),
+    );
     try {
       await expect.poll(() => out, { timeout: 60_000, interval: 100 }).toMatch(/First admin created[^\n]*\n/);
     } finally {
       proc.kill('SIGTERM');
     }
-    expect(await exited).toBe(0);
+    expect(await exited, out.slice(-2000)).toEqual({ code: 0, signal: null });
     const file = join(dir, FIRST_ADMIN_FILE);
     const password = /password: (\S+)/.exec(readFileSync(file, 'utf8'))?.[1];
     expect(password).toBeTruthy();
