@@ -8,7 +8,7 @@ import type { UplinkPath } from '../event-bus.js';
 import { Backoff } from './backoff.js';
 import { openSession, type SessionOptions } from './mqtt-session.js';
 import { tcpReachable, UNREACHABLE } from './reach.js';
-import { gatewayTopic, INBOUND_TOPICS } from './topics.js';
+import { gatewayTopic, INBOUND_QOS, INBOUND_TOPICS } from './topics.js';
 import {
   DEFAULT_REACH_CHECK_MS,
   DEFAULT_RECONNECT_SPREAD_MS,
@@ -243,7 +243,7 @@ export class Uplink extends EventEmitter<UplinkEvents> {
     client.on('close', () => this.#onClosed(client, path, 'connection closed'));
     try {
       const topics = INBOUND_TOPICS.map((t) => gatewayTopic(this.#opts.gatewayId, t));
-      await client.subscribeAsync(topics, { qos: 1 });
+      await client.subscribeAsync(topics, { qos: INBOUND_QOS });
       await this.#publishOn(client, 'availability', this.#availability('online'), true);
     } catch (err) {
       this.#log.warn({ err: errorText(err), path }, 'subscribe/availability failed after connect');
