@@ -1,11 +1,12 @@
 import type { DomainEventBus, DomainEventMap, LinkState } from '../ingest/domain-events.js';
 import { type BudgetStatus, budgetStatus } from './budget.js';
 import type { BudgetAlertKind, BudgetAlertStore } from './budget-alert-store.js';
+import { DueQueue } from './due-queue.js';
 import { HealthMemo, memoIncidents, memoWarnings } from './health-memo.js';
 import type { HealthPolicy } from './health-policy.js';
 import type { HealthStores } from './health-stores.js';
 import type { Incident, IncidentStore } from './incident-store.js';
-import { linkState } from './link-state.js';
+import { linkState, nextLinkChangeAt, type Observation } from './link-state.js';
 import { PlatformUptime } from './platform-uptime.js';
 import type { DeviceRow, GatewayRow, StateStore } from './state-store.js';
 import { WarningRules } from './warning-rules.js';
@@ -36,6 +37,16 @@ export class HealthService {
   private readonly touched = new Set<string>();
   private prunedAt = Number.NEGATIVE_INFINITY;
   /**
+   * Each gateway by when time alone next changes its state or its devices' (stale, offline), or an
+   * offline one's next history bucket: the sweep evaluates only those due, not the fleet
+   * (docs/scaling.md §4). Filled by one pass over every gateway ({@link evaluateAll}: at the start
+   * of a run, and again after a rolled-back turn), then kept by each evaluation.
+   */
+  private readonly due = new DueQueue();
+  private dueComplete = false;
+  /** Gateways the last sweep evaluated (for tests and capacity figures). */
+  lastSweepEvaluated = 0;
+  /**
    * This server run: when it started and since when the platform was down before it. With the
    * embedded broker every unit was disconnected meanwhile, so a unit counts as online only once it
    * is heard in this run (its reconnect), never on a last-seen time from before the restart.
@@ -61,12 +72,34 @@ export class HealthService {
     this.memo.clear();
     this.touched.clear();
     this.touchedTurn = undefined;
+    // a rolled-back turn may have scheduled from last-seen times that did not commit
+    this.dueComplete = false;
   }
 
-  /** Starts this server run (records the platform gap before it); see {@link run}. */
+  /**
+   * Starts this server run (records the platform gap before it; see {@link run}) and evaluates every
+   * gateway once, before home units are let in, so the sweeps of a reconnect storm only look at
+   * what falls due.
+   */
   startRun(now: number): void {
     const gap = this.platform.start(now);
     this.run = { startedAt: now, downSince: gap?.startedAt ?? null };
+    this.evaluateAll(now);
+  }
+
+  /** Evaluates every gateway and its devices (two queries for the whole fleet); refills {@link due}. */
+  private evaluateAll(now: number): void {
+    const devices = new Map<string, DeviceRow[]>();
+    for (const d of this.states.devices()) {
+      const list = devices.get(d.gatewayId) ?? [];
+      list.push(d);
+      devices.set(d.gatewayId, list);
+    }
+    this.due.clear();
+    const gateways = this.states.gateways();
+    for (const g of gateways) this.evaluateGateway(g.gatewayId, now, g, devices.get(g.gatewayId) ?? []);
+    this.dueComplete = true;
+    this.lastSweepEvaluated = gateways.length;
   }
 
   onHeartbeat({ heartbeat: hb, gatewayId, homeId, at }: DomainEventMap['ingest.heartbeat']): void {
@@ -175,15 +208,13 @@ export class HealthService {
 
   /** The periodic pass: silence → incidents, budgets → alerts, platform liveness, quiet warnings. */
   sweep(now: number): void {
-    // Two queries for the whole fleet rather than one per gateway (pages with thousands of homes).
-    const devices = new Map<string, DeviceRow[]>();
-    for (const d of this.states.devices()) {
-      const list = devices.get(d.gatewayId) ?? [];
-      list.push(d);
-      devices.set(d.gatewayId, list);
+    if (!this.dueComplete) this.evaluateAll(now);
+    else {
+      // only what time alone has changed since it was last evaluated (docs/scaling.md §4)
+      const due = this.due.takeDue(now);
+      for (const id of due) this.evaluateGateway(id, now);
+      this.lastSweepEvaluated = due.length;
     }
-    for (const g of this.states.gateways())
-      this.evaluateGateway(g.gatewayId, now, g, devices.get(g.gatewayId) ?? []);
     this.evaluateBudgets(now);
     this.rules.sweep(now);
     this.alive(now);
@@ -198,16 +229,24 @@ export class HealthService {
     this.platform.alive(now);
   }
 
+  private gatewayObservation(g: GatewayRow): Observation {
+    return {
+      lastSeenAt: g.lastSeenAt,
+      intervalS: g.intervalS ?? this.policy.defaultIntervalS,
+      declaredOffline: g.availability === 'offline',
+    };
+  }
+
+  private deviceObservation(g: GatewayRow, d: DeviceRow): Observation {
+    return {
+      lastSeenAt: d.lastSeenAt,
+      intervalS: g.intervalS ?? this.policy.defaultIntervalS,
+      declaredOffline: d.link === 'down',
+    };
+  }
+
   gatewayState(g: GatewayRow, now: number): LinkState {
-    const state = linkState(
-      {
-        lastSeenAt: g.lastSeenAt,
-        intervalS: g.intervalS ?? this.policy.defaultIntervalS,
-        declaredOffline: g.availability === 'offline',
-      },
-      now,
-      this.policy,
-    );
+    const state = linkState(this.gatewayObservation(g), now, this.policy);
     // not heard since this server run started: reconnecting, not online (see `run`)
     if (state === 'online' && !this.heardThisRun(g)) return 'stale';
     return state;
@@ -236,15 +275,7 @@ export class HealthService {
   }
 
   deviceState(g: GatewayRow, d: DeviceRow, now: number): LinkState {
-    return linkState(
-      {
-        lastSeenAt: d.lastSeenAt,
-        intervalS: g.intervalS ?? this.policy.defaultIntervalS,
-        declaredOffline: d.link === 'down',
-      },
-      now,
-      this.policy,
-    );
+    return linkState(this.deviceObservation(g, d), now, this.policy);
   }
 
   budget(scope: string, now: number): BudgetStatus {
@@ -256,13 +287,21 @@ export class HealthService {
     const g = row ?? this.states.gateway(gatewayId);
     if (!g) {
       this.memo.setOnline(gatewayId, gatewayId, false);
+      this.due.cancel(gatewayId);
       return;
     }
     const state = this.gatewayState(g, now);
     this.transition('gateway', gatewayId, g, state, g.lastSeenAt, now, g.availability === 'offline');
     this.memo.setOnline(gatewayId, gatewayId, state === 'online');
-    if (state === 'offline') this.states.markOffline(gatewayId, now);
+    let next = nextLinkChangeAt(this.gatewayObservation(g), now, this.policy);
+    if (state === 'offline') {
+      this.states.markOffline(gatewayId, now);
+      // an offline gateway marks each history bucket it spends offline
+      const bucket = this.policy.bucketMs;
+      next = Math.min(next, (Math.floor(now / bucket) + 1) * bucket);
+    }
     for (const d of devices ?? this.states.devices(gatewayId)) {
+      next = Math.min(next, nextLinkChangeAt(this.deviceObservation(g, d), now, this.policy));
       const ds = this.deviceState(g, d, now);
       this.memo.setOnline(gatewayId, d.deviceId, ds === 'online');
       // While the gateway is down its devices cannot be observed: the gateway incident covers them.
@@ -278,6 +317,7 @@ export class HealthService {
         d,
       );
     }
+    this.due.schedule(gatewayId, next);
   }
 
   private transition(

@@ -25,3 +25,19 @@ export function linkState(o: Observation, now: number, p: HealthPolicy): LinkSta
   if (silent > o.intervalS * 1000 * p.staleAfterIntervals) return 'stale';
   return 'online';
 }
+
+/**
+ * The first time after `now` at which {@link linkState} of `o` changes with time alone, no message
+ * heard (it turns `stale`, then `offline`): when the health sweep must look at the subject again.
+ * Infinity when time alone changes nothing (never seen, declared offline, past both thresholds).
+ */
+export function nextLinkChangeAt(o: Observation, now: number, p: HealthPolicy): number {
+  if (o.lastSeenAt === null || o.declaredOffline) return Number.POSITIVE_INFINITY;
+  let next = Number.POSITIVE_INFINITY;
+  for (const k of [p.staleAfterIntervals, p.offlineAfterIntervals]) {
+    // `silent > threshold`: the state changes on the first whole millisecond past it
+    const t = Math.floor(o.lastSeenAt + o.intervalS * 1000 * k) + 1;
+    if (t > now) next = Math.min(next, t);
+  }
+  return next;
+}
