@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BrokerListeners } from './broker-listeners.js';
+import { ADMIT_PER_TURN, BrokerListeners } from './broker-listeners.js';
 
 // Home units wait unread until the server has started (broker README, "Start under a reconnect storm").
 
@@ -68,6 +68,19 @@ describe('BrokerListeners', () => {
     expect(handled).toHaveLength(4);
     await until(() => handled.length === 5);
     expect(handled.map((s) => s.remotePort)).toEqual(order);
+  });
+
+  it('by default hands a slice of ADMIT_PER_TURN per turn (a turn of the storm stays short)', async () => {
+    const handled: Socket[] = [];
+    listeners = await BrokerListeners.open({ host: '127.0.0.1', port: 0, handle: (s) => handled.push(s) });
+    const units = await Promise.all(
+      Array.from({ length: ADMIT_PER_TURN + 10 }, () => client(listeners!.port)),
+    );
+    await until(() => listeners!.waiting === units.length);
+    listeners.admit();
+    expect(handled).toHaveLength(ADMIT_PER_TURN);
+    await until(() => handled.length === units.length);
+    for (const u of units) u.socket.destroy();
   });
 
   it('forgets a held unit that gives up, and closes the ones still held', async () => {

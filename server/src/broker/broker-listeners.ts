@@ -1,5 +1,17 @@
 import { createServer, type Server, type Socket } from 'node:net';
 
+/** Accept-queue depth asked for on the public listener (the kernel caps it at `net.core.somaxconn`). */
+export const PUBLIC_BACKLOG = 65_535;
+
+/**
+ * Held units handed to the broker per turn of the event loop. A unit's CONNECT, SUBSCRIBE and
+ * `online` (with health's evaluation of it) cost about a millisecond of CPU, so a slice of 200 held
+ * the loop for 0.2-0.5 s on a busy machine: an alarm from a connected home, and the next accept
+ * (libuv accepts one connection per turn), waited that long. A slice of 50 keeps turns to tens of
+ * milliseconds.
+ */
+export const ADMIT_PER_TURN = 50;
+
 /**
  * The embedded broker's two TCP listeners (broker README, "Start under a reconnect storm"):
  * - the **internal** one, on loopback and an ephemeral port, for the server's own MQTT client; it
@@ -20,9 +32,6 @@ import { createServer, type Server, type Socket } from 'node:net';
  * 3, 7, 15 s later — past a unit's CONNACK timeout, which makes it back off further (README,
  * "Start under a reconnect storm").
  */
-/** Accept-queue depth asked for on the public listener (the kernel caps it at `net.core.somaxconn`). */
-export const PUBLIC_BACKLOG = 65_535;
-
 export class BrokerListeners {
   readonly #sockets = new Set<Socket>();
   /** Held public connections, in arrival order; null once admitted. */
@@ -72,7 +81,7 @@ export class BrokerListeners {
    * event loop between slices (so an alarm arriving meanwhile is not queued behind thousands of
    * CONNECTs); every later connection goes to the broker at once.
    */
-  admit(perTurn = 200): void {
+  admit(perTurn = ADMIT_PER_TURN): void {
     const held = this.#held;
     if (held === null) return;
     this.#held = null;
