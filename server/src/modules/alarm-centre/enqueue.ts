@@ -2,7 +2,7 @@ import type { Db } from '../../store/database.js';
 import type { EventProcessor, IncidentEventBody } from '../ingest/index.js';
 import { outboundData } from './content.js';
 import type { OutAccounts } from './sqlite-out-accounts.js';
-import type { Outbox, OutboxEntry } from './sqlite-outbox.js';
+import type { OutboxEntry, SqliteOutbox } from './sqlite-outbox.js';
 
 /** Pendant events that start an alarm: a home whose follow-up chain asks people first holds them back. */
 const ALARM_KINDS = ['pendant/alarm', 'pendant/fall'];
@@ -24,7 +24,11 @@ export class Enqueuer {
   constructor(
     private readonly db: Db,
     private readonly accounts: OutAccounts,
-    private readonly outbox: Outbox,
+    /** The synchronous path of the SQLite outbox: the processor runs inside the ingest turn. */
+    private readonly outbox: Pick<
+      SqliteOutbox,
+      'hasNow' | 'bySourceNow' | 'latestKindNow' | 'addNow' | 'getNow'
+    >,
     /** Told after the commit, to send at once. */
     private readonly kick: (accountId: string) => void,
     /**
@@ -45,9 +49,9 @@ export class Enqueuer {
     const a = this.accounts.byHome(homeId);
     if (!a) return null;
     const data = outboundData(kind, a.content, a.account);
-    if (data === null || this.outbox.has(a.id, sourceKey)) return null;
+    if (data === null || this.outbox.hasNow(a.id, sourceKey)) return null;
     if (eventId !== null && this.held(homeId, kind)) return null;
-    this.outbox.add({
+    this.outbox.addNow({
       accountId: a.id,
       homeId,
       sourceKey,
@@ -69,7 +73,7 @@ export class Enqueuer {
     if (!ALARM_KINDS.includes(kind) && kind !== CANCEL_KIND) return false;
     if (!this.heldByChain(homeId)) return false;
     if (ALARM_KINDS.includes(kind)) return true;
-    const last = this.outbox.latestKind(homeId, [...ALARM_KINDS, CANCEL_KIND]);
+    const last = this.outbox.latestKindNow(homeId, [...ALARM_KINDS, CANCEL_KIND]);
     return last === null || !ALARM_KINDS.includes(last);
   }
 
@@ -87,11 +91,11 @@ export class Enqueuer {
     if (!account) return { state: 'no_account' };
     const queue = (eventId: string, kind: string): OutboxEntry | null => {
       const sourceKey = `event:${eventId}`;
-      const had = this.outbox.bySource(account.id, sourceKey);
+      const had = this.outbox.bySourceNow(account.id, sourceKey);
       if (had) return had;
       const data = outboundData(kind, account.content, account.account);
       if (data === null) return null;
-      const id = this.outbox.add({
+      const id = this.outbox.addNow({
         accountId: account.id,
         homeId: a.homeId,
         sourceKey,
@@ -102,7 +106,7 @@ export class Enqueuer {
         data,
         createdAt: now,
       });
-      return this.outbox.get(id) ?? null;
+      return id === null ? null : (this.outbox.getNow(id) ?? null);
     };
     const entry = this.db.transaction(() => {
       const e = queue(a.eventId, `pendant/${a.kind}`);

@@ -16,7 +16,7 @@ import { Dc09Sender } from './sender.js';
 import { InAccounts } from './sqlite-in-accounts.js';
 import { InLog } from './sqlite-in-log.js';
 import { OutAccounts } from './sqlite-out-accounts.js';
-import { Outbox } from './sqlite-outbox.js';
+import { SqliteOutbox } from './sqlite-outbox.js';
 
 export { InboundHandler } from './inbound.js';
 export { Dc09Sender, type SenderPolicy } from './sender.js';
@@ -39,7 +39,7 @@ async function alarmCentre(app: BakenApp): Promise<void> {
   const cfg = ctx.config.dc09 ?? {};
   const box = new SecretBox(loadMasterKey(ctx.config.dataDir, process.env));
   const accounts = new OutAccounts(ctx.db, box);
-  const outbox = new Outbox(ctx.db);
+  const outbox = new SqliteOutbox(ctx.db);
   const log = app.log.child({ component: 'alarm-centre' });
   const bus = app.ingest.bus;
   const alerts = new Counter({
@@ -80,8 +80,8 @@ async function alarmCentre(app: BakenApp): Promise<void> {
     name: 'baken_dc09_outbox_pending',
     help: 'Messages for alarm centres not yet acknowledged',
     registers: [ctx.metrics.registry],
-    collect() {
-      this.set(outbox.countPending());
+    async collect() {
+      this.set(await outbox.countPending());
     },
   });
 

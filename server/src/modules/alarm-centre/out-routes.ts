@@ -3,11 +3,11 @@ import type { BakenApp } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
 import { notFound } from '../../errors.js';
 import { errorResponses } from '../../http/error-schema.js';
+import type { OutboxStore } from './outbox-store.js';
 import { DeliverySchema, HomeParams, LimitQuery, OutAccountBody, OutAccountSchema } from './schemas.js';
 import { parseHexKey } from './secret-box.js';
 import type { Dc09Sender, LinkStatus } from './sender.js';
 import type { OutAccount, OutAccounts } from './sqlite-out-accounts.js';
-import type { Outbox } from './sqlite-outbox.js';
 
 const TAG = 'alarm-centre';
 
@@ -18,15 +18,20 @@ const linkView = (l: LinkStatus | null) => {
 };
 
 /** A home's alarm-centre account, its receivers and what was sent [docs/alarm-centre.md §API]. */
-export async function outRoutes(app: BakenApp, accounts: OutAccounts, outbox: Outbox, sender: Dc09Sender) {
+export async function outRoutes(
+  app: BakenApp,
+  accounts: OutAccounts,
+  outbox: OutboxStore,
+  sender: Dc09Sender,
+) {
   const home = async (id: string) => {
     if (!(await app.baken.repos.clients.getHome(id))) throw notFound('Home');
   };
-  const view = (a: OutAccount) => ({
+  const view = async (a: OutAccount) => ({
     ...a,
     receivers: accounts.receivers(a.id).map(({ accountId: _a, ...r }) => r),
     link: linkView(sender.status(a.id)),
-    pending: outbox.pendingOf(a.id),
+    pending: await outbox.pendingOf(a.id),
   });
 
   app.get(
@@ -41,7 +46,7 @@ export async function outRoutes(app: BakenApp, accounts: OutAccounts, outbox: Ou
         response: { 200: Type.Array(OutAccountSchema), ...errorResponses(401, 403) },
       },
     },
-    async () => accounts.all().map(view),
+    async () => Promise.all(accounts.all().map(view)),
   );
 
   app.get(
@@ -144,9 +149,9 @@ export async function outRoutes(app: BakenApp, accounts: OutAccounts, outbox: Ou
     },
     async (req) => {
       await home(req.params.id);
-      return outbox
-        .ofHome(req.params.id, req.query.limit ?? 100)
-        .map(({ accountId: _a, sourceKey: _s, ...e }) => e);
+      return (await outbox.ofHome(req.params.id, req.query.limit ?? 100)).map(
+        ({ accountId: _a, sourceKey: _s, ...e }) => e,
+      );
     },
   );
 
@@ -164,6 +169,7 @@ export async function outRoutes(app: BakenApp, accounts: OutAccounts, outbox: Ou
         response: { 200: Type.Array(DeliverySchema), ...errorResponses(400, 401, 403) },
       },
     },
-    async (req) => outbox.ofEvents(req.query.eventId).map(({ accountId: _a, sourceKey: _s, ...e }) => e),
+    async (req) =>
+      (await outbox.ofEvents(req.query.eventId)).map(({ accountId: _a, sourceKey: _s, ...e }) => e),
   );
 }

@@ -3,8 +3,8 @@ import { type Dc09Message, dc09Encode, dc09ReadReply } from '@baken/protocols';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock, TimerHandle } from '../../clock.js';
 import { type Endpoint, type ExchangeResult, exchange as realExchange } from './client-transport.js';
+import type { OutboxEntry, OutboxStore } from './outbox-store.js';
 import type { OutAccount, OutAccounts, OutReceiver } from './sqlite-out-accounts.js';
-import type { Outbox, OutboxEntry } from './sqlite-outbox.js';
 
 export interface SenderPolicy {
   /** How long to wait for the centre's answer to one frame. */
@@ -32,7 +32,7 @@ export interface LinkStatus {
 
 export interface SenderDeps {
   accounts: OutAccounts;
-  outbox: Outbox;
+  outbox: OutboxStore;
   clock: Clock;
   log: FastifyBaseLogger;
   policy: SenderPolicy;
@@ -197,7 +197,7 @@ export class Dc09Sender {
         run.again = false;
         if (this.stopped || this.runs.get(accountId) !== run) return;
         if (run.retryTimer) return; // a retry is scheduled: the queue waits for it
-        const entry = this.d.outbox.nextPending(accountId);
+        const entry = await this.d.outbox.nextPending(accountId);
         if (!entry) {
           if (!run.again) return;
           continue;
@@ -226,7 +226,7 @@ export class Dc09Sender {
       const out = await this.send(a, run, r, msg);
       if (out.kind === 'ack' || out.kind === 'duh') {
         const at = this.d.clock.now();
-        this.d.outbox.settle(
+        await this.d.outbox.settle(
           entry.id,
           out.kind === 'ack' ? 'delivered' : 'refused',
           at,
@@ -244,14 +244,14 @@ export class Dc09Sender {
         this.note(entry, out.kind === 'ack' ? 'delivered' : 'refused', r, null, null, at);
         return true;
       }
-      this.d.outbox.attempted(entry.id, this.d.clock.now(), out.error, r.id);
+      await this.d.outbox.attempted(entry.id, this.d.clock.now(), out.error, r.id);
       if (out.error === 'nak_clock' && !corrected) {
         corrected = true;
         continue;
       }
       const movedOn = this.failed(a, run, out.error);
       const next = movedOn ? this.receiver(a, run) : undefined;
-      this.note(this.d.outbox.get(entry.id) ?? entry, 'failed', r, next ?? null, out.error);
+      this.note((await this.d.outbox.get(entry.id)) ?? entry, 'failed', r, next ?? null, out.error);
       this.scheduleRetry(a.id, run);
       return false;
     }
@@ -371,7 +371,7 @@ export class Dc09Sender {
     const run = this.runs.get(accountId);
     const a = this.d.accounts.get(accountId);
     if (!run || !a || run.busy || this.stopped) return;
-    if (this.d.outbox.nextPending(accountId)) return this.kick(accountId);
+    if (await this.d.outbox.nextPending(accountId)) return this.kick(accountId);
     run.busy = true;
     try {
       const r = this.receiver(a, run);

@@ -3,6 +3,7 @@ import { pg002Leases } from './002-leases.js';
 import { pg010Audit } from './010-audit.js';
 import { pg011Updates } from './011-updates.js';
 import { pg012Followup } from './012-followup.js';
+import { pg013AlarmCentreOut } from './013-alarm-centre-out.js';
 
 /**
  * A versioned schema change of the PostgreSQL store: its own numbered tree, separate from the
@@ -21,4 +22,5 @@ export const pgMigrations: readonly PgMigration[] = [
   pg010Audit,
   pg011Updates,
   pg012Followup,
+  pg013AlarmCentreOut,
 ];
