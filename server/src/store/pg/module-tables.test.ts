@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { needPostgres } from '../../testing/postgres.js';
+import { openDatabase } from '../database.js';
+import { usePostgres } from '../testing/store-fixture.js';
+
+/** The tables of the module stores that have a PostgreSQL binding (migrations 010–013). */
+const MODULE_TABLES = [
+  'audit_log',
+  'audit_checkpoints',
+  'audit_purge_guard',
+  'update_releases',
+  'update_rollouts',
+  'update_rollout_units',
+  'followup_chains',
+  'followup_runs',
+  'followup_steps',
+  'informal_carers',
+  'carer_invitations',
+  'push_subscriptions',
+  'dc09_out_accounts',
+  'dc09_out_receivers',
+  'dc09_outbox',
+];
+
+describe.skipIf(!needPostgres())('PostgreSQL module tables', () => {
+  const pg = usePostgres();
+
+  it('mirror the SQLite schema of the same tables: the same columns, nullable alike', async () => {
+    const sqlite = openDatabase(':memory:');
+    try {
+      for (const table of MODULE_TABLES) {
+        const lite = (
+          sqlite.prepare(`PRAGMA table_info(${table})`).all() as Array<{
+            name: string;
+            notnull: number;
+            pk: number;
+          }>
+        )
+          .map((c) => `${c.name}${c.notnull || c.pk ? ' not null' : ''}`)
+          .sort();
+        const pgCols = (
+          await pg.db().sql.query<{ name: string; nullable: string }>(
+            `SELECT column_name AS name, is_nullable AS nullable FROM information_schema.columns
+               WHERE table_schema = current_schema() AND table_name = $1`,
+            [table],
+          )
+        ).rows
+          .map((c) => `${c.name}${c.nullable === 'NO' ? ' not null' : ''}`)
+          .sort();
+        expect(lite.length, table).toBeGreaterThan(0);
+        expect({ table, columns: pgCols }).toEqual({ table, columns: lite });
+      }
+    } finally {
+      sqlite.close();
+    }
+  });
+});
