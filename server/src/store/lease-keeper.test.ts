@@ -6,9 +6,9 @@ import { LeaseKeeper } from './lease-keeper.js';
 /** A lease whose store can be made unreachable (the database down or cut off). */
 class FlakyLease extends LocalLease {
   down = false;
-  override async tryAcquire(holder: string, ttlMs: number): Promise<boolean> {
+  override tryAcquireNow(holder: string, ttlMs: number): boolean {
     if (this.down) throw new Error('connection terminated');
-    return super.tryAcquire(holder, ttlMs);
+    return super.tryAcquireNow(holder, ttlMs);
   }
 }
 

@@ -78,6 +78,15 @@ export class LeaseKeeper {
    */
   tick(): Promise<void> {
     if (this.#stopped) return Promise.resolve();
+    if (this.lease.tryAcquireNow && !this.#inFlight) {
+      const sentAt = this.clock.now();
+      try {
+        this.#heldUntil = this.lease.tryAcquireNow(this.holder, this.ttlMs) ? sentAt + this.ttlMs : 0;
+      } catch (e) {
+        this.#report(e); // keep the current view, as below
+      }
+      return Promise.resolve();
+    }
     this.#inFlight ??= this.#try().finally(() => {
       this.#inFlight = undefined;
     });

@@ -27,6 +27,12 @@ export interface Lease {
   release(holder: string): Promise<void>;
   /** The current holder, or null when the lease is free or expired. */
   holder(): Promise<string | null>;
+  /**
+   * `tryAcquire` answered at once, for a binding that needs no I/O (the in-memory lease): the
+   * keeper then takes the answer in the same turn, so guarded work runs at the very instants it
+   * would run without a lease, under a manual clock too.
+   */
+  tryAcquireNow?(holder: string, ttlMs: number): boolean;
 }
 
 /**
@@ -48,6 +54,10 @@ export class LocalLease implements Lease {
   }
 
   async tryAcquire(holder: string, ttlMs: number): Promise<boolean> {
+    return this.tryAcquireNow(holder, ttlMs);
+  }
+
+  tryAcquireNow(holder: string, ttlMs: number): boolean {
     const cur = this.#current();
     if (cur !== null && cur !== holder) return false;
     this.#holder = holder;
