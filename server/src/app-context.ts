@@ -14,6 +14,7 @@ import type { MachineCredentials } from './auth/machine-credentials.js';
 import type { BrokerClient } from './broker/cluster/broker-client.js';
 import type { GatewayCredentialSink } from './broker/mosquitto-credentials.js';
 import type { Clock } from './clock.js';
+import type { Cluster } from './cluster/cluster.js';
 import type { ServerConfig } from './config.js';
 import type { Metrics } from './metrics.js';
 import type { Db } from './store/database.js';
@@ -35,6 +36,8 @@ export interface AppContext {
   mqttPublicUrls: string[];
   /** Where issued gateway credentials must also go (an external Mosquitto); null for aedes. */
   brokerCredentials: GatewayCredentialSink | null;
+  /** What this instance shares with the deployment's others: leases of periodic work (`cluster/`). */
+  cluster: Cluster;
 }
 
 declare module 'fastify' {

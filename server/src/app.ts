@@ -10,6 +10,7 @@ import { MachineCredentials } from './auth/machine-credentials.js';
 import type { BrokerClient } from './broker/cluster/broker-client.js';
 import type { GatewayCredentialSink } from './broker/mosquitto-credentials.js';
 import type { Clock } from './clock.js';
+import { type Cluster, localCluster } from './cluster/cluster.js';
 import type { ServerConfig } from './config.js';
 import { BakenError } from './errors.js';
 import { errorBody, installErrorHandling, toBakenError } from './http/error-handler.js';
@@ -34,6 +35,8 @@ export interface BuildAppOptions {
   brokerCredentials?: GatewayCredentialSink | null;
   /** The gateway-password hasher; by default loaded from `dataDir` (the broker must share it). */
   machineCredentials?: MachineCredentials;
+  /** What this instance shares with others; by default this process alone (`localCluster`). */
+  cluster?: Cluster;
   /** Refuse (500) an answer with properties its response schema does not declare; for the contract test. */
   strictResponses?: boolean;
 }
@@ -74,6 +77,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<BakenApp> {
     machineCredentials: opts.machineCredentials ?? MachineCredentials.load(config.dataDir, process.env),
     mqtt: opts.mqtt ?? null,
     brokerCredentials: opts.brokerCredentials ?? null,
+    cluster: opts.cluster ?? localCluster(clock),
     mqttPublicUrls: opts.mqttPublicUrls ??
       config.mqtt.publicUrls ?? [config.mqtt.url ?? `mqtt://${config.mqtt.host}:${config.mqtt.port}`],
   };
