@@ -1,5 +1,5 @@
 import { defineModule } from '../../app-context.js';
-import type { TimerHandle } from '../../clock.js';
+import { periodicJob } from '../../cluster/periodic-job.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { accessQueries } from './access-queries.js';
 import { type AccessDeps, AccessService } from './access-service.js';
@@ -154,24 +154,27 @@ export const accessModule = defineModule(
     // worker may have saved keeps working.
     app.get('/access', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/app/key-code'));
 
-    const timers: TimerHandle[] = [];
-    app.addHook('onReady', async () => {
-      timers.push(
-        clock.setInterval(() => {
-          revocation.sweepExpired().catch((err) => log.error({ err }, 'expiry sweep failed'));
-          link
-            .retryOnline((id) => repos.devices.get(id))
-            .catch((err) => log.error({ err }, 'sending pending key-safe commands again failed'));
-        }, SWEEP_MS),
-        clock.setInterval(() => {
-          purgeRetention(collaborators, clock.now()).catch((err) =>
-            log.error({ err }, 'retention purge failed'),
-          );
-        }, RETENTION_MS),
-      );
+    // On one instance at a time (store README, "The sweep lease").
+    periodicJob(app, {
+      name: 'access.sweep',
+      intervalMs: SWEEP_MS,
+      run: () => {
+        revocation.sweepExpired().catch((err) => log.error({ err }, 'expiry sweep failed'));
+        link
+          .retryOnline((id) => repos.devices.get(id))
+          .catch((err) => log.error({ err }, 'sending pending key-safe commands again failed'));
+      },
+      what: 'access sweep',
+    });
+    periodicJob(app, {
+      name: 'access.retention',
+      intervalMs: RETENTION_MS,
+      run: async (now) => {
+        await purgeRetention(collaborators, now);
+      },
+      what: 'retention purge',
     });
     app.addHook('onClose', async () => {
-      for (const t of timers) clock.clearInterval(t);
       for (const off of offs) off();
     });
   },

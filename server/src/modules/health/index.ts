@@ -1,6 +1,7 @@
 import { Gauge } from 'prom-client';
 import { defineModule } from '../../app-context.js';
 import type { TimerHandle } from '../../clock.js';
+import { periodicJob } from '../../cluster/periodic-job.js';
 import { fleetRoutes } from './fleet-routes.js';
 import { DEFAULT_HEALTH_POLICY, type HealthPolicy } from './health-policy.js';
 import { HealthService } from './health-service.js';
@@ -54,23 +55,20 @@ export const healthModule = defineModule<HealthModuleOptions>(
       },
     });
 
-    let timer: TimerHandle | null = null;
     let aliveTimer: TimerHandle | null = null;
-    const log = app.log.child({ component: 'health' });
     app.addHook('onReady', async () => {
       health.startRun(ctx.clock.now());
       // the platform's own liveness every second: a crash is dated to the second
       aliveTimer = ctx.clock.setInterval(() => health.alive(ctx.clock.now()), policy.platformAliveMs);
-      timer = ctx.clock.setInterval(() => {
-        try {
-          health.sweep(ctx.clock.now());
-        } catch (err) {
-          log.error({ err }, 'health sweep failed');
-        }
-      }, policy.sweepIntervalMs);
+    });
+    // Silence → incidents, budgets → alerts: on one instance at a time (store README, "The sweep lease").
+    periodicJob(app, {
+      name: 'health.sweep',
+      intervalMs: policy.sweepIntervalMs,
+      run: (now) => health.sweep(now),
+      what: 'health sweep',
     });
     app.addHook('onClose', async () => {
-      if (timer) ctx.clock.clearInterval(timer);
       if (aliveTimer) ctx.clock.clearInterval(aliveTimer);
       health.platform.stop(ctx.clock.now());
     });

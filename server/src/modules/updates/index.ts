@@ -1,6 +1,6 @@
 import { encodeMqttPayload, topicFor } from '@baken/protocols';
 import { defineModule } from '../../app-context.js';
-import type { TimerHandle } from '../../clock.js';
+import { periodicJob } from '../../cluster/periodic-job.js';
 import { type BudgetWatch, healthBudgetWatch } from './budget-watch.js';
 import { serverReleaseKeys } from './release-service.js';
 import {
@@ -90,14 +90,14 @@ export const updatesModule = defineModule<UpdatesModuleOptions>(
           .catch((err) => log.error({ err }, 'update report not recorded'));
       }),
     ];
-    let timer: TimerHandle | null = null;
-    app.addHook('onReady', async () => {
-      timer = ctx.clock.setInterval(() => {
-        engine.tick(ctx.clock.now()).catch((err) => log.error({ err }, 'rollout step failed'));
-      }, opts.tickMs ?? 15_000);
+    // Rollout steps on one instance at a time (store README, "The sweep lease").
+    periodicJob(app, {
+      name: 'updates.rollout',
+      intervalMs: opts.tickMs ?? 15_000,
+      run: (now) => engine.tick(now),
+      what: 'rollout step',
     });
     app.addHook('onClose', async () => {
-      if (timer) ctx.clock.clearInterval(timer);
       for (const off of offs) off();
     });
     await updateRoutes(app, svc);
