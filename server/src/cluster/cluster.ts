@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Clock } from '../clock.js';
 import { type Lease, LocalLease } from '../store/lease.js';
+import { LocalSignals, type Signals } from './signals.js';
 
 /**
  * What one server instance shares with the others of its deployment (store README, "The sweep
@@ -14,6 +15,8 @@ export interface Cluster {
   readonly instanceId: string;
   /** The lease of one kind of periodic work, e.g. `health.sweep`; the same object for a name. */
   lease(name: string): Lease;
+  /** Signals to every instance's listeners (ids only; see `signals.ts`). */
+  readonly signals: Signals;
 }
 
 /** A fresh instance id: `<host>-<pid>-<random>`; never reused across starts. */
@@ -36,5 +39,14 @@ export function leasesBy(make: (name: string) => Lease): (name: string) => Lease
 
 /** The embedded deployment: one process, leases in its memory, so it always holds them. */
 export function localCluster(clock: Pick<Clock, 'now'>, instanceId = newInstanceId()): Cluster {
-  return { instanceId, lease: leasesBy((name) => new LocalLease(name, clock)) };
+  return { instanceId, lease: leasesBy((name) => new LocalLease(name, clock)), signals: new LocalSignals() };
+}
+
+/**
+ * `n` instances in one process sharing their leases and signals, each with its own id: tests of
+ * what happens between instances (one runs the sweep, another takes over) without a database.
+ */
+export function localClusters(clock: Pick<Clock, 'now'>, n: number): Cluster[] {
+  const shared = localCluster(clock);
+  return Array.from({ length: n }, (_, i) => ({ ...shared, instanceId: `instance-${i + 1}` }));
 }

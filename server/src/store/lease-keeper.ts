@@ -60,6 +60,11 @@ export class LeaseKeeper {
     if (opts.release !== false && wasHeld) await this.lease.release(this.holder).catch(this.#report);
   }
 
+  /** Until when (epoch ms, injected clock) this instance's own view says it holds the lease; 0 when not. */
+  get heldUntil(): number {
+    return this.#heldUntil;
+  }
+
   /** Whether this instance may run the guarded work now. */
   held(): boolean {
     return this.clock.now() < this.#heldUntil;
