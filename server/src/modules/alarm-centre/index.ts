@@ -1,5 +1,6 @@
 import { Counter, Gauge } from 'prom-client';
 import { type BakenApp, defineModule } from '../../app-context.js';
+import { leaderRole } from '../../cluster/leader-role.js';
 import { loadMasterKey } from '../access/keysafe-keys.js';
 import { SqliteAlarmStore } from '../alarms/sqlite-alarm-store.js';
 import { chainAsksPeopleFirst } from '../followup/centre-hold.js';
@@ -23,6 +24,12 @@ export { Dc09Sender, type SenderPolicy } from './sender.js';
 
 /** Sender defaults [docs/alarm-centre.md §Configuration]. */
 export const DC09_DEFAULTS = { ackTimeoutS: 10, retryDelayS: 5, attemptsPerReceiver: 2 } as const;
+
+/** Within this, another instance takes over the sender when its holder dies (store README, "The sweep lease"). */
+const SENDER_ROLE_MS = 10_000;
+/** Signals between instances: an account's queue has something new; an account was changed. */
+const KICK = 'alarm_centre.kick';
+const ACCOUNT = 'alarm_centre.account';
 
 /**
  * The alarm-centre link [docs/alarm-centre.md]: SIA DC-09 out to each home's alarm receiving centre
@@ -48,6 +55,7 @@ async function alarmCentre(app: BakenApp): Promise<void> {
     labelNames: ['kind'],
     registers: [ctx.metrics.registry],
   });
+  const signals = ctx.cluster.signals;
   const handover = new ChainHandover(bus, new SqliteAlarmStore(ctx.db), ctx.clock);
   const sender = new Dc09Sender({
     accounts,
@@ -69,7 +77,8 @@ async function alarmCentre(app: BakenApp): Promise<void> {
     ctx.db,
     accounts,
     outbox,
-    (id) => sender.kick(id),
+    // whichever instance queued it: the sender runs on the role's holder
+    (id) => void signals.notify(KICK, id),
     chainAsksPeopleFirst(ctx.db),
   );
   app.ingest.addProcessor(enqueuer.processor);
@@ -115,8 +124,25 @@ async function alarmCentre(app: BakenApp): Promise<void> {
     udpPort: listener?.udpPort ?? null,
   });
 
+  // One sender in the deployment (one message in flight per account, its sequence numbers): it
+  // runs on the instance holding its lease; the others signal it what they queued or changed.
+  const offSignals = [
+    await signals.listen(KICK, {
+      onMessage: (id) => sender.kick(id),
+      onResync: () => {
+        for (const a of accounts.all()) sender.kick(a.id);
+      },
+    }),
+    await signals.listen(ACCOUNT, { onMessage: (id) => sender.configure(id) }),
+  ];
+  leaderRole(app, {
+    name: 'alarm-centre.sender',
+    intervalMs: SENDER_ROLE_MS,
+    onGain: () => sender.start(),
+    onLose: () => sender.stop(),
+    what: 'alarm-centre sender',
+  });
   app.addHook('onReady', async () => {
-    sender.start();
     if (cfg.port === undefined) return;
     const l = new Dc09Listener({
       host: cfg.host ?? '127.0.0.1',
@@ -129,12 +155,15 @@ async function alarmCentre(app: BakenApp): Promise<void> {
     log.info({ tcpPort: l.tcpPort, udpPort: l.udpPort }, 'DC-09 receiver listening');
   });
   app.addHook('onClose', async () => {
-    sender.stop();
+    for (const off of offSignals) await off();
     offHandover();
     await listener?.stop();
     listener = null;
   });
 
-  await outRoutes(app, accounts, outbox, sender);
+  await outRoutes(app, accounts, outbox, {
+    status: (id) => sender.status(id),
+    configure: (id) => void signals.notify(ACCOUNT, id),
+  });
   await inRoutes(app, inAccounts, inLog, status);
 }

@@ -22,7 +22,7 @@ export async function outRoutes(
   app: BakenApp,
   accounts: OutAccounts,
   outbox: OutboxStore,
-  sender: Dc09Sender,
+  sender: Pick<Dc09Sender, 'status' | 'configure'>,
 ) {
   const home = async (id: string) => {
     if (!(await app.baken.repos.clients.getHome(id))) throw notFound('Home');

@@ -107,7 +107,8 @@ type Outcome = { kind: 'ack' } | { kind: 'duh' } | { kind: 'fail'; error: string
  */
 export class Dc09Sender {
   private readonly runs = new Map<string, AccountRun>();
-  private stopped = false;
+  /** Until {@link start}: only the instance holding the sender's role sends. */
+  private stopped = true;
   private abort = new AbortController();
   private readonly exchange;
 
