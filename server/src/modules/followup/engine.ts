@@ -74,6 +74,19 @@ export class FollowupEngine {
     }
   }
 
+  /**
+   * Moves on every run whose offer's deadline passed more than `graceMs` ago without a timer here:
+   * the instance that armed it is gone (its timer with it). Run by one instance at a time (the
+   * `followup.deadlines` lease); `expire` acts only while the run still asks at that position.
+   */
+  async expireOverdue(now: number, graceMs: number): Promise<void> {
+    for (const r of await this.d.store.open()) {
+      if (r.state !== 'asking' || r.deadlineAt === null || r.deadlineAt > now - graceMs) continue;
+      if (this.timers.has(r.alarmId)) continue;
+      await this.expire(r.alarmId, r.position).catch((err) => this.d.onError(err, 'follow-up step'));
+    }
+  }
+
   stop(): void {
     for (const t of this.timers.values()) this.d.clock.clearTimeout(t);
     this.timers.clear();

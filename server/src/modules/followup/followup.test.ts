@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../app.js';
 import type { BakenApp } from '../../app-context.js';
 import { ManualClock } from '../../clock.js';
+import { localClusters } from '../../cluster/cluster.js';
 import { createLogger } from '../../logger.js';
 import type { Db } from '../../store/database.js';
 import { openDatabase } from '../../store/database.js';
@@ -430,5 +431,40 @@ describe('follow-up chain with informal carers and Web Push', () => {
     expect(JSON.parse(last.find((r) => r.device === 'piet-tablet')!.payload).body).toBe(
       'Notifications work on this device.',
     );
+  });
+
+  it('an offer armed by an instance that stopped moves on at another instance of the deployment', async () => {
+    const h = await household();
+    // two instances on one store and one set of leases: `app` has the deadline sweep's lease
+    const [mine, other] = localClusters(clock, 2);
+    await app.close();
+    app = await buildApp({ config: testConfig(), clock, db, logger: createLogger('silent'), cluster: mine! });
+    await app.ready();
+    const second = await buildApp({
+      config: testConfig(),
+      clock,
+      db,
+      logger: createLogger('silent'),
+      cluster: other!,
+    });
+    await second.ready();
+    const alarmId = await raise(h.homeId);
+    // the instance that asked the first carer (and holds the only timer) stops
+    await app.close();
+    // time passes in steps, letting each sweep's reads and writes finish
+    for (let t = 0; t < 3 * 60_000 + 20_000; t += 5_000) {
+      clock.advance(5_000);
+      for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    }
+    const seen = await second.inject({
+      method: 'GET',
+      url: `/api/v1/homes/${h.homeId}/followup`,
+      headers: h.admin.auth,
+    });
+    const run = seen.json().items[0];
+    expect(run).toMatchObject({ alarmId, state: 'asking' });
+    expect(run.steps.filter((s: { kind: string }) => s.kind === 'no_answer')).toHaveLength(1);
+    await second.close();
+    await start();
   });
 });

@@ -1,4 +1,5 @@
 import { type BakenApp, defineModule } from '../../app-context.js';
+import { periodicJob } from '../../cluster/periodic-job.js';
 import { createI18n, type Locale } from '../../i18n/index.js';
 import { carerRoutes } from './carer-routes.js';
 import { CentreSteps } from './centre-steps.js';
@@ -15,6 +16,11 @@ import { responderRoutes } from './responder-routes.js';
 import { SqliteCarers } from './sqlite-carers.js';
 import { SqliteFollowupStore } from './sqlite-followup-store.js';
 import { followupTexts } from './texts.js';
+
+/** How often one instance looks for offers whose deadline passed with no timer left to act on it. */
+const DEADLINE_SWEEP_MS = 15_000;
+/** A deadline overdue by this much has lost its timer (the instance that armed it is gone). */
+const DEADLINE_GRACE_MS = 5_000;
 
 /**
  * Informal carers and the follow-up chain per home (README.md): carers named and ordered by the
@@ -74,6 +80,13 @@ async function followup(app: BakenApp): Promise<void> {
     allowHttpEndpoints: config.push.allowHttpEndpoints,
   });
 
+  // A deadline armed by an instance that died is taken up by one other instance.
+  periodicJob(app, {
+    name: 'followup.deadlines',
+    intervalMs: DEADLINE_SWEEP_MS,
+    run: (now) => engine.expireOverdue(now, DEADLINE_GRACE_MS),
+    what: 'follow-up deadline sweep',
+  });
   const offs: Array<() => void> = [];
   app.addHook('onReady', async () => {
     await engine.start();
