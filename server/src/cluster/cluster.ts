@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Clock } from '../clock.js';
 import { type Lease, LocalLease } from '../store/lease.js';
+import { type LiveFeed, LocalLiveFeed } from './live-feed.js';
 import { LocalSignals, type Signals } from './signals.js';
 
 /**
@@ -17,6 +18,11 @@ export interface Cluster {
   lease(name: string): Lease;
   /** Signals to every instance's listeners (ids only; see `signals.ts`). */
   readonly signals: Signals;
+  /** The live stream's events from every instance (`GET /api/v1/stream`). */
+  readonly liveFeed: LiveFeed;
+  /** Connects what needs connecting (listening for signals); the embedded binding needs nothing. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 /** A fresh instance id: `<host>-<pid>-<random>`; never reused across starts. */
@@ -39,11 +45,18 @@ export function leasesBy(make: (name: string) => Lease): (name: string) => Lease
 
 /** The embedded deployment: one process, leases in its memory, so it always holds them. */
 export function localCluster(clock: Pick<Clock, 'now'>, instanceId = newInstanceId()): Cluster {
-  return { instanceId, lease: leasesBy((name) => new LocalLease(name, clock)), signals: new LocalSignals() };
+  return {
+    instanceId,
+    lease: leasesBy((name) => new LocalLease(name, clock)),
+    signals: new LocalSignals(),
+    liveFeed: new LocalLiveFeed(),
+    start: async () => undefined,
+    stop: async () => undefined,
+  };
 }
 
 /**
- * `n` instances in one process sharing their leases and signals, each with its own id: tests of
+ * `n` instances in one process sharing their leases, signals and live feed, each with its own id: tests of
  * what happens between instances (one runs the sweep, another takes over) without a database.
  */
 export function localClusters(clock: Pick<Clock, 'now'>, n: number): Cluster[] {

@@ -4,6 +4,7 @@ import { pg010Audit } from './010-audit.js';
 import { pg011Updates } from './011-updates.js';
 import { pg012Followup } from './012-followup.js';
 import { pg013AlarmCentreOut } from './013-alarm-centre-out.js';
+import { pg030LiveEvents } from './030-live-events.js';
 
 /**
  * A versioned schema change of the PostgreSQL store: its own numbered tree, separate from the
@@ -23,4 +24,5 @@ export const pgMigrations: readonly PgMigration[] = [
   pg011Updates,
   pg012Followup,
   pg013AlarmCentreOut,
+  pg030LiveEvents,
 ];
