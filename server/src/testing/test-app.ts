@@ -2,6 +2,7 @@ import { buildApp } from '../app.js';
 import type { BakenApp } from '../app-context.js';
 import { MIN_SCRYPT_N } from '../auth/password.js';
 import { ManualClock } from '../clock.js';
+import type { Cluster } from '../cluster/cluster.js';
 import { loadConfig, type ServerConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { openDatabase } from '../store/database.js';
@@ -41,7 +42,7 @@ export interface TestApp {
 /** An app over an in-memory database and a ManualClock (HTTP only, no broker). */
 export async function testApp(
   overrides: Record<string, unknown> = {},
-  opts: { strictResponses?: boolean } = {},
+  opts: { strictResponses?: boolean; cluster?: Cluster } = {},
 ): Promise<TestApp> {
   const clock = new ManualClock();
   const config = testConfig(overrides);

@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { BakenApp } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
 import { errorResponses } from '../../http/error-schema.js';
 import type { DomainEvent } from '../ingest/domain-events.js';
-import { type LoggedEvent, StreamLog } from './stream-log.js';
+import type { LoggedEvent } from './stream-log.js';
 
 /** Keep-alive comment period: proxies and browsers drop idle streams. */
 export const STREAM_KEEPALIVE_MS = 15_000;
@@ -36,12 +35,10 @@ function visibleTo(e: DomainEvent, role: string, userId: string): boolean {
 export async function streamRoutes(app: BakenApp): Promise<void> {
   const { clock } = app.baken;
   const bus = app.ingest.bus;
-  const log = new StreamLog(randomBytes(4).toString('hex'));
-  const listeners = new Set<(e: LoggedEvent) => void>();
+  // Every instance's events, this one's included (the embedded default: this process's own).
+  const feed = app.baken.cluster.liveFeed;
   const offBus = bus.onAny((e) => {
-    if (INTERNAL.test(e.type)) return;
-    const logged = log.append(e);
-    for (const l of listeners) l(logged);
+    if (!INTERNAL.test(e.type)) feed.append(e);
   });
   app.addHook('onClose', async () => offBus());
   // An open stream never ends by itself: end every one when the server closes, or the HTTP server
@@ -91,13 +88,9 @@ export async function streamRoutes(app: BakenApp): Promise<void> {
       };
       const header = req.headers['last-event-id'];
       const lastId = (typeof header === 'string' ? header : undefined) ?? req.query.lastEventId;
-      if (lastId) {
-        const missed = log.since(lastId);
-        if (missed === 'gap') res.write('event: resync\ndata: {}\n\n');
-        else for (const e of missed) send(e);
-      }
-      listeners.add(send);
-      const off = () => listeners.delete(send);
+      // Live events arriving while the missed ones are read wait, and go out after them once.
+      let waiting: LoggedEvent[] | null = lastId ? [] : null;
+      const off = feed.subscribe((e) => (waiting ? waiting.push(e) : send(e)));
       const timer = clock.setInterval(() => res.write(': keep-alive\n\n'), STREAM_KEEPALIVE_MS);
       const end = () => res.end();
       open.add(end);
@@ -108,6 +101,18 @@ export async function streamRoutes(app: BakenApp): Promise<void> {
       };
       req.raw.on('close', stop);
       res.on('close', stop);
+      if (lastId) {
+        const missed = await feed.since(lastId).catch(() => 'gap' as const);
+        const sent = new Set<string>();
+        if (missed === 'gap') res.write('event: resync\ndata: {}\n\n');
+        else
+          for (const e of missed) {
+            sent.add(e.id);
+            send(e);
+          }
+        for (const e of waiting ?? []) if (!sent.has(e.id)) send(e);
+        waiting = null;
+      }
     },
   );
 }
