@@ -176,6 +176,15 @@ describe('EmbeddedUplink (no second MQTT hop)', () => {
     expect(acks).toEqual([['evt-up-0005']]);
   });
 
+  it('hands a message to every matching subscription and counts it once', async () => {
+    const seen: string[] = [];
+    await uplink.subscribe(`baken/v1/gw/${GW}/+`, (topic) => void seen.push(topic));
+    await publish(JSON.stringify(ev('evt-up-0006')));
+    await nextTurn();
+    expect(seen).toEqual([topicFor('events', GW)]);
+    expect(await counted('mqttMessagesIn', 'events')).toBe(1);
+  });
+
   it('publishes only in the server topic tree, and nothing once closed', async () => {
     await expect(uplink.publish('$SYS/x', 'y')).rejects.toMatchObject({ code: 'BAKEN_ERR_BROKER' });
     await uplink.close();

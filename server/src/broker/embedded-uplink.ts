@@ -7,6 +7,9 @@ import { parseGatewayTopic, serverMayUse } from './topic-acl.js';
 
 type Deliver = (packet: AedesPublishPacket, done: () => void) => void;
 
+/** Topics whose kind is remembered (about five per gateway); past it the memory starts afresh. */
+const MAX_KNOWN_TOPICS = 200_000;
+
 const isThenable = (v: unknown): v is PromiseLike<unknown> =>
   typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 
@@ -35,6 +38,10 @@ const isThenable = (v: unknown): v is PromiseLike<unknown> =>
 export class EmbeddedUplink implements BrokerClient {
   private readonly subs: Array<{ filter: string; deliver: Deliver }> = [];
   private closed = false;
+  /** The message counted last: aedes hands one message to every matching subscription in a row. */
+  private counted: AedesPublishPacket | null = null;
+  /** Gateway topic → its kind (null: not a gateway topic); a fleet has a few topics per gateway. */
+  private readonly kinds = new Map<string, string | null>();
 
   constructor(
     private readonly aedes: Aedes,
@@ -86,10 +93,23 @@ export class EmbeddedUplink implements BrokerClient {
     );
   }
 
+  private kindOf(topic: string): string | null {
+    let kind = this.kinds.get(topic);
+    if (kind === undefined) {
+      if (this.kinds.size >= MAX_KNOWN_TOPICS) this.kinds.clear();
+      kind = parseGatewayTopic(topic)?.suffix ?? null;
+      this.kinds.set(topic, kind);
+    }
+    return kind;
+  }
+
   private deliver(fn: UplinkHandler, packet: AedesPublishPacket, done: () => void): void {
     const topic = packet.topic;
-    const gw = parseGatewayTopic(topic);
-    if (gw) this.metrics.mqttMessagesIn.inc({ kind: gw.suffix });
+    if (packet !== this.counted) {
+      this.counted = packet;
+      const kind = this.kindOf(topic);
+      if (kind !== null) this.metrics.mqttMessagesIn.inc({ kind });
+    }
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
     let r: unknown;
     try {
