@@ -154,10 +154,17 @@ export class DomainEventBus {
    * returns — the transaction committed — the held events are delivered in order; when it throws
    * they are dropped, so no listener hears of a change that was rolled back, and the
    * {@link onRollback} listeners are called. Only {@link deliver} reaches listeners meanwhile.
-   * Not reentrant: a nested call just runs `fn`.
+   * `committed` runs after `fn` returned and before the held events are delivered (ingest sends its
+   * acks there, so an alarm's ack does not wait for what listeners do with the turn's heartbeats);
+   * if it throws, that is reported to `onError`, never taken for a rollback.
+   * Not reentrant: a nested call just runs `fn`, then `committed`.
    */
-  holdWhile<T>(fn: () => T): T {
-    if (this.held !== null) return fn();
+  holdWhile<T>(fn: () => T, committed?: (out: T) => void): T {
+    if (this.held !== null) {
+      const out = fn();
+      committed?.(out);
+      return out;
+    }
     const held: DomainEvent[] = [];
     this.held = held;
     let out: T;
@@ -174,6 +181,13 @@ export class DomainEventBus {
       throw err;
     } finally {
       this.held = null;
+    }
+    if (committed) {
+      try {
+        committed(out);
+      } catch (err) {
+        this.onError(err, 'ingest.event');
+      }
     }
     for (const e of held) this.deliver(e.type, e.body as never);
     return out;

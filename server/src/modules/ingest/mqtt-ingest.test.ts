@@ -190,6 +190,15 @@ describe('MqttIngest', () => {
       expect(published).toEqual([{ topic: topicFor('ack', GW), ids: ['evt-00000010'] }]);
     });
 
+    it("acks the turn's events before listeners hear what its heartbeats changed", () => {
+      const ackedWhenAnnounced: number[] = [];
+      bus.on('device.updated', () => ackedWhenAnnounced.push(published.length));
+      hb();
+      send(ev('evt-00000012'));
+      turns.shift()!();
+      expect(ackedWhenAnnounced).toEqual([1]);
+    });
+
     it('a failed turn rolls back as one; its heartbeats are then applied once each and events stay unacked', () => {
       let fail = true;
       processors.push(() => {

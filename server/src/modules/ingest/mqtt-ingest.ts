@@ -186,22 +186,25 @@ export class MqttIngest {
     const fresh: PendingEvent[] = [];
     const after: Array<() => void> = [];
     try {
-      this.d.bus.holdWhile(() =>
-        this.d.store.transaction(() => {
-          for (const it of all) {
-            if (it.kind !== 'event') {
-              this.applyState(it);
-              continue;
+      this.d.bus.holdWhile(
+        () =>
+          this.d.store.transaction(() => {
+            for (const it of all) {
+              if (it.kind !== 'event') {
+                this.applyState(it);
+                continue;
+              }
+              items.push(it);
+              if (!this.d.store.insert(it.event, it.homeId, storedAt)) continue;
+              fresh.push(it);
+              for (const p of this.d.processors) {
+                const cb = p(it.event, { homeId: it.homeId, storedAt, turn });
+                if (cb) after.push(cb);
+              }
             }
-            items.push(it);
-            if (!this.d.store.insert(it.event, it.homeId, storedAt)) continue;
-            fresh.push(it);
-            for (const p of this.d.processors) {
-              const cb = p(it.event, { homeId: it.homeId, storedAt, turn });
-              if (cb) after.push(cb);
-            }
-          }
-        }),
+          }),
+        // acked before listeners hear what the turn changed [MQTT-MAP §4.2]
+        () => this.sendAcks(items),
       );
     } catch (err) {
       // Nothing is acked: the gateway keeps the events in its outbox and sends them again.
@@ -228,7 +231,6 @@ export class MqttIngest {
         Math.max(0, storedAt - it.event.receivedAt) / 1000,
       );
     }
-    this.sendAcks(items);
     for (const it of fresh) this.d.bus.emit('ingest.event', { event: it.event, homeId: it.homeId, storedAt });
     for (const cb of after) {
       try {
