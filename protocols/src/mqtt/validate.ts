@@ -36,6 +36,7 @@ import {
   type ProvisionResponse,
   ProvisionResponseSchema,
 } from './provisioning-schemas.js';
+import { strictSchema } from './strict-schema.js';
 import type { TopicName } from './topics.js';
 
 /** The payload type of every topic [MQTT-MAP §4]. */
@@ -74,8 +75,17 @@ export interface ValidateOptions {
 interface Compiled {
   readonly schema: TSchema;
   readonly check: TypeCheck<TSchema>;
+  /** Accepts exactly the valid values with nothing to strip (`strict-schema.ts`); null: none. */
+  readonly strict: TypeCheck<TSchema> | null;
 }
-const compile = (schema: TSchema): Compiled => ({ schema, check: TypeCompiler.Compile(schema) });
+const compile = (schema: TSchema): Compiled => {
+  const strict = strictSchema(schema);
+  return {
+    schema,
+    check: TypeCompiler.Compile(schema),
+    strict: strict === null ? null : TypeCompiler.Compile(strict),
+  };
+};
 
 const topicCheckers = Object.fromEntries(
   Object.entries(TOPIC_SCHEMAS).map(([name, schema]) => [name, compile(schema)]),
@@ -101,6 +111,8 @@ const checkWith = (
   mode: UnknownProperties,
   base: string,
 ): { ok: false; error: ProtocolError } | undefined => {
+  // the common case: nothing to strip and valid, one compiled check [MQTT-MAP §2.5]
+  if (mode === 'strip' && compiled.strict?.Check(value)) return undefined;
   const cleaned = mode === 'strip' ? Value.Clean(compiled.schema, value) : value;
   if (compiled.check.Check(cleaned)) return undefined;
   const first = compiled.check.Errors(cleaned).First();
