@@ -74,6 +74,23 @@ describe('broker abuse by a client with valid gateway credentials', () => {
     await second.endAsync();
   });
 
+  it('refuses a connection older than the live session that authenticates only now (a ghost)', async () => {
+    // A unit gave up on a connection still waiting its turn and connected again; the old one's
+    // CONNECT, read later, must not close the unit's newer session (README, "One session per gateway").
+    const opts = { protocolVersion: 4 as const, username: gw.id, password: gw.password, reconnectPeriod: 0 };
+    const ghost = await rawConnect(s.broker!.port);
+    const live = await mqtt.connectAsync(s.mqttUrl, { ...opts, clientId: gw.id });
+    const connack = new Promise<Buffer>((resolve) => ghost.socket.once('data', resolve));
+    await ghost.write(connectPacket(creds()));
+    // CONNACK with return code 3 (server unavailable): the unit may try again, on a new connection
+    expect([...(await connack)]).toEqual([0x20, 0x02, 0x00, 0x03]);
+    await ghost.closed;
+    expect(live.connected).toBe(true);
+    expect(await rejected('session_superseded')).toBe(1);
+    expect(await rejected('session_taken_over')).toBe(1); // the earlier test's, no more
+    await live.endAsync();
+  });
+
   it('cuts a heartbeat flood to the budget, never an alarm, and memory stays flat', async () => {
     const seen = { heartbeat: 0, alarm: 0 };
     await s.mqtt.subscribe(`baken/v1/gw/${gw.id}/+`, (topic, payload) => {

@@ -34,19 +34,22 @@ export const ADMIT_PER_TURN = 50;
  */
 export class BrokerListeners {
   readonly #sockets = new Set<Socket>();
+  readonly #order = new WeakMap<Socket, number>();
+  #accepted = 0;
   /** Held public connections, in arrival order; null once admitted. */
   #held: Set<Socket> | null = new Set();
 
   private constructor(
     private readonly publicServer: Server,
     private readonly internalServer: Server,
-    private readonly handle: (socket: Socket) => void,
+    private readonly handle: (socket: Socket, order: number) => void,
   ) {}
 
   static async open(o: {
     host: string;
     port: number;
-    handle: (socket: Socket) => void;
+    /** `order`: the connection's place in accept order (1, 2, …), whenever it is handed over. */
+    handle: (socket: Socket, order: number) => void;
   }): Promise<BrokerListeners> {
     let self: BrokerListeners | undefined;
     const pub = createServer({ noDelay: true }, (s) => self?.accept(s, false));
@@ -90,7 +93,7 @@ export class BrokerListeners {
     const slice = () => {
       for (const end = Math.min(queue.length, next + perTurn); next < end; next++) {
         const s = queue[next]!;
-        if (!s.destroyed) this.handle(s);
+        if (!s.destroyed) this.handle(s, this.#order.get(s) ?? 0);
       }
       if (next < queue.length) setImmediate(slice);
     };
@@ -116,6 +119,8 @@ export class BrokerListeners {
 
   private accept(socket: Socket, internal: boolean): void {
     this.#sockets.add(socket);
+    const order = ++this.#accepted;
+    this.#order.set(socket, order);
     socket.once('close', () => {
       this.#sockets.delete(socket);
       this.#held?.delete(socket);
@@ -126,7 +131,7 @@ export class BrokerListeners {
       this.#held.add(socket);
       return;
     }
-    this.handle(socket);
+    this.handle(socket, order);
   }
 }
 

@@ -75,7 +75,9 @@ const DROPPED_TOPIC = '$baken/dropped';
  * - at most one session per gateway identity: a newly authenticated connection of a gateway
  *   takes over, and the older one (whatever its client id) is closed, as MQTT does for a repeated
  *   client id [MQTT-3.1.4-2] (`session_taken_over`). Taking over rather than refusing lets a
- *   rebooted unit back in at once while its old half-open connection is still open;
+ *   rebooted unit back in at once while its old half-open connection is still open. A connection
+ *   accepted before the live session's is refused instead (`session_superseded`): a unit's old
+ *   attempt, read only after the unit gave up on it and got in again;
  * - each gateway's publishes go through a {@link PublishRateLimiter}: over its budget an alarm
  *   event still passes, anything else is acknowledged and dropped (`publish_rate_limited`);
  * - the server's internal client uses a random credential created here and clientId
@@ -109,13 +111,22 @@ export async function startEmbeddedBroker(opts: {
     log.warn({ reason, ...ctx }, 'mqtt refused');
   };
   const noteOverRate = overRateReporter(opts.metrics, log, opts.clock);
-  const takeOver = (gatewayId: string, client: Client, done: () => void) => {
+  /** Each connection's place in accept order (broker README, "One session per gateway"). */
+  const accepted = new WeakMap<object, number>();
+  const orderOf = (c: Client) => accepted.get((c as unknown as { conn: object }).conn) ?? 0;
+  /** False when a newer connection of the gateway already holds the session (this one is a ghost). */
+  const takeOver = (gatewayId: string, client: Client, done: () => void): boolean => {
     const prev = sessions.get(gatewayId);
+    if (prev && prev !== client && !prev.closed && orderOf(prev) > orderOf(client)) return false;
     sessions.set(gatewayId, client);
-    if (!prev || prev === client || prev.closed) return done();
+    if (!prev || prev === client || prev.closed) {
+      done();
+      return true;
+    }
     opts.metrics.mqttRejected.inc({ reason: 'session_taken_over' });
     log.warn({ gatewayId, clientId: prev.id, by: client.id }, 'mqtt session taken over by a new connection');
     prev.close(done);
+    return true;
   };
 
   const broker = await Aedes.createBroker({
@@ -159,8 +170,17 @@ export async function startEmbeddedBroker(opts: {
               false,
             );
           }
-          identities.set(client, { kind: 'gateway', gatewayId: username });
-          takeOver(username, client, () => done(null, true));
+          // A connection accepted before the gateway's live session, authenticated only now (it
+          // waited its turn while the unit gave up on it and connected again): refused, so that it
+          // does not close the unit's newer session.
+          const took = takeOver(username, client, () => {
+            identities.set(client, { kind: 'gateway', gatewayId: username });
+            done(null, true);
+          });
+          if (!took) {
+            reject('session_superseded', ctx);
+            done(refuse(3, 'a newer connection of this gateway holds its session'), false);
+          }
         },
         (err: unknown) => {
           log.error({ err }, 'mqtt authenticate failed');
@@ -227,8 +247,9 @@ export async function startEmbeddedBroker(opts: {
   const listeners = await BrokerListeners.open({
     host: opts.host,
     port: opts.port,
-    handle: (socket) => {
+    handle: (socket, order) => {
       const conn: GuardedConnection = new GuardedConnection(socket, limits, (r) => onRefused(conn, r));
+      accepted.set(conn, order);
       broker.handle(conn as never);
     },
   });
