@@ -92,6 +92,7 @@ export const accessModule = defineModule(
           if (p) stores.keysafeState.markOfflineDelivered(cmd.deviceId, p.offlineGeneration);
         }
       },
+      ctx.cluster.signals,
     );
     // Alerts reach monitoring staff live: the SSE stream carries `access.alert`.
     const alerts = new AccessAlerts(stores.alerts, audit, (a, state, at) =>

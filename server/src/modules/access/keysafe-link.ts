@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { encodeMqttPayload, type MqttCommandResponse, topicFor } from '@baken/protocols';
 import type { Clock } from '../../clock.js';
+import { AwaitedAnswers } from '../../cluster/awaited-answers.js';
+import { LocalSignals, type Signals } from '../../cluster/signals.js';
 import type { Device } from '../../store/repositories/index.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { AccessStores, StoredCommand } from './access-stores.js';
@@ -65,11 +67,23 @@ export class KeysafeLink {
     private readonly deviceNowS: (deviceId: string) => number,
     /** Called with every command result (after the row is updated). */
     private readonly onResult: (cmd: QueuedCommand, res: MqttCommandResponse) => void = () => {},
-  ) {}
+    /** Signals between instances: a `cmd/res` stored by any instance ends a wait on this one. */
+    signals: Signals = new LocalSignals(),
+  ) {
+    this.answers = new AwaitedAnswers(signals, 'keysafe_command', (id) => this.#answer(id), clock);
+  }
+
+  /** Waits for command answers ({@link awaitResult}) whichever instance stores them. */
+  private readonly answers: AwaitedAnswers<CommandStatus>;
+
+  /** A command's final status, or null while it still waits for its answer. */
+  #answer(id: string): CommandStatus | null {
+    const row = this.stores.commands.get(id);
+    if (!row) return 'dropped';
+    return row.status === 'sent' ? null : row.status;
+  }
 
   private override: CommandPublisher | null = null;
-  /** Callers waiting for the answer to a sent command ({@link awaitResult}), by command id. */
-  private readonly waiters = new Map<string, (status: CommandStatus) => void>();
   /**
    * Key safes with a command put back to `pending` by a home unit that stayed online (its key-safe
    * link was down, the safe busy or silent): sent again as soon as the key safe is heard from
@@ -164,20 +178,7 @@ export class KeysafeLink {
    * answered resolves at once.
    */
   awaitResult(id: string, timeoutMs: number): Promise<CommandStatus | 'timeout'> {
-    const row = this.stores.commands.get(id);
-    if (!row) return Promise.resolve('dropped');
-    if (row.status !== 'sent') return Promise.resolve(row.status);
-    return new Promise((resolve) => {
-      const timer = this.clock.setTimeout(() => {
-        this.waiters.delete(id);
-        resolve('timeout');
-      }, timeoutMs);
-      this.waiters.set(id, (status) => {
-        this.clock.clearTimeout(timer);
-        this.waiters.delete(id);
-        resolve(status);
-      });
-    });
+    return this.answers.wait(id, timeoutMs);
   }
 
   /**
@@ -293,7 +294,7 @@ export class KeysafeLink {
       withoutParams({ ...r, status, resultAt: now, resultReason: res.reason ?? res.status }),
       res,
     );
-    this.waiters.get(r.id)?.(status);
+    void this.answers.answered(r.id);
   }
 
   private insert(
