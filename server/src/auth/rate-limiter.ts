@@ -8,7 +8,7 @@ export class RateLimiter {
   private readonly hits = new Map<string, number[]>();
 
   constructor(
-    private readonly clock: Clock,
+    private readonly clock: Pick<Clock, 'now'>,
     private readonly max: number,
     private readonly windowMs: number,
   ) {}

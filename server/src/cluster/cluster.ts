@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Clock } from '../clock.js';
 import { type Lease, LocalLease } from '../store/lease.js';
+import { type HitCounters, memoryHitCounters } from './hit-counter.js';
 import { type LiveFeed, LocalLiveFeed } from './live-feed.js';
 import { LocalSignals, type Signals } from './signals.js';
 
@@ -20,6 +21,8 @@ export interface Cluster {
   readonly signals: Signals;
   /** The live stream's events from every instance (`GET /api/v1/stream`). */
   readonly liveFeed: LiveFeed;
+  /** Rate limits (failed logins, provision calls) counted across the deployment. */
+  readonly hitCounters: HitCounters;
   /** Connects what needs connecting (listening for signals); the embedded binding needs nothing. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -50,6 +53,7 @@ export function localCluster(clock: Pick<Clock, 'now'>, instanceId = newInstance
     lease: leasesBy((name) => new LocalLease(name, clock)),
     signals: new LocalSignals(),
     liveFeed: new LocalLiveFeed(),
+    hitCounters: memoryHitCounters(clock),
     start: async () => undefined,
     stop: async () => undefined,
   };

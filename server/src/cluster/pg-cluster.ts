@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { PgDatabase } from '../store/pg/pg-database.js';
 import { PgLease } from '../store/pg/pg-lease.js';
 import { type Cluster, leasesBy, newInstanceId } from './cluster.js';
+import { PgHitCounter } from './pg-hit-counter.js';
 import { PgLiveFeed } from './pg-live-feed.js';
 import { PgSignals } from './signals.js';
 
@@ -44,6 +45,7 @@ export function pgCluster(o: PgClusterOptions): PgCluster {
     lease,
     signals,
     liveFeed,
+    hitCounters: (name, max, windowMs) => new PgHitCounter(o.db, name, max, windowMs, o.clock),
     async start() {
       await signals.start();
       await liveFeed.start();

@@ -5,6 +5,7 @@ import { pg011Updates } from './011-updates.js';
 import { pg012Followup } from './012-followup.js';
 import { pg013AlarmCentreOut } from './013-alarm-centre-out.js';
 import { pg030LiveEvents } from './030-live-events.js';
+import { pg031RateLimitHits } from './031-rate-limit-hits.js';
 
 /**
  * A versioned schema change of the PostgreSQL store: its own numbered tree, separate from the
@@ -25,4 +26,5 @@ export const pgMigrations: readonly PgMigration[] = [
   pg012Followup,
   pg013AlarmCentreOut,
   pg030LiveEvents,
+  pg031RateLimitHits,
 ];
