@@ -66,7 +66,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<BakenApp> {
 
   const repos = createSqliteRepositories(db);
   const metrics = opts.metrics ?? createMetrics();
-  const auth = new AuthService(repos, clock, config.auth);
+  const cluster = opts.cluster ?? localCluster(clock);
+  const auth = new AuthService(repos, clock, config.auth, cluster.hitCounters);
   const ctx: AppContext = {
     config,
     clock,
@@ -77,7 +78,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<BakenApp> {
     machineCredentials: opts.machineCredentials ?? MachineCredentials.load(config.dataDir, process.env),
     mqtt: opts.mqtt ?? null,
     brokerCredentials: opts.brokerCredentials ?? null,
-    cluster: opts.cluster ?? localCluster(clock),
+    cluster,
     mqttPublicUrls: opts.mqttPublicUrls ??
       config.mqtt.publicUrls ?? [config.mqtt.url ?? `mqtt://${config.mqtt.host}:${config.mqtt.port}`],
   };

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
+import { type HitCounter, type HitCounters, memoryHitCounters } from '../cluster/hit-counter.js';
 import { BakenError, unauthenticated } from '../errors.js';
 import type { ApiToken, Repositories, User } from '../store/repositories/index.js';
 import { hashPassword, needsRehash, type ScryptParams, verifyDummy, verifyPassword } from './password.js';
-import { RateLimiter } from './rate-limiter.js';
 import { csrfTokenFor, hashSecret, newHumanPassword, newSecret } from './secrets.js';
 
 /** Who is calling, and how they proved it. */
@@ -32,17 +32,19 @@ const BAD_LOGIN = 'Wrong username or password.';
  * lower cost than `scrypt` stores a new hash of the same password at the current cost.
  */
 export class AuthService {
-  private readonly perUser: RateLimiter;
-  private readonly perIp: RateLimiter;
+  private readonly perUser: HitCounter;
+  private readonly perIp: HitCounter;
 
   constructor(
     private readonly repos: Repositories,
     private readonly clock: Clock,
     private readonly opts: AuthOptions,
+    /** Where failed logins are counted: this process (default) or every instance's shared store. */
+    counters: HitCounters = memoryHitCounters(clock),
   ) {
     const windowMs = opts.loginWindowS * 1000;
-    this.perUser = new RateLimiter(clock, opts.loginMaxFailuresPerUser, windowMs);
-    this.perIp = new RateLimiter(clock, opts.loginMaxFailuresPerIp, windowMs);
+    this.perUser = counters('login.user', opts.loginMaxFailuresPerUser, windowMs);
+    this.perIp = counters('login.ip', opts.loginMaxFailuresPerIp, windowMs);
   }
 
   /** A human password's hash at the configured cost. */
@@ -60,7 +62,7 @@ export class AuthService {
     ip: string,
   ): Promise<{ user: User; sessionSecret: string; csrfToken: string; expiresAt: number }> {
     const userKey = username.toLowerCase();
-    const wait = Math.max(this.perUser.retryAfterMs(userKey), this.perIp.retryAfterMs(ip));
+    const wait = Math.max(await this.perUser.retryAfterMs(userKey), await this.perIp.retryAfterMs(ip));
     if (wait > 0) {
       const s = Math.ceil(wait / 1000);
       throw new BakenError('BAKEN_ERR_RATE_LIMITED', 429, `Too many failed logins; try again in ${s} s.`, {
@@ -72,11 +74,11 @@ export class AuthService {
       ? await verifyPassword(password, found.passwordHash)
       : await verifyDummy(password, this.opts.scrypt);
     if (!found || !ok || !this.isActive(found)) {
-      this.perUser.hit(userKey);
-      this.perIp.hit(ip);
+      await this.perUser.hit(userKey);
+      await this.perIp.hit(ip);
       throw unauthenticated(BAD_LOGIN);
     }
-    this.perUser.reset(userKey);
+    await this.perUser.reset(userKey);
     if (needsRehash(found.passwordHash, this.opts.scrypt))
       await this.repos.users.update(
         found.id,

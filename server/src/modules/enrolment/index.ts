@@ -2,7 +2,6 @@ import { ProvisionRequestSchema, ProvisionResponseSchema } from '@baken/protocol
 import { Type } from '@sinclair/typebox';
 import { defineModule } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
-import { RateLimiter } from '../../auth/rate-limiter.js';
 import { BakenError, notFound } from '../../errors.js';
 import { assertGatewaySupported } from '../../gateway-versions.js';
 import { errorResponses } from '../../http/error-schema.js';
@@ -17,7 +16,7 @@ const SERIAL_PATTERN = /^[A-Za-z0-9._:-]+$/;
 export const enrolmentModule = defineModule({ name: 'enrolment', encapsulate: true }, async (app) => {
   const service = new EnrolmentService(app.baken);
   // Provision is unauthenticated (the token is the credential): limit guesses per IP.
-  const limiter = new RateLimiter(app.baken.clock, 20, 60_000);
+  const limiter = app.baken.cluster.hitCounters('provision.ip', 20, 60_000);
   await bulkEnrolmentRoutes(app);
 
   app.post(
@@ -62,12 +61,12 @@ export const enrolmentModule = defineModule({ name: 'enrolment', encapsulate: tr
       },
     },
     async (req) => {
-      const wait = limiter.retryAfterMs(req.ip);
+      const wait = await limiter.retryAfterMs(req.ip);
       if (wait > 0)
         throw new BakenError('BAKEN_ERR_RATE_LIMITED', 429, 'Too many provision attempts; wait a minute.', {
           headers: { 'retry-after': String(Math.ceil(wait / 1000)) },
         });
-      limiter.hit(req.ip);
+      await limiter.hit(req.ip);
       const { token, hardwareId, software, protocol } = req.body;
       // before the token is spent: an unsupported gateway can retry with the same token once updated
       assertGatewaySupported(software, protocol);
