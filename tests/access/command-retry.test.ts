@@ -45,6 +45,7 @@ async function provisionAgainstALinkThatIsDown(): Promise<void> {
     gatewayId: GATEWAY_ID,
     at,
   });
+  await new Promise((done) => setImmediate(done)); // the result is handled asynchronously
   expect(commandStatus()).toBe('pending');
   expect(r.outbox).toHaveLength(0);
 }

@@ -102,7 +102,7 @@ describe('access end to end: server → MQTT → gateway → serial → simulate
     deviceId = dev.body.id;
     ctx.db.prepare('UPDATE devices SET gateway_id = ? WHERE id = ?').run(creds.gatewayId, deviceId);
     // factory provisioning: the key safe's K is imported on the server, never returned by any API
-    s.app.access.setup.keys.importKey(deviceId, SERIAL, KEY, Date.now());
+    await s.app.access.setup.keys.importKey(deviceId, SERIAL, KEY, Date.now());
 
     const fn = await api('POST', '/api/v1/access/functions', {
       name: 'alarm responder',

@@ -122,7 +122,7 @@ describe.skipIf(!needProgram('chromium'))('access in chromium', () => {
     await page.goto(`${url}/app/access`);
     await page.locator('#live[data-state="live"]').waitFor({ timeout: 10_000 });
     expect(await page.locator('[data-open-access-alerts]').getAttribute('data-open-access-alerts')).toBe('0');
-    const a = r.t.app.access.setup.alerts.raise(
+    const a = await r.t.app.access.setup.alerts.raise(
       'door_forced',
       `keysafe:${r.deviceId}`,
       'The key safe door was forced',

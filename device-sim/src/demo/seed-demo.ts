@@ -73,7 +73,7 @@ export async function seedDemo(
   // Factory provisioning: the simulated key safe's key K goes to the server (which signs commands and
   // issues codes with it); the home unit never holds it.
   const keyHex = randomBytes(32).toString('hex');
-  app.access.setup.keys.importKey(
+  await app.access.setup.keys.importKey(
     String(keySafe['id']),
     KEYSAFE_SERIAL,
     new Uint8Array(Buffer.from(keyHex, 'hex')),

@@ -42,7 +42,7 @@ describe('access alerts', () => {
     const seen: DomainEvent[] = [];
     const off = t.app.ingest.bus.onAny((e) => seen.push(e));
     const alerts = t.app.access.setup.alerts;
-    const a = alerts.raise(
+    const a = await alerts.raise(
       'door_forced',
       'keysafe:ks-1',
       'The key safe door was <forced>',
@@ -50,7 +50,7 @@ describe('access alerts', () => {
       'x1',
     );
     expect(a).not.toBeNull();
-    expect(alerts.raise('door_forced', 'keysafe:ks-1', 'again', t.clock.now(), 'x1')).toBeNull();
+    expect(await alerts.raise('door_forced', 'keysafe:ks-1', 'again', t.clock.now(), 'x1')).toBeNull();
     expect(seen.filter((e) => e.type === 'access.alert')).toEqual([
       {
         type: 'access.alert',

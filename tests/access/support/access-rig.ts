@@ -130,7 +130,7 @@ export async function accessRig(
     { userId: null },
     now,
   );
-  if (opts.fresh !== true) access.setup.keys.importKey(device.id, RIG_SERIAL, RIG_KEY, now);
+  if (opts.fresh !== true) await access.setup.keys.importKey(device.id, RIG_SERIAL, RIG_KEY, now);
   const hw = new MockClock({ epochMs: now });
   const ks = await createKsRig(
     opts.fresh === true ? { clock: hw, key: undefined, installSecret: RIG_INSTALL_SECRET } : { clock: hw },

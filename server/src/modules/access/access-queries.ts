@@ -5,8 +5,8 @@ import type { AccessStores } from './access-stores.js';
 /** Questions the access module's collaborators ask besides their own stores. */
 export interface AccessQueries {
   /** The server's estimate of a key safe's clock, seconds (server time + its last reported offset). */
-  deviceNowS(deviceId: string): number;
-  isBlocked(scope: 'keysafe' | 'person' | 'team', target: string): boolean;
+  deviceNowS(deviceId: string): Promise<number>;
+  isBlocked(scope: 'keysafe' | 'person' | 'team', target: string): Promise<boolean>;
   /** The home's key safe: the installed one, else the first registered. */
   keysafeForHome(homeId: string): Promise<Device | null>;
 }
@@ -17,8 +17,10 @@ export function accessQueries(d: {
   stores: Pick<AccessStores, 'keysafeState' | 'blocks'>;
 }): AccessQueries {
   return {
-    deviceNowS: (deviceId) =>
-      Math.floor((d.clock.now() + (d.stores.keysafeState.clockOffsetMs(deviceId) ?? 0)) / 1000),
+    async deviceNowS(deviceId) {
+      const offset = (await d.stores.keysafeState.clockOffsetMs(deviceId)) ?? 0;
+      return Math.floor((d.clock.now() + offset) / 1000);
+    },
     isBlocked: (scope, target) => d.stores.blocks.isActive(scope, target),
     async keysafeForHome(homeId) {
       const list = await d.repos.devices.list({ homeId, type: 'keysafe', limit: 20, offset: 0 });

@@ -1,5 +1,10 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { issueWindowCode, KsCodeKind } from '@baken/protocols';
+import {
+  issueWindowCode,
+  KsCodeKind,
+  WINDOW_ALIGN_SECONDS,
+  WINDOW_DURATIONS_SECONDS,
+} from '@baken/protocols';
 import type { Clock } from '../../clock.js';
 import { BakenError, notFound } from '../../errors.js';
 import type { Device, Home, Repositories, User } from '../../store/repositories/index.js';
@@ -24,6 +29,8 @@ export const OFFLINE_KEY_SLOT = 250;
 export const PIN_SLOTS = { first: 1, last: 200 } as const;
 /** Command purpose of the REVOKE that clears the slot of a PIN that was never handed out. */
 export const VOID_PURPOSE = 'void_release';
+/** Tries at a slot taken by concurrent requests before giving up (as if none were free). */
+const CLAIM_ATTEMPTS = 16;
 
 export interface AccessDeps {
   stores: AccessStores;
@@ -36,7 +43,7 @@ export interface AccessDeps {
   link: KeysafeLink;
   alarms: AlarmSource;
   alerts: AccessAlerts;
-  settings: () => AccessSettings;
+  settings: () => Promise<AccessSettings>;
   /** The clients' consents for their informal carers [REQUIREMENTS §9.6]. */
   consents: SqliteCarerConsents;
 }
@@ -79,17 +86,19 @@ export class AccessService {
     return this.q.keysafeForHome(homeId);
   }
 
-  deviceNowS(deviceId: string): number {
+  deviceNowS(deviceId: string): Promise<number> {
     return this.q.deviceNowS(deviceId);
   }
 
-  isBlocked(scope: 'keysafe' | 'person' | 'team', target: string): boolean {
+  isBlocked(scope: 'keysafe' | 'person' | 'team', target: string): Promise<boolean> {
     return this.q.isBlocked(scope, target);
   }
 
-  facts(user: User, home: Home, device: Device): AccessFacts {
+  async facts(user: User, home: Home, device: Device): Promise<AccessFacts> {
     const { matrix } = this.d;
     const teamIds = matrix.employeeTeamIds(user.id);
+    const blockedTeamIds: string[] = [];
+    for (const t of teamIds) if (await this.isBlocked('team', t)) blockedTeamIds.push(t);
     return {
       person: {
         userId: user.id,
@@ -97,15 +106,15 @@ export class AccessService {
         disabled: user.disabled,
         validUntil: user.validUntil,
         declarationSignedAt: matrix.declarationSignedAt(user.id),
-        blocked: this.isBlocked('person', user.id),
+        blocked: await this.isBlocked('person', user.id),
       },
       functions: matrix.listFunctions(matrix.employeeFunctionIds(user.id)),
       teamIds,
       servingTeamIds: matrix.servingTeamIds(home.clientId, home.region),
-      home: { id: home.id, keysafeBlocked: this.isBlocked('keysafe', device.id) },
-      blockedTeamIds: teamIds.filter((t) => this.isBlocked('team', t)),
-      openAlarms: this.d.alarms.openAtHome(home.id),
-      timeZone: this.d.settings().timeZone,
+      home: { id: home.id, keysafeBlocked: await this.isBlocked('keysafe', device.id) },
+      blockedTeamIds,
+      openAlarms: await this.d.alarms.openAtHome(home.id),
+      timeZone: (await this.d.settings()).timeZone,
     };
   }
 
@@ -113,7 +122,7 @@ export class AccessService {
    * An informal carer: the client's consent instead of the matrix (no team, no function); an
    * alarm only when it is assigned to them (they accepted it in the follow-up chain).
    */
-  private decideCarer(
+  private async decideCarer(
     user: User,
     home: Home,
     device: Device,
@@ -122,11 +131,15 @@ export class AccessService {
   ) {
     const d = decideCarerAccess(
       {
-        person: { userId: user.id, disabled: user.disabled, blocked: this.isBlocked('person', user.id) },
-        keysafeBlocked: this.isBlocked('keysafe', device.id),
+        person: {
+          userId: user.id,
+          disabled: user.disabled,
+          blocked: await this.isBlocked('person', user.id),
+        },
+        keysafeBlocked: await this.isBlocked('keysafe', device.id),
         consent: this.d.consents.active(home.id, user.id),
-        openAlarms: this.d.alarms.openAtHome(home.id),
-        timeZone: this.d.settings().timeZone,
+        openAlarms: await this.d.alarms.openAtHome(home.id),
+        timeZone: (await this.d.settings()).timeZone,
       },
       req,
       now,
@@ -146,7 +159,7 @@ export class AccessService {
   ): Promise<GrantedAccess> {
     const { audit, clock } = this.d;
     const now = clock.now();
-    const s = this.d.settings();
+    const s = await this.d.settings();
     const actor = `user:${issuedBy.id}`;
     const subject = `home:${req.homeId}`;
     const base = { forUserId: user.id, situation: req.situation, alarmId: req.alarmId ?? null };
@@ -171,8 +184,8 @@ export class AccessService {
     }
     const decision =
       user.role === 'informal_carer'
-        ? this.decideCarer(user, home, device, req, now)
-        : decideAccess(this.facts(user, home, device), req, now);
+        ? await this.decideCarer(user, home, device, req, now)
+        : decideAccess(await this.facts(user, home, device), req, now);
     if (!decision.allow) {
       await audit.append({
         at: now,
@@ -203,13 +216,13 @@ export class AccessService {
       validUntil,
       issuedAt: now,
       issuedBy: issuedBy.id,
-      alarmRaisedAt: decision.alarmId ? this.d.alarms.raisedAt(decision.alarmId) : null,
+      alarmRaisedAt: decision.alarmId ? await this.d.alarms.raisedAt(decision.alarmId) : null,
       openedAt: null,
       revokedAt: null,
     };
     let granted: GrantedAccess | null = null;
     let offline = release;
-    if (this.d.link.isOnline(device)) {
+    if (await this.d.link.isOnline(device)) {
       const online = await this.releaseOnline(device, release, s);
       if ('releaseId' in online) granted = online;
       else {
@@ -225,7 +238,7 @@ export class AccessService {
         offline = { ...release, id: randomUUID(), issuedAt: clock.now() };
       }
     }
-    granted ??= this.releaseOffline(device, offline, ttl);
+    granted ??= await this.releaseOffline(device, offline, ttl);
     await audit.append({
       at: clock.now(),
       actor,
@@ -247,10 +260,10 @@ export class AccessService {
   }
 
   /** The offline code of a release whose PIN could not be pushed (same person, recomputed, never stored). */
-  offlineCodeOf(release: Release): string | null {
+  async offlineCodeOf(release: Release): Promise<string | null> {
     if (release.mode !== 'offline_window') return null;
-    const k = this.d.keys.key(release.deviceId);
-    const gen = this.deliveredOfflineGeneration(release.deviceId);
+    const k = await this.d.keys.key(release.deviceId);
+    const gen = await this.deliveredOfflineGeneration(release.deviceId);
     if (!k || gen === null) return null;
     const code = issueWindowCode(
       { key: offlineCodeKey(k.key, gen), serial: k.serial },
@@ -263,7 +276,7 @@ export class AccessService {
     return code.ok ? code.value : null;
   }
 
-  deliveredOfflineGeneration(deviceId: string): number | null {
+  deliveredOfflineGeneration(deviceId: string): Promise<number | null> {
     return this.d.stores.keysafeState.offlineDeliveredGeneration(deviceId);
   }
 
@@ -274,7 +287,10 @@ export class AccessService {
    * the command is voided (a late `ok` is ignored by the link and no online release covers the slot,
    * so an opening with it is reported as `opening_without_release`), and unless the key safe itself
    * refused it, a queued REVOKE of that slot removes the unknown PIN should the frame still land.
-   * The slot stays reserved until that REVOKE is answered, so it can never hit a later release.
+   * The slot stays reserved until that REVOKE is answered, so it can never hit a later release:
+   * the REVOKE is queued before the release is deleted, and a slot is taken by one atomic insert
+   * ({@link ReleaseStore.insertIfPinSlotFree}), so two requests at once never share one. If the
+   * key safe's `ok` wins the race with the void, the PIN is on the safe and is handed out.
    * Returns the fallback reason instead of a grant.
    */
   private async releaseOnline(
@@ -283,17 +299,13 @@ export class AccessService {
     s: AccessSettings,
   ): Promise<GrantedAccess | { reason: string; detail?: string; voidedReleaseId?: string }> {
     // Nothing can be signed for a key safe whose key the server lacks (and no release is left behind).
-    if (!this.d.keys.has(device.id)) throw keysafeNoKey();
+    if (!(await this.d.keys.has(device.id))) throw keysafeNoKey();
     const now = release.issuedAt;
-    const used = this.d.releases.usedPinSlots(device.id, now);
-    for (const slot of this.voidingSlots(device.id)) used.add(slot);
-    let slot: number = PIN_SLOTS.first;
-    while (used.has(slot) && slot < PIN_SLOTS.last) slot++;
-    if (used.has(slot)) return { reason: 'no_free_pin_slot' };
+    const r = await this.claimPinSlot(device.id, release, now);
+    if (r === null) return { reason: 'no_free_pin_slot' };
+    const slot = r.slot;
     const pin = String(randomInt(0, 100_000_000)).padStart(8, '0');
-    const devNow = this.deviceNowS(device.id);
-    const r = { ...release, slot };
-    this.d.releases.insert(r);
+    const devNow = await this.deviceNowS(device.id);
     const id = await this.d.link.sendNow(
       device,
       {
@@ -310,15 +322,19 @@ export class AccessService {
       r.id,
     );
     if (!id) {
-      this.d.releases.delete(r.id);
+      await this.d.releases.delete(r.id);
       return { reason: 'not_sent' };
     }
     const status = await this.d.link.awaitResult(id, s.pinConfirmSeconds * 1000);
     if (status === 'ok') return this.granted(r, 'online_pin', pin, 'ok', device.id);
-    const detail = status === 'timeout' ? 'no answer' : (this.d.link.get(id)?.resultReason ?? status);
-    this.d.link.voidCommand(id, `void: ${status}`);
-    this.d.releases.delete(r.id);
+    const detail = status === 'timeout' ? 'no answer' : ((await this.d.link.get(id))?.resultReason ?? status);
+    if (!(await this.d.link.voidCommand(id, `void: ${status}`))) {
+      // answered meanwhile (another instance took the `cmd/res`): the answer stands
+      const late = await this.d.link.get(id);
+      if (late?.status === 'ok') return this.granted(r, 'online_pin', pin, 'ok', device.id);
+    }
     if (status !== 'refused') {
+      // queued before the release goes, so the slot is never free while the PIN may still land
       await this.d.link.enqueue(
         device,
         { kind: 'revoke', slot, holderId: release.holderId },
@@ -326,20 +342,38 @@ export class AccessService {
         null,
       );
     }
+    await this.d.releases.delete(r.id);
     return { reason: status, detail, voidedReleaseId: r.id };
   }
 
+  /**
+   * Stores the release in the lowest free PIN slot: free of outstanding online releases and of
+   * unanswered REVOKEs of voided ones. The insert itself checks the slot again, atomically; when
+   * another request took it meanwhile, the next free slot is tried. Null when none is free.
+   */
+  private async claimPinSlot(deviceId: string, release: Release, now: number): Promise<Release | null> {
+    for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
+      const used = await this.d.releases.usedPinSlots(deviceId, now);
+      for (const slot of await this.voidingSlots(deviceId)) used.add(slot);
+      let slot: number = PIN_SLOTS.first;
+      while (used.has(slot) && slot < PIN_SLOTS.last) slot++;
+      if (used.has(slot)) return null;
+      const r = { ...release, slot };
+      if (await this.d.releases.insertIfPinSlotFree(r, now)) return r;
+    }
+    return null;
+  }
+
   /** PIN slots with an unanswered REVOKE of a voided release (kept free until it is answered). */
-  private voidingSlots(deviceId: string): number[] {
-    return this.d.stores.commands
-      .unfinished(deviceId)
+  private async voidingSlots(deviceId: string): Promise<number[]> {
+    return (await this.d.stores.commands.unfinished(deviceId))
       .filter((c) => c.purpose === VOID_PURPOSE)
       .map((c) => (c.params as { slot: number }).slot);
   }
 
-  private releaseOffline(device: Device, release: Release, ttlMs: number): GrantedAccess {
-    const gen = this.deliveredOfflineGeneration(device.id);
-    const k = this.d.keys.key(device.id);
+  private async releaseOffline(device: Device, release: Release, ttlMs: number): Promise<GrantedAccess> {
+    const gen = await this.deliveredOfflineGeneration(device.id);
+    const k = await this.d.keys.key(device.id);
     if (gen === null || !k) {
       throw new BakenError(
         'BAKEN_ERR_KEYSAFE_UNAVAILABLE',
@@ -347,31 +381,46 @@ export class AccessService {
         'The key safe is offline and has no offline-code key yet; ask the alarm centre to open it.',
       );
     }
-    const chosen = this.pickWindow(device.id, Math.floor(release.issuedAt / 1000), ttlMs / 1000);
-    if (!chosen) {
+    const r = await this.claimWindowSlot(device.id, release, ttlMs);
+    if (!r) {
       throw new BakenError(
         'BAKEN_ERR_KEYSAFE_UNAVAILABLE',
         503,
         'Every offline code of this window is in use.',
       );
     }
-    const r: Release = {
-      ...release,
-      mode: 'offline_window',
-      slot: chosen.slot,
-      validFrom: chosen.windowStart * 1000,
-      validUntil: (chosen.windowStart + chosen.durationSeconds) * 1000,
-    };
-    this.d.releases.insert(r);
-    const code = this.offlineCodeOf(r);
+    const code = await this.offlineCodeOf(r);
     if (code === null) throw new BakenError('BAKEN_ERR_INTERNAL', 500, 'Could not derive the offline code.');
     return this.granted(r, 'offline_window', code, 'offline', device.id);
   }
 
-  private pickWindow(deviceId: string, nowS: number, ttlS: number) {
-    return chooseOfflineWindow(nowS, ttlS, (start, dur) =>
-      this.d.releases.usedWindowSlots(deviceId, start * 1000, (start + dur) * 1000),
-    );
+  /**
+   * Stores an offline release in a window and window slot never given out on this key safe
+   * [OTC SPEC §3]: the insert checks it atomically, so one window code is never handed out twice;
+   * when another request took the slot meanwhile, the choice is made again. Null when all are taken.
+   */
+  private async claimWindowSlot(deviceId: string, release: Release, ttlMs: number): Promise<Release | null> {
+    const nowS = Math.floor(release.issuedAt / 1000);
+    for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
+      const windowStart = Math.floor(nowS / WINDOW_ALIGN_SECONDS) * WINDOW_ALIGN_SECONDS;
+      const taken = new Map<number, ReadonlySet<number>>();
+      for (const dur of WINDOW_DURATIONS_SECONDS)
+        taken.set(
+          dur,
+          await this.d.releases.usedWindowSlots(deviceId, windowStart * 1000, (windowStart + dur) * 1000),
+        );
+      const chosen = chooseOfflineWindow(nowS, ttlMs / 1000, (_s, dur) => taken.get(dur) ?? new Set());
+      if (!chosen) return null;
+      const r: Release = {
+        ...release,
+        mode: 'offline_window',
+        slot: chosen.slot,
+        validFrom: chosen.windowStart * 1000,
+        validUntil: (chosen.windowStart + chosen.durationSeconds) * 1000,
+      };
+      if (await this.d.releases.insertIfWindowSlotFree(r)) return r;
+    }
+    return null;
   }
 
   private granted(
@@ -408,7 +457,7 @@ export class AccessService {
     const since = now - s.alertWindowMinutes * 60_000;
     const n = await this.d.audit.count({ actor: `user:${userId}`, action: 'access.refused', since });
     if (n === s.refusalAlertThreshold) {
-      this.d.alerts.raise(
+      await this.d.alerts.raise(
         'repeated_refusals',
         `user:${userId}`,
         `${n} refused access requests within ${s.alertWindowMinutes} minutes`,

@@ -11,6 +11,6 @@ export interface OpenAlarm {
  * closed and not cancelled. `assigned_team_id` holds a team id of this module (plain TEXT).
  */
 export interface AlarmSource {
-  openAtHome(homeId: string): OpenAlarm[];
-  raisedAt(alarmId: string): number | null;
+  openAtHome(homeId: string): Promise<OpenAlarm[]>;
+  raisedAt(alarmId: string): Promise<number | null>;
 }

@@ -42,16 +42,16 @@ export class AccessAlerts {
     ) => void = () => {},
   ) {}
 
-  raise(
+  async raise(
     kind: AlertKind,
     subject: string,
     message: string,
     at: number,
     dedupeKey?: string,
-  ): AccessAlert | null {
+  ): Promise<AccessAlert | null> {
     const id = dedupeKey ? `${kind}:${dedupeKey}` : randomUUID();
-    if (!this.store.insert({ id, at, kind, subject, message })) return null;
-    this.audit.append({
+    if (!(await this.store.insert({ id, at, kind, subject, message }))) return null;
+    await this.audit.append({
       at,
       actor: 'system',
       action: 'access.alert',
@@ -62,19 +62,19 @@ export class AccessAlerts {
     return { id, at, kind, subject, message, acknowledgedAt: null, acknowledgedBy: null };
   }
 
-  list(opts: { open?: boolean; limit: number }): AccessAlert[] {
+  list(opts: { open?: boolean; limit: number }): Promise<AccessAlert[]> {
     return this.store.list(opts);
   }
 
-  acknowledge(id: string, by: string, at: number): boolean {
-    if (!this.store.acknowledge(id, by, at)) return false;
-    this.audit.append({
+  async acknowledge(id: string, by: string, at: number): Promise<boolean> {
+    if (!(await this.store.acknowledge(id, by, at))) return false;
+    await this.audit.append({
       at,
       actor: `user:${by}`,
       action: 'access.alert_acknowledged',
       subject: `alert:${id}`,
     });
-    const kind = this.store.kindOf(id);
+    const kind = await this.store.kindOf(id);
     if (kind) this.onChange({ id, kind }, 'acknowledged', at);
     return true;
   }

@@ -15,22 +15,22 @@ export type CodeUseOwner = { release: Release } | { trial: true } | null;
  * window slot, which the server gives out once per key safe. Null when the identity names no
  * release (a voided PIN, a code the server never issued) — an opening without a release.
  */
-export function ownerOfCodeUse(
+export async function ownerOfCodeUse(
   deps: { releases: ReleaseStore; stores: Pick<AccessStores, 'commands'> },
   deviceId: string,
   id: KsCodeUseIdentity,
-): CodeUseOwner {
+): Promise<CodeUseOwner> {
   if (id.kind === 'window') {
-    const release = deps.releases.byWindow(deviceId, {
+    const release = await deps.releases.byWindow(deviceId, {
       validFrom: id.windowStart * 1000,
       validUntil: (id.windowStart + id.windowSeconds) * 1000,
       slot: id.windowSlot,
     });
     return release ? { release } : null;
   }
-  const cmd = deps.stores.commands.setCodeOfIssue(deviceId, id.issue);
+  const cmd = await deps.stores.commands.setCodeOfIssue(deviceId, id.issue);
   if (cmd?.purpose === TRIAL_PURPOSE) return { trial: true };
-  const r = cmd?.releaseId ? deps.releases.get(cmd.releaseId) : null;
+  const r = cmd?.releaseId ? await deps.releases.get(cmd.releaseId) : null;
   // the slot is part of what was signed: a mismatch is not this release
   return r && r.deviceId === deviceId && r.slot === id.slot ? { release: r } : null;
 }

@@ -40,16 +40,16 @@ export interface SignedFrame {
  * seals PIN material, MACs it and encodes the complete frame (link SEQ 0; the home unit relays the
  * bytes unchanged, KS-SERIAL §8.1). Only this function sees K.
  */
-export function signKeysafeCommand(
+export async function signKeysafeCommand(
   keys: KeysafeKeys,
   deviceId: string,
   body: KeysafeCommandBody | SetMaterialBody,
   deviceNowS: number,
   validityS = COMMAND_VALIDITY_S,
-): SignedFrame {
-  const k = keys.key(deviceId);
+): Promise<SignedFrame> {
+  const k = await keys.key(deviceId);
   if (!k) throw keysafeNoKey();
-  const counter = keys.nextCounter(deviceId);
+  const counter = await keys.nextCounter(deviceId);
   let full: KeysafeCommandBody;
   if (body.kind === 'set_code' && 'material' in body) {
     const { material, ...rest } = body;

@@ -37,10 +37,10 @@ export class DeviceEvents {
   async handle(e: EventEnvelope): Promise<void> {
     if (e.deviceKind !== 'keysafe') return;
     const { stores, audit } = this.d;
-    if (!stores.seenEvents.markSeen(e.id, e.receivedAt)) return;
+    if (!(await stores.seenEvents.markSeen(e.id, e.receivedAt))) return;
     const device = await this.d.repos.devices.getBySerial(e.deviceId);
     if (device?.type !== 'keysafe') return;
-    stores.keysafeState.ensure(device.id);
+    await stores.keysafeState.ensure(device.id);
     // heard from: commands handed back while its link was down go now
     await this.d.link.retryDevice(device);
     const at = this.d.clock.now();
@@ -48,7 +48,7 @@ export class DeviceEvents {
     const subject = `keysafe:${device.id}`;
     const actor = `device:${device.id}`;
     if (e.kind === 'audit_records') {
-      this.reconcile(device, (data['records'] as MqttAuditRecord[]).map(fromMqttAuditRecord), at);
+      await this.reconcile(device, (data['records'] as MqttAuditRecord[]).map(fromMqttAuditRecord), at);
       return;
     }
     if (e.kind === 'clock_report') {
@@ -71,11 +71,11 @@ export class DeviceEvents {
     if (e.kind === 'code_accepted') {
       // [KS-SERIAL §7.1] credited by the identity the key safe reported, never by time
       const id = codeUseOfEventData(data);
-      const owner = id === null ? null : ownerOfCodeUse(this.d, device.id, id);
+      const owner = id === null ? null : await ownerOfCodeUse(this.d, device.id, id);
       const rel = owner !== null && 'release' in owner ? owner.release : null;
       if (owner !== null && 'trial' in owner) details['trial'] = true;
       if (rel) {
-        this.d.releases.markOpened(rel.id, e.receivedAt);
+        await this.d.releases.markOpened(rel.id, e.receivedAt);
         details['releaseId'] = rel.id;
         details['userId'] = rel.userId;
         details['situation'] = rel.situation;
@@ -84,14 +84,14 @@ export class DeviceEvents {
       this.lastAuth.set(device.id, Math.floor((e.deviceTime ?? e.receivedAt) / 1000));
     }
     await audit.append({ at, actor, action: `keysafe.${e.kind}`, subject, details });
-    const s = this.d.settings();
+    const s = await this.d.settings();
     const alerts = this.d.alerts;
     const key = `${device.id}:${e.seq ?? e.id}`;
     if (e.kind === 'code_rejected') {
       const since = at - s.alertWindowMinutes * 60_000;
       const n = await audit.count({ subject, action: 'keysafe.code_rejected', since });
       if (n >= s.wrongCodeAlertThreshold)
-        alerts.raise(
+        await alerts.raise(
           'repeated_wrong_codes',
           subject,
           `${n} wrong codes within ${s.alertWindowMinutes} minutes`,
@@ -99,19 +99,19 @@ export class DeviceEvents {
           key,
         );
     } else if (e.kind === 'lockout_started') {
-      alerts.raise('lockout', subject, 'The keypad is locked out after repeated wrong codes', at, key);
+      await alerts.raise('lockout', subject, 'The keypad is locked out after repeated wrong codes', at, key);
     } else if (e.kind === 'door_forced') {
-      alerts.raise('door_forced', subject, 'The key safe door was forced', at, key);
+      await alerts.raise('door_forced', subject, 'The key safe door was forced', at, key);
     } else if (e.kind === 'tamper') {
-      alerts.raise('tamper', subject, 'The key safe reports tampering', at, key);
+      await alerts.raise('tamper', subject, 'The key safe reports tampering', at, key);
     }
   }
 
   /** Drift = device − home unit clock (the home unit keeps NTP time). Large drift: queue a TIME_SYNC. */
   async clockReport(device: Device, offsetMs: number, at: number): Promise<void> {
     const { stores, audit } = this.d;
-    stores.keysafeState.setClock(device.id, offsetMs, at);
-    const s = this.d.settings();
+    await stores.keysafeState.setClock(device.id, offsetMs, at);
+    const s = await this.d.settings();
     if (Math.abs(offsetMs) < s.driftWarnSeconds * 1000) return;
     await audit.append({
       at,
@@ -120,14 +120,14 @@ export class DeviceEvents {
       subject: `keysafe:${device.id}`,
       details: { offsetMs },
     });
-    this.d.alerts.raise(
+    await this.d.alerts.raise(
       'clock_drift',
       `keysafe:${device.id}`,
       `Key safe clock is off by ${Math.round(offsetMs / 1000)} s; a server-signed time sync is queued`,
       at,
       `${device.id}:${Math.floor(at / 3_600_000)}`,
     );
-    const pending = stores.commands.hasUnfinishedTimeSync(device.id);
+    const pending = await stores.commands.hasUnfinishedTimeSync(device.id);
     if (!pending) await this.d.link.enqueue(device, { kind: 'time_sync', newTime: 0 }, 'time_sync', null);
   }
 
@@ -136,11 +136,11 @@ export class DeviceEvents {
    * verification re-anchors after it so one fault does not hide later records. Verified openings
    * without a matching release alert too.
    */
-  reconcile(device: Device, records: KsAuditRecord[], at: number): void {
+  async reconcile(device: Device, records: KsAuditRecord[], at: number): Promise<void> {
     const { stores, audit, alerts, keys } = this.d;
-    const k = keys.key(device.id);
+    const k = await keys.key(device.id);
     if (!k) return;
-    const st = stores.keysafeState.auditAnchor(device.id) ?? { seq: 0, macHex: '' };
+    const st = (await stores.keysafeState.auditAnchor(device.id)) ?? { seq: 0, macHex: '' };
     let anchor: KsAuditAnchor = keyInstalledAnchor(records, k.key, {
       seq: st.seq,
       mac: new Uint8Array(Buffer.from(st.macHex, 'hex')),
@@ -150,7 +150,7 @@ export class DeviceEvents {
     while (rest.length > 0) {
       const res = ksVerifyAuditChain(rest, k.key, anchor);
       const good = res.ok ? rest : rest.slice(0, res.index);
-      for (const r of good) this.checkRecord(device, r, at);
+      for (const r of good) await this.checkRecord(device, r, at);
       if (res.ok) {
         anchor = res.anchor;
         break;
@@ -169,8 +169,8 @@ export class DeviceEvents {
           : res.fault === 'bad_mac'
             ? `Key safe audit record ${bad.seq} does not verify (altered or forged)`
             : `Key safe audit record ${bad.seq} is out of order`;
-      alerts.raise(kind, subject, msg, at, `${device.id}:${bad.seq}`);
-      audit.append({
+      await alerts.raise(kind, subject, msg, at, `${device.id}:${bad.seq}`);
+      await audit.append({
         at,
         actor: 'system',
         action: 'keysafe.audit_fault',
@@ -181,15 +181,15 @@ export class DeviceEvents {
         // Re-anchor on the record after the fault so later records still verify; its own content
         // cannot be verified, but it is still checked for openings (it can only add alerts).
         anchor = { seq: bad.seq, mac: bad.mac };
-        this.checkRecord(device, bad, at);
+        await this.checkRecord(device, bad, at);
       }
       rest = rest.slice(res.index + 1);
     }
-    stores.keysafeState.setAuditAnchor(device.id, {
+    await stores.keysafeState.setAuditAnchor(device.id, {
       seq: anchor.seq,
       macHex: Buffer.from(anchor.mac).toString('hex'),
     });
-    audit.append({
+    await audit.append({
       at,
       actor: 'system',
       action: 'keysafe.audit_reconciled',
@@ -198,29 +198,35 @@ export class DeviceEvents {
     });
   }
 
-  private checkRecord(device: Device, r: KsAuditRecord, at: number): void {
+  private async checkRecord(device: Device, r: KsAuditRecord, at: number): Promise<void> {
     const use = ksCodeUseOfRecord(r);
     if (use !== null) {
-      const owner = ownerOfCodeUse(this.d, device.id, use);
+      const owner = await ownerOfCodeUse(this.d, device.id, use);
       if (owner !== null && 'release' in owner)
-        this.d.releases.markOpened(owner.release.id, owner.release.openedAt ?? r.deviceTime * 1000);
-      else if (owner === null) this.unmatched(device, r, at, 'a code was accepted that no release covers');
+        await this.d.releases.markOpened(owner.release.id, owner.release.openedAt ?? r.deviceTime * 1000);
+      else if (owner === null)
+        await this.unmatched(device, r, at, 'a code was accepted that no release covers');
       this.lastAuth.set(device.id, r.deviceTime);
     } else if (r.kind === KsType.CodeAccepted) {
       // KS-SERIAL 1.0 names slot and holder only: which issued code it was is unknown
-      this.unmatched(device, r, at, 'the key safe (KS-SERIAL 1.0) does not say which issued code it was');
+      await this.unmatched(
+        device,
+        r,
+        at,
+        'the key safe (KS-SERIAL 1.0) does not say which issued code it was',
+      );
       this.lastAuth.set(device.id, r.deviceTime);
     } else if (r.kind === KsAuditKind.CommandAccepted && r.value === KsType.OpenNow) {
       this.lastAuth.set(device.id, r.deviceTime);
     } else if (r.kind === KsType.DoorOpened) {
       const last = this.lastAuth.get(device.id);
       if (last === undefined || r.deviceTime - last > OPEN_AFTER_AUTH_S || r.deviceTime < last)
-        this.unmatched(device, r, at, 'the door opened without a code or remote open before it');
+        await this.unmatched(device, r, at, 'the door opened without a code or remote open before it');
     }
   }
 
-  private unmatched(device: Device, r: KsAuditRecord, at: number, why: string): void {
-    this.d.alerts.raise(
+  private async unmatched(device: Device, r: KsAuditRecord, at: number, why: string): Promise<void> {
+    await this.d.alerts.raise(
       'opening_without_release',
       `keysafe:${device.id}`,
       `Opening without a matching release (device record ${r.seq}): ${why}`,

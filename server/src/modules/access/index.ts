@@ -17,12 +17,11 @@ import { reportRoutes } from './report-routes.js';
 import { requestRoutes } from './request-routes.js';
 import { purgeRetention } from './retention.js';
 import { Revocation } from './revocation.js';
+import { SqliteAccessGatewayStore } from './sqlite-access-small-stores.js';
 import { sqliteAccessStores } from './sqlite-access-stores.js';
 import { SqliteAlarmSource } from './sqlite-alarm-source.js';
 import { SqliteCarerConsents } from './sqlite-carer-consents.js';
-import { SqliteKeysafeKeyStore } from './sqlite-keysafe-keys.js';
 import { SqliteMatrixStore } from './sqlite-matrix-store.js';
-import { SqliteReleaseStore } from './sqlite-release-store.js';
 
 export interface AccessApi {
   /** Key-code requests: the matrix decision, releases, the codes (the CLI, tests). */
@@ -69,12 +68,11 @@ export const accessModule = defineModule(
     const ctx = app.baken;
     const { db, clock, repos } = ctx;
     const audit = app.audit;
-    const keys = new KeysafeKeys(
-      new SqliteKeysafeKeyStore(db),
-      loadMasterKey(ctx.config.dataDir, process.env),
-    );
-    const releases = new SqliteReleaseStore(db);
     const stores = sqliteAccessStores(db);
+    // the ingest turn's synchronous path (store README, "Stores that stay synchronous")
+    const turnGateways = new SqliteAccessGatewayStore(db);
+    const keys = new KeysafeKeys(stores.keys, loadMasterKey(ctx.config.dataDir, process.env));
+    const releases = stores.releases;
     const matrix = new SqliteMatrixStore(db);
     const consents = new SqliteCarerConsents(db);
     const queries = accessQueries({ clock, repos, stores });
@@ -85,11 +83,11 @@ export const accessModule = defineModule(
       audit,
       () => ctx.mqtt,
       queries.deviceNowS,
-      (cmd) => {
+      async (cmd) => {
         // a delivered offline-code key: codes of that generation may now be handed out
         if (cmd.status === 'ok' && (cmd.purpose === 'offline_key' || cmd.purpose === 'rotate_offline_key')) {
-          const p = stores.commands.get(cmd.id)?.params as { offlineGeneration: number } | undefined;
-          if (p) stores.keysafeState.markOfflineDelivered(cmd.deviceId, p.offlineGeneration);
+          const p = (await stores.commands.get(cmd.id))?.params as { offlineGeneration: number } | undefined;
+          if (p) await stores.keysafeState.markOfflineDelivered(cmd.deviceId, p.offlineGeneration);
         }
       },
       ctx.cluster.signals,
@@ -121,9 +119,9 @@ export const accessModule = defineModule(
       revocation,
       deviceEvents,
       teams: matrix,
-      carerConsents: new CarerConsentService(consents, audit, clock, (homeId, userId) =>
+      carerConsents: new CarerConsentService(consents, audit, clock, async (homeId, userId) =>
         revocation.revokeReleases(
-          releases.outstanding({ userId }, clock.now()).filter((r) => r.homeId === homeId),
+          (await releases.outstanding({ userId }, clock.now())).filter((r) => r.homeId === homeId),
           'consent withdrawn',
         ),
       ),
@@ -137,13 +135,18 @@ export const accessModule = defineModule(
         deviceEvents.handle(event).catch((err) => log.error({ err }, 'key-safe event handling failed'));
       }),
       bus.on('ingest.availability', ({ availability, gatewayId, at }) => {
-        link.setGatewayOnline(gatewayId, availability.state === 'online', at);
+        // inside the ingest turn's SQLite transaction, which cannot await: the synchronous path
+        turnGateways.setOnlineNow(gatewayId, availability.state === 'online', at);
         if (availability.state !== 'online') return;
         link
           .flushGateway(gatewayId, (id) => repos.devices.get(id))
           .catch((err) => log.error({ err }, 'delivering queued key-safe commands failed'));
       }),
-      bus.on('command.result', ({ result, gatewayId }) => link.handleResult(gatewayId, result)),
+      bus.on('command.result', ({ result, gatewayId }) => {
+        link
+          .handleResult(gatewayId, result)
+          .catch((err) => log.error({ err }, 'handling a key-safe command result failed'));
+      }),
     ];
 
     await requestRoutes(app, requests, collaborators);

@@ -66,11 +66,11 @@ export class Installer {
         },
       );
     }
-    if (!link.isOnline(device))
+    if (!(await link.isOnline(device)))
       throw unavailable('The home unit of this key safe is not online; the key goes through it.');
     const key = new Uint8Array(randomBytes(KEYSAFE_KEY_BYTES));
     const counter = BigInt(clock.now());
-    const issuedAt = this.d.deviceNowS(device.id);
+    const issuedAt = await this.d.deviceNowS(device.id);
     const cmd = ksBuildKeyInstall({
       serial: device.serial,
       counter,
@@ -93,8 +93,8 @@ export class Installer {
     const status = await link.awaitResult(id, ANSWER_WAIT_MS);
     const subject = `keysafe:${device.id}`;
     if (status !== 'ok') {
-      const reason = status === 'timeout' ? 'no answer' : (link.get(id)?.resultReason ?? status);
-      link.voidCommand(id, `void: ${status}`);
+      const reason = status === 'timeout' ? 'no answer' : ((await link.get(id))?.resultReason ?? status);
+      await link.voidCommand(id, `void: ${status}`);
       await audit.append({
         at: clock.now(),
         actor: `user:${by.id}`,
@@ -114,7 +114,7 @@ export class Installer {
         `The key safe did not confirm the key (${reason}); press its pairing button and try again.`,
       );
     }
-    keys.importKey(device.id, device.serial, key, clock.now());
+    await keys.importKey(device.id, device.serial, key, clock.now());
     await audit.append({
       at: clock.now(),
       actor: `user:${by.id}`,
@@ -135,11 +135,11 @@ export class Installer {
    */
   async trialCode(device: Device, by: User): Promise<{ code: string; validUntil: number }> {
     const { link, clock, audit, matrix, keys } = this.d;
-    if (!keys.has(device.id))
+    if (!(await keys.has(device.id)))
       throw unavailable('The key safe has no key yet: install it first (key-install).');
-    if (!link.isOnline(device)) throw unavailable('The home unit of this key safe is not online.');
+    if (!(await link.isOnline(device))) throw unavailable('The home unit of this key safe is not online.');
     const pin = String(randomInt(0, 100_000_000)).padStart(8, '0');
-    const devNow = this.d.deviceNowS(device.id);
+    const devNow = await this.d.deviceNowS(device.id);
     const id = await link.sendNow(
       device,
       {
@@ -158,10 +158,10 @@ export class Installer {
     if (id === null) throw unavailable('The key safe could not be reached through its home unit.');
     const status = await link.awaitResult(id, ANSWER_WAIT_MS);
     if (status !== 'ok') {
-      link.voidCommand(id, `void: ${status}`);
+      await link.voidCommand(id, `void: ${status}`);
       if (status !== 'refused')
         await link.enqueue(device, { kind: 'revoke', slot: TRIAL_SLOT, holderId: 0 }, 'void_trial', null);
-      const reason = status === 'timeout' ? 'no answer' : (link.get(id)?.resultReason ?? status);
+      const reason = status === 'timeout' ? 'no answer' : ((await link.get(id))?.resultReason ?? status);
       throw unavailable(`The key safe did not take the trial code (${reason}).`);
     }
     const validUntil = clock.now() + TRIAL_VALIDITY_S * 1000;

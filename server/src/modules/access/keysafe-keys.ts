@@ -50,14 +50,17 @@ export interface SealedKeysafeKey {
 
 /** Storage of sealed key-safe keys and their command counters [KS-SERIAL §8.1]. */
 export interface KeysafeKeyStore {
-  has(deviceId: string): boolean;
-  get(deviceId: string): SealedKeysafeKey | null;
+  has(deviceId: string): Promise<boolean>;
+  get(deviceId: string): Promise<SealedKeysafeKey | null>;
   /** Stores a sealed key with the command counter at 1, replacing any previous key of the device. */
-  put(deviceId: string, key: SealedKeysafeKey, now: number): void;
-  /** Atomically returns the next counter and advances it; null when the device has no key. */
-  takeCounter(deviceId: string): bigint | null;
+  put(deviceId: string, key: SealedKeysafeKey, now: number): Promise<void>;
+  /**
+   * Returns the next counter and advances it in one statement: two callers at once never get the
+   * same counter [KS-SERIAL §8.1]; null when the device has no key.
+   */
+  takeCounter(deviceId: string): Promise<bigint | null>;
   /** Raises the next counter to at least `next` (never lowers it). */
-  raiseCounter(deviceId: string, next: bigint): void;
+  raiseCounter(deviceId: string, next: bigint): Promise<void>;
 }
 
 /**
@@ -71,14 +74,18 @@ export class KeysafeKeys {
   ) {}
 
   /** Generates K for a key safe if it has none yet; returns true when a key was created. */
-  ensure(deviceId: string, serial: string, now: number): boolean {
-    if (this.has(deviceId)) return false;
-    this.store.put(deviceId, { serial, sealed: this.seal(deviceId, randomBytes(KEYSAFE_KEY_BYTES)) }, now);
+  async ensure(deviceId: string, serial: string, now: number): Promise<boolean> {
+    if (await this.has(deviceId)) return false;
+    await this.store.put(
+      deviceId,
+      { serial, sealed: this.seal(deviceId, randomBytes(KEYSAFE_KEY_BYTES)) },
+      now,
+    );
     return true;
   }
 
   /** Factory provisioning: import a key safe's K (e.g. from the production line). */
-  importKey(deviceId: string, serial: string, key: Uint8Array, now: number): void {
+  async importKey(deviceId: string, serial: string, key: Uint8Array, now: number): Promise<void> {
     if (key.length !== KEYSAFE_KEY_BYTES) {
       throw new BakenError(
         'BAKEN_ERR_VALIDATION',
@@ -87,16 +94,16 @@ export class KeysafeKeys {
         { details: [{ field: 'key', message: `must be ${KEYSAFE_KEY_BYTES} bytes` }] },
       );
     }
-    this.store.put(deviceId, { serial, sealed: this.seal(deviceId, Buffer.from(key)) }, now);
+    await this.store.put(deviceId, { serial, sealed: this.seal(deviceId, Buffer.from(key)) }, now);
   }
 
-  has(deviceId: string): boolean {
+  has(deviceId: string): Promise<boolean> {
     return this.store.has(deviceId);
   }
 
   /** K in clear, for signing and verifying only. */
-  key(deviceId: string): { key: Uint8Array; serial: string } | null {
-    const r = this.store.get(deviceId);
+  async key(deviceId: string): Promise<{ key: Uint8Array; serial: string } | null> {
+    const r = await this.store.get(deviceId);
     if (!r) return null;
     const [iv, tag, ct] = r.sealed.split('.').map((p) => Buffer.from(p, 'base64'));
     const d = createDecipheriv('aes-256-gcm', this.master, iv!);
@@ -106,15 +113,15 @@ export class KeysafeKeys {
   }
 
   /** Reserves the next command counter (strictly increasing per key safe, KS-SERIAL §8.1). */
-  nextCounter(deviceId: string): bigint {
-    const c = this.store.takeCounter(deviceId);
+  async nextCounter(deviceId: string): Promise<bigint> {
+    const c = await this.store.takeCounter(deviceId);
     if (c === null) throw keysafeNoKey();
     return c;
   }
 
   /** After a STATUS shows the device's last counter ahead of ours (KS-SERIAL §9.4), jump past it. */
-  resyncCounter(deviceId: string, deviceLastCounter: bigint): void {
-    this.store.raiseCounter(deviceId, deviceLastCounter + 1n);
+  resyncCounter(deviceId: string, deviceLastCounter: bigint): Promise<void> {
+    return this.store.raiseCounter(deviceId, deviceLastCounter + 1n);
   }
 
   private seal(deviceId: string, key: Buffer): string {

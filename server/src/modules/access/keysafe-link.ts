@@ -64,9 +64,12 @@ export class KeysafeLink {
     private readonly audit: AuditLog,
     private readonly brokerClient: () => CommandPublisher | null,
     /** Server's estimate of the device clock, seconds (server time + last reported offset). */
-    private readonly deviceNowS: (deviceId: string) => number,
+    private readonly deviceNowS: (deviceId: string) => Promise<number>,
     /** Called with every command result (after the row is updated). */
-    private readonly onResult: (cmd: QueuedCommand, res: MqttCommandResponse) => void = () => {},
+    private readonly onResult: (
+      cmd: QueuedCommand,
+      res: MqttCommandResponse,
+    ) => Promise<void> = async () => {},
     /** Signals between instances: a `cmd/res` stored by any instance ends a wait on this one. */
     signals: Signals = new LocalSignals(),
   ) {
@@ -77,8 +80,8 @@ export class KeysafeLink {
   private readonly answers: AwaitedAnswers<CommandStatus>;
 
   /** A command's final status, or null while it still waits for its answer. */
-  #answer(id: string): CommandStatus | null {
-    const row = this.stores.commands.get(id);
+  async #answer(id: string): Promise<CommandStatus | null> {
+    const row = await this.stores.commands.get(id);
     if (!row) return 'dropped';
     return row.status === 'sent' ? null : row.status;
   }
@@ -100,19 +103,15 @@ export class KeysafeLink {
     return this.override ?? this.brokerClient();
   }
 
-  gatewayOf(device: Device): string | null {
+  async gatewayOf(device: Device): Promise<string | null> {
     if (device.gatewayId) return device.gatewayId;
     if (!device.homeId) return null;
     return this.stores.gateways.latestOfHome(device.homeId);
   }
 
-  setGatewayOnline(gatewayId: string, online: boolean, at: number): void {
-    this.stores.gateways.setOnline(gatewayId, online, at);
-  }
-
   /** Online = a broker connection and the home unit's last availability was `online`. */
-  isOnline(device: Device): boolean {
-    const gw = this.gatewayOf(device);
+  async isOnline(device: Device): Promise<boolean> {
+    const gw = await this.gatewayOf(device);
     if (!gw || !this.mqtt()) return false;
     return this.stores.gateways.isOnline(gw);
   }
@@ -127,13 +126,13 @@ export class KeysafeLink {
     purpose: string,
     releaseId: string | null,
   ): Promise<string | null> {
-    if (!this.isOnline(device)) return null;
+    if (!(await this.isOnline(device))) return null;
     // Code material is never stored: the row keeps the command without it.
     const params = 'material' in body ? { ...body, material: undefined } : body;
-    const id = this.insert(device.id, body.kind, params, purpose, releaseId);
+    const id = await this.insert(device.id, body.kind, params, purpose, releaseId);
     if (await this.transmit(device, id, body)) return id;
     // Meaningful only now: never left in the queue for a later flush (its material is gone anyway).
-    this.stores.commands.setResult(id, 'dropped', this.clock.now(), 'not_sent');
+    await this.stores.commands.setResult(id, 'dropped', this.clock.now(), 'not_sent', ['pending', 'sent']);
     return null;
   }
 
@@ -147,16 +146,16 @@ export class KeysafeLink {
     purpose: string,
   ): Promise<string | null> {
     const mqtt = this.mqtt();
-    const gw = this.gatewayOf(device);
-    if (!mqtt || !gw || !this.isOnline(device)) return null;
-    const id = this.insert(device.id, signed.kind, {}, purpose, null);
+    const gw = await this.gatewayOf(device);
+    if (!mqtt || !gw || !(await this.isOnline(device))) return null;
+    const id = await this.insert(device.id, signed.kind, {}, purpose, null);
     const now = this.clock.now();
-    this.stores.commands.markSent(id, Number(signed.counter), now);
+    await this.stores.commands.markSent(id, Number(signed.counter), now);
     try {
       await mqtt.publish(topicFor('cmd/req', gw), this.relay(device, id, signed.frameHex, now), { qos: 1 });
       return id;
     } catch {
-      this.stores.commands.setResult(id, 'dropped', this.clock.now(), 'not_sent');
+      await this.stores.commands.setResult(id, 'dropped', this.clock.now(), 'not_sent', ['sent']);
       return null;
     }
   }
@@ -183,19 +182,17 @@ export class KeysafeLink {
 
   /**
    * Voids a command whose answer no longer counts: it becomes `dropped`, so a late `cmd/res` for it
-   * is ignored by {@link handleResult} (only `sent` commands take results).
+   * is ignored by {@link handleResult} (only `sent` commands take results). False when it was no
+   * longer unanswered: an answer came first, and that answer stands.
    */
-  voidCommand(id: string, reason: string): void {
-    const r = this.stores.commands.get(id);
-    if (r && (r.status === 'sent' || r.status === 'pending')) {
-      this.stores.commands.setResult(id, 'dropped', this.clock.now(), reason);
-    }
+  voidCommand(id: string, reason: string): Promise<boolean> {
+    return this.stores.commands.setResult(id, 'dropped', this.clock.now(), reason, ['sent', 'pending']);
   }
 
   /** Queues a command that must reach the key safe; sends it at once when online. */
   async enqueue(device: Device, body: QueueBody, purpose: string, releaseId: string | null): Promise<string> {
-    const id = this.insert(device.id, body.kind, body, purpose, releaseId);
-    if (this.isOnline(device)) await this.transmit(device, id, body);
+    const id = await this.insert(device.id, body.kind, body, purpose, releaseId);
+    if (await this.isOnline(device)) await this.transmit(device, id, body);
     return id;
   }
 
@@ -204,24 +201,21 @@ export class KeysafeLink {
    * safes with pending commands are looked up, so a reconnect costs nothing for an idle fleet.
    */
   async flushGateway(gatewayId: string, deviceOf: (id: string) => Promise<Device | null>): Promise<number> {
-    return this.flushPending(deviceOf, (d) => this.gatewayOf(d) === gatewayId);
+    return this.flushPending(deviceOf, async (d) => (await this.gatewayOf(d)) === gatewayId);
   }
 
   /** Flushes every key safe with a pending command that `accept` lets through. */
   private async flushPending(
     deviceOf: (id: string) => Promise<Device | null>,
-    accept: (d: Device) => boolean,
+    accept: (d: Device) => Promise<boolean>,
   ): Promise<number> {
     let n = 0;
     const ids = new Set(
-      this.stores.commands
-        .unfinished()
-        .filter((c) => c.status === 'pending')
-        .map((c) => c.deviceId),
+      (await this.stores.commands.unfinished()).filter((c) => c.status === 'pending').map((c) => c.deviceId),
     );
     for (const id of ids) {
       const d = await deviceOf(id);
-      if (!d || !accept(d)) continue;
+      if (!d || !(await accept(d))) continue;
       this.retryWaiting.delete(id);
       n += await this.flushDevice(d);
     }
@@ -234,7 +228,7 @@ export class KeysafeLink {
    * of the home unit, which may be weeks away — a revocation must not wait that long.
    */
   async retryDevice(device: Device): Promise<number> {
-    if (!this.retryWaiting.delete(device.id) || !this.isOnline(device)) return 0;
+    if (!this.retryWaiting.delete(device.id) || !(await this.isOnline(device))) return 0;
     return this.flushDevice(device);
   }
 
@@ -252,28 +246,30 @@ export class KeysafeLink {
    */
   async flushDevice(device: Device): Promise<number> {
     let n = 0;
-    for (const r of this.stores.commands.pending(device.id)) {
+    for (const r of await this.stores.commands.pending(device.id)) {
       if (await this.transmit(device, r.id, this.paramsFor(r))) n++;
     }
     return n;
   }
 
-  pending(deviceId?: string): QueuedCommand[] {
-    const rows = this.stores.commands.unfinished(deviceId);
+  async pending(deviceId?: string): Promise<QueuedCommand[]> {
+    const rows = await this.stores.commands.unfinished(deviceId);
     return rows.filter((r) => !ONE_SHOT_PURPOSES.has(r.purpose)).map(withoutParams);
   }
 
-  get(id: string): QueuedCommand | null {
-    const r = this.stores.commands.get(id);
+  async get(id: string): Promise<QueuedCommand | null> {
+    const r = await this.stores.commands.get(id);
     return r ? withoutParams(r) : null;
   }
 
   /**
    * A `cmd/res` from a home unit. Only the home unit the command went to may answer it. A queued
-   * command that timed out or met a busy device goes back to `pending` for the next contact.
+   * command that timed out or met a busy device goes back to `pending` for the next contact. The
+   * result is taken once: only the call that moves the command out of `sent` goes on (a duplicated
+   * `cmd/res`, or one racing the void of a timed-out PIN, does nothing).
    */
-  handleResult(gatewayId: string, res: MqttCommandResponse): void {
-    const r = this.stores.commands.get(res.transaction);
+  async handleResult(gatewayId: string, res: MqttCommandResponse): Promise<void> {
+    const r = await this.stores.commands.get(res.transaction);
     if (r?.status !== 'sent') return;
     const now = this.clock.now();
     const retry =
@@ -281,31 +277,32 @@ export class KeysafeLink {
       (res.status === 'timeout' || res.status === 'busy' || res.status === 'error');
     const status: CommandStatus =
       res.status === 'ok' ? 'ok' : res.status === 'refused' ? 'refused' : retry ? 'pending' : 'failed';
-    this.stores.commands.setResult(r.id, status, now, res.reason ?? res.status);
+    if (!(await this.stores.commands.setResult(r.id, status, now, res.reason ?? res.status, ['sent'])))
+      return;
     if (status === 'pending') this.retryWaiting.add(r.deviceId);
-    this.audit.append({
+    await this.audit.append({
       at: now,
       actor: `gateway:${gatewayId}`,
       action: `keysafe.command_${status === 'pending' ? 'retry' : status}`,
       subject: `keysafe:${r.deviceId}`,
       details: { commandId: r.id, kind: r.kind, purpose: r.purpose, reason: res.reason ?? res.status },
     });
-    this.onResult(
+    await this.onResult(
       withoutParams({ ...r, status, resultAt: now, resultReason: res.reason ?? res.status }),
       res,
     );
     void this.answers.answered(r.id);
   }
 
-  private insert(
+  private async insert(
     deviceId: string,
     kind: string,
     params: object,
     purpose: string,
     releaseId: string | null,
-  ): string {
+  ): Promise<string> {
     const id = `ks-${randomUUID()}`;
-    this.stores.commands.insert({
+    await this.stores.commands.insert({
       id,
       deviceId,
       kind,
@@ -322,19 +319,19 @@ export class KeysafeLink {
   }
 
   /** Fills in what is decided only at signing: offline-key material, the bounded time step. */
-  private complete(
+  private async complete(
     deviceId: string,
     body: QueueBody | SetMaterialBody,
-  ): KeysafeCommandBody | SetMaterialBody {
+  ): Promise<KeysafeCommandBody | SetMaterialBody> {
     if ('offlineGeneration' in body) {
       const { offlineGeneration, ...rest } = body;
-      const k = this.keys.key(deviceId);
+      const k = await this.keys.key(deviceId);
       if (!k) throw keysafeNoKey();
       return { ...rest, material: offlineCodeKey(k.key, offlineGeneration) };
     }
     if (body.kind === 'time_sync') {
       // [KS-SERIAL §8.6/§8.7] one bounded step towards server time; larger drifts take several.
-      const dev = this.deviceNowS(deviceId);
+      const dev = await this.deviceNowS(deviceId);
       const step = Math.max(-TIME_STEP_S, Math.min(TIME_STEP_S, Math.floor(this.clock.now() / 1000) - dev));
       return { kind: 'time_sync', newTime: dev + step };
     }
@@ -343,25 +340,26 @@ export class KeysafeLink {
 
   private async transmit(device: Device, id: string, body: QueueBody | SetMaterialBody): Promise<boolean> {
     const mqtt = this.mqtt();
-    const gw = this.gatewayOf(device);
+    const gw = await this.gatewayOf(device);
     if (!mqtt || !gw) return false;
     // [KS-SERIAL §8.1] nothing can be signed before the key is installed: the command stays queued
     // (flushDevice sends it once the installer has delivered the key)
-    if (!this.keys.key(device.id)) return false;
+    if (!(await this.keys.has(device.id))) return false;
     const now = this.clock.now();
-    const signed = signKeysafeCommand(
+    const signed = await signKeysafeCommand(
       this.keys,
       device.id,
-      this.complete(device.id, body),
-      this.deviceNowS(device.id),
+      await this.complete(device.id, body),
+      await this.deviceNowS(device.id),
     );
     const payload = this.relay(device, id, signed.frameHex, now);
-    this.stores.commands.markSent(id, Number(signed.counter), now);
+    // Claimed once: a command another sender (or instance) took meanwhile is not sent twice.
+    if (!(await this.stores.commands.markSent(id, Number(signed.counter), now))) return false;
     try {
       await mqtt.publish(topicFor('cmd/req', gw), payload, { qos: 1 });
       return true;
     } catch {
-      this.stores.commands.markPending(id);
+      await this.stores.commands.markPending(id);
       return false;
     }
   }

@@ -49,9 +49,11 @@ export async function keysafeRoutes(app: BakenApp, deps: KeysafeRouteDeps, rev: 
       const d = await repos.devices.get(req.params.deviceId);
       if (d?.type !== 'keysafe') throw notFound('Key safe');
       const generation = await rev.provisionOfflineKey(d, `user:${req.principal!.user.id}`);
-      return reply
-        .status(202)
-        .send({ deviceId: d.id, offlineKeyGeneration: generation, pending: link.pending(d.id).length });
+      return reply.status(202).send({
+        deviceId: d.id,
+        offlineKeyGeneration: generation,
+        pending: (await link.pending(d.id)).length,
+      });
     },
   );
 
@@ -69,25 +71,27 @@ export async function keysafeRoutes(app: BakenApp, deps: KeysafeRouteDeps, rev: 
     },
     async () => {
       const list = await repos.devices.list({ type: 'keysafe', limit: 500, offset: 0 });
-      const s = deps.settings();
-      return list.map((d) => {
-        const st = stores.keysafeState.get(d.id);
+      const s = await deps.settings();
+      const out = [];
+      for (const d of list) {
+        const st = await stores.keysafeState.get(d.id);
         const offset = st?.clockOffsetMs ?? null;
-        return {
+        out.push({
           deviceId: d.id,
           serial: d.serial,
           homeId: d.homeId,
-          hasKey: deps.keys.has(d.id),
-          online: link.isOnline(d),
-          blocked: deps.isBlocked('keysafe', d.id),
+          hasKey: await deps.keys.has(d.id),
+          online: await link.isOnline(d),
+          blocked: await deps.isBlocked('keysafe', d.id),
           clockOffsetMs: offset,
           clockReportedAt: st?.clockReportedAt ?? null,
           clockDrifting: offset !== null && Math.abs(offset) >= s.driftWarnSeconds * 1000,
-          offlineKeyDelivered: stores.keysafeState.offlineDeliveredGeneration(d.id) !== null,
+          offlineKeyDelivered: (await stores.keysafeState.offlineDeliveredGeneration(d.id)) !== null,
           auditAnchorSeq: st?.auditAnchorSeq ?? 0,
-          notYetReceived: link.pending(d.id).length,
-        };
-      });
+          notYetReceived: (await link.pending(d.id)).length,
+        });
+      }
+      return out;
     },
   );
 
@@ -185,7 +189,7 @@ export async function keysafeRoutes(app: BakenApp, deps: KeysafeRouteDeps, rev: 
     },
     async (req) => ({
       kinds: [...ALERT_KINDS],
-      alerts: alerts.list({ open: req.query.open ?? false, limit: req.query.limit }),
+      alerts: await alerts.list({ open: req.query.open ?? false, limit: req.query.limit }),
     }),
   );
   app.post(
@@ -201,7 +205,7 @@ export async function keysafeRoutes(app: BakenApp, deps: KeysafeRouteDeps, rev: 
       },
     },
     async (req) => {
-      if (!alerts.acknowledge(req.params.id, req.principal!.user.id, clock.now()))
+      if (!(await alerts.acknowledge(req.params.id, req.principal!.user.id, clock.now())))
         throw notFound('Open alert');
       return { acknowledged: true };
     },
@@ -233,9 +237,9 @@ export async function keysafeRoutes(app: BakenApp, deps: KeysafeRouteDeps, rev: 
       },
     },
     async (req) => {
-      const before = deps.settings();
+      const before = await deps.settings();
       const next = Value.Clean(AccessSettingsSchema, structuredClone(req.body)) as typeof req.body;
-      stores.settings.save(next);
+      await stores.settings.save(next);
       await audit.append({
         at: clock.now(),
         actor: `user:${req.principal!.user.id}`,

@@ -258,7 +258,7 @@ export async function matrixRoutes(app: BakenApp, deps: MatrixRouteDeps): Promis
     async (req, reply) => {
       matrix.recordReview(req.principal!.user.id, req.body.note, clock.now());
       log(req.principal!.user.id, 'matrix.reviewed', 'matrix', { note: req.body.note });
-      return reply.status(201).send(reviewStatus(deps));
+      return reply.status(201).send(await reviewStatus(deps));
     },
   );
   app.get(
@@ -316,8 +316,8 @@ export async function matrixRoutes(app: BakenApp, deps: MatrixRouteDeps): Promis
 }
 
 /** The yearly review reminder (REQUIREMENTS §9.3): overdue when the last review is older than the interval. */
-export function reviewStatus(deps: Pick<AccessDeps, 'matrix' | 'settings' | 'clock'>) {
+export async function reviewStatus(deps: Pick<AccessDeps, 'matrix' | 'settings' | 'clock'>) {
   const last = deps.matrix.lastReview();
-  const dueAt = last ? last.reviewedAt + deps.settings().reviewIntervalDays * 86_400_000 : null;
+  const dueAt = last ? last.reviewedAt + (await deps.settings()).reviewIntervalDays * 86_400_000 : null;
   return { lastReview: last, dueAt, overdue: dueAt === null || deps.clock.now() >= dueAt };
 }

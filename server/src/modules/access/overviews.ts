@@ -19,18 +19,19 @@ export interface PersonAccess {
 /** What the "who may enter" overviews use. */
 export type OverviewDeps = Pick<AccessDeps, 'matrix' | 'clock' | 'repos'> & Pick<AccessQueries, 'isBlocked'>;
 
-function personAccess(
+async function personAccess(
   d: OverviewDeps,
   u: User,
   teamIds: string[],
   teamNames: Map<string, string>,
   now: number,
-): PersonAccess {
+): Promise<PersonAccess> {
   const m = d.matrix;
   const declarationSignedAt = m.declarationSignedAt(u.id);
   // blocked through teams only when every team they are in is blocked (no team is no team block)
-  const blocked =
-    d.isBlocked('person', u.id) || (teamIds.length > 0 && teamIds.every((t) => d.isBlocked('team', t)));
+  let teamsBlocked = teamIds.length > 0;
+  for (const t of teamIds) if (teamsBlocked && !(await d.isBlocked('team', t))) teamsBlocked = false;
+  const blocked = (await d.isBlocked('person', u.id)) || teamsBlocked;
   const inactiveReason = u.disabled
     ? 'disabled'
     : u.validUntil !== null && u.validUntil <= now
@@ -72,7 +73,7 @@ export async function whoMayEnter(d: OverviewDeps, home: Home): Promise<PersonAc
   const out: PersonAccess[] = [];
   for (const [userId, teamIds] of members) {
     const u = await d.repos.users.get(userId);
-    if (u) out.push(personAccess(d, u, teamIds, names, now));
+    if (u) out.push(await personAccess(d, u, teamIds, names, now));
   }
   return out.sort((a, b) => a.displayName.localeCompare(b.displayName));
 }
@@ -90,17 +91,12 @@ export async function employees(d: OverviewDeps): Promise<PersonAccess[]> {
   const teams = m.listTeams();
   const names = new Map(teams.map((t) => [t.id, t.name]));
   const staff = (await d.repos.users.list()).filter((u) => MATRIX_ROLES.has(u.role));
-  return staff
-    .map((u) =>
-      personAccess(
-        d,
-        u,
-        teams.filter((t) => t.memberIds.includes(u.id)).map((t) => t.id),
-        names,
-        now,
-      ),
-    )
-    .sort((a, b) => a.displayName.localeCompare(b.displayName));
+  const out: PersonAccess[] = [];
+  for (const u of staff) {
+    const teamIds = teams.filter((t) => t.memberIds.includes(u.id)).map((t) => t.id);
+    out.push(await personAccess(d, u, teamIds, names, now));
+  }
+  return out.sort((a, b) => a.displayName.localeCompare(b.displayName));
 }
 
 /** "Which homes may this person enter": the homes of the clients and regions their teams serve. */
@@ -121,7 +117,7 @@ export async function homesForPerson(
     if (by.length > 0) homes.set(h.id, { homeId: h.id, address: h.address, teamIds: by.map((t) => t.id) });
   }
   return {
-    person: personAccess(
+    person: await personAccess(
       d,
       user,
       mine.map((t) => t.id),

@@ -28,32 +28,51 @@ export interface Release {
 }
 
 export interface ReleaseStore {
-  insert(r: Release): void;
-  get(id: string): Release | null;
+  insert(r: Release): Promise<void>;
+  /**
+   * Inserts an online release (`online_pin`) only if its PIN slot is free on its key safe at `now`:
+   * no outstanding online release holds it and no unanswered REVOKE of a voided release
+   * (`void_release`) is clearing it. One atomic step, so two requests never get one slot; false
+   * when the slot was taken.
+   */
+  insertIfPinSlotFree(r: Release, now: number): Promise<boolean>;
+  /**
+   * Inserts an offline release only if its window and window slot were never given out on its key
+   * safe (a window code works once, OTC SPEC §2): atomic, so one code is never handed out twice;
+   * false when taken.
+   */
+  insertIfWindowSlotFree(r: Release): Promise<boolean>;
+  get(id: string): Promise<Release | null>;
   /** Releases still able to open: not revoked, not used (one-time), window not over. */
-  outstanding(filter: { deviceId?: string; userId?: string; teamId?: string }, now: number): Release[];
+  outstanding(
+    filter: { deviceId?: string; userId?: string; teamId?: string },
+    now: number,
+  ): Promise<Release[]>;
   /** The offline release of one window and window slot of a key safe (issued once each, OTC SPEC §2). */
-  byWindow(deviceId: string, w: { validFrom: number; validUntil: number; slot: number }): Release | null;
-  markOpened(id: string, at: number): void;
-  markRevoked(ids: string[], at: number): void;
-  switchToOffline(id: string, slot: number, validFrom: number, validUntil: number): void;
+  byWindow(
+    deviceId: string,
+    w: { validFrom: number; validUntil: number; slot: number },
+  ): Promise<Release | null>;
+  /** Marks the first opening (a later one keeps the first time); false when it was already opened. */
+  markOpened(id: string, at: number): Promise<boolean>;
+  markRevoked(ids: string[], at: number): Promise<void>;
   list(filter: {
     homeId?: string;
     userId?: string;
     since?: number;
     until?: number;
     limit: number;
-  }): Release[];
+  }): Promise<Release[]>;
   /** PIN slots in use on a key safe (outstanding online releases). */
-  usedPinSlots(deviceId: string, now: number): Set<number>;
+  usedPinSlots(deviceId: string, now: number): Promise<Set<number>>;
   /** Window-code slots taken for one window of a key safe. */
-  usedWindowSlots(deviceId: string, validFrom: number, validUntil: number): Set<number>;
+  usedWindowSlots(deviceId: string, validFrom: number, validUntil: number): Promise<Set<number>>;
   /** Deletes a release that never reached the key safe (nothing was handed out). */
-  delete(id: string): void;
+  delete(id: string): Promise<void>;
   /** Deletes releases issued and ended before `cutoff` (retention); the count. */
-  purgeEndedBefore(cutoff: number): number;
+  purgeEndedBefore(cutoff: number): Promise<number>;
   /** Per alarm and team: the alarm's raise, the first release and the first opening. */
-  alarmResponseRows(since: number, until: number): AlarmReleaseRow[];
+  alarmResponseRows(since: number, until: number): Promise<AlarmReleaseRow[]>;
 }
 
 /** One alarm's release timing for one team (team `''` when released without a team). */

@@ -45,17 +45,17 @@ export async function remoteOpen(
   };
   const device = await d.keysafeForHome(req.homeId);
   if (!device) throw notFound('Key safe of this home');
-  const alarm = alarms.openAtHome(req.homeId).find((a) => a.id === req.alarmId);
+  const alarm = (await alarms.openAtHome(req.homeId)).find((a) => a.id === req.alarmId);
   if (!alarm) throw refuse('no_open_alarm', 403);
-  if (!link.isOnline(device)) throw refuse('keysafe_offline', 503);
-  if (!d.keys.has(device.id)) {
+  if (!(await link.isOnline(device))) throw refuse('keysafe_offline', 503);
+  if (!(await d.keys.has(device.id))) {
     refuse('keysafe_no_key');
     throw keysafeNoKey();
   }
   const forUserId = req.forUserId ?? monitor.id;
   const holderId = matrix.holderId(forUserId);
   const id = randomUUID();
-  releases.insert({
+  await releases.insert({
     id,
     homeId: req.homeId,
     deviceId: device.id,
@@ -77,12 +77,12 @@ export async function remoteOpen(
   });
   const commandId = await link.sendNow(
     device,
-    { kind: 'open_now', holderId, unlockSeconds: d.settings().remoteUnlockSeconds },
+    { kind: 'open_now', holderId, unlockSeconds: (await d.settings()).remoteUnlockSeconds },
     'release',
     id,
   );
   if (!commandId) {
-    d.releases.delete(id);
+    await d.releases.delete(id);
     throw refuse('keysafe_offline', 503);
   }
   await audit.append({

@@ -36,7 +36,7 @@ export async function reportRoutes(app: BakenApp, deps: ReportRouteDeps): Promis
     },
     async (req) => {
       const home = await visibleHome(app.baken, req, req.params.id);
-      const rows = deps.releases.list({ homeId: home.id, limit: req.query.limit });
+      const rows = await deps.releases.list({ homeId: home.id, limit: req.query.limit });
       const names = new Map<string, string>();
       const nameOf = async (id: string) => {
         if (!names.has(id)) names.set(id, (await deps.repos.users.get(id))?.displayName ?? 'former employee');
@@ -59,7 +59,7 @@ export async function reportRoutes(app: BakenApp, deps: ReportRouteDeps): Promis
           revoked: r.revokedAt !== null,
         });
       }
-      const unmatched = deps.stores.alerts.openingsWithoutReleaseAtHome(home.id);
+      const unmatched = await deps.stores.alerts.openingsWithoutReleaseAtHome(home.id);
       // [REQUIREMENTS §9.6] the client's own grants and withdrawals of key access for informal carers.
       const carerConsents = [];
       for (const c of deps.consents.ofHome(home.id)) {
@@ -111,7 +111,7 @@ export async function reportRoutes(app: BakenApp, deps: ReportRouteDeps): Promis
     },
     async (req, reply) => {
       const now = deps.clock.now();
-      const rows = responseReport(deps.releases, {
+      const rows = await responseReport(deps.releases, {
         since: req.query.since ?? now - 90 * 86_400_000,
         until: req.query.until ?? now + 1,
         period: req.query.period,

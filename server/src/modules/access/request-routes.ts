@@ -65,12 +65,12 @@ export async function requestRoutes(
       },
     },
     async (req) => {
-      const r = deps.releases.get(req.params.id);
+      const r = await deps.releases.get(req.params.id);
       const user = req.principal!.user;
       if (!r || (user.role === 'care_worker' && r.userId !== user.id)) throw notFound('Release');
-      const cmd = deps.stores.commands.latestForRelease(r.id);
+      const cmd = await deps.stores.commands.latestForRelease(r.id);
       // The offline code is recomputed for its owner only (after a failed push); PINs are never stored.
-      const code = r.userId === user.id ? svc.offlineCodeOf(r) : null;
+      const code = r.userId === user.id ? await svc.offlineCodeOf(r) : null;
       return { ...r, delivery: cmd?.status ?? (r.mode === 'offline_window' ? 'offline' : 'unknown'), code };
     },
   );
@@ -137,7 +137,7 @@ export async function requestRoutes(
       },
     },
     async (req) => {
-      const c = deps.link.get(req.params.id);
+      const c = await deps.link.get(req.params.id);
       if (!c) throw new BakenError('BAKEN_ERR_NOT_FOUND', 404, 'Command was not found; check the id.');
       return c;
     },

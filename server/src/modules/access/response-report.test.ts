@@ -14,20 +14,24 @@ const row = (raised: number): AlarmReleaseRow => ({
 describe('response report periods', () => {
   // 23:30 UTC on 5 December is 00:30 on 6 December in Amsterdam: the local day counts.
   const rows = [row(at('2026-12-05T23:30:00Z')), row(at('2026-11-30T23:30:00Z'))];
-  const store = { alarmResponseRows: () => rows };
+  const store = { alarmResponseRows: async () => rows };
 
-  it('cuts days, weeks and months at local midnight in the home time zone', () => {
+  it('cuts days, weeks and months at local midnight in the home time zone', async () => {
     const opts = { since: 0, until: Number.MAX_SAFE_INTEGER, timeZone: 'Europe/Amsterdam' };
-    expect(responseReport(store, { ...opts, period: 'day' }).map((r) => r.period)).toEqual([
+    expect((await responseReport(store, { ...opts, period: 'day' })).map((r) => r.period)).toEqual([
       '2026-12-01',
       '2026-12-06',
     ]);
-    expect(responseReport(store, { ...opts, period: 'month' }).map((r) => r.period)).toEqual(['2026-12']);
-    expect(responseReport(store, { ...opts, period: 'week' }).map((r) => r.period)).toEqual(['2026-W49']);
+    expect((await responseReport(store, { ...opts, period: 'month' })).map((r) => r.period)).toEqual([
+      '2026-12',
+    ]);
+    expect((await responseReport(store, { ...opts, period: 'week' })).map((r) => r.period)).toEqual([
+      '2026-W49',
+    ]);
   });
 
-  it('in UTC the same alarms fall on the days before', () => {
+  it('in UTC the same alarms fall on the days before', async () => {
     const opts = { since: 0, until: Number.MAX_SAFE_INTEGER, timeZone: 'UTC', period: 'day' as const };
-    expect(responseReport(store, opts).map((r) => r.period)).toEqual(['2026-11-30', '2026-12-05']);
+    expect((await responseReport(store, opts)).map((r) => r.period)).toEqual(['2026-11-30', '2026-12-05']);
   });
 });

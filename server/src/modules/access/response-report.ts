@@ -43,11 +43,11 @@ function periodKey(at: number, p: Period, timeZone: string): string {
  * Response time per team and period: for every alarm with a release, the first release
  * and the first opening; steps alarm → release → door opening, against the 30-minute target.
  */
-export function responseReport(
+export async function responseReport(
   releases: Pick<ReleaseStore, 'alarmResponseRows'>,
   opts: { since: number; until: number; period: Period; timeZone?: string },
-): ResponseRow[] {
-  const rows = releases.alarmResponseRows(opts.since, opts.until);
+): Promise<ResponseRow[]> {
+  const rows = await releases.alarmResponseRows(opts.since, opts.until);
   const groups = new Map<string, typeof rows>();
   for (const r of rows) {
     const k = `${r.teamId}\u0000${periodKey(r.raised, opts.period, opts.timeZone ?? DEFAULT_TIME_ZONE)}`;

@@ -17,18 +17,19 @@ export async function purgeRetention(
   now: number,
 ): Promise<{ audit: number; releases: number }> {
   const { stores, releases, audit } = d;
-  const cutoff = now - d.settings().retentionDays * 86_400_000;
+  const { retentionDays } = await d.settings();
+  const cutoff = now - retentionDays * 86_400_000;
   const a = await audit.purgeBefore(cutoff, now);
-  const r = releases.purgeEndedBefore(cutoff);
-  stores.commands.purgeFinishedBefore(cutoff);
-  stores.alerts.purgeAcknowledgedBefore(cutoff);
-  stores.seenEvents.purgeBefore(cutoff);
+  const r = await releases.purgeEndedBefore(cutoff);
+  await stores.commands.purgeFinishedBefore(cutoff);
+  await stores.alerts.purgeAcknowledgedBefore(cutoff);
+  await stores.seenEvents.purgeBefore(cutoff);
   await audit.append({
     at: now,
     actor: 'system',
     action: 'access.retention_purge',
     subject: 'retention',
-    details: { cutoff, auditEntries: a.purged, releases: r, retentionDays: d.settings().retentionDays },
+    details: { cutoff, auditEntries: a.purged, releases: r, retentionDays },
   });
   return { audit: a.purged, releases: r };
 }

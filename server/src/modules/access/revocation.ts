@@ -42,11 +42,11 @@ export class Revocation {
   /** Provision (or rotate) the offline-code key of a key safe: a queued SET_CODE kind 2. */
   async provisionOfflineKey(device: Device, by: string, purpose = 'offline_key'): Promise<number> {
     const { stores, clock, audit, keys } = this.d;
-    keys.ensure(device.id, device.serial, clock.now());
-    const gen = stores.keysafeState.nextOfflineGeneration(device.id);
+    await keys.ensure(device.id, device.serial, clock.now());
+    const gen = await stores.keysafeState.nextOfflineGeneration(device.id);
     // Earlier undelivered rotations are superseded by this one.
-    stores.commands.dropPendingOfflineKeys(device.id);
-    const nowS = this.d.deviceNowS(device.id);
+    await stores.commands.dropPendingOfflineKeys(device.id);
+    const nowS = await this.d.deviceNowS(device.id);
     await this.d.link.enqueue(
       device,
       {
@@ -76,7 +76,7 @@ export class Revocation {
     const { stores, clock, audit } = this.d;
     const now = clock.now();
     const id = randomUUID();
-    stores.blocks.insert({ id, scope, target, reason, createdBy: by, createdAt: now });
+    await stores.blocks.insert({ id, scope, target, reason, createdBy: by, createdAt: now });
     await audit.append({
       at: now,
       actor: `user:${by}`,
@@ -93,20 +93,24 @@ export class Revocation {
         'block',
         null,
       );
-      this.markRevoked(this.d.releases.outstanding({ deviceId: target }, now), now, `keysafe block ${id}`);
+      await this.markRevoked(
+        await this.d.releases.outstanding({ deviceId: target }, now),
+        now,
+        `keysafe block ${id}`,
+      );
     } else {
       const filter = scope === 'person' ? { userId: target } : { teamId: target };
-      await this.revokeReleases(this.d.releases.outstanding(filter, now), `${scope} block ${id}`);
+      await this.revokeReleases(await this.d.releases.outstanding(filter, now), `${scope} block ${id}`);
     }
-    return this.getBlock(id)!;
+    return (await this.getBlock(id))!;
   }
 
   async lift(id: string, by: string): Promise<AccessBlock | null> {
     const { stores, clock, audit } = this.d;
-    const b = this.getBlock(id);
+    const b = await this.getBlock(id);
     if (!b || b.liftedAt !== null) return b;
     const now = clock.now();
-    stores.blocks.lift(id, now, by);
+    await stores.blocks.lift(id, now, by);
     await audit.append({
       at: now,
       actor: `user:${by}`,
@@ -114,7 +118,7 @@ export class Revocation {
       subject: `${b.scope}:${b.target}`,
       details: { blockId: id },
     });
-    if (b.scope === 'keysafe' && !this.d.isBlocked('keysafe', b.target)) {
+    if (b.scope === 'keysafe' && !(await this.d.isBlocked('keysafe', b.target))) {
       const device = await this.d.repos.devices.get(b.target);
       if (device)
         await this.d.link.enqueue(
@@ -127,11 +131,11 @@ export class Revocation {
     return this.getBlock(id);
   }
 
-  listBlocks(activeOnly: boolean): AccessBlock[] {
+  listBlocks(activeOnly: boolean): Promise<AccessBlock[]> {
     return this.d.stores.blocks.list(activeOnly);
   }
 
-  getBlock(id: string): AccessBlock | null {
+  getBlock(id: string): Promise<AccessBlock | null> {
     return this.d.stores.blocks.get(id);
   }
 
@@ -152,7 +156,7 @@ export class Revocation {
       if (rs.some((r) => r.mode === 'offline_window'))
         await this.provisionOfflineKey(device, 'system', 'rotate_offline_key');
     }
-    this.markRevoked(list, now, why);
+    await this.markRevoked(list, now, why);
   }
 
   /**
@@ -165,7 +169,7 @@ export class Revocation {
     const gone = users.filter((u) => u.disabled || (u.validUntil !== null && u.validUntil <= now));
     let n = 0;
     for (const u of gone) {
-      const out = this.d.releases.outstanding({ userId: u.id }, now);
+      const out = await this.d.releases.outstanding({ userId: u.id }, now);
       if (out.length === 0) continue;
       await this.revokeReleases(out, u.disabled ? 'account disabled' : 'temporary access ended');
       n += out.length;
@@ -173,14 +177,14 @@ export class Revocation {
     return n;
   }
 
-  private markRevoked(list: Release[], now: number, why: string): void {
+  private async markRevoked(list: Release[], now: number, why: string): Promise<void> {
     if (list.length === 0) return;
-    this.d.releases.markRevoked(
+    await this.d.releases.markRevoked(
       list.map((r) => r.id),
       now,
     );
     for (const r of list) {
-      this.d.audit.append({
+      await this.d.audit.append({
         at: now,
         actor: 'system',
         action: 'access.release_revoked',

@@ -16,7 +16,7 @@ interface Row {
 export class SqliteAccessAlertStore implements AccessAlertStore {
   constructor(private readonly db: Db) {}
 
-  insert(a: Pick<AccessAlert, 'id' | 'at' | 'kind' | 'subject' | 'message'>): boolean {
+  async insert(a: Pick<AccessAlert, 'id' | 'at' | 'kind' | 'subject' | 'message'>): Promise<boolean> {
     return (
       this.db
         .prepare('INSERT OR IGNORE INTO access_alerts (id, at, kind, subject, message) VALUES (?,?,?,?,?)')
@@ -24,10 +24,10 @@ export class SqliteAccessAlertStore implements AccessAlertStore {
     );
   }
 
-  list(opts: { open?: boolean; limit: number }): AccessAlert[] {
+  async list(opts: { open?: boolean; limit: number }): Promise<AccessAlert[]> {
     const rows = this.db
       .prepare(
-        `SELECT * FROM access_alerts ${opts.open ? 'WHERE acknowledged_at IS NULL' : ''} ORDER BY at DESC LIMIT ?`,
+        `SELECT * FROM access_alerts ${opts.open ? 'WHERE acknowledged_at IS NULL' : ''} ORDER BY at DESC, id DESC LIMIT ?`,
       )
       .all(opts.limit) as Row[];
     return rows.map((r) => ({
@@ -41,7 +41,7 @@ export class SqliteAccessAlertStore implements AccessAlertStore {
     }));
   }
 
-  acknowledge(id: string, by: string, at: number): boolean {
+  async acknowledge(id: string, by: string, at: number): Promise<boolean> {
     return (
       this.db
         .prepare(
@@ -51,24 +51,24 @@ export class SqliteAccessAlertStore implements AccessAlertStore {
     );
   }
 
-  kindOf(id: string): AlertKind | undefined {
+  async kindOf(id: string): Promise<AlertKind | undefined> {
     const row = this.db.prepare('SELECT kind FROM access_alerts WHERE id = ?').get(id) as
       | { kind: AlertKind }
       | undefined;
     return row?.kind;
   }
 
-  purgeAcknowledgedBefore(cutoff: number): number {
+  async purgeAcknowledgedBefore(cutoff: number): Promise<number> {
     return this.db
       .prepare('DELETE FROM access_alerts WHERE at < ? AND acknowledged_at IS NOT NULL')
       .run(cutoff).changes;
   }
 
-  openingsWithoutReleaseAtHome(homeId: string): Array<{ at: number; message: string }> {
+  async openingsWithoutReleaseAtHome(homeId: string): Promise<Array<{ at: number; message: string }>> {
     return this.db
       .prepare(
         `SELECT at, message FROM access_alerts WHERE kind = 'opening_without_release' AND subject IN
-         (SELECT 'keysafe:' || id FROM devices WHERE home_id = ?) ORDER BY at DESC LIMIT 100`,
+         (SELECT 'keysafe:' || id FROM devices WHERE home_id = ?) ORDER BY at DESC, id DESC LIMIT 100`,
       )
       .all(homeId) as Array<{ at: number; message: string }>;
   }

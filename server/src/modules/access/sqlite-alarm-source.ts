@@ -5,7 +5,7 @@ import type { AlarmSource, OpenAlarm } from './alarm-source.js';
 export class SqliteAlarmSource implements AlarmSource {
   constructor(private readonly db: Db) {}
 
-  openAtHome(homeId: string): OpenAlarm[] {
+  async openAtHome(homeId: string): Promise<OpenAlarm[]> {
     if (!this.hasTable()) return [];
     return (
       this.db
@@ -27,7 +27,7 @@ export class SqliteAlarmSource implements AlarmSource {
     }));
   }
 
-  raisedAt(alarmId: string): number | null {
+  async raisedAt(alarmId: string): Promise<number | null> {
     if (!this.hasTable()) return null;
     const r = this.db.prepare('SELECT raised_at FROM alarms WHERE id = ?').get(alarmId) as
       | { raised_at: number }

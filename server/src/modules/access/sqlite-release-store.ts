@@ -3,7 +3,7 @@ import type { Situation } from './decide-access.js';
 import type { AlarmReleaseRow, Release, ReleaseMode, ReleaseStore } from './releases.js';
 
 type Row = Record<string, unknown>;
-const toRelease = (r: Row): Release => ({
+export const toRelease = (r: Row): Release => ({
   id: r['id'] as string,
   homeId: r['home_id'] as string,
   deviceId: r['device_id'] as string,
@@ -24,46 +24,81 @@ const toRelease = (r: Row): Release => ({
   revokedAt: (r['revoked_at'] as number | null) ?? null,
 });
 
+/** The columns of `access_releases` in the order of {@link releaseValues}. */
+export const RELEASE_COLUMNS = `id, home_id, device_id, user_id, team_id, function_id, situation, alarm_id, mode,
+  holder_id, slot, valid_from, valid_until, issued_at, issued_by, alarm_raised_at, opened_at, revoked_at`;
+
+export const releaseValues = (r: Release): unknown[] => [
+  r.id,
+  r.homeId,
+  r.deviceId,
+  r.userId,
+  r.teamId,
+  r.functionId,
+  r.situation,
+  r.alarmId,
+  r.mode,
+  r.holderId,
+  r.slot,
+  r.validFrom,
+  r.validUntil,
+  r.issuedAt,
+  r.issuedBy,
+  r.alarmRaisedAt,
+  r.openedAt,
+  r.revokedAt,
+];
+
+const Q18 = Array.from({ length: 18 }, () => '?').join(',');
+
+/** Outstanding online releases in a slot, and unanswered REVOKEs clearing a voided PIN from it. */
+const PIN_SLOT_TAKEN = `EXISTS (SELECT 1 FROM access_releases WHERE device_id = ? AND slot = ?
+    AND mode IN ('online_pin','phone_code') AND revoked_at IS NULL AND opened_at IS NULL AND valid_until > ?)
+  OR EXISTS (SELECT 1 FROM keysafe_commands WHERE device_id = ? AND purpose = 'void_release'
+    AND status IN ('pending','sent') AND json_extract(params, '$.slot') = ?)`;
+
 /** The SQLite binding of {@link ReleaseStore}. */
 export class SqliteReleaseStore implements ReleaseStore {
   constructor(private readonly db: Db) {}
 
-  insert(r: Release): void {
+  async insert(r: Release): Promise<void> {
     this.db
-      .prepare(
-        `INSERT INTO access_releases (id, home_id, device_id, user_id, team_id, function_id, situation, alarm_id, mode,
-          holder_id, slot, valid_from, valid_until, issued_at, issued_by, alarm_raised_at, opened_at, revoked_at)
-         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-      )
-      .run(
-        r.id,
-        r.homeId,
-        r.deviceId,
-        r.userId,
-        r.teamId,
-        r.functionId,
-        r.situation,
-        r.alarmId,
-        r.mode,
-        r.holderId,
-        r.slot,
-        r.validFrom,
-        r.validUntil,
-        r.issuedAt,
-        r.issuedBy,
-        r.alarmRaisedAt,
-        r.openedAt,
-        r.revokedAt,
-      );
+      .prepare(`INSERT INTO access_releases (${RELEASE_COLUMNS}) VALUES (${Q18})`)
+      .run(...releaseValues(r));
   }
 
-  get(id: string): Release | null {
+  // One statement: atomic on the one connection.
+  async insertIfPinSlotFree(r: Release, now: number): Promise<boolean> {
+    return (
+      this.db
+        .prepare(
+          `INSERT INTO access_releases (${RELEASE_COLUMNS}) SELECT ${Q18} WHERE NOT (${PIN_SLOT_TAKEN})`,
+        )
+        .run(...releaseValues(r), r.deviceId, r.slot, now, r.deviceId, r.slot).changes > 0
+    );
+  }
+
+  async insertIfWindowSlotFree(r: Release): Promise<boolean> {
+    return (
+      this.db
+        .prepare(
+          `INSERT INTO access_releases (${RELEASE_COLUMNS}) SELECT ${Q18}
+           WHERE NOT EXISTS (SELECT 1 FROM access_releases WHERE device_id = ? AND mode = 'offline_window'
+             AND valid_from = ? AND valid_until = ? AND slot = ?)`,
+        )
+        .run(...releaseValues(r), r.deviceId, r.validFrom, r.validUntil, r.slot).changes > 0
+    );
+  }
+
+  async get(id: string): Promise<Release | null> {
     const r = this.db.prepare('SELECT * FROM access_releases WHERE id = ?').get(id) as Row | undefined;
     return r ? toRelease(r) : null;
   }
 
-  /** Releases still able to open: not revoked, not used (one-time), window not over. */
-  outstanding(filter: { deviceId?: string; userId?: string; teamId?: string }, now: number): Release[] {
+  async outstanding(
+    filter: { deviceId?: string; userId?: string; teamId?: string },
+    now: number,
+  ): Promise<Release[]> {
     const where = ['revoked_at IS NULL', 'opened_at IS NULL', 'valid_until > ?'];
     const args: unknown[] = [now];
     for (const [col, v] of [
@@ -78,12 +113,15 @@ export class SqliteReleaseStore implements ReleaseStore {
     }
     return (
       this.db
-        .prepare(`SELECT * FROM access_releases WHERE ${where.join(' AND ')} ORDER BY issued_at`)
+        .prepare(`SELECT * FROM access_releases WHERE ${where.join(' AND ')} ORDER BY issued_at, id`)
         .all(...args) as Row[]
     ).map(toRelease);
   }
 
-  byWindow(deviceId: string, w: { validFrom: number; validUntil: number; slot: number }): Release | null {
+  async byWindow(
+    deviceId: string,
+    w: { validFrom: number; validUntil: number; slot: number },
+  ): Promise<Release | null> {
     const r = this.db
       .prepare(
         `SELECT * FROM access_releases WHERE device_id = ? AND mode = 'offline_window'
@@ -93,58 +131,48 @@ export class SqliteReleaseStore implements ReleaseStore {
     return r ? toRelease(r) : null;
   }
 
-  markOpened(id: string, at: number): void {
-    this.db
-      .prepare('UPDATE access_releases SET opened_at = ? WHERE id = ? AND opened_at IS NULL')
-      .run(at, id);
+  async markOpened(id: string, at: number): Promise<boolean> {
+    return (
+      this.db
+        .prepare('UPDATE access_releases SET opened_at = ? WHERE id = ? AND opened_at IS NULL')
+        .run(at, id).changes > 0
+    );
   }
 
-  markRevoked(ids: string[], at: number): void {
+  async markRevoked(ids: string[], at: number): Promise<void> {
     const st = this.db.prepare(
       'UPDATE access_releases SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
     );
-    for (const id of ids) st.run(at, id);
+    this.db.transaction(() => {
+      for (const id of ids) st.run(at, id);
+    })();
   }
 
-  switchToOffline(id: string, slot: number, validFrom: number, validUntil: number): void {
-    this.db
-      .prepare(
-        "UPDATE access_releases SET mode = 'offline_window', slot = ?, valid_from = ?, valid_until = ? WHERE id = ?",
-      )
-      .run(slot, validFrom, validUntil, id);
-  }
-
-  list(filter: {
+  async list(filter: {
     homeId?: string;
     userId?: string;
     since?: number;
     until?: number;
     limit: number;
-  }): Release[] {
+  }): Promise<Release[]> {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (filter.homeId !== undefined) {
-      where.push('home_id = ?');
-      args.push(filter.homeId);
+    for (const [cond, v] of [
+      ['home_id = ?', filter.homeId],
+      ['user_id = ?', filter.userId],
+      ['issued_at >= ?', filter.since],
+      ['issued_at < ?', filter.until],
+    ] as const) {
+      if (v !== undefined) {
+        where.push(cond);
+        args.push(v);
+      }
     }
-    if (filter.userId !== undefined) {
-      where.push('user_id = ?');
-      args.push(filter.userId);
-    }
-    if (filter.since !== undefined) {
-      where.push('issued_at >= ?');
-      args.push(filter.since);
-    }
-    if (filter.until !== undefined) {
-      where.push('issued_at < ?');
-      args.push(filter.until);
-    }
-    const sql = `SELECT * FROM access_releases ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY issued_at DESC LIMIT ?`;
+    const sql = `SELECT * FROM access_releases ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY issued_at DESC, id DESC LIMIT ?`;
     return (this.db.prepare(sql).all(...args, filter.limit) as Row[]).map(toRelease);
   }
 
-  /** PIN slots in use on a key safe (outstanding online releases). */
-  usedPinSlots(deviceId: string, now: number): Set<number> {
+  async usedPinSlots(deviceId: string, now: number): Promise<Set<number>> {
     const rows = this.db
       .prepare(
         `SELECT slot FROM access_releases WHERE device_id = ? AND mode IN ('online_pin','phone_code')
@@ -154,8 +182,7 @@ export class SqliteReleaseStore implements ReleaseStore {
     return new Set(rows.map((r) => r.slot));
   }
 
-  /** Window-code slots taken for one window of a key safe. */
-  usedWindowSlots(deviceId: string, validFrom: number, validUntil: number): Set<number> {
+  async usedWindowSlots(deviceId: string, validFrom: number, validUntil: number): Promise<Set<number>> {
     const rows = this.db
       .prepare(
         `SELECT slot FROM access_releases WHERE device_id = ? AND mode = 'offline_window' AND valid_from = ? AND valid_until = ?`,
@@ -164,24 +191,24 @@ export class SqliteReleaseStore implements ReleaseStore {
     return new Set(rows.map((r) => r.slot));
   }
 
-  delete(id: string): void {
+  async delete(id: string): Promise<void> {
     this.db.prepare('DELETE FROM access_releases WHERE id = ?').run(id);
   }
 
-  purgeEndedBefore(cutoff: number): number {
+  async purgeEndedBefore(cutoff: number): Promise<number> {
     return this.db
       .prepare('DELETE FROM access_releases WHERE issued_at < ? AND valid_until < ?')
       .run(cutoff, cutoff).changes;
   }
 
-  alarmResponseRows(since: number, until: number): AlarmReleaseRow[] {
+  async alarmResponseRows(since: number, until: number): Promise<AlarmReleaseRow[]> {
     return this.db
       .prepare(
         `SELECT alarm_id AS alarmId, COALESCE(team_id, '') AS teamId, MIN(alarm_raised_at) AS raised,
                 MIN(issued_at) AS released, MIN(opened_at) AS opened
          FROM access_releases WHERE situation = 'alarm' AND alarm_id IS NOT NULL AND alarm_raised_at IS NOT NULL
            AND alarm_raised_at >= ? AND alarm_raised_at < ?
-         GROUP BY alarm_id, team_id`,
+         GROUP BY alarm_id, team_id ORDER BY alarm_id, teamId`,
       )
       .all(since, until) as AlarmReleaseRow[];
   }
