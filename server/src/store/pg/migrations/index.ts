@@ -4,6 +4,7 @@ import { pg010Audit } from './010-audit.js';
 import { pg011Updates } from './011-updates.js';
 import { pg012Followup } from './012-followup.js';
 import { pg013AlarmCentreOut } from './013-alarm-centre-out.js';
+import { pg020AccessKeysafes } from './020-access-keysafes.js';
 import { pg030LiveEvents } from './030-live-events.js';
 import { pg031RateLimitHits } from './031-rate-limit-hits.js';
 
@@ -25,6 +26,7 @@ export const pgMigrations: readonly PgMigration[] = [
   pg011Updates,
   pg012Followup,
   pg013AlarmCentreOut,
+  pg020AccessKeysafes,
   pg030LiveEvents,
   pg031RateLimitHits,
 ];
