@@ -28,12 +28,12 @@ beforeAll(async () => {
   const other = await ctx.repos.clients.createClient({ name: 'Mr. Bakker' }, now);
   otherHomeId = (await ctx.repos.clients.createHome({ clientId: other.id, address: 'Geheimlaan 7' }, now)).id;
   const m = t.app.access.setup.matrix;
-  const fn = m.createFunction({ name: 'district nurse', windows: { planned_care: allWeek } }, now);
-  const team = m.createTeam({ name: 'Team Noord', id: 'team-noord' }, now).id;
+  const fn = await m.createFunction({ name: 'district nurse', windows: { planned_care: allWeek } }, now);
+  const team = (await m.createTeam({ name: 'Team Noord', id: 'team-noord' }, now)).id;
   worker = await t.userWithToken('care_worker', { username: 'anna' });
   await ctx.repos.users.update(worker.id, { displayName: 'Anna de Vries' }, now);
-  m.setEmployeeFunctions(worker.id, [fn.id]);
-  m.updateTeam(team, { clientIds: [c.id], memberIds: [worker.id] });
+  await m.setEmployeeFunctions(worker.id, [fn.id]);
+  await m.updateTeam(team, { clientIds: [c.id], memberIds: [worker.id] });
 });
 afterAll(() => t?.close());
 

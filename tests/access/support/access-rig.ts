@@ -137,13 +137,13 @@ export async function accessRig(
   );
 
   const svc = access.setup;
-  const fn = svc.matrix.createFunction(
+  const fn = await svc.matrix.createFunction(
     { name: 'district nurse', windows: { planned_care: allWeek, alarm: allWeek } },
     now,
   );
-  const teamA = svc.matrix.createTeam({ name: 'Team Noord', id: 'team-noord' }, now).id;
-  const teamB = svc.matrix.createTeam({ name: 'Team Zuid', id: 'team-zuid' }, now).id;
-  svc.matrix.updateTeam(teamA, { clientIds: [client.id] });
+  const teamA = (await svc.matrix.createTeam({ name: 'Team Noord', id: 'team-noord' }, now)).id;
+  const teamB = (await svc.matrix.createTeam({ name: 'Team Zuid', id: 'team-zuid' }, now)).id;
+  await svc.matrix.updateTeam(teamA, { clientIds: [client.id] });
 
   const outbox: Published[] = [];
   const events: KsEvent[] = [];
@@ -237,12 +237,12 @@ export async function accessRig(
       const w = await t.userWithToken('care_worker');
       if (opts.validUntil !== undefined)
         await ctx.repos.users.update(w.id, { validUntil: opts.validUntil }, t.clock.now());
-      svc.matrix.setEmployeeFunctions(w.id, [fn.id]);
+      await svc.matrix.setEmployeeFunctions(w.id, [fn.id]);
       const team = opts.team === 'b' ? teamB : teamA;
-      const members = svc.matrix.getTeam(team)!.memberIds;
-      svc.matrix.updateTeam(team, { memberIds: [...members, w.id] });
+      const members = (await svc.matrix.getTeam(team))!.memberIds;
+      await svc.matrix.updateTeam(team, { memberIds: [...members, w.id] });
       if (opts.declaration !== false)
-        svc.matrix.recordDeclaration(
+        await svc.matrix.recordDeclaration(
           { userId: w.id, signedAt: t.clock.now() - 1000, documentRef: 'decl.pdf' },
           admin.id,
           t.clock.now(),

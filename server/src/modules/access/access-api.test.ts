@@ -67,11 +67,11 @@ describe('matrix administration', () => {
       lastReview: null,
     });
     const { matrix } = t.app.access.setup;
-    matrix.recordReview(admin.id, 'last year', t.clock.now() - 365 * 86_400_000);
+    await matrix.recordReview(admin.id, 'last year', t.clock.now() - 365 * 86_400_000);
     expect((await inject('GET', '/api/v1/access/matrix/review-status', admin.auth)).body).toMatchObject({
       overdue: true,
     });
-    matrix.recordReview(admin.id, 'almost a year ago', t.clock.now() - 365 * 86_400_000 + 1);
+    await matrix.recordReview(admin.id, 'almost a year ago', t.clock.now() - 365 * 86_400_000 + 1);
     expect((await inject('GET', '/api/v1/access/matrix/review-status', admin.auth)).body).toMatchObject({
       overdue: false,
     });

@@ -14,6 +14,7 @@ import type { AccessStores } from './access-stores.js';
 import type { AlarmSource } from './alarm-source.js';
 import type { AccessAlerts } from './alerts.js';
 import { decideCarerAccess } from './carer-consent.js';
+import type { CarerConsentStore } from './carer-consent-store.js';
 import { type AccessFacts, decideAccess, type Situation } from './decide-access.js';
 import { type KeysafeKeys, keysafeNoKey, offlineCodeKey } from './keysafe-keys.js';
 import type { KeysafeLink } from './keysafe-link.js';
@@ -21,7 +22,6 @@ import type { MatrixStore } from './matrix-store.js';
 import { chooseOfflineWindow } from './offline-window.js';
 import type { Release, ReleaseStore } from './releases.js';
 import type { AccessSettings } from './settings.js';
-import type { SqliteCarerConsents } from './sqlite-carer-consents.js';
 
 /** The key-safe slot that holds the offline-code key (KS-SERIAL §8.3 CODE_KIND 2). */
 export const OFFLINE_KEY_SLOT = 250;
@@ -45,7 +45,7 @@ export interface AccessDeps {
   alerts: AccessAlerts;
   settings: () => Promise<AccessSettings>;
   /** The clients' consents for their informal carers [REQUIREMENTS §9.6]. */
-  consents: SqliteCarerConsents;
+  consents: CarerConsentStore;
 }
 
 export interface GrantedAccess {
@@ -96,7 +96,7 @@ export class AccessService {
 
   async facts(user: User, home: Home, device: Device): Promise<AccessFacts> {
     const { matrix } = this.d;
-    const teamIds = matrix.employeeTeamIds(user.id);
+    const teamIds = await matrix.employeeTeamIds(user.id);
     const blockedTeamIds: string[] = [];
     for (const t of teamIds) if (await this.isBlocked('team', t)) blockedTeamIds.push(t);
     return {
@@ -105,12 +105,12 @@ export class AccessService {
         role: user.role,
         disabled: user.disabled,
         validUntil: user.validUntil,
-        declarationSignedAt: matrix.declarationSignedAt(user.id),
+        declarationSignedAt: await matrix.declarationSignedAt(user.id),
         blocked: await this.isBlocked('person', user.id),
       },
-      functions: matrix.listFunctions(matrix.employeeFunctionIds(user.id)),
+      functions: await matrix.listFunctions(await matrix.employeeFunctionIds(user.id)),
       teamIds,
-      servingTeamIds: matrix.servingTeamIds(home.clientId, home.region),
+      servingTeamIds: await matrix.servingTeamIds(home.clientId, home.region),
       home: { id: home.id, keysafeBlocked: await this.isBlocked('keysafe', device.id) },
       blockedTeamIds,
       openAlarms: await this.d.alarms.openAtHome(home.id),
@@ -137,7 +137,7 @@ export class AccessService {
           blocked: await this.isBlocked('person', user.id),
         },
         keysafeBlocked: await this.isBlocked('keysafe', device.id),
-        consent: this.d.consents.active(home.id, user.id),
+        consent: await this.d.consents.active(home.id, user.id),
         openAlarms: await this.d.alarms.openAtHome(home.id),
         timeZone: (await this.d.settings()).timeZone,
       },
@@ -199,7 +199,7 @@ export class AccessService {
     }
     const ttl = s.codeValidityMinutes * 60_000;
     const validUntil = Math.min(now + ttl, decision.window.to);
-    const holderId = this.d.matrix.holderId(user.id);
+    const holderId = await this.d.matrix.holderId(user.id);
     const release: Release = {
       id: randomUUID(),
       homeId: home.id,

@@ -1,8 +1,8 @@
 import type { Clock } from '../../clock.js';
 import type { AuditLog } from '../audit/audit-log.js';
+import type { CarerConsentStore } from './carer-consent-store.js';
 import type { Situation, WeeklyWindow } from './decide-access.js';
 import { windowAt } from './decide-access.js';
-import type { SqliteCarerConsents } from './sqlite-carer-consents.js';
 
 /**
  * The client's consent that one of their informal carers may get a key-safe code for their home
@@ -76,21 +76,21 @@ export function decideCarerAccess(
 /** Grants and withdrawals with their audit entries (`access.carer_consent_granted` / `_withdrawn`, subject the home). */
 export class CarerConsentService {
   constructor(
-    readonly store: SqliteCarerConsents,
+    readonly store: CarerConsentStore,
     private readonly audit: Pick<AuditLog, 'append'>,
     private readonly clock: Clock,
     /** Voids the carer's outstanding codes for the home (REVOKE on the key safe, offline key rotated). */
     private readonly revokeCodes: (homeId: string, carerUserId: string) => Promise<void>,
   ) {}
 
-  grant(
+  async grant(
     homeId: string,
     carerUserId: string,
     p: { windows: WeeklyWindow[]; alarmOnly: boolean },
     by: string,
-  ): CarerConsent {
+  ): Promise<CarerConsent> {
     const now = this.clock.now();
-    const c = this.store.grant({ homeId, carerUserId, ...p, grantedBy: by }, now);
+    const c = await this.store.grant({ homeId, carerUserId, ...p, grantedBy: by }, now);
     this.audit.append({
       at: now,
       actor: `user:${by}`,
@@ -107,7 +107,7 @@ export class CarerConsentService {
    */
   async withdraw(homeId: string, carerUserId: string, by: string): Promise<boolean> {
     const now = this.clock.now();
-    const had = this.store.withdraw(homeId, carerUserId, by, now);
+    const had = await this.store.withdraw(homeId, carerUserId, by, now);
     await this.revokeCodes(homeId, carerUserId);
     if (had)
       await this.audit.append({

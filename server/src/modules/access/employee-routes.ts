@@ -44,7 +44,7 @@ export async function employeeRoutes(app: BakenApp, deps: OverviewDeps): Promise
     },
     async (req) => {
       if (!(await repos.users.get(req.params.userId))) throw notFound('User');
-      return { userId: req.params.userId, functionIds: matrix.employeeFunctionIds(req.params.userId) };
+      return { userId: req.params.userId, functionIds: await matrix.employeeFunctionIds(req.params.userId) };
     },
   );
 }

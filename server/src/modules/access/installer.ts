@@ -145,7 +145,7 @@ export class Installer {
       {
         kind: 'set_code',
         slot: TRIAL_SLOT,
-        holderId: matrix.holderId(by.id),
+        holderId: await matrix.holderId(by.id),
         validFrom: devNow - 60,
         validUntil: devNow + TRIAL_VALIDITY_S,
         codeKind: KsCodeKind.Pin,

@@ -131,7 +131,7 @@ export async function keysafeRoutes(app: BakenApp, deps: KeysafeRouteDeps, rev: 
     async (req, reply) => {
       const { scope, target } = req.body;
       if (scope === 'person' && !(await repos.users.get(target))) throw notFound('User');
-      if (scope === 'team' && !deps.matrix.getTeam(target)) throw notFound('Team');
+      if (scope === 'team' && !(await deps.matrix.getTeam(target))) throw notFound('Team');
       if (scope === 'keysafe' && (await repos.devices.get(target))?.type !== 'keysafe')
         throw notFound('Key safe');
       return reply.status(201).send(await rev.block(scope, target, req.body.reason, req.principal!.user.id));

@@ -71,7 +71,7 @@ export async function matrixRoutes(app: BakenApp, deps: MatrixRouteDeps): Promis
     },
     async (req, reply) => {
       checkWindows(req.body.windows);
-      const f = matrix.createFunction(req.body, clock.now());
+      const f = await matrix.createFunction(req.body, clock.now());
       log(req.principal!.user.id, 'matrix.function_created', `function:${f.id}`, {
         name: f.name,
         windows: f.windows,
@@ -90,7 +90,7 @@ export async function matrixRoutes(app: BakenApp, deps: MatrixRouteDeps): Promis
         response: { 200: Type.Array(FunctionSchema) },
       },
     },
-    async () => matrix.listFunctions(),
+    async () => await matrix.listFunctions(),
   );
   app.put(
     '/api/v1/access/functions/:id/windows',
@@ -107,7 +107,7 @@ export async function matrixRoutes(app: BakenApp, deps: MatrixRouteDeps): Promis
     },
     async (req) => {
       checkWindows(req.body);
-      const f = matrix.setFunctionWindows(req.params.id, req.body);
+      const f = await matrix.setFunctionWindows(req.params.id, req.body);
       if (!f) throw notFound('Function');
       log(req.principal!.user.id, 'matrix.windows_changed', `function:${f.id}`, { windows: f.windows });
       return f;
@@ -133,7 +133,7 @@ export async function matrixRoutes(app: BakenApp, deps: MatrixRouteDeps): Promis
       },
     },
     async (req, reply) => {
-      const t = matrix.createTeam(req.body, clock.now());
+      const t = await matrix.createTeam(req.body, clock.now());
       log(req.principal!.user.id, 'matrix.team_created', `team:${t.id}`, { name: t.name });
       return reply.status(201).send(t);
     },
@@ -149,7 +149,7 @@ export async function matrixRoutes(app: BakenApp, deps: MatrixRouteDeps): Promis
         response: { 200: Type.Array(TeamSchema) },
       },
     },
-    async () => matrix.listTeams(),
+    async () => await matrix.listTeams(),
   );
   app.patch(
     '/api/v1/access/teams/:id',
@@ -177,7 +177,7 @@ export async function matrixRoutes(app: BakenApp, deps: MatrixRouteDeps): Promis
       for (const u of req.body.memberIds ?? []) if (!(await repos.users.get(u))) throw notFound(`User ${u}`);
       for (const c of req.body.clientIds ?? [])
         if (!(await repos.clients.getClient(c))) throw notFound(`Client ${c}`);
-      const t = matrix.updateTeam(req.params.id, req.body);
+      const t = await matrix.updateTeam(req.params.id, req.body);
       if (!t) throw notFound('Team');
       log(req.principal!.user.id, 'matrix.team_changed', `team:${t.id}`, { ...req.body });
       return t;
@@ -199,8 +199,9 @@ export async function matrixRoutes(app: BakenApp, deps: MatrixRouteDeps): Promis
     },
     async (req) => {
       if (!(await repos.users.get(req.params.userId))) throw notFound('User');
-      for (const f of req.body.functionIds) if (!matrix.getFunction(f)) throw notFound(`Function ${f}`);
-      matrix.setEmployeeFunctions(req.params.userId, req.body.functionIds);
+      for (const f of req.body.functionIds)
+        if (!(await matrix.getFunction(f))) throw notFound(`Function ${f}`);
+      await matrix.setEmployeeFunctions(req.params.userId, req.body.functionIds);
       log(req.principal!.user.id, 'matrix.employee_functions', `user:${req.params.userId}`, {
         functionIds: req.body.functionIds,
       });
@@ -229,7 +230,7 @@ export async function matrixRoutes(app: BakenApp, deps: MatrixRouteDeps): Promis
     },
     async (req, reply) => {
       if (!(await repos.users.get(req.params.userId))) throw notFound('User');
-      const d = matrix.recordDeclaration(
+      const d = await matrix.recordDeclaration(
         { userId: req.params.userId, ...req.body },
         req.principal!.user.id,
         clock.now(),
@@ -256,7 +257,7 @@ export async function matrixRoutes(app: BakenApp, deps: MatrixRouteDeps): Promis
       },
     },
     async (req, reply) => {
-      matrix.recordReview(req.principal!.user.id, req.body.note, clock.now());
+      await matrix.recordReview(req.principal!.user.id, req.body.note, clock.now());
       log(req.principal!.user.id, 'matrix.reviewed', 'matrix', { note: req.body.note });
       return reply.status(201).send(await reviewStatus(deps));
     },
@@ -317,7 +318,7 @@ export async function matrixRoutes(app: BakenApp, deps: MatrixRouteDeps): Promis
 
 /** The yearly review reminder (REQUIREMENTS §9.3): overdue when the last review is older than the interval. */
 export async function reviewStatus(deps: Pick<AccessDeps, 'matrix' | 'settings' | 'clock'>) {
-  const last = deps.matrix.lastReview();
+  const last = await deps.matrix.lastReview();
   const dueAt = last ? last.reviewedAt + (await deps.settings()).reviewIntervalDays * 86_400_000 : null;
   return { lastReview: last, dueAt, overdue: dueAt === null || deps.clock.now() >= dueAt };
 }

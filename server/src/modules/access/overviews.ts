@@ -27,7 +27,7 @@ async function personAccess(
   now: number,
 ): Promise<PersonAccess> {
   const m = d.matrix;
-  const declarationSignedAt = m.declarationSignedAt(u.id);
+  const declarationSignedAt = await m.declarationSignedAt(u.id);
   // blocked through teams only when every team they are in is blocked (no team is no team block)
   let teamsBlocked = teamIds.length > 0;
   for (const t of teamIds) if (teamsBlocked && !(await d.isBlocked('team', t))) teamsBlocked = false;
@@ -45,9 +45,11 @@ async function personAccess(
     userId: u.id,
     displayName: u.displayName,
     teams: teamIds.map((id) => ({ id, name: teamNames.get(id) ?? id })),
-    functions: m
-      .listFunctions(m.employeeFunctionIds(u.id))
-      .map((f) => ({ id: f.id, name: f.name, windows: f.windows })),
+    functions: (await m.listFunctions(await m.employeeFunctionIds(u.id))).map((f) => ({
+      id: f.id,
+      name: f.name,
+      windows: f.windows,
+    })),
     validUntil: u.validUntil,
     declarationSignedAt,
     blocked,
@@ -64,9 +66,9 @@ async function personAccess(
 export async function whoMayEnter(d: OverviewDeps, home: Home): Promise<PersonAccess[]> {
   const m = d.matrix;
   const now = d.clock.now();
-  const teams = m.listTeams();
+  const teams = await m.listTeams();
   const names = new Map(teams.map((t) => [t.id, t.name]));
-  const serving = new Set(m.servingTeamIds(home.clientId, home.region));
+  const serving = new Set(await m.servingTeamIds(home.clientId, home.region));
   const members = new Map<string, string[]>();
   for (const t of teams.filter((t) => serving.has(t.id)))
     for (const u of t.memberIds) members.set(u, [...(members.get(u) ?? []), t.id]);
@@ -88,7 +90,7 @@ const MATRIX_ROLES = new Set(['admin', 'monitor', 'technician', 'care_worker']);
 export async function employees(d: OverviewDeps): Promise<PersonAccess[]> {
   const m = d.matrix;
   const now = d.clock.now();
-  const teams = m.listTeams();
+  const teams = await m.listTeams();
   const names = new Map(teams.map((t) => [t.id, t.name]));
   const staff = (await d.repos.users.list()).filter((u) => MATRIX_ROLES.has(u.role));
   const out: PersonAccess[] = [];
@@ -105,7 +107,7 @@ export async function homesForPerson(
   user: User,
 ): Promise<{ person: PersonAccess; homes: Array<{ homeId: string; address: string; teamIds: string[] }> }> {
   const m = d.matrix;
-  const teams = m.listTeams();
+  const teams = await m.listTeams();
   const mine = teams.filter((t) => t.memberIds.includes(user.id));
   const names = new Map(teams.map((t) => [t.id, t.name]));
   const homes = new Map<string, { homeId: string; address: string; teamIds: string[] }>();

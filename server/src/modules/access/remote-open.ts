@@ -53,7 +53,7 @@ export async function remoteOpen(
     throw keysafeNoKey();
   }
   const forUserId = req.forUserId ?? monitor.id;
-  const holderId = matrix.holderId(forUserId);
+  const holderId = await matrix.holderId(forUserId);
   const id = randomUUID();
   await releases.insert({
     id,

@@ -62,7 +62,7 @@ export async function reportRoutes(app: BakenApp, deps: ReportRouteDeps): Promis
       const unmatched = await deps.stores.alerts.openingsWithoutReleaseAtHome(home.id);
       // [REQUIREMENTS §9.6] the client's own grants and withdrawals of key access for informal carers.
       const carerConsents = [];
-      for (const c of deps.consents.ofHome(home.id)) {
+      for (const c of await deps.consents.ofHome(home.id)) {
         const carer = await nameOf(c.carerUserId);
         const base = { carer, windows: c.windows, alarmOnly: c.alarmOnly };
         carerConsents.push({

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../store/database.js';
 import type { CarerConsent } from './carer-consent.js';
+import type { CarerConsentStore } from './carer-consent-store.js';
 import type { WeeklyWindow } from './decide-access.js';
 
 const SELECT = `SELECT id, home_id AS homeId, carer_user_id AS carerUserId, windows, alarm_only AS alarmOnly,
@@ -11,31 +12,34 @@ const row = (r: unknown): CarerConsent => {
   return { ...x, windows: JSON.parse(x.windows) as WeeklyWindow[], alarmOnly: x.alarmOnly === 1 };
 };
 
-/** Consents are never edited: a change withdraws the current one and grants a new one. */
-export class SqliteCarerConsents {
+/** The SQLite binding of {@link CarerConsentStore} (`access_carer_consents`). */
+export class SqliteCarerConsents implements CarerConsentStore {
   constructor(private readonly db: Db) {}
 
-  active(homeId: string, carerUserId: string): CarerConsent | null {
+  async active(homeId: string, carerUserId: string): Promise<CarerConsent | null> {
     const r = this.db
       .prepare(
-        `${SELECT} WHERE home_id = ? AND carer_user_id = ? AND withdrawn_at IS NULL ORDER BY granted_at DESC LIMIT 1`,
+        `${SELECT} WHERE home_id = ? AND carer_user_id = ? AND withdrawn_at IS NULL ORDER BY granted_at DESC, id DESC LIMIT 1`,
       )
       .get(homeId, carerUserId);
     return r === undefined ? null : row(r);
   }
 
   /** Every consent of a home, newest first (the client's history). */
-  ofHome(homeId: string): CarerConsent[] {
-    return this.db.prepare(`${SELECT} WHERE home_id = ? ORDER BY granted_at DESC`).all(homeId).map(row);
+  async ofHome(homeId: string): Promise<CarerConsent[]> {
+    return this.db
+      .prepare(`${SELECT} WHERE home_id = ? ORDER BY granted_at DESC, id DESC`)
+      .all(homeId)
+      .map(row);
   }
 
-  grant(
+  async grant(
     c: Pick<CarerConsent, 'homeId' | 'carerUserId' | 'windows' | 'alarmOnly' | 'grantedBy'>,
     now: number,
-  ): CarerConsent {
+  ): Promise<CarerConsent> {
     const id = randomUUID();
     this.db.transaction(() => {
-      this.withdraw(c.homeId, c.carerUserId, c.grantedBy, now);
+      this.withdrawNow(c.homeId, c.carerUserId, c.grantedBy, now);
       this.db
         .prepare(
           `INSERT INTO access_carer_consents (id, home_id, carer_user_id, windows, alarm_only, granted_at, granted_by)
@@ -46,8 +50,11 @@ export class SqliteCarerConsents {
     return row(this.db.prepare(`${SELECT} WHERE id = ?`).get(id));
   }
 
-  /** Withdraws the active consent; false when there was none. */
-  withdraw(homeId: string, carerUserId: string, by: string, now: number): boolean {
+  async withdraw(homeId: string, carerUserId: string, by: string, now: number): Promise<boolean> {
+    return this.withdrawNow(homeId, carerUserId, by, now);
+  }
+
+  private withdrawNow(homeId: string, carerUserId: string, by: string, now: number): boolean {
     return (
       this.db
         .prepare(

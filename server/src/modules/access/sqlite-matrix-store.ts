@@ -15,10 +15,10 @@ interface WindowRow {
 export class SqliteMatrixStore implements MatrixStore {
   constructor(private readonly db: Db) {}
 
-  createFunction(
+  async createFunction(
     f: { name: string; description?: string; windows: Partial<Record<Situation, WeeklyWindow[]>> },
     now: number,
-  ): AccessFunction {
+  ): Promise<AccessFunction> {
     const id = `fn-${randomUUID()}`;
     this.db.transaction(() => {
       this.db
@@ -26,11 +26,14 @@ export class SqliteMatrixStore implements MatrixStore {
         .run(id, f.name, f.description ?? '', now);
       this.writeWindows(id, f.windows);
     })();
-    return this.getFunction(id)!;
+    return (await this.getFunction(id))!;
   }
 
-  setFunctionWindows(id: string, windows: Partial<Record<Situation, WeeklyWindow[]>>): AccessFunction | null {
-    if (!this.getFunction(id)) return null;
+  async setFunctionWindows(
+    id: string,
+    windows: Partial<Record<Situation, WeeklyWindow[]>>,
+  ): Promise<AccessFunction | null> {
+    if (!(await this.getFunction(id))) return null;
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM access_windows WHERE function_id = ?').run(id);
       this.writeWindows(id, windows);
@@ -38,11 +41,11 @@ export class SqliteMatrixStore implements MatrixStore {
     return this.getFunction(id);
   }
 
-  getFunction(id: string): AccessFunction | null {
-    return this.listFunctions([id])[0] ?? null;
+  async getFunction(id: string): Promise<AccessFunction | null> {
+    return (await this.listFunctions([id]))[0] ?? null;
   }
 
-  listFunctions(ids?: string[]): AccessFunction[] {
+  async listFunctions(ids?: string[]): Promise<AccessFunction[]> {
     const rows = (
       ids
         ? this.db
@@ -70,15 +73,18 @@ export class SqliteMatrixStore implements MatrixStore {
     });
   }
 
-  createTeam(t: { name: string; id?: string }, now: number): Team {
+  async createTeam(t: { name: string; id?: string }, now: number): Promise<Team> {
     const id = t.id ?? `team-${randomUUID()}`;
     this.db.prepare('INSERT INTO teams (id, name, created_at) VALUES (?,?,?)').run(id, t.name, now);
-    return this.getTeam(id)!;
+    return this.getTeamNow(id)!;
   }
 
   /** Replaces what a team serves and who is in it (any field left out is kept). */
-  updateTeam(id: string, p: { clientIds?: string[]; regions?: string[]; memberIds?: string[] }): Team | null {
-    if (!this.getTeam(id)) return null;
+  async updateTeam(
+    id: string,
+    p: { clientIds?: string[]; regions?: string[]; memberIds?: string[] },
+  ): Promise<Team | null> {
+    if (!this.getTeamNow(id)) return null;
     this.db.transaction(() => {
       if (p.clientIds) {
         this.db.prepare('DELETE FROM team_clients WHERE team_id = ?').run(id);
@@ -94,14 +100,26 @@ export class SqliteMatrixStore implements MatrixStore {
           this.db.prepare('INSERT INTO team_members (user_id, team_id) VALUES (?, ?)').run(u, id);
       }
     })();
-    return this.getTeam(id);
+    return this.getTeamNow(id);
   }
 
-  getTeam(id: string): Team | null {
-    return this.listTeams().find((t) => t.id === id) ?? null;
+  async getTeam(id: string): Promise<Team | null> {
+    return this.getTeamNow(id);
   }
 
-  listTeams(): Team[] {
+  async listTeams(): Promise<Team[]> {
+    return this.listTeamsNow();
+  }
+
+  /**
+   * The synchronous path for the follow-up chain, whose team directory is still synchronous
+   * (store README, "Stores that stay synchronous"); the interface's `getTeam` is the async one.
+   */
+  getTeamNow(id: string): Team | null {
+    return this.listTeamsNow().find((t) => t.id === id) ?? null;
+  }
+
+  listTeamsNow(): Team[] {
     const teams = this.db.prepare('SELECT id, name FROM teams ORDER BY name').all() as Array<{
       id: string;
       name: string;
@@ -116,7 +134,7 @@ export class SqliteMatrixStore implements MatrixStore {
     }));
   }
 
-  setEmployeeFunctions(userId: string, functionIds: string[]): void {
+  async setEmployeeFunctions(userId: string, functionIds: string[]): Promise<void> {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM employee_functions WHERE user_id = ?').run(userId);
       for (const f of functionIds)
@@ -124,17 +142,17 @@ export class SqliteMatrixStore implements MatrixStore {
     })();
   }
 
-  employeeFunctionIds(userId: string): string[] {
+  async employeeFunctionIds(userId: string): Promise<string[]> {
     return (
       this.db
-        .prepare('SELECT function_id AS v FROM employee_functions WHERE user_id = ?')
+        .prepare('SELECT function_id AS v FROM employee_functions WHERE user_id = ? ORDER BY function_id')
         .all(userId) as Array<{
         v: string;
       }>
     ).map((r) => r.v);
   }
 
-  employeeTeamIds(userId: string): string[] {
+  async employeeTeamIds(userId: string): Promise<string[]> {
     return (
       this.db
         .prepare('SELECT team_id AS v FROM team_members WHERE user_id = ? ORDER BY team_id')
@@ -145,7 +163,7 @@ export class SqliteMatrixStore implements MatrixStore {
   }
 
   /** Teams serving the client of a home, directly or through the home's region. */
-  servingTeamIds(clientId: string, region: string | null): string[] {
+  async servingTeamIds(clientId: string, region: string | null): Promise<string[]> {
     return (
       this.db
         .prepare(
@@ -156,11 +174,11 @@ export class SqliteMatrixStore implements MatrixStore {
     ).map((r) => r.v);
   }
 
-  recordDeclaration(
+  async recordDeclaration(
     d: { userId: string; signedAt: number; documentRef: string },
     by: string | null,
     now: number,
-  ): Declaration {
+  ): Promise<Declaration> {
     const id = randomUUID();
     this.db
       .prepare(
@@ -171,30 +189,30 @@ export class SqliteMatrixStore implements MatrixStore {
   }
 
   /** The latest declaration's signing time, or null. */
-  declarationSignedAt(userId: string): number | null {
+  async declarationSignedAt(userId: string): Promise<number | null> {
     const r = this.db
       .prepare('SELECT MAX(signed_at) AS t FROM access_declarations WHERE user_id = ?')
       .get(userId) as { t: number | null };
     return r.t;
   }
 
-  recordReview(by: string, note: string, now: number): void {
+  async recordReview(by: string, note: string, now: number): Promise<void> {
     this.db
       .prepare('INSERT INTO access_matrix_reviews (reviewed_at, reviewed_by, note) VALUES (?,?,?)')
       .run(now, by, note);
   }
 
-  lastReview(): { reviewedAt: number; reviewedBy: string; note: string } | null {
+  async lastReview(): Promise<{ reviewedAt: number; reviewedBy: string; note: string } | null> {
     const r = this.db
       .prepare(
-        'SELECT reviewed_at, reviewed_by, note FROM access_matrix_reviews ORDER BY reviewed_at DESC LIMIT 1',
+        'SELECT reviewed_at, reviewed_by, note FROM access_matrix_reviews ORDER BY reviewed_at DESC, id DESC LIMIT 1',
       )
       .get() as { reviewed_at: number; reviewed_by: string; note: string } | undefined;
     return r ? { reviewedAt: r.reviewed_at, reviewedBy: r.reviewed_by, note: r.note } : null;
   }
 
   /** The u32 HOLDER_ID a person has on every key safe (KS-SERIAL §8.2), allocated once. */
-  holderId(userId: string): number {
+  async holderId(userId: string): Promise<number> {
     this.db.prepare('INSERT OR IGNORE INTO access_holders (user_id) VALUES (?)').run(userId);
     return (
       this.db.prepare('SELECT holder_id FROM access_holders WHERE user_id = ?').get(userId) as {
@@ -203,7 +221,7 @@ export class SqliteMatrixStore implements MatrixStore {
     ).holder_id;
   }
 
-  userForHolder(holderId: number): string | null {
+  async userForHolder(holderId: number): Promise<string | null> {
     const r = this.db.prepare('SELECT user_id FROM access_holders WHERE holder_id = ?').get(holderId) as
       | { user_id: string }
       | undefined;

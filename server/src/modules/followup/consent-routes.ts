@@ -90,7 +90,7 @@ export async function consentRoutes(
       const list = [];
       for (const c of await carers.list(home.clientId)) {
         if (c.userId === null) continue;
-        const a = consents.store.active(home.id, c.userId);
+        const a = await consents.store.active(home.id, c.userId);
         list.push({
           userId: c.userId,
           name: c.name,
@@ -99,7 +99,7 @@ export async function consentRoutes(
         });
       }
       const history = [];
-      for (const c of consents.store.ofHome(home.id))
+      for (const c of await consents.store.ofHome(home.id))
         history.push({ ...(await view(c)), carer: await name(c.carerUserId) });
       return { carers: list, history };
     },
@@ -124,7 +124,7 @@ export async function consentRoutes(
     },
     async (req) => {
       const home = await carerOfHome(req.params.id, req.params.userId, req);
-      const c = consents.grant(home.id, req.params.userId, req.body, req.principal!.user.id);
+      const c = await consents.grant(home.id, req.params.userId, req.body, req.principal!.user.id);
       return {
         windows: c.windows,
         alarmOnly: c.alarmOnly,

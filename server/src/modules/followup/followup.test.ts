@@ -169,8 +169,8 @@ describe('follow-up chain with informal carers and Web Push', () => {
       carers.push(await login(username, 'a long password 1'));
     }
     const worker = await user('care_worker');
-    const team = app.access.setup.matrix.createTeam({ name: 'Team Noord', id: 'team-noord' }, now);
-    app.access.setup.matrix.updateTeam(team.id, { memberIds: [worker.id] });
+    const team = await app.access.setup.matrix.createTeam({ name: 'Team Noord', id: 'team-noord' }, now);
+    await app.access.setup.matrix.updateTeam(team.id, { memberIds: [worker.id] });
     const chain = await call(admin.auth, 'PUT', `/api/v1/homes/${home.id}/followup-chain`, {
       steps: [
         { kind: 'informal_carers', minutesEach: 3 },
