@@ -91,7 +91,7 @@ export class CarerConsentService {
   ): Promise<CarerConsent> {
     const now = this.clock.now();
     const c = await this.store.grant({ homeId, carerUserId, ...p, grantedBy: by }, now);
-    this.audit.append({
+    await this.audit.append({
       at: now,
       actor: `user:${by}`,
       action: 'access.carer_consent_granted',

@@ -72,7 +72,7 @@ export async function matrixRoutes(app: BakenApp, deps: MatrixRouteDeps): Promis
     async (req, reply) => {
       checkWindows(req.body.windows);
       const f = await matrix.createFunction(req.body, clock.now());
-      log(req.principal!.user.id, 'matrix.function_created', `function:${f.id}`, {
+      await log(req.principal!.user.id, 'matrix.function_created', `function:${f.id}`, {
         name: f.name,
         windows: f.windows,
       });
@@ -109,7 +109,7 @@ export async function matrixRoutes(app: BakenApp, deps: MatrixRouteDeps): Promis
       checkWindows(req.body);
       const f = await matrix.setFunctionWindows(req.params.id, req.body);
       if (!f) throw notFound('Function');
-      log(req.principal!.user.id, 'matrix.windows_changed', `function:${f.id}`, { windows: f.windows });
+      await log(req.principal!.user.id, 'matrix.windows_changed', `function:${f.id}`, { windows: f.windows });
       return f;
     },
   );
@@ -134,7 +134,7 @@ export async function matrixRoutes(app: BakenApp, deps: MatrixRouteDeps): Promis
     },
     async (req, reply) => {
       const t = await matrix.createTeam(req.body, clock.now());
-      log(req.principal!.user.id, 'matrix.team_created', `team:${t.id}`, { name: t.name });
+      await log(req.principal!.user.id, 'matrix.team_created', `team:${t.id}`, { name: t.name });
       return reply.status(201).send(t);
     },
   );
@@ -179,7 +179,7 @@ export async function matrixRoutes(app: BakenApp, deps: MatrixRouteDeps): Promis
         if (!(await repos.clients.getClient(c))) throw notFound(`Client ${c}`);
       const t = await matrix.updateTeam(req.params.id, req.body);
       if (!t) throw notFound('Team');
-      log(req.principal!.user.id, 'matrix.team_changed', `team:${t.id}`, { ...req.body });
+      await log(req.principal!.user.id, 'matrix.team_changed', `team:${t.id}`, { ...req.body });
       return t;
     },
   );
@@ -202,7 +202,7 @@ export async function matrixRoutes(app: BakenApp, deps: MatrixRouteDeps): Promis
       for (const f of req.body.functionIds)
         if (!(await matrix.getFunction(f))) throw notFound(`Function ${f}`);
       await matrix.setEmployeeFunctions(req.params.userId, req.body.functionIds);
-      log(req.principal!.user.id, 'matrix.employee_functions', `user:${req.params.userId}`, {
+      await log(req.principal!.user.id, 'matrix.employee_functions', `user:${req.params.userId}`, {
         functionIds: req.body.functionIds,
       });
       return { userId: req.params.userId, functionIds: req.body.functionIds };
@@ -235,7 +235,7 @@ export async function matrixRoutes(app: BakenApp, deps: MatrixRouteDeps): Promis
         req.principal!.user.id,
         clock.now(),
       );
-      log(req.principal!.user.id, 'matrix.declaration_recorded', `user:${req.params.userId}`, {
+      await log(req.principal!.user.id, 'matrix.declaration_recorded', `user:${req.params.userId}`, {
         declarationId: d.id,
         signedAt: d.signedAt,
         documentRef: d.documentRef,
@@ -258,7 +258,7 @@ export async function matrixRoutes(app: BakenApp, deps: MatrixRouteDeps): Promis
     },
     async (req, reply) => {
       await matrix.recordReview(req.principal!.user.id, req.body.note, clock.now());
-      log(req.principal!.user.id, 'matrix.reviewed', 'matrix', { note: req.body.note });
+      await log(req.principal!.user.id, 'matrix.reviewed', 'matrix', { note: req.body.note });
       return reply.status(201).send(await reviewStatus(deps));
     },
   );

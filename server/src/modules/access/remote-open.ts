@@ -26,8 +26,8 @@ export async function remoteOpen(
   const now = clock.now();
   const subject = `home:${req.homeId}`;
   const actor = `user:${monitor.id}`;
-  const refuse = (reason: string, status = 409) => {
-    audit.append({
+  const refuse = async (reason: string, status = 409) => {
+    await audit.append({
       at: now,
       actor,
       action: 'access.remote_open_refused',
@@ -46,10 +46,10 @@ export async function remoteOpen(
   const device = await d.keysafeForHome(req.homeId);
   if (!device) throw notFound('Key safe of this home');
   const alarm = (await alarms.openAtHome(req.homeId)).find((a) => a.id === req.alarmId);
-  if (!alarm) throw refuse('no_open_alarm', 403);
-  if (!(await link.isOnline(device))) throw refuse('keysafe_offline', 503);
+  if (!alarm) throw await refuse('no_open_alarm', 403);
+  if (!(await link.isOnline(device))) throw await refuse('keysafe_offline', 503);
   if (!(await d.keys.has(device.id))) {
-    refuse('keysafe_no_key');
+    await refuse('keysafe_no_key');
     throw keysafeNoKey();
   }
   const forUserId = req.forUserId ?? monitor.id;
@@ -83,7 +83,7 @@ export async function remoteOpen(
   );
   if (!commandId) {
     await d.releases.delete(id);
-    throw refuse('keysafe_offline', 503);
+    throw await refuse('keysafe_offline', 503);
   }
   await audit.append({
     at: now,
