@@ -12,7 +12,7 @@ import { KeysafeKeys, loadMasterKey } from './keysafe-keys.js';
 import { KeysafeLink } from './keysafe-link.js';
 import { keysafeRoutes } from './keysafe-routes.js';
 import { matrixRoutes } from './matrix-routes.js';
-import type { MatrixStore, Team } from './matrix-store.js';
+import type { MatrixStore } from './matrix-store.js';
 import { reportRoutes } from './report-routes.js';
 import { requestRoutes } from './request-routes.js';
 import { purgeRetention } from './retention.js';
@@ -30,11 +30,8 @@ export interface AccessApi {
   revocation: Revocation;
   /** Key-safe events from the home units. */
   deviceEvents: DeviceEvents;
-  /**
-   * The care teams of the matrix, read-only and synchronous: the follow-up chain's team directory is
-   * still synchronous (store README, "Stores that stay synchronous").
-   */
-  teams: { getTeam(id: string): Team | null; listTeams(): Team[] };
+  /** The care teams of the matrix, read-only (the follow-up chain asks them). */
+  teams: Pick<MatrixStore, 'getTeam' | 'listTeams'>;
   /** The clients' consents for their informal carers (granted and withdrawn on the client's page). */
   carerConsents: CarerConsentService;
   /**
@@ -121,7 +118,7 @@ export const accessModule = defineModule(
       requests,
       revocation,
       deviceEvents,
-      teams: { getTeam: (id) => matrix.getTeamNow(id), listTeams: () => matrix.listTeamsNow() },
+      teams: matrix,
       carerConsents: new CarerConsentService(consents, audit, clock, async (homeId, userId) =>
         revocation.revokeReleases(
           (await releases.outstanding({ userId }, clock.now())).filter((r) => r.homeId === homeId),

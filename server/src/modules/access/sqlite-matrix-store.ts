@@ -111,15 +111,11 @@ export class SqliteMatrixStore implements MatrixStore {
     return this.listTeamsNow();
   }
 
-  /**
-   * The synchronous path for the follow-up chain, whose team directory is still synchronous
-   * (store README, "Stores that stay synchronous"); the interface's `getTeam` is the async one.
-   */
-  getTeamNow(id: string): Team | null {
+  private getTeamNow(id: string): Team | null {
     return this.listTeamsNow().find((t) => t.id === id) ?? null;
   }
 
-  listTeamsNow(): Team[] {
+  private listTeamsNow(): Team[] {
     const teams = this.db.prepare('SELECT id, name FROM teams ORDER BY name').all() as Array<{
       id: string;
       name: string;
