@@ -1,27 +1,6 @@
 import type { PgHandle } from '../../store/pg/pg-database.js';
+import { type AuditRow, toEntry } from './audit-rows.js';
 import type { AuditCountFilter, AuditEntry, AuditLink, AuditListFilter, AuditStore } from './audit-store.js';
-
-interface Row {
-  seq: number;
-  at: number;
-  actor: string;
-  action: string;
-  subject: string;
-  details: string;
-  prev_hash: string;
-  hash: string;
-}
-
-const toEntry = (r: Row): AuditEntry => ({
-  seq: r.seq,
-  at: r.at,
-  actor: r.actor,
-  action: r.action,
-  subject: r.subject,
-  details: JSON.parse(r.details) as Record<string, unknown>,
-  prevHash: r.prev_hash,
-  hash: r.hash,
-});
 
 /**
  * Key of the transaction-scoped advisory lock that serialises appends to the chain ("baken" 10).
@@ -73,14 +52,14 @@ export class PgAuditStore implements AuditStore {
     if (filter.action !== undefined) where.push(`action = ${arg(filter.action)}`);
     if (filter.sinceSeq !== undefined) where.push(`seq > ${arg(filter.sinceSeq)}`);
     const sql = `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT ${arg(filter.limit)}`;
-    return (await this.db.sql.query<Row>(sql, args)).rows.map(toEntry);
+    return (await this.db.sql.query<AuditRow>(sql, args)).rows.map(toEntry);
   }
 
   async page(afterSeq: number, limit: number): Promise<AuditEntry[]> {
-    const r = await this.db.sql.query<Row>('SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2', [
-      afterSeq,
-      limit,
-    ]);
+    const r = await this.db.sql.query<AuditRow>(
+      'SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2',
+      [afterSeq, limit],
+    );
     return r.rows.map(toEntry);
   }
 

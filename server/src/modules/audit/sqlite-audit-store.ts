@@ -1,28 +1,7 @@
 import type { Db } from '../../store/database.js';
 import { asSqliteHandle, type SqliteHandle } from '../../store/sqlite-async.js';
+import { type AuditRow, toEntry } from './audit-rows.js';
 import type { AuditCountFilter, AuditEntry, AuditLink, AuditListFilter, AuditStore } from './audit-store.js';
-
-interface Row {
-  seq: number;
-  at: number;
-  actor: string;
-  action: string;
-  subject: string;
-  details: string;
-  prev_hash: string;
-  hash: string;
-}
-
-const toEntry = (r: Row): AuditEntry => ({
-  seq: r.seq,
-  at: r.at,
-  actor: r.actor,
-  action: r.action,
-  subject: r.subject,
-  details: JSON.parse(r.details) as Record<string, unknown>,
-  prevHash: r.prev_hash,
-  hash: r.hash,
-});
 
 /**
  * The SQLite binding of {@link AuditStore}; triggers (migration 050) refuse updates and unguarded
@@ -79,13 +58,15 @@ export class SqliteAuditStore implements AuditStore {
       args.push(filter.sinceSeq);
     }
     const sql = `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT ?`;
-    return this.h.run((db) => (db.prepare(sql).all(...args, filter.limit) as Row[]).map(toEntry));
+    return this.h.run((db) => (db.prepare(sql).all(...args, filter.limit) as AuditRow[]).map(toEntry));
   }
 
   page(afterSeq: number, limit: number): Promise<AuditEntry[]> {
     return this.h.run((db) =>
       (
-        db.prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as Row[]
+        db
+          .prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?')
+          .all(afterSeq, limit) as AuditRow[]
       ).map(toEntry),
     );
   }
