@@ -11,6 +11,7 @@ import { startServer } from '@baken/server';
 import { testConfig } from '@baken/server/testing/test-app';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firstAdminAuth } from '../support/first-admin.js';
 import { needRabbitmq, RABBIT_ADMIN, type RabbitCluster, startRabbitCluster } from '../support/rabbitmq.js';
 
 const hasRabbit = needRabbitmq();
@@ -56,21 +57,7 @@ describe.skipIf(!hasRabbit)('a gateway when the broker node it is on dies (three
         },
       }),
     });
-    const login = await server.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { username: server.firstAdmin!.username, password: server.firstAdmin!.password },
-    });
-    const token = await server.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/tokens',
-      headers: {
-        cookie: String(login.headers['set-cookie']).split(';')[0]!,
-        'x-baken-csrf': login.json().csrfToken,
-      },
-      payload: { name: 'failover' },
-    });
-    auth = { authorization: `Bearer ${token.json().token}` };
+    auth = await firstAdminAuth(server, 'failover');
   }, 240_000);
 
   afterAll(async () => {

@@ -6,6 +6,7 @@ import { mosquittoAclText, mosquittoPasswordLine } from '@baken/server/broker/mo
 import { testConfig } from '@baken/server/testing/test-app';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firstAdminAuth } from '../support/first-admin.js';
 import { type RunningMosquitto, startMosquitto } from '../support/mosquitto.js';
 
 const hasMosquitto = needProgram('mosquitto');
@@ -41,23 +42,7 @@ describe.skipIf(!hasMosquitto)('server on an external Mosquitto broker', () => {
       }),
     });
     expect(server.broker).toBeNull();
-    const login = await server.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { username: server.firstAdmin!.username, password: server.firstAdmin!.password },
-    });
-    expect(login.statusCode).toBe(200);
-    const token = await server.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/tokens',
-      headers: {
-        cookie: String(login.headers['set-cookie']).split(';')[0]!,
-        'x-baken-csrf': login.json().csrfToken,
-      },
-      payload: { name: 'test' },
-    });
-    expect(token.statusCode).toBeLessThan(300);
-    adminAuth = { authorization: `Bearer ${token.json().token}` };
+    adminAuth = await firstAdminAuth(server);
   });
 
   afterAll(async () => {

@@ -5,6 +5,7 @@ import { RabbitmqGatewayUsers } from '@baken/server/broker/rabbitmq/rabbitmq-use
 import { testConfig } from '@baken/server/testing/test-app';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firstAdminAuth } from '../support/first-admin.js';
 import { needRabbitmq, RABBIT_ADMIN, type RabbitCluster, startRabbitCluster } from '../support/rabbitmq.js';
 
 const hasRabbit = needRabbitmq();
@@ -44,21 +45,7 @@ describe.skipIf(!hasRabbit)('server with mqtt.broker = rabbitmq', () => {
       }),
     });
     expect(server.broker).toBeNull();
-    const login = await server.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { username: server.firstAdmin!.username, password: server.firstAdmin!.password },
-    });
-    const token = await server.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/tokens',
-      headers: {
-        cookie: String(login.headers['set-cookie']).split(';')[0]!,
-        'x-baken-csrf': login.json().csrfToken,
-      },
-      payload: { name: 'test' },
-    });
-    adminAuth = { authorization: `Bearer ${token.json().token}` };
+    adminAuth = await firstAdminAuth(server);
   }, 180_000);
 
   afterAll(async () => {
