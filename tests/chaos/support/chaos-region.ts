@@ -133,8 +133,8 @@ export class ChaosRegion {
 }
 
 /** `n` pendant alarms on a gateway, as its BLE bridge emits them. */
-export function pressAlarms(gw: Gateway, n: number, deviceId = 'pendant-chaos'): void {
-  for (let i = 0; i < n; i++) {
+export function pressAlarms(gw: Gateway, n: number, deviceId = 'pendant-chaos', firstCounter = 1): void {
+  for (let i = firstCounter - 1; i < firstCounter - 1 + n; i++) {
     gw.bus.emit('device-event', {
       deviceId,
       deviceKind: 'pendant',
