@@ -3,6 +3,7 @@ import { openDatabase } from '../../store/database.js';
 import { createPgRepositories } from '../../store/pg/index.js';
 import { runPgMigrations } from '../../store/pg/migrate.js';
 import { PgDatabase } from '../../store/pg/pg-database.js';
+import { pgColumns, sqliteColumns } from '../../store/testing/schema-mirror.js';
 import { needPostgres, startPostgres, type ThrowawayPostgres } from '../../testing/postgres.js';
 import { pgAccessStores } from './pg-access-stores.js';
 import { accessStoreContracts } from './testing/all-access-contracts.js';
@@ -50,25 +51,8 @@ describe.skipIf(!needPostgres())('access stores on PostgreSQL', () => {
     const sqlite = openDatabase(':memory:');
     try {
       for (const table of ACCESS_TABLES) {
-        const lite = (
-          sqlite.prepare(`PRAGMA table_info(${table})`).all() as Array<{
-            name: string;
-            notnull: number;
-            pk: number;
-          }>
-        )
-          .map((c) => `${c.name}${c.notnull || c.pk ? ' not null' : ''}`)
-          .sort();
-        const pgCols = (
-          await db.sql.query<{ name: string; nullable: string }>(
-            `SELECT column_name AS name, is_nullable AS nullable FROM information_schema.columns
-             WHERE table_schema = current_schema() AND table_name = $1`,
-            [table],
-          )
-        ).rows
-          .filter((c) => !(table === 'keysafe_commands' && c.name === 'seq'))
-          .map((c) => `${c.name}${c.nullable === 'NO' ? ' not null' : ''}`)
-          .sort();
+        const lite = sqliteColumns(sqlite, table);
+        const pgCols = await pgColumns(db, table, table === 'keysafe_commands' ? ['seq'] : []);
         expect({ table, columns: pgCols }).toEqual({ table, columns: lite });
       }
     } finally {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { needPostgres } from '../../testing/postgres.js';
 import { openDatabase } from '../database.js';
+import { pgColumns, sqliteColumns } from '../testing/schema-mirror.js';
 import { usePostgres } from '../testing/store-fixture.js';
 
 /** The tables of the module stores that have a PostgreSQL binding (migrations 010–013). */
@@ -29,24 +30,8 @@ describe.skipIf(!needPostgres())('PostgreSQL module tables', () => {
     const sqlite = openDatabase(':memory:');
     try {
       for (const table of MODULE_TABLES) {
-        const lite = (
-          sqlite.prepare(`PRAGMA table_info(${table})`).all() as Array<{
-            name: string;
-            notnull: number;
-            pk: number;
-          }>
-        )
-          .map((c) => `${c.name}${c.notnull || c.pk ? ' not null' : ''}`)
-          .sort();
-        const pgCols = (
-          await pg.db().sql.query<{ name: string; nullable: string }>(
-            `SELECT column_name AS name, is_nullable AS nullable FROM information_schema.columns
-               WHERE table_schema = current_schema() AND table_name = $1`,
-            [table],
-          )
-        ).rows
-          .map((c) => `${c.name}${c.nullable === 'NO' ? ' not null' : ''}`)
-          .sort();
+        const lite = sqliteColumns(sqlite, table);
+        const pgCols = await pgColumns(pg.db(), table);
         expect(lite.length, table).toBeGreaterThan(0);
         expect({ table, columns: pgCols }).toEqual({ table, columns: lite });
       }

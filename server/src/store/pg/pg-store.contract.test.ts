@@ -3,6 +3,7 @@ import { needPostgres, startPostgres, type ThrowawayPostgres } from '../../testi
 import { openDatabase } from '../database.js';
 import { repositoryContracts } from '../testing/all-contracts.js';
 import { leaseContract, leaseKeeperContract } from '../testing/lease-contract.js';
+import { pgColumns, sqliteColumns } from '../testing/schema-mirror.js';
 import { createPgRepositories } from './index.js';
 import { runPgMigrations } from './migrate.js';
 import { pgMigrations } from './migrations/index.js';
@@ -88,24 +89,8 @@ describe.skipIf(!needPostgres())('PostgreSQL store', () => {
     const sqlite = openDatabase(':memory:');
     try {
       for (const table of CORE_TABLES.split(', ')) {
-        const lite = (
-          sqlite.prepare(`PRAGMA table_info(${table})`).all() as Array<{
-            name: string;
-            notnull: number;
-            pk: number;
-          }>
-        )
-          .map((c) => `${c.name}${c.notnull || c.pk ? ' not null' : ''}`)
-          .sort();
-        const pgCols = (
-          await db.sql.query<{ name: string; nullable: string }>(
-            `SELECT column_name AS name, is_nullable AS nullable FROM information_schema.columns
-             WHERE table_schema = current_schema() AND table_name = $1`,
-            [table],
-          )
-        ).rows
-          .map((c) => `${c.name}${c.nullable === 'NO' ? ' not null' : ''}`)
-          .sort();
+        const lite = sqliteColumns(sqlite, table);
+        const pgCols = await pgColumns(db, table);
         expect({ table, columns: pgCols }).toEqual({ table, columns: lite });
       }
     } finally {
