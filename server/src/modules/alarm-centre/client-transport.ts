@@ -2,7 +2,7 @@ import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import { Dc09Deframer } from '@baken/protocols';
 import type { Clock } from '../../clock.js';
-import type { Transport } from './sqlite-out-accounts.js';
+import type { Transport } from './out-account-store.js';
 
 export interface Endpoint {
   host: string;

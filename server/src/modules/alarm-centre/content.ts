@@ -7,7 +7,7 @@ import {
   type EventPriority,
   type MqttDeviceKind,
 } from '@baken/protocols';
-import type { ContentFormat } from './sqlite-out-accounts.js';
+import type { ContentFormat } from './out-account-store.js';
 
 /**
  * Baken events ↔ the codec's DC-09 event table [DC09 SPEC §7]. Out: which events go to the

@@ -51,8 +51,8 @@ describe('alarm-centre queue and account', () => {
     const h1 = await a.newHome();
     const h2 = await a.newHome();
     await link(a, h1, a, h2);
-    a.ingest(h1, 'alarm', 'evt-alarm-trial-01', true);
-    a.ingest(h2, 'alarm', 'evt-alarm-other-01'); // h2 has no account of its own
+    await a.ingest(h1, 'alarm', 'evt-alarm-trial-01', true);
+    await a.ingest(h2, 'alarm', 'evt-alarm-other-01'); // h2 has no account of its own
     for (const h of [h1, h2])
       expect((await a.call<Delivery[]>('GET', `/api/v1/homes/${h}/alarm-centre/messages`)).body).toEqual([]);
   });

@@ -1,7 +1,7 @@
 import type { Db } from '../../store/database.js';
 import type { EventProcessor, IncidentEventBody } from '../ingest/index.js';
 import { outboundData } from './content.js';
-import type { OutAccounts } from './sqlite-out-accounts.js';
+import type { SqliteOutAccounts } from './sqlite-out-accounts.js';
 import type { OutboxEntry, SqliteOutbox } from './sqlite-outbox.js';
 
 /** Pendant events that start an alarm: a home whose follow-up chain asks people first holds them back. */
@@ -23,7 +23,8 @@ export type HandOver =
 export class Enqueuer {
   constructor(
     private readonly db: Db,
-    private readonly accounts: OutAccounts,
+    /** The synchronous reads of the SQLite accounts: the processor runs inside the ingest turn. */
+    private readonly accounts: Pick<SqliteOutAccounts, 'byHomeNow' | 'takeSeqNow'>,
     /** The synchronous path of the SQLite outbox: the processor runs inside the ingest turn. */
     private readonly outbox: Pick<
       SqliteOutbox,
@@ -46,18 +47,20 @@ export class Enqueuer {
     kind: string,
     now: number,
   ): string | null {
-    const a = this.accounts.byHome(homeId);
+    const a = this.accounts.byHomeNow(homeId);
     if (!a) return null;
     const data = outboundData(kind, a.content, a.account);
     if (data === null || this.outbox.hasNow(a.id, sourceKey)) return null;
     if (eventId !== null && this.held(homeId, kind)) return null;
+    const seq = this.accounts.takeSeqNow(a.id);
+    if (seq === null) return null;
     this.outbox.addNow({
       accountId: a.id,
       homeId,
       sourceKey,
       eventId,
       kind,
-      seq: this.accounts.takeSeq(a.id),
+      seq,
       content: a.content,
       data,
       createdAt: now,
@@ -87,21 +90,22 @@ export class Enqueuer {
     a: { homeId: string; eventId: string; kind: 'alarm' | 'fall'; cancelEventId: string | null },
     now: number,
   ): HandOver {
-    const account = this.accounts.byHome(a.homeId);
+    const account = this.accounts.byHomeNow(a.homeId);
     if (!account) return { state: 'no_account' };
     const queue = (eventId: string, kind: string): OutboxEntry | null => {
       const sourceKey = `event:${eventId}`;
       const had = this.outbox.bySourceNow(account.id, sourceKey);
       if (had) return had;
       const data = outboundData(kind, account.content, account.account);
-      if (data === null) return null;
+      const seq = data === null ? null : this.accounts.takeSeqNow(account.id);
+      if (data === null || seq === null) return null;
       const id = this.outbox.addNow({
         accountId: account.id,
         homeId: a.homeId,
         sourceKey,
         eventId,
         kind,
-        seq: this.accounts.takeSeq(account.id),
+        seq,
         content: account.content,
         data,
         createdAt: now,

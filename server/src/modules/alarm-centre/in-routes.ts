@@ -5,6 +5,8 @@ import type { BakenApp } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
 import { conflict, notFound } from '../../errors.js';
 import { errorResponses } from '../../http/error-schema.js';
+import type { InAccounts } from './in-account-store.js';
+import type { InLog } from './in-log-store.js';
 import {
   InAccountBody,
   InAccountPatch,
@@ -15,8 +17,6 @@ import {
   RejectedSchema,
 } from './schemas.js';
 import { parseHexKey } from './secret-box.js';
-import type { InAccounts } from './sqlite-in-accounts.js';
-import type { InLog } from './sqlite-in-log.js';
 
 const TAG = 'alarm-centre';
 /** Never matches a password: a DC-09 unit has no MQTT login. */
@@ -85,7 +85,7 @@ export async function inRoutes(
       const key = b.key ? parseHexKey(b.key, '/body/key') : null;
       const receiver = b.receiver ?? null;
       const line = b.line ?? null;
-      if (accounts.exists(b.account, receiver, line))
+      if (await accounts.exists(b.account, receiver, line))
         throw conflict('A unit with this DC-09 account (and receiver/line) is already registered.');
       const gatewayId = b.gatewayId ?? `dc09-${randomBytes(5).toString('hex')}`;
       if (await ctx.repos.gateways.get(gatewayId))
@@ -100,7 +100,7 @@ export async function inRoutes(
         revokedAt: null,
         mqttPasswordHash: NO_MQTT_LOGIN,
       });
-      const a = accounts.create(
+      const a = await accounts.create(
         {
           homeId: b.homeId,
           gatewayId,
@@ -133,9 +133,9 @@ export async function inRoutes(
       },
     },
     async (req, reply) => {
-      const a = accounts.get(req.params.unitId);
+      const a = await accounts.get(req.params.unitId);
       if (!a) throw notFound('DC-09 unit');
-      accounts.remove(a.id);
+      await accounts.remove(a.id);
       await ctx.repos.gateways.revoke(a.gatewayId, ctx.clock.now());
       await ctx.brokerCredentials?.revoke?.(a.gatewayId);
       return reply.code(204).send(null);
@@ -158,7 +158,7 @@ export async function inRoutes(
     async (req) => {
       const b = req.body;
       const key = b.key === undefined ? undefined : b.key === null ? null : parseHexKey(b.key, '/body/key');
-      const a = accounts.update(
+      const a = await accounts.update(
         req.params.unitId,
         {
           ...(key === undefined ? {} : { key }),
@@ -187,10 +187,10 @@ export async function inRoutes(
       },
     },
     async (req) => {
-      if (!accounts.get(req.params.unitId)) throw notFound('DC-09 unit');
-      return log
-        .events(req.params.unitId, req.query.limit ?? 100)
-        .map(({ accountId: _a, homeId: _h, ...e }) => e);
+      if (!(await accounts.get(req.params.unitId))) throw notFound('DC-09 unit');
+      return (await log.events(req.params.unitId, req.query.limit ?? 100)).map(
+        ({ accountId: _a, homeId: _h, ...e }) => e,
+      );
     },
   );
 

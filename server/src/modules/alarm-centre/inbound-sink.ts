@@ -1,5 +1,6 @@
 import type { EventEnvelope, HeartbeatPayload } from '@baken/protocols';
 import type { FastifyBaseLogger } from 'fastify';
+import type { Storage, StoreHandle } from '../../store/storage.js';
 import type { DomainEventBus, EventProcessor, EventStore } from '../ingest/index.js';
 
 /**
@@ -9,16 +10,23 @@ import type { DomainEventBus, EventProcessor, EventStore } from '../ingest/index
  */
 export interface InboundSink {
   /**
-   * Runs `fn` and stores `events` in one transaction with their processors, then (after the
-   * commit) announces them; returns what `fn` returned. Throws when the store fails (nothing is
-   * committed: the receiver does not ACK and the unit sends again).
+   * Runs `fn` on one transaction (`tx`: build the receiver's stores on it and await only those)
+   * and stores `events` in it with their processors, then (after the commit) announces them.
+   * Rejects when the store fails (nothing is committed: the receiver does not ACK and the unit
+   * sends again).
    */
-  commit<T>(homeId: string, events: EventEnvelope[], fn: () => T): T;
+  commit(
+    homeId: string,
+    events: readonly EventEnvelope[],
+    fn: (tx: StoreHandle) => Promise<void>,
+  ): Promise<void>;
   /** A sign of life (supervision poll, periodic test) with the unit's supervision interval. */
   heartbeat(gatewayId: string, homeId: string, intervalS: number, at: number): void;
 }
 
 export interface IngestSinkDeps {
+  storage: Storage;
+  /** The synchronous event store on the same SQLite connection: it writes into `storage`'s open transaction. */
   store: EventStore;
   processors: readonly EventProcessor[];
   bus: DomainEventBus;
@@ -31,21 +39,22 @@ export const DC09_UNIT_SOFTWARE = 'dc09';
 
 export function ingestSink(d: IngestSinkDeps): InboundSink {
   return {
-    commit(homeId, events, fn) {
+    async commit(homeId, events, fn) {
       const storedAt = d.now();
       const fresh: EventEnvelope[] = [];
       const after: Array<() => void> = [];
-      const out = d.store.transaction(() => {
-        const r = fn();
-        for (const e of events) {
-          if (!d.store.insert(e, homeId, storedAt)) continue;
-          fresh.push(e);
-          for (const p of d.processors) {
-            const cb = p(e, { homeId, storedAt });
-            if (cb) after.push(cb);
+      await d.storage.transaction(async (tx) => {
+        await fn(tx);
+        d.store.transaction(() => {
+          for (const e of events) {
+            if (!d.store.insert(e, homeId, storedAt)) continue;
+            fresh.push(e);
+            for (const p of d.processors) {
+              const cb = p(e, { homeId, storedAt });
+              if (cb) after.push(cb);
+            }
           }
-        }
-        return r;
+        });
       });
       for (const event of fresh) d.bus.emit('ingest.event', { event, homeId, storedAt });
       for (const cb of after) {
@@ -55,7 +64,6 @@ export function ingestSink(d: IngestSinkDeps): InboundSink {
           d.log.error({ err }, 'post-commit event handler failed');
         }
       }
-      return out;
     },
     heartbeat(gatewayId, homeId, intervalS, at) {
       const heartbeat: HeartbeatPayload = {

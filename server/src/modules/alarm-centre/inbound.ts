@@ -8,10 +8,11 @@ import {
 } from '@baken/protocols';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../../clock.js';
+import type { StoreHandle } from '../../store/storage.js';
 import { type InboundEvent, inboundEvents } from './content.js';
+import type { InAccount, InAccounts } from './in-account-store.js';
+import { type InLog, printable } from './in-log-store.js';
 import type { InboundSink } from './inbound-sink.js';
-import type { InAccount, InAccounts } from './sqlite-in-accounts.js';
-import { type InLog, printable } from './sqlite-in-log.js';
 
 export interface Peer {
   address: string;
@@ -21,6 +22,8 @@ export interface Peer {
 export interface InboundDeps {
   accounts: InAccounts;
   log: InLog;
+  /** The same stores on a transaction's handle: what a message writes commits with its events. */
+  storesOn: (tx: StoreHandle) => { accounts: InAccounts; log: InLog };
   sink: InboundSink;
   clock: Clock;
   logger: FastifyBaseLogger;
@@ -52,9 +55,9 @@ const eventId = (a: InAccount, m: Dc09Message, i: number, now: number) =>
 export class InboundHandler {
   constructor(private readonly d: InboundDeps) {}
 
-  handle(raw: Uint8Array, peer: Peer): Uint8Array | null {
+  async handle(raw: Uint8Array, peer: Peer): Promise<Uint8Array | null> {
     try {
-      return this.answer(raw, peer);
+      return await this.answer(raw, peer);
     } catch (err) {
       // a store failure: nothing was committed, so no ACK; the unit sends again
       this.d.logger.error({ err, peer: peer.address }, 'DC-09 message could not be stored');
@@ -62,43 +65,47 @@ export class InboundHandler {
     }
   }
 
-  private answer(raw: Uint8Array, peer: Peer): Uint8Array | null {
+  private async answer(raw: Uint8Array, peer: Peer): Promise<Uint8Array | null> {
     const now = this.d.clock.now();
     const head = dc09DecodeFrame(raw);
-    let account: InAccount | null = null;
-    const v = dc09Receive(raw, {
-      now,
-      random,
-      account: (acct): Dc09AccountPolicy | undefined => {
-        if (!head.ok) return undefined;
-        account = this.d.accounts.find(acct, head.value.receiver, head.value.line);
-        if (!account) return undefined;
-        const key = account.keyBits === null ? undefined : (this.d.accounts.key(account.id) ?? undefined);
-        const window = { pastMs: account.windowPastS * 1000, futureMs: account.windowFutureS * 1000 };
-        return key ? { key, window } : { window };
-      },
-    });
+    // the engine asks for the account the frame names; it is read from the store before
+    const account = head.ok
+      ? await this.d.accounts.find(head.value.account, head.value.receiver, head.value.line)
+      : null;
+    let policy: Dc09AccountPolicy | undefined;
+    if (account) {
+      const key =
+        account.keyBits === null ? undefined : ((await this.d.accounts.key(account.id)) ?? undefined);
+      const window = { pastMs: account.windowPastS * 1000, futureMs: account.windowFutureS * 1000 };
+      policy = key ? { key, window } : { window };
+    }
+    const v = dc09Receive(raw, { now, random, account: () => policy });
     if (v.kind === 'ignore') return null;
     if (v.kind === 'nak') {
       const reason = v.reason === 'frame' && v.error ? v.error.code : v.reason;
       return this.refuse(raw, peer, reason, 'NAK', v.answer, v.frame?.account ?? null);
     }
     if (v.kind === 'duh') return this.refuse(raw, peer, v.error.code, 'DUH', v.answer, v.frame.account);
-    const a = account as InAccount | null;
+    const a = account;
     if (!a) return null; // the engine ACKs only a known account
     const m = v.message;
     if (m.token === 'NULL') {
       this.d.sink.heartbeat(a.gatewayId, a.homeId, a.supervisionS, now);
       return this.ack(v.answer, 'null');
     }
-    if (this.d.accounts.isDuplicate(a.id, m.sequence, repeatDigest(m), now))
+    if (await this.d.accounts.isDuplicate(a.id, m.sequence, repeatDigest(m), now))
       return this.ack(v.answer, 'duplicate');
-    this.take(a, m, inboundEvents(v, m.encrypted), now);
+    await this.take(a, m, inboundEvents(v, m.encrypted), now);
     return this.ack(v.answer, 'event');
   }
 
   /** Stores the message's events (and the sequence) in one transaction; announces them after. */
-  private take(a: InAccount, m: Dc09Message, events: readonly InboundEvent[], now: number): void {
+  private async take(
+    a: InAccount,
+    m: Dc09Message,
+    events: readonly InboundEvent[],
+    now: number,
+  ): Promise<void> {
     const envelopes: EventEnvelope[] = [];
     const rows = events.map((e, i) => {
       const id = e.mapped ? eventId(a, m, i, now) : null;
@@ -129,9 +136,10 @@ export class InboundHandler {
         receivedAt: now,
       };
     });
-    this.d.sink.commit(a.homeId, envelopes, () => {
-      for (const r of rows) this.d.log.addEvent(r);
-      this.d.accounts.accepted(a.id, m.sequence, repeatDigest(m), now);
+    await this.d.sink.commit(a.homeId, envelopes, async (tx) => {
+      const s = this.d.storesOn(tx);
+      for (const r of rows) await s.log.addEvent(r);
+      await s.accounts.accepted(a.id, m.sequence, repeatDigest(m), now);
     });
     // a periodic test is the unit's heartbeat [docs/alarm-centre.md §In]; so is any message
     this.d.sink.heartbeat(a.gatewayId, a.homeId, a.supervisionS, now);
@@ -143,17 +151,17 @@ export class InboundHandler {
   }
 
   /** Keeps the refused frame (bounded) and returns the engine's NAK (with our time) or DUH. */
-  private refuse(
+  private async refuse(
     raw: Uint8Array,
     peer: Peer,
     reason: string,
     kind: 'NAK' | 'DUH',
     answer: Uint8Array,
     account: string | null,
-  ): Uint8Array | null {
+  ): Promise<Uint8Array | null> {
     this.d.count?.(kind, reason);
     try {
-      this.d.log.reject({
+      await this.d.log.reject({
         at: this.d.clock.now(),
         peer: peer.address,
         transport: peer.transport,

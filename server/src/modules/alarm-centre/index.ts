@@ -1,6 +1,7 @@
 import { Counter, Gauge } from 'prom-client';
 import { type BakenApp, defineModule } from '../../app-context.js';
 import { leaderRole } from '../../cluster/leader-role.js';
+import { sqliteStorage } from '../../store/storage.js';
 import { loadMasterKey } from '../access/keysafe-keys.js';
 import { SqliteAlarmStore } from '../alarms/sqlite-alarm-store.js';
 import { chainAsksPeopleFirst } from '../followup/centre-hold.js';
@@ -14,10 +15,9 @@ import { Dc09Listener } from './listener.js';
 import { outRoutes } from './out-routes.js';
 import { SecretBox } from './secret-box.js';
 import { Dc09Sender } from './sender.js';
-import { InAccounts } from './sqlite-in-accounts.js';
-import { InLog } from './sqlite-in-log.js';
-import { OutAccounts } from './sqlite-out-accounts.js';
+import { SqliteOutAccounts } from './sqlite-out-accounts.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
+import { inAccountsOn, inLogOn } from './stores-on.js';
 
 export { InboundHandler } from './inbound.js';
 export { Dc09Sender, type SenderPolicy } from './sender.js';
@@ -45,7 +45,8 @@ async function alarmCentre(app: BakenApp): Promise<void> {
   const ctx = app.baken;
   const cfg = ctx.config.dc09 ?? {};
   const box = new SecretBox(loadMasterKey(ctx.config.dataDir, process.env));
-  const accounts = new OutAccounts(ctx.db, box);
+  const storage = sqliteStorage(ctx.db);
+  const accounts = new SqliteOutAccounts(ctx.db, box);
   const outbox = new SqliteOutbox(ctx.db);
   const log = app.log.child({ component: 'alarm-centre' });
   const bus = app.ingest.bus;
@@ -94,8 +95,8 @@ async function alarmCentre(app: BakenApp): Promise<void> {
     },
   });
 
-  const inAccounts = new InAccounts(ctx.db, box);
-  const inLog = new InLog(ctx.db);
+  const inAccounts = inAccountsOn(storage.handle, box);
+  const inLog = inLogOn(storage.handle);
   const answers = new Counter({
     name: 'baken_dc09_received_total',
     help: 'DC-09 frames received, by answer and reason',
@@ -105,10 +106,12 @@ async function alarmCentre(app: BakenApp): Promise<void> {
   const handler = new InboundHandler({
     accounts: inAccounts,
     log: inLog,
+    storesOn: (tx) => ({ accounts: inAccountsOn(tx, box), log: inLogOn(tx) }),
     clock: ctx.clock,
     logger: log,
     count: (answer, reason) => answers.inc({ answer, reason }),
     sink: ingestSink({
+      storage,
       store: new SqliteEventStore(ctx.db),
       processors: app.ingest.processors,
       bus,
@@ -130,10 +133,15 @@ async function alarmCentre(app: BakenApp): Promise<void> {
     await signals.listen(KICK, {
       onMessage: (id) => sender.kick(id),
       onResync: () => {
-        for (const a of accounts.all()) sender.kick(a.id);
+        accounts.all().then(
+          (all) => {
+            for (const a of all) sender.kick(a.id);
+          },
+          (err) => log.error({ err }, 'alarm-centre accounts could not be read after a resync'),
+        );
       },
     }),
-    await signals.listen(ACCOUNT, { onMessage: (id) => sender.configure(id) }),
+    await signals.listen(ACCOUNT, { onMessage: (id) => void sender.configure(id) }),
   ];
   leaderRole(app, {
     name: 'alarm-centre.sender',

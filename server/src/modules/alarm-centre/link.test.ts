@@ -36,7 +36,7 @@ describe('alarm-centre link: sender → receiver over real sockets', () => {
         const receivingHome = await a.newHome();
         const { unit } = await link(a, sendingHome, a, receivingHome, { key, transport });
 
-        a.ingest(sendingHome, 'alarm', 'evt-alarm-000001');
+        await a.ingest(sendingHome, 'alarm', 'evt-alarm-000001');
         await untilAsync(async () => (await messages(a, sendingHome))[0]?.state === 'delivered', 'ACK');
         const [m] = await messages(a, sendingHome);
         expect(m).toMatchObject({ kind: 'pendant/alarm', seq: 1, attempts: 0, deliveredAt: a.clock.now() });
@@ -63,9 +63,9 @@ describe('alarm-centre link: sender → receiver over real sockets', () => {
     const h1 = await a.newHome();
     const h2 = await a.newHome();
     const { unit } = await link(a, h1, a, h2, { content: 'SIA-DCS' });
-    a.ingest(h1, 'alarm', 'evt-alarm-000001');
-    a.ingest(h1, 'cancel', 'evt-cancel-00001');
-    a.ingest(h1, 'fall', 'evt-fall-0000001');
+    await a.ingest(h1, 'alarm', 'evt-alarm-000001');
+    await a.ingest(h1, 'cancel', 'evt-cancel-00001');
+    await a.ingest(h1, 'fall', 'evt-fall-0000001');
     await untilAsync(async () => (await messages(a, h1)).every((m) => m.state === 'delivered'), 'all ACKed');
     expect((await messages(a, h1)).map((m) => [m.kind, m.seq])).toEqual([
       ['pendant/fall', 3],
@@ -86,7 +86,7 @@ describe('alarm-centre link: sender → receiver over real sockets', () => {
     const h1 = await sender.newHome();
     const h2 = await receiver.newHome();
     await link(sender, h1, receiver, h2);
-    sender.ingest(h1, 'alarm', 'evt-alarm-000001');
+    await sender.ingest(h1, 'alarm', 'evt-alarm-000001');
     await untilAsync(async () => (await messages(sender, h1))[0]?.state === 'delivered', 'ACK after NAK');
     const [m] = await messages(sender, h1);
     expect(m).toMatchObject({ attempts: 1, lastError: null });
@@ -127,7 +127,7 @@ describe('alarm-centre link: sender → receiver over real sockets', () => {
           { host: '127.0.0.1', port: ports.tcpPort, transport: 'tcp' },
         ],
       });
-      a.ingest(h1, 'alarm', 'evt-alarm-000001');
+      await a.ingest(h1, 'alarm', 'evt-alarm-000001');
       await until(() => heard === 1, 'first try at the primary');
       a.clock.advance(5000); // no answer: timeout
       await untilAsync(async () => (await messages(a, h1))[0]?.attempts === 1, 'first failure recorded');
@@ -150,7 +150,7 @@ describe('alarm-centre link: sender → receiver over real sockets', () => {
       // ten minutes on the backup, the primary is back: the next message goes to the primary
       answering = true;
       a.clock.advance(PRIMARY_RETRY_MS);
-      a.ingest(h1, 'cancel', 'evt-cancel-00001');
+      await a.ingest(h1, 'cancel', 'evt-cancel-00001');
       await untilAsync(async () => (await messages(a, h1))[0]?.state === 'delivered', 'ACK from the primary');
       expect(heard).toBe(3);
     } finally {

@@ -10,7 +10,8 @@ export interface ListenerOptions {
   host: string;
   /** One port number for both TCP and UDP; 0 picks free ports (tests). */
   port: number;
-  handle: (raw: Uint8Array, peer: Peer) => Uint8Array | null;
+  /** The answer to one frame, or null for none; never rejects. */
+  handle: (raw: Uint8Array, peer: Peer) => Promise<Uint8Array | null>;
   log: FastifyBaseLogger;
 }
 
@@ -37,8 +38,9 @@ export class Dc09Listener {
     const udp = createSocket(this.o.host.includes(':') ? 'udp6' : 'udp4');
     udp.on('message', (msg, rinfo) => {
       const peer: Peer = { address: `${rinfo.address}:${rinfo.port}`, transport: 'udp' };
-      const reply = this.o.handle(new Uint8Array(msg), peer);
-      if (reply) udp.send(reply, rinfo.port, rinfo.address);
+      void this.o.handle(new Uint8Array(msg), peer).then((reply) => {
+        if (reply && this.udp === udp) udp.send(reply, rinfo.port, rinfo.address);
+      });
     });
     udp.on('error', (err) => this.o.log.error({ err }, 'DC-09 UDP receiver error'));
     await new Promise<void>((resolve, reject) => {
@@ -66,11 +68,14 @@ export class Dc09Listener {
     s.setNoDelay(true);
     const peer: Peer = { address: `${s.remoteAddress}:${s.remotePort}`, transport: 'tcp' };
     const deframer = new Dc09Deframer();
+    // one frame at a time per connection: the answers go out in the order the frames came
+    let answered = Promise.resolve();
     s.on('data', (chunk: Buffer) => {
-      for (const f of deframer.push(new Uint8Array(chunk))) {
-        const reply = this.o.handle(f, peer);
-        if (reply && !s.destroyed) s.write(reply);
-      }
+      for (const f of deframer.push(new Uint8Array(chunk)))
+        answered = answered.then(async () => {
+          const reply = await this.o.handle(f, peer);
+          if (reply && !s.destroyed) s.write(reply);
+        });
     });
     s.on('error', () => s.destroy());
     s.on('close', () => this.sockets.delete(s));

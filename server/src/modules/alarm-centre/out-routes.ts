@@ -3,11 +3,11 @@ import type { BakenApp } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
 import { notFound } from '../../errors.js';
 import { errorResponses } from '../../http/error-schema.js';
+import type { OutAccount, OutAccounts } from './out-account-store.js';
 import type { OutboxStore } from './outbox-store.js';
 import { DeliverySchema, HomeParams, LimitQuery, OutAccountBody, OutAccountSchema } from './schemas.js';
 import { parseHexKey } from './secret-box.js';
 import type { Dc09Sender, LinkStatus } from './sender.js';
-import type { OutAccount, OutAccounts } from './sqlite-out-accounts.js';
 
 const TAG = 'alarm-centre';
 
@@ -22,14 +22,14 @@ export async function outRoutes(
   app: BakenApp,
   accounts: OutAccounts,
   outbox: OutboxStore,
-  sender: Pick<Dc09Sender, 'status' | 'configure'>,
+  sender: Pick<Dc09Sender, 'status'> & { configure: (accountId: string) => void },
 ) {
   const home = async (id: string) => {
     if (!(await app.baken.repos.clients.getHome(id))) throw notFound('Home');
   };
   const view = async (a: OutAccount) => ({
     ...a,
-    receivers: accounts.receivers(a.id).map(({ accountId: _a, ...r }) => r),
+    receivers: (await accounts.receivers(a.id)).map(({ accountId: _a, ...r }) => r),
     link: linkView(sender.status(a.id)),
     pending: await outbox.pendingOf(a.id),
   });
@@ -46,7 +46,7 @@ export async function outRoutes(
         response: { 200: Type.Array(OutAccountSchema), ...errorResponses(401, 403) },
       },
     },
-    async () => Promise.all(accounts.all().map(view)),
+    async () => Promise.all((await accounts.all()).map(view)),
   );
 
   app.get(
@@ -63,7 +63,7 @@ export async function outRoutes(
     },
     async (req) => {
       await home(req.params.id);
-      const a = accounts.byHome(req.params.id);
+      const a = await accounts.byHome(req.params.id);
       if (!a) throw notFound('Alarm-centre account');
       return view(a);
     },
@@ -85,17 +85,17 @@ export async function outRoutes(
     async (req) => {
       await home(req.params.id);
       const b = req.body;
-      const old = accounts.byHome(req.params.id);
+      const old = await accounts.byHome(req.params.id);
       // an omitted key keeps the one stored; null makes the account plain
       const key =
         b.key === undefined
           ? old
-            ? accounts.key(old.id)
+            ? await accounts.key(old.id)
             : null
           : b.key === null
             ? null
             : parseHexKey(b.key, '/body/key');
-      const a = accounts.put(
+      const a = await accounts.put(
         req.params.id,
         {
           receiver: b.receiver ?? null,
@@ -126,9 +126,9 @@ export async function outRoutes(
       },
     },
     async (req, reply) => {
-      const a = accounts.byHome(req.params.id);
+      const a = await accounts.byHome(req.params.id);
       if (!a) throw notFound('Alarm-centre account');
-      accounts.remove(req.params.id);
+      await accounts.remove(req.params.id);
       sender.configure(a.id);
       return reply.code(204).send(null);
     },

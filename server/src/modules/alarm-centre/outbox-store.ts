@@ -1,4 +1,4 @@
-import type { ContentFormat } from './sqlite-out-accounts.js';
+import type { ContentFormat } from './out-account-store.js';
 
 /** `pending` until the centre's ACK (`delivered`) or its DUH (`refused`: it will not take it). */
 export type DeliveryState = 'pending' | 'delivered' | 'refused';
@@ -40,6 +40,8 @@ export type NewOutboxEntry = Pick<
 export interface OutboxStore {
   /** The message queued for this cause, if any. */
   bySource(accountId: string, sourceKey: string): Promise<OutboxEntry | undefined>;
+  /** The kind of the home's latest message among `kinds` (any account), or null when none was queued. */
+  latestKind(homeId: string, kinds: readonly string[]): Promise<string | null>;
   /** Queues a message unless one with its source key exists for the account: its id, or null. */
   add(e: NewOutboxEntry): Promise<number | null>;
   /** The oldest pending message of the account: the centre gets them in order. */

@@ -22,6 +22,15 @@ export class PgOutbox implements OutboxStore {
     return r.rows[0];
   }
 
+  async latestKind(homeId: string, kinds: readonly string[]): Promise<string | null> {
+    if (kinds.length === 0) return null;
+    const r = await this.db.sql.query<{ kind: string }>(
+      'SELECT kind FROM dc09_outbox WHERE home_id = $1 AND kind = ANY($2::text[]) ORDER BY id DESC LIMIT 1',
+      [homeId, [...kinds]],
+    );
+    return r.rows[0]?.kind ?? null;
+  }
+
   async add(e: NewOutboxEntry): Promise<number | null> {
     const r = await this.db.sql.query<{ id: number }>(
       `INSERT INTO dc09_outbox (account_id, home_id, source_key, event_id, kind, seq, content, data, state, created_at)

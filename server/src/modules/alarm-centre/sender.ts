@@ -3,8 +3,8 @@ import { type Dc09Message, dc09Encode, dc09ReadReply } from '@baken/protocols';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock, TimerHandle } from '../../clock.js';
 import { type Endpoint, type ExchangeResult, exchange as realExchange } from './client-transport.js';
+import type { OutAccount, OutAccounts, OutReceiver } from './out-account-store.js';
 import type { OutboxEntry, OutboxStore } from './outbox-store.js';
-import type { OutAccount, OutAccounts, OutReceiver } from './sqlite-out-accounts.js';
 
 export interface SenderPolicy {
   /** How long to wait for the centre's answer to one frame. */
@@ -119,7 +119,12 @@ export class Dc09Sender {
   start(): void {
     this.stopped = false;
     this.abort = new AbortController();
-    for (const a of this.d.accounts.all()) this.configure(a.id);
+    void this.d.accounts.all().then(
+      (all) => {
+        for (const a of all) void this.configure(a.id);
+      },
+      (err) => this.d.log.error({ err }, 'alarm-centre sender could not read its accounts'),
+    );
   }
 
   stop(): void {
@@ -132,13 +137,20 @@ export class Dc09Sender {
     this.runs.clear();
   }
 
-  /** (Re)reads an account after the API changed it and sends what is pending. */
-  configure(accountId: string): void {
+  /** (Re)reads an account after the API changed it and sends what is pending. Never rejects. */
+  async configure(accountId: string): Promise<void> {
+    if (this.stopped) return;
+    let a: OutAccount | null;
+    try {
+      a = await this.d.accounts.get(accountId);
+    } catch (err) {
+      this.d.log.error({ err, accountId }, 'alarm-centre sender could not read an account');
+      return;
+    }
     if (this.stopped) return;
     const run = this.run(accountId);
     if (run.superTimer) this.d.clock.clearInterval(run.superTimer);
     run.superTimer = null;
-    const a = this.d.accounts.get(accountId);
     if (!a) {
       if (run.retryTimer) this.d.clock.clearTimeout(run.retryTimer);
       this.runs.delete(accountId);
@@ -203,7 +215,7 @@ export class Dc09Sender {
           if (!run.again) return;
           continue;
         }
-        const account = this.d.accounts.get(accountId);
+        const account = await this.d.accounts.get(accountId);
         if (!account) return;
         const ok = await this.deliver(account, run, entry);
         if (!ok) return;
@@ -219,7 +231,7 @@ export class Dc09Sender {
   private async deliver(a: OutAccount, run: AccountRun, entry: OutboxEntry): Promise<boolean> {
     const msg = message(a, entry.content, entry.seq, entry.data);
     for (let corrected = false; ; ) {
-      const r = this.receiver(a, run);
+      const r = await this.receiver(a, run);
       if (!r) {
         this.scheduleRetry(a.id, run);
         return false;
@@ -251,7 +263,7 @@ export class Dc09Sender {
         continue;
       }
       const movedOn = this.failed(a, run, out.error);
-      const next = movedOn ? this.receiver(a, run) : undefined;
+      const next = movedOn ? await this.receiver(a, run) : undefined;
       this.note((await this.d.outbox.get(entry.id)) ?? entry, 'failed', r, next ?? null, out.error);
       this.scheduleRetry(a.id, run);
       return false;
@@ -280,8 +292,8 @@ export class Dc09Sender {
     }
   }
 
-  private receiver(a: OutAccount, run: AccountRun): OutReceiver | undefined {
-    const list = this.d.accounts.receivers(a.id);
+  private async receiver(a: OutAccount, run: AccountRun): Promise<OutReceiver | undefined> {
+    const list = await this.d.accounts.receivers(a.id);
     if (list.length === 0) return undefined;
     const now = this.d.clock.now();
     // back to the primary once it has had time to recover [docs/alarm-centre.md §Out]
@@ -299,7 +311,7 @@ export class Dc09Sender {
 
   /** Sends one frame to `r` and reads the answer; a NAK with a timestamp corrects the offset. */
   private async send(a: OutAccount, run: AccountRun, r: OutReceiver, m: Dc09Message): Promise<Outcome> {
-    const key = a.keyBits === null ? undefined : (this.d.accounts.key(a.id) ?? undefined);
+    const key = a.keyBits === null ? undefined : ((await this.d.accounts.key(a.id)) ?? undefined);
     const frame = dc09Encode(
       { ...m, timestamp: this.d.clock.now() + run.status.clockOffsetMs },
       { key, random: (n) => new Uint8Array(randomBytes(n)) },
@@ -370,14 +382,19 @@ export class Dc09Sender {
   /** A supervision `NULL` when nothing else is in flight [DC09 SPEC]. */
   private async supervise(accountId: string): Promise<void> {
     const run = this.runs.get(accountId);
-    const a = this.d.accounts.get(accountId);
-    if (!run || !a || run.busy || this.stopped) return;
-    if (await this.d.outbox.nextPending(accountId)) return this.kick(accountId);
+    if (!run || run.busy || this.stopped) return;
     run.busy = true;
     try {
-      const r = this.receiver(a, run);
+      const a = await this.d.accounts.get(accountId);
+      if (!a || this.stopped) return;
+      if (await this.d.outbox.nextPending(accountId)) {
+        run.again = true;
+        return;
+      }
+      const r = await this.receiver(a, run);
       if (!r) return;
-      const seq = this.d.accounts.takeSeq(a.id);
+      const seq = await this.d.accounts.takeSeq(a.id);
+      if (seq === null) return;
       const msg = message(a, 'NULL', seq, '');
       let out = await this.send(a, run, r, msg);
       if (out.kind === 'fail' && out.error === 'nak_clock') out = await this.send(a, run, r, msg);

@@ -1,170 +1,159 @@
 import { randomUUID } from 'node:crypto';
+import { BakenError } from '../../errors.js';
 import type { Db } from '../../store/database.js';
-import { type KeyBits, keyBits, type SecretBox } from './secret-box.js';
+import { asSqliteHandle, type SqliteHandle } from '../../store/sqlite-async.js';
+import {
+  OUT_ACCOUNT_COLUMNS,
+  OUT_RECEIVER_COLUMNS,
+  type OutAccountRow,
+  outKeyAad,
+  sealedKey,
+  toOutAccount,
+} from './account-rows.js';
+import type { OutAccount, OutAccountInput, OutAccounts, OutReceiver } from './out-account-store.js';
+import type { SecretBox } from './secret-box.js';
 
-export type ContentFormat = 'ADM-CID' | 'SIA-DCS';
-export type Transport = 'tcp' | 'udp';
+export type {
+  ContentFormat,
+  OutAccount,
+  OutAccountInput,
+  OutAccounts,
+  OutReceiver,
+  Transport,
+} from './out-account-store.js';
+export { nextSeq } from './out-account-store.js';
 
-/** A home's account at its alarm centre [docs/alarm-centre.md §Out]. The key never leaves as text. */
-export interface OutAccount {
-  id: string;
-  homeId: string;
-  receiver: string | null;
-  line: string | null;
-  account: string;
-  keyBits: KeyBits | null;
-  content: ContentFormat;
-  /** Seconds between supervision `NULL` messages; 0 = none. */
-  supervisionS: number;
-  createdAt: number;
-  updatedAt: number;
-}
+const SELECT = `SELECT ${OUT_ACCOUNT_COLUMNS} FROM dc09_out_accounts`;
+/** Takes the number and moves the counter on (0001…9999, then 0001) in one statement. */
+const TAKE_SEQ = `UPDATE dc09_out_accounts SET next_seq = CASE WHEN next_seq >= 9999 THEN 1 ELSE next_seq + 1 END
+  WHERE id = ? RETURNING CASE WHEN next_seq = 1 THEN 9999 ELSE next_seq - 1 END AS seq`;
 
-/** A centre's receiver; priority 0 is the primary, higher numbers the backups in order. */
-export interface OutReceiver {
-  id: string;
-  accountId: string;
-  priority: number;
-  host: string;
-  port: number;
-  transport: Transport;
-}
-
-export interface OutAccountInput {
-  receiver: string | null;
-  line: string | null;
-  account: string;
-  /** The AES key in clear (16, 24 or 32 bytes), sealed before it is stored; null = plain DC-09. */
-  key: Uint8Array | null;
-  content: ContentFormat;
-  supervisionS: number;
-  receivers: Array<Omit<OutReceiver, 'id' | 'accountId' | 'priority'>>;
-}
-
-interface Row {
-  id: string;
-  home_id: string;
-  receiver: string | null;
-  line: string | null;
-  account: string;
-  key_sealed: string | null;
-  key_bits: number | null;
-  content: ContentFormat;
-  supervision_s: number;
-  next_seq: number;
-  created_at: number;
-  updated_at: number;
-}
-
-const toAccount = (r: Row): OutAccount => ({
-  id: r.id,
-  homeId: r.home_id,
-  receiver: r.receiver,
-  line: r.line,
-  account: r.account,
-  keyBits: r.key_bits as KeyBits | null,
-  content: r.content,
-  supervisionS: r.supervision_s,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
-
-/** DC-09 sequence numbers run 0001…9999 and wrap to 0001 [DC09 SPEC]. */
-export const nextSeq = (seq: number): number => (seq >= 9999 ? 1 : seq + 1);
-
-/** Outbound accounts and their receivers (`dc09_out_accounts`, `dc09_out_receivers`). */
-export class OutAccounts {
+/**
+ * The SQLite binding of {@link OutAccounts} (migration 150), on the connection's shared handle or a
+ * transaction's. The `…Now` reads serve the enqueuer inside the ingest turn's synchronous
+ * transaction (docs/alarm-centre.md "Storage"); they need the connection.
+ */
+export class SqliteOutAccounts implements OutAccounts {
+  private readonly h: SqliteHandle;
   constructor(
-    private readonly db: Db,
+    private readonly db: Db | SqliteHandle,
     private readonly box: SecretBox,
-  ) {}
+  ) {
+    this.h = asSqliteHandle(db);
+  }
 
-  /** Creates or replaces the home's account (and its receivers); keeps the sequence counter. */
-  put(homeId: string, input: OutAccountInput, now: number): OutAccount {
-    return this.db.transaction(() => {
-      const old = this.db.prepare('SELECT * FROM dc09_out_accounts WHERE home_id = ?').get(homeId) as
-        | Row
-        | undefined;
-      const id = old?.id ?? randomUUID();
-      const sealed = input.key === null ? null : this.box.seal(`dc09-out/${id}`, input.key);
-      this.db
-        .prepare(
+  put(homeId: string, input: OutAccountInput, now: number): Promise<OutAccount> {
+    return this.h.run((db) =>
+      db.transaction(() => {
+        const old = db
+          .prepare('SELECT id, created_at FROM dc09_out_accounts WHERE home_id = ?')
+          .get(homeId) as { id: string; created_at: number } | undefined;
+        const id = old?.id ?? randomUUID();
+        const key = sealedKey(this.box, outKeyAad(id), input.key);
+        db.prepare(
           `INSERT INTO dc09_out_accounts (id, home_id, receiver, line, account, key_sealed, key_bits, content,
              supervision_s, next_seq, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,1,?,?)
            ON CONFLICT (id) DO UPDATE SET receiver = excluded.receiver, line = excluded.line,
              account = excluded.account, key_sealed = excluded.key_sealed, key_bits = excluded.key_bits,
              content = excluded.content, supervision_s = excluded.supervision_s, updated_at = excluded.updated_at`,
-        )
-        .run(
+        ).run(
           id,
           homeId,
           input.receiver,
           input.line,
           input.account,
-          sealed,
-          input.key === null ? null : keyBits(input.key),
+          key.sealed,
+          key.bits,
           input.content,
           input.supervisionS,
           old?.created_at ?? now,
           now,
         );
-      this.db.prepare('DELETE FROM dc09_out_receivers WHERE account_id = ?').run(id);
-      const ins = this.db.prepare(
-        'INSERT INTO dc09_out_receivers (id, account_id, priority, host, port, transport, created_at) VALUES (?,?,?,?,?,?,?)',
-      );
-      for (const [i, r] of input.receivers.entries())
-        ins.run(randomUUID(), id, i, r.host, r.port, r.transport, now);
-      return this.byHome(homeId)!;
-    })();
-  }
-
-  byHome(homeId: string): OutAccount | null {
-    const r = this.db.prepare('SELECT * FROM dc09_out_accounts WHERE home_id = ?').get(homeId) as
-      | Row
-      | undefined;
-    return r ? toAccount(r) : null;
-  }
-
-  get(id: string): OutAccount | null {
-    const r = this.db.prepare('SELECT * FROM dc09_out_accounts WHERE id = ?').get(id) as Row | undefined;
-    return r ? toAccount(r) : null;
-  }
-
-  all(): OutAccount[] {
-    return (this.db.prepare('SELECT * FROM dc09_out_accounts ORDER BY created_at, id').all() as Row[]).map(
-      toAccount,
+        db.prepare('DELETE FROM dc09_out_receivers WHERE account_id = ?').run(id);
+        const ins = db.prepare(
+          'INSERT INTO dc09_out_receivers (id, account_id, priority, host, port, transport, created_at) VALUES (?,?,?,?,?,?,?)',
+        );
+        for (const [i, r] of input.receivers.entries())
+          ins.run(randomUUID(), id, i, r.host, r.port, r.transport, now);
+        return toOutAccount(db.prepare(`${SELECT} WHERE id = ?`).get(id) as OutAccountRow);
+      })(),
     );
   }
 
-  remove(homeId: string): boolean {
-    return this.db.prepare('DELETE FROM dc09_out_accounts WHERE home_id = ?').run(homeId).changes > 0;
+  byHome(homeId: string): Promise<OutAccount | null> {
+    return this.h.run((db) => byHome(db, homeId));
   }
 
-  receivers(accountId: string): OutReceiver[] {
-    return this.db
-      .prepare(
-        `SELECT id, account_id AS accountId, priority, host, port, transport FROM dc09_out_receivers
-         WHERE account_id = ? ORDER BY priority`,
-      )
-      .all(accountId) as OutReceiver[];
+  get(id: string): Promise<OutAccount | null> {
+    return this.h.run((db) => {
+      const r = db.prepare(`${SELECT} WHERE id = ?`).get(id) as OutAccountRow | undefined;
+      return r ? toOutAccount(r) : null;
+    });
   }
 
-  /** The account's AES key in clear, for the sender only; null for a plain account. */
-  key(accountId: string): Uint8Array | null {
-    const r = this.db.prepare('SELECT key_sealed FROM dc09_out_accounts WHERE id = ?').get(accountId) as
-      | { key_sealed: string | null }
-      | undefined;
-    return r?.key_sealed ? this.box.open(`dc09-out/${accountId}`, r.key_sealed) : null;
+  all(): Promise<OutAccount[]> {
+    return this.h.run((db) =>
+      (db.prepare(`${SELECT} ORDER BY created_at, id`).all() as OutAccountRow[]).map(toOutAccount),
+    );
   }
 
-  /** Takes the account's next sequence number (call inside the enqueue transaction). */
-  takeSeq(accountId: string): number {
-    const r = this.db.prepare('SELECT next_seq FROM dc09_out_accounts WHERE id = ?').get(accountId) as {
-      next_seq: number;
-    };
-    this.db
-      .prepare('UPDATE dc09_out_accounts SET next_seq = ? WHERE id = ?')
-      .run(nextSeq(r.next_seq), accountId);
-    return r.next_seq;
+  remove(homeId: string): Promise<boolean> {
+    return this.h.run(
+      (db) => db.prepare('DELETE FROM dc09_out_accounts WHERE home_id = ?').run(homeId).changes > 0,
+    );
   }
+
+  receivers(accountId: string): Promise<OutReceiver[]> {
+    return this.h.run(
+      (db) =>
+        db
+          .prepare(
+            `SELECT ${OUT_RECEIVER_COLUMNS} FROM dc09_out_receivers WHERE account_id = ? ORDER BY priority`,
+          )
+          .all(accountId) as OutReceiver[],
+    );
+  }
+
+  key(accountId: string): Promise<Uint8Array | null> {
+    return this.h.run((db) => {
+      const r = db.prepare('SELECT key_sealed FROM dc09_out_accounts WHERE id = ?').get(accountId) as
+        | { key_sealed: string | null }
+        | undefined;
+      return r?.key_sealed ? this.box.open(outKeyAad(accountId), r.key_sealed) : null;
+    });
+  }
+
+  takeSeq(accountId: string): Promise<number | null> {
+    return this.h.run((db) => takeSeq(db, accountId));
+  }
+
+  /** {@link byHome}, read at once on the connection (the enqueuer in the ingest turn). */
+  byHomeNow(homeId: string): OutAccount | null {
+    return byHome(this.connection(), homeId);
+  }
+
+  /** {@link takeSeq}, at once on the connection (the enqueuer in the ingest turn). */
+  takeSeqNow(accountId: string): number | null {
+    return takeSeq(this.connection(), accountId);
+  }
+
+  private connection(): Db {
+    if (!('prepare' in this.db))
+      throw new BakenError(
+        'BAKEN_ERR_STORE',
+        500,
+        'a …Now call needs the connection, not a transaction handle',
+      );
+    return this.db;
+  }
+}
+
+function byHome(db: Db, homeId: string): OutAccount | null {
+  const r = db.prepare(`${SELECT} WHERE home_id = ?`).get(homeId) as OutAccountRow | undefined;
+  return r ? toOutAccount(r) : null;
+}
+
+function takeSeq(db: Db, accountId: string): number | null {
+  const r = db.prepare(TAKE_SEQ).get(accountId) as { seq: number } | undefined;
+  return r?.seq ?? null;
 }

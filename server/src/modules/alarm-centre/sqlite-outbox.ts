@@ -1,3 +1,4 @@
+import { BakenError } from '../../errors.js';
 import type { Db } from '../../store/database.js';
 import { asSqliteHandle, type SqliteHandle } from '../../store/sqlite-async.js';
 import type { NewOutboxEntry, OutboxEntry, OutboxStore } from './outbox-store.js';
@@ -17,57 +18,52 @@ const SELECT = `SELECT id, account_id AS accountId, home_id AS homeId, source_ke
  */
 export class SqliteOutbox implements OutboxStore {
   private readonly h: SqliteHandle;
-  constructor(private readonly db: Db) {
-    this.h = asSqliteHandle(db);
+  constructor(private readonly conn: Db | SqliteHandle) {
+    this.h = asSqliteHandle(conn);
+  }
+
+  /** The connection, for the synchronous `…Now` path (never a transaction's handle). */
+  private get db(): Db {
+    if (!('prepare' in this.conn))
+      throw new BakenError(
+        'BAKEN_ERR_STORE',
+        500,
+        'a …Now call needs the connection, not a transaction handle',
+      );
+    return this.conn;
   }
 
   /** True when a message with this source key is already queued (or sent) for the account. */
   hasNow(accountId: string, sourceKey: string): boolean {
-    return (
-      this.db
-        .prepare('SELECT 1 FROM dc09_outbox WHERE account_id = ? AND source_key = ?')
-        .get(accountId, sourceKey) !== undefined
-    );
+    return bySource(this.db, accountId, sourceKey) !== undefined;
   }
 
   bySourceNow(accountId: string, sourceKey: string): OutboxEntry | undefined {
-    return this.db.prepare(`${SELECT} WHERE account_id = ? AND source_key = ?`).get(accountId, sourceKey) as
-      | OutboxEntry
-      | undefined;
+    return bySource(this.db, accountId, sourceKey);
   }
 
-  /** The kind of the home's latest message among `kinds`, or null when none was queued. */
   latestKindNow(homeId: string, kinds: readonly string[]): string | null {
-    const r = this.db
-      .prepare(
-        `SELECT kind FROM dc09_outbox WHERE home_id = ? AND kind IN (${kinds.map(() => '?').join(',')})
-         ORDER BY id DESC LIMIT 1`,
-      )
-      .get(homeId, ...kinds) as { kind: string } | undefined;
-    return r?.kind ?? null;
+    return latestKind(this.db, homeId, kinds);
   }
 
-  /** Queues a message unless its source key is queued for the account; its id, or null. */
   addNow(e: NewOutboxEntry): number | null {
-    const r = this.db
-      .prepare(
-        `INSERT INTO dc09_outbox (account_id, home_id, source_key, event_id, kind, seq, content, data, state,
-           created_at) VALUES (?,?,?,?,?,?,?,?,'pending',?) ON CONFLICT (account_id, source_key) DO NOTHING`,
-      )
-      .run(e.accountId, e.homeId, e.sourceKey, e.eventId, e.kind, e.seq, e.content, e.data, e.createdAt);
-    return r.changes === 1 ? Number(r.lastInsertRowid) : null;
+    return add(this.db, e);
   }
 
   getNow(id: number): OutboxEntry | undefined {
-    return this.db.prepare(`${SELECT} WHERE id = ?`).get(id) as OutboxEntry | undefined;
+    return get(this.db, id);
   }
 
   bySource(accountId: string, sourceKey: string): Promise<OutboxEntry | undefined> {
-    return this.h.run(() => this.bySourceNow(accountId, sourceKey));
+    return this.h.run((db) => bySource(db, accountId, sourceKey));
+  }
+
+  latestKind(homeId: string, kinds: readonly string[]): Promise<string | null> {
+    return this.h.run((db) => latestKind(db, homeId, kinds));
   }
 
   add(e: NewOutboxEntry): Promise<number | null> {
-    return this.h.run(() => this.addNow(e));
+    return this.h.run((db) => add(db, e));
   }
 
   nextPending(accountId: string): Promise<OutboxEntry | undefined> {
@@ -80,7 +76,7 @@ export class SqliteOutbox implements OutboxStore {
   }
 
   get(id: number): Promise<OutboxEntry | undefined> {
-    return this.h.run(() => this.getNow(id));
+    return this.h.run((db) => get(db, id));
   }
 
   attempted(id: number, at: number, error: string | null, receiverId: string): Promise<void> {
@@ -148,4 +144,35 @@ export class SqliteOutbox implements OutboxStore {
           .n,
     );
   }
+}
+
+function bySource(db: Db, accountId: string, sourceKey: string): OutboxEntry | undefined {
+  return db.prepare(`${SELECT} WHERE account_id = ? AND source_key = ?`).get(accountId, sourceKey) as
+    | OutboxEntry
+    | undefined;
+}
+
+function latestKind(db: Db, homeId: string, kinds: readonly string[]): string | null {
+  if (kinds.length === 0) return null;
+  const r = db
+    .prepare(
+      `SELECT kind FROM dc09_outbox WHERE home_id = ? AND kind IN (${kinds.map(() => '?').join(',')})
+       ORDER BY id DESC LIMIT 1`,
+    )
+    .get(homeId, ...kinds) as { kind: string } | undefined;
+  return r?.kind ?? null;
+}
+
+function add(db: Db, e: NewOutboxEntry): number | null {
+  const r = db
+    .prepare(
+      `INSERT INTO dc09_outbox (account_id, home_id, source_key, event_id, kind, seq, content, data, state,
+         created_at) VALUES (?,?,?,?,?,?,?,?,'pending',?) ON CONFLICT (account_id, source_key) DO NOTHING`,
+    )
+    .run(e.accountId, e.homeId, e.sourceKey, e.eventId, e.kind, e.seq, e.content, e.data, e.createdAt);
+  return r.changes === 1 ? Number(r.lastInsertRowid) : null;
+}
+
+function get(db: Db, id: number): OutboxEntry | undefined {
+  return db.prepare(`${SELECT} WHERE id = ?`).get(id) as OutboxEntry | undefined;
 }

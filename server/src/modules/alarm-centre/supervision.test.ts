@@ -100,7 +100,7 @@ describe('alarm-centre supervision and refusals', () => {
         account: '9999',
         receivers: [{ host: '127.0.0.1', port, transport: 'tcp' }],
       });
-      a.ingest(h1, 'alarm', 'evt-alarm-000001');
+      await a.ingest(h1, 'alarm', 'evt-alarm-000001');
       const msgs = async () =>
         (
           await a.call<Array<{ state: string; lastError: string | null }>>(

@@ -1,5 +1,6 @@
 import { type EventEnvelope, MQTT_EXAMPLE_EVENTS } from '@baken/protocols';
 import type { ManualClock } from '../../clock.js';
+import { sqliteStorage } from '../../store/storage.js';
 import { type TestApp, testApp } from '../../testing/test-app.js';
 import { SqliteEventStore } from '../ingest/index.js';
 import { ingestSink } from './inbound-sink.js';
@@ -34,7 +35,7 @@ export interface Dc09TestApp extends TestApp {
   /** The receiver's TCP/UDP ports. */
   ports(): Promise<{ tcpPort: number; udpPort: number }>;
   /** Stores a gateway event for a home the way ingest does (processors in the same transaction). */
-  ingest(homeId: string, kind: 'alarm' | 'fall' | 'cancel', id: string, trial?: boolean): void;
+  ingest(homeId: string, kind: 'alarm' | 'fall' | 'cancel', id: string, trial?: boolean): Promise<void>;
 }
 
 /** An app with the DC-09 receiver on ephemeral loopback ports and an admin token. */
@@ -62,6 +63,7 @@ export async function dc09TestApp(
   };
   const ctx = t.app.baken;
   const sink = ingestSink({
+    storage: sqliteStorage(ctx.db),
     store: new SqliteEventStore(ctx.db),
     processors: t.app.ingest.processors,
     bus: t.app.ingest.bus,
@@ -81,7 +83,7 @@ export async function dc09TestApp(
       const r = await call<{ tcpPort: number; udpPort: number }>('GET', '/api/v1/alarm-centre/receiver');
       return r.body;
     },
-    ingest(homeId, kind, id, trial = false) {
+    async ingest(homeId, kind, id, trial = false) {
       const example = MQTT_EXAMPLE_EVENTS.find((e) => e.deviceKind === 'pendant' && e.kind === kind)!;
       const event = {
         ...example,
@@ -90,7 +92,7 @@ export async function dc09TestApp(
         receivedAt: ctx.clock.now(),
         ...(trial ? { trial: true } : {}),
       } as EventEnvelope;
-      sink.commit(homeId, [event], () => undefined);
+      await sink.commit(homeId, [event], async () => undefined);
     },
   };
 }

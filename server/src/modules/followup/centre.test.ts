@@ -85,7 +85,7 @@ describe('the follow-up chain hands the alarm to the alarm centre over DC-09', {
     const homeId = await home();
     const { unit } = await link(a, homeId, centre, await centre.newHome());
 
-    a.ingest(homeId, 'alarm', 'evt-alarm-chain-01');
+    await a.ingest(homeId, 'alarm', 'evt-alarm-chain-01');
     await until(() => a.app.baken.db.prepare('SELECT 1 FROM followup_runs').get() !== undefined, 'the run');
     // The carer is asked first: the centre hears nothing yet.
     expect(await messages(homeId)).toEqual([]);
@@ -149,7 +149,7 @@ describe('the follow-up chain hands the alarm to the alarm centre over DC-09', {
     expect(await page('en')).toContain('1 sent, 1 acknowledged by the centre, 0 refused');
 
     // The client's cancel now reaches the centre too: it has the alarm.
-    a.ingest(homeId, 'cancel', 'evt-cancel-chain-01');
+    await a.ingest(homeId, 'cancel', 'evt-cancel-chain-01');
     await untilAsync(
       async () =>
         (await messages(homeId)).every((x) => x.state === 'delivered') &&
@@ -166,10 +166,10 @@ describe('the follow-up chain hands the alarm to the alarm centre over DC-09', {
     await link(a, homeId, centre, await centre.newHome());
     const policy = { unverifiedCancel: 'confirm' };
     expect((await a.call('PUT', `/api/v1/homes/${homeId}/alarm-policy`, policy)).status).toBe(200);
-    a.ingest(homeId, 'alarm', 'evt-alarm-chain-02');
+    await a.ingest(homeId, 'alarm', 'evt-alarm-chain-02');
     await until(() => a.app.baken.db.prepare('SELECT 1 FROM followup_runs').get() !== undefined, 'the run');
     // A cancel from a pendant that cannot prove itself: staff must confirm it; the chain goes on.
-    a.ingest(homeId, 'cancel', 'evt-cancel-chain-02');
+    await a.ingest(homeId, 'cancel', 'evt-cancel-chain-02');
     expect(await messages(homeId)).toEqual([]);
     both(2 * 60_000);
     await untilAsync(
@@ -181,7 +181,7 @@ describe('the follow-up chain hands the alarm to the alarm centre over DC-09', {
     // Staff close the next alarm before the chain reaches the centre: the centre never hears of it.
     const first = (await run(homeId)).alarmId;
     expect((await a.call('POST', `/api/v1/alarms/${first}/close`, { note: 'handled' })).status).toBe(200);
-    a.ingest(homeId, 'alarm', 'evt-alarm-chain-03');
+    await a.ingest(homeId, 'alarm', 'evt-alarm-chain-03');
     const runs = () =>
       (a.app.baken.db.prepare('SELECT COUNT(*) AS n FROM followup_runs').get() as { n: number }).n;
     await until(() => runs() === 2, 'run 2');
@@ -211,7 +211,7 @@ describe('the follow-up chain hands the alarm to the alarm centre over DC-09', {
         })
       ).status,
     ).toBe(200);
-    a.ingest(homeId, 'alarm', 'evt-alarm-chain-03');
+    await a.ingest(homeId, 'alarm', 'evt-alarm-chain-03');
     await until(() => a.app.baken.db.prepare('SELECT 1 FROM followup_runs').get() !== undefined, 'the run');
     both(60_000);
     await untilAsync(async () => (await kinds(homeId)).includes('centre_failed'), 'the first failed try');
@@ -237,7 +237,7 @@ describe('the follow-up chain hands the alarm to the alarm centre over DC-09', {
     a = await dc09TestApp();
     centre = await dc09TestApp();
     const homeId = await home([{ kind: 'alarm_centre' }]);
-    a.ingest(homeId, 'alarm', 'evt-alarm-chain-04');
+    await a.ingest(homeId, 'alarm', 'evt-alarm-chain-04');
     await untilAsync(async () => (await kinds(homeId)).includes('centre_no_link'), 'the no-link step');
     expect(await kinds(homeId)).toEqual(['handed_to_centre', 'centre_no_link']);
     expect(await messages(homeId)).toEqual([]);
@@ -248,7 +248,7 @@ describe('the follow-up chain hands the alarm to the alarm centre over DC-09', {
     centre = await dc09TestApp();
     const homeId = await home([{ kind: 'alarm_centre' }]);
     await link(a, homeId, centre, await centre.newHome());
-    a.ingest(homeId, 'alarm', 'evt-alarm-chain-05');
+    await a.ingest(homeId, 'alarm', 'evt-alarm-chain-05');
     await untilAsync(async () => (await kinds(homeId)).includes('centre_acked'), 'the ACK step');
     expect((await kinds(homeId)).filter((k) => k === 'centre_acked')).toHaveLength(1);
     expect(await messages(homeId)).toEqual([

@@ -4,7 +4,7 @@ import { openDatabase } from '../database.js';
 import { pgColumns, sqliteColumns } from '../testing/schema-mirror.js';
 import { usePostgres } from '../testing/store-fixture.js';
 
-/** The tables of the module stores that have a PostgreSQL binding (migrations 010–013). */
+/** The tables of the module stores that have a PostgreSQL binding (migrations 010–014). */
 const MODULE_TABLES = [
   'audit_log',
   'audit_checkpoints',
@@ -21,6 +21,9 @@ const MODULE_TABLES = [
   'dc09_out_accounts',
   'dc09_out_receivers',
   'dc09_outbox',
+  'dc09_in_accounts',
+  'dc09_in_events',
+  'dc09_rejected',
 ];
 
 describe.skipIf(!needPostgres())('PostgreSQL module tables', () => {

@@ -72,7 +72,7 @@ export function outboxContract(name: string, make: MakeStore<OutboxUnderTest>): 
       expect(await outbox.nextPending('acc-1')).toBeUndefined();
     });
 
-    it('lists by home (newest first) and by events; counts pending', async () => {
+    it('lists by home (newest first) and by events; the latest kind of a home; counts pending', async () => {
       const { outbox } = stores();
       for (const n of [1, 2, 3]) await outbox.add(entry(n));
       await outbox.add(
@@ -81,13 +81,18 @@ export function outboxContract(name: string, make: MakeStore<OutboxUnderTest>): 
       expect((await outbox.ofHome('home-1', 2)).map((e) => e.seq)).toEqual([3, 2]);
       expect((await outbox.ofEvents(['ev-3', 'ev-1', 'nope'])).map((e) => e.seq)).toEqual([1, 3]);
       expect(await outbox.ofEvents([])).toEqual([]);
-      expect(await outbox.pendingOf('acc-1')).toBe(3);
-      expect(await outbox.countPending()).toBe(4);
+      expect(await outbox.latestKind('home-1', ['pendant/alarm', 'pendant/cancel'])).toBe('pendant/alarm');
+      await outbox.add(entry(5, { kind: 'pendant/cancel' }));
+      expect(await outbox.latestKind('home-1', ['pendant/alarm', 'pendant/cancel'])).toBe('pendant/cancel');
+      expect(await outbox.latestKind('home-2', ['pendant/cancel'])).toBeNull();
+      expect(await outbox.latestKind('home-1', [])).toBeNull();
+      expect(await outbox.pendingOf('acc-1')).toBe(4);
+      expect(await outbox.countPending()).toBe(5);
       const first = (await outbox.nextPending('acc-1'))!;
       await outbox.settle(first.id, 'delivered', T0 + 20, 'rx-1', null);
       expect(await outbox.get(first.id)).toMatchObject({ state: 'delivered', deliveredAt: T0 + 20 });
-      expect(await outbox.pendingOf('acc-1')).toBe(2);
-      expect(await outbox.countPending()).toBe(3);
+      expect(await outbox.pendingOf('acc-1')).toBe(3);
+      expect(await outbox.countPending()).toBe(4);
     });
   });
 }

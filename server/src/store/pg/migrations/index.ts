@@ -4,6 +4,7 @@ import { pg010Audit } from './010-audit.js';
 import { pg011Updates } from './011-updates.js';
 import { pg012Followup } from './012-followup.js';
 import { pg013AlarmCentreOut } from './013-alarm-centre-out.js';
+import { pg014AlarmCentreIn } from './014-alarm-centre-in.js';
 import { pg020AccessKeysafes } from './020-access-keysafes.js';
 import { pg021AccessMatrix } from './021-access-matrix.js';
 import { pg030LiveEvents } from './030-live-events.js';
@@ -27,6 +28,7 @@ export const pgMigrations: readonly PgMigration[] = [
   pg011Updates,
   pg012Followup,
   pg013AlarmCentreOut,
+  pg014AlarmCentreIn,
   pg020AccessKeysafes,
   pg021AccessMatrix,
   pg030LiveEvents,
