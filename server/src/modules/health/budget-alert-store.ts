@@ -16,20 +16,24 @@ export interface BudgetAlert {
   detail: Record<string, unknown>;
 }
 
-/** Budget alerts: at most one open per (scope, kind, incident); closed when the condition clears. */
+/**
+ * Budget alerts: at most one open per (scope, kind, incident) — the partial unique index
+ * `budget_alerts_one_open` — closed when the condition clears.
+ */
 export interface BudgetAlertStore {
-  /** Opens the alert unless already open; returns it only when newly opened. */
+  /** Opens the alert unless already open (also against a concurrent caller); returns it only when newly opened. */
   raise(
     scope: string,
     kind: BudgetAlertKind,
     incidentId: number | null,
     at: number,
     detail: Record<string, unknown>,
-  ): BudgetAlert | undefined;
-  clear(scope: string, kind: BudgetAlertKind, incidentId: number | null, at: number): void;
+  ): Promise<BudgetAlert | undefined>;
+  clear(scope: string, kind: BudgetAlertKind, incidentId: number | null, at: number): Promise<void>;
   /** Closes the open incident alerts of an incident that ended (the record stays). */
-  clearIncident(incidentId: number, at: number): void;
-  list(f: { open?: boolean; scope?: string; limit: number }): BudgetAlert[];
-  /** Scopes with an open burn or exhaustion alert ("budgets burning"). */
-  burningScopes(): string[];
+  clearIncident(incidentId: number, at: number): Promise<void>;
+  /** Newest first (ties: newest id first). */
+  list(f: { open?: boolean; scope?: string; limit: number }): Promise<BudgetAlert[]>;
+  /** Scopes with an open burn or exhaustion alert ("budgets burning"), sorted. */
+  burningScopes(): Promise<string[]>;
 }

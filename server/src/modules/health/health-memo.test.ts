@@ -7,8 +7,8 @@ import { SqliteEventStore } from '../ingest/sqlite-event-store.js';
 import { HealthMemo } from './health-memo.js';
 import { DEFAULT_HEALTH_POLICY } from './health-policy.js';
 import { HealthService } from './health-service.js';
-import type { HealthStores } from './health-stores.js';
-import { sqliteHealthStores } from './sqlite-health-stores.js';
+import type { HealthStores } from './legacy-sync/health-stores.js';
+import { sqliteHealthStores } from './legacy-sync/sqlite-health-stores.js';
 
 // The health memo saves the heartbeat's and the event's reads of what health itself wrote
 // (health-memo.ts); these tests hold it to the database's answers, a rolled-back turn included.

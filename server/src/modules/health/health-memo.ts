@@ -1,6 +1,6 @@
-import type { IncidentStore, SubjectKind } from './incident-store.js';
-import type { DeviceRow } from './state-store.js';
-import { WARNING_KINDS, type WarningKind, type WarningStore } from './warning-store.js';
+import type { IncidentStore, SubjectKind } from './legacy-sync/incident-store.js';
+import type { DeviceRow } from './legacy-sync/state-store.js';
+import { WARNING_KINDS, type WarningKind, type WarningStore } from './legacy-sync/warning-store.js';
 
 /** Past this many subjects the memo starts afresh (it only saves reads; see {@link HealthMemo}). */
 export const HEALTH_MEMO_LIMIT = 1_000_000;

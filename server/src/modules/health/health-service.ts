@@ -1,16 +1,16 @@
 import type { DomainEventBus, DomainEventMap, LinkState } from '../ingest/domain-events.js';
 import { type BudgetStatus, budgetStatus } from './budget.js';
-import type { BudgetAlertKind, BudgetAlertStore } from './budget-alert-store.js';
 import { DueQueue } from './due-queue.js';
 import { HealthMemo, memoIncidents, memoWarnings } from './health-memo.js';
 import type { HealthPolicy } from './health-policy.js';
-import type { HealthStores } from './health-stores.js';
-import type { Incident, IncidentStore } from './incident-store.js';
+import type { BudgetAlertKind, BudgetAlertStore } from './legacy-sync/budget-alert-store.js';
+import type { HealthStores } from './legacy-sync/health-stores.js';
+import type { Incident, IncidentStore } from './legacy-sync/incident-store.js';
+import type { DeviceRow, GatewayRow, StateStore } from './legacy-sync/state-store.js';
+import type { WarningStore } from './legacy-sync/warning-store.js';
 import { linkState, nextLinkChangeAt, type Observation } from './link-state.js';
 import { PlatformUptime } from './platform-uptime.js';
-import type { DeviceRow, GatewayRow, StateStore } from './state-store.js';
 import { WarningRules } from './warning-rules.js';
-import type { WarningStore } from './warning-store.js';
 
 const HISTORY_PRUNE_EVERY_MS = 3600_000;
 

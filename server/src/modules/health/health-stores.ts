@@ -1,4 +1,3 @@
-import type { EventStore } from '../ingest/event-store.js';
 import type { BudgetAlertStore } from './budget-alert-store.js';
 import type { IncidentStore } from './incident-store.js';
 import type { StateStore } from './state-store.js';
@@ -13,11 +12,11 @@ export interface PlatformRun {
 /** One row per server run: start, last sign of life, clean stop. */
 export interface PlatformRunStore {
   /** The newest run before this one, if any. */
-  last(): PlatformRun | undefined;
+  last(): Promise<PlatformRun | undefined>;
   /** Records a run starting (and alive) at `now`; its id. */
-  start(now: number): number;
-  alive(runId: number, now: number): void;
-  stop(runId: number, now: number): void;
+  start(now: number): Promise<number>;
+  alive(runId: number, now: number): Promise<void>;
+  stop(runId: number, now: number): Promise<void>;
 }
 
 /** A home incident clipped to a report window, with the home's region (REQUIREMENTS §9.4). */
@@ -31,14 +30,31 @@ export interface HomeIncidentSpan {
 /** Read-model queries of the fleet pages and reports that span other aggregates. */
 export interface HealthReadModel {
   /** Alarms not closed (the fleet summary tile). */
-  openAlarmCount(): number;
+  openAlarmCount(): Promise<number>;
   /** Every home id, sorted. */
-  homeIds(): string[];
+  homeIds(): Promise<string[]>;
   /** Incidents of homes overlapping `[from, to)`; open ones end at `openEnd`. */
-  homeIncidentSpans(from: number, to: number, openEnd: number): HomeIncidentSpan[];
+  homeIncidentSpans(from: number, to: number, openEnd: number): Promise<HomeIncidentSpan[]>;
 }
 
-/** Every store the health module uses; the domain code depends on these interfaces only. */
+/**
+ * The sweep's schedule in the database (PostgreSQL): when each gateway must next be evaluated
+ * because time alone changes its state or its devices'. Written in the same transaction as the
+ * evaluation that computed it, whichever instance ran it, so the instance holding the sweep lease
+ * sees what every instance ingested. A time set earlier than needed only costs an evaluation.
+ */
+export interface DueStore {
+  /** Sets when `gatewayId` falls due; `Infinity` unschedules it. */
+  schedule(gatewayId: string, at: number): Promise<void>;
+  /** The gateways due at or before `now`, earliest first (at most `limit`). */
+  due(now: number, limit: number): Promise<string[]>;
+}
+
+/**
+ * Every store the health module uses, bound to one handle (the shared one, or one transaction's);
+ * the domain code depends on these interfaces only. `due` is there where the sweep's schedule is
+ * kept in the database (PostgreSQL); the embedded deployment keeps it in memory.
+ */
 export interface HealthStores {
   states: StateStore;
   incidents: IncidentStore;
@@ -46,6 +62,5 @@ export interface HealthStores {
   alerts: BudgetAlertStore;
   platformRuns: PlatformRunStore;
   readModel: HealthReadModel;
-  /** The ingest event store, for a home's timeline. */
-  events: EventStore;
+  due?: DueStore;
 }

@@ -5,8 +5,8 @@ import { createSqliteRepositories } from '../../store/sqlite/index.js';
 import { DomainEventBus, type DomainEventMap } from '../ingest/domain-events.js';
 import { DEFAULT_HEALTH_POLICY } from './health-policy.js';
 import { HealthService } from './health-service.js';
-import type { HealthStores } from './health-stores.js';
-import { sqliteHealthStores } from './sqlite-health-stores.js';
+import type { HealthStores } from './legacy-sync/health-stores.js';
+import { sqliteHealthStores } from './legacy-sync/sqlite-health-stores.js';
 
 // The sweep evaluates only what time alone has changed (docs/scaling.md §4): a steady fleet costs
 // it nothing, a silent gateway is still found on the first sweep past its threshold.

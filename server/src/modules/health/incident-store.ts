@@ -12,27 +12,42 @@ export interface IncidentFilter {
   offset: number;
 }
 
+/** What opens an incident. */
+export type NewIncident = Pick<
+  Incident,
+  'subjectKind' | 'subjectId' | 'gatewayId' | 'homeId' | 'cause' | 'startedAt'
+>;
+
 /**
- * Incidents: at most one open per subject; `started_at` is the last time the subject was seen,
- * so downtime = end − last seen, not end − detection.
+ * Incidents: at most one open per subject (the partial unique index `incidents_one_open`, so two
+ * instances opening the same subject's incident open one); `started_at` is when the subject went
+ * away, so downtime = end − start, not end − detection. Opening and closing are each one
+ * conditional statement: what the caller announces (`incident.opened`, `incident.closed`) happened
+ * exactly once, also when two callers race.
  */
 export interface IncidentStore {
-  openFor(kind: SubjectKind, subjectId: string): Incident | undefined;
-  open(
-    i: Pick<Incident, 'subjectKind' | 'subjectId' | 'gatewayId' | 'homeId' | 'cause' | 'startedAt'>,
-    detectedAt: number,
-  ): Incident;
+  openFor(kind: SubjectKind, subjectId: string): Promise<Incident | undefined>;
+  /**
+   * Opens the subject's incident unless one is open; `opened` false hands back the open one (another
+   * caller opened it first).
+   */
+  open(i: NewIncident, detectedAt: number): Promise<{ incident: Incident; opened: boolean }>;
   /** Records a span that is already over (a platform gap found at start-up). */
   record(
     i: Pick<Incident, 'subjectKind' | 'subjectId' | 'cause' | 'startedAt'> & { endedAt: number },
     detectedAt: number,
-  ): Incident;
-  close(id: number, endedAt: number): Incident;
+  ): Promise<Incident>;
+  /** Closes the incident if it is still open (never before its start); undefined when it was not open. */
+  close(id: number, endedAt: number): Promise<Incident | undefined>;
   /** An offline declaration may reveal that the subject was gone since an earlier time. */
-  moveStart(id: number, startedAt: number): void;
-  get(id: number): Incident | undefined;
-  list(f: IncidentFilter): Incident[];
-  countOpen(): number;
-  /** Downtime spans per scope (home id, or `platform`) overlapping `[from, now]`; open ones end at now. */
-  spansByScope(from: number, now: number): Map<string, Array<{ start: number; end: number }>>;
+  moveStart(id: number, startedAt: number): Promise<void>;
+  get(id: number): Promise<Incident | undefined>;
+  /** Newest start first (ties: newest id first). */
+  list(f: IncidentFilter): Promise<Incident[]>;
+  countOpen(): Promise<number>;
+  /**
+   * Downtime spans per scope (home id, or `platform`) overlapping `[from, now]`; open ones end at now.
+   * `storage` incidents are not downtime (the unit still delivers) and are left out.
+   */
+  spansByScope(from: number, now: number): Promise<Map<string, Array<{ start: number; end: number }>>>;
 }

@@ -6,8 +6,8 @@ import { fleetRoutes } from './fleet-routes.js';
 import { DEFAULT_HEALTH_POLICY, type HealthPolicy } from './health-policy.js';
 import { HealthService } from './health-service.js';
 import { homeRoutes } from './home-routes.js';
+import { sqliteHealthStores } from './legacy-sync/sqlite-health-stores.js';
 import { reportRoutes } from './report-routes.js';
-import { sqliteHealthStores } from './sqlite-health-stores.js';
 import { streamRoutes } from './stream-routes.js';
 
 export { type BudgetStatus, budgetStatus } from './budget.js';

@@ -1,5 +1,5 @@
-import type { PlatformRunStore } from './health-stores.js';
-import type { Incident, IncidentStore } from './incident-store.js';
+import type { PlatformRunStore } from './legacy-sync/health-stores.js';
+import type { Incident, IncidentStore } from './legacy-sync/incident-store.js';
 
 /**
  * The platform's own availability, measured like a home's: a row per server run with

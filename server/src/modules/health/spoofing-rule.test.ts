@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Db, openDatabase } from '../../store/database.js';
 import { type DomainEvent, DomainEventBus } from '../ingest/domain-events.js';
 import { DEFAULT_HEALTH_POLICY } from './health-policy.js';
-import { SqliteWarningStore } from './sqlite-warning-store.js';
+import { SqliteWarningStore } from './legacy-sync/sqlite-warning-store.js';
 import { WarningRules } from './warning-rules.js';
 
 let db: Db;

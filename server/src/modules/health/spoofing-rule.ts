@@ -1,5 +1,5 @@
 import type { HeartbeatPayload, PendantRefusalsPayload } from '@baken/protocols';
-import type { WarningStore } from './warning-store.js';
+import type { WarningStore } from './legacy-sync/warning-store.js';
 
 export const SPOOFING_WARNING = 'possible_spoofing' as const;
 

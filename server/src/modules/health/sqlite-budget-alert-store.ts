@@ -1,69 +1,71 @@
-import type { Db } from '../../store/database.js';
+import type { SqliteHandle } from '../../store/sqlite-async.js';
 import type { BudgetAlert, BudgetAlertKind, BudgetAlertStore } from './budget-alert-store.js';
-
-const SELECT = `SELECT id, scope, kind, incident_id AS incidentId, opened_at AS openedAt, closed_at AS closedAt,
-  detail FROM budget_alerts`;
-type Raw = Omit<BudgetAlert, 'detail'> & { detail: string };
-const parse = (r: Raw): BudgetAlert => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> });
+import { ALERT_COLUMNS, type AlertRecord, BURNING_KINDS, toAlert } from './health-rows.js';
 
 /** The SQLite binding of {@link BudgetAlertStore}. */
 export class SqliteBudgetAlertStore implements BudgetAlertStore {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly h: SqliteHandle) {}
 
-  /** Opens the alert unless already open; returns it only when newly opened. */
   raise(
     scope: string,
     kind: BudgetAlertKind,
     incidentId: number | null,
     at: number,
     detail: Record<string, unknown>,
-  ): BudgetAlert | undefined {
-    const r = this.db
-      .prepare(
-        `INSERT OR IGNORE INTO budget_alerts (scope, kind, incident_id, opened_at, detail) VALUES (?, ?, ?, ?, ?)`,
-      )
-      .run(scope, kind, incidentId, at, JSON.stringify(detail));
-    if (r.changes === 0) return undefined;
-    return parse(this.db.prepare(`${SELECT} WHERE id = ?`).get(Number(r.lastInsertRowid)) as Raw);
+  ): Promise<BudgetAlert | undefined> {
+    return this.h.run((db) => {
+      const r = db
+        .prepare(
+          `INSERT INTO budget_alerts (scope, kind, incident_id, opened_at, detail) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT DO NOTHING RETURNING ${ALERT_COLUMNS}`,
+        )
+        .get(scope, kind, incidentId, at, JSON.stringify(detail)) as AlertRecord | undefined;
+      return r && toAlert(r);
+    });
   }
 
-  clear(scope: string, kind: BudgetAlertKind, incidentId: number | null, at: number): void {
-    this.db
-      .prepare(
+  clear(scope: string, kind: BudgetAlertKind, incidentId: number | null, at: number): Promise<void> {
+    return this.h.run((db) => {
+      db.prepare(
         `UPDATE budget_alerts SET closed_at = ? WHERE scope = ? AND kind = ? AND IFNULL(incident_id, 0) = ?
          AND closed_at IS NULL`,
-      )
-      .run(at, scope, kind, incidentId ?? 0);
+      ).run(at, scope, kind, incidentId ?? 0);
+    });
   }
 
-  /** Closes the open incident alerts of an incident that ended (the record stays). */
-  clearIncident(incidentId: number, at: number): void {
-    this.db
-      .prepare('UPDATE budget_alerts SET closed_at = ? WHERE incident_id = ? AND closed_at IS NULL')
-      .run(at, incidentId);
+  clearIncident(incidentId: number, at: number): Promise<void> {
+    return this.h.run((db) => {
+      db.prepare('UPDATE budget_alerts SET closed_at = ? WHERE incident_id = ? AND closed_at IS NULL').run(
+        at,
+        incidentId,
+      );
+    });
   }
 
-  list(f: { open?: boolean; scope?: string; limit: number }): BudgetAlert[] {
+  list(f: { open?: boolean; scope?: string; limit: number }): Promise<BudgetAlert[]> {
     const where: string[] = [];
     const args: Array<string | number> = [];
     if (f.open === true) where.push('closed_at IS NULL');
+    if (f.open === false) where.push('closed_at IS NOT NULL');
     if (f.scope !== undefined) {
       where.push('scope = ?');
       args.push(f.scope);
     }
-    const sql = `${SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY opened_at DESC, id DESC LIMIT ?`;
-    return (this.db.prepare(sql).all(...args, f.limit) as Raw[]).map(parse);
+    const sql = `SELECT ${ALERT_COLUMNS} FROM budget_alerts${where.length ? ` WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY opened_at DESC, id DESC LIMIT ?`;
+    return this.h.run((db) => (db.prepare(sql).all(...args, f.limit) as AlertRecord[]).map(toAlert));
   }
 
-  /** Scopes with an open burn or exhaustion alert ("budgets burning"). */
-  burningScopes(): string[] {
-    return (
-      this.db
-        .prepare(
-          `SELECT DISTINCT scope FROM budget_alerts WHERE closed_at IS NULL
-           AND kind IN ('burn_fast','burn_slow','yearly_exhausted')`,
-        )
-        .all() as Array<{ scope: string }>
-    ).map((r) => r.scope);
+  burningScopes(): Promise<string[]> {
+    return this.h.run((db) =>
+      (
+        db
+          .prepare(
+            `SELECT DISTINCT scope FROM budget_alerts WHERE closed_at IS NULL AND kind IN ${BURNING_KINDS}
+             ORDER BY scope`,
+          )
+          .all() as Array<{ scope: string }>
+      ).map((r) => r.scope),
+    );
   }
 }

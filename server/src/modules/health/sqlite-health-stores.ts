@@ -1,5 +1,5 @@
 import type { Db } from '../../store/database.js';
-import { SqliteEventStore } from '../ingest/sqlite-event-store.js';
+import { asSqliteHandle, type SqliteHandle } from '../../store/sqlite-async.js';
 import type { HealthPolicy } from './health-policy.js';
 import type {
   HealthReadModel,
@@ -15,73 +15,92 @@ import { SqliteWarningStore } from './sqlite-warning-store.js';
 
 /** The SQLite binding of {@link PlatformRunStore} (`platform_runs`). */
 export class SqlitePlatformRunStore implements PlatformRunStore {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly h: SqliteHandle) {}
 
-  last(): PlatformRun | undefined {
-    return this.db
-      .prepare(
-        'SELECT last_alive_at AS lastAliveAt, stopped_at AS stoppedAt FROM platform_runs ORDER BY id DESC LIMIT 1',
-      )
-      .get() as PlatformRun | undefined;
-  }
-
-  start(now: number): number {
-    return Number(
-      this.db.prepare('INSERT INTO platform_runs (started_at, last_alive_at) VALUES (?, ?)').run(now, now)
-        .lastInsertRowid,
+  last(): Promise<PlatformRun | undefined> {
+    return this.h.run(
+      (db) =>
+        db
+          .prepare(
+            'SELECT last_alive_at AS lastAliveAt, stopped_at AS stoppedAt FROM platform_runs ORDER BY id DESC LIMIT 1',
+          )
+          .get() as PlatformRun | undefined,
     );
   }
 
-  alive(runId: number, now: number): void {
-    this.db.prepare('UPDATE platform_runs SET last_alive_at = ? WHERE id = ?').run(now, runId);
+  start(now: number): Promise<number> {
+    return this.h.run((db) =>
+      Number(
+        db.prepare('INSERT INTO platform_runs (started_at, last_alive_at) VALUES (?, ?)').run(now, now)
+          .lastInsertRowid,
+      ),
+    );
   }
 
-  stop(runId: number, now: number): void {
-    this.db
-      .prepare('UPDATE platform_runs SET last_alive_at = ?, stopped_at = ? WHERE id = ?')
-      .run(now, now, runId);
+  alive(runId: number, now: number): Promise<void> {
+    return this.h.run((db) => {
+      db.prepare('UPDATE platform_runs SET last_alive_at = ? WHERE id = ?').run(now, runId);
+    });
+  }
+
+  stop(runId: number, now: number): Promise<void> {
+    return this.h.run((db) => {
+      db.prepare('UPDATE platform_runs SET last_alive_at = ?, stopped_at = ? WHERE id = ?').run(
+        now,
+        now,
+        runId,
+      );
+    });
   }
 }
 
 /** The SQLite binding of {@link HealthReadModel}. */
 export class SqliteHealthReadModel implements HealthReadModel {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly h: SqliteHandle) {}
 
-  openAlarmCount(): number {
-    return (
-      this.db.prepare("SELECT COUNT(*) AS n FROM alarms WHERE state != 'closed'").get() as { n: number }
-    ).n;
-  }
-
-  homeIds(): string[] {
-    return (this.db.prepare('SELECT id FROM homes ORDER BY id').all() as Array<{ id: string }>).map(
-      (r) => r.id,
+  openAlarmCount(): Promise<number> {
+    return this.h.run(
+      (db) =>
+        (db.prepare("SELECT COUNT(*) AS n FROM alarms WHERE state != 'closed'").get() as { n: number }).n,
     );
   }
 
-  homeIncidentSpans(from: number, to: number, openEnd: number): HomeIncidentSpan[] {
-    return this.db
-      .prepare(
-        `SELECT i.home_id AS homeId, IFNULL(h.region, '') AS region, i.started_at AS start,
-           IFNULL(i.ended_at, ?) AS end FROM incidents i LEFT JOIN homes h ON h.id = i.home_id
-         WHERE i.home_id IS NOT NULL AND i.started_at < ? AND IFNULL(i.ended_at, ?) > ?`,
-      )
-      .all(openEnd, to, openEnd, from) as HomeIncidentSpan[];
+  homeIds(): Promise<string[]> {
+    return this.h.run((db) =>
+      (db.prepare('SELECT id FROM homes ORDER BY id').all() as Array<{ id: string }>).map((r) => r.id),
+    );
+  }
+
+  homeIncidentSpans(from: number, to: number, openEnd: number): Promise<HomeIncidentSpan[]> {
+    return this.h.run(
+      (db) =>
+        db
+          .prepare(
+            `SELECT i.home_id AS homeId, IFNULL(h.region, '') AS region, i.started_at AS start,
+               IFNULL(i.ended_at, ?) AS end FROM incidents i LEFT JOIN homes h ON h.id = i.home_id
+             WHERE i.home_id IS NOT NULL AND i.started_at < ? AND IFNULL(i.ended_at, ?) > ?
+             ORDER BY i.id`,
+          )
+          .all(openEnd, to, openEnd, from) as HomeIncidentSpan[],
+    );
   }
 }
 
-/** Every health store over one SQLite database (they share its transactions). */
+/**
+ * Every health store over one SQLite connection's shared handle or one transaction's handle. No
+ * `due`: the embedded deployment keeps the sweep's schedule in memory (docs/scaling.md §4).
+ */
 export function sqliteHealthStores(
-  db: Db,
+  db: Db | SqliteHandle,
   policy: Pick<HealthPolicy, 'bucketMs' | 'defaultIntervalS'>,
 ): HealthStores {
+  const h = asSqliteHandle(db);
   return {
-    states: new SqliteStateStore(db, policy.bucketMs, policy.defaultIntervalS),
-    incidents: new SqliteIncidentStore(db),
-    warnings: new SqliteWarningStore(db),
-    alerts: new SqliteBudgetAlertStore(db),
-    platformRuns: new SqlitePlatformRunStore(db),
-    readModel: new SqliteHealthReadModel(db),
-    events: new SqliteEventStore(db),
+    states: new SqliteStateStore(h, policy.bucketMs, policy.defaultIntervalS),
+    incidents: new SqliteIncidentStore(h),
+    warnings: new SqliteWarningStore(h),
+    alerts: new SqliteBudgetAlertStore(h),
+    platformRuns: new SqlitePlatformRunStore(h),
+    readModel: new SqliteHealthReadModel(h),
   };
 }

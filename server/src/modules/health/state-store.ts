@@ -34,40 +34,56 @@ export interface DeviceRow {
   linkChanges: number[];
 }
 
+/** A device's report in a heartbeat, as {@link StateStore.recordDevice} stores it. */
+export type DeviceReport = Omit<DeviceRow, 'gatewayId' | 'linkChanges'>;
+
+/** A device's link and its recent link changes (what flapping is judged on). */
+export type LinkHistory = Pick<DeviceRow, 'link' | 'linkChanges'>;
+
 /**
- * Current state per gateway and per device: one row each, updated in place, plus
- * per-gateway history buckets (heartbeats and offline marks per bucket) for graphs.
+ * Current state per gateway and per device: one row each, updated in place, plus per-gateway
+ * history buckets (heartbeats and offline marks per bucket) for graphs. Async, with a SQLite
+ * (`sqlite-state-store.ts`) and a PostgreSQL (`pg-state-store.ts`) binding passing one contract
+ * (`testing/state-store-contract.ts`). Last-seen times only move forward, whatever order two
+ * writers commit in.
  */
 export interface StateStore {
-  gateways(): GatewayRow[];
-  gateway(id: string): GatewayRow | undefined;
-  gatewaysOfHome(homeId: string): GatewayRow[];
-  devices(gatewayId?: string): DeviceRow[];
-  device(gatewayId: string, deviceId: string): DeviceRow | undefined;
+  /** Every enrolled (not revoked) gateway with its state, by id. */
+  gateways(): Promise<GatewayRow[]>;
+  gateway(id: string): Promise<GatewayRow | undefined>;
+  /** The enrolled gateways among `ids` (in no particular order). */
+  gatewaysIn(ids: readonly string[]): Promise<GatewayRow[]>;
+  gatewaysOfHome(homeId: string): Promise<GatewayRow[]>;
+  /** Devices of one gateway (by device id), or of every gateway (by gateway, then device id). */
+  devices(gatewayId?: string): Promise<DeviceRow[]>;
+  /** The devices of the gateways among `gatewayIds`, by gateway, then device id. */
+  devicesIn(gatewayIds: readonly string[]): Promise<DeviceRow[]>;
+  device(gatewayId: string, deviceId: string): Promise<DeviceRow | undefined>;
   /** Anything heard from the gateway (heartbeat, event, availability online) at `at`. */
-  touchGateway(gatewayId: string, at: number): void;
-  recordHeartbeat(gatewayId: string, hb: HeartbeatPayload, at: number): void;
+  touchGateway(gatewayId: string, at: number): Promise<void>;
+  recordHeartbeat(gatewayId: string, hb: HeartbeatPayload, at: number): Promise<void>;
   /**
-   * Upserts one device's row; returns the row before the update (undefined when new). `known`:
-   * the device's link and link changes as last written, when the caller holds them (no read).
+   * Upserts one device's row; returns its link history before the update (undefined when new) and
+   * the row after. `known`: the device's link and link changes as last written, when the caller
+   * holds them (no read).
    */
   recordDevice(
     gatewayId: string,
-    d: Omit<DeviceRow, 'gatewayId' | 'linkChanges'>,
+    d: DeviceReport,
     at: number,
     flapWindowMs: number,
-    known?: Pick<DeviceRow, 'link' | 'linkChanges'>,
-  ): { before: Pick<DeviceRow, 'link' | 'linkChanges'> | undefined; after: DeviceRow };
+    known?: LinkHistory,
+  ): Promise<{ before: LinkHistory | undefined; after: DeviceRow }>;
   /** An event from a device is proof of life for it (and its gateway). */
-  touchDevice(gatewayId: string, deviceId: string, kind: string, at: number): void;
-  recordAvailability(gatewayId: string, state: 'online' | 'offline', at: number): void;
+  touchDevice(gatewayId: string, deviceId: string, kind: string, at: number): Promise<void>;
+  recordAvailability(gatewayId: string, state: 'online' | 'offline', at: number): Promise<void>;
   /** History buckets of one gateway since `from` (oldest first). */
   buckets(
     gatewayId: string,
     from: number,
-  ): Array<{ bucketStart: number; heartbeats: number; offline: number }>;
-  /** Drops history buckets older than `before` (the graphs keep a rolling year). */
-  pruneBuckets(before: number): number;
+  ): Promise<Array<{ bucketStart: number; heartbeats: number; offline: number }>>;
+  /** Drops history buckets older than `before` (the graphs keep a rolling year); how many. */
+  pruneBuckets(before: number): Promise<number>;
   /** Marks an offline bucket for a gateway seen offline by the sweep. */
-  markOffline(gatewayId: string, at: number): void;
+  markOffline(gatewayId: string, at: number): Promise<void>;
 }

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../store/database.js';
 import { type TestApp, testApp } from '../../testing/test-app.js';
+import { SqlitePlatformRunStore } from './legacy-sync/sqlite-health-stores.js';
+import { SqliteIncidentStore } from './legacy-sync/sqlite-incident-store.js';
 import { PlatformUptime } from './platform-uptime.js';
-import { SqlitePlatformRunStore } from './sqlite-health-stores.js';
-import { SqliteIncidentStore } from './sqlite-incident-store.js';
 import { STREAM_KEEPALIVE_MS } from './stream-routes.js';
 
 /** MQTT and HTTP round trips are real: allow for a loaded CI machine. */

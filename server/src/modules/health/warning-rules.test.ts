@@ -3,10 +3,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Db, openDatabase } from '../../store/database.js';
 import { DomainEventBus } from '../ingest/domain-events.js';
 import { DEFAULT_HEALTH_POLICY } from './health-policy.js';
-import { SqliteWarningStore } from './sqlite-warning-store.js';
-import type { DeviceRow } from './state-store.js';
+import { SqliteWarningStore } from './legacy-sync/sqlite-warning-store.js';
+import type { DeviceRow } from './legacy-sync/state-store.js';
+import type { WarningStore } from './legacy-sync/warning-store.js';
 import { WarningRules } from './warning-rules.js';
-import type { WarningStore } from './warning-store.js';
 
 const p = DEFAULT_HEALTH_POLICY.warnings;
 let db: Db;

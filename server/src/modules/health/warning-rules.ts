@@ -1,9 +1,9 @@
 import type { EventEnvelope, HeartbeatPayload, StorageStatePayload } from '@baken/protocols';
 import type { DomainEventBus } from '../ingest/domain-events.js';
 import type { WarningPolicy } from './health-policy.js';
+import type { DeviceRow } from './legacy-sync/state-store.js';
+import type { WarningKind, WarningStore } from './legacy-sync/warning-store.js';
 import { SPOOFING_WARNING, SpoofingRule } from './spoofing-rule.js';
-import type { DeviceRow } from './state-store.js';
-import type { WarningKind, WarningStore } from './warning-store.js';
 
 /** What the technician should do about each degraded disk state (shown with the warning). */
 export const STORAGE_ADVICE: Record<Exclude<StorageStatePayload, 'ok'>, string> = {

@@ -22,7 +22,11 @@ export interface Warning {
   detail: Record<string, unknown>;
 }
 
-/** Device warnings, open or closed, one open row per (device, kind) with first/last seen. */
+/**
+ * Device warnings, open or closed: one open row per (device, kind) with first/last seen (the partial
+ * unique index `device_warnings_one_open`). Raising and clearing are each one statement, so of two
+ * callers raising the same warning at once one opens it and the other refreshes it.
+ */
 export interface WarningStore {
   /** Opens the warning or refreshes the open one; `opened` tells whether it is new. */
   raise(
@@ -31,12 +35,13 @@ export interface WarningStore {
     kind: WarningKind,
     at: number,
     detail: Record<string, unknown>,
-  ): { warning: Warning; opened: boolean };
-  /** Closes the open warning, if any; returns it. */
-  clear(gatewayId: string, deviceId: string, kind: WarningKind, at: number): Warning | undefined;
-  openOne(gatewayId: string, deviceId: string, kind: WarningKind): Warning | undefined;
-  get(id: number): Warning | undefined;
-  list(f: { open?: boolean; gatewayId?: string; limit: number }): Warning[];
+  ): Promise<{ warning: Warning; opened: boolean }>;
+  /** Closes the open warning, if any; returns it (undefined when none was open). */
+  clear(gatewayId: string, deviceId: string, kind: WarningKind, at: number): Promise<Warning | undefined>;
+  openOne(gatewayId: string, deviceId: string, kind: WarningKind): Promise<Warning | undefined>;
+  get(id: number): Promise<Warning | undefined>;
+  /** Last seen newest first (ties: newest id first). */
+  list(f: { open?: boolean; gatewayId?: string; limit: number }): Promise<Warning[]>;
   /** Open warnings of `kind` last seen before `before` (for quiet closing). */
-  quiet(kind: WarningKind, before: number): Warning[];
+  quiet(kind: WarningKind, before: number): Promise<Warning[]>;
 }

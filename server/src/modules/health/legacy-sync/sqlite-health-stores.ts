@@ -1,0 +1,87 @@
+import type { Db } from '../../../store/database.js';
+import { SqliteEventStore } from '../../ingest/sqlite-event-store.js';
+import type { HealthPolicy } from '../health-policy.js';
+import type {
+  HealthReadModel,
+  HealthStores,
+  HomeIncidentSpan,
+  PlatformRun,
+  PlatformRunStore,
+} from './health-stores.js';
+import { SqliteBudgetAlertStore } from './sqlite-budget-alert-store.js';
+import { SqliteIncidentStore } from './sqlite-incident-store.js';
+import { SqliteStateStore } from './sqlite-state-store.js';
+import { SqliteWarningStore } from './sqlite-warning-store.js';
+
+/** The SQLite binding of {@link PlatformRunStore} (`platform_runs`). */
+export class SqlitePlatformRunStore implements PlatformRunStore {
+  constructor(private readonly db: Db) {}
+
+  last(): PlatformRun | undefined {
+    return this.db
+      .prepare(
+        'SELECT last_alive_at AS lastAliveAt, stopped_at AS stoppedAt FROM platform_runs ORDER BY id DESC LIMIT 1',
+      )
+      .get() as PlatformRun | undefined;
+  }
+
+  start(now: number): number {
+    return Number(
+      this.db.prepare('INSERT INTO platform_runs (started_at, last_alive_at) VALUES (?, ?)').run(now, now)
+        .lastInsertRowid,
+    );
+  }
+
+  alive(runId: number, now: number): void {
+    this.db.prepare('UPDATE platform_runs SET last_alive_at = ? WHERE id = ?').run(now, runId);
+  }
+
+  stop(runId: number, now: number): void {
+    this.db
+      .prepare('UPDATE platform_runs SET last_alive_at = ?, stopped_at = ? WHERE id = ?')
+      .run(now, now, runId);
+  }
+}
+
+/** The SQLite binding of {@link HealthReadModel}. */
+export class SqliteHealthReadModel implements HealthReadModel {
+  constructor(private readonly db: Db) {}
+
+  openAlarmCount(): number {
+    return (
+      this.db.prepare("SELECT COUNT(*) AS n FROM alarms WHERE state != 'closed'").get() as { n: number }
+    ).n;
+  }
+
+  homeIds(): string[] {
+    return (this.db.prepare('SELECT id FROM homes ORDER BY id').all() as Array<{ id: string }>).map(
+      (r) => r.id,
+    );
+  }
+
+  homeIncidentSpans(from: number, to: number, openEnd: number): HomeIncidentSpan[] {
+    return this.db
+      .prepare(
+        `SELECT i.home_id AS homeId, IFNULL(h.region, '') AS region, i.started_at AS start,
+           IFNULL(i.ended_at, ?) AS end FROM incidents i LEFT JOIN homes h ON h.id = i.home_id
+         WHERE i.home_id IS NOT NULL AND i.started_at < ? AND IFNULL(i.ended_at, ?) > ?`,
+      )
+      .all(openEnd, to, openEnd, from) as HomeIncidentSpan[];
+  }
+}
+
+/** Every health store over one SQLite database (they share its transactions). */
+export function sqliteHealthStores(
+  db: Db,
+  policy: Pick<HealthPolicy, 'bucketMs' | 'defaultIntervalS'>,
+): HealthStores {
+  return {
+    states: new SqliteStateStore(db, policy.bucketMs, policy.defaultIntervalS),
+    incidents: new SqliteIncidentStore(db),
+    warnings: new SqliteWarningStore(db),
+    alerts: new SqliteBudgetAlertStore(db),
+    platformRuns: new SqlitePlatformRunStore(db),
+    readModel: new SqliteHealthReadModel(db),
+    events: new SqliteEventStore(db),
+  };
+}
