@@ -9,6 +9,7 @@ import { pg020AccessKeysafes } from './020-access-keysafes.js';
 import { pg021AccessMatrix } from './021-access-matrix.js';
 import { pg030LiveEvents } from './030-live-events.js';
 import { pg031RateLimitHits } from './031-rate-limit-hits.js';
+import { pg050Health } from './050-health.js';
 
 /**
  * A versioned schema change of the PostgreSQL store: its own numbered tree, separate from the
@@ -33,4 +34,5 @@ export const pgMigrations: readonly PgMigration[] = [
   pg021AccessMatrix,
   pg030LiveEvents,
   pg031RateLimitHits,
+  pg050Health,
 ];

@@ -1,0 +1,211 @@
+import type { HeartbeatPayload } from '@baken/protocols';
+import type { PgHandle, Sql } from '../../store/pg/pg-database.js';
+import {
+  DEVICE_COLUMNS,
+  type DeviceRecord,
+  GATEWAY_SELECT,
+  heartbeatColumns,
+  linkChangesAfter,
+  toDevice,
+} from './health-rows.js';
+import type { DeviceReport, DeviceRow, GatewayRow, LinkHistory, StateStore } from './state-store.js';
+
+const DEVICE_SELECT = `SELECT ${DEVICE_COLUMNS} FROM device_state`;
+const BY_ID = 'g.id COLLATE "C"';
+const BY_DEVICE = 'gateway_id COLLATE "C", device_id COLLATE "C"';
+
+/**
+ * The PostgreSQL binding of {@link StateStore} (migration 050). Last-seen times are raised with
+ * `GREATEST` in the upsert itself, so two instances writing one gateway in either order keep the
+ * later time.
+ */
+export class PgStateStore implements StateStore {
+  constructor(
+    private readonly db: PgHandle,
+    private readonly bucketMs: number,
+    private readonly defaultIntervalS: number,
+  ) {}
+
+  async gateways(): Promise<GatewayRow[]> {
+    return (await this.db.sql.query<GatewayRow>(`${GATEWAY_SELECT} ORDER BY ${BY_ID}`)).rows;
+  }
+
+  async gateway(id: string): Promise<GatewayRow | undefined> {
+    return (await this.db.sql.query<GatewayRow>(`${GATEWAY_SELECT} AND g.id = $1`, [id])).rows[0];
+  }
+
+  async gatewaysIn(ids: readonly string[]): Promise<GatewayRow[]> {
+    if (ids.length === 0) return [];
+    return (await this.db.sql.query<GatewayRow>(`${GATEWAY_SELECT} AND g.id = ANY($1::text[])`, [[...ids]]))
+      .rows;
+  }
+
+  async gatewaysOfHome(homeId: string): Promise<GatewayRow[]> {
+    return (
+      await this.db.sql.query<GatewayRow>(`${GATEWAY_SELECT} AND g.home_id = $1 ORDER BY ${BY_ID}`, [homeId])
+    ).rows;
+  }
+
+  async devices(gatewayId?: string): Promise<DeviceRow[]> {
+    const r =
+      gatewayId === undefined
+        ? await this.db.sql.query<DeviceRecord>(`${DEVICE_SELECT} ORDER BY ${BY_DEVICE}`)
+        : await this.db.sql.query<DeviceRecord>(
+            `${DEVICE_SELECT} WHERE gateway_id = $1 ORDER BY device_id COLLATE "C"`,
+            [gatewayId],
+          );
+    return r.rows.map(toDevice);
+  }
+
+  async devicesIn(gatewayIds: readonly string[]): Promise<DeviceRow[]> {
+    if (gatewayIds.length === 0) return [];
+    const r = await this.db.sql.query<DeviceRecord>(
+      `${DEVICE_SELECT} WHERE gateway_id = ANY($1::text[]) ORDER BY ${BY_DEVICE}`,
+      [[...gatewayIds]],
+    );
+    return r.rows.map(toDevice);
+  }
+
+  device(gatewayId: string, deviceId: string): Promise<DeviceRow | undefined> {
+    return deviceOf(this.db.sql, gatewayId, deviceId);
+  }
+
+  async touchGateway(gatewayId: string, at: number): Promise<void> {
+    await this.db.sql.query(
+      `INSERT INTO gateway_state (gateway_id, last_seen_at, interval_s, updated_at) VALUES ($1, $2, $3, $2)
+       ON CONFLICT (gateway_id) DO UPDATE SET
+         last_seen_at = GREATEST(COALESCE(gateway_state.last_seen_at, 0), EXCLUDED.last_seen_at),
+         updated_at = EXCLUDED.updated_at`,
+      [gatewayId, at, this.defaultIntervalS],
+    );
+  }
+
+  // One statement: the touch, the heartbeat's columns and the history bucket (a data-modifying CTE).
+  async recordHeartbeat(gatewayId: string, hb: HeartbeatPayload, at: number): Promise<void> {
+    await this.db.sql.query(
+      `WITH hb AS (
+         INSERT INTO gateway_state (gateway_id, last_seen_at, interval_s, software, uptime_s, mains, unit_battery,
+           outbox_depth, outbox_oldest_age_s, clock_offset_ms, scan_running, scan_restarts, storage_state,
+           storage_since, storage_memory_depth, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $2)
+         ON CONFLICT (gateway_id) DO UPDATE SET
+           last_seen_at = GREATEST(COALESCE(gateway_state.last_seen_at, 0), EXCLUDED.last_seen_at),
+           interval_s = EXCLUDED.interval_s, software = EXCLUDED.software, uptime_s = EXCLUDED.uptime_s,
+           mains = EXCLUDED.mains, unit_battery = EXCLUDED.unit_battery, outbox_depth = EXCLUDED.outbox_depth,
+           outbox_oldest_age_s = EXCLUDED.outbox_oldest_age_s, clock_offset_ms = EXCLUDED.clock_offset_ms,
+           scan_running = EXCLUDED.scan_running, scan_restarts = EXCLUDED.scan_restarts,
+           storage_state = EXCLUDED.storage_state, storage_since = EXCLUDED.storage_since,
+           storage_memory_depth = EXCLUDED.storage_memory_depth, updated_at = EXCLUDED.updated_at,
+           availability = CASE WHEN gateway_state.availability = 'offline'
+             AND COALESCE(gateway_state.availability_at, 0) <= $2 THEN 'online' ELSE gateway_state.availability END
+         RETURNING 1)
+       INSERT INTO gateway_buckets (gateway_id, bucket_start, heartbeats) VALUES ($1, $16, 1)
+       ON CONFLICT (gateway_id, bucket_start) DO UPDATE SET heartbeats = gateway_buckets.heartbeats + 1`,
+      [gatewayId, at, ...heartbeatColumns(hb), this.bucketOf(at)],
+    );
+  }
+
+  async recordDevice(
+    gatewayId: string,
+    d: DeviceReport,
+    at: number,
+    flapWindowMs: number,
+    known?: LinkHistory,
+  ): Promise<{ before: LinkHistory | undefined; after: DeviceRow }> {
+    const before = known ?? (await deviceOf(this.db.sql, gatewayId, d.deviceId));
+    const changes = linkChangesAfter(before, d.link, at, flapWindowMs);
+    const r = await this.db.sql.query<DeviceRecord>(
+      `INSERT INTO device_state (gateway_id, device_id, kind, link, last_seen_at, rssi, battery, firmware,
+         link_changes, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       ON CONFLICT (gateway_id, device_id) DO UPDATE SET kind = EXCLUDED.kind, link = EXCLUDED.link,
+         last_seen_at = NULLIF(GREATEST(COALESCE(device_state.last_seen_at, 0), COALESCE(EXCLUDED.last_seen_at, 0)), 0),
+         rssi = COALESCE(EXCLUDED.rssi, device_state.rssi), battery = COALESCE(EXCLUDED.battery, device_state.battery),
+         firmware = COALESCE(EXCLUDED.firmware, device_state.firmware), link_changes = EXCLUDED.link_changes,
+         updated_at = EXCLUDED.updated_at
+       RETURNING ${DEVICE_COLUMNS}`,
+      [
+        gatewayId,
+        d.deviceId,
+        d.kind,
+        d.link,
+        d.lastSeenAt,
+        d.rssi,
+        d.battery,
+        d.firmware,
+        JSON.stringify(changes),
+        at,
+      ],
+    );
+    return { before, after: toDevice(r.rows[0]!) };
+  }
+
+  async touchDevice(gatewayId: string, deviceId: string, kind: string, at: number): Promise<void> {
+    await this.db.sql.query(
+      `WITH gw AS (
+         INSERT INTO gateway_state (gateway_id, last_seen_at, interval_s, updated_at) VALUES ($1, $4, $5, $4)
+         ON CONFLICT (gateway_id) DO UPDATE SET
+           last_seen_at = GREATEST(COALESCE(gateway_state.last_seen_at, 0), EXCLUDED.last_seen_at),
+           updated_at = EXCLUDED.updated_at
+         RETURNING 1)
+       INSERT INTO device_state (gateway_id, device_id, kind, link, last_seen_at, updated_at)
+       VALUES ($1, $2, $3, 'up', $4, $4)
+       ON CONFLICT (gateway_id, device_id) DO UPDATE SET
+         last_seen_at = GREATEST(COALESCE(device_state.last_seen_at, 0), EXCLUDED.last_seen_at),
+         updated_at = EXCLUDED.updated_at`,
+      [gatewayId, deviceId, kind, at, this.defaultIntervalS],
+    );
+  }
+
+  async recordAvailability(gatewayId: string, state: 'online' | 'offline', at: number): Promise<void> {
+    const online = state === 'online';
+    await this.db.sql.query(
+      `INSERT INTO gateway_state (gateway_id, last_seen_at, interval_s, availability, availability_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $5)
+       ON CONFLICT (gateway_id) DO UPDATE SET
+         last_seen_at = GREATEST(gateway_state.last_seen_at, EXCLUDED.last_seen_at),
+         availability = EXCLUDED.availability, availability_at = EXCLUDED.availability_at,
+         updated_at = EXCLUDED.updated_at`,
+      [gatewayId, online ? at : null, this.defaultIntervalS, state, at],
+    );
+    if (!online) await this.markOffline(gatewayId, at);
+  }
+
+  async buckets(
+    gatewayId: string,
+    from: number,
+  ): Promise<Array<{ bucketStart: number; heartbeats: number; offline: number }>> {
+    return (
+      await this.db.sql.query<{ bucketStart: number; heartbeats: number; offline: number }>(
+        `SELECT bucket_start AS "bucketStart", heartbeats, offline FROM gateway_buckets
+         WHERE gateway_id = $1 AND bucket_start >= $2 ORDER BY bucket_start`,
+        [gatewayId, from],
+      )
+    ).rows;
+  }
+
+  async pruneBuckets(before: number): Promise<number> {
+    return (
+      (await this.db.sql.query('DELETE FROM gateway_buckets WHERE bucket_start < $1', [before])).rowCount ?? 0
+    );
+  }
+
+  async markOffline(gatewayId: string, at: number): Promise<void> {
+    await this.db.sql.query(
+      `INSERT INTO gateway_buckets (gateway_id, bucket_start, offline) VALUES ($1, $2, 1)
+       ON CONFLICT (gateway_id, bucket_start) DO UPDATE SET offline = 1`,
+      [gatewayId, this.bucketOf(at)],
+    );
+  }
+
+  private bucketOf(at: number): number {
+    return Math.floor(at / this.bucketMs) * this.bucketMs;
+  }
+}
+
+async function deviceOf(sql: Sql, gatewayId: string, deviceId: string): Promise<DeviceRow | undefined> {
+  const r = await sql.query<DeviceRecord>(`${DEVICE_SELECT} WHERE gateway_id = $1 AND device_id = $2`, [
+    gatewayId,
+    deviceId,
+  ]);
+  return r.rows[0] ? toDevice(r.rows[0]) : undefined;
+}
