@@ -83,6 +83,29 @@ describe('BrokerListeners', () => {
     for (const u of units) u.socket.destroy();
   });
 
+  it('after admission, keeps handing a storm to the broker a slice per turn, oldest first', async () => {
+    const handled: number[] = [];
+    let inTurn = 0;
+    let mostInATurn = 0;
+    const handle = (s: Socket) => {
+      handled.push(s.remotePort!);
+      if (inTurn++ === 0)
+        setImmediate(() => {
+          mostInATurn = Math.max(mostInATurn, inTurn);
+          inTurn = 0;
+        });
+    };
+    listeners = await BrokerListeners.open({ host: '127.0.0.1', port: 0, handle });
+    await listeners.copied;
+    listeners.admit(3);
+    const units = await Promise.all(Array.from({ length: 40 }, () => client(listeners!.port)));
+    await until(() => handled.length === units.length);
+    // accepted many per turn (accept-handles.ts), handed over three per turn
+    expect(mostInATurn).toBe(3);
+    expect(new Set(handled)).toEqual(new Set(units.map((u) => u.socket.localPort)));
+    for (const u of units) u.socket.destroy();
+  });
+
   it('forgets a held unit that gives up, and closes the ones still held', async () => {
     listeners = await BrokerListeners.open({ host: '127.0.0.1', port: 0, handle: echoOnce });
     const quitter = await client(listeners.port);

@@ -1,14 +1,14 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { ACCEPT_HANDLES, copyListener } from './accept-handles.js';
 
 /** Accept-queue depth asked for on the public listener (the kernel caps it at `net.core.somaxconn`). */
 export const PUBLIC_BACKLOG = 65_535;
 
 /**
- * Held units handed to the broker per turn of the event loop. A unit's CONNECT, SUBSCRIBE and
- * `online` (with health's evaluation of it) cost about a millisecond of CPU, so a slice of 200 held
- * the loop for 0.2-0.5 s on a busy machine: an alarm from a connected home, and the next accept
- * (libuv accepts one connection per turn), waited that long. A slice of 50 keeps turns to tens of
- * milliseconds.
+ * Home-unit connections handed to the broker per turn of the event loop. A unit's CONNECT,
+ * SUBSCRIBE and `online` (with health's evaluation of it) cost about a millisecond of CPU, so a
+ * slice of 200 held the loop for 0.2-0.5 s on a busy machine: an alarm from a connected home
+ * waited that long. A slice of 50 keeps turns to tens of milliseconds.
  */
 export const ADMIT_PER_TURN = 50;
 
@@ -23,21 +23,35 @@ export const ADMIT_PER_TURN = 50;
  *   client and start-up are not queued behind their CONNECTs, and no unit's message reaches a
  *   broker whose ingest has not subscribed yet. Held units are not refused, so they do not back off.
  *
+ * Accepting and admitting are apart. The public socket is watched through {@link ACCEPT_HANDLES}
+ * listening handles (`accept-handles.ts`), so a turn of the loop accepts up to that many units
+ * (libuv accepts one per handle and turn); every accepted unit joins the held queue, and the queue
+ * is handed to the broker oldest first, at most `perTurn` per turn, also after {@link admit}. So a
+ * storm waits in our queue, with its handshakes done, rather than overflowing the kernel's accept
+ * queue (dropped handshakes are retried 1-15 s later), and a turn still carries at most one slice
+ * of new sessions.
+ *
  * Every accepted socket has Nagle's algorithm off (README, "Latency"). `close` stops both listeners
  * and destroys every socket still open, held ones included.
  *
  * The public listener's accept queue is {@link PUBLIC_BACKLOG} deep (Node's default is 511): while
- * the event loop is busy (start-up, a turn of the storm), thousands of units complete their TCP
- * handshake at once, and each one over the queue has its handshake dropped and retries its SYN 1,
- * 3, 7, 15 s later — past a unit's CONNACK timeout, which makes it back off further (README,
- * "Start under a reconnect storm").
+ * the event loop is blocked (start-up, a long turn), thousands of units complete their TCP
+ * handshake at once, and each one over the queue has its handshake dropped and retried later.
  */
 export class BrokerListeners {
   readonly #sockets = new Set<Socket>();
   readonly #order = new WeakMap<Socket, number>();
   #accepted = 0;
-  /** Held public connections, in arrival order; null once admitted. */
-  #held: Set<Socket> | null = new Set();
+  /** Public connections not yet handed to the broker, in arrival order. */
+  readonly #held = new Set<Socket>();
+  /** Units handed over per turn once admitted; 0 until {@link admit}. */
+  #perTurn = 0;
+  #pumping = false;
+  #closed = false;
+  /** More listening handles on the public socket (accept-handles.ts). */
+  #copies: Server[] = [];
+  /** Settles once the copies are listening (or could not be made); the listener works meanwhile. */
+  copied: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly publicServer: Server,
@@ -50,6 +64,8 @@ export class BrokerListeners {
     port: number;
     /** `order`: the connection's place in accept order (1, 2, …), whenever it is handed over. */
     handle: (socket: Socket, order: number) => void;
+    /** Listening handles on the public socket (at most that many accepts per turn). */
+    acceptHandles?: number;
   }): Promise<BrokerListeners> {
     let self: BrokerListeners | undefined;
     const pub = createServer({ noDelay: true }, (s) => self?.accept(s, false));
@@ -62,7 +78,19 @@ export class BrokerListeners {
       internal.close();
       throw e;
     }
+    // made in the background: a start does not wait for the child process that copies the handle
+    const l = self;
+    const n = (o.acceptHandles ?? ACCEPT_HANDLES) - 1;
+    l.copied = copyListener(pub, n, PUBLIC_BACKLOG, (s) => l.accept(s, false)).then((copies) => {
+      l.#copies = copies;
+      if (l.#closed) for (const c of copies) c.close();
+    });
     return self;
+  }
+
+  /** Listening handles on the public socket (one until {@link copied}, or if no copy could be made). */
+  get acceptHandles(): number {
+    return 1 + this.#copies.length;
   }
 
   /** The public port (the configured one, or the ephemeral one given for port 0). */
@@ -76,28 +104,32 @@ export class BrokerListeners {
 
   /** Connections held on the public listener, not yet handed to the broker. */
   get waiting(): number {
-    return this.#held?.size ?? 0;
+    return this.#held.size;
   }
 
   /**
    * Hands the held connections to the broker, oldest first, `perTurn` at a time with a turn of the
    * event loop between slices (so an alarm arriving meanwhile is not queued behind thousands of
-   * CONNECTs); every later connection goes to the broker at once.
+   * CONNECTs); later connections join the same queue and are handed over at the same pace.
    */
   admit(perTurn = ADMIT_PER_TURN): void {
-    const held = this.#held;
-    if (held === null) return;
-    this.#held = null;
-    const queue = [...held];
-    let next = 0;
-    const slice = () => {
-      for (const end = Math.min(queue.length, next + perTurn); next < end; next++) {
-        const s = queue[next]!;
-        if (!s.destroyed) this.handle(s, this.#order.get(s) ?? 0);
-      }
-      if (next < queue.length) setImmediate(slice);
-    };
-    slice();
+    if (this.#perTurn > 0 || this.#closed) return;
+    this.#perTurn = Math.max(1, perTurn);
+    this.#slice();
+  }
+
+  /** One slice of the held queue to the broker; again next turn while any are left. */
+  #slice(): void {
+    let n = 0;
+    for (const s of this.#held) {
+      if (n >= this.#perTurn) break;
+      this.#held.delete(s);
+      if (s.destroyed) continue;
+      n++;
+      this.handle(s, this.#order.get(s) ?? 0);
+    }
+    this.#pumping = this.#held.size > 0 && !this.#closed;
+    if (this.#pumping) setImmediate(() => this.#slice());
   }
 
   /**
@@ -106,10 +138,12 @@ export class BrokerListeners {
    */
   close(): Promise<void> {
     const closed = (s: Server) => new Promise<void>((r) => s.close(() => r()));
-    const both = Promise.all([closed(this.publicServer), closed(this.internalServer)]);
-    for (const s of this.#held ?? []) s.destroy();
-    this.#held = null;
-    return both.then(() => undefined);
+    this.#closed = true;
+    const copies = this.copied.then(() => Promise.all(this.#copies.map(closed)));
+    const all = Promise.all([closed(this.publicServer), closed(this.internalServer), copies]);
+    for (const s of this.#held) s.destroy();
+    this.#held.clear();
+    return all.then(() => undefined);
   }
 
   /** Destroys every connection still open (those whose peer went away without a FIN). */
@@ -123,15 +157,23 @@ export class BrokerListeners {
     this.#order.set(socket, order);
     socket.once('close', () => {
       this.#sockets.delete(socket);
-      this.#held?.delete(socket);
+      this.#held.delete(socket);
     });
-    if (!internal && this.#held) {
-      // unread until admitted: no 'data' listener yet, so the socket stays paused
-      socket.on('error', () => socket.destroy());
-      this.#held.add(socket);
+    if (internal) {
+      this.handle(socket, order);
       return;
     }
-    this.handle(socket, order);
+    if (this.#closed) {
+      socket.destroy();
+      return;
+    }
+    // unread until its turn: no 'data' listener yet, so the socket stays paused
+    socket.on('error', () => socket.destroy());
+    this.#held.add(socket);
+    if (this.#perTurn > 0 && !this.#pumping) {
+      this.#pumping = true;
+      setImmediate(() => this.#slice());
+    }
   }
 }
 
