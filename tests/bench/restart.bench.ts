@@ -6,68 +6,42 @@
 // The goal is 18,000 homes back within 60 s; full mode measures 18,000 directly.
 import { availableParallelism, loadavg } from 'node:os';
 import { type Fleet, startFleet } from '@baken/device-sim/fleet/index';
+import { type StormResult, storm, untilConnected } from './restart-storm.js';
 import { startBareAedes } from './support/aedes-proc.js';
 import type { BenchContext } from './support/figures.js';
 import { Generator } from './support/generator.js';
 import { latencyFigures } from './support/latency.js';
-import type { AlarmSample } from './support/probe.js';
-import { cpuSeconds, tcpCounters } from './support/proc-sample.js';
+import { cpuSeconds } from './support/proc-sample.js';
 import { HOST, Region } from './support/region.js';
 
 const GOAL_HOMES = 18_000;
 const GOAL_S = 60;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const now = () => performance.now();
 
-interface Storm {
-  back: boolean;
-  /** Seconds from `t0` until every session was up again. */
-  allS: number;
-  halfS: number;
-  /** Most sessions that came up within one second. */
-  peakPerS: number;
-}
-
-/** Polls the fleet's sessions from `t0` until all `homes` are up (or `timeoutMs`). */
-async function watchStorm(
-  fleet: Fleet,
-  homes: number,
-  t0: number,
-  timeoutMs: number,
-  log: (line: string) => void,
-): Promise<Storm> {
-  let halfS = Number.NaN;
-  let shown = now();
-  let peakPerS = 0;
-  const window: Array<{ t: number; n: number }> = [];
-  while (now() - t0 < timeoutMs) {
-    const n = (await fleet.stats()).connected;
-    const t = now();
-    window.push({ t, n });
-    while (window.length > 1 && t - window[0]!.t > 1000) window.shift();
-    if (t - window[0]!.t >= 500)
-      peakPerS = Math.max(peakPerS, ((n - window[0]!.n) * 1000) / (t - window[0]!.t));
-    if (Number.isNaN(halfS) && n >= homes / 2) halfS = (t - t0) / 1000;
-    if (t - shown >= 10_000) {
-      shown = t;
-      log(`  ${((t - t0) / 1000).toFixed(0)} s: ${n} of ${homes} homes back`);
-    }
-    if (n >= homes) return { back: true, allS: (t - t0) / 1000, halfS, peakPerS };
-    await sleep(200);
-  }
-  return { back: false, allS: (now() - t0) / 1000, halfS, peakPerS };
-}
-
-async function untilConnected(fleet: Fleet, n: number, timeoutMs: number, what: string): Promise<void> {
-  const t0 = now();
-  while ((await fleet.stats()).connected < n) {
-    if (now() - t0 > timeoutMs) throw new Error(`${what}: not every home connected`);
-    await sleep(500);
-  }
+/**
+ * Why a storm took as long as it did, from what was measured (printed beside a goal not met).
+ */
+function causes(r: StormResult, homes: number): string {
+  const fromReadyS = r.allS - r.downS;
+  const serverPct = (100 * r.serverCpuS) / Math.max(fromReadyS, 0.001);
+  const fleetPct = (r.fleetCpuMs * homes) / 10 / Math.max(r.allS, 0.001);
+  const timeouts = r.failures.find(([k]) => k === 'connack timeout')?.[1] ?? 0;
+  return [
+    ...(r.downS > GOAL_S / 4 ? [`the server took ${r.downS.toFixed(0)} s to start again`] : []),
+    `server at ${serverPct.toFixed(0)} % of a core, the simulator at ${fleetPct.toFixed(0)} %, load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`,
+    ...(timeouts > 0 ? [`${timeouts} attempts waited out the units' CONNACK timeout and backed off`] : []),
+    ...(r.queue.fullSamples > 0
+      ? [
+          `the server's accept queue was full in ${r.queue.fullSamples} of ${r.queue.samples} samples (handshakes dropped, SYN retried 1-15 s later)`,
+        ]
+      : []),
+  ].join('; ');
 }
 
 export async function run(ctx: BenchContext): Promise<void> {
   const homes = Number(process.env['BENCH_STORM_HOMES'] ?? (ctx.quick ? 600 : GOAL_HOMES));
+  // BENCH_BEFORE=<another checkout>: a first storm with that tree's server, on the same fleet
+  const beforeRoot = process.env['BENCH_BEFORE'];
   const processes = Math.max(1, Math.ceil(homes / 6_000));
   const region = await Region.start({ homes });
   const identities = region.homes.map((h) => ({ gatewayId: h.id, password: h.password }));
@@ -79,66 +53,16 @@ export async function run(ctx: BenchContext): Promise<void> {
     fleet = await startFleet({ ...fleetOpts, mqttUrl: `mqtt://${HOST}:${region.mqttPort}` });
     await untilConnected(fleet, homes, 600_000, 'first connect');
 
+    let old: StormResult | undefined;
+    if (beforeRoot) {
+      ctx.log('kill -9 of the server, then a restart with the BENCH_BEFORE server on the same data');
+      old = await storm(region, fleet, homes, ctx.log, beforeRoot);
+      await untilConnected(fleet, homes, 600_000, 'after the first storm');
+    }
     ctx.log('kill -9 of the server, then a restart on the same data');
-    const before = await fleet.stats();
-    const tcp0 = tcpCounters();
-    const tKill = now();
-    await region.kill();
-    const failedStarts = await region.restart();
-    const tReady = now();
-    const cpu0 = cpuSeconds(region.server.pid);
-    ctx.log(`  server up ${((tReady - tKill) / 1000).toFixed(1)} s after the kill`);
-    const samples: AlarmSample[] = [];
-    let lost = 0;
-    let storming = true;
-    const probing = (async () => {
-      while (storming) {
-        try {
-          if (!region.probe.connected) await region.reopenProbe();
-          samples.push(await region.probe.press(10_000));
-        } catch {
-          lost += 1;
-        }
-        await sleep(200);
-      }
-    })();
-    // The goal counts from the kill: the restart (a service manager's, at once) is part of it.
-    const storm = await watchStorm(fleet, homes, tKill, 600_000, ctx.log);
-    const serverCpuS = cpuSeconds(region.server.pid) - cpu0;
-    const after = await fleet.stats();
-    const fleetCpuMs = (after.cpuMs - before.cpuMs) / homes;
-    const failures = Object.entries(after.connectFailureReasons)
-      .map(([r, n]) => [r, n - (before.connectFailureReasons[r] ?? 0)] as const)
-      .filter(([, n]) => n > 0)
-      .sort((a, b) => b[1] - a[1]);
-    const tcp1 = tcpCounters();
-    ctx.log(
-      `  failed attempts in the storm: ${failures.map(([r, n]) => `${n} × ${r}`).join(', ') || 'none'}`,
-    );
-    ctx.log(
-      `  machine-wide TCP meanwhile: ${tcp1.listenOverflows - tcp0.listenOverflows} accept-queue overflows, ${tcp1.synRetrans - tcp0.synRetrans} SYN retransmits`,
-    );
-    storming = false;
-    await probing;
+    const r = await storm(region, fleet, homes, ctx.log);
     await fleet.stop({ drainMs: 0 });
     fleet = undefined;
-    const downS = (tReady - tKill) / 1000;
-    const fromReadyS = storm.allS - downS;
-    // Why a storm took as long as it did, from what was measured (printed beside a goal not met).
-    const serverPct = (100 * serverCpuS) / Math.max(fromReadyS, 0.001);
-    const fleetPct = (after.cpuMs - before.cpuMs) / 10 / Math.max(storm.allS, 0.001);
-    const timeouts = failures.find(([r]) => r === 'connack timeout')?.[1] ?? 0;
-    const overflows = tcp1.listenOverflows - tcp0.listenOverflows;
-    const why = [
-      ...(downS > GOAL_S / 4 ? [`the server took ${downS.toFixed(0)} s to start again`] : []),
-      `server at ${serverPct.toFixed(0)} % of a core, the simulator at ${fleetPct.toFixed(0)} %, load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`,
-      ...(timeouts > 0 ? [`${timeouts} attempts waited out the units' CONNACK timeout and backed off`] : []),
-      ...(overflows > 0
-        ? [`${overflows} accept-queue overflows on the machine (SYN retried 1-15 s later)`]
-        : []),
-      'the server accepts one connection per turn of its event loop (docs/scaling.md §4)',
-    ].join('; ');
-
     // The baseline connects the same identities with the lean generator (CONNECT and one
     // SUBSCRIBE): bare aedes' own retained store scans every retained message on each SUBSCRIBE,
     // so the fleet's `online` and `config` made a storm of 18,000 quadratic there.
@@ -169,28 +93,60 @@ export async function run(ctx: BenchContext): Promise<void> {
     ctx.report.add({
       group: G,
       name: 'every home back, from the kill',
-      value: storm.allS,
+      value: r.allS,
       unit: 's',
-      note: `server up ${downS.toFixed(1)} s after the kill, every home back ${fromReadyS.toFixed(1)} s after that; half the homes back ${storm.halfS.toFixed(1)} s after the kill${storm.back ? '' : '; not every home came back within 10 minutes'}`,
+      note: `server up ${r.downS.toFixed(1)} s after the kill, every home back ${(r.allS - r.downS).toFixed(1)} s after that; half the homes back ${r.halfS.toFixed(1)} s after the kill${r.back ? '' : '; not every home came back within 10 minutes'}`,
       ...(homes >= GOAL_HOMES
         ? {
             goal: { op: '<=', target: GOAL_S, text: `${GOAL_HOMES.toLocaleString('en-GB')} in ≤ 60 s` },
-            cause: why,
+            cause: causes(r, homes),
           }
         : {}),
     });
-    add('peak connect rate in the storm (sessions up per second)', storm.peakPerS, 'homes/s', base.rate);
+    add('peak connect rate in the storm (sessions up per second)', r.peakPerS, 'homes/s', base.rate);
     // On a shared machine the server gets a share of a core: CPU per reconnect is what holds.
-    const perHomeMs = (1000 * serverCpuS) / homes;
+    const perHomeMs = (1000 * r.serverCpuS) / homes;
     add('CPU per home reconnected', perHomeMs, 'ms', base.cpuMs, {
-      note: `server at ${((100 * serverCpuS) / Math.max(fromReadyS, 0.001)).toFixed(0)} % of a core during the storm`,
+      note: `server at ${((100 * r.serverCpuS) / Math.max(r.allS - r.downS, 0.001)).toFixed(0)} % of a core during the storm`,
     });
+    if (old) {
+      // the same storm with the BENCH_BEFORE server, same fleet, same run
+      const beside = (name: string, value: number, unit: string, was: number) =>
+        ctx.report.add({
+          group: G,
+          name,
+          value,
+          unit,
+          baseline: { name: 'BENCH_BEFORE server, same run', value: was },
+        });
+      beside(
+        'CPU per home reconnected, this tree vs BENCH_BEFORE',
+        perHomeMs,
+        'ms',
+        (1000 * old.serverCpuS) / homes,
+      );
+      beside('every home back from the kill, this tree vs BENCH_BEFORE', r.allS, 's', old.allS);
+      beside(
+        'every home back from the restart, this tree vs BENCH_BEFORE',
+        r.allS - r.downS,
+        's',
+        old.allS - old.downS,
+      );
+      const p99 = (xs: number[]) =>
+        [...xs].sort((x, y) => x - y)[Math.max(0, Math.ceil(0.99 * xs.length) - 1)] ?? Number.NaN;
+      beside(
+        'alarm publish → app ack p99 in the storm, this tree vs BENCH_BEFORE',
+        p99(r.samples.map((x) => x.ackMs)),
+        'ms',
+        p99(old.samples.map((x) => x.ackMs)),
+      );
+    }
     ctx.report.add({
       group: G,
       name: 'fleet simulator CPU per home reconnected (its processes together)',
-      value: fleetCpuMs,
+      value: r.fleetCpuMs,
       unit: 'ms',
-      note: `${after.processes} process(es); failed attempts: ${failures.map(([r, n]) => `${n} × ${r}`).join(', ') || 'none'}`,
+      note: `${processes} process(es); failed attempts: ${r.failures.map(([k, n]) => `${n} × ${k}`).join(', ') || 'none'}`,
     });
     ctx.report.add({
       group: G,
@@ -203,7 +159,7 @@ export async function run(ctx: BenchContext): Promise<void> {
     ctx.report.add({
       group: G,
       name: 'server starts that failed under the storm',
-      value: failedStarts,
+      value: r.failedStarts,
       unit: '',
       goal: { op: '<=', target: 0, text: 'none' },
       cause: 'a start step timed out while the storm held the event loop',
@@ -212,10 +168,10 @@ export async function run(ctx: BenchContext): Promise<void> {
       ctx,
       `${G}: alarm latency in the storm`,
       'publish → app ack',
-      samples.map((s) => s.ackMs),
+      r.samples.map((s) => s.ackMs),
       {
         goals: { 99: { op: '<=', target: 200, text: 'p99 < 200 ms' } },
-        cause: `alarms queue behind the storm's CONNECTs${lost > 0 ? `; ${lost} presses unanswered within 10 s` : ''}`,
+        cause: `alarms queue behind the storm's CONNECTs${r.lost > 0 ? `; ${r.lost} presses unanswered within 10 s` : ''}`,
       },
     );
   } finally {

@@ -93,11 +93,12 @@ export class Region {
   /**
    * Starts the server again on the same folder and ports, as a service manager would (again after
    * a failed start, up to `attempts`); returns how many starts failed. The probe reconnects when asked.
+   * `root`: restart with another checkout's server (a same-run "before", BENCH_BEFORE).
    */
-  async restart(attempts = 5): Promise<number> {
+  async restart(attempts = 5, root = this.root): Promise<number> {
     for (let failed = 0; ; failed++) {
       try {
-        this.server = await Region.spawn(this.dir, this.ports, this.heartbeatIntervalS, this.root);
+        this.server = await Region.spawn(this.dir, this.ports, this.heartbeatIntervalS, root);
         return failed;
       } catch (e) {
         if (failed + 1 >= attempts) throw e;
