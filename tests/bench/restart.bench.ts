@@ -17,6 +17,7 @@ import { HOST, Region } from './support/region.js';
 const GOAL_HOMES = 18_000;
 const GOAL_S = 60;
 const now = () => performance.now();
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 /**
  * Why a storm took as long as it did, from what was measured (printed beside a goal not met).
@@ -53,14 +54,27 @@ export async function run(ctx: BenchContext): Promise<void> {
     fleet = await startFleet({ ...fleetOpts, mqttUrl: `mqtt://${HOST}:${region.mqttPort}` });
     await untilConnected(fleet, homes, 600_000, 'first connect');
 
-    let old: StormResult | undefined;
-    if (beforeRoot) {
-      ctx.log('kill -9 of the server, then a restart with the BENCH_BEFORE server on the same data');
-      old = await storm(region, fleet, homes, ctx.log, beforeRoot);
-      await untilConnected(fleet, homes, 600_000, 'after the first storm');
+    // BENCH_STORM_ROUNDS storms of this tree; with BENCH_BEFORE each beside one of that tree's, in
+    // turns (before first in even rounds, last in odd ones), so neither always meets the fresher fleet
+    const rounds = Math.max(1, Number(process.env['BENCH_STORM_ROUNDS'] ?? 1));
+    const olds: StormResult[] = [];
+    const news: StormResult[] = [];
+    const stormWith = async (root: string | undefined) => {
+      ctx.log(
+        `kill -9 of the server, then a restart${root ? ' with the BENCH_BEFORE server' : ''} on the same data`,
+      );
+      (root ? olds : news).push(await storm(region, fleet!, homes, ctx.log, root));
+      await untilConnected(fleet!, homes, 600_000, 'after a storm');
+    };
+    for (let i = 0; i < rounds; i++) {
+      const order = beforeRoot
+        ? i % 2 === 0
+          ? [beforeRoot, undefined]
+          : [undefined, beforeRoot]
+        : [undefined];
+      for (const root of order) await stormWith(root);
     }
-    ctx.log('kill -9 of the server, then a restart on the same data');
-    const r = await storm(region, fleet, homes, ctx.log);
+    const r = news[news.length - 1]!;
     await fleet.stop({ drainMs: 0 });
     fleet = undefined;
     // The baseline connects the same identities with the lean generator (CONNECT and one
@@ -109,8 +123,11 @@ export async function run(ctx: BenchContext): Promise<void> {
     add('CPU per home reconnected', perHomeMs, 'ms', base.cpuMs, {
       note: `server at ${((100 * r.serverCpuS) / Math.max(r.allS - r.downS, 0.001)).toFixed(0)} % of a core during the storm`,
     });
-    if (old) {
-      // the same storm with the BENCH_BEFORE server, same fleet, same run
+    if (olds.length > 0) {
+      // the same storms with the BENCH_BEFORE server, same fleet, same run
+      const cpuMs = (xs: StormResult[]) => (1000 * sum(xs.map((x) => x.serverCpuS))) / (homes * xs.length);
+      const mean = (xs: number[]) => sum(xs) / xs.length;
+      const pooled = (xs: StormResult[]) => xs.flatMap((x) => x.samples.map((y) => y.ackMs));
       const beside = (name: string, value: number, unit: string, was: number) =>
         ctx.report.add({
           group: G,
@@ -119,26 +136,35 @@ export async function run(ctx: BenchContext): Promise<void> {
           unit,
           baseline: { name: 'BENCH_BEFORE server, same run', value: was },
         });
+      const n = ` (${news.length} storms each)`;
+      beside(`CPU per home reconnected, this tree vs BENCH_BEFORE${n}`, cpuMs(news), 'ms', cpuMs(olds));
       beside(
-        'CPU per home reconnected, this tree vs BENCH_BEFORE',
-        perHomeMs,
-        'ms',
-        (1000 * old.serverCpuS) / homes,
-      );
-      beside('every home back from the kill, this tree vs BENCH_BEFORE', r.allS, 's', old.allS);
-      beside(
-        'every home back from the restart, this tree vs BENCH_BEFORE',
-        r.allS - r.downS,
+        `every home back from the kill, this tree vs BENCH_BEFORE${n}`,
+        mean(news.map((x) => x.allS)),
         's',
-        old.allS - old.downS,
+        mean(olds.map((x) => x.allS)),
+      );
+      beside(
+        `every home back from the restart, this tree vs BENCH_BEFORE${n}`,
+        mean(news.map((x) => x.allS - x.downS)),
+        's',
+        mean(olds.map((x) => x.allS - x.downS)),
+      );
+      const timeouts = (xs: StormResult[]) =>
+        sum(xs.map((x) => x.failures.find(([k]) => k === 'connack timeout')?.[1] ?? 0));
+      beside(
+        `attempts that waited out the CONNACK timeout, this tree vs BENCH_BEFORE${n}`,
+        timeouts(news),
+        '',
+        timeouts(olds),
       );
       const p99 = (xs: number[]) =>
         [...xs].sort((x, y) => x - y)[Math.max(0, Math.ceil(0.99 * xs.length) - 1)] ?? Number.NaN;
       beside(
-        'alarm publish → app ack p99 in the storm, this tree vs BENCH_BEFORE',
-        p99(r.samples.map((x) => x.ackMs)),
+        `alarm publish → app ack p99 in the storm, this tree vs BENCH_BEFORE${n}`,
+        p99(pooled(news)),
         'ms',
-        p99(old.samples.map((x) => x.ackMs)),
+        p99(pooled(olds)),
       );
     }
     ctx.report.add({
