@@ -12,8 +12,11 @@ import { createServer, type Server, type Socket } from 'node:net';
  */
 export const ACCEPT_HANDLES = 32;
 
-/** How long the copies may take before the listener goes on with what it has. */
-const COPY_TIMEOUT_MS = 10_000;
+/**
+ * How long the copies may take before the listener goes on with what it has (each copy is a round
+ * trip through both event loops, which a start under a storm on a busy machine holds for seconds).
+ */
+const COPY_TIMEOUT_MS = 60_000;
 
 /**
  * A child process sends the listening handle it is given back `n` times: a handle passed over an
@@ -35,6 +38,8 @@ export async function copyListener(
   n: number,
   backlog: number,
   onConnection: (socket: Socket) => void,
+  /** Stops copying (the listener closes): resolves with the copies made so far. */
+  signal?: AbortSignal,
 ): Promise<Server[]> {
   const handle = (server as unknown as { _handle?: unknown })._handle;
   if (n <= 0 || !handle) return [];
@@ -52,6 +57,8 @@ export async function copyListener(
       };
       child.once('error', done);
       child.once('exit', done);
+      if (signal?.aborted) done();
+      signal?.addEventListener('abort', done, { once: true });
       child.on('message', (_m, copy) => {
         if (!copy) return;
         const s = createServer({ noDelay: true }, onConnection);

@@ -30,7 +30,7 @@ async function until(ok: () => boolean): Promise<void> {
 }
 
 /** The broker stands in as: read the first bytes, answer with what was read. */
-const echoOnce = (s: Socket) => s.once('data', (c: Buffer) => s.end(`got ${c.toString()}`));
+const echoOnce = (s: Socket) => s.once('data', (c: Buffer) => s.end(`got ${c.toString()}`)).resume();
 
 describe('BrokerListeners', () => {
   it('holds home units unread until admitted while the internal listener answers at once', async () => {

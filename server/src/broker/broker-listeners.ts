@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { ACCEPT_HANDLES, copyListener } from './accept-handles.js';
+import { HeldQueue } from './held-queue.js';
 
 /** Accept-queue depth asked for on the public listener (the kernel caps it at `net.core.somaxconn`). */
 export const PUBLIC_BACKLOG = 65_535;
@@ -17,16 +18,18 @@ export const ADMIT_PER_TURN = 50;
  * - the **internal** one, on loopback and an ephemeral port, for the server's own MQTT client; it
  *   hands each connection to the broker at once;
  * - the **public** one, on the configured address, for home units. It is bound at once (so its port
- *   is known and taken), but until {@link admit} the connections it accepts are held unread: their
- *   CONNECT waits in the kernel's buffer instead of reaching the broker. After a restart, thousands
- *   of units reconnect at once; holding them until the server has started means the server's own
- *   client and start-up are not queued behind their CONNECTs, and no unit's message reaches a
- *   broker whose ingest has not subscribed yet. Held units are not refused, so they do not back off.
+ *   is known and taken), but until {@link admit} the connections it accepts are held: read into a
+ *   queue (`held-queue.ts`), not handed to the broker. After a restart, thousands of units
+ *   reconnect at once; holding them until the server has started means the server's own client
+ *   and start-up are not queued behind their CONNECTs, and no unit's message reaches a broker whose
+ *   ingest has not subscribed yet. Held units are not refused, so they do not back off; one that
+ *   gives up while held (its FIN) leaves the queue unprocessed.
  *
  * Accepting and admitting are apart. The public socket is watched through {@link ACCEPT_HANDLES}
  * listening handles (`accept-handles.ts`), so a turn of the loop accepts up to that many units
  * (libuv accepts one per handle and turn); every accepted unit joins the held queue, and the queue
- * is handed to the broker oldest first, at most `perTurn` per turn, also after {@link admit}. So a
+ * is handed to the broker at most `perTurn` per turn, also after {@link admit} (oldest first, newest
+ * first once the oldest has waited too long: `held-queue.ts`). So a
  * storm waits in our queue, with its handshakes done, rather than overflowing the kernel's accept
  * queue (dropped handshakes are retried 1-15 s later), and a turn still carries at most one slice
  * of new sessions.
@@ -42,12 +45,13 @@ export class BrokerListeners {
   readonly #sockets = new Set<Socket>();
   readonly #order = new WeakMap<Socket, number>();
   #accepted = 0;
-  /** Public connections not yet handed to the broker, in arrival order. */
-  readonly #held = new Set<Socket>();
+  /** Public connections not yet handed to the broker (held-queue.ts). */
+  readonly #held: HeldQueue;
   /** Units handed over per turn once admitted; 0 until {@link admit}. */
   #perTurn = 0;
   #pumping = false;
   #closed = false;
+  readonly #stopCopying = new AbortController();
   /** More listening handles on the public socket (accept-handles.ts). */
   #copies: Server[] = [];
   /** Settles once the copies are listening (or could not be made); the listener works meanwhile. */
@@ -57,20 +61,28 @@ export class BrokerListeners {
     private readonly publicServer: Server,
     private readonly internalServer: Server,
     private readonly handle: (socket: Socket, order: number) => void,
-  ) {}
+    now: () => number,
+  ) {
+    this.#held = new HeldQueue(now);
+  }
 
   static async open(o: {
     host: string;
     port: number;
-    /** `order`: the connection's place in accept order (1, 2, …), whenever it is handed over. */
+    /**
+     * `order`: the connection's place in accept order (1, 2, …), whenever it is handed over. A
+     * public connection arrives paused, with what it sent while held still to be read: resume it.
+     */
     handle: (socket: Socket, order: number) => void;
     /** Listening handles on the public socket (at most that many accepts per turn). */
     acceptHandles?: number;
+    /** The server's clock (ms), for how long a unit has been held. */
+    now?: () => number;
   }): Promise<BrokerListeners> {
     let self: BrokerListeners | undefined;
     const pub = createServer({ noDelay: true }, (s) => self?.accept(s, false));
     const internal = createServer({ noDelay: true }, (s) => self?.accept(s, true));
-    self = new BrokerListeners(pub, internal, o.handle);
+    self = new BrokerListeners(pub, internal, o.handle, o.now ?? Date.now);
     await listen(internal, 0, '127.0.0.1');
     try {
       await listen(pub, o.port, o.host, PUBLIC_BACKLOG);
@@ -81,7 +93,8 @@ export class BrokerListeners {
     // made in the background: a start does not wait for the child process that copies the handle
     const l = self;
     const n = (o.acceptHandles ?? ACCEPT_HANDLES) - 1;
-    l.copied = copyListener(pub, n, PUBLIC_BACKLOG, (s) => l.accept(s, false)).then((copies) => {
+    const signal = l.#stopCopying.signal;
+    l.copied = copyListener(pub, n, PUBLIC_BACKLOG, (s) => l.accept(s, false), signal).then((copies) => {
       l.#copies = copies;
       if (l.#closed) for (const c of copies) c.close();
     });
@@ -120,14 +133,7 @@ export class BrokerListeners {
 
   /** One slice of the held queue to the broker; again next turn while any are left. */
   #slice(): void {
-    let n = 0;
-    for (const s of this.#held) {
-      if (n >= this.#perTurn) break;
-      this.#held.delete(s);
-      if (s.destroyed) continue;
-      n++;
-      this.handle(s, this.#order.get(s) ?? 0);
-    }
+    for (const s of this.#held.take(this.#perTurn)) this.handle(s, this.#order.get(s) ?? 0);
     this.#pumping = this.#held.size > 0 && !this.#closed;
     if (this.#pumping) setImmediate(() => this.#slice());
   }
@@ -139,10 +145,10 @@ export class BrokerListeners {
   close(): Promise<void> {
     const closed = (s: Server) => new Promise<void>((r) => s.close(() => r()));
     this.#closed = true;
+    this.#stopCopying.abort();
     const copies = this.copied.then(() => Promise.all(this.#copies.map(closed)));
     const all = Promise.all([closed(this.publicServer), closed(this.internalServer), copies]);
-    for (const s of this.#held) s.destroy();
-    this.#held.clear();
+    this.#held.destroyAll();
     return all.then(() => undefined);
   }
 
@@ -155,10 +161,7 @@ export class BrokerListeners {
     this.#sockets.add(socket);
     const order = ++this.#accepted;
     this.#order.set(socket, order);
-    socket.once('close', () => {
-      this.#sockets.delete(socket);
-      this.#held.delete(socket);
-    });
+    socket.once('close', () => this.#sockets.delete(socket));
     if (internal) {
       this.handle(socket, order);
       return;
@@ -167,7 +170,7 @@ export class BrokerListeners {
       socket.destroy();
       return;
     }
-    // unread until its turn: no 'data' listener yet, so the socket stays paused
+    // read, not handed over, until its turn (held-queue.ts)
     socket.on('error', () => socket.destroy());
     this.#held.add(socket);
     if (this.#perTurn > 0 && !this.#pumping) {

@@ -247,6 +247,7 @@ export async function startEmbeddedBroker(opts: {
   const listeners = await BrokerListeners.open({
     host: opts.host,
     port: opts.port,
+    now: () => opts.clock.now(),
     handle: (socket, order) => {
       const conn: GuardedConnection = new GuardedConnection(socket, limits, (r) => onRefused(conn, r));
       accepted.set(conn, order);
