@@ -11,6 +11,7 @@ import type { FrameRefusal } from './frame-guard.js';
 import { GuardedConnection } from './guarded-connection.js';
 import { overRateReporter, PublishRateLimiter } from './publish-rate.js';
 import { indexRetained, type RetainedIndex, type RetainedStore } from './retained-index.js';
+import { dropClientNotices } from './sys-notices.js';
 import { type AclDecision, gatewayMayPublish, gatewayMaySubscribe, serverMayUse } from './topic-acl.js';
 
 type Identity = { kind: 'gateway'; gatewayId: string } | { kind: 'server' };
@@ -231,6 +232,8 @@ export async function startEmbeddedBroker(opts: {
     },
   });
 
+  // no `$SYS` notice per connect, subscribe and disconnect (no one may read them, `sys-notices.ts`)
+  dropClientNotices(broker);
   // SUBSCRIBE cost independent of the number of retained messages (broker README, "Retained messages")
   const retained = indexRetained((broker as unknown as { persistence: RetainedStore }).persistence);
 
