@@ -32,6 +32,18 @@ export function filterMatches(filter: string, topic: string): boolean {
 const hasWildcard = (filter: string): boolean => filter.includes('+') || filter.includes('#');
 
 /**
+ * A stream holding `items`, already ended. The match is synchronous, so the packets are pushed at
+ * once; `Readable.from` read them through an async iterator (a promise and a tick per item and one
+ * more to end) on every SUBSCRIBE of a storm.
+ */
+function filled(items: Iterable<RetainedPacket>): Readable {
+  const r = new Readable({ objectMode: true, read() {} });
+  for (const p of items) r.push(p);
+  r.push(null);
+  return r;
+}
+
+/**
  * The broker's retained messages, looked up by topic (broker README, "Retained messages").
  *
  * aedes' memory persistence answers every SUBSCRIBE by testing each subscribed filter against
@@ -60,12 +72,12 @@ export class RetainedIndex implements RetainedStore {
   }
 
   createRetainedStream(pattern: string): Readable {
-    return Readable.from(this.#matching(pattern));
+    return filled(this.#matching(pattern));
   }
 
   createRetainedStreamCombi(patterns: string[]): Readable {
     const self = this;
-    return Readable.from(
+    return filled(
       (function* () {
         for (const p of patterns) yield* self.#matching(p);
       })(),
