@@ -27,7 +27,7 @@ export class GatewayConfigPublisher {
     const now = this.ctx.clock.now();
     const entries: GatewayConfigPayload['pendants'] = [];
     for (const d of pendants) {
-      const p = this.pairings.get(d.id);
+      const p = await this.pairings.get(d.id);
       if (!p) continue;
       entries.push({
         deviceId: d.serial,

@@ -4,9 +4,11 @@ import { type BakenApp, defineModule } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
 import { BakenError, notFound } from '../../errors.js';
 import { errorResponses } from '../../http/error-schema.js';
+import { bindStore } from '../../store/storage.js';
 import { loadMasterKey } from '../access/keysafe-keys.js';
 import { GatewayConfigPublisher } from './config-publisher.js';
-import type { PendantPairing } from './pendant-pairings.js';
+import type { PendantPairing, PendantPairingRepository } from './pendant-pairings.js';
+import { PgPendantPairings } from './pg-pendant-pairings.js';
 import { SqlitePendantPairings } from './sqlite-pendant-pairings.js';
 
 const PairingBody = Type.Object(
@@ -61,7 +63,11 @@ export const gatewayConfigModule = defineModule(
 
 async function gatewayConfig(app: BakenApp): Promise<void> {
   const ctx = app.baken;
-  const pairings = new SqlitePendantPairings(ctx.db, loadMasterKey(ctx.config.dataDir, process.env));
+  const master = loadMasterKey(ctx.config.dataDir, process.env);
+  const pairings = bindStore<PendantPairingRepository>(ctx.storage.handle, {
+    sqlite: (h) => new SqlitePendantPairings(h, master),
+    postgres: (h) => new PgPendantPairings(h, master),
+  });
   const publisher = new GatewayConfigPublisher(ctx, pairings);
 
   const off = app.ingest.bus.on('ingest.availability', (e) => {
@@ -106,7 +112,7 @@ async function gatewayConfig(app: BakenApp): Promise<void> {
           'A Baken pendant needs its key (keyHex, 16–32 bytes): without it none of its adverts can be accepted.',
         );
       }
-      pairings.upsert(
+      await pairings.upsert(
         { deviceId: d.id, address: req.body.address, format: req.body.format, key },
         req.principal!.user.id,
         ctx.clock.now(),
@@ -146,7 +152,7 @@ async function gatewayConfig(app: BakenApp): Promise<void> {
       });
       const items = [];
       for (const d of devices) {
-        const p = pairings.get(d.id);
+        const p = await pairings.get(d.id);
         if (p) items.push({ ...pairingView(p), serial: d.serial });
       }
       return { items };
@@ -167,7 +173,7 @@ async function gatewayConfig(app: BakenApp): Promise<void> {
       },
     },
     async (req) => {
-      const p = pairings.get(req.params.id);
+      const p = await pairings.get(req.params.id);
       if (!p) throw notFound('Pendant pairing');
       return pairingView(p);
     },

@@ -7,8 +7,12 @@ export interface PendantPairing {
   key: Uint8Array | null;
 }
 
-/** Pairings of pendants to their BLE address, advert format and (sealed) key. */
+/**
+ * Pairings of pendants to their BLE address, advert format and key. Both bindings store the key
+ * sealed under the master key, bound to the pendant's id (`pendant-pairing-rows.ts`); the address
+ * is stored upper-case. One pairing per pendant: `upsert` replaces it in one statement.
+ */
 export interface PendantPairingRepository {
-  upsert(p: PendantPairing, by: string, now: number): void;
-  get(deviceId: string): PendantPairing | null;
+  upsert(p: PendantPairing, by: string, now: number): Promise<void>;
+  get(deviceId: string): Promise<PendantPairing | null>;
 }

@@ -4,7 +4,7 @@ import { openDatabase } from '../database.js';
 import { pgColumns, sqliteColumns } from '../testing/schema-mirror.js';
 import { usePostgres } from '../testing/store-fixture.js';
 
-/** The tables of the module stores that have a PostgreSQL binding (migrations 010–014). */
+/** The tables of the module stores that have a PostgreSQL binding (migrations 010–014, 060). */
 const MODULE_TABLES = [
   'audit_log',
   'audit_checkpoints',
@@ -24,6 +24,7 @@ const MODULE_TABLES = [
   'dc09_in_accounts',
   'dc09_in_events',
   'dc09_rejected',
+  'pendant_pairings',
 ];
 
 describe.skipIf(!needPostgres())('PostgreSQL module tables', () => {

@@ -10,6 +10,7 @@ import { pg021AccessMatrix } from './021-access-matrix.js';
 import { pg030LiveEvents } from './030-live-events.js';
 import { pg031RateLimitHits } from './031-rate-limit-hits.js';
 import { pg050Health } from './050-health.js';
+import { pg060PendantPairings } from './060-pendant-pairings.js';
 
 /**
  * A versioned schema change of the PostgreSQL store: its own numbered tree, separate from the
@@ -35,4 +36,5 @@ export const pgMigrations: readonly PgMigration[] = [
   pg030LiveEvents,
   pg031RateLimitHits,
   pg050Health,
+  pg060PendantPairings,
 ];
