@@ -19,12 +19,24 @@ import type { ServerConfig } from './config.js';
 import type { Metrics } from './metrics.js';
 import type { Db } from './store/database.js';
 import type { Repositories } from './store/repositories/index.js';
+import type { Storage } from './store/storage.js';
 
 /** Everything a module needs, injected once by `buildApp` and reachable as `app.baken`. */
 export interface AppContext {
   config: ServerConfig;
   clock: Clock;
-  db: Db;
+  /**
+   * The deployment's database as module stores see it: build a store on `storage.handle` (or a
+   * transaction's handle) with `bindStore(h, { sqlite, postgres })` (store README, "Module stores
+   * on PostgreSQL").
+   */
+  storage: Storage;
+  /**
+   * The embedded deployment's SQLite connection, for module stores not on {@link storage} yet.
+   * With `database=postgres` there is none: reading it throws `BAKEN_ERR_CONFIG` naming the module
+   * that still needs it, so no module ever writes to some other SQLite file.
+   */
+  readonly db: Db;
   repos: Repositories;
   metrics: Metrics;
   auth: AuthService;

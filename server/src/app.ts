@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { AppContext, BakenApp } from './app-context.js';
+import { type AppDatabase, databaseParts, moduleName } from './app-database.js';
 import { authPlugin } from './auth/auth-plugin.js';
 import { AuthService } from './auth/auth-service.js';
 import { MachineCredentials } from './auth/machine-credentials.js';
@@ -20,13 +21,16 @@ import { installRouteContract } from './http/route-contract.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { modules } from './modules/index.js';
-import type { Db } from './store/database.js';
-import { createSqliteRepositories } from './store/sqlite/index.js';
 
-export interface BuildAppOptions {
+/**
+ * `db` (the embedded SQLite connection) or `pg` (the clustered deployment's PostgreSQL pool,
+ * migrated) is the deployment's database ({@link AppDatabase}).
+ */
+export type BuildAppOptions = AppDatabase & BuildAppSettings;
+
+export interface BuildAppSettings {
   config: ServerConfig;
   clock: Clock;
-  db: Db;
   logger?: Logger;
   metrics?: Metrics;
   mqtt?: BrokerClient | null;
@@ -46,7 +50,7 @@ export interface BuildAppOptions {
  * module in `modules/index.ts`. Does not listen; `startServer` does.
  */
 export async function buildApp(opts: BuildAppOptions): Promise<BakenApp> {
-  const { config, clock, db } = opts;
+  const { config, clock } = opts;
   const logger = opts.logger ?? createLogger(config.logLevel);
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -64,24 +68,27 @@ export async function buildApp(opts: BuildAppOptions): Promise<BakenApp> {
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const repos = createSqliteRepositories(db);
+  let registering: string | null = null;
+  const database = databaseParts(opts, () => registering);
+  const { repos } = database;
   const metrics = opts.metrics ?? createMetrics();
   const cluster = opts.cluster ?? localCluster(clock);
   const auth = new AuthService(repos, clock, config.auth, cluster.hitCounters);
-  const ctx: AppContext = {
-    config,
-    clock,
-    db,
-    repos,
-    metrics,
-    auth,
-    machineCredentials: opts.machineCredentials ?? MachineCredentials.load(config.dataDir, process.env),
-    mqtt: opts.mqtt ?? null,
-    brokerCredentials: opts.brokerCredentials ?? null,
-    cluster,
-    mqttPublicUrls: opts.mqttPublicUrls ??
-      config.mqtt.publicUrls ?? [config.mqtt.url ?? `mqtt://${config.mqtt.host}:${config.mqtt.port}`],
-  };
+  const ctx: AppContext = Object.defineProperties(
+    {
+      config,
+      clock,
+      metrics,
+      auth,
+      machineCredentials: opts.machineCredentials ?? MachineCredentials.load(config.dataDir, process.env),
+      mqtt: opts.mqtt ?? null,
+      brokerCredentials: opts.brokerCredentials ?? null,
+      cluster,
+      mqttPublicUrls: opts.mqttPublicUrls ??
+        config.mqtt.publicUrls ?? [config.mqtt.url ?? `mqtt://${config.mqtt.host}:${config.mqtt.port}`],
+    },
+    Object.getOwnPropertyDescriptors(database),
+  ) as AppContext;
   app.decorate('baken', ctx);
   installErrorHandling(app);
   installRouteContract(app, { strictResponses: opts.strictResponses ?? false });
@@ -112,6 +119,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<BakenApp> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(authPlugin, { auth, secureCookies: config.http.secureCookies });
   await app.register(healthRoutes);
-  for (const m of modules) await app.register(m);
+  for (const m of modules) {
+    registering = moduleName(m);
+    await app.register(m);
+  }
+  registering = null;
   return app;
 }
