@@ -1,5 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { BakenApp } from '../app-context.js';
+import type { Clock } from '../clock.js';
+import { bindStore, type Storage } from '../store/storage.js';
 import { PUBLIC } from './route-contract.js';
 
 const Check = Type.Object({ ok: Type.Boolean(), detail: Type.Optional(Type.String()) });
@@ -8,6 +10,33 @@ const Ready = Type.Object({
   db: Check,
   broker: Check,
 });
+
+/** A database that has not answered within this long counts as down for readiness. */
+export const DB_PING_TIMEOUT_MS = 3_000;
+
+/**
+ * One round trip to the deployment's database: `SELECT 1` on the SQLite connection (after any
+ * open transaction), a query on a pooled PostgreSQL connection. Rejects when the database fails
+ * or does not answer within {@link DB_PING_TIMEOUT_MS}; the driver's messages never hold the URL.
+ */
+export async function pingDatabase(storage: Storage, clock: Pick<Clock, 'setTimeout' | 'clearTimeout'>) {
+  const ping = bindStore(storage.handle, {
+    sqlite: (h) => () => h.run((db) => db.prepare('SELECT 1').get()),
+    postgres: (h) => () => h.sql.query('SELECT 1'),
+  });
+  let timer: ReturnType<Clock['setTimeout']> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = clock.setTimeout(
+      () => reject(new Error(`the database did not answer within ${DB_PING_TIMEOUT_MS} ms`)),
+      DB_PING_TIMEOUT_MS,
+    );
+  });
+  try {
+    await Promise.race([ping(), timeout]);
+  } finally {
+    if (timer !== undefined) clock.clearTimeout(timer);
+  }
+}
 
 /**
  * `/healthz` (the process answers), `/readyz` (store and broker usable). Prometheus metrics are not
@@ -42,7 +71,7 @@ export async function healthRoutes(app: BakenApp): Promise<void> {
     async (_req, reply) => {
       let db: { ok: boolean; detail?: string };
       try {
-        app.baken.db.prepare('SELECT 1').get();
+        await pingDatabase(app.baken.storage, app.baken.clock);
         db = { ok: true };
       } catch (e) {
         db = { ok: false, detail: (e as Error).message };
