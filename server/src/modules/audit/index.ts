@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { defineModule } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
 import type { AuditChain } from './audit-chain.js';
-import { AuditLog } from './audit-log.js';
+import { auditChainOn } from './audit-log.js';
 
 const AuditEntrySchema = Type.Object({
   seq: Type.Integer(),
@@ -33,7 +33,7 @@ const VerifySchema = Type.Union([
   }),
 ]);
 
-export { AuditLog } from './audit-log.js';
+export { AuditLog, auditChainOn } from './audit-log.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -44,7 +44,7 @@ declare module 'fastify' {
 
 /** The audit trail, as `app.audit`, and its API: verify the chain, read entries. Admins only. */
 export const auditModule = defineModule({ name: 'audit' }, async (app) => {
-  const log = new AuditLog(app.baken.db);
+  const log = auditChainOn(app.baken.storage.handle);
   app.decorate('audit', log);
 
   app.get(

@@ -1,15 +1,22 @@
 import { type BakenApp, defineModule } from '../../app-context.js';
 import { periodicJob } from '../../cluster/periodic-job.js';
 import { createI18n, type Locale } from '../../i18n/index.js';
+import { bindStore } from '../../store/storage.js';
 import { carerRoutes } from './carer-routes.js';
+import type { CarerStore } from './carer-store.js';
 import { CentreSteps } from './centre-steps.js';
 import { chainRoutes } from './chain-routes.js';
 import { consentRoutes } from './consent-routes.js';
 import { FollowupEngine } from './engine.js';
+import type { FollowupStore } from './followup-store.js';
 import { Notifier } from './notify/channel.js';
+import { PgPushSubscriptions } from './notify/pg-push-subscriptions.js';
+import type { PushSubscriptionStore } from './notify/push-subscription-store.js';
 import { SqlitePushSubscriptions } from './notify/sqlite-push-subscriptions.js';
 import { loadVapidKeys } from './notify/vapid-keys.js';
 import { WebPushChannel } from './notify/web-push-channel.js';
+import { PgCarerStore } from './pg-carer-store.js';
+import { PgFollowupStore } from './pg-followup-store.js';
 import type { AlarmPort, TeamDirectory } from './ports.js';
 import { pushRoutes } from './push-routes.js';
 import { responderRoutes } from './responder-routes.js';
@@ -35,12 +42,21 @@ export const followupModule = defineModule(
 
 async function followup(app: BakenApp): Promise<void> {
   const ctx = app.baken;
-  const { db, clock, repos, config } = ctx;
+  const { storage, clock, repos, config } = ctx;
   const bus = app.ingest.bus;
   const log = app.log.child({ module: 'followup' });
-  const store = new SqliteFollowupStore(db);
-  const carers = new SqliteCarers(db);
-  const subs = new SqlitePushSubscriptions(db);
+  const store = bindStore<FollowupStore>(storage.handle, {
+    sqlite: (h) => new SqliteFollowupStore(h),
+    postgres: (h) => new PgFollowupStore(h),
+  });
+  const carers = bindStore<CarerStore>(storage.handle, {
+    sqlite: (h) => new SqliteCarers(h),
+    postgres: (h) => new PgCarerStore(h),
+  });
+  const subs = bindStore<PushSubscriptionStore>(storage.handle, {
+    sqlite: (h) => new SqlitePushSubscriptions(h),
+    postgres: (h) => new PgPushSubscriptions(h),
+  });
   const access = app.access;
   // The chain reads alarms and writes its steps through the alarms module.
   const alarms: AlarmPort = app.alarms;

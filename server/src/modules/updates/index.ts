@@ -1,7 +1,9 @@
 import { encodeMqttPayload, topicFor } from '@baken/protocols';
 import { defineModule } from '../../app-context.js';
 import { periodicJob } from '../../cluster/periodic-job.js';
+import { bindStore } from '../../store/storage.js';
 import { type BudgetWatch, healthBudgetWatch } from './budget-watch.js';
+import { PgUpdateStore } from './pg-update-store.js';
 import { serverReleaseKeys } from './release-service.js';
 import {
   DEFAULT_ROLLOUT_POLICY,
@@ -11,6 +13,7 @@ import {
 } from './rollout-engine.js';
 import { updateRoutes } from './routes.js';
 import { SqliteUpdateStore } from './sqlite-update-store.js';
+import type { UpdateStore } from './update-store.js';
 import { UpdatesService } from './updates-service.js';
 
 export type { BudgetWatch } from './budget-watch.js';
@@ -42,7 +45,10 @@ export const updatesModule = defineModule<UpdatesModuleOptions>(
   async (app, opts) => {
     const ctx = app.baken;
     const log = app.log.child({ component: 'updates' });
-    const store = new SqliteUpdateStore(ctx.db);
+    const store = bindStore<UpdateStore>(ctx.storage.handle, {
+      sqlite: (h) => new SqliteUpdateStore(h),
+      postgres: (h) => new PgUpdateStore(h),
+    });
     const auditLog = app.audit;
     const audit = (action: string, subject: string, details: Record<string, unknown>, actor = 'system') =>
       auditLog.append({ at: ctx.clock.now(), actor, action, subject, details });
