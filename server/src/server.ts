@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import type { BakenApp } from './app-context.js';
+import type { AppDatabase } from './app-database.js';
 import { MachineCredentials } from './auth/machine-credentials.js';
 import { brokerLimits } from './broker/broker-limits.js';
 import type { BrokerClient } from './broker/cluster/broker-client.js';
@@ -11,12 +12,16 @@ import { type GatewayCredentialSink, MosquittoPasswordFile } from './broker/mosq
 import { connectRabbitmq, type RabbitmqBroker } from './broker/rabbitmq/start-rabbitmq.js';
 import { ServerMqttClient } from './broker/server-client.js';
 import { type Clock, SystemClock } from './clock.js';
+import type { Cluster } from './cluster/cluster.js';
+import { pgCluster } from './cluster/pg-cluster.js';
 import type { ServerConfig } from './config.js';
 import { BakenError } from './errors.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { type MetricsListener, startMetricsListener } from './ops/metrics-listener.js';
 import { type Db, openDatabase } from './store/database.js';
+import { openPgStore } from './store/open-store.js';
+import type { Repositories } from './store/repositories/index.js';
 import { createSqliteRepositories } from './store/sqlite/index.js';
 
 function brokerCredentials(
@@ -34,7 +39,10 @@ function brokerCredentials(
 export interface StartServerOptions {
   config: ServerConfig;
   clock?: Clock;
-  /** An open database; by default `<dataDir>/baken.sqlite` (`:memory:` when dataDir is `:memory:`). */
+  /**
+   * An open SQLite database; by default `<dataDir>/baken.sqlite` (`:memory:` when dataDir is
+   * `:memory:`). Not with `database=postgres`, where the server opens `databaseUrl` itself.
+   */
   db?: Db;
   logger?: Logger;
 }
@@ -47,7 +55,8 @@ export interface RunningServer {
   /** Where Prometheus scrapes, on its own listener (loopback by default). */
   metricsUrl: string;
   app: BakenApp;
-  db: Db;
+  /** The SQLite database (`app.baken.db`): with `database=postgres` reading it refuses. */
+  readonly db: Db;
   mqtt: BrokerClient;
   broker: EmbeddedBroker | null;
   /** Set only when this start created the first admin; show it once, never log it. */
@@ -62,24 +71,95 @@ export interface RunningServer {
  */
 export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
   const { config } = opts;
-  if (config.database === 'postgres')
-    // The core repositories and leases have a PostgreSQL binding (store/open-store.ts); the
-    // modules' stores do not yet (server/src/store/README.md, "Module stores on PostgreSQL").
-    throw new BakenError(
-      'BAKEN_ERR_CONFIG',
-      500,
-      'database=postgres is not available yet: the modules (alarms, health, access, audit, …) still keep their records in SQLite only. Unset BAKEN_DATABASE and BAKEN_DATABASE_URL to run on SQLite.',
-      { details: [{ field: '/database (BAKEN_DATABASE)', message: 'only sqlite can run the server yet' }] },
-    );
   const clock = opts.clock ?? new SystemClock();
   const logger = opts.logger ?? createLogger(config.logLevel);
+  const store = await openStore(opts, clock, logger);
+  try {
+    return await startOnStore(opts, clock, logger, store);
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** The deployment's database, opened (and migrated) for this start, and how to let go of it. */
+interface OpenStore {
+  database: AppDatabase;
+  repos: Repositories;
+  /** The clustered deployment's shared state; undefined: this process alone (`localCluster`). */
+  cluster?: Cluster;
+  close(): Promise<void>;
+}
+
+/**
+ * SQLite: the given connection or `<dataDir>/baken.sqlite`. PostgreSQL: a pool on `databaseUrl`
+ * (migrated; the URL is a secret, never logged — the driver's errors do not hold it) and the
+ * cluster's shared state on it (`pgCluster`: leases, signals, live feed, rate limits).
+ */
+async function openStore(opts: StartServerOptions, clock: Clock, logger: Logger): Promise<OpenStore> {
+  const { config } = opts;
+  if (config.database === 'postgres') {
+    const url = config.databaseUrl;
+    if (url === undefined || opts.db)
+      throw new BakenError(
+        'BAKEN_ERR_CONFIG',
+        500,
+        'database=postgres needs BAKEN_DATABASE_URL and no SQLite database of its own.',
+      );
+    const pg = await openPgStore(url, { now: clock.now() }).catch((e: unknown) => {
+      throw new BakenError(
+        'BAKEN_ERR_STORE',
+        500,
+        `Could not open the PostgreSQL database of BAKEN_DATABASE_URL: ${(e as Error).message}`,
+        { cause: e },
+      );
+    });
+    const cluster = pgCluster({
+      db: pg.db,
+      url,
+      clock,
+      onError: (err) => logger.warn({ err }, 'cluster background work failed (it is retried)'),
+    });
+    try {
+      await cluster.start();
+    } catch (e) {
+      await pg.close();
+      throw e;
+    }
+    logger.info({ instanceId: cluster.instanceId }, 'on PostgreSQL; clustered');
+    return {
+      database: { pg: pg.db },
+      repos: pg.repos,
+      cluster,
+      async close() {
+        await cluster.stop();
+        await pg.close();
+      },
+    };
+  }
   const db =
     opts.db ??
     openDatabase(config.dataDir === ':memory:' ? ':memory:' : join(config.dataDir, 'baken.sqlite'), {
       now: clock.now(),
     });
+  return {
+    database: { db },
+    repos: createSqliteRepositories(db),
+    close: async () => {
+      if (!opts.db) db.close();
+    },
+  };
+}
+
+async function startOnStore(
+  opts: StartServerOptions,
+  clock: Clock,
+  logger: Logger,
+  store: OpenStore,
+): Promise<RunningServer> {
+  const { config } = opts;
+  const { repos } = store;
   const metrics = createMetrics();
-  const repos = createSqliteRepositories(db);
   const machineCredentials = MachineCredentials.load(config.dataDir, process.env);
 
   const limits = brokerLimits(config.mqtt.limits);
@@ -121,9 +201,10 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     cleanup.unshift(() => client.close());
     const mqttUrl = config.mqtt.url ?? broker?.url ?? config.mqtt.publicUrls?.[0] ?? '';
     const app = await buildApp({
+      ...store.database,
+      ...(store.cluster ? { cluster: store.cluster } : {}),
       config,
       clock,
-      db,
       logger,
       metrics,
       mqtt,
@@ -159,7 +240,9 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       mqttUrl,
       metricsUrl: metricsListener.url,
       app,
-      db,
+      get db() {
+        return app.baken.db;
+      },
       mqtt,
       broker,
       ...(firstAdmin ? { firstAdmin } : {}),
@@ -167,12 +250,11 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
         if (closed) return;
         closed = true;
         for (const c of cleanup) await c().catch((err: unknown) => logger.warn({ err }, 'close step failed'));
-        if (!opts.db) db.close();
+        await store.close();
       },
     };
   } catch (err) {
     for (const c of cleanup) await c().catch(() => undefined);
-    if (!opts.db) db.close();
     throw err;
   }
 }
