@@ -33,13 +33,15 @@ export function databaseParts(d: AppDatabase, registering: () => string | null):
   }) as DatabaseParts;
 }
 
-/** The refusal of a module that still keeps its records in SQLite only (store README). */
-export function sqliteOnly(module: string | null): BakenError {
+/**
+ * The refusal of a module that still keeps its records (or `what`) in SQLite only (store README).
+ */
+export function sqliteOnly(module: string | null, what = 'its records'): BakenError {
   const who = module === null ? 'a request handler' : `the ${module} module`;
   return new BakenError(
     'BAKEN_ERR_CONFIG',
     500,
-    `database=postgres: ${who} still keeps its records in SQLite only, so the server cannot run on PostgreSQL yet (server/src/store/README.md, "Module stores on PostgreSQL"). Unset BAKEN_DATABASE and BAKEN_DATABASE_URL to run on SQLite.`,
+    `database=postgres: ${who} still keeps ${what} in SQLite only, so the server cannot run on PostgreSQL yet (server/src/store/README.md, "Module stores on PostgreSQL"). Unset BAKEN_DATABASE and BAKEN_DATABASE_URL to run on SQLite.`,
     {
       details: [
         {

@@ -1,10 +1,15 @@
 import { defineModule } from '../../app-context.js';
+import { sqliteOnly } from '../../app-database.js';
 import { periodicJob } from '../../cluster/periodic-job.js';
+import { bindStore } from '../../store/storage.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { accessQueries } from './access-queries.js';
 import { type AccessDeps, AccessService } from './access-service.js';
+import type { AccessStores } from './access-stores.js';
+import type { AlarmSource } from './alarm-source.js';
 import { AccessAlerts } from './alerts.js';
 import { CarerConsentService } from './carer-consent.js';
+import type { CarerConsentStore } from './carer-consent-store.js';
 import { DeviceEvents } from './device-events.js';
 import { Installer } from './installer.js';
 import { installerRoutes } from './installer-routes.js';
@@ -13,6 +18,9 @@ import { KeysafeLink } from './keysafe-link.js';
 import { keysafeRoutes } from './keysafe-routes.js';
 import { matrixRoutes } from './matrix-routes.js';
 import type { MatrixStore } from './matrix-store.js';
+import { pgAccessStores } from './pg-access-stores.js';
+import { PgCarerConsents } from './pg-carer-consents.js';
+import { PgMatrixStore } from './pg-matrix-store.js';
 import { reportRoutes } from './report-routes.js';
 import { requestRoutes } from './request-routes.js';
 import { purgeRetention } from './retention.js';
@@ -20,8 +28,8 @@ import { Revocation } from './revocation.js';
 import { SqliteAccessGatewayStore } from './sqlite-access-small-stores.js';
 import { sqliteAccessStores } from './sqlite-access-stores.js';
 import { SqliteAlarmSource } from './sqlite-alarm-source.js';
-import { SqliteCarerConsents } from './sqlite-carer-consents.js';
-import { SqliteMatrixStore } from './sqlite-matrix-store.js';
+import { sqliteCarerConsentStore } from './sqlite-carer-consents.js';
+import { sqliteMatrixStore } from './sqlite-matrix-store.js';
 
 export interface AccessApi {
   /** Key-code requests: the matrix decision, releases, the codes (the CLI, tests). */
@@ -66,15 +74,38 @@ export const accessModule = defineModule(
   { name: 'access', dependencies: ['ingest', 'audit'] },
   async (app) => {
     const ctx = app.baken;
-    const { db, clock, repos } = ctx;
+    const { storage, clock, repos } = ctx;
     const audit = app.audit;
-    const stores = sqliteAccessStores(db);
+    // Every store on the deployment's database; on SQLite all on the connection's shared async
+    // handle, so a call waits for another caller's transaction instead of joining it.
+    const stores = bindStore<AccessStores>(storage.handle, {
+      sqlite: () => sqliteAccessStores(ctx.db),
+      postgres: (h) => pgAccessStores(h),
+    });
+    const matrix = bindStore<MatrixStore>(storage.handle, {
+      sqlite: () => sqliteMatrixStore(ctx.db),
+      postgres: (h) => new PgMatrixStore(h),
+    });
+    const consents = bindStore<CarerConsentStore>(storage.handle, {
+      sqlite: () => sqliteCarerConsentStore(ctx.db),
+      postgres: (h) => new PgCarerConsents(h),
+    });
+    // the alarms module's table; its PostgreSQL binding comes with that module's
+    const alarmSource = bindStore<AlarmSource>(storage.handle, {
+      sqlite: () => new SqliteAlarmSource(ctx.db),
+      postgres: () => {
+        throw sqliteOnly('access', 'its alarm source (the alarms table)');
+      },
+    });
     // the ingest turn's synchronous path (store README, "Stores that stay synchronous")
-    const turnGateways = new SqliteAccessGatewayStore(db);
+    const turnGateways = bindStore(storage.handle, {
+      sqlite: () => new SqliteAccessGatewayStore(ctx.db),
+      postgres: () => {
+        throw sqliteOnly('access', "a home unit's online state written in the ingest turn");
+      },
+    });
     const keys = new KeysafeKeys(stores.keys, loadMasterKey(ctx.config.dataDir, process.env));
     const releases = stores.releases;
-    const matrix = new SqliteMatrixStore(db);
-    const consents = new SqliteCarerConsents(db);
     const queries = accessQueries({ clock, repos, stores });
     const link = new KeysafeLink(
       stores,
@@ -105,7 +136,7 @@ export const accessModule = defineModule(
       matrix,
       releases,
       link,
-      alarms: new SqliteAlarmSource(db),
+      alarms: alarmSource,
       alerts,
       settings: () => stores.settings.load(),
       consents,

@@ -265,8 +265,11 @@ function storesOver(db: Db): Omit<AccessStores, 'transaction'> {
   };
 }
 
-/** A store whose every call goes through `h.run`: it waits while another caller's transaction is open. */
-function gated<T extends object>(store: T, h: SqliteHandle): T {
+/**
+ * A store whose every call goes through `h.run`: it waits while another caller's transaction is
+ * open instead of joining it. The store's methods must run whole in one turn (no `await` inside).
+ */
+export function gated<T extends object>(store: T, h: SqliteHandle): T {
   return new Proxy(store, {
     get(target, key) {
       const v: unknown = Reflect.get(target, key);

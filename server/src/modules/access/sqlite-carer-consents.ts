@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../store/database.js';
+import { sqliteHandle } from '../../store/sqlite-async.js';
 import type { CarerConsent } from './carer-consent.js';
 import type { CarerConsentStore } from './carer-consent-store.js';
 import type { WeeklyWindow } from './decide-access.js';
+import { gated } from './sqlite-access-stores.js';
 
 const SELECT = `SELECT id, home_id AS homeId, carer_user_id AS carerUserId, windows, alarm_only AS alarmOnly,
   granted_at AS grantedAt, granted_by AS grantedBy, withdrawn_at AS withdrawnAt, withdrawn_by AS withdrawnBy
@@ -12,7 +14,18 @@ const row = (r: unknown): CarerConsent => {
   return { ...x, windows: JSON.parse(x.windows) as WeeklyWindow[], alarmOnly: x.alarmOnly === 1 };
 };
 
-/** The SQLite binding of {@link CarerConsentStore} (`access_carer_consents`). */
+/**
+ * The consents over an SQLite connection's shared async handle (store README, "Async stores on
+ * SQLite"): a call waits while another caller's transaction is open instead of joining it.
+ */
+export function sqliteCarerConsentStore(db: Db): CarerConsentStore {
+  return gated(new SqliteCarerConsents(db), sqliteHandle(db));
+}
+
+/**
+ * The SQLite binding of {@link CarerConsentStore} (`access_carer_consents`). Every method runs whole
+ * in one turn (no `await` inside), so {@link sqliteCarerConsentStore} can gate each call.
+ */
 export class SqliteCarerConsents implements CarerConsentStore {
   constructor(private readonly db: Db) {}
 

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../store/database.js';
+import { sqliteHandle } from '../../store/sqlite-async.js';
 import type { Situation, WeeklyWindow } from './decide-access.js';
 import type { AccessFunction, Declaration, MatrixStore, Team } from './matrix-store.js';
+import { gated } from './sqlite-access-stores.js';
 
 interface WindowRow {
   function_id: string;
@@ -11,7 +13,18 @@ interface WindowRow {
   to_minute: number;
 }
 
-/** The SQLite binding of {@link MatrixStore}. */
+/**
+ * The matrix over an SQLite connection's shared async handle (store README, "Async stores on
+ * SQLite"): a call waits while another caller's transaction is open instead of joining it.
+ */
+export function sqliteMatrixStore(db: Db): MatrixStore {
+  return gated(new SqliteMatrixStore(db), sqliteHandle(db));
+}
+
+/**
+ * The SQLite binding of {@link MatrixStore}. Every method runs whole in one turn (no `await` inside),
+ * so {@link sqliteMatrixStore} can run each call on the connection's shared async handle.
+ */
 export class SqliteMatrixStore implements MatrixStore {
   constructor(private readonly db: Db) {}
 
@@ -26,26 +39,30 @@ export class SqliteMatrixStore implements MatrixStore {
         .run(id, f.name, f.description ?? '', now);
       this.writeWindows(id, f.windows);
     })();
-    return (await this.getFunction(id))!;
+    return this.listFunctionsNow([id])[0]!;
   }
 
   async setFunctionWindows(
     id: string,
     windows: Partial<Record<Situation, WeeklyWindow[]>>,
   ): Promise<AccessFunction | null> {
-    if (!(await this.getFunction(id))) return null;
+    if (!this.listFunctionsNow([id])[0]) return null;
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM access_windows WHERE function_id = ?').run(id);
       this.writeWindows(id, windows);
     })();
-    return this.getFunction(id);
+    return this.listFunctionsNow([id])[0] ?? null;
   }
 
   async getFunction(id: string): Promise<AccessFunction | null> {
-    return (await this.listFunctions([id]))[0] ?? null;
+    return this.listFunctionsNow([id])[0] ?? null;
   }
 
   async listFunctions(ids?: string[]): Promise<AccessFunction[]> {
+    return this.listFunctionsNow(ids);
+  }
+
+  private listFunctionsNow(ids?: string[]): AccessFunction[] {
     const rows = (
       ids
         ? this.db
