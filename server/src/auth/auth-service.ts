@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { type HitCounter, type HitCounters, memoryHitCounters } from '../cluster/hit-counter.js';
 import { BakenError, unauthenticated } from '../errors.js';
+import { constraintViolation } from '../store/constraint-violation.js';
 import type { ApiToken, Repositories, User } from '../store/repositories/index.js';
 import { hashPassword, needsRehash, type ScryptParams, verifyDummy, verifyPassword } from './password.js';
 import { csrfTokenFor, hashSecret, newHumanPassword, newSecret } from './secrets.js';
@@ -146,10 +147,16 @@ export class AuthService {
     if ((await this.repos.users.count()) > 0) return undefined;
     const password = newHumanPassword();
     const passwordHash = await this.hashPassword(password);
-    await this.repos.users.create(
-      { username: 'admin', displayName: 'Administrator', role: 'admin', passwordHash },
-      this.clock.now(),
-    );
+    try {
+      await this.repos.users.create(
+        { username: 'admin', displayName: 'Administrator', role: 'admin', passwordHash },
+        this.clock.now(),
+      );
+    } catch (e) {
+      // Another instance starting on the same empty database made it first: that one shows it.
+      if (constraintViolation(e)?.kind === 'unique') return undefined;
+      throw e;
+    }
     return { username: 'admin', password };
   }
 }

@@ -114,3 +114,19 @@ describe('server entry point under a service manager', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
   }, 90_000);
 });
+
+describe('the first admin of an empty database', () => {
+  it('is made once when two instances start on it together; the other shows none and does not fail', async () => {
+    const t = await testApp();
+    try {
+      const made = await Promise.all([
+        t.app.baken.auth.ensureFirstAdmin(),
+        t.app.baken.auth.ensureFirstAdmin(),
+      ]);
+      expect(made.filter((m) => m !== undefined)).toHaveLength(1);
+      expect((await t.app.baken.repos.users.list()).map((u) => u.username)).toEqual(['admin']);
+    } finally {
+      await t.close();
+    }
+  });
+});
