@@ -71,6 +71,18 @@ describe('the follow-up chain hands the alarm to the alarm centre over DC-09', {
     (await a.call<Msg[]>('GET', `/api/v1/homes/${homeId}/alarm-centre/messages`)).body;
   const run = async (homeId: string) =>
     (await a.call<{ items: Run[] }>('GET', `/api/v1/homes/${homeId}/followup`)).body.items[0]!;
+  /**
+   * The chain's first offer is open and its deadline armed: the engine writes the alarm's
+   * `followup.asked` note and arms the timer in one synchronous step, after storing the run — so
+   * the clock is advanced only once the deadline it must pass exists.
+   */
+  const firstOffer = () =>
+    until(
+      () =>
+        a.app.baken.db.prepare("SELECT 1 FROM alarm_transitions WHERE action = 'followup.asked'").get() !==
+        undefined,
+      'the first offer',
+    );
   const kinds = async (homeId: string) => (await run(homeId)).steps.map((s) => s.kind);
   const notes = (alarmId: string) =>
     (
@@ -86,7 +98,7 @@ describe('the follow-up chain hands the alarm to the alarm centre over DC-09', {
     const { unit } = await link(a, homeId, centre, await centre.newHome());
 
     await a.ingest(homeId, 'alarm', 'evt-alarm-chain-01');
-    await until(() => a.app.baken.db.prepare('SELECT 1 FROM followup_runs').get() !== undefined, 'the run');
+    await firstOffer();
     // The carer is asked first: the centre hears nothing yet.
     expect(await messages(homeId)).toEqual([]);
     expect(await kinds(homeId)).toContain('asked');
@@ -167,7 +179,7 @@ describe('the follow-up chain hands the alarm to the alarm centre over DC-09', {
     const policy = { unverifiedCancel: 'confirm' };
     expect((await a.call('PUT', `/api/v1/homes/${homeId}/alarm-policy`, policy)).status).toBe(200);
     await a.ingest(homeId, 'alarm', 'evt-alarm-chain-02');
-    await until(() => a.app.baken.db.prepare('SELECT 1 FROM followup_runs').get() !== undefined, 'the run');
+    await firstOffer();
     // A cancel from a pendant that cannot prove itself: staff must confirm it; the chain goes on.
     await a.ingest(homeId, 'cancel', 'evt-cancel-chain-02');
     expect(await messages(homeId)).toEqual([]);
@@ -212,7 +224,7 @@ describe('the follow-up chain hands the alarm to the alarm centre over DC-09', {
       ).status,
     ).toBe(200);
     await a.ingest(homeId, 'alarm', 'evt-alarm-chain-03');
-    await until(() => a.app.baken.db.prepare('SELECT 1 FROM followup_runs').get() !== undefined, 'the run');
+    await firstOffer();
     both(60_000);
     await untilAsync(async () => (await kinds(homeId)).includes('centre_failed'), 'the first failed try');
     both(5_000); // the retry fails as well: the sender moves to the backup
