@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { needProgram } from '@baken/hardware/testing/external-program';
 import type { EventEnvelope } from '@baken/protocols';
+import { runProcessors } from '@baken/server/testing/ingest-turn';
 import { type LocalPushService, startLocalPushService } from '@baken/server/testing/local-push-service';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,16 +48,12 @@ describe.skipIf(!needProgram('chromium'))('follow-up chain in chromium', () => {
     });
     await r.provision();
     push = await startLocalPushService();
-    const ctx = r.t.app.baken;
     // Key-safe events reach the alarm inbox as ingest would deliver them (an opening puts an
     // assigned alarm on site), besides the access module's own handling the rig drives.
     const events = r.t.app.access.deviceEvents;
     const handle = events.handle.bind(events);
     events.handle = async (e: EventEnvelope) => {
-      const after = ctx.db.transaction(() =>
-        r.t.app.ingest.processors.map((p) => p(e, { homeId: r.homeId, storedAt: r.t.clock.now() })),
-      )();
-      for (const f of after) f?.();
+      await runProcessors(r.t.app, e, r.homeId);
       await handle(e);
     };
     await r.t.app.listen({ port: 0, host: '127.0.0.1' });

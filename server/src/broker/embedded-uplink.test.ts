@@ -9,9 +9,9 @@ import { DomainEventBus } from '../modules/ingest/domain-events.js';
 import type { EventProcessor } from '../modules/ingest/event-processors.js';
 import { createIngestMetrics } from '../modules/ingest/ingest-metrics.js';
 import { MqttIngest } from '../modules/ingest/mqtt-ingest.js';
-import { SqliteEventStore } from '../modules/ingest/sqlite-event-store.js';
 import { type Db, openDatabase } from '../store/database.js';
 import { createSqliteRepositories } from '../store/sqlite/index.js';
+import { sqliteStorage } from '../store/storage.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './embedded-broker.js';
 import { EmbeddedUplink } from './embedded-uplink.js';
 
@@ -29,6 +29,7 @@ let gateway: MqttClient;
 let processors: EventProcessor[];
 /** Ingest's end-of-turn work (its commit), queued. */
 let turns: Array<() => void>;
+let ingest: MqttIngest;
 let turnQueued: () => void = () => undefined;
 let acks: string[][];
 let ackArrived: () => void = () => undefined;
@@ -89,12 +90,13 @@ beforeEach(async () => {
   acks = [];
   processors = [];
   uplink = new EmbeddedUplink(broker.aedes, metrics, log);
-  const ingest = new MqttIngest({
+  ingest = new MqttIngest({
     mqtt: uplink,
     clock,
-    store: new SqliteEventStore(db),
+    storage: sqliteStorage(db),
     bus: new DomainEventBus(),
     processors,
+    stateHandlers: { 'ingest.heartbeat': [], 'ingest.availability': [], 'ingest.check': [] },
     metrics,
     ingestMetrics: createIngestMetrics(metrics),
     log,
@@ -134,6 +136,7 @@ describe('EmbeddedUplink (no second MQTT hop)', () => {
     expect(await counted('mqttMessagesIn', 'events')).toBe(1);
     const acked = nextAck();
     turns.shift()!();
+    await ingest.flush();
     expect(stored()).toBe(1);
     await acked;
     expect(acks).toEqual([['evt-up-0001']]);
@@ -148,6 +151,7 @@ describe('EmbeddedUplink (no second MQTT hop)', () => {
     await publish(JSON.stringify(ev('evt-up-0003')));
     await nextTurn();
     turns.shift()!();
+    await ingest.flush();
     expect(stored()).toBe(0);
     expect(await counted('mqttRejected', 'store_error')).toBe(1);
 
@@ -156,6 +160,7 @@ describe('EmbeddedUplink (no second MQTT hop)', () => {
     await publish(JSON.stringify(ev('evt-up-0003')));
     await nextTurn();
     turns.shift()!();
+    await ingest.flush();
     await acked;
     expect(stored()).toBe(1);
     expect(acks).toEqual([['evt-up-0003']]);
@@ -172,6 +177,7 @@ describe('EmbeddedUplink (no second MQTT hop)', () => {
     await publish(JSON.stringify(ev('evt-up-0005')));
     await nextTurn();
     turns.shift()!();
+    await ingest.flush();
     await acked;
     expect(acks).toEqual([['evt-up-0005']]);
   });

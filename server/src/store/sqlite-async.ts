@@ -63,6 +63,17 @@ class Transaction implements SqliteHandle {
 /** Where the current async call chain's open transaction is known (to refuse shared-store use in it). */
 const current = new AsyncLocalStorage<Transaction>();
 
+/**
+ * Runs `fn` as if outside the open async transaction: a shared store it calls — also later, from
+ * work it starts without awaiting — waits for that transaction to end instead of being refused.
+ * For synchronous listeners called inside the ingest turn (`DomainEventBus.deliver`) that start
+ * follow-up work of their own (a key-safe command flush when a home unit comes online): that work
+ * runs after the turn commits, as it did when the turn was a synchronous transaction.
+ */
+export function outsideTransaction<T>(fn: () => T): T {
+  return current.exit(fn);
+}
+
 class SharedHandle implements SqliteHandle {
   #open: Transaction | null = null;
   /** Resolves when the open transaction ends. */

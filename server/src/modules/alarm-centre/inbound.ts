@@ -90,7 +90,7 @@ export class InboundHandler {
     if (!a) return null; // the engine ACKs only a known account
     const m = v.message;
     if (m.token === 'NULL') {
-      this.d.sink.heartbeat(a.gatewayId, a.homeId, a.supervisionS, now);
+      await this.d.sink.heartbeat(a.gatewayId, a.homeId, a.supervisionS, now);
       return this.ack(v.answer, 'null');
     }
     if (await this.d.accounts.isDuplicate(a.id, m.sequence, repeatDigest(m), now))
@@ -142,7 +142,7 @@ export class InboundHandler {
       await s.accounts.accepted(a.id, m.sequence, repeatDigest(m), now);
     });
     // a periodic test is the unit's heartbeat [docs/alarm-centre.md §In]; so is any message
-    this.d.sink.heartbeat(a.gatewayId, a.homeId, a.supervisionS, now);
+    await this.d.sink.heartbeat(a.gatewayId, a.homeId, a.supervisionS, now);
   }
 
   private ack(answer: Uint8Array, reason: string): Uint8Array {

@@ -5,7 +5,6 @@ import { sqliteStorage } from '../../store/storage.js';
 import { loadMasterKey } from '../access/keysafe-keys.js';
 import { SqliteAlarmStore } from '../alarms/sqlite-alarm-store.js';
 import { chainAsksPeopleFirst } from '../followup/centre-hold.js';
-import { SqliteEventStore } from '../ingest/index.js';
 import { ChainHandover } from './chain-handover.js';
 import { Enqueuer } from './enqueue.js';
 import { inRoutes, type ReceiverStatus } from './in-routes.js';
@@ -110,14 +109,7 @@ async function alarmCentre(app: BakenApp): Promise<void> {
     clock: ctx.clock,
     logger: log,
     count: (answer, reason) => answers.inc({ answer, reason }),
-    sink: ingestSink({
-      storage,
-      store: new SqliteEventStore(ctx.db),
-      processors: app.ingest.processors,
-      bus,
-      log,
-      now: () => ctx.clock.now(),
-    }),
+    sink: ingestSink(app.ingest),
   });
   let listener: Dc09Listener | null = null;
   const status = (): ReceiverStatus => ({

@@ -1,8 +1,6 @@
 import { type EventEnvelope, MQTT_EXAMPLE_EVENTS } from '@baken/protocols';
 import type { ManualClock } from '../../clock.js';
-import { sqliteStorage } from '../../store/storage.js';
 import { type TestApp, testApp } from '../../testing/test-app.js';
-import { SqliteEventStore } from '../ingest/index.js';
 import { ingestSink } from './inbound-sink.js';
 
 /** Polls `cond` between I/O turns (loopback sockets answer within a few turns; never wall-time sleeps). */
@@ -62,14 +60,7 @@ export async function dc09TestApp(
     return { status: r.statusCode, body: (r.body ? r.json() : null) as T };
   };
   const ctx = t.app.baken;
-  const sink = ingestSink({
-    storage: sqliteStorage(ctx.db),
-    store: new SqliteEventStore(ctx.db),
-    processors: t.app.ingest.processors,
-    bus: t.app.ingest.bus,
-    log: t.app.log,
-    now: () => ctx.clock.now(),
-  });
+  const sink = ingestSink(t.app.ingest);
   let homes = 0;
   return {
     ...t,

@@ -3,7 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../clock.js';
 import type { BakenError } from '../../errors.js';
 import { type Db, openDatabase } from '../../store/database.js';
+import { sqliteStorage } from '../../store/storage.js';
 import { type DomainEvent, DomainEventBus } from '../ingest/domain-events.js';
+import { nextTurn } from '../ingest/event-turn.js';
 import { AlarmService } from './alarm-service.js';
 import { SqliteAlarmStore } from './sqlite-alarm-store.js';
 import { SqliteCancelPolicies } from './sqlite-cancel-policies.js';
@@ -32,8 +34,11 @@ const ev = (deviceKind: EventEnvelope['deviceKind'], kind: string, over: Partial
   }) as EventEnvelope;
 
 /** As ingest does: processors inside a transaction, their callbacks after the commit. */
-const feed = (e: EventEnvelope, homeId: string | null = 'home-1') => {
-  const after = db.transaction(() => svc.processor(e, { homeId, storedAt: clock.now() }))();
+const feed = async (e: EventEnvelope, homeId: string | null = 'home-1') => {
+  const storedAt = clock.now();
+  const after = await sqliteStorage(db).transaction(async (tx) =>
+    svc.processor(e, { tx, turn: nextTurn(), storedAt, homeId }),
+  );
   after?.();
 };
 
@@ -51,13 +56,13 @@ beforeEach(() => {
 afterEach(() => db.close());
 
 describe('AlarmService', () => {
-  it('creates one alarm per pendant alarm/fall event id and ignores other kinds', () => {
+  it('creates one alarm per pendant alarm/fall event id and ignores other kinds', async () => {
     const e = ev('pendant', 'alarm');
-    feed(e);
-    feed(e);
-    feed(ev('pendant', 'fall'));
-    feed(ev('pendant', 'test'));
-    feed(ev('keysafe', 'tamper'));
+    await feed(e);
+    await feed(e);
+    await feed(ev('pendant', 'fall'));
+    await feed(ev('pendant', 'test'));
+    await feed(ev('keysafe', 'tamper'));
     expect(
       svc.store
         .list({ limit: 10, offset: 0 })
@@ -67,35 +72,35 @@ describe('AlarmService', () => {
     expect(seen.filter((s) => s.type === 'alarm.created')).toHaveLength(2);
   });
 
-  it('never raises, cancels or moves an alarm for a trial event of the installation check', () => {
-    feed(ev('pendant', 'alarm', { trial: true }));
-    feed(ev('pendant', 'fall', { trial: true }));
+  it('never raises, cancels or moves an alarm for a trial event of the installation check', async () => {
+    await feed(ev('pendant', 'alarm', { trial: true }));
+    await feed(ev('pendant', 'fall', { trial: true }));
     expect(svc.store.list({ limit: 10, offset: 0 })).toEqual([]);
-    feed(ev('pendant', 'alarm'));
+    await feed(ev('pendant', 'alarm'));
     const [a] = svc.store.list({ limit: 1, offset: 0 });
     svc.act(a!.id, 'assign', 'u1', { teamId: 'team-1' });
-    feed(ev('pendant', 'cancel', { trial: true }));
-    feed(ev('keysafe', 'door_opened', { trial: true }));
+    await feed(ev('pendant', 'cancel', { trial: true }));
+    await feed(ev('keysafe', 'door_opened', { trial: true }));
     expect(svc.store.get(a!.id)).toMatchObject({ state: 'assigned', cancelledAt: null });
     expect(seen.filter((s) => s.type === 'alarm.created')).toHaveLength(1);
   });
 
-  it('records an authenticated pendant cancel on the open alarm without closing it', () => {
-    feed(ev('pendant', 'alarm', { data: { format: 'baken', authenticated: true } }));
+  it('records an authenticated pendant cancel on the open alarm without closing it', async () => {
+    await feed(ev('pendant', 'alarm', { data: { format: 'baken', authenticated: true } }));
     clock.advance(MIN);
     const cancel = ev('pendant', 'cancel', { data: { format: 'baken', authenticated: true } });
-    feed(cancel);
+    await feed(cancel);
     const [a] = svc.store.list({ limit: 1, offset: 0 });
     expect(a?.authenticated).toBe(true);
     expect(a).toMatchObject({ state: 'new', cancelledAt: clock.now(), cancelEventId: cancel.id });
     expect(svc.store.transitions(a!.id).map((t) => t.action)).toEqual(['raise', 'cancel']);
   });
 
-  it('an unauthenticated cancel never ends an alarm: refused by default, kept in the history', () => {
-    feed(ev('pendant', 'alarm', { data: { format: 'bthome', authenticated: false } }));
+  it('an unauthenticated cancel never ends an alarm: refused by default, kept in the history', async () => {
+    await feed(ev('pendant', 'alarm', { data: { format: 'bthome', authenticated: false } }));
     clock.advance(MIN);
-    feed(ev('pendant', 'cancel', { data: { format: 'bthome', authenticated: false } }));
-    feed(ev('pendant', 'cancel', { data: { format: 'bthome' } })); // an older gateway does not say
+    await feed(ev('pendant', 'cancel', { data: { format: 'bthome', authenticated: false } }));
+    await feed(ev('pendant', 'cancel', { data: { format: 'bthome' } })); // an older gateway does not say
     const [a] = svc.store.list({ limit: 1, offset: 0 });
     expect(a).toMatchObject({
       state: 'new',
@@ -111,7 +116,7 @@ describe('AlarmService', () => {
     expect(seen.filter((s) => s.type === 'alarm.updated')).toEqual([]);
   });
 
-  it("with the home's policy `confirm`, an unauthenticated cancel is an unverified cancel until staff confirm it", () => {
+  it("with the home's policy `confirm`, an unauthenticated cancel is an unverified cancel until staff confirm it", async () => {
     const policies = new SqliteCancelPolicies(db);
     db.prepare("INSERT INTO clients (id, name, created_at, updated_at) VALUES ('c1', 'C', 0, 0)").run();
     db.prepare(
@@ -120,12 +125,12 @@ describe('AlarmService', () => {
     expect(policies.get('home-1').unverifiedCancel).toBe('refuse');
     policies.set('home-1', 'confirm', 'u1', 0);
     svc = new AlarmService(new SqliteAlarmStore(db), clock, bus, policies);
-    feed(ev('pendant', 'alarm'));
+    await feed(ev('pendant', 'alarm'));
     const [a] = svc.store.list({ limit: 1, offset: 0 });
     expect(() => svc.act(a!.id, 'confirm-cancel', 'u1')).toThrow(/no unverified cancel/);
     clock.advance(MIN);
     const cancel = ev('pendant', 'cancel', { data: { format: 'bthome', authenticated: false } });
-    feed(cancel);
+    await feed(cancel);
     expect(svc.store.get(a!.id)).toMatchObject({
       state: 'new',
       cancelledAt: null,
@@ -142,16 +147,16 @@ describe('AlarmService', () => {
     ]);
   });
 
-  it('a key-safe opening at the home counts as on site only while the alarm is assigned', () => {
-    feed(ev('pendant', 'alarm'));
+  it('a key-safe opening at the home counts as on site only while the alarm is assigned', async () => {
+    await feed(ev('pendant', 'alarm'));
     const [a] = svc.store.list({ limit: 1, offset: 0 });
-    feed(ev('keysafe', 'door_opened'));
+    await feed(ev('keysafe', 'door_opened'));
     expect(svc.store.get(a!.id)?.state).toBe('new');
     svc.act(a!.id, 'assign', 'u1', { teamId: 'team-1' });
-    feed(ev('keysafe', 'code_accepted', { data: { slot: 1, codeKind: 'one_time' } }), 'home-2');
+    await feed(ev('keysafe', 'code_accepted', { data: { slot: 1, codeKind: 'one_time' } }), 'home-2');
     expect(svc.store.get(a!.id)?.state).toBe('assigned');
     clock.advance(31 * MIN);
-    feed(ev('keysafe', 'code_accepted', { data: { slot: 1, codeKind: 'one_time' } }));
+    await feed(ev('keysafe', 'code_accepted', { data: { slot: 1, codeKind: 'one_time' } }));
     expect(svc.store.get(a!.id)).toMatchObject({
       state: 'on_site',
       onSiteSource: 'keysafe',
@@ -159,20 +164,20 @@ describe('AlarmService', () => {
     });
   });
 
-  it('on site is when the key safe opened, even when the home unit delivers the opening late', () => {
-    feed(ev('pendant', 'alarm'));
+  it('on site is when the key safe opened, even when the home unit delivers the opening late', async () => {
+    await feed(ev('pendant', 'alarm'));
     const [a] = svc.store.list({ limit: 1, offset: 0 });
     svc.act(a!.id, 'assign', 'u1', { teamId: 'team-1' });
     const openedAt = clock.now() + 12 * MIN;
     clock.advance(40 * MIN); // the unit was offline; the opening arrives now
-    feed(ev('keysafe', 'door_opened', { receivedAt: openedAt }));
+    await feed(ev('keysafe', 'door_opened', { receivedAt: openedAt }));
     const view = svc.store.get(a!.id);
     expect(view).toMatchObject({ state: 'on_site', onSiteAt: openedAt });
     expect(svc.store.transitions(a!.id).at(-1)).toMatchObject({ action: 'on-site', at: openedAt });
   });
 
-  it('enforces the state machine: 409 for a wrong step, 404 for unknown alarm or user, 400 for an empty assign', () => {
-    feed(ev('pendant', 'alarm'));
+  it('enforces the state machine: 409 for a wrong step, 404 for unknown alarm or user, 400 for an empty assign', async () => {
+    await feed(ev('pendant', 'alarm'));
     const [a] = svc.store.list({ limit: 1, offset: 0 });
     const code = (f: () => unknown) => {
       try {

@@ -1,7 +1,6 @@
 import type { EventEnvelope } from '@baken/protocols';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, testApp } from '../../testing/test-app.js';
-import { SqliteEventStore } from '../ingest/sqlite-event-store.js';
 
 // An event's last-seen writes commit with the event, in the ingest transaction (store README,
 // "One transaction per turn"), not as commits of their own afterwards.
@@ -21,12 +20,12 @@ const ev = (id: string): EventEnvelope =>
     data: {},
   }) as EventEnvelope;
 
-function ingestTurn(e: EventEnvelope, thenFail: boolean): void {
-  const store = new SqliteEventStore(t.app.baken.db);
-  store.transaction(() => {
-    store.insert(e, null, t.clock.now());
-    for (const p of t.app.ingest.processors) p(e, { homeId: null, storedAt: t.clock.now() });
-    if (thenFail) throw new Error('a later write failed');
+function ingestTurn(e: EventEnvelope, thenFail: boolean): Promise<unknown> {
+  return t.app.ingest.storeTurn({
+    events: [{ event: e, homeId: null }],
+    within: async () => {
+      if (thenFail) throw new Error('a later write failed');
+    },
   });
 }
 
@@ -44,12 +43,12 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('last seen from events', () => {
-  it('is written by an in-transaction processor and rolls back with the event', () => {
+  it('is written by an in-transaction processor and rolls back with the event', async () => {
     const health = t.app.health;
-    expect(() => ingestTurn(ev('evt-touch-0001'), true)).toThrow('a later write failed');
+    await expect(ingestTurn(ev('evt-touch-0001'), true)).rejects.toThrow('a later write failed');
     expect(health.states.device(gatewayId, 'PEN-TOUCH-1')).toBeUndefined();
     expect(health.states.gateway(gatewayId)?.lastSeenAt ?? null).toBeNull();
-    ingestTurn(ev('evt-touch-0002'), false);
+    await ingestTurn(ev('evt-touch-0002'), false);
     expect(health.states.device(gatewayId, 'PEN-TOUCH-1')?.lastSeenAt).toBe(t.clock.now());
     expect(health.states.gateway(gatewayId)?.lastSeenAt).toBe(t.clock.now());
   });

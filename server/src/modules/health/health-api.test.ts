@@ -1,7 +1,6 @@
 import type { EventEnvelope, HeartbeatPayload } from '@baken/protocols';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, testApp } from '../../testing/test-app.js';
-import { SqliteEventStore } from '../ingest/sqlite-event-store.js';
 
 // The HTTP side without a broker: state arrives through the same domain bus ingest feeds.
 
@@ -46,14 +45,7 @@ const hb = (gatewayId: string, over: Partial<HeartbeatPayload> = {}): HeartbeatP
 
 /** Runs an event through the store and the in-transaction processors, as ingest does. */
 function ingest(e: EventEnvelope, homeId: string) {
-  const store = new SqliteEventStore(t.app.baken.db);
-  const storedAt = t.clock.now();
-  const after = store.transaction(() => {
-    store.insert(e, homeId, storedAt);
-    return t.app.ingest.processors.map((p) => p(e, { homeId, storedAt }));
-  });
-  t.app.ingest.bus.emit('ingest.event', { event: e, homeId, storedAt });
-  for (const f of after) f?.();
+  return t.app.ingest.storeTurn({ events: [{ event: e, homeId }] });
 }
 
 const get = (url: string, headers: Record<string, string> = admin) => t.app.inject({ url, headers });
@@ -85,7 +77,7 @@ beforeAll(async () => {
     });
   };
   beatA();
-  ingest(
+  await ingest(
     {
       v: 1,
       id: 'evt-clock-00000001',
@@ -100,7 +92,7 @@ beforeAll(async () => {
     },
     homeA,
   );
-  ingest(
+  await ingest(
     {
       v: 1,
       id: 'evt-alarm-00000001',

@@ -3,7 +3,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Db, openDatabase } from '../../store/database.js';
 import { createSqliteRepositories } from '../../store/sqlite/index.js';
 import { DomainEventBus } from '../ingest/domain-events.js';
-import { SqliteEventStore } from '../ingest/sqlite-event-store.js';
 import { HealthMemo } from './health-memo.js';
 import { DEFAULT_HEALTH_POLICY } from './health-policy.js';
 import { HealthService } from './health-service.js';
@@ -20,7 +19,8 @@ let db: Db;
 let stores: HealthStores;
 let bus: DomainEventBus;
 let health: HealthService;
-let tx: SqliteEventStore;
+/** A synchronous SQLite transaction, as the ingest turn runs these writes on SQLite. */
+const tx = { transaction: <T>(fn: () => T): T => db.transaction(fn)() };
 /** Calls of the SQLite stores' reads, by name. */
 let reads: Record<string, number>;
 
@@ -95,7 +95,6 @@ beforeEach(async () => {
   bus = new DomainEventBus();
   health = new HealthService(stores, bus, P);
   health.startRun(T0);
-  tx = new SqliteEventStore(db);
 });
 afterEach(() => db.close());
 

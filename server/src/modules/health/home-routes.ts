@@ -75,7 +75,7 @@ export async function homeRoutes(app: BakenApp, health: HealthService): Promise<
         budget: { scope: home.id, ...health.budget(home.id, now) },
         warnings: gws.flatMap((g) => health.warnings.list({ gatewayId: g.gatewayId, limit: 100 })),
         history: gw ? health.states.buckets(gw.gatewayId, now - DAY) : [],
-        timeline: events.recentForHome(home.id, now - 7 * DAY, 100).map((e) => ({
+        timeline: (await events.recentForHome(home.id, now - 7 * DAY, 100)).map((e) => ({
           id: e.id,
           at: e.receivedAt,
           deviceId: e.deviceId,

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type {
   AvailabilityPayload,
   CheckReportPayload,
@@ -118,6 +119,11 @@ export class DomainEventBus {
   private readonly any = new Set<(e: DomainEvent) => void>();
   /** Events emitted while {@link holdWhile} runs, delivered when it returns. */
   private held: DomainEvent[] | null = null;
+  /**
+   * The events held by the {@link holdDuring} call the current async call chain runs in, while it
+   * runs: work it started without awaiting may emit after it ended, and is then delivered at once.
+   */
+  private readonly holding = new AsyncLocalStorage<{ events: DomainEvent[]; open: boolean }>();
   private readonly rollbackListeners = new Set<() => void>();
 
   /** @param onError where listener failures go (the ingest module passes the app log). */
@@ -193,9 +199,51 @@ export class DomainEventBus {
     return out;
   }
 
+  /**
+   * {@link holdWhile} for an async transaction (the ingest turn on `storage.transaction`): what is
+   * emitted by `fn` and by everything it awaits is held — and only that: other work emitting while
+   * `fn` awaits (an HTTP request's change) is delivered at once, never dropped with this
+   * transaction's rollback. Same order as `holdWhile`: `fn`, `committed`, then the held events.
+   */
+  async holdDuring<T>(fn: () => Promise<T>, committed?: (out: T) => void): Promise<T> {
+    if (this.held !== null || this.holding.getStore()?.open === true) {
+      const out = await fn();
+      committed?.(out);
+      return out;
+    }
+    const hold = { events: [] as DomainEvent[], open: true };
+    const held = hold.events;
+    let out: T;
+    try {
+      out = await this.holding.run(hold, fn);
+    } catch (err) {
+      hold.open = false;
+      for (const l of this.rollbackListeners) {
+        try {
+          l();
+        } catch (e) {
+          this.onError(e, 'ingest.event');
+        }
+      }
+      throw err;
+    }
+    hold.open = false;
+    if (committed) {
+      try {
+        committed(out);
+      } catch (err) {
+        this.onError(err, 'ingest.event');
+      }
+    }
+    for (const e of held) this.deliver(e.type, e.body as never);
+    return out;
+  }
+
   emit<K extends DomainEventName>(type: K, body: DomainEventMap[K]): void {
-    if (this.held !== null) {
-      this.held.push({ type, body } as DomainEvent);
+    const hold = this.holding.getStore();
+    const held = this.held ?? (hold?.open === true ? hold.events : undefined);
+    if (held !== undefined) {
+      held.push({ type, body } as DomainEvent);
       return;
     }
     this.deliver(type, body);

@@ -26,8 +26,8 @@ export type AfterCommit = (() => void) | undefined;
  */
 export type EventProcessor = (
   event: EventEnvelope,
-  ctx: Partial<TurnContext> & { homeId: string | null; storedAt: number },
-) => AfterCommit;
+  ctx: TurnContext & { homeId: string | null },
+) => AfterCommit | Promise<AfterCommit>;
 
 /** The gateway messages other than events that a turn applies: heartbeats, availability, check reports. */
 export type StateMessageMap = Pick<

@@ -1,14 +1,17 @@
 import { defineModule } from '../../app-context.js';
+import { type Storage, sqliteStorage } from '../../store/storage.js';
 import { DomainEventBus } from './domain-events.js';
-import type { EventProcessor } from './event-processors.js';
+import type { EventProcessor, StateHandler, StateMessageName } from './event-processors.js';
+import type { EventToStore } from './event-store.js';
+import { type EventTurnDeps, ingestTurn, type StateHandlers, type TurnInput } from './event-turn.js';
 import { createIngestMetrics } from './ingest-metrics.js';
 import { MqttIngest } from './mqtt-ingest.js';
-import { SqliteEventStore } from './sqlite-event-store.js';
 
 export * from './domain-events.js';
-export type { EventProcessor } from './event-processors.js';
-export type { EventStore, StoredEventRow } from './event-store.js';
-export { SqliteEventStore } from './sqlite-event-store.js';
+export type { AfterCommit, EventProcessor, StateHandler, TurnContext } from './event-processors.js';
+export type { EventStore, EventToStore, StoredEventRow } from './event-store.js';
+export { eventStoreOn } from './event-store-on.js';
+export type { StateMessage, TurnInput } from './event-turn.js';
 
 /** What the ingest module offers the other modules, as `app.ingest`. */
 export interface IngestApi {
@@ -21,6 +24,17 @@ export interface IngestApi {
   addProcessor(p: EventProcessor): void;
   /** The processors in the order added (the DC-09 receiver stores its events the same way). */
   readonly processors: readonly EventProcessor[];
+  /**
+   * Adds work done for every heartbeat, availability message or check report inside the ingest
+   * turn's transaction, on the turn's handle (`ctx.tx`); awaited in the order added.
+   */
+  onState<K extends StateMessageName>(name: K, h: StateHandler<K>): void;
+  /**
+   * Stores gateway input that does not come over MQTT (the DC-09 receiver's) as one ingest turn:
+   * the same transaction, processors, state handlers and held bus as MQTT ingest. Resolves with
+   * the events that were new; rejects, storing nothing, when the transaction fails.
+   */
+  storeTurn(input: TurnInput): Promise<EventToStore[]>;
 }
 
 declare module 'fastify' {
@@ -40,10 +54,24 @@ export const ingestModule = defineModule({ name: 'ingest' }, async (app) => {
     log.error({ err, type }, 'domain event listener failed');
   });
   const processors: EventProcessor[] = [];
+  const stateHandlers = { 'ingest.heartbeat': [], 'ingest.availability': [], 'ingest.check': [] };
+  let storage: Storage | null = null;
+  const turnDeps: EventTurnDeps = {
+    // built at first use: the app's database is opened by then
+    get storage() {
+      storage ??= sqliteStorage(ctx.db);
+      return storage;
+    },
+    bus,
+    processors,
+    stateHandlers: stateHandlers as StateHandlers,
+  };
   app.decorate('ingest', {
     bus,
     processors,
     addProcessor: (p) => void processors.push(p),
+    onState: (name, h) => void (stateHandlers[name] as unknown[]).push(h),
+    storeTurn: (input) => ingestTurn(turnDeps, input, ctx.clock.now()),
   } satisfies IngestApi);
 
   const ingestMetrics = createIngestMetrics(ctx.metrics);
@@ -53,9 +81,7 @@ export const ingestModule = defineModule({ name: 'ingest' }, async (app) => {
     ingest = new MqttIngest({
       mqtt: ctx.mqtt,
       clock: ctx.clock,
-      store: new SqliteEventStore(ctx.db),
-      bus,
-      processors,
+      ...turnDeps,
       metrics: ctx.metrics,
       ingestMetrics,
       log,
@@ -63,6 +89,6 @@ export const ingestModule = defineModule({ name: 'ingest' }, async (app) => {
     await ingest.start();
   });
   app.addHook('onClose', async () => {
-    ingest?.flush();
+    await ingest?.flush();
   });
 });

@@ -43,12 +43,53 @@ describe('DomainEventBus', () => {
   });
 });
 
+describe('DomainEventBus.holdDuring (the async turn)', () => {
+  it("holds only what the turn's own call chain emits; other work meanwhile is delivered at once", async () => {
+    const bus = new DomainEventBus();
+    const heard: number[] = [];
+    bus.on('incident.closed', (b) => heard.push(b.incidentId));
+    let release!: () => void;
+    const waiting = new Promise<void>((r) => (release = r));
+    const turn = bus.holdDuring(async () => {
+      bus.emit('incident.closed', { ...incident, incidentId: 1 });
+      await waiting; // the turn awaits its database
+      bus.emit('incident.closed', { ...incident, incidentId: 3 });
+    });
+    // an HTTP request's change while the turn awaits
+    await Promise.resolve();
+    bus.emit('incident.closed', { ...incident, incidentId: 2 });
+    expect(heard).toEqual([2]);
+    release();
+    await turn;
+    expect(heard).toEqual([2, 1, 3]);
+  });
+
+  it('drops what a rolled-back turn emitted and tells the rollback listeners', async () => {
+    const bus = new DomainEventBus();
+    const heard: number[] = [];
+    let rolledBack = 0;
+    bus.on('incident.closed', (b) => heard.push(b.incidentId));
+    bus.onRollback(() => rolledBack++);
+    await expect(
+      bus.holdDuring(async () => {
+        bus.emit('incident.closed', incident);
+        await Promise.resolve();
+        throw new Error('disk full');
+      }),
+    ).rejects.toThrow('disk full');
+    expect(heard).toEqual([]);
+    expect(rolledBack).toBe(1);
+    bus.emit('incident.closed', { ...incident, incidentId: 9 });
+    expect(heard).toEqual([9]);
+  });
+});
+
 describe('TurnBatcher', () => {
-  it('collects everything added before the deferred turn into one flush', () => {
+  it('collects everything added before the deferred turn into one flush', async () => {
     const queued: Array<() => void> = [];
     const flushed: number[][] = [];
     const b = new TurnBatcher<number>(
-      (xs) => flushed.push(xs),
+      async (xs) => void flushed.push(xs),
       (fn) => queued.push(fn),
     );
     b.add(1);
@@ -57,9 +98,39 @@ describe('TurnBatcher', () => {
     expect(queued).toHaveLength(1);
     expect(flushed).toEqual([]);
     queued.shift()!();
+    await b.drain();
     b.add(4);
     queued.shift()!();
+    await b.drain();
     expect(flushed).toEqual([[1, 2, 3], [4]]);
+  });
+
+  it('stores one batch at a time: what arrives meanwhile is the next batch, in order', async () => {
+    const queued: Array<() => void> = [];
+    const flushed: number[][] = [];
+    let finish!: () => void;
+    const b = new TurnBatcher<number>(
+      (xs) => {
+        flushed.push(xs);
+        return xs[0] === 1 ? new Promise<void>((r) => (finish = r)) : Promise.resolve();
+      },
+      (fn) => queued.push(fn),
+    );
+    b.add(1);
+    queued.shift()!();
+    // the first batch is still being stored (a database round trip)
+    b.add(2);
+    b.add(3);
+    expect(queued).toEqual([]);
+    expect(flushed).toEqual([[1]]);
+    finish();
+    await Promise.resolve();
+    await Promise.resolve();
+    // its end schedules the next batch rather than running two at once
+    expect(queued).toHaveLength(1);
+    queued.shift()!();
+    await b.drain();
+    expect(flushed).toEqual([[1], [2, 3]]);
   });
 });
 

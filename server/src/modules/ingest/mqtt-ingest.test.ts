@@ -1,10 +1,12 @@
 import { type EventEnvelope, MQTT_EXAMPLE_PAYLOADS, topicFor } from '@baken/protocols';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ServerMqttClient } from '../../broker/server-client.js';
 import { ManualClock } from '../../clock.js';
 import { createLogger } from '../../logger.js';
 import { createMetrics, type Metrics } from '../../metrics.js';
 import { type Db, openDatabase } from '../../store/database.js';
+import { sqliteHandle } from '../../store/sqlite-async.js';
+import { sqliteStorage } from '../../store/storage.js';
 import { DomainEventBus } from './domain-events.js';
 import type { EventProcessor } from './event-processors.js';
 import { createIngestMetrics } from './ingest-metrics.js';
@@ -23,13 +25,11 @@ let bus: DomainEventBus;
 let gatewayReads: number;
 const clock = new ManualClock();
 
-/** The real store, counting its gateway look-ups. */
-class CountingStore extends SqliteEventStore {
-  override gateway(id: string) {
-    gatewayReads += 1;
-    return super.gateway(id);
-  }
-}
+/** Runs the deferred turn and waits until it is stored. */
+const runTurn = async () => {
+  turns.shift()!();
+  await ingest.flush();
+};
 
 const GW = 'gw-0001';
 const ev = (id: string, gatewayId = GW): EventEnvelope =>
@@ -62,6 +62,12 @@ beforeEach(() => {
   bus = new DomainEventBus();
   processors = [];
   gatewayReads = 0;
+  // the real store, its gateway look-ups counted
+  const gateways = SqliteEventStore.prototype.gateways;
+  vi.spyOn(SqliteEventStore.prototype, 'gateways').mockImplementation(function (this: SqliteEventStore, ids) {
+    gatewayReads += 1;
+    return gateways.call(this, ids);
+  });
   const mqtt = {
     publish: async (topic: string, payload: string) => {
       published.push({ topic, ids: (JSON.parse(payload) as { ids: string[] }).ids });
@@ -70,34 +76,40 @@ beforeEach(() => {
   ingest = new MqttIngest({
     mqtt,
     clock,
-    store: new CountingStore(db),
+    storage: sqliteStorage(db),
     bus,
     processors,
+    stateHandlers: { 'ingest.heartbeat': [], 'ingest.availability': [], 'ingest.check': [] },
     metrics,
     ingestMetrics: createIngestMetrics(metrics),
     log: createLogger('silent'),
     defer: (fn) => turns.push(fn),
   });
 });
-afterEach(() => db.close());
+afterEach(() => {
+  vi.restoreAllMocks();
+  db.close();
+});
 
 describe('MqttIngest', () => {
   it('ingests the heartbeat of a gateway older than the server supports, and marks it (docs/versioning.md)', async () => {
     const hb = { ...MQTT_EXAMPLE_PAYLOADS.heartbeat, gatewayId: GW, software: '0.0.3' };
     ingest.handle(topicFor('heartbeat', GW), Buffer.from(JSON.stringify(hb)));
+    await runTurn();
     expect(ingest.versions.unsupported.has(GW)).toBe(true);
     expect(await rejected()).not.toMatch(/reason=/);
     ingest.handle(topicFor('heartbeat', GW), Buffer.from(JSON.stringify({ ...hb, software: '0.1.0' })));
+    await runTurn();
     expect(ingest.versions.unsupported.has(GW)).toBe(false);
   });
 
-  it('stores a burst of one turn in one transaction and acks it with one message', () => {
+  it('stores a burst of one turn in one transaction and acks it with one message', async () => {
     send(ev('evt-00000001'));
     send(ev('evt-00000002'));
     send(ev('evt-00000001'));
     expect(published).toEqual([]);
     expect(turns).toHaveLength(1);
-    turns.shift()!();
+    await runTurn();
     expect(published).toEqual([{ topic: topicFor('ack', GW), ids: ['evt-00000001', 'evt-00000002'] }]);
     expect((db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n).toBe(2);
   });
@@ -106,7 +118,7 @@ describe('MqttIngest', () => {
     send(ev('evt-00000021'));
     send(ev('evt-00000022'));
     send(ev('evt-00000021'));
-    turns.shift()!();
+    await runTurn();
     const text = (await metrics.registry.getSingleMetricAsString('baken_events_ingested_total')) ?? '';
     expect(text).toMatch(/device_kind="pendant",outcome="stored"\} 2/);
     expect(text).toMatch(/device_kind="pendant",outcome="duplicate"\} 1/);
@@ -116,13 +128,14 @@ describe('MqttIngest', () => {
     send(ev('evt-00000031'));
     send(ev('evt-00000032'));
     send(ev('evt-00000033'));
+    await runTurn();
     expect(gatewayReads).toBe(1);
-    turns.shift()!();
     expect(published).toHaveLength(1);
     db.prepare('UPDATE gateways SET revoked_at = 5 WHERE id = ?').run(GW);
     send(ev('evt-00000034'));
+    await runTurn();
     expect(gatewayReads).toBe(2);
-    expect(turns).toEqual([]);
+    expect(published).toHaveLength(1);
     expect(await rejected()).toMatch(/reason="unknown_gateway"\} 1/);
   });
 
@@ -131,7 +144,7 @@ describe('MqttIngest', () => {
       throw new Error('disk full');
     });
     send(ev('evt-00000003'));
-    turns.shift()!();
+    await runTurn();
     expect(published).toEqual([]);
     expect(db.prepare('SELECT 1 FROM events').get()).toBeUndefined();
     expect(await rejected()).toMatch(/reason="store_error"\} 1/);
@@ -141,9 +154,47 @@ describe('MqttIngest', () => {
     send(ev('evt-00000004', 'gw-stranger'));
     send(ev('evt-00000005', 'gw-revoked'));
     ingest.handle(topicFor('availability', GW), Buffer.alloc(0));
+    await runTurn();
+    expect(published).toEqual([]);
     expect(turns).toEqual([]);
     expect(await rejected()).toMatch(/reason="unknown_gateway"\} 2/);
     expect(await rejected()).not.toMatch(/payload_empty/);
+  });
+
+  it('work a synchronous in-turn listener starts runs after the commit, and what it emits is heard', async () => {
+    // as the access module flushes queued key-safe commands when a home unit comes online
+    const shared = sqliteHandle(db);
+    const done: Array<{ inTx: boolean; events: number }> = [];
+    const heard: string[] = [];
+    bus.on('device.updated', (b) => heard.push(b.deviceId));
+    bus.on('ingest.availability', ({ gatewayId }) => {
+      void shared
+        .run((d) => {
+          const inTx = d.inTransaction;
+          return { inTx, events: (d.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n };
+        })
+        .then((r) => {
+          done.push(r);
+          bus.emit('device.updated', {
+            subjectKind: 'gateway',
+            gatewayId,
+            deviceId: 'after-commit',
+            homeId: null,
+            state: 'online',
+            at: 0,
+          });
+        });
+    });
+    ingest.handle(
+      topicFor('availability', GW),
+      Buffer.from(JSON.stringify({ ...MQTT_EXAMPLE_PAYLOADS.availability, gatewayId: GW, state: 'online' })),
+    );
+    send(ev('evt-00000040'));
+    await runTurn();
+    await new Promise((r) => setImmediate(r));
+    // not refused as "a shared store inside a transaction", and it saw the committed turn
+    expect(done).toEqual([{ inTx: false, events: 1 }]);
+    expect(heard).toEqual(['after-commit']);
   });
 
   describe('one turn, one transaction (store README, "One transaction per turn")', () => {
@@ -169,7 +220,7 @@ describe('MqttIngest', () => {
       });
     });
 
-    it('heartbeats and events of a turn commit together; what listeners emit is heard after the commit', () => {
+    it('heartbeats and events of a turn commit together; what listeners emit is heard after the commit', async () => {
       const inTx: boolean[] = [];
       const announced: boolean[] = [];
       bus.on('ingest.heartbeat', () => inTx.push(db.inTransaction));
@@ -183,23 +234,23 @@ describe('MqttIngest', () => {
       hb();
       expect(turns).toHaveLength(1);
       expect(count()).toBe(0);
-      turns.shift()!();
+      await runTurn();
       expect(inTx).toEqual([true, true, true]);
       expect(announced).toEqual([false, false]);
       expect(count()).toBe(2);
       expect(published).toEqual([{ topic: topicFor('ack', GW), ids: ['evt-00000010'] }]);
     });
 
-    it("acks the turn's events before listeners hear what its heartbeats changed", () => {
+    it("acks the turn's events before listeners hear what its heartbeats changed", async () => {
       const ackedWhenAnnounced: number[] = [];
       bus.on('device.updated', () => ackedWhenAnnounced.push(published.length));
       hb();
       send(ev('evt-00000012'));
-      turns.shift()!();
+      await runTurn();
       expect(ackedWhenAnnounced).toEqual([1]);
     });
 
-    it('a failed turn rolls back as one; its heartbeats are then applied once each and events stay unacked', () => {
+    it('a failed turn rolls back as one; its heartbeats are then applied once each and events stay unacked', async () => {
       let fail = true;
       processors.push(() => {
         if (fail) throw new Error('disk full');
@@ -209,7 +260,7 @@ describe('MqttIngest', () => {
       bus.on('device.updated', () => announced.push(count()));
       hb();
       send(ev('evt-00000011'));
-      turns.shift()!();
+      await runTurn();
       expect(db.prepare('SELECT 1 FROM events').get()).toBeUndefined();
       expect(published).toEqual([]);
       // rolled back with the event, then written again in a transaction of its own: once, not twice
@@ -217,7 +268,7 @@ describe('MqttIngest', () => {
       expect(announced).toEqual([1]);
       fail = false;
       send(ev('evt-00000011'));
-      turns.shift()!();
+      await runTurn();
       expect(published).toEqual([{ topic: topicFor('ack', GW), ids: ['evt-00000011'] }]);
     });
   });

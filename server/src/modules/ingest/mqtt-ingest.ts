@@ -1,6 +1,5 @@
 import {
   allGatewaysFilter,
-  type DecodedMqttMessage,
   decodeMqttMessage,
   type EventEnvelope,
   encodeMqttPayload,
@@ -12,9 +11,18 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { BrokerClient } from '../../broker/cluster/broker-client.js';
 import type { Clock } from '../../clock.js';
 import type { Metrics } from '../../metrics.js';
+import type { Storage } from '../../store/storage.js';
 import type { DomainEventBus, DomainEventMap } from './domain-events.js';
-import type { EventProcessor } from './event-processors.js';
-import type { EventStore } from './event-store.js';
+import type { EventProcessor, TurnContext } from './event-processors.js';
+import type { EventStore, EventToStore } from './event-store.js';
+import { eventStoreOn } from './event-store-on.js';
+import {
+  applyStateIn,
+  nextTurn,
+  type StateHandlers,
+  type StateMessage,
+  storeEventsIn,
+} from './event-turn.js';
 import { GatewayVersionWatch } from './gateway-version-watch.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 import { rejectReason } from './reject-reason.js';
@@ -32,14 +40,35 @@ export const INGEST_TOPICS: readonly TopicName[] = [
 export interface MqttIngestDeps {
   mqtt: BrokerClient;
   clock: Clock;
-  store: EventStore;
+  /** Where a turn is stored: one transaction of the deployment's database per turn. */
+  storage: Storage;
   bus: DomainEventBus;
   processors: readonly EventProcessor[];
+  /** Heartbeat, availability and check handlers, awaited inside the turn (health's state). */
+  stateHandlers: StateHandlers;
   metrics: Metrics;
   ingestMetrics: IngestMetrics;
   log: FastifyBaseLogger;
   defer?: (fn: () => void) => void;
 }
+
+/** A validated message waiting for its turn; its gateway is checked inside the turn. */
+type Incoming =
+  | { kind: 'event'; topic: string; gatewayId: string; event: EventEnvelope }
+  | {
+      kind: 'heartbeat';
+      topic: string;
+      gatewayId: string;
+      body: Omit<DomainEventMap['ingest.heartbeat'], 'homeId'>;
+    }
+  | {
+      kind: 'availability';
+      topic: string;
+      gatewayId: string;
+      body: Omit<DomainEventMap['ingest.availability'], 'homeId'>;
+    }
+  | { kind: 'check'; topic: string; gatewayId: string; body: Omit<DomainEventMap['ingest.check'], 'homeId'> }
+  | { kind: 'cmd/res'; topic: string; gatewayId: string; body: DomainEventMap['command.result'] };
 
 interface PendingEvent {
   kind: 'event';
@@ -47,37 +76,30 @@ interface PendingEvent {
   homeId: string | null;
 }
 
-/** A message other than an event, handled in the same turn's transaction (see {@link MqttIngest}). */
-type PendingState =
-  | { kind: 'heartbeat'; body: DomainEventMap['ingest.heartbeat'] }
-  | { kind: 'availability'; body: DomainEventMap['ingest.availability'] }
-  | { kind: 'check'; body: DomainEventMap['ingest.check'] };
+type PendingState = StateMessage;
 
-type Pending = PendingEvent | PendingState;
+type Pending = PendingEvent | PendingState | { kind: 'cmd/res'; body: DomainEventMap['command.result'] };
 
 /**
  * Validates every inbound gateway message with `decodeMqttMessage` [MQTT-MAP §2] (the topic's
  * gateway id must equal the payload's and the gateway must be enrolled and not revoked), counts and
  * logs rejects by reason (never the payload), stores events idempotently by id and acks them on
- * `…/ack` only after the SQLite commit [MQTT-MAP §4.2]; a duplicate is acked again, not stored again.
+ * `…/ack` only after the commit [MQTT-MAP §4.2]; a duplicate is acked again, not stored again.
  *
- * One event-loop turn is one SQLite transaction (store README, "One transaction per turn"): the
- * turn's events with their in-transaction processors, and its heartbeats, availability messages
- * and check reports, whose listeners (health) write inside it. What those listeners emit on the
- * bus is held until the commit. If that transaction fails, nothing is acked and the other messages
- * are retried one transaction each, so a bad event cannot take a last will with it.
+ * One turn is one transaction of `storage` (store README, "One transaction per turn"): the turn's
+ * events with their in-transaction processors, and its heartbeats, availability messages and check
+ * reports with their state handlers (health), all on the turn's transaction handle. What is emitted
+ * on the bus meanwhile is held until the commit. If that transaction fails, nothing is acked and the
+ * other messages are retried one transaction each, so a bad event cannot take a last will with it.
+ * Turns are stored one at a time, in arrival order.
  */
 export class MqttIngest {
-  private readonly batcher: TurnBatcher<Pending>;
-  /** Numbers the turns (processors do per-turn work once, see `EventProcessor`). */
-  private turn = 0;
-  /** Gateways looked up in the pending turn (see {@link gateway}). */
-  private readonly known = new Map<string, { homeId: string | null } | null>();
+  private readonly batcher: TurnBatcher<Incoming>;
   /** Gateway software versions from heartbeats, against the server's policy (docs/versioning.md). */
   readonly versions: GatewayVersionWatch;
 
   constructor(private readonly d: MqttIngestDeps) {
-    this.batcher = new TurnBatcher((items) => this.storeBatch(items), d.defer);
+    this.batcher = new TurnBatcher((items) => this.storeTurn(items), d.defer);
     this.versions = new GatewayVersionWatch(d.log);
   }
 
@@ -91,9 +113,9 @@ export class MqttIngest {
     }
   }
 
-  /** Stores and acks whatever is pending (shutdown). */
-  flush(): void {
-    this.batcher.drain();
+  /** Stores and acks whatever is pending, and waits for it (shutdown, tests). */
+  flush(): Promise<void> {
+    return this.batcher.drain();
   }
 
   handle(topic: string, payload: Buffer): void {
@@ -109,51 +131,34 @@ export class MqttIngest {
       );
       return;
     }
-    const gw = this.gateway(decoded.value.gatewayId);
-    if (!gw) {
-      this.reject(topic, 'unknown_gateway');
-      return;
-    }
-    this.dispatch(decoded.value, gw.homeId);
-  }
-
-  /**
-   * The gateway's home, or undefined when it is unknown or revoked: read once per turn. The answers
-   * are kept only while a turn is pending (until its batch is stored), so a revocation takes
-   * effect from the next turn on, as it did when each message read it.
-   */
-  private gateway(id: string): { homeId: string | null } | undefined {
-    if (!this.batcher.waiting) this.known.clear();
-    if (this.known.has(id)) return this.known.get(id) ?? undefined;
-    const gw = this.d.store.gateway(id);
-    this.known.set(id, gw ?? null);
-    return gw;
-  }
-
-  private dispatch(m: DecodedMqttMessage, homeId: string | null): void {
+    const m = decoded.value;
     const at = this.d.clock.now();
+    const { gatewayId } = m;
     switch (m.name) {
       case 'events':
-        this.batcher.add({ kind: 'event', event: m.payload, homeId });
+        this.batcher.add({ kind: 'event', topic, gatewayId, event: m.payload });
         return;
       case 'heartbeat':
-        this.versions.observe(m.gatewayId, m.payload.software);
         this.batcher.add({
           kind: 'heartbeat',
-          body: { heartbeat: m.payload, gatewayId: m.gatewayId, homeId, at },
+          topic,
+          gatewayId,
+          body: { heartbeat: m.payload, gatewayId, at },
         });
         return;
       case 'availability':
         this.batcher.add({
           kind: 'availability',
-          body: { availability: m.payload, gatewayId: m.gatewayId, homeId, at },
+          topic,
+          gatewayId,
+          body: { availability: m.payload, gatewayId, at },
         });
         return;
       case 'check':
-        this.batcher.add({ kind: 'check', body: { report: m.payload, gatewayId: m.gatewayId, homeId, at } });
+        this.batcher.add({ kind: 'check', topic, gatewayId, body: { report: m.payload, gatewayId, at } });
         return;
       case 'cmd/res':
-        this.d.bus.emit('command.result', { result: m.payload, gatewayId: m.gatewayId, at });
+        this.batcher.add({ kind: 'cmd/res', topic, gatewayId, body: { result: m.payload, gatewayId, at } });
         return;
       default:
         // A server → gateway topic echoed back to us (our own publish): not ingest's business.
@@ -166,59 +171,88 @@ export class MqttIngest {
     this.d.log.warn({ topic, reason, ...(path !== undefined ? { path } : {}) }, 'mqtt payload rejected');
   }
 
-  /** A heartbeat, availability or check report: its own writes plus what its listeners write. */
-  private applyState(it: PendingState): void {
-    const { bus, store } = this.d;
-    if (it.kind === 'heartbeat') bus.deliver('ingest.heartbeat', it.body);
-    else if (it.kind === 'availability') bus.deliver('ingest.availability', it.body);
-    else {
-      const b = it.body;
-      store.insertCheckReport(b.report, b.gatewayId, b.homeId, b.at);
-      bus.deliver('ingest.check', b);
+  /**
+   * The turn's messages whose gateway is enrolled and not revoked, with its home. The gateways are
+   * read once per turn, inside its transaction, so a revocation takes effect from the next turn on.
+   */
+  private async admit(events: EventStore, incoming: Incoming[], rejected: Incoming[]): Promise<Pending[]> {
+    const ids = [...new Set(incoming.map((m) => m.gatewayId))];
+    const known = await events.gateways(ids);
+    const out: Pending[] = [];
+    for (const m of incoming) {
+      const gw = known.get(m.gatewayId);
+      if (!gw) {
+        rejected.push(m);
+        continue;
+      }
+      const { homeId } = gw;
+      if (m.kind === 'event') out.push({ kind: 'event', event: m.event, homeId });
+      else if (m.kind === 'cmd/res') out.push(m);
+      else out.push({ kind: m.kind, body: { ...m.body, homeId } } as PendingState);
     }
+    return out;
   }
 
-  private storeBatch(all: Pending[]): void {
+  private async storeTurn(incoming: Incoming[]): Promise<void> {
     const storedAt = this.d.clock.now();
-    const turn = ++this.turn;
-    this.known.clear();
+    const turn = nextTurn();
+    const rejected: Incoming[] = [];
+    let admitted = null as Pending[] | null;
     const items: PendingEvent[] = [];
-    const fresh: PendingEvent[] = [];
-    const after: Array<() => void> = [];
+    let fresh: EventToStore[] = [];
+    let after: Array<() => void> = [];
     try {
-      this.d.bus.holdWhile(
+      await this.d.bus.holdDuring(
         () =>
-          this.d.store.transaction(() => {
+          this.d.storage.transaction(async (tx) => {
+            const events = eventStoreOn(tx);
+            const all = await this.admit(events, incoming, rejected);
+            admitted = all;
+            for (const it of all) if (it.kind === 'event') items.push(it);
+            const stored = await storeEventsIn(tx, items, this.d.processors, turn, storedAt);
+            fresh = stored.fresh;
+            after = stored.after;
+            const ctx: TurnContext = { tx, turn, storedAt };
             for (const it of all) {
-              if (it.kind !== 'event') {
-                this.applyState(it);
-                continue;
-              }
-              items.push(it);
-              if (!this.d.store.insert(it.event, it.homeId, storedAt)) continue;
-              fresh.push(it);
-              for (const p of this.d.processors) {
-                const cb = p(it.event, { homeId: it.homeId, storedAt, turn });
-                if (cb) after.push(cb);
-              }
+              if (it.kind === 'cmd/res') this.d.bus.emit('command.result', it.body);
+              else if (it.kind !== 'event') await applyStateIn(this.d, it, ctx);
             }
           }),
         // acked before listeners hear what the turn changed [MQTT-MAP §4.2]
         () => this.sendAcks(items),
       );
     } catch (err) {
+      this.rejectUnknown(rejected);
       // Nothing is acked: the gateway keeps the events in its outbox and sends them again.
-      const events = all.filter((it): it is PendingEvent => it.kind === 'event');
-      if (events.length > 0) this.d.metrics.mqttRejected.inc({ reason: 'store_error' }, events.length);
+      const n =
+        incoming.filter((m) => m.kind === 'event').length - rejected.filter((m) => m.kind === 'event').length;
+      if (n > 0) this.d.metrics.mqttRejected.inc({ reason: 'store_error' }, n);
       this.d.log.error({ err }, 'storing events failed; not acked');
-      this.retryStates(all);
+      if (admitted !== null) await this.retryStates(admitted);
       return;
     }
+    this.rejectUnknown(rejected);
+    for (const it of admitted ?? [])
+      if (it.kind === 'heartbeat') this.versions.observe(it.body.gatewayId, it.body.heartbeat.software);
+    this.afterCommit(items, fresh, storedAt, after);
+  }
+
+  private rejectUnknown(rejected: Incoming[]): void {
+    for (const m of rejected) this.reject(m.topic, 'unknown_gateway');
+  }
+
+  private afterCommit(
+    items: PendingEvent[],
+    fresh: EventToStore[],
+    storedAt: number,
+    after: Array<() => void>,
+  ): void {
     if (items.length === 0) return;
-    const stored = new Set(fresh);
+    const isNew = new Set(fresh.map((f) => f.event.id));
     const counts = new Map<string, number>();
     for (const it of items) {
-      const k = `${it.event.deviceKind}\u0000${stored.has(it) ? 'stored' : 'duplicate'}`;
+      // an id twice in one turn is stored once: the first is the stored one
+      const k = `${it.event.deviceKind}\u0000${isNew.delete(it.event.id) ? 'stored' : 'duplicate'}`;
       counts.set(k, (counts.get(k) ?? 0) + 1);
     }
     for (const [k, n] of counts) {
@@ -242,11 +276,19 @@ export class MqttIngest {
   }
 
   /** After a failed turn: each non-event message again, in a transaction of its own. */
-  private retryStates(all: Pending[]): void {
+  private async retryStates(all: Pending[]): Promise<void> {
     for (const it of all) {
       if (it.kind === 'event') continue;
+      if (it.kind === 'cmd/res') {
+        this.d.bus.emit('command.result', it.body);
+        continue;
+      }
       try {
-        this.d.bus.holdWhile(() => this.d.store.transaction(() => this.applyState(it)));
+        await this.d.bus.holdDuring(() =>
+          this.d.storage.transaction(async (tx) =>
+            applyStateIn(this.d, it, { tx, turn: nextTurn(), storedAt: this.d.clock.now() }),
+          ),
+        );
       } catch (err) {
         this.d.metrics.mqttRejected.inc({ reason: 'store_error' });
         this.d.log.error({ err, kind: it.kind }, 'storing a gateway message failed');

@@ -1,95 +1,94 @@
 import type { CheckReportPayload, EventEnvelope } from '@baken/protocols';
 import type { Db } from '../../store/database.js';
-import type { EventStore, StoredEventRow } from './event-store.js';
+import type { SqliteHandle } from '../../store/sqlite-async.js';
+import {
+  EVENT_ROW_COLUMNS,
+  type EventRow,
+  type EventStore,
+  type EventToStore,
+  eventColumns,
+  type StoredEventRow,
+  toStoredEvent,
+} from './event-store.js';
 
-/** The SQLite binding of {@link EventStore}. */
+// positional, not named: binding by name costs about 2 µs per event (docs/scaling.md §3)
+const INSERT_EVENT = `INSERT OR IGNORE INTO events (id, gateway_id, home_id, device_id, device_kind, kind, priority,
+  device_time, received_at, stored_at, seq, data, trial)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+function insertOne(db: Db, e: EventEnvelope, homeId: string | null, storedAt: number): boolean {
+  return (
+    db.prepare(INSERT_EVENT).run(...eventColumns(e, homeId, storedAt), e.trial === true ? 1 : 0).changes === 1
+  );
+}
+
+/**
+ * The SQLite binding of {@link EventStore}, on the connection's shared handle or on one
+ * transaction's (statements are compiled once per connection: store README, "Statements").
+ */
 export class SqliteEventStore implements EventStore {
-  private readonly insertEvent;
-  private readonly insertCheck;
-  private readonly gatewayRow;
-  private readonly byHome;
-  /** One transaction wrapper for every call: `db.transaction(fn)` builds four wrappers each time. */
-  private readonly inTransaction: (fn: () => unknown) => unknown;
+  constructor(private readonly h: SqliteHandle) {}
 
-  constructor(db: Db) {
-    this.inTransaction = db.transaction((fn: () => unknown) => fn());
-    this.insertEvent = db.prepare(
-      // positional, not named: binding by name costs about 2 µs per event (docs/scaling.md §3)
-      `INSERT OR IGNORE INTO events (id, gateway_id, home_id, device_id, device_kind, kind, priority,
-         device_time, received_at, stored_at, seq, data, trial)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.insertCheck = db.prepare(
-      `INSERT OR IGNORE INTO check_reports (id, gateway_id, home_id, at, technician, passed, steps, stored_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.gatewayRow = db.prepare(
-      'SELECT home_id AS homeId, revoked_at AS revokedAt FROM gateways WHERE id = ?',
-    );
-    this.byHome = db.prepare(
-      `SELECT id, gateway_id AS gatewayId, home_id AS homeId, device_id AS deviceId, device_kind AS deviceKind,
-         kind, priority, device_time AS deviceTime, received_at AS receivedAt, stored_at AS storedAt, seq, data,
-         trial
-       FROM events WHERE home_id = ? AND received_at >= ? ORDER BY received_at DESC LIMIT ?`,
+  gateways(ids: readonly string[]): Promise<Map<string, { homeId: string | null }>> {
+    return this.h.run((db) => {
+      const out = new Map<string, { homeId: string | null }>();
+      const get = db.prepare('SELECT home_id AS homeId, revoked_at AS revokedAt FROM gateways WHERE id = ?');
+      for (const id of ids) {
+        const row = get.get(id) as { homeId: string | null; revokedAt: number | null } | undefined;
+        if (row && row.revokedAt === null) out.set(id, { homeId: row.homeId });
+      }
+      return out;
+    });
+  }
+
+  insertMany(items: readonly EventToStore[], storedAt: number): Promise<Set<string>> {
+    return this.h.run((db) => {
+      const fresh = new Set<string>();
+      for (const { event, homeId } of items) if (insertOne(db, event, homeId, storedAt)) fresh.add(event.id);
+      return fresh;
+    });
+  }
+
+  insert(e: EventEnvelope, homeId: string | null, storedAt: number): Promise<boolean> {
+    return this.h.run((db) => insertOne(db, e, homeId, storedAt));
+  }
+
+  insertCheckReport(
+    r: CheckReportPayload,
+    gatewayId: string,
+    homeId: string | null,
+    now: number,
+  ): Promise<boolean> {
+    return this.h.run(
+      (db) =>
+        db
+          .prepare(
+            `INSERT OR IGNORE INTO check_reports (id, gateway_id, home_id, at, technician, passed, steps, stored_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            r.id,
+            gatewayId,
+            homeId,
+            r.at,
+            r.technician ?? null,
+            r.passed ? 1 : 0,
+            JSON.stringify(r.steps),
+            now,
+          ).changes === 1,
     );
   }
 
-  /** The gateway's home, or `undefined` when the gateway is unknown or revoked. */
-  gateway(id: string): { homeId: string | null } | undefined {
-    const row = this.gatewayRow.get(id) as { homeId: string | null; revokedAt: number | null } | undefined;
-    if (!row || row.revokedAt !== null) return undefined;
-    return { homeId: row.homeId };
-  }
-
-  /** Stores the event unless its id is already stored; true when it is new. */
-  insert(e: EventEnvelope, homeId: string | null, storedAt: number): boolean {
-    const r = this.insertEvent.run(
-      e.id,
-      e.gatewayId,
-      homeId,
-      e.deviceId,
-      e.deviceKind,
-      e.kind,
-      e.priority,
-      e.deviceTime,
-      e.receivedAt,
-      storedAt,
-      e.seq ?? null,
-      JSON.stringify(e.data),
-      e.trial === true ? 1 : 0,
+  recentForHome(homeId: string, from: number, limit: number): Promise<StoredEventRow[]> {
+    return this.h.run((db) =>
+      (
+        db
+          .prepare(
+            `SELECT ${EVENT_ROW_COLUMNS} FROM events WHERE home_id = ? AND received_at >= ?
+             ORDER BY received_at DESC LIMIT ?`,
+          )
+          .all(homeId, from, limit) as EventRow[]
+      ).map(toStoredEvent),
     );
-    return r.changes === 1;
-  }
-
-  insertCheckReport(r: CheckReportPayload, gatewayId: string, homeId: string | null, now: number): boolean {
-    return (
-      this.insertCheck.run(
-        r.id,
-        gatewayId,
-        homeId,
-        r.at,
-        r.technician ?? null,
-        r.passed ? 1 : 0,
-        JSON.stringify(r.steps),
-        now,
-      ).changes === 1
-    );
-  }
-
-  /** The latest events of a home since `from`, newest first (the home timeline). */
-  recentForHome(homeId: string, from: number, limit: number): StoredEventRow[] {
-    return (
-      this.byHome.all(homeId, from, limit) as Array<
-        Omit<StoredEventRow, 'data' | 'trial'> & { data: string; trial: number }
-      >
-    ).map((r) => ({
-      ...r,
-      data: JSON.parse(r.data) as unknown,
-      trial: r.trial === 1,
-    }));
-  }
-
-  transaction<T>(fn: () => T): T {
-    return this.inTransaction(fn) as T;
   }
 }

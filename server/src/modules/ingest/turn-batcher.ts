@@ -1,19 +1,22 @@
 /**
  * Collects work that arrives in the same event-loop turn and runs it once: mqtt.js dispatches every
- * packet of one socket read synchronously, so a burst of events becomes one SQLite transaction and
- * one ack per gateway. `defer` is `setImmediate` in production (no wall-clock wait is involved);
- * tests may pass their own.
+ * packet of one socket read synchronously, so a burst of events becomes one transaction and one ack
+ * per gateway. One batch is stored at a time: what arrives while a batch is being stored (awaiting
+ * PostgreSQL) waits and becomes the next batch, so turns commit in the order their messages came
+ * and a slower database makes batches larger instead of transactions concurrent. `defer` is
+ * `setImmediate` in production (no wall-clock wait is involved); tests may pass their own.
  */
 export class TurnBatcher<T> {
   private pending: T[] = [];
   private scheduled = false;
+  private running: Promise<void> | null = null;
 
   constructor(
-    private readonly flush: (items: T[]) => void,
+    private readonly flush: (items: T[]) => Promise<void>,
     private readonly defer: (fn: () => void) => void = (fn) => setImmediate(fn),
   ) {}
 
-  /** Whether a batch is waiting for its turn to end. */
+  /** Whether a batch is collecting (waiting for its turn to end or for the batch before it). */
   get waiting(): boolean {
     return this.scheduled;
   }
@@ -22,14 +25,31 @@ export class TurnBatcher<T> {
     this.pending.push(item);
     if (this.scheduled) return;
     this.scheduled = true;
-    this.defer(() => this.drain());
+    if (this.running === null) this.defer(() => void this.runNext());
   }
 
-  /** Runs the pending batch now (also used at shutdown). */
-  drain(): void {
+  /** Stores everything pending now and waits until it is stored (shutdown, tests). */
+  async drain(): Promise<void> {
+    while (this.running !== null || this.pending.length > 0) {
+      if (this.running !== null) await this.running;
+      else await this.runNext();
+    }
+  }
+
+  private runNext(): Promise<void> {
+    if (this.running !== null) return this.running;
     this.scheduled = false;
     const items = this.pending;
     this.pending = [];
-    if (items.length > 0) this.flush(items);
+    if (items.length === 0) return Promise.resolve();
+    const run = this.flush(items)
+      // `flush` handles its own failures; one escaping here must not stop the batches after it
+      .catch(() => undefined)
+      .finally(() => {
+        this.running = null;
+        if (this.scheduled) this.defer(() => void this.runNext());
+      });
+    this.running = run;
+    return run;
   }
 }

@@ -1,4 +1,5 @@
 import type { Db } from '../../../store/database.js';
+import { sqliteHandle } from '../../../store/sqlite-async.js';
 import { SqliteEventStore } from '../../ingest/sqlite-event-store.js';
 import type { HealthPolicy } from '../health-policy.js';
 import type {
@@ -82,6 +83,6 @@ export function sqliteHealthStores(
     alerts: new SqliteBudgetAlertStore(db),
     platformRuns: new SqlitePlatformRunStore(db),
     readModel: new SqliteHealthReadModel(db),
-    events: new SqliteEventStore(db),
+    events: new SqliteEventStore(sqliteHandle(db)),
   };
 }

@@ -9,6 +9,7 @@ import { pg020AccessKeysafes } from './020-access-keysafes.js';
 import { pg021AccessMatrix } from './021-access-matrix.js';
 import { pg030LiveEvents } from './030-live-events.js';
 import { pg031RateLimitHits } from './031-rate-limit-hits.js';
+import { pg040Ingest } from './040-ingest.js';
 import { pg050Health } from './050-health.js';
 import { pg060PendantPairings } from './060-pendant-pairings.js';
 
@@ -35,6 +36,7 @@ export const pgMigrations: readonly PgMigration[] = [
   pg021AccessMatrix,
   pg030LiveEvents,
   pg031RateLimitHits,
+  pg040Ingest,
   pg050Health,
   pg060PendantPairings,
 ];

@@ -1,0 +1,119 @@
+import { outsideTransaction } from '../../store/sqlite-async.js';
+import type { Storage, StoreHandle } from '../../store/storage.js';
+import type { DomainEventBus, DomainEventMap } from './domain-events.js';
+import type { EventProcessor, StateHandler, StateMessageName, TurnContext } from './event-processors.js';
+import type { EventToStore } from './event-store.js';
+import { eventStoreOn } from './event-store-on.js';
+
+let turns = 0;
+
+/**
+ * A fresh turn number: differs from every other turn of this process, whoever runs the turn (MQTT
+ * ingest, the DC-09 receiver), so per-turn work keyed on it (`TurnContext.turn`) is never shared.
+ */
+export function nextTurn(): number {
+  return ++turns;
+}
+
+/**
+ * Inside a turn's transaction `tx`: stores `items` (each once by id) and runs the processors for
+ * each newly stored one, in order; a duplicate — stored before, or twice in `items` — runs nothing.
+ * Returns the new ones and the processors' after-commit callbacks.
+ */
+export async function storeEventsIn(
+  tx: StoreHandle,
+  items: readonly EventToStore[],
+  processors: readonly EventProcessor[],
+  turn: number,
+  storedAt: number,
+): Promise<{ fresh: EventToStore[]; after: Array<() => void> }> {
+  const ids = items.length > 0 ? await eventStoreOn(tx).insertMany(items, storedAt) : new Set<string>();
+  const fresh: EventToStore[] = [];
+  const after: Array<() => void> = [];
+  for (const it of items) {
+    if (!ids.delete(it.event.id)) continue;
+    fresh.push(it);
+    const ctx = { tx, turn, storedAt, homeId: it.homeId };
+    for (const p of processors) {
+      const cb = await p(it.event, ctx);
+      if (cb) after.push(cb);
+    }
+  }
+  return { fresh, after };
+}
+
+/** The handlers of each kind of state message, in the order added. */
+export type StateHandlers = { readonly [K in StateMessageName]: readonly StateHandler<K>[] };
+
+/** A heartbeat, availability message or check report, as a turn applies it. */
+export type StateMessage =
+  | { kind: 'heartbeat'; body: DomainEventMap['ingest.heartbeat'] }
+  | { kind: 'availability'; body: DomainEventMap['ingest.availability'] }
+  | { kind: 'check'; body: DomainEventMap['ingest.check'] };
+
+/** What a turn needs of the ingest module. */
+export interface EventTurnDeps {
+  storage: Storage;
+  bus: DomainEventBus;
+  processors: readonly EventProcessor[];
+  stateHandlers: StateHandlers;
+}
+
+/**
+ * Inside a turn's transaction: a heartbeat, availability message or check report — its own write
+ * (a check report is stored once by id) and its handlers' (health's state), in the order added.
+ * The bus's synchronous in-turn listeners (`deliver`) hear it first.
+ */
+export async function applyStateIn(
+  d: Pick<EventTurnDeps, 'bus' | 'stateHandlers'>,
+  it: StateMessage,
+  ctx: TurnContext,
+): Promise<void> {
+  // follow-up work the synchronous listeners start runs after the commit (`outsideTransaction`)
+  if (it.kind === 'heartbeat') {
+    outsideTransaction(() => d.bus.deliver('ingest.heartbeat', it.body));
+    for (const h of d.stateHandlers['ingest.heartbeat']) await h(it.body, ctx);
+  } else if (it.kind === 'availability') {
+    outsideTransaction(() => d.bus.deliver('ingest.availability', it.body));
+    for (const h of d.stateHandlers['ingest.availability']) await h(it.body, ctx);
+  } else {
+    const b = it.body;
+    await eventStoreOn(ctx.tx).insertCheckReport(b.report, b.gatewayId, b.homeId, b.at);
+    outsideTransaction(() => d.bus.deliver('ingest.check', b));
+    for (const h of d.stateHandlers['ingest.check']) await h(b, ctx);
+  }
+}
+
+/** What one turn from outside MQTT stores (see {@link ingestTurn}). */
+export interface TurnInput {
+  events?: readonly EventToStore[];
+  states?: readonly StateMessage[];
+  /** Runs last inside the transaction (e.g. the DC-09 receiver's own log of the message). */
+  within?: (tx: StoreHandle) => Promise<void>;
+}
+
+/**
+ * Gateway input that does not come over MQTT (the DC-09 receiver's, tests') stored as one ingest
+ * turn, as `MqttIngest` stores a turn: one transaction with the processors and state handlers, the
+ * bus held until it commits, then `ingest.event` for each new event and the processors'
+ * after-commit callbacks. Rejects (and stores nothing) when the transaction fails. Returns the
+ * events that were new.
+ */
+export async function ingestTurn(
+  d: EventTurnDeps,
+  input: TurnInput,
+  storedAt: number,
+): Promise<EventToStore[]> {
+  const turn = nextTurn();
+  const out = await d.bus.holdDuring(() =>
+    d.storage.transaction(async (tx) => {
+      const r = await storeEventsIn(tx, input.events ?? [], d.processors, turn, storedAt);
+      for (const st of input.states ?? []) await applyStateIn(d, st, { tx, turn, storedAt });
+      await input.within?.(tx);
+      return r;
+    }),
+  );
+  for (const it of out.fresh) d.bus.emit('ingest.event', { event: it.event, homeId: it.homeId, storedAt });
+  for (const cb of out.after) cb();
+  return out.fresh;
+}
