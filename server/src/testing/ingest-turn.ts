@@ -1,7 +1,6 @@
 import type { EventEnvelope } from '@baken/protocols';
 import type { BakenApp } from '../app-context.js';
 import { nextTurn } from '../modules/ingest/event-turn.js';
-import { sqliteStorage } from '../store/storage.js';
 
 /**
  * Runs the ingest processors for `event` in one transaction, as a turn does, and their callbacks
@@ -16,7 +15,7 @@ export async function runProcessors(
 ): Promise<void> {
   const storedAt = app.baken.clock.now();
   const turn = nextTurn();
-  const after = await sqliteStorage(app.baken.db).transaction(async (tx) => {
+  const after = await app.baken.storage.transaction(async (tx) => {
     const cbs: Array<() => void> = [];
     for (const p of app.ingest.processors) {
       const cb = await p(event, { tx, turn, storedAt, homeId });

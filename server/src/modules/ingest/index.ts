@@ -1,5 +1,4 @@
 import { defineModule } from '../../app-context.js';
-import { type Storage, sqliteStorage } from '../../store/storage.js';
 import { DomainEventBus } from './domain-events.js';
 import type { EventProcessor, StateHandler, StateMessageName } from './event-processors.js';
 import type { EventToStore } from './event-store.js';
@@ -55,12 +54,10 @@ export const ingestModule = defineModule({ name: 'ingest' }, async (app) => {
   });
   const processors: EventProcessor[] = [];
   const stateHandlers = { 'ingest.heartbeat': [], 'ingest.availability': [], 'ingest.check': [] };
-  let storage: Storage | null = null;
   const turnDeps: EventTurnDeps = {
-    // built at first use: the app's database is opened by then
+    // read at use: the modules test builds the ingest module on a context without a database
     get storage() {
-      storage ??= sqliteStorage(ctx.db);
-      return storage;
+      return ctx.storage;
     },
     bus,
     processors,
