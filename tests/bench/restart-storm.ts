@@ -136,8 +136,13 @@ export async function storm(
   log(
     `  the server's accept queue: at most ${queue.peak} waiting, full in ${queue.fullSamples} of ${queue.samples} samples; ${queue.descriptors} listening descriptors`,
   );
-  if (process.env['BENCH_QUEUE_TRACE'])
+  if (process.env['BENCH_QUEUE_TRACE']) {
     log(`  accept queue [ms, waiting]: ${queue.series.map(([t, n]) => `${t}:${n}`).join(' ')}`);
+    const t0 = Date.now() - (now() - tReady);
+    log(
+      `  alarms [ms after the start, puback ms, ack ms]: ${samples.map((x) => `${x.publishedAt - t0}:${x.pubackMs.toFixed(0)}:${x.ackMs.toFixed(0)}`).join(' ')}`,
+    );
+  }
   log(
     `  server CPU per home reconnected ${((1000 * serverCpuS) / homes).toFixed(2)} ms; every home back ${w.allS.toFixed(1)} s after the kill`,
   );
