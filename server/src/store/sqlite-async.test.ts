@@ -82,11 +82,19 @@ describe('sqliteHandle', () => {
     expect(sawInside).toEqual([]);
   });
 
-  it('refuses the shared handle inside a transaction (it would wait for itself)', async () => {
-    await expect(h.transaction(async () => insert(h, 'x'))).rejects.toMatchObject({
-      code: 'BAKEN_ERR_STORE',
-    });
-    expect(all()).toEqual([]);
+  it('rolls back a transaction that awaits the shared handle (it would wait for itself) at the end of its turn', async () => {
+    let inner: Promise<unknown> | undefined;
+    await expect(
+      h.transaction(async (t) => {
+        await insert(t, 'mine');
+        inner = insert(h, 'shared');
+        await inner;
+      }),
+    ).rejects.toMatchObject({ code: 'BAKEN_ERR_STORE', message: expect.stringMatching(/shared store/) });
+    // the transaction's own write is gone; the shared call ran after it, on its own
+    await inner;
+    expect(all()).toEqual(['shared']);
+    expect(db.inTransaction).toBe(false);
   });
 
   it('refuses to start inside a synchronous transaction, and rolls back a callback that awaited I/O', async () => {

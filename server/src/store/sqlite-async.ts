@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { BakenError } from '../errors.js';
 import type { Db } from './database.js';
 
@@ -26,12 +25,13 @@ export interface SqliteHandle {
 
 /**
  * A transaction's `fn` may await only its own statements (promises that settle in the same turn of
- * the event loop). Were it to await I/O, the ingest turn's synchronous transaction — which runs in
- * a later turn — would join this open transaction and commit or roll back with it. The guard
- * notices the loop moving on before the commit and rolls back instead (a programming error).
+ * the event loop). Were it to await I/O, other work's statements — which run in later turns — would
+ * join this open transaction and commit or roll back with it; were it to await a shared store, that
+ * call would wait for this transaction's end, i.e. for itself. Either way the loop moves on before
+ * the commit: the guard then rolls the transaction back and rejects (a programming error).
  */
 const AWAITED_IO =
-  'an SQLite transaction awaited I/O (its callback may await only its own store calls); rolled back';
+  'an SQLite transaction awaited I/O or a shared store (its callback may await only the stores built on its own handle); rolled back';
 
 class Transaction implements SqliteHandle {
   done = false;
@@ -60,20 +60,6 @@ class Transaction implements SqliteHandle {
   }
 }
 
-/** Where the current async call chain's open transaction is known (to refuse shared-store use in it). */
-const current = new AsyncLocalStorage<Transaction>();
-
-/**
- * Runs `fn` as if outside the open async transaction: a shared store it calls — also later, from
- * work it starts without awaiting — waits for that transaction to end instead of being refused.
- * For synchronous listeners called inside the ingest turn (`DomainEventBus.deliver`) that start
- * follow-up work of their own (a key-safe command flush when a home unit comes online): that work
- * runs after the turn commits, as it did when the turn was a synchronous transaction.
- */
-export function outsideTransaction<T>(fn: () => T): T {
-  return current.exit(fn);
-}
-
 class SharedHandle implements SqliteHandle {
   #open: Transaction | null = null;
   /** Resolves when the open transaction ends. */
@@ -84,16 +70,14 @@ class SharedHandle implements SqliteHandle {
   constructor(readonly db: Db) {}
 
   async run<T>(f: (db: Db) => T): Promise<T> {
-    while (this.#open) {
-      this.#refuseInside();
-      await this.#ended;
-    }
+    // Work started inside a transaction without being awaited by it (a listener's follow-up) runs
+    // after the transaction ends; the transaction's own callback must not wait here (see AWAITED_IO).
+    while (this.#open) await this.#ended;
     return f(this.db);
   }
 
   async transaction<T>(fn: (tx: SqliteHandle) => Promise<T>): Promise<T> {
-    if (this.#open) this.#refuseInside();
-    else if (this.db.inTransaction)
+    if (!this.#open && this.db.inTransaction)
       // its statements would run after that transaction's commit, not inside it
       throw new BakenError(
         'BAKEN_ERR_STORE',
@@ -107,14 +91,17 @@ class SharedHandle implements SqliteHandle {
     let ended!: () => void;
     this.#ended = new Promise<void>((r) => (ended = r));
     const tx = new Transaction(this.db);
-    let crossed = false;
-    const guard = setImmediate(() => (crossed = true));
+    let crossed!: (e: Error) => void;
+    const crossing = new Promise<never>((_, reject) => (crossed = reject));
+    crossing.catch(() => undefined);
+    const guard = setImmediate(() => crossed(new BakenError('BAKEN_ERR_STORE', 500, AWAITED_IO)));
     try {
       this.db.exec('BEGIN');
       this.#open = tx;
       try {
-        const out = await current.run(tx, () => fn(tx));
-        if (crossed) throw new BakenError('BAKEN_ERR_STORE', 500, AWAITED_IO);
+        // No AsyncLocalStorage here: on Node 20 it slows every promise of the process (the ingest
+        // turn is one of these transactions), so misuse is caught by the turn guard alone.
+        const out = await Promise.race([fn(tx), crossing]);
         this.db.exec('COMMIT');
         return out;
       } catch (e) {
@@ -128,17 +115,6 @@ class SharedHandle implements SqliteHandle {
       ended();
       release();
     }
-  }
-
-  /** A call on the shared stores from inside the open transaction would wait for itself. */
-  #refuseInside(): void {
-    const tx = current.getStore();
-    if (tx !== undefined && tx === this.#open)
-      throw new BakenError(
-        'BAKEN_ERR_STORE',
-        500,
-        'a shared store was used inside a transaction: use the stores the transaction hands its callback',
-      );
   }
 }
 

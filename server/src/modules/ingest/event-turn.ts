@@ -1,4 +1,3 @@
-import { outsideTransaction } from '../../store/sqlite-async.js';
 import type { Storage, StoreHandle } from '../../store/storage.js';
 import type { DomainEventBus, DomainEventMap } from './domain-events.js';
 import type { EventProcessor, StateHandler, StateMessageName, TurnContext } from './event-processors.js';
@@ -69,17 +68,17 @@ export async function applyStateIn(
   it: StateMessage,
   ctx: TurnContext,
 ): Promise<void> {
-  // follow-up work the synchronous listeners start runs after the commit (`outsideTransaction`)
+  // follow-up work the synchronous listeners start waits for the commit (a shared store waits for it)
   if (it.kind === 'heartbeat') {
-    outsideTransaction(() => d.bus.deliver('ingest.heartbeat', it.body));
+    d.bus.deliver('ingest.heartbeat', it.body);
     for (const h of d.stateHandlers['ingest.heartbeat']) await h(it.body, ctx);
   } else if (it.kind === 'availability') {
-    outsideTransaction(() => d.bus.deliver('ingest.availability', it.body));
+    d.bus.deliver('ingest.availability', it.body);
     for (const h of d.stateHandlers['ingest.availability']) await h(it.body, ctx);
   } else {
     const b = it.body;
     await eventStoreOn(ctx.tx).insertCheckReport(b.report, b.gatewayId, b.homeId, b.at);
-    outsideTransaction(() => d.bus.deliver('ingest.check', b));
+    d.bus.deliver('ingest.check', b);
     for (const h of d.stateHandlers['ingest.check']) await h(b, ctx);
   }
 }
@@ -105,13 +104,16 @@ export async function ingestTurn(
   storedAt: number,
 ): Promise<EventToStore[]> {
   const turn = nextTurn();
-  const out = await d.bus.holdDuring(() =>
-    d.storage.transaction(async (tx) => {
-      const r = await storeEventsIn(tx, input.events ?? [], d.processors, turn, storedAt);
-      for (const st of input.states ?? []) await applyStateIn(d, st, { tx, turn, storedAt });
-      await input.within?.(tx);
-      return r;
-    }),
+  const out = await d.bus.holdDuring(
+    () =>
+      d.storage.transaction(async (tx) => {
+        const r = await storeEventsIn(tx, input.events ?? [], d.processors, turn, storedAt);
+        for (const st of input.states ?? []) await applyStateIn(d, st, { tx, turn, storedAt });
+        await input.within?.(tx);
+        return r;
+      }),
+    undefined,
+    { scoped: d.storage.kind === 'postgres' },
   );
   for (const it of out.fresh) d.bus.emit('ingest.event', { event: it.event, homeId: it.homeId, storedAt });
   for (const cb of out.after) cb();

@@ -44,17 +44,21 @@ describe('DomainEventBus', () => {
 });
 
 describe('DomainEventBus.holdDuring (the async turn)', () => {
-  it("holds only what the turn's own call chain emits; other work meanwhile is delivered at once", async () => {
+  it("scoped (PostgreSQL): holds only what the turn's own call chain emits; other work meanwhile is delivered at once", async () => {
     const bus = new DomainEventBus();
     const heard: number[] = [];
     bus.on('incident.closed', (b) => heard.push(b.incidentId));
     let release!: () => void;
     const waiting = new Promise<void>((r) => (release = r));
-    const turn = bus.holdDuring(async () => {
-      bus.emit('incident.closed', { ...incident, incidentId: 1 });
-      await waiting; // the turn awaits its database
-      bus.emit('incident.closed', { ...incident, incidentId: 3 });
-    });
+    const turn = bus.holdDuring(
+      async () => {
+        bus.emit('incident.closed', { ...incident, incidentId: 1 });
+        await waiting; // the turn awaits its database
+        bus.emit('incident.closed', { ...incident, incidentId: 3 });
+      },
+      undefined,
+      { scoped: true },
+    );
     // an HTTP request's change while the turn awaits
     await Promise.resolve();
     bus.emit('incident.closed', { ...incident, incidentId: 2 });

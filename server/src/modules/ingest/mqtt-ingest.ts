@@ -220,6 +220,7 @@ export class MqttIngest {
           }),
         // acked before listeners hear what the turn changed [MQTT-MAP §4.2]
         () => this.sendAcks(items),
+        { scoped: this.d.storage.kind === 'postgres' },
       );
     } catch (err) {
       this.rejectUnknown(rejected);
@@ -284,10 +285,13 @@ export class MqttIngest {
         continue;
       }
       try {
-        await this.d.bus.holdDuring(() =>
-          this.d.storage.transaction(async (tx) =>
-            applyStateIn(this.d, it, { tx, turn: nextTurn(), storedAt: this.d.clock.now() }),
-          ),
+        await this.d.bus.holdDuring(
+          () =>
+            this.d.storage.transaction(async (tx) =>
+              applyStateIn(this.d, it, { tx, turn: nextTurn(), storedAt: this.d.clock.now() }),
+            ),
+          undefined,
+          { scoped: this.d.storage.kind === 'postgres' },
         );
       } catch (err) {
         this.d.metrics.mqttRejected.inc({ reason: 'store_error' });
