@@ -260,6 +260,15 @@ export async function startEmbeddedBroker(opts: {
   const port = listeners.port;
   const urlHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   log.info({ port }, 'mqtt broker listening');
+  let closing = false;
+  void listeners.copied.then(() => {
+    if (closing) return;
+    // one handle still works, with one accept per turn of the event loop (broker README)
+    const n = listeners.acceptHandles;
+    if (n > 1) log.info({ acceptHandles: n }, 'mqtt broker accepts through several listening handles');
+    else
+      log.warn({ acceptHandles: n }, 'mqtt broker could not copy its listening handle (no child process?)');
+  });
 
   return {
     url: `mqtt://${urlHost}:${port}`,
@@ -277,6 +286,7 @@ export async function startEmbeddedBroker(opts: {
     // Resolves once every connection is gone: the sockets aedes did not end itself (one that never
     // sent CONNECT, or whose peer went away without a FIN) are destroyed rather than waited for.
     close: () => {
+      closing = true;
       const closed = listeners.close();
       broker.close(() => listeners.destroyAll());
       return closed;
