@@ -47,7 +47,12 @@ export interface IncidentStore {
   countOpen(): Promise<number>;
   /**
    * Downtime spans per scope (home id, or `platform`) overlapping `[from, now]`; open ones end at now.
-   * `storage` incidents are not downtime (the unit still delivers) and are left out.
+   * `storage` incidents are not downtime (the unit still delivers) and are left out. With `scopes`,
+   * only those scopes' spans.
    */
-  spansByScope(from: number, now: number): Promise<Map<string, Array<{ start: number; end: number }>>>;
+  spansByScope(
+    from: number,
+    now: number,
+    scopes?: readonly string[],
+  ): Promise<Map<string, Array<{ start: number; end: number }>>>;
 }

@@ -89,14 +89,25 @@ export class PgIncidentStore implements IncidentStore {
     ).rows[0]!.n;
   }
 
-  async spansByScope(from: number, now: number): Promise<Map<string, Array<{ start: number; end: number }>>> {
-    const r = await this.db.sql.query<{ scope: string; start: number; end: number }>(
-      `SELECT CASE WHEN subject_kind = 'platform' THEN 'platform' ELSE home_id END AS scope,
-         started_at AS start, COALESCE(ended_at, $1) AS "end" FROM incidents
-       WHERE (ended_at IS NULL OR ended_at > $2) AND (home_id IS NOT NULL OR subject_kind = 'platform')
-         AND subject_kind != 'storage'`,
-      [now, from],
-    );
+  async spansByScope(
+    from: number,
+    now: number,
+    scopes?: readonly string[],
+  ): Promise<Map<string, Array<{ start: number; end: number }>>> {
+    const sql = `SELECT CASE WHEN subject_kind = 'platform' THEN 'platform' ELSE home_id END AS scope,
+        started_at AS start, COALESCE(ended_at, $1) AS "end" FROM incidents
+      WHERE (ended_at IS NULL OR ended_at > $2) AND subject_kind != 'storage'`;
+    const r =
+      scopes === undefined
+        ? await this.db.sql.query<{ scope: string; start: number; end: number }>(
+            `${sql} AND (home_id IS NOT NULL OR subject_kind = 'platform')`,
+            [now, from],
+          )
+        : // the scopes' homes through the home index (a home's year, not the fleet's)
+          await this.db.sql.query<{ scope: string; start: number; end: number }>(
+            `${sql} AND (home_id = ANY($3::text[]) OR (subject_kind = 'platform' AND 'platform' = ANY($3::text[])))`,
+            [now, from, [...scopes]],
+          );
     return spansOf(r.rows);
   }
 }

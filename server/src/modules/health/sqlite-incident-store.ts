@@ -100,19 +100,26 @@ export class SqliteIncidentStore implements IncidentStore {
     );
   }
 
-  spansByScope(from: number, now: number): Promise<Map<string, Array<{ start: number; end: number }>>> {
-    return this.h.run((db) =>
-      spansOf(
-        db
-          .prepare(
-            `SELECT CASE WHEN subject_kind = 'platform' THEN 'platform' ELSE home_id END AS scope,
-               started_at AS start, IFNULL(ended_at, ?) AS end FROM incidents
-             WHERE (ended_at IS NULL OR ended_at > ?) AND (home_id IS NOT NULL OR subject_kind = 'platform')
-               AND subject_kind != 'storage'`,
-          )
-          .all(now, from) as Array<{ scope: string; start: number; end: number }>,
-      ),
-    );
+  spansByScope(
+    from: number,
+    now: number,
+    scopes?: readonly string[],
+  ): Promise<Map<string, Array<{ start: number; end: number }>>> {
+    const sql = `SELECT CASE WHEN subject_kind = 'platform' THEN 'platform' ELSE home_id END AS scope,
+        started_at AS start, IFNULL(ended_at, ?) AS end FROM incidents
+      WHERE (ended_at IS NULL OR ended_at > ?) AND subject_kind != 'storage'`;
+    const all = ` AND (home_id IS NOT NULL OR subject_kind = 'platform')`;
+    // the scopes' homes through the home index (a home's year, not the fleet's)
+    const some = ` AND (home_id IN (SELECT value FROM json_each(?))
+      OR (subject_kind = 'platform' AND 'platform' IN (SELECT value FROM json_each(?))))`;
+    return this.h.run((db) => {
+      const list = JSON.stringify(scopes ?? []);
+      const rows =
+        scopes === undefined
+          ? db.prepare(sql + all).all(now, from)
+          : db.prepare(sql + some).all(now, from, list, list);
+      return spansOf(rows as Array<{ scope: string; start: number; end: number }>);
+    });
   }
 }
 

@@ -163,6 +163,10 @@ export function incidentStoreContract(name: string, make: MakeHealth): void {
         platform: [{ start: T0, end: T0 + 10 }],
         'h-1': [{ start: T0 + 100, end: T0 + 1000 }],
       });
+      expect(Object.fromEntries(await inc.spansByScope(T0, T0 + 1000, ['h-1', 'h-9']))).toEqual({
+        'h-1': [{ start: T0 + 100, end: T0 + 1000 }],
+      });
+      expect((await inc.spansByScope(T0, T0 + 1000, [])).size).toBe(0);
     });
 
     it('the read model: home ids, home incident spans with regions, open alarms', async (t) => {
