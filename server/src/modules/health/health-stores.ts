@@ -15,6 +15,7 @@ export interface PlatformRunStore {
   last(): Promise<PlatformRun | undefined>;
   /** Records a run starting (and alive) at `now`; its id. */
   start(now: number): Promise<number>;
+  /** The run is alive at `now`; an earlier `now` (a late call) never moves it back. */
   alive(runId: number, now: number): Promise<void>;
   stop(runId: number, now: number): Promise<void>;
 }

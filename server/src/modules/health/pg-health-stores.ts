@@ -35,7 +35,10 @@ export class PgPlatformRunStore implements PlatformRunStore {
   }
 
   async alive(runId: number, now: number): Promise<void> {
-    await this.db.sql.query('UPDATE platform_runs SET last_alive_at = $1 WHERE id = $2', [now, runId]);
+    await this.db.sql.query(
+      'UPDATE platform_runs SET last_alive_at = GREATEST(last_alive_at, $1) WHERE id = $2',
+      [now, runId],
+    );
   }
 
   async stop(runId: number, now: number): Promise<void> {

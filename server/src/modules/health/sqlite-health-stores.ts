@@ -39,7 +39,10 @@ export class SqlitePlatformRunStore implements PlatformRunStore {
 
   alive(runId: number, now: number): Promise<void> {
     return this.h.run((db) => {
-      db.prepare('UPDATE platform_runs SET last_alive_at = ? WHERE id = ?').run(now, runId);
+      db.prepare('UPDATE platform_runs SET last_alive_at = MAX(last_alive_at, ?) WHERE id = ?').run(
+        now,
+        runId,
+      );
     });
   }
 

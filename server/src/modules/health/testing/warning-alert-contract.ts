@@ -130,6 +130,7 @@ export function warningAlertContract(name: string, make: MakeHealth): void {
       expect(await r.last()).toBeUndefined();
       const first = await r.start(T0);
       await r.alive(first, T0 + 1000);
+      await r.alive(first, T0 + 500); // a late call never moves it back
       expect(await r.last()).toEqual({ lastAliveAt: T0 + 1000, stoppedAt: null });
       await r.stop(first, T0 + 2000);
       expect(await r.last()).toEqual({ lastAliveAt: T0 + 2000, stoppedAt: T0 + 2000 });
