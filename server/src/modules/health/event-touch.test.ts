@@ -46,10 +46,10 @@ describe('last seen from events', () => {
   it('is written by an in-transaction processor and rolls back with the event', async () => {
     const health = t.app.health;
     await expect(ingestTurn(ev('evt-touch-0001'), true)).rejects.toThrow('a later write failed');
-    expect(health.states.device(gatewayId, 'PEN-TOUCH-1')).toBeUndefined();
-    expect(health.states.gateway(gatewayId)?.lastSeenAt ?? null).toBeNull();
+    expect(await health.states.device(gatewayId, 'PEN-TOUCH-1')).toBeUndefined();
+    expect((await health.states.gateway(gatewayId))?.lastSeenAt ?? null).toBeNull();
     await ingestTurn(ev('evt-touch-0002'), false);
-    expect(health.states.device(gatewayId, 'PEN-TOUCH-1')?.lastSeenAt).toBe(t.clock.now());
-    expect(health.states.gateway(gatewayId)?.lastSeenAt).toBe(t.clock.now());
+    expect((await health.states.device(gatewayId, 'PEN-TOUCH-1'))?.lastSeenAt).toBe(t.clock.now());
+    expect((await health.states.gateway(gatewayId))?.lastSeenAt).toBe(t.clock.now());
   });
 });

@@ -55,9 +55,9 @@ export async function fleetRoutes(app: BakenApp, health: HealthService): Promise
       const attention = new Set<string>();
       let degradedGateways = 0;
       const byGateway = new Map<string, DeviceRow[]>();
-      for (const d of health.states.devices())
+      for (const d of await health.states.devices())
         byGateway.set(d.gatewayId, [...(byGateway.get(d.gatewayId) ?? []), d]);
-      for (const g of health.states.gateways()) {
+      for (const g of await health.states.gateways()) {
         const gs = health.gatewayState(g, now);
         gateways[gs]++;
         if (isDegraded(g)) degradedGateways++;
@@ -67,16 +67,16 @@ export async function fleetRoutes(app: BakenApp, health: HealthService): Promise
           if (v.state === 'offline') attention.add(`${g.gatewayId}/${d.deviceId}`);
         }
       }
-      for (const w of health.warnings.list({ open: true, limit: 100_000 }))
+      for (const w of await health.warnings.list({ open: true, limit: 100_000 }))
         attention.add(`${w.gatewayId}/${w.deviceId}`);
-      const openAlarms = health.stores.readModel.openAlarmCount();
+      const openAlarms = await health.stores.readModel.openAlarmCount();
       return {
         at: now,
         gateways,
         devices,
-        openIncidents: health.incidents.countOpen(),
+        openIncidents: await health.incidents.countOpen(),
         degradedGateways,
-        budgetsBurning: health.alerts.burningScopes().length,
+        budgetsBurning: (await health.alerts.burningScopes()).length,
         devicesNeedingAttention: attention.size,
         openAlarms,
       };
@@ -108,8 +108,7 @@ export async function fleetRoutes(app: BakenApp, health: HealthService): Promise
     async (req) => {
       const now = clock.now();
       const { limit = 100, offset = 0, state, region } = req.query;
-      const all = health.states
-        .gateways()
+      const all = (await health.states.gateways())
         .map((g) => gatewayView(health, g, now))
         .filter(
           (g) => (state === undefined || g.state === state) && (region === undefined || g.region === region),
@@ -139,7 +138,7 @@ export async function fleetRoutes(app: BakenApp, health: HealthService): Promise
     async (req) => {
       const { limit = 100, offset = 0, open, homeId } = req.query;
       return {
-        items: health.incidents.list({
+        items: await health.incidents.list({
           limit,
           offset,
           ...(open !== undefined ? { open } : {}),
@@ -170,15 +169,17 @@ export async function fleetRoutes(app: BakenApp, health: HealthService): Promise
     },
     async (req) => {
       const now = clock.now();
-      const burning = new Set(health.alerts.burningScopes());
-      const homeIds = health.stores.readModel.homeIds();
+      const burning = new Set(await health.alerts.burningScopes());
+      const homeIds = await health.stores.readModel.homeIds();
+      // one read of the year's incidents for every scope
+      const budget = await health.budgets(now);
       const homes = homeIds
         .filter((id) => !req.query.burning || burning.has(id))
-        .map((homeId) => ({ homeId, scope: homeId, ...health.budget(homeId, now) }));
+        .map((homeId) => ({ homeId, scope: homeId, ...budget(homeId) }));
       return {
-        platform: { scope: 'platform', ...health.budget('platform', now) },
+        platform: { scope: 'platform', ...budget('platform') },
         homes,
-        alerts: health.alerts.list({ open: true, limit: 500 }),
+        alerts: await health.alerts.list({ open: true, limit: 500 }),
       };
     },
   );
@@ -202,7 +203,7 @@ export async function fleetRoutes(app: BakenApp, health: HealthService): Promise
       },
     },
     async (req) => ({
-      items: health.warnings.list({
+      items: await health.warnings.list({
         limit: req.query.limit ?? 100,
         ...(req.query.open !== undefined ? { open: req.query.open } : {}),
       }),

@@ -1,8 +1,9 @@
 import type { EventEnvelope, HeartbeatPayload } from '@baken/protocols';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, testApp } from '../../testing/test-app.js';
+import type { DomainEventMap } from '../ingest/domain-events.js';
 
-// The HTTP side without a broker: state arrives through the same domain bus ingest feeds.
+// The HTTP side without a broker: state arrives through the same ingest turn MQTT ingest runs.
 
 const MIN = 60_000;
 let t: TestApp;
@@ -58,11 +59,12 @@ beforeAll(async () => {
   homeA = a.homeId;
   homeB = b.homeId;
   clientA = a.clientId;
-  const bus = t.app.ingest.bus;
   const at = t.clock.now();
+  const beat = (body: DomainEventMap['ingest.heartbeat']) =>
+    t.app.ingest.storeTurn({ states: [{ kind: 'heartbeat', body }] });
   const beatA = () => {
     const now = t.clock.now();
-    bus.emit('ingest.heartbeat', {
+    return beat({
       heartbeat: hb(a.gatewayId, {
         mains: 'off',
         outbox: { depth: 500, oldestAgeS: 900 },
@@ -76,7 +78,7 @@ beforeAll(async () => {
       at: now,
     });
   };
-  beatA();
+  await beatA();
   await ingest(
     {
       v: 1,
@@ -108,11 +110,13 @@ beforeAll(async () => {
     homeA,
   );
   // Gateway B goes silent for 10 minutes: an incident in home B.
-  bus.emit('ingest.heartbeat', { heartbeat: hb(b.gatewayId), gatewayId: b.gatewayId, homeId: homeB, at });
+  await beat({ heartbeat: hb(b.gatewayId), gatewayId: b.gatewayId, homeId: homeB, at });
   for (let i = 0; i < 10; i++) {
     t.clock.advance(MIN);
-    beatA();
+    await new Promise((r) => setImmediate(r)); // the (async) sweeps
+    await beatA();
   }
+  await t.app.health.idle();
 });
 afterAll(() => t?.close());
 

@@ -1,6 +1,6 @@
-import type { IncidentStore, SubjectKind } from './legacy-sync/incident-store.js';
-import type { DeviceRow } from './legacy-sync/state-store.js';
-import { WARNING_KINDS, type WarningKind, type WarningStore } from './legacy-sync/warning-store.js';
+import type { IncidentStore, SubjectKind } from './incident-store.js';
+import type { LinkHistory } from './state-store.js';
+import { WARNING_KINDS, type WarningKind, type WarningStore } from './warning-store.js';
 
 /** Past this many subjects the memo starts afresh (it only saves reads; see {@link HealthMemo}). */
 export const HEALTH_MEMO_LIMIT = 1_000_000;
@@ -13,8 +13,6 @@ const NO_STORAGE_INCIDENT = 1 << 17;
 /** Evaluated `online` with its gateway `online` at the last evaluation (an event need not re-evaluate). */
 const ONLINE = 1 << 18;
 
-type LinkHistory = Pick<DeviceRow, 'link' | 'linkChanges'>;
-
 /**
  * What the health module knows about its own rows without reading them again: which subjects have
  * no open incident or warning, each device's link and recent link changes, and which subjects were
@@ -25,14 +23,22 @@ type LinkHistory = Pick<DeviceRow, 'link' | 'linkChanges'>;
  * health module on this process's one database connection, and the stores below update the memo
  * with each write. A turn whose transaction rolls back leaves the memo ahead of the database, so
  * the ingest bus's rollback hook calls {@link clear}; so does anything else that may have changed
- * those tables behind the module's back. Facts are kept per (gateway, device) key as bits, one
+ * those tables behind the module's back. Not sound where other instances write the same tables
+ * (PostgreSQL): there it is off ({@link enabled} false) and every question is read. Facts are kept per (gateway, device) key as bits, one
  * small number per subject; past {@link HEALTH_MEMO_LIMIT} subjects it starts afresh.
  */
 export class HealthMemo {
   readonly #bits = new Map<string, number>();
   readonly #links = new Map<string, LinkHistory>();
 
-  constructor(private readonly limit = HEALTH_MEMO_LIMIT) {}
+  /**
+   * @param enabled false where other instances write the same rows (PostgreSQL): the memo then
+   *   knows nothing and every question goes to the database.
+   */
+  constructor(
+    private readonly limit = HEALTH_MEMO_LIMIT,
+    readonly enabled = true,
+  ) {}
 
   clear(): void {
     this.#bits.clear();
@@ -48,6 +54,7 @@ export class HealthMemo {
   }
 
   set(gatewayId: string, deviceId: string, bit: number, on: boolean): void {
+    if (!this.enabled) return;
     const k = key(gatewayId, deviceId);
     const was = this.#bits.get(k) ?? 0;
     const now = on ? was | bit : was & ~bit;
@@ -63,6 +70,7 @@ export class HealthMemo {
   }
 
   setLink(gatewayId: string, deviceId: string, l: LinkHistory): void {
+    if (!this.enabled) return;
     const k = key(gatewayId, deviceId);
     if (!this.#links.has(k)) this.#room();
     this.#links.set(k, { link: l.link, linkChanges: l.linkChanges });
@@ -104,11 +112,12 @@ function incidentSlot(
 
 /** An {@link IncidentStore} that answers "no open incident" from the memo once it has read it. */
 export function memoIncidents(inner: IncidentStore, memo: HealthMemo): IncidentStore {
+  if (!memo.enabled) return inner;
   return {
-    openFor(kind, subjectId) {
+    async openFor(kind, subjectId) {
       const s = incidentSlot(kind, subjectId);
       if (s && memo.has(s.gatewayId, s.deviceId, s.bit)) return undefined;
-      const open = inner.openFor(kind, subjectId);
+      const open = await inner.openFor(kind, subjectId);
       if (s && !open) memo.set(s.gatewayId, s.deviceId, s.bit, true);
       return open;
     },
@@ -123,27 +132,28 @@ export function memoIncidents(inner: IncidentStore, memo: HealthMemo): IncidentS
     get: (id) => inner.get(id),
     list: (f) => inner.list(f),
     countOpen: () => inner.countOpen(),
-    spansByScope: (from, now) => inner.spansByScope(from, now),
+    spansByScope: (from, now, scopes) => inner.spansByScope(from, now, scopes),
   };
 }
 
 /** A {@link WarningStore} that answers "no open warning" from the memo once it has read it. */
 export function memoWarnings(inner: WarningStore, memo: HealthMemo): WarningStore {
+  if (!memo.enabled) return inner;
   const bit = (kind: WarningKind) => WARNING_BIT.get(kind) ?? 0;
   return {
     raise(gatewayId, deviceId, kind, at, detail) {
       memo.set(gatewayId, deviceId, bit(kind), false);
       return inner.raise(gatewayId, deviceId, kind, at, detail);
     },
-    clear(gatewayId, deviceId, kind, at) {
+    async clear(gatewayId, deviceId, kind, at) {
       if (memo.has(gatewayId, deviceId, bit(kind))) return undefined;
-      const closed = inner.clear(gatewayId, deviceId, kind, at);
+      const closed = await inner.clear(gatewayId, deviceId, kind, at);
       memo.set(gatewayId, deviceId, bit(kind), true);
       return closed;
     },
-    openOne(gatewayId, deviceId, kind) {
+    async openOne(gatewayId, deviceId, kind) {
       if (memo.has(gatewayId, deviceId, bit(kind))) return undefined;
-      const open = inner.openOne(gatewayId, deviceId, kind);
+      const open = await inner.openOne(gatewayId, deviceId, kind);
       if (!open) memo.set(gatewayId, deviceId, bit(kind), true);
       return open;
     },

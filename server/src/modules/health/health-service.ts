@@ -1,46 +1,65 @@
+import { pgStoreHandle, type StoreHandle, sqliteStoreHandle } from '../../store/storage.js';
 import type { DomainEventBus, DomainEventMap, LinkState } from '../ingest/domain-events.js';
+import type { TurnContext } from '../ingest/event-processors.js';
 import { type BudgetStatus, budgetStatus } from './budget.js';
+import type { BudgetAlertKind } from './budget-alert-store.js';
 import { DueQueue } from './due-queue.js';
 import { HealthMemo, memoIncidents, memoWarnings } from './health-memo.js';
 import type { HealthPolicy } from './health-policy.js';
-import type { BudgetAlertKind, BudgetAlertStore } from './legacy-sync/budget-alert-store.js';
-import type { HealthStores } from './legacy-sync/health-stores.js';
-import type { Incident, IncidentStore } from './legacy-sync/incident-store.js';
-import type { DeviceRow, GatewayRow, StateStore } from './legacy-sync/state-store.js';
-import type { WarningStore } from './legacy-sync/warning-store.js';
+import type { HealthStores } from './health-stores.js';
+import { healthStoresOn } from './health-stores-on.js';
+import type { Incident } from './incident-store.js';
 import { linkState, nextLinkChangeAt, type Observation } from './link-state.js';
 import { PlatformUptime } from './platform-uptime.js';
+import type { DeviceRow, GatewayRow } from './state-store.js';
 import { WarningRules } from './warning-rules.js';
 
 const HISTORY_PRUNE_EVERY_MS = 3600_000;
+/** Gateways one sweep evaluates at most from the database's schedule (the rest next time). */
+const SWEEP_BATCH = 5_000;
 
 /** `device_state` subjects are named `{gatewayId}/{deviceId}` in incidents. */
 export const deviceSubject = (gatewayId: string, deviceId: string): string => `${gatewayId}/${deviceId}`;
 
+export interface HealthServiceOptions {
+  /**
+   * Several instances write the same tables (PostgreSQL): nothing is known from memory — no memo of
+   * open incidents and warnings, the sweep's schedule in the database — and a unit's state does
+   * not depend on this instance's start (an external broker keeps units connected across it).
+   */
+  shared?: boolean;
+  /** Builds the stores on a handle (default `healthStoresOn`); tests count reads through it. */
+  storesOn?: (h: StoreHandle, policy: HealthPolicy) => HealthStores;
+}
+
 /**
- * Keeps current state, opens and closes incidents, raises warnings and budget alerts.
- * Driven by the ingest bus and by {@link sweep} on the injected clock; every state change is
- * emitted on the domain bus.
+ * Keeps current state, opens and closes incidents, raises warnings and budget alerts. Heartbeats
+ * and availability messages are applied inside the ingest turn's transaction on the stores built
+ * on its handle ({@link onHeartbeat}, {@link onAvailability}); the sweep ({@link sweep}, under the
+ * `health.sweep` lease) and the API use the shared handle. Every state change is emitted on the
+ * domain bus (held until the turn commits).
  */
 export class HealthService {
-  readonly states: StateStore;
-  readonly incidents: IncidentStore;
-  readonly warnings: WarningStore;
-  readonly alerts: BudgetAlertStore;
+  /** The stores on the shared handle (routes, the sweep). */
+  readonly stores: HealthStores;
   readonly platform: PlatformUptime;
   private readonly rules: WarningRules;
   private readonly lastState = new Map<string, LinkState>();
-  /** What is known unchanged without reading it again (see {@link HealthMemo}). */
-  readonly memo = new HealthMemo();
+  /** What is known unchanged without reading it again (see {@link HealthMemo}); off when shared. */
+  readonly memo: HealthMemo;
+  /** The stores of the current ingest turn, built once per turn on its handle. */
+  private turnStores: { turn: number; stores: HealthStores } | null = null;
   /** The ingest turn whose last-seen writes {@link touched} holds (events of one turn share them). */
   private touchedTurn: unknown;
   private readonly touched = new Set<string>();
   private prunedAt = Number.NEGATIVE_INFINITY;
   /**
-   * Each gateway by when time alone next changes its state or its devices' (stale, offline), or an
-   * offline one's next history bucket: the sweep evaluates only those due, not the fleet
-   * (docs/scaling.md §4). Filled by one pass over every gateway ({@link evaluateAll}: at the start
-   * of a run, and again after a rolled-back turn), then kept by each evaluation.
+   * Embedded (SQLite): each gateway by when time alone next changes its state or its devices'
+   * (stale, offline), or an offline one's next history bucket: the sweep evaluates only those due,
+   * not the fleet (docs/scaling.md §4). Filled by one pass over every gateway ({@link evaluateAll}:
+   * at the start of a run, and again after a rolled-back turn), then kept by each evaluation.
+   * Shared (PostgreSQL): the same schedule is kept in the database (`DueStore`), written in the
+   * transaction of the evaluation that computed it, so the lease holder sees every instance's.
    */
   private readonly due = new DueQueue();
   private dueComplete = false;
@@ -52,19 +71,56 @@ export class HealthService {
    * is heard in this run (its reconnect), never on a last-seen time from before the restart.
    */
   private run: { startedAt: number; downSince: number | null } | null = null;
+  /** The after-commit work in order (events' warning rules and evaluations); see {@link idle}. */
+  private tail: Promise<void> = Promise.resolve();
+  /** The sweep in progress (or the last one). */
+  private sweeping: Promise<void> = Promise.resolve();
+  private readonly shared: boolean;
+  private readonly storesOn: (h: StoreHandle, policy: HealthPolicy) => HealthStores;
 
   constructor(
-    readonly stores: HealthStores,
+    readonly handle: StoreHandle,
     private readonly bus: DomainEventBus,
     readonly policy: HealthPolicy,
+    opts: HealthServiceOptions = {},
+    private readonly onError: (err: unknown, what: string) => void = () => undefined,
   ) {
-    this.states = stores.states;
-    this.incidents = memoIncidents(stores.incidents, this.memo);
-    this.warnings = memoWarnings(stores.warnings, this.memo);
-    this.alerts = stores.alerts;
-    this.platform = new PlatformUptime(stores.platformRuns, this.incidents);
-    this.rules = new WarningRules(this.warnings, bus, policy.warnings);
+    this.shared = opts.shared ?? handle.kind === 'postgres';
+    this.storesOn = opts.storesOn ?? healthStoresOn;
+    this.memo = new HealthMemo(undefined, !this.shared);
+    this.stores = this.bind(handle);
+    this.platform = new PlatformUptime(this.stores.platformRuns, this.stores.incidents);
+    this.rules = new WarningRules(bus, policy.warnings);
     bus.onRollback(() => this.forget());
+  }
+
+  get states() {
+    return this.stores.states;
+  }
+  get incidents() {
+    return this.stores.incidents;
+  }
+  get warnings() {
+    return this.stores.warnings;
+  }
+  get alerts() {
+    return this.stores.alerts;
+  }
+
+  /** The health stores on `h`, answering from the memo where it knows. */
+  private bind(h: StoreHandle): HealthStores {
+    const s = this.storesOn(h, this.policy);
+    return {
+      ...s,
+      incidents: memoIncidents(s.incidents, this.memo),
+      warnings: memoWarnings(s.warnings, this.memo),
+    };
+  }
+
+  /** The stores of the ingest turn `ctx` (built at its first message). */
+  private inTurn(ctx: Pick<TurnContext, 'tx' | 'turn'>): HealthStores {
+    if (this.turnStores?.turn !== ctx.turn) this.turnStores = { turn: ctx.turn, stores: this.bind(ctx.tx) };
+    return this.turnStores.stores;
   }
 
   /** Drops what the memo and the turn's touches hold (a rolled-back turn, or rows changed elsewhere). */
@@ -72,8 +128,25 @@ export class HealthService {
     this.memo.clear();
     this.touched.clear();
     this.touchedTurn = undefined;
+    this.turnStores = null;
     // a rolled-back turn may have scheduled from last-seen times that did not commit
     this.dueComplete = false;
+  }
+
+  /** Resolves when the after-commit work started so far is done (tests, a clean stop). */
+  idle(): Promise<void> {
+    return this.tail;
+  }
+
+  /** Resolves when the after-commit work and the sweep in progress, if any, are done (tests). */
+  async settled(): Promise<void> {
+    await this.tail;
+    await this.sweeping.catch(() => undefined);
+  }
+
+  /** Runs `work` after the after-commit work before it; failures are reported, never thrown. */
+  private later(what: string, work: () => Promise<void>): void {
+    this.tail = this.tail.then(work).catch((err: unknown) => this.onError(err, what));
   }
 
   /**
@@ -81,34 +154,35 @@ export class HealthService {
    * gateway once, before home units are let in, so the sweeps of a reconnect storm only look at
    * what falls due.
    */
-  startRun(now: number): void {
-    const gap = this.platform.start(now);
-    this.run = { startedAt: now, downSince: gap?.startedAt ?? null };
-    this.evaluateAll(now);
+  async startRun(now: number): Promise<void> {
+    const gap = await this.platform.start(now);
+    this.run = this.shared ? null : { startedAt: now, downSince: gap?.startedAt ?? null };
+    await this.evaluateAll(this.stores, now);
   }
 
-  /** Evaluates every gateway and its devices (two queries for the whole fleet); refills {@link due}. */
-  private evaluateAll(now: number): void {
-    const devices = new Map<string, DeviceRow[]>();
-    for (const d of this.states.devices()) {
-      const list = devices.get(d.gatewayId) ?? [];
-      list.push(d);
-      devices.set(d.gatewayId, list);
-    }
+  /** Evaluates every gateway and its devices (two queries for the whole fleet); refills the schedule. */
+  private async evaluateAll(s: HealthStores, now: number): Promise<void> {
+    const devices = byGateway(await s.states.devices());
     this.due.clear();
-    const gateways = this.states.gateways();
-    for (const g of gateways) this.evaluateGateway(g.gatewayId, now, g, devices.get(g.gatewayId) ?? []);
+    const gateways = await s.states.gateways();
+    for (const g of gateways)
+      await this.evaluateGateway(s, g.gatewayId, now, g, devices.get(g.gatewayId) ?? []);
     this.dueComplete = true;
     this.lastSweepEvaluated = gateways.length;
   }
 
-  onHeartbeat({ heartbeat: hb, gatewayId, homeId, at }: DomainEventMap['ingest.heartbeat']): void {
-    this.states.recordHeartbeat(gatewayId, hb, at);
+  /** A heartbeat, inside the ingest turn (`app.ingest.onState('ingest.heartbeat', …)`). */
+  async onHeartbeat(
+    { heartbeat: hb, gatewayId, homeId, at }: DomainEventMap['ingest.heartbeat'],
+    ctx: Pick<TurnContext, 'tx' | 'turn'>,
+  ): Promise<void> {
+    const s = this.inTurn(ctx);
+    await s.states.recordHeartbeat(gatewayId, hb, at);
     const devices: DeviceRow[] = [];
     for (const d of hb.devices) {
       // `up` means heard now; otherwise trust the reported last-seen but never a future one.
       const lastSeenAt = d.link === 'up' ? at : d.lastSeen === null ? null : Math.min(d.lastSeen, at);
-      const { after } = this.states.recordDevice(
+      const { after } = await s.states.recordDevice(
         gatewayId,
         {
           deviceId: d.deviceId,
@@ -126,28 +200,29 @@ export class HealthService {
       this.memo.setLink(gatewayId, d.deviceId, after);
       devices.push(after);
     }
-    this.rules.onHeartbeat(gatewayId, hb, devices, at);
-    this.evaluateStorage(gatewayId, homeId, hb, at);
-    this.evaluateGateway(gatewayId, at);
+    await this.rules.onHeartbeat(s.warnings, gatewayId, hb, devices, at);
+    await this.evaluateStorage(s, gatewayId, homeId, hb, at);
+    await this.evaluateGateway(s, gatewayId, at);
   }
 
   /**
    * [MQTT-MAP §4.3.1] A degraded outbox disk opens a `storage` incident on the home (not downtime:
    * the unit still delivers, from memory) from when the unit says it began; `ok` closes it.
    */
-  private evaluateStorage(
+  private async evaluateStorage(
+    s: HealthStores,
     gatewayId: string,
     homeId: string | null,
     hb: DomainEventMap['ingest.heartbeat']['heartbeat'],
     at: number,
-  ): void {
+  ): Promise<void> {
     const storage = hb.storage;
     // the unit's `since` on the server's clock: shifted by how far the unit's clock is off
     const since = storage === undefined ? at : Math.min(at, storage.since + (at - hb.sentAt));
-    const open = this.incidents.openFor('storage', gatewayId);
+    const open = await s.incidents.openFor('storage', gatewayId);
     const degraded = storage !== undefined && storage.state !== 'ok';
     if (degraded && !open) {
-      const inc = this.incidents.open(
+      const { incident, opened } = await s.incidents.open(
         {
           subjectKind: 'storage',
           subjectId: gatewayId,
@@ -158,75 +233,114 @@ export class HealthService {
         },
         at,
       );
-      this.bus.emit('incident.opened', inc);
+      if (opened) this.bus.emit('incident.opened', incident);
     } else if (!degraded && open) {
-      this.bus.emit('incident.closed', this.incidents.close(open.incidentId, since));
+      const closed = await s.incidents.close(open.incidentId, since);
+      if (closed) this.bus.emit('incident.closed', closed);
     }
   }
 
-  onAvailability({ availability, gatewayId, at }: DomainEventMap['ingest.availability']): void {
+  /** An availability message, inside the ingest turn (`app.ingest.onState('ingest.availability', …)`). */
+  async onAvailability(
+    { availability, gatewayId, at }: DomainEventMap['ingest.availability'],
+    ctx: Pick<TurnContext, 'tx' | 'turn'>,
+  ): Promise<void> {
+    const s = this.inTurn(ctx);
     // `offline` takes the server's receive time: the will carries `at: null` [MQTT-MAP §4.4].
     // `online` is seen at its connect time (never later than now), so a retained `online`
     // re-delivered when the server subscribes again is not mistaken for a fresh sign of life.
     const seenAt =
       availability.state === 'online' && availability.at !== null ? Math.min(availability.at, at) : at;
-    this.states.recordAvailability(gatewayId, availability.state, seenAt);
-    this.evaluateGateway(gatewayId, at);
+    await s.states.recordAvailability(gatewayId, availability.state, seenAt);
+    await this.evaluateGateway(s, gatewayId, at);
   }
 
   /**
    * An event is proof of life for its device and gateway: written inside the ingest transaction
-   * (an event processor), so it commits with the event rather than as a commit of its own. The
-   * events of one turn share its `storedAt`, so with the turn's token (`turn`, any value that
-   * differs between turns) each gateway and device is written once per turn, not once per event.
+   * (an event processor on `ctx.tx`), so it commits with the event rather than as a commit of its
+   * own. The events of one turn share its `storedAt`, so each gateway and device is written once
+   * per turn, not once per event.
    */
-  touchFromEvent(event: DomainEventMap['ingest.event']['event'], storedAt: number, turn?: unknown): void {
-    if (turn === undefined || turn !== this.touchedTurn) {
+  async touchFromEvent(
+    event: DomainEventMap['ingest.event']['event'],
+    ctx: Pick<TurnContext, 'tx' | 'turn' | 'storedAt'>,
+  ): Promise<void> {
+    if (ctx.turn !== this.touchedTurn) {
       this.touched.clear();
-      this.touchedTurn = turn;
+      this.touchedTurn = ctx.turn;
     }
     const gw = event.gatewayId;
     const dev = event.deviceKind === 'gateway' ? null : event.deviceId;
     const k = dev === null ? gw : `${gw}\u0000${dev}`;
-    if (turn !== undefined && this.touched.has(k)) return;
-    if (dev === null) this.states.touchGateway(gw, storedAt);
-    else this.states.touchDevice(gw, dev, event.deviceKind, storedAt);
-    if (turn !== undefined) this.touched.add(k);
+    if (this.touched.has(k)) return;
+    this.touched.add(k);
+    const s = this.inTurn(ctx);
+    if (dev === null) await s.states.touchGateway(gw, ctx.storedAt);
+    else await s.states.touchDevice(gw, dev, event.deviceKind, ctx.storedAt);
   }
 
   /**
-   * After the commit: warning rules and the gateway's state (see {@link touchFromEvent}). A gateway
-   * and device last evaluated online stay online when heard again, so they are not evaluated again
-   * for each event: only time (the sweep's business) or a heartbeat or availability message (which
-   * evaluate anyway) can change them.
+   * After the commit: warning rules and the gateway's state (see {@link touchFromEvent}), in order
+   * on the shared handle. A gateway and device last evaluated online stay online when heard again,
+   * so they are not evaluated again for each event: only time (the sweep's business) or a
+   * heartbeat or availability message (which evaluate anyway) can change them.
    */
   onEvent({ event, storedAt }: DomainEventMap['ingest.event']): void {
-    this.rules.onEvent(event, storedAt);
-    if (this.memo.isOnline(event.gatewayId, event.deviceKind === 'gateway' ? null : event.deviceId)) return;
-    this.evaluateGateway(event.gatewayId, storedAt);
+    this.later('event', async () => {
+      await this.rules.onEvent(this.stores.warnings, event, storedAt);
+      if (this.memo.isOnline(event.gatewayId, event.deviceKind === 'gateway' ? null : event.deviceId)) return;
+      await this.evaluateGateway(this.stores, event.gatewayId, storedAt);
+    });
   }
 
-  /** The periodic pass: silence → incidents, budgets → alerts, platform liveness, quiet warnings. */
-  sweep(now: number): void {
-    if (!this.dueComplete) this.evaluateAll(now);
+  /**
+   * The periodic pass: silence → incidents, budgets → alerts, platform liveness, quiet warnings.
+   * The gateways' evaluations run in one transaction (what they emit is held until it commits), so
+   * an ingest turn never lands between an evaluation's read and its incident.
+   */
+  sweep(now: number): Promise<void> {
+    const run = this.sweepAt(now);
+    this.sweeping = run;
+    return run;
+  }
+
+  private async sweepAt(now: number): Promise<void> {
+    await this.idle();
+    await this.bus.holdDuring(() =>
+      transactionOn(this.handle, (tx) => this.sweepGateways(this.bind(tx), now)),
+    );
+    const s = this.stores;
+    await this.evaluateBudgets(now);
+    await this.rules.sweep(s.warnings, now);
+    await this.alive(now);
+    if (now - this.prunedAt >= HISTORY_PRUNE_EVERY_MS) {
+      this.prunedAt = now;
+      await s.states.pruneBuckets(now - this.policy.budget.yearMs - HISTORY_PRUNE_EVERY_MS);
+    }
+  }
+
+  /** The sweep's evaluations: what falls due (from the database's schedule, or this instance's). */
+  private async sweepGateways(s: HealthStores, now: number): Promise<void> {
+    if (s.due) {
+      // what every instance ingested: the schedule is in the database
+      const ids = await s.due.due(now, SWEEP_BATCH);
+      const [gateways, devices] = await Promise.all([s.states.gatewaysIn(ids), s.states.devicesIn(ids)]);
+      const rows = new Map(gateways.map((g) => [g.gatewayId, g]));
+      const byGw = byGateway(devices);
+      for (const id of ids) await this.evaluateGateway(s, id, now, rows.get(id) ?? null, byGw.get(id) ?? []);
+      this.lastSweepEvaluated = ids.length;
+    } else if (!this.dueComplete) await this.evaluateAll(s, now);
     else {
       // only what time alone has changed since it was last evaluated (docs/scaling.md §4)
       const due = this.due.takeDue(now);
-      for (const id of due) this.evaluateGateway(id, now);
+      for (const id of due) await this.evaluateGateway(s, id, now);
       this.lastSweepEvaluated = due.length;
-    }
-    this.evaluateBudgets(now);
-    this.rules.sweep(now);
-    this.alive(now);
-    if (now - this.prunedAt >= HISTORY_PRUNE_EVERY_MS) {
-      this.prunedAt = now;
-      this.states.pruneBuckets(now - this.policy.budget.yearMs - HISTORY_PRUNE_EVERY_MS);
     }
   }
 
   /** The platform is alive at `now` (run every `platformAliveMs`, so a crash is dated to the second). */
-  alive(now: number): void {
-    this.platform.alive(now);
+  alive(now: number): Promise<void> {
+    return this.platform.alive(now);
   }
 
   private gatewayObservation(g: GatewayRow): Observation {
@@ -278,35 +392,51 @@ export class HealthService {
     return linkState(this.deviceObservation(g, d), now, this.policy);
   }
 
-  budget(scope: string, now: number): BudgetStatus {
-    const spans = this.incidents.spansByScope(now - this.policy.budget.yearMs, now).get(scope) ?? [];
-    return budgetStatus(spans, now, this.policy.budget);
+  async budget(scope: string, now: number): Promise<BudgetStatus> {
+    return (await this.budgets(now))(scope);
   }
 
-  evaluateGateway(gatewayId: string, now: number, row?: GatewayRow, devices?: DeviceRow[]): void {
-    const g = row ?? this.states.gateway(gatewayId);
+  /** Every scope's budget at `now` from one read of the year's incidents. */
+  async budgets(now: number): Promise<(scope: string) => BudgetStatus> {
+    const spans = await this.incidents.spansByScope(now - this.policy.budget.yearMs, now);
+    return (scope) => budgetStatus(spans.get(scope) ?? [], now, this.policy.budget);
+  }
+
+  /**
+   * Evaluates one gateway and its devices at `now` on the stores `s`: opens and closes incidents,
+   * emits state changes, and schedules when time alone next changes it. `row` null: known absent.
+   */
+  async evaluateGateway(
+    s: HealthStores,
+    gatewayId: string,
+    now: number,
+    row?: GatewayRow | null,
+    devices?: DeviceRow[],
+  ): Promise<void> {
+    const g = row === undefined ? await s.states.gateway(gatewayId) : row;
     if (!g) {
       this.memo.setOnline(gatewayId, gatewayId, false);
-      this.due.cancel(gatewayId);
+      await this.schedule(s, gatewayId, Number.POSITIVE_INFINITY);
       return;
     }
     const state = this.gatewayState(g, now);
-    this.transition('gateway', gatewayId, g, state, g.lastSeenAt, now, g.availability === 'offline');
+    await this.transition(s, 'gateway', gatewayId, g, state, g.lastSeenAt, now, g.availability === 'offline');
     this.memo.setOnline(gatewayId, gatewayId, state === 'online');
     let next = nextLinkChangeAt(this.gatewayObservation(g), now, this.policy);
     if (state === 'offline') {
-      this.states.markOffline(gatewayId, now);
+      await s.states.markOffline(gatewayId, now);
       // an offline gateway marks each history bucket it spends offline
       const bucket = this.policy.bucketMs;
       next = Math.min(next, (Math.floor(now / bucket) + 1) * bucket);
     }
-    for (const d of devices ?? this.states.devices(gatewayId)) {
+    for (const d of devices ?? (await s.states.devices(gatewayId))) {
       next = Math.min(next, nextLinkChangeAt(this.deviceObservation(g, d), now, this.policy));
       const ds = this.deviceState(g, d, now);
       this.memo.setOnline(gatewayId, d.deviceId, ds === 'online');
       // While the gateway is down its devices cannot be observed: the gateway incident covers them.
       if (ds === 'offline' && state !== 'online' && state !== 'stale') continue;
-      this.transition(
+      await this.transition(
+        s,
         'device',
         deviceSubject(gatewayId, d.deviceId),
         g,
@@ -317,10 +447,16 @@ export class HealthService {
         d,
       );
     }
-    this.due.schedule(gatewayId, next);
+    await this.schedule(s, gatewayId, next);
   }
 
-  private transition(
+  private async schedule(s: HealthStores, gatewayId: string, at: number): Promise<void> {
+    if (s.due) await s.due.schedule(gatewayId, at);
+    else this.due.schedule(gatewayId, at);
+  }
+
+  private async transition(
+    s: HealthStores,
     kind: 'gateway' | 'device',
     subjectId: string,
     g: GatewayRow,
@@ -329,10 +465,10 @@ export class HealthService {
     now: number,
     declared: boolean,
     device?: DeviceRow,
-  ): void {
-    const open = this.incidents.openFor(kind, subjectId);
+  ): Promise<void> {
+    const open = await s.incidents.openFor(kind, subjectId);
     if (state === 'offline' && !open) {
-      const inc = this.incidents.open(
+      const { incident, opened } = await s.incidents.open(
         {
           subjectKind: kind,
           subjectId,
@@ -346,11 +482,11 @@ export class HealthService {
         },
         now,
       );
-      this.bus.emit('incident.opened', inc);
+      if (opened) this.bus.emit('incident.opened', incident);
     } else if ((state === 'online' || state === 'stale') && open) {
-      const closed = this.incidents.close(open.incidentId, lastSeenAt ?? now);
-      this.alerts.clearIncident(open.incidentId, now);
-      this.bus.emit('incident.closed', closed);
+      const closed = await s.incidents.close(open.incidentId, lastSeenAt ?? now);
+      await s.alerts.clearIncident(open.incidentId, now);
+      if (closed) this.bus.emit('incident.closed', closed);
     }
     const key = `${kind}:${subjectId}`;
     if (this.lastState.get(key) !== state) {
@@ -366,47 +502,76 @@ export class HealthService {
     }
   }
 
-  private evaluateBudgets(now: number): void {
+  private async evaluateBudgets(now: number): Promise<void> {
     const p = this.policy.budget;
-    const spans = this.incidents.spansByScope(now - p.yearMs, now);
+    const s = this.stores;
     // Only a scope with an open burn or exhaustion alert has one to clear. After a restart every
     // home has downtime in its year, and the sweep ran three UPDATEs per home that cleared nothing,
     // every 15 s (docs/scaling.md §4: the health sweep under an 18,000-home restart).
-    const burning = new Set(this.alerts.burningScopes());
-    const scopes = new Set([...spans.keys(), ...burning]);
+    const burning = new Set(await s.alerts.burningScopes());
+    // Only a scope down within the longest burn window can start burning or use up its year (its
+    // downtime grows only while it is down), so only those and the burning ones need their year:
+    // not a year of the fleet's incidents every sweep.
+    const longest = Math.max(...p.windows.map((w) => w.windowMs), this.policy.sweepIntervalMs);
+    const recent = await s.incidents.spansByScope(now - longest, now);
+    const scopes = [...new Set([...recent.keys(), ...burning])];
+    const spans =
+      scopes.length === 0 ? new Map() : await s.incidents.spansByScope(now - p.yearMs, now, scopes);
     for (const scope of scopes) {
-      const s = budgetStatus(spans.get(scope) ?? [], now, p);
+      const st = budgetStatus(spans.get(scope) ?? [], now, p);
       const open = burning.has(scope);
-      for (const w of s.windows) {
+      for (const w of st.windows) {
         const kind: BudgetAlertKind = w.name === 'fast' ? 'burn_fast' : 'burn_slow';
         if (w.alerting)
-          this.raise(scope, kind, null, now, { ...w, consumedMs: s.consumedMs, remainingMs: s.remainingMs });
-        else if (open) this.alerts.clear(scope, kind, null, now);
+          await this.raise(scope, kind, null, now, {
+            ...w,
+            consumedMs: st.consumedMs,
+            remainingMs: st.remainingMs,
+          });
+        else if (open) await s.alerts.clear(scope, kind, null, now);
       }
-      if (s.exhausted) this.raise(scope, 'yearly_exhausted', null, now, { consumedMs: s.consumedMs });
-      else if (open) this.alerts.clear(scope, 'yearly_exhausted', null, now);
+      if (st.exhausted) await this.raise(scope, 'yearly_exhausted', null, now, { consumedMs: st.consumedMs });
+      else if (open) await s.alerts.clear(scope, 'yearly_exhausted', null, now);
     }
-    for (const inc of this.incidents.list({ open: true, limit: 10_000, offset: 0 })) {
+    for (const inc of await s.incidents.list({ open: true, limit: 10_000, offset: 0 })) {
       if (inc.subjectKind === 'storage') continue; // not downtime
       const scope = inc.subjectKind === 'platform' ? 'platform' : inc.homeId;
       if (scope === null) continue;
       const dur = now - inc.startedAt;
       const detail = { durationMs: dur, subjectKind: inc.subjectKind, subjectId: inc.subjectId };
-      if (dur >= p.incidentWarnAtMs) this.raise(scope, 'incident_long', inc.incidentId, now, detail);
-      if (dur >= p.perIncidentMs) this.raise(scope, 'incident_over_budget', inc.incidentId, now, detail);
+      if (dur >= p.incidentWarnAtMs) await this.raise(scope, 'incident_long', inc.incidentId, now, detail);
+      if (dur >= p.perIncidentMs)
+        await this.raise(scope, 'incident_over_budget', inc.incidentId, now, detail);
     }
   }
 
-  private raise(
+  private async raise(
     scope: string,
     kind: BudgetAlertKind,
     incidentId: number | null,
     now: number,
     detail: Record<string, unknown>,
-  ): void {
-    const a = this.alerts.raise(scope, kind, incidentId, now, detail);
+  ): Promise<void> {
+    const a = await this.stores.alerts.raise(scope, kind, incidentId, now, detail);
     if (a) this.bus.emit('budget.alert', { alertId: a.id, scope, kind, at: now, detail });
   }
+}
+
+/** Runs `fn` in one transaction on `h`'s database. */
+function transactionOn<T>(h: StoreHandle, fn: (tx: StoreHandle) => Promise<T>): Promise<T> {
+  return h.kind === 'sqlite'
+    ? h.sqlite.transaction((tx) => fn(sqliteStoreHandle(tx)))
+    : h.pg.transaction((tx) => fn(pgStoreHandle(tx)));
+}
+
+function byGateway(devices: readonly DeviceRow[]): Map<string, DeviceRow[]> {
+  const out = new Map<string, DeviceRow[]>();
+  for (const d of devices) {
+    const list = out.get(d.gatewayId);
+    if (list) list.push(d);
+    else out.set(d.gatewayId, [d]);
+  }
+  return out;
 }
 
 export type { Incident };

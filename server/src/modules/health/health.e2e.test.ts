@@ -132,9 +132,17 @@ const incidentsOf = async (homeId: string) =>
   (await api('GET', `/api/v1/incidents?homeId=${homeId}`)).body.items;
 const metric = async (name: string) => s.app.baken.metrics.registry.getSingleMetricAsString(name);
 
-/** Advances the clock in sweep-sized steps, as the real clock would. */
-const advance = (ms: number) => {
-  for (let left = ms; left > 0; left -= 15_000) clock.advance(Math.min(15_000, left));
+/**
+ * Advances the clock in sweep-sized steps, as the real clock would, letting each (async) sweep
+ * finish, and sweeps once more at the end (the job's own sweeps run on its phase, which an earlier
+ * jump of the clock during a sweep shifted).
+ */
+const advance = async (ms: number) => {
+  for (let left = ms; left > 0; left -= 15_000) {
+    clock.advance(Math.min(15_000, left));
+    await s.app.health.settled();
+  }
+  await s.app.health.sweep(clock.now());
 };
 
 beforeAll(async () => {
@@ -172,10 +180,10 @@ describe('health over real MQTT', () => {
         ),
       ).toBe(true);
 
-      advance(2 * MIN);
+      await advance(2 * MIN);
       expect(await gatewayState(gatewayId)).toBe('stale');
       expect(await incidentsOf(homeId)).toEqual([]);
-      advance(1 * MIN); // 3 min > 2.5 × 60 s
+      await advance(1 * MIN); // 3 min > 2.5 × 60 s
       expect(await gatewayState(gatewayId)).toBe('offline');
       const open = await incidentsOf(homeId);
       expect(open).toHaveLength(1);
@@ -187,7 +195,7 @@ describe('health over real MQTT', () => {
         endedAt: null,
       });
 
-      advance(2 * MIN);
+      await advance(2 * MIN);
       await heartbeat(gw);
       await poll(async () => (await incidentsOf(homeId))[0]?.endedAt).not.toBeNull();
       const closed = (await incidentsOf(homeId))[0];
@@ -237,14 +245,14 @@ describe('health over real MQTT', () => {
           .filter((a: Row) => a.scope === homeId)
           .map((a: Row) => a.kind);
       // downtime counts from the first missed heartbeat, one minute after the last one
-      advance(5 * MIN);
+      await advance(5 * MIN);
       expect(await alertsOf()).toEqual([]); // 4 min down: under 6 min (2 % of 5 h) in the hour
-      advance(5 * MIN);
+      await advance(5 * MIN);
       expect(await alertsOf()).toContain('burn_fast');
-      advance(51 * MIN);
+      await advance(51 * MIN);
       expect(await alertsOf()).toContain('incident_long');
       expect(await alertsOf()).not.toContain('incident_over_budget');
-      advance(30 * MIN);
+      await advance(30 * MIN);
       expect(await alertsOf()).toEqual(expect.arrayContaining(['incident_over_budget', 'burn_slow']));
       const home = (await api('GET', '/api/v1/budgets')).body.homes.find((h: Row) => h.homeId === homeId);
       expect(home?.consumedMs).toBe(90 * MIN);

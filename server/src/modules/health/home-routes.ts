@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { BakenApp } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
 import { errorResponses } from '../../http/error-schema.js';
+import { eventStoreOn } from '../ingest/index.js';
 import { visibleHome } from '../registry/access.js';
 import type { HealthService } from './health-service.js';
 import {
@@ -19,7 +20,8 @@ const DAY = 24 * 3600_000;
 /** One home's health page data: staff see any home, a client only their own (others answer 404). */
 export async function homeRoutes(app: BakenApp, health: HealthService): Promise<void> {
   const ctx = app.baken;
-  const events = health.stores.events;
+  // the ingest module's events, for the home's timeline
+  const events = eventStoreOn(health.handle);
   app.get(
     '/api/v1/homes/:id/health',
     {
@@ -63,18 +65,24 @@ export async function homeRoutes(app: BakenApp, health: HealthService): Promise<
     async (req) => {
       const home = await visibleHome(ctx, req, req.params.id);
       const now = ctx.clock.now();
-      const gws = health.states.gatewaysOfHome(home.id);
+      const gws = await health.states.gatewaysOfHome(home.id);
       const gw = gws[0] ?? null;
       return {
         homeId: home.id,
         gateway: gw ? gatewayView(health, gw, now) : null,
-        devices: gws.flatMap((g) =>
-          health.states.devices(g.gatewayId).map((d) => deviceView(health, g, d, now)),
-        ),
-        incidents: health.incidents.list({ homeId: home.id, limit: 50, offset: 0 }),
-        budget: { scope: home.id, ...health.budget(home.id, now) },
-        warnings: gws.flatMap((g) => health.warnings.list({ gatewayId: g.gatewayId, limit: 100 })),
-        history: gw ? health.states.buckets(gw.gatewayId, now - DAY) : [],
+        devices: (
+          await Promise.all(
+            gws.map(async (g) =>
+              (await health.states.devices(g.gatewayId)).map((d) => deviceView(health, g, d, now)),
+            ),
+          )
+        ).flat(),
+        incidents: await health.incidents.list({ homeId: home.id, limit: 50, offset: 0 }),
+        budget: { scope: home.id, ...(await health.budget(home.id, now)) },
+        warnings: (
+          await Promise.all(gws.map((g) => health.warnings.list({ gatewayId: g.gatewayId, limit: 100 })))
+        ).flat(),
+        history: gw ? await health.states.buckets(gw.gatewayId, now - DAY) : [],
         timeline: (await events.recentForHome(home.id, now - 7 * DAY, 100)).map((e) => ({
           id: e.id,
           at: e.receivedAt,

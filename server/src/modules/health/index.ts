@@ -6,7 +6,6 @@ import { fleetRoutes } from './fleet-routes.js';
 import { DEFAULT_HEALTH_POLICY, type HealthPolicy } from './health-policy.js';
 import { HealthService } from './health-service.js';
 import { homeRoutes } from './home-routes.js';
-import { sqliteHealthStores } from './legacy-sync/sqlite-health-stores.js';
 import { reportRoutes } from './report-routes.js';
 import { streamRoutes } from './stream-routes.js';
 
@@ -35,31 +34,41 @@ export const healthModule = defineModule<HealthModuleOptions>(
     const policy = opts.policy ?? DEFAULT_HEALTH_POLICY;
     const ctx = app.baken;
     const bus = app.ingest.bus;
-    const health = new HealthService(sqliteHealthStores(ctx.db, policy), bus, policy);
+    const log = app.log.child({ component: 'health' });
+    // outside the ingest turn (routes, the sweep): the shared handle of the deployment's database
+    const health = new HealthService(ctx.storage.handle, bus, policy, {}, (err, what) =>
+      log.error({ err, what }, 'health work failed'),
+    );
     app.decorate('health', health);
-    bus.on('ingest.heartbeat', (m) => health.onHeartbeat(m));
-    bus.on('ingest.availability', (m) => health.onAvailability(m));
-    bus.on('ingest.event', (m) => health.onEvent(m));
+    // inside the ingest turn, on its transaction (store README, "One transaction per turn")
+    app.ingest.onState('ingest.heartbeat', (m, turn) => health.onHeartbeat(m, turn));
+    app.ingest.onState('ingest.availability', (m, turn) => health.onAvailability(m, turn));
     // last-seen writes of an event commit with it, in the ingest transaction
-    app.ingest.addProcessor((event, { storedAt, turn }) => {
-      health.touchFromEvent(event, storedAt, turn);
+    app.ingest.addProcessor(async (event, turn) => {
+      await health.touchFromEvent(event, turn);
       return undefined;
     });
+    // after the commit: the events' warning rules and the gateways' state
+    bus.on('ingest.event', (m) => health.onEvent(m));
 
     new Gauge({
       name: 'baken_incidents_open',
       help: 'Open incidents (gateways, devices, platform)',
       registers: [ctx.metrics.registry],
-      collect() {
-        this.set(health.incidents.countOpen());
+      async collect() {
+        this.set(await health.incidents.countOpen());
       },
     });
 
     let aliveTimer: TimerHandle | null = null;
     app.addHook('onReady', async () => {
-      health.startRun(ctx.clock.now());
+      await health.startRun(ctx.clock.now());
       // the platform's own liveness every second: a crash is dated to the second
-      aliveTimer = ctx.clock.setInterval(() => health.alive(ctx.clock.now()), policy.platformAliveMs);
+      aliveTimer = ctx.clock.setInterval(() => {
+        health
+          .alive(ctx.clock.now())
+          .catch((err: unknown) => log.warn({ err }, 'platform liveness not recorded'));
+      }, policy.platformAliveMs);
     });
     // Silence → incidents, budgets → alerts: on one instance at a time (store README, "The sweep lease").
     periodicJob(app, {
@@ -70,7 +79,8 @@ export const healthModule = defineModule<HealthModuleOptions>(
     });
     app.addHook('onClose', async () => {
       if (aliveTimer) ctx.clock.clearInterval(aliveTimer);
-      health.platform.stop(ctx.clock.now());
+      await health.idle();
+      await health.platform.stop(ctx.clock.now());
     });
 
     await fleetRoutes(app, health);

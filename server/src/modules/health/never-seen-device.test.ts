@@ -37,10 +37,11 @@ beforeAll(async () => {
     revokedAt: null,
     mqttPasswordHash: 'x',
   });
-  const bus = t.app.ingest.bus;
   for (let i = 0; i <= 10; i++) {
-    bus.emit('ingest.heartbeat', { heartbeat: hb(), gatewayId, homeId, at: t.clock.now() });
-    t.app.health.sweep(t.clock.now());
+    await t.app.ingest.storeTurn({
+      states: [{ kind: 'heartbeat', body: { heartbeat: hb(), gatewayId, homeId, at: t.clock.now() } }],
+    });
+    await t.app.health.sweep(t.clock.now());
     t.clock.advance(MIN);
   }
 });

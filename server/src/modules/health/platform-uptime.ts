@@ -1,5 +1,5 @@
-import type { PlatformRunStore } from './legacy-sync/health-stores.js';
-import type { Incident, IncidentStore } from './legacy-sync/incident-store.js';
+import type { PlatformRunStore } from './health-stores.js';
+import type { Incident, IncidentStore } from './incident-store.js';
 
 /**
  * The platform's own availability, measured like a home's: a row per server run with
@@ -14,9 +14,9 @@ export class PlatformUptime {
     private readonly incidents: IncidentStore,
   ) {}
 
-  start(now: number): Incident | undefined {
-    const prev = this.runs.last();
-    this.runId = this.runs.start(now);
+  async start(now: number): Promise<Incident | undefined> {
+    const prev = await this.runs.last();
+    this.runId = await this.runs.start(now);
     if (!prev) return undefined;
     const downSince = prev.stoppedAt ?? prev.lastAliveAt;
     if (now <= downSince) return undefined;
@@ -32,13 +32,14 @@ export class PlatformUptime {
     );
   }
 
-  alive(now: number): void {
-    if (this.runId !== null) this.runs.alive(this.runId, now);
+  async alive(now: number): Promise<void> {
+    if (this.runId !== null) await this.runs.alive(this.runId, now);
   }
 
-  stop(now: number): void {
+  async stop(now: number): Promise<void> {
     if (this.runId === null) return;
-    this.runs.stop(this.runId, now);
+    const id = this.runId;
     this.runId = null;
+    await this.runs.stop(id, now);
   }
 }

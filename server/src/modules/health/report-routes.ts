@@ -42,7 +42,7 @@ export async function reportRoutes(app: BakenApp, health: HealthService): Promis
       const { from, to, groupBy = 'home', format = 'json', lang } = req.query;
       checkRange(from, to);
       const end = Math.min(to, clock.now());
-      const rows = health.stores.readModel.homeIncidentSpans(from, to, end);
+      const rows = await health.stores.readModel.homeIncidentSpans(from, to, end);
       const homes = new Map<string, { region: string; spans: Array<{ start: number; end: number }> }>();
       for (const r of rows) {
         const h = homes.get(r.homeId) ?? { region: r.region, spans: [] };

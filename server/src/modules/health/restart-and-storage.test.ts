@@ -8,7 +8,7 @@ import { type Db, openDatabase } from '../../store/database.js';
 import { testConfig } from '../../testing/test-app.js';
 
 // Downtime accounting to the second (API.md) and the storage health state [MQTT-MAP §4.3.1],
-// through the same domain bus the MQTT ingest feeds; a server restart is a second app over the same
+// through the same ingest turn the MQTT ingest runs; a server restart is a second app over the same
 // database (the first one "crashes": it is simply never advanced or closed before the check).
 
 const T0 = Date.UTC(2026, 5, 1, 8);
@@ -55,16 +55,22 @@ const hb = (clock: ManualClock, over: Partial<HeartbeatPayload> = {}): Heartbeat
   ...over,
 });
 const beat = (app: BakenApp, clock: ManualClock, homeId: string, over: Partial<HeartbeatPayload> = {}) =>
-  app.ingest.bus.emit('ingest.heartbeat', {
-    heartbeat: hb(clock, over),
-    gatewayId: GW,
-    homeId,
-    at: clock.now(),
+  app.ingest.storeTurn({
+    states: [
+      { kind: 'heartbeat', body: { heartbeat: hb(clock, over), gatewayId: GW, homeId, at: clock.now() } },
+    ],
   });
-const stateOf = (app: BakenApp, clock: ManualClock) => {
+const stateOf = async (app: BakenApp, clock: ManualClock) => {
   const h = app.health;
-  return h.gatewayState(h.states.gateway(GW)!, clock.now());
+  return h.gatewayState((await h.states.gateway(GW))!, clock.now());
 };
+/** Advances the clock in sweep-sized steps, letting each sweep (async) finish. */
+async function pass(clock: ManualClock, ms: number): Promise<void> {
+  for (let left = ms; left > 0; left -= 5_000) {
+    clock.advance(Math.min(5_000, left));
+    await new Promise((r) => setImmediate(r));
+  }
+}
 /** The gateway's row in the fleet API, as an admin sees it. */
 async function fleetRow(app: BakenApp, clock: ManualClock): Promise<Record<string, unknown> | undefined> {
   const user = await app.baken.repos.users.create(
@@ -93,29 +99,36 @@ describe('after a server restart', () => {
     const c1 = new ManualClock(T0);
     const app1 = await start(c1);
     const homeId = await enrol(app1, c1);
-    beat(app1, c1, homeId);
-    expect(stateOf(app1, c1)).toBe('online');
+    await beat(app1, c1, homeId);
+    expect(await stateOf(app1, c1)).toBe('online');
     c1.advance(37_400); // crashes 37.4 s in (no clean stop)
     const crashedAt = c1.now();
 
     const c2 = new ManualClock(crashedAt + 20_000);
     const app2 = await start(c2);
-    const gap = incidents(app2).find((i) => i.subjectKind === 'platform');
+    const gap = (await incidents(app2)).find((i) => i.subjectKind === 'platform');
     expect(gap?.endedAt).toBe(crashedAt + 20_000);
     expect(crashedAt - gap!.startedAt).toBeLessThanOrEqual(1_000); // not the last 15 s sweep
     // last heard 57.4 s ago, well inside the silence threshold, but not since the restart
-    expect(stateOf(app2, c2)).toBe('stale');
+    expect(await stateOf(app2, c2)).toBe('stale');
     expect((await fleetRow(app2, c2))?.state).toBe('stale'); // what the fleet view shows
 
     c2.advance(3_000); // the unit's back-off ends: CONNECT + availability online
-    app2.ingest.bus.emit('ingest.availability', {
-      availability: { v: 1, state: 'online', at: c2.now() },
-      gatewayId: GW,
-      homeId,
-      at: c2.now(),
+    await app2.ingest.storeTurn({
+      states: [
+        {
+          kind: 'availability',
+          body: {
+            availability: { v: 1, state: 'online', at: c2.now() },
+            gatewayId: GW,
+            homeId,
+            at: c2.now(),
+          },
+        },
+      ],
     });
-    expect(stateOf(app2, c2)).toBe('online');
-    expect(incidents(app2).filter((i) => i.subjectKind === 'gateway')).toEqual([]);
+    expect(await stateOf(app2, c2)).toBe('online');
+    expect((await incidents(app2)).filter((i) => i.subjectKind === 'gateway')).toEqual([]);
   });
 
   it('a unit that does not come back: its incident starts when the platform went down', async () => {
@@ -123,16 +136,16 @@ describe('after a server restart', () => {
     const c1 = new ManualClock(T0);
     const app1 = await start(c1);
     const homeId = await enrol(app1, c1);
-    beat(app1, c1, homeId);
+    await beat(app1, c1, homeId);
     c1.advance(30_000);
-    beat(app1, c1, homeId);
+    await beat(app1, c1, homeId);
     c1.advance(7_000); // crash 37 s after the first heartbeat
     const crashedAt = c1.now();
 
     const c2 = new ManualClock(crashedAt + 10_000);
     const app2 = await start(c2);
-    c2.advance(5 * 60_000); // sweeps run; silence passes the threshold
-    const [inc] = incidents(app2).filter((i) => i.subjectKind === 'gateway');
+    await pass(c2, 5 * 60_000); // sweeps run; silence passes the threshold
+    const [inc] = (await incidents(app2)).filter((i) => i.subjectKind === 'gateway');
     expect(inc).toMatchObject({ cause: 'silence', endedAt: null });
     expect(crashedAt - inc!.startedAt).toBeLessThanOrEqual(1_000);
     expect(inc!.startedAt).toBeGreaterThan(T0 + 30_000); // not the last heartbeat
@@ -145,28 +158,28 @@ describe('a degraded outbox disk on a home unit', () => {
     const clock = new ManualClock(T0);
     const app = await start(clock);
     const homeId = await enrol(app, clock);
-    beat(app, clock, homeId, { storage: { state: 'ok', since: T0 - 1000, memoryDepth: 0 } });
+    await beat(app, clock, homeId, { storage: { state: 'ok', since: T0 - 1000, memoryDepth: 0 } });
     clock.advance(10_000);
     const fullSince = clock.now() - 2_000;
-    beat(app, clock, homeId, { storage: { state: 'full', since: fullSince, memoryDepth: 12 } });
+    await beat(app, clock, homeId, { storage: { state: 'full', since: fullSince, memoryDepth: 12 } });
     const h = app.health;
-    const warning = h.warnings.openOne(GW, GW, 'storage_degraded');
+    const warning = await h.warnings.openOne(GW, GW, 'storage_degraded');
     expect(warning?.detail).toMatchObject({ state: 'full', memoryDepth: 12 });
     expect(String(warning?.detail['advice'])).toMatch(/free space/);
-    const inc = h.incidents.openFor('storage', GW);
+    const inc = await h.incidents.openFor('storage', GW);
     expect(inc).toMatchObject({ cause: 'storage_degraded', homeId, startedAt: fullSince, endedAt: null });
-    expect(stateOf(app, clock)).toBe('online'); // it still delivers
+    expect(await stateOf(app, clock)).toBe('online'); // it still delivers
     expect(await fleetRow(app, clock)).toMatchObject({ state: 'online', degraded: true, storage: 'full' });
-    const row = h.states.gateway(GW)!;
+    const row = (await h.states.gateway(GW))!;
     expect(row).toMatchObject({ storageState: 'full', storageSince: fullSince, storageMemoryDepth: 12 });
     clock.advance(60_000);
-    h.sweep(clock.now());
-    expect(h.budget(homeId, clock.now()).consumedMs).toBe(0);
+    await h.sweep(clock.now());
+    expect((await h.budget(homeId, clock.now())).consumedMs).toBe(0);
 
     const okSince = clock.now() - 500;
-    beat(app, clock, homeId, { storage: { state: 'ok', since: okSince, memoryDepth: 0 } });
-    expect(h.warnings.openOne(GW, GW, 'storage_degraded')).toBeUndefined();
-    expect(h.incidents.get(inc!.incidentId)).toMatchObject({ endedAt: okSince });
+    await beat(app, clock, homeId, { storage: { state: 'ok', since: okSince, memoryDepth: 0 } });
+    expect(await h.warnings.openOne(GW, GW, 'storage_degraded')).toBeUndefined();
+    expect(await h.incidents.get(inc!.incidentId)).toMatchObject({ endedAt: okSince });
     expect(await fleetRow(app, clock)).toMatchObject({ degraded: false, storage: 'ok' });
   });
 });

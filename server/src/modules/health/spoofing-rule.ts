@@ -1,9 +1,7 @@
 import type { HeartbeatPayload, PendantRefusalsPayload } from '@baken/protocols';
-import type { WarningStore } from './legacy-sync/warning-store.js';
+import type { WarningStore } from './warning-store.js';
 
 export const SPOOFING_WARNING = 'possible_spoofing' as const;
-
-type Raise = (gatewayId: string, deviceId: string, at: number, detail: Record<string, unknown>) => void;
 
 /**
  * The refusals that point at someone forging adverts. `no_key` (an encrypted pendant paired without
@@ -25,30 +23,35 @@ const total = (r: PendantRefusalsPayload | undefined): number =>
 export class SpoofingRule {
   readonly #last = new Map<string, number>();
 
-  constructor(
-    private readonly store: WarningStore,
-    private readonly raise: Raise,
-  ) {}
-
-  onHeartbeat(gatewayId: string, hb: HeartbeatPayload, at: number): void {
+  /** The pendants of `hb` to raise `possible_spoofing` on, with the warning's detail. */
+  async onHeartbeat(
+    store: WarningStore,
+    gatewayId: string,
+    hb: HeartbeatPayload,
+  ): Promise<Array<{ deviceId: string; detail: Record<string, unknown> }>> {
+    const out: Array<{ deviceId: string; detail: Record<string, unknown> }> = [];
     for (const d of hb.devices) {
       if (d.kind !== 'pendant') continue;
       const now = total(d.refused);
       const key = `${gatewayId}\u0000${d.deviceId}`;
       const open = this.#last.has(key)
         ? undefined
-        : this.store.openOne(gatewayId, d.deviceId, SPOOFING_WARNING);
+        : await store.openOne(gatewayId, d.deviceId, SPOOFING_WARNING);
       const before = this.#last.get(key) ?? (typeof open?.detail.total === 'number' ? open.detail.total : 0);
       this.#last.set(key, now);
       if (now > before || (now < before && now > 0)) {
-        this.raise(gatewayId, d.deviceId, at, {
-          message:
-            'Possible spoofing at this home: the home unit refused adverts claiming to be this pendant.',
-          refused: d.refused ?? {},
-          total: now,
-          newSinceLastReport: now > before ? now - before : now,
+        out.push({
+          deviceId: d.deviceId,
+          detail: {
+            message:
+              'Possible spoofing at this home: the home unit refused adverts claiming to be this pendant.',
+            refused: d.refused ?? {},
+            total: now,
+            newSinceLastReport: now > before ? now - before : now,
+          },
         });
       }
     }
+    return out;
   }
 }

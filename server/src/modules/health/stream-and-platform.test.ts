@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../store/database.js';
+import { sqliteHandle } from '../../store/sqlite-async.js';
 import { type TestApp, testApp } from '../../testing/test-app.js';
-import { SqlitePlatformRunStore } from './legacy-sync/sqlite-health-stores.js';
-import { SqliteIncidentStore } from './legacy-sync/sqlite-incident-store.js';
 import { PlatformUptime } from './platform-uptime.js';
+import { SqlitePlatformRunStore } from './sqlite-health-stores.js';
+import { SqliteIncidentStore } from './sqlite-incident-store.js';
 import { STREAM_KEEPALIVE_MS } from './stream-routes.js';
 
 /** MQTT and HTTP round trips are real: allow for a loaded CI machine. */
@@ -94,24 +95,25 @@ describe('GET /api/v1/stream (server-sent events)', () => {
 });
 
 describe('PlatformUptime', () => {
-  it('records the gap between runs as platform downtime', () => {
+  it('records the gap between runs as platform downtime', async () => {
     const db = openDatabase(':memory:');
-    const incidents = new SqliteIncidentStore(db);
-    const p = new PlatformUptime(new SqlitePlatformRunStore(db), incidents);
-    expect(p.start(1_000)).toBeUndefined();
-    p.alive(5_000);
+    const h = sqliteHandle(db);
+    const incidents = new SqliteIncidentStore(h);
+    const p = new PlatformUptime(new SqlitePlatformRunStore(h), incidents);
+    expect(await p.start(1_000)).toBeUndefined();
+    await p.alive(5_000);
     // A crash: no clean stop. The next start finds the gap since the last sign of life.
-    const p2 = new PlatformUptime(new SqlitePlatformRunStore(db), incidents);
-    const gap = p2.start(65_000);
+    const p2 = new PlatformUptime(new SqlitePlatformRunStore(h), incidents);
+    const gap = await p2.start(65_000);
     expect(gap).toMatchObject({
       subjectKind: 'platform',
       startedAt: 5_000,
       endedAt: 65_000,
       downtimeMs: 60_000,
     });
-    p2.stop(70_000);
-    const p3 = new PlatformUptime(new SqlitePlatformRunStore(db), incidents);
-    expect(p3.start(70_500)?.downtimeMs).toBe(500);
+    await p2.stop(70_000);
+    const p3 = new PlatformUptime(new SqlitePlatformRunStore(h), incidents);
+    expect((await p3.start(70_500))?.downtimeMs).toBe(500);
     db.close();
   });
 });

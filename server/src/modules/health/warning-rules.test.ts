@@ -1,12 +1,13 @@
 import type { EventEnvelope, HeartbeatPayload } from '@baken/protocols';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Db, openDatabase } from '../../store/database.js';
+import { sqliteHandle } from '../../store/sqlite-async.js';
 import { DomainEventBus } from '../ingest/domain-events.js';
 import { DEFAULT_HEALTH_POLICY } from './health-policy.js';
-import { SqliteWarningStore } from './legacy-sync/sqlite-warning-store.js';
-import type { DeviceRow } from './legacy-sync/state-store.js';
-import type { WarningStore } from './legacy-sync/warning-store.js';
+import { SqliteWarningStore } from './sqlite-warning-store.js';
+import type { DeviceRow } from './state-store.js';
 import { WarningRules } from './warning-rules.js';
+import type { WarningStore } from './warning-store.js';
 
 const p = DEFAULT_HEALTH_POLICY.warnings;
 let db: Db;
@@ -51,69 +52,73 @@ const ev = (kind: string, data: object, deviceKind: EventEnvelope['deviceKind'] 
     receivedAt: 0,
     data,
   }) as EventEnvelope;
-const open = () =>
-  store
-    .list({ open: true, limit: 100 })
-    .map((w) => `${w.deviceId}:${w.kind}`)
-    .sort();
+const open = async () =>
+  (await store.list({ open: true, limit: 100 })).map((w) => `${w.deviceId}:${w.kind}`).sort();
 
 beforeEach(() => {
   db = openDatabase(':memory:');
-  store = new SqliteWarningStore(db);
+  store = new SqliteWarningStore(sqliteHandle(db));
   const bus = new DomainEventBus();
   events = [];
   bus.on('warning.opened', (w) => events.push(`+${w.kind}`));
   bus.on('warning.closed', (w) => events.push(`-${w.kind}`));
-  rules = new WarningRules(store, bus, p);
+  rules = new WarningRules(bus, p);
 });
 afterEach(() => db.close());
 
-describe('WarningRules', () => {
-  it('low battery opens at the threshold and closes only above the recovery level (hysteresis)', () => {
-    rules.onHeartbeat('gw-0001', hb(), [dev({ battery: p.lowBatteryPercent })], 1);
-    rules.onHeartbeat('gw-0001', hb(), [dev({ battery: 10 })], 2);
-    rules.onHeartbeat('gw-0001', hb(), [dev({ battery: p.batteryRecoveredPercent - 1 })], 3);
-    expect(open()).toEqual(['pendant-1:low_battery']);
-    rules.onHeartbeat('gw-0001', hb(), [dev({ battery: p.batteryRecoveredPercent })], 4);
-    expect(open()).toEqual([]);
+describe('WarningRules', async () => {
+  it('low battery opens at the threshold and closes only above the recovery level (hysteresis)', async () => {
+    await rules.onHeartbeat(store, 'gw-0001', hb(), [dev({ battery: p.lowBatteryPercent })], 1);
+    await rules.onHeartbeat(store, 'gw-0001', hb(), [dev({ battery: 10 })], 2);
+    await rules.onHeartbeat(store, 'gw-0001', hb(), [dev({ battery: p.batteryRecoveredPercent - 1 })], 3);
+    expect(await open()).toEqual(['pendant-1:low_battery']);
+    await rules.onHeartbeat(store, 'gw-0001', hb(), [dev({ battery: p.batteryRecoveredPercent })], 4);
+    expect(await open()).toEqual([]);
     expect(events).toEqual(['+low_battery', '-low_battery']);
-    const [w] = store.list({ limit: 1 });
+    const [w] = await store.list({ limit: 1 });
     expect(w).toMatchObject({ firstSeenAt: 1, lastSeenAt: 2, closedAt: 4, detail: { percent: 10 } });
   });
 
-  it('link flapping: N link changes inside the window', () => {
+  it('link flapping: N link changes inside the window', async () => {
     const changes = Array.from({ length: p.flapChanges }, (_, i) => 1000 + i);
-    rules.onHeartbeat('gw-0001', hb(), [dev({ linkChanges: changes.slice(1) })], 2000);
-    expect(open()).toEqual([]);
-    rules.onHeartbeat('gw-0001', hb(), [dev({ linkChanges: changes })], 2000);
-    expect(open()).toEqual(['pendant-1:link_flapping']);
-    rules.onHeartbeat('gw-0001', hb(), [dev({ linkChanges: changes })], 1000 + p.flapWindowMs + 10);
-    expect(open()).toEqual([]);
+    await rules.onHeartbeat(store, 'gw-0001', hb(), [dev({ linkChanges: changes.slice(1) })], 2000);
+    expect(await open()).toEqual([]);
+    await rules.onHeartbeat(store, 'gw-0001', hb(), [dev({ linkChanges: changes })], 2000);
+    expect(await open()).toEqual(['pendant-1:link_flapping']);
+    await rules.onHeartbeat(
+      store,
+      'gw-0001',
+      hb(),
+      [dev({ linkChanges: changes })],
+      1000 + p.flapWindowMs + 10,
+    );
+    expect(await open()).toEqual([]);
   });
 
-  it('mains, outbox backlog, clock drift and tamper from heartbeats and key-safe events', () => {
-    rules.onHeartbeat(
+  it('mains, outbox backlog, clock drift and tamper from heartbeats and key-safe events', async () => {
+    await rules.onHeartbeat(
+      store,
       'gw-0001',
       hb({ mains: 'off', outbox: { depth: 1, oldestAgeS: p.outboxOldestAgeS } }),
       [],
       1,
     );
-    rules.onEvent(ev('clock_report', { deviceTime: 0, offsetMs: -(p.clockDriftMs + 1) }), 1);
-    rules.onEvent(ev('tamper', {}), 1);
-    rules.onEvent(ev('mains_lost', {}), 1);
-    expect(open()).toEqual([
+    await rules.onEvent(store, ev('clock_report', { deviceTime: 0, offsetMs: -(p.clockDriftMs + 1) }), 1);
+    await rules.onEvent(store, ev('tamper', {}), 1);
+    await rules.onEvent(store, ev('mains_lost', {}), 1);
+    expect(await open()).toEqual([
       'KS-1:clock_drift',
       'KS-1:mains_lost',
       'KS-1:tamper',
       'gw-0001:mains_lost',
       'gw-0001:outbox_backlog',
     ]);
-    rules.onHeartbeat('gw-0001', hb({ mains: 'on' }), [], 2);
-    rules.onEvent(ev('clock_report', { deviceTime: 0, offsetMs: 10 }), 2);
-    rules.onEvent(ev('mains_restored', {}), 2);
-    rules.sweep(1 + p.quietCloseMs - 1);
-    expect(open()).toEqual(['KS-1:tamper']);
-    rules.sweep(2 + p.quietCloseMs);
-    expect(open()).toEqual([]);
+    await rules.onHeartbeat(store, 'gw-0001', hb({ mains: 'on' }), [], 2);
+    await rules.onEvent(store, ev('clock_report', { deviceTime: 0, offsetMs: 10 }), 2);
+    await rules.onEvent(store, ev('mains_restored', {}), 2);
+    await rules.sweep(store, 1 + p.quietCloseMs - 1);
+    expect(await open()).toEqual(['KS-1:tamper']);
+    await rules.sweep(store, 2 + p.quietCloseMs);
+    expect(await open()).toEqual([]);
   });
 });

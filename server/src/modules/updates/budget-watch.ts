@@ -2,24 +2,25 @@ import type { HealthService } from '../health/index.js';
 import { budgetStatus } from '../health/index.js';
 
 /**
- * What a rollout needs of the health module: which of some homes have a downtime budget burning now
+ * What a rollout needs of the health module: which homes have a downtime budget burning now
  * (a fast or slow burn-rate window alerting, or the year's budget spent) [REQUIREMENTS §8.8 via
  * the health module's budgets, server/src/modules/health/API.md]. Home id → a reason a person reads.
+ * Read before a rollout's transaction, never inside it (the health stores are not the rollout's).
  */
 export interface BudgetWatch {
-  burning(homeIds: readonly string[], now: number): Map<string, string>;
+  burning(now: number): Promise<Map<string, string>>;
 }
 
-/** The budget watch over the health service (one pass over the incidents per call). */
+/** The budget watch over the health service (one read of the year's incidents per call). */
 export function healthBudgetWatch(health: HealthService): BudgetWatch {
   return {
-    burning(homeIds, now) {
+    async burning(now) {
       const out = new Map<string, string>();
-      if (homeIds.length === 0) return out;
       const p = health.policy.budget;
-      const spans = health.incidents.spansByScope(now - p.yearMs, now);
-      for (const home of new Set(homeIds)) {
-        const s = budgetStatus(spans.get(home) ?? [], now, p);
+      const spans = await health.incidents.spansByScope(now - p.yearMs, now);
+      for (const [home, list] of spans) {
+        if (home === 'platform') continue;
+        const s = budgetStatus(list, now, p);
         const w = s.windows.find((x) => x.alerting);
         if (w)
           out.set(

@@ -92,6 +92,8 @@ interface Effects {
   offers: Array<{ gatewayId: string; rollout: string; offer: Parameters<OfferSender>[1] }>;
   audits: Array<[action: string, subject: string, details: Record<string, unknown>, actor?: string]>;
   logs: Array<() => void>;
+  /** Homes whose downtime budget is burning (read before the transaction): home id → why. */
+  burning: Map<string, string>;
 }
 
 export class RolloutEngine {
@@ -101,9 +103,13 @@ export class RolloutEngine {
     this.policy = d.policy ?? DEFAULT_ROLLOUT_POLICY;
   }
 
-  /** Runs `fn` in one transaction; then sends, audits and logs what it set off. */
-  private async change<T>(fn: (tx: UpdateStore, fx: Effects) => Promise<T>): Promise<T> {
-    const fx: Effects = { offers: [], audits: [], logs: [] };
+  /**
+   * Runs `fn` in one transaction; then sends, audits and logs what it set off. With `now`, the
+   * homes whose downtime budget is burning are read first, for the steps `fn` takes.
+   */
+  private async change<T>(fn: (tx: UpdateStore, fx: Effects) => Promise<T>, now?: number): Promise<T> {
+    const burning = now === undefined ? new Map<string, string>() : await this.d.budgets.burning(now);
+    const fx: Effects = { offers: [], audits: [], logs: [], burning };
     const out = await this.d.store.transaction((tx) => fn(tx, fx));
     for (const l of fx.logs) l();
     for (const a of fx.audits) await this.d.audit(...a);
@@ -187,7 +193,7 @@ export class RolloutEngine {
         fx.audits.push(['update.rollout.resume', `rollout:${id}`, { acceptedFailures: bad }, by]);
         await this.step(tx, fx, id, now);
       }
-    });
+    }, now);
   }
 
   /** The answer to an offer (`cmd/res`), from the unit it was sent to. */
@@ -214,7 +220,7 @@ export class RolloutEngine {
               : 'failed';
       await tx.setUnit(u.rolloutId, gatewayId, { state: next, reason: reason ?? null }, now);
       await this.step(tx, fx, u.rolloutId, now);
-    });
+    }, now);
   }
 
   /** An update event from a unit [MQTT-MAP §4.1.5]. Stale reports never undo an outcome. */
@@ -234,7 +240,7 @@ export class RolloutEngine {
         now,
       );
       await this.step(tx, fx, u.rolloutId, now);
-    });
+    }, now);
   }
 
   /** The periodic step of every running rollout (and right after any change to one). */
@@ -244,7 +250,7 @@ export class RolloutEngine {
 
   /** One step of a rollout, in its own transaction. */
   evaluate(id: string, now: number): Promise<void> {
-    return this.change((tx, fx) => this.step(tx, fx, id, now));
+    return this.change((tx, fx) => this.step(tx, fx, id, now), now);
   }
 
   /** One step of a running rollout inside `tx`: expiries, pauses, the next wave, offers. */
@@ -254,10 +260,7 @@ export class RolloutEngine {
     const units = await tx.units(id);
     await this.expire(tx, units, now);
     const touched = units.filter((u) => u.state !== 'pending' && u.state !== 'refused' && u.homeId !== null);
-    const burning = this.d.budgets.burning(
-      units.flatMap((u) => (u.homeId === null ? [] : [u.homeId])),
-      now,
-    );
+    const burning = fx.burning;
     const hot = touched.find((u) => burning.has(u.homeId ?? ''));
     if (hot) {
       const why = `downtime budget of home ${hot.homeId} is burning: ${burning.get(hot.homeId ?? '')}`;

@@ -241,7 +241,11 @@ describe('staged rollouts', () => {
       scan: { running: true, restarts: 0 },
       devices: [],
     };
-    bus().emit('ingest.heartbeat', { heartbeat: hb, gatewayId: first, homeId: home, at: t.clock.now() });
+    await t.app.ingest.storeTurn({
+      states: [
+        { kind: 'heartbeat', body: { heartbeat: hb, gatewayId: first, homeId: home, at: t.clock.now() } },
+      ],
+    });
     // the unit goes silent after installing: the home's downtime budget starts to burn
     for (let i = 0; i < 12; i++) {
       t.clock.advance(MIN);
