@@ -40,7 +40,10 @@ describe('alarm-centre supervision and refusals', () => {
     await untilAsync(async () => (await acct()).up === true, 'the poll ACKed');
 
     await a.call('DELETE', `/api/v1/homes/${h1}/alarm-centre`); // the unit falls silent
-    for (let i = 0; i < 16; i++) a.clock.advance(15_000);
+    for (let i = 0; i < 16; i++) {
+      a.clock.advance(15_000);
+      await a.app.health.settled(); // the health sweep is async
+    }
     expect(await state()).toBe('offline');
     const incidents = (await a.call<Incidents>('GET', '/api/v1/incidents')).body.items;
     expect(incidents).toEqual([expect.objectContaining({ gatewayId: unit.gatewayId, endedAt: null })]);
