@@ -21,40 +21,46 @@ export class ChainHandover {
     private readonly bus: DomainEventBus,
     private readonly alarms: Pick<SqliteAlarmStore, 'get' | 'idOfEvent'>,
     private readonly clock: Clock,
+    private readonly onError: (err: unknown) => void,
   ) {}
 
   /** Listens for hand-overs; returns the function that stops listening. */
   listen(enqueuer: Enqueuer): () => void {
     return this.bus.on('alarm.updated', (u) => {
       if (u.action !== HANDED_TO_CENTRE || u.homeId === null) return;
-      const alarm = this.alarms.get(u.alarmId);
-      if (!alarm) return;
-      const now = this.clock.now();
-      const r = enqueuer.handOver(
-        { homeId: u.homeId, eventId: alarm.eventId, kind: u.kind, cancelEventId: alarm.cancelEventId },
-        now,
-      );
-      if (r.state === 'not_forwarded') return;
-      const entry = r.state === 'queued' ? r.entry : null;
-      this.bus.emit('alarm-centre.delivery', {
-        alarmId: u.alarmId,
-        homeId: u.homeId,
-        // an earlier try may already have settled it (a chain that starts at the centre)
-        state:
-          entry === null
-            ? 'no_account'
-            : entry.state === 'delivered'
-              ? 'delivered'
-              : entry.state === 'refused'
-                ? 'refused'
-                : 'queued',
-        seq: entry?.seq ?? null,
-        receiver: null,
-        nextReceiver: null,
-        error: null,
-        attempts: entry?.attempts ?? 0,
-        at: entry?.deliveredAt ?? now,
-      });
+      this.handOver(enqueuer, u.alarmId, u.homeId, u.kind).catch(this.onError);
+    });
+  }
+
+  /** Queues the alarm for the home's centre and tells the chain what became of it. */
+  private async handOver(enqueuer: Enqueuer, alarmId: string, homeId: string, kind: 'alarm' | 'fall') {
+    const alarm = this.alarms.get(alarmId);
+    if (!alarm) return;
+    const now = this.clock.now();
+    const r = await enqueuer.handOver(
+      { homeId, eventId: alarm.eventId, kind, cancelEventId: alarm.cancelEventId },
+      now,
+    );
+    if (r.state === 'not_forwarded') return;
+    const entry = r.state === 'queued' ? r.entry : null;
+    this.bus.emit('alarm-centre.delivery', {
+      alarmId,
+      homeId,
+      // an earlier try may already have settled it (a chain that starts at the centre)
+      state:
+        entry === null
+          ? 'no_account'
+          : entry.state === 'delivered'
+            ? 'delivered'
+            : entry.state === 'refused'
+              ? 'refused'
+              : 'queued',
+      seq: entry?.seq ?? null,
+      receiver: null,
+      nextReceiver: null,
+      error: null,
+      attempts: entry?.attempts ?? 0,
+      at: entry?.deliveredAt ?? now,
     });
   }
 

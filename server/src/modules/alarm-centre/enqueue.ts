@@ -1,8 +1,10 @@
-import type { Db } from '../../store/database.js';
+import type { Storage, StoreHandle } from '../../store/storage.js';
 import type { EventProcessor, IncidentEventBody } from '../ingest/index.js';
 import { outboundData } from './content.js';
-import type { SqliteOutAccounts } from './sqlite-out-accounts.js';
-import type { OutboxEntry, SqliteOutbox } from './sqlite-outbox.js';
+import type { OutAccount } from './out-account-store.js';
+import type { OutboxEntry } from './outbox-store.js';
+import type { SecretBox } from './secret-box.js';
+import { outAccountsOn, outboxOn } from './stores-on.js';
 
 /** Pendant events that start an alarm: a home whose follow-up chain asks people first holds them back. */
 const ALARM_KINDS = ['pendant/alarm', 'pendant/fall'];
@@ -14,47 +16,69 @@ export type HandOver =
   | { state: 'no_account' }
   | { state: 'not_forwarded' };
 
+export interface EnqueuerDeps {
+  /** Where the hand-over and incident paths run their own transaction (after the ingest turn's commit). */
+  storage: Storage;
+  /** The account stores are built with it (the enqueuer itself never opens a key). */
+  box: SecretBox;
+  /** Told after the commit, to send at once. */
+  kick: (accountId: string) => void;
+  /**
+   * True when the home's follow-up chain asks people before the alarm centre, read on `tx`: its
+   * alarms go to the centre only when the chain hands them over ({@link Enqueuer.handOver})
+   * [followup/README.md].
+   */
+  heldByChain?: (tx: StoreHandle, homeId: string) => Promise<boolean>;
+}
+
 /**
  * Puts what the alarm centre must hear into the persisted outbound queue [docs/alarm-centre.md §Out].
- * Events are queued inside the ingest transaction, so an event is never stored without its message;
- * a home unit going offline or coming back is queued when health commits the incident. Both are
- * idempotent by their source (`event:<id>`, `incident:<id>:opened|closed`).
+ * Events are queued inside the ingest turn, on its transaction, so an event is never stored without
+ * its message; a home unit going offline or coming back is queued when health commits the incident.
+ * Both are idempotent by their source (`event:<id>`, `incident:<id>:opened|closed`), and a message's
+ * sequence number is taken in the transaction that queues it.
  */
 export class Enqueuer {
-  constructor(
-    private readonly db: Db,
-    /** The synchronous reads of the SQLite accounts: the processor runs inside the ingest turn. */
-    private readonly accounts: Pick<SqliteOutAccounts, 'byHomeNow' | 'takeSeqNow'>,
-    /** The synchronous path of the SQLite outbox: the processor runs inside the ingest turn. */
-    private readonly outbox: Pick<
-      SqliteOutbox,
-      'hasNow' | 'bySourceNow' | 'latestKindNow' | 'addNow' | 'getNow'
-    >,
-    /** Told after the commit, to send at once. */
-    private readonly kick: (accountId: string) => void,
-    /**
-     * True when the home's follow-up chain asks people before the alarm centre: its alarms go to the
-     * centre only when the chain hands them over ({@link handOver}) [followup/README.md].
-     */
-    private readonly heldByChain: (homeId: string) => boolean = () => false,
-  ) {}
+  constructor(private readonly d: EnqueuerDeps) {}
 
-  /** Queues one message; returns the account to kick, or null when nothing was queued. */
-  private add(
+  private on(tx: StoreHandle) {
+    return { accounts: outAccountsOn(tx, this.d.box), outbox: outboxOn(tx) };
+  }
+
+  /** Queues one message on `tx`; returns the account to kick, or null when nothing was queued. */
+  private async add(
+    tx: StoreHandle,
     homeId: string,
     sourceKey: string,
     eventId: string | null,
     kind: string,
     now: number,
-  ): string | null {
-    const a = this.accounts.byHomeNow(homeId);
+  ): Promise<string | null> {
+    const { accounts, outbox } = this.on(tx);
+    const a = await accounts.byHome(homeId);
     if (!a) return null;
     const data = outboundData(kind, a.content, a.account);
-    if (data === null || this.outbox.hasNow(a.id, sourceKey)) return null;
-    if (eventId !== null && this.held(homeId, kind)) return null;
-    const seq = this.accounts.takeSeqNow(a.id);
+    if (data === null || (await outbox.bySource(a.id, sourceKey)) !== undefined) return null;
+    if (eventId !== null && (await this.held(tx, homeId, kind))) return null;
+    const id = await this.queue(tx, a, homeId, sourceKey, eventId, kind, data, now);
+    return id === null ? null : a.id;
+  }
+
+  /** Takes the account's next sequence number and queues the message with it, in `tx`. */
+  private async queue(
+    tx: StoreHandle,
+    a: OutAccount,
+    homeId: string,
+    sourceKey: string,
+    eventId: string | null,
+    kind: string,
+    data: string,
+    now: number,
+  ): Promise<number | null> {
+    const { accounts, outbox } = this.on(tx);
+    const seq = await accounts.takeSeq(a.id);
     if (seq === null) return null;
-    this.outbox.addNow({
+    return outbox.add({
       accountId: a.id,
       homeId,
       sourceKey,
@@ -65,18 +89,17 @@ export class Enqueuer {
       data,
       createdAt: now,
     });
-    return a.id;
   }
 
   /**
    * Whether ingest keeps this event from the centre: an alarm while the chain asks people first; a
    * cancel when the centre never got the alarm it cancels (the last alarm message it got was a cancel).
    */
-  private held(homeId: string, kind: string): boolean {
+  private async held(tx: StoreHandle, homeId: string, kind: string): Promise<boolean> {
     if (!ALARM_KINDS.includes(kind) && kind !== CANCEL_KIND) return false;
-    if (!this.heldByChain(homeId)) return false;
+    if (!(await this.d.heldByChain?.(tx, homeId))) return false;
     if (ALARM_KINDS.includes(kind)) return true;
-    const last = this.outbox.latestKindNow(homeId, [...ALARM_KINDS, CANCEL_KIND]);
+    const last = await this.on(tx).outbox.latestKind(homeId, [...ALARM_KINDS, CANCEL_KIND]);
     return last === null || !ALARM_KINDS.includes(last);
   }
 
@@ -85,59 +108,59 @@ export class Enqueuer {
    * the home's centre now, unless it already was (a chain that starts at the centre: ingest queued
    * it), and after it a cancel the client pressed meanwhile that staff have not confirmed (held back
    * by ingest; the centre decides, as it would have at once without the chain). Idempotent by event.
+   * One transaction of its own.
    */
-  handOver(
+  async handOver(
     a: { homeId: string; eventId: string; kind: 'alarm' | 'fall'; cancelEventId: string | null },
     now: number,
-  ): HandOver {
-    const account = this.accounts.byHomeNow(a.homeId);
-    if (!account) return { state: 'no_account' };
-    const queue = (eventId: string, kind: string): OutboxEntry | null => {
-      const sourceKey = `event:${eventId}`;
-      const had = this.outbox.bySourceNow(account.id, sourceKey);
-      if (had) return had;
-      const data = outboundData(kind, account.content, account.account);
-      const seq = data === null ? null : this.accounts.takeSeqNow(account.id);
-      if (data === null || seq === null) return null;
-      const id = this.outbox.addNow({
-        accountId: account.id,
-        homeId: a.homeId,
-        sourceKey,
-        eventId,
-        kind,
-        seq,
-        content: account.content,
-        data,
-        createdAt: now,
-      });
-      return id === null ? null : (this.outbox.getNow(id) ?? null);
-    };
-    const entry = this.db.transaction(() => {
-      const e = queue(a.eventId, `pendant/${a.kind}`);
-      if (e !== null && a.cancelEventId !== null) queue(a.cancelEventId, CANCEL_KIND);
-      return e;
-    })();
-    if (entry === null) return { state: 'not_forwarded' };
-    this.kick(account.id);
-    return { state: 'queued', entry };
+  ): Promise<HandOver> {
+    const out = await this.d.storage.transaction(async (tx): Promise<HandOver> => {
+      const { accounts, outbox } = this.on(tx);
+      const account = await accounts.byHome(a.homeId);
+      if (!account) return { state: 'no_account' };
+      const queue = async (eventId: string, kind: string): Promise<OutboxEntry | null> => {
+        const sourceKey = `event:${eventId}`;
+        const had = await outbox.bySource(account.id, sourceKey);
+        if (had) return had;
+        const data = outboundData(kind, account.content, account.account);
+        if (data === null) return null;
+        const id = await this.queue(tx, account, a.homeId, sourceKey, eventId, kind, data, now);
+        return id === null ? null : ((await outbox.get(id)) ?? null);
+      };
+      const entry = await queue(a.eventId, `pendant/${a.kind}`);
+      if (entry !== null && a.cancelEventId !== null) await queue(a.cancelEventId, CANCEL_KIND);
+      return entry === null ? { state: 'not_forwarded' } : { state: 'queued', entry };
+    });
+    if (out.state === 'queued') this.d.kick(out.entry.accountId);
+    return out;
   }
 
-  /** The ingest processor: runs inside the event's transaction, kicks the sender after the commit. */
-  readonly processor: EventProcessor = (e, { homeId, storedAt }) => {
+  /**
+   * The ingest processor: runs inside the turn, on its transaction (`ctx.tx`), and kicks the sender
+   * after the commit.
+   */
+  readonly processor: EventProcessor = async (e, { homeId, storedAt, tx }) => {
     // [MQTT-MAP §4.1.1] a trial from the installation check never reaches the centre
     if (e.trial === true || homeId === null) return undefined;
-    const accountId = this.add(homeId, `event:${e.id}`, e.id, `${e.deviceKind}/${e.kind}`, storedAt);
-    return accountId === null ? undefined : () => this.kick(accountId);
+    const accountId = await this.add(
+      tx,
+      homeId,
+      `event:${e.id}`,
+      e.id,
+      `${e.deviceKind}/${e.kind}`,
+      storedAt,
+    );
+    return accountId === null ? undefined : () => this.d.kick(accountId);
   };
 
-  /** A home unit's downtime incident opened (offline) or closed (restored). */
-  incident(i: IncidentEventBody, state: 'opened' | 'closed', now: number): void {
+  /** A home unit's downtime incident opened (offline) or closed (restored): one transaction of its own. */
+  async incident(i: IncidentEventBody, state: 'opened' | 'closed', now: number): Promise<void> {
     if (i.subjectKind !== 'gateway' || i.homeId === null) return;
     const homeId = i.homeId;
     const kind = state === 'opened' ? 'gateway/offline' : 'gateway/restored';
-    const accountId = this.db.transaction(() =>
-      this.add(homeId, `incident:${i.incidentId}:${state}`, null, kind, now),
-    )();
-    if (accountId !== null) this.kick(accountId);
+    const accountId = await this.d.storage.transaction((tx) =>
+      this.add(tx, homeId, `incident:${i.incidentId}:${state}`, null, kind, now),
+    );
+    if (accountId !== null) this.d.kick(accountId);
   }
 }

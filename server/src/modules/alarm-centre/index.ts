@@ -14,9 +14,7 @@ import { Dc09Listener } from './listener.js';
 import { outRoutes } from './out-routes.js';
 import { SecretBox } from './secret-box.js';
 import { Dc09Sender } from './sender.js';
-import { SqliteOutAccounts } from './sqlite-out-accounts.js';
-import { SqliteOutbox } from './sqlite-outbox.js';
-import { inAccountsOn, inLogOn } from './stores-on.js';
+import { inAccountsOn, inLogOn, outAccountsOn, outboxOn } from './stores-on.js';
 
 export { InboundHandler } from './inbound.js';
 export { Dc09Sender, type SenderPolicy } from './sender.js';
@@ -45,8 +43,8 @@ async function alarmCentre(app: BakenApp): Promise<void> {
   const cfg = ctx.config.dc09 ?? {};
   const box = new SecretBox(loadMasterKey(ctx.config.dataDir, process.env));
   const storage = sqliteStorage(ctx.db);
-  const accounts = new SqliteOutAccounts(ctx.db, box);
-  const outbox = new SqliteOutbox(ctx.db);
+  const accounts = outAccountsOn(storage.handle, box);
+  const outbox = outboxOn(storage.handle);
   const log = app.log.child({ component: 'alarm-centre' });
   const bus = app.ingest.bus;
   const alerts = new Counter({
@@ -56,7 +54,9 @@ async function alarmCentre(app: BakenApp): Promise<void> {
     registers: [ctx.metrics.registry],
   });
   const signals = ctx.cluster.signals;
-  const handover = new ChainHandover(bus, new SqliteAlarmStore(ctx.db), ctx.clock);
+  const handover = new ChainHandover(bus, new SqliteAlarmStore(ctx.db), ctx.clock, (err) =>
+    log.error({ err }, 'alarm-centre hand-over failed'),
+  );
   const sender = new Dc09Sender({
     accounts,
     outbox,
@@ -73,18 +73,22 @@ async function alarmCentre(app: BakenApp): Promise<void> {
       log.warn({ accountId: a.accountId, kind: a.kind, detail: a.detail }, 'alarm-centre link alert');
     },
   });
-  const enqueuer = new Enqueuer(
-    ctx.db,
-    accounts,
-    outbox,
+  const enqueuer = new Enqueuer({
+    storage,
+    box,
     // whichever instance queued it: the sender runs on the role's holder
-    (id) => void signals.notify(KICK, id),
-    chainAsksPeopleFirst(ctx.db),
-  );
+    kick: (id) => void signals.notify(KICK, id),
+    heldByChain: chainAsksPeopleFirst,
+  });
   app.ingest.addProcessor(enqueuer.processor);
   const offHandover = handover.listen(enqueuer);
-  bus.on('incident.opened', (i) => enqueuer.incident(i, 'opened', ctx.clock.now()));
-  bus.on('incident.closed', (i) => enqueuer.incident(i, 'closed', ctx.clock.now()));
+  // after health's commit, in a transaction of their own
+  for (const state of ['opened', 'closed'] as const)
+    bus.on(`incident.${state}`, (i) => {
+      enqueuer
+        .incident(i, state, ctx.clock.now())
+        .catch((err) => log.error({ err }, 'alarm-centre could not queue an incident'));
+    });
   new Gauge({
     name: 'baken_dc09_outbox_pending',
     help: 'Messages for alarm centres not yet acknowledged',

@@ -34,8 +34,8 @@ export type NewOutboxEntry = Pick<
 
 /**
  * The persisted outbound queue (`dc09_outbox`), as the sender, the routes and the metrics use it.
- * Bindings: SQLite (`sqlite-outbox.ts`, which also keeps the enqueuer's synchronous path) and
- * PostgreSQL (`pg-outbox.ts`); the contract is `testing/outbox-contract.ts`.
+ * Bindings: SQLite (`sqlite-outbox.ts`) and PostgreSQL (`pg-outbox.ts`), built by `outboxOn`; the
+ * contract is `testing/outbox-contract.ts`.
  */
 export interface OutboxStore {
   /** The message queued for this cause, if any. */

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { BakenError } from '../../errors.js';
 import type { Db } from '../../store/database.js';
 import { asSqliteHandle, type SqliteHandle } from '../../store/sqlite-async.js';
 import {
@@ -20,13 +19,12 @@ const SELECT = `SELECT ${IN_ACCOUNT_COLUMNS} FROM dc09_in_accounts`;
 
 /**
  * The SQLite binding of {@link InAccounts} (migrations 150, 158), on the connection's shared handle
- * or a transaction's. {@link acceptedNow} serves the receiver, which stores a message's events in
- * the ingest store's synchronous transaction (docs/alarm-centre.md "Storage"); it needs the connection.
+ * or a transaction's.
  */
 export class SqliteInAccounts implements InAccounts {
   private readonly h: SqliteHandle;
   constructor(
-    private readonly db: Db | SqliteHandle,
+    db: Db | SqliteHandle,
     private readonly box: SecretBox,
   ) {
     this.h = asSqliteHandle(db);
@@ -136,17 +134,6 @@ export class SqliteInAccounts implements InAccounts {
 
   accepted(id: string, seq: number, digest: string, now: number): Promise<void> {
     return this.h.run((db) => accepted(db, id, seq, digest, now));
-  }
-
-  /** {@link accepted}, at once on the connection (inside the receiver's synchronous commit). */
-  acceptedNow(id: string, seq: number, digest: string, now: number): void {
-    if (!('prepare' in this.db))
-      throw new BakenError(
-        'BAKEN_ERR_STORE',
-        500,
-        'acceptedNow needs the connection, not a transaction handle',
-      );
-    accepted(this.db, id, seq, digest, now);
   }
 }
 

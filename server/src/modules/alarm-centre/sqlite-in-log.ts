@@ -1,4 +1,3 @@
-import { BakenError } from '../../errors.js';
 import type { Db } from '../../store/database.js';
 import { asSqliteHandle, type SqliteHandle } from '../../store/sqlite-async.js';
 import { IN_EVENT_COLUMNS } from './account-rows.js';
@@ -7,15 +6,11 @@ import { type InEventRow, type InLog, REJECTED_KEEP, type RejectedRow } from './
 export type { InEventRow, InLog, RejectedRow } from './in-log-store.js';
 export { printable, RAW_KEEP_BYTES, REJECTED_KEEP } from './in-log-store.js';
 
-/**
- * The SQLite binding of {@link InLog} (migration 150). {@link addEventNow} serves the receiver,
- * which stores a message's events in the ingest store's synchronous transaction
- * (docs/alarm-centre.md "Storage"); it needs the connection.
- */
+/** The SQLite binding of {@link InLog} (migration 150), on the shared handle or a transaction's. */
 export class SqliteInLog implements InLog {
   private readonly h: SqliteHandle;
   constructor(
-    private readonly db: Db | SqliteHandle,
+    db: Db | SqliteHandle,
     private readonly keep = REJECTED_KEEP,
   ) {
     this.h = asSqliteHandle(db);
@@ -23,17 +18,6 @@ export class SqliteInLog implements InLog {
 
   addEvent(e: Omit<InEventRow, 'id'>): Promise<void> {
     return this.h.run((db) => addEvent(db, e));
-  }
-
-  /** {@link addEvent}, at once on the connection. */
-  addEventNow(e: Omit<InEventRow, 'id'>): void {
-    if (!('prepare' in this.db))
-      throw new BakenError(
-        'BAKEN_ERR_STORE',
-        500,
-        'addEventNow needs the connection, not a transaction handle',
-      );
-    addEvent(this.db, e);
   }
 
   events(accountId: string, limit: number): Promise<InEventRow[]> {

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { BakenError } from '../../errors.js';
 import type { Db } from '../../store/database.js';
 import { asSqliteHandle, type SqliteHandle } from '../../store/sqlite-async.js';
 import {
@@ -30,13 +29,12 @@ const TAKE_SEQ = `UPDATE dc09_out_accounts SET next_seq = CASE WHEN next_seq >= 
 
 /**
  * The SQLite binding of {@link OutAccounts} (migration 150), on the connection's shared handle or a
- * transaction's. The `…Now` reads serve the enqueuer inside the ingest turn's synchronous
- * transaction (docs/alarm-centre.md "Storage"); they need the connection.
+ * transaction's (the enqueuer's, inside an ingest turn).
  */
 export class SqliteOutAccounts implements OutAccounts {
   private readonly h: SqliteHandle;
   constructor(
-    private readonly db: Db | SqliteHandle,
+    db: Db | SqliteHandle,
     private readonly box: SecretBox,
   ) {
     this.h = asSqliteHandle(db);
@@ -125,26 +123,6 @@ export class SqliteOutAccounts implements OutAccounts {
 
   takeSeq(accountId: string): Promise<number | null> {
     return this.h.run((db) => takeSeq(db, accountId));
-  }
-
-  /** {@link byHome}, read at once on the connection (the enqueuer in the ingest turn). */
-  byHomeNow(homeId: string): OutAccount | null {
-    return byHome(this.connection(), homeId);
-  }
-
-  /** {@link takeSeq}, at once on the connection (the enqueuer in the ingest turn). */
-  takeSeqNow(accountId: string): number | null {
-    return takeSeq(this.connection(), accountId);
-  }
-
-  private connection(): Db {
-    if (!('prepare' in this.db))
-      throw new BakenError(
-        'BAKEN_ERR_STORE',
-        500,
-        'a …Now call needs the connection, not a transaction handle',
-      );
-    return this.db;
   }
 }
 

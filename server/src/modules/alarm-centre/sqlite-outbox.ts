@@ -1,4 +1,3 @@
-import { BakenError } from '../../errors.js';
 import type { Db } from '../../store/database.js';
 import { asSqliteHandle, type SqliteHandle } from '../../store/sqlite-async.js';
 import type { NewOutboxEntry, OutboxEntry, OutboxStore } from './outbox-store.js';
@@ -11,47 +10,13 @@ const SELECT = `SELECT id, account_id AS accountId, home_id AS homeId, source_ke
   FROM dc09_outbox`;
 
 /**
- * The SQLite binding of {@link OutboxStore} (migration 150), and the enqueuer's synchronous path
- * (`…Now`): the enqueuer queues a pendant event's message inside the ingest turn's synchronous
- * transaction and takes its sequence number from the synchronous `OutAccounts`, so it cannot wait
- * for a promise (the store README, "Module stores on PostgreSQL").
+ * The SQLite binding of {@link OutboxStore} (migration 150), on the connection's shared handle or a
+ * transaction's (the enqueuer's, inside an ingest turn).
  */
 export class SqliteOutbox implements OutboxStore {
   private readonly h: SqliteHandle;
-  constructor(private readonly conn: Db | SqliteHandle) {
-    this.h = asSqliteHandle(conn);
-  }
-
-  /** The connection, for the synchronous `…Now` path (never a transaction's handle). */
-  private get db(): Db {
-    if (!('prepare' in this.conn))
-      throw new BakenError(
-        'BAKEN_ERR_STORE',
-        500,
-        'a …Now call needs the connection, not a transaction handle',
-      );
-    return this.conn;
-  }
-
-  /** True when a message with this source key is already queued (or sent) for the account. */
-  hasNow(accountId: string, sourceKey: string): boolean {
-    return bySource(this.db, accountId, sourceKey) !== undefined;
-  }
-
-  bySourceNow(accountId: string, sourceKey: string): OutboxEntry | undefined {
-    return bySource(this.db, accountId, sourceKey);
-  }
-
-  latestKindNow(homeId: string, kinds: readonly string[]): string | null {
-    return latestKind(this.db, homeId, kinds);
-  }
-
-  addNow(e: NewOutboxEntry): number | null {
-    return add(this.db, e);
-  }
-
-  getNow(id: number): OutboxEntry | undefined {
-    return get(this.db, id);
+  constructor(db: Db | SqliteHandle) {
+    this.h = asSqliteHandle(db);
   }
 
   bySource(accountId: string, sourceKey: string): Promise<OutboxEntry | undefined> {

@@ -21,17 +21,8 @@ const chainRow = (r: { steps: string; updatedAt: number; updatedBy: string | nul
  */
 export class SqliteFollowupStore implements FollowupStore {
   private readonly h: SqliteHandle;
-  constructor(private readonly db: Db | SqliteHandle) {
+  constructor(db: Db | SqliteHandle) {
     this.h = asSqliteHandle(db);
-  }
-
-  /**
-   * The home's chain, read at once on the connection — for the alarm-centre enqueuer, which runs
-   * inside the ingest turn's synchronous transaction (`centre-hold.ts`). SQLite only.
-   */
-  chainNow(homeId: string): StoredChain | undefined {
-    if (!('prepare' in this.db)) throw new Error('chainNow needs the connection, not a transaction handle');
-    return chainRow(this.db.prepare(CHAIN).get(homeId) as Parameters<typeof chainRow>[0]);
   }
 
   chain(homeId: string): Promise<StoredChain | undefined> {
