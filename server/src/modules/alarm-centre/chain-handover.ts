@@ -1,5 +1,4 @@
 import type { Clock } from '../../clock.js';
-import type { SqliteAlarmStore } from '../alarms/sqlite-alarm-store.js';
 import type { AlarmCentreDeliveryBody, DomainEventBus } from '../ingest/domain-events.js';
 import type { Enqueuer } from './enqueue.js';
 import type { DeliveryNote } from './sender.js';
@@ -8,6 +7,13 @@ import type { DeliveryNote } from './sender.js';
 export const HANDED_TO_CENTRE = 'followup.centre';
 
 const ALARM_KINDS = new Set(['pendant/alarm', 'pendant/fall']);
+
+/** What the hand-over reads of the alarms module's store (its `AlarmStore` on the shared handle). */
+export interface AlarmLookup {
+  get(id: string): Promise<{ eventId: string; cancelEventId: string | null } | undefined>;
+  /** The alarm an event raised. */
+  idOfEvent(eventId: string): Promise<string | undefined>;
+}
 
 /**
  * The alarm-centre end of the follow-up chain [docs/alarm-centre.md §Follow-up chain]: when a chain
@@ -19,7 +25,7 @@ const ALARM_KINDS = new Set(['pendant/alarm', 'pendant/fall']);
 export class ChainHandover {
   constructor(
     private readonly bus: DomainEventBus,
-    private readonly alarms: Pick<SqliteAlarmStore, 'get' | 'idOfEvent'>,
+    private readonly alarms: AlarmLookup,
     private readonly clock: Clock,
     private readonly onError: (err: unknown) => void,
   ) {}
@@ -34,7 +40,7 @@ export class ChainHandover {
 
   /** Queues the alarm for the home's centre and tells the chain what became of it. */
   private async handOver(enqueuer: Enqueuer, alarmId: string, homeId: string, kind: 'alarm' | 'fall') {
-    const alarm = this.alarms.get(alarmId);
+    const alarm = await this.alarms.get(alarmId);
     if (!alarm) return;
     const now = this.clock.now();
     const r = await enqueuer.handOver(
@@ -68,7 +74,15 @@ export class ChainHandover {
   readonly onDelivery = (d: DeliveryNote): void => {
     const e = d.entry;
     if (!ALARM_KINDS.has(e.kind) || e.eventId === null) return;
-    const alarmId = this.alarms.idOfEvent(e.eventId);
+    const eventId = e.eventId;
+    // told in the order the sender tried, whatever order the reads finish in
+    this.told = this.told.then(() => this.delivered(d, eventId)).catch(this.onError);
+  };
+  private told: Promise<void> = Promise.resolve();
+
+  private async delivered(d: DeliveryNote, eventId: string): Promise<void> {
+    const e = d.entry;
+    const alarmId = await this.alarms.idOfEvent(eventId);
     if (alarmId === undefined) return;
     const body: AlarmCentreDeliveryBody = {
       alarmId,
@@ -82,5 +96,5 @@ export class ChainHandover {
       at: d.at,
     };
     this.bus.emit('alarm-centre.delivery', body);
-  };
+  }
 }

@@ -54,7 +54,12 @@ async function alarmCentre(app: BakenApp): Promise<void> {
     registers: [ctx.metrics.registry],
   });
   const signals = ctx.cluster.signals;
-  const handover = new ChainHandover(bus, new SqliteAlarmStore(ctx.db), ctx.clock, (err) =>
+  const alarmRows = new SqliteAlarmStore(ctx.db);
+  const alarms = {
+    get: async (id: string) => alarmRows.get(id),
+    idOfEvent: async (eventId: string) => alarmRows.idOfEvent(eventId),
+  };
+  const handover = new ChainHandover(bus, alarms, ctx.clock, (err) =>
     log.error({ err }, 'alarm-centre hand-over failed'),
   );
   const sender = new Dc09Sender({
