@@ -34,13 +34,16 @@ export interface CentreStores extends CentreStoreSet {
   /** An inbound log that keeps only the last two refused frames. */
   logKeeping2: InLog;
   homes: [string, string];
+  /** The database the stores are on, and the box they seal keys with. */
+  storage: Storage;
+  box: SecretBox;
   /** One statement with `?` placeholders, straight on the database (set-up and looking at raw rows). */
   sql(text: string, ...values: unknown[]): Promise<Array<Record<string, unknown>>>;
 }
 
 /** The tables the PostgreSQL fixture empties before each test. */
 export const CENTRE_TABLES =
-  'dc09_rejected, dc09_in_events, dc09_in_accounts, dc09_outbox, dc09_out_receivers, dc09_out_accounts, homes, clients';
+  'dc09_rejected, dc09_in_events, dc09_in_accounts, dc09_outbox, dc09_out_receivers, dc09_out_accounts, followup_chains, homes, clients';
 
 async function build(storage: Storage, repos: Repositories, logKeeping2: InLog): Promise<CentreStores> {
   const box = new SecretBox(randomBytes(32));
@@ -58,6 +61,8 @@ async function build(storage: Storage, repos: Repositories, logKeeping2: InLog):
     transaction: (fn) => storage.transaction((tx) => fn(on(tx))),
     logKeeping2,
     homes: homes as [string, string],
+    storage,
+    box,
     sql: (text, ...values) =>
       bindStore(storage.handle, {
         sqlite: (h) =>
