@@ -1,7 +1,6 @@
 import { Counter, Gauge } from 'prom-client';
 import { type BakenApp, defineModule } from '../../app-context.js';
 import { leaderRole } from '../../cluster/leader-role.js';
-import { sqliteStorage } from '../../store/storage.js';
 import { loadMasterKey } from '../access/keysafe-keys.js';
 import { SqliteAlarmStore } from '../alarms/sqlite-alarm-store.js';
 import { chainAsksPeopleFirst } from '../followup/centre-hold.js';
@@ -42,7 +41,7 @@ async function alarmCentre(app: BakenApp): Promise<void> {
   const ctx = app.baken;
   const cfg = ctx.config.dc09 ?? {};
   const box = new SecretBox(loadMasterKey(ctx.config.dataDir, process.env));
-  const storage = sqliteStorage(ctx.db);
+  const storage = ctx.storage;
   const accounts = outAccountsOn(storage.handle, box);
   const outbox = outboxOn(storage.handle);
   const log = app.log.child({ component: 'alarm-centre' });
