@@ -193,11 +193,19 @@ export async function accessRig(
     async setOnline(on) {
       rig.online = on;
       const at = t.clock.now();
-      bus.emit('ingest.availability', {
-        availability: { v: 1, state: on ? 'online' : 'offline', at },
-        gatewayId: GATEWAY_ID,
-        homeId: home.id,
-        at,
+      // as ingest applies the home unit's retained availability: in one turn, on its transaction
+      await t.app.ingest.storeTurn({
+        states: [
+          {
+            kind: 'availability',
+            body: {
+              availability: { v: 1, state: on ? 'online' : 'offline', at },
+              gatewayId: GATEWAY_ID,
+              homeId: home.id,
+              at,
+            },
+          },
+        ],
       });
       await ks.settle();
       if (on) await rig.relayAll();

@@ -1,11 +1,11 @@
 import { defineModule } from '../../app-context.js';
 import { sqliteOnly } from '../../app-database.js';
 import { periodicJob } from '../../cluster/periodic-job.js';
-import { bindStore } from '../../store/storage.js';
+import { bindStore, type StoreHandle } from '../../store/storage.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { accessQueries } from './access-queries.js';
 import { type AccessDeps, AccessService } from './access-service.js';
-import type { AccessStores } from './access-stores.js';
+import type { AccessGatewayStore, AccessStores } from './access-stores.js';
 import type { AlarmSource } from './alarm-source.js';
 import { AccessAlerts } from './alerts.js';
 import { CarerConsentService } from './carer-consent.js';
@@ -18,6 +18,7 @@ import { KeysafeLink } from './keysafe-link.js';
 import { keysafeRoutes } from './keysafe-routes.js';
 import { matrixRoutes } from './matrix-routes.js';
 import type { MatrixStore } from './matrix-store.js';
+import { PgAccessGatewayStore } from './pg-access-small-stores.js';
 import { pgAccessStores } from './pg-access-stores.js';
 import { PgCarerConsents } from './pg-carer-consents.js';
 import { PgMatrixStore } from './pg-matrix-store.js';
@@ -30,6 +31,17 @@ import { sqliteAccessStores } from './sqlite-access-stores.js';
 import { SqliteAlarmSource } from './sqlite-alarm-source.js';
 import { sqliteCarerConsentStore } from './sqlite-carer-consents.js';
 import { sqliteMatrixStore } from './sqlite-matrix-store.js';
+
+/** A home unit's online state, written on `h` (the ingest turn's transaction). */
+function onlineStateOn(h: StoreHandle): Pick<AccessGatewayStore, 'setOnline'> {
+  return bindStore<Pick<AccessGatewayStore, 'setOnline'>>(h, {
+    sqlite: (s) => ({
+      setOnline: (gatewayId, online, at) =>
+        s.run((db) => new SqliteAccessGatewayStore(db).setOnlineNow(gatewayId, online, at)),
+    }),
+    postgres: (p) => new PgAccessGatewayStore(p),
+  });
+}
 
 export interface AccessApi {
   /** Key-code requests: the matrix decision, releases, the codes (the CLI, tests). */
@@ -97,13 +109,6 @@ export const accessModule = defineModule(
         throw sqliteOnly('access', 'its alarm source (the alarms table)');
       },
     });
-    // the ingest turn's synchronous path (store README, "Stores that stay synchronous")
-    const turnGateways = bindStore(storage.handle, {
-      sqlite: () => new SqliteAccessGatewayStore(ctx.db),
-      postgres: () => {
-        throw sqliteOnly('access', "a home unit's online state written in the ingest turn");
-      },
-    });
     const keys = new KeysafeKeys(stores.keys, loadMasterKey(ctx.config.dataDir, process.env));
     const releases = stores.releases;
     const queries = accessQueries({ clock, repos, stores });
@@ -161,13 +166,15 @@ export const accessModule = defineModule(
 
     const bus = app.ingest.bus;
     const log = app.log.child({ module: 'access' });
+    // A home unit's online state commits with the ingest turn that carried it, on its transaction.
+    app.ingest.onState('ingest.availability', ({ availability, gatewayId, at }, turn) =>
+      onlineStateOn(turn.tx).setOnline(gatewayId, availability.state === 'online', at),
+    );
     const offs = [
       bus.on('ingest.event', ({ event }) => {
         deviceEvents.handle(event).catch((err) => log.error({ err }, 'key-safe event handling failed'));
       }),
-      bus.on('ingest.availability', ({ availability, gatewayId, at }) => {
-        // inside the ingest turn's SQLite transaction, which cannot await: the synchronous path
-        turnGateways.setOnlineNow(gatewayId, availability.state === 'online', at);
+      bus.on('ingest.availability', ({ availability, gatewayId }) => {
         if (availability.state !== 'online') return;
         link
           .flushGateway(gatewayId, (id) => repos.devices.get(id))
