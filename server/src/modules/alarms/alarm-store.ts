@@ -94,26 +94,45 @@ export type NewAlarm = Pick<
 > & { authenticated: boolean };
 
 /**
- * The alarm inbox and its transitions table. Synchronous: the ingest processor runs
- * inside the ingest transaction; user transitions run in {@link AlarmStore.transaction}.
+ * The alarm inbox and its transitions table (store README, "Module stores on PostgreSQL"). Bindings:
+ * `sqlite-alarm-store.ts`, `pg-alarm-store.ts`; `alarmStoreOn(handle)` picks one. The ingest
+ * processor builds it on the turn's transaction; staff actions and the follow-up chain run theirs
+ * in {@link AlarmStore.transaction}.
  */
 export interface AlarmStore {
-  /** Creates the alarm of a pendant event (with its `raise` transition) unless one exists for that event id. */
-  create(a: NewAlarm): AlarmRow | undefined;
-  get(id: string): AlarmRow | undefined;
-  /** Applies `patch` and records the transition `t`. */
-  update(id: string, patch: AlarmPatch, t: Transition): AlarmRow;
-  transitions(id: string): Transition[];
+  /**
+   * Creates the alarm of a pendant event (with its `raise` transition) unless one exists for that
+   * event id: an event delivered twice, also to two callers at once, opens one alarm (the second
+   * gets undefined).
+   */
+  create(a: NewAlarm): Promise<AlarmRow | undefined>;
+  get(id: string): Promise<AlarmRow | undefined>;
+  /**
+   * The alarm, its row locked until the transaction ends (PostgreSQL `FOR UPDATE`; SQLite runs one
+   * transaction at a time): read it here before deciding a transition, so two people acting on
+   * one alarm at once act one after the other and the second sees the first's change.
+   */
+  lock(id: string): Promise<AlarmRow | undefined>;
+  /** The alarm an event raised, if it raised one. */
+  idOfEvent(eventId: string): Promise<string | undefined>;
+  /** Applies `patch` and records the transition `t`; `BAKEN_ERR_NOT_FOUND` for an unknown alarm. */
+  update(id: string, patch: AlarmPatch, t: Transition): Promise<AlarmRow>;
+  /** In the order they happened (by time, then as written). */
+  transitions(id: string): Promise<Transition[]>;
   /** The latest open alarm of a pendant (for its `cancel`). */
-  latestOpenOfDevice(gatewayId: string, deviceId: string): AlarmRow | undefined;
+  latestOpenOfDevice(gatewayId: string, deviceId: string): Promise<AlarmRow | undefined>;
   /** Alarms of a home in state `assigned` (a key-safe opening there means someone is on site). */
-  assignedOfHome(homeId: string): AlarmRow[];
-  /** Newest first by raise time. */
-  list(f: AlarmFilter): AlarmRow[];
-  countOpen(): number;
+  assignedOfHome(homeId: string): Promise<AlarmRow[]>;
+  /** Newest first by raise time (then by id). */
+  list(f: AlarmFilter): Promise<AlarmRow[]>;
+  countOpen(): Promise<number>;
   /** Whether a user with this id exists (an assignee must). */
-  userExists(id: string): boolean;
+  userExists(id: string): Promise<boolean>;
   /** Alarms raised in `[from, to)` with their home's region, for the response report. */
-  responseRows(from: number, to: number): AlarmResponseRow[];
-  transaction<T>(fn: () => T): T;
+  responseRows(from: number, to: number): Promise<AlarmResponseRow[]>;
+  /**
+   * Runs `fn` in one transaction with the store bound to it (`tx`): committed when it resolves,
+   * rolled back — nothing left behind — when it rejects. Use only `tx` inside.
+   */
+  transaction<T>(fn: (tx: AlarmStore) => Promise<T>): Promise<T>;
 }

@@ -18,3 +18,20 @@ export interface HomeAlarmPolicy {
   updatedAt: number | null;
   updatedBy: string | null;
 }
+
+/**
+ * The per-home alarm policies (`home_alarm_policies`). Bindings: `sqlite-cancel-policies.ts`,
+ * `pg-cancel-policies.ts`; `cancelPoliciesOn(handle)` picks one.
+ */
+export interface CancelPolicies {
+  /** The home's policy; the default (with null `updatedAt`) while none is set. */
+  get(homeId: string): Promise<HomeAlarmPolicy>;
+  /** The policy for a cancel at this home; an event without a home gets the default. */
+  unverifiedCancel(homeId: string | null): Promise<UnverifiedCancelPolicy>;
+  set(
+    homeId: string,
+    unverifiedCancel: UnverifiedCancelPolicy,
+    by: string,
+    now: number,
+  ): Promise<HomeAlarmPolicy>;
+}

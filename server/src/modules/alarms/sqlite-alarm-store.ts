@@ -1,5 +1,20 @@
 import { randomUUID } from 'node:crypto';
+import { notFound } from '../../errors.js';
 import type { Db } from '../../store/database.js';
+import { asSqliteHandle, type SqliteHandle } from '../../store/sqlite-async.js';
+import {
+  ALARM_COLUMNS,
+  type AlarmTableRow,
+  createdAlarm,
+  PATCH_COLUMN,
+  patchKeys,
+  raised,
+  TRANSITION_COLUMNS,
+  type TransitionTableRow,
+  toAlarm,
+  toTransition,
+  transitionValues,
+} from './alarm-rows.js';
 import type {
   AlarmFilter,
   AlarmPatch,
@@ -10,127 +25,112 @@ import type {
   Transition,
 } from './alarm-store.js';
 
-const SELECT = `SELECT id, event_id AS eventId, gateway_id AS gatewayId, home_id AS homeId, device_id AS deviceId,
-  kind, state, raised_at AS raisedAt, created_at AS createdAt, acknowledged_at AS acknowledgedAt,
-  acknowledged_by AS acknowledgedBy, assigned_at AS assignedAt, assigned_team_id AS assignedTeamId,
-  assigned_user_id AS assignedUserId, on_site_at AS onSiteAt, on_site_source AS onSiteSource, closed_at AS closedAt,
-  closed_by AS closedBy, close_note AS closeNote, cancelled_at AS cancelledAt, cancel_event_id AS cancelEventId,
-  unverified_cancel_at AS unverifiedCancelAt, cancel_confirmed_by AS cancelConfirmedBy,
-  authenticated
-  FROM alarms`;
+const SELECT = `SELECT ${ALARM_COLUMNS} FROM alarms`;
+const BY_ID = `${SELECT} WHERE id = ?`;
+const ID_OF_EVENT = 'SELECT id FROM alarms WHERE event_id = ?';
+const ADD_TRANSITION = `INSERT INTO alarm_transitions (alarm_id, ${TRANSITION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
 
-/** SQLite has no boolean: `authenticated` is 1, 0 or NULL on disk. */
-const row = (r: unknown): AlarmRow | undefined => {
-  if (r === undefined) return undefined;
-  const a = r as Omit<AlarmRow, 'authenticated'> & { authenticated: number | null };
-  return { ...a, authenticated: a.authenticated === null ? null : a.authenticated === 1 };
-};
+const one = (r: unknown): AlarmRow | undefined => (r === undefined ? undefined : toAlarm(r as AlarmTableRow));
+const many = (rs: unknown[]): AlarmRow[] => (rs as AlarmTableRow[]).map(toAlarm);
 
-/** Column names an update may set (a fixed list: never built from input). */
-const COLUMN: Record<keyof AlarmPatch, string> = {
-  state: 'state',
-  acknowledgedAt: 'acknowledged_at',
-  acknowledgedBy: 'acknowledged_by',
-  assignedAt: 'assigned_at',
-  assignedTeamId: 'assigned_team_id',
-  assignedUserId: 'assigned_user_id',
-  onSiteAt: 'on_site_at',
-  onSiteSource: 'on_site_source',
-  closedAt: 'closed_at',
-  closedBy: 'closed_by',
-  closeNote: 'close_note',
-  cancelledAt: 'cancelled_at',
-  cancelEventId: 'cancel_event_id',
-  unverifiedCancelAt: 'unverified_cancel_at',
-  cancelConfirmedBy: 'cancel_confirmed_by',
-};
-
-/** The SQLite binding of {@link AlarmStore}. */
+/**
+ * The SQLite binding of {@link AlarmStore} (migrations 012, 093), over a {@link SqliteHandle}: the
+ * connection's shared handle or one transaction's (the ingest turn's `ctx.tx`). Each method is one
+ * `run` of cached statements. One connection runs one transaction at a time, so {@link lock} is a
+ * read and `INSERT OR IGNORE` on the unique event id opens an alarm once.
+ */
 export class SqliteAlarmStore implements AlarmStore {
-  constructor(private readonly db: Db) {}
-
-  /** Creates the alarm of a pendant event unless one exists for that event id. */
-  create(a: NewAlarm): AlarmRow | undefined {
-    const id = randomUUID();
-    const r = this.db
-      .prepare(
-        `INSERT OR IGNORE INTO alarms (id, event_id, gateway_id, home_id, device_id, kind, state, raised_at, created_at, authenticated)
-         VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?, ?)`,
-      )
-      .run(
-        id,
-        a.eventId,
-        a.gatewayId,
-        a.homeId,
-        a.deviceId,
-        a.kind,
-        a.raisedAt,
-        a.createdAt,
-        a.authenticated ? 1 : 0,
-      );
-    if (r.changes === 0) return undefined;
-    this.addTransition(id, {
-      fromState: null,
-      toState: 'new',
-      action: 'raise',
-      at: a.createdAt,
-      byUserId: null,
-      source: 'pendant',
-      note: null,
-    });
-    return this.get(id)!;
+  private readonly h: SqliteHandle;
+  constructor(db: Db | SqliteHandle) {
+    this.h = asSqliteHandle(db);
   }
 
-  get(id: string): AlarmRow | undefined {
-    return row(this.db.prepare(`${SELECT} WHERE id = ?`).get(id));
-  }
-
-  /** The alarm an event raised, if it raised one. */
-  idOfEvent(eventId: string): string | undefined {
-    return (
-      this.db.prepare('SELECT id FROM alarms WHERE event_id = ?').get(eventId) as { id: string } | undefined
-    )?.id;
-  }
-
-  update(id: string, patch: AlarmPatch, t: Transition): AlarmRow {
-    const keys = Object.keys(patch) as Array<keyof AlarmPatch>;
-    if (keys.length > 0) {
-      const set = keys.map((k) => `${COLUMN[k]} = @${k}`).join(', ');
-      this.db.prepare(`UPDATE alarms SET ${set} WHERE id = @id`).run({ ...patch, id });
-    }
-    this.addTransition(id, t);
-    return this.get(id)!;
-  }
-
-  transitions(id: string): Transition[] {
-    return this.db
-      .prepare(
-        `SELECT from_state AS fromState, to_state AS toState, action, at, by_user_id AS byUserId, source, note
-         FROM alarm_transitions WHERE alarm_id = ? ORDER BY at, id`,
-      )
-      .all(id) as Transition[];
-  }
-
-  /** The latest open alarm of a pendant (for its `cancel`). */
-  latestOpenOfDevice(gatewayId: string, deviceId: string): AlarmRow | undefined {
-    return row(
-      this.db
+  create(a: NewAlarm): Promise<AlarmRow | undefined> {
+    return this.h.run((db) => {
+      const id = randomUUID();
+      const r = db
         .prepare(
-          `${SELECT} WHERE gateway_id = ? AND device_id = ? AND state != 'closed' ORDER BY raised_at DESC LIMIT 1`,
+          `INSERT OR IGNORE INTO alarms (id, event_id, gateway_id, home_id, device_id, kind, state, raised_at, created_at, authenticated)
+           VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?, ?)`,
         )
-        .get(gatewayId, deviceId),
+        .run(
+          id,
+          a.eventId,
+          a.gatewayId,
+          a.homeId,
+          a.deviceId,
+          a.kind,
+          a.raisedAt,
+          a.createdAt,
+          a.authenticated ? 1 : 0,
+        );
+      if (r.changes === 0) return undefined;
+      db.prepare(ADD_TRANSITION).run(id, ...transitionValues(raised(a)));
+      return createdAlarm(id, a);
+    });
+  }
+
+  get(id: string): Promise<AlarmRow | undefined> {
+    return this.h.run((db) => one(db.prepare(BY_ID).get(id)));
+  }
+
+  lock(id: string): Promise<AlarmRow | undefined> {
+    return this.get(id);
+  }
+
+  idOfEvent(eventId: string): Promise<string | undefined> {
+    return this.h.run((db) => (db.prepare(ID_OF_EVENT).get(eventId) as { id: string } | undefined)?.id);
+  }
+
+  update(id: string, patch: AlarmPatch, t: Transition): Promise<AlarmRow> {
+    return this.h.run((db) => {
+      const keys = patchKeys(patch);
+      const a =
+        keys.length === 0
+          ? db.prepare(BY_ID).get(id)
+          : db
+              .prepare(
+                `UPDATE alarms SET ${keys.map((k) => `${PATCH_COLUMN[k]} = @${k}`).join(', ')}
+                 WHERE id = @id RETURNING ${ALARM_COLUMNS}`,
+              )
+              .get(Object.fromEntries([...keys.map((k) => [k, patch[k]]), ['id', id]]));
+      if (a === undefined) throw notFound('Alarm');
+      db.prepare(ADD_TRANSITION).run(id, ...transitionValues(t));
+      return toAlarm(a as AlarmTableRow);
+    });
+  }
+
+  transitions(id: string): Promise<Transition[]> {
+    return this.h.run((db) =>
+      (
+        db
+          .prepare(`SELECT ${TRANSITION_COLUMNS} FROM alarm_transitions WHERE alarm_id = ? ORDER BY at, id`)
+          .all(id) as TransitionTableRow[]
+      ).map(toTransition),
     );
   }
 
-  /** Alarms of a home in state `assigned` (a key-safe opening there means someone is on site). */
-  assignedOfHome(homeId: string): AlarmRow[] {
-    return this.db
-      .prepare(`${SELECT} WHERE home_id = ? AND state = 'assigned'`)
-      .all(homeId)
-      .map((r) => row(r) as AlarmRow);
+  latestOpenOfDevice(gatewayId: string, deviceId: string): Promise<AlarmRow | undefined> {
+    return this.h.run((db) =>
+      one(
+        db
+          .prepare(
+            `${SELECT} WHERE gateway_id = ? AND device_id = ? AND state != 'closed' ORDER BY raised_at DESC, id LIMIT 1`,
+          )
+          .get(gatewayId, deviceId),
+      ),
+    );
   }
 
-  list(f: AlarmFilter): AlarmRow[] {
+  assignedOfHome(homeId: string): Promise<AlarmRow[]> {
+    return this.h.run((db) =>
+      many(
+        db.prepare(`${SELECT} WHERE home_id = ? AND state = 'assigned' ORDER BY raised_at, id`).all(homeId),
+      ),
+    );
+  }
+
+  list(f: AlarmFilter): Promise<AlarmRow[]> {
     const where: string[] = [];
     const args: Array<string | number> = [];
     const add = (sql: string, v?: string | number) => {
@@ -144,43 +144,53 @@ export class SqliteAlarmStore implements AlarmStore {
     if (f.assignedUserId !== undefined) add('assigned_user_id = ?', f.assignedUserId);
     if (f.from !== undefined) add('raised_at >= ?', f.from);
     if (f.to !== undefined) add('raised_at < ?', f.to);
-    const sql = `${SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY raised_at DESC LIMIT ? OFFSET ?`;
-    return this.db
-      .prepare(sql)
-      .all(...args, f.limit, f.offset)
-      .map((r) => row(r) as AlarmRow);
+    const sql = `${SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY raised_at DESC, id LIMIT ? OFFSET ?`;
+    return this.h.run((db) => many(db.prepare(sql).all(...args, f.limit, f.offset)));
   }
 
-  countOpen(): number {
-    return (
-      this.db.prepare("SELECT COUNT(*) AS n FROM alarms WHERE state != 'closed'").get() as { n: number }
-    ).n;
+  countOpen(): Promise<number> {
+    return this.h.run(
+      (db) =>
+        (db.prepare("SELECT COUNT(*) AS n FROM alarms WHERE state != 'closed'").get() as { n: number }).n,
+    );
   }
 
-  userExists(id: string): boolean {
-    return this.db.prepare('SELECT 1 FROM users WHERE id = ?').get(id) !== undefined;
+  userExists(id: string): Promise<boolean> {
+    return this.h.run((db) => db.prepare('SELECT 1 FROM users WHERE id = ?').get(id) !== undefined);
   }
 
-  responseRows(from: number, to: number): AlarmResponseRow[] {
-    return this.db
-      .prepare(
-        `SELECT IFNULL(a.home_id, '') AS homeId, IFNULL(h.region, '') AS region, a.raised_at AS raisedAt,
-           a.acknowledged_at AS ackAt, a.on_site_at AS onSiteAt
-         FROM alarms a LEFT JOIN homes h ON h.id = a.home_id WHERE a.raised_at >= ? AND a.raised_at < ?`,
-      )
-      .all(from, to) as AlarmResponseRow[];
+  responseRows(from: number, to: number): Promise<AlarmResponseRow[]> {
+    return this.h.run(
+      (db) =>
+        db
+          .prepare(
+            `SELECT COALESCE(a.home_id, '') AS "homeId", COALESCE(h.region, '') AS region, a.raised_at AS "raisedAt",
+               a.acknowledged_at AS "ackAt", a.on_site_at AS "onSiteAt"
+             FROM alarms a LEFT JOIN homes h ON h.id = a.home_id WHERE a.raised_at >= ? AND a.raised_at < ?
+             ORDER BY a.raised_at, a.id`,
+          )
+          .all(from, to) as AlarmResponseRow[],
+    );
   }
 
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+  transaction<T>(fn: (tx: AlarmStore) => Promise<T>): Promise<T> {
+    return this.h.transaction((tx) => fn(new SqliteAlarmStore(tx)));
+  }
+}
+
+/**
+ * Synchronous reads of the alarms table on the connection, for the alarm centre's hand-over, which
+ * still runs where it cannot await (docs/alarm-centre.md "Storage"). SQLite only; it goes when the
+ * hand-over awaits {@link AlarmStore}.
+ */
+export class SqliteAlarmReadsNow {
+  constructor(private readonly db: Db) {}
+
+  get(id: string): AlarmRow | undefined {
+    return one(this.db.prepare(BY_ID).get(id));
   }
 
-  private addTransition(id: string, t: Transition): void {
-    this.db
-      .prepare(
-        `INSERT INTO alarm_transitions (alarm_id, from_state, to_state, action, at, by_user_id, source, note)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(id, t.fromState, t.toState, t.action, t.at, t.byUserId, t.source, t.note);
+  idOfEvent(eventId: string): string | undefined {
+    return (this.db.prepare(ID_OF_EVENT).get(eventId) as { id: string } | undefined)?.id;
   }
 }

@@ -1,39 +1,43 @@
 import type { Db } from '../../store/database.js';
+import { asSqliteHandle, type SqliteHandle } from '../../store/sqlite-async.js';
+import { type PolicyTableRow, toPolicy } from './alarm-rows.js';
 import {
+  type CancelPolicies,
   DEFAULT_UNVERIFIED_CANCEL_POLICY,
   type HomeAlarmPolicy,
   type UnverifiedCancelPolicy,
 } from './cancel-policy.js';
 
-/** The per-home alarm policy (SQLite); synchronous so the ingest processor can read it in its transaction. */
-export class SqliteCancelPolicies {
-  constructor(private readonly db: Db) {}
+const GET = 'SELECT unverified_cancel, updated_at, updated_by FROM home_alarm_policies WHERE home_id = ?';
 
-  get(homeId: string): HomeAlarmPolicy {
-    const r = this.db
-      .prepare(
-        `SELECT unverified_cancel AS unverifiedCancel, updated_at AS updatedAt, updated_by AS updatedBy
-         FROM home_alarm_policies WHERE home_id = ?`,
-      )
-      .get(homeId) as Omit<HomeAlarmPolicy, 'homeId'> | undefined;
-    return r
-      ? { homeId, ...r }
-      : { homeId, unverifiedCancel: DEFAULT_UNVERIFIED_CANCEL_POLICY, updatedAt: null, updatedBy: null };
+/** The SQLite binding of {@link CancelPolicies} (migration 093), over a {@link SqliteHandle}. */
+export class SqliteCancelPolicies implements CancelPolicies {
+  private readonly h: SqliteHandle;
+  constructor(db: Db | SqliteHandle) {
+    this.h = asSqliteHandle(db);
   }
 
-  /** The policy for a cancel at this home; an event without a home gets the default. */
-  unverifiedCancel(homeId: string | null): UnverifiedCancelPolicy {
-    return homeId === null ? DEFAULT_UNVERIFIED_CANCEL_POLICY : this.get(homeId).unverifiedCancel;
+  get(homeId: string): Promise<HomeAlarmPolicy> {
+    return this.h.run((db) => toPolicy(homeId, db.prepare(GET).get(homeId) as PolicyTableRow | undefined));
   }
 
-  set(homeId: string, unverifiedCancel: UnverifiedCancelPolicy, by: string, now: number): HomeAlarmPolicy {
-    this.db
-      .prepare(
+  async unverifiedCancel(homeId: string | null): Promise<UnverifiedCancelPolicy> {
+    return homeId === null ? DEFAULT_UNVERIFIED_CANCEL_POLICY : (await this.get(homeId)).unverifiedCancel;
+  }
+
+  set(
+    homeId: string,
+    unverifiedCancel: UnverifiedCancelPolicy,
+    by: string,
+    now: number,
+  ): Promise<HomeAlarmPolicy> {
+    return this.h.run((db) => {
+      db.prepare(
         `INSERT INTO home_alarm_policies (home_id, unverified_cancel, updated_at, updated_by) VALUES (?, ?, ?, ?)
          ON CONFLICT(home_id) DO UPDATE SET unverified_cancel = excluded.unverified_cancel,
            updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-      )
-      .run(homeId, unverifiedCancel, now, by);
-    return this.get(homeId);
+      ).run(homeId, unverifiedCancel, now, by);
+      return { homeId, unverifiedCancel, updatedAt: now, updatedBy: by };
+    });
   }
 }

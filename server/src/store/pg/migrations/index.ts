@@ -10,6 +10,7 @@ import { pg021AccessMatrix } from './021-access-matrix.js';
 import { pg030LiveEvents } from './030-live-events.js';
 import { pg031RateLimitHits } from './031-rate-limit-hits.js';
 import { pg040Ingest } from './040-ingest.js';
+import { pg045Alarms } from './045-alarms.js';
 import { pg050Health } from './050-health.js';
 import { pg060PendantPairings } from './060-pendant-pairings.js';
 
@@ -37,6 +38,7 @@ export const pgMigrations: readonly PgMigration[] = [
   pg030LiveEvents,
   pg031RateLimitHits,
   pg040Ingest,
+  pg045Alarms,
   pg050Health,
   pg060PendantPairings,
 ];

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../store/database.js';
+import { createPgRepositories } from '../../store/pg/index.js';
+import type { Repositories } from '../../store/repositories/index.js';
+import { createSqliteRepositories } from '../../store/sqlite/index.js';
+import { pgColumns, sqliteColumns } from '../../store/testing/schema-mirror.js';
+import { needPostgres, sqliteStore, usePostgres } from '../../store/testing/store-fixture.js';
+import { PgAlarmStore } from './pg-alarm-store.js';
+import { PgCancelPolicies } from './pg-cancel-policies.js';
+import { SqliteAlarmStore } from './sqlite-alarm-store.js';
+import { SqliteCancelPolicies } from './sqlite-cancel-policies.js';
+import { type AlarmStores, alarmStoreContract } from './testing/alarm-store-contract.js';
+
+const TABLES = ['alarms', 'alarm_transitions', 'home_alarm_policies'];
+
+/** Two homes (regions North and South) and two users, through the core repositories (foreign keys need them). */
+async function seed(repos: Repositories): Promise<AlarmStores['ids']> {
+  const c = await repos.clients.createClient({ name: 'Client' }, 1);
+  const home = async (region: string) =>
+    (await repos.clients.createHome({ clientId: c.id, address: `${region} 1`, region }, 1)).id;
+  const user = async (u: string) =>
+    (await repos.users.create({ username: u, displayName: u, role: 'monitor', passwordHash: 'h' }, 1)).id;
+  return {
+    homeA: await home('North'),
+    homeB: await home('South'),
+    userA: await user('a'),
+    userB: await user('b'),
+  };
+}
+
+const sqlite = sqliteStore((h) => h);
+alarmStoreContract('SQLite (in memory)', async () => {
+  const { stores: h, dispose } = await sqlite();
+  const db = await h.run((d) => d);
+  return {
+    stores: {
+      alarms: new SqliteAlarmStore(h),
+      policies: new SqliteCancelPolicies(h),
+      ids: await seed(createSqliteRepositories(db)),
+      parallel: false,
+    },
+    dispose,
+  };
+});
+
+describe.skipIf(!needPostgres())('alarm stores on PostgreSQL', () => {
+  const pg = usePostgres();
+  const make = pg.store(`${TABLES.join(', ')}, users, homes, clients`, (db) => db);
+  alarmStoreContract('PostgreSQL', async () => {
+    const { stores: db, dispose } = await make();
+    return {
+      stores: {
+        alarms: new PgAlarmStore(db),
+        policies: new PgCancelPolicies(db),
+        ids: await seed(createPgRepositories(db)),
+        parallel: true,
+      },
+      dispose,
+    };
+  });
+
+  it('mirror the SQLite alarm tables: the same columns, nullable alike', async () => {
+    const lite = openDatabase(':memory:');
+    try {
+      for (const table of TABLES)
+        expect({ table, columns: await pgColumns(pg.db(), table) }).toEqual({
+          table,
+          columns: sqliteColumns(lite, table),
+        });
+    } finally {
+      lite.close();
+    }
+  });
+});
