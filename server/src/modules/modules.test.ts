@@ -94,10 +94,10 @@ describe('server modules as Fastify plugins', () => {
     });
     afterAll(async () => t.close());
 
-    it('decorates the app with each module’s narrow services, not a registry keyed on the context', () => {
+    it('decorates the app with each module’s narrow services, not a registry keyed on the context', async () => {
       expect(t.app.ingest.bus).toBeInstanceOf(DomainEventBus);
       expect(t.app.ingest.processors.length).toBeGreaterThan(0);
-      expect(t.app.alarms.get('none')).toBeUndefined();
+      expect(await t.app.alarms.get('none')).toBeUndefined();
       expect(t.app.access.setup.audit).toBe(t.app.audit);
       expect(t.app.health).toBeDefined();
       expect(t.app.access).toBeDefined();

@@ -143,7 +143,7 @@ export async function callerSet(t: TestApp): Promise<{ callers: Caller[]; pool: 
       if (i === 1) client.unseen.push(d.id);
     }
     for (const n of [1, 2]) {
-      const a = alarms.create({
+      const a = await alarms.create({
         eventId: `event-${i}-${n}`,
         gatewayId: `gateway-${i}`,
         homeId: h.id,

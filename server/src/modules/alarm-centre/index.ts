@@ -2,7 +2,7 @@ import { Counter, Gauge } from 'prom-client';
 import { type BakenApp, defineModule } from '../../app-context.js';
 import { leaderRole } from '../../cluster/leader-role.js';
 import { loadMasterKey } from '../access/keysafe-keys.js';
-import { SqliteAlarmStore } from '../alarms/sqlite-alarm-store.js';
+import { alarmStoreOn } from '../alarms/alarm-store-on.js';
 import { chainAsksPeopleFirst } from '../followup/centre-hold.js';
 import { ChainHandover } from './chain-handover.js';
 import { Enqueuer } from './enqueue.js';
@@ -53,11 +53,7 @@ async function alarmCentre(app: BakenApp): Promise<void> {
     registers: [ctx.metrics.registry],
   });
   const signals = ctx.cluster.signals;
-  const alarmRows = new SqliteAlarmStore(ctx.db);
-  const alarms = {
-    get: async (id: string) => alarmRows.get(id),
-    idOfEvent: async (eventId: string) => alarmRows.idOfEvent(eventId),
-  };
+  const alarms = alarmStoreOn(ctx.storage.handle);
   const handover = new ChainHandover(bus, alarms, ctx.clock, (err) =>
     log.error({ err }, 'alarm-centre hand-over failed'),
   );

@@ -20,7 +20,10 @@ const COLUMNS = [
 ] as const;
 
 /** Alarm response per home or region over `[from, to)` against the 30-minute target (REQUIREMENTS §9.4). */
-export async function alarmReportRoutes(app: BakenApp, store: AlarmStore): Promise<void> {
+export async function alarmReportRoutes(
+  app: BakenApp,
+  store: Pick<AlarmStore, 'responseRows'>,
+): Promise<void> {
   const Row = Type.Object({
     key: Type.String(),
     alarms: Type.Integer(),
@@ -48,7 +51,7 @@ export async function alarmReportRoutes(app: BakenApp, store: AlarmStore): Promi
     async (req, reply) => {
       const { from, to, groupBy = 'home', format = 'json', lang } = req.query;
       checkRange(from, to);
-      const rows = store.responseRows(from, to);
+      const rows = await store.responseRows(from, to);
       const groups = new Map<string, { ack: number[]; onSite: number[]; n: number }>();
       for (const r of rows) {
         const key = (groupBy === 'region' ? r.region : r.homeId) || '(none)';

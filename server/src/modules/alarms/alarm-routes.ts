@@ -53,7 +53,7 @@ export async function alarmRoutes(app: BakenApp, alarms: AlarmService): Promise<
     async (req) => {
       const q = req.query;
       const u = req.principal!.user;
-      const rows = alarms.store.list({
+      const rows = await alarms.store.list({
         limit: q.limit ?? 100,
         offset: q.offset ?? 0,
         ...(q.state !== undefined ? { state: q.state } : {}),
@@ -81,8 +81,8 @@ export async function alarmRoutes(app: BakenApp, alarms: AlarmService): Promise<
       },
     },
     async (req) => {
-      const a = visible(req, alarms.store.get(req.params.id));
-      return { ...alarmView(a), transitions: alarms.store.transitions(a.id) };
+      const a = visible(req, await alarms.store.get(req.params.id));
+      return { ...alarmView(a), transitions: await alarms.store.transitions(a.id) };
     },
   );
 
@@ -105,9 +105,9 @@ export async function alarmRoutes(app: BakenApp, alarms: AlarmService): Promise<
         },
       },
       async (req) => {
-        const a = visible(req, alarms.store.get(req.params.id));
+        const a = visible(req, await alarms.store.get(req.params.id));
         const b = (req.body ?? {}) as { note?: string; teamId?: string; userId?: string };
-        return alarmView(alarms.act(a.id, name, req.principal!.user.id, b));
+        return alarmView(await alarms.act(a.id, name, req.principal!.user.id, b));
       },
     );
   action('ack', ['admin', 'monitor']);

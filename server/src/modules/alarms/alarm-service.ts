@@ -4,8 +4,7 @@ import { BakenError, conflict, notFound } from '../../errors.js';
 import type { AlarmEventBody, DomainEventBus } from '../ingest/domain-events.js';
 import type { EventProcessor } from '../ingest/event-processors.js';
 import type { AlarmRow, AlarmState, AlarmStore } from './alarm-store.js';
-import { DEFAULT_UNVERIFIED_CANCEL_POLICY } from './cancel-policy.js';
-import type { SqliteCancelPolicies } from './sqlite-cancel-policies.js';
+import { alarmStoreOn, cancelPoliciesOn } from './alarm-store-on.js';
 
 const UNVERIFIED_NOTE =
   'Cancel from a pendant that cannot be authenticated (it may be forged): confirm with the client first.';
@@ -41,30 +40,34 @@ const body = (a: AlarmRow): AlarmEventBody => ({
 });
 
 /**
- * The alarm inbox: pendant `alarm`/`fall` events become alarms inside the ingest transaction
+ * The alarm inbox: pendant `alarm`/`fall` events become alarms inside the ingest turn's transaction
  * (deduplicated by event id), a pendant `cancel` is recorded on the open alarm — an unauthenticated
  * one only as an unverified cancel that staff confirm, or not at all, by the home's policy
  * (`cancel-policy.ts`) — and a key-safe `door_opened`/`code_accepted` at the home of an assigned
  * alarm marks it on site. Trial events (sent during the installation check) do none of this.
  */
 export class AlarmService {
+  /**
+   * `store` is on the deployment's shared handle: staff actions and the follow-up chain's steps,
+   * each in its own transaction. The processor builds its stores on the ingest turn's.
+   */
   constructor(
     readonly store: AlarmStore,
     private readonly clock: Clock,
     private readonly bus: DomainEventBus,
-    private readonly policies: Pick<SqliteCancelPolicies, 'unverifiedCancel'> = {
-      unverifiedCancel: () => DEFAULT_UNVERIFIED_CANCEL_POLICY,
-    },
   ) {}
 
-  /** The ingest processor (runs inside the ingest transaction; emits after commit). */
-  readonly processor: EventProcessor = (e, { homeId, storedAt }) => {
+  /**
+   * The ingest processor: runs inside the ingest turn's transaction on its stores (`ctx.tx`, so
+   * the alarm commits with its event and before the gateway's ack) and emits after the commit.
+   */
+  readonly processor: EventProcessor = async (e, { tx, homeId, storedAt }) => {
     // [MQTT-MAP §4.1.1] an installation-check trial is stored and acknowledged by ingest, and shown
     // as a trial on the home's timeline; it never raises, cancels or moves an alarm.
     if (e.trial === true) return undefined;
     const emits: Array<() => void> = [];
     if (e.deviceKind === 'pendant' && (e.kind === 'alarm' || e.kind === 'fall')) {
-      const a = this.store.create({
+      const a = await alarmStoreOn(tx).create({
         eventId: e.id,
         gatewayId: e.gatewayId,
         homeId,
@@ -77,7 +80,8 @@ export class AlarmService {
       });
       if (a) emits.push(() => this.bus.emit('alarm.created', body(a)));
     } else if (e.deviceKind === 'pendant' && e.kind === 'cancel') {
-      const open = this.store.latestOpenOfDevice(e.gatewayId, e.deviceId);
+      const store = alarmStoreOn(tx);
+      const open = await store.latestOpenOfDevice(e.gatewayId, e.deviceId);
       if (open && open.cancelledAt === null) {
         const t = {
           fromState: open.state,
@@ -87,15 +91,15 @@ export class AlarmService {
           source: 'pendant' as const,
         };
         if (authenticated(e)) {
-          const a = this.store.update(
+          const a = await store.update(
             open.id,
             { cancelledAt: storedAt, cancelEventId: e.id },
             { ...t, action: 'cancel', note: null },
           );
           emits.push(() => this.bus.emit('alarm.updated', { ...body(a), action: 'cancel', byUserId: null }));
-        } else if (this.policies.unverifiedCancel(homeId) === 'confirm') {
+        } else if ((await cancelPoliciesOn(tx).unverifiedCancel(homeId)) === 'confirm') {
           if (open.unverifiedCancelAt === null) {
-            const a = this.store.update(
+            const a = await store.update(
               open.id,
               { unverifiedCancelAt: storedAt, cancelEventId: e.id },
               { ...t, action: 'unverified-cancel', note: UNVERIFIED_NOTE },
@@ -105,15 +109,16 @@ export class AlarmService {
             );
           }
         } else {
-          this.store.update(open.id, {}, { ...t, action: 'cancel-refused', note: REFUSED_NOTE });
+          await store.update(open.id, {}, { ...t, action: 'cancel-refused', note: REFUSED_NOTE });
         }
       }
     } else if (isKeysafeOpening(e) && homeId !== null) {
       // On site when the key safe opened (the home unit's receive time, never later than ours): an
       // opening delivered late, after a connection gap, does not make the response look slower.
       const at = Math.min(e.receivedAt, storedAt);
-      for (const open of this.store.assignedOfHome(homeId)) {
-        const a = this.store.update(
+      const store = alarmStoreOn(tx);
+      for (const open of await store.assignedOfHome(homeId)) {
+        const a = await store.update(
           open.id,
           { state: 'on_site', onSiteAt: at, onSiteSource: 'keysafe' },
           {
@@ -141,7 +146,7 @@ export class AlarmService {
    * `system` transition, or as the accepting person's. Undefined when the alarm is closed or
    * unknown (the chain then stops). An assignment leaves an alarm already on site on site.
    */
-  chainStep(
+  async chainStep(
     id: string,
     step: {
       action: string;
@@ -149,10 +154,10 @@ export class AlarmService {
       byUserId?: string | null;
       assign?: { teamId: string | null; userId: string | null };
     },
-  ): AlarmRow | undefined {
+  ): Promise<AlarmRow | undefined> {
     const now = this.clock.now();
-    const a = this.store.transaction(() => {
-      const cur = this.store.get(id);
+    const a = await this.store.transaction(async (tx) => {
+      const cur = await tx.lock(id);
       if (!cur || cur.state === 'closed') return undefined;
       const byUserId = step.byUserId ?? null;
       const t = {
@@ -163,9 +168,9 @@ export class AlarmService {
         note: step.note,
         action: step.action,
       };
-      if (!step.assign) return this.store.update(id, {}, { ...t, toState: cur.state });
+      if (!step.assign) return tx.update(id, {}, { ...t, toState: cur.state });
       const state = cur.state === 'on_site' ? 'on_site' : 'assigned';
-      return this.store.update(
+      return tx.update(
         id,
         { state, assignedAt: now, assignedTeamId: step.assign.teamId, assignedUserId: step.assign.userId },
         { ...t, toState: state },
@@ -176,16 +181,20 @@ export class AlarmService {
     return a;
   }
 
-  /** Applies a staff action; 404 for an unknown alarm, 409 when the state does not allow it. */
-  act(
+  /**
+   * Applies a staff action; 404 for an unknown alarm, 409 when the state does not allow it — also
+   * for the second of two people acting at once, who sees the first one's change (the alarm is
+   * locked while the action is decided).
+   */
+  async act(
     id: string,
     action: AlarmAction,
     userId: string,
     opts: { note?: string; teamId?: string; userId?: string } = {},
-  ): AlarmRow {
+  ): Promise<AlarmRow> {
     const now = this.clock.now();
-    const a = this.store.transaction(() => {
-      const cur = this.store.get(id);
+    const a = await this.store.transaction(async (tx) => {
+      const cur = await tx.lock(id);
       if (!cur) throw notFound('Alarm');
       if (!ALLOWED_FROM[action].includes(cur.state))
         throw conflict(`The alarm is ${cur.state.replace('_', ' ')}; "${action}" is not possible now.`);
@@ -199,7 +208,7 @@ export class AlarmService {
       };
       switch (action) {
         case 'ack':
-          return this.store.update(
+          return tx.update(
             id,
             { state: 'acknowledged', acknowledgedAt: now, acknowledgedBy: userId },
             { ...t, toState: 'acknowledged' },
@@ -211,8 +220,8 @@ export class AlarmService {
               400,
               'Assign to a team (teamId) and/or a care worker (userId).',
             );
-          if (opts.userId !== undefined && !this.store.userExists(opts.userId)) throw notFound('User');
-          return this.store.update(
+          if (opts.userId !== undefined && !(await tx.userExists(opts.userId))) throw notFound('User');
+          return tx.update(
             id,
             {
               state: 'assigned',
@@ -225,7 +234,7 @@ export class AlarmService {
           );
         }
         case 'on-site':
-          return this.store.update(
+          return tx.update(
             id,
             { state: 'on_site', onSiteAt: now, onSiteSource: 'manual' },
             { ...t, toState: 'on_site' },
@@ -233,13 +242,9 @@ export class AlarmService {
         case 'confirm-cancel':
           if (cur.unverifiedCancelAt === null || cur.cancelledAt !== null)
             throw conflict('This alarm has no unverified cancel to confirm.');
-          return this.store.update(
-            id,
-            { cancelledAt: now, cancelConfirmedBy: userId },
-            { ...t, toState: cur.state },
-          );
+          return tx.update(id, { cancelledAt: now, cancelConfirmedBy: userId }, { ...t, toState: cur.state });
         case 'close':
-          return this.store.update(
+          return tx.update(
             id,
             { state: 'closed', closedAt: now, closedBy: userId, closeNote: opts.note ?? null },
             { ...t, toState: 'closed' },

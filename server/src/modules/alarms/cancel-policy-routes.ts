@@ -3,7 +3,7 @@ import type { BakenApp } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
 import { notFound } from '../../errors.js';
 import { errorResponses } from '../../http/error-schema.js';
-import type { SqliteCancelPolicies } from './sqlite-cancel-policies.js';
+import type { CancelPolicies } from './cancel-policy.js';
 
 const PolicySchema = Type.Object({
   homeId: Type.String(),
@@ -17,7 +17,7 @@ const PolicySchema = Type.Object({
 const Params = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 
 /** A home's alarm policy: how a cancel from an unauthenticated pendant is treated [PENDANT SPEC §5.1]. */
-export async function cancelPolicyRoutes(app: BakenApp, policies: SqliteCancelPolicies): Promise<void> {
+export async function cancelPolicyRoutes(app: BakenApp, policies: CancelPolicies): Promise<void> {
   const home = async (id: string) => {
     if (!(await app.baken.repos.clients.getHome(id))) throw notFound('Home');
   };

@@ -177,20 +177,3 @@ export class SqliteAlarmStore implements AlarmStore {
     return this.h.transaction((tx) => fn(new SqliteAlarmStore(tx)));
   }
 }
-
-/**
- * Synchronous reads of the alarms table on the connection, for the alarm centre's hand-over, which
- * still runs where it cannot await (docs/alarm-centre.md "Storage"). SQLite only; it goes when the
- * hand-over awaits {@link AlarmStore}.
- */
-export class SqliteAlarmReadsNow {
-  constructor(private readonly db: Db) {}
-
-  get(id: string): AlarmRow | undefined {
-    return one(this.db.prepare(BY_ID).get(id));
-  }
-
-  idOfEvent(eventId: string): string | undefined {
-    return (this.db.prepare(ID_OF_EVENT).get(eventId) as { id: string } | undefined)?.id;
-  }
-}

@@ -61,6 +61,6 @@ export class CentreSteps {
         error: d.error,
       }),
     });
-    this.alarms.chainStep(d.alarmId, { action: s.action, note: this.texts.centre(s.kind, d) });
+    await this.alarms.chainStep(d.alarmId, { action: s.action, note: this.texts.centre(s.kind, d) });
   }
 }

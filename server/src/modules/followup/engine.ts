@@ -61,12 +61,12 @@ export class FollowupEngine {
    */
   async start(): Promise<void> {
     for (const r of await this.d.store.open()) {
-      const a = this.d.alarms.get(r.alarmId);
+      const a = await this.d.alarms.get(r.alarmId);
       if (!a || a.state === 'closed' || a.cancelledAt !== null)
         await this.end(r.alarmId, this.d.texts.ending['close']!);
       else if (r.state === 'asking') this.arm(r.alarmId, r.position, r.deadlineAt ?? this.d.clock.now());
     }
-    for (const a of this.d.alarms.open(RESUME_LIMIT)) {
+    for (const a of await this.d.alarms.open(RESUME_LIMIT)) {
       if (a.homeId === null || a.cancelledAt !== null || a.assignedUserId !== null) continue;
       if (a.state !== 'new' && a.state !== 'acknowledged') continue;
       if (await this.d.store.run(a.id)) continue;
@@ -175,7 +175,7 @@ export class FollowupEngine {
     if (claimed) {
       this.disarm(alarmId);
       const { run, o } = claimed;
-      const a = this.d.alarms.chainStep(alarmId, {
+      const a = await this.d.alarms.chainStep(alarmId, {
         action: 'followup.accepted',
         note: this.d.texts.accepted(user.displayName),
         byUserId: user.id,
@@ -209,7 +209,7 @@ export class FollowupEngine {
       return { run, o };
     });
     const { run, o } = declined;
-    this.d.alarms.chainStep(alarmId, {
+    await this.d.alarms.chainStep(alarmId, {
       action: 'followup.declined',
       note: this.d.texts.declined(user.displayName),
       byUserId: user.id,
@@ -286,7 +286,7 @@ export class FollowupEngine {
     });
     if (!opened) return;
     const { o, position, deadlineAt } = opened;
-    const a = this.d.alarms.chainStep(alarmId, {
+    const a = await this.d.alarms.chainStep(alarmId, {
       action: o.kind === 'centre' ? 'followup.centre' : 'followup.asked',
       note: this.d.texts.asked(o),
       ...(o.kind === 'team' ? { assign: { teamId: o.teamId, userId: null } } : {}),
@@ -316,7 +316,10 @@ export class FollowupEngine {
       return o;
     });
     if (!expired) return;
-    this.d.alarms.chainStep(alarmId, { action: 'followup.no-answer', note: this.d.texts.noAnswer(expired) });
+    await this.d.alarms.chainStep(alarmId, {
+      action: 'followup.no-answer',
+      note: this.d.texts.noAnswer(expired),
+    });
     await this.open(alarmId, position + 1, position);
   }
 
@@ -331,7 +334,7 @@ export class FollowupEngine {
       return true;
     });
     if (ended)
-      this.d.alarms.chainStep(alarmId, { action: 'followup.ended', note: this.d.texts.stopped(why) });
+      await this.d.alarms.chainStep(alarmId, { action: 'followup.ended', note: this.d.texts.stopped(why) });
   }
 
   /** Stops a run whatever its state (an accept whose alarm turned out closed). */
@@ -341,7 +344,7 @@ export class FollowupEngine {
       await tx.updateRun(alarmId, { position, state: 'stopped', deadlineAt: null });
       await this.step(tx, alarmId, { kind: 'ended', offer: null, userId: null, detail: why });
     });
-    this.d.alarms.chainStep(alarmId, { action: 'followup.ended', note: this.d.texts.stopped(why) });
+    await this.d.alarms.chainStep(alarmId, { action: 'followup.ended', note: this.d.texts.stopped(why) });
   }
 
   private async notify(

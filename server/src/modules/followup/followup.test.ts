@@ -71,7 +71,7 @@ describe('follow-up chain with informal carers and Web Push', () => {
     return { authorization: `Bearer ${token}` };
   };
   const raise = async (homeId: string) => {
-    const a = new SqliteAlarmStore(db).create({
+    const a = (await new SqliteAlarmStore(db).create({
       eventId: `ev-${++n}`,
       gatewayId: 'gw',
       homeId,
@@ -80,7 +80,7 @@ describe('follow-up chain with informal carers and Web Push', () => {
       raisedAt: clock.now(),
       createdAt: clock.now(),
       authenticated: true,
-    })!;
+    }))!;
     app.ingest.bus.emit('alarm.created', {
       alarmId: a.id,
       homeId,
@@ -305,7 +305,7 @@ describe('follow-up chain with informal carers and Web Push', () => {
   it('starts the chain at the next start for an alarm committed just before a stop, whose chain never began', async () => {
     const h = await household();
     // committed, but the server stopped before `alarm.created` reached the chain
-    const a = new SqliteAlarmStore(db).create({
+    const a = (await new SqliteAlarmStore(db).create({
       eventId: `ev-${++n}`,
       gatewayId: 'gw',
       homeId: h.homeId,
@@ -314,7 +314,7 @@ describe('follow-up chain with informal carers and Web Push', () => {
       raisedAt: clock.now(),
       createdAt: clock.now(),
       authenticated: true,
-    })!;
+    }))!;
     await app.close();
     await start();
     await settle(1);

@@ -7,18 +7,21 @@ import type { AlarmService } from '../alarms/alarm-service.js';
 export interface AlarmPort {
   get(
     id: string,
-  ):
+  ): Promise<
     | { id: string; homeId: string | null; state: string; cancelledAt: number | null; raisedAt: number }
-    | undefined;
+    | undefined
+  >;
   chainStep: AlarmService['chainStep'];
   /** Alarms not closed (at most `limit`). */
-  open(limit: number): Array<{
-    id: string;
-    homeId: string | null;
-    state: string;
-    cancelledAt: number | null;
-    assignedUserId: string | null;
-  }>;
+  open(limit: number): Promise<
+    Array<{
+      id: string;
+      homeId: string | null;
+      state: string;
+      cancelledAt: number | null;
+      assignedUserId: string | null;
+    }>
+  >;
 }
 
 export interface TeamDirectory {

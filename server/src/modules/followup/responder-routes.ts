@@ -40,7 +40,7 @@ export async function responderRoutes(
       for (const { run, offer, offerIndex } of await engine.offersFor(user)) {
         if (offer.kind === 'centre') continue;
         const home = await repos.clients.getHome(run.homeId);
-        const alarm = alarms.get(run.alarmId);
+        const alarm = await alarms.get(run.alarmId);
         if (!home || !alarm || alarm.state === 'closed') continue;
         const mine = run.state === 'accepted';
         items.push({
