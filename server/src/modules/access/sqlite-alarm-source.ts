@@ -1,44 +1,35 @@
 import type { Db } from '../../store/database.js';
+import { asSqliteHandle, type SqliteHandle } from '../../store/sqlite-async.js';
 import type { AlarmSource, OpenAlarm } from './alarm-source.js';
 
-/** The SQLite binding of {@link AlarmSource}. */
+/** The SQLite binding of {@link AlarmSource} (the alarms module's migration 012), over a {@link SqliteHandle}. */
 export class SqliteAlarmSource implements AlarmSource {
-  constructor(private readonly db: Db) {}
-
-  async openAtHome(homeId: string): Promise<OpenAlarm[]> {
-    if (!this.hasTable()) return [];
-    return (
-      this.db
-        .prepare(
-          `SELECT id, assigned_team_id, assigned_user_id, raised_at FROM alarms
-           WHERE home_id = ? AND state <> 'closed' AND cancelled_at IS NULL ORDER BY raised_at`,
-        )
-        .all(homeId) as Array<{
-        id: string;
-        assigned_team_id: string | null;
-        assigned_user_id: string | null;
-        raised_at: number;
-      }>
-    ).map((r) => ({
-      id: r.id,
-      assignedTeamId: r.assigned_team_id,
-      assignedUserId: r.assigned_user_id,
-      raisedAt: r.raised_at,
-    }));
+  private readonly h: SqliteHandle;
+  constructor(db: Db | SqliteHandle) {
+    this.h = asSqliteHandle(db);
   }
 
-  async raisedAt(alarmId: string): Promise<number | null> {
-    if (!this.hasTable()) return null;
-    const r = this.db.prepare('SELECT raised_at FROM alarms WHERE id = ?').get(alarmId) as
-      | { raised_at: number }
-      | undefined;
-    return r?.raised_at ?? null;
+  openAtHome(homeId: string): Promise<OpenAlarm[]> {
+    return this.h.run(
+      (db) =>
+        db
+          .prepare(
+            `SELECT id, assigned_team_id AS "assignedTeamId", assigned_user_id AS "assignedUserId",
+               raised_at AS "raisedAt"
+             FROM alarms WHERE home_id = ? AND state <> 'closed' AND cancelled_at IS NULL ORDER BY raised_at, id`,
+          )
+          .all(homeId) as OpenAlarm[],
+    );
   }
 
-  private hasTable(): boolean {
-    return (
-      this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alarms'").get() !==
-      undefined
+  raisedAt(alarmId: string): Promise<number | null> {
+    return this.h.run(
+      (db) =>
+        (
+          db.prepare('SELECT raised_at FROM alarms WHERE id = ?').get(alarmId) as
+            | { raised_at: number }
+            | undefined
+        )?.raised_at ?? null,
     );
   }
 }
