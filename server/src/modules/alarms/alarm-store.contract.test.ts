@@ -59,6 +59,34 @@ describe.skipIf(!needPostgres())('alarm stores on PostgreSQL', () => {
     };
   });
 
+  it('follow-up runs and steps name an existing alarm and go with it, as in SQLite', async () => {
+    const db = pg.db();
+    const a = (await new PgAlarmStore(db).create({
+      eventId: 'evt-fk',
+      gatewayId: 'gw',
+      homeId: null,
+      deviceId: 'd',
+      kind: 'alarm',
+      raisedAt: 1,
+      createdAt: 1,
+      authenticated: true,
+    }))!;
+    const run = (alarmId: string) =>
+      db.sql.query(
+        `INSERT INTO followup_runs (alarm_id, home_id, plan, position, state, started_at)
+         VALUES ($1, 'h', '[]', 0, 'asking', 1)`,
+        [alarmId],
+      );
+    await run(a.id);
+    await db.sql.query(`INSERT INTO followup_steps (alarm_id, at, kind) VALUES ($1, 1, 'asked')`, [a.id]);
+    await expect(run('no-such-alarm')).rejects.toMatchObject({ code: '23503' });
+    await db.sql.query('DELETE FROM alarms WHERE id = $1', [a.id]);
+    const left = await db.sql.query(
+      'SELECT (SELECT COUNT(*) FROM followup_runs) + (SELECT COUNT(*) FROM followup_steps) AS n',
+    );
+    expect(left.rows[0]).toEqual({ n: 0 });
+  });
+
   it('mirror the SQLite alarm tables: the same columns, nullable alike', async () => {
     const lite = openDatabase(':memory:');
     try {

@@ -24,7 +24,7 @@ const sqlite = sqliteStore((h) => h);
 followupContract('SQLite (in memory)', async () => {
   const { stores: h, dispose } = await sqlite();
   const db = await h.run((d) => d);
-  // SQLite's runs and steps name their alarm by a foreign key (the alarms table is SQLite's only)
+  // runs and steps name their alarm by a foreign key
   const alarm = db.prepare(
     `INSERT INTO alarms (id, event_id, gateway_id, device_id, kind, state, raised_at, created_at)
      VALUES (?, ?, 'gw', 'd', 'alarm', 'new', 1, 1)`,
@@ -44,11 +44,17 @@ followupContract('SQLite (in memory)', async () => {
 describe.skipIf(!needPostgres())('follow-up stores on PostgreSQL', () => {
   const pg = usePostgres();
   const make = pg.store(
-    'followup_steps, followup_runs, followup_chains, push_subscriptions, carer_invitations, informal_carers, users, homes, clients',
+    'followup_steps, followup_runs, followup_chains, push_subscriptions, carer_invitations, informal_carers, alarms, users, homes, clients',
     (db) => db,
   );
   followupContract('PostgreSQL', async () => {
     const { stores: db, dispose } = await make();
+    for (const id of ['al-1', 'al-2', 'al-3'])
+      await db.sql.query(
+        `INSERT INTO alarms (id, event_id, gateway_id, device_id, kind, state, raised_at, created_at)
+         VALUES ($1, $2, 'gw', 'd', 'alarm', 'new', 1, 1)`,
+        [id, `ev-${id}`],
+      );
     return {
       stores: {
         runs: new PgFollowupStore(db),

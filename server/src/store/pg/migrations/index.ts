@@ -11,6 +11,7 @@ import { pg030LiveEvents } from './030-live-events.js';
 import { pg031RateLimitHits } from './031-rate-limit-hits.js';
 import { pg040Ingest } from './040-ingest.js';
 import { pg045Alarms } from './045-alarms.js';
+import { pg046FollowupAlarmKeys } from './046-followup-alarm-keys.js';
 import { pg050Health } from './050-health.js';
 import { pg060PendantPairings } from './060-pendant-pairings.js';
 
@@ -39,6 +40,7 @@ export const pgMigrations: readonly PgMigration[] = [
   pg031RateLimitHits,
   pg040Ingest,
   pg045Alarms,
+  pg046FollowupAlarmKeys,
   pg050Health,
   pg060PendantPairings,
 ];
