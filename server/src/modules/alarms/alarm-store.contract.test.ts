@@ -100,3 +100,20 @@ describe.skipIf(!needPostgres())('alarm stores on PostgreSQL', () => {
     }
   });
 });
+
+describe('the SQLite alarm store', () => {
+  it('finds a pendant’s latest open alarm (its cancel, inside the ingest turn) by an index, not a scan', () => {
+    const db = openDatabase(':memory:');
+    try {
+      const plan = db
+        .prepare(
+          `EXPLAIN QUERY PLAN SELECT id FROM alarms WHERE gateway_id = ? AND device_id = ? AND state != 'closed'
+           ORDER BY raised_at DESC, id LIMIT 1`,
+        )
+        .all('gw', 'd') as Array<{ detail: string }>;
+      expect(plan.map((p) => p.detail).join('; ')).toMatch(/USING INDEX alarms_device/);
+    } finally {
+      db.close();
+    }
+  });
+});

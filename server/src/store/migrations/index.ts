@@ -17,6 +17,7 @@ import { m170InformalCarers } from './170-informal-carers.js';
 import { m171Followup } from './171-followup.js';
 import { m172CarerKeyConsent } from './172-carer-key-consent.js';
 import { m240PushLanguage } from './240-push-language.js';
+import { m245AlarmsDevice } from './245-alarms-device.js';
 
 /**
  * A versioned schema change. Add a file `NNN-name.ts` exporting one `Migration` and list it here;
@@ -51,4 +52,5 @@ export const migrations: readonly Migration[] = [
   m171Followup,
   m172CarerKeyConsent,
   m240PushLanguage,
+  m245AlarmsDevice,
 ];

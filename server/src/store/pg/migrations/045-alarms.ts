@@ -5,7 +5,7 @@ import type { PgMigration } from './index.js';
  * the homes' alarm policies, in PostgreSQL's types (instants `BIGINT` ms, `authenticated` a
  * `BOOLEAN`, ids sorted by `COLLATE "C"`, SQLite's AUTOINCREMENT an identity). One alarm per event
  * is the unique `event_id` (`create` inserts `ON CONFLICT DO NOTHING`). `alarms_device` serves a
- * pendant's cancel (its latest open alarm), which SQLite finds by a scan.
+ * pendant's cancel (its latest open alarm), as SQLite's `245-alarms-device` does.
  */
 export const pg045Alarms: PgMigration = {
   version: 45,
