@@ -119,9 +119,12 @@ export interface AlarmStore {
   update(id: string, patch: AlarmPatch, t: Transition): Promise<AlarmRow>;
   /** In the order they happened (by time, then as written). */
   transitions(id: string): Promise<Transition[]>;
-  /** The latest open alarm of a pendant (for its `cancel`). */
+  /** The latest open alarm of a pendant (for its `cancel`), locked as by {@link lock}. */
   latestOpenOfDevice(gatewayId: string, deviceId: string): Promise<AlarmRow | undefined>;
-  /** Alarms of a home in state `assigned` (a key-safe opening there means someone is on site). */
+  /**
+   * Alarms of a home in state `assigned` (a key-safe opening there means someone is on site),
+   * locked as by {@link lock}: one closed meanwhile is not among them.
+   */
   assignedOfHome(homeId: string): Promise<AlarmRow[]>;
   /** Newest first by raise time (then by id). */
   list(f: AlarmFilter): Promise<AlarmRow[]>;

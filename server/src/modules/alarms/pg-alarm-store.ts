@@ -39,7 +39,9 @@ const transitionFrom = (n: number): string =>
  * The PostgreSQL binding of {@link AlarmStore} (pg migration 045). An alarm and its transition are
  * written by one statement (a data-modifying CTE). `create` is `ON CONFLICT (event_id) DO NOTHING`,
  * so an event delivered to two instances at once opens one alarm; {@link lock} is `FOR UPDATE`, so
- * two people acting on one alarm at once decide one after the other.
+ * two people acting on one alarm at once decide one after the other, and so are the reads the
+ * ingest processor updates from (a pendant's open alarm, a home's assigned ones): a staff action
+ * committed meanwhile is seen, never overwritten.
  */
 export class PgAlarmStore implements AlarmStore {
   constructor(private readonly db: PgHandle) {}
@@ -106,14 +108,14 @@ export class PgAlarmStore implements AlarmStore {
   async latestOpenOfDevice(gatewayId: string, deviceId: string): Promise<AlarmRow | undefined> {
     return this.one(
       `${SELECT} WHERE gateway_id = $1 AND device_id = $2 AND state <> 'closed'
-       ORDER BY raised_at DESC, id COLLATE "C" LIMIT 1`,
+       ORDER BY raised_at DESC, id COLLATE "C" LIMIT 1 FOR UPDATE`,
       [gatewayId, deviceId],
     );
   }
 
   async assignedOfHome(homeId: string): Promise<AlarmRow[]> {
     return this.many(
-      `${SELECT} WHERE home_id = $1 AND state = 'assigned' ORDER BY raised_at, id COLLATE "C"`,
+      `${SELECT} WHERE home_id = $1 AND state = 'assigned' ORDER BY raised_at, id COLLATE "C" FOR UPDATE`,
       [homeId],
     );
   }

@@ -159,6 +159,36 @@ export function alarmStoreContract(name: string, make: MakeStore<AlarmStores>): 
       expect((await alarms.get(a.id))?.acknowledgedBy).toBe(who[won.indexOf(true)]);
     });
 
+    it('what the ingest processor reads to update waits for a staff action on that alarm and sees it', async () => {
+      const s = stores();
+      const { alarms, ids } = s;
+      const a = (await alarms.create(alarm({ homeId: ids.homeA })))!;
+      await alarms.update(a.id, { state: 'assigned' }, step({ toState: 'assigned' }));
+      let asked!: () => void;
+      const turnAsked = new Promise<void>((r) => (asked = r));
+      let locked!: () => void;
+      const staffLocked = new Promise<void>((r) => (locked = r));
+      const staff = alarms.transaction(async (tx) => {
+        await tx.lock(a.id);
+        locked();
+        if (s.parallel) await turnAsked;
+        await tx.update(
+          a.id,
+          { state: 'closed', closedAt: T0 + 9 },
+          step({ toState: 'closed', action: 'close' }),
+        );
+      });
+      await staffLocked;
+      // meanwhile an ingest turn reads the home's assigned alarms and the pendant's open one
+      const turn = alarms.transaction(async (t) => {
+        const reads = Promise.all([t.assignedOfHome(ids.homeA), t.latestOpenOfDevice('gw-1', 'pendant-1')]);
+        asked();
+        return reads;
+      });
+      await staff;
+      expect(await turn).toEqual([[], undefined]);
+    });
+
     it('a rolled-back transaction leaves nothing behind', async () => {
       const { alarms } = stores();
       const n = alarm();
