@@ -6,7 +6,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import { accessQueries } from './access-queries.js';
 import { type AccessDeps, AccessService } from './access-service.js';
 import type { AccessGatewayStore, AccessStores } from './access-stores.js';
-import type { AlarmSource } from './alarm-source.js';
+import { alarmSourceOn } from './alarm-source-on.js';
 import { AccessAlerts } from './alerts.js';
 import { CarerConsentService } from './carer-consent.js';
 import type { CarerConsentStore } from './carer-consent-store.js';
@@ -28,7 +28,6 @@ import { purgeRetention } from './retention.js';
 import { Revocation } from './revocation.js';
 import { SqliteAccessGatewayStore } from './sqlite-access-small-stores.js';
 import { sqliteAccessStores } from './sqlite-access-stores.js';
-import { SqliteAlarmSource } from './sqlite-alarm-source.js';
 import { sqliteCarerConsentStore } from './sqlite-carer-consents.js';
 import { sqliteMatrixStore } from './sqlite-matrix-store.js';
 
@@ -102,13 +101,8 @@ export const accessModule = defineModule(
       sqlite: () => sqliteCarerConsentStore(ctx.db),
       postgres: (h) => new PgCarerConsents(h),
     });
-    // the alarms module's table; its PostgreSQL binding comes with that module's
-    const alarmSource = bindStore<AlarmSource>(storage.handle, {
-      sqlite: () => new SqliteAlarmSource(ctx.db),
-      postgres: () => {
-        throw sqliteOnly('access', 'its alarm source (the alarms table)');
-      },
-    });
+    // the alarms module's table
+    const alarmSource = alarmSourceOn(storage.handle);
     const keys = new KeysafeKeys(stores.keys, loadMasterKey(ctx.config.dataDir, process.env));
     const releases = stores.releases;
     const queries = accessQueries({ clock, repos, stores });

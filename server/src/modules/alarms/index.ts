@@ -1,7 +1,5 @@
 import { Gauge } from 'prom-client';
 import { defineModule } from '../../app-context.js';
-import { sqliteHandle } from '../../store/sqlite-async.js';
-import { sqliteStoreHandle } from '../../store/storage.js';
 import { alarmReportRoutes } from './alarm-report.js';
 import { alarmRoutes } from './alarm-routes.js';
 import { AlarmService } from './alarm-service.js';
@@ -38,7 +36,7 @@ declare module 'fastify' {
 /** The alarm inbox: created inside the ingest turn's transaction, worked through the API. */
 export const alarmsModule = defineModule({ name: 'alarms', dependencies: ['ingest'] }, async (app) => {
   const ctx = app.baken;
-  const handle = sqliteStoreHandle(sqliteHandle(ctx.db));
+  const handle = ctx.storage.handle;
   const alarms = new AlarmService(alarmStoreOn(handle), ctx.clock, app.ingest.bus);
   app.ingest.addProcessor(alarms.processor);
   app.decorate('alarms', {
