@@ -1,5 +1,4 @@
 import { defineModule } from '../../app-context.js';
-import { sqliteOnly } from '../../app-database.js';
 import { periodicJob } from '../../cluster/periodic-job.js';
 import { bindStore, type StoreHandle } from '../../store/storage.js';
 import type { AuditLog } from '../audit/audit-log.js';
