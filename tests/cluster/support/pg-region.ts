@@ -1,0 +1,242 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createGateway, type Gateway, parseConfig } from '@baken/gateway';
+import { MockBleScanner, SystemClock } from '@baken/hardware';
+import { hashSecret, newSecret } from '@baken/server/auth/secrets';
+import { createPgRepositories } from '@baken/server/store/pg/index';
+import { runPgMigrations } from '@baken/server/store/pg/migrate';
+import { PgDatabase } from '@baken/server/store/pg/pg-database';
+import { pino } from 'pino';
+import { freePort, type ServerProc, startServerProc, stopServer } from '../../bench/support/server-proc.js';
+import { startPostgres, type ThrowawayPostgres } from '../../support/postgres.js';
+import { RABBIT_ADMIN, type RabbitCluster, startRabbitCluster } from '../../support/rabbitmq.js';
+
+export const clock = new SystemClock();
+
+/** Polls `cond` every 50 ms until it holds; fails with `what` after `ms` (a deadline, not a timing claim). */
+export async function until(
+  cond: () => boolean | Promise<boolean>,
+  what: string,
+  ms = 60_000,
+): Promise<void> {
+  const t0 = Date.now();
+  while (!(await cond())) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** One server instance: a real child process (so `kill -9` is a real kill) with its own data folder. */
+export interface Instance {
+  name: string;
+  proc: ServerProc;
+  url: string;
+}
+
+/**
+ * A region in clustered mode (docs/deploy/README.md): a throwaway PostgreSQL, one RabbitMQ node
+ * (MQTT for the home units, the uplink quorum queue for the instances), identical server instances
+ * run as `npm start` runs them with `BAKEN_DATABASE=postgres`, and real gateways (on-disk outbox,
+ * the production uplink) enrolled through an instance's API. The keys every instance must share
+ * (gateway passwords, sealed secrets, Web Push) come from the environment, as in production.
+ */
+export class PgRegion {
+  pg!: ThrowawayPostgres;
+  rabbit!: RabbitCluster;
+  /** The verdict pool (read-only use by the test). */
+  db!: PgDatabase;
+  databaseUrl!: string;
+  adminToken!: string;
+  readonly instances: Instance[] = [];
+  readonly gateways: Gateway[] = [];
+  private readonly env: Record<string, string> = {
+    BAKEN_MACHINE_CREDENTIAL_KEY: randomBytes(32).toString('hex'),
+    BAKEN_KEYSAFE_MASTER_KEY: randomBytes(32).toString('hex'),
+  };
+
+  constructor(readonly dir = mkdtempSync(join(tmpdir(), 'baken-cluster-'))) {}
+
+  /** PostgreSQL (migrated, with an admin and an API token) and the broker. */
+  async start(): Promise<void> {
+    [this.pg, this.rabbit] = await Promise.all([startPostgres(), startRabbitCluster(1)]);
+    this.databaseUrl = await this.pg.createDatabase();
+    this.db = new PgDatabase(this.databaseUrl, { max: 4, applicationName: 'baken-test' });
+    await runPgMigrations(this.db, undefined, Date.now());
+    const repos = createPgRepositories(this.db);
+    const admin = await repos.users.create(
+      {
+        username: 'region-admin',
+        displayName: 'Admin',
+        role: 'admin',
+        passwordHash: 'scrypt$1$1$1$AA==$AA==',
+      },
+      Date.now(),
+    );
+    this.adminToken = newSecret('bkn_');
+    await repos.apiTokens.create({
+      id: randomUUID(),
+      userId: admin.id,
+      name: 'cluster-test',
+      createdAt: Date.now(),
+      expiresAt: null,
+      lastUsedAt: null,
+      revokedAt: null,
+      tokenHash: hashSecret(this.adminToken),
+    });
+  }
+
+  /** Starts one more instance; resolves once it listens (every module started). */
+  async instance(name: string): Promise<Instance> {
+    const node = this.rabbit.nodes[0]!;
+    const dataDir = join(this.dir, name);
+    mkdirSync(dataDir, { recursive: true });
+    const proc = await startServerProc({
+      dataDir,
+      httpPort: await freePort(),
+      mqttPort: await freePort(),
+      metricsPort: await freePort(),
+      env: {
+        ...this.env,
+        BAKEN_LOG_LEVEL: process.env['CLUSTER_SERVER_LOG'] ?? 'error',
+        BAKEN_DATABASE: 'postgres',
+        BAKEN_DATABASE_URL: this.databaseUrl,
+        BAKEN_BROKER: 'rabbitmq',
+        BAKEN_RABBITMQ_AMQP_URLS: `amqp://${new URL(node.amqpUrl).host}`,
+        BAKEN_RABBITMQ_MANAGEMENT_URL: node.managementUrl,
+        BAKEN_MQTT_USERNAME: RABBIT_ADMIN.username,
+        BAKEN_MQTT_PASSWORD: RABBIT_ADMIN.password,
+        BAKEN_MQTT_PUBLIC_URLS: node.mqttUrl,
+      },
+    });
+    const i = { name, proc, url: proc.url };
+    this.instances.push(i);
+    return i;
+  }
+
+  auth(): { authorization: string } {
+    return { authorization: `Bearer ${this.adminToken}` };
+  }
+
+  async api<T>(i: Instance, method: 'GET' | 'POST', path: string, body?: object): Promise<T> {
+    const res = await fetch(`${i.url}${path}`, {
+      method,
+      headers: { ...this.auth(), ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    if (!res.ok) throw new Error(`${method} ${path} on ${i.name}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  }
+
+  /** Enrols a home through instance `i` (the broker user is made at enrolment) and starts its gateway. */
+  async home(i: Instance, n: number): Promise<Gateway> {
+    const client = await this.api<{ id: string }>(i, 'POST', '/api/v1/clients', { name: `Client ${n}` });
+    const home = await this.api<{ id: string }>(i, 'POST', '/api/v1/homes', {
+      clientId: client.id,
+      address: `Kerkstraat ${n}`,
+      city: 'Utrecht',
+      region: 'Utrecht',
+    });
+    const tok = await this.api<{ token: string }>(i, 'POST', `/api/v1/homes/${home.id}/enrolment-tokens`, {});
+    const prov = await fetch(`${i.url}/api/v1/provision`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        token: tok.token,
+        hardwareId: `machine-id:${randomBytes(16).toString('hex')}`,
+        software: '0.1.0',
+      }),
+    });
+    if (!prov.ok) throw new Error(`provision: ${prov.status} ${await prov.text()}`);
+    const p = (await prov.json()) as {
+      gatewayId: string;
+      mqtt: { username: string; password: string; urls: string[] };
+    };
+    const dataDir = join(this.dir, `gw-${n}`);
+    mkdirSync(dataDir, { recursive: true });
+    const gw = createGateway({
+      config: parseConfig({
+        dataDir,
+        mqtt: { primaryUrl: p.mqtt.urls[0], backoffInitialMs: 200, backoffMaxMs: 1_000 },
+        outbox: { ackTimeoutMs: 2_000 },
+      }),
+      credentials: {
+        gatewayId: p.gatewayId,
+        server: i.url,
+        mqtt: { username: p.mqtt.username, password: p.mqtt.password },
+        provisionedAt: Date.now(),
+      },
+      clock,
+      logger: pino({ level: 'silent' }),
+      softwareVersion: '0.1.0-cluster',
+      transports: { openBleScanner: () => new MockBleScanner({ clock }) },
+    });
+    await gw.start();
+    this.gateways.push(gw);
+    return gw;
+  }
+
+  async query<T extends object>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.db.sql.query<T & Record<string, unknown>>(sql, params)).rows;
+  }
+
+  /** The instance holding a lease now (its holder id names the process), or null. */
+  async leaseHolder(name: string): Promise<Instance | null> {
+    const [row] = await this.query<{ holder: string }>(
+      'SELECT holder FROM leases WHERE name = $1 AND expires_at > (extract(epoch from clock_timestamp()) * 1000)::bigint',
+      [name],
+    );
+    return this.instances.find((i) => row?.holder.includes(`-${i.proc.pid}-`)) ?? null;
+  }
+
+  async close(): Promise<void> {
+    for (const gw of this.gateways) await gw.stop().catch(() => undefined);
+    for (const i of this.instances) await stopServer(i.proc).catch(() => undefined);
+    await this.db?.close().catch(() => undefined);
+    await this.rabbit?.stop().catch(() => undefined);
+    await this.pg?.stop().catch(() => undefined);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** A dashboard's live stream (`GET /api/v1/stream`) on one instance, keeping what arrived. */
+export async function openStream(
+  i: Instance,
+  auth: { authorization: string },
+): Promise<{ text: () => string; close: () => Promise<void> }> {
+  const res = await fetch(`${i.url}/api/v1/stream`, { headers: auth });
+  if (!res.ok || !res.body) throw new Error(`stream on ${i.name}: ${res.status}`);
+  const reader = res.body.getReader();
+  const dec = new TextDecoder();
+  let text = '';
+  const reading = (async () => {
+    for (;;) {
+      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+      if (done) return;
+      text += dec.decode(value, { stream: true });
+    }
+  })();
+  await until(() => text.includes(': connected'), `the stream on ${i.name} open`);
+  return {
+    text: () => text,
+    close: async () => {
+      await reader.cancel().catch(() => undefined);
+      await reading;
+    },
+  };
+}
+
+/** `n` pendant alarms on a gateway, as its BLE bridge emits them. */
+export function pressAlarms(gw: Gateway, n: number, firstCounter = 1): void {
+  for (let c = firstCounter; c < firstCounter + n; c++)
+    gw.bus.emit('device-event', {
+      deviceId: 'pendant-cluster',
+      deviceKind: 'pendant',
+      kind: 'alarm',
+      priority: 'alarm',
+      deviceTime: null,
+      receivedAt: clock.now(),
+      data: { format: 'baken', counter: c },
+    });
+}
