@@ -93,7 +93,7 @@ export async function run(ctx: BenchContext): Promise<void> {
     await pressMany(region.probe, 10, 5); // warm-up
     const idle = await pressMany(region.probe, presses, 5);
     const bare = await bareLatency(aedes.port, region.spare[0]!, presses);
-    const committed = region.committedMs(idle.samples);
+    const committed = await region.committedMs(idle.samples);
     const g = 'alarm latency, idle';
     latencyFigures(
       ctx,

@@ -18,6 +18,8 @@ export interface ThrowawayPostgres {
   /** `postgres://baken@127.0.0.1:<port>/baken` — the superuser, trust authentication. */
   readonly url: string;
   readonly port: number;
+  /** The postmaster's process id (its backends are its children: the bench sums their CPU). */
+  readonly pid: number;
   /**
    * A fresh, empty database on this cluster; its URL. `icuLocale` (e.g. `nl-NL`) makes its default
    * collation linguistic, as a production database's usually is (the cluster itself is "C").
@@ -217,6 +219,7 @@ export async function startPostgres(): Promise<ThrowawayPostgres> {
   return {
     url,
     port,
+    pid: child.pid as number,
     async createDatabase(opts = {}) {
       const name = opts.name ?? `t${process.pid}_${++n}`;
       if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain database name: ${name}`);

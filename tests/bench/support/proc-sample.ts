@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Clock } from '@baken/hardware';
 
 /** Clock ticks per second of /proc/<pid>/stat utime/stime (USER_HZ, 100 on Linux). */
@@ -125,4 +125,26 @@ export function tcpCounters(): { listenOverflows: number; synRetrans: number } {
     out.synRetrans = Number(v[h.indexOf('TCPSynRetrans')] ?? 0);
   }
   return out;
+}
+
+/**
+ * CPU time a server and its direct children have used so far (clock ticks): PostgreSQL's postmaster
+ * with its backends, including children that already ended (the postmaster's cutime/cstime).
+ */
+export function treeCpuTicks(rootPid: number): number {
+  const root = readFileSync(`/proc/${rootPid}/stat`, 'utf8');
+  const rf = root.slice(root.lastIndexOf(')') + 2).split(' ');
+  let ticks = Number(rf[11]) + Number(rf[12]) + Number(rf[13]) + Number(rf[14]);
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === rootPid) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue; // ended meanwhile
+    }
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(f[1]) === rootPid) ticks += Number(f[11]) + Number(f[12]);
+  }
+  return ticks;
 }

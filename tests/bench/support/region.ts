@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PgDatabase } from '@baken/server/store/pg/pg-database';
 import Database from 'better-sqlite3';
 import type { HomeCred } from './gen-proc.js';
 import { AlarmProbe, type AlarmSample } from './probe.js';
@@ -32,6 +33,7 @@ export class Region {
     private readonly ports: Ports,
     private readonly heartbeatIntervalS: number,
     private readonly root: string | undefined,
+    private readonly databaseUrl: string | undefined,
   ) {}
 
   /** `root`: run the server of another checkout on the same seeded data (a same-run "before"). */
@@ -40,13 +42,15 @@ export class Region {
     spare?: number;
     heartbeatIntervalS?: number;
     root?: string;
+    /** Run the server on this PostgreSQL database (`database=postgres`) instead of SQLite. */
+    databaseUrl?: string;
   }): Promise<Region> {
     const dir = mkdtempSync(join(tmpdir(), 'baken-bench-region-'));
     const spare = o.spare ?? 3;
-    const seeded = await seedRegion(dir, o.homes + spare);
+    const seeded = await seedRegion(dir, o.homes + spare, 'bench', o.databaseUrl);
     const ports = { http: await freePort(), mqtt: await freePort(), metrics: await freePort() };
     const interval = o.heartbeatIntervalS ?? 60;
-    const server = await Region.spawn(dir, ports, interval, o.root);
+    const server = await Region.spawn(dir, ports, interval, o.root, o.databaseUrl);
     const probe = await Region.openProbe(server, seeded.homes[o.homes]!, seeded.adminToken);
     return new Region(
       dir,
@@ -59,10 +63,17 @@ export class Region {
       ports,
       interval,
       o.root,
+      o.databaseUrl,
     );
   }
 
-  private static spawn(dir: string, ports: Ports, interval: number, root: string | undefined) {
+  private static spawn(
+    dir: string,
+    ports: Ports,
+    interval: number,
+    root: string | undefined,
+    databaseUrl: string | undefined,
+  ) {
     return startServerProc({
       dataDir: dir,
       httpPort: ports.http,
@@ -70,6 +81,7 @@ export class Region {
       metricsPort: ports.metrics,
       heartbeatIntervalS: interval,
       ...(root ? { root } : {}),
+      ...(databaseUrl ? { env: { BAKEN_DATABASE: 'postgres', BAKEN_DATABASE_URL: databaseUrl } } : {}),
     });
   }
 
@@ -98,7 +110,13 @@ export class Region {
   async restart(attempts = 5, root = this.root): Promise<number> {
     for (let failed = 0; ; failed++) {
       try {
-        this.server = await Region.spawn(this.dir, this.ports, this.heartbeatIntervalS, root);
+        this.server = await Region.spawn(
+          this.dir,
+          this.ports,
+          this.heartbeatIntervalS,
+          root,
+          this.databaseUrl,
+        );
         return failed;
       } catch (e) {
         if (failed + 1 >= attempts) throw e;
@@ -112,7 +130,23 @@ export class Region {
   }
 
   /** Commit time of each sample: the server's `stored_at` (ms) minus the publish time. */
-  committedMs(samples: readonly AlarmSample[]): number[] {
+  async committedMs(samples: readonly AlarmSample[]): Promise<number[]> {
+    if (this.databaseUrl) {
+      const c = new PgDatabase(this.databaseUrl, { max: 1, applicationName: 'baken-bench' });
+      try {
+        const r = await c.sql.query<{ id: string; s: number }>(
+          'SELECT id, stored_at AS s FROM events WHERE id = ANY($1)',
+          [samples.map((s) => s.id)],
+        );
+        const at = new Map(r.rows.map((row) => [row.id, row.s]));
+        return samples.flatMap((s) => {
+          const v = at.get(s.id);
+          return v === undefined ? [] : [Math.max(0, v - s.publishedAt)];
+        });
+      } finally {
+        await c.close();
+      }
+    }
     const db = new Database(join(this.dir, 'baken.sqlite'), { readonly: true, fileMustExist: true });
     try {
       const q = db.prepare('SELECT stored_at AS s FROM events WHERE id = ?');

@@ -4,6 +4,8 @@ import { MachineCredentials } from '@baken/server/auth/machine-credentials';
 import { hashSecret, newSecret } from '@baken/server/auth/secrets';
 import { bulkEnrol } from '@baken/server/modules/enrolment/bulk-enrolment';
 import { openDatabase } from '@baken/server/store/database';
+import { openPgStore } from '@baken/server/store/open-store';
+import type { Repositories } from '@baken/server/store/repositories/index';
 import { createSqliteRepositories } from '@baken/server/store/sqlite/index';
 import type { HomeCred } from './gen-proc.js';
 
@@ -21,35 +23,52 @@ export interface Seeded {
  * per call (its answer must beat a client's timeout); the seeding, like `enrol-fleet` on the
  * server's machine, calls the same function directly: 2,000 homes take about a second.
  */
-export async function seedRegion(dataDir: string, n: number, prefix = 'bench'): Promise<Seeded> {
+export async function seedRegion(
+  dataDir: string,
+  n: number,
+  prefix = 'bench',
+  /** A PostgreSQL database to seed instead of the data folder's SQLite file (`database=postgres`). */
+  databaseUrl?: string,
+): Promise<Seeded> {
+  if (databaseUrl) {
+    const store = await openPgStore(databaseUrl);
+    try {
+      return await seedInto(store.repos, dataDir, n, prefix);
+    } finally {
+      await store.close();
+    }
+  }
   const db = openDatabase(join(dataDir, 'baken.sqlite'), { now: Date.now() });
-  const repos = createSqliteRepositories(db);
-  const now = Date.now();
-  const adminToken = newSecret('bkn_');
   try {
-    const admin = await repos.users.create(
-      {
-        username: `${prefix}-admin`,
-        displayName: 'Bench',
-        role: 'admin',
-        passwordHash: 'scrypt$1$1$1$AA==$AA==',
-      },
-      now,
-    );
-    await repos.apiTokens.create({
-      id: randomUUID(),
-      userId: admin.id,
-      name: 'bench',
-      createdAt: now,
-      expiresAt: null,
-      lastUsedAt: null,
-      revokedAt: null,
-      tokenHash: hashSecret(adminToken),
-    });
-    const credentials = MachineCredentials.load(dataDir, process.env);
-    const enrolled = await bulkEnrol(repos, Date.now, { homes: n, label: prefix, credentials });
-    return { homes: enrolled.map((e) => ({ id: e.gatewayId, password: e.password })), adminToken };
+    return await seedInto(createSqliteRepositories(db), dataDir, n, prefix);
   } finally {
     db.close();
   }
+}
+
+async function seedInto(repos: Repositories, dataDir: string, n: number, prefix: string): Promise<Seeded> {
+  const now = Date.now();
+  const adminToken = newSecret('bkn_');
+  const admin = await repos.users.create(
+    {
+      username: `${prefix}-admin`,
+      displayName: 'Bench',
+      role: 'admin',
+      passwordHash: 'scrypt$1$1$1$AA==$AA==',
+    },
+    now,
+  );
+  await repos.apiTokens.create({
+    id: randomUUID(),
+    userId: admin.id,
+    name: 'bench',
+    createdAt: now,
+    expiresAt: null,
+    lastUsedAt: null,
+    revokedAt: null,
+    tokenHash: hashSecret(adminToken),
+  });
+  const credentials = MachineCredentials.load(dataDir, process.env);
+  const enrolled = await bulkEnrol(repos, Date.now, { homes: n, label: prefix, credentials });
+  return { homes: enrolled.map((e) => ({ id: e.gatewayId, password: e.password })), adminToken };
 }
