@@ -117,7 +117,7 @@ type Listener<K extends DomainEventName> = (body: DomainEventMap[K]) => void;
 export class DomainEventBus {
   private readonly listeners = new Map<DomainEventName, Set<(body: never) => void>>();
   private readonly any = new Set<(e: DomainEvent) => void>();
-  /** Events emitted while {@link holdWhile} runs, delivered when it returns. */
+  /** Events emitted while an unscoped {@link holdDuring} runs, delivered when it returns. */
   private held: DomainEvent[] | null = null;
   /**
    * The events held by the {@link holdDuring} call the current async call chain runs in, while it
@@ -147,43 +147,12 @@ export class DomainEventBus {
   }
 
   /**
-   * `fn` runs when a {@link holdWhile} block throws — its transaction rolled back — so a listener
+   * `fn` runs when a {@link holdDuring} block throws — its transaction rolled back — so a listener
    * that keeps in memory what it wrote inside the turn (health's memo) can forget it.
    */
   onRollback(fn: () => void): () => void {
     this.rollbackListeners.add(fn);
     return () => this.rollbackListeners.delete(fn);
-  }
-
-  /**
-   * Runs `fn` (the ingest turn's transaction) with every {@link emit} held back; when `fn`
-   * returns — the transaction committed — the held events are delivered in order; when it throws
-   * they are dropped, so no listener hears of a change that was rolled back, and the
-   * {@link onRollback} listeners are called. Only {@link deliver} reaches listeners meanwhile.
-   * `committed` runs after `fn` returned and before the held events are delivered (ingest sends its
-   * acks there, so an alarm's ack does not wait for what listeners do with the turn's heartbeats);
-   * if it throws, that is reported to `onError`, never taken for a rollback.
-   * Not reentrant: a nested call just runs `fn`, then `committed`.
-   */
-  holdWhile<T>(fn: () => T, committed?: (out: T) => void): T {
-    if (this.held !== null) {
-      const out = fn();
-      committed?.(out);
-      return out;
-    }
-    const held: DomainEvent[] = [];
-    this.held = held;
-    let out: T;
-    try {
-      out = fn();
-    } catch (err) {
-      this.rolledBack();
-      throw err;
-    } finally {
-      this.held = null;
-    }
-    this.committed(out, held, committed);
-    return out;
   }
 
   /** After a held block threw: its events are dropped; tell the rollback listeners. */
@@ -210,9 +179,14 @@ export class DomainEventBus {
   }
 
   /**
-   * {@link holdWhile} for an async transaction (the ingest turn on `storage.transaction`). Same order:
-   * `fn`, `committed`, then the held events; dropped (and the rollback listeners told) when `fn`
-   * rejects. Two ways to hold:
+   * Runs `fn` (the ingest turn's transaction) with {@link emit} held back; when `fn` resolves — the
+   * transaction committed — the held events are delivered in order; when it rejects they are
+   * dropped, so no listener hears of a change that was rolled back, and the {@link onRollback}
+   * listeners are called. Only {@link deliver} reaches listeners meanwhile. `committed` runs after
+   * `fn` and before the held events are delivered (ingest sends its acks there, so an alarm's ack
+   * does not wait for what listeners do with the turn's heartbeats); if it throws, that is reported
+   * to `onError`, never taken for a rollback. A nested call just runs `fn`, then `committed`.
+   * Two ways to hold:
    * - `scoped: false` (SQLite): every emit while `fn` runs is held. The whole turn runs in one turn
    *   of the event loop (the SQLite guard refuses one that does not), so nothing else runs meanwhile
    *   but work the turn itself started.
@@ -267,7 +241,7 @@ export class DomainEventBus {
   }
 
   /**
-   * Delivers at once, even inside {@link holdWhile}: how ingest hands a message to the listeners
+   * Delivers at once, even inside {@link holdDuring}: how ingest hands a message to the listeners
    * that write its consequences inside the turn's transaction.
    */
   deliver<K extends DomainEventName>(type: K, body: DomainEventMap[K]): void {

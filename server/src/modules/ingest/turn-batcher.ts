@@ -16,11 +16,6 @@ export class TurnBatcher<T> {
     private readonly defer: (fn: () => void) => void = (fn) => setImmediate(fn),
   ) {}
 
-  /** Whether a batch is collecting (waiting for its turn to end or for the batch before it). */
-  get waiting(): boolean {
-    return this.scheduled;
-  }
-
   add(item: T): void {
     this.pending.push(item);
     if (this.scheduled) return;
