@@ -1,14 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.js';
 import { PgDatabase } from '../store/pg/pg-database.js';
+import { until } from '../testing/pg-instances.js';
 import { needPostgres, startPostgres, type ThrowawayPostgres } from '../testing/postgres.js';
 import { AwaitedAnswers } from './awaited-answers.js';
 import { PgSignals } from './signals.js';
-
-async function until(cond: () => boolean, turns = 200_000): Promise<void> {
-  for (let i = 0; i < turns && !cond(); i++) await new Promise((r) => setImmediate(r));
-  if (!cond()) throw new Error('condition not reached');
-}
 
 // Two instances, each with its own listening connection, on one throwaway PostgreSQL; the
 // answers' "rows" are a table both read.

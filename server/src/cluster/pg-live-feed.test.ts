@@ -3,15 +3,10 @@ import { ManualClock } from '../clock.js';
 import type { DomainEvent } from '../modules/ingest/domain-events.js';
 import { runPgMigrations } from '../store/pg/migrate.js';
 import { PgDatabase } from '../store/pg/pg-database.js';
+import { until } from '../testing/pg-instances.js';
 import { needPostgres, startPostgres, type ThrowawayPostgres } from '../testing/postgres.js';
 import type { LoggedEvent } from './live-feed.js';
 import { type PgCluster, pgCluster } from './pg-cluster.js';
-
-/** Resolves once `cond` holds, turning the event loop (I/O), never waiting on wall time. */
-async function until(cond: () => boolean, turns = 200_000): Promise<void> {
-  for (let i = 0; i < turns && !cond(); i++) await new Promise((r) => setImmediate(r));
-  if (!cond()) throw new Error('condition not reached');
-}
 
 const incident = (n: number): DomainEvent =>
   ({ type: 'incident.opened', body: { id: n, subjectKind: 'gateway', subjectId: `gw-${n}` } }) as never;

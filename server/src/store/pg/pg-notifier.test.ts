@@ -1,14 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../clock.js';
+import { until } from '../../testing/pg-instances.js';
 import { needPostgres, startPostgres, type ThrowawayPostgres } from '../../testing/postgres.js';
 import { PgDatabase } from './pg-database.js';
 import { MAX_PAYLOAD_BYTES, PgNotifier, pgNotify } from './pg-notifier.js';
-
-/** Resolves once `cond` holds, turning the event loop (I/O), never waiting on wall time. */
-async function until(cond: () => boolean, turns = 200_000): Promise<void> {
-  for (let i = 0; i < turns && !cond(); i++) await new Promise((r) => setImmediate(r));
-  if (!cond()) throw new Error('condition not reached');
-}
 
 describe.skipIf(!needPostgres())('PgNotifier (LISTEN/NOTIFY between instances)', () => {
   let cluster: ThrowawayPostgres;
