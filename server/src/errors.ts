@@ -19,6 +19,8 @@ export type BakenErrorCode =
   | 'BAKEN_ERR_GATEWAY_VERSION'
   | 'BAKEN_ERR_CONFIG'
   | 'BAKEN_ERR_STORE'
+  // the database cannot be reached or is shutting down: try again shortly (503)
+  | 'BAKEN_ERR_UNAVAILABLE'
   | 'BAKEN_ERR_BROKER'
   // users and roles (modules/users): the platform keeps an active admin
   | 'BAKEN_ERR_LAST_ADMIN'

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { BakenApp } from '../app-context.js';
 import { BakenError, type BakenErrorCode, type ErrorBody, type ErrorDetail } from '../errors.js';
+import { storeUnavailable } from '../store/store-unavailable.js';
 import { fromConstraint } from './constraint-errors.js';
 
 interface ValidationItem {
@@ -64,6 +65,13 @@ export function toBakenError(err: unknown): BakenError | null {
   if (fe && typeof fe === 'object' && Array.isArray(fe.validation)) return validationError(fe);
   const constraint = fromConstraint(err);
   if (constraint) return constraint;
+  if (storeUnavailable(err))
+    return new BakenError(
+      'BAKEN_ERR_UNAVAILABLE',
+      503,
+      'The server cannot reach its database just now; nothing was changed. Try again shortly.',
+      { headers: { 'retry-after': '5' }, cause: err },
+    );
   if (fe && typeof fe === 'object') return fromFastify(fe);
   return null;
 }

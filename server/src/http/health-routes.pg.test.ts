@@ -6,6 +6,7 @@ import { ManualClock } from '../clock.js';
 import { PgDatabase } from '../store/pg/pg-database.js';
 import { pgStorage, type Storage } from '../store/storage.js';
 import { needPostgres, startPostgres } from '../testing/postgres.js';
+import { installErrorHandling } from './error-handler.js';
 import { DB_PING_TIMEOUT_MS, healthRoutes, pingDatabase } from './health-routes.js';
 
 /** Only what the health routes read of the app context. */
@@ -38,6 +39,26 @@ describe.skipIf(!needPostgres())('readiness on PostgreSQL', () => {
     const down = await app.inject({ url: '/readyz' });
     expect(down.statusCode).toBe(503);
     expect(down.json()).toMatchObject({ status: 'not_ready', db: { ok: false, detail: expect.any(String) } });
+    expect(down.body).not.toContain(url);
+  });
+
+  it('answers a request whose store call cannot reach the database 503 with Retry-After, never 500', async () => {
+    const cluster = await startPostgres();
+    closing.push(() => cluster.stop());
+    const url = await cluster.createDatabase();
+    const db = new PgDatabase(url);
+    closing.push(() => db.close());
+    const app = Fastify() as unknown as BakenApp;
+    installErrorHandling(app);
+    app.get('/probe', async () => (await db.sql.query('SELECT 1 AS one')).rows[0]);
+    closing.push(() => app.close());
+
+    expect((await app.inject({ url: '/probe' })).json()).toEqual({ one: 1 });
+    await cluster.stop();
+    const down = await app.inject({ url: '/probe' });
+    expect(down.statusCode).toBe(503);
+    expect(down.headers['retry-after']).toBe('5');
+    expect(down.json().error.code).toBe('BAKEN_ERR_UNAVAILABLE');
     expect(down.body).not.toContain(url);
   });
 
