@@ -14,7 +14,20 @@ export type GenRequest =
   | { op: 'flood'; seconds: number; inFlight: number; warmupS: number }
   | { op: 'heartbeats'; ratePerS: number; seconds: number; intervalS: number }
   | { op: 'count' }
+  | { op: 'tally' }
   | { op: 'close' };
+
+/** Every event since `init` (the correctness check of a bench): ids all start with `prefix`. */
+export interface Tally {
+  prefix: string;
+  sent: number;
+  /** Events whose app ack arrived (each id counted once). */
+  acked: number;
+  /** App acks for an id already acked or never sent by this home: a message handled twice. */
+  extraAcks: number;
+  /** Sent, not yet acked. */
+  pending: number;
+}
 
 interface Home {
   client: LeanHome;
@@ -33,6 +46,7 @@ let nonce = `${process.pid.toString(36)}${Date.now().toString(36)}`;
 let counter = 0;
 let onDone: ((h: Home) => void) | undefined;
 let completed = 0;
+const tally = { sent: 0, acked: 0, extraAcks: 0 };
 
 function newHome(host: string, port: number, cred: HomeCred, will: boolean): Home {
   const h: Home = {
@@ -50,7 +64,12 @@ function newHome(host: string, port: number, cred: HomeCred, will: boolean): Hom
     password: cred.password,
     will,
     onAck: (ids) => {
-      for (const id of ids) if (h.pending.delete(id)) done(h);
+      for (const id of ids) {
+        if (h.pending.delete(id)) {
+          tally.acked += 1;
+          done(h);
+        } else tally.extraAcks += 1;
+      }
     },
     onPuback: (mid) => {
       if (acks === 'puback' && h.mids.delete(mid)) done(h);
@@ -72,6 +91,7 @@ function done(h: Home): void {
 function sendEvent(h: Home): void {
   const id = `${nonce}x${(counter++).toString(36)}`;
   const mid = h.client.publishEvent(h.event(id, Date.now()));
+  tally.sent += 1;
   if (acks === 'app') h.pending.add(id);
   else h.mids.add(mid);
 }
@@ -172,6 +192,10 @@ process.on('message', (raw) => {
       return void heartbeats(req.ratePerS, req.seconds).then(reply);
     case 'count':
       return reply({ connected: homes.filter((h) => h.client.connected).length });
+    case 'tally': {
+      const pending = homes.reduce((a, h) => a + h.pending.size, 0);
+      return reply({ prefix: `${nonce}x`, ...tally, pending } satisfies Tally);
+    }
     case 'close':
       clearInterval(ping);
       for (const h of homes) {

@@ -1,7 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { bundleEntry } from './bundle.js';
-import type { GenRequest, HomeCred } from './gen-proc.js';
+import type { GenRequest, HomeCred, Tally } from './gen-proc.js';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
@@ -95,6 +95,11 @@ export class Generator {
   async connected(): Promise<number> {
     const r = await this.all<{ connected: number }>(() => ({ op: 'count' }));
     return r.reduce((a, b) => a + b.connected, 0);
+  }
+
+  /** Each generator process's events since `init`: sent, acked, acked twice, still pending. */
+  tally(): Promise<Tally[]> {
+    return this.all<Tally>(() => ({ op: 'tally' }));
   }
 
   async close(): Promise<void> {
