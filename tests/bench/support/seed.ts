@@ -29,24 +29,32 @@ export async function seedRegion(
   prefix = 'bench',
   /** A PostgreSQL database to seed instead of the data folder's SQLite file (`database=postgres`). */
   databaseUrl?: string,
+  /** Where the machine-credential key comes from (clustered instances share it through the environment). */
+  env: Record<string, string | undefined> = process.env,
 ): Promise<Seeded> {
   if (databaseUrl) {
     const store = await openPgStore(databaseUrl);
     try {
-      return await seedInto(store.repos, dataDir, n, prefix);
+      return await seedInto(store.repos, dataDir, n, prefix, env);
     } finally {
       await store.close();
     }
   }
   const db = openDatabase(join(dataDir, 'baken.sqlite'), { now: Date.now() });
   try {
-    return await seedInto(createSqliteRepositories(db), dataDir, n, prefix);
+    return await seedInto(createSqliteRepositories(db), dataDir, n, prefix, env);
   } finally {
     db.close();
   }
 }
 
-async function seedInto(repos: Repositories, dataDir: string, n: number, prefix: string): Promise<Seeded> {
+async function seedInto(
+  repos: Repositories,
+  dataDir: string,
+  n: number,
+  prefix: string,
+  env: Record<string, string | undefined>,
+): Promise<Seeded> {
   const now = Date.now();
   const adminToken = newSecret('bkn_');
   const admin = await repos.users.create(
@@ -68,7 +76,7 @@ async function seedInto(repos: Repositories, dataDir: string, n: number, prefix:
     revokedAt: null,
     tokenHash: hashSecret(adminToken),
   });
-  const credentials = MachineCredentials.load(dataDir, process.env);
+  const credentials = MachineCredentials.load(dataDir, env);
   const enrolled = await bulkEnrol(repos, Date.now, { homes: n, label: prefix, credentials });
   return { homes: enrolled.map((e) => ({ id: e.gatewayId, password: e.password })), adminToken };
 }
