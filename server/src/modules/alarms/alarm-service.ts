@@ -1,8 +1,8 @@
 import type { EventEnvelope } from '@baken/protocols';
 import type { Clock } from '../../clock.js';
 import { BakenError, conflict, notFound } from '../../errors.js';
-import type { AlarmEventBody, DomainEventBus } from '../ingest/domain-events.js';
-import type { EventProcessor } from '../ingest/event-processors.js';
+import type { AlarmEventBody, DomainEvent, DomainEventBus } from '../ingest/domain-events.js';
+import { type EventProcessor, emitAfterCommit } from '../ingest/event-processors.js';
 import type { AlarmRow, AlarmState, AlarmStore } from './alarm-store.js';
 import { alarmStoreOn, cancelPoliciesOn } from './alarm-store-on.js';
 
@@ -65,7 +65,8 @@ export class AlarmService {
     // [MQTT-MAP §4.1.1] an installation-check trial is stored and acknowledged by ingest, and shown
     // as a trial on the home's timeline; it never raises, cancels or moves an alarm.
     if (e.trial === true) return undefined;
-    const emits: Array<() => void> = [];
+    // emitted after the commit, declared so the clustered live stream writes them in the turn
+    const emits: DomainEvent[] = [];
     if (e.deviceKind === 'pendant' && (e.kind === 'alarm' || e.kind === 'fall')) {
       const a = await alarmStoreOn(tx).create({
         eventId: e.id,
@@ -78,7 +79,7 @@ export class AlarmService {
         createdAt: storedAt,
         authenticated: authenticated(e),
       });
-      if (a) emits.push(() => this.bus.emit('alarm.created', body(a)));
+      if (a) emits.push({ type: 'alarm.created', body: body(a) });
     } else if (e.deviceKind === 'pendant' && e.kind === 'cancel') {
       const store = alarmStoreOn(tx);
       const open = await store.latestOpenOfDevice(e.gatewayId, e.deviceId);
@@ -96,7 +97,7 @@ export class AlarmService {
             { cancelledAt: storedAt, cancelEventId: e.id },
             { ...t, action: 'cancel', note: null },
           );
-          emits.push(() => this.bus.emit('alarm.updated', { ...body(a), action: 'cancel', byUserId: null }));
+          emits.push({ type: 'alarm.updated', body: { ...body(a), action: 'cancel', byUserId: null } });
         } else if ((await cancelPoliciesOn(tx).unverifiedCancel(homeId)) === 'confirm') {
           if (open.unverifiedCancelAt === null) {
             const a = await store.update(
@@ -104,9 +105,10 @@ export class AlarmService {
               { unverifiedCancelAt: storedAt, cancelEventId: e.id },
               { ...t, action: 'unverified-cancel', note: UNVERIFIED_NOTE },
             );
-            emits.push(() =>
-              this.bus.emit('alarm.updated', { ...body(a), action: 'unverified-cancel', byUserId: null }),
-            );
+            emits.push({
+              type: 'alarm.updated',
+              body: { ...body(a), action: 'unverified-cancel', byUserId: null },
+            });
           }
         } else {
           await store.update(open.id, {}, { ...t, action: 'cancel-refused', note: REFUSED_NOTE });
@@ -131,13 +133,10 @@ export class AlarmService {
             note: e.kind,
           },
         );
-        emits.push(() => this.bus.emit('alarm.updated', { ...body(a), action: 'on-site', byUserId: null }));
+        emits.push({ type: 'alarm.updated', body: { ...body(a), action: 'on-site', byUserId: null } });
       }
     }
-    if (emits.length === 0) return undefined;
-    return () => {
-      for (const f of emits) f();
-    };
+    return emitAfterCommit(this.bus, emits);
   };
 
   /**

@@ -230,6 +230,15 @@ export class DomainEventBus {
     return out;
   }
 
+  /**
+   * The events the {@link holdDuring} this call chain runs in holds so far, in order (none outside
+   * one): what a turn writes to the live stream inside its own transaction before it commits.
+   */
+  heldNow(): readonly DomainEvent[] {
+    const hold = this.holding.getStore();
+    return [...(this.held ?? (hold?.open === true ? hold.events : []))];
+  }
+
   emit<K extends DomainEventName>(type: K, body: DomainEventMap[K]): void {
     const hold = this.holding.getStore();
     const held = this.held ?? (hold?.open === true ? hold.events : undefined);

@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '@baken/protocols';
 import type { StoreHandle } from '../../store/storage.js';
-import type { DomainEventMap } from './domain-events.js';
+import type { DomainEvent, DomainEventBus, DomainEventMap } from './domain-events.js';
 
 /** What every piece of work inside one ingest turn's transaction is given. */
 export interface TurnContext {
@@ -15,8 +15,21 @@ export interface TurnContext {
   storedAt: number;
 }
 
-/** A callback run after the turn's commit (to emit domain events), or nothing. */
-export type AfterCommit = (() => void) | undefined;
+/**
+ * A callback run after the turn's commit (to emit domain events), or nothing. `events`: the domain
+ * events it emits, declared inside the turn so the clustered live stream can write them in the
+ * turn's own transaction (store README, "Signals between instances"); {@link emitAfterCommit}.
+ */
+export type AfterCommit = ((() => void) & { readonly events?: readonly DomainEvent[] }) | undefined;
+
+/** An {@link AfterCommit} that emits `events` on `bus` in order, and declares them; none: nothing. */
+export function emitAfterCommit(bus: DomainEventBus, events: readonly DomainEvent[]): AfterCommit {
+  if (events.length === 0) return undefined;
+  const emit = () => {
+    for (const e of events) bus.emit(e.type, e.body as never);
+  };
+  return Object.assign(emit, { events });
+}
 
 /**
  * Work done for a newly stored event INSIDE the ingest transaction (e.g. creating an alarm), so the

@@ -1,6 +1,12 @@
 import type { Storage, StoreHandle } from '../../store/storage.js';
-import type { DomainEventBus, DomainEventMap } from './domain-events.js';
-import type { EventProcessor, StateHandler, StateMessageName, TurnContext } from './event-processors.js';
+import type { DomainEvent, DomainEventBus, DomainEventMap } from './domain-events.js';
+import type {
+  AfterCommit,
+  EventProcessor,
+  StateHandler,
+  StateMessageName,
+  TurnContext,
+} from './event-processors.js';
 import type { EventToStore } from './event-store.js';
 import { eventStoreOn } from './event-store-on.js';
 
@@ -25,10 +31,10 @@ export async function storeEventsIn(
   processors: readonly EventProcessor[],
   turn: number,
   storedAt: number,
-): Promise<{ fresh: EventToStore[]; after: Array<() => void> }> {
+): Promise<{ fresh: EventToStore[]; after: Array<NonNullable<AfterCommit>> }> {
   const ids = items.length > 0 ? await eventStoreOn(tx).insertMany(items, storedAt) : new Set<string>();
   const fresh: EventToStore[] = [];
-  const after: Array<() => void> = [];
+  const after: Array<NonNullable<AfterCommit>> = [];
   for (const it of items) {
     if (!ids.delete(it.event.id)) continue;
     fresh.push(it);
@@ -56,6 +62,26 @@ export interface EventTurnDeps {
   bus: DomainEventBus;
   processors: readonly EventProcessor[];
   stateHandlers: StateHandlers;
+  /**
+   * Runs last inside each turn's transaction with what the turn publishes once it commits: the
+   * clustered live stream writes it there, so a commit and its place on every dashboard's stream
+   * are one (store README, "Signals between instances"). None in the embedded deployment.
+   */
+  beforeCommit?: ((tx: StoreHandle, events: readonly DomainEvent[]) => Promise<void>) | undefined;
+}
+
+/**
+ * Last inside a turn's transaction: hands {@link EventTurnDeps.beforeCommit} the events the bus
+ * holds, then those the processors' after-commit callbacks declare — the order they are emitted in.
+ */
+export async function beforeCommitIn(
+  d: Pick<EventTurnDeps, 'bus' | 'beforeCommit'>,
+  tx: StoreHandle,
+  after: readonly AfterCommit[],
+): Promise<void> {
+  if (!d.beforeCommit) return;
+  const events = [...d.bus.heldNow(), ...after.flatMap((cb) => cb?.events ?? [])];
+  if (events.length > 0) await d.beforeCommit(tx, events);
 }
 
 /**
@@ -110,6 +136,7 @@ export async function ingestTurn(
         const r = await storeEventsIn(tx, input.events ?? [], d.processors, turn, storedAt);
         for (const st of input.states ?? []) await applyStateIn(d, st, { tx, turn, storedAt });
         await input.within?.(tx);
+        await beforeCommitIn(d, tx, r.after);
         return r;
       }),
     undefined,

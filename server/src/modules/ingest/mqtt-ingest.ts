@@ -18,6 +18,8 @@ import type { EventStore, EventToStore } from './event-store.js';
 import { eventStoreOn } from './event-store-on.js';
 import {
   applyStateIn,
+  beforeCommitIn,
+  type EventTurnDeps,
   nextTurn,
   type StateHandlers,
   type StateMessage,
@@ -46,6 +48,8 @@ export interface MqttIngestDeps {
   processors: readonly EventProcessor[];
   /** Heartbeat, availability and check handlers, awaited inside the turn (health's state). */
   stateHandlers: StateHandlers;
+  /** Last inside each turn's transaction (the clustered live stream): see `EventTurnDeps`. */
+  beforeCommit?: EventTurnDeps['beforeCommit'];
   metrics: Metrics;
   ingestMetrics: IngestMetrics;
   log: FastifyBaseLogger;
@@ -217,6 +221,7 @@ export class MqttIngest {
               if (it.kind === 'cmd/res') this.d.bus.emit('command.result', it.body);
               else if (it.kind !== 'event') await applyStateIn(this.d, it, ctx);
             }
+            await beforeCommitIn(this.d, tx, after);
           }),
         // acked before listeners hear what the turn changed [MQTT-MAP §4.2]
         () => this.sendAcks(items),
@@ -287,9 +292,10 @@ export class MqttIngest {
       try {
         await this.d.bus.holdDuring(
           () =>
-            this.d.storage.transaction(async (tx) =>
-              applyStateIn(this.d, it, { tx, turn: nextTurn(), storedAt: this.d.clock.now() }),
-            ),
+            this.d.storage.transaction(async (tx) => {
+              await applyStateIn(this.d, it, { tx, turn: nextTurn(), storedAt: this.d.clock.now() });
+              await beforeCommitIn(this.d, tx, []);
+            }),
           undefined,
           { scoped: this.d.storage.kind === 'postgres' },
         );
