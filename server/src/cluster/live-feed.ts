@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type LoggedEvent, StreamLog } from '../modules/health/stream-log.js';
 import type { DomainEvent } from '../modules/ingest/domain-events.js';
+import type { StoreHandle } from '../store/storage.js';
 
 export type { LoggedEvent } from '../modules/health/stream-log.js';
 
@@ -13,8 +14,21 @@ export type { LoggedEvent } from '../modules/health/stream-log.js';
  *
  * Bindings: {@link LocalLiveFeed} (one process; the embedded default) and `PgLiveFeed`.
  */
+/** Internal gateway traffic the live stream never shows (`ingest.*`, `command.*`). */
+const INTERNAL = /^(ingest\.|command\.)/;
+
+/** Whether `e` goes on the live stream at all (who may see it is the stream route's business). */
+export const streamed = (e: DomainEvent): boolean => !INTERNAL.test(e.type);
+
 export interface LiveFeed {
+  /** An event this instance's bus emitted (after its commit); one already written by {@link writeIn} is skipped. */
   append(event: DomainEvent): void;
+  /**
+   * Writes `events` (those {@link streamed}) inside the transaction `tx` that stores what they
+   * report, so they are on the stream exactly when it commits; the bus emitting them afterwards
+   * appends nothing again. Only bindings whose feed is in the same database as the turn have it.
+   */
+  writeIn?(tx: StoreHandle, events: readonly DomainEvent[]): Promise<void>;
   /** Every event appended from now on, on any instance, in the order this instance learns of them. */
   subscribe(fn: (e: LoggedEvent) => void): () => void;
   /** The events after `lastId`, oldest first; `'gap'` when some are no longer known (reload in full). */

@@ -2,7 +2,8 @@ import type { Clock } from '../clock.js';
 import type { DomainEvent } from '../modules/ingest/domain-events.js';
 import type { Lease } from '../store/lease.js';
 import type { PgHandle } from '../store/pg/pg-database.js';
-import type { LiveFeed, LoggedEvent } from './live-feed.js';
+import type { StoreHandle } from '../store/storage.js';
+import { type LiveFeed, type LoggedEvent, streamed } from './live-feed.js';
 import { PeriodicJob } from './periodic-job.js';
 import type { Signals } from './signals.js';
 
@@ -34,14 +35,22 @@ const toLogged = (r: Row): LoggedEvent => ({
  * resumes after its `Last-Event-ID` on any instance. After the listening connection was lost,
  * `onResync` reads every row after the highest id this instance delivered.
  *
- * Appends of one instance are written one after another, in the order its bus emitted them. An
- * append that fails (database unreachable) is reported and not retried: the dashboards miss it
- * live and see it at their next reload. Rows older than {@link LIVE_KEEP_MS} are deleted by one
- * instance at a time (lease `live.prune`).
+ * What an ingest turn publishes is written by {@link writeIn} inside the turn's own transaction,
+ * before it commits: the events are on the stream exactly when the change they report is stored,
+ * also when the instance dies right after its commit. The bus delivers them after the commit as
+ * usual, and {@link append} skips them (known by their body objects, in a `WeakSet`).
+ *
+ * Other appends (what a request or the sweep emits after its own commit) of one instance are
+ * written one after another, in the order its bus emitted them. An append that fails (database
+ * unreachable) is reported and not retried: the dashboards miss it live and see it at their next
+ * reload. Rows older than {@link LIVE_KEEP_MS} are deleted by one instance at a time (lease
+ * `live.prune`).
  */
 export class PgLiveFeed implements LiveFeed {
   readonly #subscribers = new Set<(e: LoggedEvent) => void>();
   readonly #delivered = new Set<number>();
+  /** Bodies of events written in a turn's transaction: their emit after the commit appends nothing. */
+  readonly #written = new WeakSet<object>();
   #maxDelivered = 0;
   #appending: Promise<void> = Promise.resolve();
   #pending: number[] = [];
@@ -88,7 +97,23 @@ export class PgLiveFeed implements LiveFeed {
     await this.#reading;
   }
 
+  async writeIn(tx: StoreHandle, events: readonly DomainEvent[]): Promise<void> {
+    if (tx.kind !== 'postgres') return;
+    const mine = events.filter(streamed);
+    if (mine.length === 0) return;
+    await tx.pg.sql.query(
+      `WITH e AS (
+         INSERT INTO live_events (type, body, at)
+         SELECT t, b, $3::bigint FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(t, b, n) ORDER BY n
+         RETURNING id)
+       SELECT pg_notify('${LIVE_CHANNEL}', id::text) FROM e`,
+      [mine.map((e) => e.type), mine.map((e) => JSON.stringify(e.body)), this.clock.now()],
+    );
+    for (const e of mine) this.#written.add(e.body);
+  }
+
   append(event: DomainEvent): void {
+    if (this.#written.has(event.body)) return;
     const body = JSON.stringify(event.body);
     const at = this.clock.now();
     this.#appending = this.#appending

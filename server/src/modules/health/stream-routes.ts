@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { BakenApp } from '../../app-context.js';
 import { requireRole } from '../../auth/auth-plugin.js';
+import { streamed } from '../../cluster/live-feed.js';
 import { errorResponses } from '../../http/error-schema.js';
 import type { DomainEvent } from '../ingest/domain-events.js';
 import type { LoggedEvent } from './stream-log.js';
@@ -8,11 +9,9 @@ import type { LoggedEvent } from './stream-log.js';
 /** Keep-alive comment period: proxies and browsers drop idle streams. */
 export const STREAM_KEEPALIVE_MS = 15_000;
 
-const INTERNAL = /^(ingest\.|command\.)/;
-
 /** Who may see an event on the stream. */
 function visibleTo(e: DomainEvent, role: string, userId: string): boolean {
-  if (INTERNAL.test(e.type)) return false;
+  if (!streamed(e)) return false;
   if (e.type === 'alarm.created' || e.type === 'alarm.updated') {
     const mine = role === 'care_worker' && e.body.assignedUserId === userId;
     if (role !== 'admin' && role !== 'monitor' && !mine) return false;
@@ -38,7 +37,7 @@ export async function streamRoutes(app: BakenApp): Promise<void> {
   // Every instance's events, this one's included (the embedded default: this process's own).
   const feed = app.baken.cluster.liveFeed;
   const offBus = bus.onAny((e) => {
-    if (!INTERNAL.test(e.type)) feed.append(e);
+    if (streamed(e)) feed.append(e);
   });
   app.addHook('onClose', async () => offBus());
   // An open stream never ends by itself: end every one when the server closes, or the HTTP server

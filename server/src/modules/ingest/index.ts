@@ -62,6 +62,12 @@ export const ingestModule = defineModule({ name: 'ingest' }, async (app) => {
     bus,
     processors,
     stateHandlers: stateHandlers as StateHandlers,
+    // the clustered live stream is written in the turn's transaction (store README, "Signals
+    // between instances"); the embedded feed has no such write, and the turn does nothing extra
+    get beforeCommit() {
+      const feed = ctx.cluster.liveFeed;
+      return ctx.storage.kind === 'postgres' && feed.writeIn ? feed.writeIn.bind(feed) : undefined;
+    },
   };
   app.decorate('ingest', {
     bus,
