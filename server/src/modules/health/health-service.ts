@@ -89,7 +89,12 @@ export class HealthService {
     this.storesOn = opts.storesOn ?? healthStoresOn;
     this.memo = new HealthMemo(undefined, !this.shared);
     this.stores = this.bind(handle);
-    this.platform = new PlatformUptime(this.stores.platformRuns, this.stores.incidents);
+    // shared: every instance's run counts; one alive within 3 of its seconds of life is up
+    this.platform = new PlatformUptime(
+      this.stores.platformRuns,
+      this.stores.incidents,
+      this.shared ? 3 * policy.platformAliveMs : null,
+    );
     this.rules = new WarningRules(bus, policy.warnings);
     bus.onRollback(() => this.forget());
   }

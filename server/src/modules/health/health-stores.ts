@@ -3,18 +3,27 @@ import type { IncidentStore } from './incident-store.js';
 import type { StateStore } from './state-store.js';
 import type { WarningStore } from './warning-store.js';
 
-/** The last server run, as the next start sees it (platform availability). */
-export interface PlatformRun {
+/** The platform (every server run of the deployment) as a run starting sees it. */
+export interface PlatformBefore {
+  /** The latest clean stop or last sign of life of any earlier run: when the platform was last up. */
   lastAliveAt: number;
-  stoppedAt: number | null;
+  /** Another run is still alive: not stopped, and alive at or after the `aliveSince` given. */
+  othersAlive: boolean;
 }
 
-/** One row per server run: start, last sign of life, clean stop. */
+/** One row per server run (one per instance start): start, last sign of life, clean stop. */
 export interface PlatformRunStore {
-  /** The newest run before this one, if any. */
-  last(): Promise<PlatformRun | undefined>;
-  /** Records a run starting (and alive) at `now`; its id. */
-  start(now: number): Promise<number>;
+  /**
+   * Records a run starting (and alive) at `now` and reads, atomically with it, what the earlier
+   * runs say ({@link PlatformBefore}; undefined for the first run): two instances starting together
+   * see each other in turn (PostgreSQL: starts queue on an advisory lock), so one of them at most
+   * finds the platform down. `aliveSince` null: no other run counts as alive (one process per
+   * database, the embedded deployment).
+   */
+  start(
+    now: number,
+    aliveSince?: number | null,
+  ): Promise<{ runId: number; before: PlatformBefore | undefined }>;
   /** The run is alive at `now`; an earlier `now` (a late call) never moves it back. */
   alive(runId: number, now: number): Promise<void>;
   stop(runId: number, now: number): Promise<void>;

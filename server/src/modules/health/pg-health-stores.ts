@@ -5,7 +5,7 @@ import type {
   HealthReadModel,
   HealthStores,
   HomeIncidentSpan,
-  PlatformRun,
+  PlatformBefore,
   PlatformRunStore,
 } from './health-stores.js';
 import { PgBudgetAlertStore } from './pg-budget-alert-store.js';
@@ -13,25 +13,40 @@ import { PgIncidentStore } from './pg-incident-store.js';
 import { PgStateStore } from './pg-state-store.js';
 import { PgWarningStore } from './pg-warning-store.js';
 
+/** Key of the transaction-scoped advisory lock that serialises instances' starts ("baken" 50). */
+const PLATFORM_RUNS_LOCK = 0x62616b656e50;
+
 /** The PostgreSQL binding of {@link PlatformRunStore} (`platform_runs`): one row per instance's run. */
 export class PgPlatformRunStore implements PlatformRunStore {
   constructor(private readonly db: PgHandle) {}
 
-  async last(): Promise<PlatformRun | undefined> {
-    return (
-      await this.db.sql.query<PlatformRun>(
-        'SELECT last_alive_at AS "lastAliveAt", stopped_at AS "stoppedAt" FROM platform_runs ORDER BY id DESC LIMIT 1',
-      )
-    ).rows[0];
-  }
-
-  async start(now: number): Promise<number> {
-    return (
-      await this.db.sql.query<{ id: number }>(
-        'INSERT INTO platform_runs (started_at, last_alive_at) VALUES ($1, $1) RETURNING id',
-        [now],
-      )
-    ).rows[0]!.id;
+  async start(
+    now: number,
+    aliveSince: number | null = null,
+  ): Promise<{ runId: number; before: PlatformBefore | undefined }> {
+    return this.db.transaction(async (tx) => {
+      // instances starting together read and insert in turn: the second sees the first alive
+      await tx.sql.query('SELECT pg_advisory_xact_lock($1)', [PLATFORM_RUNS_LOCK]);
+      const b = (
+        await tx.sql.query<{ last: number | null; alive: boolean | null }>(
+          `SELECT max(COALESCE(stopped_at, last_alive_at)) AS last,
+                  bool_or(stopped_at IS NULL AND last_alive_at >= $1::bigint) AS alive
+             FROM platform_runs`,
+          [aliveSince],
+        )
+      ).rows[0];
+      const runId = (
+        await tx.sql.query<{ id: number }>(
+          'INSERT INTO platform_runs (started_at, last_alive_at) VALUES ($1, $1) RETURNING id',
+          [now],
+        )
+      ).rows[0]!.id;
+      const last = b?.last ?? null;
+      return {
+        runId,
+        before: last === null ? undefined : { lastAliveAt: Number(last), othersAlive: b?.alive === true },
+      };
+    });
   }
 
   async alive(runId: number, now: number): Promise<void> {

@@ -5,7 +5,7 @@ import type {
   HealthReadModel,
   HealthStores,
   HomeIncidentSpan,
-  PlatformRun,
+  PlatformBefore,
   PlatformRunStore,
 } from './health-stores.js';
 import { SqliteBudgetAlertStore } from './sqlite-budget-alert-store.js';
@@ -17,24 +17,28 @@ import { SqliteWarningStore } from './sqlite-warning-store.js';
 export class SqlitePlatformRunStore implements PlatformRunStore {
   constructor(private readonly h: SqliteHandle) {}
 
-  last(): Promise<PlatformRun | undefined> {
-    return this.h.run(
-      (db) =>
-        db
-          .prepare(
-            'SELECT last_alive_at AS lastAliveAt, stopped_at AS stoppedAt FROM platform_runs ORDER BY id DESC LIMIT 1',
-          )
-          .get() as PlatformRun | undefined,
-    );
-  }
-
-  start(now: number): Promise<number> {
-    return this.h.run((db) =>
-      Number(
+  start(
+    now: number,
+    aliveSince: number | null = null,
+  ): Promise<{ runId: number; before: PlatformBefore | undefined }> {
+    // one synchronous call: nothing runs between the read and the insert
+    return this.h.run((db) => {
+      const b = db
+        .prepare(
+          `SELECT max(COALESCE(stopped_at, last_alive_at)) AS last,
+                  max(stopped_at IS NULL AND ? IS NOT NULL AND last_alive_at >= ?) AS alive
+             FROM platform_runs`,
+        )
+        .get(aliveSince, aliveSince) as { last: number | null; alive: number | null };
+      const runId = Number(
         db.prepare('INSERT INTO platform_runs (started_at, last_alive_at) VALUES (?, ?)').run(now, now)
           .lastInsertRowid,
-      ),
-    );
+      );
+      return {
+        runId,
+        before: b.last === null ? undefined : { lastAliveAt: b.last, othersAlive: b.alive === 1 },
+      };
+    });
   }
 
   alive(runId: number, now: number): Promise<void> {

@@ -124,19 +124,27 @@ export function warningAlertContract(name: string, make: MakeHealth): void {
       expect(await stores.alerts.list({ limit: 10 })).toHaveLength(1);
     });
 
-    it('platform runs: the last run as the next start sees it', async () => {
+    it('platform runs: what earlier runs say as the next start sees it', async () => {
       const { stores } = fx();
       const r = stores.platformRuns;
-      expect(await r.last()).toBeUndefined();
       const first = await r.start(T0);
-      await r.alive(first, T0 + 1000);
-      await r.alive(first, T0 + 500); // a late call never moves it back
-      expect(await r.last()).toEqual({ lastAliveAt: T0 + 1000, stoppedAt: null });
-      await r.stop(first, T0 + 2000);
-      expect(await r.last()).toEqual({ lastAliveAt: T0 + 2000, stoppedAt: T0 + 2000 });
-      const second = await r.start(T0 + 5000);
-      expect(second).not.toBe(first);
-      expect(await r.last()).toEqual({ lastAliveAt: T0 + 5000, stoppedAt: null });
+      expect(first.before).toBeUndefined();
+      await r.alive(first.runId, T0 + 1000);
+      await r.alive(first.runId, T0 + 500); // a late call never moves it back
+      // the embedded deployment (no aliveSince): another run never counts as alive
+      const second = await r.start(T0 + 1500);
+      expect(second.runId).not.toBe(first.runId);
+      expect(second.before).toEqual({ lastAliveAt: T0 + 1000, othersAlive: false });
+      await r.stop(second.runId, T0 + 2000);
+      // clustered: the first is alive since T0 + 1000, the second stopped
+      expect((await r.start(T0 + 2500, T0 + 1000)).before).toEqual({
+        lastAliveAt: T0 + 2000,
+        othersAlive: true,
+      });
+      // the latest sign of life of any run, whichever started last
+      await r.alive(first.runId, T0 + 9000);
+      const late = await r.start(T0 + 20_000, T0 + 10_000);
+      expect(late.before).toEqual({ lastAliveAt: T0 + 9000, othersAlive: false });
     });
 
     it('the sweep schedule (where kept in the database): due gateways earliest first, rescheduled, removed', async (t) => {
