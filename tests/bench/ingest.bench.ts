@@ -87,6 +87,13 @@ export async function run(ctx: BenchContext): Promise<void> {
   const before = beforeRoot ? await Region.start({ homes: HOMES, root: beforeRoot }) : undefined;
   const aedes = await startBareAedes();
   try {
+    // BENCH_PAGE_FIRST=1: serve each server one page before measuring, as a region with its
+    // dashboards open always has (docs/scaling.md, "A served page and the ingest turn")
+    if (process.env['BENCH_PAGE_FIRST'] === '1')
+      for (const r of before ? [region, before] : [region]) {
+        const page = await fetch(`${r.server.url}/login`);
+        if (page.status !== 200) throw new Error(`/login answered ${page.status}`);
+      }
     // idle alarm latency first, on a quiet server
     const presses = ctx.quick ? 40 : 300;
     ctx.log(`alarm latency at idle, ${presses} presses`);
