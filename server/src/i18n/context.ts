@@ -8,12 +8,45 @@ import { createI18n, type I18n, type MessageValues } from './translator.js';
  * reports) run their rendering inside {@link runWithI18n}, so page code anywhere below calls
  * `t('key')` without passing the locale through every function [server/src/web/I18N.md].
  * Outside such a scope (a unit test calling a component directly) it is English in Europe/Amsterdam.
+ *
+ * The scope is switched off again whenever no render is under way: on Node 20 an enabled
+ * `AsyncLocalStorage` installs promise hooks that stay for the life of the process and make every
+ * `await` of every module (the ingest turn first) about 2.5 times as costly, so one dashboard page
+ * served would tax the server's capacity until its restart (docs/scaling.md, "A served page and the
+ * ingest turn"). Renders in flight are counted; the last one to finish disables the scope, and the
+ * next `run` enables it again.
  */
 const scope = new AsyncLocalStorage<I18n>();
 const OUTSIDE = createI18n('en', DEFAULT_TIME_ZONE);
+let rendering = 0;
+
+function done(): void {
+  rendering -= 1;
+  if (rendering === 0) scope.disable();
+}
+
+const isThenable = (v: unknown): v is PromiseLike<unknown> =>
+  typeof (v as { then?: unknown } | null)?.then === 'function';
 
 export function runWithI18n<T>(i18n: I18n, fn: () => T): T {
-  return scope.run(i18n, fn);
+  rendering += 1;
+  let out: T;
+  try {
+    out = scope.run(i18n, fn);
+  } catch (err) {
+    done();
+    throw err;
+  }
+  if (!isThenable(out)) {
+    done();
+    return out;
+  }
+  return Promise.resolve(out).finally(done) as T;
+}
+
+/** How many renders are under way (0: the scope, and its cost to every promise, is off). */
+export function rendersInFlight(): number {
+  return rendering;
 }
 
 export function i18n(): I18n {

@@ -1,5 +1,6 @@
+import { executionAsyncId } from 'node:async_hooks';
 import { describe, expect, it } from 'vitest';
-import { i18n, runWithI18n, t } from './context.js';
+import { i18n, rendersInFlight, runWithI18n, t } from './context.js';
 import { createI18n } from './translator.js';
 
 describe('translator', () => {
@@ -10,6 +11,49 @@ describe('translator', () => {
       return [t('layout.logout'), t('forbidden.text', { role: 'Cliënt' }), i18n().locale];
     });
     expect(out).toEqual(['Afmelden', 'Met uw rol (Cliënt) kunt u deze pagina niet openen.', 'nl']);
+  });
+
+  it('keeps each overlapping render in its own language, and switches the scope off when none is left', async () => {
+    let finishNl!: () => void;
+    const nlMayFinish = new Promise<void>((r) => {
+      finishNl = r;
+    });
+    const nl = runWithI18n(createI18n('nl'), async () => {
+      await nlMayFinish;
+      return t('layout.logout');
+    });
+    const en = await runWithI18n(createI18n('en'), async () => {
+      await Promise.resolve();
+      return t('layout.logout');
+    });
+    // the English render is over; the Dutch one, still waiting, must keep its language
+    expect(rendersInFlight()).toBe(1);
+    finishNl();
+    expect([en, await nl]).toEqual(['Log out', 'Afmelden']);
+    expect(rendersInFlight()).toBe(0);
+    expect(i18n().locale).toBe('en');
+    // promises are no longer tracked: an await's continuation runs in no async context of its own
+    const contextAfterAwait = async () => {
+      await null;
+      return executionAsyncId();
+    };
+    expect(await contextAfterAwait()).toBe(0);
+
+    // a render that throws, synchronously or not, still counts as finished
+    expect(() =>
+      runWithI18n(createI18n('nl'), () => {
+        throw new Error('render failed');
+      }),
+    ).toThrow('render failed');
+    await expect(
+      runWithI18n(createI18n('nl'), async () => {
+        await Promise.resolve();
+        throw new Error('render failed later');
+      }),
+    ).rejects.toThrow('render failed later');
+    expect(rendersInFlight()).toBe(0);
+    // and the next render speaks its language again
+    expect(runWithI18n(createI18n('nl'), () => t('layout.logout'))).toBe('Afmelden');
   });
 
   it('formats dates and times in the home time zone, not UTC', () => {
