@@ -2,6 +2,7 @@ import { defineModule } from '../../app-context.js';
 import { periodicJob } from '../../cluster/periodic-job.js';
 import { bindStore, type StoreHandle } from '../../store/storage.js';
 import type { AuditLog } from '../audit/audit-log.js';
+import { finishAbandonedReleases } from './abandoned-releases.js';
 import { accessQueries } from './access-queries.js';
 import { type AccessDeps, AccessService } from './access-service.js';
 import type { AccessGatewayStore, AccessStores } from './access-stores.js';
@@ -198,6 +199,9 @@ export const accessModule = defineModule(
         link
           .retryOnline((id) => repos.devices.get(id))
           .catch((err) => log.error({ err }, 'sending pending key-safe commands again failed'));
+        finishAbandonedReleases(collaborators, clock.now()).catch((err) =>
+          log.error({ err }, 'finishing abandoned code releases failed'),
+        );
       },
       what: 'access sweep',
     });

@@ -247,6 +247,9 @@ export class KeysafeLink {
   async flushDevice(device: Device): Promise<number> {
     let n = 0;
     for (const r of await this.stores.commands.pending(device.id)) {
+      // one-shot commands go at once or never: one left pending (its sender died before sending
+      // it) has lost its material; the access sweep voids it (`abandoned-releases.ts`)
+      if (ONE_SHOT_PURPOSES.has(r.purpose)) continue;
       if (await this.transmit(device, r.id, this.paramsFor(r))) n++;
     }
     return n;
