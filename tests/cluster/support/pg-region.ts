@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createGateway, type Gateway, parseConfig } from '@baken/gateway';
+import { createGateway, type Gateway, type GatewayTransports, parseConfig } from '@baken/gateway';
 import { MockBleScanner, SystemClock } from '@baken/hardware';
 import { hashSecret, newSecret } from '@baken/server/auth/secrets';
 import { createPgRepositories } from '@baken/server/store/pg/index';
@@ -35,12 +35,26 @@ export interface Instance {
   url: string;
 }
 
+/** A home enrolled through an instance's API: what its gateway was provisioned with. */
+export interface Enrolled {
+  clientId: string;
+  homeId: string;
+  gatewayId: string;
+  mqtt: { username: string; password: string; urls: string[] };
+}
+
+/** What the gateways are configured with (docs/deploy/README.md, "Broker node failover"). */
+export const FAILOVER_AFTER_MS = 5_000;
+
 /**
- * A region in clustered mode (docs/deploy/README.md): a throwaway PostgreSQL, one RabbitMQ node
- * (MQTT for the home units, the uplink quorum queue for the instances), identical server instances
- * run as `npm start` runs them with `BAKEN_DATABASE=postgres`, and real gateways (on-disk outbox,
- * the production uplink) enrolled through an instance's API. The keys every instance must share
- * (gateway passwords, sealed secrets, Web Push) come from the environment, as in production.
+ * A region in clustered mode (docs/deploy/README.md): a throwaway PostgreSQL, RabbitMQ (MQTT for
+ * the home units, the uplink quorum queue for the instances; one node, or a cluster of three),
+ * identical server instances run as `npm start` runs them with `BAKEN_DATABASE=postgres`, and real
+ * gateways (on-disk outbox, the production uplink) enrolled through an instance's API. The keys
+ * every instance must share (gateway passwords, sealed secrets, Web Push) come from the
+ * environment, as in production. With three nodes, node 0 also serves the management API the
+ * instances make broker users through, and the gateways' two endpoints are nodes 1 and 2 (half of
+ * the homes have one first, half the other), so a test kills node 1 or 2.
  */
 export class PgRegion {
   pg!: ThrowawayPostgres;
@@ -51,45 +65,63 @@ export class PgRegion {
   adminToken!: string;
   readonly instances: Instance[] = [];
   readonly gateways: Gateway[] = [];
-  private readonly env: Record<string, string> = {
+  /** The environment every instance shares (its master keys are the region's, as in production). */
+  readonly env: Record<string, string> = {
     BAKEN_MACHINE_CREDENTIAL_KEY: randomBytes(32).toString('hex'),
     BAKEN_KEYSAFE_MASTER_KEY: randomBytes(32).toString('hex'),
   };
 
-  constructor(readonly dir = mkdtempSync(join(tmpdir(), 'baken-cluster-'))) {}
+  constructor(
+    readonly brokerNodes: 1 | 3 = 1,
+    readonly dir = mkdtempSync(join(tmpdir(), 'baken-cluster-')),
+  ) {}
 
   /** PostgreSQL (migrated, with an admin and an API token) and the broker. */
   async start(): Promise<void> {
-    [this.pg, this.rabbit] = await Promise.all([startPostgres(), startRabbitCluster(1)]);
+    [this.pg, this.rabbit] = await Promise.all([startPostgres(), startRabbitCluster(this.brokerNodes)]);
     this.databaseUrl = await this.pg.createDatabase();
     this.db = new PgDatabase(this.databaseUrl, { max: 4, applicationName: 'baken-test' });
     await runPgMigrations(this.db, undefined, Date.now());
+    this.adminToken = (await this.user('admin', 'region-admin')).auth.authorization.slice('Bearer '.length);
+  }
+
+  /** A user with an API token, made in the database as the first admin is at installation. */
+  async user(
+    role: 'admin' | 'care_worker' | 'monitor',
+    username: string,
+  ): Promise<{ id: string; auth: { authorization: string } }> {
     const repos = createPgRepositories(this.db);
-    const admin = await repos.users.create(
-      {
-        username: 'region-admin',
-        displayName: 'Admin',
-        role: 'admin',
-        passwordHash: 'scrypt$1$1$1$AA==$AA==',
-      },
+    const u = await repos.users.create(
+      { username, displayName: username, role, passwordHash: 'scrypt$1$1$1$AA==$AA==' },
       Date.now(),
     );
-    this.adminToken = newSecret('bkn_');
+    const token = newSecret('bkn_');
     await repos.apiTokens.create({
       id: randomUUID(),
-      userId: admin.id,
+      userId: u.id,
       name: 'cluster-test',
       createdAt: Date.now(),
       expiresAt: null,
       lastUsedAt: null,
       revokedAt: null,
-      tokenHash: hashSecret(this.adminToken),
+      tokenHash: hashSecret(token),
     });
+    return { id: u.id, auth: { authorization: `Bearer ${token}` } };
   }
 
-  /** Starts one more instance; resolves once it listens (every module started). */
-  async instance(name: string): Promise<Instance> {
+  /** The MQTT endpoints the instances hand out at enrolment (two when the broker is clustered). */
+  publicUrls(): string[] {
+    const n = this.rabbit.nodes;
+    return (n.length > 1 ? n.slice(1, 3) : n).map((x) => x.mqttUrl);
+  }
+
+  /**
+   * Starts one more instance; resolves once it listens (every module started). `amqpNodes`: the
+   * broker nodes it connects to, in order (it moves to the next when one dies).
+   */
+  async instance(name: string, amqpNodes: readonly number[] = [0]): Promise<Instance> {
     const node = this.rabbit.nodes[0]!;
+    const amqp = amqpNodes.map((k) => `amqp://${new URL(this.rabbit.nodes[k]!.amqpUrl).host}`);
     const dataDir = join(this.dir, name);
     mkdirSync(dataDir, { recursive: true });
     const proc = await startServerProc({
@@ -103,11 +135,11 @@ export class PgRegion {
         BAKEN_DATABASE: 'postgres',
         BAKEN_DATABASE_URL: this.databaseUrl,
         BAKEN_BROKER: 'rabbitmq',
-        BAKEN_RABBITMQ_AMQP_URLS: `amqp://${new URL(node.amqpUrl).host}`,
+        BAKEN_RABBITMQ_AMQP_URLS: amqp.join(','),
         BAKEN_RABBITMQ_MANAGEMENT_URL: node.managementUrl,
         BAKEN_MQTT_USERNAME: RABBIT_ADMIN.username,
         BAKEN_MQTT_PASSWORD: RABBIT_ADMIN.password,
-        BAKEN_MQTT_PUBLIC_URLS: node.mqttUrl,
+        BAKEN_MQTT_PUBLIC_URLS: this.publicUrls().join(','),
       },
     });
     const i = { name, proc, url: proc.url };
@@ -119,18 +151,24 @@ export class PgRegion {
     return { authorization: `Bearer ${this.adminToken}` };
   }
 
-  async api<T>(i: Instance, method: 'GET' | 'POST', path: string, body?: object): Promise<T> {
+  async api<T>(
+    i: Instance,
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH',
+    path: string,
+    body?: object,
+    auth = this.auth(),
+  ): Promise<T> {
     const res = await fetch(`${i.url}${path}`, {
       method,
-      headers: { ...this.auth(), ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: { ...auth, ...(body ? { 'content-type': 'application/json' } : {}) },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
     if (!res.ok) throw new Error(`${method} ${path} on ${i.name}: ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
   }
 
-  /** Enrols a home through instance `i` (the broker user is made at enrolment) and starts its gateway. */
-  async home(i: Instance, n: number): Promise<Gateway> {
+  /** Enrols a home through instance `i` (the broker user is made at enrolment); no gateway yet. */
+  async enrol(i: Instance, n: number): Promise<Enrolled> {
     const client = await this.api<{ id: string }>(i, 'POST', '/api/v1/clients', { name: `Client ${n}` });
     const home = await this.api<{ id: string }>(i, 'POST', '/api/v1/homes', {
       clientId: client.id,
@@ -149,32 +187,54 @@ export class PgRegion {
       }),
     });
     if (!prov.ok) throw new Error(`provision: ${prov.status} ${await prov.text()}`);
-    const p = (await prov.json()) as {
-      gatewayId: string;
-      mqtt: { username: string; password: string; urls: string[] };
-    };
+    const p = (await prov.json()) as Omit<Enrolled, 'clientId' | 'homeId'>;
+    return { clientId: client.id, homeId: home.id, gatewayId: p.gatewayId, mqtt: p.mqtt };
+  }
+
+  /**
+   * Starts the gateway of home `n` with what it was provisioned with: its two endpoints (the
+   * second endpoint first for odd `n`), and any devices behind it (`devices`, `transports`).
+   */
+  async gateway(
+    i: Instance,
+    n: number,
+    e: Enrolled,
+    extra: { devices?: unknown[]; transports?: GatewayTransports } = {},
+  ): Promise<Gateway> {
+    const [first, second] = n % 2 === 0 ? e.mqtt.urls : [...e.mqtt.urls].reverse();
     const dataDir = join(this.dir, `gw-${n}`);
     mkdirSync(dataDir, { recursive: true });
     const gw = createGateway({
       config: parseConfig({
         dataDir,
-        mqtt: { primaryUrl: p.mqtt.urls[0], backoffInitialMs: 200, backoffMaxMs: 1_000 },
+        mqtt: {
+          primaryUrl: first,
+          ...(second ? { secondaryUrl: second, failoverAfterMs: FAILOVER_AFTER_MS } : {}),
+          backoffInitialMs: 200,
+          backoffMaxMs: 1_000,
+        },
         outbox: { ackTimeoutMs: 2_000 },
+        ...(extra.devices ? { devices: extra.devices } : {}),
       }),
       credentials: {
-        gatewayId: p.gatewayId,
+        gatewayId: e.gatewayId,
         server: i.url,
-        mqtt: { username: p.mqtt.username, password: p.mqtt.password },
+        mqtt: { username: e.mqtt.username, password: e.mqtt.password },
         provisionedAt: Date.now(),
       },
       clock,
       logger: pino({ level: 'silent' }),
       softwareVersion: '0.1.0-cluster',
-      transports: { openBleScanner: () => new MockBleScanner({ clock }) },
+      transports: { openBleScanner: () => new MockBleScanner({ clock }), ...extra.transports },
     });
     await gw.start();
     this.gateways.push(gw);
     return gw;
+  }
+
+  /** Enrols home `n` through instance `i` and starts its gateway. */
+  async home(i: Instance, n: number): Promise<Gateway> {
+    return this.gateway(i, n, await this.enrol(i, n));
   }
 
   async query<T extends object>(sql: string, params: unknown[] = []): Promise<T[]> {
