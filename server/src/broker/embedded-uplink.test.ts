@@ -6,7 +6,7 @@ import { ManualClock } from '../clock.js';
 import { createLogger } from '../logger.js';
 import { createMetrics, type Metrics } from '../metrics.js';
 import { DomainEventBus } from '../modules/ingest/domain-events.js';
-import type { EventProcessor } from '../modules/ingest/event-processors.js';
+import type { TurnProcessor } from '../modules/ingest/event-processors.js';
 import { createIngestMetrics } from '../modules/ingest/ingest-metrics.js';
 import { MqttIngest } from '../modules/ingest/mqtt-ingest.js';
 import { type Db, openDatabase } from '../store/database.js';
@@ -26,7 +26,7 @@ let metrics: Metrics;
 let broker: EmbeddedBroker;
 let uplink: EmbeddedUplink;
 let gateway: MqttClient;
-let processors: EventProcessor[];
+let processors: TurnProcessor[];
 /** Ingest's end-of-turn work (its commit), queued. */
 let turns: Array<() => void>;
 let ingest: MqttIngest;

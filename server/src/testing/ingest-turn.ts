@@ -18,7 +18,7 @@ export async function runProcessors(
   const after = await app.baken.storage.transaction(async (tx) => {
     const cbs: Array<() => void> = [];
     for (const p of app.ingest.processors) {
-      const cb = await p(event, { tx, turn, storedAt, homeId });
+      const cb = await p([{ event, homeId }], { tx, turn, storedAt });
       if (cb) cbs.push(cb);
     }
     return cbs;

@@ -42,6 +42,56 @@ export type EventProcessor = (
   ctx: TurnContext & { homeId: string | null },
 ) => AfterCommit | Promise<AfterCommit>;
 
+/** A newly stored event of a turn, with its gateway's home. */
+export interface TurnEvent {
+  event: EventEnvelope;
+  homeId: string | null;
+}
+
+/**
+ * An {@link EventProcessor} given the turn's newly stored events together, in arrival order, once
+ * per turn (never with none): it can read and write what they need with one statement per table
+ * instead of one per event — on PostgreSQL each statement is a round trip the turn waits for
+ * (docs/scaling.md §3). Same rules as {@link EventProcessor}; an event must be handled as if the
+ * turn's events before it had been handled first (an alarm and its cancel in one turn).
+ */
+export type TurnProcessor = (
+  events: readonly TurnEvent[],
+  ctx: TurnContext,
+) => AfterCommit | Promise<AfterCommit>;
+
+/** A per-event processor as a {@link TurnProcessor}: called for each event in turn. */
+export function perEvent(p: EventProcessor): TurnProcessor {
+  return async (events, ctx) => {
+    const after: Array<NonNullable<AfterCommit>> = [];
+    for (const { event, homeId } of events) {
+      const cb = await p(event, { ...ctx, homeId });
+      if (cb) after.push(cb);
+    }
+    return joinAfterCommit(after);
+  };
+}
+
+/** One {@link AfterCommit} running `cbs` in order, declaring the events they declare; none: nothing. */
+export function joinAfterCommit(cbs: readonly NonNullable<AfterCommit>[]): AfterCommit {
+  if (cbs.length <= 1) return cbs[0];
+  const events = cbs.flatMap((cb) => cb.events ?? []);
+  return Object.assign(() => runAll(cbs), { events });
+}
+
+/** Runs each callback; one that throws does not keep the others from running (its error is rethrown after). */
+export function runAll(cbs: readonly (() => void)[]): void {
+  let failed: { err: unknown } | null = null;
+  for (const cb of cbs) {
+    try {
+      cb();
+    } catch (err) {
+      failed ??= { err };
+    }
+  }
+  if (failed) throw failed.err;
+}
+
 /** The gateway messages other than events that a turn applies: heartbeats, availability, check reports. */
 export type StateMessageMap = Pick<
   DomainEventMap,

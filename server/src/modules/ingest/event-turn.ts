@@ -2,10 +2,11 @@ import type { Storage, StoreHandle } from '../../store/storage.js';
 import type { DomainEvent, DomainEventBus, DomainEventMap } from './domain-events.js';
 import type {
   AfterCommit,
-  EventProcessor,
   StateHandler,
   StateMessageName,
   TurnContext,
+  TurnEvent,
+  TurnProcessor,
 } from './event-processors.js';
 import type { EventToStore } from './event-store.js';
 import { eventStoreOn } from './event-store-on.js';
@@ -21,28 +22,27 @@ export function nextTurn(): number {
 }
 
 /**
- * Inside a turn's transaction `tx`: stores `items` (each once by id) and runs the processors for
- * each newly stored one, in order; a duplicate — stored before, or twice in `items` — runs nothing.
- * Returns the new ones and the processors' after-commit callbacks.
+ * Inside a turn's transaction `tx`: stores `items` (each once by id) and runs each processor once
+ * for the newly stored ones, in order; a duplicate — stored before, or twice in `items` — runs
+ * nothing. Returns the new ones and the processors' after-commit callbacks.
  */
 export async function storeEventsIn(
   tx: StoreHandle,
   items: readonly EventToStore[],
-  processors: readonly EventProcessor[],
+  processors: readonly TurnProcessor[],
   turn: number,
   storedAt: number,
 ): Promise<{ fresh: EventToStore[]; after: Array<NonNullable<AfterCommit>> }> {
   const ids = items.length > 0 ? await eventStoreOn(tx).insertMany(items, storedAt) : new Set<string>();
   const fresh: EventToStore[] = [];
   const after: Array<NonNullable<AfterCommit>> = [];
-  for (const it of items) {
-    if (!ids.delete(it.event.id)) continue;
-    fresh.push(it);
-    const ctx = { tx, turn, storedAt, homeId: it.homeId };
-    for (const p of processors) {
-      const cb = await p(it.event, ctx);
-      if (cb) after.push(cb);
-    }
+  for (const it of items) if (ids.delete(it.event.id)) fresh.push(it);
+  if (fresh.length === 0) return { fresh, after };
+  const events: readonly TurnEvent[] = fresh;
+  const ctx = { tx, turn, storedAt };
+  for (const p of processors) {
+    const cb = await p(events, ctx);
+    if (cb) after.push(cb);
   }
   return { fresh, after };
 }
@@ -60,7 +60,7 @@ export type StateMessage =
 export interface EventTurnDeps {
   storage: Storage;
   bus: DomainEventBus;
-  processors: readonly EventProcessor[];
+  processors: readonly TurnProcessor[];
   stateHandlers: StateHandlers;
   /**
    * Runs last inside each turn's transaction with what the turn publishes once it commits: the

@@ -1,13 +1,27 @@
 import { defineModule } from '../../app-context.js';
 import { DomainEventBus } from './domain-events.js';
-import type { EventProcessor, StateHandler, StateMessageName } from './event-processors.js';
+import {
+  type EventProcessor,
+  perEvent,
+  type StateHandler,
+  type StateMessageName,
+  type TurnProcessor,
+} from './event-processors.js';
 import type { EventToStore } from './event-store.js';
 import { type EventTurnDeps, ingestTurn, type StateHandlers, type TurnInput } from './event-turn.js';
 import { createIngestMetrics } from './ingest-metrics.js';
 import { MqttIngest } from './mqtt-ingest.js';
 
 export * from './domain-events.js';
-export type { AfterCommit, EventProcessor, StateHandler, TurnContext } from './event-processors.js';
+export type {
+  AfterCommit,
+  EventProcessor,
+  StateHandler,
+  TurnContext,
+  TurnEvent,
+  TurnProcessor,
+} from './event-processors.js';
+export { perEvent } from './event-processors.js';
 export type { EventStore, EventToStore, StoredEventRow } from './event-store.js';
 export { eventStoreOn } from './event-store-on.js';
 export type { StateMessage, TurnInput } from './event-turn.js';
@@ -21,8 +35,14 @@ export interface IngestApi {
    * added before it); see {@link EventProcessor}. Add processors while the app is being built.
    */
   addProcessor(p: EventProcessor): void;
+  /**
+   * Adds work done once per turn for the turn's newly stored events together (one statement per
+   * table and turn instead of one per event); see {@link TurnProcessor}. Runs in the order added,
+   * with those of {@link addProcessor}.
+   */
+  addTurnProcessor(p: TurnProcessor): void;
   /** The processors in the order added (the DC-09 receiver stores its events the same way). */
-  readonly processors: readonly EventProcessor[];
+  readonly processors: readonly TurnProcessor[];
   /**
    * Adds work done for every heartbeat, availability message or check report inside the ingest
    * turn's transaction, on the turn's handle (`ctx.tx`); awaited in the order added.
@@ -52,7 +72,7 @@ export const ingestModule = defineModule({ name: 'ingest' }, async (app) => {
   const bus = new DomainEventBus((err, type) => {
     log.error({ err, type }, 'domain event listener failed');
   });
-  const processors: EventProcessor[] = [];
+  const processors: TurnProcessor[] = [];
   const stateHandlers = { 'ingest.heartbeat': [], 'ingest.availability': [], 'ingest.check': [] };
   const turnDeps: EventTurnDeps = {
     // read at use: the modules test builds the ingest module on a context without a database
@@ -72,7 +92,8 @@ export const ingestModule = defineModule({ name: 'ingest' }, async (app) => {
   app.decorate('ingest', {
     bus,
     processors,
-    addProcessor: (p) => void processors.push(p),
+    addProcessor: (p) => void processors.push(perEvent(p)),
+    addTurnProcessor: (p) => void processors.push(p),
     onState: (name, h) => void (stateHandlers[name] as unknown[]).push(h),
     storeTurn: (input) => ingestTurn(turnDeps, input, ctx.clock.now()),
   } satisfies IngestApi);

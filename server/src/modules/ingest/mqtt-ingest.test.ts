@@ -8,7 +8,7 @@ import { type Db, openDatabase } from '../../store/database.js';
 import { sqliteHandle } from '../../store/sqlite-async.js';
 import { sqliteStorage } from '../../store/storage.js';
 import { DomainEventBus } from './domain-events.js';
-import type { EventProcessor } from './event-processors.js';
+import type { TurnProcessor } from './event-processors.js';
 import { createIngestMetrics } from './ingest-metrics.js';
 import { MqttIngest } from './mqtt-ingest.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
@@ -19,7 +19,7 @@ let db: Db;
 let metrics: Metrics;
 let published: Array<{ topic: string; ids: string[] }>;
 let turns: Array<() => void>;
-let processors: EventProcessor[];
+let processors: TurnProcessor[];
 let ingest: MqttIngest;
 let bus: DomainEventBus;
 let gatewayReads: number;
@@ -112,6 +112,29 @@ describe('MqttIngest', () => {
     await runTurn();
     expect(published).toEqual([{ topic: topicFor('ack', GW), ids: ['evt-00000001', 'evt-00000002'] }]);
     expect((db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n).toBe(2);
+  });
+
+  it("hands each processor the turn's new events once, in arrival order, and runs its callback after the commit", async () => {
+    db.prepare(
+      "INSERT INTO events (id, gateway_id, device_id, device_kind, kind, priority, received_at, stored_at, data) VALUES ('evt-00000040', ?, 'p', 'pendant', 'test', 'normal', 0, 0, '{}')",
+    ).run(GW);
+    const calls: string[][] = [];
+    const after: boolean[] = [];
+    processors.push((events, ctx) => {
+      calls.push(events.map((e) => `${e.event.id}@${e.homeId}@${ctx.storedAt}`));
+      return () => after.push(db.inTransaction);
+    });
+    send(ev('evt-00000041'));
+    send(ev('evt-00000040'));
+    send(ev('evt-00000042'));
+    send(ev('evt-00000041'));
+    await runTurn();
+    const at = clock.now();
+    expect(calls).toEqual([[`evt-00000041@null@${at}`, `evt-00000042@null@${at}`]]);
+    expect(after).toEqual([false]);
+    send(ev('evt-00000042'));
+    await runTurn();
+    expect(calls).toHaveLength(1); // a turn with nothing new runs no processor
   });
 
   it('counts each outcome of a turn', async () => {

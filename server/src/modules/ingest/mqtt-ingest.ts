@@ -13,7 +13,7 @@ import type { Clock } from '../../clock.js';
 import type { Metrics } from '../../metrics.js';
 import type { Storage } from '../../store/storage.js';
 import type { DomainEventBus, DomainEventMap } from './domain-events.js';
-import type { EventProcessor, TurnContext } from './event-processors.js';
+import type { TurnContext, TurnProcessor } from './event-processors.js';
 import type { EventStore, EventToStore } from './event-store.js';
 import { eventStoreOn } from './event-store-on.js';
 import {
@@ -45,7 +45,7 @@ export interface MqttIngestDeps {
   /** Where a turn is stored: one transaction of the deployment's database per turn. */
   storage: Storage;
   bus: DomainEventBus;
-  processors: readonly EventProcessor[];
+  processors: readonly TurnProcessor[];
   /** Heartbeat, availability and check handlers, awaited inside the turn (health's state). */
   stateHandlers: StateHandlers;
   /** Last inside each turn's transaction (the clustered live stream): see `EventTurnDeps`. */
