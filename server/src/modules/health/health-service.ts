@@ -11,7 +11,7 @@ import { healthStoresOn } from './health-stores-on.js';
 import type { Incident } from './incident-store.js';
 import { linkState, nextLinkChangeAt, type Observation } from './link-state.js';
 import { PlatformUptime } from './platform-uptime.js';
-import type { DeviceRow, GatewayRow } from './state-store.js';
+import type { DeviceRow, DeviceTouch, GatewayRow } from './state-store.js';
 import { WarningRules } from './warning-rules.js';
 
 const HISTORY_PRUNE_EVERY_MS = 3600_000;
@@ -49,9 +49,6 @@ export class HealthService {
   readonly memo: HealthMemo;
   /** The stores of the current ingest turn, built once per turn on its handle. */
   private turnStores: { turn: number; stores: HealthStores } | null = null;
-  /** The ingest turn whose last-seen writes {@link touched} holds (events of one turn share them). */
-  private touchedTurn: unknown;
-  private readonly touched = new Set<string>();
   private prunedAt = Number.NEGATIVE_INFINITY;
   /**
    * Embedded (SQLite): each gateway by when time alone next changes its state or its devices'
@@ -131,8 +128,6 @@ export class HealthService {
   /** Drops what the memo and the turn's touches hold (a rolled-back turn, or rows changed elsewhere). */
   forget(): void {
     this.memo.clear();
-    this.touched.clear();
-    this.touchedTurn = undefined;
     this.turnStores = null;
     // a rolled-back turn may have scheduled from last-seen times that did not commit
     this.dueComplete = false;
@@ -261,31 +256,26 @@ export class HealthService {
   }
 
   /**
-   * An event is proof of life for its device and gateway: written inside the ingest transaction
-   * (an event processor on `ctx.tx`), so it commits with the event rather than as a commit of its
-   * own. The events of one turn share its `storedAt`, so each gateway and device is written once
-   * per turn, not once per event.
+   * A turn's events are proof of life for their devices and gateways: written inside the ingest
+   * transaction (a turn processor on `ctx.tx`), so they commit with the events rather than as a
+   * commit of their own, in one statement for the whole turn (its events share `storedAt`): each
+   * gateway and device once.
    */
-  async touchFromEvent(
-    event: DomainEventMap['ingest.event']['event'],
+  async touchFromEvents(
+    events: readonly { event: DomainEventMap['ingest.event']['event'] }[],
     ctx: Pick<TurnContext, 'tx' | 'turn' | 'storedAt'>,
   ): Promise<void> {
-    if (ctx.turn !== this.touchedTurn) {
-      this.touched.clear();
-      this.touchedTurn = ctx.turn;
+    const gateways: string[] = [];
+    const devices: DeviceTouch[] = [];
+    for (const { event: e } of events) {
+      if (e.deviceKind === 'gateway') gateways.push(e.gatewayId);
+      else devices.push({ gatewayId: e.gatewayId, deviceId: e.deviceId, kind: e.deviceKind });
     }
-    const gw = event.gatewayId;
-    const dev = event.deviceKind === 'gateway' ? null : event.deviceId;
-    const k = dev === null ? gw : `${gw}\u0000${dev}`;
-    if (this.touched.has(k)) return;
-    this.touched.add(k);
-    const s = this.inTurn(ctx);
-    if (dev === null) await s.states.touchGateway(gw, ctx.storedAt);
-    else await s.states.touchDevice(gw, dev, event.deviceKind, ctx.storedAt);
+    await this.inTurn(ctx).states.touchAll(gateways, devices, ctx.storedAt);
   }
 
   /**
-   * After the commit: warning rules and the gateway's state (see {@link touchFromEvent}), in order
+   * After the commit: warning rules and the gateway's state (see {@link touchFromEvents}), in order
    * on the shared handle. A gateway and device last evaluated online stay online when heard again,
    * so they are not evaluated again for each event: only time (the sweep's business) or a
    * heartbeat or availability message (which evaluate anyway) can change them.

@@ -44,8 +44,8 @@ export const healthModule = defineModule<HealthModuleOptions>(
     app.ingest.onState('ingest.heartbeat', (m, turn) => health.onHeartbeat(m, turn));
     app.ingest.onState('ingest.availability', (m, turn) => health.onAvailability(m, turn));
     // last-seen writes of an event commit with it, in the ingest transaction
-    app.ingest.addProcessor(async (event, turn) => {
-      await health.touchFromEvent(event, turn);
+    app.ingest.addTurnProcessor(async (events, turn) => {
+      await health.touchFromEvents(events, turn);
       return undefined;
     });
     // after the commit: the events' warning rules and the gateways' state

@@ -8,7 +8,15 @@ import {
   linkChangesAfter,
   toDevice,
 } from './health-rows.js';
-import type { DeviceReport, DeviceRow, GatewayRow, LinkHistory, StateStore } from './state-store.js';
+import {
+  type DeviceReport,
+  type DeviceRow,
+  type DeviceTouch,
+  type GatewayRow,
+  type LinkHistory,
+  type StateStore,
+  touchSet,
+} from './state-store.js';
 
 const DEVICE_SELECT = `SELECT ${DEVICE_COLUMNS} FROM device_state`;
 const BY_ID = 'g.id COLLATE "C"';
@@ -153,6 +161,34 @@ export class PgStateStore implements StateStore {
          last_seen_at = GREATEST(COALESCE(device_state.last_seen_at, 0), EXCLUDED.last_seen_at),
          updated_at = EXCLUDED.updated_at`,
       [gatewayId, deviceId, kind, at, this.defaultIntervalS],
+    );
+  }
+
+  // One statement for the turn: the gateways' upsert as a data-modifying CTE, then the devices'.
+  async touchAll(gatewayIds: readonly string[], devices: readonly DeviceTouch[], at: number): Promise<void> {
+    const t = touchSet(gatewayIds, devices);
+    if (t.gateways.length === 0) return;
+    await this.db.sql.query(
+      `WITH gw AS (
+         INSERT INTO gateway_state (gateway_id, last_seen_at, interval_s, updated_at)
+         SELECT g, $2::bigint, $3::integer, $2::bigint FROM unnest($1::text[]) AS g
+         ON CONFLICT (gateway_id) DO UPDATE SET
+           last_seen_at = GREATEST(COALESCE(gateway_state.last_seen_at, 0), EXCLUDED.last_seen_at),
+           updated_at = EXCLUDED.updated_at
+         RETURNING 1)
+       INSERT INTO device_state (gateway_id, device_id, kind, link, last_seen_at, updated_at)
+       SELECT g, d, k, 'up', $2::bigint, $2::bigint FROM unnest($4::text[], $5::text[], $6::text[]) AS t(g, d, k)
+       ON CONFLICT (gateway_id, device_id) DO UPDATE SET
+         last_seen_at = GREATEST(COALESCE(device_state.last_seen_at, 0), EXCLUDED.last_seen_at),
+         updated_at = EXCLUDED.updated_at`,
+      [
+        t.gateways,
+        at,
+        this.defaultIntervalS,
+        t.devices.map((d) => d.gatewayId),
+        t.devices.map((d) => d.deviceId),
+        t.devices.map((d) => d.kind),
+      ],
     );
   }
 

@@ -9,7 +9,15 @@ import {
   linkChangesAfter,
   toDevice,
 } from './health-rows.js';
-import type { DeviceReport, DeviceRow, GatewayRow, LinkHistory, StateStore } from './state-store.js';
+import {
+  type DeviceReport,
+  type DeviceRow,
+  type DeviceTouch,
+  type GatewayRow,
+  type LinkHistory,
+  type StateStore,
+  touchSet,
+} from './state-store.js';
 
 const DEVICE_SELECT = `SELECT ${DEVICE_COLUMNS} FROM device_state`;
 
@@ -123,12 +131,24 @@ export class SqliteStateStore implements StateStore {
   touchDevice(gatewayId: string, deviceId: string, kind: string, at: number): Promise<void> {
     return this.h.run((db) => {
       this.touch(db, gatewayId, at);
-      db.prepare(
-        `INSERT INTO device_state (gateway_id, device_id, kind, link, last_seen_at, updated_at)
-         VALUES (?, ?, ?, 'up', ?, ?)
-         ON CONFLICT (gateway_id, device_id) DO UPDATE SET
-           last_seen_at = MAX(IFNULL(last_seen_at, 0), excluded.last_seen_at), updated_at = excluded.updated_at`,
-      ).run(gatewayId, deviceId, kind, at, at);
+      this.touchDeviceRow(db, gatewayId, deviceId, kind, at);
+    });
+  }
+
+  private touchDeviceRow(db: Db, gatewayId: string, deviceId: string, kind: string, at: number): void {
+    db.prepare(
+      `INSERT INTO device_state (gateway_id, device_id, kind, link, last_seen_at, updated_at)
+       VALUES (?, ?, ?, 'up', ?, ?)
+       ON CONFLICT (gateway_id, device_id) DO UPDATE SET
+         last_seen_at = MAX(IFNULL(last_seen_at, 0), excluded.last_seen_at), updated_at = excluded.updated_at`,
+    ).run(gatewayId, deviceId, kind, at, at);
+  }
+
+  touchAll(gatewayIds: readonly string[], devices: readonly DeviceTouch[], at: number): Promise<void> {
+    const t = touchSet(gatewayIds, devices);
+    return this.h.run((db) => {
+      for (const g of t.gateways) this.touch(db, g, at);
+      for (const d of t.devices) this.touchDeviceRow(db, d.gatewayId, d.deviceId, d.kind, at);
     });
   }
 

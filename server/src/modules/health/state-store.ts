@@ -37,6 +37,34 @@ export interface DeviceRow {
 /** A device's report in a heartbeat, as {@link StateStore.recordDevice} stores it. */
 export type DeviceReport = Omit<DeviceRow, 'gatewayId' | 'linkChanges'>;
 
+/** A device an event was heard from (see {@link StateStore.touchAll}). */
+export interface DeviceTouch {
+  gatewayId: string;
+  deviceId: string;
+  kind: string;
+}
+
+/**
+ * The gateways (with the devices' own) and devices of a {@link StateStore.touchAll}, each once and
+ * in one order (code points), so two writers lock the rows in the same order.
+ */
+export function touchSet(
+  gatewayIds: readonly string[],
+  devices: readonly DeviceTouch[],
+): { gateways: string[]; devices: DeviceTouch[] } {
+  const gws = new Set(gatewayIds);
+  const devs = new Map<string, DeviceTouch>();
+  for (const d of devices) {
+    gws.add(d.gatewayId);
+    devs.set(`${d.gatewayId}\u0000${d.deviceId}`, d);
+  }
+  const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return {
+    gateways: [...gws].sort(byCode),
+    devices: [...devs.entries()].sort((a, b) => byCode(a[0], b[0])).map(([, d]) => d),
+  };
+}
+
 /** A device's link and its recent link changes (what flapping is judged on). */
 export type LinkHistory = Pick<DeviceRow, 'link' | 'linkChanges'>;
 
@@ -76,6 +104,12 @@ export interface StateStore {
   ): Promise<{ before: LinkHistory | undefined; after: DeviceRow }>;
   /** An event from a device is proof of life for it (and its gateway). */
   touchDevice(gatewayId: string, deviceId: string, kind: string, at: number): Promise<void>;
+  /**
+   * What one ingest turn's events heard at `at`, in one statement: each gateway of `gatewayIds`
+   * as {@link touchGateway} and each device of `devices` as {@link touchDevice} (its gateway too).
+   * A gateway or device named twice is written once.
+   */
+  touchAll(gatewayIds: readonly string[], devices: readonly DeviceTouch[], at: number): Promise<void>;
   recordAvailability(gatewayId: string, state: 'online' | 'offline', at: number): Promise<void>;
   /** History buckets of one gateway since `from` (oldest first). */
   buckets(

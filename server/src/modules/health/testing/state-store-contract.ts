@@ -74,6 +74,48 @@ export function stateStoreContract(name: string, make: MakeHealth): void {
       expect((await stores.states.gateway('gw-1'))?.lastSeenAt).toBe(T0 + 900);
     });
 
+    it("touches a turn's gateways and devices in one call: each once, the later last-seen kept", async () => {
+      const { stores, repos } = fx();
+      await seedHome(repos, ['gw-1', 'gw-2', 'gw-3']);
+      await stores.states.touchDevice('gw-1', 'p-1', 'pendant', T0 + 900);
+      await stores.states.touchAll([], [], T0 + 1_000);
+      await stores.states.touchAll(
+        ['gw-3', 'gw-3'],
+        [
+          { gatewayId: 'gw-1', deviceId: 'p-1', kind: 'pendant' },
+          { gatewayId: 'gw-2', deviceId: 'k-1', kind: 'keysafe' },
+          { gatewayId: 'gw-1', deviceId: 'p-1', kind: 'pendant' },
+          { gatewayId: 'gw-1', deviceId: 'p-2', kind: 'pendant' },
+        ],
+        T0 + 500,
+      );
+      // an older touch never moves last-seen back
+      expect(await stores.states.device('gw-1', 'p-1')).toMatchObject({ lastSeenAt: T0 + 900, link: 'up' });
+      expect((await stores.states.gateway('gw-1'))?.lastSeenAt).toBe(T0 + 900);
+      expect(await stores.states.device('gw-1', 'p-2')).toMatchObject({
+        kind: 'pendant',
+        lastSeenAt: T0 + 500,
+      });
+      expect(await stores.states.device('gw-2', 'k-1')).toMatchObject({
+        kind: 'keysafe',
+        lastSeenAt: T0 + 500,
+      });
+      expect(await stores.states.gateway('gw-2')).toMatchObject({
+        lastSeenAt: T0 + 500,
+        intervalS: POLICY.defaultIntervalS,
+      });
+      expect((await stores.states.gateway('gw-3'))?.lastSeenAt).toBe(T0 + 500);
+      expect(await stores.states.device('gw-3', 'gw-3')).toBeUndefined();
+      await stores.states.touchAll(
+        ['gw-3'],
+        [{ gatewayId: 'gw-1', deviceId: 'p-1', kind: 'pendant' }],
+        T0 + 2_000,
+      );
+      expect((await stores.states.device('gw-1', 'p-1'))?.lastSeenAt).toBe(T0 + 2_000);
+      expect((await stores.states.gateway('gw-1'))?.lastSeenAt).toBe(T0 + 2_000);
+      expect((await stores.states.gateway('gw-3'))?.lastSeenAt).toBe(T0 + 2_000);
+    });
+
     it('records devices: link changes within the flap window, the previous link, reported values kept when absent', async () => {
       const { stores, repos } = fx();
       await seedHome(repos, ['gw-1']);
