@@ -88,6 +88,30 @@ function enqueueSuite(name: string, make: MakeStore<CentreStores>): void {
       expect(await turn(pendant('alarm', 'ev-1'))).toBeUndefined(); // once per event
     });
 
+    it("queues a turn's events in order, each home's from its account; trials and homes without one queue nothing", async () => {
+      const s = stores();
+      const { enqueuer, account, kicked, messages } = await setUp(s);
+      const after = await s.storage.transaction(async (tx: StoreHandle) =>
+        enqueuer.turnProcessor(
+          [
+            { event: pendant('alarm', 'ev-1'), homeId: s.homes[0] },
+            { event: pendant('alarm', 'ev-2'), homeId: s.homes[1] },
+            { event: { ...pendant('cancel', 'ev-3'), trial: true } as EventEnvelope, homeId: s.homes[0] },
+            { event: pendant('cancel', 'ev-4'), homeId: null },
+            { event: pendant('cancel', 'ev-5'), homeId: s.homes[0] },
+          ],
+          { tx, turn: 1, storedAt: T0 },
+        ),
+      );
+      expect(await messages()).toEqual([
+        ['pendant/cancel', 2],
+        ['pendant/alarm', 1],
+      ]);
+      expect(kicked).toEqual([]);
+      after?.();
+      expect(kicked).toEqual([account.id]);
+    });
+
     it('holds an alarm while the chain asks people first; the hand-over queues it with its cancel', async () => {
       const s = stores();
       const { enqueuer, turn, messages } = await setUp(s);

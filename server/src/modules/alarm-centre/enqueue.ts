@@ -1,5 +1,5 @@
 import type { Storage, StoreHandle } from '../../store/storage.js';
-import type { EventProcessor, IncidentEventBody } from '../ingest/index.js';
+import type { EventProcessor, IncidentEventBody, TurnProcessor } from '../ingest/index.js';
 import { outboundData } from './content.js';
 import type { OutAccount } from './out-account-store.js';
 import type { OutboxEntry } from './outbox-store.js';
@@ -54,9 +54,21 @@ export class Enqueuer {
     kind: string,
     now: number,
   ): Promise<string | null> {
-    const { accounts, outbox } = this.on(tx);
-    const a = await accounts.byHome(homeId);
-    if (!a) return null;
+    const a = await this.on(tx).accounts.byHome(homeId);
+    return a ? this.addFor(tx, a, homeId, sourceKey, eventId, kind, now) : null;
+  }
+
+  /** {@link add} for the home's account `a`, already read. */
+  private async addFor(
+    tx: StoreHandle,
+    a: OutAccount,
+    homeId: string,
+    sourceKey: string,
+    eventId: string | null,
+    kind: string,
+    now: number,
+  ): Promise<string | null> {
+    const { outbox } = this.on(tx);
     const data = outboundData(kind, a.content, a.account);
     if (data === null || (await outbox.bySource(a.id, sourceKey)) !== undefined) return null;
     if (eventId !== null && (await this.held(tx, homeId, kind))) return null;
@@ -136,22 +148,41 @@ export class Enqueuer {
   }
 
   /**
-   * The ingest processor: runs inside the turn, on its transaction (`ctx.tx`), and kicks the sender
-   * after the commit.
+   * The ingest processor: runs inside the turn, on its transaction (`ctx.tx`), once for the turn's
+   * new events: their homes' accounts in one read, then each event of a home with an account in
+   * order; kicks the sender after the commit.
    */
-  readonly processor: EventProcessor = async (e, { homeId, storedAt, tx }) => {
+  readonly turnProcessor: TurnProcessor = async (events, { storedAt, tx }) => {
     // [MQTT-MAP §4.1.1] a trial from the installation check never reaches the centre
-    if (e.trial === true || homeId === null) return undefined;
-    const accountId = await this.add(
-      tx,
-      homeId,
-      `event:${e.id}`,
-      e.id,
-      `${e.deviceKind}/${e.kind}`,
-      storedAt,
-    );
-    return accountId === null ? undefined : () => this.d.kick(accountId);
+    const homes = new Set<string>();
+    for (const { event, homeId } of events) if (event.trial !== true && homeId !== null) homes.add(homeId);
+    if (homes.size === 0) return undefined;
+    const accounts = await this.on(tx).accounts.byHomes([...homes]);
+    if (accounts.size === 0) return undefined;
+    const kicks = new Set<string>();
+    for (const { event: e, homeId } of events) {
+      const a = e.trial === true || homeId === null ? undefined : accounts.get(homeId);
+      if (!a || homeId === null) continue;
+      const id = await this.addFor(
+        tx,
+        a,
+        homeId,
+        `event:${e.id}`,
+        e.id,
+        `${e.deviceKind}/${e.kind}`,
+        storedAt,
+      );
+      if (id !== null) kicks.add(id);
+    }
+    if (kicks.size === 0) return undefined;
+    return () => {
+      for (const id of kicks) this.d.kick(id);
+    };
   };
+
+  /** {@link turnProcessor} for one event (tests, a turn of one). */
+  readonly processor: EventProcessor = (event, { homeId, ...ctx }) =>
+    this.turnProcessor([{ event, homeId }], ctx);
 
   /** A home unit's downtime incident opened (offline) or closed (restored): one transaction of its own. */
   async incident(i: IncidentEventBody, state: 'opened' | 'closed', now: number): Promise<void> {

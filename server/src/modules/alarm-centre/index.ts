@@ -80,7 +80,7 @@ async function alarmCentre(app: BakenApp): Promise<void> {
     kick: (id) => void signals.notify(KICK, id),
     heldByChain: chainAsksPeopleFirst,
   });
-  app.ingest.addProcessor(enqueuer.processor);
+  app.ingest.addTurnProcessor(enqueuer.turnProcessor);
   const offHandover = handover.listen(enqueuer);
   // after health's commit, in a transaction of their own
   for (const state of ['opened', 'closed'] as const)

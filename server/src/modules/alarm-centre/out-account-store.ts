@@ -56,6 +56,8 @@ export interface OutAccounts {
    */
   put(homeId: string, input: OutAccountInput, now: number): Promise<OutAccount>;
   byHome(homeId: string): Promise<OutAccount | null>;
+  /** The accounts of the homes among `homeIds`, by home (one read for an ingest turn's homes). */
+  byHomes(homeIds: readonly string[]): Promise<Map<string, OutAccount>>;
   get(id: string): Promise<OutAccount | null>;
   /** Every account, oldest first. */
   all(): Promise<OutAccount[]>;

@@ -66,6 +66,19 @@ export class PgOutAccounts implements OutAccounts {
     return r.rows[0] ? toOutAccount(r.rows[0]) : null;
   }
 
+  async byHomes(homeIds: readonly string[]): Promise<Map<string, OutAccount>> {
+    const out = new Map<string, OutAccount>();
+    if (homeIds.length === 0) return out;
+    const r = await this.db.sql.query<OutAccountRow>(`${SELECT} WHERE home_id = ANY($1::text[])`, [
+      [...new Set(homeIds)],
+    ]);
+    for (const row of r.rows) {
+      const a = toOutAccount(row);
+      out.set(a.homeId, a);
+    }
+    return out;
+  }
+
   async get(id: string): Promise<OutAccount | null> {
     const r = await this.db.sql.query<OutAccountRow>(`${SELECT} WHERE id = $1`, [id]);
     return r.rows[0] ? toOutAccount(r.rows[0]) : null;

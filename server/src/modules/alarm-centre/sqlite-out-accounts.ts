@@ -82,6 +82,17 @@ export class SqliteOutAccounts implements OutAccounts {
     return this.h.run((db) => byHome(db, homeId));
   }
 
+  byHomes(homeIds: readonly string[]): Promise<Map<string, OutAccount>> {
+    return this.h.run((db) => {
+      const out = new Map<string, OutAccount>();
+      for (const homeId of new Set(homeIds)) {
+        const a = byHome(db, homeId);
+        if (a) out.set(homeId, a);
+      }
+      return out;
+    });
+  }
+
   get(id: string): Promise<OutAccount | null> {
     return this.h.run((db) => {
       const r = db.prepare(`${SELECT} WHERE id = ?`).get(id) as OutAccountRow | undefined;

@@ -43,6 +43,8 @@ export function outAccountsContract(name: string, make: MakeStore<CentreStores>)
       expect(await out.byHome(homes[0])).toEqual(a);
       expect(await out.get(a.id)).toEqual(a);
       expect(await out.byHome(homes[1])).toBeNull();
+      expect(await out.byHomes([homes[1], homes[0], homes[0]])).toEqual(new Map([[homes[0], a]]));
+      expect(await out.byHomes([])).toEqual(new Map());
       expect(await out.get('nope')).toBeNull();
       expect((await out.receivers(a.id)).map((r) => [r.priority, r.host, r.port, r.transport])).toEqual([
         [0, 'primary.example', 9000, 'tcp'],
