@@ -2,6 +2,7 @@
 // stored and app-acked [MQTT-MAP §4.2]) against a bare aedes broker fed by the same generator in
 // the same run. Goals: docs/scaling.md §Goals.
 import { loadavg } from 'node:os';
+import { startPostgres } from '@baken/server/testing/postgres';
 import { bareLatency, startBareAedes } from './support/aedes-proc.js';
 import type { BenchContext } from './support/figures.js';
 import { Generator } from './support/generator.js';
@@ -82,9 +83,17 @@ export async function run(ctx: BenchContext): Promise<void> {
   const seconds = ctx.quick ? 5 : 15;
   const warmupS = ctx.quick ? 4 : 5;
   const procs = Number(process.env['BENCH_GENERATORS'] ?? 2);
-  const region = await Region.start({ homes: HOMES });
+  // BENCH_DATABASE=postgres: both servers (this tree's and BENCH_BEFORE's) on a throwaway
+  // PostgreSQL, each on its own database, so a change to the turn's round trips is measured there too
+  const pg = process.env['BENCH_DATABASE'] === 'postgres' ? await startPostgres() : undefined;
+  const dbUrl = async (name: string) =>
+    pg ? { databaseUrl: await pg.createDatabase({ name, icuLocale: 'nl-NL' }) } : {};
+  const region = await Region.start({ homes: HOMES, ...(await dbUrl('baken_bench')) });
   const beforeRoot = process.env['BENCH_BEFORE'];
-  const before = beforeRoot ? await Region.start({ homes: HOMES, root: beforeRoot }) : undefined;
+  const before = beforeRoot
+    ? await Region.start({ homes: HOMES, root: beforeRoot, ...(await dbUrl('baken_before')) })
+    : undefined;
+  if (pg) ctx.log('both servers on PostgreSQL (BENCH_DATABASE=postgres)');
   const aedes = await startBareAedes();
   try {
     // BENCH_PAGE_FIRST=1: serve each server one page before measuring, as a region with its
@@ -214,5 +223,6 @@ export async function run(ctx: BenchContext): Promise<void> {
     await aedes.stop();
     await before?.close();
     await region.close();
+    await pg?.stop();
   }
 }
