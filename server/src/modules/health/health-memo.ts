@@ -126,6 +126,7 @@ export function memoIncidents(inner: IncidentStore, memo: HealthMemo): IncidentS
       if (s) memo.set(s.gatewayId, s.deviceId, s.bit, false);
       return inner.open(i, detectedAt);
     },
+    openForAll: (subjects) => inner.openForAll(subjects),
     close: (id, endedAt) => inner.close(id, endedAt),
     record: (i, detectedAt) => inner.record(i, detectedAt),
     moveStart: (id, startedAt) => inner.moveStart(id, startedAt),
@@ -157,6 +158,7 @@ export function memoWarnings(inner: WarningStore, memo: HealthMemo): WarningStor
       if (!open) memo.set(gatewayId, deviceId, bit(kind), true);
       return open;
     },
+    openOfDevices: (devices) => inner.openOfDevices(devices),
     get: (id) => inner.get(id),
     list: (f) => inner.list(f),
     quiet: (kind, before) => inner.quiet(kind, before),

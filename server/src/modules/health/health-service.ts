@@ -1,14 +1,15 @@
 import { pgStoreHandle, type StoreHandle, sqliteStoreHandle } from '../../store/storage.js';
 import type { DomainEventBus, DomainEventMap, LinkState } from '../ingest/domain-events.js';
 import type { TurnContext } from '../ingest/event-processors.js';
+import { readIncidents, readWarnings } from './batch-reads.js';
 import { type BudgetStatus, budgetStatus } from './budget.js';
 import type { BudgetAlertKind } from './budget-alert-store.js';
 import { DueQueue } from './due-queue.js';
 import { HealthMemo, memoIncidents, memoWarnings } from './health-memo.js';
 import type { HealthPolicy } from './health-policy.js';
-import type { HealthStores } from './health-stores.js';
+import type { DueStore, HealthStores } from './health-stores.js';
 import { healthStoresOn } from './health-stores-on.js';
-import type { Incident } from './incident-store.js';
+import type { Incident, IncidentSubject } from './incident-store.js';
 import { linkState, nextLinkChangeAt, type Observation } from './link-state.js';
 import { PlatformUptime } from './platform-uptime.js';
 import type { DeviceRow, DeviceTouch, GatewayRow } from './state-store.js';
@@ -68,6 +69,8 @@ export class HealthService {
    * is heard in this run (its reconnect), never on a last-seen time from before the restart.
    */
   private run: { startedAt: number; downSince: number | null } | null = null;
+  /** Events committed whose after-commit work has not started yet (see {@link onEvent}). */
+  private heard: Array<DomainEventMap['ingest.event']> = [];
   /** The after-commit work in order (events' warning rules and evaluations); see {@link idle}. */
   private tail: Promise<void> = Promise.resolve();
   /** The sweep in progress (or the last one). */
@@ -276,16 +279,74 @@ export class HealthService {
 
   /**
    * After the commit: warning rules and the gateway's state (see {@link touchFromEvents}), in order
-   * on the shared handle. A gateway and device last evaluated online stay online when heard again,
-   * so they are not evaluated again for each event: only time (the sweep's business) or a
-   * heartbeat or availability message (which evaluate anyway) can change them.
+   * on the shared handle. The events heard until that work starts are handled together
+   * ({@link onEvents}): a turn's events, or more while earlier work is still running.
    */
-  onEvent({ event, storedAt }: DomainEventMap['ingest.event']): void {
-    this.later('event', async () => {
-      await this.rules.onEvent(this.stores.warnings, event, storedAt);
-      if (this.memo.isOnline(event.gatewayId, event.deviceKind === 'gateway' ? null : event.deviceId)) return;
-      await this.evaluateGateway(this.stores, event.gatewayId, storedAt);
-    });
+  onEvent(m: DomainEventMap['ingest.event']): void {
+    this.heard.push(m);
+    if (this.heard.length === 1) this.later('event', () => this.onEvents());
+  }
+
+  /**
+   * The events heard so far, together: each event's warning rules in order, then each gateway
+   * heard once, at the latest time it was heard. A gateway and device last evaluated online stay
+   * online when heard again, so they are not evaluated again: only time (the sweep's business) or a
+   * heartbeat or availability message (which evaluate anyway) can change them. Where the memo is off
+   * (PostgreSQL) what the rules and the evaluations would read one subject at a time is read for
+   * the batch in one query per table.
+   */
+  private async onEvents(): Promise<void> {
+    const batch = this.heard;
+    this.heard = [];
+    let s = this.stores;
+    if (!this.memo.enabled) {
+      const devices = new Map<string, { gatewayId: string; deviceId: string }>();
+      for (const { event: e } of batch)
+        devices.set(`${e.gatewayId}\u0000${e.deviceId}`, { gatewayId: e.gatewayId, deviceId: e.deviceId });
+      const list = [...devices.values()];
+      s = { ...s, warnings: readWarnings(s.warnings, list, await s.warnings.openOfDevices(list)) };
+    }
+    const due = new Map<string, number>();
+    for (const { event, storedAt } of batch) {
+      await this.rules.onEvent(s.warnings, event, storedAt);
+      if (this.memo.isOnline(event.gatewayId, event.deviceKind === 'gateway' ? null : event.deviceId))
+        continue;
+      due.set(event.gatewayId, Math.max(due.get(event.gatewayId) ?? storedAt, storedAt));
+    }
+    if (due.size > 0) await this.evaluateGateways(s, due);
+  }
+
+  /**
+   * Evaluates each gateway of `at` at its time: the gateways and their devices read in one query
+   * each, and where the memo is off their open incidents in one query and the schedule written in
+   * one statement.
+   */
+  private async evaluateGateways(s: HealthStores, at: ReadonlyMap<string, number>): Promise<void> {
+    const ids = [...at.keys()];
+    const rows = new Map((await s.states.gatewaysIn(ids)).map((g) => [g.gatewayId, g]));
+    const devices = byGateway(await s.states.devicesIn(ids));
+    let es = s;
+    const schedule = new Map<string, number>();
+    if (!this.memo.enabled) {
+      const subjects: IncidentSubject[] = [];
+      for (const id of ids) {
+        subjects.push({ kind: 'gateway', subjectId: id });
+        for (const d of devices.get(id) ?? [])
+          subjects.push({ kind: 'device', subjectId: deviceSubject(id, d.deviceId) });
+      }
+      const incidents = readIncidents(s.incidents, subjects, await s.incidents.openForAll(subjects));
+      // the evaluations' schedule, written together after them
+      const inner = s.due;
+      const due: DueStore | undefined = inner && {
+        schedule: async (gatewayId, when) => void schedule.set(gatewayId, when),
+        due: (now, limit) => inner.due(now, limit),
+        scheduleAll: (all) => inner.scheduleAll(all),
+      };
+      es = { ...s, incidents, ...(due ? { due } : {}) };
+    }
+    for (const id of ids)
+      await this.evaluateGateway(es, id, at.get(id) as number, rows.get(id) ?? null, devices.get(id) ?? []);
+    if (schedule.size > 0) await s.due?.scheduleAll(schedule);
   }
 
   /**

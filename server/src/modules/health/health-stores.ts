@@ -56,6 +56,8 @@ export interface HealthReadModel {
 export interface DueStore {
   /** Sets when `gatewayId` falls due; `Infinity` unschedules it. */
   schedule(gatewayId: string, at: number): Promise<void>;
+  /** {@link schedule} for each gateway of `at` (the last time given for it), in one statement each for the sets and the unsets. */
+  scheduleAll(at: ReadonlyMap<string, number>): Promise<void>;
   /** The gateways due at or before `now`, earliest first (at most `limit`). */
   due(now: number, limit: number): Promise<string[]>;
 }

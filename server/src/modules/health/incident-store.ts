@@ -25,8 +25,16 @@ export type NewIncident = Pick<
  * conditional statement: what the caller announces (`incident.opened`, `incident.closed`) happened
  * exactly once, also when two callers race.
  */
+/** An incident's subject (see {@link IncidentStore.openForAll}). */
+export interface IncidentSubject {
+  kind: SubjectKind;
+  subjectId: string;
+}
+
 export interface IncidentStore {
   openFor(kind: SubjectKind, subjectId: string): Promise<Incident | undefined>;
+  /** The open incidents of `subjects`, in one read (a batch of evaluations; in no particular order). */
+  openForAll(subjects: readonly IncidentSubject[]): Promise<Incident[]>;
   /**
    * Opens the subject's incident unless one is open; `opened` false hands back the open one (another
    * caller opened it first).

@@ -109,6 +109,21 @@ export class PgDueStore implements DueStore {
     );
   }
 
+  async scheduleAll(at: ReadonlyMap<string, number>): Promise<void> {
+    // in one order (code points), so two instances lock the rows in the same order
+    const ids = [...at.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const set = ids.filter((id) => Number.isFinite(at.get(id)));
+    const unset = ids.filter((id) => !Number.isFinite(at.get(id)));
+    if (unset.length > 0)
+      await this.db.sql.query('DELETE FROM health_due WHERE gateway_id = ANY($1::text[])', [unset]);
+    if (set.length > 0)
+      await this.db.sql.query(
+        `INSERT INTO health_due (gateway_id, due_at) SELECT * FROM unnest($1::text[], $2::bigint[])
+         ON CONFLICT (gateway_id) DO UPDATE SET due_at = EXCLUDED.due_at`,
+        [set, set.map((id) => Math.ceil(at.get(id) as number))],
+      );
+  }
+
   async due(now: number, limit: number): Promise<string[]> {
     const r = await this.db.sql.query<{ id: string }>(
       'SELECT gateway_id AS id FROM health_due WHERE due_at <= $1 ORDER BY due_at, gateway_id COLLATE "C" LIMIT $2',

@@ -1,6 +1,13 @@
 import type { PgHandle } from '../../store/pg/pg-database.js';
 import { INCIDENT_COLUMNS, spansOf } from './health-rows.js';
-import type { Incident, IncidentFilter, IncidentStore, NewIncident, SubjectKind } from './incident-store.js';
+import type {
+  Incident,
+  IncidentFilter,
+  IncidentStore,
+  IncidentSubject,
+  NewIncident,
+  SubjectKind,
+} from './incident-store.js';
 
 const SELECT = `SELECT ${INCIDENT_COLUMNS} FROM incidents`;
 
@@ -19,6 +26,16 @@ export class PgIncidentStore implements IncidentStore {
         [kind, subjectId],
       )
     ).rows[0];
+  }
+
+  async openForAll(subjects: readonly IncidentSubject[]): Promise<Incident[]> {
+    if (subjects.length === 0) return [];
+    const r = await this.db.sql.query<Incident>(
+      `${SELECT} WHERE ended_at IS NULL
+         AND (subject_kind, subject_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+      [subjects.map((s) => s.kind), subjects.map((s) => s.subjectId)],
+    );
+    return r.rows;
   }
 
   async open(i: NewIncident, detectedAt: number): Promise<{ incident: Incident; opened: boolean }> {

@@ -53,6 +53,16 @@ export class PgWarningStore implements WarningStore {
     return r.rows[0] && toWarning(r.rows[0]);
   }
 
+  async openOfDevices(devices: readonly { gatewayId: string; deviceId: string }[]): Promise<Warning[]> {
+    if (devices.length === 0) return [];
+    const r = await this.db.sql.query<WarningRecord>(
+      `${SELECT} WHERE closed_at IS NULL
+         AND (gateway_id, device_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+      [devices.map((d) => d.gatewayId), devices.map((d) => d.deviceId)],
+    );
+    return r.rows.map(toWarning);
+  }
+
   async get(id: number): Promise<Warning | undefined> {
     const r = await this.db.sql.query<WarningRecord>(`${SELECT} WHERE id = $1`, [id]);
     return r.rows[0] && toWarning(r.rows[0]);

@@ -1,7 +1,14 @@
 import type { Db } from '../../store/database.js';
 import type { SqliteHandle } from '../../store/sqlite-async.js';
 import { INCIDENT_COLUMNS, spansOf } from './health-rows.js';
-import type { Incident, IncidentFilter, IncidentStore, NewIncident, SubjectKind } from './incident-store.js';
+import type {
+  Incident,
+  IncidentFilter,
+  IncidentStore,
+  IncidentSubject,
+  NewIncident,
+  SubjectKind,
+} from './incident-store.js';
 
 const SELECT = `SELECT ${INCIDENT_COLUMNS} FROM incidents`;
 
@@ -11,6 +18,17 @@ export class SqliteIncidentStore implements IncidentStore {
 
   openFor(kind: SubjectKind, subjectId: string): Promise<Incident | undefined> {
     return this.h.run((db) => openOf(db, kind, subjectId));
+  }
+
+  openForAll(subjects: readonly IncidentSubject[]): Promise<Incident[]> {
+    return this.h.run((db) => {
+      const out: Incident[] = [];
+      for (const s of subjects) {
+        const i = openOf(db, s.kind, s.subjectId);
+        if (i) out.push(i);
+      }
+      return out;
+    });
   }
 
   open(i: NewIncident, detectedAt: number): Promise<{ incident: Incident; opened: boolean }> {

@@ -50,6 +50,13 @@ export class SqliteWarningStore implements WarningStore {
     return this.h.run((db) => openOf(db, gatewayId, deviceId, kind));
   }
 
+  openOfDevices(devices: readonly { gatewayId: string; deviceId: string }[]): Promise<Warning[]> {
+    return this.h.run((db) => {
+      const q = db.prepare(`${SELECT} WHERE gateway_id = ? AND device_id = ? AND closed_at IS NULL`);
+      return devices.flatMap((d) => (q.all(d.gatewayId, d.deviceId) as WarningRecord[]).map(toWarning));
+    });
+  }
+
   get(id: number): Promise<Warning | undefined> {
     return this.h.run((db) => getOf(db, id));
   }

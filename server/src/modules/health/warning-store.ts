@@ -39,6 +39,8 @@ export interface WarningStore {
   /** Closes the open warning, if any; returns it (undefined when none was open). */
   clear(gatewayId: string, deviceId: string, kind: WarningKind, at: number): Promise<Warning | undefined>;
   openOne(gatewayId: string, deviceId: string, kind: WarningKind): Promise<Warning | undefined>;
+  /** The open warnings of the devices `devices` (any kind), in one read (in no particular order). */
+  openOfDevices(devices: readonly { gatewayId: string; deviceId: string }[]): Promise<Warning[]>;
   get(id: number): Promise<Warning | undefined>;
   /** Last seen newest first (ties: newest id first). */
   list(f: { open?: boolean; gatewayId?: string; limit: number }): Promise<Warning[]>;

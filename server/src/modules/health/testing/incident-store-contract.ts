@@ -36,6 +36,15 @@ export function incidentStoreContract(name: string, make: MakeHealth): void {
       expect(again).toEqual({ incident: a.incident, opened: false });
       expect(await inc.openFor('gateway', 'gw-1')).toEqual(a.incident);
       expect(await inc.openFor('device', 'gw-1')).toBeUndefined();
+      // a batch of subjects in one read: only the open ones come back
+      expect(
+        await inc.openForAll([
+          { kind: 'device', subjectId: 'gw-1' },
+          { kind: 'gateway', subjectId: 'gw-1' },
+          { kind: 'gateway', subjectId: 'gw-2' },
+        ]),
+      ).toEqual([a.incident]);
+      expect(await inc.openForAll([])).toEqual([]);
       expect(await inc.countOpen()).toBe(1);
       const closed = await inc.close(a.incident.incidentId, T0 - 10);
       expect(closed).toMatchObject({ endedAt: T0, downtimeMs: 0 });

@@ -30,6 +30,18 @@ export function warningAlertContract(name: string, make: MakeHealth): void {
       await w.raise('gw-1', 'p-1', 'low_battery', T0 + 50, { percent: 13 });
       expect((await w.openOne('gw-1', 'p-1', 'low_battery'))?.lastSeenAt).toBe(T0 + 100);
       expect(await w.openOne('gw-1', 'p-1', 'tamper')).toBeUndefined();
+      // the open warnings of a batch of devices in one read
+      const t = await w.raise('gw-1', 'p-1', 'tamper', T0, {});
+      await w.raise('gw-2', 'p-1', 'tamper', T0, {});
+      await w.clear('gw-1', 'p-1', 'tamper', T0 + 1);
+      expect(
+        await w.openOfDevices([
+          { gatewayId: 'gw-1', deviceId: 'p-1' },
+          { gatewayId: 'gw-1', deviceId: 'p-2' },
+        ]),
+      ).toMatchObject([{ id: a.warning.id, kind: 'low_battery', closedAt: null }]);
+      expect(t.opened).toBe(true);
+      expect(await w.openOfDevices([])).toEqual([]);
       const cleared = await w.clear('gw-1', 'p-1', 'low_battery', T0 + 200);
       expect(cleared).toMatchObject({ id: a.warning.id, closedAt: T0 + 200 });
       expect(await w.clear('gw-1', 'p-1', 'low_battery', T0 + 300)).toBeUndefined();
@@ -166,6 +178,23 @@ export function warningAlertContract(name: string, make: MakeHealth): void {
         }),
       ).rejects.toThrow('rolled back');
       expect(await due.due(T0 + 50, 10)).toEqual(['gw-c']);
+      // many at once: set, moved, and unset (the last time given for a gateway counts)
+      await due.scheduleAll(
+        new Map([
+          ['gw-d', T0 + 5],
+          ['gw-c', Number.POSITIVE_INFINITY],
+          ['gw-a', T0 + 1.5],
+        ]),
+      );
+      expect(await due.due(T0 + 50, 10)).toEqual(['gw-a', 'gw-d']);
+      await due.scheduleAll(new Map());
+      await due.scheduleAll(
+        new Map([
+          ['gw-a', Number.POSITIVE_INFINITY],
+          ['gw-c', T0 + 30],
+        ]),
+      );
+      expect(await due.due(T0 + 50, 10)).toEqual(['gw-d', 'gw-c']);
     });
   });
 }
