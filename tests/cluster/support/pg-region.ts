@@ -59,7 +59,7 @@ export const FAILOVER_AFTER_MS = 5_000;
 export class PgRegion {
   pg!: ThrowawayPostgres;
   rabbit!: RabbitCluster;
-  /** The verdict pool (read-only use by the test). */
+  /** The test's own pool: set-up as at installation or the factory, and the verdicts. */
   db!: PgDatabase;
   databaseUrl!: string;
   adminToken!: string;
