@@ -21,6 +21,10 @@ export type BakenErrorCode =
   | 'BAKEN_ERR_STORE'
   // the database cannot be reached or is shutting down: try again shortly (503)
   | 'BAKEN_ERR_UNAVAILABLE'
+  // the disk under the database refused a write: full, read-only, failing (507; store/storage-refused.ts)
+  | 'BAKEN_ERR_STORAGE_FULL'
+  | 'BAKEN_ERR_STORAGE_READ_ONLY'
+  | 'BAKEN_ERR_STORAGE_IO'
   | 'BAKEN_ERR_BROKER'
   // users and roles (modules/users): the platform keeps an active admin
   | 'BAKEN_ERR_LAST_ADMIN'

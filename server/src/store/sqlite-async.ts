@@ -35,24 +35,42 @@ const AWAITED_IO =
 
 class Transaction implements SqliteHandle {
   done = false;
+  /**
+   * The error on which SQLite itself rolled the whole transaction back (a full disk, an I/O
+   * error: `SQLITE_FULL`, `SQLITE_IOERR` may do that), or undefined. From then on every statement
+   * of this transaction fails with it: run outside the transaction, it would be committed on its
+   * own — part of a turn stored after the rest was rolled back.
+   */
+  abandoned: unknown;
   #depth = 0;
   constructor(readonly db: Db) {}
 
   async run<T>(f: (db: Db) => T): Promise<T> {
     if (this.done) throw new BakenError('BAKEN_ERR_STORE', 500, 'this transaction has already ended');
-    return f(this.db);
+    if (this.abandoned !== undefined) throw this.abandoned;
+    try {
+      return f(this.db);
+    } catch (e) {
+      if (!this.db.inTransaction) this.abandoned = e;
+      throw e;
+    }
   }
 
   async transaction<T>(fn: (tx: SqliteHandle) => Promise<T>): Promise<T> {
+    if (this.abandoned !== undefined) throw this.abandoned;
     const name = `async_sp${++this.#depth}`;
     this.db.exec(`SAVEPOINT ${name}`);
     try {
       const out = await fn(this);
+      if (this.abandoned !== undefined) throw this.abandoned;
       this.db.exec(`RELEASE ${name}`);
       return out;
     } catch (e) {
-      this.db.exec(`ROLLBACK TO ${name}`);
-      this.db.exec(`RELEASE ${name}`);
+      // when SQLite has rolled everything back there is no savepoint left to return to
+      if (this.abandoned === undefined && this.db.inTransaction) {
+        this.db.exec(`ROLLBACK TO ${name}`);
+        this.db.exec(`RELEASE ${name}`);
+      }
       throw e;
     } finally {
       this.#depth--;
@@ -102,6 +120,15 @@ class SharedHandle implements SqliteHandle {
         // No AsyncLocalStorage here: on Node 20 it slows every promise of the process (the ingest
         // turn is one of these transactions), so misuse is caught by the turn guard alone.
         const out = await Promise.race([fn(tx), crossing]);
+        // `fn` caught the error on which SQLite rolled it all back: there is nothing to commit
+        if (tx.abandoned !== undefined) throw tx.abandoned;
+        if (!this.db.inTransaction)
+          // a statement that bypassed `tx` failed and SQLite rolled the transaction back
+          throw new BakenError(
+            'BAKEN_ERR_STORE',
+            500,
+            'SQLite rolled this transaction back after a statement failed; nothing of it was stored',
+          );
         this.db.exec('COMMIT');
         return out;
       } catch (e) {
