@@ -20,6 +20,7 @@ import type { Metrics } from './metrics.js';
 import type { Db } from './store/database.js';
 import type { Repositories } from './store/repositories/index.js';
 import type { Storage } from './store/storage.js';
+import type { StorageHealth } from './store/storage-health.js';
 
 /** Everything a module needs, injected once by `buildApp` and reachable as `app.baken`. */
 export interface AppContext {
@@ -31,6 +32,11 @@ export interface AppContext {
    * on PostgreSQL").
    */
   storage: Storage;
+  /**
+   * Whether the disk under the database takes writes: a spell of refused writes (full, read-only,
+   * failing) is raised in the log, on `/readyz` and in metrics until writes succeed again.
+   */
+  storageHealth: StorageHealth;
   /**
    * The embedded deployment's SQLite connection, for module stores not on {@link storage} yet.
    * With `database=postgres` there is none: reading it throws `BAKEN_ERR_CONFIG` naming the module

@@ -21,6 +21,8 @@ import { installRouteContract } from './http/route-contract.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { modules } from './modules/index.js';
+import { StorageHealth } from './store/storage-health.js';
+import { watchStorage } from './store/watch-storage.js';
 
 /**
  * `db` (the embedded SQLite connection) or `pg` (the clustered deployment's PostgreSQL pool,
@@ -72,6 +74,12 @@ export async function buildApp(opts: BuildAppOptions): Promise<BakenApp> {
   const database = databaseParts(opts, () => registering);
   const { repos } = database;
   const metrics = opts.metrics ?? createMetrics();
+  const storageHealth = new StorageHealth({
+    clock,
+    log: logger.child({ component: 'storage' }),
+    registry: metrics.registry,
+  });
+  database.storage = watchStorage(database.storage, storageHealth);
   const cluster = opts.cluster ?? localCluster(clock);
   const auth = new AuthService(repos, clock, config.auth, cluster.hitCounters);
   const ctx: AppContext = Object.defineProperties(
@@ -79,6 +87,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<BakenApp> {
       config,
       clock,
       metrics,
+      storageHealth,
       auth,
       machineCredentials: opts.machineCredentials ?? MachineCredentials.load(config.dataDir, process.env),
       mqtt: opts.mqtt ?? null,

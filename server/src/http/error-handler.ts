@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import type { BakenApp } from '../app-context.js';
+import type { AppContext, BakenApp } from '../app-context.js';
 import { BakenError, type BakenErrorCode, type ErrorBody, type ErrorDetail } from '../errors.js';
+import { storageRefusal, storageRefusedError } from '../store/storage-refused.js';
 import { storeUnavailable } from '../store/store-unavailable.js';
 import { fromConstraint } from './constraint-errors.js';
 
@@ -65,6 +66,8 @@ export function toBakenError(err: unknown): BakenError | null {
   if (fe && typeof fe === 'object' && Array.isArray(fe.validation)) return validationError(fe);
   const constraint = fromConstraint(err);
   if (constraint) return constraint;
+  const refused = storageRefusal(err);
+  if (refused) return storageRefusedError(refused, err);
   if (storeUnavailable(err))
     return new BakenError(
       'BAKEN_ERR_UNAVAILABLE',
@@ -81,13 +84,17 @@ export function errorBody(e: BakenError): ErrorBody {
 }
 
 /**
- * Installs the uniform error body and the 404 handler. Anything not recognised as a client error
- * is logged and answered 500 `BAKEN_ERR_INTERNAL` without internals; malformed input is always a
- * 4xx because Fastify and Ajv flag it with a 4xx status or a `validation` list.
+ * Installs the uniform error body and the 404 handler, and tells the server's storage health
+ * (`store/storage-health.ts`) of a change the disk refused (507) or stored (a 2xx). Anything not
+ * recognised as a client error is logged and answered 500 `BAKEN_ERR_INTERNAL` without internals;
+ * malformed input is always a 4xx because Fastify and Ajv flag it with a 4xx status or a
+ * `validation` list.
  */
 export function installErrorHandling(app: BakenApp): void {
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const known = toBakenError(err);
+    // a write the disk refused raises the server's storage health (the HTTP-only test apps have none)
+    if (known && known.statusCode === 507) (app.baken as AppContext | undefined)?.storageHealth?.refused(err);
     if (known) {
       if (known.statusCode >= 500) request.log.error({ err }, known.message);
       else request.log.info({ code: known.code, status: known.statusCode }, 'request refused');
@@ -101,6 +108,12 @@ export function installErrorHandling(app: BakenApp): void {
       'Internal error; the server logged it. Try again or contact the operator.',
     );
     return reply.status(500).send(errorBody(internal));
+  });
+  // a change the server answered 2xx was stored: the disk takes writes again (when it had refused)
+  app.addHook('onResponse', async (request, reply) => {
+    const health = (app.baken as AppContext | undefined)?.storageHealth;
+    if (health?.trouble && reply.statusCode < 300 && !['GET', 'HEAD', 'OPTIONS'].includes(request.method))
+      health.wrote();
   });
   app.setNotFoundHandler((request, reply) => {
     const e = new BakenError(

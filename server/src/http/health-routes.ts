@@ -9,6 +9,8 @@ const Ready = Type.Object({
   status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]),
   db: Check,
   broker: Check,
+  /** Whether the disk under the database takes writes (full, read-only, failing: not ready). */
+  storage: Check,
 });
 
 /** A database that has not answered within this long counts as down for readiness. */
@@ -64,7 +66,8 @@ export async function healthRoutes(app: BakenApp): Promise<void> {
         tags: ['ops'],
         operationId: 'getReadyz',
         security: PUBLIC,
-        summary: 'Readiness: the store and the broker are usable (503 when not)',
+        summary:
+          'Readiness: the store and the broker are usable and the disk takes writes (503 when not, with the reason)',
         response: { 200: Ready, 503: Ready },
       },
     },
@@ -80,8 +83,11 @@ export async function healthRoutes(app: BakenApp): Promise<void> {
       const broker = mqtt?.connected
         ? { ok: true }
         : { ok: false, detail: mqtt ? 'disconnected' : 'no broker configured' };
-      const ready = db.ok && broker.ok;
-      return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', db, broker });
+      const storage = app.baken.storageHealth?.check() ?? { ok: true };
+      const ready = db.ok && broker.ok && storage.ok;
+      return reply
+        .status(ready ? 200 : 503)
+        .send({ status: ready ? 'ready' : 'not_ready', db, broker, storage });
     },
   );
 }

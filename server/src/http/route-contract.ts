@@ -25,7 +25,7 @@ type Schema = Record<string, unknown> & { response?: Record<string | number, unk
  * - it adds the error answers every route can give whatever its handler does: 401 (a bad API token
  *   is refused on any route), 403 (role check, or CSRF on a state change), 400 (request schema or
  *   unreadable body), 413 and 415 (body too large, unsupported media type), 414 (a path parameter
- *   too long to route).
+ *   too long to route), 507 on a change (the server's disk refused the write: full or read-only).
  * What only the handler knows (its 2xx, 404, 409, …) each route declares itself; the
  * OpenAPI-driven test (`api-contract.test.ts`) fails on anything missing.
  *
@@ -54,7 +54,8 @@ export function installRouteContract(app: BakenApp, opts: { strictResponses?: bo
     const statuses = [401];
     if (roleHook || changes) statuses.push(403);
     if (schema['body'] || schema['querystring'] || schema['params'] || changes) statuses.push(400);
-    if (changes) statuses.push(413, 415);
+    // a change the server's disk cannot store (full, read-only) is refused with 507, nothing stored
+    if (changes) statuses.push(413, 415, 507);
     // A path parameter longer than Fastify's maxParamLength is refused with 414 before routing.
     if (route.url.includes(':')) statuses.push(414);
     const response = schema.response ?? {};
