@@ -93,11 +93,16 @@ export function errorBody(e: BakenError): ErrorBody {
 export function installErrorHandling(app: BakenApp): void {
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const known = toBakenError(err);
-    // a write the disk refused raises the server's storage health (the HTTP-only test apps have none)
-    if (known && known.statusCode === 507) (app.baken as AppContext | undefined)?.storageHealth?.refused(err);
-    if (known) {
+    if (known?.statusCode === 507) {
+      // a write the disk refused: the storage health logs it at error level with what to do (once a
+      // minute, not once a request); the HTTP-only test apps have none
+      (app.baken as AppContext | undefined)?.storageHealth?.refused(err);
+      request.log.warn({ code: known.code, status: 507, error: (err as Error).message }, 'request refused');
+    } else if (known) {
       if (known.statusCode >= 500) request.log.error({ err }, known.message);
       else request.log.info({ code: known.code, status: known.statusCode }, 'request refused');
+    }
+    if (known) {
       if (known.headers) reply.headers(known.headers);
       return reply.status(known.statusCode).send(errorBody(known));
     }
