@@ -61,6 +61,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`Baken server failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  const what =
+    err instanceof BakenError
+      ? `${err.code}: ${err.message}`
+      : err instanceof Error
+        ? err.message
+        : String(err);
+  process.stderr.write(`Baken server failed to start: ${what}\n`);
   process.exit(1);
 });

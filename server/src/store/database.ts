@@ -1,8 +1,10 @@
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { BakenError } from '../errors.js';
 import { runMigrations } from './migrate.js';
 import { migrations as defaultMigrations, type Migration } from './migrations/index.js';
 import { ensurePrivateDbFile, ensurePrivateDir } from './private-files.js';
+import { REFUSAL_ACTION, REFUSAL_CODE, REFUSAL_TEXT, storageRefusal } from './storage-refused.js';
 
 export type Db = Database.Database;
 
@@ -43,15 +45,48 @@ export function openDatabase(
   file: string,
   opts: { migrations?: readonly Migration[]; now?: number } = {},
 ): Db {
-  if (file !== ':memory:') {
-    ensurePrivateDir(dirname(file));
-    ensurePrivateDbFile(file);
+  let db: Db | undefined;
+  try {
+    if (file !== ':memory:') {
+      ensurePrivateDir(dirname(file));
+      ensurePrivateDbFile(file);
+    }
+    db = new StatementCachingDatabase(file);
+    if (file !== ':memory:') db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
+    runMigrations(db, opts.migrations ?? defaultMigrations, opts.now ?? 0);
+    return db;
+  } catch (e) {
+    db?.close();
+    throw cannotOpen(file, e);
   }
-  const db: Db = new StatementCachingDatabase(file);
-  if (file !== ':memory:') db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('foreign_keys = ON');
-  runMigrations(db, opts.migrations ?? defaultMigrations, opts.now ?? 0);
-  return db;
+}
+
+/**
+ * Why the store cannot be opened, for the person starting the server: a data folder on a full,
+ * read-only or failing disk, or one the server's user may not write, is named with what to do
+ * (store README, "A disk that refuses writes"); any other error is passed on as it is.
+ */
+function cannotOpen(file: string, err: unknown): unknown {
+  if (err instanceof BakenError) return err;
+  const reason = storageRefusal(err);
+  const detail = err instanceof Error ? err.message : String(err);
+  if (reason)
+    return new BakenError(
+      REFUSAL_CODE[reason],
+      500,
+      `Cannot open the database ${file}: ${REFUSAL_TEXT[reason]} (${detail}). ${REFUSAL_ACTION[reason]} Then start the server again.`,
+      { cause: err },
+    );
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'EACCES' || code === 'EPERM' || code === 'SQLITE_CANTOPEN')
+    return new BakenError(
+      'BAKEN_ERR_STORAGE_READ_ONLY',
+      500,
+      `Cannot open the database ${file}: the server may not create or write it there (${detail}). Give the user the server runs as write access to ${dirname(file)}, or set BAKEN_DATA_DIR to a folder it may write.`,
+      { cause: err },
+    );
+  return err;
 }
