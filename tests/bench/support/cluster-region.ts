@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { findProgram } from '@baken/hardware/testing/external-program';
 import { RabbitmqGatewayUsers } from '@baken/server/broker/rabbitmq/rabbitmq-users';
 import { PgDatabase } from '@baken/server/store/pg/pg-database';
 import { findPostgresBin, startPostgres, type ThrowawayPostgres } from '@baken/server/testing/postgres';
+import { sharedKeysEnv } from '@baken/server/testing/shared-keys';
 import {
   RABBIT_ADMIN,
   type RabbitCluster,
@@ -87,10 +87,8 @@ export function beamPid(nodeName: string): number {
 export class ClusterRegion {
   readonly instances: ServerProc[] = [];
   private readonly probes: AlarmProbe[] = [];
-  private readonly env: Record<string, string> = {
-    BAKEN_MACHINE_CREDENTIAL_KEY: randomBytes(32).toString('hex'),
-    BAKEN_KEYSAFE_MASTER_KEY: randomBytes(32).toString('hex'),
-  };
+  /** The keys every instance shares (the clustered mode refuses to start without them). */
+  private readonly env: Record<string, string> = sharedKeysEnv();
   homes: HomeCred[] = [];
   probeCred!: HomeCred;
   adminToken = '';

@@ -1,7 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MACHINE_KEY_FILE } from '@baken/server/auth/machine-credentials';
 import { PgDatabase } from '@baken/server/store/pg/pg-database';
+import { sharedKeysEnv } from '@baken/server/testing/shared-keys';
 import Database from 'better-sqlite3';
 import type { HomeCred } from './gen-proc.js';
 import { AlarmProbe, type AlarmSample } from './probe.js';
@@ -14,6 +16,21 @@ interface Ports {
   http: number;
   mqtt: number;
   metrics: number;
+}
+
+/**
+ * The keys the clustered mode requires (it refuses to start without them), kept in the region's
+ * data folder so a restarted server gets the same; the machine-credential key is the one the
+ * seeding hashed the gateways' passwords under (the data folder's file).
+ */
+function clusterKeys(dir: string): Record<string, string> {
+  const file = join(dir, 'cluster-keys.json');
+  if (!existsSync(file)) {
+    const machineKey = readFileSync(join(dir, MACHINE_KEY_FILE), 'utf8').trim();
+    const keys = { ...sharedKeysEnv(), BAKEN_MACHINE_CREDENTIAL_KEY: machineKey };
+    writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
+  }
+  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
 }
 
 /**
@@ -81,7 +98,9 @@ export class Region {
       metricsPort: ports.metrics,
       heartbeatIntervalS: interval,
       ...(root ? { root } : {}),
-      ...(databaseUrl ? { env: { BAKEN_DATABASE: 'postgres', BAKEN_DATABASE_URL: databaseUrl } } : {}),
+      ...(databaseUrl
+        ? { env: { BAKEN_DATABASE: 'postgres', BAKEN_DATABASE_URL: databaseUrl, ...clusterKeys(dir) } }
+        : {}),
     });
   }
 

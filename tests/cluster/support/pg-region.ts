@@ -8,6 +8,7 @@ import { hashSecret, newSecret } from '@baken/server/auth/secrets';
 import { createPgRepositories } from '@baken/server/store/pg/index';
 import { runPgMigrations } from '@baken/server/store/pg/migrate';
 import { PgDatabase } from '@baken/server/store/pg/pg-database';
+import { sharedKeysEnv } from '@baken/server/testing/shared-keys';
 import { pino } from 'pino';
 import { freePort, type ServerProc, startServerProc, stopServer } from '../../bench/support/server-proc.js';
 import { startPostgres, type ThrowawayPostgres } from '../../support/postgres.js';
@@ -65,11 +66,8 @@ export class PgRegion {
   adminToken!: string;
   readonly instances: Instance[] = [];
   readonly gateways: Gateway[] = [];
-  /** The environment every instance shares (its master keys are the region's, as in production). */
-  readonly env: Record<string, string> = {
-    BAKEN_MACHINE_CREDENTIAL_KEY: randomBytes(32).toString('hex'),
-    BAKEN_KEYSAFE_MASTER_KEY: randomBytes(32).toString('hex'),
-  };
+  /** The environment every instance shares: the region's keys, as in production (the clustered mode refuses to start without them). */
+  readonly env: Record<string, string> = sharedKeysEnv();
 
   constructor(
     readonly brokerNodes: 1 | 3 = 1,
