@@ -265,7 +265,8 @@ function parseEnvValue(name: string, raw: string, kind: 'int' | 'bool' | 'string
   return Number(raw);
 }
 
-function configError(details: ErrorDetail[]): BakenError {
+/** One `BAKEN_ERR_CONFIG` naming every offending field (never its value, which may be a secret). */
+export function configError(details: ErrorDetail[]): BakenError {
   const list = details.map((d) => `${d.field}: ${d.message}`).join('; ');
   return new BakenError('BAKEN_ERR_CONFIG', 500, `Invalid configuration — ${list}`, { details });
 }

@@ -2,9 +2,10 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RunningServer, startServer } from './server.js';
 import { needPostgres, startPostgres, type ThrowawayPostgres } from './testing/postgres.js';
+import { sharedKeysEnv } from './testing/shared-keys.js';
 import { testConfig } from './testing/test-app.js';
 
 const pgConfig = (dataDir: string, databaseUrl: string) => ({
@@ -13,6 +14,12 @@ const pgConfig = (dataDir: string, databaseUrl: string) => ({
   database: 'postgres' as const,
   databaseUrl,
 });
+
+// the clustered mode needs the keys every instance shares (start-keys.ts)
+beforeAll(() => {
+  for (const [k, v] of Object.entries(sharedKeysEnv())) vi.stubEnv(k, v);
+});
+afterAll(() => vi.unstubAllEnvs());
 
 describe('startServer with database=postgres', () => {
   it('stops on an unreachable database, saying which setting, before it writes anything (never the password)', async () => {

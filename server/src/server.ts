@@ -19,6 +19,7 @@ import { BakenError } from './errors.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { type MetricsListener, startMetricsListener } from './ops/metrics-listener.js';
+import { checkKeysAtStart } from './start-keys.js';
 import { type Db, openDatabase } from './store/database.js';
 import { openPgStore } from './store/open-store.js';
 import type { Repositories } from './store/repositories/index.js';
@@ -73,6 +74,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const { config } = opts;
   const clock = opts.clock ?? new SystemClock();
   const logger = opts.logger ?? createLogger(config.logLevel);
+  // before anything is opened: shared keys of the clustered mode, malformed keys in any mode
+  checkKeysAtStart(config, process.env);
   const store = await openStore(opts, clock, logger);
   try {
     return await startOnStore(opts, clock, logger, store);

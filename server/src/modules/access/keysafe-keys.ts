@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { configError } from '../../config.js';
 import { BakenError } from '../../errors.js';
 
 /**
@@ -21,13 +22,35 @@ export const keysafeNoKey = (): BakenError =>
   );
 const OTC_KEY_LABEL = 'BAKEN-OTC-KEY-v1';
 
+/** The variable holding the master key (64 hex characters); the same on every clustered instance. */
+export const MASTER_KEY_ENV = 'BAKEN_KEYSAFE_MASTER_KEY';
+
 /**
- * The master key: `BAKEN_KEYSAFE_MASTER_KEY` (64 hex chars) if set, else `<dataDir>/keysafe-master.key`
- * (created 0600 on first start), else — in-memory stores for tests — a random per-process key.
+ * The master key from {@link MASTER_KEY_ENV}, or undefined when it is not set (or empty). Set but
+ * not 64 hex characters: `BAKEN_ERR_CONFIG` — never ignored, or the server would quietly seal new
+ * secrets under another key (the data folder's) than the one the operator meant. Never prints it.
+ */
+export function masterKeyFromEnv(env: Record<string, string | undefined>): Buffer | undefined {
+  const fromEnv = env[MASTER_KEY_ENV];
+  if (fromEnv === undefined || fromEnv === '') return undefined;
+  if (/^[0-9a-fA-F]{64}$/.test(fromEnv.trim())) return Buffer.from(fromEnv.trim(), 'hex');
+  throw configError([
+    {
+      field: MASTER_KEY_ENV,
+      message:
+        'is set but is not 64 hex characters (32 random bytes, e.g. from `openssl rand -hex 32`): fix it, or unset it to keep the key in the data folder (keysafe-master.key); the value is not shown',
+    },
+  ]);
+}
+
+/**
+ * The master key: {@link MASTER_KEY_ENV} (64 hex chars) if set — refused when malformed — else
+ * `<dataDir>/keysafe-master.key` (created 0600 on first start), else — in-memory stores for tests —
+ * a random per-process key. The clustered mode requires the variable (`checkKeysAtStart`).
  */
 export function loadMasterKey(dataDir: string, env: Record<string, string | undefined>): Buffer {
-  const fromEnv = env['BAKEN_KEYSAFE_MASTER_KEY'];
-  if (fromEnv && /^[0-9a-fA-F]{64}$/.test(fromEnv)) return Buffer.from(fromEnv, 'hex');
+  const fromEnv = masterKeyFromEnv(env);
+  if (fromEnv) return fromEnv;
   if (dataDir === ':memory:') return randomBytes(32);
   const file = join(dataDir, 'keysafe-master.key');
   if (!existsSync(file)) {
