@@ -154,15 +154,25 @@ export async function run(ctx: BenchContext): Promise<void> {
   }
 }
 
-const sumInstances = (f: FloodResult, what: 'usPerEvent' | 'cpuPct') =>
+const sumInstances = (f: FloodResult, what: 'usPerEvent' | 'netUsPerEvent' | 'cpuPct' | 'idlePct') =>
   Object.entries(f[what])
     .filter(([k]) => k.startsWith('instance-'))
     .reduce((a, [, v]) => a + v, 0);
 
 const cpuNote = (f: FloodResult) =>
-  `CPU, % of a core: ${Object.entries(f.cpuPct)
-    .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+  `CPU, % of a core (idle before): ${Object.entries(f.cpuPct)
+    .map(([k, v]) => `${k} ${v.toFixed(0)} (${f.idlePct[k]?.toFixed(1)})`)
     .join(', ')}; load ${f.load1}`;
+
+/**
+ * The per-event figure's note: its idle CPU before the flood and the figure without it. Only a
+ * hint: the idle CPU is not steady (a sweep every few seconds), and at a few hundred events/s it
+ * can exceed what was measured under load, which makes the net figure 0.
+ */
+const netNote = (f: FloodResult, part: string) =>
+  `idle before ${f.idlePct[part]?.toFixed(1)} % of a core, net of it ${f.netUsPerEvent[part]?.toFixed(0)} µs`;
+const instNet = (f: FloodResult) =>
+  `idle before ${sumInstances(f, 'idlePct').toFixed(1)} % of a core, net of it ${sumInstances(f, 'netUsPerEvent').toFixed(0)} µs`;
 
 function report(
   ctx: BenchContext,
@@ -198,6 +208,7 @@ function report(
     value: sumInstances(one.f, 'usPerEvent'),
     unit: 'µs',
     baseline: { name: 'embedded SQLite server, same run', value: sumInstances(sqlite.f, 'usPerEvent') },
+    note: `${instNet(one.f)}; SQLite server ${instNet(sqlite.f)}`,
   });
   ctx.report.add({
     group,
@@ -205,7 +216,7 @@ function report(
     value: sumInstances(two.f, 'usPerEvent'),
     unit: 'µs',
     baseline: { name: '1 instance, same run', value: sumInstances(one.f, 'usPerEvent') },
-    note: `instance-1 ${two.f.usPerEvent['instance-1']?.toFixed(0)} µs + instance-2 ${two.f.usPerEvent['instance-2']?.toFixed(0)} µs, each over all events`,
+    note: `instance-1 ${two.f.usPerEvent['instance-1']?.toFixed(0)} µs + instance-2 ${two.f.usPerEvent['instance-2']?.toFixed(0)} µs, each over all events; ${instNet(two.f)}`,
   });
   for (const part of ['postgres', 'rabbitmq'] as const) {
     const label = part === 'postgres' ? 'PostgreSQL (postmaster and backends)' : 'RabbitMQ (its Erlang VM)';
@@ -215,6 +226,7 @@ function report(
       value: one.f.usPerEvent[part]!,
       unit: 'µs',
       baseline: { name: 'instance CPU per event, same run', value: sumInstances(one.f, 'usPerEvent') },
+      note: netNote(one.f, part),
     });
     ctx.report.add({
       group,
@@ -222,6 +234,7 @@ function report(
       value: two.f.usPerEvent[part]!,
       unit: 'µs',
       baseline: { name: '1 instance, same run', value: one.f.usPerEvent[part]! },
+      note: netNote(two.f, part),
     });
   }
   for (const [n, p] of [

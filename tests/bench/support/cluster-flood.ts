@@ -4,6 +4,8 @@ import { Generator } from './generator.js';
 import { type ServerProc, scrapeCounter } from './server-proc.js';
 
 const USER_HZ = 100;
+/** Seconds of idle CPU measured before each flood. */
+const IDLE_S = 3;
 
 /** A process (tree) whose CPU a flood measures. */
 export interface Meter {
@@ -19,6 +21,10 @@ export interface FloodResult {
   usPerEvent: Record<string, number>;
   /** CPU of each meter over the window, % of one core. */
   cpuPct: Record<string, number>;
+  /** CPU of each meter with the homes connected and silent just before the flood (once the previous load's work is done), % of one core. */
+  idlePct: Record<string, number>;
+  /** `usPerEvent` less the idle CPU over the same time: what an event adds (at a few hundred events/s a part's idle CPU is a large share of its CPU per event). */
+  netUsPerEvent: Record<string, number>;
   /** Events each instance took from the broker during the window (`baken_mqtt_messages_in_total`). */
   perInstance: number[];
   /** Every event since the generator connected: sent, acked, acked twice, never acked. */
@@ -44,10 +50,27 @@ const eventsIn = (instances: readonly ServerProc[]) =>
   Promise.all(instances.map((i) => scrapeCounter(i, 'baken_mqtt_messages_in_total', 'kind="events"')));
 
 /**
+ * Waits until every meter is quiet (under 10 % of a core over half a second, at most 30 s): the
+ * previous load's leftovers (PostgreSQL's autovacuum after tens of thousands of inserts, a turn
+ * still committing) are not counted as this load's idle CPU or as its events' cost.
+ */
+async function quiet(meters: readonly Meter[]): Promise<void> {
+  const t0 = performance.now();
+  for (;;) {
+    const c0 = meters.map((m) => m.ticks());
+    await sleep(500);
+    const busy = meters.some((m, i) => m.ticks() - c0[i]! > 0.1 * 0.5 * USER_HZ);
+    if (!busy || performance.now() - t0 > 30_000) return;
+  }
+}
+
+/**
  * Every home keeps `inFlight` events unacknowledged for `warmupS + seconds`. The CPU of each meter
  * is read when the warm-up ends and again once every event sent has its app ack (the backlog left
  * at the window's end is worked off and counted): CPU per event is that CPU over the events acked
- * between the two readings, which stays true when the process gets only a share of a core.
+ * between the two readings, which stays true when the process gets only a share of a core. Before
+ * the flood, with the homes connected and the parts quiet, each meter's idle CPU is read for
+ * {@link IDLE_S} s; the net figure takes that background off.
  */
 export async function floodAndSettle(o: {
   port: number;
@@ -65,6 +88,14 @@ export async function floodAndSettle(o: {
     await gen.init({ host: o.host, port: o.port, homes: o.homes, acks: 'app' });
     const c = await gen.connect(20);
     if (c.failed > 0) throw new Error(`${c.failed} homes could not connect`);
+    await quiet(o.meters);
+    const i0 = { t: performance.now(), ticks: o.meters.map((m) => m.ticks()) };
+    await sleep(IDLE_S * 1000);
+    const idleS = (performance.now() - i0.t) / 1000;
+    const idlePct: Record<string, number> = {};
+    o.meters.forEach((m, i) => {
+      idlePct[m.name] = (100 * (m.ticks() - i0.ticks[i]!)) / USER_HZ / idleS;
+    });
     let mark: Promise<{ t: number; ticks: number[]; acked: number; inst: number[] }> | undefined;
     const timer = setTimeout(() => {
       const t = performance.now();
@@ -97,16 +128,20 @@ export async function floodAndSettle(o: {
     const total = sumTally(tallies);
     const events = Math.max(1, total.acked - m0.acked);
     const usPerEvent: Record<string, number> = {};
+    const netUsPerEvent: Record<string, number> = {};
     const cpuPct: Record<string, number> = {};
     o.meters.forEach((m, i) => {
       const cpuS = (ticks[i]! - m0.ticks[i]!) / USER_HZ;
       usPerEvent[m.name] = (cpuS * 1e6) / events;
+      netUsPerEvent[m.name] = (Math.max(0, cpuS - (idlePct[m.name]! / 100) * s) * 1e6) / events;
       cpuPct[m.name] = (100 * cpuS) / s;
     });
     return {
       rate,
       usPerEvent,
+      netUsPerEvent,
       cpuPct,
+      idlePct,
       perInstance: inst.map((v, i) => v - m0.inst[i]!),
       ...total,
       tallies,
