@@ -67,6 +67,32 @@ function serviceSuite(name: string, make: MakeStore<Storage>): void {
       return { clock, seen, svc, ev, feed, first, actions, policies: cancelPoliciesOn(s.handle) };
     };
 
+    it("handles a turn's events in order: its alarms opened together, a cancel after them sees them", async () => {
+      const { svc, ev, seen, actions, clock } = rig();
+      const alarm = ev('pendant', 'alarm', { data: { authenticated: true } });
+      const fall = ev('pendant', 'fall', { deviceId: 'pendant-2' });
+      const cancel = ev('pendant', 'cancel', { data: { authenticated: true } });
+      const after = await storage().transaction(async (tx) =>
+        svc.turnProcessor(
+          [
+            { event: alarm, homeId: 'home-1' },
+            { event: fall, homeId: 'home-1' },
+            { event: cancel, homeId: 'home-1' },
+            { event: ev('pendant', 'alarm', { trial: true }), homeId: 'home-1' },
+          ],
+          { tx, turn: ++turn, storedAt: clock.now() },
+        ),
+      );
+      expect(seen).toEqual([]); // only after the commit
+      after?.();
+      expect(seen.map((e) => e.type)).toEqual(['alarm.created', 'alarm.created', 'alarm.updated']);
+      const list = await svc.store.list({ limit: 10, offset: 0 });
+      expect(list).toHaveLength(2);
+      const a = list.find((x) => x.eventId === alarm.id)!;
+      expect(a.cancelEventId).toBe(cancel.id);
+      expect(await actions(a.id)).toEqual(['raise', 'cancel']);
+    });
+
     it('creates one alarm per pendant alarm/fall event id and ignores other kinds', async () => {
       const { svc, ev, feed, seen } = rig();
       const e = ev('pendant', 'alarm');

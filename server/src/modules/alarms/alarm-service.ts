@@ -1,9 +1,10 @@
 import type { EventEnvelope } from '@baken/protocols';
 import type { Clock } from '../../clock.js';
 import { BakenError, conflict, notFound } from '../../errors.js';
+import type { StoreHandle } from '../../store/storage.js';
 import type { AlarmEventBody, DomainEvent, DomainEventBus } from '../ingest/domain-events.js';
-import { type EventProcessor, emitAfterCommit } from '../ingest/event-processors.js';
-import type { AlarmRow, AlarmState, AlarmStore } from './alarm-store.js';
+import { type EventProcessor, emitAfterCommit, type TurnProcessor } from '../ingest/event-processors.js';
+import type { AlarmRow, AlarmState, AlarmStore, NewAlarm } from './alarm-store.js';
 import { alarmStoreOn, cancelPoliciesOn } from './alarm-store-on.js';
 
 const UNVERIFIED_NOTE =
@@ -59,28 +60,58 @@ export class AlarmService {
 
   /**
    * The ingest processor: runs inside the ingest turn's transaction on its stores (`ctx.tx`, so
-   * the alarm commits with its event and before the gateway's ack) and emits after the commit.
+   * the alarms commit with their events and before the gateway's ack) and emits after the commit.
+   * Once per turn: the turn's alarms are opened together (one statement), each cancel and key-safe
+   * opening after the alarms before it in the turn.
    */
-  readonly processor: EventProcessor = async (e, { tx, homeId, storedAt }) => {
-    // [MQTT-MAP §4.1.1] an installation-check trial is stored and acknowledged by ingest, and shown
-    // as a trial on the home's timeline; it never raises, cancels or moves an alarm.
-    if (e.trial === true) return undefined;
+  readonly turnProcessor: TurnProcessor = async (events, { tx, storedAt }) => {
     // emitted after the commit, declared so the clustered live stream writes them in the turn
     const emits: DomainEvent[] = [];
-    if (e.deviceKind === 'pendant' && (e.kind === 'alarm' || e.kind === 'fall')) {
-      const a = await alarmStoreOn(tx).create({
-        eventId: e.id,
-        gatewayId: e.gatewayId,
-        homeId,
-        deviceId: e.deviceId,
-        kind: e.kind,
-        // The home unit's receive time, never later than our own.
-        raisedAt: Math.min(e.receivedAt, storedAt),
-        createdAt: storedAt,
-        authenticated: authenticated(e),
-      });
-      if (a) emits.push({ type: 'alarm.created', body: body(a) });
-    } else if (e.deviceKind === 'pendant' && e.kind === 'cancel') {
+    let raise: NewAlarm[] = [];
+    const open = async () => {
+      if (raise.length === 0) return;
+      for (const a of await alarmStoreOn(tx).createMany(raise))
+        emits.push({ type: 'alarm.created', body: body(a) });
+      raise = [];
+    };
+    for (const { event: e, homeId } of events) {
+      // [MQTT-MAP §4.1.1] an installation-check trial is stored and acknowledged by ingest, and shown
+      // as a trial on the home's timeline; it never raises, cancels or moves an alarm.
+      if (e.trial === true) continue;
+      if (e.deviceKind === 'pendant' && (e.kind === 'alarm' || e.kind === 'fall')) {
+        raise.push({
+          eventId: e.id,
+          gatewayId: e.gatewayId,
+          homeId,
+          deviceId: e.deviceId,
+          kind: e.kind,
+          // The home unit's receive time, never later than our own.
+          raisedAt: Math.min(e.receivedAt, storedAt),
+          createdAt: storedAt,
+          authenticated: authenticated(e),
+        });
+      } else if ((e.deviceKind === 'pendant' && e.kind === 'cancel') || isKeysafeOpening(e)) {
+        await open();
+        await this.apply(e, tx, homeId, storedAt, emits);
+      }
+    }
+    await open();
+    return emitAfterCommit(this.bus, emits);
+  };
+
+  /** {@link turnProcessor} for one event (tests, a turn of one). */
+  readonly processor: EventProcessor = (event, { homeId, ...ctx }) =>
+    this.turnProcessor([{ event, homeId }], ctx);
+
+  /** A pendant cancel or a key-safe opening, on the turn's stores; what it emits goes on `emits`. */
+  private async apply(
+    e: EventEnvelope,
+    tx: StoreHandle,
+    homeId: string | null,
+    storedAt: number,
+    emits: DomainEvent[],
+  ): Promise<void> {
+    if (e.deviceKind === 'pendant' && e.kind === 'cancel') {
       const store = alarmStoreOn(tx);
       const open = await store.latestOpenOfDevice(e.gatewayId, e.deviceId);
       if (open && open.cancelledAt === null) {
@@ -136,8 +167,7 @@ export class AlarmService {
         emits.push({ type: 'alarm.updated', body: { ...body(a), action: 'on-site', byUserId: null } });
       }
     }
-    return emitAfterCommit(this.bus, emits);
-  };
+  }
 
   /**
    * A step of the home's follow-up chain on the alarm's timeline (followup/README.md): a note, or

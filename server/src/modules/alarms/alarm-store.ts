@@ -106,6 +106,11 @@ export interface AlarmStore {
    * gets undefined).
    */
   create(a: NewAlarm): Promise<AlarmRow | undefined>;
+  /**
+   * {@link create} for each of `list` in one statement (an ingest turn's alarms): returns the alarms
+   * opened, in the order of `list`; an event id that already has an alarm, or comes twice, opens one.
+   */
+  createMany(list: readonly NewAlarm[]): Promise<AlarmRow[]>;
   get(id: string): Promise<AlarmRow | undefined>;
   /**
    * The alarm, its row locked until the transaction ends (PostgreSQL `FOR UPDATE`; SQLite runs one

@@ -38,7 +38,7 @@ export const alarmsModule = defineModule({ name: 'alarms', dependencies: ['inges
   const ctx = app.baken;
   const handle = ctx.storage.handle;
   const alarms = new AlarmService(alarmStoreOn(handle), ctx.clock, app.ingest.bus);
-  app.ingest.addProcessor(alarms.processor);
+  app.ingest.addTurnProcessor(alarms.turnProcessor);
   app.decorate('alarms', {
     get: (id) => alarms.store.get(id),
     chainStep: (id, step) => alarms.chainStep(id, step),

@@ -69,6 +69,55 @@ export class PgAlarmStore implements AlarmStore {
     return r.rowCount === 1 ? createdAlarm(id, a) : undefined;
   }
 
+  async createMany(list: readonly NewAlarm[]): Promise<AlarmRow[]> {
+    const first = list[0];
+    if (first === undefined) return [];
+    if (list.length === 1) {
+      const a = await this.create(first);
+      return a ? [a] : [];
+    }
+    const ids = list.map(() => randomUUID());
+    // the raise transition's values but its time, which is each alarm's creation time
+    const [fromState, toState, action, , byUserId, source, note] = transitionValues(raised(first));
+    const r = await this.db.sql.query<{ id: string }>(
+      `WITH a AS (
+         INSERT INTO alarms (id, event_id, gateway_id, home_id, device_id, kind, state, raised_at, created_at, authenticated)
+         SELECT id, event_id, gateway_id, home_id, device_id, kind, 'new', raised_at, created_at, authenticated
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[],
+           $8::bigint[], $9::boolean[])
+           AS t(id, event_id, gateway_id, home_id, device_id, kind, raised_at, created_at, authenticated)
+         ON CONFLICT (event_id) DO NOTHING RETURNING id, created_at),
+       t AS (
+         INSERT INTO alarm_transitions (alarm_id, ${TRANSITION_COLUMNS})
+         SELECT id, $10::text, $11::text, $12::text, created_at, $13::text, $14::text, $15::text FROM a)
+       SELECT id FROM a`,
+      [
+        ids,
+        list.map((a) => a.eventId),
+        list.map((a) => a.gatewayId),
+        list.map((a) => a.homeId),
+        list.map((a) => a.deviceId),
+        list.map((a) => a.kind),
+        list.map((a) => a.raisedAt),
+        list.map((a) => a.createdAt),
+        list.map((a) => a.authenticated),
+        fromState,
+        toState,
+        action,
+        byUserId,
+        source,
+        note,
+      ],
+    );
+    const opened = new Set(r.rows.map((row) => row.id));
+    const out: AlarmRow[] = [];
+    list.forEach((a, i) => {
+      const id = ids[i] as string;
+      if (opened.has(id)) out.push(createdAlarm(id, a));
+    });
+    return out;
+  }
+
   async get(id: string): Promise<AlarmRow | undefined> {
     return this.one(`${SELECT} WHERE id = $1`, [id]);
   }

@@ -70,6 +70,15 @@ export class SqliteAlarmStore implements AlarmStore {
     });
   }
 
+  async createMany(list: readonly NewAlarm[]): Promise<AlarmRow[]> {
+    const out: AlarmRow[] = [];
+    for (const a of list) {
+      const r = await this.create(a);
+      if (r) out.push(r);
+    }
+    return out;
+  }
+
   get(id: string): Promise<AlarmRow | undefined> {
     return this.h.run((db) => one(db.prepare(BY_ID).get(id)));
   }

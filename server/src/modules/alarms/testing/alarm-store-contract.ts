@@ -95,6 +95,37 @@ export function alarmStoreContract(name: string, make: MakeStore<AlarmStores>): 
       expect(await alarms.get('none')).toBeUndefined();
     });
 
+    it("opens a turn's alarms in one call: in order, once per event id, each with its raise transition", async () => {
+      const { alarms, ids } = stores();
+      const had = (await alarms.create(alarm()))!;
+      const a = alarm({ homeId: ids.homeA, kind: 'fall', authenticated: false });
+      const b = alarm({ createdAt: T0 + 9 });
+      const got = await alarms.createMany([a, alarm({ eventId: had.eventId }), b, { ...a, kind: 'alarm' }]);
+      expect(got.map((r) => [r.eventId, r.kind, r.homeId, r.authenticated, r.createdAt])).toEqual([
+        [a.eventId, 'fall', ids.homeA, false, T0 + 5],
+        [b.eventId, 'alarm', null, true, T0 + 9],
+      ]);
+      for (const r of got) expect(await alarms.get(r.id)).toEqual(r);
+      expect(
+        (await alarms.transitions(got[1]!.id)).map((t) => [t.action, t.toState, t.at, t.source]),
+      ).toEqual([['raise', 'new', T0 + 9, 'pendant']]);
+      expect(await alarms.createMany([a, b])).toEqual([]);
+      expect(await alarms.createMany([])).toEqual([]);
+      expect(await alarms.list({ limit: 10, offset: 0 })).toHaveLength(3);
+    });
+
+    it('a turn and another instance opening the same alarms at once open each once', async () => {
+      const { alarms } = stores();
+      const list = [alarm(), alarm(), alarm()];
+      const got = await Promise.all([
+        alarms.transaction((tx) => tx.createMany(list)),
+        alarms.transaction((tx) => tx.createMany([list[2]!, list[0]!])),
+        alarms.create(list[1]!),
+      ]);
+      expect(got.flatMap((r) => (Array.isArray(r) ? r : r ? [r] : []))).toHaveLength(3);
+      expect(await alarms.list({ limit: 10, offset: 0 })).toHaveLength(3);
+    });
+
     it('stores an event delivered twice at once as one alarm (two transactions, as two instances would)', async () => {
       const { alarms } = stores();
       const n = alarm();
