@@ -94,8 +94,13 @@ describe('a request whose write the disk refuses', () => {
     expect(errors[0]!.code).toBe('BAKEN_ERR_STORAGE_FULL');
     expect(errors[0]!.msg).toMatch(/resend.*Free space on the disk/);
 
-    // reads still work while the disk is full
+    // reads still work while the disk is full; the staff's pages say so at the top, every one
     expect((await app.inject({ url: '/api/v1/clients', headers: auth })).statusCode).toBe(200);
+    const page = await app.inject({ url: '/app/alarms', headers: auth });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toMatch(
+      /data-storage="full">De schijf van de server is vol sinds .*Waarschuw nu de beheerder\./,
+    );
 
     // space comes back: the next change is stored, and once refusals have stopped the trouble ends
     disk.free();
@@ -106,6 +111,7 @@ describe('a request whose write the disk refuses', () => {
     const after = await app.inject({ url: '/readyz' });
     expect(after.json().storage).toEqual({ ok: true });
     expect(await metric('baken_storage_refusing')).toMatch(/baken_storage_refusing 0/);
+    expect((await app.inject({ url: '/app/alarms', headers: auth })).body).not.toContain('data-storage');
     expect(logged.some((l) => l.level === 40 && /takes writes again/.test(l.msg))).toBe(true);
   });
 });

@@ -7,6 +7,7 @@ import { ApiClient } from './api-client.js';
 import { html } from './html.js';
 import { landingPath, layout, liveRegion, type PageResult } from './layout.js';
 import { largeText, requestI18n } from './request-i18n.js';
+import { storageBanner } from './storage-banner.js';
 
 export interface PageContext {
   app: BakenApp;
@@ -84,7 +85,9 @@ async function servePage(
     query,
     params: flat(req.params),
   };
-  const page = await render(ctx);
+  const rendered = await render(ctx);
+  const banner = storageBanner(app.baken.storageHealth?.trouble, principal.user.role);
+  const page = banner ? { ...rendered, body: html`${banner}${rendered.body}` } : rendered;
   reply.code(page.status ?? 200).type('text/html; charset=utf-8');
   if (query['partial'] === '1') return reply.send(liveRegion(page.body, now).value);
   // Without the SSE route the page says "not live" and polls instead of pretending.

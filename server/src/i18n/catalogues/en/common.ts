@@ -40,6 +40,12 @@ export const common = {
   'action.assign': 'Assign to me',
   'action.on-site': 'Mark on site',
   'action.close': 'Close',
+  'storage.full':
+    "The server's disk is full since {since}: new alarms and events cannot be stored, and changes are refused. Home units keep their alarms and resend them once there is space. Tell the operator now.",
+  'storage.read_only':
+    'The server cannot write to its disk since {since}: new alarms and events cannot be stored, and changes are refused. Home units keep their alarms and resend them once it can. Tell the operator now.',
+  'storage.io_error':
+    "The server's disk fails to write since {since}: new alarms and events cannot be stored, and changes are refused. Home units keep their alarms and resend them once it works. Tell the operator now.",
   'forbidden.title': 'Not allowed',
   'forbidden.text': 'Your role ({role}) cannot open this page.',
   'forbidden.back': 'Go to your first page',

@@ -14,5 +14,9 @@ export const formErrors = {
   'js.err.BAKEN_ERR_LAST_ADMIN': 'this would leave no administrator',
   'js.err.BAKEN_ERR_KEYSAFE_UNAVAILABLE': 'the key safe cannot be reached now',
   'js.err.BAKEN_ERR_KEYSAFE_NO_KEY': 'the server holds no key for this key safe yet',
+  'js.err.BAKEN_ERR_STORAGE_FULL': "the server's disk is full, nothing was saved — tell the operator",
+  'js.err.BAKEN_ERR_STORAGE_READ_ONLY':
+    'the server cannot write to its disk, nothing was saved — tell the operator',
+  'js.err.BAKEN_ERR_STORAGE_IO': "the server's disk failed, nothing was saved — tell the operator",
   'js.err.BAKEN_ERR_INTERNAL': 'something went wrong on the server — try again or call support',
 } as const;

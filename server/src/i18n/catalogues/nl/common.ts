@@ -42,6 +42,12 @@ export const common: Messages<typeof en> = {
   'action.assign': 'Aan mij toewijzen',
   'action.on-site': 'Ter plaatse melden',
   'action.close': 'Afsluiten',
+  'storage.full':
+    'De schijf van de server is vol sinds {since}: nieuwe alarmen en meldingen kunnen niet worden opgeslagen en wijzigingen worden geweigerd. Thuisunits bewaren hun alarmen en sturen ze opnieuw zodra er ruimte is. Waarschuw nu de beheerder.',
+  'storage.read_only':
+    'De server kan sinds {since} niet naar zijn schijf schrijven: nieuwe alarmen en meldingen kunnen niet worden opgeslagen en wijzigingen worden geweigerd. Thuisunits bewaren hun alarmen en sturen ze opnieuw zodra het weer kan. Waarschuw nu de beheerder.',
+  'storage.io_error':
+    'De schijf van de server faalt bij schrijven sinds {since}: nieuwe alarmen en meldingen kunnen niet worden opgeslagen en wijzigingen worden geweigerd. Thuisunits bewaren hun alarmen en sturen ze opnieuw zodra het weer werkt. Waarschuw nu de beheerder.',
   'forbidden.title': 'Geen toegang',
   'forbidden.text': 'Met uw rol ({role}) kunt u deze pagina niet openen.',
   'forbidden.back': 'Naar uw eerste pagina',

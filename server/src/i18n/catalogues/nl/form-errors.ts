@@ -14,5 +14,11 @@ export const formErrors: Messages<typeof en> = {
   'js.err.BAKEN_ERR_LAST_ADMIN': 'dan blijft er geen beheerder over',
   'js.err.BAKEN_ERR_KEYSAFE_UNAVAILABLE': 'de sleutelkluis is nu niet bereikbaar',
   'js.err.BAKEN_ERR_KEYSAFE_NO_KEY': 'de server heeft nog geen sleutel voor deze sleutelkluis',
+  'js.err.BAKEN_ERR_STORAGE_FULL':
+    'de schijf van de server is vol, er is niets opgeslagen — waarschuw de beheerder',
+  'js.err.BAKEN_ERR_STORAGE_READ_ONLY':
+    'de server kan niet naar zijn schijf schrijven, er is niets opgeslagen — waarschuw de beheerder',
+  'js.err.BAKEN_ERR_STORAGE_IO':
+    'de schijf van de server faalt, er is niets opgeslagen — waarschuw de beheerder',
   'js.err.BAKEN_ERR_INTERNAL': 'er ging iets mis op de server — probeer het opnieuw of bel de helpdesk',
 };
