@@ -2,6 +2,7 @@ import { Gauge } from 'prom-client';
 import { defineModule } from '../../app-context.js';
 import type { TimerHandle } from '../../clock.js';
 import { periodicJob } from '../../cluster/periodic-job.js';
+import { storageRefusal } from '../../store/storage-refused.js';
 import { fleetRoutes } from './fleet-routes.js';
 import { DEFAULT_HEALTH_POLICY, type HealthPolicy } from './health-policy.js';
 import { HealthService } from './health-service.js';
@@ -12,6 +13,9 @@ import { streamRoutes } from './stream-routes.js';
 export { type BudgetStatus, budgetStatus } from './budget.js';
 export { DEFAULT_HEALTH_POLICY, type HealthPolicy } from './health-policy.js';
 export { HealthService } from './health-service.js';
+
+/** A failing sign of life (other than a refusing disk) is warned about at most this often. */
+const LIVENESS_WARN_EVERY_MS = 60_000;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -61,13 +65,24 @@ export const healthModule = defineModule<HealthModuleOptions>(
     });
 
     let aliveTimer: TimerHandle | null = null;
+    let livenessWarnedAt = Number.NEGATIVE_INFINITY;
+    // A disk that refuses writes is raised by the storage health (store README, "A disk that
+    // refuses writes"); any other failure is warned about once a minute, not at every second.
+    const livenessFailed = (err: unknown) => {
+      if (storageRefusal(err)) return;
+      const now = ctx.clock.now();
+      if (now - livenessWarnedAt < LIVENESS_WARN_EVERY_MS) return;
+      livenessWarnedAt = now;
+      log.warn(
+        { err },
+        'platform liveness not recorded: while this lasts, a crash of this instance would be dated to its last recorded second, overstating the outage; check the database',
+      );
+    };
     app.addHook('onReady', async () => {
       await health.startRun(ctx.clock.now());
       // the platform's own liveness every second: a crash is dated to the second
       aliveTimer = ctx.clock.setInterval(() => {
-        health
-          .alive(ctx.clock.now())
-          .catch((err: unknown) => log.warn({ err }, 'platform liveness not recorded'));
+        health.alive(ctx.clock.now()).catch(livenessFailed);
       }, policy.platformAliveMs);
     });
     // Silence → incidents, budgets → alerts: on one instance at a time (store README, "The sweep lease").
