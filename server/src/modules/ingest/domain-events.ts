@@ -124,6 +124,13 @@ export class DomainEventBus {
    * runs: work it started without awaiting may emit after it ended, and is then delivered at once.
    */
   private readonly holding = new AsyncLocalStorage<{ events: DomainEvent[]; open: boolean }>();
+  /**
+   * Scoped holds under way. The last to end switches {@link holding} off: on Node 20 an enabled
+   * `AsyncLocalStorage` leaves promise hooks on that slow every `await` of the process (about
+   * 2.4×, docs/scaling.md "A served page and the ingest turn"), so they are on only while a turn
+   * holds, not from the first turn on.
+   */
+  private scopedHolds = 0;
   private readonly rollbackListeners = new Set<() => void>();
 
   /** @param onError where listener failures go (the ingest module passes the app log). */
@@ -211,8 +218,15 @@ export class DomainEventBus {
     const held = hold.events;
     let out: T;
     try {
-      if (opts.scoped) out = await this.holding.run(hold, fn);
-      else {
+      if (opts.scoped) {
+        this.scopedHolds += 1;
+        try {
+          out = await this.holding.run(hold, fn);
+        } finally {
+          this.scopedHolds -= 1;
+          if (this.scopedHolds === 0) this.holding.disable();
+        }
+      } else {
         this.held = held;
         try {
           out = await fn();

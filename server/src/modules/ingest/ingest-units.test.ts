@@ -1,3 +1,4 @@
+import { executionAsyncId } from 'node:async_hooks';
 import { describe, expect, it } from 'vitest';
 import { type DomainEvent, DomainEventBus } from './domain-events.js';
 import { rejectReason } from './reject-reason.js';
@@ -66,6 +67,58 @@ describe('DomainEventBus.holdDuring (the async turn)', () => {
     release();
     await turn;
     expect(heard).toEqual([2, 1, 3]);
+  });
+
+  it('scoped: overlapping turns each hold their own until the last ends; then the scope is off', async () => {
+    const bus = new DomainEventBus();
+    const heard: number[] = [];
+    bus.on('incident.closed', (b) => heard.push(b.incidentId));
+    let releaseLong!: () => void;
+    const longWaits = new Promise<void>((r) => (releaseLong = r));
+    const long = bus.holdDuring(
+      async () => {
+        await longWaits;
+        bus.emit('incident.closed', { ...incident, incidentId: 2 });
+        expect(heard).toEqual([1]); // held until this turn commits
+      },
+      undefined,
+      { scoped: true },
+    );
+    await bus.holdDuring(
+      async () => {
+        await Promise.resolve();
+        bus.emit('incident.closed', { ...incident, incidentId: 1 });
+      },
+      undefined,
+      { scoped: true },
+    );
+    expect(heard).toEqual([1]);
+    // the short turn has ended; the long one, still awaiting, must still hold what it emits
+    releaseLong();
+    await Promise.resolve();
+    await long;
+    expect(heard).toEqual([1, 2]);
+    // no turn holds: promises are no longer tracked (an await's continuation has no async context)
+    const contextAfterAwait = async () => {
+      await null;
+      return executionAsyncId();
+    };
+    expect(await contextAfterAwait()).toBe(0);
+    // and the next turn holds again
+    let release!: () => void;
+    const waiting = new Promise<void>((r) => (release = r));
+    const next = bus.holdDuring(
+      async () => {
+        await waiting;
+        bus.emit('incident.closed', { ...incident, incidentId: 3 });
+        expect(heard).toEqual([1, 2]);
+      },
+      undefined,
+      { scoped: true },
+    );
+    release();
+    await next;
+    expect(heard).toEqual([1, 2, 3]);
   });
 
   it('drops what a rolled-back turn emitted and tells the rollback listeners', async () => {
