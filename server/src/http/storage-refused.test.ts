@@ -1,33 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../app.js';
 import type { BakenApp } from '../app-context.js';
-import { ManualClock } from '../clock.js';
-import { createLogger } from '../logger.js';
-import { type Db, openDatabase } from '../store/database.js';
+import type { ManualClock } from '../clock.js';
+import type { Db } from '../store/database.js';
 import { STORAGE_CLEAR_AFTER_MS } from '../store/storage-health.js';
-import { fillDisk, tempDataDir } from '../store/testing/full-disk.js';
-import { testConfig } from '../testing/test-app.js';
+import { type AppOnDisk, appOnDisk, fillDisk, type LoggedLine } from '../store/testing/full-disk.js';
 
 // The whole app on a real SQLite database file whose disk fills up (`max_page_count`): requests
 // that write are refused 507 with what to do, store nothing, and raise the server's storage health.
 
-let dir: ReturnType<typeof tempDataDir>;
+let onDisk: AppOnDisk;
 let db: Db;
 let app: BakenApp;
 let clock: ManualClock;
 let auth: { authorization: string };
-let logged: Array<{ level: number; msg: string; code?: string }>;
+let logged: LoggedLine[];
 
 beforeEach(async () => {
-  dir = tempDataDir();
-  db = openDatabase(dir.file);
-  clock = new ManualClock();
-  logged = [];
-  const logger = createLogger('info', {
-    write: (line: string) => void logged.push(JSON.parse(line) as (typeof logged)[number]),
-  } as unknown as NodeJS.WritableStream);
-  app = await buildApp({ config: testConfig(), clock, db, logger });
-  await app.ready();
+  onDisk = await appOnDisk();
+  ({ app, db, clock, logged } = onDisk);
   const user = await app.baken.repos.users.create(
     {
       username: 'admin',
@@ -40,11 +30,7 @@ beforeEach(async () => {
   );
   auth = { authorization: `Bearer ${(await app.baken.auth.createApiToken(user.id, 'test', null)).token}` };
 });
-afterEach(async () => {
-  await app.close();
-  db.close();
-  dir.remove();
-});
+afterEach(() => onDisk.close());
 
 const createClient = (i: number) =>
   app.inject({

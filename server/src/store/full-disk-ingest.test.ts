@@ -1,35 +1,28 @@
 import { allGatewaysFilter, type EventEnvelope, type TopicName, topicFor } from '@baken/protocols';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../app.js';
 import type { BakenApp } from '../app-context.js';
 import type { BrokerClient, UplinkHandler } from '../broker/cluster/broker-client.js';
-import { ManualClock } from '../clock.js';
-import { createLogger } from '../logger.js';
-import { testConfig } from '../testing/test-app.js';
-import { type Db, openDatabase } from './database.js';
+import type { ManualClock } from '../clock.js';
+import type { Db } from './database.js';
 import { STORAGE_CLEAR_AFTER_MS } from './storage-health.js';
-import { fillDisk, tempDataDir } from './testing/full-disk.js';
+import { type AppOnDisk, appOnDisk, fillDisk, type LoggedLine } from './testing/full-disk.js';
 
 // MQTT ingest of the whole app on a real SQLite database file whose disk fills up
 // (`max_page_count`). The broker client is the library boundary: a stand-in that delivers what a
 // gateway publishes and records the server's acks.
 
 const GW = 'gw-disk-0001';
-let dir: ReturnType<typeof tempDataDir>;
+let onDisk: AppOnDisk;
 let db: Db;
 let app: BakenApp;
 let clock: ManualClock;
 let handlers: Map<string, UplinkHandler>;
 let acked: string[];
-let logged: Array<{ level: number; msg: string; code?: string }>;
+let logged: LoggedLine[];
 
 beforeEach(async () => {
-  dir = tempDataDir();
-  db = openDatabase(dir.file);
-  clock = new ManualClock();
   handlers = new Map();
   acked = [];
-  logged = [];
   const mqtt: BrokerClient = {
     connected: true,
     subscribe: async (filter, fn) => void handlers.set(filter, fn),
@@ -39,11 +32,8 @@ beforeEach(async () => {
     },
     close: async () => undefined,
   };
-  const logger = createLogger('info', {
-    write: (line: string) => void logged.push(JSON.parse(line) as (typeof logged)[number]),
-  } as unknown as NodeJS.WritableStream);
-  app = await buildApp({ config: testConfig(), clock, db, logger, mqtt });
-  await app.ready();
+  onDisk = await appOnDisk({ mqtt });
+  ({ app, db, clock, logged } = onDisk);
   const { repos } = app.baken;
   const c = await repos.clients.createClient({ name: 'C' }, clock.now());
   const homeId = (await repos.clients.createHome({ clientId: c.id, address: 'Straat 1' }, clock.now())).id;
@@ -56,11 +46,7 @@ beforeEach(async () => {
     mqttPasswordHash: 'x',
   });
 });
-afterEach(async () => {
-  await app.close();
-  db.close();
-  dir.remove();
-});
+afterEach(() => onDisk.close());
 
 const event = (id: string): EventEnvelope =>
   ({

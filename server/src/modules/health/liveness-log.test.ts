@@ -1,11 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../../app.js';
 import type { BakenApp } from '../../app-context.js';
-import { ManualClock } from '../../clock.js';
-import { createLogger } from '../../logger.js';
-import { type Db, openDatabase } from '../../store/database.js';
-import { tempDataDir } from '../../store/testing/full-disk.js';
-import { testConfig } from '../../testing/test-app.js';
+import type { ManualClock } from '../../clock.js';
+import type { Db } from '../../store/database.js';
+import { type AppOnDisk, appOnDisk, type LoggedLine } from '../../store/testing/full-disk.js';
 import { DEFAULT_HEALTH_POLICY } from './health-policy.js';
 
 // The platform's sign of life is written every second. On a disk that refuses writes (a real
@@ -13,28 +10,19 @@ import { DEFAULT_HEALTH_POLICY } from './health-policy.js';
 // raises it once, with what to do; the sign of life must not add a warning with a stack every
 // second on top of that, which buries the one line that matters in the log at 3 a.m.
 
-let dir: ReturnType<typeof tempDataDir>;
+let onDisk: AppOnDisk;
 let db: Db;
 let app: BakenApp;
 let clock: ManualClock;
-let logged: Array<{ level: number; msg: string; code?: string }>;
+let logged: LoggedLine[];
 
 beforeEach(async () => {
-  dir = tempDataDir();
-  db = openDatabase(dir.file);
-  clock = new ManualClock();
-  logged = [];
-  const logger = createLogger('info', {
-    write: (line: string) => void logged.push(JSON.parse(line) as (typeof logged)[number]),
-  } as unknown as NodeJS.WritableStream);
-  app = await buildApp({ config: testConfig(), clock, db, logger });
-  await app.ready();
+  onDisk = await appOnDisk();
+  ({ app, db, clock, logged } = onDisk);
 });
 afterEach(async () => {
   db.pragma('query_only = 0');
-  await app.close();
-  db.close();
-  dir.remove();
+  await onDisk.close();
 });
 
 /** Lets the timers' async writes fail and their handlers run. */
