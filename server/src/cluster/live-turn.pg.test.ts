@@ -8,6 +8,7 @@ import { runPgMigrations } from '../store/pg/migrate.js';
 import { PgDatabase } from '../store/pg/pg-database.js';
 import { until } from '../testing/pg-instances.js';
 import { needPostgres, startPostgres, type ThrowawayPostgres } from '../testing/postgres.js';
+import { seedHome } from '../testing/seed-home.js';
 import { testConfig } from '../testing/test-app.js';
 import type { LoggedEvent } from './live-feed.js';
 import { type PgCluster, pgCluster } from './pg-cluster.js';
@@ -71,16 +72,7 @@ describe.skipIf(!needPostgres())('the live stream written in the ingest turn (Po
       c.liveFeed.subscribe((e) => seen[i]!.push(e));
     }
     const { repos } = apps[0]!.baken;
-    const client = await repos.clients.createClient({ name: 'Client' }, clock.now());
-    homeId = (await repos.clients.createHome({ clientId: client.id, address: 'Straat 1' }, clock.now())).id;
-    await repos.gateways.create({
-      id: 'gw-1',
-      homeId,
-      serial: null,
-      createdAt: clock.now(),
-      revokedAt: null,
-      mqttPasswordHash: 'x',
-    });
+    homeId = (await seedHome(repos, 'gw-1', clock.now(), { client: 'Client' })).homeId;
   });
   afterAll(async () => {
     for (const a of apps) await a.close();

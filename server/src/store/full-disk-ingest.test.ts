@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BakenApp } from '../app-context.js';
 import type { BrokerClient, UplinkHandler } from '../broker/cluster/broker-client.js';
 import type { ManualClock } from '../clock.js';
+import { seedHome } from '../testing/seed-home.js';
 import type { Db } from './database.js';
 import { STORAGE_CLEAR_AFTER_MS } from './storage-health.js';
 import { type AppOnDisk, appOnDisk, fillDisk, type LoggedLine } from './testing/full-disk.js';
@@ -34,17 +35,7 @@ beforeEach(async () => {
   };
   onDisk = await appOnDisk({ mqtt });
   ({ app, db, clock, logged } = onDisk);
-  const { repos } = app.baken;
-  const c = await repos.clients.createClient({ name: 'C' }, clock.now());
-  const homeId = (await repos.clients.createHome({ clientId: c.id, address: 'Straat 1' }, clock.now())).id;
-  await repos.gateways.create({
-    id: GW,
-    homeId,
-    serial: null,
-    createdAt: clock.now(),
-    revokedAt: null,
-    mqttPasswordHash: 'x',
-  });
+  await seedHome(app.baken.repos, GW, clock.now());
 });
 afterEach(() => onDisk.close());
 

@@ -1,5 +1,6 @@
 import type { EventEnvelope, HeartbeatPayload } from '@baken/protocols';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedHome } from '../../testing/seed-home.js';
 import { type TestApp, testApp } from '../../testing/test-app.js';
 import type { DomainEventMap } from '../ingest/domain-events.js';
 
@@ -13,22 +14,11 @@ let homeB: string;
 let clientA: string;
 
 async function home(region: string): Promise<{ homeId: string; clientId: string; gatewayId: string }> {
-  const { repos } = t.app.baken;
-  const c = await repos.clients.createClient({ name: `C ${region}` }, t.clock.now());
-  const h = await repos.clients.createHome(
-    { clientId: c.id, address: `Straat ${region}`, region },
-    t.clock.now(),
-  );
-  const gatewayId = `gw-${region.toLowerCase()}-0001`;
-  await repos.gateways.create({
-    id: gatewayId,
-    homeId: h.id,
-    serial: null,
-    createdAt: t.clock.now(),
-    revokedAt: null,
-    mqttPasswordHash: 'x',
+  return seedHome(t.app.baken.repos, `gw-${region.toLowerCase()}-0001`, t.clock.now(), {
+    client: `C ${region}`,
+    address: `Straat ${region}`,
+    region,
   });
-  return { homeId: h.id, clientId: c.id, gatewayId };
 }
 
 const hb = (gatewayId: string, over: Partial<HeartbeatPayload> = {}): HeartbeatPayload => ({

@@ -5,6 +5,7 @@ import type { BakenApp } from '../../app-context.js';
 import { ManualClock } from '../../clock.js';
 import { createLogger } from '../../logger.js';
 import { type Db, openDatabase } from '../../store/database.js';
+import { seedHome } from '../../testing/seed-home.js';
 import { testConfig } from '../../testing/test-app.js';
 
 // Downtime accounting to the second (API.md) and the storage health state [MQTT-MAP §4.3.1],
@@ -28,18 +29,7 @@ async function start(clock: ManualClock): Promise<BakenApp> {
 }
 
 async function enrol(app: BakenApp, clock: ManualClock): Promise<string> {
-  const { repos } = app.baken;
-  const c = await repos.clients.createClient({ name: 'C' }, clock.now());
-  const homeId = (await repos.clients.createHome({ clientId: c.id, address: 'Straat 1' }, clock.now())).id;
-  await repos.gateways.create({
-    id: GW,
-    homeId,
-    serial: null,
-    createdAt: clock.now(),
-    revokedAt: null,
-    mqttPasswordHash: 'x',
-  });
-  return homeId;
+  return (await seedHome(app.baken.repos, GW, clock.now())).homeId;
 }
 
 const hb = (clock: ManualClock, over: Partial<HeartbeatPayload> = {}): HeartbeatPayload => ({
