@@ -189,6 +189,50 @@ describe('TurnBatcher', () => {
     await b.drain();
     expect(flushed).toEqual([[1], [2, 3]]);
   });
+
+  // a queue-backed uplink acks each message when its batch's promise settles (at the commit)
+  it('settles one promise per batch, shared by its items, when that batch is stored or fails', async () => {
+    const queued: Array<() => void> = [];
+    const finish: Array<(ok: boolean) => void> = [];
+    const b = new TurnBatcher<number>(
+      () =>
+        new Promise<void>((res, rej) => finish.push((ok) => (ok ? res() : rej(new Error('rolled back'))))),
+      (fn) => queued.push(fn),
+    );
+    const seen: string[] = [];
+    const watch = (name: string, p: Promise<void>) =>
+      p.then(
+        () => seen.push(`${name} stored`),
+        () => seen.push(`${name} failed`),
+      );
+    b.add(1);
+    const first = b.whenStored();
+    b.add(2);
+    expect(b.whenStored()).toBe(first);
+    void watch('1+2', first);
+    queued.shift()!();
+    // the first batch is being stored; what arrives now is the next batch, with its own promise
+    b.add(3);
+    const second = b.whenStored();
+    expect(second).not.toBe(first);
+    void watch('3', second);
+    await Promise.resolve();
+    expect(seen).toEqual([]);
+    finish.shift()!(true);
+    await new Promise((r) => setImmediate(r));
+    expect(seen).toEqual(['1+2 stored']);
+    queued.shift()!();
+    finish.shift()!(false);
+    await b.drain();
+    await new Promise((r) => setImmediate(r));
+    expect(seen).toEqual(['1+2 stored', '3 failed']);
+    // a failed batch does not stop the next one
+    b.add(4);
+    const third = b.whenStored();
+    queued.shift()!();
+    finish.shift()!(true);
+    await expect(third).resolves.toBeUndefined();
+  });
 });
 
 describe('rejectReason', () => {

@@ -8,6 +8,9 @@
  */
 export class TurnBatcher<T> {
   private pending: T[] = [];
+  /** Settles when the pending batch has been stored; made on first ask, one per batch. */
+  private stored: { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void } | null =
+    null;
   private scheduled = false;
   private running: Promise<void> | null = null;
 
@@ -23,6 +26,25 @@ export class TurnBatcher<T> {
     if (this.running === null) this.defer(() => void this.runNext());
   }
 
+  /**
+   * After {@link add}: a promise, shared by every item of the batch now pending, that resolves
+   * when `flush` of that batch has resolved and rejects when it has rejected (a queue-backed
+   * uplink acks its message then: `broker/cluster/broker-client.ts`). Never an unhandled rejection.
+   */
+  whenStored(): Promise<void> {
+    if (this.stored === null) {
+      let resolve!: () => void;
+      let reject!: (err: unknown) => void;
+      const promise = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      promise.catch(() => undefined);
+      this.stored = { promise, resolve, reject };
+    }
+    return this.stored.promise;
+  }
+
   /** Stores everything pending now and waits until it is stored (shutdown, tests). */
   async drain(): Promise<void> {
     while (this.running !== null || this.pending.length > 0) {
@@ -35,11 +57,19 @@ export class TurnBatcher<T> {
     if (this.running !== null) return this.running;
     this.scheduled = false;
     const items = this.pending;
+    const stored = this.stored;
     this.pending = [];
-    if (items.length === 0) return Promise.resolve();
+    this.stored = null;
+    if (items.length === 0) {
+      stored?.resolve();
+      return Promise.resolve();
+    }
     const run = this.flush(items)
-      // `flush` handles its own failures; one escaping here must not stop the batches after it
-      .catch(() => undefined)
+      // a failure is the batch's alone: the batches after it still run
+      .then(
+        () => stored?.resolve(),
+        (err: unknown) => stored?.reject(err),
+      )
       .finally(() => {
         this.running = null;
         if (this.scheduled) this.defer(() => void this.runNext());
