@@ -8,11 +8,12 @@
  */
 
 /**
- * Handles one message. For a queue-backed binding the message is acknowledged to the broker only
- * when the handler is done: when its promise resolves, or — for a handler that returns no promise —
- * after the event-loop turn it ran in has ended (ingest stores and acks a turn's messages in one
- * transaction at the end of that turn: `modules/ingest/turn-batcher.ts`). A handler that throws or
- * rejects leaves the message to be delivered again (to this or another instance).
+ * Handles one message. For a queue-backed binding ({@link BrokerClient.acksAfterHandler}) the
+ * message is acknowledged to the broker only when the handler is done: when its promise resolves —
+ * ingest returns the promise of the turn holding the message, settled once that turn's transaction
+ * has committed or rolled back (`modules/ingest/turn-batcher.ts`) — or, for a handler that returns
+ * no promise, after the event-loop turn it ran in has ended. A handler that throws or rejects leaves
+ * the message to be delivered again (to this or another instance).
  */
 export type UplinkHandler = (topic: string, payload: Buffer) => unknown;
 
@@ -25,6 +26,12 @@ export interface BrokerPublishOptions {
 export interface BrokerClient {
   /** Whether the binding is connected to its broker now. */
   readonly connected: boolean;
+  /**
+   * True for a queue-backed binding, which acks a message when its handler's promise settles: a
+   * handler should then return one that settles at its commit. The MQTT bindings do not wait for it
+   * (their delivery, and aedes' flow per client, go on as soon as the handler returns).
+   */
+  readonly acksAfterHandler?: boolean;
   /** Delivers messages whose topic matches `filter` (MQTT `+`/`#` wildcards) to `fn`. */
   subscribe(filter: string, fn: UplinkHandler, qos?: 0 | 1): Promise<void>;
   /** Resolves when the broker has taken the message (PUBACK or publisher confirm). */

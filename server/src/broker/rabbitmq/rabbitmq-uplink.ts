@@ -27,7 +27,7 @@ export interface RabbitUplinkOptions {
   logger: Logger;
   /** The per-gateway publish budget (RabbitMQ has none of its own), applied to what this instance consumes. */
   rateLimit?: { limits: BrokerLimits };
-  /** Runs after the current turn's queued work (ingest's TurnBatcher); `setImmediate` by default. */
+  /** Acks the message of a handler that returned no promise, after its turn; `setImmediate` by default. */
   defer?: (fn: () => void) => void;
 }
 
@@ -70,6 +70,8 @@ export class RabbitUplink implements BrokerClient {
   } | null;
   private readonly log: Logger;
   readonly queue: string;
+  /** Each message is acked when its handlers' promises resolve (ingest's: at its turn's commit). */
+  readonly acksAfterHandler = true;
 
   private constructor(private readonly o: RabbitUplinkOptions) {
     this.queue = o.queue ?? 'baken.uplink';
@@ -258,7 +260,8 @@ export class RabbitUplink implements BrokerClient {
       return;
     }
     if (pending.length > 0) {
-      Promise.all(pending).then(
+      // one handler (ingest) is the usual case: its turn's promise, shared by the turn's messages
+      (pending.length === 1 ? pending[0]! : Promise.all(pending)).then(
         () => settle(true),
         (err: unknown) => {
           this.log.error({ err, topic }, 'uplink handler failed; the message goes back to the queue');
@@ -267,8 +270,7 @@ export class RabbitUplink implements BrokerClient {
       );
       return;
     }
-    // A handler that returns nothing has queued its work for the end of this turn (ingest's
-    // TurnBatcher, itself a setImmediate queued before this one): ack after it has committed.
+    // A handler that returns nothing (ingest's for a message it rejected) has nothing to commit.
     (this.o.defer ?? setImmediate)(() => settle(true));
   }
 }

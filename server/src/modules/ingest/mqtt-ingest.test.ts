@@ -103,6 +103,63 @@ describe('MqttIngest', () => {
     expect(ingest.versions.unsupported.has(GW)).toBe(false);
   });
 
+  // docs/adr/0001-clustered-broker.md: a queue-backed uplink acks at the turn's commit; aedes and an
+  // MQTT client do not wait for it (their delivery goes on as soon as the handler returns)
+  it("hands a queue-backed uplink its turn's promise, and an MQTT binding nothing", async () => {
+    const ingestMetrics = createIngestMetrics(createMetrics());
+    const subscribed = async (acksAfterHandler: boolean) => {
+      const handlers: Array<(topic: string, payload: Buffer) => unknown> = [];
+      const client = {
+        acksAfterHandler,
+        subscribe: async (_f: string, fn: (topic: string, payload: Buffer) => unknown) =>
+          void handlers.push(fn),
+        publish: async (topic: string, payload: string) => {
+          published.push({ topic, ids: (JSON.parse(payload) as { ids: string[] }).ids });
+        },
+      } as unknown as ServerMqttClient;
+      const i = new MqttIngest({
+        mqtt: client,
+        clock,
+        storage: sqliteStorage(db),
+        bus,
+        processors,
+        stateHandlers: { 'ingest.heartbeat': [], 'ingest.availability': [], 'ingest.check': [] },
+        metrics,
+        ingestMetrics,
+        log: createLogger('silent'),
+        defer: (fn) => turns.push(fn),
+      });
+      await i.start();
+      return { i, handle: handlers[0]! };
+    };
+    const payload = (id: string) => Buffer.from(JSON.stringify(ev(id)));
+    const mqtt = await subscribed(false);
+    expect(mqtt.handle(topicFor('events', GW), payload('evt-00000061'))).toBeUndefined();
+    turns.shift()!();
+    await mqtt.i.flush();
+    const queue = await subscribed(true);
+    const a = queue.handle(topicFor('events', GW), payload('evt-00000062')) as Promise<void>;
+    const b = queue.handle(topicFor('events', GW), payload('evt-00000063'));
+    expect(b).toBe(a);
+    // a rejected message has no turn: nothing to wait for
+    expect(queue.handle(topicFor('events', GW), Buffer.from('{'))).toBeUndefined();
+    let settled = false;
+    void a.then(() => (settled = true));
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    turns.shift()!();
+    await a;
+    await queue.i.flush();
+    expect(published.at(-1)).toEqual({ topic: topicFor('ack', GW), ids: ['evt-00000062', 'evt-00000063'] });
+    // a turn that rolls back rejects its promise: the message goes back to the queue
+    processors.push(() => {
+      throw new Error('disk full');
+    });
+    const c = queue.handle(topicFor('events', GW), payload('evt-00000064')) as Promise<void>;
+    turns.shift()!();
+    await expect(c).rejects.toThrow('disk full');
+  });
+
   it('stores a burst of one turn in one transaction and acks it with one message', async () => {
     send(ev('evt-00000001'));
     send(ev('evt-00000002'));

@@ -108,12 +108,13 @@ export class MqttIngest {
   }
 
   async start(): Promise<void> {
+    // A queue-backed uplink acks each message when the promise of its turn settles (at the commit).
+    const handler = this.d.mqtt.acksAfterHandler
+      ? (topic: string, payload: Buffer) =>
+          this.handle(topic, payload) ? this.batcher.whenStored() : undefined
+      : (topic: string, payload: Buffer) => void this.handle(topic, payload);
     for (const name of INGEST_TOPICS) {
-      await this.d.mqtt.subscribe(
-        allGatewaysFilter(name),
-        (topic, payload) => this.handle(topic, payload),
-        name === 'heartbeat' ? 0 : 1,
-      );
+      await this.d.mqtt.subscribe(allGatewaysFilter(name), handler, name === 'heartbeat' ? 0 : 1);
     }
   }
 
@@ -122,18 +123,19 @@ export class MqttIngest {
     return this.batcher.drain();
   }
 
-  handle(topic: string, payload: Buffer): void {
+  /** Queues a valid message for the next turn and says so; a rejected one is counted and dropped. */
+  handle(topic: string, payload: Buffer): boolean {
     const decoded = decodeMqttMessage(topic, payload);
     if (!decoded.ok) {
       // A zero-length retained availability is a cleared retained value, not an error [MQTT-MAP §2.1].
-      if (decoded.error.code === 'BAKEN_ERR_PAYLOAD_EMPTY') return;
+      if (decoded.error.code === 'BAKEN_ERR_PAYLOAD_EMPTY') return false;
       const detail = decoded.error.detail as { path?: unknown };
       this.reject(
         topic,
         rejectReason(decoded.error.code),
         typeof detail.path === 'string' ? detail.path : undefined,
       );
-      return;
+      return false;
     }
     const m = decoded.value;
     const at = this.d.clock.now();
@@ -141,7 +143,7 @@ export class MqttIngest {
     switch (m.name) {
       case 'events':
         this.batcher.add({ kind: 'event', topic, gatewayId, event: m.payload });
-        return;
+        return true;
       case 'heartbeat':
         this.batcher.add({
           kind: 'heartbeat',
@@ -149,7 +151,7 @@ export class MqttIngest {
           gatewayId,
           body: { heartbeat: m.payload, gatewayId, at },
         });
-        return;
+        return true;
       case 'availability':
         this.batcher.add({
           kind: 'availability',
@@ -157,16 +159,16 @@ export class MqttIngest {
           gatewayId,
           body: { availability: m.payload, gatewayId, at },
         });
-        return;
+        return true;
       case 'check':
         this.batcher.add({ kind: 'check', topic, gatewayId, body: { report: m.payload, gatewayId, at } });
-        return;
+        return true;
       case 'cmd/res':
         this.batcher.add({ kind: 'cmd/res', topic, gatewayId, body: { result: m.payload, gatewayId, at } });
-        return;
+        return true;
       default:
         // A server → gateway topic echoed back to us (our own publish): not ingest's business.
-        return;
+        return false;
     }
   }
 
@@ -235,7 +237,8 @@ export class MqttIngest {
       if (n > 0) this.d.metrics.mqttRejected.inc({ reason: 'store_error' }, n);
       this.d.log.error({ err }, 'storing events failed; not acked');
       if (admitted !== null) await this.retryStates(admitted);
-      return;
+      // the turn's messages go back to a queue-backed uplink (`TurnBatcher.whenStored`)
+      throw err;
     }
     this.rejectUnknown(rejected);
     for (const it of admitted ?? [])
