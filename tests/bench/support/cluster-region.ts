@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findProgram } from '@baken/hardware/testing/external-program';
@@ -6,6 +6,7 @@ import { RabbitmqGatewayUsers } from '@baken/server/broker/rabbitmq/rabbitmq-use
 import { PgDatabase } from '@baken/server/store/pg/pg-database';
 import { findPostgresBin, startPostgres, type ThrowawayPostgres } from '@baken/server/testing/postgres';
 import { sharedKeysEnv } from '@baken/server/testing/shared-keys';
+import { startClusteredInstance } from '../../support/clustered-instance.js';
 import {
   RABBIT_ADMIN,
   type RabbitCluster,
@@ -15,7 +16,7 @@ import {
 import type { HomeCred, Tally } from './gen-proc.js';
 import { AlarmProbe } from './probe.js';
 import { seedRegion } from './seed.js';
-import { freePort, type ServerProc, startServerProc, stopServer } from './server-proc.js';
+import { type ServerProc, stopServer } from './server-proc.js';
 
 export const HOST = '127.0.0.1';
 
@@ -142,24 +143,13 @@ export class ClusterRegion {
 
   /** Starts one more instance; resolves once it listens (every module started, consuming uplink). */
   async addInstance(): Promise<ServerProc> {
-    const dataDir = join(this.dir, `instance-${this.instances.length + 1}`);
-    mkdirSync(dataDir, { recursive: true });
-    const proc = await startServerProc({
-      dataDir,
-      httpPort: await freePort(),
-      mqttPort: await freePort(),
-      metricsPort: await freePort(),
-      env: {
-        ...this.env,
-        BAKEN_DATABASE: 'postgres',
-        BAKEN_DATABASE_URL: this.databaseUrl,
-        BAKEN_BROKER: 'rabbitmq',
-        BAKEN_RABBITMQ_AMQP_URLS: `amqp://${new URL(this.node.amqpUrl).host}`,
-        BAKEN_RABBITMQ_MANAGEMENT_URL: this.node.managementUrl,
-        BAKEN_MQTT_USERNAME: RABBIT_ADMIN.username,
-        BAKEN_MQTT_PASSWORD: RABBIT_ADMIN.password,
-        BAKEN_MQTT_PUBLIC_URLS: this.node.mqttUrl,
-      },
+    const proc = await startClusteredInstance({
+      dataDir: join(this.dir, `instance-${this.instances.length + 1}`),
+      databaseUrl: this.databaseUrl,
+      amqpUrls: [this.node.amqpUrl],
+      managementUrl: this.node.managementUrl,
+      publicUrls: [this.node.mqttUrl],
+      env: this.env,
     });
     this.instances.push(proc);
     return proc;

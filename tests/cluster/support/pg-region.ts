@@ -10,9 +10,10 @@ import { runPgMigrations } from '@baken/server/store/pg/migrate';
 import { PgDatabase } from '@baken/server/store/pg/pg-database';
 import { sharedKeysEnv } from '@baken/server/testing/shared-keys';
 import { pino } from 'pino';
-import { freePort, type ServerProc, startServerProc, stopServer } from '../../bench/support/server-proc.js';
+import { type ServerProc, stopServer } from '../../bench/support/server-proc.js';
+import { startClusteredInstance } from '../../support/clustered-instance.js';
 import { startPostgres, type ThrowawayPostgres } from '../../support/postgres.js';
-import { RABBIT_ADMIN, type RabbitCluster, startRabbitCluster } from '../../support/rabbitmq.js';
+import { type RabbitCluster, startRabbitCluster } from '../../support/rabbitmq.js';
 
 export const clock = new SystemClock();
 
@@ -118,27 +119,13 @@ export class PgRegion {
    * broker nodes it connects to, in order (it moves to the next when one dies).
    */
   async instance(name: string, amqpNodes: readonly number[] = [0]): Promise<Instance> {
-    const node = this.rabbit.nodes[0]!;
-    const amqp = amqpNodes.map((k) => `amqp://${new URL(this.rabbit.nodes[k]!.amqpUrl).host}`);
-    const dataDir = join(this.dir, name);
-    mkdirSync(dataDir, { recursive: true });
-    const proc = await startServerProc({
-      dataDir,
-      httpPort: await freePort(),
-      mqttPort: await freePort(),
-      metricsPort: await freePort(),
-      env: {
-        ...this.env,
-        BAKEN_LOG_LEVEL: process.env['CLUSTER_SERVER_LOG'] ?? 'error',
-        BAKEN_DATABASE: 'postgres',
-        BAKEN_DATABASE_URL: this.databaseUrl,
-        BAKEN_BROKER: 'rabbitmq',
-        BAKEN_RABBITMQ_AMQP_URLS: amqp.join(','),
-        BAKEN_RABBITMQ_MANAGEMENT_URL: node.managementUrl,
-        BAKEN_MQTT_USERNAME: RABBIT_ADMIN.username,
-        BAKEN_MQTT_PASSWORD: RABBIT_ADMIN.password,
-        BAKEN_MQTT_PUBLIC_URLS: this.publicUrls().join(','),
-      },
+    const proc = await startClusteredInstance({
+      dataDir: join(this.dir, name),
+      databaseUrl: this.databaseUrl,
+      amqpUrls: amqpNodes.map((k) => this.rabbit.nodes[k]!.amqpUrl),
+      managementUrl: this.rabbit.nodes[0]!.managementUrl,
+      publicUrls: this.publicUrls(),
+      env: { ...this.env, BAKEN_LOG_LEVEL: process.env['CLUSTER_SERVER_LOG'] ?? 'error' },
     });
     const i = { name, proc, url: proc.url };
     this.instances.push(i);
