@@ -42,21 +42,24 @@ export function pgStoreHandle(h: PgHandle): StoreHandle {
   return { kind: 'postgres', pg: h };
 }
 
+/** Runs `fn` in one transaction of `h`'s database ({@link Storage.transaction} on a handle). */
+export function transactionOn<T>(h: StoreHandle, fn: (tx: StoreHandle) => Promise<T>): Promise<T> {
+  return h.kind === 'sqlite'
+    ? h.sqlite.transaction((tx) => fn(sqliteStoreHandle(tx)))
+    : h.pg.transaction((tx) => fn(pgStoreHandle(tx)));
+}
+
+/** The storage of a handle: its kind, the handle, and transactions on it. */
+function storageOn(handle: StoreHandle): Storage {
+  return { kind: handle.kind, handle, transaction: (fn) => transactionOn(handle, fn) };
+}
+
 /** The embedded deployment's storage: one SQLite connection (its shared async handle). */
 export function sqliteStorage(db: Db): Storage {
-  const shared = sqliteHandle(db);
-  return {
-    kind: 'sqlite',
-    handle: sqliteStoreHandle(shared),
-    transaction: (fn) => shared.transaction((tx) => fn(sqliteStoreHandle(tx))),
-  };
+  return storageOn(sqliteStoreHandle(sqliteHandle(db)));
 }
 
 /** The clustered deployment's storage: a PostgreSQL pool. */
 export function pgStorage(db: PgDatabase): Storage {
-  return {
-    kind: 'postgres',
-    handle: pgStoreHandle(db),
-    transaction: (fn) => db.transaction((tx) => fn(pgStoreHandle(tx))),
-  };
+  return storageOn(pgStoreHandle(db));
 }

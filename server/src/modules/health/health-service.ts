@@ -1,4 +1,4 @@
-import { pgStoreHandle, type StoreHandle, sqliteStoreHandle } from '../../store/storage.js';
+import { type StoreHandle, transactionOn } from '../../store/storage.js';
 import type { DomainEventBus, DomainEventMap, LinkState } from '../ingest/domain-events.js';
 import type { TurnContext } from '../ingest/event-processors.js';
 import { readIncidents, readWarnings } from './batch-reads.js';
@@ -611,13 +611,6 @@ export class HealthService {
     const a = await this.stores.alerts.raise(scope, kind, incidentId, now, detail);
     if (a) this.bus.emit('budget.alert', { alertId: a.id, scope, kind, at: now, detail });
   }
-}
-
-/** Runs `fn` in one transaction on `h`'s database. */
-function transactionOn<T>(h: StoreHandle, fn: (tx: StoreHandle) => Promise<T>): Promise<T> {
-  return h.kind === 'sqlite'
-    ? h.sqlite.transaction((tx) => fn(sqliteStoreHandle(tx)))
-    : h.pg.transaction((tx) => fn(pgStoreHandle(tx)));
 }
 
 function byGateway(devices: readonly DeviceRow[]): Map<string, DeviceRow[]> {
