@@ -2,8 +2,8 @@ import { type StoreHandle, transactionOn } from '../../store/storage.js';
 import type { DomainEventBus, DomainEventMap, LinkState } from '../ingest/domain-events.js';
 import type { TurnContext } from '../ingest/event-processors.js';
 import { readIncidents, readWarnings } from './batch-reads.js';
-import { type BudgetStatus, budgetStatus } from './budget.js';
-import type { BudgetAlertKind } from './budget-alert-store.js';
+import type { BudgetStatus } from './budget.js';
+import { BudgetAlerts } from './budget-alerts.js';
 import { DueQueue } from './due-queue.js';
 import { HealthMemo, memoIncidents, memoWarnings } from './health-memo.js';
 import type { HealthPolicy } from './health-policy.js';
@@ -45,6 +45,7 @@ export class HealthService {
   readonly stores: HealthStores;
   readonly platform: PlatformUptime;
   private readonly rules: WarningRules;
+  private readonly budgetAlerts: BudgetAlerts;
   private readonly lastState = new Map<string, LinkState>();
   /** What is known unchanged without reading it again (see {@link HealthMemo}); off when shared. */
   readonly memo: HealthMemo;
@@ -96,6 +97,7 @@ export class HealthService {
       this.shared ? 3 * policy.platformAliveMs : null,
     );
     this.rules = new WarningRules(bus, policy.warnings);
+    this.budgetAlerts = new BudgetAlerts(this.stores, bus, policy);
     bus.onRollback(() => this.forget());
   }
 
@@ -366,7 +368,7 @@ export class HealthService {
       transactionOn(this.handle, (tx) => this.sweepGateways(this.bind(tx), now)),
     );
     const s = this.stores;
-    await this.evaluateBudgets(now);
+    await this.budgetAlerts.evaluate(now);
     await this.rules.sweep(s.warnings, now);
     await this.alive(now);
     if (now - this.prunedAt >= HISTORY_PRUNE_EVERY_MS) {
@@ -448,14 +450,13 @@ export class HealthService {
     return linkState(this.deviceObservation(g, d), now, this.policy);
   }
 
-  async budget(scope: string, now: number): Promise<BudgetStatus> {
-    return (await this.budgets(now))(scope);
+  budget(scope: string, now: number): Promise<BudgetStatus> {
+    return this.budgetAlerts.status(scope, now);
   }
 
   /** Every scope's budget at `now` from one read of the year's incidents. */
-  async budgets(now: number): Promise<(scope: string) => BudgetStatus> {
-    const spans = await this.incidents.spansByScope(now - this.policy.budget.yearMs, now);
-    return (scope) => budgetStatus(spans.get(scope) ?? [], now, this.policy.budget);
+  budgets(now: number): Promise<(scope: string) => BudgetStatus> {
+    return this.budgetAlerts.statuses(now);
   }
 
   /**
@@ -556,60 +557,6 @@ export class HealthService {
         at: now,
       });
     }
-  }
-
-  private async evaluateBudgets(now: number): Promise<void> {
-    const p = this.policy.budget;
-    const s = this.stores;
-    // Only a scope with an open burn or exhaustion alert has one to clear. After a restart every
-    // home has downtime in its year, and the sweep ran three UPDATEs per home that cleared nothing,
-    // every 15 s (docs/scaling.md §4: the health sweep under an 18,000-home restart).
-    const burning = new Set(await s.alerts.burningScopes());
-    // Only a scope down within the longest burn window can start burning or use up its year (its
-    // downtime grows only while it is down), so only those and the burning ones need their year:
-    // not a year of the fleet's incidents every sweep.
-    const longest = Math.max(...p.windows.map((w) => w.windowMs), this.policy.sweepIntervalMs);
-    const recent = await s.incidents.spansByScope(now - longest, now);
-    const scopes = [...new Set([...recent.keys(), ...burning])];
-    const spans =
-      scopes.length === 0 ? new Map() : await s.incidents.spansByScope(now - p.yearMs, now, scopes);
-    for (const scope of scopes) {
-      const st = budgetStatus(spans.get(scope) ?? [], now, p);
-      const open = burning.has(scope);
-      for (const w of st.windows) {
-        const kind: BudgetAlertKind = w.name === 'fast' ? 'burn_fast' : 'burn_slow';
-        if (w.alerting)
-          await this.raise(scope, kind, null, now, {
-            ...w,
-            consumedMs: st.consumedMs,
-            remainingMs: st.remainingMs,
-          });
-        else if (open) await s.alerts.clear(scope, kind, null, now);
-      }
-      if (st.exhausted) await this.raise(scope, 'yearly_exhausted', null, now, { consumedMs: st.consumedMs });
-      else if (open) await s.alerts.clear(scope, 'yearly_exhausted', null, now);
-    }
-    for (const inc of await s.incidents.list({ open: true, limit: 10_000, offset: 0 })) {
-      if (inc.subjectKind === 'storage') continue; // not downtime
-      const scope = inc.subjectKind === 'platform' ? 'platform' : inc.homeId;
-      if (scope === null) continue;
-      const dur = now - inc.startedAt;
-      const detail = { durationMs: dur, subjectKind: inc.subjectKind, subjectId: inc.subjectId };
-      if (dur >= p.incidentWarnAtMs) await this.raise(scope, 'incident_long', inc.incidentId, now, detail);
-      if (dur >= p.perIncidentMs)
-        await this.raise(scope, 'incident_over_budget', inc.incidentId, now, detail);
-    }
-  }
-
-  private async raise(
-    scope: string,
-    kind: BudgetAlertKind,
-    incidentId: number | null,
-    now: number,
-    detail: Record<string, unknown>,
-  ): Promise<void> {
-    const a = await this.stores.alerts.raise(scope, kind, incidentId, now, detail);
-    if (a) this.bus.emit('budget.alert', { alertId: a.id, scope, kind, at: now, detail });
   }
 }
 
