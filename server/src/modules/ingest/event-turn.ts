@@ -71,17 +71,29 @@ export interface EventTurnDeps {
 }
 
 /**
- * Last inside a turn's transaction: hands {@link EventTurnDeps.beforeCommit} the events the bus
- * holds, then those the processors' after-commit callbacks declare — the order they are emitted in.
+ * One turn's transaction: `body` runs in it with the bus held (scoped on PostgreSQL, whose turn
+ * awaits the network); last inside it {@link EventTurnDeps.beforeCommit} gets the events the bus
+ * holds, then those the processors' after-commit callbacks (`after`) declare — the order they are
+ * emitted in. Once it commits, `committed`, then the held events (`DomainEventBus.holdDuring`).
  */
-export async function beforeCommitIn(
-  d: Pick<EventTurnDeps, 'bus' | 'beforeCommit'>,
-  tx: StoreHandle,
-  after: readonly AfterCommit[],
-): Promise<void> {
-  if (!d.beforeCommit) return;
-  const events = [...d.bus.heldNow(), ...after.flatMap((cb) => cb?.events ?? [])];
-  if (events.length > 0) await d.beforeCommit(tx, events);
+export function turnTransaction<T>(
+  d: Pick<EventTurnDeps, 'bus' | 'storage' | 'beforeCommit'>,
+  body: (tx: StoreHandle) => Promise<{ value: T; after: readonly AfterCommit[] }>,
+  committed?: (value: T) => void,
+): Promise<T> {
+  return d.bus.holdDuring(
+    () =>
+      d.storage.transaction(async (tx) => {
+        const { value, after } = await body(tx);
+        if (d.beforeCommit) {
+          const events = [...d.bus.heldNow(), ...after.flatMap((cb) => cb?.events ?? [])];
+          if (events.length > 0) await d.beforeCommit(tx, events);
+        }
+        return value;
+      }),
+    committed,
+    { scoped: d.storage.kind === 'postgres' },
+  );
 }
 
 /**
@@ -130,18 +142,12 @@ export async function ingestTurn(
   storedAt: number,
 ): Promise<EventToStore[]> {
   const turn = nextTurn();
-  const out = await d.bus.holdDuring(
-    () =>
-      d.storage.transaction(async (tx) => {
-        const r = await storeEventsIn(tx, input.events ?? [], d.processors, turn, storedAt);
-        for (const st of input.states ?? []) await applyStateIn(d, st, { tx, turn, storedAt });
-        await input.within?.(tx);
-        await beforeCommitIn(d, tx, r.after);
-        return r;
-      }),
-    undefined,
-    { scoped: d.storage.kind === 'postgres' },
-  );
+  const out = await turnTransaction(d, async (tx) => {
+    const r = await storeEventsIn(tx, input.events ?? [], d.processors, turn, storedAt);
+    for (const st of input.states ?? []) await applyStateIn(d, st, { tx, turn, storedAt });
+    await input.within?.(tx);
+    return { value: r, after: r.after };
+  });
   for (const it of out.fresh) d.bus.emit('ingest.event', { event: it.event, homeId: it.homeId, storedAt });
   for (const cb of out.after) cb();
   return out.fresh;

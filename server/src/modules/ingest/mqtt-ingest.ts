@@ -18,12 +18,12 @@ import type { EventStore, EventToStore } from './event-store.js';
 import { eventStoreOn } from './event-store-on.js';
 import {
   applyStateIn,
-  beforeCommitIn,
   type EventTurnDeps,
   nextTurn,
   type StateHandlers,
   type StateMessage,
   storeEventsIn,
+  turnTransaction,
 } from './event-turn.js';
 import { GatewayVersionWatch } from './gateway-version-watch.js';
 import type { IngestMetrics } from './ingest-metrics.js';
@@ -208,26 +208,25 @@ export class MqttIngest {
     let fresh: EventToStore[] = [];
     let after: Array<() => void> = [];
     try {
-      await this.d.bus.holdDuring(
-        () =>
-          this.d.storage.transaction(async (tx) => {
-            const events = eventStoreOn(tx);
-            const all = await this.admit(events, incoming, rejected);
-            admitted = all;
-            for (const it of all) if (it.kind === 'event') items.push(it);
-            const stored = await storeEventsIn(tx, items, this.d.processors, turn, storedAt);
-            fresh = stored.fresh;
-            after = stored.after;
-            const ctx: TurnContext = { tx, turn, storedAt };
-            for (const it of all) {
-              if (it.kind === 'cmd/res') this.d.bus.emit('command.result', it.body);
-              else if (it.kind !== 'event') await applyStateIn(this.d, it, ctx);
-            }
-            await beforeCommitIn(this.d, tx, after);
-          }),
+      await turnTransaction(
+        this.d,
+        async (tx) => {
+          const events = eventStoreOn(tx);
+          const all = await this.admit(events, incoming, rejected);
+          admitted = all;
+          for (const it of all) if (it.kind === 'event') items.push(it);
+          const stored = await storeEventsIn(tx, items, this.d.processors, turn, storedAt);
+          fresh = stored.fresh;
+          after = stored.after;
+          const ctx: TurnContext = { tx, turn, storedAt };
+          for (const it of all) {
+            if (it.kind === 'cmd/res') this.d.bus.emit('command.result', it.body);
+            else if (it.kind !== 'event') await applyStateIn(this.d, it, ctx);
+          }
+          return { value: undefined, after };
+        },
         // acked before listeners hear what the turn changed [MQTT-MAP §4.2]
         () => this.sendAcks(items),
-        { scoped: this.d.storage.kind === 'postgres' },
       );
     } catch (err) {
       this.rejectUnknown(rejected);
@@ -293,15 +292,10 @@ export class MqttIngest {
         continue;
       }
       try {
-        await this.d.bus.holdDuring(
-          () =>
-            this.d.storage.transaction(async (tx) => {
-              await applyStateIn(this.d, it, { tx, turn: nextTurn(), storedAt: this.d.clock.now() });
-              await beforeCommitIn(this.d, tx, []);
-            }),
-          undefined,
-          { scoped: this.d.storage.kind === 'postgres' },
-        );
+        await turnTransaction(this.d, async (tx) => {
+          await applyStateIn(this.d, it, { tx, turn: nextTurn(), storedAt: this.d.clock.now() });
+          return { value: undefined, after: [] };
+        });
       } catch (err) {
         this.d.metrics.mqttRejected.inc({ reason: 'store_error' });
         this.d.log.error({ err, kind: it.kind }, 'storing a gateway message failed');
