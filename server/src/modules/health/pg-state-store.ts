@@ -9,12 +9,14 @@ import {
   toDevice,
 } from './health-rows.js';
 import {
+  byCodePoint,
   type DeviceReport,
   type DeviceRow,
   type DeviceTouch,
   type GatewayRow,
   type LinkHistory,
   type StateStore,
+  type StateWrites,
   touchSet,
 } from './state-store.js';
 
@@ -204,6 +206,100 @@ export class PgStateStore implements StateStore {
       [gatewayId, online ? at : null, this.defaultIntervalS, state, at],
     );
     if (!online) await this.markOffline(gatewayId, at);
+  }
+
+  /**
+   * One statement for a round of the turn's state messages: the gateways' upsert (a heartbeat's
+   * columns where the row is a heartbeat — its `availability` is null — or an availability message's)
+   * and their history buckets as data-modifying CTEs that the devices' upsert reads first, so the
+   * gateway rows are locked before their devices', each table's rows in code-point order.
+   */
+  async recordStates(w: StateWrites): Promise<DeviceRow[]> {
+    const gateways = byCodePoint<{
+      id: string;
+      at: number;
+      hb?: HeartbeatPayload;
+      av?: 'online' | 'offline';
+    }>(
+      [
+        ...w.heartbeats.map((x) => ({ id: x.gatewayId, at: x.at, hb: x.hb })),
+        ...w.availability.map((x) => ({ id: x.gatewayId, at: x.at, av: x.state })),
+      ],
+      (g) => g.id,
+    );
+    const devices = byCodePoint(w.devices, (d) => `${d.gatewayId}\u0000${d.report.deviceId}`);
+    if (gateways.length === 0 && devices.length === 0) return [];
+    const g = gateways.map((x) => ({
+      ...x,
+      cols: x.hb ? heartbeatColumns(x.hb) : Array.from<null>({ length: 13 }).fill(null),
+    }));
+    const col = (i: number) => g.map((x) => x.cols[i] ?? null);
+    const keep = (c: string) =>
+      `${c} = CASE WHEN EXCLUDED.availability IS NULL THEN EXCLUDED.${c} ELSE gateway_state.${c} END`;
+    const r = await this.db.sql.query<DeviceRecord>(
+      `WITH gw AS (
+         INSERT INTO gateway_state (gateway_id, last_seen_at, interval_s, software, uptime_s, mains, unit_battery,
+           outbox_depth, outbox_oldest_age_s, clock_offset_ms, scan_running, scan_restarts, storage_state,
+           storage_since, storage_memory_depth, availability, availability_at, updated_at)
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::integer[], $4::text[], $5::bigint[], $6::text[],
+           $7::integer[], $8::integer[], $9::bigint[], $10::bigint[], $11::boolean[], $12::integer[], $13::text[],
+           $14::bigint[], $15::integer[], $16::text[], $17::bigint[], $18::bigint[])
+         ON CONFLICT (gateway_id) DO UPDATE SET
+           last_seen_at = GREATEST(gateway_state.last_seen_at, EXCLUDED.last_seen_at),
+           ${['interval_s', 'software', 'uptime_s', 'mains', 'unit_battery', 'outbox_depth', 'outbox_oldest_age_s', 'clock_offset_ms', 'scan_running', 'scan_restarts', 'storage_state', 'storage_since', 'storage_memory_depth'].map(keep).join(',\n           ')},
+           availability = CASE WHEN EXCLUDED.availability IS NOT NULL THEN EXCLUDED.availability
+             WHEN gateway_state.availability = 'offline'
+               AND COALESCE(gateway_state.availability_at, 0) <= EXCLUDED.last_seen_at THEN 'online'
+             ELSE gateway_state.availability END,
+           availability_at = CASE WHEN EXCLUDED.availability IS NOT NULL THEN EXCLUDED.availability_at
+             ELSE gateway_state.availability_at END,
+           updated_at = EXCLUDED.updated_at
+         RETURNING 1),
+       b AS (
+         INSERT INTO gateway_buckets (gateway_id, bucket_start, heartbeats, offline)
+         SELECT * FROM unnest($19::text[], $20::bigint[], $21::integer[], $22::integer[])
+         ON CONFLICT (gateway_id, bucket_start) DO UPDATE SET
+           heartbeats = gateway_buckets.heartbeats + EXCLUDED.heartbeats,
+           offline = GREATEST(gateway_buckets.offline, EXCLUDED.offline)
+         RETURNING 1)
+       INSERT INTO device_state (gateway_id, device_id, kind, link, last_seen_at, rssi, battery, firmware,
+         link_changes, updated_at)
+       SELECT * FROM unnest($23::text[], $24::text[], $25::text[], $26::text[], $27::bigint[], $28::integer[],
+         $29::integer[], $30::text[], $31::text[], $32::bigint[])
+       WHERE (SELECT count(*) FROM gw) + (SELECT count(*) FROM b) >= 0
+       ON CONFLICT (gateway_id, device_id) DO UPDATE SET kind = EXCLUDED.kind, link = EXCLUDED.link,
+         last_seen_at = NULLIF(GREATEST(COALESCE(device_state.last_seen_at, 0), COALESCE(EXCLUDED.last_seen_at, 0)), 0),
+         rssi = COALESCE(EXCLUDED.rssi, device_state.rssi), battery = COALESCE(EXCLUDED.battery, device_state.battery),
+         firmware = COALESCE(EXCLUDED.firmware, device_state.firmware), link_changes = EXCLUDED.link_changes,
+         updated_at = EXCLUDED.updated_at
+       RETURNING ${DEVICE_COLUMNS}`,
+      [
+        g.map((x) => x.id),
+        // a heartbeat and an `online` are heard at `at`; an `offline` is no sign of life
+        g.map((x) => (x.av === 'offline' ? null : x.at)),
+        g.map((x) => (x.hb ? x.hb.intervalS : this.defaultIntervalS)),
+        ...Array.from({ length: 12 }, (_, i) => col(i + 1)),
+        g.map((x) => x.av ?? null),
+        g.map((x) => (x.av ? x.at : null)),
+        g.map((x) => x.at),
+        g.map((x) => x.id),
+        g.map((x) => this.bucketOf(x.at)),
+        g.map((x) => (x.hb ? 1 : 0)),
+        g.map((x) => (x.av === 'offline' ? 1 : 0)),
+        devices.map((d) => d.gatewayId),
+        devices.map((d) => d.report.deviceId),
+        devices.map((d) => d.report.kind),
+        devices.map((d) => d.report.link),
+        devices.map((d) => d.report.lastSeenAt),
+        devices.map((d) => d.report.rssi),
+        devices.map((d) => d.report.battery),
+        devices.map((d) => d.report.firmware),
+        devices.map((d) => JSON.stringify(d.linkChanges)),
+        devices.map((d) => d.at),
+      ],
+    );
+    // RETURNING follows the input's order in practice, but nothing promises it: sort as the input
+    return byCodePoint(r.rows.map(toDevice), (d) => `${d.gatewayId}\u0000${d.deviceId}`);
   }
 
   async buckets(

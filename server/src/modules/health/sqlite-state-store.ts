@@ -10,12 +10,17 @@ import {
   toDevice,
 } from './health-rows.js';
 import {
+  type AvailabilityWrite,
+  byCodePoint,
   type DeviceReport,
   type DeviceRow,
   type DeviceTouch,
+  type DeviceWrite,
   type GatewayRow,
+  type HeartbeatWrite,
   type LinkHistory,
   type StateStore,
+  type StateWrites,
   touchSet,
 } from './state-store.js';
 
@@ -87,18 +92,20 @@ export class SqliteStateStore implements StateStore {
   }
 
   recordHeartbeat(gatewayId: string, hb: HeartbeatPayload, at: number): Promise<void> {
-    return this.h.run((db) => {
-      this.touch(db, gatewayId, at);
-      db.prepare(
-        `UPDATE gateway_state SET interval_s = ?, software = ?, uptime_s = ?, mains = ?, unit_battery = ?,
-           outbox_depth = ?, outbox_oldest_age_s = ?, clock_offset_ms = ?, scan_running = ?, scan_restarts = ?,
-           storage_state = ?, storage_since = ?, storage_memory_depth = ?,
-           availability = CASE WHEN availability = 'offline' AND IFNULL(availability_at, 0) <= ? THEN 'online'
-             ELSE availability END
-         WHERE gateway_id = ?`,
-      ).run(...heartbeatColumns(hb).map((v) => (typeof v === 'boolean' ? Number(v) : v)), at, gatewayId);
-      this.bump(db, gatewayId, at, 'heartbeats');
-    });
+    return this.h.run((db) => this.heartbeat(db, gatewayId, hb, at));
+  }
+
+  private heartbeat(db: Db, gatewayId: string, hb: HeartbeatPayload, at: number): void {
+    this.touch(db, gatewayId, at);
+    db.prepare(
+      `UPDATE gateway_state SET interval_s = ?, software = ?, uptime_s = ?, mains = ?, unit_battery = ?,
+         outbox_depth = ?, outbox_oldest_age_s = ?, clock_offset_ms = ?, scan_running = ?, scan_restarts = ?,
+         storage_state = ?, storage_since = ?, storage_memory_depth = ?,
+         availability = CASE WHEN availability = 'offline' AND IFNULL(availability_at, 0) <= ? THEN 'online'
+           ELSE availability END
+       WHERE gateway_id = ?`,
+    ).run(...heartbeatColumns(hb).map((v) => (typeof v === 'boolean' ? Number(v) : v)), at, gatewayId);
+    this.bump(db, gatewayId, at, 'heartbeats');
   }
 
   recordDevice(
@@ -111,21 +118,25 @@ export class SqliteStateStore implements StateStore {
     return this.h.run((db) => {
       const before = known ?? deviceOf(db, gatewayId, d.deviceId);
       const changes = linkChangesAfter(before, d.link, at, flapWindowMs);
-      const after = db
-        .prepare(
-          `INSERT INTO device_state (gateway_id, device_id, kind, link, last_seen_at, rssi, battery, firmware,
-             link_changes, updated_at) VALUES (@gatewayId, @deviceId, @kind, @link, @lastSeenAt, @rssi, @battery,
-             @firmware, @linkChanges, @at)
-           ON CONFLICT (gateway_id, device_id) DO UPDATE SET kind = excluded.kind, link = excluded.link,
-             last_seen_at = NULLIF(MAX(IFNULL(last_seen_at, 0), IFNULL(excluded.last_seen_at, 0)), 0),
-             rssi = IFNULL(excluded.rssi, rssi), battery = IFNULL(excluded.battery, battery),
-             firmware = IFNULL(excluded.firmware, firmware), link_changes = excluded.link_changes,
-             updated_at = excluded.updated_at
-           RETURNING ${DEVICE_COLUMNS}`,
-        )
-        .get({ gatewayId, ...d, linkChanges: JSON.stringify(changes), at }) as DeviceRecord;
-      return { before, after: toDevice(after) };
+      return { before, after: this.writeDevice(db, { gatewayId, report: d, linkChanges: changes, at }) };
     });
+  }
+
+  private writeDevice(db: Db, { gatewayId, report, linkChanges, at }: DeviceWrite): DeviceRow {
+    const after = db
+      .prepare(
+        `INSERT INTO device_state (gateway_id, device_id, kind, link, last_seen_at, rssi, battery, firmware,
+           link_changes, updated_at) VALUES (@gatewayId, @deviceId, @kind, @link, @lastSeenAt, @rssi, @battery,
+           @firmware, @linkChanges, @at)
+         ON CONFLICT (gateway_id, device_id) DO UPDATE SET kind = excluded.kind, link = excluded.link,
+           last_seen_at = NULLIF(MAX(IFNULL(last_seen_at, 0), IFNULL(excluded.last_seen_at, 0)), 0),
+           rssi = IFNULL(excluded.rssi, rssi), battery = IFNULL(excluded.battery, battery),
+           firmware = IFNULL(excluded.firmware, firmware), link_changes = excluded.link_changes,
+           updated_at = excluded.updated_at
+         RETURNING ${DEVICE_COLUMNS}`,
+      )
+      .get({ gatewayId, ...report, linkChanges: JSON.stringify(linkChanges), at }) as DeviceRecord;
+    return toDevice(after);
   }
 
   touchDevice(gatewayId: string, deviceId: string, kind: string, at: number): Promise<void> {
@@ -153,15 +164,36 @@ export class SqliteStateStore implements StateStore {
   }
 
   recordAvailability(gatewayId: string, state: 'online' | 'offline', at: number): Promise<void> {
+    return this.h.run((db) => this.availability(db, gatewayId, state, at));
+  }
+
+  private availability(db: Db, gatewayId: string, state: 'online' | 'offline', at: number): void {
+    if (state === 'online') this.touch(db, gatewayId, at);
+    db.prepare(
+      `INSERT INTO gateway_state (gateway_id, interval_s, availability, availability_at, updated_at)
+       VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (gateway_id) DO UPDATE SET availability = excluded.availability,
+         availability_at = excluded.availability_at, updated_at = excluded.updated_at`,
+    ).run(gatewayId, this.defaultIntervalS, state, at, at);
+    if (state === 'offline') this.bump(db, gatewayId, at, 'offline');
+  }
+
+  // In-process, so no round trip to save: one call on the handle, each row's statements in code-point order.
+  recordStates(w: StateWrites): Promise<DeviceRow[]> {
+    const gateways = byCodePoint<{ id: string; hb?: HeartbeatWrite; av?: AvailabilityWrite }>(
+      [
+        ...w.heartbeats.map((x) => ({ id: x.gatewayId, hb: x })),
+        ...w.availability.map((x) => ({ id: x.gatewayId, av: x })),
+      ],
+      (g) => g.id,
+    );
+    const devices = byCodePoint(w.devices, (d) => `${d.gatewayId}\u0000${d.report.deviceId}`);
+    if (gateways.length === 0 && devices.length === 0) return Promise.resolve([]);
     return this.h.run((db) => {
-      if (state === 'online') this.touch(db, gatewayId, at);
-      db.prepare(
-        `INSERT INTO gateway_state (gateway_id, interval_s, availability, availability_at, updated_at)
-         VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (gateway_id) DO UPDATE SET availability = excluded.availability,
-           availability_at = excluded.availability_at, updated_at = excluded.updated_at`,
-      ).run(gatewayId, this.defaultIntervalS, state, at, at);
-      if (state === 'offline') this.bump(db, gatewayId, at, 'offline');
+      for (const g of gateways)
+        if (g.hb) this.heartbeat(db, g.id, g.hb.hb, g.hb.at);
+        else if (g.av) this.availability(db, g.id, g.av.state, g.av.at);
+      return devices.map((d) => this.writeDevice(db, d));
     });
   }
 

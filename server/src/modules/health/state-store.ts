@@ -37,6 +37,47 @@ export interface DeviceRow {
 /** A device's report in a heartbeat, as {@link StateStore.recordDevice} stores it. */
 export type DeviceReport = Omit<DeviceRow, 'gatewayId' | 'linkChanges'>;
 
+/** A heartbeat as {@link StateStore.recordStates} writes it: received at `at`. */
+export interface HeartbeatWrite {
+  gatewayId: string;
+  hb: HeartbeatPayload;
+  at: number;
+}
+
+/** An availability message as {@link StateStore.recordStates} writes it: seen at `at`. */
+export interface AvailabilityWrite {
+  gatewayId: string;
+  state: 'online' | 'offline';
+  at: number;
+}
+
+/** A device's report in a heartbeat with its link changes after it (`linkChangesAfter`). */
+export interface DeviceWrite {
+  gatewayId: string;
+  report: DeviceReport;
+  linkChanges: number[];
+  at: number;
+}
+
+/**
+ * What {@link StateStore.recordStates} writes: each gateway at most once among `heartbeats` and
+ * `availability`, each device at most once (a turn that carries more for one is applied in rounds).
+ */
+export interface StateWrites {
+  heartbeats: readonly HeartbeatWrite[];
+  availability: readonly AvailabilityWrite[];
+  devices: readonly DeviceWrite[];
+}
+
+/** `items` in code-point order of `key` (the order every writer locks rows in). */
+export function byCodePoint<T>(items: readonly T[], key: (t: T) => string): T[] {
+  return [...items].sort((a, b) => {
+    const x = key(a);
+    const y = key(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+}
+
 /** A device an event was heard from (see {@link StateStore.touchAll}). */
 export interface DeviceTouch {
   gatewayId: string;
@@ -111,6 +152,14 @@ export interface StateStore {
    */
   touchAll(gatewayIds: readonly string[], devices: readonly DeviceTouch[], at: number): Promise<void>;
   recordAvailability(gatewayId: string, state: 'online' | 'offline', at: number): Promise<void>;
+  /**
+   * One turn's heartbeats, availability messages and their devices' reports (one round of them:
+   * see {@link StateWrites}), as {@link recordHeartbeat}, {@link recordAvailability} and
+   * {@link recordDevice} would write each, with one statement per table (PostgreSQL: one round
+   * trip), rows in code-point order so two writers lock them in the same order. Returns the
+   * devices' rows after the write.
+   */
+  recordStates(w: StateWrites): Promise<DeviceRow[]>;
   /** History buckets of one gateway since `from` (oldest first). */
   buckets(
     gatewayId: string,

@@ -172,6 +172,83 @@ export function stateStoreContract(name: string, make: MakeHealth): void {
       expect(await s.buckets('gw-1', bucket)).toEqual([{ bucketStart: bucket, heartbeats: 2, offline: 1 }]);
     });
 
+    it("records a round of a turn's heartbeats, availability messages and device reports in one call, as a call each would", async () => {
+      const { stores, repos } = fx();
+      await seedHome(repos, ['gw-c', 'gw-a', 'gw-b']);
+      const s = stores.states;
+      await s.recordAvailability('gw-b', 'offline', T0);
+      await s.recordDevice('gw-a', report('p-1', 'up', T0 + 50), T0 + 50, HOUR);
+      const after = await s.recordStates({
+        heartbeats: [
+          { gatewayId: 'gw-c', hb: hb('gw-c', { intervalS: 60 }), at: T0 + 10 },
+          {
+            gatewayId: 'gw-a',
+            hb: hb('gw-a', { mains: 'off', storage: { state: 'full', since: T0, memoryDepth: 2 } }),
+            at: T0 + 10,
+          },
+        ],
+        availability: [{ gatewayId: 'gw-b', state: 'online', at: T0 + 5 }],
+        devices: [
+          { gatewayId: 'gw-c', report: report('p-2', 'down', null), linkChanges: [T0 + 10], at: T0 + 10 },
+          // an older report: the later last-seen stays
+          { gatewayId: 'gw-a', report: report('p-1', 'up', T0 + 10), linkChanges: [], at: T0 + 10 },
+        ],
+      });
+      expect(after.map((d) => [d.gatewayId, d.deviceId, d.link, d.lastSeenAt, d.linkChanges])).toEqual([
+        ['gw-a', 'p-1', 'up', T0 + 50, []],
+        ['gw-c', 'p-2', 'down', null, [T0 + 10]],
+      ]);
+      expect(await s.gateway('gw-a')).toMatchObject({
+        lastSeenAt: T0 + 10,
+        intervalS: 30,
+        mains: 'off',
+        availability: null,
+        storageState: 'full',
+        storageMemoryDepth: 2,
+      });
+      expect(await s.gateway('gw-c')).toMatchObject({ lastSeenAt: T0 + 10, intervalS: 60 });
+      expect(await s.gateway('gw-b')).toMatchObject({
+        availability: 'online',
+        availabilityAt: T0 + 5,
+        lastSeenAt: T0 + 5,
+        intervalS: POLICY.defaultIntervalS,
+        software: null,
+      });
+      // the next round: gw-a's will, gw-b's heartbeat, gw-c goes offline too
+      await s.recordStates({
+        heartbeats: [{ gatewayId: 'gw-b', hb: hb('gw-b', { mains: 'on' }), at: T0 + 20 }],
+        availability: [
+          { gatewayId: 'gw-a', state: 'offline', at: T0 + 20 },
+          { gatewayId: 'gw-c', state: 'offline', at: T0 + 20 },
+        ],
+        devices: [],
+      });
+      expect(await s.gateway('gw-a')).toMatchObject({
+        availability: 'offline',
+        availabilityAt: T0 + 20,
+        lastSeenAt: T0 + 10,
+        mains: 'off',
+        intervalS: 30,
+      });
+      expect(await s.gateway('gw-b')).toMatchObject({
+        availability: 'online',
+        lastSeenAt: T0 + 20,
+        mains: 'on',
+      });
+      // a heartbeat after the will brings the unit back online
+      await s.recordStates({
+        heartbeats: [{ gatewayId: 'gw-a', hb: hb('gw-a'), at: T0 + 30 }],
+        availability: [],
+        devices: [],
+      });
+      expect(await s.gateway('gw-a')).toMatchObject({ availability: 'online', lastSeenAt: T0 + 30 });
+      const bucket = Math.floor(T0 / POLICY.bucketMs) * POLICY.bucketMs;
+      expect(await s.buckets('gw-a', bucket)).toEqual([{ bucketStart: bucket, heartbeats: 2, offline: 1 }]);
+      expect(await s.buckets('gw-b', bucket)).toEqual([{ bucketStart: bucket, heartbeats: 1, offline: 1 }]);
+      expect(await s.buckets('gw-c', bucket)).toEqual([{ bucketStart: bucket, heartbeats: 1, offline: 1 }]);
+      expect(await s.recordStates({ heartbeats: [], availability: [], devices: [] })).toEqual([]);
+    });
+
     it('history buckets: heartbeats counted, offline marked, old ones pruned', async () => {
       const { stores, repos } = fx();
       await seedHome(repos, ['gw-1']);
