@@ -98,9 +98,30 @@ export interface KeysafeCommandStore {
   purgeFinishedBefore(cutoff: number): Promise<number>;
 }
 
+/** A home unit's online state at `at` (see {@link AccessGatewayStore.setOnlineAll}). */
+export interface OnlineState {
+  gatewayId: string;
+  online: boolean;
+  at: number;
+}
+
+/** Each home unit's last state of `states`, in code-point order of its id. */
+export function lastOnlineStates(states: readonly OnlineState[]): OnlineState[] {
+  const last = new Map<string, OnlineState>();
+  for (const s of states) last.set(s.gatewayId, s);
+  return [...last.values()].sort((a, b) =>
+    a.gatewayId < b.gatewayId ? -1 : a.gatewayId > b.gatewayId ? 1 : 0,
+  );
+}
+
 /** Which home units the server last saw online, and which home unit serves a home. */
 export interface AccessGatewayStore {
   setOnline(gatewayId: string, online: boolean, at: number): Promise<void>;
+  /**
+   * {@link setOnline} for each of `states` in order (an ingest turn's availability messages), in one
+   * statement: each home unit's last state, rows in code-point order.
+   */
+  setOnlineAll(states: readonly OnlineState[]): Promise<void>;
   isOnline(gatewayId: string): Promise<boolean>;
   /** The newest non-revoked home unit of a home. */
   latestOfHome(homeId: string): Promise<string | null>;

@@ -1,9 +1,11 @@
 import type { PgHandle } from '../../store/pg/pg-database.js';
-import type {
-  AccessBlockStore,
-  AccessGatewayStore,
-  AccessSettingsStore,
-  SeenEventStore,
+import {
+  type AccessBlockStore,
+  type AccessGatewayStore,
+  type AccessSettingsStore,
+  lastOnlineStates,
+  type OnlineState,
+  type SeenEventStore,
 } from './access-stores.js';
 import type { AccessAlertStore } from './alert-store.js';
 import type { AccessAlert, AlertKind } from './alerts.js';
@@ -22,6 +24,17 @@ export class PgAccessGatewayStore implements AccessGatewayStore {
       `INSERT INTO access_gateway_state (gateway_id, online, at) VALUES ($1, $2, $3)
        ON CONFLICT (gateway_id) DO UPDATE SET online = excluded.online, at = excluded.at`,
       [gatewayId, online, at],
+    );
+  }
+
+  async setOnlineAll(states: readonly OnlineState[]): Promise<void> {
+    const rows = lastOnlineStates(states);
+    if (rows.length === 0) return;
+    await this.db.sql.query(
+      `INSERT INTO access_gateway_state (gateway_id, online, at)
+       SELECT * FROM unnest($1::text[], $2::boolean[], $3::bigint[])
+       ON CONFLICT (gateway_id) DO UPDATE SET online = excluded.online, at = excluded.at`,
+      [rows.map((r) => r.gatewayId), rows.map((r) => r.online), rows.map((r) => r.at)],
     );
   }
 

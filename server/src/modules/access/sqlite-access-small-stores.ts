@@ -1,10 +1,12 @@
 import { Value } from '@sinclair/typebox/value';
 import type { Db } from '../../store/database.js';
-import type {
-  AccessBlockStore,
-  AccessGatewayStore,
-  AccessSettingsStore,
-  SeenEventStore,
+import {
+  type AccessBlockStore,
+  type AccessGatewayStore,
+  type AccessSettingsStore,
+  lastOnlineStates,
+  type OnlineState,
+  type SeenEventStore,
 } from './access-stores.js';
 import type { AccessBlock, BlockScope } from './revocation.js';
 import { type AccessSettings, AccessSettingsSchema, DEFAULT_ACCESS_SETTINGS } from './settings.js';
@@ -15,6 +17,16 @@ export class SqliteAccessGatewayStore implements AccessGatewayStore {
 
   async setOnline(gatewayId: string, online: boolean, at: number): Promise<void> {
     this.setOnlineNow(gatewayId, online, at);
+  }
+
+  async setOnlineAll(states: readonly OnlineState[]): Promise<void> {
+    this.setOnlineAllNow(states);
+  }
+
+  /** {@link setOnlineAll} on the ingest turn's synchronous path (see {@link setOnlineNow}). */
+  setOnlineAllNow(states: readonly OnlineState[]): void {
+    // in-process: no round trip to save, each row's statement in code-point order
+    for (const s of lastOnlineStates(states)) this.setOnlineNow(s.gatewayId, s.online, s.at);
   }
 
   /**

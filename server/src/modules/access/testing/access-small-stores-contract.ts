@@ -27,6 +27,21 @@ export function accessSmallStoresContract(name: string, make: MakeAccessStores):
       expect(await stores.gateways.latestOfHome(h.id)).toBe('gw-b');
     });
 
+    it("home units: a turn's states in one call, each unit's last one kept", async () => {
+      const { stores } = s();
+      await stores.gateways.setOnline('gw-2', true, T0);
+      await stores.gateways.setOnlineAll([
+        { gatewayId: 'gw-3', online: true, at: T0 + 1 },
+        { gatewayId: 'gw-1', online: false, at: T0 + 1 },
+        { gatewayId: 'gw-1', online: true, at: T0 + 2 },
+        { gatewayId: 'gw-2', online: false, at: T0 + 2 },
+      ]);
+      expect(await stores.gateways.isOnline('gw-1')).toBe(true);
+      expect(await stores.gateways.isOnline('gw-2')).toBe(false);
+      expect(await stores.gateways.isOnline('gw-3')).toBe(true);
+      await stores.gateways.setOnlineAll([]);
+    });
+
     it('blocks: active until lifted (once), newest first', async () => {
       const { blocks } = s().stores;
       const b = { scope: 'person' as const, target: 'u-1', reason: 'lost phone', createdBy: 'admin' };
