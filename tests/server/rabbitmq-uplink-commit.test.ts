@@ -110,7 +110,7 @@ describe.skipIf(!hasRabbit || !hasPostgres)('rabbitmq uplink: acked at the turnâ
       storage: pgStorage(db),
       bus,
       processors: [processor],
-      stateHandlers: { 'ingest.heartbeat': [], 'ingest.availability': [], 'ingest.check': [] },
+      stateHandlers: [],
       metrics,
       ingestMetrics: createIngestMetrics(metrics),
       log: createLogger('silent'),

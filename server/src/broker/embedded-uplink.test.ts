@@ -96,7 +96,7 @@ beforeEach(async () => {
     storage: sqliteStorage(db),
     bus: new DomainEventBus(),
     processors,
-    stateHandlers: { 'ingest.heartbeat': [], 'ingest.availability': [], 'ingest.check': [] },
+    stateHandlers: [],
     metrics,
     ingestMetrics: createIngestMetrics(metrics),
     log,

@@ -5,7 +5,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import { finishAbandonedReleases } from './abandoned-releases.js';
 import { accessQueries } from './access-queries.js';
 import { type AccessDeps, AccessService } from './access-service.js';
-import type { AccessGatewayStore, AccessStores } from './access-stores.js';
+import type { AccessGatewayStore, AccessStores, OnlineState } from './access-stores.js';
 import { alarmSourceOn } from './alarm-source-on.js';
 import { AccessAlerts } from './alerts.js';
 import { CarerConsentService } from './carer-consent.js';
@@ -31,12 +31,11 @@ import { sqliteAccessStores } from './sqlite-access-stores.js';
 import { sqliteCarerConsentStore } from './sqlite-carer-consents.js';
 import { sqliteMatrixStore } from './sqlite-matrix-store.js';
 
-/** A home unit's online state, written on `h` (the ingest turn's transaction). */
-function onlineStateOn(h: StoreHandle): Pick<AccessGatewayStore, 'setOnline'> {
-  return bindStore<Pick<AccessGatewayStore, 'setOnline'>>(h, {
+/** Home units' online states, written on `h` (the ingest turn's transaction). */
+function onlineStateOn(h: StoreHandle): Pick<AccessGatewayStore, 'setOnlineAll'> {
+  return bindStore<Pick<AccessGatewayStore, 'setOnlineAll'>>(h, {
     sqlite: (s) => ({
-      setOnline: (gatewayId, online, at) =>
-        s.run((db) => new SqliteAccessGatewayStore(db).setOnlineNow(gatewayId, online, at)),
+      setOnlineAll: (states) => s.run((db) => new SqliteAccessGatewayStore(db).setOnlineAllNow(states)),
     }),
     postgres: (p) => new PgAccessGatewayStore(p),
   });
@@ -160,10 +159,19 @@ export const accessModule = defineModule(
 
     const bus = app.ingest.bus;
     const log = app.log.child({ module: 'access' });
-    // A home unit's online state commits with the ingest turn that carried it, on its transaction.
-    app.ingest.onState('ingest.availability', ({ availability, gatewayId, at }, turn) =>
-      onlineStateOn(turn.tx).setOnline(gatewayId, availability.state === 'online', at),
-    );
+    // A home unit's online state commits with the ingest turn that carried it, on its transaction:
+    // the turn's availability messages in one statement.
+    app.ingest.onStates(async (states, turn) => {
+      const online: OnlineState[] = [];
+      for (const st of states)
+        if (st.kind === 'availability')
+          online.push({
+            gatewayId: st.body.gatewayId,
+            online: st.body.availability.state === 'online',
+            at: st.body.at,
+          });
+      if (online.length > 0) await onlineStateOn(turn.tx).setOnlineAll(online);
+    });
     const offs = [
       bus.on('ingest.event', ({ event }) => {
         deviceEvents.handle(event).catch((err) => log.error({ err }, 'key-safe event handling failed'));

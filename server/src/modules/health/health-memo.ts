@@ -1,6 +1,6 @@
-import type { IncidentStore, SubjectKind } from './incident-store.js';
+import type { Incident, IncidentStore, SubjectKind } from './incident-store.js';
 import type { LinkHistory } from './state-store.js';
-import { WARNING_KINDS, type WarningKind, type WarningStore } from './warning-store.js';
+import { WARNING_KINDS, type Warning, type WarningKind, type WarningStore } from './warning-store.js';
 
 /** Past this many subjects the memo starts afresh (it only saves reads; see {@link HealthMemo}). */
 export const HEALTH_MEMO_LIMIT = 1_000_000;
@@ -85,6 +85,42 @@ export class HealthMemo {
 
   setOnline(gatewayId: string, deviceId: string, on: boolean): void {
     this.set(gatewayId, deviceId, ONLINE, on);
+  }
+
+  /** The subject is known to have no open incident (see {@link memoIncidents}). */
+  knowsNoIncident(kind: SubjectKind, subjectId: string): boolean {
+    const s = incidentSlot(kind, subjectId);
+    return s !== null && this.has(s.gatewayId, s.deviceId, s.bit);
+  }
+
+  /** What one read of `subjects`' open incidents (`open`) says: the others have none. */
+  learnIncidents(
+    subjects: readonly { kind: SubjectKind; subjectId: string }[],
+    open: readonly Incident[],
+  ): void {
+    if (!this.enabled) return;
+    const isOpen = new Set(open.map((i) => `${i.subjectKind}\u0000${i.subjectId}`));
+    for (const sub of subjects) {
+      const s = incidentSlot(sub.kind, sub.subjectId);
+      if (s && !isOpen.has(`${sub.kind}\u0000${sub.subjectId}`))
+        this.set(s.gatewayId, s.deviceId, s.bit, true);
+    }
+  }
+
+  /** The device (or the gateway itself) is known to have none of `kinds` open. */
+  knowsNoWarning(gatewayId: string, deviceId: string, kinds: readonly WarningKind[]): boolean {
+    const bits = this.#bits.get(key(gatewayId, deviceId)) ?? 0;
+    return kinds.every((k) => (bits & (WARNING_BIT.get(k) ?? 0)) !== 0);
+  }
+
+  /** What one read of `devices`' open warnings (`open`) says: no other kind is open for them. */
+  learnWarnings(devices: readonly { gatewayId: string; deviceId: string }[], open: readonly Warning[]): void {
+    if (!this.enabled) return;
+    const isOpen = new Set(open.map((w) => `${key(w.gatewayId, w.deviceId)}\u0000${w.kind}`));
+    for (const d of devices)
+      for (const k of WARNING_KINDS)
+        if (!isOpen.has(`${key(d.gatewayId, d.deviceId)}\u0000${k}`))
+          this.set(d.gatewayId, d.deviceId, WARNING_BIT.get(k) ?? 0, true);
   }
 
   #room(): void {

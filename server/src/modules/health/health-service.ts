@@ -1,19 +1,28 @@
 import { type StoreHandle, transactionOn } from '../../store/storage.js';
 import type { DomainEventBus, DomainEventMap, LinkState } from '../ingest/domain-events.js';
-import type { TurnContext } from '../ingest/event-processors.js';
+import type { StateMessage, TurnContext } from '../ingest/event-processors.js';
 import { readIncidents, readWarnings } from './batch-reads.js';
 import type { BudgetStatus } from './budget.js';
 import { BudgetAlerts } from './budget-alerts.js';
 import { DueQueue } from './due-queue.js';
 import { HealthMemo, memoIncidents, memoWarnings } from './health-memo.js';
 import type { HealthPolicy } from './health-policy.js';
+import { linkChangesAfter } from './health-rows.js';
 import type { DueStore, HealthStores } from './health-stores.js';
 import { healthStoresOn } from './health-stores-on.js';
 import type { Incident, IncidentSubject } from './incident-store.js';
 import { linkState, nextLinkChangeAt, type Observation } from './link-state.js';
 import { PlatformUptime } from './platform-uptime.js';
-import type { DeviceRow, DeviceTouch, GatewayRow } from './state-store.js';
+import type {
+  AvailabilityWrite,
+  DeviceRow,
+  DeviceTouch,
+  DeviceWrite,
+  GatewayRow,
+  HeartbeatWrite,
+} from './state-store.js';
 import { WarningRules } from './warning-rules.js';
+import type { WarningKind } from './warning-store.js';
 
 const HISTORY_PRUNE_EVERY_MS = 3600_000;
 /** Gateways one sweep evaluates at most from the database's schedule (the rest next time). */
@@ -176,20 +185,68 @@ export class HealthService {
     this.lastSweepEvaluated = gateways.length;
   }
 
-  /** A heartbeat, inside the ingest turn (`app.ingest.onState('ingest.heartbeat', …)`). */
-  async onHeartbeat(
-    { heartbeat: hb, gatewayId, homeId, at }: DomainEventMap['ingest.heartbeat'],
+  /**
+   * A turn's heartbeats and availability messages (`app.ingest.onStates`), inside its transaction
+   * on its handle: in rounds in which each gateway has one message at most (a turn is one round
+   * unless a unit sent two, e.g. its `offline` then its `online`, which are applied in that order),
+   * each round written with one statement per table and its gateways evaluated together.
+   */
+  async onStates(states: readonly StateMessage[], ctx: Pick<TurnContext, 'tx' | 'turn'>): Promise<void> {
+    for (const round of rounds(states)) await this.applyRound(round, ctx);
+  }
+
+  /** A heartbeat, inside the ingest turn: {@link onStates} of that one message. */
+  onHeartbeat(m: DomainEventMap['ingest.heartbeat'], ctx: Pick<TurnContext, 'tx' | 'turn'>): Promise<void> {
+    return this.onStates([{ kind: 'heartbeat', body: m }], ctx);
+  }
+
+  /** An availability message, inside the ingest turn: {@link onStates} of that one message. */
+  onAvailability(
+    m: DomainEventMap['ingest.availability'],
+    ctx: Pick<TurnContext, 'tx' | 'turn'>,
+  ): Promise<void> {
+    return this.onStates([{ kind: 'availability', body: m }], ctx);
+  }
+
+  private async applyRound(
+    round: readonly LinkMessage[],
     ctx: Pick<TurnContext, 'tx' | 'turn'>,
   ): Promise<void> {
     const s = this.inTurn(ctx);
-    await s.states.recordHeartbeat(gatewayId, hb, at);
-    const devices: DeviceRow[] = [];
-    for (const d of hb.devices) {
-      // `up` means heard now; otherwise trust the reported last-seen but never a future one.
-      const lastSeenAt = d.link === 'up' ? at : d.lastSeen === null ? null : Math.min(d.lastSeen, at);
-      const { after } = await s.states.recordDevice(
-        gatewayId,
-        {
+    const ids = round.map((m) => m.body.gatewayId);
+    // each gateway's devices before the round: link histories the memo does not hold, and the evaluation's
+    const before = byGateway(await s.states.devicesIn(ids));
+    const heartbeats: HeartbeatWrite[] = [];
+    const availability: AvailabilityWrite[] = [];
+    const devices = new Map<string, DeviceWrite>();
+    const checks: StorageCheck[] = [];
+    for (const m of round) {
+      const { gatewayId, at } = m.body;
+      if (m.kind === 'availability') {
+        const a = m.body.availability;
+        // `offline` takes the server's receive time: the will carries `at: null` [MQTT-MAP §4.4].
+        // `online` is seen at its connect time (never later than now), so a retained `online`
+        // re-delivered when the server subscribes again is not mistaken for a fresh sign of life.
+        availability.push({
+          gatewayId,
+          state: a.state,
+          at: a.state === 'online' && a.at !== null ? Math.min(a.at, at) : at,
+        });
+        continue;
+      }
+      const hb = m.body.heartbeat;
+      heartbeats.push({ gatewayId, hb, at });
+      checks.push({ gatewayId, homeId: m.body.homeId, hb, at });
+      const known = new Map((before.get(gatewayId) ?? []).map((d) => [d.deviceId, d]));
+      for (const d of hb.devices) {
+        const k = `${gatewayId}\u0000${d.deviceId}`;
+        // `up` means heard now; otherwise trust the reported last-seen but never a future one.
+        const lastSeenAt = d.link === 'up' ? at : d.lastSeen === null ? null : Math.min(d.lastSeen, at);
+        const was = devices.get(k);
+        const history = was
+          ? { link: was.report.link, linkChanges: was.linkChanges }
+          : (this.memo.link(gatewayId, d.deviceId) ?? known.get(d.deviceId));
+        const report = {
           deviceId: d.deviceId,
           kind: d.kind,
           link: d.link,
@@ -197,17 +254,44 @@ export class HealthService {
           rssi: d.rssi,
           battery: d.battery,
           firmware: d.firmware ?? null,
-        },
-        at,
-        this.policy.warnings.flapWindowMs,
-        this.memo.link(gatewayId, d.deviceId),
-      );
-      this.memo.setLink(gatewayId, d.deviceId, after);
-      devices.push(after);
+        };
+        const linkChanges = linkChangesAfter(history, d.link, at, this.policy.warnings.flapWindowMs);
+        devices.set(k, { gatewayId, report, linkChanges, at });
+      }
     }
-    await this.rules.onHeartbeat(s.warnings, gatewayId, hb, devices, at);
-    await this.evaluateStorage(s, gatewayId, homeId, hb, at);
-    await this.evaluateGateway(s, gatewayId, at);
+    const after = byGateway(
+      await s.states.recordStates({ heartbeats, availability, devices: [...devices.values()] }),
+    );
+    const rows = new Map<string, DeviceRow[]>();
+    for (const id of ids) {
+      const written = after.get(id) ?? [];
+      for (const d of written) this.memo.setLink(id, d.deviceId, d);
+      const fresh = new Set(written.map((d) => d.deviceId));
+      const all = [...(before.get(id) ?? []).filter((d) => !fresh.has(d.deviceId)), ...written];
+      rows.set(
+        id,
+        all.sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0)),
+      );
+    }
+    // the open warnings the rules ask about, in one read for the round: where the memo does not know
+    const asked = heartbeats.flatMap(({ gatewayId, hb }) => [
+      { gatewayId, deviceId: gatewayId, kinds: GATEWAY_WARNINGS },
+      ...hb.devices.map((d) => ({ gatewayId, deviceId: d.deviceId, kinds: DEVICE_WARNINGS })),
+    ]);
+    const list = asked.filter((d) => !this.memo.knowsNoWarning(d.gatewayId, d.deviceId, d.kinds));
+    let warnings = s.warnings;
+    if (list.length > 0) {
+      const open = await s.warnings.openOfDevices(list);
+      this.memo.learnWarnings(list, open);
+      warnings = readWarnings(s.warnings, list, open);
+    }
+    for (const { gatewayId, hb, at } of heartbeats) {
+      const reported = new Set(hb.devices.map((d) => d.deviceId));
+      const devs = (after.get(gatewayId) ?? []).filter((d) => reported.has(d.deviceId));
+      await this.rules.onHeartbeat(warnings, gatewayId, hb, devs, at);
+    }
+    const at = new Map(round.map((m) => [m.body.gatewayId, m.body.at]));
+    await this.evaluateGateways({ ...s, warnings }, at, { devices: rows, storage: checks });
   }
 
   /**
@@ -243,21 +327,6 @@ export class HealthService {
       const closed = await s.incidents.close(open.incidentId, since);
       if (closed) this.bus.emit('incident.closed', closed);
     }
-  }
-
-  /** An availability message, inside the ingest turn (`app.ingest.onState('ingest.availability', …)`). */
-  async onAvailability(
-    { availability, gatewayId, at }: DomainEventMap['ingest.availability'],
-    ctx: Pick<TurnContext, 'tx' | 'turn'>,
-  ): Promise<void> {
-    const s = this.inTurn(ctx);
-    // `offline` takes the server's receive time: the will carries `at: null` [MQTT-MAP §4.4].
-    // `online` is seen at its connect time (never later than now), so a retained `online`
-    // re-delivered when the server subscribes again is not mistaken for a fresh sign of life.
-    const seenAt =
-      availability.state === 'online' && availability.at !== null ? Math.min(availability.at, at) : at;
-    await s.states.recordAvailability(gatewayId, availability.state, seenAt);
-    await this.evaluateGateway(s, gatewayId, at);
   }
 
   /**
@@ -319,33 +388,46 @@ export class HealthService {
   }
 
   /**
-   * Evaluates each gateway of `at` at its time: the gateways and their devices read in one query
-   * each, and where the memo is off their open incidents in one query and the schedule written in
-   * one statement.
+   * Evaluates each gateway of `at` at its time: the gateways read in one query, their devices in one
+   * (or as `known` gives them), and where the memo is off their open incidents in one query and the
+   * schedule written in one statement. `known.storage`: heartbeats whose outbox disk is evaluated
+   * first ({@link evaluateStorage}), their `storage` incidents read in that same query.
    */
-  private async evaluateGateways(s: HealthStores, at: ReadonlyMap<string, number>): Promise<void> {
+  private async evaluateGateways(
+    s: HealthStores,
+    at: ReadonlyMap<string, number>,
+    known?: { devices: ReadonlyMap<string, DeviceRow[]>; storage: readonly StorageCheck[] },
+  ): Promise<void> {
     const ids = [...at.keys()];
     const rows = new Map((await s.states.gatewaysIn(ids)).map((g) => [g.gatewayId, g]));
-    const devices = byGateway(await s.states.devicesIn(ids));
+    const devices = known?.devices ?? byGateway(await s.states.devicesIn(ids));
+    const storage = known?.storage ?? [];
+    // their open incidents in one read: where the memo does not know (all of them where it is off)
+    const subjects: IncidentSubject[] = storage.map((c) => ({ kind: 'storage', subjectId: c.gatewayId }));
+    for (const id of ids) {
+      subjects.push({ kind: 'gateway', subjectId: id });
+      for (const d of devices.get(id) ?? [])
+        subjects.push({ kind: 'device', subjectId: deviceSubject(id, d.deviceId) });
+    }
+    const unknown = subjects.filter((x) => !this.memo.knowsNoIncident(x.kind, x.subjectId));
     let es = s;
+    if (unknown.length > 0) {
+      const open = await s.incidents.openForAll(unknown);
+      this.memo.learnIncidents(unknown, open);
+      es = { ...es, incidents: readIncidents(s.incidents, unknown, open) };
+    }
     const schedule = new Map<string, number>();
-    if (!this.memo.enabled) {
-      const subjects: IncidentSubject[] = [];
-      for (const id of ids) {
-        subjects.push({ kind: 'gateway', subjectId: id });
-        for (const d of devices.get(id) ?? [])
-          subjects.push({ kind: 'device', subjectId: deviceSubject(id, d.deviceId) });
-      }
-      const incidents = readIncidents(s.incidents, subjects, await s.incidents.openForAll(subjects));
+    const inner = s.due;
+    if (inner) {
       // the evaluations' schedule, written together after them
-      const inner = s.due;
-      const due: DueStore | undefined = inner && {
+      const due: DueStore = {
         schedule: async (gatewayId, when) => void schedule.set(gatewayId, when),
         due: (now, limit) => inner.due(now, limit),
         scheduleAll: (all) => inner.scheduleAll(all),
       };
-      es = { ...s, incidents, ...(due ? { due } : {}) };
+      es = { ...es, due };
     }
+    for (const c of storage) await this.evaluateStorage(es, c.gatewayId, c.homeId, c.hb, c.at);
     for (const id of ids)
       await this.evaluateGateway(es, id, at.get(id) as number, rows.get(id) ?? null, devices.get(id) ?? []);
     if (schedule.size > 0) await s.due?.scheduleAll(schedule);
@@ -558,6 +640,44 @@ export class HealthService {
       });
     }
   }
+}
+
+/** The warnings a heartbeat raises or clears on its gateway, and on each of its devices. */
+const GATEWAY_WARNINGS: readonly WarningKind[] = [
+  'mains_lost',
+  'outbox_backlog',
+  'storage_degraded',
+  'low_battery',
+];
+const DEVICE_WARNINGS: readonly WarningKind[] = ['low_battery', 'link_flapping', 'possible_spoofing'];
+
+/** A heartbeat or availability message of a turn (health's part of `StateMessage`). */
+type LinkMessage = Exclude<StateMessage, { kind: 'check' }>;
+
+/** A heartbeat whose outbox disk state is evaluated ({@link HealthService.evaluateStorage}). */
+interface StorageCheck {
+  gatewayId: string;
+  homeId: string | null;
+  hb: DomainEventMap['ingest.heartbeat']['heartbeat'];
+  at: number;
+}
+
+/**
+ * A turn's heartbeats and availability messages in rounds: a gateway's n-th message of the turn in
+ * the n-th round, so each round names a gateway once and its messages keep their order.
+ */
+export function rounds(states: readonly StateMessage[]): LinkMessage[][] {
+  const out: LinkMessage[][] = [];
+  const seen = new Map<string, number>();
+  for (const st of states) {
+    if (st.kind === 'check') continue;
+    const n = seen.get(st.body.gatewayId) ?? 0;
+    seen.set(st.body.gatewayId, n + 1);
+    const round = out[n];
+    if (round) round.push(st);
+    else out.push([st]);
+  }
+  return out;
 }
 
 function byGateway(devices: readonly DeviceRow[]): Map<string, DeviceRow[]> {

@@ -45,8 +45,8 @@ export const healthModule = defineModule<HealthModuleOptions>(
     );
     app.decorate('health', health);
     // inside the ingest turn, on its transaction (store README, "One transaction per turn")
-    app.ingest.onState('ingest.heartbeat', (m, turn) => health.onHeartbeat(m, turn));
-    app.ingest.onState('ingest.availability', (m, turn) => health.onAvailability(m, turn));
+    // a turn's heartbeats and availability messages together: one statement per table and turn
+    app.ingest.onStates((states, turn) => health.onStates(states, turn));
     // last-seen writes of an event commit with it, in the ingest transaction
     app.ingest.addTurnProcessor(async (events, turn) => {
       await health.touchFromEvents(events, turn);

@@ -108,3 +108,33 @@ export type StateHandler<K extends StateMessageName> = (
   body: StateMessageMap[K],
   ctx: TurnContext,
 ) => void | Promise<void>;
+
+/** A heartbeat, availability message or check report, as a turn applies it. */
+export type StateMessage =
+  | { kind: 'heartbeat'; body: DomainEventMap['ingest.heartbeat'] }
+  | { kind: 'availability'; body: DomainEventMap['ingest.availability'] }
+  | { kind: 'check'; body: DomainEventMap['ingest.check'] };
+
+/**
+ * A {@link StateHandler} given the turn's heartbeats, availability messages and check reports
+ * together, in arrival order, once per turn (never with none), after the event processors: it can
+ * write what they change with one statement per table instead of one per message (on PostgreSQL
+ * each is a round trip the turn waits for; docs/scaling.md §3). A message must be handled as if the
+ * turn's messages before it had been handled first (a unit's `offline` then `online` in one turn
+ * ends online). Same rules as {@link EventProcessor}; what it emits is held until the commit.
+ */
+export type StateTurnHandler = (states: readonly StateMessage[], ctx: TurnContext) => void | Promise<void>;
+
+const STATE_KIND = {
+  'ingest.heartbeat': 'heartbeat',
+  'ingest.availability': 'availability',
+  'ingest.check': 'check',
+} as const satisfies Record<StateMessageName, StateMessage['kind']>;
+
+/** A per-message {@link StateHandler} as a {@link StateTurnHandler}: called for each message of its kind in turn. */
+export function perState<K extends StateMessageName>(name: K, h: StateHandler<K>): StateTurnHandler {
+  const kind = STATE_KIND[name];
+  return async (states, ctx) => {
+    for (const st of states) if (st.kind === kind) await h(st.body as StateMessageMap[K], ctx);
+  };
+}

@@ -1,9 +1,9 @@
 import type { Storage, StoreHandle } from '../../store/storage.js';
-import type { DomainEvent, DomainEventBus, DomainEventMap } from './domain-events.js';
+import type { DomainEvent, DomainEventBus } from './domain-events.js';
 import type {
   AfterCommit,
-  StateHandler,
-  StateMessageName,
+  StateMessage,
+  StateTurnHandler,
   TurnContext,
   TurnEvent,
   TurnProcessor,
@@ -47,14 +47,10 @@ export async function storeEventsIn(
   return { fresh, after };
 }
 
-/** The handlers of each kind of state message, in the order added. */
-export type StateHandlers = { readonly [K in StateMessageName]: readonly StateHandler<K>[] };
+/** The state handlers, in the order added (each gets a turn's state messages together). */
+export type StateHandlers = readonly StateTurnHandler[];
 
-/** A heartbeat, availability message or check report, as a turn applies it. */
-export type StateMessage =
-  | { kind: 'heartbeat'; body: DomainEventMap['ingest.heartbeat'] }
-  | { kind: 'availability'; body: DomainEventMap['ingest.availability'] }
-  | { kind: 'check'; body: DomainEventMap['ingest.check'] };
+export type { StateMessage };
 
 /** What a turn needs of the ingest module. */
 export interface EventTurnDeps {
@@ -97,28 +93,28 @@ export function turnTransaction<T>(
 }
 
 /**
- * Inside a turn's transaction: a heartbeat, availability message or check report — its own write
- * (a check report is stored once by id) and its handlers' (health's state), in the order added.
- * The bus's synchronous in-turn listeners (`deliver`) hear it first.
+ * Inside a turn's transaction: the turn's heartbeats, availability messages and check reports, in
+ * arrival order — each check report's own write (stored once by id), then each handler once with
+ * all of them (health's state: one statement per table and turn). The bus's synchronous in-turn
+ * listeners (`deliver`) hear each message first, in order.
  */
-export async function applyStateIn(
+export async function applyStatesIn(
   d: Pick<EventTurnDeps, 'bus' | 'stateHandlers'>,
-  it: StateMessage,
+  states: readonly StateMessage[],
   ctx: TurnContext,
 ): Promise<void> {
+  if (states.length === 0) return;
   // follow-up work the synchronous listeners start waits for the commit (a shared store waits for it)
-  if (it.kind === 'heartbeat') {
-    d.bus.deliver('ingest.heartbeat', it.body);
-    for (const h of d.stateHandlers['ingest.heartbeat']) await h(it.body, ctx);
-  } else if (it.kind === 'availability') {
-    d.bus.deliver('ingest.availability', it.body);
-    for (const h of d.stateHandlers['ingest.availability']) await h(it.body, ctx);
-  } else {
-    const b = it.body;
-    await eventStoreOn(ctx.tx).insertCheckReport(b.report, b.gatewayId, b.homeId, b.at);
-    d.bus.deliver('ingest.check', b);
-    for (const h of d.stateHandlers['ingest.check']) await h(b, ctx);
+  for (const it of states) {
+    if (it.kind === 'heartbeat') d.bus.deliver('ingest.heartbeat', it.body);
+    else if (it.kind === 'availability') d.bus.deliver('ingest.availability', it.body);
+    else {
+      const b = it.body;
+      await eventStoreOn(ctx.tx).insertCheckReport(b.report, b.gatewayId, b.homeId, b.at);
+      d.bus.deliver('ingest.check', b);
+    }
   }
+  for (const h of d.stateHandlers) await h(states, ctx);
 }
 
 /** What one turn from outside MQTT stores (see {@link ingestTurn}). */
@@ -144,7 +140,7 @@ export async function ingestTurn(
   const turn = nextTurn();
   const out = await turnTransaction(d, async (tx) => {
     const r = await storeEventsIn(tx, input.events ?? [], d.processors, turn, storedAt);
-    for (const st of input.states ?? []) await applyStateIn(d, st, { tx, turn, storedAt });
+    await applyStatesIn(d, input.states ?? [], { tx, turn, storedAt });
     await input.within?.(tx);
     return { value: r, after: r.after };
   });

@@ -3,12 +3,14 @@ import { DomainEventBus } from './domain-events.js';
 import {
   type EventProcessor,
   perEvent,
+  perState,
   type StateHandler,
   type StateMessageName,
+  type StateTurnHandler,
   type TurnProcessor,
 } from './event-processors.js';
 import type { EventToStore } from './event-store.js';
-import { type EventTurnDeps, ingestTurn, type StateHandlers, type TurnInput } from './event-turn.js';
+import { type EventTurnDeps, ingestTurn, type TurnInput } from './event-turn.js';
 import { createIngestMetrics } from './ingest-metrics.js';
 import { MqttIngest } from './mqtt-ingest.js';
 
@@ -17,6 +19,7 @@ export type {
   AfterCommit,
   EventProcessor,
   StateHandler,
+  StateTurnHandler,
   TurnContext,
   TurnEvent,
   TurnProcessor,
@@ -45,9 +48,15 @@ export interface IngestApi {
   readonly processors: readonly TurnProcessor[];
   /**
    * Adds work done for every heartbeat, availability message or check report inside the ingest
-   * turn's transaction, on the turn's handle (`ctx.tx`); awaited in the order added.
+   * turn's transaction, on the turn's handle (`ctx.tx`); awaited in the order added, with those of
+   * {@link onStates}.
    */
   onState<K extends StateMessageName>(name: K, h: StateHandler<K>): void;
+  /**
+   * Adds work done once per turn for the turn's heartbeats, availability messages and check reports
+   * together (one statement per table and turn instead of one per message); see {@link StateTurnHandler}.
+   */
+  onStates(h: StateTurnHandler): void;
   /**
    * Stores gateway input that does not come over MQTT (the DC-09 receiver's) as one ingest turn:
    * the same transaction, processors, state handlers and held bus as MQTT ingest. Resolves with
@@ -73,7 +82,7 @@ export const ingestModule = defineModule({ name: 'ingest' }, async (app) => {
     log.error({ err, type }, 'domain event listener failed');
   });
   const processors: TurnProcessor[] = [];
-  const stateHandlers = { 'ingest.heartbeat': [], 'ingest.availability': [], 'ingest.check': [] };
+  const stateHandlers: StateTurnHandler[] = [];
   const turnDeps: EventTurnDeps = {
     // read at use: the modules test builds the ingest module on a context without a database
     get storage() {
@@ -81,7 +90,7 @@ export const ingestModule = defineModule({ name: 'ingest' }, async (app) => {
     },
     bus,
     processors,
-    stateHandlers: stateHandlers as StateHandlers,
+    stateHandlers,
     // the clustered live stream is written in the turn's transaction (store README, "Signals
     // between instances"); the embedded feed has no such write, and the turn does nothing extra
     get beforeCommit() {
@@ -94,7 +103,8 @@ export const ingestModule = defineModule({ name: 'ingest' }, async (app) => {
     processors,
     addProcessor: (p) => void processors.push(perEvent(p)),
     addTurnProcessor: (p) => void processors.push(p),
-    onState: (name, h) => void (stateHandlers[name] as unknown[]).push(h),
+    onState: (name, h) => void stateHandlers.push(perState(name, h)),
+    onStates: (h) => void stateHandlers.push(h),
     storeTurn: (input) => ingestTurn(turnDeps, input, ctx.clock.now()),
   } satisfies IngestApi);
 

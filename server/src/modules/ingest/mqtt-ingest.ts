@@ -17,7 +17,7 @@ import type { TurnContext, TurnProcessor } from './event-processors.js';
 import type { EventStore, EventToStore } from './event-store.js';
 import { eventStoreOn } from './event-store-on.js';
 import {
-  applyStateIn,
+  applyStatesIn,
   type EventTurnDeps,
   nextTurn,
   type StateHandlers,
@@ -46,7 +46,7 @@ export interface MqttIngestDeps {
   storage: Storage;
   bus: DomainEventBus;
   processors: readonly TurnProcessor[];
-  /** Heartbeat, availability and check handlers, awaited inside the turn (health's state). */
+  /** Heartbeat, availability and check handlers, awaited inside the turn (health's state), once per turn. */
   stateHandlers: StateHandlers;
   /** Last inside each turn's transaction (the clustered live stream): see `EventTurnDeps`. */
   beforeCommit?: EventTurnDeps['beforeCommit'];
@@ -219,10 +219,12 @@ export class MqttIngest {
           fresh = stored.fresh;
           after = stored.after;
           const ctx: TurnContext = { tx, turn, storedAt };
+          const states: PendingState[] = [];
           for (const it of all) {
             if (it.kind === 'cmd/res') this.d.bus.emit('command.result', it.body);
-            else if (it.kind !== 'event') await applyStateIn(this.d, it, ctx);
+            else if (it.kind !== 'event') states.push(it);
           }
+          await applyStatesIn(this.d, states, ctx);
           return { value: undefined, after };
         },
         // acked before listeners hear what the turn changed [MQTT-MAP §4.2]
@@ -293,7 +295,7 @@ export class MqttIngest {
       }
       try {
         await turnTransaction(this.d, async (tx) => {
-          await applyStateIn(this.d, it, { tx, turn: nextTurn(), storedAt: this.d.clock.now() });
+          await applyStatesIn(this.d, [it], { tx, turn: nextTurn(), storedAt: this.d.clock.now() });
           return { value: undefined, after: [] };
         });
       } catch (err) {
