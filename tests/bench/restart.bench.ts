@@ -13,6 +13,7 @@ import { Generator } from './support/generator.js';
 import { latencyFigures } from './support/latency.js';
 import { cpuSeconds } from './support/proc-sample.js';
 import { HOST, Region } from './support/region.js';
+import { serverCommand } from './support/server-proc.js';
 
 const GOAL_HOMES = 18_000;
 const GOAL_S = 60;
@@ -44,12 +45,17 @@ export async function run(ctx: BenchContext): Promise<void> {
   // BENCH_BEFORE=<another checkout>: a first storm with that tree's server, on the same fleet
   const beforeRoot = process.env['BENCH_BEFORE'];
   const processes = Math.max(1, Math.ceil(homes / 6_000));
-  const region = await Region.start({ homes });
+  // the server as production runs it (npm run build:server); BENCH_SERVER_FORM=tsx for the sources
+  const region = await Region.start({ homes, form: 'bundle' });
+  const form = region.server.form;
+  // built before any kill, so that no build is timed as part of a start
+  const beforeForm = beforeRoot ? (await serverCommand(beforeRoot, 'bundle')).form : '';
   const identities = region.homes.map((h) => ({ gatewayId: h.id, password: h.password }));
   const fleetOpts = { homes: identities, processes, connectRate: 1_000, heartbeatIntervalS: 60 };
   const G = `restart after kill -9 (${homes.toLocaleString('en-GB')} homes, fleet simulator)`;
   let fleet: Fleet | undefined;
   try {
+    ctx.log(`the server runs as ${form}${beforeRoot ? `; the BENCH_BEFORE server as ${beforeForm}` : ''}`);
     ctx.log(`connecting ${homes} simulated homes in ${processes} process(es)`);
     fleet = await startFleet({ ...fleetOpts, mqttUrl: `mqtt://${HOST}:${region.mqttPort}` });
     await untilConnected(fleet, homes, 600_000, 'first connect');
@@ -109,7 +115,7 @@ export async function run(ctx: BenchContext): Promise<void> {
       name: 'every home back, from the kill',
       value: r.allS,
       unit: 's',
-      note: `server up ${r.downS.toFixed(1)} s after the kill, every home back ${(r.allS - r.downS).toFixed(1)} s after that; half the homes back ${r.halfS.toFixed(1)} s after the kill${r.back ? '' : '; not every home came back within 10 minutes'}`,
+      note: `server run as ${form}; up ${r.downS.toFixed(1)} s after the kill, every home back ${(r.allS - r.downS).toFixed(1)} s after that; half the homes back ${r.halfS.toFixed(1)} s after the kill${r.back ? '' : '; not every home came back within 10 minutes'}`,
       ...(homes >= GOAL_HOMES
         ? {
             goal: { op: '<=', target: GOAL_S, text: `${GOAL_HOMES.toLocaleString('en-GB')} in ≤ 60 s` },
@@ -134,7 +140,7 @@ export async function run(ctx: BenchContext): Promise<void> {
           name,
           value,
           unit,
-          baseline: { name: 'BENCH_BEFORE server, same run', value: was },
+          baseline: { name: `BENCH_BEFORE server (${beforeForm}), same run`, value: was },
         });
       const n = ` (${news.length} storms each)`;
       beside(`CPU per home reconnected, this tree vs BENCH_BEFORE${n}`, cpuMs(news), 'ms', cpuMs(olds));

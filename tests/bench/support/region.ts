@@ -8,7 +8,14 @@ import Database from 'better-sqlite3';
 import type { HomeCred } from './gen-proc.js';
 import { AlarmProbe, type AlarmSample } from './probe.js';
 import { seedRegion } from './seed.js';
-import { freePort, kill9, type ServerProc, startServerProc, stopServer } from './server-proc.js';
+import {
+  freePort,
+  kill9,
+  type ServerForm,
+  type ServerProc,
+  startServerProc,
+  stopServer,
+} from './server-proc.js';
 
 export const HOST = '127.0.0.1';
 
@@ -51,6 +58,7 @@ export class Region {
     private readonly heartbeatIntervalS: number,
     private readonly root: string | undefined,
     private readonly databaseUrl: string | undefined,
+    private readonly form: ServerForm,
   ) {}
 
   /** `root`: run the server of another checkout on the same seeded data (a same-run "before"). */
@@ -61,13 +69,16 @@ export class Region {
     root?: string;
     /** Run the server on this PostgreSQL database (`database=postgres`) instead of SQLite. */
     databaseUrl?: string;
+    /** How the server runs (default `tsx`; the restart bench runs the production `bundle`). */
+    form?: ServerForm;
   }): Promise<Region> {
     const dir = mkdtempSync(join(tmpdir(), 'baken-bench-region-'));
     const spare = o.spare ?? 3;
     const seeded = await seedRegion(dir, o.homes + spare, 'bench', o.databaseUrl);
     const ports = { http: await freePort(), mqtt: await freePort(), metrics: await freePort() };
     const interval = o.heartbeatIntervalS ?? 60;
-    const server = await Region.spawn(dir, ports, interval, o.root, o.databaseUrl);
+    const form = o.form ?? 'tsx';
+    const server = await Region.spawn(dir, ports, interval, o.root, o.databaseUrl, form);
     const probe = await Region.openProbe(server, seeded.homes[o.homes]!, seeded.adminToken);
     return new Region(
       dir,
@@ -81,6 +92,7 @@ export class Region {
       interval,
       o.root,
       o.databaseUrl,
+      form,
     );
   }
 
@@ -90,8 +102,10 @@ export class Region {
     interval: number,
     root: string | undefined,
     databaseUrl: string | undefined,
+    form: ServerForm,
   ) {
     return startServerProc({
+      form,
       dataDir: dir,
       httpPort: ports.http,
       mqttPort: ports.mqtt,
@@ -135,6 +149,7 @@ export class Region {
           this.heartbeatIntervalS,
           root,
           this.databaseUrl,
+          this.form,
         );
         return failed;
       } catch (e) {

@@ -1,9 +1,66 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { buildServer, SERVER_BUNDLE_FILE } from '../../../server/packaging/build-server.js';
 
-const MAIN = fileURLToPath(new URL('../../../server/src/main.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/**
+ * How a bench runs the server: `bundle` is the production form (`npm run build:server`, one file
+ * on plain node, as the systemd unit starts it); `tsx` compiles the sources at each start, as
+ * `npx tsx server/src/main.ts` does (CPU profiles then name the source files).
+ * `BENCH_SERVER_FORM=tsx|bundle` overrides the bench's choice.
+ */
+export type ServerForm = 'bundle' | 'tsx';
+
+const bundles = new Map<string, Promise<string | null>>();
+
+/**
+ * The bundle of the checkout at `root` (this one by default), built once per bench run into its
+ * `node_modules/.cache/baken-bench/server/` by that checkout's own build; null for a checkout
+ * without a server build (an older "before", which then runs under tsx).
+ */
+function bundleOf(root: string | undefined): Promise<string | null> {
+  const key = root ?? ROOT;
+  let b = bundles.get(key);
+  if (!b) {
+    const out = join(key, 'node_modules', '.cache', 'baken-bench', 'server');
+    if (root === undefined) b = buildServer(out);
+    else if (!existsSync(join(root, 'server', 'packaging', 'build-server.ts'))) b = Promise.resolve(null);
+    else
+      b = promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', join(root, 'server', 'packaging', 'build-server.ts'), '--out', out],
+        { cwd: root },
+      ).then(() => join(out, SERVER_BUNDLE_FILE));
+    bundles.set(key, b);
+  }
+  return b;
+}
+
+/**
+ * The node arguments that start the server of `root` (this checkout by default) in `form`, and
+ * the form it really is. Builds the bundle the first time: call it before a timed start.
+ */
+export async function serverCommand(
+  root: string | undefined,
+  form: ServerForm,
+): Promise<{ args: string[]; form: string }> {
+  const env = process.env['BENCH_SERVER_FORM'];
+  if (env !== undefined && env !== 'bundle' && env !== 'tsx')
+    throw new Error(`BENCH_SERVER_FORM must be bundle or tsx, not ${env}`);
+  const wanted = env ?? form;
+  const bundle = wanted === 'bundle' ? await bundleOf(root) : null;
+  if (bundle) return { args: [bundle], form: 'bundle (npm run build:server, plain node)' };
+  const main = join(root ?? ROOT, 'server', 'src', 'main.ts');
+  return {
+    args: ['--import', 'tsx', main],
+    form: wanted === 'bundle' ? 'tsx (that checkout has no server build)' : 'tsx (sources compiled at start)',
+  };
+}
 
 /**
  * A free loopback port below the ephemeral range (32768–60999 on Linux): the server restarts on
@@ -32,6 +89,8 @@ export interface ServerProc {
   mqttPort: number;
   metricsUrl: string;
   exited: Promise<void>;
+  /** How it runs ({@link ServerForm}), for the bench's output. */
+  form: string;
 }
 
 /** One Prometheus counter of the running server, summed over the series matching `labels`. */
@@ -53,12 +112,14 @@ export interface ServerOptions {
   heartbeatIntervalS?: number;
   /** Extra environment (e.g. an external broker's URL). */
   env?: Record<string, string>;
-  /** Another checkout whose `server/src/main.ts` to run (a same-run "before", see BENCH_BEFORE). */
+  /** Another checkout whose server to run (a same-run "before", see BENCH_BEFORE). */
   root?: string;
+  /** Default `tsx`; see {@link ServerForm}. */
+  form?: ServerForm;
 }
 
 /**
- * Runs `server/src/main.ts` as a child process, the way `npm start` does, on fixed ports (so a
+ * Runs the server as a child process (in `o.form`, {@link ServerForm}) on fixed ports (so a
  * restarted server is found by the same clients). The per-gateway publish limit is lifted: the
  * bench measures what the server holds, not the limit that keeps one home from flooding it.
  * Resolves once the server has printed its URL.
@@ -68,8 +129,8 @@ export async function startServerProc(o: ServerOptions): Promise<ServerProc> {
   // end of a bench; a `kill -9` leaves none). Read it with `node tests/bench/support/prof-top.ts`.
   const prof = process.env['BENCH_CPU_PROF'];
   const profArgs = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [];
-  const main = o.root ? join(o.root, 'server', 'src', 'main.ts') : MAIN;
-  const proc = spawn(process.execPath, [...profArgs, '--import', 'tsx', main], {
+  const how = await serverCommand(o.root, o.form ?? 'tsx');
+  const proc = spawn(process.execPath, [...profArgs, ...how.args], {
     ...(o.root ? { cwd: o.root } : {}),
     env: {
       ...process.env,
@@ -97,7 +158,7 @@ export async function startServerProc(o: ServerOptions): Promise<ServerProc> {
   });
   proc.stdout?.resume();
   const metricsUrl = `http://127.0.0.1:${o.metricsPort}`;
-  return { proc, pid: proc.pid as number, url, mqttPort: o.mqttPort, metricsUrl, exited };
+  return { proc, pid: proc.pid as number, url, mqttPort: o.mqttPort, metricsUrl, exited, form: how.form };
 }
 
 /** `kill -9`: no shutdown handler runs. */
