@@ -7,7 +7,8 @@ import { createLogger } from './logger.js';
 import { startServer } from './server.js';
 
 /**
- * Entry point: `tsx server/src/main.ts`. Reads config (file via BAKEN_CONFIG + env), starts the
+ * Entry point: `npx tsx server/src/main.ts` in development; in production its bundle
+ * (`npm run build:server` → `node dist/server/baken-server.mjs`, docs/deploy/README.md). Reads config (file via BAKEN_CONFIG + env), starts the
  * server, prints the URL and, on an empty database, how to get the first admin login (never to the
  * log; under a service manager or with captured output only the path of a 0600 file holding it, see
  * `auth/first-admin.ts`), and shuts down cleanly on SIGTERM/SIGINT. An uncaught error stops it with
