@@ -21,6 +21,8 @@ export interface StormResult {
   failedStarts: number;
   /** Server CPU from its start until every home was back (s). */
   serverCpuS: number;
+  /** Server CPU from its spawn until it listened: the start itself (s). */
+  startCpuS: number;
   /** Fleet simulator CPU per home reconnected (ms). */
   fleetCpuMs: number;
   /** Failed attempts of the units by reason, most first. */
@@ -89,7 +91,9 @@ export async function storm(
   const failedStarts = await region.restart(5, root);
   const tReady = now();
   const cpu0 = cpuSeconds(region.server.pid);
-  log(`  server up ${((tReady - tKill) / 1000).toFixed(1)} s after the kill`);
+  log(
+    `  server up ${((tReady - tKill) / 1000).toFixed(1)} s after the kill, its start took ${cpu0.toFixed(2)} s of CPU`,
+  );
   const samples: AlarmSample[] = [];
   let lost = 0;
   let storming = true;
@@ -121,6 +125,7 @@ export async function storm(
     downS: (tReady - tKill) / 1000,
     failedStarts,
     serverCpuS,
+    startCpuS: cpu0,
     fleetCpuMs: (after.cpuMs - before.cpuMs) / homes,
     failures,
     overflows: tcp1.listenOverflows - tcp0.listenOverflows,
