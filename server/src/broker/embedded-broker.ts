@@ -14,7 +14,11 @@ import { indexRetained, type RetainedIndex, type RetainedStore } from './retaine
 import { dropClientNotices } from './sys-notices.js';
 import { type AclDecision, gatewayMayPublish, gatewayMaySubscribe, serverMayUse } from './topic-acl.js';
 
-type Identity = { kind: 'gateway'; gatewayId: string } | { kind: 'server' };
+/**
+ * Who a connection is. A gateway's `allowed` is the last topic its publish was allowed on: a unit
+ * publishes to a handful of topics, and the decision is a function of its id and the topic alone.
+ */
+type Identity = { kind: 'gateway'; gatewayId: string; allowed: string | null } | { kind: 'server' };
 
 /** Credential of the server's own MQTT client on the embedded broker (random per process). */
 export interface InternalCredential {
@@ -175,7 +179,7 @@ export async function startEmbeddedBroker(opts: {
           // waited its turn while the unit gave up on it and connected again): refused, so that it
           // does not close the unit's newer session.
           const took = takeOver(username, client, () => {
-            identities.set(client, { kind: 'gateway', gatewayId: username });
+            identities.set(client, { kind: 'gateway', gatewayId: username, allowed: null });
             done(null, true);
           });
           if (!took) {
@@ -195,14 +199,17 @@ export async function startEmbeddedBroker(opts: {
       // client === null: published by the broker itself (e.g. will messages are attributed to a client).
       if (!client) return callback(null);
       const id = identities.get(client);
-      const d: AclDecision = !id
-        ? { ok: false, reason: 'publish_unauthenticated' }
-        : id.kind === 'server'
-          ? serverMayUse(packet.topic)
-          : gatewayMayPublish(id.gatewayId, packet.topic);
-      if (!d.ok) {
-        reject(d.reason, { clientId: client.id, topic: packet.topic });
-        return callback(new Error(d.reason));
+      if (id?.kind !== 'gateway' || id.allowed !== packet.topic) {
+        const d: AclDecision = !id
+          ? { ok: false, reason: 'publish_unauthenticated' }
+          : id.kind === 'server'
+            ? serverMayUse(packet.topic)
+            : gatewayMayPublish(id.gatewayId, packet.topic);
+        if (!d.ok) {
+          reject(d.reason, { clientId: client.id, topic: packet.topic });
+          return callback(new Error(d.reason));
+        }
+        if (id?.kind === 'gateway') id.allowed = packet.topic;
       }
       if (id?.kind === 'gateway') {
         const v = rate.check(id.gatewayId, packet.topic, packet.payload as Buffer);

@@ -60,13 +60,17 @@ export class PublishRateLimiter {
 
   check(gatewayId: string, topic: string, payload: Uint8Array): RateVerdict {
     const now = this.clock.now();
-    const b = this.#buckets.get(gatewayId) ?? { tokens: this.limits.publishBurst, at: now };
-    b.tokens = Math.min(
-      this.limits.publishBurst,
-      b.tokens + (Math.max(0, now - b.at) / 1000) * this.limits.publishRatePerS,
-    );
-    b.at = now;
-    this.#buckets.set(gatewayId, b);
+    let b = this.#buckets.get(gatewayId);
+    if (b === undefined) {
+      b = { tokens: this.limits.publishBurst, at: now };
+      this.#buckets.set(gatewayId, b);
+    } else if (now !== b.at) {
+      b.tokens = Math.min(
+        this.limits.publishBurst,
+        b.tokens + (Math.max(0, now - b.at) / 1000) * this.limits.publishRatePerS,
+      );
+      b.at = now;
+    }
     if (b.tokens >= 1) {
       b.tokens -= 1;
       return 'pass';
