@@ -258,22 +258,34 @@ export class MqttIngest {
     after: Array<() => void>,
   ): void {
     if (items.length === 0) return;
-    const isNew = new Set(fresh.map((f) => f.event.id));
-    const counts = new Map<string, number>();
+    // stored and duplicate counts by device kind; an id twice in one turn is stored once
+    const counts = new Map<string, { stored: number; duplicate: number }>();
     for (const it of items) {
-      // an id twice in one turn is stored once: the first is the stored one
-      const k = `${it.event.deviceKind}\u0000${isNew.delete(it.event.id) ? 'stored' : 'duplicate'}`;
-      counts.set(k, (counts.get(k) ?? 0) + 1);
-    }
-    for (const [k, n] of counts) {
-      const [device_kind, outcome] = k.split('\u0000') as [string, string];
-      this.d.ingestMetrics.eventsIngested.inc({ device_kind, outcome }, n);
+      const k = it.event.deviceKind;
+      const c = counts.get(k);
+      if (c) c.duplicate += 1;
+      else counts.set(k, { stored: 0, duplicate: 1 });
     }
     for (const it of fresh) {
-      this.d.ingestMetrics.ingestLatency.observe(
-        { priority: it.event.priority },
-        Math.max(0, storedAt - it.event.receivedAt) / 1000,
-      );
+      const c = counts.get(it.event.deviceKind)!;
+      c.stored += 1;
+      c.duplicate -= 1;
+    }
+    for (const [device_kind, c] of counts) {
+      if (c.stored > 0) this.d.ingestMetrics.eventsIngested.inc({ device_kind, outcome: 'stored' }, c.stored);
+      if (c.duplicate > 0)
+        this.d.ingestMetrics.eventsIngested.inc({ device_kind, outcome: 'duplicate' }, c.duplicate);
+    }
+    // one labels object per priority: the histogram hashes them on every observation anyway
+    const byPriority = new Map<string, { priority: string }>();
+    for (const it of fresh) {
+      const p = it.event.priority;
+      let labels = byPriority.get(p);
+      if (labels === undefined) {
+        labels = { priority: p };
+        byPriority.set(p, labels);
+      }
+      this.d.ingestMetrics.ingestLatency.observe(labels, Math.max(0, storedAt - it.event.receivedAt) / 1000);
     }
     for (const it of fresh) this.d.bus.emit('ingest.event', { event: it.event, homeId: it.homeId, storedAt });
     for (const cb of after) {
