@@ -16,10 +16,15 @@ const INSERT_EVENT = `INSERT OR IGNORE INTO events (id, gateway_id, home_id, dev
   device_time, received_at, stored_at, seq, data, trial)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
+/** The event's values in `INSERT_EVENT`'s order, one array handed over as it is (no spread). */
+function eventValues(e: EventEnvelope, homeId: string | null, storedAt: number): unknown[] {
+  const values: unknown[] = eventColumns(e, homeId, storedAt) as unknown as unknown[];
+  values.push(e.trial === true ? 1 : 0);
+  return values;
+}
+
 function insertOne(db: Db, e: EventEnvelope, homeId: string | null, storedAt: number): boolean {
-  return (
-    db.prepare(INSERT_EVENT).run(...eventColumns(e, homeId, storedAt), e.trial === true ? 1 : 0).changes === 1
-  );
+  return db.prepare(INSERT_EVENT).run(eventValues(e, homeId, storedAt)).changes === 1;
 }
 
 /**
@@ -43,8 +48,10 @@ export class SqliteEventStore implements EventStore {
 
   insertMany(items: readonly EventToStore[], storedAt: number): Promise<Set<string>> {
     return this.h.run((db) => {
+      const insert = db.prepare(INSERT_EVENT);
       const fresh = new Set<string>();
-      for (const { event, homeId } of items) if (insertOne(db, event, homeId, storedAt)) fresh.add(event.id);
+      for (const { event, homeId } of items)
+        if (insert.run(eventValues(event, homeId, storedAt)).changes === 1) fresh.add(event.id);
       return fresh;
     });
   }
