@@ -9,6 +9,7 @@ import { type BrokerLimits, DEFAULT_BROKER_LIMITS } from './broker-limits.js';
 import { BrokerListeners } from './broker-listeners.js';
 import type { FrameRefusal } from './frame-guard.js';
 import { GuardedConnection } from './guarded-connection.js';
+import { type OfflineQueueStore, skipOfflineQueueWhileUnused } from './offline-queue.js';
 import { overRateReporter, PublishRateLimiter } from './publish-rate.js';
 import { indexRetained, type RetainedIndex, type RetainedStore } from './retained-index.js';
 import { dropClientNotices } from './sys-notices.js';
@@ -43,6 +44,8 @@ export interface EmbeddedBroker {
   connectedClients(): number;
   /** The broker's retained messages (for tests and capacity figures). */
   retained: RetainedIndex;
+  /** True while no session has stored a subscription, so QoS 1 routing skips the offline queue. */
+  offlineQueueUnused(): boolean;
   /** The aedes instance, for the server's in-process uplink (`embedded-uplink.ts`). */
   aedes: Aedes;
   close(): Promise<void>;
@@ -243,6 +246,10 @@ export async function startEmbeddedBroker(opts: {
   dropClientNotices(broker);
   // SUBSCRIBE cost independent of the number of retained messages (broker README, "Retained messages")
   const retained = indexRetained((broker as unknown as { persistence: RetainedStore }).persistence);
+  // no offline-queue lookup per QoS 1 message while no session is persistent (`offline-queue.ts`)
+  const offlineQueueUnused = skipOfflineQueueWhileUnused(
+    (broker as unknown as { persistence: OfflineQueueStore }).persistence,
+  );
 
   broker.on('clientDisconnect', (client) => {
     const id = identities.get(client);
@@ -289,6 +296,7 @@ export async function startEmbeddedBroker(opts: {
     waiting: () => listeners.waiting,
     connectedClients: () => broker.connectedClients,
     retained,
+    offlineQueueUnused,
     aedes: broker,
     // Resolves once every connection is gone: the sockets aedes did not end itself (one that never
     // sent CONNECT, or whose peer went away without a FIN) are destroyed rather than waited for.
