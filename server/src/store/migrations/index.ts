@@ -18,6 +18,7 @@ import { m171Followup } from './171-followup.js';
 import { m172CarerKeyConsent } from './172-carer-key-consent.js';
 import { m240PushLanguage } from './240-push-language.js';
 import { m245AlarmsDevice } from './245-alarms-device.js';
+import { m250EventsNoDeviceIndex } from './250-events-no-device-index.js';
 
 /**
  * A versioned schema change. Add a file `NNN-name.ts` exporting one `Migration` and list it here;
@@ -53,4 +54,5 @@ export const migrations: readonly Migration[] = [
   m172CarerKeyConsent,
   m240PushLanguage,
   m245AlarmsDevice,
+  m250EventsNoDeviceIndex,
 ];

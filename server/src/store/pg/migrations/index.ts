@@ -14,6 +14,7 @@ import { pg045Alarms } from './045-alarms.js';
 import { pg046FollowupAlarmKeys } from './046-followup-alarm-keys.js';
 import { pg050Health } from './050-health.js';
 import { pg060PendantPairings } from './060-pendant-pairings.js';
+import { pg070EventsNoDeviceIndex } from './070-events-no-device-index.js';
 
 /**
  * A versioned schema change of the PostgreSQL store: its own numbered tree, separate from the
@@ -43,4 +44,5 @@ export const pgMigrations: readonly PgMigration[] = [
   pg046FollowupAlarmKeys,
   pg050Health,
   pg060PendantPairings,
+  pg070EventsNoDeviceIndex,
 ];
