@@ -61,6 +61,8 @@ function cpuFigures(ctx: BenchContext, what: string, server: Flood, base: Flood,
 /**
  * The server's flood; with a BENCH_BEFORE server, both twice in turns (after, before, after,
  * before) and the cheaper round of each, so neither pays alone for a busy moment of the machine.
+ * `BENCH_ROUNDS=<n>` takes n rounds of each instead of two: two identical servers differ by up to
+ * 7 % in two rounds on a loaded machine (docs/scaling.md §3, "CPU per event on the SQLite path").
  */
 async function compare(
   gens: Generator[],
@@ -71,7 +73,8 @@ async function compare(
   if (servers.length === 1)
     return [await flood(gens[0]!, servers[0]!.server.pid, seconds, warmupS), undefined];
   const rounds: Flood[][] = [[], []];
-  for (let r = 0; r < 2; r++)
+  const n = Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 2));
+  for (let r = 0; r < n; r++)
     for (const i of [0, 1]) rounds[i]!.push(await flood(gens[i]!, servers[i]!.server.pid, seconds, warmupS));
   const best = (fs: Flood[]) => fs.reduce((a, f) => (cpuUsPerMessage(f) < cpuUsPerMessage(a) ? f : a));
   return [best(rounds[0]!), best(rounds[1]!)];
