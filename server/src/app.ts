@@ -17,6 +17,7 @@ import { BakenError } from './errors.js';
 import { errorBody, installErrorHandling, toBakenError } from './http/error-handler.js';
 import { ErrorResponse } from './http/error-schema.js';
 import { healthRoutes } from './http/health-routes.js';
+import { LazySchemas } from './http/lazy-schemas.js';
 import { installRouteContract } from './http/route-contract.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -45,6 +46,8 @@ export interface BuildAppSettings {
   cluster?: Cluster;
   /** Refuse (500) an answer with properties its response schema does not declare; for the contract test. */
   strictResponses?: boolean;
+  /** The routes' schema compilers, each schema compiled at its first use (a test may force them all). */
+  schemas?: LazySchemas;
 }
 
 /**
@@ -68,6 +71,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<BakenApp> {
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
     },
+    // not at start-up: a start after `kill -9` holds the home units waiting (lazy-schemas.ts)
+    schemaController: { compilersFactory: (opts.schemas ?? new LazySchemas()).compilersFactory },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   let registering: string | null = null;

@@ -4,6 +4,7 @@ import { MIN_SCRYPT_N } from '../auth/password.js';
 import { ManualClock } from '../clock.js';
 import type { Cluster } from '../cluster/cluster.js';
 import { loadConfig, type ServerConfig } from '../config.js';
+import type { LazySchemas } from '../http/lazy-schemas.js';
 import { createLogger } from '../logger.js';
 import { openDatabase } from '../store/database.js';
 import type { Role } from '../store/repositories/index.js';
@@ -42,7 +43,7 @@ export interface TestApp {
 /** An app over an in-memory database and a ManualClock (HTTP only, no broker). */
 export async function testApp(
   overrides: Record<string, unknown> = {},
-  opts: { strictResponses?: boolean; cluster?: Cluster } = {},
+  opts: { strictResponses?: boolean; cluster?: Cluster; schemas?: LazySchemas } = {},
 ): Promise<TestApp> {
   const clock = new ManualClock();
   const config = testConfig(overrides);
