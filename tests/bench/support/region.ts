@@ -1,13 +1,16 @@
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { MACHINE_KEY_FILE } from '@baken/server/auth/machine-credentials';
 import { PgDatabase } from '@baken/server/store/pg/pg-database';
 import { sharedKeysEnv } from '@baken/server/testing/shared-keys';
 import Database from 'better-sqlite3';
 import type { HomeCred } from './gen-proc.js';
 import { AlarmProbe, type AlarmSample } from './probe.js';
-import { seedRegion } from './seed.js';
+import { type Seeded, seedRegion } from './seed.js';
 import {
   freePort,
   kill9,
@@ -38,6 +41,33 @@ function clusterKeys(dir: string): Record<string, string> {
     writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
   }
   return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+}
+
+/**
+ * Seeds the region with the code of the checkout whose server will run on it (`root`, a same-run
+ * "before"): its migrations and its credential hashing, so a tree that adds a migration can be
+ * compared with one that does not know it (that server refuses a database a newer build wrote).
+ * A checkout without the bench's seeding is seeded by this one.
+ */
+async function seedWith(
+  root: string | undefined,
+  dir: string,
+  n: number,
+  databaseUrl: string | undefined,
+): Promise<Seeded> {
+  const theirs = root === undefined ? null : join(root, 'tests', 'bench', 'support', 'seed.ts');
+  if (theirs === null || !existsSync(theirs)) return seedRegion(dir, n, 'bench', databaseUrl);
+  const args = JSON.stringify(databaseUrl ? [dir, n, 'bench', databaseUrl] : [dir, n, 'bench']);
+  const code = `const m = await import(${JSON.stringify(pathToFileURL(theirs).href)});
+const r = await m.seedRegion(...${args});
+process.stdout.write('\\n' + JSON.stringify(r) + '\\n');`;
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', '--input-type=module', '--eval', code],
+    { cwd: root, maxBuffer: 64 * 1024 * 1024 },
+  );
+  const last = stdout.trim().split('\n').pop() ?? '';
+  return JSON.parse(last) as Seeded;
 }
 
 /**
@@ -74,7 +104,7 @@ export class Region {
   }): Promise<Region> {
     const dir = mkdtempSync(join(tmpdir(), 'baken-bench-region-'));
     const spare = o.spare ?? 3;
-    const seeded = await seedRegion(dir, o.homes + spare, 'bench', o.databaseUrl);
+    const seeded = await seedWith(o.root, dir, o.homes + spare, o.databaseUrl);
     const ports = { http: await freePort(), mqtt: await freePort(), metrics: await freePort() };
     const interval = o.heartbeatIntervalS ?? 60;
     const form = o.form ?? 'tsx';
