@@ -1,6 +1,7 @@
 // Heartbeats and homes one server holds at ≤ 80 % of a core (the quality mark's load ceiling,
 // docs/requirements.md), RSS per 1,000 connected homes, and alarm latency at that load; each beside
 // a bare aedes broker fed by the same generator in the same run.
+import { startPostgres } from '@baken/server/testing/postgres';
 import { startBareAedes } from './support/aedes-proc.js';
 import type { BenchContext } from './support/figures.js';
 import { Generator } from './support/generator.js';
@@ -69,12 +70,70 @@ async function ramp(
   return steps;
 }
 
+/** A server's heartbeat generator, connected, every home heard once. */
+async function connected(r: Region, homes: number, procs: number): Promise<Generator> {
+  const gen = await Generator.start(procs);
+  await gen.init({ host: HOST, port: r.mqttPort, homes: r.homes, acks: 'app', will: true });
+  const c = await gen.connect(16);
+  if (c.failed > 0) throw new Error(`${c.failed} homes could not connect`);
+  await gen.heartbeats(Math.min(homes * 2, 2_000), Math.max(1, homes / 1_000), 60);
+  return gen;
+}
+
+/**
+ * BENCH_BEFORE: this tree's server and that checkout's ramped in turns (before, now, before, now),
+ * the cheapest step of each, so neither pays alone for a busy moment of the machine.
+ */
+async function compareBefore(
+  ctx: BenchContext,
+  region: Region,
+  gen: Generator,
+  before: Region,
+  o: { homes: number; procs: number; rates: readonly number[]; seconds: number },
+): Promise<void> {
+  const oldGen = await connected(before, o.homes, o.procs);
+  try {
+    const counter = (r: Region) => () =>
+      scrapeCounter(r.server, 'baken_mqtt_messages_in_total', 'kind="heartbeat"');
+    const costs: [number[], number[]] = [[], []];
+    for (let round = 0; round < 2; round++)
+      for (const [i, [r, g]] of (
+        [
+          [before, oldGen],
+          [region, gen],
+        ] as const
+      ).entries()) {
+        const steps = await ramp(g, r.server.pid, o.rates, o.seconds, { processed: counter(r) });
+        costs[i]!.push(...steps.map((st) => st.costMs));
+        ctx.log(
+          `  ${i === 0 ? 'BENCH_BEFORE' : 'this tree'}: ${steps.map((st) => `${Math.round(st.sent)}/s→${(st.costMs * 1000).toFixed(0)} µs`).join(', ')}`,
+        );
+      }
+    const [old, now] = costs.map((c) => Math.min(...c)) as [number, number];
+    ctx.report.add({
+      group: 'capacity',
+      name: 'CPU per heartbeat, this tree vs BENCH_BEFORE',
+      value: now * 1000,
+      unit: 'µs',
+      baseline: { name: 'BENCH_BEFORE server, same run', value: old * 1000 },
+      note: `cheapest step of two ramps each (${o.rates.join(', ')}/s, ${o.seconds} s); heartbeats/s at 80 %: ${((CEILING * 10) / now).toFixed(0)} now, ${((CEILING * 10) / old).toFixed(0)} before`,
+    });
+  } finally {
+    await oldGen.close();
+  }
+}
+
 export async function run(ctx: BenchContext): Promise<void> {
   const homes = Number(process.env['BENCH_HB_HOMES'] ?? (ctx.quick ? 100 : 2_000));
   const rates = ctx.quick ? [1_000, 3_000, 6_000] : [1_000, 2_500, 4_000, 6_000, 8_000, 12_000];
   const seconds = ctx.quick ? 3 : 10;
   const procs = Number(process.env['BENCH_GENERATORS'] ?? 2);
-  const region = await Region.start({ homes });
+  // BENCH_DATABASE=postgres: the server (and BENCH_BEFORE's) on a throwaway PostgreSQL, a database each
+  const pg = process.env['BENCH_DATABASE'] === 'postgres' ? await startPostgres() : undefined;
+  const dbUrl = async (name: string) =>
+    pg ? { databaseUrl: await pg.createDatabase({ name, icuLocale: 'nl-NL' }) } : {};
+  if (pg) ctx.log('on PostgreSQL (BENCH_DATABASE=postgres)');
+  const region = await Region.start({ homes, ...(await dbUrl('baken_bench')) });
   const aedes = await startBareAedes();
   const gen = await Generator.start(procs);
   const bareGen = await Generator.start(procs);
@@ -152,10 +211,21 @@ export async function run(ctx: BenchContext): Promise<void> {
       'publish → live stream',
       loaded.samples.map((s) => s.streamMs),
     );
+    const beforeRoot = process.env['BENCH_BEFORE'];
+    if (beforeRoot) {
+      ctx.log('the BENCH_BEFORE server beside this one, ramped in turns');
+      const before = await Region.start({ homes, root: beforeRoot, ...(await dbUrl('baken_before')) });
+      try {
+        await compareBefore(ctx, region, gen, before, { homes, procs, rates, seconds });
+      } finally {
+        await before.close();
+      }
+    }
   } finally {
     await gen.close();
     await bareGen.close();
     await aedes.stop();
     await region.close();
+    await pg?.stop();
   }
 }
