@@ -352,4 +352,105 @@ describe('MqttIngest', () => {
       expect(published).toEqual([{ topic: topicFor('ack', GW), ids: ['evt-00000011'] }]);
     });
   });
+
+  // docs/scaling.md §3, "Alarms first": the turn of the event loop between the parts is the test's
+  describe('alarms first', () => {
+    let yields: Array<() => void>;
+    let seen: string[];
+    let first: MqttIngest;
+    const alarm = (id: string): EventEnvelope =>
+      ({ ...ev(id), kind: 'alarm', priority: 'alarm' }) as EventEnvelope;
+    const online = () =>
+      first.handle(
+        topicFor('availability', GW),
+        Buffer.from(
+          JSON.stringify({ ...MQTT_EXAMPLE_PAYLOADS.availability, gatewayId: GW, state: 'online' }),
+        ),
+      );
+    const sendTo = (e: EventEnvelope) =>
+      first.handle(topicFor('events', e.gatewayId), Buffer.from(JSON.stringify(e)));
+    /** Runs the deferred turn until it waits for the turn of the event loop (or is done). */
+    const startTurn = async () => {
+      turns.shift()!();
+      await new Promise((r) => setImmediate(r));
+    };
+    beforeEach(() => {
+      yields = [];
+      seen = [];
+      first = new MqttIngest({
+        mqtt: {
+          publish: async (topic: string, payload: string) => {
+            published.push({ topic, ids: (JSON.parse(payload) as { ids: string[] }).ids });
+          },
+        } as unknown as ServerMqttClient,
+        clock,
+        storage: sqliteStorage(db),
+        bus,
+        processors,
+        stateHandlers: [
+          (states) => {
+            seen.push(`${states.map((st) => st.kind).join(',')} after ${published.length} ack(s)`);
+          },
+        ],
+        metrics,
+        ingestMetrics: createIngestMetrics(createMetrics()),
+        log: createLogger('silent'),
+        defer: (fn) => turns.push(fn),
+        yieldTurn: (fn) => yields.push(fn),
+      });
+    });
+
+    it("stores and acks a turn's alarms, then after a turn of the event loop its state messages", async () => {
+      online();
+      sendTo(alarm('evt-alarm-0001'));
+      sendTo(ev('evt-00000050'));
+      await startTurn();
+      // committed and acked, the availability message not yet applied
+      expect(published).toEqual([{ topic: topicFor('ack', GW), ids: ['evt-alarm-0001', 'evt-00000050'] }]);
+      expect(seen).toEqual([]);
+      expect(yields).toHaveLength(1);
+      // what arrives meanwhile waits for the next turn
+      sendTo(alarm('evt-alarm-0002'));
+      yields.shift()!();
+      await first.flush();
+      expect(seen).toEqual(['availability after 1 ack(s)']);
+      expect(turns).toHaveLength(1);
+      await startTurn();
+      expect(published.map((p) => p.ids)).toEqual([['evt-alarm-0001', 'evt-00000050'], ['evt-alarm-0002']]);
+      expect(yields).toEqual([]);
+    });
+
+    it('a turn without an alarm stays one transaction: its events are acked after its state messages', async () => {
+      online();
+      sendTo(ev('evt-00000051'));
+      await startTurn();
+      await first.flush();
+      expect(yields).toEqual([]);
+      expect(seen).toEqual(['availability after 0 ack(s)']);
+      expect(published).toHaveLength(1);
+    });
+
+    it('a failed alarm part is not acked and the state messages are still stored', async () => {
+      let fail = true;
+      processors.push(() => {
+        if (fail) throw new Error('disk full');
+        return undefined;
+      });
+      online();
+      sendTo(alarm('evt-alarm-0003'));
+      const stored = first.handle(topicFor('events', GW), Buffer.from(JSON.stringify(ev('evt-00000052'))));
+      expect(stored).toBe(true);
+      await startTurn();
+      expect(published).toEqual([]);
+      yields.shift()!();
+      await first.flush();
+      expect(seen).toEqual(['availability after 0 ack(s)']);
+      expect(db.prepare('SELECT 1 FROM events').get()).toBeUndefined();
+      fail = false;
+      sendTo(alarm('evt-alarm-0003'));
+      await startTurn();
+      await first.flush();
+      expect(published).toEqual([{ topic: topicFor('ack', GW), ids: ['evt-alarm-0003'] }]);
+    });
+  });
 });

@@ -54,6 +54,11 @@ export interface MqttIngestDeps {
   ingestMetrics: IngestMetrics;
   log: FastifyBaseLogger;
   defer?: (fn: () => void) => void;
+  /**
+   * Lets a turn of the event loop pass between a turn's alarms and the rest of it (see
+   * {@link MqttIngest}); `setImmediate` unless given (tests order it themselves).
+   */
+  yieldTurn?: (fn: () => void) => void;
 }
 
 /** A validated message waiting for its turn; its gateway is checked inside the turn. */
@@ -73,6 +78,9 @@ type Incoming =
     }
   | { kind: 'check'; topic: string; gatewayId: string; body: Omit<DomainEventMap['ingest.check'], 'homeId'> }
   | { kind: 'cmd/res'; topic: string; gatewayId: string; body: DomainEventMap['command.result'] };
+
+const isState = (m: Incoming): boolean =>
+  m.kind === 'heartbeat' || m.kind === 'availability' || m.kind === 'check';
 
 interface PendingEvent {
   kind: 'event';
@@ -96,6 +104,15 @@ type Pending = PendingEvent | PendingState | { kind: 'cmd/res'; body: DomainEven
  * on the bus meanwhile is held until the commit. If that transaction fails, nothing is acked and the
  * other messages are retried one transaction each, so a bad event cannot take a last will with it.
  * Turns are stored one at a time, in arrival order.
+ *
+ * Alarms first (docs/scaling.md §3, "Alarms first"): a turn that holds an alarm-priority event and
+ * heartbeats, availability messages or check reports stores its events in a transaction of their
+ * own and acks them once it commits, lets a turn of the event loop pass (the acks reach their
+ * sockets, new input is read), then stores the rest in a second transaction. A reconnect storm's
+ * `online` messages and what health and the other modules do with them no longer delay the alarm
+ * that arrived beside them. Each part keeps the turn's guarantees (acked only after its commit;
+ * the state messages of a failed part retried one transaction each); within a turn events were
+ * always applied before its state messages, so the order between them is unchanged.
  */
 export class MqttIngest {
   private readonly batcher: TurnBatcher<Incoming>;
@@ -200,6 +217,25 @@ export class MqttIngest {
   }
 
   private async storeTurn(incoming: Incoming[]): Promise<void> {
+    const events = incoming.filter((m) => m.kind === 'event');
+    const alarm = events.some((m) => m.event.priority === 'alarm');
+    if (!alarm || events.length === incoming.length || !incoming.some(isState))
+      return this.storeOne(incoming);
+    let failed: { err: unknown } | null = null;
+    await this.storeOne(events).catch((err: unknown) => {
+      failed = { err };
+    });
+    await new Promise<void>((resolve) => (this.d.yieldTurn ?? setImmediate)(() => resolve()));
+    await this.storeOne(incoming.filter((m) => m.kind !== 'event')).catch((err: unknown) => {
+      failed ??= { err };
+    });
+    // a queue-backed uplink sends the turn's messages back (`TurnBatcher.whenStored`); the stored
+    // ones are then acked again as duplicates
+    if (failed !== null) throw (failed as { err: unknown }).err;
+  }
+
+  /** One transaction of `incoming` (a whole turn, or one part of an alarms-first turn). */
+  private async storeOne(incoming: Incoming[]): Promise<void> {
     const storedAt = this.d.clock.now();
     const turn = nextTurn();
     const rejected: Incoming[] = [];
