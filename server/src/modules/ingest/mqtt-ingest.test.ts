@@ -353,8 +353,10 @@ describe('MqttIngest', () => {
     });
   });
 
-  // docs/scaling.md §3, "Alarms first": the turn of the event loop between the parts is the test's
+  // docs/scaling.md §3, "Alarms first": the microtask that starts an alarm's turn and the turn of
+  // the event loop between a turn's parts are the test's to run
   describe('alarms first', () => {
+    let urgent: Array<() => void>;
     let yields: Array<() => void>;
     let seen: string[];
     let first: MqttIngest;
@@ -369,12 +371,14 @@ describe('MqttIngest', () => {
       );
     const sendTo = (e: EventEnvelope) =>
       first.handle(topicFor('events', e.gatewayId), Buffer.from(JSON.stringify(e)));
-    /** Runs the deferred turn until it waits for the turn of the event loop (or is done). */
-    const startTurn = async () => {
-      turns.shift()!();
+    /** Runs `fn` (a deferred start or a yield) and lets the turn go on until it waits again. */
+    const run = async (fns: Array<() => void>) => {
+      fns.shift()!();
       await new Promise((r) => setImmediate(r));
     };
+    const acks = () => published.map((p) => p.ids);
     beforeEach(() => {
+      urgent = [];
       yields = [];
       seen = [];
       first = new MqttIngest({
@@ -396,35 +400,60 @@ describe('MqttIngest', () => {
         ingestMetrics: createIngestMetrics(createMetrics()),
         log: createLogger('silent'),
         defer: (fn) => turns.push(fn),
+        deferUrgent: (fn) => urgent.push(fn),
         yieldTurn: (fn) => yields.push(fn),
       });
     });
 
-    it("stores and acks a turn's alarms, then after a turn of the event loop its state messages", async () => {
+    it("starts an alarm's turn at once, acks its events, and after a turn of the event loop stores its state messages", async () => {
       online();
-      sendTo(alarm('evt-alarm-0001'));
       sendTo(ev('evt-00000050'));
-      await startTurn();
+      expect(urgent).toHaveLength(0);
+      sendTo(alarm('evt-alarm-0001'));
+      expect(urgent).toHaveLength(1);
+      await run(urgent);
       // committed and acked, the availability message not yet applied
-      expect(published).toEqual([{ topic: topicFor('ack', GW), ids: ['evt-alarm-0001', 'evt-00000050'] }]);
+      expect(acks()).toEqual([['evt-00000050', 'evt-alarm-0001']]);
       expect(seen).toEqual([]);
       expect(yields).toHaveLength(1);
-      // what arrives meanwhile waits for the next turn
-      sendTo(alarm('evt-alarm-0002'));
-      yields.shift()!();
-      await first.flush();
+      await run(yields);
       expect(seen).toEqual(['availability after 1 ack(s)']);
-      expect(turns).toHaveLength(1);
-      await startTurn();
-      expect(published.map((p) => p.ids)).toEqual([['evt-alarm-0001', 'evt-00000050'], ['evt-alarm-0002']]);
-      expect(yields).toEqual([]);
+      // the turn deferred for the end of the event loop's turn finds nothing left
+      await run(turns);
+      await first.flush();
+      expect(seen).toHaveLength(1);
+      expect(urgent).toEqual([]);
+    });
+
+    it("stores alarms read while a turn's state messages wait before those, then the rest in order", async () => {
+      online();
+      sendTo(alarm('evt-alarm-0002'));
+      await run(urgent);
+      expect(acks()).toEqual([['evt-alarm-0002']]);
+      // read during the turn of the event loop: an alarm, another unit's heartbeat, an event
+      sendTo(alarm('evt-alarm-0003'));
+      sendTo(ev('evt-00000053'));
+      first.handle(
+        topicFor('heartbeat', GW),
+        Buffer.from(JSON.stringify({ ...MQTT_EXAMPLE_PAYLOADS.heartbeat, gatewayId: GW })),
+      );
+      expect(urgent).toEqual([]);
+      await run(yields);
+      expect(acks()).toEqual([['evt-alarm-0002'], ['evt-alarm-0003', 'evt-00000053']]);
+      expect(seen).toEqual([]);
+      await run(yields);
+      expect(seen).toEqual(['availability after 2 ack(s)']);
+      // the heartbeat stays in the next turn, after the availability message that came before it
+      await first.flush();
+      expect(seen).toEqual(['availability after 2 ack(s)', 'heartbeat after 2 ack(s)']);
     });
 
     it('a turn without an alarm stays one transaction: its events are acked after its state messages', async () => {
       online();
       sendTo(ev('evt-00000051'));
-      await startTurn();
+      await run(turns);
       await first.flush();
+      expect(urgent).toEqual([]);
       expect(yields).toEqual([]);
       expect(seen).toEqual(['availability after 0 ack(s)']);
       expect(published).toHaveLength(1);
@@ -437,20 +466,19 @@ describe('MqttIngest', () => {
         return undefined;
       });
       online();
-      sendTo(alarm('evt-alarm-0003'));
-      const stored = first.handle(topicFor('events', GW), Buffer.from(JSON.stringify(ev('evt-00000052'))));
-      expect(stored).toBe(true);
-      await startTurn();
+      sendTo(alarm('evt-alarm-0004'));
+      sendTo(ev('evt-00000052'));
+      await run(urgent);
       expect(published).toEqual([]);
-      yields.shift()!();
+      await run(yields);
       await first.flush();
       expect(seen).toEqual(['availability after 0 ack(s)']);
       expect(db.prepare('SELECT 1 FROM events').get()).toBeUndefined();
       fail = false;
-      sendTo(alarm('evt-alarm-0003'));
-      await startTurn();
+      sendTo(alarm('evt-alarm-0004'));
+      await run(urgent);
       await first.flush();
-      expect(published).toEqual([{ topic: topicFor('ack', GW), ids: ['evt-alarm-0003'] }]);
+      expect(acks()).toEqual([['evt-alarm-0004']]);
     });
   });
 });

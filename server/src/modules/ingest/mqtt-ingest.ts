@@ -54,6 +54,8 @@ export interface MqttIngestDeps {
   ingestMetrics: IngestMetrics;
   log: FastifyBaseLogger;
   defer?: (fn: () => void) => void;
+  /** Starts the turn of an alarm (`TurnBatcher`'s urgent item); a microtask unless given. */
+  deferUrgent?: (fn: () => void) => void;
   /**
    * Lets a turn of the event loop pass between a turn's alarms and the rest of it (see
    * {@link MqttIngest}); `setImmediate` unless given (tests order it themselves).
@@ -79,8 +81,13 @@ type Incoming =
   | { kind: 'check'; topic: string; gatewayId: string; body: Omit<DomainEventMap['ingest.check'], 'homeId'> }
   | { kind: 'cmd/res'; topic: string; gatewayId: string; body: DomainEventMap['command.result'] };
 
+/** How often alarms read while a turn's state messages wait may go ahead of them (a storm of alarms cannot starve them). */
+const ALARM_ROUNDS = 8;
+
 const isState = (m: Incoming): boolean =>
   m.kind === 'heartbeat' || m.kind === 'availability' || m.kind === 'check';
+const isEvent = (m: Incoming): m is Extract<Incoming, { kind: 'event' }> => m.kind === 'event';
+const isAlarm = (m: Incoming): boolean => m.kind === 'event' && m.event.priority === 'alarm';
 
 interface PendingEvent {
   kind: 'event';
@@ -105,14 +112,16 @@ type Pending = PendingEvent | PendingState | { kind: 'cmd/res'; body: DomainEven
  * other messages are retried one transaction each, so a bad event cannot take a last will with it.
  * Turns are stored one at a time, in arrival order.
  *
- * Alarms first (docs/scaling.md §3, "Alarms first"): a turn that holds an alarm-priority event and
- * heartbeats, availability messages or check reports stores its events in a transaction of their
- * own and acks them once it commits, lets a turn of the event loop pass (the acks reach their
- * sockets, new input is read), then stores the rest in a second transaction. A reconnect storm's
- * `online` messages and what health and the other modules do with them no longer delay the alarm
- * that arrived beside them. Each part keeps the turn's guarantees (acked only after its commit;
- * the state messages of a failed part retried one transaction each); within a turn events were
- * always applied before its state messages, so the order between them is unchanged.
+ * Alarms first (docs/scaling.md §3, "Alarms first"): an alarm-priority event starts its turn at
+ * once (a microtask after the broker hands it over, not after the rest of the event loop's turn).
+ * A turn that holds one and heartbeats, availability messages or check reports stores its events
+ * in a transaction of their own and acks them once it commits, lets a turn of the event loop pass
+ * (the acks reach their sockets, new input is read; events of alarms read meanwhile are stored
+ * next, each time), then stores the rest in a transaction of its own. A reconnect storm's `online`
+ * messages and what health and the other modules do with them no longer delay an alarm. Each part
+ * keeps the turn's guarantees (acked only after its commit; the state messages of a failed part
+ * retried one transaction each); events were always applied before the state messages of their
+ * turn, and they still are, now also before those of the turn they overtook.
  */
 export class MqttIngest {
   private readonly batcher: TurnBatcher<Incoming>;
@@ -120,7 +129,7 @@ export class MqttIngest {
   readonly versions: GatewayVersionWatch;
 
   constructor(private readonly d: MqttIngestDeps) {
-    this.batcher = new TurnBatcher((items) => this.storeTurn(items), d.defer);
+    this.batcher = new TurnBatcher((items) => this.storeTurn(items), d.defer, d.deferUrgent);
     this.versions = new GatewayVersionWatch(d.log);
   }
 
@@ -159,7 +168,10 @@ export class MqttIngest {
     const { gatewayId } = m;
     switch (m.name) {
       case 'events':
-        this.batcher.add({ kind: 'event', topic, gatewayId, event: m.payload });
+        this.batcher.add(
+          { kind: 'event', topic, gatewayId, event: m.payload },
+          m.payload.priority === 'alarm',
+        );
         return true;
       case 'heartbeat':
         this.batcher.add({
@@ -217,18 +229,26 @@ export class MqttIngest {
   }
 
   private async storeTurn(incoming: Incoming[]): Promise<void> {
-    const events = incoming.filter((m) => m.kind === 'event');
-    const alarm = events.some((m) => m.event.priority === 'alarm');
-    if (!alarm || events.length === incoming.length || !incoming.some(isState))
-      return this.storeOne(incoming);
+    const events = incoming.filter(isEvent);
+    if (!events.some(isAlarm) || !incoming.some(isState)) return this.storeOne(incoming);
     let failed: { err: unknown } | null = null;
-    await this.storeOne(events).catch((err: unknown) => {
-      failed = { err };
-    });
-    await new Promise<void>((resolve) => (this.d.yieldTurn ?? setImmediate)(() => resolve()));
-    await this.storeOne(incoming.filter((m) => m.kind !== 'event')).catch((err: unknown) => {
+    const fail = (err: unknown) => {
       failed ??= { err };
-    });
+    };
+    await this.storeOne(events).catch(fail);
+    // acks out; alarms read meanwhile are stored (and acked) before this turn's state messages
+    for (let round = 0; round < ALARM_ROUNDS; round++) {
+      await new Promise<void>((resolve) => (this.d.yieldTurn ?? setImmediate)(() => resolve()));
+      if (!this.batcher.somePending(isAlarm)) break;
+      const more = this.batcher.take(isEvent);
+      await this.storeOne(more).catch((err: unknown) => {
+        // theirs is the next turn's promise: they are stored with it, or it fails
+        this.batcher.putBack(more);
+        fail(err);
+      });
+      if (failed !== null) break;
+    }
+    await this.storeOne(incoming.filter((m) => !isEvent(m))).catch(fail);
     // a queue-backed uplink sends the turn's messages back (`TurnBatcher.whenStored`); the stored
     // ones are then acked again as duplicates
     if (failed !== null) throw (failed as { err: unknown }).err;

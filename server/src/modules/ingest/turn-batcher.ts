@@ -5,6 +5,11 @@
  * PostgreSQL) waits and becomes the next batch, so turns commit in the order their messages came
  * and a slower database makes batches larger instead of transactions concurrent. `defer` is
  * `setImmediate` in production (no wall-clock wait is involved); tests may pass their own.
+ *
+ * An urgent item (an alarm, docs/scaling.md §3 "Alarms first") is not left to wait for the rest of
+ * the event loop's turn — every other socket's input of a reconnect storm, and whatever was queued
+ * before it for the check phase: its batch starts with `deferUrgent` (a microtask) once the code
+ * that added it returns, if no batch is being stored; else right after that batch.
  */
 export class TurnBatcher<T> {
   private pending: T[] = [];
@@ -12,18 +17,60 @@ export class TurnBatcher<T> {
   private stored: { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void } | null =
     null;
   private scheduled = false;
+  /** An urgent item is pending / its batch's start is queued as a microtask. */
+  private urgent = false;
+  private urgentQueued = false;
   private running: Promise<void> | null = null;
 
   constructor(
     private readonly flush: (items: T[]) => Promise<void>,
     private readonly defer: (fn: () => void) => void = (fn) => setImmediate(fn),
+    private readonly deferUrgent: (fn: () => void) => void = queueMicrotask,
   ) {}
 
-  add(item: T): void {
+  add(item: T, urgent = false): void {
     this.pending.push(item);
+    if (urgent) {
+      this.urgent = true;
+      if (this.running === null) this.startUrgent();
+    }
     if (this.scheduled) return;
     this.scheduled = true;
     if (this.running === null) this.defer(() => void this.runNext());
+  }
+
+  /** Whether an item pending for the next batch satisfies `pred`. */
+  somePending(pred: (item: T) => boolean): boolean {
+    return this.pending.some(pred);
+  }
+
+  /**
+   * Takes the pending items that satisfy `pred` out of the next batch (to be stored ahead of it:
+   * their batch's {@link whenStored} still settles only when that batch is stored). Give them back
+   * with {@link putBack} if they could not be stored.
+   */
+  take(pred: (item: T) => boolean): T[] {
+    const taken = this.pending.filter(pred);
+    if (taken.length > 0) this.pending = this.pending.filter((it) => !pred(it));
+    return taken;
+  }
+
+  /** Items {@link take}n and not stored: first in the next batch again. */
+  putBack(items: readonly T[]): void {
+    if (items.length === 0) return;
+    this.pending = [...items, ...this.pending];
+    if (this.scheduled) return;
+    this.scheduled = true;
+    if (this.running === null) this.defer(() => void this.runNext());
+  }
+
+  private startUrgent(): void {
+    if (this.urgentQueued) return;
+    this.urgentQueued = true;
+    this.deferUrgent(() => {
+      this.urgentQueued = false;
+      void this.runNext();
+    });
   }
 
   /**
@@ -56,6 +103,7 @@ export class TurnBatcher<T> {
   private runNext(): Promise<void> {
     if (this.running !== null) return this.running;
     this.scheduled = false;
+    this.urgent = false;
     const items = this.pending;
     const stored = this.stored;
     this.pending = [];
@@ -72,7 +120,8 @@ export class TurnBatcher<T> {
       )
       .finally(() => {
         this.running = null;
-        if (this.scheduled) this.defer(() => void this.runNext());
+        if (this.urgent) this.startUrgent();
+        else if (this.scheduled) this.defer(() => void this.runNext());
       });
     this.running = run;
     return run;
