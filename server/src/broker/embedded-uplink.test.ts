@@ -104,6 +104,11 @@ beforeEach(async () => {
       turns.push(fn);
       turnQueued();
     },
+    // an alarm's turn starts at once in production (docs/scaling.md §3, "Alarms first"): here the test's
+    deferUrgent: (fn) => {
+      turns.push(fn);
+      turnQueued();
+    },
   });
   await ingest.start();
   gateway = await mqtt.connectAsync(broker.url, {
