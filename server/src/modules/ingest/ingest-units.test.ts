@@ -190,6 +190,68 @@ describe('TurnBatcher', () => {
     expect(flushed).toEqual([[1], [2, 3]]);
   });
 
+  // docs/scaling.md §3, "Alarms first"
+  it('starts the batch of an urgent item at once, and right after a batch being stored', async () => {
+    const queued: Array<() => void> = [];
+    const urgent: Array<() => void> = [];
+    const flushed: number[][] = [];
+    let finish!: () => void;
+    const b = new TurnBatcher<number>(
+      (xs) => {
+        flushed.push(xs);
+        return xs.includes(1) ? new Promise<void>((r) => (finish = r)) : Promise.resolve();
+      },
+      (fn) => queued.push(fn),
+      (fn) => urgent.push(fn),
+    );
+    b.add(0);
+    b.add(1, true);
+    b.add(2, true);
+    expect(urgent).toHaveLength(1);
+    urgent.shift()!();
+    expect(flushed).toEqual([[0, 1, 2]]);
+    // an urgent item while a batch is stored: its batch starts as that one ends, not a check phase later
+    b.add(3);
+    b.add(4, true);
+    expect(urgent).toEqual([]);
+    finish();
+    await new Promise((r) => setImmediate(r));
+    expect(urgent).toHaveLength(1);
+    urgent.shift()!();
+    await b.drain();
+    expect(flushed).toEqual([
+      [0, 1, 2],
+      [3, 4],
+    ]);
+    // the check-phase starts queued meanwhile find nothing left
+    for (const fn of queued) fn();
+    await b.drain();
+    expect(flushed).toHaveLength(2);
+  });
+
+  it('hands pending items out of the next batch and takes back those not stored, first in it', async () => {
+    const queued: Array<() => void> = [];
+    const flushed: number[][] = [];
+    const b = new TurnBatcher<number>(
+      async (xs) => void flushed.push(xs),
+      (fn) => queued.push(fn),
+    );
+    b.add(1);
+    b.add(2);
+    b.add(3);
+    const next = b.whenStored();
+    let settled = false;
+    void next.then(() => (settled = true));
+    expect(b.somePending((x) => x === 2)).toBe(true);
+    expect(b.take((x) => x % 2 === 1)).toEqual([1, 3]);
+    expect(b.somePending((x) => x === 1)).toBe(false);
+    b.putBack([3]);
+    queued.shift()!();
+    await b.drain();
+    expect(flushed).toEqual([[3, 2]]);
+    expect(settled).toBe(true);
+  });
+
   // a queue-backed uplink acks each message when its batch's promise settles (at the commit)
   it('settles one promise per batch, shared by its items, when that batch is stored or fails', async () => {
     const queued: Array<() => void> = [];
