@@ -1,6 +1,16 @@
 // `npm run build:server [-- --out DIR]`: the production server as one JavaScript file
 // (docs/deploy/README.md, "Building the server"), run by plain `node` without a TypeScript loader.
-import { cpSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,11 +47,16 @@ export async function buildServer(outDir = DEFAULT_SERVER_OUT_DIR): Promise<stri
       );
     }
   }
-  // a fresh copy (no file of an older build left over), swapped in whole
+  // the dashboard's files as they are in the sources: left alone when already so (another build of
+  // this checkout, e.g. a parallel test, may be starting a server on them), else swapped in whole
+  const source = join(serverDir, 'src', 'web', 'assets');
   const assets = join(outDir, 'assets');
-  cpSync(join(serverDir, 'src', 'web', 'assets'), `${assets}.${process.pid}.tmp`, { recursive: true });
-  rmSync(assets, { recursive: true, force: true });
-  renameSync(`${assets}.${process.pid}.tmp`, assets);
+  if (!sameFiles(source, assets)) {
+    const fresh = `${assets}.${process.pid}.tmp`;
+    cpSync(source, fresh, { recursive: true });
+    rmSync(assets, { recursive: true, force: true });
+    renameSync(fresh, assets);
+  }
   const result = await build({
     ...SERVER_BUNDLE_OPTIONS,
     entryPoints: [join(serverDir, 'src', 'main.ts')],
@@ -57,6 +72,17 @@ export async function buildServer(outDir = DEFAULT_SERVER_OUT_DIR): Promise<stri
   written.sort((a, b) => Number(a.path === outfile) - Number(b.path === outfile));
   for (const w of written) renameSync(w.tmp, w.path);
   return outfile;
+}
+
+/** Whether folder `b` holds exactly the files of folder `a` (flat), byte for byte. */
+function sameFiles(a: string, b: string): boolean {
+  if (!existsSync(b)) return false;
+  const names = readdirSync(a).sort();
+  const theirs = readdirSync(b).sort();
+  return (
+    names.length === theirs.length &&
+    names.every((n, i) => n === theirs[i] && readFileSync(join(a, n)).equals(readFileSync(join(b, n))))
+  );
 }
 
 if (process.argv[1] && import.meta.url.endsWith(basename(process.argv[1]))) {

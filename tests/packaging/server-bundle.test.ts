@@ -1,7 +1,7 @@
 // The production server as one file (server/packaging/build-server.ts, docs/deploy/README.md
 // "Building the server"): it starts on plain node and answers, as the systemd unit runs it.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,6 +74,18 @@ describe('the production server bundle (npm run build:server)', () => {
     expect(await exited).toBe(0);
     expect(s.stderr()).toBe('');
   }, 180_000); // a build and a start on a loaded 2-core machine
+
+  it('leaves the dashboard files of an earlier build alone when unchanged, and drops files the sources no longer have', async () => {
+    await buildServer(out);
+    const assets = join(out, 'assets');
+    const before = statSync(assets).ino;
+    await buildServer(out);
+    // not swapped: a server of a parallel build may be starting on them
+    expect(statSync(assets).ino).toBe(before);
+    writeFileSync(join(assets, 'left-over.js'), '');
+    await buildServer(out);
+    expect(existsSync(join(assets, 'left-over.js'))).toBe(false);
+  }, 180_000);
 
   it('refuses a folder outside a checkout, where the external packages would not resolve', async () => {
     const elsewhere = mkdtempSync(join(tmpdir(), 'baken-bundle-out-'));
