@@ -1,6 +1,7 @@
-// One server instance of the clustered deployment (docs/deploy/README.md): `main.ts` as a child
-// process on PostgreSQL and RabbitMQ, as `npm start` runs it with the region's environment. Used by
-// the cluster tests and the cluster bench alike.
+// One server instance of the clustered deployment (docs/deploy/README.md): the production bundle
+// (`npm run build:server`, as the systemd unit runs it; `BENCH_SERVER_FORM=tsx` for the sources) as
+// a child process on PostgreSQL and RabbitMQ with the region's environment. Used by the cluster
+// tests and the cluster bench alike.
 import { mkdirSync } from 'node:fs';
 import { freePort, type ServerProc, startServerProc } from '../bench/support/server-proc.js';
 import { RABBIT_ADMIN } from './rabbitmq.js';
@@ -22,6 +23,7 @@ export interface ClusteredInstanceOptions {
 export async function startClusteredInstance(o: ClusteredInstanceOptions): Promise<ServerProc> {
   mkdirSync(o.dataDir, { recursive: true });
   return startServerProc({
+    form: 'bundle',
     dataDir: o.dataDir,
     httpPort: await freePort(),
     mqttPort: await freePort(),
