@@ -2,11 +2,13 @@
 // (from BENCH_CPU_PROF) spent its busy time — self time by function and by package or folder, and
 // total (inclusive) time of the project's own functions — leaving out idle time and the first
 // `skipS` seconds (start-up). Used to find per-message work (docs/scaling.md).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 interface Node {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber?: number };
   children?: number[];
 }
 interface Profile {
@@ -23,6 +25,22 @@ if (!file) {
 const n = Number(nArg ?? 40);
 const skipUs = Number(skipArg ?? 0) * 1e6;
 const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+// A bundle's frames (the restart bench runs the production bundle) named by their source file and
+// line, from the source map beside the bundle (`npm run build:server` writes one): the map must be
+// the profiled bundle's, so read a profile before a bench run builds the bundle again.
+const maps = new Map<string, SourceMap | null>();
+for (const { callFrame: f } of p.nodes) {
+  if (!f.url.startsWith('file:') || !f.url.endsWith('.mjs')) continue;
+  if (!maps.has(f.url)) {
+    const file = `${fileURLToPath(f.url)}.map`;
+    maps.set(f.url, existsSync(file) ? new SourceMap(JSON.parse(readFileSync(file, 'utf8'))) : null);
+  }
+  const e = maps.get(f.url)?.findEntry(f.lineNumber, f.columnNumber ?? 0);
+  if (e && 'originalSource' in e && e.originalSource) {
+    f.url = new URL(e.originalSource, `${f.url}.map`).href;
+    f.lineNumber = e.originalLine;
+  }
+}
 const byId = new Map(p.nodes.map((x) => [x.id, x]));
 const parent = new Map<number, number>();
 for (const x of p.nodes) for (const c of x.children ?? []) parent.set(c, x.id);
