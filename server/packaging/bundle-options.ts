@@ -1,4 +1,5 @@
 import type { BuildOptions } from 'esbuild';
+import { NO_DEBUG_ALIAS } from '../../packaging/no-debug.js';
 
 /**
  * Packages left outside the server's bundle, resolved from `node_modules` when it runs: each has a
@@ -20,6 +21,11 @@ export const SERVER_EXTERNAL = ['better-sqlite3', 'pino', '@fastify/swagger-ui',
  * it wraps every function and closure made at run time in a call that sets its name (1 % of the
  * server's CPU in a reconnect storm); classes keep their names from their bindings, except one
  * whose name collides with another in the bundle's single scope (esbuild appends a digit).
+ * `debug` is replaced by the no-op stand-in the home unit's bundle uses ({@link NO_DEBUG_ALIAS}):
+ * aedes' packet parser and writer (mqtt-packet) call their `debug` loggers about fifteen times per
+ * packet, and a disabled one still builds its argument array — about a tenth of what the server
+ * allocated under an event flood (docs/scaling.md §3). `DEBUG=` has no effect on the bundle; its
+ * pino log is the trace (run the sources under tsx for the libraries' traces).
  */
 export const SERVER_BUNDLE_OPTIONS: BuildOptions = {
   bundle: true,
@@ -29,6 +35,7 @@ export const SERVER_BUNDLE_OPTIONS: BuildOptions = {
   logLevel: 'error',
   sourcemap: 'linked',
   external: SERVER_EXTERNAL,
+  alias: NO_DEBUG_ALIAS,
   banner: {
     js: "import { createRequire as __bakenRequire } from 'node:module'; const require = __bakenRequire(import.meta.url);",
   },

@@ -5,8 +5,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildServer, SERVER_BUNDLE_FILE } from '../../server/packaging/build-server.js';
+import { SERVER_BUNDLE_OPTIONS } from '../../server/packaging/bundle-options.js';
 
 // inside the checkout, so the external packages resolve from its node_modules
 const out = fileURLToPath(
@@ -86,6 +88,23 @@ describe('the production server bundle (npm run build:server)', () => {
     await buildServer(out);
     expect(existsSync(join(assets, 'left-over.js'))).toBe(false);
   }, 180_000);
+
+  it('holds the no-op stand-in for `debug`, not the package (its disabled loggers allocate per MQTT packet)', async () => {
+    const repo = fileURLToPath(new URL('../../', import.meta.url));
+    const result = await build({
+      ...SERVER_BUNDLE_OPTIONS,
+      entryPoints: [join(repo, 'server', 'src', 'main.ts')],
+      outfile: join(out, 'metafile-only.mjs'),
+      metafile: true,
+      write: false,
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    // aedes and its packet parser are inside, and they import `debug`
+    expect(inputs.some((f) => f.includes('node_modules/aedes/'))).toBe(true);
+    expect(inputs.some((f) => f.includes('node_modules/mqtt-packet/'))).toBe(true);
+    expect(inputs.filter((f) => /node_modules\/debug\//.test(f))).toEqual([]);
+    expect(inputs.some((f) => f.endsWith('packaging/no-debug.cjs'))).toBe(true);
+  }, 120_000);
 
   it('refuses a folder outside a checkout, where the external packages would not resolve', async () => {
     const elsewhere = mkdtempSync(join(tmpdir(), 'baken-bundle-out-'));
