@@ -9,7 +9,7 @@ import { latencyFigures, pressMany } from './support/latency.js';
 import type { AlarmSample } from './support/probe.js';
 import { cpuMeter, cpuSeconds, rssMb } from './support/proc-sample.js';
 import { HOST, Region } from './support/region.js';
-import { scrapeCounter } from './support/server-proc.js';
+import { formsLine, scrapeCounter } from './support/server-proc.js';
 
 const CEILING = 80;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -133,7 +133,10 @@ export async function run(ctx: BenchContext): Promise<void> {
   const dbUrl = async (name: string) =>
     pg ? { databaseUrl: await pg.createDatabase({ name, icuLocale: 'nl-NL' }) } : {};
   if (pg) ctx.log('on PostgreSQL (BENCH_DATABASE=postgres)');
-  const region = await Region.start({ homes, ...(await dbUrl('baken_bench')) });
+  // the production form (the bundle on plain node, docs/deploy/README.md); BENCH_SERVER_FORM=tsx
+  // for profiles by source file. The baseline is stock aedes on plain node (support/bare-aedes.ts).
+  const region = await Region.start({ homes, form: 'bundle', ...(await dbUrl('baken_bench')) });
+  ctx.log(formsLine(region.server.form));
   const aedes = await startBareAedes();
   const gen = await Generator.start(procs);
   const bareGen = await Generator.start(procs);
@@ -214,7 +217,13 @@ export async function run(ctx: BenchContext): Promise<void> {
     const beforeRoot = process.env['BENCH_BEFORE'];
     if (beforeRoot) {
       ctx.log('the BENCH_BEFORE server beside this one, ramped in turns');
-      const before = await Region.start({ homes, root: beforeRoot, ...(await dbUrl('baken_before')) });
+      const before = await Region.start({
+        homes,
+        root: beforeRoot,
+        form: 'bundle',
+        ...(await dbUrl('baken_before')),
+      });
+      ctx.log(formsLine(region.server.form, before.server.form));
       try {
         await compareBefore(ctx, region, gen, before, { homes, procs, rates, seconds });
       } finally {

@@ -9,6 +9,7 @@ import { Generator } from './support/generator.js';
 import { latencyFigures, pressMany } from './support/latency.js';
 import { cpuMeter } from './support/proc-sample.js';
 import { HOST, Region } from './support/region.js';
+import { formsLine } from './support/server-proc.js';
 
 const HOMES = 100;
 const IN_FLIGHT = 100;
@@ -37,7 +38,14 @@ const cpuUsPerMessage = (r: Flood) => (r.cpu * 1e4) / Math.max(r.rate, 1);
  * CPU time per event, beside bare aedes' CPU per PUBACK, and — with BENCH_BEFORE=<another
  * checkout> — beside that checkout's server measured in the same run (before/after a change).
  */
-function cpuFigures(ctx: BenchContext, what: string, server: Flood, base: Flood, old?: Flood): void {
+function cpuFigures(
+  ctx: BenchContext,
+  what: string,
+  server: Flood,
+  base: Flood,
+  old?: Flood,
+  forms = '',
+): void {
   ctx.report.add({
     group: 'ingest',
     name: `${what}: server CPU per event stored + app-acked`,
@@ -54,7 +62,7 @@ function cpuFigures(ctx: BenchContext, what: string, server: Flood, base: Flood,
       value: cpuUsPerMessage(server),
       unit: 'µs',
       baseline: { name: 'BENCH_BEFORE server, same run', value: cpuUsPerMessage(old) },
-      note: `events/s at 80 %: ${at80(server).toFixed(0)} now, ${at80(old).toFixed(0)} before`,
+      note: `events/s at 80 %: ${at80(server).toFixed(0)} now, ${at80(old).toFixed(0)} before; ${forms}`,
     });
 }
 
@@ -91,12 +99,18 @@ export async function run(ctx: BenchContext): Promise<void> {
   const pg = process.env['BENCH_DATABASE'] === 'postgres' ? await startPostgres() : undefined;
   const dbUrl = async (name: string) =>
     pg ? { databaseUrl: await pg.createDatabase({ name, icuLocale: 'nl-NL' }) } : {};
-  const region = await Region.start({ homes: HOMES, ...(await dbUrl('baken_bench')) });
+  // the production form (the bundle on plain node, docs/deploy/README.md), BENCH_BEFORE's too
+  // where that checkout has a server build; BENCH_SERVER_FORM=tsx for profiles by source file
+  const region = await Region.start({ homes: HOMES, form: 'bundle', ...(await dbUrl('baken_bench')) });
   const beforeRoot = process.env['BENCH_BEFORE'];
   const before = beforeRoot
-    ? await Region.start({ homes: HOMES, root: beforeRoot, ...(await dbUrl('baken_before')) })
+    ? await Region.start({ homes: HOMES, root: beforeRoot, form: 'bundle', ...(await dbUrl('baken_before')) })
     : undefined;
   if (pg) ctx.log('both servers on PostgreSQL (BENCH_DATABASE=postgres)');
+  const forms = formsLine(region.server.form, before?.server.form);
+  ctx.log(forms);
+  // the baseline is stock aedes (its own `debug` and all) from node_modules, on plain node too
+  ctx.log('bare aedes: the stock package on plain node (support/bare-aedes.ts, bundled with aedes external)');
   const aedes = await startBareAedes();
   try {
     // BENCH_PAGE_FIRST=1: serve each server one page before measuring, as a region with its
@@ -183,7 +197,7 @@ export async function run(ctx: BenchContext): Promise<void> {
         goal: { op: '>=', target: 0.5, text: '≥ 0.5× bare aedes', onRatio: true },
         cause: 'CPU per stored event: see the CPU per event below and docs/scaling.md §4',
       });
-      cpuFigures(ctx, `${HOMES} homes × ${IN_FLIGHT} in flight`, server, base, old);
+      cpuFigures(ctx, `${HOMES} homes × ${IN_FLIGHT} in flight`, server, base, old, forms);
     } finally {
       for (const g of gens) await g.close();
       await bareGen.close();
@@ -217,7 +231,7 @@ export async function run(ctx: BenchContext): Promise<void> {
         goal: { op: '>=', target: 70, text: 'CPU-bound (≥ 70 %)' },
         cause: `the server got ${s.cpu.toFixed(0)} % of a core: it waits between batches (socket delay, ack path) or the shared machine gave it no more (load ${loadavg()[0]!.toFixed(1)})`,
       });
-      cpuFigures(ctx, 'one home, 100 in flight', s, b, old);
+      cpuFigures(ctx, 'one home, 100 in flight', s, b, old, forms);
     } finally {
       for (const g of ones) await g.close();
       await oneBare.close();

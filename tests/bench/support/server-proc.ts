@@ -63,6 +63,20 @@ export async function serverCommand(
 }
 
 /**
+ * One line saying how this tree's server and the BENCH_BEFORE server run, and whether the two
+ * compare like for like: a "before" checkout without a server build runs under tsx, and then the
+ * same-run comparison also holds the difference between the forms, not only the change.
+ */
+export function formsLine(now: string, before?: string): string {
+  const kind = (f: string) => f.split(' ')[0];
+  if (before === undefined) return `the server runs as ${now}`;
+  const line = `the server runs as ${now}; the BENCH_BEFORE server as ${before}`;
+  return kind(now) === kind(before)
+    ? line
+    : `${line} — NOT like for like: the comparison also measures the form (make BENCH_BEFORE a checkout with \`npm run build:server\`, or set BENCH_SERVER_FORM for both)`;
+}
+
+/**
  * A free loopback port below the ephemeral range (32768–60999 on Linux): the server restarts on
  * the same ports, and while it is down thousands of reconnecting homes take ephemeral ports as
  * their source ports — one of them on the server's port made its restart fail (EADDRINUSE).
