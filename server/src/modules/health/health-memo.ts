@@ -113,6 +113,11 @@ export class HealthMemo {
     return kinds.every((k) => (bits & (WARNING_BIT.get(k) ?? 0)) !== 0);
   }
 
+  /** The device (or the gateway itself) is known to have no `kind` warning open (allocates nothing). */
+  knowsNoWarningOf(gatewayId: string, deviceId: string, kind: WarningKind): boolean {
+    return this.has(gatewayId, deviceId, WARNING_BIT.get(kind) ?? 0);
+  }
+
   /** What one read of `devices`' open warnings (`open`) says: no other kind is open for them. */
   learnWarnings(devices: readonly { gatewayId: string; deviceId: string }[], open: readonly Warning[]): void {
     if (!this.enabled) return;

@@ -79,6 +79,9 @@ export class HealthService {
    * is heard in this run (its reconnect), never on a last-seen time from before the restart.
    */
   private run: { startedAt: number; downSince: number | null } | null = null;
+  /** The memo's "no open warning of this kind" ({@link WarningRules.changesNothing}); false when off. */
+  private readonly knownClosed = (gatewayId: string, deviceId: string, kind: WarningKind): boolean =>
+    this.memo.knowsNoWarningOf(gatewayId, deviceId, kind);
   /** Events committed whose after-commit work has not started yet (see {@link onEvent}). */
   private heard: Array<DomainEventMap['ingest.event']> = [];
   /** The after-commit work in order (events' warning rules and evaluations); see {@link idle}. */
@@ -379,7 +382,9 @@ export class HealthService {
     }
     const due = new Map<string, number>();
     for (const { event, storedAt } of batch) {
-      await this.rules.onEvent(s.warnings, event, storedAt);
+      // no promise for an event whose warnings the memo knows unchanged (most of a busy fleet's)
+      if (!this.rules.changesNothing(event, this.knownClosed))
+        await this.rules.onEvent(s.warnings, event, storedAt);
       if (this.memo.isOnline(event.gatewayId, event.deviceKind === 'gateway' ? null : event.deviceId))
         continue;
       due.set(event.gatewayId, Math.max(due.get(event.gatewayId) ?? storedAt, storedAt));

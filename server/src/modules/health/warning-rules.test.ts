@@ -122,3 +122,44 @@ describe('WarningRules', async () => {
     expect(await open()).toEqual([]);
   });
 });
+
+describe('WarningRules.changesNothing (the answer without a promise)', () => {
+  const cases: Array<[string, EventEnvelope]> = [
+    ['an alarm', ev('alarm', {}, 'pendant')],
+    ['a battery reading above recovery', ev('battery', { percent: p.batteryRecoveredPercent })],
+    ['a battery reading between the levels', ev('battery', { percent: p.batteryRecoveredPercent - 1 })],
+    ['a low battery reading', ev('battery', { percent: p.lowBatteryPercent })],
+    ['a battery event without a number', ev('battery', { percent: 'x' })],
+    ['low_battery', ev('low_battery', { percent: 5 })],
+    ['mains_lost', ev('mains_lost', {})],
+    ['mains_restored', ev('mains_restored', {})],
+    ['tamper', ev('tamper', {})],
+    ['door_forced', ev('door_forced', {})],
+    ['a clock report within the drift', ev('clock_report', { deviceTime: 0, offsetMs: 10 })],
+    ['a clock report past the drift', ev('clock_report', { deviceTime: 0, offsetMs: p.clockDriftMs + 1 })],
+  ];
+
+  it.each(cases)('%s: true exactly when onEvent would only clear kinds known closed', async (_, e) => {
+    for (const known of [true, false]) {
+      // the store records what onEvent asks of it; a clear of a kind known closed is what the
+      // memo answers without a write (memoWarnings)
+      const asked: string[] = [];
+      const recording: WarningStore = {
+        ...store,
+        raise: async (...a) => {
+          asked.push(`raise ${a[2]}`);
+          return store.raise(...a);
+        },
+        clear: async (...a) => {
+          if (!known) asked.push(`clear ${a[2]}`);
+          return known ? undefined : store.clear(...a);
+        },
+      };
+      const quiet = rules.changesNothing(e, () => known);
+      await rules.onEvent(recording, e, 1);
+      expect({ known, quiet }).toEqual({ known, quiet: asked.length === 0 });
+    }
+    expect(rules.changesNothing(ev('battery', { percent: 90 }), () => true)).toBe(true);
+    expect(rules.changesNothing(ev('battery', { percent: 90 }), () => false)).toBe(false);
+  });
+});

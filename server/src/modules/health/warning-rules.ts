@@ -15,6 +15,18 @@ export const STORAGE_ADVICE: Record<Exclude<StorageStatePayload, 'ok'>, string> 
   failed: 'the home unit cannot use its data disk: alarms are held in memory; check or replace the SD card',
 };
 
+/** What an event asks of its device's warnings: open (or refresh) one kind, or close one. */
+type EventAction =
+  | { raise: WarningKind; detail: Record<string, unknown>; clear?: undefined }
+  | { clear: WarningKind; raise?: undefined };
+
+/** The clears, one object each (an event that clears allocates nothing for it). */
+const CLEAR = {
+  low_battery: { clear: 'low_battery' },
+  mains_lost: { clear: 'mains_lost' },
+  clock_drift: { clear: 'clock_drift' },
+} as const satisfies Record<string, EventAction>;
+
 /**
  * Turns heartbeats and events into device warnings: low battery (with hysteresis),
  * mains lost/restored, tamper (closes after a quiet period), clock drift from key-safe
@@ -74,41 +86,49 @@ export class WarningRules {
 
   /** An event's warnings, written on `store`. */
   async onEvent(store: WarningStore, e: EventEnvelope, at: number): Promise<void> {
-    const { gatewayId, deviceId } = e;
+    const a = this.eventAction(e);
+    if (a === null) return;
+    if (a.raise !== undefined) await this.raise(store, e.gatewayId, e.deviceId, a.raise, at, a.detail);
+    else await this.clear(store, e.gatewayId, e.deviceId, a.clear, at);
+  }
+
+  /**
+   * Whether {@link onEvent} would certainly write and emit nothing for `e`, answered at once: the
+   * event asks for no warning, or only to clear a kind that `knownClosed` says is not open (health's
+   * memo). Most events of a busy fleet are that (an alarm, a battery reading above the recovery
+   * level): the caller then skips {@link onEvent} and the chain of promises it would start.
+   */
+  changesNothing(
+    e: EventEnvelope,
+    knownClosed: (gatewayId: string, deviceId: string, kind: WarningKind) => boolean,
+  ): boolean {
+    const a = this.eventAction(e);
+    return a === null || (a.clear !== undefined && knownClosed(e.gatewayId, e.deviceId, a.clear));
+  }
+
+  /** The one raise or clear an event asks of its device's warnings, or null. */
+  private eventAction(e: EventEnvelope): EventAction | null {
     const data = e.data as Record<string, unknown>;
     switch (e.kind) {
       case 'low_battery':
-        await this.raise(store, gatewayId, deviceId, 'low_battery', at, {
-          percent: data.percent ?? null,
-          source: 'event',
-        });
-        return;
+        return { raise: 'low_battery', detail: { percent: data.percent ?? null, source: 'event' } };
       case 'battery':
-        if (typeof data.percent === 'number')
-          await this.battery(store, gatewayId, deviceId, data.percent, at);
-        return;
+        return typeof data.percent === 'number' ? this.batteryAction(data.percent) : null;
       case 'mains_lost':
-        await this.raise(store, gatewayId, deviceId, 'mains_lost', at, { source: 'event' });
-        return;
+        return { raise: 'mains_lost', detail: { source: 'event' } };
       case 'mains_restored':
-        await this.clear(store, gatewayId, deviceId, 'mains_lost', at);
-        return;
+        return CLEAR.mains_lost;
       case 'tamper':
       case 'door_forced':
-        await this.raise(store, gatewayId, deviceId, 'tamper', at, { event: e.kind });
-        return;
+        return { raise: 'tamper', detail: { event: e.kind } };
       case 'clock_report': {
         const offset = typeof data.offsetMs === 'number' ? data.offsetMs : 0;
         if (Math.abs(offset) > this.p.clockDriftMs)
-          await this.raise(store, gatewayId, deviceId, 'clock_drift', at, {
-            offsetMs: offset,
-            thresholdMs: this.p.clockDriftMs,
-          });
-        else await this.clear(store, gatewayId, deviceId, 'clock_drift', at);
-        return;
+          return { raise: 'clock_drift', detail: { offsetMs: offset, thresholdMs: this.p.clockDriftMs } };
+        return CLEAR.clock_drift;
       }
       default:
-        return;
+        return null;
     }
   }
 
@@ -126,10 +146,16 @@ export class WarningRules {
     percent: number,
     at: number,
   ): Promise<void> {
-    if (percent <= this.p.lowBatteryPercent)
-      await this.raise(store, gatewayId, deviceId, 'low_battery', at, { percent });
-    else if (percent >= this.p.batteryRecoveredPercent)
-      await this.clear(store, gatewayId, deviceId, 'low_battery', at);
+    const a = this.batteryAction(percent);
+    if (a?.raise !== undefined) await this.raise(store, gatewayId, deviceId, a.raise, at, a.detail);
+    else if (a?.clear !== undefined) await this.clear(store, gatewayId, deviceId, a.clear, at);
+  }
+
+  /** Low battery with hysteresis: opens at or below the low level, closes at or above recovery. */
+  private batteryAction(percent: number): EventAction | null {
+    if (percent <= this.p.lowBatteryPercent) return { raise: 'low_battery', detail: { percent } };
+    if (percent >= this.p.batteryRecoveredPercent) return CLEAR.low_battery;
+    return null;
   }
 
   private async raise(
