@@ -106,6 +106,30 @@ describe('BrokerListeners', () => {
     for (const u of units) u.socket.destroy();
   });
 
+  it('admits no one in a turn that holds (an alarm waits for its ack), and goes on after', async () => {
+    const handled: Socket[] = [];
+    let hold = false;
+    listeners = await BrokerListeners.open({
+      host: '127.0.0.1',
+      port: 0,
+      handle: (s) => handled.push(s),
+      hold: () => hold,
+    });
+    for (let i = 0; i < 5; i++) {
+      await client(listeners.port);
+      await until(() => listeners!.waiting === i + 1);
+    }
+    listeners.admit(2);
+    expect(handled).toHaveLength(2);
+    hold = true;
+    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+    expect(handled).toHaveLength(2);
+    hold = false;
+    await new Promise((r) => setImmediate(r));
+    expect(handled).toHaveLength(4);
+    await until(() => handled.length === 5);
+  });
+
   it('forgets a held unit that gives up, and closes the ones still held', async () => {
     listeners = await BrokerListeners.open({ host: '127.0.0.1', port: 0, handle: echoOnce });
     const quitter = await client(listeners.port);

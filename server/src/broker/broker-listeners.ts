@@ -62,6 +62,7 @@ export class BrokerListeners {
     private readonly internalServer: Server,
     private readonly handle: (socket: Socket, order: number) => void,
     now: () => number,
+    private readonly hold: () => boolean,
   ) {
     this.#held = new HeldQueue(now);
   }
@@ -78,11 +79,13 @@ export class BrokerListeners {
     acceptHandles?: number;
     /** The server's clock (ms), for how long a unit has been held. */
     now?: () => number;
+    /** True while a turn should admit no one (an alarm waits for its ack, `alarm-gate.ts`). */
+    hold?: () => boolean;
   }): Promise<BrokerListeners> {
     let self: BrokerListeners | undefined;
     const pub = createServer({ noDelay: true }, (s) => self?.accept(s, false));
     const internal = createServer({ noDelay: true }, (s) => self?.accept(s, true));
-    self = new BrokerListeners(pub, internal, o.handle, o.now ?? Date.now);
+    self = new BrokerListeners(pub, internal, o.handle, o.now ?? Date.now, o.hold ?? (() => false));
     await listen(internal, 0, '127.0.0.1');
     try {
       await listen(pub, o.port, o.host, PUBLIC_BACKLOG);
@@ -131,9 +134,12 @@ export class BrokerListeners {
     this.#slice();
   }
 
-  /** One slice of the held queue to the broker; again next turn while any are left. */
+  /**
+   * One slice of the held queue to the broker; again next turn while any are left. A turn in which
+   * {@link hold} says so admits no one (an alarm's ack, queued after this turn's slice, goes first).
+   */
   #slice(): void {
-    for (const s of this.#held.take(this.#perTurn)) this.handle(s, this.#order.get(s) ?? 0);
+    if (!this.hold()) for (const s of this.#held.take(this.#perTurn)) this.handle(s, this.#order.get(s) ?? 0);
     this.#pumping = this.#held.size > 0 && !this.#closed;
     if (this.#pumping) setImmediate(() => this.#slice());
   }

@@ -5,15 +5,22 @@ import type { MachineCredentials } from '../auth/machine-credentials.js';
 import type { Clock } from '../clock.js';
 import type { Metrics } from '../metrics.js';
 import type { GatewaysRepository } from '../store/repositories/index.js';
+import { AlarmGate } from './alarm-gate.js';
 import { type BrokerLimits, DEFAULT_BROKER_LIMITS } from './broker-limits.js';
 import { BrokerListeners } from './broker-listeners.js';
 import type { FrameRefusal } from './frame-guard.js';
 import { GuardedConnection } from './guarded-connection.js';
 import { type OfflineQueueStore, skipOfflineQueueWhileUnused } from './offline-queue.js';
-import { overRateReporter, PublishRateLimiter } from './publish-rate.js';
+import { isAlarmEvent, overRateReporter, PublishRateLimiter } from './publish-rate.js';
 import { indexRetained, type RetainedIndex, type RetainedStore } from './retained-index.js';
 import { dropClientNotices } from './sys-notices.js';
-import { type AclDecision, gatewayMayPublish, gatewayMaySubscribe, serverMayUse } from './topic-acl.js';
+import {
+  type AclDecision,
+  gatewayMayPublish,
+  gatewayMaySubscribe,
+  parseGatewayTopic,
+  serverMayUse,
+} from './topic-acl.js';
 
 /**
  * Who a connection is. A gateway's `allowed` is the last topic its publish was allowed on: a unit
@@ -72,7 +79,9 @@ const DROPPED_TOPIC = '$baken/dropped';
  * Starts aedes (MQTT 3.1.1) on a TCP port with per-gateway authentication and topic ACLs.
  * Hooks are callback style (aedes #483). Contract:
  * - home units' connections are held unread until `admit()`; the server's own client uses
- *   `internalUrl`, a loopback listener open from the start ({@link BrokerListeners});
+ *   `internalUrl`, a loopback listener open from the start ({@link BrokerListeners}); while units
+ *   are held, an alarm read from a connected unit stops their admission until its app ack is
+ *   written (at most 250 ms, {@link AlarmGate});
  * - every packet's size is checked on its fixed header before aedes reads it: a packet over
  *   `limits.maxPacketBytes` (a first CONNECT over `limits.maxConnectBytes`) closes the connection
  *   unread (`packet_too_large`, `connect_too_large`, `packet_malformed`);
@@ -136,6 +145,10 @@ export async function startEmbeddedBroker(opts: {
     prev.close(done);
     return true;
   };
+
+  /** Alarms read while units are held: no slice is admitted before their acks (`alarm-gate.ts`). */
+  const alarms = new AlarmGate(() => opts.clock.now());
+  let unitsHeld = (): number => 0;
 
   const broker = await Aedes.createBroker({
     // No global cap on messages in flight (broker README, "Message routing"). With aedes' cap of
@@ -223,6 +236,12 @@ export async function startEmbeddedBroker(opts: {
           // routed where no one listens.
           packet.topic = DROPPED_TOPIC;
           packet.retain = false;
+        } else if (
+          unitsHeld() > 0 &&
+          packet.topic.endsWith('/events') &&
+          isAlarmEvent(packet.payload as Buffer)
+        ) {
+          alarms.alarm(id.gatewayId);
         }
       }
       callback(null);
@@ -242,6 +261,12 @@ export async function startEmbeddedBroker(opts: {
     },
   });
 
+  // an alarm's app ack written (aedes emits `publish` once every delivery of it is written)
+  broker.on('publish', (packet, client) => {
+    if (alarms.pending === 0 || client) return;
+    const t = parseGatewayTopic(packet.topic);
+    if (t?.suffix === 'ack') alarms.acked(t.gatewayId);
+  });
   // no `$SYS` notice per connect, subscribe and disconnect (no one may read them, `sys-notices.ts`)
   dropClientNotices(broker);
   // SUBSCRIBE cost independent of the number of retained messages (broker README, "Retained messages")
@@ -265,12 +290,14 @@ export async function startEmbeddedBroker(opts: {
     host: opts.host,
     port: opts.port,
     now: () => opts.clock.now(),
+    hold: () => alarms.holds(),
     handle: (socket, order) => {
       const conn: GuardedConnection = new GuardedConnection(socket, limits, (r) => onRefused(conn, r));
       accepted.set(conn, order);
       broker.handle(conn as never);
     },
   });
+  unitsHeld = () => listeners.waiting;
   const port = listeners.port;
   const urlHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   log.info({ port }, 'mqtt broker listening');

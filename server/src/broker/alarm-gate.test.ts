@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { AlarmGate, MAX_ALARM_HOLD_MS } from './alarm-gate.js';
+
+// An alarm's ack goes before the next slice of held units (broker README, "Start under a reconnect storm").
+
+describe('AlarmGate', () => {
+  it('holds while an alarm waits for its ack, and not after', () => {
+    const gate = new AlarmGate(() => 0);
+    expect(gate.holds()).toBe(false);
+    gate.alarm('gw-1');
+    gate.alarm('gw-2');
+    expect(gate.holds()).toBe(true);
+    gate.acked('gw-1');
+    expect(gate.holds()).toBe(true);
+    gate.acked('gw-2');
+    expect(gate.holds()).toBe(false);
+  });
+
+  it('stops holding for an alarm whose ack never comes', () => {
+    let now = 1_000;
+    const gate = new AlarmGate(() => now);
+    gate.alarm('gw-1');
+    now += MAX_ALARM_HOLD_MS;
+    expect(gate.holds()).toBe(true);
+    gate.alarm('gw-1'); // a second alarm of the unit does not prolong the first's hold
+    now += 1;
+    expect(gate.holds()).toBe(false);
+    expect(gate.pending).toBe(0);
+  });
+});
