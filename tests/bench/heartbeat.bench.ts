@@ -134,7 +134,7 @@ export async function run(ctx: BenchContext): Promise<void> {
     pg ? { databaseUrl: await pg.createDatabase({ name, icuLocale: 'nl-NL' }) } : {};
   if (pg) ctx.log('on PostgreSQL (BENCH_DATABASE=postgres)');
   // the production form (the bundle on plain node, docs/deploy/README.md); BENCH_SERVER_FORM=tsx
-  // for profiles by source file. The baseline is stock aedes on plain node (support/bare-aedes.ts).
+  // for the sources under their loader. The baseline is stock aedes on plain node (support/bare-aedes.ts).
   const region = await Region.start({ homes, form: 'bundle', ...(await dbUrl('baken_bench')) });
   ctx.log(formsLine(region.server.form));
   const aedes = await startBareAedes();

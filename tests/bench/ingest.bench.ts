@@ -100,7 +100,7 @@ export async function run(ctx: BenchContext): Promise<void> {
   const dbUrl = async (name: string) =>
     pg ? { databaseUrl: await pg.createDatabase({ name, icuLocale: 'nl-NL' }) } : {};
   // the production form (the bundle on plain node, docs/deploy/README.md), BENCH_BEFORE's too
-  // where that checkout has a server build; BENCH_SERVER_FORM=tsx for profiles by source file
+  // where that checkout has a server build; BENCH_SERVER_FORM=tsx for the sources
   const region = await Region.start({ homes: HOMES, form: 'bundle', ...(await dbUrl('baken_bench')) });
   const beforeRoot = process.env['BENCH_BEFORE'];
   const before = beforeRoot
