@@ -196,6 +196,35 @@ describe('EmbeddedUplink (no second MQTT hop)', () => {
     expect(await counted('mqttMessagesIn', 'events')).toBe(1);
   });
 
+  it("writes an app ack to the unit's socket at once, not from aedes' setImmediate", async () => {
+    const conn = (
+      broker.aedes as unknown as {
+        clients: Record<string, { conn: { write: (...a: unknown[]) => boolean } }>;
+      }
+    ).clients[GW]!.conn;
+    const write = conn.write.bind(conn);
+    let written = 0;
+    conn.write = (...a: unknown[]) => {
+      written++;
+      return write(...a);
+    };
+    const acked = nextAck();
+    void uplink.publish(topicFor('ack', GW), JSON.stringify({ v: 1, ids: ['evt-now-1'] }));
+    expect(written).toBe(1);
+    written = 0;
+    await acked;
+    expect(acks).toEqual([['evt-now-1']]);
+    // as subscribed at QoS 0 (the gateway's own subscription, gateway/src/uplink/topics.ts)
+    await gateway.unsubscribeAsync(topicFor('ack', GW));
+    await gateway.subscribeAsync(topicFor('ack', GW), { qos: 0 });
+    const again = nextAck();
+    const n = written;
+    void uplink.publish(topicFor('ack', GW), JSON.stringify({ v: 1, ids: ['evt-now-2'] }));
+    expect(written).toBe(n + 1);
+    await again;
+    expect(acks).toEqual([['evt-now-1'], ['evt-now-2']]);
+  });
+
   it('publishes only in the server topic tree, and nothing once closed', async () => {
     await expect(uplink.publish('$SYS/x', 'y')).rejects.toMatchObject({ code: 'BAKEN_ERR_BROKER' });
     await uplink.close();

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { BakenError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { BrokerClient, BrokerPublishOptions, UplinkHandler } from './cluster/broker-client.js';
+import { writeAckNow } from './direct-ack.js';
 import { parseGatewayTopic, serverMayUse } from './topic-acl.js';
 
 type Deliver = (packet: AedesPublishPacket, done: () => void) => void;
@@ -29,7 +30,8 @@ const isThenable = (v: unknown): v is PromiseLike<unknown> =>
  *   unacknowledged events;
  * - `publish` resolves once aedes has handed the message to every matching subscription (the
  *   gateway's socket), as the client's publish resolved at the broker's PUBACK; only topics in the
- *   server's tree (`serverMayUse`) are published;
+ *   server's tree (`serverMayUse`) are published; an app ack to a connected unit is written to
+ *   its socket at once (`direct-ack.ts`), not from aedes' `setImmediate`;
  * - what the `qos` of a subscription would change on the wire does not exist here: messages are
  *   handed over in memory. Retained messages are not replayed to a new handler (the broker is
  *   started in this process with nothing retained, and modules subscribe before home units are
@@ -66,10 +68,17 @@ export class EmbeddedUplink implements BrokerClient {
       return Promise.reject(
         new BakenError('BAKEN_ERR_BROKER', 500, `the server may not publish to ${topic}`),
       );
+    const bytes = typeof payload === 'string' ? Buffer.from(payload) : payload;
+    // an app ack to a connected unit is written at once (`direct-ack.ts`)
+    if (this.kindOf(topic) === 'ack' && !opts.retain) {
+      const gw = parseGatewayTopic(topic);
+      if (gw && writeAckNow(this.aedes, gw.gatewayId, topic, bytes, opts.qos === 0 ? 0 : 1))
+        return Promise.resolve();
+    }
     const packet: PublishPacket = {
       cmd: 'publish',
       topic,
-      payload: typeof payload === 'string' ? Buffer.from(payload) : payload,
+      payload: bytes,
       qos: opts.qos ?? 1,
       retain: opts.retain ?? false,
       dup: false,
