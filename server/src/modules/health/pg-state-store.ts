@@ -23,6 +23,15 @@ import {
 const DEVICE_SELECT = `SELECT ${DEVICE_COLUMNS} FROM device_state`;
 const BY_ID = 'g.id COLLATE "C"';
 const BY_DEVICE = 'gateway_id COLLATE "C", device_id COLLATE "C"';
+/**
+ * How a device report updates its row, one report or a round of them: the last-seen time never
+ * goes back, and a report without RSSI, battery or firmware keeps the values stored.
+ */
+const DEVICE_UPSERT = `ON CONFLICT (gateway_id, device_id) DO UPDATE SET kind = EXCLUDED.kind, link = EXCLUDED.link,
+         last_seen_at = NULLIF(GREATEST(COALESCE(device_state.last_seen_at, 0), COALESCE(EXCLUDED.last_seen_at, 0)), 0),
+         rssi = COALESCE(EXCLUDED.rssi, device_state.rssi), battery = COALESCE(EXCLUDED.battery, device_state.battery),
+         firmware = COALESCE(EXCLUDED.firmware, device_state.firmware), link_changes = EXCLUDED.link_changes,
+         updated_at = EXCLUDED.updated_at`;
 
 /**
  * The PostgreSQL binding of {@link StateStore} (migration 050). Last-seen times are raised with
@@ -127,11 +136,7 @@ export class PgStateStore implements StateStore {
     const r = await this.db.sql.query<DeviceRecord>(
       `INSERT INTO device_state (gateway_id, device_id, kind, link, last_seen_at, rssi, battery, firmware,
          link_changes, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-       ON CONFLICT (gateway_id, device_id) DO UPDATE SET kind = EXCLUDED.kind, link = EXCLUDED.link,
-         last_seen_at = NULLIF(GREATEST(COALESCE(device_state.last_seen_at, 0), COALESCE(EXCLUDED.last_seen_at, 0)), 0),
-         rssi = COALESCE(EXCLUDED.rssi, device_state.rssi), battery = COALESCE(EXCLUDED.battery, device_state.battery),
-         firmware = COALESCE(EXCLUDED.firmware, device_state.firmware), link_changes = EXCLUDED.link_changes,
-         updated_at = EXCLUDED.updated_at
+       ${DEVICE_UPSERT}
        RETURNING ${DEVICE_COLUMNS}`,
       [
         gatewayId,
@@ -267,11 +272,7 @@ export class PgStateStore implements StateStore {
        SELECT * FROM unnest($23::text[], $24::text[], $25::text[], $26::text[], $27::bigint[], $28::integer[],
          $29::integer[], $30::text[], $31::text[], $32::bigint[])
        WHERE (SELECT count(*) FROM gw) + (SELECT count(*) FROM b) >= 0
-       ON CONFLICT (gateway_id, device_id) DO UPDATE SET kind = EXCLUDED.kind, link = EXCLUDED.link,
-         last_seen_at = NULLIF(GREATEST(COALESCE(device_state.last_seen_at, 0), COALESCE(EXCLUDED.last_seen_at, 0)), 0),
-         rssi = COALESCE(EXCLUDED.rssi, device_state.rssi), battery = COALESCE(EXCLUDED.battery, device_state.battery),
-         firmware = COALESCE(EXCLUDED.firmware, device_state.firmware), link_changes = EXCLUDED.link_changes,
-         updated_at = EXCLUDED.updated_at
+       ${DEVICE_UPSERT}
        RETURNING ${DEVICE_COLUMNS}`,
       [
         g.map((x) => x.id),
