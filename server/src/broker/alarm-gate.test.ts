@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AlarmGate, MAX_ALARM_HOLD_MS } from './alarm-gate.js';
+import { ALARM_HOLD_GAP_MS, AlarmGate, MAX_ALARM_HOLD_MS } from './alarm-gate.js';
 
 // An alarm's ack goes before the next slice of held units (broker README, "Start under a reconnect storm").
 
@@ -26,5 +26,22 @@ describe('AlarmGate', () => {
     now += 1;
     expect(gate.holds()).toBe(false);
     expect(gate.pending).toBe(0);
+  });
+
+  it('lets one unit that sends alarm after alarm hold the admission only once a second', () => {
+    let now = 0;
+    const gate = new AlarmGate(() => now);
+    let held = 0;
+    // an alarm every 10 ms for 10 s, each acked 5 ms later; the held queue asks every millisecond
+    for (; now < 10_000; now++) {
+      if (now % 10 === 0) gate.alarm('gw-flood');
+      if (now % 10 === 5) gate.acked('gw-flood');
+      if (gate.holds()) held++;
+    }
+    // 5 ms in each second, not half of the whole storm
+    expect(held).toBe(5 * (10_000 / ALARM_HOLD_GAP_MS));
+    // another unit's first alarm still holds
+    gate.alarm('gw-other');
+    expect(gate.holds()).toBe(true);
   });
 });
