@@ -13,13 +13,14 @@ import { healthStoresOn } from './health-stores-on.js';
 import type { Incident, IncidentSubject } from './incident-store.js';
 import { linkState, nextLinkChangeAt, type Observation } from './link-state.js';
 import { PlatformUptime } from './platform-uptime.js';
-import type {
-  AvailabilityWrite,
-  DeviceRow,
-  DeviceTouch,
-  DeviceWrite,
-  GatewayRow,
-  HeartbeatWrite,
+import {
+  type AvailabilityWrite,
+  byCodePoint,
+  type DeviceRow,
+  type DeviceTouch,
+  type DeviceWrite,
+  type GatewayRow,
+  type HeartbeatWrite,
 } from './state-store.js';
 import { WarningRules } from './warning-rules.js';
 import type { WarningKind } from './warning-store.js';
@@ -273,7 +274,7 @@ export class HealthService {
       const all = [...(before.get(id) ?? []).filter((d) => !fresh.has(d.deviceId)), ...written];
       rows.set(
         id,
-        all.sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0)),
+        byCodePoint(all, (d) => d.deviceId),
       );
     }
     // the open warnings the rules ask about, in one read for the round: where the memo does not know

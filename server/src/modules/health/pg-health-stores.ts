@@ -12,6 +12,7 @@ import { PgBudgetAlertStore } from './pg-budget-alert-store.js';
 import { PgIncidentStore } from './pg-incident-store.js';
 import { PgStateStore } from './pg-state-store.js';
 import { PgWarningStore } from './pg-warning-store.js';
+import { byCodePoint } from './state-store.js';
 
 /** Key of the transaction-scoped advisory lock that serialises instances' starts ("baken" 50). */
 const PLATFORM_RUNS_LOCK = 0x62616b656e50;
@@ -111,7 +112,7 @@ export class PgDueStore implements DueStore {
 
   async scheduleAll(at: ReadonlyMap<string, number>): Promise<void> {
     // in one order (code points), so two instances lock the rows in the same order
-    const ids = [...at.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const ids = byCodePoint([...at.keys()], (id) => id);
     const set = ids.filter((id) => Number.isFinite(at.get(id)));
     const unset = ids.filter((id) => !Number.isFinite(at.get(id)));
     if (unset.length > 0)

@@ -99,10 +99,9 @@ export function touchSet(
     gws.add(d.gatewayId);
     devs.set(`${d.gatewayId}\u0000${d.deviceId}`, d);
   }
-  const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   return {
-    gateways: [...gws].sort(byCode),
-    devices: [...devs.entries()].sort((a, b) => byCode(a[0], b[0])).map(([, d]) => d),
+    gateways: byCodePoint([...gws], (id) => id),
+    devices: byCodePoint([...devs.entries()], ([k]) => k).map(([, d]) => d),
   };
 }
 
