@@ -7,21 +7,20 @@ import { BudgetAlerts } from './budget-alerts.js';
 import { DueQueue } from './due-queue.js';
 import { HealthMemo, memoIncidents, memoWarnings } from './health-memo.js';
 import type { HealthPolicy } from './health-policy.js';
-import { linkChangesAfter } from './health-rows.js';
 import type { DueStore, HealthStores } from './health-stores.js';
 import { healthStoresOn } from './health-stores-on.js';
 import type { Incident, IncidentSubject } from './incident-store.js';
 import { linkState, nextLinkChangeAt, type Observation } from './link-state.js';
 import { PlatformUptime } from './platform-uptime.js';
 import {
-  type AvailabilityWrite,
-  byCodePoint,
-  type DeviceRow,
-  type DeviceTouch,
-  type DeviceWrite,
-  type GatewayRow,
-  type HeartbeatWrite,
-} from './state-store.js';
+  askedWarnings,
+  byGateway,
+  type LinkMessage,
+  rounds,
+  roundWrites,
+  type StorageCheck,
+} from './state-round.js';
+import { byCodePoint, type DeviceRow, type DeviceTouch, type GatewayRow } from './state-store.js';
 import { WarningRules } from './warning-rules.js';
 import type { WarningKind } from './warning-store.js';
 
@@ -220,52 +219,13 @@ export class HealthService {
     const ids = round.map((m) => m.body.gatewayId);
     // each gateway's devices before the round: link histories the memo does not hold, and the evaluation's
     const before = byGateway(await s.states.devicesIn(ids));
-    const heartbeats: HeartbeatWrite[] = [];
-    const availability: AvailabilityWrite[] = [];
-    const devices = new Map<string, DeviceWrite>();
-    const checks: StorageCheck[] = [];
-    for (const m of round) {
-      const { gatewayId, at } = m.body;
-      if (m.kind === 'availability') {
-        const a = m.body.availability;
-        // `offline` takes the server's receive time: the will carries `at: null` [MQTT-MAP §4.4].
-        // `online` is seen at its connect time (never later than now), so a retained `online`
-        // re-delivered when the server subscribes again is not mistaken for a fresh sign of life.
-        availability.push({
-          gatewayId,
-          state: a.state,
-          at: a.state === 'online' && a.at !== null ? Math.min(a.at, at) : at,
-        });
-        continue;
-      }
-      const hb = m.body.heartbeat;
-      heartbeats.push({ gatewayId, hb, at });
-      checks.push({ gatewayId, homeId: m.body.homeId, hb, at });
-      const known = new Map((before.get(gatewayId) ?? []).map((d) => [d.deviceId, d]));
-      for (const d of hb.devices) {
-        const k = `${gatewayId}\u0000${d.deviceId}`;
-        // `up` means heard now; otherwise trust the reported last-seen but never a future one.
-        const lastSeenAt = d.link === 'up' ? at : d.lastSeen === null ? null : Math.min(d.lastSeen, at);
-        const was = devices.get(k);
-        const history = was
-          ? { link: was.report.link, linkChanges: was.linkChanges }
-          : (this.memo.link(gatewayId, d.deviceId) ?? known.get(d.deviceId));
-        const report = {
-          deviceId: d.deviceId,
-          kind: d.kind,
-          link: d.link,
-          lastSeenAt,
-          rssi: d.rssi,
-          battery: d.battery,
-          firmware: d.firmware ?? null,
-        };
-        const linkChanges = linkChangesAfter(history, d.link, at, this.policy.warnings.flapWindowMs);
-        devices.set(k, { gatewayId, report, linkChanges, at });
-      }
-    }
-    const after = byGateway(
-      await s.states.recordStates({ heartbeats, availability, devices: [...devices.values()] }),
+    const { heartbeats, availability, devices, checks } = roundWrites(
+      round,
+      before,
+      (gatewayId, deviceId) => this.memo.link(gatewayId, deviceId),
+      this.policy.warnings.flapWindowMs,
     );
+    const after = byGateway(await s.states.recordStates({ heartbeats, availability, devices }));
     const rows = new Map<string, DeviceRow[]>();
     for (const id of ids) {
       const written = after.get(id) ?? [];
@@ -278,11 +238,9 @@ export class HealthService {
       );
     }
     // the open warnings the rules ask about, in one read for the round: where the memo does not know
-    const asked = heartbeats.flatMap(({ gatewayId, hb }) => [
-      { gatewayId, deviceId: gatewayId, kinds: GATEWAY_WARNINGS },
-      ...hb.devices.map((d) => ({ gatewayId, deviceId: d.deviceId, kinds: DEVICE_WARNINGS })),
-    ]);
-    const list = asked.filter((d) => !this.memo.knowsNoWarning(d.gatewayId, d.deviceId, d.kinds));
+    const list = askedWarnings(heartbeats).filter(
+      (d) => !this.memo.knowsNoWarning(d.gatewayId, d.deviceId, d.kinds),
+    );
     let warnings = s.warnings;
     if (list.length > 0) {
       const open = await s.warnings.openOfDevices(list);
@@ -646,54 +604,6 @@ export class HealthService {
       });
     }
   }
-}
-
-/** The warnings a heartbeat raises or clears on its gateway, and on each of its devices. */
-const GATEWAY_WARNINGS: readonly WarningKind[] = [
-  'mains_lost',
-  'outbox_backlog',
-  'storage_degraded',
-  'low_battery',
-];
-const DEVICE_WARNINGS: readonly WarningKind[] = ['low_battery', 'link_flapping', 'possible_spoofing'];
-
-/** A heartbeat or availability message of a turn (health's part of `StateMessage`). */
-type LinkMessage = Exclude<StateMessage, { kind: 'check' }>;
-
-/** A heartbeat whose outbox disk state is evaluated ({@link HealthService.evaluateStorage}). */
-interface StorageCheck {
-  gatewayId: string;
-  homeId: string | null;
-  hb: DomainEventMap['ingest.heartbeat']['heartbeat'];
-  at: number;
-}
-
-/**
- * A turn's heartbeats and availability messages in rounds: a gateway's n-th message of the turn in
- * the n-th round, so each round names a gateway once and its messages keep their order.
- */
-export function rounds(states: readonly StateMessage[]): LinkMessage[][] {
-  const out: LinkMessage[][] = [];
-  const seen = new Map<string, number>();
-  for (const st of states) {
-    if (st.kind === 'check') continue;
-    const n = seen.get(st.body.gatewayId) ?? 0;
-    seen.set(st.body.gatewayId, n + 1);
-    const round = out[n];
-    if (round) round.push(st);
-    else out.push([st]);
-  }
-  return out;
-}
-
-function byGateway(devices: readonly DeviceRow[]): Map<string, DeviceRow[]> {
-  const out = new Map<string, DeviceRow[]>();
-  for (const d of devices) {
-    const list = out.get(d.gatewayId);
-    if (list) list.push(d);
-    else out.set(d.gatewayId, [d]);
-  }
-  return out;
 }
 
 export type { Incident };
