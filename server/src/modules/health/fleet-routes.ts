@@ -15,7 +15,7 @@ import {
   StateCountsSchema,
   WarningSchema,
 } from './schemas.js';
-import type { DeviceRow } from './state-store.js';
+import { byGateway } from './state-round.js';
 import { deviceView, emptyCounts, gatewayView, isDegraded } from './views.js';
 
 /** Fleet-wide health for staff (admin, monitor, technician): summary, gateways, incidents, budgets, warnings. */
@@ -54,14 +54,12 @@ export async function fleetRoutes(app: BakenApp, health: HealthService): Promise
       const devices = emptyCounts();
       const attention = new Set<string>();
       let degradedGateways = 0;
-      const byGateway = new Map<string, DeviceRow[]>();
-      for (const d of await health.states.devices())
-        byGateway.set(d.gatewayId, [...(byGateway.get(d.gatewayId) ?? []), d]);
+      const devicesOf = byGateway(await health.states.devices());
       for (const g of await health.states.gateways()) {
         const gs = health.gatewayState(g, now);
         gateways[gs]++;
         if (isDegraded(g)) degradedGateways++;
-        for (const d of byGateway.get(g.gatewayId) ?? []) {
+        for (const d of devicesOf.get(g.gatewayId) ?? []) {
           const v = deviceView(health, g, d, now);
           devices[v.state]++;
           if (v.state === 'offline') attention.add(`${g.gatewayId}/${d.deviceId}`);
